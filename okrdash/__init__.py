@@ -1,0 +1,3 @@
+"""okrdash: OKRs and KPIs from CSV files, scored in bulk by DuckDB."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from okrdash.cli import main
+
+sys.exit(main())

@@ -1,0 +1,655 @@
+"""Uploaded CSV files -> validated changes -> the store, all or nothing.
+
+Cells are parsed column-wise by DuckDB (see ``csvfile``); entity rows (objectives, key results,
+KPI definitions) go through the pydantic models, where their cross-field rules live; the large
+fact tables (check-ins, KPI measurements) are validated in bulk with SQL. Nothing reaches the
+store unless every row of every file is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from okrdash.csvfile import CsvTable, read_csv, scratch_connection
+from okrdash.models import (
+    MAX_ABS_NUMBER,
+    Cycle,
+    Direction,
+    FileKind,
+    Frequency,
+    Indicator,
+    KeyResult,
+    Kpi,
+    KpiType,
+    KRKind,
+    Objective,
+    ObjectiveType,
+    parse_enum,
+)
+from okrdash.problems import ImportFailed, Problem
+from okrdash.settings import Settings
+from okrdash.store import FileChanges, Store, WriteCounts
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as the user gave it."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class FileSummary:
+    """What the importer understood of one file: shown before anything is written."""
+
+    file_name: str
+    kind: FileKind
+    rows: int
+    encoding: str
+    delimiter: str
+    decimal_comma: bool
+    ignored_headers: list[str]
+    preview: pd.DataFrame
+
+
+@dataclass
+class ImportResult:
+    files: list[FileSummary]
+    written: list[WriteCounts] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def inserted(self) -> int:
+        return sum(w.inserted for w in self.written)
+
+    @property
+    def updated(self) -> int:
+        return sum(w.updated for w in self.written)
+
+
+PREVIEW_ROWS = 20
+_MILESTONE_WORDS_SQL = """
+CREATE OR REPLACE MACRO okr_milestone_value(t) AS (
+    CASE lower(trim(t))
+        WHEN 'done' THEN 1 WHEN 'yes' THEN 1 WHEN 'ya' THEN 1 WHEN 'selesai' THEN 1 WHEN 'sudah' THEN 1
+        WHEN 'true' THEN 1 WHEN 'not done' THEN 0 WHEN 'no' THEN 0 WHEN 'tidak' THEN 0
+        WHEN 'belum' THEN 0 WHEN 'false' THEN 0
+    END);
+"""
+
+
+def import_files(
+    store: Store,
+    uploads: Iterable[Upload],
+    *,
+    dry_run: bool = False,
+    imported_by: str | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
+
+    Raises :class:`ImportFailed` with every problem found; in that case nothing was written.
+    """
+    summaries, changes = validate(store, list(uploads), today=today or dt.date.today())
+    result = ImportResult(files=summaries, dry_run=dry_run)
+    if not dry_run:
+        result.written = store.apply(changes, imported_by=imported_by)
+    return result
+
+
+def validate(store: Store, uploads: list[Upload], today: dt.date) -> tuple[list[FileSummary], list[FileChanges]]:
+    config = store.config
+    con = scratch_connection()
+    con.execute(_MILESTONE_WORDS_SQL)
+    try:
+        tables, problems = [], []
+        for index, upload in enumerate(uploads):
+            if len(upload.data) > config.max_upload_bytes:
+                problems.append(Problem(upload.name, None, None, None, "file_too_large", {
+                    "size": round(len(upload.data) / 2**20, 1), "limit": round(config.max_upload_bytes / 2**20, 1)}))
+                continue
+            try:
+                tables.append(read_csv(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows))
+            except ImportFailed as failed:
+                problems += failed.problems
+        if problems:
+            raise ImportFailed(_capped(problems, config))
+        validator = _Validator(con, store, config, tables, today)
+        changes = validator.run()
+        summaries = [
+            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
+                        t.ignored_headers, _preview(con, t))
+            for t in tables
+        ]
+        return summaries, changes
+    finally:
+        con.close()
+
+
+def _capped(problems: list[Problem], config: Settings) -> list[Problem]:
+    limit = config.max_reported_problems
+    if len(problems) <= limit:
+        return problems
+    shown = sorted(problems, key=lambda p: (p.file_name, p.line or 0))[:limit]
+    return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": len(problems) - limit})]
+
+
+def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable) -> pd.DataFrame:
+    columns = ", ".join(["line", *(f'"{c}"' for c in table.columns)])
+    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [PREVIEW_ROWS]).df()
+
+
+def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: dict[str, Any],
+                       column_of: dict[str, str]) -> list[Problem]:
+    """Pydantic errors as problems, with the CSV column the field came from."""
+    found = []
+    for detail in error.errors():
+        field_name = str(detail["loc"][0]) if detail["loc"] else None
+        column = column_of.get(field_name or "", field_name)
+        code = detail["type"]
+        params = dict(detail.get("ctx") or {})
+        if code == "string_too_long":
+            code = "text_too_long"
+        elif code == "missing" or code == "string_too_short":
+            code = "required"
+        elif not code.islower() or code not in _KNOWN_CODES:
+            params = {"detail": detail["msg"]}
+            code = "invalid"
+        value = row.get(column) if column else None
+        found.append(Problem(file_name, line, column, None if value is None else str(value), code, params))
+    return found
+
+
+_KNOWN_CODES = {
+    "text_too_long", "required", "enum_choice", "cycle_format", "cycle_dates", "weight_positive",
+    "target_equals_baseline", "kind_contradicts_numbers", "tolerance_negative", "range_needs_bounds",
+    "range_inverted", "number_out_of_range",
+}
+
+
+def _finite(value: float | None) -> bool:
+    return value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER)
+
+
+class _Validator:
+    """Validates all tables of one upload together (check-ins may name key results of an OKR file in it)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, store: Store, config: Settings,
+                 tables: list[CsvTable], today: dt.date):
+        self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
+        self.problems: list[Problem] = []
+        self.changes: list[FileChanges] = []
+        self.upload_krs: list[dict[str, Any]] = []
+        self.upload_kpis: list[dict[str, Any]] = []
+
+    def run(self) -> list[FileChanges]:
+        order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
+        for table in sorted(self.tables, key=lambda t: order[t.kind]):
+            {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
+        if self.problems:
+            raise ImportFailed(_capped(self.problems, self.config))
+        return self.changes
+
+    # -- shared helpers -------------------------------------------------------------------------
+
+    def _problem(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, **params: Any) -> None:
+        self.problems.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
+
+    def _cell_problems(self, table: CsvTable, numbers: Iterable[str], dates: Iterable[str],
+                       required: Iterable[str], confidence: bool = False) -> None:
+        """Blank required cells, unparseable numbers and dates, found in bulk."""
+        dc = "true" if table.decimal_comma else "false"
+        checks = []
+        for column in (c for c in required if c in table.columns):
+            checks.append(f"SELECT line, '{column}' AS col, \"{column}\" AS val, 'required' AS code "
+                          f"FROM \"{table.table}\" WHERE okr_blank(\"{column}\")")
+        for column in (c for c in numbers if c in table.columns):
+            parsed = f"okr_number(\"{column}\", {dc})"
+            checks.append(f"SELECT line, '{column}', \"{column}\", 'not_a_number' FROM \"{table.table}\" "
+                          f"WHERE NOT okr_blank(\"{column}\") AND {parsed} IS NULL")
+            checks.append(f"SELECT line, '{column}', \"{column}\", 'number_out_of_range' FROM \"{table.table}\" "
+                          f"WHERE isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}")
+        for column in (c for c in dates if c in table.columns):
+            checks.append(f"SELECT line, '{column}', \"{column}\", 'not_a_date' FROM \"{table.table}\" "
+                          f"WHERE NOT okr_blank(\"{column}\") AND okr_date(\"{column}\") IS NULL")
+        if confidence and "confidence" in table.columns:
+            checks.append(f"SELECT line, 'confidence', confidence, 'not_a_confidence' FROM \"{table.table}\" "
+                          f"WHERE NOT okr_blank(confidence) AND okr_confidence(confidence) IS NULL")
+        if not checks:
+            return
+        limit = self.config.max_reported_problems + 1
+        for line, column, value, code in self.con.execute(
+            f"SELECT * FROM ({' UNION ALL '.join(checks)}) ORDER BY line LIMIT {limit}"
+        ).fetchall():
+            self._problem(table, line, column, value, code)
+
+    def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text") -> str:
+        """SQL for one canonical column, NULL when the file lacks it."""
+        alias = as_ or column
+        if column not in table.columns:
+            return f"NULL AS \"{alias}\""
+        dc = "true" if table.decimal_comma else "false"
+        expr = {
+            "text": f"nullif(trim(\"{column}\"), '')",
+            "number": f"okr_number(\"{column}\", {dc})",
+            "unit": f"okr_number_unit(\"{column}\")",
+            "date": f"okr_date(\"{column}\")",
+            "confidence": f"okr_confidence(\"{column}\")",
+        }[parse]
+        return f"{expr} AS \"{alias}\""
+
+    def _duplicates(self, table: CsvTable, key_sql: str, key_label: str, where: str = "true") -> None:
+        """Rows whose natural key repeats an earlier row of the same file."""
+        for line, first_line, key in self.con.execute(
+            f"""SELECT line, first_line, key FROM (
+                    SELECT line, {key_sql} AS key,
+                           first_value(line) OVER (PARTITION BY {key_sql} ORDER BY line) AS first_line
+                    FROM "{table.table}" WHERE {where})
+                WHERE line <> first_line ORDER BY line LIMIT ?""",
+            [self.config.max_reported_problems + 1],
+        ).fetchall():
+            self._problem(table, line, key_label, None, "duplicate_key", first_line=first_line, key=key)
+
+    # -- KPI files ------------------------------------------------------------------------------
+
+    _KPI_DEFINITION_COLUMNS = ("unit", "direction", "min", "max", "tolerance", "frequency",
+                               "kpi_type", "indicator", "category", "owner")
+
+    def _kpis(self, table: CsvTable) -> None:
+        t = f'"{table.table}"'
+        self._cell_problems(table, numbers=("value", "target", "min", "max"), dates=("date",), required=("team", "kpi"))
+        if "tolerance" in table.columns:
+            dc = "true" if table.decimal_comma else "false"
+            for line, value in self.con.execute(
+                f"SELECT line, tolerance FROM {t} WHERE NOT okr_blank(tolerance) AND okr_number(tolerance, {dc}) IS NULL "
+                "ORDER BY line LIMIT 50"
+            ).fetchall():
+                self._problem(table, line, "tolerance", value, "not_a_number")
+        has_date, has_value = "date" in table.columns, "value" in table.columns
+        if has_date or has_value:
+            date_blank = "okr_blank(date)" if has_date else "true"
+            value_blank = "okr_blank(value)" if has_value else "true"
+            for line, date, value in self.con.execute(
+                f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {t}
+                    WHERE ({date_blank}) <> ({value_blank}) ORDER BY line LIMIT 50"""
+            ).fetchall():
+                self._problem(table, line, "value" if date else "date", value or date, "value_without_date")
+        # Each definition column must hold one value per KPI across the file's rows.
+        key = "lower(trim(team)) || chr(0) || lower(trim(kpi))"
+        for column in (c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns):
+            normalised = f"lower(regexp_replace(trim(\"{column}\"), '[\\s_-]+', ' ', 'g'))"
+            for line, value, first_line, other in self.con.execute(
+                f"""WITH defined AS (
+                        SELECT line, {key} AS k, "{column}" AS value, {normalised} AS norm
+                        FROM {t} WHERE NOT okr_blank("{column}")),
+                    firsts AS (SELECT k, arg_min(line, line) AS first_line, arg_min(value, line) AS first_value,
+                                      arg_min(norm, line) AS first_norm FROM defined GROUP BY k)
+                    SELECT d.line, d.value, f.first_line, f.first_value FROM defined d JOIN firsts f USING (k)
+                    WHERE d.norm <> f.first_norm ORDER BY d.line LIMIT 50"""
+            ).fetchall():
+                self._problem(table, line, column, value, "conflicting_value", first_line=first_line,
+                              column=column, other=other)
+        if has_date:
+            self._duplicates(table, f"{key} || chr(0) || coalesce(CAST(okr_date(date) AS VARCHAR), trim(date))",
+                             "team + kpi + date", where="NOT okr_blank(date)")
+        if self.problems:
+            return
+
+        definitions = self._kpi_definitions(table)
+        measurements = None
+        if has_date:
+            measurements = self.con.execute(
+                f"""SELECT trim(team) AS team, trim(kpi) AS kpi, okr_date(date) AS date,
+                           {self._col(table, 'value', parse='number')}, {self._col(table, 'target', parse='number')}
+                    FROM {t} WHERE NOT okr_blank(date)"""
+            ).df()
+        self.changes.append(FileChanges(table.file_name, table.sha256, table.kind,
+                                        kpis=definitions, measurements=measurements))
+
+    def _kpi_definitions(self, table: CsvTable) -> pd.DataFrame | None:
+        t = f'"{table.table}"'
+        given = [c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns]
+        firsts = ", ".join(
+            f"arg_min(trim(\"{c}\"), line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\"" for c in given
+        )
+        target_sql = ""
+        if "target" in table.columns:
+            order = "okr_date(date)" if "date" in table.columns else "line"
+            target_sql = f", arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)) AS target"
+        rows = self.con.execute(
+            f"""SELECT trim(team) AS team, trim(kpi) AS name, min(line) AS line
+                       {', ' + firsts if firsts else ''} {target_sql}
+                FROM {t} GROUP BY trim(team), trim(kpi) ORDER BY line"""
+        ).df()
+        stored = self.store.kpi_definitions()
+        stored_by_key = {(r["team"], r["name"]): r for r in stored}
+        records = []
+        for row in rows.to_dict("records"):
+            line = int(row["line"])
+            previous = stored_by_key.get((row["team"], row["name"]), {})
+            try:
+                record = self._kpi_record(table, row, previous)
+            except ValidationError as error:
+                self.problems += _pydantic_problems(error, table.file_name, line, row, _KPI_FIELD_COLUMNS)
+                continue
+            except PydanticCustomError as error:
+                self._problem(table, line, error.context.get("column") if error.context else None,
+                              None, error.type, **(error.context or {}))
+                continue
+            self.upload_kpis.append({"team": record.team, "kpi": record.name, "direction": record.direction.value})
+            records.append(record.model_dump(mode="json"))
+        return pd.DataFrame(records) if records else None
+
+    def _kpi_record(self, table: CsvTable, row: dict[str, Any], previous: dict[str, Any]) -> Kpi:
+        """A KPI from the file's values, falling back to the stored definition for columns left blank."""
+        def given(column: str) -> Any:
+            value = row.get(column)
+            return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+        def number(column: str, stored_field: str) -> float | None:
+            text = given(column)
+            if text is None:
+                return _none_if_nan(previous.get(stored_field))
+            return self._parse_number(table, text)
+
+        def enum(column: str, enum_type: type, stored_field: str) -> Any:
+            text = given(column)
+            if text is None:
+                return previous.get(stored_field) or None
+            try:
+                return parse_enum(enum_type, text)
+            except PydanticCustomError as error:
+                raise PydanticCustomError(error.type, error.message_template,
+                                          {**(error.context or {}), "column": column}) from None
+
+        tolerance_text = given("tolerance")
+        if tolerance_text is not None:
+            tolerance_is_share = tolerance_text.strip().endswith("%")
+            tolerance = self._parse_number(table, tolerance_text)
+            tolerance = tolerance / 100 if tolerance is not None and tolerance_is_share else tolerance
+        else:
+            tolerance = _none_if_nan(previous.get("tolerance"))
+            tolerance_is_share = bool(previous.get("tolerance_is_share", False))
+        unit = given("unit") or previous.get("unit")
+        if unit is None and given("target") is not None:
+            unit = self._unit_hint(given("target"))
+        fields: dict[str, Any] = {
+            "team": row["team"], "name": row["name"], "unit": unit,
+            "target": number("target", "target"), "min_value": number("min", "min_value"),
+            "max_value": number("max", "max_value"), "tolerance": tolerance,
+            "tolerance_is_share": tolerance_is_share,
+            "direction": enum("direction", Direction, "direction"),
+            "frequency": enum("frequency", Frequency, "frequency"),
+            "kpi_type": enum("kpi_type", KpiType, "kpi_type"),
+            "indicator": enum("indicator", Indicator, "indicator"),
+            "category": given("category") or previous.get("category"),
+            "owner": given("owner") or previous.get("owner"),
+        }
+        return Kpi.model_validate({k: v for k, v in fields.items() if v is not None})
+
+    def _parse_number(self, table: CsvTable, text: str) -> float | None:
+        dc = "true" if table.decimal_comma else "false"
+        return self.con.execute(f"SELECT okr_number(?, {dc})", [text]).fetchone()[0]
+
+    def _unit_hint(self, text: str) -> str | None:
+        return self.con.execute("SELECT okr_number_unit(?)", [text]).fetchone()[0]
+
+    # -- OKR files ------------------------------------------------------------------------------
+
+    def _okrs(self, table: CsvTable) -> None:
+        t = f'"{table.table}"'
+        self._cell_problems(
+            table, numbers=("baseline", "target", "weight", "current"), dates=("start_date", "end_date", "date"),
+            required=("cycle", "team", "objective", "key_result"), confidence=True,
+        )
+        self._duplicates(
+            table,
+            "lower(trim(cycle)) || chr(0) || lower(trim(team)) || chr(0) || lower(trim(objective)) "
+            "|| chr(0) || lower(trim(key_result))",
+            "cycle + team + objective + key_result",
+        )
+        if self.problems:
+            return
+        select = ", ".join([
+            "line", *(self._col(table, c) for c in (
+                "cycle", "team", "objective", "objective_owner", "objective_type", "parent_objective",
+                "key_result", "owner", "kind", "unit", "kpi", "current")),
+            self._col(table, "start_date", parse="date"), self._col(table, "end_date", parse="date"),
+            self._col(table, "baseline", "baseline_value", "number"), self._col(table, "target", "target_value", "number"),
+            self._col(table, "weight", "weight_value", "number"), self._col(table, "current", "current_value", "number"),
+            self._col(table, "date", "date_value", "date"), self._col(table, "confidence", "confidence_value", "confidence"),
+            self._col(table, "baseline", "baseline_unit", "unit"), self._col(table, "target", "target_unit", "unit"),
+            "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
+        ])
+        rows = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line").df()
+        stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
+        known_kpis = {(k["team"], k["kpi"]) for k in self.upload_kpis} | {
+            (r["team"], r["kpi"]) for r in self.store.kpi_index()}
+        cycles: dict[str, Cycle] = {}
+        objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any]]] = {}
+        key_results, checkins = [], []
+        for row in (_clean(r) for r in rows.to_dict("records")):
+            line = row["line"]
+            cycle = self._okr_cycle(table, row, stored_cycles, cycles)
+            if cycle is None:
+                continue
+            try:
+                objective_type = self._enum(ObjectiveType, row, "objective_type") or ObjectiveType.ASPIRATIONAL
+                kind = self._enum(KRKind, row, "kind")
+            except _BadCell as bad:
+                self._problem(table, line, bad.column, row[bad.column], "enum_choice", choices=bad.choices)
+                continue
+            try:
+                objective = Objective(
+                    cycle=cycle, team=row["team"], title=row["objective"],
+                    owner=row["objective_owner"] or row["owner"], type=objective_type,
+                    parent_title=row["parent_objective"],
+                )
+                key_result = KeyResult(
+                    objective_title=row["objective"], title=row["key_result"], owner=row["owner"], kind=kind,
+                    baseline=row["baseline_value"], target=row["target_value"],
+                    unit=row["unit"] or row["target_unit"] or row["baseline_unit"],
+                    weight=1.0 if row["weight_value"] is None else row["weight_value"], kpi_name=row["kpi"],
+                )
+            except ValidationError as error:
+                columns = _OBJECTIVE_FIELD_COLUMNS if error.title == "Objective" else _KR_FIELD_COLUMNS
+                self.problems += _pydantic_problems(error, table.file_name, line, row, columns)
+                continue
+            objective_key = (cycle.name, objective.team, objective.title)
+            record = objective.model_dump(mode="json", exclude={"cycle"})
+            if objective_key in objectives:
+                first_line, first = objectives[objective_key]
+                for field_name, column in (("owner", "objective_owner"), ("type", "objective_type"),
+                                           ("parent_title", "parent_objective")):
+                    if row[column] is not None and first[field_name] != record[field_name]:
+                        self._problem(table, line, column, row[column], "conflicting_value",
+                                      first_line=first_line, column=column, other=first[field_name])
+            else:
+                objectives[objective_key] = (line, record)
+            if key_result.kpi_name and (objective.team, key_result.kpi_name) not in known_kpis:
+                self._problem(table, line, "kpi", key_result.kpi_name, "unknown_kpi", team=objective.team)
+                continue
+            key_results.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
+                                **key_result.model_dump(mode="json", exclude={"objective_title", "kpi_name"}),
+                                "kpi": key_result.kpi_name})
+            self.upload_krs.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
+                                    "key_result": key_result.title, "kind": key_result.kind.value,
+                                    "kpi": key_result.kpi_name})
+            if row["current"] is not None:
+                value = row["current_milestone"] if key_result.kind is KRKind.MILESTONE and row["current_milestone"] is not None else row["current_value"]
+                if key_result.kpi_name:
+                    self._problem(table, line, "current", row["current"], "linked_kr_checkin", kpi=key_result.kpi_name)
+                    continue
+                checkins.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
+                                 "key_result": key_result.title, "date": row["date_value"] or self.today,
+                                 "value": value, "confidence": row["confidence_value"], "note": None})
+        if self.problems:
+            return
+        self.changes.append(FileChanges(
+            table.file_name, table.sha256, table.kind,
+            cycles=pd.DataFrame([c.model_dump() for c in cycles.values()]),
+            objectives=pd.DataFrame([{"cycle": k[0], **rec} for k, (_, rec) in objectives.items()]),
+            key_results=pd.DataFrame(key_results),
+            checkins=pd.DataFrame(checkins) if checkins else None,
+        ))
+
+    @staticmethod
+    def _enum(enum_type: type, row: dict[str, Any], column: str) -> Any:
+        if not row[column]:
+            return None
+        try:
+            return parse_enum(enum_type, row[column])
+        except PydanticCustomError as error:
+            raise _BadCell(column, (error.context or {}).get("choices", "")) from None
+
+    def _okr_cycle(self, table: CsvTable, row: dict[str, Any], stored: dict[str, dict[str, Any]],
+                   seen: dict[str, Cycle]) -> Cycle | None:
+        line, start, end = row["line"], row["start_date"], row["end_date"]
+        if (start is None) != (end is None):
+            self._problem(table, line, "start_date" if start is None else "end_date", None, "dates_need_both")
+            return None
+        try:
+            cycle = Cycle.parse(row["cycle"], start, end)
+        except (ValidationError, PydanticCustomError) as error:
+            code = error.type if isinstance(error, PydanticCustomError) else error.errors()[0]["type"]
+            self._problem(table, line, "cycle", row["cycle"], code if code in _KNOWN_CODES else "cycle_format")
+            return None
+        known = seen.get(cycle.name) or (
+            Cycle(name=cycle.name, start_date=stored[cycle.name]["start_date"], end_date=stored[cycle.name]["end_date"])
+            if cycle.name in stored else None
+        )
+        if known and (known.start_date, known.end_date) != (cycle.start_date, cycle.end_date):
+            if start is None and cycle.name in stored:
+                return known  # a quarter name alone follows the dates already stored for it
+            self._problem(table, line, "cycle", row["cycle"], "cycle_conflict", cycle=cycle.name,
+                          start=known.start_date.isoformat(), end=known.end_date.isoformat())
+            return None
+        seen[cycle.name] = cycle
+        return cycle
+
+    # -- check-in files -------------------------------------------------------------------------
+
+    def _checkins(self, table: CsvTable) -> None:
+        t = f'"{table.table}"'
+        self._cell_problems(table, numbers=(), dates=("date",), required=("team", "key_result", "date", "value"),
+                            confidence=True)
+        index = pd.concat([self.store.key_result_index(), pd.DataFrame(self.upload_krs,
+                           columns=["cycle", "team", "objective", "key_result", "kind", "kpi"])],
+                          ignore_index=True).drop_duplicates(["cycle", "team", "objective", "key_result"], keep="last")
+        self.con.register("kr_index", index)
+        try:
+            objective_match = ("AND (okr_blank(f.objective) OR lower(trim(f.objective)) = lower(i.objective))"
+                               if "objective" in table.columns else "")
+            cycle_match = ("AND (okr_blank(f.cycle) OR i.cycle = f.cycle OR i.cycle = upper(trim(f.cycle)))"
+                           if "cycle" in table.columns else "")
+            dc = "true" if table.decimal_comma else "false"
+            self.con.execute(f"""
+                CREATE OR REPLACE TABLE resolved AS
+                SELECT f.line, trim(f.team) AS team_text, f.key_result AS kr_text, f.value AS value_text,
+                       count(i.key_result) AS matches,
+                       any_value(i.cycle) AS cycle, any_value(i.team) AS team, any_value(i.objective) AS objective,
+                       any_value(i.key_result) AS key_result, any_value(i.kind) AS kind, any_value(i.kpi) AS kpi,
+                       okr_date(any_value(f.date)) AS date,
+                       CASE WHEN any_value(i.kind) = 'milestone'
+                            THEN coalesce(okr_milestone_value(any_value(f.value)), okr_number(any_value(f.value), {dc}))
+                            ELSE okr_number(any_value(f.value), {dc}) END AS value,
+                       {'okr_confidence(any_value(f.confidence))' if 'confidence' in table.columns else 'NULL'} AS confidence,
+                       {'any_value(f.note)' if 'note' in table.columns else 'NULL'} AS note
+                FROM {t} f
+                LEFT JOIN kr_index i ON lower(i.team) = lower(trim(f.team))
+                     AND lower(i.key_result) = lower(trim(f.key_result)) {objective_match} {cycle_match}
+                GROUP BY f.line, f.team, f.key_result, f.value""")
+        finally:
+            self.con.unregister("kr_index")
+        limit = self.config.max_reported_problems + 1
+        for line, team, kr_text, matches, kpi in self.con.execute(
+            f"""SELECT line, team_text, kr_text, matches, kpi FROM resolved
+                WHERE team_text IS NOT NULL AND team_text <> '' AND NOT okr_blank(kr_text)
+                  AND (matches <> 1 OR kpi IS NOT NULL) ORDER BY line LIMIT {limit}"""
+        ).fetchall():
+            if matches == 0:
+                self._problem(table, line, "key_result", kr_text, "unknown_key_result", team=team)
+            elif matches > 1:
+                self._problem(table, line, "key_result", kr_text, "ambiguous_key_result", team=team, count=matches)
+            else:
+                self._problem(table, line, "key_result", kr_text, "linked_kr_checkin", kpi=kpi)
+        for line, value, kind in self.con.execute(
+            f"""SELECT line, value_text, kind FROM resolved
+                WHERE matches = 1 AND NOT okr_blank(value_text)
+                  AND (value IS NULL OR isnan(value) OR isinf(value) OR abs(value) > {MAX_ABS_NUMBER!r})
+                ORDER BY line LIMIT {limit}"""
+        ).fetchall():
+            code = "not_a_milestone" if kind == "milestone" else "not_a_number"
+            self._problem(table, line, "value", value, code if value is not None and _looks_textual(value) else
+                          ("number_out_of_range" if code == "not_a_number" else code))
+        for line, first_line, key in self.con.execute(
+            f"""SELECT line, first_line, key FROM (
+                    SELECT line, key_result || ' @ ' || CAST(date AS VARCHAR) AS key,
+                           first_value(line) OVER (PARTITION BY cycle, team, objective, key_result, date ORDER BY line) AS first_line
+                    FROM resolved WHERE matches = 1 AND date IS NOT NULL)
+                WHERE line <> first_line ORDER BY line LIMIT {limit}"""
+        ).fetchall():
+            self._problem(table, line, "key_result + date", None, "duplicate_key", first_line=first_line, key=key)
+        if self.problems:
+            return
+        frame = self.con.execute(
+            "SELECT cycle, team, objective, key_result, date, value, confidence, note FROM resolved"
+        ).df()
+        self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame))
+
+
+def _looks_textual(value: str) -> bool:
+    """'abc' is not a number; '1e400' or 'NaN' is a number out of range."""
+    cleaned = value.strip().lower().lstrip("+-")
+    return cleaned not in ("nan", "inf", "infinity") and not cleaned.replace(".", "").replace(",", "").replace("e", "").isdigit()
+
+
+def _none_if_nan(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    """pandas' NaN/NaT/pd.NA -> None, numpy scalars -> Python, Timestamps -> dates."""
+    cleaned = {}
+    for key, value in row.items():
+        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            cleaned[key] = None
+        elif isinstance(value, pd.Timestamp):
+            cleaned[key] = value.date()
+        elif hasattr(value, "item"):
+            cleaned[key] = value.item()
+        else:
+            cleaned[key] = value
+    cleaned["line"] = int(cleaned["line"])
+    return cleaned
+
+
+class _BadCell(Exception):
+    def __init__(self, column: str, choices: str):
+        self.column, self.choices = column, choices
+
+
+# Model field -> CSV column, to name the column in a pydantic error.
+_OBJECTIVE_FIELD_COLUMNS = {
+    "team": "team", "title": "objective", "owner": "objective_owner", "type": "objective_type",
+    "parent_title": "parent_objective", "cycle": "cycle",
+}
+_KR_FIELD_COLUMNS = {
+    "title": "key_result", "objective_title": "objective", "owner": "owner", "kind": "kind",
+    "baseline": "baseline", "target": "target", "unit": "unit", "weight": "weight", "kpi_name": "kpi",
+}
+_KPI_FIELD_COLUMNS = {
+    "team": "team", "name": "kpi", "unit": "unit", "direction": "direction", "target": "target",
+    "min_value": "min", "max_value": "max", "tolerance": "tolerance", "frequency": "frequency",
+    "kpi_type": "kpi_type", "indicator": "indicator", "category": "category", "owner": "owner",
+}

@@ -1,0 +1,295 @@
+"""The data model: enums and pydantic records shared by the importer, the store and the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from enum import StrEnum
+from typing import Annotated, Self, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Status(StrEnum):
+    """Status of a key result, objective or KPI. The strings are stored and exported as they are."""
+
+    ON_TRACK = "On Track"
+    AT_RISK = "At Risk"
+    OFF_TRACK = "Off Track"
+    COMPLETE = "Complete"
+    NO_DATA = "No Data"
+    NO_TARGET = "No Target"
+
+
+class KRKind(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    MILESTONE = "milestone"
+
+
+class ObjectiveType(StrEnum):
+    COMMITTED = "committed"
+    ASPIRATIONAL = "aspirational"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    RANGE = "range"
+
+
+class Frequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class KpiType(StrEnum):
+    STRATEGIC = "strategic"
+    OPERATIONAL = "operational"
+    FUNCTIONAL = "functional"
+
+
+class Indicator(StrEnum):
+    LEADING = "leading"
+    LAGGING = "lagging"
+
+
+class Grade(StrEnum):
+    """End-of-cycle grade band: 0.0-0.3 red, 0.4-0.6 yellow, 0.7-1.0 green."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+
+class FileKind(StrEnum):
+    OKRS = "okrs"
+    CHECKINS = "checkins"
+    KPIS = "kpis"
+
+
+# Words people write in the enum columns, English and Indonesian, mapped to the enum value.
+ENUM_ALIASES: dict[type[StrEnum], dict[str, str]] = {
+    KRKind: {
+        "naik": "increase", "tingkatkan": "increase", "up": "increase",
+        "turun": "decrease", "kurangi": "decrease", "down": "decrease",
+        "minimal": "at_least", "min": "at_least", "at least": "at_least", "paling sedikit": "at_least",
+        "maksimal": "at_most", "max": "at_most", "at most": "at_most", "paling banyak": "at_most",
+        "tonggak": "milestone", "done": "milestone",
+    },
+    ObjectiveType: {"komitmen": "committed", "aspiratif": "aspirational", "stretch": "aspirational"},
+    Direction: {
+        "higher": "higher_is_better", "up": "higher_is_better", "naik": "higher_is_better",
+        "lebih tinggi lebih baik": "higher_is_better",
+        "lower": "lower_is_better", "down": "lower_is_better", "turun": "lower_is_better",
+        "lebih rendah lebih baik": "lower_is_better",
+        "rentang": "range", "between": "range",
+    },
+    Frequency: {
+        "harian": "daily", "mingguan": "weekly", "bulanan": "monthly",
+        "kuartalan": "quarterly", "triwulanan": "quarterly", "tahunan": "yearly", "annual": "yearly",
+    },
+    KpiType: {"strategis": "strategic", "operasional": "operational", "fungsional": "functional"},
+    Indicator: {"utama": "leading", "tertinggal": "lagging", "lead": "leading", "lag": "lagging"},
+}
+
+
+def parse_enum(enum: type[E], text: str) -> E:
+    """Parse an enum value written in any case, with spaces or dashes, or in Indonesian."""
+    key = re.sub(r"[\s_-]+", " ", text.strip().lower())
+    value = ENUM_ALIASES.get(enum, {}).get(key, key.replace(" ", "_"))
+    try:
+        return enum(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "enum_choice", "must be one of {choices}", {"choices": ", ".join(e.value for e in enum)}
+        ) from None
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and (math.isnan(value) or math.isinf(value) or abs(value) > MAX_ABS_NUMBER):
+        raise PydanticCustomError("number_out_of_range", "must be a finite number", {})
+    return value
+
+
+# Values beyond this are typos or overflow probes, not business numbers.
+MAX_ABS_NUMBER = 1e15
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=500)]
+Number = Annotated[float, AfterValidator(_finite)]
+OptionalNumber = Annotated[float | None, AfterValidator(_finite)]
+
+_QUARTER_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*Q(?P<q>[1-4])$", re.I),
+    re.compile(r"^Q(?P<q>[1-4])\s*[-/ ]?\s*(?P<year>\d{4})$", re.I),
+    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*(?:K|TW)(?P<q>[1-4])$", re.I),  # kuartal, triwulan
+)
+
+
+class Cycle(BaseModel):
+    """An OKR cycle: a quarter like 2026-Q2, or any name with explicit start and end dates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: Text
+    start_date: dt.date
+    end_date: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end_date <= self.start_date:
+            raise PydanticCustomError("cycle_dates", "the cycle must end after it starts", {})
+        return self
+
+    @classmethod
+    def parse(
+        cls, text: str, start_date: dt.date | None = None, end_date: dt.date | None = None
+    ) -> Cycle:
+        """A cycle from "2026-Q2", "Q2 2026", "Q2-2026", "2026Q2", or a name plus both dates."""
+        name = text.strip()
+        for pattern in _QUARTER_PATTERNS:
+            if match := pattern.match(name):
+                year, quarter = int(match["year"]), int(match["q"])
+                quarter_start = dt.date(year, 3 * quarter - 2, 1)
+                next_start = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
+                return cls(
+                    name=f"{year}-Q{quarter}",
+                    start_date=start_date or quarter_start,
+                    end_date=end_date or next_start - dt.timedelta(days=1),
+                )
+        if start_date and end_date and name:
+            return cls(name=name, start_date=start_date, end_date=end_date)
+        raise PydanticCustomError("cycle_format", "use a quarter like 2026-Q2, or give start and end dates", {})
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Cycle:
+        """The calendar quarter that contains ``day``."""
+        return cls.parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
+
+class Objective(BaseModel):
+    cycle: Cycle
+    team: Text
+    title: Text
+    owner: OptionalText = None
+    type: ObjectiveType = ObjectiveType.ASPIRATIONAL
+    parent_title: OptionalText = None
+
+
+# A key result whose title says it lowers something, when no baseline tells the direction.
+_DECREASE_WORDS = re.compile(
+    r"\b(reduce|decrease|lower|cut|shorten|kurangi|turunkan|menurunkan|mengurangi|pangkas|percepat)\b", re.I
+)
+
+
+class KeyResult(BaseModel):
+    objective_title: Text
+    title: Text
+    owner: OptionalText = None
+    kind: KRKind | None = None
+    baseline: OptionalNumber = None
+    target: OptionalNumber = None
+    unit: OptionalText = None
+    weight: Number = Field(default=1.0)
+    kpi_name: OptionalText = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.weight <= 0:
+            raise PydanticCustomError("weight_positive", "the weight must be greater than 0", {})
+        if self.kind is None:
+            self.kind = self.infer_kind()
+        if self.kind is KRKind.MILESTONE:
+            self.target = 1.0 if self.target is None else self.target
+            self.baseline = 0.0 if self.baseline is None else self.baseline
+        elif self.baseline is not None and self.target is not None and self.kind in (
+            KRKind.INCREASE, KRKind.DECREASE
+        ):
+            if self.baseline == self.target:
+                raise PydanticCustomError(
+                    "target_equals_baseline", "the target equals the baseline, so progress cannot move", {}
+                )
+            if (self.kind is KRKind.INCREASE) != (self.target > self.baseline):
+                raise PydanticCustomError(
+                    "kind_contradicts_numbers", "{kind} does not fit a baseline of {baseline} and a target of {target}",
+                    {"kind": self.kind.value, "baseline": self.baseline, "target": self.target},
+                )
+        return self
+
+    def infer_kind(self) -> KRKind:
+        """Increase or decrease from baseline vs target; from the title's verb when the baseline is missing."""
+        if self.baseline is not None and self.target is not None and self.baseline != self.target:
+            return KRKind.INCREASE if self.target > self.baseline else KRKind.DECREASE
+        return KRKind.DECREASE if _DECREASE_WORDS.search(self.title) else KRKind.INCREASE
+
+
+class CheckIn(BaseModel):
+    date: dt.date
+    value: Number
+    confidence: Annotated[float | None, Field(ge=0, le=10)] = None
+    note: Annotated[str | None, StringConstraints(max_length=5000)] = None
+
+
+class Kpi(BaseModel):
+    team: Text
+    name: Text
+    unit: OptionalText = None
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    target: OptionalNumber = None
+    min_value: OptionalNumber = None
+    max_value: OptionalNumber = None
+    tolerance: OptionalNumber = None
+    tolerance_is_share: bool = False
+    frequency: Frequency = Frequency.MONTHLY
+    kpi_type: KpiType = KpiType.OPERATIONAL
+    indicator: Indicator = Indicator.LAGGING
+    category: OptionalText = None
+    owner: OptionalText = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.tolerance is not None and self.tolerance < 0:
+            raise PydanticCustomError("tolerance_negative", "the tolerance cannot be negative", {})
+        if self.direction is Direction.RANGE:
+            if self.min_value is None or self.max_value is None:
+                raise PydanticCustomError("range_needs_bounds", "a range KPI needs both min and max", {})
+            if self.min_value > self.max_value:
+                raise PydanticCustomError("range_inverted", "min is greater than max", {})
+        return self
+
+
+class KpiMeasurement(BaseModel):
+    date: dt.date
+    value: Number
+    target: OptionalNumber = None
+
+
+class Batch(BaseModel):
+    """One import, as recorded in the store."""
+
+    id: int
+    imported_at: dt.datetime
+    file_name: str
+    sha256: str
+    kind: str
+    inserted: int
+    updated: int
+    imported_by: str | None = None

@@ -1,0 +1,188 @@
+"""What each page and the CLI need, assembled from the store's bulk queries.
+
+Pages call one function here per view; none of them writes SQL or applies a rule itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from okrdash.models import Cycle, Status
+from okrdash.store import Store
+
+STATUS_ORDER = [s.value for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE,
+                                  Status.NO_DATA, Status.NO_TARGET)]
+COMPANY_TEAMS = ("Company", "Perusahaan")
+
+
+def pick_cycle(store: Store, name: str | None, as_of: dt.date) -> Cycle | None:
+    """The named cycle; else the one containing ``as_of``; else the latest that started before it."""
+    cycles = store.cycles()
+    if name:
+        for cycle in cycles:
+            if cycle.name == name:
+                return cycle
+    containing = [c for c in cycles if c.start_date <= as_of <= c.end_date]
+    if containing:
+        return containing[-1]
+    started = [c for c in cycles if c.start_date <= as_of]
+    return (started or cycles or [None])[-1]
+
+
+def _none(value: Any) -> Any:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value.item() if hasattr(value, "item") else value
+
+
+def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """DataFrame rows as plain dicts (None for missing values)."""
+    frame = frame if columns is None else frame[columns]
+    return [{k: _none(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
+    """The CLI's ``status --json`` document."""
+    chosen = pick_cycle(store, cycle, as_of)
+    if cycle and (chosen is None or chosen.name != cycle):
+        chosen = None
+    objectives, key_results = [], pd.DataFrame()
+    if chosen is not None:
+        key_results = store.kr_scores(as_of, cycle=chosen.name, team=team)
+        for objective in records(store.objective_scores(as_of, cycle=chosen.name, team=team)):
+            krs = key_results[key_results["objective_id"] == objective["objective_id"]]
+            objectives.append({
+                "team": objective["team"], "cycle": objective["cycle"], "title": objective["title"],
+                "progress": objective["progress"], "expected": objective["expected"],
+                "status": objective["status"], "grade": objective["grade"],
+                "key_results": records(krs, ["title", "progress", "expected", "status", "current", "baseline",
+                                             "target", "grade"]),
+            })
+    kpis = records(store.kpi_scores(as_of, team=team), ["team", "name", "value", "target", "status"])
+    return {"cycle": chosen.name if chosen else None, "as_of": as_of.isoformat(),
+            "objectives": objectives, "kpis": kpis}
+
+
+def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Count of each status in a scored frame, every status present (zero when absent)."""
+    counts = frame["status"].value_counts() if len(frame) else pd.Series(dtype=int)
+    return {status: int(counts.get(status, 0)) for status in STATUS_ORDER}
+
+
+@dataclass
+class Overview:
+    cycle: Cycle | None
+    as_of: dt.date
+    objectives: pd.DataFrame
+    key_result_counts: dict[str, int]
+    objective_counts: dict[str, int]
+    kpi_counts: dict[str, int]
+    team_status: pd.DataFrame          # subject, team, status, count
+    needs_attention: pd.DataFrame
+
+    @property
+    def is_empty(self) -> bool:
+        return self.objectives.empty and sum(self.kpi_counts.values()) == 0
+
+
+def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
+    """The whole company for one cycle: aggregates only, never raw check-ins."""
+    if cycle is None:
+        empty = pd.DataFrame()
+        kpis = store.kpi_scores(as_of)
+        return Overview(None, as_of, empty, status_counts(empty), status_counts(empty), status_counts(kpis),
+                        empty, empty)
+    objectives = store.objective_scores(as_of, cycle=cycle.name)
+    team_status = store.status_counts(as_of, cycle.name)
+    okr = team_status[team_status["subject"] == "okr"].groupby("status")["count"].sum()
+    kpi = team_status[team_status["subject"] == "kpi"].groupby("status")["count"].sum()
+    return Overview(
+        cycle=cycle, as_of=as_of, objectives=objectives,
+        key_result_counts={s: int(okr.get(s, 0)) for s in STATUS_ORDER},
+        objective_counts=status_counts(objectives),
+        kpi_counts={s: int(kpi.get(s, 0)) for s in STATUS_ORDER},
+        team_status=team_status,
+        needs_attention=store.needs_attention(as_of, cycle.name),
+    )
+
+
+def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Company (parent) objectives with the team objectives aligned under them.
+
+    Objectives of a company team, or named as a parent by another objective, are roots. Team
+    objectives whose parent is unknown are gathered under a root of ``None``.
+    """
+    rows = records(objectives)
+    parent_titles = {r["parent_title"] for r in rows if r["parent_title"]}
+    roots = [r for r in rows if r["team"] in COMPANY_TEAMS or (r["title"] in parent_titles and not r["parent_title"])]
+    root_titles = {r["title"] for r in roots}
+    tree = [(root, [r for r in rows if r["parent_title"] == root["title"] and r is not root]) for root in roots]
+    unaligned = [r for r in rows if r not in roots and r["parent_title"] not in root_titles]
+    if unaligned:
+        tree.append(({}, unaligned))
+    return tree
+
+
+@dataclass
+class TeamView:
+    team: str
+    cycle: Cycle | None
+    objectives: pd.DataFrame
+    key_results: pd.DataFrame
+    kpis: pd.DataFrame
+
+
+def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> TeamView:
+    objectives = store.objective_scores(as_of, cycle=cycle.name, team=team) if cycle else pd.DataFrame()
+    key_results = store.kr_scores(as_of, cycle=cycle.name, team=team) if cycle else pd.DataFrame()
+    return TeamView(team, cycle, objectives, key_results, kpi_table(store, as_of, team=team))
+
+
+def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
+              kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
+    """Scored KPIs with their recent values (for sparklines), filtered."""
+    kpis = store.kpi_scores(as_of, team=team)
+    recent = store.kpi_recent_values(as_of, team=team)
+    kpis = kpis.merge(recent, on="kpi_id", how="left")
+    kpis["recent_values"] = kpis["recent_values"].map(lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
+    for column, wanted in (("category", category), ("kpi_type", kpi_type), ("indicator", indicator), ("status", status)):
+        if wanted:
+            kpis = kpis[kpis[column] == wanted]
+    return kpis.reset_index(drop=True)
+
+
+@dataclass
+class ObjectiveView:
+    objective: dict[str, Any]
+    key_results: pd.DataFrame
+    histories: dict[int, pd.DataFrame]
+
+
+def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
+    """One objective with each key result's history (check-ins, or its KPI's measurements)."""
+    objectives = store.objective_scores(as_of)
+    match = objectives[objectives["objective_id"] == objective_id]
+    if match.empty:
+        return None
+    key_results = store.kr_scores(as_of, objective_id=objective_id)
+    histories = {int(kr_id): store.checkin_history(int(kr_id), as_of) for kr_id in key_results["key_result_id"]}
+    return ObjectiveView(records(match)[0], key_results, histories)
+
+
+def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
+    """The expected value of a key result from cycle start to end (for the burn-up chart)."""
+    start, end = key_result["start_date"], key_result["end_date"]
+    baseline, target = key_result["baseline"], key_result["target"]
+    if baseline is None or target is None or start is None or end is None:
+        return pd.DataFrame(columns=["date", "value"])
+    end_value = baseline + (target - baseline) * key_result["end_point"]
+    return pd.DataFrame({"date": [start, end], "value": [baseline, end_value]})

@@ -1,0 +1,195 @@
+-- The rules that turn numbers into progress, expected progress, status and grade.
+-- This is the only place they are computed; every page, the CLI and the tests read them from here.
+-- Thresholds arrive as macro parameters whose defaults the store fills from settings.py.
+
+-- Elapsed share of a cycle at as_of: 0 before the start, 1 after the end.
+CREATE OR REPLACE MACRO okr_elapsed(start_date, end_date, as_of) AS
+    greatest(0.0, least(1.0, date_diff('day', start_date, as_of)::DOUBLE
+                              / greatest(1, date_diff('day', start_date, end_date))));
+
+-- Key result status from progress p and expected progress e.
+CREATE OR REPLACE MACRO okr_kr_status(p, e, complete_allowed, on_ratio, on_gap, risk_ratio, risk_gap) AS
+    CASE
+        WHEN p IS NULL THEN 'No Data'
+        WHEN p >= 1 AND complete_allowed THEN 'Complete'
+        WHEN p >= on_ratio * e OR e - p <= on_gap THEN 'On Track'
+        WHEN p >= risk_ratio * e OR e - p <= risk_gap THEN 'At Risk'
+        ELSE 'Off Track'
+    END;
+
+-- End-of-cycle grade band of a progress rounded to 0.1.
+CREATE OR REPLACE MACRO okr_grade_band(g) AS
+    CASE WHEN g IS NULL THEN NULL WHEN g >= 0.7 THEN 'green' WHEN g >= 0.4 THEN 'yellow' ELSE 'red' END;
+
+-- Every key result at as_of, with its current value, progress, expected progress and status.
+CREATE OR REPLACE MACRO kr_scores(as_of, on_ratio := {on_track_ratio}, on_gap := {on_track_gap},
+        risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap},
+        aspirational_end := {aspirational_end_point}, low_confidence := {low_confidence}) AS TABLE
+WITH kr_values AS (
+    SELECT c.key_result_id, c.date, c.value, c.confidence
+    FROM checkins c
+    WHERE c.date <= as_of
+    UNION ALL
+    SELECT k.id, m.date, m.value, NULL
+    FROM key_results k JOIN kpi_measurements m ON m.kpi_id = k.kpi_id
+    WHERE m.date <= as_of
+),
+latest AS (
+    SELECT key_result_id,
+           arg_max(value, date) AS current,
+           arg_min(value, date) AS first_value,
+           max(date) AS last_checkin,
+           arg_max(confidence, date) FILTER (WHERE confidence IS NOT NULL) AS confidence,
+           count(*) AS checkin_count
+    FROM kr_values GROUP BY key_result_id
+),
+in_bound AS (
+    SELECT v.key_result_id,
+           avg(CASE WHEN k.kind = 'at_least' THEN (v.value >= k.target)::INT
+                    ELSE (v.value <= k.target)::INT END) AS share_in_bound
+    FROM kr_values v JOIN key_results k ON k.id = v.key_result_id
+    WHERE k.kind IN ('at_least', 'at_most')
+    GROUP BY v.key_result_id
+),
+base AS (
+    SELECT k.id AS key_result_id, o.id AS objective_id, o.cycle, o.team, o.title AS objective,
+           o.type AS objective_type, o.parent_title, k.title, k.owner, k.kind, k.unit, k.weight,
+           k.kpi_id, kp.name AS kpi_name,
+           k.baseline AS stated_baseline, coalesce(k.baseline, l.first_value) AS baseline, k.target,
+           l.current, l.last_checkin, l.confidence, coalesce(l.checkin_count, 0) AS checkin_count,
+           c.start_date, c.end_date,
+           okr_elapsed(c.start_date, c.end_date, as_of) AS elapsed,
+           CASE WHEN o.type = 'aspirational' THEN aspirational_end ELSE 1.0 END AS end_point,
+           CASE k.kind
+               WHEN 'milestone' THEN CASE WHEN l.current IS NULL THEN NULL
+                                          WHEN l.current >= k.target THEN 1.0 ELSE 0.0 END
+               WHEN 'at_least' THEN b.share_in_bound
+               WHEN 'at_most' THEN b.share_in_bound
+               ELSE (l.current - coalesce(k.baseline, l.first_value))
+                    / nullif(k.target - coalesce(k.baseline, l.first_value), 0)
+           END AS progress
+    FROM key_results k
+    JOIN objectives o ON o.id = k.objective_id
+    JOIN cycles c ON c.name = o.cycle
+    LEFT JOIN kpis kp ON kp.id = k.kpi_id
+    LEFT JOIN latest l ON l.key_result_id = k.id
+    LEFT JOIN in_bound b ON b.key_result_id = k.id
+),
+expected AS (
+    SELECT *,
+           -- Keeping a value inside a bound is expected all cycle long, not by its end.
+           CASE WHEN kind IN ('at_least', 'at_most') THEN end_point ELSE elapsed * end_point END AS expected,
+           greatest(0.0, least(1.0, progress)) AS progress_clamped
+    FROM base
+),
+rated AS (
+    SELECT *,
+           CASE WHEN target IS NULL THEN 'No Target'
+                ELSE okr_kr_status(progress, expected, kind NOT IN ('at_least', 'at_most') OR elapsed >= 1,
+                                   on_ratio, on_gap, risk_ratio, risk_gap)
+           END AS status_by_numbers
+    FROM expected
+)
+SELECT *,
+       expected - progress AS gap,
+       -- The day the pace so far (progress per day since the cycle start) would reach the target.
+       CASE WHEN kind IN ('increase', 'decrease') AND progress > 0 AND progress < 1 AND as_of > start_date
+            THEN start_date + CAST(ceil(date_diff('day', start_date, least(as_of, end_date)) / progress) AS INTEGER)
+       END AS forecast_date,
+       status_by_numbers = 'On Track' AND confidence <= low_confidence AS confidence_disagrees,
+       CASE WHEN status_by_numbers = 'On Track' AND confidence <= low_confidence THEN 'At Risk'
+            ELSE status_by_numbers END AS status,
+       round(progress_clamped, 1) AS grade,
+       okr_grade_band(round(progress_clamped, 1)) AS grade_band
+FROM rated;
+
+-- Every objective at as_of: weighted mean of clamped key result progress, worst key result status.
+CREATE OR REPLACE MACRO objective_scores(as_of, aspirational_end := {aspirational_end_point}) AS TABLE
+WITH per_objective AS (
+    SELECT objective_id,
+           sum(progress_clamped * weight) FILTER (WHERE progress IS NOT NULL)
+               / nullif(sum(weight) FILTER (WHERE progress IS NOT NULL), 0) AS progress,
+           count(*) AS key_result_count,
+           count(*) FILTER (WHERE status NOT IN ('No Data', 'No Target')) AS measured_count,
+           bool_and(status = 'Complete') AS all_complete,
+           bool_or(status = 'Off Track') AS any_off_track,
+           bool_or(status = 'At Risk') AS any_at_risk,
+           bool_or(confidence_disagrees) AS confidence_disagrees,
+           max(last_checkin) AS last_checkin
+    FROM kr_scores(as_of) GROUP BY objective_id
+)
+SELECT o.id AS objective_id, o.cycle, o.team, o.title, o.owner, o.type AS objective_type, o.parent_title,
+       c.start_date, c.end_date,
+       p.progress, okr_elapsed(c.start_date, c.end_date, as_of)
+           * CASE WHEN o.type = 'aspirational' THEN aspirational_end ELSE 1.0 END AS expected,
+       coalesce(p.key_result_count, 0) AS key_result_count, p.last_checkin,
+       coalesce(p.confidence_disagrees, false) AS confidence_disagrees,
+       CASE WHEN coalesce(p.measured_count, 0) = 0 THEN 'No Data'
+            WHEN p.all_complete THEN 'Complete'
+            WHEN p.any_off_track THEN 'Off Track'
+            WHEN p.any_at_risk THEN 'At Risk'
+            ELSE 'On Track' END AS status,
+       round(p.progress, 1) AS grade,
+       okr_grade_band(round(p.progress, 1)) AS grade_band
+FROM objectives o
+JOIN cycles c ON c.name = o.cycle
+LEFT JOIN per_objective p ON p.objective_id = o.id;
+
+-- Every KPI at as_of: latest and previous measurement, status against the target, trend.
+CREATE OR REPLACE MACRO kpi_scores(as_of, tolerance_share := {kpi_tolerance_share}) AS TABLE
+WITH latest AS (
+    SELECT kpi_id,
+           arg_max(value, date, 2) AS last_two_values,
+           arg_max(target, date) FILTER (WHERE target IS NOT NULL) AS latest_period_target,
+           max(date) AS last_date,
+           count(*) AS measurement_count
+    FROM kpi_measurements WHERE date <= as_of GROUP BY kpi_id
+),
+resolved AS (
+    SELECT k.id AS kpi_id, k.team, k.name, k.unit, k.direction, k.min_value, k.max_value,
+           k.frequency, k.kpi_type, k.indicator, k.category, k.owner,
+           coalesce(l.latest_period_target, k.target) AS target,
+           l.last_two_values[1] AS value,
+           CASE WHEN len(l.last_two_values) > 1 THEN l.last_two_values[2] END AS previous_value,
+           l.last_date, coalesce(l.measurement_count, 0) AS measurement_count,
+           k.tolerance AS stated_tolerance, k.tolerance_is_share
+    FROM kpis k LEFT JOIN latest l ON l.kpi_id = k.id
+),
+tolerances AS (
+    SELECT *,
+           CASE WHEN direction = 'range'
+                THEN coalesce(CASE WHEN tolerance_is_share THEN stated_tolerance * abs(max_value - min_value)
+                                   ELSE stated_tolerance END,
+                              tolerance_share * abs(max_value - min_value))
+                ELSE coalesce(CASE WHEN tolerance_is_share THEN stated_tolerance * abs(target)
+                                   ELSE stated_tolerance END,
+                              tolerance_share * abs(target))
+           END AS tolerance,
+           (min_value + max_value) / 2 AS range_middle
+    FROM resolved
+)
+SELECT *,
+       CASE
+           WHEN direction = 'range' AND (min_value IS NULL OR max_value IS NULL) THEN 'No Target'
+           WHEN direction <> 'range' AND target IS NULL THEN 'No Target'
+           WHEN value IS NULL THEN 'No Data'
+           WHEN direction = 'higher_is_better' THEN
+               CASE WHEN value >= target THEN 'On Track' WHEN value >= target - tolerance THEN 'At Risk'
+                    ELSE 'Off Track' END
+           WHEN direction = 'lower_is_better' THEN
+               CASE WHEN value <= target THEN 'On Track' WHEN value <= target + tolerance THEN 'At Risk'
+                    ELSE 'Off Track' END
+           ELSE
+               CASE WHEN value BETWEEN min_value AND max_value THEN 'On Track'
+                    WHEN value BETWEEN min_value - tolerance AND max_value + tolerance THEN 'At Risk'
+                    ELSE 'Off Track' END
+       END AS status,
+       value - previous_value AS change,
+       -- +1 when the latest move is good for this KPI, -1 when bad, 0 when flat or unknown.
+       CASE
+           WHEN previous_value IS NULL OR value = previous_value THEN 0
+           WHEN direction = 'higher_is_better' THEN sign(value - previous_value)
+           WHEN direction = 'lower_is_better' THEN sign(previous_value - value)
+           ELSE sign(abs(previous_value - range_middle) - abs(value - range_middle))
+       END::INTEGER AS trend
+FROM tolerances;

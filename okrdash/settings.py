@@ -1,0 +1,66 @@
+"""Every threshold, limit and path okrdash uses, with its default, in one place.
+
+Values can be overridden by environment variables named ``OKRDASH_<FIELD>`` (for example
+``OKRDASH_DB=/srv/okrdash.duckdb`` or ``OKRDASH_MAX_UPLOAD_ROWS=500000``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseModel):
+    """Product settings. The rule thresholds are the ones the documents give."""
+
+    db_path: Path = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
+    default_language: str = Field(default="en", pattern="^(en|id)$")
+
+    # Key result status: On Track if p >= on_track_ratio * e or e - p <= on_track_gap ...
+    on_track_ratio: float = Field(default=0.9, ge=0, le=1)
+    on_track_gap: float = Field(default=0.10, ge=0, le=1)
+    # ... At Risk if p >= at_risk_ratio * e or e - p <= at_risk_gap, Off Track otherwise.
+    at_risk_ratio: float = Field(default=0.7, ge=0, le=1)
+    at_risk_gap: float = Field(default=0.25, ge=0, le=1)
+    # Google's expected score for a stretch (aspirational) objective at cycle end.
+    aspirational_end_point: float = Field(default=0.7, gt=0, le=1)
+    # A check-in confidence at or below this caps the status at At Risk.
+    low_confidence: float = Field(default=3, ge=0, le=10)
+    # Default KPI tolerance, as a share of |target|.
+    kpi_tolerance_share: float = Field(default=0.10, ge=0, le=1)
+    # A key result without a check-in for this many days is stale.
+    stale_after_days: int = Field(default=14, ge=1)
+
+    # Import limits: a larger file is refused before it is parsed.
+    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    max_upload_rows: int = Field(default=2_500_000, ge=1)
+    # Validation stops listing problems after this many (the import fails either way).
+    max_reported_problems: int = Field(default=200, ge=1)
+
+    @model_validator(mode="after")
+    def _thresholds_are_ordered(self) -> Settings:
+        if self.at_risk_ratio > self.on_track_ratio or self.on_track_gap > self.at_risk_gap:
+            raise ValueError("At Risk thresholds must be looser than On Track thresholds")
+        return self
+
+
+_ENV_FIELDS = {name: f"OKRDASH_{name.upper()}" for name in Settings.model_fields}
+_ENV_FIELDS["db_path"] = "OKRDASH_DB"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from defaults overridden by ``OKRDASH_*`` environment variables."""
+    env = os.environ if environ is None else environ
+    overrides = {name: env[var] for name, var in _ENV_FIELDS.items() if env.get(var)}
+    return Settings.model_validate(overrides)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()

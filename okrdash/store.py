@@ -1,0 +1,507 @@
+"""The DuckDB store: connection, schema and migrations, and every SQL statement okrdash runs.
+
+One ``Store`` per process holds one DuckDB connection; every call takes its own cursor, so
+Streamlit's session threads never share a result set (DuckDB 2.0 ties a result to the
+connection until it is fully fetched). Values always travel as parameters or as registered
+Arrow/pandas tables, never inside the SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from okrdash.models import Batch, Cycle, FileKind
+from okrdash.settings import Settings, settings as default_settings
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE SEQUENCE batch_ids START 1;
+    CREATE SEQUENCE objective_ids START 1;
+    CREATE SEQUENCE key_result_ids START 1;
+    CREATE SEQUENCE kpi_ids START 1;
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY DEFAULT nextval('batch_ids'),
+        imported_at TIMESTAMP NOT NULL,
+        file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        inserted INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        imported_by VARCHAR
+    );
+    CREATE TABLE cycles (
+        name VARCHAR PRIMARY KEY,
+        start_date DATE NOT NULL,
+        end_date DATE NOT NULL
+    );
+    CREATE TABLE objectives (
+        id INTEGER PRIMARY KEY DEFAULT nextval('objective_ids'),
+        cycle VARCHAR NOT NULL,
+        team VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        owner VARCHAR,
+        type VARCHAR NOT NULL,
+        parent_title VARCHAR,
+        batch_id INTEGER,
+        UNIQUE (cycle, team, title)
+    );
+    CREATE TABLE key_results (
+        id INTEGER PRIMARY KEY DEFAULT nextval('key_result_ids'),
+        objective_id INTEGER NOT NULL,
+        title VARCHAR NOT NULL,
+        owner VARCHAR,
+        kind VARCHAR NOT NULL,
+        baseline DOUBLE,
+        target DOUBLE,
+        unit VARCHAR,
+        weight DOUBLE NOT NULL,
+        kpi_id INTEGER,
+        batch_id INTEGER,
+        UNIQUE (objective_id, title)
+    );
+    CREATE TABLE checkins (
+        key_result_id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        value DOUBLE NOT NULL,
+        confidence DOUBLE,
+        note VARCHAR,
+        batch_id INTEGER,
+        PRIMARY KEY (key_result_id, date)
+    );
+    CREATE TABLE kpis (
+        id INTEGER PRIMARY KEY DEFAULT nextval('kpi_ids'),
+        team VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        unit VARCHAR,
+        direction VARCHAR NOT NULL,
+        target DOUBLE,
+        min_value DOUBLE,
+        max_value DOUBLE,
+        tolerance DOUBLE,
+        tolerance_is_share BOOLEAN NOT NULL,
+        frequency VARCHAR NOT NULL,
+        kpi_type VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,
+        category VARCHAR,
+        owner VARCHAR,
+        batch_id INTEGER,
+        UNIQUE (team, name)
+    );
+    CREATE TABLE kpi_measurements (
+        kpi_id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        value DOUBLE NOT NULL,
+        target DOUBLE,
+        batch_id INTEGER,
+        PRIMARY KEY (kpi_id, date)
+    );
+    """,
+}
+
+DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kpis", "kpi_measurements")
+RULES_SQL = Path(__file__).with_name("rules.sql")
+
+
+@dataclass
+class FileChanges:
+    """What one validated file writes, as natural-key rows (ids are resolved by the store).
+
+    Every frame is optional; its columns are those the matching ``_upsert_*`` method reads.
+    """
+
+    file_name: str
+    sha256: str
+    kind: FileKind
+    cycles: pd.DataFrame | None = None
+    objectives: pd.DataFrame | None = None
+    key_results: pd.DataFrame | None = None
+    checkins: pd.DataFrame | None = None
+    kpis: pd.DataFrame | None = None
+    measurements: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    batch_id: int
+    file_name: str
+    kind: str
+    inserted: int
+    updated: int
+
+
+class Store:
+    """The okrdash database. Create one per process with :func:`open_store`."""
+
+    def __init__(self, path: Path | str, config: Settings | None = None):
+        self.path = Path(path) if str(path) != ":memory:" else path
+        self.config = config or default_settings()
+        if isinstance(self.path, Path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.path))
+        self._write_lock = threading.Lock()
+        self._migrate()
+        self._install_rules()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for the calling thread, closed afterwards."""
+        cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self.cursor() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+            for version in sorted(v for v in _MIGRATIONS if v > current):
+                cur.begin()
+                cur.execute(_MIGRATIONS[version])
+                cur.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+                cur.commit()
+
+    def schema_version(self) -> int:
+        with self.cursor() as cur:
+            return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    def _install_rules(self) -> None:
+        thresholds = self.config.model_dump(
+            include={"on_track_ratio", "on_track_gap", "at_risk_ratio", "at_risk_gap",
+                     "aspirational_end_point", "low_confidence", "kpi_tolerance_share"}
+        )
+        # Thresholds are validated floats from settings, written as SQL literals for macro defaults.
+        sql = RULES_SQL.read_text().format(**{k: repr(float(v)) for k, v in thresholds.items()})
+        with self.cursor() as cur:
+            cur.execute(sql)
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def _records(self, sql: str, params: list | None = None) -> list[dict]:
+        """Rows as plain Python dicts (dates stay dates, NULL stays None)."""
+        with self.cursor() as cur:
+            result = cur.execute(sql, params or [])
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row)) for row in result.fetchall()]
+
+    def is_empty(self) -> bool:
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT (SELECT count(*) FROM objectives) + (SELECT count(*) FROM kpis)"
+            ).fetchone()[0] == 0
+
+    def table_counts(self) -> dict[str, int]:
+        with self.cursor() as cur:
+            return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+
+    def cycles(self) -> list[Cycle]:
+        with self.cursor() as cur:
+            rows = cur.execute("SELECT name, start_date, end_date FROM cycles ORDER BY start_date, name").fetchall()
+        return [Cycle(name=n, start_date=s, end_date=e) for n, s, e in rows]
+
+    def teams(self) -> list[str]:
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT team FROM objectives UNION SELECT team FROM kpis ORDER BY team"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def kr_scores(
+        self, as_of: dt.date, cycle: str | None = None, team: str | None = None,
+        objective_id: int | None = None,
+    ) -> pd.DataFrame:
+        return self._df(
+            """SELECT * FROM kr_scores(?::DATE)
+               WHERE (?::VARCHAR IS NULL OR cycle = ?) AND (?::VARCHAR IS NULL OR team = ?)
+                 AND (?::INTEGER IS NULL OR objective_id = ?)
+               ORDER BY team, objective, key_result_id""",
+            [as_of, cycle, cycle, team, team, objective_id, objective_id],
+        )
+
+    def objective_scores(self, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> pd.DataFrame:
+        return self._df(
+            """SELECT * FROM objective_scores(?::DATE)
+               WHERE (?::VARCHAR IS NULL OR cycle = ?) AND (?::VARCHAR IS NULL OR team = ?)
+               ORDER BY team, objective_id""",
+            [as_of, cycle, cycle, team, team],
+        )
+
+    def kpi_scores(self, as_of: dt.date, team: str | None = None) -> pd.DataFrame:
+        return self._df(
+            """SELECT * FROM kpi_scores(?::DATE) WHERE (?::VARCHAR IS NULL OR team = ?)
+               ORDER BY team, name""",
+            [as_of, team, team],
+        )
+
+    def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame:
+        """Per team: how many key results and KPIs have each status (aggregated in the engine)."""
+        return self._df(
+            """SELECT 'okr' AS subject, team, status, count(*) AS count
+               FROM kr_scores(?::DATE) WHERE cycle = ? GROUP BY ALL
+               UNION ALL
+               SELECT 'kpi', team, status, count(*) FROM kpi_scores(?::DATE) GROUP BY ALL
+               ORDER BY subject, team, status""",
+            [as_of, cycle, as_of],
+        )
+
+    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
+        """Off Track and At Risk key results and KPIs, and stale key results; biggest gap first."""
+        stale_before = as_of - dt.timedelta(days=self.config.stale_after_days)
+        return self._df(
+            """SELECT * FROM (
+                   SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
+                          NULL::INTEGER AS kpi_id, status, gap, last_checkin,
+                          last_checkin IS NULL OR last_checkin < ? AS stale, confidence_disagrees
+                   FROM kr_scores(?::DATE)
+                   WHERE cycle = ?
+                   UNION ALL
+                   SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status,
+                          CASE WHEN direction = 'lower_is_better' THEN (value - target) / nullif(abs(target), 0)
+                               WHEN direction = 'higher_is_better' THEN (target - value) / nullif(abs(target), 0)
+                          END, last_date, false, false
+                   FROM kpi_scores(?::DATE))
+               WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
+               ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title
+               LIMIT ?""",
+            [stale_before, as_of, cycle, as_of, limit],
+        )
+
+    def checkin_history(self, key_result_id: int, as_of: dt.date | None = None) -> pd.DataFrame:
+        """A key result's values over time: its check-ins, or its linked KPI's measurements."""
+        return self._df(
+            """SELECT c.date, c.value, c.confidence, c.note
+               FROM checkins c WHERE c.key_result_id = ? AND (?::DATE IS NULL OR c.date <= ?)
+               UNION ALL
+               SELECT m.date, m.value, NULL, NULL
+               FROM key_results k JOIN kpi_measurements m ON m.kpi_id = k.kpi_id
+               WHERE k.id = ? AND (?::DATE IS NULL OR m.date <= ?)
+               ORDER BY date""",
+            [key_result_id, as_of, as_of, key_result_id, as_of, as_of],
+        )
+
+    def kpi_history(self, kpi_id: int, as_of: dt.date | None = None, since: dt.date | None = None) -> pd.DataFrame:
+        return self._df(
+            """SELECT date, value, target FROM kpi_measurements
+               WHERE kpi_id = ? AND (?::DATE IS NULL OR date <= ?) AND (?::DATE IS NULL OR date >= ?)
+               ORDER BY date""",
+            [kpi_id, as_of, as_of, since, since],
+        )
+
+    def kpi_recent_values(self, as_of: dt.date, points: int = 12, team: str | None = None) -> pd.DataFrame:
+        """The last ``points`` values of each KPI, oldest first, for sparklines."""
+        return self._df(
+            """SELECT m.kpi_id, list(m.value ORDER BY m.date) AS recent_values
+               FROM (SELECT kpi_id, date, value,
+                            row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
+                     FROM kpi_measurements WHERE date <= ?) m
+               JOIN kpis k ON k.id = m.kpi_id
+               WHERE m.age <= ? AND (?::VARCHAR IS NULL OR k.team = ?)
+               GROUP BY m.kpi_id""",
+            [as_of, points, team, team],
+        )
+
+    def latest_data_date(self) -> dt.date | None:
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT greatest((SELECT max(date) FROM checkins), (SELECT max(date) FROM kpi_measurements))"
+            ).fetchone()[0]
+
+    def batches(self) -> list[Batch]:
+        with self.cursor() as cur:
+            rows = cur.execute(
+                """SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by
+                   FROM batches ORDER BY id DESC"""
+            ).fetchall()
+        fields = ("id", "imported_at", "file_name", "sha256", "kind", "inserted", "updated", "imported_by")
+        return [Batch(**dict(zip(fields, row))) for row in rows]
+
+    def key_result_index(self) -> pd.DataFrame:
+        """Natural keys of the stored key results, for resolving check-ins during validation."""
+        return self._df(
+            """SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi
+               FROM key_results k JOIN objectives o ON o.id = k.objective_id
+               LEFT JOIN kpis kp ON kp.id = k.kpi_id"""
+        )
+
+    def kpi_index(self) -> list[dict]:
+        return self._records("SELECT team, name AS kpi, direction FROM kpis")
+
+    def kpi_definitions(self) -> list[dict]:
+        """Stored KPI definitions, so a file may leave a known KPI's columns blank."""
+        return self._records(
+            """SELECT team, name, unit, direction, target, min_value, max_value, tolerance, tolerance_is_share,
+                      frequency, kpi_type, indicator, category, owner FROM kpis"""
+        )
+
+    def cycle_index(self) -> list[dict]:
+        return self._records("SELECT name AS cycle, start_date, end_date FROM cycles")
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Delete every row (the schema stays)."""
+        with self._write_lock, self.cursor() as cur:
+            cur.begin()
+            for table in reversed(DATA_TABLES):
+                cur.execute(f"DELETE FROM {table}")
+            cur.commit()
+
+    def apply(self, files: list[FileChanges], imported_by: str | None = None) -> list[WriteCounts]:
+        """Write validated files in one transaction: all of them land, or none."""
+        order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
+        results = []
+        with self._write_lock, self.cursor() as cur:
+            cur.begin()
+            try:
+                for change in sorted(files, key=lambda f: order[f.kind]):
+                    results.append(self._apply_file(cur, change, imported_by))
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+        return results
+
+    def _apply_file(self, cur: duckdb.DuckDBPyConnection, change: FileChanges, imported_by: str | None) -> WriteCounts:
+        batch_id = cur.execute(
+            """INSERT INTO batches (imported_at, file_name, sha256, kind, inserted, updated, imported_by)
+               VALUES (now(), ?, ?, ?, 0, 0, ?) RETURNING id""",
+            [change.file_name, change.sha256, change.kind.value, imported_by],
+        ).fetchone()[0]
+        inserted = updated = 0
+        steps = (
+            (change.cycles, self._upsert_cycles),
+            (change.kpis, self._upsert_kpis),
+            (change.measurements, self._upsert_measurements),
+            (change.objectives, self._upsert_objectives),
+            (change.key_results, self._upsert_key_results),
+            (change.checkins, self._upsert_checkins),
+        )
+        for frame, upsert in steps:
+            if frame is not None and len(frame):
+                cur.register("staged", frame)
+                try:
+                    new, changed = upsert(cur, batch_id)
+                finally:
+                    cur.unregister("staged")
+                inserted += new
+                updated += changed
+        cur.execute("UPDATE batches SET inserted = ?, updated = ? WHERE id = ?", [inserted, updated, batch_id])
+        return WriteCounts(batch_id, change.file_name, change.kind.value, inserted, updated)
+
+    @staticmethod
+    def _count_existing(cur: duckdb.DuckDBPyConnection, join_sql: str) -> tuple[int, int]:
+        """(new, existing) rows of ``staged``; ``join_sql`` left-joins the target table as ``t``."""
+        total, existing = cur.execute(
+            f"SELECT count(*), count(t.rowid) FROM staged s {join_sql}"
+        ).fetchone()
+        return total - existing, existing
+
+    def _upsert_cycles(self, cur, batch_id: int) -> tuple[int, int]:
+        # Cycles are reference data: new ones are added, never counted as the file's rows.
+        cur.execute(
+            """INSERT INTO cycles SELECT name, start_date, end_date FROM staged
+               ON CONFLICT (name) DO NOTHING"""
+        )
+        return 0, 0
+
+    def _upsert_kpis(self, cur, batch_id: int) -> tuple[int, int]:
+        counts = self._count_existing(cur, "LEFT JOIN kpis t ON t.team = s.team AND t.name = s.name")
+        cur.execute(
+            """INSERT INTO kpis (team, name, unit, direction, target, min_value, max_value, tolerance,
+                                 tolerance_is_share, frequency, kpi_type, indicator, category, owner, batch_id)
+               SELECT team, name, unit, direction, target, min_value, max_value, tolerance,
+                      tolerance_is_share, frequency, kpi_type, indicator, category, owner, ?
+               FROM staged
+               ON CONFLICT (team, name) DO UPDATE SET
+                   unit = excluded.unit, direction = excluded.direction, target = excluded.target,
+                   min_value = excluded.min_value, max_value = excluded.max_value,
+                   tolerance = excluded.tolerance, tolerance_is_share = excluded.tolerance_is_share,
+                   frequency = excluded.frequency, kpi_type = excluded.kpi_type,
+                   indicator = excluded.indicator, category = excluded.category, owner = excluded.owner,
+                   batch_id = excluded.batch_id""",
+            [batch_id],
+        )
+        return counts
+
+    def _upsert_measurements(self, cur, batch_id: int) -> tuple[int, int]:
+        resolve = "JOIN kpis k ON k.team = s.team AND k.name = s.kpi"
+        counts = self._count_existing(cur, f"{resolve} LEFT JOIN kpi_measurements t ON t.kpi_id = k.id AND t.date = s.date")
+        cur.execute(
+            f"""INSERT INTO kpi_measurements (kpi_id, date, value, target, batch_id)
+                SELECT k.id, s.date, s.value, s.target, ? FROM staged s {resolve}
+                ON CONFLICT (kpi_id, date) DO UPDATE SET
+                    value = excluded.value, target = excluded.target, batch_id = excluded.batch_id""",
+            [batch_id],
+        )
+        return counts
+
+    def _upsert_objectives(self, cur, batch_id: int) -> tuple[int, int]:
+        counts = self._count_existing(
+            cur, "LEFT JOIN objectives t ON t.cycle = s.cycle AND t.team = s.team AND t.title = s.title"
+        )
+        cur.execute(
+            """INSERT INTO objectives (cycle, team, title, owner, type, parent_title, batch_id)
+               SELECT cycle, team, title, owner, type, parent_title, ? FROM staged
+               ON CONFLICT (cycle, team, title) DO UPDATE SET
+                   owner = excluded.owner, type = excluded.type, parent_title = excluded.parent_title,
+                   batch_id = excluded.batch_id""",
+            [batch_id],
+        )
+        return counts
+
+    def _upsert_key_results(self, cur, batch_id: int) -> tuple[int, int]:
+        resolve = "JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective"
+        counts = self._count_existing(cur, f"{resolve} LEFT JOIN key_results t ON t.objective_id = o.id AND t.title = s.title")
+        cur.execute(
+            f"""INSERT INTO key_results (objective_id, title, owner, kind, baseline, target, unit, weight, kpi_id, batch_id)
+                SELECT o.id, s.title, s.owner, s.kind, s.baseline, s.target, s.unit, s.weight, kp.id, ?
+                FROM staged s {resolve}
+                LEFT JOIN kpis kp ON kp.team = s.team AND kp.name = s.kpi
+                ON CONFLICT (objective_id, title) DO UPDATE SET
+                    owner = excluded.owner, kind = excluded.kind, baseline = excluded.baseline,
+                    target = excluded.target, unit = excluded.unit, weight = excluded.weight,
+                    kpi_id = excluded.kpi_id, batch_id = excluded.batch_id""",
+            [batch_id],
+        )
+        return counts
+
+    def _upsert_checkins(self, cur, batch_id: int) -> tuple[int, int]:
+        resolve = """JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
+                     JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result"""
+        counts = self._count_existing(cur, f"{resolve} LEFT JOIN checkins t ON t.key_result_id = k.id AND t.date = s.date")
+        cur.execute(
+            f"""INSERT INTO checkins (key_result_id, date, value, confidence, note, batch_id)
+                SELECT k.id, s.date, s.value, s.confidence, s.note, ? FROM staged s {resolve}
+                ON CONFLICT (key_result_id, date) DO UPDATE SET
+                    value = excluded.value, confidence = excluded.confidence, note = excluded.note,
+                    batch_id = excluded.batch_id""",
+            [batch_id],
+        )
+        return counts
+
+
+def open_store(path: Path | str | None = None, config: Settings | None = None) -> Store:
+    """The store at ``path``, else ``OKRDASH_DB``, else ``data/okrdash.duckdb``."""
+    config = config or default_settings()
+    return Store(path or config.db_path, config)
