@@ -30,9 +30,12 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=len(LANGUAGES))
 def strings(lang: str) -> dict[str, str]:
-    """All strings of one language, keyed ``section.name``."""
-    with open(LOCALES_DIR / f"{lang}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+    """All strings of one language, keyed ``section.name``, from every ``locales/<lang>/*.toml``."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.toml")):
+        with open(path, "rb") as handle:
+            merged.update(_flatten(tomllib.load(handle)))
+    return merged
 
 
 def normalise_language(lang: str | None, default: str = "en") -> str:

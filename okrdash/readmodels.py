@@ -50,6 +50,13 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     return [{k: _none(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def page_url(page: str, **params: Any) -> str:
+    """A relative link to a page with its query string, for link columns in tables."""
+    from urllib.parse import urlencode
+
+    return f"{page}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
 def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
     """The CLI's ``status --json`` document."""
     chosen = pick_cycle(store, cycle, as_of)

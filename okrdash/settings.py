@@ -20,6 +20,8 @@ class Settings(BaseModel):
 
     db_path: Path = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
     default_language: str = Field(default="en", pattern="^(en|id)$")
+    # Load the demo company when the app starts on an empty database.
+    demo_when_empty: bool = True
 
     # Key result status: On Track if p >= on_track_ratio * e or e - p <= on_track_gap ...
     on_track_ratio: float = Field(default=0.9, ge=0, le=1)

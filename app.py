@@ -1,0 +1,20 @@
+"""okrdash: the entry point. Navigation and the sidebar shared by every page; nothing else."""
+
+import streamlit as st
+
+from okrdash.ui import context
+
+st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
+
+ctx = context.sidebar()
+t = ctx.t
+
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview"), icon="🏢", url_path="overview", default=True),
+    st.Page("pages/team.py", title=t("nav.team"), icon="👥", url_path="team"),
+    st.Page("pages/objective.py", title=t("nav.objective"), icon="🎯", url_path="objective"),
+    st.Page("pages/kpis.py", title=t("nav.kpis"), icon="📈", url_path="kpis"),
+    st.Page("pages/upload.py", title=t("nav.upload"), icon="⬆️", url_path="upload"),
+    st.Page("pages/explainer.py", title=t("nav.explainer"), icon="💡", url_path="explainer"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,104 @@
+"""Altair chart builders: data in, chart out. No Streamlit here.
+
+One colour per status everywhere, always paired with the status label (never colour alone).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+STATUS_COLORS = {
+    "On Track": "#2e7d32",
+    "At Risk": "#f59e0b",
+    "Off Track": "#d32f2f",
+    "Complete": "#1565c0",
+    "No Data": "#9e9e9e",
+    "No Target": "#bdbdbd",
+}
+STATUS_ICONS = {
+    "On Track": "🟢", "At Risk": "🟠", "Off Track": "🔴", "Complete": "🔵", "No Data": "⚪", "No Target": "⚪",
+}
+
+
+def status_scale(labels: dict[str, str] | None = None) -> alt.Scale:
+    """The status colour scale; ``labels`` maps status -> translated label when the data carries labels."""
+    statuses = list(STATUS_COLORS)
+    domain = [labels.get(s, s) for s in statuses] if labels else statuses
+    return alt.Scale(domain=domain, range=[STATUS_COLORS[s] for s in statuses])
+
+
+def team_status_chart(counts: pd.DataFrame, title: str, x_title: str, y_title: str, legend_title: str) -> alt.Chart:
+    """Stacked bars: key results per team by status. ``counts`` has team, status_label, count."""
+    labels = dict(zip(counts.get("status", []), counts.get("status_label", [])))
+    return (
+        alt.Chart(counts, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("team:N", title=y_title, sort="ascending"),
+            x=alt.X("count:Q", title=x_title, stack="zero"),
+            color=alt.Color("status_label:N", title=legend_title, scale=status_scale(labels)),
+            order=alt.Order("status_rank:Q"),
+            tooltip=["team:N", "status_label:N", "count:Q"],
+        )
+    )
+
+
+def burn_up_chart(history: pd.DataFrame, expected: pd.DataFrame, target: float | None, title: str,
+                  value_title: str, date_title: str, labels: dict[str, str]) -> alt.LayerChart:
+    """Actual check-ins against the expected line from cycle start to end, with the target as a rule.
+
+    ``labels`` holds the translated legend names under the keys "actual", "expected", "target".
+    """
+    series = []
+    if not history.empty:
+        series.append(history.assign(series=labels["actual"])[["date", "value", "series"]])
+    if not expected.empty:
+        series.append(expected.assign(series=labels["expected"])[["date", "value", "series"]])
+    data = pd.concat(series, ignore_index=True) if series else pd.DataFrame(columns=["date", "value", "series"])
+    data["date"] = pd.to_datetime(data["date"])
+    colour = alt.Color("series:N", title=None,
+                       scale=alt.Scale(domain=[labels["actual"], labels["expected"]], range=["#1565c0", "#9e9e9e"]))
+    lines = alt.Chart(data, title=title).mark_line(point=True).encode(
+        x=alt.X("date:T", title=date_title),
+        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
+        color=colour,
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=[labels["actual"], labels["expected"]], range=[[1, 0], [6, 4]])),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q"), alt.Tooltip("series:N")],
+    )
+    if target is None:
+        return alt.layer(lines)
+    rule = alt.Chart(pd.DataFrame({"value": [target], "label": [labels["target"]]})).mark_rule(
+        color=STATUS_COLORS["Complete"], strokeDash=[2, 2]).encode(y="value:Q", tooltip=["label:N", "value:Q"])
+    return alt.layer(lines, rule)
+
+
+def kpi_history_chart(history: pd.DataFrame, target: float | None, band: tuple[float, float] | None,
+                      title: str, value_title: str, date_title: str, target_label: str) -> alt.LayerChart:
+    """A KPI's measurements, its target line, and the tolerance band around the target."""
+    data = history.copy()
+    data["date"] = pd.to_datetime(data["date"])
+    layers = []
+    if band is not None:
+        layers.append(alt.Chart(pd.DataFrame({"low": [band[0]], "high": [band[1]]})).mark_rect(
+            color=STATUS_COLORS["At Risk"], opacity=0.15).encode(y="low:Q", y2="high:Q"))
+    layers.append(alt.Chart(data).mark_line(point=True, color="#1565c0").encode(
+        x=alt.X("date:T", title=date_title),
+        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q")],
+    ))
+    if target is not None:
+        layers.append(alt.Chart(pd.DataFrame({"value": [target], "label": [target_label]})).mark_rule(
+            color=STATUS_COLORS["On Track"], strokeDash=[4, 3]).encode(y="value:Q", tooltip=["label:N", "value:Q"]))
+    return alt.layer(*layers, title=title)
+
+
+def status_donut(counts: dict[str, int], labels: dict[str, str], title: str) -> alt.Chart:
+    """Share of each status, labelled."""
+    data = pd.DataFrame([{"status": s, "label": labels.get(s, s), "count": c} for s, c in counts.items() if c])
+    return alt.Chart(data, title=title).mark_arc(innerRadius=45).encode(
+        theta="count:Q",
+        color=alt.Color("label:N", scale=status_scale(labels), title=None),
+        tooltip=["label:N", "count:Q"],
+    )

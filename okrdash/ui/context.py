@@ -1,0 +1,137 @@
+"""Per-session context shared by every page: the store, the language and the URL-bound filters.
+
+``app.py`` draws the sidebar once per run with :func:`sidebar`; pages read it with :func:`current`.
+The cycle, as-of date and language live in the query string (``bind="query-params"``), so any
+view is a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from okrdash import demo, readmodels
+from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
+from okrdash.models import Cycle
+from okrdash.settings import load_settings
+from okrdash.store import Store, open_store
+
+LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+def get_store() -> Store:
+    """The store of ``OKRDASH_DB`` (one per database file and process)."""
+    config = load_settings()
+    return _open_store(str(config.db_path), config.demo_when_empty)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(db_path: str, demo_when_empty: bool) -> Store:
+    """Open once; an empty database gets the demo company so a first visit shows something real."""
+    store = open_store(db_path, load_settings())
+    if demo_when_empty and store.is_empty():
+        demo.load_demo(store)
+    return store
+
+
+def data_changed() -> None:
+    """Forget every cached query (after an import or undo)."""
+    st.cache_data.clear()
+
+
+@dataclass
+class Context:
+    store: Store
+    lang: str
+    cycle: Cycle | None
+    cycles: list[Cycle]
+    as_of: dt.date
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(key, self.lang, **params)
+
+    def status(self, status: str | None) -> str:
+        return translate(f"status.{status}", self.lang) if status else "–"
+
+    def date(self, day: dt.date | None) -> str:
+        return format_date(day, self.lang)
+
+
+_CONTEXT_KEY = "_okrdash_context"
+
+
+def sidebar() -> Context:
+    """Language, cycle and as-of date in the sidebar, each bound to the URL."""
+    store = get_store()
+    default_lang = normalise_language(store.config.default_language)
+    requested = {k: st.query_params.get(k) for k in ("lang", "cycle", "as_of")}
+    with st.sidebar:
+        # The option itself (en/id) is what the URL carries, so it is shown as is.
+        lang = st.segmented_control(
+            "🌐 Language · Bahasa", LANGUAGES, default=default_lang, key="lang", bind="query-params",
+            required=True, help=" · ".join(f"{code} = {name}" for code, name in LANGUAGE_NAMES.items()),
+        ) or default_lang
+        as_of = st.date_input(translate("filter.as_of", lang), value=dt.date.today(), key="as_of",
+                              bind="query-params", format="DD/MM/YYYY" if lang == "id" else "YYYY-MM-DD")
+        as_of = as_of if isinstance(as_of, dt.date) else dt.date.today()
+        cycles = store.cycles()
+        names = [c.name for c in reversed(cycles)]
+        default_cycle = readmodels.pick_cycle(store, None, as_of)
+        chosen = st.selectbox(
+            translate("filter.cycle", lang), names,
+            index=names.index(default_cycle.name) if default_cycle else None,
+            key="cycle", bind="query-params", placeholder=translate("filter.no_cycles", lang),
+        )
+    cycle = next((c for c in cycles if c.name == chosen), None)
+    context = Context(store=store, lang=lang, cycle=cycle, cycles=cycles, as_of=as_of)
+    _warn_about_ignored(context, requested, {"lang": lang, "cycle": chosen, "as_of": as_of.isoformat()})
+    st.session_state[_CONTEXT_KEY] = context
+    return context
+
+
+def _warn_about_ignored(context: Context, requested: dict[str, str | None], used: dict[str, str | None]) -> None:
+    """A link with a value we could not use says so, instead of silently showing something else."""
+    for key, raw in requested.items():
+        if raw and raw != used[key]:
+            st.warning(context.t("nav.ignored_param", name=key, value=raw, used=used[key] or "–"), icon="🔗")
+
+
+def current() -> Context:
+    """The context ``app.py`` set up for this run (or a fresh one when a page runs alone)."""
+    context = st.session_state.get(_CONTEXT_KEY)
+    return context if context is not None else sidebar()
+
+
+# Cached read models. The store argument (one per process) is not hashed; the cache is cleared
+# after every write by data_changed().
+@st.cache_data(show_spinner=False, max_entries=128)
+def overview(_store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
+    return readmodels.overview(_store, cycle, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def team_view(_store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
+    return readmodels.team_view(_store, team, cycle, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def objective_view(_store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
+    return readmodels.objective_view(_store, objective_id, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def kpi_table(_store: Store, as_of: dt.date, team: str | None = None) -> pd.DataFrame:
+    return readmodels.kpi_table(_store, as_of, team=team)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def teams(_store: Store) -> list[str]:
+    return _store.teams()
+
+
+def frame_or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
+    return frame if frame is not None else pd.DataFrame()

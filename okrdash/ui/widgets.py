@@ -1,0 +1,58 @@
+"""Small shared widgets: status badges, the share link, safe text, CSV downloads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from okrdash.charts import STATUS_ICONS
+from okrdash.export import to_csv_bytes
+from okrdash.ui.context import Context
+
+_BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
+                 "No Data": "gray", "No Target": "gray"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def plain(text: object) -> str:
+    """User text made inert for st.markdown: every Markdown/HTML special character is escaped."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
+
+
+def status_label(ctx: Context, status: str | None) -> str:
+    """Icon plus translated label, so the status never rests on colour alone."""
+    return f"{STATUS_ICONS.get(status or '', '')} {ctx.status(status)}".strip()
+
+
+def status_badge(ctx: Context, status: str | None) -> None:
+    st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=_BADGE_COLORS.get(status or "", "gray"))
+
+
+def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
+    """A copy of ``frame`` with ``status_label`` (icon + translated status) next to ``column``."""
+    out = frame.copy()
+    out["status_label"] = [status_label(ctx, s) for s in out[column]] if len(out) else []
+    return out
+
+
+def share_link(ctx: Context, **params: Any) -> None:
+    """The link to exactly this view, defaults included, in a box with a copy button."""
+    query = {"lang": ctx.lang, "cycle": ctx.cycle.name if ctx.cycle else None, "as_of": ctx.as_of.isoformat()}
+    query.update(params)
+    base = st.context.url or ""
+    link = f"{base}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+    with st.expander(f"🔗 {ctx.t('share.title')}"):
+        st.caption(ctx.t("share.help"))
+        st.code(link, language=None)
+
+
+def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """Download exactly the rows and columns shown, safe to open in a spreadsheet."""
+    st.download_button(
+        f"⬇️ {ctx.t('common.download_csv')}", data=to_csv_bytes(frame), file_name=file_name,
+        mime="text/csv", key=key, on_click="ignore",
+    )

@@ -1,0 +1,93 @@
+"""Overview: the whole company for one cycle at one as-of date."""
+
+import pandas as pd
+import streamlit as st
+
+from okrdash import charts, readmodels
+from okrdash.i18n import format_percent
+from okrdash.readmodels import STATUS_ORDER
+from okrdash.ui import context, widgets
+
+ctx = context.current()
+t = ctx.t
+
+st.title(f"🏢 {t('overview.title')}")
+view = context.overview(ctx.store, ctx.cycle, ctx.as_of)
+if view.is_empty:
+    st.info(f"**{t('common.empty_title')}**  \n{t('common.empty_body')}", icon="📭")
+    st.page_link("pages/upload.py", label=t("common.go_upload"), icon="⬆️")
+    st.stop()
+
+st.caption(t("overview.caption", cycle=ctx.cycle.name if ctx.cycle else "–", as_of=ctx.date(ctx.as_of)))
+
+shown = [s for s in STATUS_ORDER if s != "No Target"]
+st.subheader(t("overview.key_results"))
+for column, status in zip(st.columns(len(shown)), shown):
+    column.metric(widgets.status_label(ctx, status), view.key_result_counts[status])
+st.subheader(t("overview.kpis"))
+for column, status in zip(st.columns(len(shown)), shown):
+    column.metric(widgets.status_label(ctx, status), view.kpi_counts[status])
+
+okr_by_team = view.team_status[view.team_status["subject"] == "okr"] if len(view.team_status) else pd.DataFrame()
+if len(okr_by_team):
+    counts = widgets.with_status_labels(ctx, okr_by_team)
+    counts["status_rank"] = counts["status"].map(STATUS_ORDER.index)
+    st.altair_chart(
+        charts.team_status_chart(counts, t("overview.chart_title"), t("overview.chart_x"), t("common.team"),
+                                 t("common.status")),
+        width="stretch",
+    )
+
+st.subheader(t("overview.alignment"))
+for root, children in readmodels.alignment_tree(view.objectives):
+    with st.container(border=True):
+        if root:
+            st.markdown(
+                f"**{widgets.plain(root['title'])}** · {widgets.plain(root['team'])} · "
+                f"{widgets.status_label(ctx, root['status'])} · {format_percent(root['progress'], ctx.lang)}"
+            )
+        else:
+            st.markdown(f"**{t('overview.unaligned')}**")
+        for child in children:
+            st.page_link(
+                "pages/objective.py",
+                label=f"{child['team']} · {child['title']} · {widgets.status_label(ctx, child['status'])} · "
+                      f"{format_percent(child['progress'], ctx.lang)}",
+                query_params={"objective": str(child["objective_id"]), "lang": ctx.lang,
+                              "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()},
+            )
+
+st.subheader(t("overview.needs_attention"))
+attention = view.needs_attention
+if attention.empty:
+    st.success(t("overview.nothing_needs_attention"), icon="✅")
+else:
+    base = {"lang": ctx.lang, "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()}
+    table = pd.DataFrame({
+        t("common.status"): [widgets.status_label(ctx, s) for s in attention["status"]],
+        t("common.team"): attention["team"],
+        t("common.title"): attention["title"],
+        t("overview.kind"): [t(f"overview.kind_{s}") for s in attention["subject"]],
+        t("overview.gap"): attention["gap"],
+        t("common.last_checkin"): attention["last_checkin"],
+        t("overview.why"): [
+            ", ".join(filter(None, [t("overview.stale") if stale else "",
+                                    t("overview.low_confidence") if low else ""]))
+            for stale, low in zip(attention["stale"], attention["confidence_disagrees"])
+        ],
+        t("overview.open"): [
+            readmodels.page_url("objective", objective=int(o), **base) if subject == "key_result"
+            else readmodels.page_url("kpis", kpi=int(k), **base)
+            for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])
+        ],
+    })
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={
+            t("overview.gap"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+            t("overview.open"): st.column_config.LinkColumn(display_text="↗"),
+        },
+    )
+    widgets.download_csv(ctx, table, f"needs-attention-{ctx.cycle.name}.csv", key="download_attention")
+
+widgets.share_link(ctx)

@@ -1,0 +1,57 @@
+"""AppTest fixtures: the real app.py on a real database file (demo company or empty)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from okrdash import demo
+from okrdash.store import open_store
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+AS_OF = demo.DEMO_ANCHOR.isoformat()
+CYCLE = "2026-Q4"
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = open_store(path)
+    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo database for one test (so imports in a test do not leak)."""
+    path = tmp_path / "okrdash.duckdb"
+    path.write_bytes(demo_db_template.read_bytes())
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    return tmp_path / "empty.duckdb"
+
+
+@pytest.fixture
+def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """``make_app(db, page=None, **query)``: an AppTest of app.py, run once, on ``db``."""
+
+    def make(db: Path, page: str | None = None, **query: str) -> AppTest:
+        monkeypatch.setenv("OKRDASH_DB", str(db))
+        monkeypatch.setenv("OKRDASH_DEMO_WHEN_EMPTY", "false")
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.query_params.update(query)
+        if page:
+            app.switch_page(page)
+        return app.run()
+
+    return make
