@@ -263,7 +263,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
             )
             for line, error_type, csv_line in rejects[:200]
         ])
-    row_count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    row_count = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     if row_count == 0:
         raise fail("file_no_rows")
     if row_count > max_rows:
@@ -274,12 +274,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     numeric = [c for c in _NUMERIC_COLUMNS if c in columns]
     decimal_comma = bool(numeric) and con.execute(
         f'SELECT bool_or({" OR ".join(_DECIMAL_COMMA_SQL.format(col=c) for c in numeric)}) FROM "{table}"'
-    ).fetchone()[0] or False
+    ).fetchall()[0][0] or False
     if not decimal_comma and delimiter == ";" and numeric:
         # Excel in a comma-decimal locale writes ";" files; "1,234" there is 1.234, not 1234.
         decimal_comma = bool(con.execute(
             f'SELECT bool_or({" OR ".join(f"contains({c}, chr(44))" for c in numeric)}) FROM "{table}"'
-        ).fetchone()[0])
+        ).fetchall()[0][0])
     return CsvTable(
         file_name=file_name,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -302,7 +302,7 @@ def _fix_line_numbers_for_multiline_cells(
     Only files that contain such cells pay for this slower pass.
     """
     multiline_checks = " OR ".join(f'contains("{c}", chr(10))' for c in columns)
-    if not con.execute(f'SELECT bool_or({multiline_checks}) FROM "{table}"').fetchone()[0]:
+    if not con.execute(f'SELECT bool_or({multiline_checks}) FROM "{table}"').fetchall()[0][0]:
         return
     reader = csv.reader(io.StringIO(body), delimiter=delimiter)
     starts, previous_end = [], 0

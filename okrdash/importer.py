@@ -399,10 +399,10 @@ class _Validator:
 
     def _parse_number(self, table: CsvTable, text: str) -> float | None:
         dc = "true" if table.decimal_comma else "false"
-        return self.con.execute(f"SELECT okr_number(?, {dc})", [text]).fetchone()[0]
+        return self.con.execute(f"SELECT okr_number(?, {dc})", [text]).fetchall()[0][0]
 
     def _unit_hint(self, text: str) -> str | None:
-        return self.con.execute("SELECT okr_number_unit(?)", [text]).fetchone()[0]
+        return self.con.execute("SELECT okr_number_unit(?)", [text]).fetchall()[0][0]
 
     # -- OKR files ------------------------------------------------------------------------------
 

@@ -171,7 +171,7 @@ class Store:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)"
             )
-            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
             for version in sorted(v for v in _MIGRATIONS if v > current):
                 cur.begin()
                 cur.execute(_MIGRATIONS[version])
@@ -180,7 +180,7 @@ class Store:
 
     def schema_version(self) -> int:
         with self.cursor() as cur:
-            return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            return cur.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
 
     def _install_rules(self) -> None:
         thresholds = self.config.model_dump(
@@ -209,11 +209,11 @@ class Store:
         with self.cursor() as cur:
             return cur.execute(
                 "SELECT (SELECT count(*) FROM objectives) + (SELECT count(*) FROM kpis)"
-            ).fetchone()[0] == 0
+            ).fetchall()[0][0] == 0
 
     def table_counts(self) -> dict[str, int]:
         with self.cursor() as cur:
-            return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+            return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in DATA_TABLES}
 
     def cycles(self) -> list[Cycle]:
         with self.cursor() as cur:
@@ -325,7 +325,7 @@ class Store:
         with self.cursor() as cur:
             return cur.execute(
                 "SELECT greatest((SELECT max(date) FROM checkins), (SELECT max(date) FROM kpi_measurements))"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
 
     def batches(self) -> list[Batch]:
         with self.cursor() as cur:
@@ -387,7 +387,7 @@ class Store:
             """INSERT INTO batches (imported_at, file_name, sha256, kind, inserted, updated, imported_by)
                VALUES (now(), ?, ?, ?, 0, 0, ?) RETURNING id""",
             [change.file_name, change.sha256, change.kind.value, imported_by],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         inserted = updated = 0
         steps = (
             (change.cycles, self._upsert_cycles),
@@ -414,7 +414,7 @@ class Store:
         """(new, existing) rows of ``staged``; ``join_sql`` left-joins the target table as ``t``."""
         total, existing = cur.execute(
             f"SELECT count(*), count(t.rowid) FROM staged s {join_sql}"
-        ).fetchone()
+        ).fetchall()[0]
         return total - existing, existing
 
     def _upsert_cycles(self, cur, batch_id: int) -> tuple[int, int]:
