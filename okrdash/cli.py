@@ -108,7 +108,7 @@ def _status(store: Store, args: argparse.Namespace) -> int:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+    return "-" if value is None else f"{round(value * 100) + 0}%"  # + 0 turns -0 into 0
 
 
 def _num(value: float | None) -> str:
