@@ -13,7 +13,12 @@ from pathlib import Path
 from okrdash import demo, readmodels
 from okrdash.importer import Upload, import_files
 from okrdash.problems import ImportFailed
-from okrdash.store import Store, open_store
+from okrdash.settings import load_settings
+from okrdash.store import Store, StoreError, open_store, restore
+
+# Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
+# (database in use by another process, batch cannot be undone, backup folder not empty ...).
+EXIT_STORE = 3
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -44,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd = commands.add_parser("demo", help="load the demo company")
     demo_cmd.add_argument("--reset", action="store_true", help="delete all data first")
 
+    undo = commands.add_parser("undo", help="return the data to its state before an import batch")
+    undo.add_argument("batch_id", type=int)
+    undo.add_argument("--by", help="who is undoing (recorded with the batch)")
+
+    backup = commands.add_parser("backup", help="write the whole database as Parquet files into a new folder")
+    backup.add_argument("folder", type=Path)
+
+    restore_cmd = commands.add_parser("restore", help="load a backup folder into a new or empty database")
+    restore_cmd.add_argument("folder", type=Path)
+
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
     return parser
@@ -57,9 +72,21 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "serve":
         return _serve(args)
-    store = open_store(args.db)
     try:
-        return {"import": _import, "status": _status, "demo": _demo}[args.command](store, args)
+        if args.command == "restore":
+            restore(args.folder, args.db or load_settings().db_path)
+            print(f"Restored {args.folder} into {args.db or load_settings().db_path}.")
+            return 0
+        store = open_store(args.db)
+    except StoreError as error:
+        print(f"okrdash: {error.message()}", file=sys.stderr)
+        return EXIT_STORE
+    try:
+        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup}
+        return commands[args.command](store, args)
+    except StoreError as error:
+        print(f"okrdash: {error.message()}", file=sys.stderr)
+        return EXIT_STORE
     finally:
         store.close()
 
@@ -104,6 +131,18 @@ def _status(store: Store, args: argparse.Namespace) -> int:
         print("\nKPIs")
         for kpi in report["kpis"]:
             print(f"  {kpi['team']} | {kpi['name']}: {_num(kpi['value'])} (target {_num(kpi['target'])}) {kpi['status']}")
+    return 0
+
+
+def _undo(store: Store, args: argparse.Namespace) -> int:
+    changed = store.undo(args.batch_id, undone_by=args.by)
+    print(f"Batch {args.batch_id} undone: {changed} rows removed or restored to their earlier version.")
+    return 0
+
+
+def _backup(store: Store, args: argparse.Namespace) -> int:
+    folder = store.backup(args.folder)
+    print(f"Backup written to {folder} (Parquet files and schema.sql; restore with: okrdash restore {folder}).")
     return 0
 
 

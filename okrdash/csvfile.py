@@ -223,6 +223,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
             problems.append(Problem(file_name, 1, raw, raw, "header_duplicate", {}))
         columns.append(name)
     kind = detect_kind(set(columns))
+    if kind is FileKind.OKRS and "value" in columns and "current" not in columns:
+        # In an OKR file "nilai" / "value" is the key result's current value.
+        columns = ["current" if c == "value" else c for c in columns]
     if kind is None:
         raise fail("file_kind_unknown", headers=", ".join(raw_headers))
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in columns]
@@ -239,10 +242,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         column_spec = {name: "VARCHAR" for name in columns}
         con.execute(
             f"""CREATE OR REPLACE TABLE "{table}" AS
+                SELECT * FROM (
                 SELECT row_number() OVER () + 1 AS line, *
                 FROM read_csv(?, header = false, delim = ?, quote = '"', escape = '"', columns = ?,
                               store_rejects = true, strict_mode = true, null_padding = false,
-                              auto_detect = false, max_line_size = 1048576)""",
+                              auto_detect = false, max_line_size = 1048576))
+                -- A row of empty cells (",,,") is an empty line too.
+                WHERE NOT ({" AND ".join(f'okr_blank("{c}")' for c in columns)})""",
             [tmp.name, delimiter, column_spec],
         )
         rejects = con.execute(
@@ -254,6 +260,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     finally:
         os.unlink(tmp.name)
     if rejects:
+        rejects = list({line: (line, error_type, csv_line) for line, error_type, csv_line in rejects}.values())
         raise ImportFailed([
             Problem(
                 file_name, line + 1, None, csv_line[:200],
@@ -268,8 +275,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         raise fail("file_no_rows")
     if row_count > max_rows:
         raise fail("file_too_many_rows", rows=row_count, limit=max_rows)
-    if '"' in body and "\n" in body:
-        _fix_line_numbers_for_multiline_cells(con, table, body, delimiter, columns)
+    has_blank_lines = re.search(r"(?m)^[ \t]*$", body.rstrip("\n")) is not None
+    if has_blank_lines or ('"' in body and "\n" in body):
+        _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines)
 
     numeric = [c for c in _NUMERIC_COLUMNS if c in columns]
     decimal_comma = bool(numeric) and con.execute(
@@ -294,20 +302,21 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     )
 
 
-def _fix_line_numbers_for_multiline_cells(
-    con: duckdb.DuckDBPyConnection, table: str, body: str, delimiter: str, columns: list[str]
+def _fix_line_numbers(
+    con: duckdb.DuckDBPyConnection, table: str, body: str, delimiter: str, columns: list[str], has_blank_lines: bool
 ) -> None:
-    """Quoted cells that span lines shift line numbers; recount them with Python's csv module.
+    """Blank lines and quoted cells that span lines shift line numbers; recount them with Python's csv.
 
-    Only files that contain such cells pay for this slower pass.
+    Only files that have such lines pay for this slower pass.
     """
-    multiline_checks = " OR ".join(f'contains("{c}", chr(10))' for c in columns)
-    if not con.execute(f'SELECT bool_or({multiline_checks}) FROM "{table}"').fetchall()[0][0]:
-        return
+    if not has_blank_lines:
+        multiline_checks = " OR ".join(f'contains("{c}", chr(10))' for c in columns)
+        if not con.execute(f'SELECT bool_or({multiline_checks}) FROM "{table}"').fetchall()[0][0]:
+            return
     reader = csv.reader(io.StringIO(body), delimiter=delimiter)
     starts, previous_end = [], 0
     for row in reader:
-        if any(cell.strip() for cell in row):
+        if row:  # DuckDB numbers every row but the empty lines it skips
             starts.append(previous_end + 2)  # +1 for the header line, +1 for 1-based numbering
         previous_end = reader.line_num
     con.register("line_mapping", _line_mapping(starts))

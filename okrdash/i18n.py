@@ -42,7 +42,7 @@ def normalise_language(lang: str | None, default: str = "en") -> str:
     return lang if lang in LANGUAGES else default
 
 
-def translate(key: str, lang: str = "en", **params: object) -> str:
+def translate(key: str, lang: str = "en", /, **params: object) -> str:
     """The string ``key`` in ``lang`` with ``{params}`` filled in; English, then the key, as fallbacks."""
     template = strings(normalise_language(lang)).get(key) or strings("en").get(key) or key
     if not params:

@@ -136,12 +136,14 @@ def validate(store: Store, uploads: list[Upload], today: dt.date) -> tuple[list[
         con.close()
 
 
-def _capped(problems: list[Problem], config: Settings) -> list[Problem]:
+def _capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> list[Problem]:
+    """At most ``max_reported_problems``, then one line saying how many more there are."""
     limit = config.max_reported_problems
-    if len(problems) <= limit:
+    if len(problems) <= limit and not unlisted:
         return problems
     shown = sorted(problems, key=lambda p: (p.file_name, p.line or 0))[:limit]
-    return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": len(problems) - limit})]
+    more = len(problems) - len(shown) + unlisted
+    return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": more})]
 
 
 def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable) -> pd.DataFrame:
@@ -154,9 +156,9 @@ def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: d
     """Pydantic errors as problems, with the CSV column the field came from."""
     found = []
     for detail in error.errors():
-        field_name = str(detail["loc"][0]) if detail["loc"] else None
-        column = column_of.get(field_name or "", field_name)
         code = detail["type"]
+        field_name = str(detail["loc"][0]) if detail["loc"] else _MODEL_ERROR_FIELDS.get(code)
+        column = column_of.get(field_name or "", field_name)
         params = dict(detail.get("ctx") or {})
         if code == "string_too_long":
             code = "text_too_long"
@@ -169,6 +171,13 @@ def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: d
         found.append(Problem(file_name, line, column, None if value is None else str(value), code, params))
     return found
 
+
+# Errors raised by a model's cross-field validator, and the field each one is about.
+_MODEL_ERROR_FIELDS = {
+    "weight_positive": "weight", "target_equals_baseline": "target", "kind_contradicts_numbers": "kind",
+    "tolerance_negative": "tolerance", "range_needs_bounds": "direction", "range_inverted": "min_value",
+    "cycle_dates": "end_date",
+}
 
 _KNOWN_CODES = {
     "text_too_long", "required", "enum_choice", "cycle_format", "cycle_dates", "weight_positive",
@@ -188,6 +197,7 @@ class _Validator:
                  tables: list[CsvTable], today: dt.date):
         self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
         self.problems: list[Problem] = []
+        self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
         self.upload_kpis: list[dict[str, Any]] = []
@@ -197,12 +207,13 @@ class _Validator:
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
             {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
         if self.problems:
-            raise ImportFailed(_capped(self.problems, self.config))
+            raise ImportFailed(_capped(self.problems, self.config, self.unlisted))
         return self.changes
 
     # -- shared helpers -------------------------------------------------------------------------
 
-    def _problem(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, **params: Any) -> None:
+    def _problem(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, /,
+                 **params: Any) -> None:
         self.problems.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
 
     def _cell_problems(self, table: CsvTable, numbers: Iterable[str], dates: Iterable[str],
@@ -227,11 +238,13 @@ class _Validator:
                           f"WHERE NOT okr_blank(confidence) AND okr_confidence(confidence) IS NULL")
         if not checks:
             return
-        limit = self.config.max_reported_problems + 1
-        for line, column, value, code in self.con.execute(
-            f"SELECT * FROM ({' UNION ALL '.join(checks)}) ORDER BY line LIMIT {limit}"
-        ).fetchall():
+        limit = self.config.max_reported_problems
+        rows = self.con.execute(
+            f"SELECT *, count(*) OVER () AS total FROM ({' UNION ALL '.join(checks)}) ORDER BY line LIMIT {limit}"
+        ).fetchall()
+        for line, column, value, code, _ in rows:
             self._problem(table, line, column, value, code)
+        self.unlisted += rows[0][4] - len(rows) if rows else 0
 
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text") -> str:
         """SQL for one canonical column, NULL when the file lacks it."""
@@ -325,7 +338,9 @@ class _Validator:
         target_sql = ""
         if "target" in table.columns:
             order = "okr_date(date)" if "date" in table.columns else "line"
-            target_sql = f", arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)) AS target"
+            # The latest dated target; else one given on a definition row without a date.
+            target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
+                          f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
         rows = self.con.execute(
             f"""SELECT trim(team) AS team, trim(kpi) AS name, min(line) AS line
                        {', ' + firsts if firsts else ''} {target_sql}
@@ -409,9 +424,18 @@ class _Validator:
     def _okrs(self, table: CsvTable) -> None:
         t = f'"{table.table}"'
         self._cell_problems(
-            table, numbers=("baseline", "target", "weight", "current"), dates=("start_date", "end_date", "date"),
+            # "current" is checked per row below: a milestone may say "done" / "selesai".
+            table, numbers=("baseline", "target", "weight"), dates=("start_date", "end_date", "date"),
             required=("cycle", "team", "objective", "key_result"), confidence=True,
         )
+        if "current" in table.columns:
+            dc = "true" if table.decimal_comma else "false"
+            for line, value in self.con.execute(
+                f"""SELECT line, current FROM {t} WHERE NOT okr_blank(current)
+                    AND okr_number(current, {dc}) IS NULL AND okr_milestone_value(current) IS NULL
+                    ORDER BY line LIMIT {self.config.max_reported_problems}"""
+            ).fetchall():
+                self._problem(table, line, "current", value, "not_a_number")
         self._duplicates(
             table,
             "lower(trim(cycle)) || chr(0) || lower(trim(team)) || chr(0) || lower(trim(objective)) "
@@ -486,7 +510,12 @@ class _Validator:
                                     "key_result": key_result.title, "kind": key_result.kind.value,
                                     "kpi": key_result.kpi_name})
             if row["current"] is not None:
-                value = row["current_milestone"] if key_result.kind is KRKind.MILESTONE and row["current_milestone"] is not None else row["current_value"]
+                milestone = key_result.kind is KRKind.MILESTONE
+                value = row["current_milestone"] if milestone and row["current_milestone"] is not None else row["current_value"]
+                if value is None or not _finite(value):
+                    code = "not_a_milestone" if milestone else "not_a_number" if value is None else "number_out_of_range"
+                    self._problem(table, line, "current", row["current"], code)
+                    continue
                 if key_result.kpi_name:
                     self._problem(table, line, "current", row["current"], "linked_kr_checkin", kpi=key_result.kpi_name)
                     continue

@@ -293,3 +293,5 @@ class Batch(BaseModel):
     inserted: int
     updated: int
     imported_by: str | None = None
+    undone_at: dt.datetime | None = None
+    undone_by: str | None = None

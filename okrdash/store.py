@@ -9,6 +9,7 @@ Arrow/pandas tables, never inside the SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from okrdash.i18n import translate
 from okrdash.models import Batch, Cycle, FileKind
 from okrdash.settings import Settings, settings as default_settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -106,9 +108,24 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (kpi_id, date)
     );
     """,
+    # Undo: the version of every row an import replaced, and who undid which batch.
+    2: """
+    ALTER TABLE batches ADD COLUMN undone_at TIMESTAMP;
+    ALTER TABLE batches ADD COLUMN undone_by VARCHAR;
+    ALTER TABLE cycles ADD COLUMN batch_id INTEGER;
+    CREATE TABLE objectives_prior AS SELECT *, 0::INTEGER AS replaced_by FROM objectives LIMIT 0;
+    CREATE TABLE key_results_prior AS SELECT *, 0::INTEGER AS replaced_by FROM key_results LIMIT 0;
+    CREATE TABLE checkins_prior AS SELECT *, 0::INTEGER AS replaced_by FROM checkins LIMIT 0;
+    CREATE TABLE kpis_prior AS SELECT *, 0::INTEGER AS replaced_by FROM kpis LIMIT 0;
+    CREATE TABLE kpi_measurements_prior AS SELECT *, 0::INTEGER AS replaced_by FROM kpi_measurements LIMIT 0;
+    """,
 }
 
-DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kpis", "kpi_measurements")
+# Tables whose rows imports write, parents before children.
+VERSIONED_TABLES = ("kpis", "kpi_measurements", "objectives", "key_results", "checkins")
+
+DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kpis", "kpi_measurements",
+               *(f"{t}_prior" for t in VERSIONED_TABLES))
 RULES_SQL = Path(__file__).with_name("rules.sql")
 
 
@@ -130,6 +147,17 @@ class FileChanges:
     measurements: pd.DataFrame | None = None
 
 
+class StoreError(Exception):
+    """A store operation that cannot go ahead, with a message code for the reader's language."""
+
+    def __init__(self, code: str, **params: object):
+        self.code, self.params = code, params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        return translate(f"store.{self.code}", lang, **self.params)
+
+
 @dataclass(frozen=True)
 class WriteCounts:
     batch_id: int
@@ -147,7 +175,7 @@ class Store:
         self.config = config or default_settings()
         if isinstance(self.path, Path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path))
+        self._con = _connect(str(self.path))
         self._write_lock = threading.Lock()
         self._migrate()
         self._install_rules()
@@ -330,10 +358,11 @@ class Store:
     def batches(self) -> list[Batch]:
         with self.cursor() as cur:
             rows = cur.execute(
-                """SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by
+                """SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by, undone_at, undone_by
                    FROM batches ORDER BY id DESC"""
             ).fetchall()
-        fields = ("id", "imported_at", "file_name", "sha256", "kind", "inserted", "updated", "imported_by")
+        fields = ("id", "imported_at", "file_name", "sha256", "kind", "inserted", "updated", "imported_by",
+                  "undone_at", "undone_by")
         return [Batch(**dict(zip(fields, row))) for row in rows]
 
     def key_result_index(self) -> pd.DataFrame:
@@ -358,6 +387,85 @@ class Store:
         return self._records("SELECT name AS cycle, start_date, end_date FROM cycles")
 
     # -- writes ---------------------------------------------------------------------------------
+
+    def undo(self, batch_id: int, undone_by: str | None = None) -> int:
+        """Return the data to its state before ``batch_id``; returns how many rows changed.
+
+        Rows the batch inserted are removed and rows it updated get their previous version back.
+        Refused (StoreError) when a later import still in effect changed or builds on those rows:
+        undo that one first.
+        """
+        with self._write_lock, self.cursor() as cur:
+            cur.begin()
+            try:
+                found = cur.execute("SELECT undone_at FROM batches WHERE id = ?", [batch_id]).fetchall()
+                if not found:
+                    raise StoreError("undo_unknown_batch", batch=batch_id)
+                if found[0][0] is not None:
+                    raise StoreError("undo_already_done", batch=batch_id)
+                later = self._batches_building_on(cur, batch_id)
+                if later:
+                    raise StoreError("undo_blocked", batch=batch_id, later=", ".join(map(str, later)))
+                changed = 0
+                for table in reversed(VERSIONED_TABLES):
+                    changed += cur.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+                for table in VERSIONED_TABLES:
+                    columns = ", ".join(self._columns(cur, table))
+                    cur.execute(
+                        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_prior WHERE replaced_by = ?",
+                        [batch_id],
+                    )
+                    cur.execute(f"DELETE FROM {table}_prior WHERE replaced_by = ?", [batch_id])
+                cur.execute(
+                    "DELETE FROM cycles WHERE batch_id = ? AND name NOT IN (SELECT cycle FROM objectives)", [batch_id]
+                )
+                cur.execute("UPDATE batches SET undone_at = now(), undone_by = ? WHERE id = ?", [undone_by, batch_id])
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+        return changed
+
+    @staticmethod
+    def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+        return [row[0] for row in cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()]
+
+    @staticmethod
+    def _batches_building_on(cur: duckdb.DuckDBPyConnection, batch_id: int) -> list[int]:
+        """Later batches in effect that replaced rows of ``batch_id`` or reference rows it inserted."""
+        inserted = "{alias}.batch_id = ? AND {alias}.id NOT IN (SELECT id FROM {table}_prior WHERE replaced_by = ?)"
+        rows = cur.execute(
+            f"""SELECT DISTINCT later FROM (
+                    SELECT replaced_by AS later FROM objectives_prior WHERE batch_id = ?
+                    UNION ALL SELECT replaced_by FROM key_results_prior WHERE batch_id = ?
+                    UNION ALL SELECT replaced_by FROM checkins_prior WHERE batch_id = ?
+                    UNION ALL SELECT replaced_by FROM kpis_prior WHERE batch_id = ?
+                    UNION ALL SELECT replaced_by FROM kpi_measurements_prior WHERE batch_id = ?
+                    UNION ALL SELECT k.batch_id FROM key_results k JOIN objectives o ON o.id = k.objective_id
+                              WHERE k.batch_id <> ? AND {inserted.format(alias="o", table="objectives")}
+                    UNION ALL SELECT c.batch_id FROM checkins c JOIN key_results k ON k.id = c.key_result_id
+                              WHERE c.batch_id <> ? AND {inserted.format(alias="k", table="key_results")}
+                    UNION ALL SELECT m.batch_id FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id
+                              WHERE m.batch_id <> ? AND {inserted.format(alias="k", table="kpis")}
+                    UNION ALL SELECT r.batch_id FROM key_results r JOIN kpis k ON k.id = r.kpi_id
+                              WHERE r.batch_id <> ? AND {inserted.format(alias="k", table="kpis")})
+                ORDER BY later""",
+            [batch_id] * 5 + [batch_id, batch_id, batch_id] * 4,
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def backup(self, folder: Path) -> Path:
+        """Write the whole database (schema and every table as Parquet) into an empty ``folder``."""
+        folder = Path(folder)
+        if folder.exists() and any(folder.iterdir()):
+            raise StoreError("backup_folder_not_empty", folder=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        with self._write_lock, self.cursor() as cur:
+            cur.execute(f"EXPORT DATABASE {_path_literal(folder)} (FORMAT parquet)")
+        return folder
 
     def reset(self) -> None:
         """Delete every row (the schema stays)."""
@@ -410,23 +518,29 @@ class Store:
         return WriteCounts(batch_id, change.file_name, change.kind.value, inserted, updated)
 
     @staticmethod
-    def _count_existing(cur: duckdb.DuckDBPyConnection, join_sql: str) -> tuple[int, int]:
-        """(new, existing) rows of ``staged``; ``join_sql`` left-joins the target table as ``t``."""
-        total, existing = cur.execute(
-            f"SELECT count(*), count(t.rowid) FROM staged s {join_sql}"
-        ).fetchall()[0]
+    def _keep_prior(cur: duckdb.DuckDBPyConnection, table: str, join_sql: str, batch_id: int) -> tuple[int, int]:
+        """Copy the rows ``staged`` is about to replace into ``<table>_prior`` (for undo).
+
+        ``join_sql`` left-joins the target table as ``t``. Returns (new, existing) row counts.
+        """
+        cur.execute(
+            f"INSERT INTO {table}_prior SELECT t.*, ? FROM staged s {join_sql} WHERE t.rowid IS NOT NULL",
+            [batch_id],
+        )
+        total, existing = cur.execute(f"SELECT count(*), count(t.rowid) FROM staged s {join_sql}").fetchall()[0]
         return total - existing, existing
 
     def _upsert_cycles(self, cur, batch_id: int) -> tuple[int, int]:
         # Cycles are reference data: new ones are added, never counted as the file's rows.
         cur.execute(
-            """INSERT INTO cycles SELECT name, start_date, end_date FROM staged
-               ON CONFLICT (name) DO NOTHING"""
+            """INSERT INTO cycles (name, start_date, end_date, batch_id)
+               SELECT name, start_date, end_date, ? FROM staged ON CONFLICT (name) DO NOTHING""",
+            [batch_id],
         )
         return 0, 0
 
     def _upsert_kpis(self, cur, batch_id: int) -> tuple[int, int]:
-        counts = self._count_existing(cur, "LEFT JOIN kpis t ON t.team = s.team AND t.name = s.name")
+        counts = self._keep_prior(cur, "kpis", "LEFT JOIN kpis t ON t.team = s.team AND t.name = s.name", batch_id)
         cur.execute(
             """INSERT INTO kpis (team, name, unit, direction, target, min_value, max_value, tolerance,
                                  tolerance_is_share, frequency, kpi_type, indicator, category, owner, batch_id)
@@ -446,7 +560,9 @@ class Store:
 
     def _upsert_measurements(self, cur, batch_id: int) -> tuple[int, int]:
         resolve = "JOIN kpis k ON k.team = s.team AND k.name = s.kpi"
-        counts = self._count_existing(cur, f"{resolve} LEFT JOIN kpi_measurements t ON t.kpi_id = k.id AND t.date = s.date")
+        counts = self._keep_prior(
+            cur, "kpi_measurements", f"{resolve} LEFT JOIN kpi_measurements t ON t.kpi_id = k.id AND t.date = s.date",
+            batch_id)
         cur.execute(
             f"""INSERT INTO kpi_measurements (kpi_id, date, value, target, batch_id)
                 SELECT k.id, s.date, s.value, s.target, ? FROM staged s {resolve}
@@ -457,9 +573,9 @@ class Store:
         return counts
 
     def _upsert_objectives(self, cur, batch_id: int) -> tuple[int, int]:
-        counts = self._count_existing(
-            cur, "LEFT JOIN objectives t ON t.cycle = s.cycle AND t.team = s.team AND t.title = s.title"
-        )
+        counts = self._keep_prior(
+            cur, "objectives", "LEFT JOIN objectives t ON t.cycle = s.cycle AND t.team = s.team AND t.title = s.title",
+            batch_id)
         cur.execute(
             """INSERT INTO objectives (cycle, team, title, owner, type, parent_title, batch_id)
                SELECT cycle, team, title, owner, type, parent_title, ? FROM staged
@@ -472,7 +588,9 @@ class Store:
 
     def _upsert_key_results(self, cur, batch_id: int) -> tuple[int, int]:
         resolve = "JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective"
-        counts = self._count_existing(cur, f"{resolve} LEFT JOIN key_results t ON t.objective_id = o.id AND t.title = s.title")
+        counts = self._keep_prior(
+            cur, "key_results", f"{resolve} LEFT JOIN key_results t ON t.objective_id = o.id AND t.title = s.title",
+            batch_id)
         cur.execute(
             f"""INSERT INTO key_results (objective_id, title, owner, kind, baseline, target, unit, weight, kpi_id, batch_id)
                 SELECT o.id, s.title, s.owner, s.kind, s.baseline, s.target, s.unit, s.weight, kp.id, ?
@@ -489,7 +607,9 @@ class Store:
     def _upsert_checkins(self, cur, batch_id: int) -> tuple[int, int]:
         resolve = """JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
                      JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result"""
-        counts = self._count_existing(cur, f"{resolve} LEFT JOIN checkins t ON t.key_result_id = k.id AND t.date = s.date")
+        counts = self._keep_prior(
+            cur, "checkins", f"{resolve} LEFT JOIN checkins t ON t.key_result_id = k.id AND t.date = s.date",
+            batch_id)
         cur.execute(
             f"""INSERT INTO checkins (key_result_id, date, value, confidence, note, batch_id)
                 SELECT k.id, s.date, s.value, s.confidence, s.note, ? FROM staged s {resolve}
@@ -499,6 +619,51 @@ class Store:
             [batch_id],
         )
         return counts
+
+
+def restore(folder: Path | str, path: Path | str) -> None:
+    """Load a backup folder into a new or empty database file at ``path``."""
+    folder, path = Path(folder), Path(path)
+    if not (folder / "schema.sql").is_file():
+        raise StoreError("restore_not_a_backup", folder=str(folder))
+    if path.exists():
+        existing = Store(path)
+        empty = existing.is_empty() and not existing.batches()
+        existing.close()
+        if not empty:
+            raise StoreError("restore_target_not_empty", path=str(path))
+        path.unlink()
+        Path(f"{path}.wal").unlink(missing_ok=True)
+    con = _connect(str(path))
+    try:
+        con.execute(f"IMPORT DATABASE {_path_literal(folder)}")
+    finally:
+        con.close()
+
+
+def _path_literal(path: Path) -> str:
+    """A quoted SQL string for a folder path: EXPORT/IMPORT DATABASE take no parameters."""
+    return "'" + str(path.resolve()).replace("'", "''") + "'"
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """Open the file, turning DuckDB's lock error into one that names the process holding it."""
+    try:
+        return duckdb.connect(path)
+    except duckdb.IOException as error:
+        holder = re.search(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)", str(error))
+        if holder is None:
+            raise
+        raise StoreError("store_locked", path=path, pid=holder["pid"], program=_process_name(holder["pid"],
+                         holder["program"])) from None
+
+
+def _process_name(pid: str, program: str) -> str:
+    """The holder's command line when we may read it ("okrdash serve", "streamlit run app.py" ...)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip() or program
+    except OSError:
+        return program
 
 
 def open_store(path: Path | str | None = None, config: Settings | None = None) -> Store:
