@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from okrdash import demo, readmodels
+from okrdash.access import hash_passphrase
 from okrdash.importer import Upload, import_files
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
@@ -59,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore_cmd = commands.add_parser("restore", help="load a backup folder into a new or empty database")
     restore_cmd.add_argument("folder", type=Path)
 
+    commands.add_parser("hash-passphrase", help="read an editor passphrase and print its hash for secrets.toml")
+
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
     return parser
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "hash-passphrase":
+        return _hash_passphrase()
     try:
         if args.command == "restore":
             restore(args.folder, args.db or load_settings().db_path)
@@ -131,6 +136,18 @@ def _status(store: Store, args: argparse.Namespace) -> int:
         print("\nKPIs")
         for kpi in report["kpis"]:
             print(f"  {kpi['team']} | {kpi['name']}: {_num(kpi['value'])} (target {_num(kpi['target'])}) {kpi['status']}")
+    return 0
+
+
+def _hash_passphrase() -> int:
+    import getpass
+
+    passphrase = getpass.getpass("Editor passphrase: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(passphrase) < 8:
+        print("okrdash: use at least 8 characters", file=sys.stderr)
+        return 2
+    print("[okrdash]")
+    print(f'editor_passphrase = "{hash_passphrase(passphrase)}"')
     return 0
 
 

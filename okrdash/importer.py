@@ -95,19 +95,23 @@ def import_files(
     dry_run: bool = False,
     imported_by: str | None = None,
     today: dt.date | None = None,
+    allowed_teams: frozenset[str] | None = None,
 ) -> ImportResult:
     """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
 
-    Raises :class:`ImportFailed` with every problem found; in that case nothing was written.
+    ``allowed_teams`` limits the teams the rows may belong to (an editor of named teams); None
+    allows every team. Raises :class:`ImportFailed` with every problem found; in that case
+    nothing was written.
     """
-    summaries, changes = validate(store, list(uploads), today=today or dt.date.today())
+    summaries, changes = validate(store, list(uploads), today=today or dt.date.today(), allowed_teams=allowed_teams)
     result = ImportResult(files=summaries, dry_run=dry_run)
     if not dry_run:
         result.written = store.apply(changes, imported_by=imported_by)
     return result
 
 
-def validate(store: Store, uploads: list[Upload], today: dt.date) -> tuple[list[FileSummary], list[FileChanges]]:
+def validate(store: Store, uploads: list[Upload], today: dt.date,
+             allowed_teams: frozenset[str] | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     con = scratch_connection()
     con.execute(_MILESTONE_WORDS_SQL)
@@ -124,7 +128,7 @@ def validate(store: Store, uploads: list[Upload], today: dt.date) -> tuple[list[
                 problems += failed.problems
         if problems:
             raise ImportFailed(_capped(problems, config))
-        validator = _Validator(con, store, config, tables, today)
+        validator = _Validator(con, store, config, tables, today, allowed_teams)
         changes = validator.run()
         summaries = [
             FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
@@ -194,8 +198,9 @@ class _Validator:
     """Validates all tables of one upload together (check-ins may name key results of an OKR file in it)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, store: Store, config: Settings,
-                 tables: list[CsvTable], today: dt.date):
+                 tables: list[CsvTable], today: dt.date, allowed_teams: frozenset[str] | None = None):
         self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
+        self.allowed_teams = allowed_teams
         self.problems: list[Problem] = []
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
@@ -204,6 +209,11 @@ class _Validator:
 
     def run(self) -> list[FileChanges]:
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
+        if self.allowed_teams is not None:
+            for table in self.tables:
+                self._team_problems(table)
+            if self.problems:
+                raise ImportFailed(_capped(self.problems, self.config, self.unlisted))
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
             {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
         if self.problems:
@@ -272,6 +282,19 @@ class _Validator:
             [self.config.max_reported_problems + 1],
         ).fetchall():
             self._problem(table, line, key_label, None, "duplicate_key", first_line=first_line, key=key)
+
+    def _team_problems(self, table: CsvTable) -> None:
+        """Rows of teams this person may not edit: the whole upload is refused."""
+        allowed = sorted(self.allowed_teams or ())
+        rows = self.con.execute(
+            f"""SELECT line, team, count(*) OVER () FROM "{table.table}"
+                WHERE NOT okr_blank(team) AND NOT list_contains(?::VARCHAR[], trim(team))
+                ORDER BY line LIMIT {self.config.max_reported_problems}""",
+            [allowed],
+        ).fetchall()
+        for line, team, _ in rows:
+            self._problem(table, line, "team", team, "team_not_allowed", teams=", ".join(allowed) or "–")
+        self.unlisted += rows[0][2] - len(rows) if rows else 0
 
     # -- KPI files ------------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ class Settings(BaseModel):
 
     db_path: Path = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
     default_language: str = Field(default="en", pattern="^(en|id)$")
+    # Roles for people signed in with OpenID Connect (see okrdash/access.py for the format).
+    roles_file: Path = Field(default=PROJECT_ROOT / ".streamlit" / "roles.toml")
     # Load the demo company when the app starts on an empty database.
     demo_when_empty: bool = True
 

@@ -1,0 +1,81 @@
+"""Sign-in and the editor role for a session, from .streamlit/secrets.toml.
+
+- ``[auth]`` configured (OpenID Connect): people sign in with st.login; the roles file maps their
+  e-mail address or domain to viewer, editor (of named teams) or admin.
+- else ``[okrdash] editor_passphrase`` (an scrypt hash from ``okrdash hash-passphrase``): the
+  passphrase unlocks editing for the session.
+- else local mode: editing is open to everyone, and a banner says so.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from okrdash.access import LOCAL_ACCESS, Access, Role, check_passphrase, failure_delay, load_roles
+from okrdash.settings import load_settings
+from okrdash.ui.context import Context
+
+_UNLOCKED = "_okrdash_editor_unlocked"
+_FAILURES = "_okrdash_passphrase_failures"
+
+
+def _secret(section: str) -> Any:
+    try:
+        return st.secrets.get(section)
+    except Exception:  # no secrets.toml at all: Streamlit raises its own not-found error
+        return None
+
+
+def current_access(ctx: Context) -> Access:
+    """Who is here and what they may do; draws the sign-in or unlock control in the sidebar."""
+    if _secret("auth"):
+        return _oidc_access(ctx)
+    okrdash_secrets = _secret("okrdash") or {}
+    stored = okrdash_secrets.get("editor_passphrase") if hasattr(okrdash_secrets, "get") else None
+    if stored:
+        return _passphrase_access(ctx, str(stored))
+    st.sidebar.caption(f"🔓 {ctx.t('auth.local_mode')}")
+    return LOCAL_ACCESS
+
+
+def _oidc_access(ctx: Context) -> Access:
+    if not st.user.is_logged_in:
+        if st.sidebar.button(ctx.t("auth.sign_in"), icon="🔑"):
+            st.login()
+        return Access(role=Role.VIEWER, mode="oidc")
+    access = load_roles(load_settings().roles_file).access_for(st.user.get("email"))
+    st.sidebar.caption(ctx.t("auth.signed_in_as", who=access.who or "?", role=ctx.t(f"auth.role_{access.role.value}")))
+    if st.sidebar.button(ctx.t("auth.sign_out")):
+        st.logout()
+    return access
+
+
+def _passphrase_access(ctx: Context, stored: str) -> Access:
+    if st.session_state.get(_UNLOCKED):
+        st.sidebar.caption(f"🔓 {ctx.t('auth.unlocked')}")
+        return Access(role=Role.EDITOR, who=ctx.t("auth.passphrase_holder"), mode="passphrase")
+    with st.sidebar.expander(f"🔒 {ctx.t('auth.unlock_title')}"):
+        with st.form("unlock_editing", clear_on_submit=True, border=False):
+            passphrase = st.text_input(ctx.t("auth.passphrase"), type="password")
+            submitted = st.form_submit_button(ctx.t("auth.unlock"))
+        if submitted:
+            failures = st.session_state.get(_FAILURES, 0)
+            time.sleep(failure_delay(failures))  # slows guessing; grows with each wrong try
+            if check_passphrase(passphrase, stored):
+                st.session_state[_UNLOCKED] = True
+                st.session_state[_FAILURES] = 0
+                st.rerun()
+            st.session_state[_FAILURES] = failures + 1
+            st.error(ctx.t("auth.wrong_passphrase"))
+    return Access(role=Role.VIEWER, mode="passphrase")
+
+
+def editing_notice(ctx: Context, access: Access) -> None:
+    """The banner of local mode, or why this person cannot change data here."""
+    if access.mode == "local":
+        st.warning(ctx.t("auth.local_banner"), icon="🔓")
+    elif not access.can_edit:
+        st.info(ctx.t("auth.view_only"), icon="🔒")
