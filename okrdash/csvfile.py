@@ -147,6 +147,10 @@ CREATE OR REPLACE MACRO okr_confidence(t) AS (
         ELSE CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
                   THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END
     END);
+-- Why a cell is not a usable number: NaN, infinities and exponent forms are out of range.
+CREATE OR REPLACE MACRO okr_number_problem(t) AS (
+    CASE WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
+         THEN 'number_out_of_range' ELSE 'not_a_number' END);
 CREATE OR REPLACE MACRO okr_blank(t) AS (t IS NULL OR trim(t) = '');
 """
 

@@ -194,6 +194,42 @@ def _finite(value: float | None) -> bool:
     return value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER)
 
 
+class _Spellings:
+    """Names match whatever their case and surrounding spaces; the first spelling seen is kept.
+
+    Seeded with the store's spellings, so re-importing "sales" updates team "Sales" instead of
+    adding a look-alike.
+    """
+
+    def __init__(self, store: Store):
+        self._names: dict[tuple[str, ...], str] = {}
+        for row in store.key_result_index().to_dict("records"):
+            self.team(row["team"])
+            self.objective(row["cycle"], row["team"], row["objective"])
+            self.key_result(row["cycle"], row["team"], row["objective"], row["key_result"])
+        for row in store.kpi_index():
+            self.kpi(self.team(row["team"]), row["kpi"])
+
+    def _spell(self, kind: str, *parts: str) -> str:
+        key = (kind, *(part.strip().casefold() for part in parts))
+        return self._names.setdefault(key, parts[-1].strip())
+
+    def team(self, team: str) -> str:
+        return self._spell("team", team)
+
+    def objective(self, cycle: str, team: str, title: str) -> str:
+        return self._spell("objective", cycle, team, title)
+
+    def key_result(self, cycle: str, team: str, objective: str, title: str) -> str:
+        return self._spell("key_result", cycle, team, objective, title)
+
+    def kpi(self, team: str, name: str) -> str:
+        return self._spell("kpi", team, name)
+
+    def known_kpi(self, team: str, name: str) -> bool:
+        return ("kpi", team.strip().casefold(), name.strip().casefold()) in self._names
+
+
 class _Validator:
     """Validates all tables of one upload together (check-ins may name key results of an OKR file in it)."""
 
@@ -205,10 +241,16 @@ class _Validator:
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
+        self.spellings = _Spellings(store)
         self.upload_kpis: list[dict[str, Any]] = []
 
     def run(self) -> list[FileChanges]:
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
+        for table in self.tables:  # teams first: every file of the upload spells a team the same way
+            for (team,) in self.con.execute(
+                f'SELECT DISTINCT trim(team) FROM "{table.table}" WHERE NOT okr_blank(team) ORDER BY 1'
+            ).fetchall():
+                self.spellings.team(team)
         if self.allowed_teams is not None:
             for table in self.tables:
                 self._team_problems(table)
@@ -236,7 +278,7 @@ class _Validator:
                           f"FROM \"{table.table}\" WHERE okr_blank(\"{column}\")")
         for column in (c for c in numbers if c in table.columns):
             parsed = f"okr_number(\"{column}\", {dc})"
-            checks.append(f"SELECT line, '{column}', \"{column}\", 'not_a_number' FROM \"{table.table}\" "
+            checks.append(f"SELECT line, '{column}', \"{column}\", okr_number_problem(\"{column}\") FROM \"{table.table}\" "
                           f"WHERE NOT okr_blank(\"{column}\") AND {parsed} IS NULL")
             checks.append(f"SELECT line, '{column}', \"{column}\", 'number_out_of_range' FROM \"{table.table}\" "
                           f"WHERE isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}")
@@ -256,32 +298,36 @@ class _Validator:
             self._problem(table, line, column, value, code)
         self.unlisted += rows[0][4] - len(rows) if rows else 0
 
-    def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text") -> str:
-        """SQL for one canonical column, NULL when the file lacks it."""
+    def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
+        """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
         alias = as_ or column
         if column not in table.columns:
             return f"NULL AS \"{alias}\""
         dc = "true" if table.decimal_comma else "false"
+        cell = f'{source + "." if source else ""}"{column}"'
         expr = {
-            "text": f"nullif(trim(\"{column}\"), '')",
-            "number": f"okr_number(\"{column}\", {dc})",
-            "unit": f"okr_number_unit(\"{column}\")",
-            "date": f"okr_date(\"{column}\")",
-            "confidence": f"okr_confidence(\"{column}\")",
+            "text": f"nullif(trim({cell}), '')",
+            "number": f"okr_number({cell}, {dc})",
+            "unit": f"okr_number_unit({cell})",
+            "date": f"okr_date({cell})",
+            "confidence": f"okr_confidence({cell})",
         }[parse]
         return f"{expr} AS \"{alias}\""
 
-    def _duplicates(self, table: CsvTable, key_sql: str, key_label: str, where: str = "true") -> None:
-        """Rows whose natural key repeats an earlier row of the same file."""
+    def _duplicates(self, table: CsvTable, columns: tuple[str, ...], where: str = "true",
+                    key_sql: dict[str, str] | None = None) -> None:
+        """Rows whose natural key (``columns``, ignoring case) repeats an earlier row of the same file."""
+        parts = [(key_sql or {}).get(c, f"lower(trim(\"{c}\"))") for c in columns]
+        display = " || ' / ' || ".join(f"coalesce(trim(\"{c}\"), '')" for c in columns)
         for line, first_line, key in self.con.execute(
             f"""SELECT line, first_line, key FROM (
-                    SELECT line, {key_sql} AS key,
-                           first_value(line) OVER (PARTITION BY {key_sql} ORDER BY line) AS first_line
+                    SELECT line, {display} AS key,
+                           first_value(line) OVER (PARTITION BY {', '.join(parts)} ORDER BY line) AS first_line
                     FROM "{table.table}" WHERE {where})
                 WHERE line <> first_line ORDER BY line LIMIT ?""",
             [self.config.max_reported_problems + 1],
         ).fetchall():
-            self._problem(table, line, key_label, None, "duplicate_key", first_line=first_line, key=key)
+            self._problem(table, line, " + ".join(columns), None, "duplicate_key", first_line=first_line, key=key)
 
     def _team_problems(self, table: CsvTable) -> None:
         """Rows of teams this person may not edit: the whole upload is refused."""
@@ -336,19 +382,30 @@ class _Validator:
                 self._problem(table, line, column, value, "conflicting_value", first_line=first_line,
                               column=column, other=other)
         if has_date:
-            self._duplicates(table, f"{key} || chr(0) || coalesce(CAST(okr_date(date) AS VARCHAR), trim(date))",
-                             "team + kpi + date", where="NOT okr_blank(date)")
+            self._duplicates(table, ("team", "kpi", "date"), where="NOT okr_blank(date)",
+                             key_sql={"date": "coalesce(CAST(okr_date(date) AS VARCHAR), trim(date))"})
         if self.problems:
             return
 
         definitions = self._kpi_definitions(table)
         measurements = None
         if has_date:
-            measurements = self.con.execute(
-                f"""SELECT trim(team) AS team, trim(kpi) AS kpi, okr_date(date) AS date,
-                           {self._col(table, 'value', parse='number')}, {self._col(table, 'target', parse='number')}
-                    FROM {t} WHERE NOT okr_blank(date)"""
-            ).df()
+            names = pd.DataFrame(
+                [(team, kpi, self.spellings.team(team), self.spellings.kpi(self.spellings.team(team), kpi))
+                 for team, kpi in self.con.execute(f"SELECT DISTINCT trim(team), trim(kpi) FROM {t}").fetchall()],
+                columns=["raw_team", "raw_kpi", "team", "kpi"],
+            )
+            self.con.register("kpi_spellings", names)
+            try:
+                measurements = self.con.execute(
+                    f"""SELECT n.team, n.kpi, okr_date(f.date) AS date,
+                               {self._col(table, 'value', parse='number', source='f')},
+                               {self._col(table, 'target', parse='number', source='f')}
+                        FROM {t} f JOIN kpi_spellings n ON n.raw_team = trim(f.team) AND n.raw_kpi = trim(f.kpi)
+                        WHERE NOT okr_blank(f.date)"""
+                ).df()
+            finally:
+                self.con.unregister("kpi_spellings")
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind,
                                         kpis=definitions, measurements=measurements))
 
@@ -365,15 +422,17 @@ class _Validator:
             target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                           f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
         rows = self.con.execute(
-            f"""SELECT trim(team) AS team, trim(kpi) AS name, min(line) AS line
+            f"""SELECT arg_min(trim(team), line) AS team, arg_min(trim(kpi), line) AS name, min(line) AS line
                        {', ' + firsts if firsts else ''} {target_sql}
-                FROM {t} GROUP BY trim(team), trim(kpi) ORDER BY line"""
+                FROM {t} GROUP BY lower(trim(team)), lower(trim(kpi)) ORDER BY line"""
         ).df()
         stored = self.store.kpi_definitions()
         stored_by_key = {(r["team"], r["name"]): r for r in stored}
         records = []
         for row in rows.to_dict("records"):
             line = int(row["line"])
+            row["team"] = self.spellings.team(row["team"])
+            row["name"] = self.spellings.kpi(row["team"], row["name"])
             previous = stored_by_key.get((row["team"], row["name"]), {})
             try:
                 record = self._kpi_record(table, row, previous)
@@ -453,18 +512,13 @@ class _Validator:
         )
         if "current" in table.columns:
             dc = "true" if table.decimal_comma else "false"
-            for line, value in self.con.execute(
-                f"""SELECT line, current FROM {t} WHERE NOT okr_blank(current)
+            for line, value, code in self.con.execute(
+                f"""SELECT line, current, okr_number_problem(current) FROM {t} WHERE NOT okr_blank(current)
                     AND okr_number(current, {dc}) IS NULL AND okr_milestone_value(current) IS NULL
                     ORDER BY line LIMIT {self.config.max_reported_problems}"""
             ).fetchall():
-                self._problem(table, line, "current", value, "not_a_number")
-        self._duplicates(
-            table,
-            "lower(trim(cycle)) || chr(0) || lower(trim(team)) || chr(0) || lower(trim(objective)) "
-            "|| chr(0) || lower(trim(key_result))",
-            "cycle + team + objective + key_result",
-        )
+                self._problem(table, line, "current", value, code)
+        self._duplicates(table, ("cycle", "team", "objective", "key_result"))
         if self.problems:
             return
         select = ", ".join([
@@ -480,8 +534,6 @@ class _Validator:
         ])
         rows = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line").df()
         stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
-        known_kpis = {(k["team"], k["kpi"]) for k in self.upload_kpis} | {
-            (r["team"], r["kpi"]) for r in self.store.kpi_index()}
         cycles: dict[str, Cycle] = {}
         objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any]]] = {}
         key_results, checkins = [], []
@@ -490,6 +542,14 @@ class _Validator:
             cycle = self._okr_cycle(table, row, stored_cycles, cycles)
             if cycle is None:
                 continue
+            row["team"] = self.spellings.team(row["team"])
+            row["objective"] = self.spellings.objective(cycle.name, row["team"], row["objective"])
+            row["key_result"] = self.spellings.key_result(cycle.name, row["team"], row["objective"], row["key_result"])
+            if row["kpi"]:
+                if not self.spellings.known_kpi(row["team"], row["kpi"]):
+                    self._problem(table, line, "kpi", row["kpi"], "unknown_kpi", team=row["team"])
+                    continue
+                row["kpi"] = self.spellings.kpi(row["team"], row["kpi"])
             try:
                 objective_type = self._enum(ObjectiveType, row, "objective_type") or ObjectiveType.ASPIRATIONAL
                 kind = self._enum(KRKind, row, "kind")
@@ -523,9 +583,6 @@ class _Validator:
                                       first_line=first_line, column=column, other=first[field_name])
             else:
                 objectives[objective_key] = (line, record)
-            if key_result.kpi_name and (objective.team, key_result.kpi_name) not in known_kpis:
-                self._problem(table, line, "kpi", key_result.kpi_name, "unknown_kpi", team=objective.team)
-                continue
             key_results.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
                                 **key_result.model_dump(mode="json", exclude={"objective_title", "kpi_name"}),
                                 "kpi": key_result.kpi_name})
@@ -602,8 +659,12 @@ class _Validator:
         try:
             objective_match = ("AND (okr_blank(f.objective) OR lower(trim(f.objective)) = lower(i.objective))"
                                if "objective" in table.columns else "")
-            cycle_match = ("AND (okr_blank(f.cycle) OR i.cycle = f.cycle OR i.cycle = upper(trim(f.cycle)))"
-                           if "cycle" in table.columns else "")
+            cycle_match = "AND (okr_blank(f.cycle) OR i.cycle = cn.name)" if "cycle" in table.columns else ""
+            cycle_join = "LEFT JOIN cycle_names cn ON cn.raw = trim(f.cycle)" if "cycle" in table.columns else ""
+            self.con.register("cycle_names", pd.DataFrame(
+                [(raw, _cycle_name(raw)) for (raw,) in self.con.execute(
+                    f"SELECT DISTINCT trim(cycle) FROM {t} WHERE NOT okr_blank(cycle)").fetchall()]
+                if "cycle" in table.columns else [], columns=["raw", "name"]))
             dc = "true" if table.decimal_comma else "false"
             self.con.execute(f"""
                 CREATE OR REPLACE TABLE resolved AS
@@ -617,12 +678,13 @@ class _Validator:
                             ELSE okr_number(any_value(f.value), {dc}) END AS value,
                        {'okr_confidence(any_value(f.confidence))' if 'confidence' in table.columns else 'NULL'} AS confidence,
                        {'any_value(f.note)' if 'note' in table.columns else 'NULL'} AS note
-                FROM {t} f
+                FROM {t} f {cycle_join}
                 LEFT JOIN kr_index i ON lower(i.team) = lower(trim(f.team))
                      AND lower(i.key_result) = lower(trim(f.key_result)) {objective_match} {cycle_match}
                 GROUP BY f.line, f.team, f.key_result, f.value""")
         finally:
             self.con.unregister("kr_index")
+            self.con.unregister("cycle_names")
         limit = self.config.max_reported_problems + 1
         for line, team, kr_text, matches, kpi in self.con.execute(
             f"""SELECT line, team_text, kr_text, matches, kpi FROM resolved
@@ -635,15 +697,16 @@ class _Validator:
                 self._problem(table, line, "key_result", kr_text, "ambiguous_key_result", team=team, count=matches)
             else:
                 self._problem(table, line, "key_result", kr_text, "linked_kr_checkin", kpi=kpi)
-        for line, value, kind in self.con.execute(
-            f"""SELECT line, value_text, kind FROM resolved
+        for line, value, kind, code in self.con.execute(
+            f"""SELECT line, value_text, kind,
+                       CASE WHEN value IS NOT NULL THEN 'number_out_of_range' ELSE okr_number_problem(value_text) END
+                FROM resolved
                 WHERE matches = 1 AND NOT okr_blank(value_text)
                   AND (value IS NULL OR isnan(value) OR isinf(value) OR abs(value) > {MAX_ABS_NUMBER!r})
                 ORDER BY line LIMIT {limit}"""
         ).fetchall():
-            code = "not_a_milestone" if kind == "milestone" else "not_a_number"
-            self._problem(table, line, "value", value, code if value is not None and _looks_textual(value) else
-                          ("number_out_of_range" if code == "not_a_number" else code))
+            self._problem(table, line, "value", value,
+                          "not_a_milestone" if kind == "milestone" and code == "not_a_number" else code)
         for line, first_line, key in self.con.execute(
             f"""SELECT line, first_line, key FROM (
                     SELECT line, key_result || ' @ ' || CAST(date AS VARCHAR) AS key,
@@ -660,10 +723,12 @@ class _Validator:
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame))
 
 
-def _looks_textual(value: str) -> bool:
-    """'abc' is not a number; '1e400' or 'NaN' is a number out of range."""
-    cleaned = value.strip().lower().lstrip("+-")
-    return cleaned not in ("nan", "inf", "infinity") and not cleaned.replace(".", "").replace(",", "").replace("e", "").isdigit()
+def _cycle_name(text: str) -> str:
+    """ "Q2 2026" -> "2026-Q2"; a name that is not a quarter stays as written."""
+    try:
+        return Cycle.parse(text).name
+    except (ValidationError, PydanticCustomError):
+        return text
 
 
 def _none_if_nan(value: Any) -> Any:

@@ -49,5 +49,8 @@ class ImportFailed(Exception):
     """Raised when an upload has problems; nothing has been written."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file_name, p.line or 0, p.column or ""))
+        # File-level problems first, then by line; the "N more problems" note last.
+        self.problems = sorted(
+            problems, key=lambda p: (p.code == "more_problems", p.file_name, p.line or 0, p.column or "")
+        )
         super().__init__(f"{len(self.problems)} problem(s) found; nothing was imported")

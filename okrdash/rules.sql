@@ -96,7 +96,7 @@ SELECT *,
        CASE WHEN kind IN ('increase', 'decrease') AND progress > 0 AND progress < 1 AND as_of > start_date
             THEN start_date + CAST(ceil(date_diff('day', start_date, least(as_of, end_date)) / progress) AS INTEGER)
        END AS forecast_date,
-       status_by_numbers = 'On Track' AND confidence <= low_confidence AS confidence_disagrees,
+       coalesce(status_by_numbers = 'On Track' AND confidence <= low_confidence, false) AS confidence_disagrees,
        CASE WHEN status_by_numbers = 'On Track' AND confidence <= low_confidence THEN 'At Risk'
             ELSE status_by_numbers END AS status,
        round(progress_clamped, 1) AS grade,

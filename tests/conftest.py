@@ -1,0 +1,149 @@
+"""Shared fixtures: a real DuckDB store per test and helpers that import CSV text through the real importer.
+
+Every database lives in ``tmp_path`` or in memory; the autouse fixture points ``OKRDASH_DB`` at a
+temporary file so no test can ever touch ``data/okrdash.duckdb``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from okrdash import settings as settings_module
+from okrdash.importer import ImportResult, Upload, import_files
+from okrdash.problems import ImportFailed, Problem
+from okrdash.store import Store, open_store
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# A cycle of exactly 100 days: on START + n days the elapsed share is n / 100.
+START = dt.date(2026, 1, 1)
+END = START + dt.timedelta(days=100)
+
+
+def day(n: int) -> dt.date:
+    """START + n days (elapsed share n / 100 of the 100-day test cycle)."""
+    return START + dt.timedelta(days=n)
+
+
+FileSpec = tuple[str, str | bytes]
+
+
+def uploads(files: tuple[FileSpec, ...]) -> list[Upload]:
+    return [Upload(name, data.encode("utf-8") if isinstance(data, str) else data) for name, data in files]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """Default database in tmp_path, and settings read afresh for each test."""
+    monkeypatch.setenv("OKRDASH_DB", str(tmp_path / "default-okrdash.duckdb"))
+    settings_module.settings.cache_clear()
+    yield
+    settings_module.settings.cache_clear()
+
+
+@pytest.fixture
+def store():
+    s = open_store(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def file_store(tmp_path):
+    s = open_store(tmp_path / "okrdash.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def load(store) -> Callable[..., ImportResult]:
+    """Import (name, text) files into ``store`` (or ``into=``); fail the test on any problem."""
+
+    def _load(*files: FileSpec, into: Store | None = None, **kwargs: Any) -> ImportResult:
+        target = into or store
+        try:
+            return import_files(target, uploads(files), **kwargs)
+        except ImportFailed as failed:  # pragma: no cover - shown only when a test breaks
+            pytest.fail("import failed:\n" + "\n".join(p.describe() for p in failed.problems))
+
+    return _load
+
+
+@pytest.fixture
+def reject(store) -> Callable[..., list[Problem]]:
+    """Import files that must be refused; assert nothing was written and return the problems."""
+
+    def _reject(*files: FileSpec, into: Store | None = None, **kwargs: Any) -> list[Problem]:
+        target = into or store
+        before = target.table_counts()
+        with pytest.raises(ImportFailed) as caught:
+            import_files(target, uploads(files), **kwargs)
+        assert target.table_counts() == before, "a refused import changed the store"
+        problems = caught.value.problems
+        assert problems, "ImportFailed without problems"
+        for problem in problems:
+            # Every problem must render in both languages (a crash here is a product bug).
+            for lang in ("en", "id"):
+                text = problem.message(lang)
+                assert text and not text.startswith("problem."), (problem, lang, text)
+        return problems
+
+    return _reject
+
+
+def kr_row(store: Store, title: str, as_of: dt.date) -> dict[str, Any]:
+    """The kr_scores row of the key result titled ``title`` (exactly one must exist)."""
+    frame = store.kr_scores(as_of)
+    rows = frame[frame["title"] == title]
+    assert len(rows) == 1, f"{title!r}: {len(rows)} rows in {list(frame['title'])}"
+    return _plain(rows.iloc[0].to_dict())
+
+
+def kpi_row(store: Store, name: str, as_of: dt.date) -> dict[str, Any]:
+    frame = store.kpi_scores(as_of)
+    rows = frame[frame["name"] == name]
+    assert len(rows) == 1, f"{name!r}: {len(rows)} rows in {list(frame['name'])}"
+    return _plain(rows.iloc[0].to_dict())
+
+
+def objective_row(store: Store, title: str, as_of: dt.date) -> dict[str, Any]:
+    frame = store.objective_scores(as_of)
+    rows = frame[frame["title"] == title]
+    assert len(rows) == 1, f"{title!r}: {len(rows)} rows in {list(frame['title'])}"
+    return _plain(rows.iloc[0].to_dict())
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    import math
+
+    import pandas as pd
+
+    out = {}
+    for key, value in row.items():
+        if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            out[key] = None
+        elif isinstance(value, pd.Timestamp):
+            out[key] = value.date() if value == value.normalize() else value.to_pydatetime()
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.fixture
+def helpers():
+    """The row helpers, for tests that prefer a fixture to an import from conftest."""
+
+    class _Helpers:
+        kr = staticmethod(kr_row)
+        kpi = staticmethod(kpi_row)
+        objective = staticmethod(objective_row)
+        day = staticmethod(day)
+
+    return _Helpers

@@ -1,0 +1,231 @@
+"""The ``okrdash`` command: import, status, database selection and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrdash import settings as settings_module
+from okrdash.cli import main
+from okrdash.store import open_store
+from tests.conftest import DATA_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+KPIS, OKRS, CHECKINS = (str(DATA_DIR / f"acceptance_{k}.csv") for k in ("kpis", "okrs", "checkins"))
+
+
+def counts(db: Path) -> dict[str, int]:
+    store = open_store(db)
+    try:
+        return store.table_counts()
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "cli.duckdb"
+
+
+@pytest.fixture
+def imported(db, capsys) -> Path:
+    assert main(["--db", str(db), "import", KPIS, OKRS, CHECKINS]) == 0
+    capsys.readouterr()
+    return db
+
+
+def test_import_success(db, capsys):
+    assert main(["--db", str(db), "import", KPIS, OKRS, "--by", "maya"]) == 0
+    out = capsys.readouterr().out
+    assert "acceptance_okrs.csv: okrs, 7 rows, valid" in out
+    assert "acceptance_kpis.csv: kpis, 4 rows, valid" in out
+    assert "inserted" in out
+    written = counts(db)
+    assert (written["key_results"], written["kpis"], written["kpi_measurements"], written["batches"]) == (7, 2, 4, 2)
+    store = open_store(db)
+    try:
+        assert {b.imported_by for b in store.batches()} == {"maya"}
+    finally:
+        store.close()
+
+
+def test_import_again_updates(imported, capsys):
+    before = counts(imported)
+    assert main(["--db", str(imported), "import", OKRS]) == 0
+    assert "0 inserted" in capsys.readouterr().out
+    after = counts(imported)
+    assert after["key_results"] == before["key_results"] and after["checkins"] == before["checkins"]
+
+
+def test_import_invalid_input_exits_1_and_writes_nothing(imported, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("cycle,team,objective,key_result,baseline,target\n2026-Q2,T,O,Fine,0,10\n2026-Q2,T,O,K,0,ten\n")
+    good = tmp_path / "good.csv"
+    good.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    before = counts(imported)
+    assert main(["--db", str(imported), "import", str(good), str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert "line 3" in captured.err
+    assert "bad.csv" in captured.err and "target" in captured.err
+    assert "nothing was imported" in captured.err
+    assert counts(imported) == before
+
+
+def test_import_problem_with_parameters_is_printed(imported, tmp_path, capsys):
+    # A duplicate key result: the message names the first line; printing it must not crash.
+    dup = tmp_path / "dup.csv"
+    dup.write_text("cycle,team,objective,key_result,target\n2026-Q2,T,O,K,10\n2026-Q2,T,O,K,20\n")
+    before = counts(imported)
+    assert main(["--db", str(imported), "import", str(dup)]) == 1
+    err = capsys.readouterr().err
+    assert "line 3" in err and "line 2" in err
+    assert counts(imported) == before
+
+
+def test_import_dry_run_writes_nothing(imported, tmp_path, capsys):
+    new = tmp_path / "new.csv"
+    new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    before = counts(imported)
+    assert main(["--db", str(imported), "import", "--dry-run", str(new)]) == 0
+    assert "Dry run" in capsys.readouterr().out
+    assert counts(imported) == before
+
+
+def test_import_missing_file_is_a_usage_error(db, tmp_path, capsys):
+    assert main(["--db", str(db), "import", OKRS, str(tmp_path / "nope.csv")]) == 2
+    assert "nope.csv" in capsys.readouterr().err
+    assert counts(db)["key_results"] == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["status", "--as-of", "2026-13-01"], ["status", "--as-of", "31/05/2026"], ["status", "--as-of", "yesterday"],
+     [], ["import"], ["frobnicate"], ["status", "--bogus"]],
+)
+def test_usage_errors_exit_2(db, argv, capsys):
+    assert main(["--db", str(db), *argv]) == 2
+    assert capsys.readouterr().err
+
+
+def test_help_exits_0(capsys):
+    assert main(["--help"]) == 0
+    assert "import" in capsys.readouterr().out
+
+
+def test_status_json_shape(imported, capsys):
+    assert main(["--db", str(imported), "status", "--json", "--as-of", "2026-05-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"objectives", "kpis"} <= set(report)
+    assert len(report["objectives"]) == 3 and len(report["kpis"]) == 2
+    for objective in report["objectives"]:
+        assert {"team", "cycle", "title", "progress", "status", "key_results"} <= set(objective)
+        for kr in objective["key_results"]:
+            assert {"title", "progress", "expected", "status", "current", "baseline", "target"} <= set(kr)
+    for kpi in report["kpis"]:
+        assert {"team", "name", "value", "target", "status"} <= set(kpi)
+
+    objectives = {o["title"]: o for o in report["objectives"]}
+    support = objectives["Give customers fast and friendly help"]
+    assert (support["team"], support["cycle"]) == ("Customer Support", "2026-Q2")
+    krs = {kr["title"]: kr for kr in support["key_results"]}
+    reply = krs["Reduce average reply time from 48 to 30 minutes"]
+    assert (reply["baseline"], reply["target"], reply["current"]) == (48.0, 30.0, 40.0)
+    assert reply["progress"] == pytest.approx(0.4444, abs=1e-4)
+    assert reply["expected"] == pytest.approx(60 / 90)
+    velocity = {kr["title"]: kr for o in report["objectives"] for kr in o["key_results"]}[
+        "Raise sprint velocity from 42 to 60 points"]
+    assert velocity["status"] == "Complete"
+    kpis = {k["name"]: k for k in report["kpis"]}
+    assert kpis["Customer support reply time"] == {
+        "team": "Customer Support", "name": "Customer support reply time", "value": 48.0, "target": 30.0,
+        "status": "Off Track"}
+    assert kpis["Net Promoter Score"]["status"] == "Off Track"
+
+
+def test_status_json_filters(imported, capsys):
+    assert main(["--db", str(imported), "status", "--json", "--as-of", "2026-05-31", "--team", "Product"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [o["team"] for o in report["objectives"]] == ["Product"]
+    assert report["kpis"] == []
+    assert main(["--db", str(imported), "status", "--json", "--as-of", "2026-05-31", "--cycle", "2030-Q1"]) == 0
+    assert json.loads(capsys.readouterr().out)["objectives"] == []
+
+
+def test_status_json_nulls_are_null(imported, tmp_path, capsys):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("cycle,team,objective,key_result,baseline,target\n2026-Q2,Ops,Stay up,Raise uptime,99,99.9\n")
+    assert main(["--db", str(imported), "import", str(extra)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(imported), "status", "--json", "--as-of", "2026-05-31", "--team", "Ops"]) == 0
+    [objective] = json.loads(capsys.readouterr().out)["objectives"]
+    [kr] = objective["key_results"]
+    assert (kr["progress"], kr["current"], kr["status"]) == (None, None, "No Data")
+    assert (objective["progress"], objective["status"]) == (None, "No Data")
+
+
+def test_status_json_of_an_empty_database(db, capsys):
+    assert main(["--db", str(db), "status", "--json", "--as-of", "2026-05-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["objectives"], report["kpis"]) == ([], [])
+
+
+def test_status_text(imported, capsys):
+    assert main(["--db", str(imported), "status", "--as-of", "2026-05-31"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-Q2" in out
+    assert "Raise NPS from 4 to 10" in out
+    assert "Customer support reply time" in out and "Off Track" in out
+
+
+def test_db_flag_picks_the_database(tmp_path, capsys):
+    first, second = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
+    assert main(["--db", str(first), "import", KPIS]) == 0
+    assert main(["--db", str(second), "import", KPIS, OKRS]) == 0
+    capsys.readouterr()
+    assert (counts(first)["kpis"], counts(first)["key_results"]) == (2, 0)
+    assert counts(second)["key_results"] == 7
+
+
+def test_okrdash_db_environment_variable(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "env.duckdb"
+    monkeypatch.setenv("OKRDASH_DB", str(path))
+    settings_module.settings.cache_clear()
+    assert main(["import", KPIS]) == 0
+    capsys.readouterr()
+    assert path.exists() and counts(path)["kpis"] == 2
+    assert main(["status", "--json", "--as-of", "2026-05-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {k["name"] for k in report["kpis"]} == {"Customer support reply time", "Net Promoter Score"}
+
+
+def test_db_flag_wins_over_environment(tmp_path, monkeypatch, capsys):
+    env_db, flag_db = tmp_path / "env.duckdb", tmp_path / "flag.duckdb"
+    monkeypatch.setenv("OKRDASH_DB", str(env_db))
+    settings_module.settings.cache_clear()
+    assert main(["--db", str(flag_db), "import", KPIS]) == 0
+    assert counts(flag_db)["kpis"] == 2
+    assert not env_db.exists() or counts(env_db)["kpis"] == 0
+
+
+def test_python_dash_m_okrdash_with_environment(tmp_path):
+    path = tmp_path / "sub.duckdb"
+    env = {**os.environ, "OKRDASH_DB": str(path), "PYTHONPATH": str(ROOT)}
+    ok = subprocess.run([sys.executable, "-m", "okrdash", "import", KPIS, OKRS], cwd=tmp_path, env=env,
+                        capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,lots\n")
+    refused = subprocess.run([sys.executable, "-m", "okrdash", "import", str(bad)], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 1
+    assert "line 2" in refused.stderr
+    status = subprocess.run([sys.executable, "-m", "okrdash", "status", "--json", "--as-of", "2026-05-31"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert status.returncode == 0, status.stderr
+    assert len(json.loads(status.stdout)["objectives"]) == 3
+    assert counts(path)["kpis"] == 2

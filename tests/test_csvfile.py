@@ -1,0 +1,222 @@
+"""okrdash.csvfile: encodings, delimiters, headers, file kinds and the cell parsing macros."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from okrdash.csvfile import (
+    canonical_header,
+    decode,
+    detect_kind,
+    normalise_header,
+    read_csv,
+    scratch_connection,
+    sniff_delimiter,
+)
+from okrdash.models import FileKind
+from okrdash.problems import ImportFailed
+
+
+@pytest.fixture
+def con():
+    connection = scratch_connection()
+    yield connection
+    connection.close()
+
+
+def scalar(con, sql: str, *params):
+    return con.execute(sql, list(params)).fetchall()[0][0]
+
+
+# -- headers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("Key Result", "key_result"), ("key_result", "key_result"), ("KEY-RESULT", "key_result"),
+        ("  Key   Result ", "key_result"), ("hasil kunci", "key_result"), ("hasil_kunci", "key_result"),
+        ("KR", "key_result"), ("tim", "team"), ("siklus", "cycle"), ("periode", "cycle"), ("tujuan", "objective"),
+        ("pemilik", "owner"), ("PIC", "owner"), ("nilai awal", "baseline"), ("nilai_awal", "baseline"),
+        ("Target", "target"), ("nilai saat ini", "current"), ("satuan", "unit"), ("tanggal", "date"),
+        ("bobot", "weight"), ("keyakinan", "confidence"), ("catatan", "note"), ("arah", "direction"),
+        ("nama_kpi", "kpi"), ("tanggal_mulai", "start_date"), ("tanggal_selesai", "end_date"),
+        ("batas_bawah", "min"), ("batas_atas", "max"), ("toleransi", "tolerance"), ("frekuensi", "frequency"),
+        ("jenis_kpi", "kpi_type"), ("indikator", "indicator"), ("kategori", "category"),
+        ("jenis_tujuan", "objective_type"), ("tujuan_induk", "parent_objective"), ("pemilik_tujuan", "objective_owner"),
+        ("Nilai saat ini (Rp)", "current"), ("Target (%)", "target"), ("nilai", "value"),
+    ],
+)
+def test_header_aliases(raw, canonical):
+    assert canonical_header(raw) == canonical
+
+
+def test_unknown_header_is_none():
+    assert canonical_header("favourite colour") is None
+    assert normalise_header(" Nilai  Awal ") == "nilai_awal"
+
+
+@pytest.mark.parametrize(
+    ("columns", "kind"),
+    [
+        ({"cycle", "team", "objective", "key_result", "baseline", "target"}, FileKind.OKRS),
+        ({"cycle", "team", "objective", "key_result"}, FileKind.OKRS),
+        ({"team", "key_result", "kind"}, FileKind.OKRS),
+        ({"team", "key_result", "date", "value"}, FileKind.CHECKINS),
+        ({"team", "key_result", "objective", "cycle", "date", "value"}, FileKind.CHECKINS),
+        ({"team", "kpi", "date", "value"}, FileKind.KPIS),
+        ({"team", "kpi"}, FileKind.KPIS),
+        ({"team", "name", "amount"}, None),
+    ],
+)
+def test_detect_kind(columns, kind):
+    assert detect_kind(columns) is kind
+
+
+# -- decoding and delimiters ------------------------------------------------------------------------
+
+
+def test_decode_utf8_with_bom():
+    text, encoding = decode("\ufeffteam,kpi\nTim Ä,é\n".encode("utf-8"))
+    assert (text, encoding) == ("team,kpi\nTim Ä,é\n", "utf-8")
+
+
+def test_decode_windows_1252():
+    text, encoding = decode("team,kpi\nÉquipe,Über é\n".encode("cp1252"))
+    assert (text, encoding) == ("team,kpi\nÉquipe,Über é\n", "windows-1252")
+
+
+def test_decode_refuses_binary():
+    with pytest.raises(ValueError):
+        decode(b"PK\x03\x04\x00\x00" + bytes(range(256)))
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [("a,b,c", ","), ("a;b;c", ";"), ('"x;y",b,c', ","), ('"a,b";c;d', ";")],
+)
+def test_sniff_delimiter(header, delimiter):
+    assert sniff_delimiter(header) == delimiter
+
+
+# -- read_csv ---------------------------------------------------------------------------------------
+
+
+def test_read_csv_semicolon_crlf_bom(con):
+    data = "\ufeffTim;Nama KPI;Tanggal;Nilai\r\nSupport;Reply;31/05/2026;4,5\r\n\r\nSupport;Reply;30/06/2026;5\r\n"
+    raw = data.encode("utf-8")
+    table = read_csv(con, "k.csv", raw, "t0", max_rows=100)
+    assert (table.kind, table.delimiter, table.encoding, table.decimal_comma) == (FileKind.KPIS, ";", "utf-8", True)
+    assert table.sha256 == hashlib.sha256(raw).hexdigest()
+    assert table.columns == ["team", "kpi", "date", "value"]
+    rows = con.execute('SELECT line, team, kpi, "value" FROM t0 ORDER BY line').fetchall()
+    # The empty line is skipped; the CRLF does not leak into the last cell.
+    assert [r[1:] for r in rows] == [("Support", "Reply", "4,5"), ("Support", "Reply", "5")]
+    assert rows[0][0] == 2
+
+
+def test_read_csv_reports_unknown_headers_as_ignored(con):
+    table = read_csv(con, "k.csv", b"team,kpi,favourite colour\nT,K,blue\n", "t0", max_rows=100)
+    assert table.ignored_headers == ["favourite colour"]
+    assert table.columns == ["team", "kpi"]
+
+
+def test_read_csv_missing_required_column(con):
+    with pytest.raises(ImportFailed) as caught:
+        read_csv(con, "c.csv", b"key_result,date,value\nK,2026-05-01,3\n", "t0", max_rows=100)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.code) == (1, "team", "header_missing")
+
+
+def test_read_csv_duplicate_header(con):
+    with pytest.raises(ImportFailed) as caught:
+        read_csv(con, "k.csv", b"team,kpi,tim\nT,K,T\n", "t0", max_rows=100)
+    assert [(p.line, p.code) for p in caught.value.problems] == [(1, "header_duplicate")]
+
+
+def test_read_csv_row_limit(con):
+    data = "team,kpi\n" + "".join(f"T,K{i}\n" for i in range(5))
+    with pytest.raises(ImportFailed) as caught:
+        read_csv(con, "k.csv", data.encode(), "t0", max_rows=4)
+    assert [p.code for p in caught.value.problems] == ["file_too_many_rows"]
+
+
+def test_read_csv_line_numbers_after_a_multiline_cell(con):
+    data = 'team,key_result,date,value,note\nT,K,2026-05-01,1,"one\ntwo\nthree"\nT,K,2026-05-02,2,plain\n'
+    read_csv(con, "c.csv", data.encode(), "t0", max_rows=100)
+    rows = con.execute("SELECT line, note FROM t0 ORDER BY line").fetchall()
+    assert rows == [(2, "one\ntwo\nthree"), (5, "plain")]
+
+
+def test_decimal_style_decided_per_file(con):
+    comma = read_csv(con, "a.csv", b'team,kpi,value\nT,K,"4,5"\n', "t0", max_rows=10)
+    dot = read_csv(con, "b.csv", b'team,kpi,value\nT,K,"1,234,567"\nT,K,4.5\n', "t1", max_rows=10)
+    assert (comma.decimal_comma, dot.decimal_comma) == (True, False)
+
+
+# -- cell macros --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "number"),
+    [
+        ("4.5", False, 4.5), ("4,5", True, 4.5), ("Rp150.000.000", False, 150_000_000.0),
+        ("Rp150.000.000", True, 150_000_000.0), ("Rp 150.000", False, 150_000.0), ("rp150.000", False, 150_000.0),
+        ("1,234,567", False, 1_234_567.0), ("1.234.567,5", True, 1_234_567.5), ("45%", False, 45.0),
+        ("IDR 2.500", False, 2500.0), ("$1,200.50", False, 1200.5), ("-3", False, -3.0), ("+3", False, 3.0),
+        (" 12 ", False, 12.0), (".5", False, 0.5), ("0,75", True, 0.75),
+    ],
+)
+def test_okr_number(con, text, decimal_comma, number):
+    assert scalar(con, "SELECT okr_number(?, ?)", text, decimal_comma) == pytest.approx(number)
+
+
+@pytest.mark.parametrize("text", ["ten", "4..5", "NaN", "Infinity", "1e308", "12abc", "--3", "", "  "])
+def test_okr_number_rejects(con, text):
+    assert scalar(con, "SELECT okr_number(?, false)", text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("45%", "%"), ("Rp150.000", "Rp"), ("IDR 2.500", "Rp"), ("$1,200.50", "$"), ("1200", None)],
+)
+def test_okr_number_unit(con, text, unit):
+    assert scalar(con, "SELECT okr_number_unit(?)", text) == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2026-05-31", dt.date(2026, 5, 31)), ("31/05/2026", dt.date(2026, 5, 31)),
+        ("31-05-2026", dt.date(2026, 5, 31)), ("31.05.2026", dt.date(2026, 5, 31)),
+        ("1/5/2026", dt.date(2026, 5, 1)), ("2026-5-1", dt.date(2026, 5, 1)),
+    ],
+)
+def test_okr_date(con, text, day):
+    assert scalar(con, "SELECT okr_date(?)", text) == day
+
+
+@pytest.mark.parametrize("text", ["31/02/2026", "2026-02-30", "2026-13-01", "05/31/26", "tomorrow", "31 Mei 2026"])
+def test_okr_date_rejects(con, text):
+    assert scalar(con, "SELECT okr_date(?)", text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("low", 2), ("LOW", 2), ("red", 2), ("rendah", 2), ("merah", 2),
+        ("medium", 5), ("yellow", 5), ("sedang", 5), ("kuning", 5),
+        ("high", 8), ("green", 8), ("tinggi", 8), ("hijau", 8),
+        ("0", 0), ("7", 7), ("7,5", 7.5), ("10", 10),
+    ],
+)
+def test_okr_confidence(con, text, value):
+    assert scalar(con, "SELECT okr_confidence(?)", text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["11", "-1", "very", "sangat"])
+def test_okr_confidence_rejects(con, text):
+    assert scalar(con, "SELECT okr_confidence(?)", text) is None
