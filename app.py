@@ -10,11 +10,13 @@ ctx = context.sidebar()
 t = ctx.t
 
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview"), icon="🏢", url_path="overview", default=True),
+    st.Page("pages/overview.py", title=t("nav.overview"), icon="🏢", url_path="home", default=True),
     st.Page("pages/team.py", title=t("nav.team"), icon="👥", url_path="team"),
     st.Page("pages/objective.py", title=t("nav.objective"), icon="🎯", url_path="objective"),
     st.Page("pages/kpis.py", title=t("nav.kpis"), icon="📈", url_path="kpis"),
     st.Page("pages/upload.py", title=t("nav.upload"), icon="⬆️", url_path="upload"),
     st.Page("pages/explainer.py", title=t("nav.explainer"), icon="💡", url_path="explainer"),
+    # The default page is served at "/" (its url_path only reserves a name); /overview works too.
+    st.Page("pages/overview.py", title=t("nav.overview"), url_path="overview", visibility="hidden"),
 ]
 st.navigation(pages).run()

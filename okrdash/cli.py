@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", help="address to listen on (default: all)")
     return parser
 
 
@@ -180,12 +181,19 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    env = dict(os.environ)
     if args.db:
-        env["OKRDASH_DB"] = str(Path(args.db).resolve())
-    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
-    os.execvpe(command[0], command, env)
-    return 0  # not reached
+        os.environ["OKRDASH_DB"] = str(Path(args.db).resolve())
+    # Streamlit treats a folder named pages/ next to the entry point as a legacy multipage app
+    # until st.navigation has run once, so the first visitor of a shared deep link would get a
+    # page without app.py's navigation and sidebar. Our pages/ are st.navigation pages.
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli as streamlit_cli
+
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(args.port)]
+    if args.address:
+        sys.argv += ["--server.address", args.address]
+    return streamlit_cli.main(standalone_mode=False) or 0
 
 
 if __name__ == "__main__":
