@@ -1,0 +1,268 @@
+"""KPIs: every KPI with its status and trend, filtered from the link, and one KPI in detail."""
+
+import pandas as pd
+import streamlit as st
+
+from okrdash import charts, readmodels
+from okrdash.i18n import format_number, format_percent
+from okrdash.models import Direction, Indicator, KpiType
+from okrdash.readmodels import STATUS_ORDER
+from okrdash.ui import context, widgets
+
+ctx = context.current()
+t = ctx.t
+FILTERS = ("team", "category", "type", "indicator", "status")
+_FILTER_TOUCHED = "_kpis_filter_touched"
+_PICKER = "kpi_picker"
+
+st.title(f"📈 {t('kpis.title')}")
+all_kpis = context.kpi_table(ctx.store, ctx.as_of)
+if all_kpis.empty:
+    st.info(f"**{t('common.empty_title')}**  \n{t('kpis.empty_body')}", icon="📭")
+    st.page_link("pages/upload.py", label=t("common.go_upload"), icon="⬆️")
+    st.stop()
+
+
+def _filter_touched() -> None:
+    st.session_state[_FILTER_TOUCHED] = True
+
+
+def _picked() -> None:
+    st.query_params["kpi"] = str(st.session_state[_PICKER])
+
+
+def _number(value: object) -> str:
+    return format_number(value, ctx.lang)  # type: ignore[arg-type]
+
+
+def _with_unit(value: object, unit: str | None, markdown: bool = False) -> str:
+    """45%, Rp 1.500.000, 48 minutes: the unit where a reader expects it (escaped for Markdown if asked)."""
+    if not unit or value is None:
+        return _number(value)
+    shown = widgets.plain(unit) if markdown else unit
+    if unit == "%":
+        return f"{_number(value)}%"
+    if unit in ("Rp", "$", "IDR"):
+        return f"{shown} {_number(value)}"
+    return f"{_number(value)} {shown}"
+
+
+def _translations(prefix: str, values: list[str]) -> str:
+    return f"{t('kpis.filter_help')} " + " · ".join(f"{v} = {t(f'{prefix}{v}')}" for v in values)
+
+
+# -- filters (each bound to the URL under its own name) ---------------------------------------------
+requested = {key: st.query_params.get(key) for key in FILTERS}
+categories = sorted(c for c in all_kpis["category"].dropna().unique())
+all_label = t("filter.all")
+columns = st.columns(5)
+team = columns[0].selectbox(t("filter.team"), context.teams(ctx.store), index=None, placeholder=all_label,
+                            key="team", bind="query-params", on_change=_filter_touched)
+category = columns[1].selectbox(t("kpis.category"), categories, index=None, placeholder=all_label,
+                                key="category", bind="query-params", on_change=_filter_touched)
+types = [k.value for k in KpiType]
+kpi_type = columns[2].selectbox(t("kpis.type"), types, index=None, placeholder=all_label, key="type",
+                                bind="query-params", on_change=_filter_touched,
+                                help=_translations("kpis.type_", types))
+indicators = [i.value for i in Indicator]
+indicator = columns[3].selectbox(t("kpis.indicator"), indicators, index=None, placeholder=all_label,
+                                 key="indicator", bind="query-params", on_change=_filter_touched,
+                                 help=_translations("kpis.indicator_", indicators))
+status = columns[4].selectbox(
+    t("common.status"), STATUS_ORDER, index=None, placeholder=all_label, key="status", bind="query-params",
+    on_change=_filter_touched,
+    help=f"{t('kpis.filter_help')} " + " · ".join(f"{s} = {widgets.status_label(ctx, s)}" for s in STATUS_ORDER),
+)
+chosen = {"team": team, "category": category, "type": kpi_type, "indicator": indicator, "status": status}
+for key, raw in requested.items():
+    if raw and raw != chosen[key]:
+        st.warning(t("nav.ignored_param", name=key, value=widgets.plain(raw), used=all_label), icon="🔗")
+
+kpis = context.kpi_table(ctx.store, ctx.as_of, team)
+for column, wanted in (("category", category), ("kpi_type", kpi_type), ("indicator", indicator),
+                       ("status", status)):
+    if wanted:
+        kpis = kpis[kpis[column] == wanted]
+kpis = kpis.reset_index(drop=True)
+st.caption(t("kpis.caption", as_of=ctx.date(ctx.as_of), shown=len(kpis), total=len(all_kpis)))
+
+
+# -- the table --------------------------------------------------------------------------------------
+def _trend(change: float | None, trend: int | None) -> str:
+    if change is None or pd.isna(change):
+        return "–"
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "▶"
+    word = {1: "kpis.trend_better", -1: "kpis.trend_worse"}.get(int(trend or 0), "kpis.trend_flat")
+    return f"{arrow} {t(word)}"
+
+
+if kpis.empty:
+    st.info(t("kpis.no_match"), icon="🔎")
+else:
+    names = {
+        "status": t("common.status"), "team": t("common.team"), "name": t("common.kpi"),
+        "value": t("kpis.latest"), "target": t("common.target"), "unit": t("common.unit"),
+        "trend": t("common.trend"), "change": t("kpis.change"), "recent": t("kpis.recent"),
+        "category": t("kpis.category"), "type": t("kpis.type"), "indicator": t("kpis.indicator"),
+        "frequency": t("kpis.frequency"), "owner": t("common.owner"), "last_date": t("kpis.last_date"),
+    }
+    table = pd.DataFrame({
+        names["status"]: [widgets.status_label(ctx, s) for s in kpis["status"]],
+        names["team"]: kpis["team"],
+        names["name"]: kpis["name"],
+        names["value"]: kpis["value"],
+        names["target"]: kpis["target"],
+        names["unit"]: kpis["unit"],
+        names["trend"]: [_trend(c, tr) for c, tr in zip(kpis["change"], kpis["trend"])],
+        names["change"]: kpis["change"],
+        names["recent"]: kpis["recent_values"],
+        names["category"]: kpis["category"],
+        names["type"]: [t(f"kpis.type_{v}") for v in kpis["kpi_type"]],
+        names["indicator"]: [t(f"kpis.indicator_{v}") for v in kpis["indicator"]],
+        names["frequency"]: [t(f"kpis.frequency_{v}") for v in kpis["frequency"]],
+        names["owner"]: kpis["owner"],
+        names["last_date"]: pd.to_datetime(kpis["last_date"]).dt.date,
+    })
+    date_format = "DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={
+            names["value"]: st.column_config.NumberColumn(format="localized"),
+            names["target"]: st.column_config.NumberColumn(format="localized"),
+            names["change"]: st.column_config.NumberColumn(format="localized"),
+            names["trend"]: st.column_config.TextColumn(help=t("kpis.trend_help")),
+            names["recent"]: st.column_config.LineChartColumn(width="small"),
+            names["last_date"]: st.column_config.DateColumn(format=date_format),
+        },
+    )
+    widgets.download_csv(ctx, table, f"kpis-{ctx.as_of.isoformat()}.csv", key="download_kpis")
+
+
+# -- one KPI in detail ------------------------------------------------------------------------------
+st.subheader(t("kpis.detail"))
+known_ids = [int(k) for k in all_kpis["kpi_id"]]
+shown_ids = [int(k) for k in kpis["kpi_id"]]
+raw_kpi = st.query_params.get("kpi")
+selected: int | None = None
+if raw_kpi:
+    try:
+        selected = int(raw_kpi)
+    except ValueError:
+        selected = None
+    if selected not in known_ids:
+        fallback = kpis.iloc[0]["name"] if len(kpis) else "–"
+        st.warning(t("kpis.unknown_kpi", value=widgets.plain(raw_kpi), used=widgets.plain(fallback)), icon="🔗")
+        del st.query_params["kpi"]
+        selected = None
+if st.session_state.pop(_FILTER_TOUCHED, False) and selected is not None and selected not in shown_ids:
+    # The user narrowed the list past the KPI on show: follow the list instead of keeping it.
+    del st.query_params["kpi"]
+    selected = None
+if selected is None and shown_ids:
+    selected = shown_ids[0]
+
+if selected is None:
+    widgets.share_link(ctx, **chosen)
+    st.stop()
+
+options = shown_ids if selected in shown_ids else [selected, *shown_ids]
+labels = {int(k): f"{team_name} · {name}" for k, team_name, name in zip(all_kpis["kpi_id"], all_kpis["team"],
+                                                                      all_kpis["name"])}
+st.session_state[_PICKER] = selected
+st.selectbox(t("kpis.picker"), options, format_func=labels.get, key=_PICKER, on_change=_picked)
+if selected not in shown_ids:
+    st.caption(t("kpis.outside_filter"))
+
+kpi = readmodels.records(all_kpis[all_kpis["kpi_id"] == selected])[0]
+unit = kpi["unit"]
+direction = kpi["direction"]
+target, tolerance = kpi["target"], kpi["tolerance"]
+low_bound, high_bound = kpi["min_value"], kpi["max_value"]
+
+st.markdown(f"#### {widgets.plain(kpi['name'])} · {widgets.plain(kpi['team'])}")
+widgets.status_badge(ctx, kpi["status"])
+
+# The At Risk band the rules use: from the target (or range) out by the tolerance.
+band = None
+if tolerance is not None:
+    if direction == Direction.HIGHER_IS_BETTER and target is not None:
+        band = (target - tolerance, target)
+    elif direction == Direction.LOWER_IS_BETTER and target is not None:
+        band = (target, target + tolerance)
+    elif direction == Direction.RANGE and low_bound is not None and high_bound is not None:
+        band = (low_bound - tolerance, high_bound + tolerance)
+
+latest, goal, margin = st.columns(3)
+change, trend = kpi["change"], kpi["trend"] or 0
+delta = None
+if change is not None:
+    delta = f"{'+' if change > 0 else '-' if change < 0 else ''}{_with_unit(abs(change), unit, markdown=True)}"
+latest.metric(
+    f"{t('kpis.latest')} ({ctx.date(kpi['last_date'])})", _with_unit(kpi["value"], unit, markdown=True),
+    delta=delta, delta_color="green" if trend > 0 else "red" if trend < 0 else "gray",
+    delta_arrow="off" if not change else "auto", delta_description=t("kpis.since_previous") if delta else None,
+    chart_data=kpi["recent_values"] or None, border=True,
+)
+if direction == Direction.RANGE:
+    range_text = (t("kpis.range_value", low=_number(low_bound), high=_number(high_bound))
+                  if low_bound is not None and high_bound is not None else t("kpis.no_target"))
+    goal.metric(t("kpis.target_range"), f"{range_text} {widgets.plain(unit or '')}".strip(), border=True)
+else:
+    goal.metric(t("common.target"), _with_unit(target, unit, markdown=True) if target is not None
+                else t("kpis.no_target"), border=True)
+
+share_key = "kpis.tolerance_share_range" if direction == Direction.RANGE else "kpis.tolerance_share"
+default_key = "kpis.tolerance_default_range" if direction == Direction.RANGE else "kpis.tolerance_default"
+if kpi["stated_tolerance"] is None:
+    tolerance_note = t(default_key, share=format_percent(ctx.store.config.kpi_tolerance_share, ctx.lang))
+elif kpi["tolerance_is_share"]:
+    tolerance_note = t(share_key, share=format_percent(kpi["stated_tolerance"], ctx.lang))
+else:
+    tolerance_note = t("kpis.tolerance_absolute")
+margin.metric(t("kpis.tolerance"), _with_unit(tolerance, unit, markdown=True) if tolerance is not None else "–",
+              border=True)
+st.caption(tolerance_note)
+
+if band is None:
+    st.markdown(t("kpis.direction_no_target"))
+elif direction == Direction.HIGHER_IS_BETTER:
+    st.markdown(widgets.plain(t("kpis.direction_higher_is_better", target=_with_unit(target, unit),
+                                low=_with_unit(band[0], unit))))
+elif direction == Direction.LOWER_IS_BETTER:
+    st.markdown(widgets.plain(t("kpis.direction_lower_is_better", target=_with_unit(target, unit),
+                                high=_with_unit(band[1], unit))))
+else:
+    st.markdown(widgets.plain(t("kpis.direction_range", min=_with_unit(low_bound, unit),
+                                max=_with_unit(high_bound, unit), low=_with_unit(band[0], unit),
+                                high=_with_unit(band[1], unit))))
+
+history = ctx.store.kpi_history(selected, as_of=ctx.as_of)
+if history.empty:
+    st.info(t("kpis.no_measurements", as_of=ctx.date(ctx.as_of)), icon="📭")
+else:
+    value_title = f"{t('common.value')} ({unit})" if unit else t("common.value")
+    st.altair_chart(
+        charts.kpi_history_chart(history, target, band, t("kpis.chart_title", name=kpi["name"]), value_title,
+                                 t("common.date"), t("common.target")),
+        width="stretch",
+    )
+    if band is not None:
+        st.caption(t("kpis.band_note_range" if direction == Direction.RANGE else "kpis.band_note"))
+    st.markdown(f"##### {t('kpis.measurements')}")
+    measurements = pd.DataFrame({
+        t("common.date"): pd.to_datetime(history["date"]).dt.date,
+        t("common.value"): history["value"],
+        t("kpis.period_target"): history["target"],
+        t("common.unit"): unit,
+    })
+    st.dataframe(
+        measurements, hide_index=True, width="stretch",
+        column_config={
+            t("common.date"): st.column_config.DateColumn(format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"),
+            t("common.value"): st.column_config.NumberColumn(format="localized"),
+            t("kpis.period_target"): st.column_config.NumberColumn(format="localized"),
+        },
+    )
+    widgets.download_csv(ctx, measurements, f"kpi-{selected}-measurements.csv", key="download_measurements")
+
+widgets.share_link(ctx, **chosen, kpi=selected)

@@ -1,0 +1,153 @@
+"""Objective: one objective with each key result's burn-up chart, forecast and check-ins."""
+
+import pandas as pd
+import streamlit as st
+
+from okrdash import charts, readmodels
+from okrdash.i18n import format_number, format_percent
+from okrdash.ui import context, widgets
+
+ctx = context.current()
+t = ctx.t
+
+st.title(f"🎯 {t('objective.title')}")
+if ctx.cycle is None:
+    st.info(t("common.no_cycle") if context.teams(ctx.store) else
+            f"**{t('common.empty_title')}**  \n{t('common.empty_body')}", icon="📭")
+    st.page_link("pages/upload.py", label=t("common.go_upload"), icon="⬆️")
+    st.stop()
+
+base = {"lang": ctx.lang, "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()}
+
+# The picker shows "team · title", so it is not bound to the URL (the link would carry that text):
+# the URL holds the objective id, and picking another objective writes the new id.
+raw = (st.query_params.get("objective") or "").strip()
+objective_id = int(raw) if raw.isdigit() else None
+view = context.objective_view(ctx.store, objective_id, ctx.as_of) if objective_id is not None else None
+if raw and objective_id is None:
+    st.warning(t("objective.bad_id", value=widgets.plain(raw)), icon="🔗")
+elif objective_id is not None and view is None:
+    st.warning(t("objective.unknown_id", value=objective_id), icon="🔗")
+
+
+def _picked() -> None:
+    chosen = st.session_state.get("objective_picker")
+    if chosen is None:
+        st.query_params.pop("objective", None)
+    else:
+        st.query_params["objective"] = str(chosen)
+
+
+objectives = context.overview(ctx.store, ctx.cycle, ctx.as_of).objectives
+names = {int(o["objective_id"]): f"{o['team']} · {o['title']}" for o in readmodels.records(objectives)}
+if view is not None:
+    names.setdefault(int(view.objective["objective_id"]), f"{view.objective['team']} · {view.objective['title']}")
+st.session_state["objective_picker"] = objective_id if view is not None else None
+st.selectbox(t("objective.pick"), list(names), index=None, format_func=names.get, key="objective_picker",
+             placeholder=t("objective.pick_placeholder"), on_change=_picked)
+
+if view is None:
+    st.info(t("objective.choose") if names else t("objective.no_objectives", cycle=ctx.cycle.name), icon="👆")
+    widgets.share_link(ctx)
+    st.stop()
+
+objective = view.objective
+st.header(widgets.plain(objective["title"]))
+if objective["cycle"] != ctx.cycle.name:
+    st.caption(t("objective.other_cycle", cycle=widgets.plain(objective["cycle"])))
+widgets.status_badge(ctx, objective["status"])
+st.markdown(t("objective.meta", team=widgets.plain(objective["team"]), owner=widgets.plain(objective["owner"] or "–"),
+              type=t(f"objective.type_{objective['objective_type']}")))
+st.progress(min(max(objective["progress"] or 0.0, 0.0), 1.0),
+            text=t("objective.progress_vs_expected", progress=format_percent(objective["progress"], ctx.lang),
+                   expected=format_percent(objective["expected"], ctx.lang)))
+if objective["grade_band"] and objective["end_date"] and ctx.as_of >= objective["end_date"]:
+    st.badge(t("objective.grade", grade=format_number(objective["grade"], ctx.lang, decimals=1),
+               band=t(f"objective.band_{objective['grade_band']}")),
+             icon="🎓", color={"green": "green", "yellow": "yellow", "red": "red"}[objective["grade_band"]])
+st.page_link("pages/team.py", label=t("objective.back_to_team", team=widgets.plain(objective["team"])), icon="👥",
+             query_params={"team": objective["team"], **base})
+
+st.subheader(t("objective.key_results"))
+key_results = view.key_results
+if key_results.empty:
+    st.info(t("objective.no_key_results"), icon="📭")
+else:
+    summary = pd.DataFrame({
+        t("common.key_result"): key_results["title"],
+        t("common.owner"): key_results["owner"],
+        t("common.status"): [widgets.status_label(ctx, s) for s in key_results["status"]],
+        t("common.progress"): key_results["progress"],
+        t("common.expected"): key_results["expected"],
+        t("common.current"): key_results["current"],
+        t("common.target"): key_results["target"],
+        t("common.unit"): key_results["unit"],
+        t("common.confidence"): key_results["confidence"],
+        t("common.last_checkin"): key_results["last_checkin"],
+    })
+    st.dataframe(
+        summary, hide_index=True, width="stretch",
+        column_config={
+            t("common.progress"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+            t("common.expected"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+        },
+    )
+    widgets.download_csv(ctx, summary, f"objective-{objective['objective_id']}-key-results.csv",
+                         key="download_key_results")
+
+chart_labels = {"actual": t("objective.chart_actual"), "expected": t("objective.chart_expected"),
+                "target": t("objective.chart_target")}
+
+
+def _forecast(kr: dict) -> str | None:
+    """The forecast sentence; None for key results that have no pace (milestones, bounds)."""
+    if kr["kind"] not in ("increase", "decrease"):
+        return None
+    if kr["progress"] is not None and kr["progress"] >= 1:
+        return t("objective.forecast_reached")
+    if kr["forecast_date"] is not None:
+        if kr["end_date"] and kr["forecast_date"] > kr["end_date"]:
+            return t("objective.forecast_after_end", date=ctx.date(kr["forecast_date"]), end=ctx.date(kr["end_date"]))
+        return t("objective.forecast_on", date=ctx.date(kr["forecast_date"]))
+    if kr["progress"] is None or kr["checkin_count"] < 2:
+        return t("objective.forecast_none")
+    return t("objective.forecast_not")
+
+
+for kr in readmodels.records(key_results):
+    kr_id = int(kr["key_result_id"])
+    with st.container(border=True):
+        st.markdown(f"#### {widgets.plain(kr['title'])}")
+        widgets.status_badge(ctx, kr["status"])
+        st.markdown(t("objective.kr_meta", owner=widgets.plain(kr["owner"] or "–"),
+                      progress=format_percent(kr["progress"], ctx.lang),
+                      expected=format_percent(kr["expected"], ctx.lang)) + "  \n"
+                    + t("objective.kr_values", current=format_number(kr["current"], ctx.lang),
+                        target=format_number(kr["target"], ctx.lang), unit=widgets.plain(kr["unit"] or "")))
+        forecast = _forecast(kr)
+        if forecast:
+            st.caption(forecast)
+        if kr["kpi_id"] is not None:
+            st.page_link("pages/kpis.py", label=t("objective.from_kpi", kpi=widgets.plain(kr["kpi_name"])), icon="📈",
+                         query_params={"kpi": str(kr["kpi_id"]), **base})
+        history = view.histories.get(kr_id, pd.DataFrame(columns=["date", "value", "confidence", "note"]))
+        st.altair_chart(
+            charts.burn_up_chart(history, readmodels.expected_line(kr), kr["target"], t("objective.chart_title"),
+                                 kr["unit"] or t("common.value"), t("common.date"), chart_labels),
+            width="stretch",
+        )
+        st.markdown(f"**{t('objective.checkins')}**")
+        if history.empty:
+            st.caption(t("objective.no_checkins"))
+            continue
+        checkins = pd.DataFrame({
+            t("common.date"): pd.to_datetime(history["date"]).dt.date,
+            t("common.value"): history["value"],
+            t("common.confidence"): history["confidence"],
+            t("common.note"): history["note"],
+        })
+        st.dataframe(checkins, hide_index=True, width="stretch",
+                     column_config={t("common.note"): st.column_config.TextColumn(width="large")})
+        widgets.download_csv(ctx, checkins, f"checkins-{kr_id}.csv", key=f"download_checkins_{kr_id}")
+
+widgets.share_link(ctx, objective=objective["objective_id"])

@@ -1,0 +1,162 @@
+"""Upload: check CSV files without writing anything, then import them all or nothing."""
+
+import datetime as dt
+import hashlib
+import math
+
+import pandas as pd
+import streamlit as st
+
+from okrdash import importer
+from okrdash.models import FileKind
+from okrdash.problems import ImportFailed, Problem
+from okrdash.settings import PROJECT_ROOT
+from okrdash.ui import context, widgets
+
+ctx = context.current()
+t = ctx.t
+TEMPLATES = PROJECT_ROOT / "data" / "templates"
+FORMAT_DOC = PROJECT_ROOT / "docs" / "csv-format.md"
+_CHECKED = "_upload_checked"    # (signature, summaries, problems) of the last dry run
+_RESULT = "_upload_result"      # (signature, ImportResult | None, problems | None) of the last import
+_DELIMITERS = {",": "upload.delimiter_comma", ";": "upload.delimiter_semicolon", "\t": "upload.delimiter_tab"}
+
+st.title(f"⬆️ {t('upload.title')}")
+st.markdown(t("upload.intro"))
+st.markdown(f"**{t('upload.formats_title')}**")
+st.markdown(t("upload.formats"))
+if FORMAT_DOC.exists():
+    with st.expander(f"📄 {t('upload.reference_title')}"):
+        st.markdown(FORMAT_DOC.read_text(encoding="utf-8"))
+
+st.markdown(f"**{t('upload.templates')}** · {t('upload.templates_help')}")
+for column, kind in zip(st.columns(len(FileKind)), FileKind):
+    path = TEMPLATES / f"{kind.value}.csv"
+    if path.exists():
+        column.download_button(
+            f"⬇️ {t(f'upload.template_{kind.value}')}", data=path.read_bytes(), file_name=f"{kind.value}.csv",
+            mime="text/csv", key=f"template_{kind.value}", on_click="ignore",
+        )
+
+files = st.file_uploader(
+    t("upload.choose"), type="csv", accept_multiple_files=True, key="upload_files", help=t("upload.choose_help"),
+    max_upload_size=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
+)
+
+
+def _kind(kind: str) -> str:
+    return t(f"upload.kind_{kind}")
+
+
+def _show_problems(problems: list[Problem]) -> None:
+    """What is wrong, where, per file; downloadable so it can be fixed in a spreadsheet."""
+    st.error(t("upload.failed", count=len(problems)), icon="🛑")
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file_name, []).append(problem)
+    for index, (file_name, found) in enumerate(by_file.items()):
+        st.markdown(f"**{t('upload.report_title', file=widgets.plain(file_name))}**")
+        rows = [p.as_row(ctx.lang) for p in found]
+        report = pd.DataFrame({
+            t("upload.line"): pd.array([r["line"] for r in rows], dtype="Int64"),
+            t("upload.column"): [r["column"] for r in rows],
+            t("upload.value"): [r["value"] for r in rows],
+            t("upload.message"): [r["message"] for r in rows],
+        })
+        st.dataframe(report, hide_index=True, width="stretch",
+                     column_config={t("upload.message"): st.column_config.TextColumn(width="large")})
+        stem = file_name.rsplit(".", 1)[0] or "upload"
+        widgets.download_csv(ctx, report, f"{stem}-problems.csv", key=f"download_report_{index}")
+
+
+def _show_summary(summary: importer.FileSummary) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{t('upload.file_heading', file=widgets.plain(summary.file_name), kind=_kind(summary.kind))}**")
+        rows, encoding, delimiter, decimals = st.columns(4)
+        rows.metric(t("upload.rows"), summary.rows)
+        encoding.metric(t("upload.encoding"), widgets.plain(summary.encoding))
+        delimiter_key = _DELIMITERS.get(summary.delimiter)
+        delimiter.metric(t("upload.delimiter"),
+                         t(delimiter_key) if delimiter_key else widgets.plain(repr(summary.delimiter)))
+        decimals.metric(t("upload.decimals"),
+                        t("upload.decimal_comma") if summary.decimal_comma else t("upload.decimal_point"))
+        if summary.ignored_headers:
+            st.warning(t("upload.ignored", columns=", ".join(widgets.plain(h) for h in summary.ignored_headers)),
+                       icon="➖")
+        else:
+            st.caption(t("upload.no_ignored"))
+        st.caption(t("upload.preview"))
+        st.dataframe(summary.preview, hide_index=True, width="stretch")
+
+
+def _import(uploads: list[importer.Upload], signature: tuple) -> None:
+    """The Import button: write everything (the importer validates again inside), then refresh every page."""
+    try:
+        result = importer.import_files(ctx.store, uploads, imported_by=None, today=dt.date.today())
+    except ImportFailed as failed:
+        st.session_state[_RESULT] = (signature, None, failed.problems)
+        return
+    context.data_changed()
+    st.session_state[_RESULT] = (signature, result, None)
+
+
+if files:
+    uploads = [importer.Upload(f.name, f.getvalue()) for f in files]
+    signature = tuple((u.name, hashlib.sha256(u.data).hexdigest()) for u in uploads)
+    outcome = st.session_state.get(_RESULT)
+    if outcome is not None and outcome[0] == signature:
+        _, result, late_problems = outcome
+        if result is not None:
+            lines = [t("upload.imported_file", file=widgets.plain(w.file_name), kind=_kind(w.kind),
+                       inserted=w.inserted, updated=w.updated) for w in result.written]
+            st.success("  \n".join([f"**{t('upload.imported')}**", *lines]), icon="✅")
+            st.info(t("upload.already_imported"), icon="ℹ️")
+        else:
+            st.warning(t("upload.import_failed_late"), icon="⚠️")
+            _show_problems(late_problems)
+    else:
+        # A dry run writes nothing; it is redone when the files or the stored data change.
+        latest = ctx.store.batches()[:1]
+        check_key = (signature, latest[0].id if latest else None)
+        checked = st.session_state.get(_CHECKED)
+        if checked is None or checked[0] != check_key:
+            with st.spinner(t("upload.checking")):
+                try:
+                    summaries, _ = importer.validate(ctx.store, uploads, today=dt.date.today())
+                    checked = (check_key, summaries, None)
+                except ImportFailed as failed:
+                    checked = (check_key, None, failed.problems)
+            st.session_state[_CHECKED] = checked
+        _, summaries, problems = checked
+        if problems:
+            _show_problems(problems)
+        else:
+            for summary in summaries:
+                _show_summary(summary)
+            st.success(t("upload.valid", count=len(summaries)), icon="🔎")
+            st.button(f"💾 {t('upload.import_button')}", key="import_button", type="primary",
+                      on_click=_import, args=(uploads, signature))
+
+st.subheader(t("upload.history"))
+batches = ctx.store.batches()
+if not batches:
+    st.caption(t("upload.history_empty"))
+else:
+    history = pd.DataFrame({
+        t("upload.history_id"): [b.id for b in batches],
+        t("upload.history_time"): [b.imported_at for b in batches],
+        t("upload.history_file"): [b.file_name for b in batches],
+        t("upload.history_kind"): [b.kind for b in batches],
+        t("upload.history_inserted"): [b.inserted for b in batches],
+        t("upload.history_updated"): [b.updated for b in batches],
+        t("upload.history_by"): [b.imported_by for b in batches],
+        t("upload.history_sha"): [b.sha256[:12] for b in batches],
+    })
+    st.dataframe(
+        history, hide_index=True, width="stretch",
+        column_config={t("upload.history_time"): st.column_config.DatetimeColumn(
+            format="DD/MM/YYYY HH:mm" if ctx.lang == "id" else "YYYY-MM-DD HH:mm")},
+    )
+    widgets.download_csv(ctx, history, "import-history.csv", key="download_history")
+
+widgets.share_link(ctx)

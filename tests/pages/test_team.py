@@ -1,0 +1,89 @@
+"""The team page through AppTest."""
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import AS_OF, CYCLE
+
+PAGE = "pages/team.py"
+
+
+def key_result_titles(app: AppTest) -> list[str]:
+    """The first column (key result title) of every table on the page."""
+    return [title for frame in app.dataframe for title in frame.value.iloc[:, 0]]
+
+
+def objective_headings(app: AppTest) -> list[str]:
+    return [m.value.removeprefix("#### ") for m in app.markdown if m.value.startswith("#### ")]
+
+
+def test_team_from_link_shows_its_objectives_key_results_and_kpis(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert not app.exception
+    assert app.title[0].value.endswith("Team view")
+    assert app.segmented_control(key="team").value == "Engineering"
+    assert "Improve the quality of our releases" in objective_headings(app)
+    assert any(title.startswith("Reduce new bug reports") for title in key_result_titles(app))
+    labels = [m.label for m in app.metric]
+    assert "🔴 Off Track" in labels
+    assert int(next(m for m in app.metric if m.label == "🔴 Off Track").value) > 0
+    kpi = next(m for m in app.metric if m.label == "Mean time to resolution")
+    assert kpi.value == "22 hours"
+    assert any("target 24 hours" in c.value for c in app.caption)
+    links = [p.proto.query_string for p in app.page_link]
+    assert any(q.startswith("objective=") and f"cycle={CYCLE}" in q for q in links)
+    assert len(app.get("download_button")) == len(app.dataframe) > 0
+
+
+def test_status_and_owner_filters_come_from_the_link(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering", status="Off Track")
+    assert not app.exception
+    assert app.pills(key="status").value == ["Off Track"]
+    statuses = {s for frame in app.dataframe for s in frame.value["Status"]}
+    assert statuses == {"🔴 Off Track"}
+    assert not any(title.startswith("Reduce new bug reports") for title in key_result_titles(app))
+
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering", owner="Rizky")
+    assert not app.exception
+    assert app.selectbox(key="owner").value == "Rizky"
+    owners = {o for frame in app.dataframe for o in frame.value["Owner"]}
+    assert owners == {"Rizky"}
+
+
+def test_filters_and_team_switch_through_the_widgets(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    app.pills(key="status").set_value(["Off Track", "At Risk"]).run()
+    assert not app.exception
+    assert app.query_params["status"] == "Off Track,At Risk"
+    assert {s for frame in app.dataframe for s in frame.value["Status"]} == {"🔴 Off Track", "🟠 At Risk"}
+
+    app.segmented_control(key="team").set_value("Marketing").run()
+    assert not app.exception
+    headings = objective_headings(app)
+    assert "Improve the quality of our releases" not in headings
+    assert "Make our digital marketing more visible and effective" in headings
+    assert not any(title.startswith("Reduce new bug reports") for title in key_result_titles(app))
+    assert app.pills(key="status").value == ["At Risk", "Off Track"]
+
+
+def test_unknown_team_warns_and_shows_the_first_team(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Nobody", owner="Ghost")
+    assert not app.exception
+    assert any("Nobody" in w.value for w in app.warning)
+    assert any("Ghost" in w.value for w in app.warning)
+    assert app.segmented_control(key="team").value == "Company"
+    assert "Company" in app.caption[0].value
+
+
+def test_team_page_in_indonesian(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id")
+    assert not app.exception
+    assert app.title[0].value.endswith("Tampilan tim")
+    assert "🔴 Keluar Jalur" in [m.label for m in app.metric]
+    assert "Kemajuan" in app.dataframe[0].value.columns
+    assert any("Pemilik: Budi" in c.value for c in app.caption)
+
+
+def test_team_page_on_empty_database_explains_what_to_do(empty_db, make_app):
+    app = make_app(empty_db, page=PAGE)
+    assert not app.exception
+    assert any("Nothing here yet" in i.value for i in app.info)

@@ -1,0 +1,113 @@
+"""The Upload page through AppTest: check, report, import, all or nothing."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from okrdash.store import open_store
+from tests.pages.conftest import AS_OF
+
+PAGE = "pages/upload.py"
+LOCALES = Path(__file__).resolve().parents[2] / "okrdash" / "locales"
+
+# Semicolons, Indonesian headers, a decimal comma and a column okrdash does not know.
+NEW_MEASUREMENTS = (
+    "tim;nama_kpi;tanggal;nilai;target;catatan_lain\n"
+    "Sales;Closed deals;23/11/2026;21;20;first\n"
+    "Sales;Closed deals;24/11/2026;22,5;20;second\n"
+).encode()
+# Line 3 holds text in value, line 4 a date that does not exist.
+BROKEN_KPIS = (
+    "team,kpi,date,value,target\n"
+    "Sales,Closed deals,2026-11-01,12,20\n"
+    "Sales,Closed deals,2026-11-02,lots,20\n"
+    "Sales,Closed deals,2026-13-45,3,20\n"
+).encode()
+
+
+def counts(db: Path) -> dict[str, int]:
+    store = open_store(db)
+    try:
+        return store.table_counts()
+    finally:
+        store.close()
+
+
+def choose(app, name: str, data: bytes):
+    app.file_uploader(key="upload_files").set_value([(name, data, "text/csv")])
+    return app.run()
+
+
+def test_valid_file_is_previewed_then_imported(demo_db, make_app):
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    assert not app.exception
+    assert app.title[0].value.endswith("Upload CSV files")
+    assert {"template_okrs", "template_checkins", "template_kpis"} <= {b.key for b in app.download_button}
+    history_rows = len(app.dataframe[-1].value)
+
+    choose(app, "sales.csv", NEW_MEASUREMENTS)
+    assert not app.exception and not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Rows"] == "2"
+    assert "semicolon" in metrics["Delimiter"] and "comma" in metrics["Decimals"]
+    assert any("catatan" in w.value for w in app.warning)     # the ignored column is named
+    preview = app.dataframe[0].value
+    assert list(preview["line"]) == [2, 3]
+    assert any("valid" in s.value for s in app.success)
+    assert counts(demo_db) == before                           # checking wrote nothing
+
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    assert any("Imported" in s.value and "2 new row(s), 1 updated" in s.value for s in app.success)
+    assert not [b for b in app.button if b.key == "import_button"]
+    history = app.dataframe[-1].value
+    assert len(history) == history_rows + 1
+    assert history.iloc[0]["File"] == "sales.csv"
+
+    after = counts(demo_db)
+    assert after["kpi_measurements"] == before["kpi_measurements"] + 2
+    assert after["batches"] == before["batches"] + 1
+
+
+def test_invalid_file_is_reported_and_nothing_written(demo_db, make_app):
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    choose(app, "broken.csv", BROKEN_KPIS)
+    assert not app.exception
+    assert any("Nothing was written" in e.value for e in app.error)
+    report = app.dataframe[0].value
+    assert list(report.columns) == ["Line", "Column", "Value", "Problem"]
+    assert list(report["Line"]) == [3, 4]
+    assert list(report["Column"]) == ["value", "date"]
+    assert "download_report_0" in {b.key for b in app.download_button}
+    assert not [b for b in app.button if b.key == "import_button"]
+    assert counts(demo_db) == before
+
+
+def test_upload_in_indonesian(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="id")
+    assert app.title[0].value.endswith("Unggah berkas CSV")
+    choose(app, "rusak.csv", BROKEN_KPIS)
+    assert not app.exception
+    assert any("Tidak ada yang ditulis" in e.value for e in app.error)
+    report = app.dataframe[0].value
+    assert list(report.columns) == ["Baris", "Kolom", "Nilai", "Masalah"]
+    assert report.iloc[0]["Masalah"].startswith("Harus berupa angka")
+
+
+def test_upload_on_empty_database(empty_db, make_app):
+    app = make_app(empty_db, page=PAGE)
+    assert not app.exception
+    assert app.title[0].value.endswith("Upload CSV files")
+    assert any("No imports yet" in c.value for c in app.caption)
+    assert app.file_uploader(key="upload_files").accept_multiple_files
+
+
+def test_locale_keys_match():
+    keys = {}
+    for lang in ("en", "id"):
+        with open(LOCALES / lang / "upload.toml", "rb") as handle:
+            keys[lang] = set(tomllib.load(handle)["upload"])
+    assert keys["en"] == keys["id"]
