@@ -60,6 +60,8 @@ class FileSummary:
     decimal_comma: bool
     ignored_headers: list[str]
     preview: pd.DataFrame
+    # Every row of an okrs file (canonical text columns), for the OKR quality coach.
+    okr_rows: pd.DataFrame | None = None
 
 
 @dataclass
@@ -132,7 +134,8 @@ def validate(store: Store, uploads: list[Upload], today: dt.date,
         changes = validator.run()
         summaries = [
             FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
-                        t.ignored_headers, _preview(con, t))
+                        t.ignored_headers, _preview(con, t),
+                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None)
             for t in tables
         ]
         return summaries, changes
@@ -150,9 +153,10 @@ def _capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> lis
     return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": more})]
 
 
-def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable) -> pd.DataFrame:
+def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable, limit: int | None = PREVIEW_ROWS) -> pd.DataFrame:
+    """The file's first rows (all rows with ``limit=None``) as canonical text columns with line numbers."""
     columns = ", ".join(["line", *(f'"{c}"' for c in table.columns)])
-    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [PREVIEW_ROWS]).df()
+    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [limit]).df()
 
 
 def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: dict[str, Any],

@@ -7,7 +7,7 @@ from okrdash import charts, readmodels
 from okrdash.i18n import format_number, format_percent
 from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.ui import context, widgets
+from okrdash.ui import auth, context, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -264,5 +264,7 @@ else:
         },
     )
     widgets.download_csv(ctx, measurements, f"kpi-{selected}-measurements.csv", key="download_measurements")
+
+panels.bridge_panel(ctx, auth.current_access(ctx), kpi_id=selected, key="kpi_bridge")
 
 widgets.share_link(ctx, **chosen, kpi=selected)

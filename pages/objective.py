@@ -5,7 +5,7 @@ import streamlit as st
 
 from okrdash import charts, readmodels
 from okrdash.i18n import format_number, format_percent
-from okrdash.ui import context, widgets
+from okrdash.ui import context, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -149,5 +149,7 @@ for kr in readmodels.records(key_results):
         st.dataframe(checkins, hide_index=True, width="stretch",
                      column_config={t("common.note"): st.column_config.TextColumn(width="large")})
         widgets.download_csv(ctx, checkins, f"checkins-{kr_id}.csv", key=f"download_checkins_{kr_id}")
+
+panels.coach_panel(ctx, team=objective["team"], objective_id=objective["objective_id"], key="objective_coach")
 
 widgets.share_link(ctx, objective=objective["objective_id"])

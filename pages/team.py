@@ -6,7 +6,7 @@ import streamlit as st
 from okrdash import readmodels
 from okrdash.i18n import format_number, format_percent
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.ui import context, widgets
+from okrdash.ui import auth, context, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -151,5 +151,8 @@ for start in range(0, len(kpis), 4):
                 chart_data=kpi["recent_values"] or None, chart_type="line", border=True,
             )
             st.caption(t("team.kpi_status", status=widgets.status_label(ctx, kpi["status"]), target=widgets.plain(target)))
+
+panels.coach_panel(ctx, team=team, key="team_coach")
+panels.bridge_panel(ctx, auth.current_access(ctx), team=team, key="team_bridge")
 
 widgets.share_link(ctx, team=team, status=",".join(statuses or []), owner=owner)

@@ -7,11 +7,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from okrdash import importer
+from okrdash import backup, coach, importer
+from okrdash.access import Role
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import PROJECT_ROOT
-from okrdash.ui import context, widgets
+from okrdash.store import StoreError
+from okrdash.ui import auth, context, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -22,6 +24,8 @@ _RESULT = "_upload_result"      # (signature, ImportResult | None, problems | No
 _DELIMITERS = {",": "upload.delimiter_comma", ";": "upload.delimiter_semicolon", "\t": "upload.delimiter_tab"}
 
 st.title(f"⬆️ {t('upload.title')}")
+access = auth.current_access(ctx)
+auth.editing_notice(ctx, access)
 st.markdown(t("upload.intro"))
 st.markdown(f"**{t('upload.formats_title')}**")
 st.markdown(t("upload.formats"))
@@ -87,12 +91,24 @@ def _show_summary(summary: importer.FileSummary) -> None:
             st.caption(t("upload.no_ignored"))
         st.caption(t("upload.preview"))
         st.dataframe(summary.preview, hide_index=True, width="stretch")
+        _show_coach(summary)
+
+
+def _show_coach(summary: importer.FileSummary) -> None:
+    """The OKR quality coach on an okrs file: suggestions only, never a reason to refuse it."""
+    findings = coach.check_rows(summary.okr_rows, ctx.store) if summary.okr_rows is not None else []
+    if not findings:
+        return
+    with st.expander(f"🧭 {t('upload.coach_title', count=len(findings))}"):
+        st.caption(t("upload.coach_help"))
+        st.dataframe(pd.DataFrame([f.as_row(ctx.lang) for f in findings]), hide_index=True, width="stretch")
 
 
 def _import(uploads: list[importer.Upload], signature: tuple) -> None:
     """The Import button: write everything (the importer validates again inside), then refresh every page."""
     try:
-        result = importer.import_files(ctx.store, uploads, imported_by=None, today=dt.date.today())
+        result = importer.import_files(ctx.store, uploads, imported_by=access.who, today=dt.date.today(),
+                                       allowed_teams=access.allowed_teams)
     except ImportFailed as failed:
         st.session_state[_RESULT] = (signature, None, failed.problems)
         return
@@ -122,7 +138,8 @@ if files:
         if checked is None or checked[0] != check_key:
             with st.spinner(t("upload.checking")):
                 try:
-                    summaries, _ = importer.validate(ctx.store, uploads, today=dt.date.today())
+                    summaries, _ = importer.validate(ctx.store, uploads, today=dt.date.today(),
+                                                     allowed_teams=access.allowed_teams)
                     checked = (check_key, summaries, None)
                 except ImportFailed as failed:
                     checked = (check_key, None, failed.problems)
@@ -135,7 +152,7 @@ if files:
                 _show_summary(summary)
             st.success(t("upload.valid", count=len(summaries)), icon="🔎")
             st.button(f"💾 {t('upload.import_button')}", key="import_button", type="primary",
-                      on_click=_import, args=(uploads, signature))
+                      on_click=_import, args=(uploads, signature), disabled=not access.can_edit)
 
 st.subheader(t("upload.history"))
 batches = ctx.store.batches()
@@ -150,6 +167,8 @@ else:
         t("upload.history_inserted"): [b.inserted for b in batches],
         t("upload.history_updated"): [b.updated for b in batches],
         t("upload.history_by"): [b.imported_by for b in batches],
+        t("upload.history_undone"): [b.undone_at for b in batches],
+        t("upload.history_undone_by"): [b.undone_by for b in batches],
         t("upload.history_sha"): [b.sha256[:12] for b in batches],
     })
     st.dataframe(
@@ -158,5 +177,32 @@ else:
             format="DD/MM/YYYY HH:mm" if ctx.lang == "id" else "YYYY-MM-DD HH:mm")},
     )
     widgets.download_csv(ctx, history, "import-history.csv", key="download_history")
+
+    undoable = [b for b in batches if b.undone_at is None
+                and (access.allowed_teams is None or b.imported_by == access.who)]
+    if access.can_edit and undoable:
+        with st.expander(f"↩️ {t('upload.undo_title')}"):
+            st.caption(t("upload.undo_help"))
+            chosen = st.selectbox(t("upload.undo_batch"), [b.id for b in undoable], key="undo_batch",
+                                  format_func=lambda i: next(f"{b.id} · {b.file_name} · {b.imported_at:%Y-%m-%d %H:%M}"
+                                                             for b in undoable if b.id == i))
+            if st.button(t("upload.undo_button"), key="undo_button"):
+                try:
+                    changed = ctx.store.undo(int(chosen), undone_by=access.who)
+                except StoreError as error:
+                    st.error(error.message(ctx.lang))
+                else:
+                    context.data_changed()
+                    st.success(t("upload.undone", batch=chosen, rows=changed))
+
+if access.role is Role.ADMIN:
+    st.subheader(t("upload.backup_title"))
+    st.caption(t("upload.backup_help"))
+    if st.button(t("upload.backup_prepare"), key="backup_prepare"):
+        st.session_state["_backup_zip"] = backup.archive(ctx.store)
+    if st.session_state.get("_backup_zip"):
+        st.download_button(f"⬇️ {t('upload.backup_download')}", data=st.session_state["_backup_zip"],
+                           file_name=f"okrdash-backup-{dt.date.today().isoformat()}.zip", mime="application/zip",
+                           key="backup_download", on_click="ignore")
 
 widgets.share_link(ctx)

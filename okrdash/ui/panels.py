@@ -1,0 +1,77 @@
+"""Panels shared by several pages: the OKR quality coach and the KPI-to-OKR bridge."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from okrdash import bridge, coach
+from okrdash.access import Access
+from okrdash.problems import ImportFailed
+from okrdash.ui import auth, context, widgets
+from okrdash.ui.context import Context
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coach_findings(_store, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
+    return coach.check_store(_store, as_of, cycle=cycle, team=team)
+
+
+def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
+    """The coach's findings for a team (or one objective), with the reason and a suggested fix."""
+    if ctx.cycle is None:
+        return
+    findings = _coach_findings(ctx.store, ctx.as_of, ctx.cycle.name, team)
+    if objective_id is not None:
+        findings = [f for f in findings if f.objective_id == objective_id]
+    label = ctx.t("coach_panel.title", count=len(findings))
+    with st.expander(f"🧭 {label}", expanded=False):
+        if not findings:
+            st.success(ctx.t("coach_panel.all_good"), icon="✅")
+            return
+        st.caption(ctx.t("coach_panel.help"))
+        table = pd.DataFrame({
+            ctx.t("coach_panel.severity"): [ctx.t(f"coach_panel.severity_{f.severity}") for f in findings],
+            ctx.t("common.objective"): [f.objective for f in findings],
+            ctx.t("common.key_result"): [f.key_result for f in findings],
+            ctx.t("coach_panel.reason"): [f.reason(ctx.lang) for f in findings],
+            ctx.t("coach_panel.fix"): [f.fix(ctx.lang) for f in findings],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        widgets.download_csv(ctx, table, "okr-coach.csv", key=f"{key}_download")
+
+
+def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: int | None = None,
+                 key: str = "bridge") -> None:
+    """For each Off Track or At Risk KPI: the proposed objective and key result, added in one click."""
+    if ctx.cycle is None:
+        return
+    proposals = [p for p in bridge.proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang)
+                 if (team is None or p.team == team) and (kpi_id is None or p.kpi_id == kpi_id)]
+    if not proposals:
+        return
+    st.subheader(f"🌉 {ctx.t('bridge_panel.title')}")
+    st.caption(ctx.t("bridge_panel.help", cycle=ctx.cycle.name))
+    for proposal in proposals:
+        with st.container(border=True):
+            st.markdown(f"{widgets.status_label(ctx, proposal.status)} · **{widgets.plain(proposal.kpi_name)}** · "
+                        f"{widgets.plain(proposal.team)}")
+            st.caption(widgets.plain(proposal.why(ctx.lang)))
+            st.markdown(f"🎯 {widgets.plain(proposal.objective)}  \n📏 {widgets.plain(proposal.key_result)}")
+            if proposal.linked_key_results:
+                st.caption(ctx.t("bridge_panel.already_linked",
+                                 titles=widgets.plain(", ".join(proposal.linked_key_results))))
+                continue
+            allowed = access.may_edit_team(proposal.team)
+            if st.button(ctx.t("bridge_panel.add"), key=f"{key}_{proposal.kpi_id}", disabled=not allowed,
+                         help=None if allowed else ctx.t("auth.view_only")):
+                try:
+                    result = bridge.add_to_okrs(ctx.store, proposal, ctx.cycle.name, proposal.team,
+                                                imported_by=access.who, allowed_teams=access.allowed_teams)
+                except ImportFailed as failed:
+                    st.error("  \n".join(widgets.plain(p.describe(ctx.lang)) for p in failed.problems))
+                else:
+                    context.data_changed()
+                    st.success(ctx.t("bridge_panel.added", inserted=result.inserted, updated=result.updated))
+    if not access.can_edit:
+        auth.editing_notice(ctx, access)
