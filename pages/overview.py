@@ -39,7 +39,8 @@ if len(okr_by_team):
     )
 
 st.subheader(t("overview.alignment"))
-for root, children in readmodels.alignment_tree(view.objectives):
+base = {"lang": ctx.lang, "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()}
+for index, (root, children) in enumerate(readmodels.alignment_tree(view.objectives)):
     with st.container(border=True):
         if root:
             st.markdown(
@@ -48,28 +49,40 @@ for root, children in readmodels.alignment_tree(view.objectives):
             )
         else:
             st.markdown(f"**{t('overview.unaligned')}**")
-        for child in children:
-            st.page_link(
-                "pages/objective.py",
-                label=f"{child['team']} · {child['title']} · {widgets.status_label(ctx, child['status'])} · "
-                      f"{format_percent(child['progress'], ctx.lang)}",
-                query_params={"objective": str(child["objective_id"]), "lang": ctx.lang,
-                              "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()},
-            )
+        if not children:
+            st.caption(t("overview.no_children"))
+            continue
+        # One table per company objective: a large company has thousands of team objectives.
+        aligned = pd.DataFrame({
+            t("common.status"): [widgets.status_label(ctx, c["status"]) for c in children],
+            t("common.team"): [c["team"] for c in children],
+            t("common.objective"): [c["title"] for c in children],
+            t("common.progress"): [c["progress"] for c in children],
+            t("common.expected"): [c["expected"] for c in children],
+            t("overview.open"): [readmodels.page_url("objective", objective=c["objective_id"], **base) for c in children],
+        })
+        st.dataframe(
+            aligned, hide_index=True, width="stretch", height="auto" if len(children) <= 10 else 320,
+            column_config={
+                t("common.progress"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+                t("common.expected"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+                t("overview.open"): st.column_config.LinkColumn(display_text="↗"),
+            },
+        )
+        widgets.download_csv(ctx, aligned, f"aligned-objectives-{index + 1}.csv", key=f"download_aligned_{index}")
 
 st.subheader(t("overview.needs_attention"))
 attention = view.needs_attention
 if attention.empty:
     st.success(t("overview.nothing_needs_attention"), icon="✅")
 else:
-    base = {"lang": ctx.lang, "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()}
     table = pd.DataFrame({
         t("common.status"): [widgets.status_label(ctx, s) for s in attention["status"]],
         t("common.team"): attention["team"],
         t("common.title"): attention["title"],
         t("overview.kind"): [t(f"overview.kind_{s}") for s in attention["subject"]],
         t("overview.gap"): attention["gap"],
-        t("common.last_checkin"): attention["last_checkin"],
+        t("common.last_checkin"): pd.to_datetime(attention["last_checkin"]).dt.date,
         t("overview.why"): [
             ", ".join(filter(None, [t("overview.stale") if stale else "",
                                     t("overview.low_confidence") if low else ""]))
