@@ -247,7 +247,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         con.execute(
             f"""CREATE OR REPLACE TABLE "{table}" AS
                 SELECT * FROM (
-                SELECT row_number() OVER () + 1 AS line, *
+                -- Surrounding spaces, tabs and line breaks are never part of a value.
+                SELECT row_number() OVER () + 1 AS line,
+                       {", ".join(f'trim("{c}", chr(32) || chr(9) || chr(10) || chr(13) || chr(160)) AS "{c}"' for c in columns)}
                 FROM read_csv(?, header = false, delim = ?, quote = '"', escape = '"', columns = ?,
                               store_rejects = true, strict_mode = true, null_padding = false,
                               auto_detect = false, max_line_size = 1048576))

@@ -24,4 +24,5 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows, as spreadsheets expect; a cell holding a line break of either kind gets quoted.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -105,11 +105,13 @@ def import_files(
     allows every team. Raises :class:`ImportFailed` with every problem found; in that case
     nothing was written.
     """
-    summaries, changes = validate(store, list(uploads), today=today or dt.date.today(), allowed_teams=allowed_teams)
-    result = ImportResult(files=summaries, dry_run=dry_run)
-    if not dry_run:
-        result.written = store.apply(changes, imported_by=imported_by)
-    return result
+    uploads = list(uploads)
+    if dry_run:
+        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        return ImportResult(files=summaries, dry_run=True)
+    with store.write_lock:
+        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        return ImportResult(files=summaries, written=store.apply(changes, imported_by=imported_by))
 
 
 def validate(store: Store, uploads: list[Upload], today: dt.date,
@@ -215,7 +217,7 @@ class _Spellings:
             self.kpi(self.team(row["team"]), row["kpi"])
 
     def _spell(self, kind: str, *parts: str) -> str:
-        key = (kind, *(part.strip().casefold() for part in parts))
+        key = (kind, *(part.strip().lower() for part in parts))  # as SQL's lower(trim()) sees them
         return self._names.setdefault(key, parts[-1].strip())
 
     def team(self, team: str) -> str:
@@ -231,7 +233,7 @@ class _Spellings:
         return self._spell("kpi", team, name)
 
     def known_kpi(self, team: str, name: str) -> bool:
-        return ("kpi", team.strip().casefold(), name.strip().casefold()) in self._names
+        return ("kpi", team.strip().lower(), name.strip().lower()) in self._names
 
 
 class _Validator:

