@@ -78,10 +78,10 @@ def _show_summary(summary: importer.FileSummary) -> None:
         st.markdown(f"**{t('upload.file_heading', file=widgets.plain(summary.file_name), kind=_kind(summary.kind))}**")
         rows, encoding, delimiter, decimals = st.columns(4)
         rows.metric(t("upload.rows"), summary.rows)
-        encoding.metric(t("upload.encoding"), widgets.plain(summary.encoding))
+        encoding.metric(t("upload.encoding"), summary.encoding)  # a metric value is not Markdown
         delimiter_key = _DELIMITERS.get(summary.delimiter)
         delimiter.metric(t("upload.delimiter"),
-                         t(delimiter_key) if delimiter_key else widgets.plain(repr(summary.delimiter)))
+                         t(delimiter_key) if delimiter_key else repr(summary.delimiter))
         decimals.metric(t("upload.decimals"),
                         t("upload.decimal_comma") if summary.decimal_comma else t("upload.decimal_point"))
         if summary.ignored_headers:

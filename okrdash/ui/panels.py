@@ -17,6 +17,11 @@ def _coach_findings(_store, as_of, cycle: str | None, team: str | None) -> list[
     return coach.check_store(_store, as_of, cycle=cycle, team=team)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _proposals(_store, as_of, cycle: str, lang: str) -> list[bridge.Proposal]:
+    return bridge.proposals(_store, as_of, cycle, lang)
+
+
 def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
     """The coach's findings for a team (or one objective), with the reason and a suggested fix."""
     if ctx.cycle is None:
@@ -46,7 +51,7 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
     """For each Off Track or At Risk KPI: the proposed objective and key result, added in one click."""
     if ctx.cycle is None:
         return
-    proposals = [p for p in bridge.proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang)
+    proposals = [p for p in _proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang)
                  if (team is None or p.team == team) and (kpi_id is None or p.kpi_id == kpi_id)]
     if not proposals:
         return
