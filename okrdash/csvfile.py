@@ -281,7 +281,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         raise fail("file_no_rows")
     if row_count > max_rows:
         raise fail("file_too_many_rows", rows=row_count, limit=max_rows)
-    has_blank_lines = re.search(r"(?m)^[ \t]*$", body.rstrip("\n")) is not None
+    # A blank line is "\n" followed by spaces or tabs up to the next "\n" (one pass, no per-line anchors).
+    has_blank_lines = re.match(r"[ \t]*\n", body) is not None or re.search(r"\n[ \t]*\n", body.rstrip("\n")) is not None
     if has_blank_lines or ('"' in body and "\n" in body):
         _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines)
 

@@ -427,10 +427,19 @@ class _Validator:
             # The latest dated target; else one given on a definition row without a date.
             target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                           f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
+        # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
+        dc = "true" if table.decimal_comma else "false"
+        parsed = ", ".join(
+            [f'okr_number("{c}", {dc}) AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
+             if c in given or (c == "target" and target_sql)]
+            + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
+        )
         rows = self.con.execute(
-            f"""SELECT arg_min(trim(team), line) AS team, arg_min(trim(kpi), line) AS name, min(line) AS line
-                       {', ' + firsts if firsts else ''} {target_sql}
-                FROM {t} GROUP BY lower(trim(team)), lower(trim(kpi)) ORDER BY line"""
+            f"""SELECT *{', ' + parsed if parsed else ''} FROM (
+                    SELECT arg_min(trim(team), line) AS team, arg_min(trim(kpi), line) AS name, min(line) AS line
+                           {', ' + firsts if firsts else ''} {target_sql}
+                    FROM {t} GROUP BY lower(trim(team)), lower(trim(kpi)))
+                ORDER BY line"""
         ).df()
         stored = self.store.kpi_definitions()
         stored_by_key = {(r["team"], r["name"]): r for r in stored}
@@ -460,10 +469,9 @@ class _Validator:
             return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
         def number(column: str, stored_field: str) -> float | None:
-            text = given(column)
-            if text is None:
+            if given(column) is None:
                 return _none_if_nan(previous.get(stored_field))
-            return self._parse_number(table, text)
+            return _none_if_nan(row.get(f"{column}__number"))
 
         def enum(column: str, enum_type: type, stored_field: str) -> Any:
             text = given(column)
@@ -478,14 +486,14 @@ class _Validator:
         tolerance_text = given("tolerance")
         if tolerance_text is not None:
             tolerance_is_share = tolerance_text.strip().endswith("%")
-            tolerance = self._parse_number(table, tolerance_text)
+            tolerance = _none_if_nan(row.get("tolerance__number"))
             tolerance = tolerance / 100 if tolerance is not None and tolerance_is_share else tolerance
         else:
             tolerance = _none_if_nan(previous.get("tolerance"))
             tolerance_is_share = bool(previous.get("tolerance_is_share", False))
         unit = given("unit") or previous.get("unit")
         if unit is None and given("target") is not None:
-            unit = self._unit_hint(given("target"))
+            unit = given("target__unit")
         fields: dict[str, Any] = {
             "team": row["team"], "name": row["name"], "unit": unit,
             "target": number("target", "target"), "min_value": number("min", "min_value"),
@@ -499,13 +507,6 @@ class _Validator:
             "owner": given("owner") or previous.get("owner"),
         }
         return Kpi.model_validate({k: v for k, v in fields.items() if v is not None})
-
-    def _parse_number(self, table: CsvTable, text: str) -> float | None:
-        dc = "true" if table.decimal_comma else "false"
-        return self.con.execute(f"SELECT okr_number(?, {dc})", [text]).fetchall()[0][0]
-
-    def _unit_hint(self, text: str) -> str | None:
-        return self.con.execute("SELECT okr_number_unit(?)", [text]).fetchall()[0][0]
 
     # -- OKR files ------------------------------------------------------------------------------
 
