@@ -37,7 +37,9 @@ class Access:
 
     @property
     def allowed_teams(self) -> frozenset[str] | None:
-        """Teams this person may write; None for all (admins, and editors without a team list)."""
+        """Teams this person may write: None for all (admins, editors without a team list), none for viewers."""
+        if self.role is Role.VIEWER:
+            return frozenset()
         return None if self.role is Role.ADMIN else self.teams
 
     def may_edit_team(self, team: str) -> bool:
@@ -122,4 +124,4 @@ def check_passphrase(passphrase: str, stored: str) -> bool:
 
 def failure_delay(failures: int) -> float:
     """Seconds to wait before checking again after ``failures`` wrong passphrases (1, 2, 4 ... 30)."""
-    return 0.0 if failures <= 0 else min(30.0, 2.0 ** (failures - 1))
+    return 0.0 if failures <= 0 else min(30.0, 2.0 ** (min(failures, 16) - 1))
