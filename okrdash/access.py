@@ -92,7 +92,8 @@ def load_roles(path: Path) -> RolesFile:
         RoleRule(
             match=str(rule["match"]).strip().lower(),
             role=Role(rule.get("role", "viewer")),
-            teams=frozenset(rule["teams"]) if rule.get("teams") else None,
+            # No "teams" key: every team. An empty list: no team (fail closed).
+            teams=frozenset(rule["teams"]) if "teams" in rule else None,
         )
         for rule in data.get("rule", [])
     )

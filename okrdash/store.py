@@ -641,11 +641,16 @@ def restore(folder: Path | str, path: Path | str) -> None:
             raise StoreError("restore_target_not_empty", path=str(path))
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(str(path))
     try:
         con.execute(f"IMPORT DATABASE {_path_literal(folder)}")
-    finally:
+    except duckdb.Error as error:
         con.close()
+        path.unlink(missing_ok=True)  # a half-restored database is worse than none
+        Path(f"{path}.wal").unlink(missing_ok=True)
+        raise StoreError("restore_failed", folder=str(folder), detail=str(error).splitlines()[0]) from None
+    con.close()
 
 
 def _path_literal(path: Path) -> str:

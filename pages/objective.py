@@ -73,27 +73,8 @@ key_results = view.key_results
 if key_results.empty:
     st.info(t("objective.no_key_results"), icon="📭")
 else:
-    summary = pd.DataFrame({
-        t("common.key_result"): key_results["title"],
-        t("common.owner"): key_results["owner"],
-        t("common.status"): [widgets.status_label(ctx, s) for s in key_results["status"]],
-        t("common.progress"): key_results["progress"],
-        t("common.expected"): key_results["expected"],
-        t("common.current"): key_results["current"],
-        t("common.target"): key_results["target"],
-        t("common.unit"): key_results["unit"],
-        t("common.confidence"): key_results["confidence"],
-        t("common.last_checkin"): key_results["last_checkin"],
-    })
-    st.dataframe(
-        summary, hide_index=True, width="stretch",
-        column_config={
-            t("common.progress"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-            t("common.expected"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-        },
-    )
-    widgets.download_csv(ctx, summary, f"objective-{objective['objective_id']}-key-results.csv",
-                         key="download_key_results")
+    widgets.key_results_table(ctx, key_results, f"objective-{objective['objective_id']}-key-results.csv",
+                              key="download_key_results")
 
 chart_labels = {"actual": t("objective.chart_actual"), "expected": t("objective.chart_expected"),
                 "target": t("objective.chart_target")}

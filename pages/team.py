@@ -105,27 +105,8 @@ else:
                          query_params={"objective": str(objective["objective_id"]), **base})
             if rows.empty:
                 continue
-            table = pd.DataFrame({
-                t("common.key_result"): rows["title"],
-                t("common.owner"): rows["owner"],
-                t("common.status"): [widgets.status_label(ctx, s) for s in rows["status"]],
-                t("common.progress"): rows["progress"],
-                t("common.expected"): rows["expected"],
-                t("common.current"): rows["current"],
-                t("common.target"): rows["target"],
-                t("common.unit"): rows["unit"],
-                t("common.confidence"): rows["confidence"],
-                t("common.last_checkin"): rows["last_checkin"],
-            })
-            st.dataframe(
-                table, hide_index=True, width="stretch",
-                column_config={
-                    t("common.progress"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-                    t("common.expected"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-                },
-            )
-            widgets.download_csv(ctx, table, f"key-results-{team}-{objective['objective_id']}.csv",
-                                 key=f"download_krs_{objective['objective_id']}")
+            widgets.key_results_table(ctx, rows, f"key-results-{team}-{objective['objective_id']}.csv",
+                                      key=f"download_krs_{objective['objective_id']}")
 
 
 def _quantity(value: float | None, unit: str | None) -> str:

@@ -114,7 +114,7 @@ def test_mutated_valid_files_land_whole_or_change_nothing():
     store = seeded_store()
     counts = [store.table_counts()]
 
-    @fuzz(30)
+    @fuzz(25)
     @given(data=mutated_files())
     def check(data: bytes) -> None:
         before = counts[0]
@@ -398,7 +398,7 @@ def verify_checkins(store, file: Generated, verdict: Verdict) -> None:
         if stored[1] is not None and not 0 <= stored[1] <= 10:
             verdict.wrong.append(f"line {line}: confidence {stored[1]} from {row.get('confidence')!r}")
         note = row.get("note", "")
-        if note.strip() and stored[2] != note:
+        if note.strip() and stored[2] not in (note, note.strip(" \t\r\n\u00a0")):
             verdict.wrong.append(f"line {line}: note {stored[2]!r}, the file says {note!r}")
 
 
@@ -429,7 +429,7 @@ def test_well_formed_files_with_odd_cells_land_whole_or_change_nothing(kind):
     store = seeded_store()
     counts = [store.table_counts()]
 
-    @fuzz(60)
+    @fuzz(50)
     @given(file=generated_files(kind))
     def check(file: Generated) -> None:
         nonlocal landed
@@ -446,7 +446,8 @@ def test_well_formed_files_with_odd_cells_land_whole_or_change_nothing(kind):
 
 
 # The same property on hand-picked files: names that Python's casefold()/strip() treat as equal but
-# SQL's lower()/trim() do not (a trailing tab, "ß" and "SS").
+# SQL's lower()/trim() do not (a trailing tab, "ß" and "SS"). Either they are one name (and two rows
+# for one key are a duplicate) or two names (and both rows land): never one row silently lost.
 def _file(kind: FileKind, columns: list[str], *rows: list[str]) -> Generated:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

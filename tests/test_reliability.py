@@ -36,7 +36,7 @@ CONTENT_TABLES = tuple(t for t in DATA_TABLES if t != "batches" and t not in PRI
 
 # Rows of the generated KPI file for the kill tests. Validation of a file this size takes several
 # seconds and the write transaction several tenths of a second on a 2-core machine.
-BULK_ROWS = 150_000
+BULK_ROWS = 130_000
 BULK_KPIS = 10
 
 
@@ -120,12 +120,14 @@ class Child:
                 return line
 
     def drain(self) -> list[str]:
+        """Every line the child printed (call after it ended: waits for the end of its output)."""
         while True:
             try:
-                line = self.lines.get_nowait()
+                line = self.lines.get(timeout=60)
             except queue.Empty:
                 return self.seen
             if line is None:
+                self.lines.put(None)
                 return self.seen
             self.seen.append(line)
 
@@ -183,10 +185,6 @@ def copy_db(source: Path, folder: Path, name: str = "okrdash.duckdb") -> Path:
     target = folder / name
     shutil.copyfile(source, target)
     return target
-
-
-def demo_text(name: str) -> str:
-    return demo.build_demo_files(ANCHOR)[name]
 
 
 # -- kill -9 in the middle of an import --------------------------------------------------------------
@@ -468,6 +466,38 @@ def test_restore_refuses_a_non_empty_database_and_a_folder_that_is_not_a_backup(
         check.close()
 
 
+def test_restore_into_a_new_folder_creates_it_as_open_store_does(demo_db, demo_state, tmp_path):
+    source = open_store(copy_db(demo_db, tmp_path))
+    try:
+        folder = source.backup(tmp_path / "backup")
+    finally:
+        source.close()
+    target = tmp_path / "srv" / "okrdash" / "okrdash.duckdb"
+    restore(folder, target)
+    store = open_store(target)
+    try:
+        assert_same_tables(snapshot(store), demo_state[2], DATA_TABLES)
+    finally:
+        store.close()
+
+
+def test_cli_restore_of_a_damaged_backup_is_refused_with_a_message(demo_db, tmp_path, capsys):
+    db = copy_db(demo_db, tmp_path)
+    folder = tmp_path / "backup"
+    assert cli_main(["--db", str(db), "backup", str(folder)]) == 0
+    (folder / "kpi_measurements.parquet").write_bytes(b"not parquet")  # a truncated copy, say
+    capsys.readouterr()
+    target = tmp_path / "restored.duckdb"
+    code = cli_main(["--db", str(target), "restore", str(folder)])  # an exception here is a traceback for the user
+    assert code in (1, 3)
+    err = capsys.readouterr().err
+    assert "kpi_measurements" in err
+    # Nothing half-restored blocks a second try with a good backup.
+    good = tmp_path / "good-backup"
+    assert cli_main(["--db", str(db), "backup", str(good)]) == 0
+    assert cli_main(["--db", str(target), "restore", str(good)]) == 0
+
+
 def test_backup_refuses_a_folder_that_is_not_empty(demo_db, tmp_path):
     folder = tmp_path / "backup"
     folder.mkdir()
@@ -535,7 +565,7 @@ def _assert_no_duplicate_natural_keys(store) -> None:
 
 
 CONCURRENT_CASES = {
-    "different teams": (("sales.csv", _kpi_file("Sales", "Partner leads", 400) + ""),
+    "different teams": (("sales.csv", _kpi_file("Sales", "Partner leads", 400)),
                         ("engineering.csv", _kpi_file("Engineering", "Build minutes", 400))),
     "kpis and okrs of two teams": (("ops.csv", _kpi_file("Ops", "Uptime", 300)),
                                    ("finance.csv", _okr_file("Finance"))),

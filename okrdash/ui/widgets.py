@@ -56,3 +56,23 @@ def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) ->
         f"⬇️ {ctx.t('common.download_csv')}", data=to_csv_bytes(frame), file_name=file_name,
         mime="text/csv", key=key, on_click="ignore",
     )
+
+
+def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str) -> None:
+    """Key results with progress against the expected marker, status, owner and confidence; downloadable."""
+    table = pd.DataFrame({
+        ctx.t("common.key_result"): rows["title"],
+        ctx.t("common.owner"): rows["owner"],
+        ctx.t("common.status"): [status_label(ctx, s) for s in rows["status"]],
+        ctx.t("common.progress"): rows["progress"],
+        ctx.t("common.expected"): rows["expected"],
+        ctx.t("common.current"): rows["current"],
+        ctx.t("common.target"): rows["target"],
+        ctx.t("common.unit"): rows["unit"],
+        ctx.t("common.confidence"): rows["confidence"],
+        ctx.t("common.last_checkin"): rows["last_checkin"],
+    })
+    share = st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={ctx.t("common.progress"): share, ctx.t("common.expected"): share})
+    download_csv(ctx, table, file_name, key=key)
