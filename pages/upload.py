@@ -13,7 +13,7 @@ from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import PROJECT_ROOT
 from okrdash.store import StoreError
-from okrdash.ui import auth, context, widgets
+from okrdash.ui import auth, context, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -101,7 +101,7 @@ def _show_coach(summary: importer.FileSummary) -> None:
         return
     with st.expander(f"🧭 {t('upload.coach_title', count=len(findings))}"):
         st.caption(t("upload.coach_help"))
-        st.dataframe(pd.DataFrame([f.as_row(ctx.lang) for f in findings]), hide_index=True, width="stretch")
+        panels.findings_table(ctx, findings, key=f"coach_download_{summary.file_name}")
 
 
 def _import(uploads: list[importer.Upload], signature: tuple) -> None:
