@@ -45,7 +45,7 @@ st.navigation([st.Page("pages/variant.py", default=True), st.Page("pages/objecti
 """
 
 VARIANTS = {
-    "alignment tree as page links (today)": """
+    "alignment tree as page links (overview before commit 79d6671)": """
         import pickle
         import streamlit as st
         from okrdash import readmodels
@@ -65,7 +65,7 @@ VARIANTS = {
                                  query_params={{"objective": str(child["objective_id"]), "lang": "en",
                                                 "cycle": "2026-Q4", "as_of": "2026-11-22"}})
     """,
-    "alignment tree as one table with links (proposed)": """
+    "alignment tree as one table with links (proposed; what 79d6671 does)": """
         import pickle
         import pandas as pd
         import streamlit as st

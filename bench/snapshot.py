@@ -32,6 +32,7 @@ READER = """
 import sys, time, duckdb
 started = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")
 rows = con.execute("SELECT count(*) FROM kr_scores(DATE '2026-11-22')").fetchall()[0][0]
 rows += con.execute("SELECT count(*) FROM kpi_scores(DATE '2026-11-22')").fetchall()[0][0]
 print(rows, round(time.perf_counter() - started, 3))
