@@ -184,6 +184,13 @@ SELECT *,
                     WHEN value BETWEEN min_value - tolerance AND max_value + tolerance THEN 'At Risk'
                     ELSE 'Off Track' END
        END AS status,
+       -- The At Risk band the status above uses: from the target (or range) out by the tolerance.
+       CASE WHEN direction = 'higher_is_better' THEN target - tolerance
+            WHEN direction = 'lower_is_better' THEN target
+            ELSE min_value - tolerance END AS band_low,
+       CASE WHEN direction = 'higher_is_better' THEN target
+            WHEN direction = 'lower_is_better' THEN target + tolerance
+            ELSE max_value + tolerance END AS band_high,
        value - previous_value AS change,
        -- +1 when the latest move is good for this KPI, -1 when bad, 0 when flat or unknown.
        CASE

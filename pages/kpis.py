@@ -182,15 +182,8 @@ low_bound, high_bound = kpi["min_value"], kpi["max_value"]
 st.markdown(f"#### {widgets.plain(kpi['name'])} · {widgets.plain(kpi['team'])}")
 widgets.status_badge(ctx, kpi["status"])
 
-# The At Risk band the rules use: from the target (or range) out by the tolerance.
-band = None
-if tolerance is not None:
-    if direction == Direction.HIGHER_IS_BETTER and target is not None:
-        band = (target - tolerance, target)
-    elif direction == Direction.LOWER_IS_BETTER and target is not None:
-        band = (target, target + tolerance)
-    elif direction == Direction.RANGE and low_bound is not None and high_bound is not None:
-        band = (low_bound - tolerance, high_bound + tolerance)
+# The At Risk band, as the rules compute it (kpi_scores in rules.sql).
+band = (kpi["band_low"], kpi["band_high"]) if kpi["band_low"] is not None and kpi["band_high"] is not None else None
 
 latest, goal, margin = st.columns(3)
 change, trend = kpi["change"], kpi["trend"] or 0

@@ -510,3 +510,14 @@ def test_forecast_date_extends_the_pace_so_far(rules_store, current, n, forecast
 @pytest.mark.parametrize(("title", "n"), [("c0", 50), ("c100", 50), ("floor 80", 50), ("launch done", 50)])
 def test_no_forecast_without_movement_or_when_done(rules_store, title, n):
     assert kr_row(rules_store, title, day(n))["forecast_date"] is None
+
+
+@pytest.mark.parametrize("row, band", [
+    ("T,Reply time,2026-05-01,48,30,lower_is_better,,,", (30.0, 33.0)),      # default 10% of the target
+    ("T,NPS,2026-05-01,4,10,higher_is_better,,,2", (8.0, 10.0)),             # absolute tolerance
+    ("T,Overtime,2026-05-01,5,,range,2,8,", (1.4, 8.6)),                     # 10% of the band width
+])
+def test_kpi_at_risk_band_comes_from_the_rules(store, load, row, band):
+    load(("k.csv", "team,kpi,date,value,target,direction,min,max,tolerance\n" + row + "\n"))
+    kpi = store.kpi_scores(dt.date(2026, 5, 15)).iloc[0]
+    assert (kpi["band_low"], kpi["band_high"]) == pytest.approx(band)
