@@ -2,8 +2,8 @@
 
 Usage (from the project root)::
 
-    .venv/bin/python -m bench.run --size medium          # ~3 minutes on 2 cores
-    .venv/bin/python -m bench.run --size large           # ~20 minutes on 2 cores (3 import runs)
+    .venv/bin/python -m bench.run --size medium          # ~3 minutes on 2 cores (5 import runs)
+    .venv/bin/python -m bench.run --size large           # ~10 minutes on 2 cores (3 import runs, 70 s each for the KPI file)
     .venv/bin/python -m bench.run --size all             # demo, medium, then large
 
 Options: ``--runs N`` import runs (default 5; 3 for large), ``--warm N`` warm repetitions of the
