@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
@@ -209,10 +210,12 @@ class _Spellings:
 
     def __init__(self, store: Store):
         self._names: dict[tuple[str, ...], str] = {}
-        for row in store.key_result_index().to_dict("records"):
-            self.team(row["team"])
-            self.objective(row["cycle"], row["team"], row["objective"])
-            self.key_result(row["cycle"], row["team"], row["objective"], row["key_result"])
+        index = store.key_result_index()
+        for cycle, team, objective, key_result in zip(index["cycle"], index["team"], index["objective"],
+                                                      index["key_result"]):
+            self.team(team)
+            self.objective(cycle, team, objective)
+            self.key_result(cycle, team, objective, key_result)
         for row in store.kpi_index():
             self.kpi(self.team(row["team"]), row["kpi"])
 
@@ -249,12 +252,13 @@ class _Validator:
         self.upload_krs: list[dict[str, Any]] = []
         self.spellings = _Spellings(store)
         self.upload_kpis: list[dict[str, Any]] = []
+        self.parsed_cycles: dict[tuple[Any, ...], Cycle | ValidationError | PydanticCustomError] = {}
 
     def run(self) -> list[FileChanges]:
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
         for table in self.tables:  # teams first: every file of the upload spells a team the same way
             for (team,) in self.con.execute(
-                f'SELECT DISTINCT trim(team) FROM "{table.table}" WHERE NOT okr_blank(team) ORDER BY 1'
+                f'SELECT DISTINCT team FROM "{table.table}" WHERE team <> \'\' ORDER BY 1'  # cells are trimmed
             ).fetchall():
                 self.spellings.team(team)
         if self.allowed_teams is not None:
@@ -274,26 +278,46 @@ class _Validator:
                  **params: Any) -> None:
         self.problems.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
 
+    def _parse_cells(self, table: CsvTable, numbers: Iterable[str] = (), dates: Iterable[str] = (),
+                     confidence: bool = False, *, also: Iterable[str] = (), join: str = "") -> None:
+        """Parse every number, date and confidence cell once, into a column beside it.
+
+        The parsers are the costly part of a large import; every later check and query reads the
+        parsed columns. ``also`` adds select expressions (over alias ``f`` and ``join``) to the same pass.
+        """
+        dc = "true" if table.decimal_comma else "false"
+        parsers = {**{c: f"okr_number(f.\"{c}\", {dc})" for c in numbers},
+                   **{c: f"okr_date(f.\"{c}\")" for c in dates},
+                   **({"confidence": "okr_confidence(f.confidence)"} if confidence else {})}
+        parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
+        selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
+        if not selects:
+            return
+        self.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}" AS
+                             SELECT f.*, {", ".join(selects)} FROM "{table.table}" f {join}""")
+        table.parsed.update({c: f"{c}__parsed" for c in parsers})
+
     def _cell_problems(self, table: CsvTable, numbers: Iterable[str], dates: Iterable[str],
                        required: Iterable[str], confidence: bool = False) -> None:
-        """Blank required cells, unparseable numbers and dates, found in bulk."""
-        dc = "true" if table.decimal_comma else "false"
+        """Blank required cells, unparseable numbers and dates, found in bulk from the parsed columns."""
+        self._parse_cells(table, [c for c in numbers if c not in table.parsed],
+                          [c for c in dates if c not in table.parsed], confidence and "confidence" not in table.parsed)
         checks = []
         for column in (c for c in required if c in table.columns):
             checks.append(f"SELECT line, '{column}' AS col, \"{column}\" AS val, 'required' AS code "
                           f"FROM \"{table.table}\" WHERE okr_blank(\"{column}\")")
         for column in (c for c in numbers if c in table.columns):
-            parsed = f"okr_number(\"{column}\", {dc})"
+            parsed = f'"{table.parsed[column]}"'
             checks.append(f"SELECT line, '{column}', \"{column}\", okr_number_problem(\"{column}\") FROM \"{table.table}\" "
-                          f"WHERE NOT okr_blank(\"{column}\") AND {parsed} IS NULL")
+                          f"WHERE {parsed} IS NULL AND NOT okr_blank(\"{column}\")")
             checks.append(f"SELECT line, '{column}', \"{column}\", 'number_out_of_range' FROM \"{table.table}\" "
                           f"WHERE isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}")
         for column in (c for c in dates if c in table.columns):
             checks.append(f"SELECT line, '{column}', \"{column}\", 'not_a_date' FROM \"{table.table}\" "
-                          f"WHERE NOT okr_blank(\"{column}\") AND okr_date(\"{column}\") IS NULL")
+                          f"WHERE \"{table.parsed[column]}\" IS NULL AND NOT okr_blank(\"{column}\")")
         if confidence and "confidence" in table.columns:
             checks.append(f"SELECT line, 'confidence', confidence, 'not_a_confidence' FROM \"{table.table}\" "
-                          f"WHERE NOT okr_blank(confidence) AND okr_confidence(confidence) IS NULL")
+                          f"WHERE confidence__parsed IS NULL AND NOT okr_blank(confidence)")
         if not checks:
             return
         limit = self.config.max_reported_problems
@@ -309,8 +333,11 @@ class _Validator:
         alias = as_ or column
         if column not in table.columns:
             return f"NULL AS \"{alias}\""
+        prefix = source + "." if source else ""
+        if parse in ("number", "date", "confidence") and column in table.parsed:
+            return f'{prefix}"{table.parsed[column]}" AS "{alias}"'
         dc = "true" if table.decimal_comma else "false"
-        cell = f'{source + "." if source else ""}"{column}"'
+        cell = f'{prefix}"{column}"'
         expr = {
             "text": f"nullif(trim({cell}), '')",
             "number": f"okr_number({cell}, {dc})",
@@ -321,16 +348,24 @@ class _Validator:
         return f"{expr} AS \"{alias}\""
 
     def _duplicates(self, table: CsvTable, columns: tuple[str, ...], where: str = "true",
-                    key_sql: dict[str, str] | None = None) -> None:
-        """Rows whose natural key (``columns``, ignoring case) repeats an earlier row of the same file."""
-        parts = [(key_sql or {}).get(c, f"lower(trim(\"{c}\"))") for c in columns]
-        display = " || ' / ' || ".join(f"coalesce(trim(\"{c}\"), '')" for c in columns)
+                    key: tuple[str, ...] | None = None) -> None:
+        """Rows whose natural key (``columns``, ignoring case) repeats an earlier row of the same file.
+
+        ``key`` gives SQL for the key when it is not the lower-cased columns. Grouped, not windowed:
+        only the few repeated keys are joined back to name their lines.
+        """
+        parts = list(key or (f"lower(trim(\"{c}\"))" for c in columns))
+        keys = ", ".join(f"{sql} AS k{i}" for i, sql in enumerate(parts))
+        same_key = " AND ".join(f"k.k{i} IS NOT DISTINCT FROM r.k{i}" for i in range(len(parts)))
+        display = " || ' / ' || ".join(f"coalesce(trim(f.\"{c}\"), '')" for c in columns)
         for line, first_line, key in self.con.execute(
-            f"""SELECT line, first_line, key FROM (
-                    SELECT line, {display} AS key,
-                           first_value(line) OVER (PARTITION BY {', '.join(parts)} ORDER BY line) AS first_line
-                    FROM "{table.table}" WHERE {where})
-                WHERE line <> first_line ORDER BY line LIMIT ?""",
+            f"""WITH keyed AS (SELECT line, {keys} FROM "{table.table}" WHERE {where}),
+                     repeated AS (SELECT * EXCLUDE (n) FROM (
+                         SELECT {", ".join(f"k{i}" for i in range(len(parts)))}, min(line) AS first_line, count(*) AS n
+                         FROM keyed GROUP BY ALL) WHERE n > 1)
+                SELECT k.line, r.first_line, {display} AS key
+                FROM keyed k JOIN repeated r ON {same_key} JOIN "{table.table}" f ON f.line = k.line
+                WHERE k.line <> r.first_line ORDER BY k.line LIMIT ?""",
             [self.config.max_reported_problems + 1],
         ).fetchall():
             self._problem(table, line, " + ".join(columns), None, "duplicate_key", first_line=first_line, key=key)
@@ -355,11 +390,18 @@ class _Validator:
 
     def _kpis(self, table: CsvTable) -> None:
         t = f'"{table.table}"'
+        # Each spelling of (team, KPI) gets a number once, so the per-row work below groups and
+        # joins on integers instead of millions of name pairs.
+        self.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}_names" AS
+            SELECT team, kpi, dense_rank() OVER (ORDER BY lower(team), lower(kpi)) AS kpi_key
+            FROM (SELECT DISTINCT team, kpi FROM {t} WHERE NOT okr_blank(team) AND NOT okr_blank(kpi))""")
+        self._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance"), dates=("date",),
+                          also=["n.kpi_key"],
+                          join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
         self._cell_problems(table, numbers=("value", "target", "min", "max"), dates=("date",), required=("team", "kpi"))
         if "tolerance" in table.columns:
-            dc = "true" if table.decimal_comma else "false"
             for line, value in self.con.execute(
-                f"SELECT line, tolerance FROM {t} WHERE NOT okr_blank(tolerance) AND okr_number(tolerance, {dc}) IS NULL "
+                f"SELECT line, tolerance FROM {t} WHERE tolerance__parsed IS NULL AND NOT okr_blank(tolerance) "
                 "ORDER BY line LIMIT 50"
             ).fetchall():
                 self._problem(table, line, "tolerance", value, "not_a_number")
@@ -373,12 +415,11 @@ class _Validator:
             ).fetchall():
                 self._problem(table, line, "value" if date else "date", value or date, "value_without_date")
         # Each definition column must hold one value per KPI across the file's rows.
-        key = "lower(trim(team)) || chr(0) || lower(trim(kpi))"
         for column in (c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns):
             normalised = f"lower(regexp_replace(trim(\"{column}\"), '[\\s_-]+', ' ', 'g'))"
             for line, value, first_line, other in self.con.execute(
                 f"""WITH defined AS (
-                        SELECT line, {key} AS k, "{column}" AS value, {normalised} AS norm
+                        SELECT line, kpi_key AS k, "{column}" AS value, {normalised} AS norm
                         FROM {t} WHERE NOT okr_blank("{column}")),
                     firsts AS (SELECT k, arg_min(line, line) AS first_line, arg_min(value, line) AS first_value,
                                       arg_min(norm, line) AS first_norm FROM defined GROUP BY k)
@@ -388,42 +429,38 @@ class _Validator:
                 self._problem(table, line, column, value, "conflicting_value", first_line=first_line,
                               column=column, other=other)
         if has_date:
-            self._duplicates(table, ("team", "kpi", "date"), where="NOT okr_blank(date)",
-                             key_sql={"date": "coalesce(CAST(okr_date(date) AS VARCHAR), trim(date))"})
+            self._duplicates(table, ("team", "kpi", "date"), where="date__parsed IS NOT NULL AND kpi_key IS NOT NULL",
+                             key=("kpi_key", "date__parsed"))
         if self.problems:
             return
 
-        definitions = self._kpi_definitions(table)
+        definitions, spelled = self._kpi_definitions(table)
         measurements = None
         if has_date:
-            names = pd.DataFrame(
-                [(team, kpi, self.spellings.team(team), self.spellings.kpi(self.spellings.team(team), kpi))
-                 for team, kpi in self.con.execute(f"SELECT DISTINCT trim(team), trim(kpi) FROM {t}").fetchall()],
-                columns=["raw_team", "raw_kpi", "team", "kpi"],
-            )
-            self.con.register("kpi_spellings", names)
+            self.con.register("kpi_spelled", spelled)
             try:
-                measurements = self.con.execute(
-                    f"""SELECT n.team, n.kpi, okr_date(f.date) AS date,
+                measurements = self.con.sql(
+                    f"""SELECT s.team, s.kpi, f.date__parsed AS date,
                                {self._col(table, 'value', parse='number', source='f')},
                                {self._col(table, 'target', parse='number', source='f')}
-                        FROM {t} f JOIN kpi_spellings n ON n.raw_team = trim(f.team) AND n.raw_kpi = trim(f.kpi)
-                        WHERE NOT okr_blank(f.date)"""
-                ).df()
+                        FROM {t} f JOIN kpi_spelled s USING (kpi_key)
+                        WHERE f.date__parsed IS NOT NULL"""
+                ).to_arrow_table()
             finally:
-                self.con.unregister("kpi_spellings")
+                self.con.unregister("kpi_spelled")
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind,
                                         kpis=definitions, measurements=measurements))
 
-    def _kpi_definitions(self, table: CsvTable) -> pd.DataFrame | None:
+    def _kpi_definitions(self, table: CsvTable) -> tuple[pd.DataFrame | None, pa.Table]:
+        """The file's KPI definitions, and each ``kpi_key`` with the team and KPI names as stored."""
         t = f'"{table.table}"'
         given = [c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns]
         firsts = ", ".join(
-            f"arg_min(trim(\"{c}\"), line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\"" for c in given
+            f"arg_min(\"{c}\", line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\"" for c in given
         )
         target_sql = ""
         if "target" in table.columns:
-            order = "okr_date(date)" if "date" in table.columns else "line"
+            order = "date__parsed" if "date" in table.columns else "line"
             # The latest dated target; else one given on a definition row without a date.
             target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                           f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
@@ -436,18 +473,21 @@ class _Validator:
         )
         rows = self.con.execute(
             f"""SELECT *{', ' + parsed if parsed else ''} FROM (
-                    SELECT arg_min(trim(team), line) AS team, arg_min(trim(kpi), line) AS name, min(line) AS line
+                    SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
                            {', ' + firsts if firsts else ''} {target_sql}
-                    FROM {t} GROUP BY lower(trim(team)), lower(trim(kpi)))
+                    FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)
                 ORDER BY line"""
         ).df()
         stored = self.store.kpi_definitions()
         stored_by_key = {(r["team"], r["name"]): r for r in stored}
-        records = []
+        records, keys, teams, names = [], [], [], []
         for row in rows.to_dict("records"):
             line = int(row["line"])
             row["team"] = self.spellings.team(row["team"])
             row["name"] = self.spellings.kpi(row["team"], row["name"])
+            keys.append(int(row["kpi_key"]))
+            teams.append(row["team"])
+            names.append(row["name"])
             previous = stored_by_key.get((row["team"], row["name"]), {})
             try:
                 record = self._kpi_record(table, row, previous)
@@ -460,7 +500,9 @@ class _Validator:
                 continue
             self.upload_kpis.append({"team": record.team, "kpi": record.name, "direction": record.direction.value})
             records.append(record.model_dump(mode="json"))
-        return pd.DataFrame(records) if records else None
+        spelled = pa.table({"kpi_key": pa.array(keys, pa.int64()), "team": pa.array(teams, pa.string()),
+                            "kpi": pa.array(names, pa.string())})
+        return (pd.DataFrame(records) if records else None), spelled
 
     def _kpi_record(self, table: CsvTable, row: dict[str, Any], previous: dict[str, Any]) -> Kpi:
         """A KPI from the file's values, falling back to the stored definition for columns left blank."""
@@ -539,12 +581,13 @@ class _Validator:
             self._col(table, "baseline", "baseline_unit", "unit"), self._col(table, "target", "target_unit", "unit"),
             "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
         ])
-        rows = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line").df()
+        result = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line")
+        names = [d[0] for d in result.description]
         stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
         cycles: dict[str, Cycle] = {}
-        objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any]]] = {}
+        objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any], Objective]] = {}
         key_results, checkins = [], []
-        for row in (_clean(r) for r in rows.to_dict("records")):
+        for row in (dict(zip(names, values)) for values in result.fetchall()):
             line = row["line"]
             cycle = self._okr_cycle(table, row, stored_cycles, cycles)
             if cycle is None:
@@ -563,12 +606,13 @@ class _Validator:
             except _BadCell as bad:
                 self._problem(table, line, bad.column, row[bad.column], "enum_choice", choices=bad.choices)
                 continue
+            objective_key = (cycle.name, row["team"], row["objective"])
             try:
                 objective = Objective(
                     cycle=cycle, team=row["team"], title=row["objective"],
                     owner=row["objective_owner"] or row["owner"], type=objective_type,
                     parent_title=row["parent_objective"],
-                )
+                ) if objective_key not in objectives else None
                 key_result = KeyResult(
                     objective_title=row["objective"], title=row["key_result"], owner=row["owner"], kind=kind,
                     baseline=row["baseline_value"], target=row["target_value"],
@@ -579,17 +623,17 @@ class _Validator:
                 columns = _OBJECTIVE_FIELD_COLUMNS if error.title == "Objective" else _KR_FIELD_COLUMNS
                 self.problems += _pydantic_problems(error, table.file_name, line, row, columns)
                 continue
-            objective_key = (cycle.name, objective.team, objective.title)
-            record = objective.model_dump(mode="json", exclude={"cycle"})
-            if objective_key in objectives:
-                first_line, first = objectives[objective_key]
+            if objective is None:  # a later row of a known objective: only its columns are compared
+                first_line, first, objective = objectives[objective_key]
+                given = {"owner": row["objective_owner"] or row["owner"], "type": objective_type.value,
+                         "parent_title": row["parent_objective"]}
                 for field_name, column in (("owner", "objective_owner"), ("type", "objective_type"),
                                            ("parent_title", "parent_objective")):
-                    if row[column] is not None and first[field_name] != record[field_name]:
+                    if row[column] is not None and first[field_name] != given[field_name]:
                         self._problem(table, line, column, row[column], "conflicting_value",
                                       first_line=first_line, column=column, other=first[field_name])
             else:
-                objectives[objective_key] = (line, record)
+                objectives[objective_key] = (line, objective.model_dump(mode="json", exclude={"cycle"}), objective)
             key_results.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
                                 **key_result.model_dump(mode="json", exclude={"objective_title", "kpi_name"}),
                                 "kpi": key_result.kpi_name})
@@ -614,7 +658,7 @@ class _Validator:
         self.changes.append(FileChanges(
             table.file_name, table.sha256, table.kind,
             cycles=pd.DataFrame([c.model_dump() for c in cycles.values()]),
-            objectives=pd.DataFrame([{"cycle": k[0], **rec} for k, (_, rec) in objectives.items()]),
+            objectives=pd.DataFrame([{"cycle": k[0], **rec} for k, (_, rec, _) in objectives.items()]),
             key_results=pd.DataFrame(key_results),
             checkins=pd.DataFrame(checkins) if checkins else None,
         ))
@@ -634,10 +678,15 @@ class _Validator:
         if (start is None) != (end is None):
             self._problem(table, line, "start_date" if start is None else "end_date", None, "dates_need_both")
             return None
-        try:
-            cycle = Cycle.parse(row["cycle"], start, end)
-        except (ValidationError, PydanticCustomError) as error:
-            code = error.type if isinstance(error, PydanticCustomError) else error.errors()[0]["type"]
+        key = (row["cycle"], start, end)
+        if key not in self.parsed_cycles:  # thousands of rows share a handful of cycles
+            try:
+                self.parsed_cycles[key] = Cycle.parse(row["cycle"], start, end)
+            except (ValidationError, PydanticCustomError) as error:
+                self.parsed_cycles[key] = error
+        cycle = self.parsed_cycles[key]
+        if not isinstance(cycle, Cycle):
+            code = cycle.type if isinstance(cycle, PydanticCustomError) else cycle.errors()[0]["type"]
             self._problem(table, line, "cycle", row["cycle"], code if code in _KNOWN_CODES else "cycle_format")
             return None
         known = seen.get(cycle.name) or (
@@ -657,46 +706,56 @@ class _Validator:
 
     def _checkins(self, table: CsvTable) -> None:
         t = f'"{table.table}"'
-        self._cell_problems(table, numbers=(), dates=("date",), required=("team", "key_result", "date", "value"),
-                            confidence=True)
+        refs, resolved = f'"{table.table}_refs"', f'"{table.table}_resolved"'
+        given = [c for c in ("team", "key_result", "objective", "cycle") if c in table.columns]
+        # A large file names each key result on many rows: resolve each distinct way of naming one
+        # once, then join the rows to the answer.
+        self.con.execute(f"""CREATE OR REPLACE TABLE {refs} AS
+            SELECT row_number() OVER () AS ref_key, * FROM (
+                SELECT DISTINCT {", ".join(given)} FROM {t} WHERE team <> '' AND key_result <> '')""")
         index = pd.concat([self.store.key_result_index(), pd.DataFrame(self.upload_krs,
                            columns=["cycle", "team", "objective", "key_result", "kind", "kpi"])],
                           ignore_index=True).drop_duplicates(["cycle", "team", "objective", "key_result"], keep="last")
         self.con.register("kr_index", index)
         try:
-            objective_match = ("AND (okr_blank(f.objective) OR lower(trim(f.objective)) = lower(i.objective))"
+            objective_match = ("AND (okr_blank(r.objective) OR lower(r.objective) = lower(i.objective))"
                                if "objective" in table.columns else "")
-            cycle_match = "AND (okr_blank(f.cycle) OR i.cycle = cn.name)" if "cycle" in table.columns else ""
-            cycle_join = "LEFT JOIN cycle_names cn ON cn.raw = trim(f.cycle)" if "cycle" in table.columns else ""
+            cycle_match = "AND (okr_blank(r.cycle) OR i.cycle = cn.name)" if "cycle" in table.columns else ""
+            cycle_join = "LEFT JOIN cycle_names cn ON cn.raw = r.cycle" if "cycle" in table.columns else ""
             self.con.register("cycle_names", pd.DataFrame(
                 [(raw, _cycle_name(raw)) for (raw,) in self.con.execute(
-                    f"SELECT DISTINCT trim(cycle) FROM {t} WHERE NOT okr_blank(cycle)").fetchall()]
+                    f"SELECT DISTINCT cycle FROM {refs} WHERE NOT okr_blank(cycle)").fetchall()]
                 if "cycle" in table.columns else [], columns=["raw", "name"]))
-            dc = "true" if table.decimal_comma else "false"
             self.con.execute(f"""
-                CREATE OR REPLACE TABLE resolved AS
-                SELECT f.line, trim(f.team) AS team_text, f.key_result AS kr_text, f.value AS value_text,
-                       count(i.key_result) AS matches,
-                       any_value(i.cycle) AS cycle, any_value(i.team) AS team, any_value(i.objective) AS objective,
-                       any_value(i.key_result) AS key_result, any_value(i.kind) AS kind, any_value(i.kpi) AS kpi,
-                       okr_date(any_value(f.date)) AS date,
-                       CASE WHEN any_value(i.kind) = 'milestone'
-                            THEN coalesce(okr_milestone_value(any_value(f.value)), okr_number(any_value(f.value), {dc}))
-                            ELSE okr_number(any_value(f.value), {dc}) END AS value,
-                       {'okr_confidence(any_value(f.confidence))' if 'confidence' in table.columns else 'NULL'} AS confidence,
-                       {'any_value(f.note)' if 'note' in table.columns else 'NULL'} AS note
-                FROM {t} f {cycle_join}
-                LEFT JOIN kr_index i ON lower(i.team) = lower(trim(f.team))
-                     AND lower(i.key_result) = lower(trim(f.key_result)) {objective_match} {cycle_match}
-                GROUP BY f.line, f.team, f.key_result, f.value""")
+                CREATE OR REPLACE TABLE {resolved} AS
+                SELECT *, CASE WHEN matches = 1
+                               THEN dense_rank() OVER (ORDER BY cycle, team, objective, key_result) END AS kr_key
+                FROM (SELECT r.ref_key, count(i.key_result) AS matches,
+                             any_value(i.cycle) AS cycle, any_value(i.team) AS team,
+                             any_value(i.objective) AS objective, any_value(i.key_result) AS key_result,
+                             any_value(i.kind) AS kind, any_value(i.kpi) AS kpi
+                      FROM {refs} r {cycle_join}
+                      LEFT JOIN kr_index i ON lower(i.team) = lower(r.team)
+                           AND lower(i.key_result) = lower(r.key_result) {objective_match} {cycle_match}
+                      GROUP BY r.ref_key)""")
         finally:
             self.con.unregister("kr_index")
             self.con.unregister("cycle_names")
+        dc = "true" if table.decimal_comma else "false"
+        same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
+        self._parse_cells(
+            table, dates=("date",), confidence=True,
+            also=["rr.ref_key", "rr.kr_key", "rr.matches",
+                  # A milestone's value may be a word ("done", "selesai").
+                  f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), okr_number(f.value, {dc}))
+                           ELSE okr_number(f.value, {dc}) END AS value__parsed"""],
+            join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
+        self._cell_problems(table, numbers=(), dates=("date",), required=("team", "key_result", "date", "value"),
+                            confidence=True)
         limit = self.config.max_reported_problems + 1
         for line, team, kr_text, matches, kpi in self.con.execute(
-            f"""SELECT line, team_text, kr_text, matches, kpi FROM resolved
-                WHERE team_text IS NOT NULL AND team_text <> '' AND NOT okr_blank(kr_text)
-                  AND (matches <> 1 OR kpi IS NOT NULL) ORDER BY line LIMIT {limit}"""
+            f"""SELECT f.line, f.team, f.key_result, f.matches, rr.kpi FROM {t} f JOIN {resolved} rr USING (ref_key)
+                WHERE f.matches <> 1 OR rr.kpi IS NOT NULL ORDER BY f.line LIMIT {limit}"""
         ).fetchall():
             if matches == 0:
                 self._problem(table, line, "key_result", kr_text, "unknown_key_result", team=team)
@@ -705,28 +764,26 @@ class _Validator:
             else:
                 self._problem(table, line, "key_result", kr_text, "linked_kr_checkin", kpi=kpi)
         for line, value, kind, code in self.con.execute(
-            f"""SELECT line, value_text, kind,
-                       CASE WHEN value IS NOT NULL THEN 'number_out_of_range' ELSE okr_number_problem(value_text) END
-                FROM resolved
-                WHERE matches = 1 AND NOT okr_blank(value_text)
-                  AND (value IS NULL OR isnan(value) OR isinf(value) OR abs(value) > {MAX_ABS_NUMBER!r})
-                ORDER BY line LIMIT {limit}"""
+            f"""SELECT f.line, f.value, rr.kind,
+                       CASE WHEN value__parsed IS NOT NULL THEN 'number_out_of_range' ELSE okr_number_problem(f.value) END
+                FROM {t} f JOIN {resolved} rr USING (ref_key)
+                WHERE f.matches = 1 AND NOT okr_blank(f.value)
+                  AND (value__parsed IS NULL OR isnan(value__parsed) OR isinf(value__parsed)
+                       OR abs(value__parsed) > {MAX_ABS_NUMBER!r})
+                ORDER BY f.line LIMIT {limit}"""
         ).fetchall():
             self._problem(table, line, "value", value,
                           "not_a_milestone" if kind == "milestone" and code == "not_a_number" else code)
-        for line, first_line, key in self.con.execute(
-            f"""SELECT line, first_line, key FROM (
-                    SELECT line, key_result || ' @ ' || CAST(date AS VARCHAR) AS key,
-                           first_value(line) OVER (PARTITION BY cycle, team, objective, key_result, date ORDER BY line) AS first_line
-                    FROM resolved WHERE matches = 1 AND date IS NOT NULL)
-                WHERE line <> first_line ORDER BY line LIMIT {limit}"""
-        ).fetchall():
-            self._problem(table, line, "key_result + date", None, "duplicate_key", first_line=first_line, key=key)
+        self._duplicates(table, ("key_result", "date"), where="kr_key IS NOT NULL AND date__parsed IS NOT NULL",
+                         key=("kr_key", "date__parsed"))
         if self.problems:
             return
-        frame = self.con.execute(
-            "SELECT cycle, team, objective, key_result, date, value, confidence, note FROM resolved"
-        ).df()
+        frame = self.con.sql(
+            f"""SELECT rr.cycle, rr.team, rr.objective, rr.key_result, f.date__parsed AS date,
+                       f.value__parsed AS value, {self._col(table, "confidence", parse="confidence", source="f")},
+                       {'f.note' if 'note' in table.columns else 'NULL::VARCHAR'} AS note
+                FROM {t} f JOIN {resolved} rr USING (ref_key)"""
+        ).to_arrow_table()
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame))
 
 
@@ -740,22 +797,6 @@ def _cycle_name(text: str) -> str:
 
 def _none_if_nan(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    """pandas' NaN/NaT/pd.NA -> None, numpy scalars -> Python, Timestamps -> dates."""
-    cleaned = {}
-    for key, value in row.items():
-        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-            cleaned[key] = None
-        elif isinstance(value, pd.Timestamp):
-            cleaned[key] = value.date()
-        elif hasattr(value, "item"):
-            cleaned[key] = value.item()
-        else:
-            cleaned[key] = value
-    cleaned["line"] = int(cleaned["line"])
-    return cleaned
 
 
 class _BadCell(Exception):

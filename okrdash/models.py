@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from enum import StrEnum
@@ -111,6 +112,7 @@ ENUM_ALIASES: dict[type[StrEnum], dict[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a large file repeats a handful of spellings thousands of times
 def parse_enum(enum: type[E], text: str) -> E:
     """Parse an enum value written in any case, with spaces or dashes, or in Indonesian."""
     key = re.sub(r"[\s_-]+", " ", text.strip().lower())
