@@ -13,8 +13,7 @@ never committed), ``--reuse`` keeps the CSV files and the database of an earlier
 the import phase, ``--concurrency-pages team,kpis`` pages rerun by several sessions at once besides
 the heaviest, ``--report-only`` rebuilds the Markdown from the JSON, ``--profile`` also writes pyinstrument profiles of the heaviest page (first run
 and warm rerun) into bench/results/profiles/ (``pip install pyinstrument`` into the venv first).
-The import is broken down statement by statement by ``python -m bench.sqltrace``, and the proposed
-fixes are measured by ``python -m bench.fixes`` (see docs/scaling.md).
+The import is broken down statement by statement by ``python -m bench.sqltrace`` (see docs/scaling.md).
 
 Writes ``bench/results/scale-<size>.json`` and ``scale-<size>.md``. What is measured:
 

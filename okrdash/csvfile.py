@@ -18,7 +18,6 @@ import tempfile
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 
 from okrdash.models import FileKind
 from okrdash.problems import Problem, ImportFailed
@@ -168,10 +167,14 @@ CREATE OR REPLACE MACRO okr_number_problem(t) AS (
     CASE WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
          THEN 'number_out_of_range' ELSE 'not_a_number' END);
 CREATE OR REPLACE MACRO okr_blank(t) AS (t IS NULL OR trim(t) = '');
--- The regex test is cheaper than trim() with a character list, and most cells need no trimming.
+-- Trimming is as costly as reading a file, so cells are tested first (most need nothing), and
+-- the cheap test serves files where only spaces can pad a cell (see padding_trim).
 CREATE OR REPLACE MACRO okr_trim(t) AS (
     CASE WHEN regexp_matches(t, '^[\s\xa0]|[\s\xa0]$') THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160))
          ELSE t END);
+-- Spaces may sit next to other whitespace (" \n1"), so a cell found padded is trimmed of all of it.
+CREATE OR REPLACE MACRO okr_trim_spaces(t) AS (
+    CASE WHEN t LIKE ' %' OR t LIKE '% ' THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE t END);
 """
 
 # A cell that decides the file uses decimal commas: "4,5", "0,75", "1.234,5", "12345,6".
@@ -267,23 +270,24 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         tmp.write(body)
     try:
         column_spec = {name: "VARCHAR" for name in columns}
-        # Surrounding spaces, tabs and line breaks are never part of a value. Trimming costs as much
-        # as reading, so files without any padded cell (nearly every export) skip it.
-        cell = "okr_trim({})" if may_have_padding(body, delimiter) else "{}"
+        # Surrounding spaces, tabs and line breaks are never part of a value.
+        cell = padding_trim(body, delimiter)
         cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in columns)
         any_cell = ", ".join(f"nullif(\"{c}\", '')" for c in columns)
         con.execute(
-            f"""CREATE OR REPLACE TABLE "{table}" AS
-                SELECT * FROM (
-                SELECT row_number() OVER () + 1 AS line,
-                       {cells}
+            f"""CREATE OR REPLACE TEMP TABLE "{table}_read" AS
+                SELECT {cells}
                 FROM read_csv(?, header = false, delim = ?, quote = '"', escape = '"', columns = ?,
                               store_rejects = true, strict_mode = true, null_padding = false,
-                              auto_detect = false, max_line_size = 1048576))
-                -- A row of empty cells (",,,") is an empty line too.
-                WHERE coalesce({any_cell}) IS NOT NULL""",
+                              auto_detect = false, max_line_size = 1048576)""",
             [tmp.name, delimiter, column_spec],
         )
+        # Line numbers come from the row ids, which follow the file's order: a row_number() window
+        # would force the read above onto one core.
+        con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS SELECT rowid + 2 AS line, * FROM "{table}_read"
+                        -- A row of empty cells (",,,") is an empty line too.
+                        WHERE coalesce({any_cell}) IS NOT NULL;
+                        DROP TABLE "{table}_read" """)
         rejects = con.execute(
             "SELECT line, error_type, csv_line FROM reject_errors ORDER BY line"
         ).fetchall()
@@ -340,23 +344,16 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     )
 
 
-def may_have_padding(body: str, delimiter: str) -> bool:
-    """Could a cell start or end with whitespace? False only when no byte sequence allows it.
+def padding_trim(body: str, delimiter: str) -> str:
+    """The SQL template that trims one cell of this file: ``okr_trim({})`` or the cheaper ``okr_trim_spaces({})``.
 
-    Vectorised over the file's bytes: Python's substring search would take longer than trimming.
+    Only spaces can pad a cell unless the file holds a tab, a no-break space, or a quoted cell
+    that starts or ends with a line break; checking for those is faster than trimming for them.
     """
-    if body.startswith((" ", "\t", "\n", '"\n')) or body.endswith((" ", "\t")):
-        return True
-    a = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
-    space = (a == 32) | (a == 9) | (a == 0xA0)  # 0xA0: a no-break space's last UTF-8 byte
-    newline, quote = a == 10, a == 34
-    edge = (a == ord(delimiter)) | newline | quote
-    if (space[:-1] & edge[1:]).any() or (edge[:-1] & space[1:]).any():
-        return True
-    # A quoted cell may start or end with a line break: ,"\n... or ...\n",
-    cell_edge = (a == ord(delimiter)) | newline
-    return bool(quote.any() and ((cell_edge[:-2] & quote[1:-1] & newline[2:]).any()
-                                 or (newline[:-2] & quote[1:-1] & cell_edge[2:]).any()))
+    d = delimiter
+    quoted_line_break = '"' in body and (body.startswith('"\n') or body.endswith('\n"') or any(
+        sequence in body for sequence in (f'{d}"\n', '\n"\n', f'\n"{d}')))
+    return "okr_trim({})" if "\t" in body or "\xa0" in body or quoted_line_break else "okr_trim_spaces({})"
 
 
 def _fix_line_numbers(

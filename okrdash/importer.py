@@ -209,15 +209,24 @@ class _Spellings:
     """
 
     def __init__(self, store: Store):
+        self._store = store
         self._names: dict[tuple[str, ...], str] = {}
-        index = store.key_result_index()
+        self._titles_loaded = False
+        for team in store.teams():
+            self.team(team)
+        for row in store.kpi_index():
+            self.kpi(row["team"], row["kpi"])
+
+    def _load_titles(self) -> None:
+        """Stored objective and key result titles, read on first use: only OKR files need them."""
+        if self._titles_loaded:
+            return
+        self._titles_loaded = True
+        index = self._store.key_result_index()
         for cycle, team, objective, key_result in zip(index["cycle"], index["team"], index["objective"],
                                                       index["key_result"]):
-            self.team(team)
             self.objective(cycle, team, objective)
             self.key_result(cycle, team, objective, key_result)
-        for row in store.kpi_index():
-            self.kpi(self.team(row["team"]), row["kpi"])
 
     def _spell(self, kind: str, *parts: str) -> str:
         key = (kind, *(part.strip().lower() for part in parts))  # as SQL's lower(trim()) sees them
@@ -227,9 +236,11 @@ class _Spellings:
         return self._spell("team", team)
 
     def objective(self, cycle: str, team: str, title: str) -> str:
+        self._load_titles()
         return self._spell("objective", cycle, team, title)
 
     def key_result(self, cycle: str, team: str, objective: str, title: str) -> str:
+        self._load_titles()
         return self._spell("key_result", cycle, team, objective, title)
 
     def kpi(self, team: str, name: str) -> str:
@@ -302,27 +313,28 @@ class _Validator:
         """Blank required cells, unparseable numbers and dates, found in bulk from the parsed columns."""
         self._parse_cells(table, [c for c in numbers if c not in table.parsed],
                           [c for c in dates if c not in table.parsed], confidence and "confidence" not in table.parsed)
-        checks = []
-        for column in (c for c in required if c in table.columns):
-            checks.append(f"SELECT line, '{column}' AS col, \"{column}\" AS val, 'required' AS code "
-                          f"FROM \"{table.table}\" WHERE okr_blank(\"{column}\")")
+        # (column, problem code, condition): the conditions are ORed in one scan that finds the
+        # few bad rows; the per-column queries then read only those.
+        checks = [(column, "'required'", f'okr_blank("{column}")') for column in required if column in table.columns]
         for column in (c for c in numbers if c in table.columns):
             parsed = f'"{table.parsed[column]}"'
-            checks.append(f"SELECT line, '{column}', \"{column}\", okr_number_problem(\"{column}\") FROM \"{table.table}\" "
-                          f"WHERE {parsed} IS NULL AND NOT okr_blank(\"{column}\")")
-            checks.append(f"SELECT line, '{column}', \"{column}\", 'number_out_of_range' FROM \"{table.table}\" "
-                          f"WHERE isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}")
+            checks.append((column, f'okr_number_problem("{column}")', f'{parsed} IS NULL AND NOT okr_blank("{column}")'))
+            checks.append((column, "'number_out_of_range'",
+                           f"isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}"))
         for column in (c for c in dates if c in table.columns):
-            checks.append(f"SELECT line, '{column}', \"{column}\", 'not_a_date' FROM \"{table.table}\" "
-                          f"WHERE \"{table.parsed[column]}\" IS NULL AND NOT okr_blank(\"{column}\")")
+            checks.append((column, "'not_a_date'", f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
         if confidence and "confidence" in table.columns:
-            checks.append(f"SELECT line, 'confidence', confidence, 'not_a_confidence' FROM \"{table.table}\" "
-                          f"WHERE confidence__parsed IS NULL AND NOT okr_blank(confidence)")
+            checks.append(("confidence", "'not_a_confidence'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
         if not checks:
             return
         limit = self.config.max_reported_problems
+        per_column = " UNION ALL ".join(
+            f"""SELECT line, '{column}' AS col, "{column}" AS val, {code} AS code FROM bad WHERE {condition}"""
+            for column, code, condition in checks)
         rows = self.con.execute(
-            f"SELECT *, count(*) OVER () AS total FROM ({' UNION ALL '.join(checks)}) ORDER BY line LIMIT {limit}"
+            f"""WITH bad AS MATERIALIZED (
+                    SELECT * FROM "{table.table}" WHERE {" OR ".join(f"({c})" for _, _, c in checks)})
+                SELECT *, count(*) OVER () AS total FROM ({per_column}) ORDER BY line LIMIT {limit}"""
         ).fetchall()
         for line, column, value, code, _ in rows:
             self._problem(table, line, column, value, code)
@@ -471,21 +483,22 @@ class _Validator:
              if c in given or (c == "target" and target_sql)]
             + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
         )
-        rows = self.con.execute(
+        result = self.con.execute(
             f"""SELECT *{', ' + parsed if parsed else ''} FROM (
                     SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
                            {', ' + firsts if firsts else ''} {target_sql}
                     FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)
                 ORDER BY line"""
-        ).df()
+        )
+        columns, rows = [d[0] for d in result.description], result.fetchall()
         stored = self.store.kpi_definitions()
         stored_by_key = {(r["team"], r["name"]): r for r in stored}
         records, keys, teams, names = [], [], [], []
-        for row in rows.to_dict("records"):
-            line = int(row["line"])
+        for row in (dict(zip(columns, values)) for values in rows):
+            line = row["line"]
             row["team"] = self.spellings.team(row["team"])
             row["name"] = self.spellings.kpi(row["team"], row["name"])
-            keys.append(int(row["kpi_key"]))
+            keys.append(row["kpi_key"])
             teams.append(row["team"])
             names.append(row["name"])
             previous = stored_by_key.get((row["team"], row["name"]), {})
@@ -582,12 +595,12 @@ class _Validator:
             "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
         ])
         result = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line")
-        names = [d[0] for d in result.description]
+        names, rows = [d[0] for d in result.description], result.fetchall()
         stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
         cycles: dict[str, Cycle] = {}
         objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any], Objective]] = {}
         key_results, checkins = [], []
-        for row in (dict(zip(names, values)) for values in result.fetchall()):
+        for row in (dict(zip(names, values)) for values in rows):
             line = row["line"]
             cycle = self._okr_cycle(table, row, stored_cycles, cycles)
             if cycle is None:

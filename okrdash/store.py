@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from okrdash.i18n import translate
 from okrdash.models import Batch, Cycle, FileKind
@@ -133,7 +134,9 @@ RULES_SQL = Path(__file__).with_name("rules.sql")
 class FileChanges:
     """What one validated file writes, as natural-key rows (ids are resolved by the store).
 
-    Every frame is optional; its columns are those the matching ``_upsert_*`` method reads.
+    Every frame is optional; its columns are those the matching ``_upsert_*`` method reads. Fact
+    rows from a file of them come as Arrow tables: DuckDB reads those without a copy, where a
+    pandas frame of millions of rows costs seconds to build.
     """
 
     file_name: str
@@ -142,9 +145,9 @@ class FileChanges:
     cycles: pd.DataFrame | None = None
     objectives: pd.DataFrame | None = None
     key_results: pd.DataFrame | None = None
-    checkins: pd.DataFrame | None = None
+    checkins: pa.Table | pd.DataFrame | None = None
     kpis: pd.DataFrame | None = None
-    measurements: pd.DataFrame | None = None
+    measurements: pa.Table | None = None
 
 
 class StoreError(Exception):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from okrdash.csvfile import (
     canonical_header,
@@ -151,6 +155,37 @@ def test_read_csv_line_numbers_after_a_multiline_cell(con):
     assert rows == [(2, "one\ntwo\nthree"), (5, "plain")]
 
 
+# Cells padded with what people's spreadsheets leave behind, inside and outside quotes.
+_PADDING = st.text(alphabet=" \t\xa0\n", max_size=3)
+_WORDS = st.text(alphabet=st.sampled_from("ab ,;\"'\n\t\xa0xyz1"), max_size=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_PADDING, _WORDS, _PADDING, _WORDS), min_size=1, max_size=6),
+       delimiter=st.sampled_from([",", ";"]))
+def test_read_csv_trims_every_cell_like_python(con, rows, delimiter):
+    """Whatever trimming path the file takes (none needed, spaces only, any whitespace), each cell
+    comes out as Python's strip() of the whitespace characters sees it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["team", "kpi", "owner"])
+    cells = [[f"Team{i}", before + word + after, word2] for i, (before, word, after, word2) in enumerate(rows)]
+    writer.writerows(cells)
+    read_csv(con, "k.csv", out.getvalue().encode(), "t0", max_rows=100)
+    got = con.execute("SELECT team, nullif(kpi, ''), nullif(owner, '') FROM t0 ORDER BY line").fetchall()
+    strip = lambda text: text.strip(" \t\n\r\xa0") or None  # noqa: E731  (blank is NULL or '')
+    assert got == [tuple(strip(c) for c in row) for row in cells]
+
+
+def test_line_numbers_follow_the_file_when_read_in_parallel(con):
+    # Large enough for DuckDB to read in several parallel chunks; "owner" holds each row's line.
+    rows = 400_000
+    body = "".join(f"Team {i % 97},KPI {i % 1009},{i + 2}\n" for i in range(rows))
+    read_csv(con, "k.csv", ("team,kpi,owner\n" + body).encode(), "t0", max_rows=rows)
+    assert con.execute("SELECT count(*), count(*) FILTER (WHERE line = owner::INTEGER) FROM t0").fetchall() == [
+        (rows, rows)]
+
+
 def test_decimal_style_decided_per_file(con):
     comma = read_csv(con, "a.csv", b'team,kpi,value\nT,K,"4,5"\n', "t0", max_rows=10)
     dot = read_csv(con, "b.csv", b'team,kpi,value\nT,K,"1,234,567"\nT,K,4.5\n', "t1", max_rows=10)
@@ -177,6 +212,26 @@ def test_okr_number(con, text, decimal_comma, number):
 @pytest.mark.parametrize("text", ["ten", "4..5", "NaN", "Infinity", "1e308", "12abc", "--3", "", "  "])
 def test_okr_number_rejects(con, text):
     assert scalar(con, "SELECT okr_number(?, false)", text) is None
+
+
+# The fast paths of okr_number / okr_date must answer exactly as the full parsers behind them.
+_NUMBERISH = st.from_regex(r"\A[+-]?[0-9]{0,17}([.,][0-9]{0,17})?([.,][0-9]{0,4})?\Z") | st.text(
+    alphabet="0123456789+-.,eE %Rp", max_size=12)
+_DATEISH = st.from_regex(r"\A[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}\Z") | st.text(alphabet="0123456789-/", max_size=11)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_NUMBERISH, decimal_comma=st.booleans())
+def test_okr_number_fast_path_agrees_with_the_full_parser(con, text, decimal_comma):
+    fast, full = con.execute("SELECT okr_number(?, ?), okr_number_spelled(?, ?)",
+                             [text, decimal_comma, text, decimal_comma]).fetchall()[0]
+    assert fast == full or (fast != fast and full != full)  # NaN never equals itself
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_DATEISH)
+def test_okr_date_fast_path_agrees_with_the_full_parser(con, text):
+    assert scalar(con, "SELECT okr_date(?) IS NOT DISTINCT FROM okr_date_spelled(?)", text, text)
 
 
 @pytest.mark.parametrize(

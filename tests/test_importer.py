@@ -595,6 +595,20 @@ def test_duplicate_checkins_in_one_file(seeded, reject):
     assert [(p.line, p.code) for p in problems] == [(3, "duplicate_key")]
 
 
+def test_duplicate_checkins_spelled_two_ways(seeded, reject):
+    # Two spellings resolve to one key result: the rows are still the same check-in twice.
+    data = ("team,key_result,date,value\nCustomer Support,Raise NPS from 4 to 10,2026-05-20,6\n"
+            "customer support,RAISE NPS FROM 4 TO 10,2026-05-20,7\n")
+    problems = reject(("c.csv", data), into=seeded)
+    assert [(p.line, p.code, p.params["first_line"]) for p in problems] == [(3, "duplicate_key", 2)]
+
+
+def test_duplicate_kpi_measurements_spelled_two_ways(seeded, reject):
+    data = "team,kpi,date,value\nT,Revenue,2026-05-31,1\nt,REVENUE,2026-05-31,2\n"
+    problems = reject(("k.csv", data), into=seeded)
+    assert [(p.line, p.code, p.params["first_line"]) for p in problems] == [(3, "duplicate_key", 2)]
+
+
 def test_duplicate_kpi_measurements_in_one_file(seeded, reject):
     data = "team,kpi,date,value\nT,Revenue,2026-05-31,1\nT,Revenue,31/05/2026,2\n"
     problems = reject(("k.csv", data), into=seeded)
