@@ -88,19 +88,17 @@ class Proposal:
                          current=_amount(self.current, self.unit, lang), target=_amount(target, self.unit, lang))
 
 
-def proposals(store: Store, as_of: dt.date, cycle_name: str, lang: str = "en") -> list[Proposal]:
-    """A proposal for every KPI that is Off Track or At Risk on ``as_of``: Off Track first.
+def proposals(store: Store, as_of: dt.date, cycle_name: str, lang: str = "en",
+              team: str | None = None) -> list[Proposal]:
+    """A proposal for every KPI (of ``team``, or of every team) Off Track or At Risk on ``as_of``: Off Track first.
 
     Statuses, current values and targets come from ``Store.kpi_scores`` (the period's target when a
     measurement carries one). ``cycle_name`` is the cycle the key results would join; key results of
     that cycle already linked to the KPI are listed on the proposal.
     """
-    kpis = [k for k in records(store.kpi_scores(as_of)) if k["status"] in _WANTED and k["value"] is not None]
-    linked: dict[int, list[str]] = {}
-    if kpis:
-        for kr in records(store.kr_scores(as_of, cycle=cycle_name)):
-            if kr["kpi_id"] is not None:
-                linked.setdefault(int(kr["kpi_id"]), []).append(kr["title"])
+    kpis = [k for k in records(store.kpi_scores(as_of, team=team))
+            if k["status"] in _WANTED and k["value"] is not None]
+    linked = store.linked_key_results(cycle_name, team=team) if kpis else {}
     found = [p for k in kpis if (p := _proposal(k, lang, tuple(linked.get(int(k["kpi_id"]), ())))) is not None]
     found.sort(key=lambda p: (p.status != Status.OFF_TRACK.value, p.team, p.kpi_name))
     return found

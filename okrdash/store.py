@@ -277,6 +277,18 @@ class Store:
             [as_of, cycle, cycle, team, team, objective_id, objective_id],
         )
 
+    def linked_key_results(self, cycle: str, team: str | None = None) -> dict[int, list[str]]:
+        """KPI id -> titles of the cycle's key results that follow it (of ``team``, or of every team)."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                """SELECT k.kpi_id, list(k.title ORDER BY o.team, o.title, k.id)
+                   FROM key_results k JOIN objectives o ON o.id = k.objective_id
+                   WHERE k.kpi_id IS NOT NULL AND o.cycle = ? AND (?::VARCHAR IS NULL OR o.team = ?)
+                   GROUP BY k.kpi_id""",
+                [cycle, team, team],
+            ).fetchall()
+        return {kpi_id: titles for kpi_id, titles in rows}
+
     def objective_scores(self, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> pd.DataFrame:
         return self._df(
             """SELECT * FROM objective_scores(?::DATE)

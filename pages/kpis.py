@@ -258,6 +258,6 @@ else:
     )
     widgets.download_csv(ctx, measurements, f"kpi-{selected}-measurements.csv", key="download_measurements")
 
-panels.bridge_panel(ctx, auth.current_access(ctx), kpi_id=selected, key="kpi_bridge")
+panels.bridge_panel(ctx, auth.current_access(ctx), team=kpi["team"], kpi_id=selected, key="kpi_bridge")
 
 widgets.share_link(ctx, **chosen, kpi=selected)

@@ -200,3 +200,17 @@ def test_a_demo_off_track_kpi_becomes_a_linked_key_result_in_one_call():
         assert len(store.kr_scores(DEMO_ANCHOR, cycle=cycle)) == before + 1
     finally:
         store.close()
+
+
+def test_proposals_for_one_team_are_the_company_proposals_of_that_team():
+    store = open_store(":memory:")
+    try:
+        load_demo(store, DEMO_ANCHOR)
+        cycle = Cycle.containing(DEMO_ANCHOR).name
+        company = proposals(store, DEMO_ANCHOR, cycle, "en")
+        teams = {p.team for p in company}
+        assert len(teams) > 1 and any(p.linked_key_results for p in company)
+        for team in teams:
+            assert proposals(store, DEMO_ANCHOR, cycle, "en", team=team) == [p for p in company if p.team == team]
+    finally:
+        store.close()

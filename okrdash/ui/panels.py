@@ -18,8 +18,8 @@ def _coach_findings(_store, as_of, cycle: str | None, team: str | None) -> list[
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _proposals(_store, as_of, cycle: str, lang: str) -> list[bridge.Proposal]:
-    return bridge.proposals(_store, as_of, cycle, lang)
+def _proposals(_store, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
+    return bridge.proposals(_store, as_of, cycle, lang, team=team)
 
 
 def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
@@ -56,11 +56,12 @@ def findings_table(ctx: Context, findings: list[coach.Finding], key: str) -> Non
 
 def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: int | None = None,
                  key: str = "bridge") -> None:
-    """For each Off Track or At Risk KPI: the proposed objective and key result, added in one click."""
+    """For each Off Track or At Risk KPI (of ``team``, or only ``kpi_id``): the proposed objective and
+    key result, added in one click. Give the team when known: proposals are computed for it alone."""
     if ctx.cycle is None:
         return
-    proposals = [p for p in _proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang)
-                 if (team is None or p.team == team) and (kpi_id is None or p.kpi_id == kpi_id)]
+    proposals = [p for p in _proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang, team)
+                 if kpi_id is None or p.kpi_id == kpi_id]
     if not proposals:
         return
     st.subheader(f"🌉 {ctx.t('bridge_panel.title')}")
