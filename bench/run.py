@@ -262,7 +262,9 @@ def child_import(folder: Path, runs: int) -> dict[str, Any]:
         con.close()
         loads.append(loadavg())
     company = folder / "okrdash.duckdb"
-    company.unlink(missing_ok=True)
+    # An interrupted earlier run may have left a write-ahead log that belongs to the old file.
+    for path in (company, company.with_suffix(".duckdb.wal")):
+        path.unlink(missing_ok=True)
     shutil.move(db, company)
     bare_db.unlink(missing_ok=True)
     return {
