@@ -58,7 +58,7 @@ VARIANTS = {
                                 f"{{format_percent(root['progress'], 'en')}}")
                 else:
                     st.markdown("**Not aligned**")
-                for child in children:
+                for child in readmodels.records(children):
                     st.page_link("pages/objective.py",
                                  label=f"{{child['team']}} · {{child['title']}} · {{child['status']}} · "
                                        f"{{format_percent(child['progress'], 'en')}}",

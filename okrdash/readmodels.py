@@ -9,6 +9,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -52,9 +53,13 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
 
 def page_url(page: str, **params: Any) -> str:
     """A relative link to a page with its query string, for link columns in tables."""
-    from urllib.parse import urlencode
-
     return f"{page}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def page_urls(page: str, key: str, ids: pd.Series, **params: Any) -> pd.Series:
+    """``page_url(page, key=id, **params)`` for every id, built as one string operation per column."""
+    rest = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{page}?{key}=" + ids.astype("int64").astype(str) + (f"&{rest}" if rest else "")
 
 
 def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
@@ -122,19 +127,26 @@ def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
     )
 
 
-def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Company (parent) objectives with the team objectives aligned under them.
+def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.DataFrame]]:
+    """Company (parent) objectives, each with the frame of team objectives aligned under it.
 
     Objectives of a company team, or named as a parent by another objective, are roots. Team
-    objectives whose parent is unknown are gathered under a root of ``None``.
+    objectives whose parent is unknown are gathered under a root of ``{}``. Children stay frames:
+    a large company aligns thousands of team objectives, too many for a dict each.
     """
-    rows = records(objectives)
-    parent_titles = {r["parent_title"] for r in rows if r["parent_title"]}
-    roots = [r for r in rows if r["team"] in COMPANY_TEAMS or (r["title"] in parent_titles and not r["parent_title"])]
-    root_titles = {r["title"] for r in roots}
-    tree = [(root, [r for r in rows if r["parent_title"] == root["title"] and r is not root]) for root in roots]
-    unaligned = [r for r in rows if r not in roots and r["parent_title"] not in root_titles]
-    if unaligned:
+    if objectives.empty:
+        return []
+    objectives = objectives.reset_index(drop=True)
+    parent = objectives["parent_title"]
+    has_parent = parent.notna() & (parent != "")
+    parent_titles = set(parent[has_parent])
+    is_root = objectives["team"].isin(COMPANY_TEAMS) | (objectives["title"].isin(parent_titles) & ~has_parent)
+    by_parent = {title: frame for title, frame in objectives[has_parent].groupby("parent_title", sort=False)}
+    nobody = objectives.iloc[0:0]
+    tree = [(root, by_parent.get(root["title"], nobody).drop(index=index, errors="ignore"))
+            for index, root in zip(objectives.index[is_root], records(objectives[is_root]))]
+    unaligned = objectives[~is_root & ~parent.isin(set(objectives.loc[is_root, "title"]))]
+    if len(unaligned):
         tree.append(({}, unaligned))
     return tree
 

@@ -49,17 +49,18 @@ for index, (root, children) in enumerate(readmodels.alignment_tree(view.objectiv
             )
         else:
             st.markdown(f"**{t('overview.unaligned')}**")
-        if not children:
+        if children.empty:
             st.caption(t("overview.no_children"))
             continue
         # One table per company objective: a large company has thousands of team objectives.
+        children = widgets.with_status_labels(ctx, children)
         aligned = pd.DataFrame({
-            t("common.status"): [widgets.status_label(ctx, c["status"]) for c in children],
-            t("common.team"): [c["team"] for c in children],
-            t("common.objective"): [c["title"] for c in children],
-            t("common.progress"): [c["progress"] for c in children],
-            t("common.expected"): [c["expected"] for c in children],
-            t("overview.open"): [readmodels.page_url("objective", objective=c["objective_id"], **base) for c in children],
+            t("common.status"): children["status_label"],
+            t("common.team"): children["team"],
+            t("common.objective"): children["title"],
+            t("common.progress"): children["progress"],
+            t("common.expected"): children["expected"],
+            t("overview.open"): readmodels.page_urls("objective", "objective", children["objective_id"], **base),
         })
         st.dataframe(
             aligned, hide_index=True, width="stretch", height="auto" if len(children) <= 10 else 320,

@@ -35,7 +35,8 @@ def status_badge(ctx: Context, status: str | None) -> None:
 def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
     """A copy of ``frame`` with ``status_label`` (icon + translated status) next to ``column``."""
     out = frame.copy()
-    out["status_label"] = [status_label(ctx, s) for s in out[column]] if len(out) else []
+    labels = {status: status_label(ctx, status) for status in set(out[column])}  # a handful, for thousands of rows
+    out["status_label"] = [labels[status] for status in out[column]] if len(out) else []
     return out
 
 
@@ -51,9 +52,12 @@ def share_link(ctx: Context, **params: Any) -> None:
 
 
 def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """Download exactly the rows and columns shown, safe to open in a spreadsheet."""
+    """Download exactly the rows and columns shown, safe to open in a spreadsheet.
+
+    The CSV is built when the button is clicked, not on every rerun of the page.
+    """
     st.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=to_csv_bytes(frame), file_name=file_name,
+        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(frame), file_name=file_name,
         mime="text/csv", key=key, on_click="ignore",
     )
 

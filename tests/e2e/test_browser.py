@@ -210,3 +210,21 @@ def test_first_visit_on_a_deep_link_uses_the_app_navigation(page: Page, cold_app
     expect(legacy_entry).to_have_count(0, timeout=2_000)
     expect(nav.filter(has_text=re.compile(r"\bOverview\s*$"))).to_have_count(1, timeout=2_000)  # app.py's title
     expect(heading(page, "Team view")).to_be_visible()
+
+
+# --------------------------------------------------------------------------- a table downloads as shown
+
+
+def test_a_table_downloads_as_csv_built_on_click(page: Page, app_url: str, request: pytest.FixtureRequest) -> None:
+    # The CSV is made when the button is clicked (st.download_button with a callable), not per rerun.
+    open_app(page, app_url, f"/team?team=Engineering&{PINNED}")
+    expect_healthy(page)
+    button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button').first
+    with page.expect_download() as download:
+        button.click()
+    screenshot(page, request)
+    text = download.value.path().read_bytes().decode("utf-8-sig")
+    header, *rows = text.splitlines()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert header.startswith("Key result,"), text[:500]
+    assert any(row.startswith("Reduce new bug reports per month from 72 to 60,") for row in rows), text[:500]

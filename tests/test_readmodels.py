@@ -1,0 +1,37 @@
+"""okrdash.readmodels: the alignment tree and the link columns the overview draws."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from okrdash.readmodels import alignment_tree, page_url, page_urls
+
+
+def objectives(*rows: tuple[int, str, str, str | None]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["objective_id", "team", "title", "parent_title"])
+
+
+def test_company_objectives_are_roots_with_their_aligned_team_objectives():
+    tree = alignment_tree(objectives(
+        (1, "Company", "Grow revenue", None),
+        (2, "Sales", "Win new accounts", "Grow revenue"),
+        (3, "Support", "Delight customers", "Happy customers"),  # its parent is not an objective here
+        (4, "Marketing", "Fill the funnel", "Grow revenue"),
+        (5, "Ops", "Happy customers", None),                      # named as a parent: a root
+        (6, "Ops", "Cut costs", None),                            # neither: unaligned
+    ))
+    shape = [(root.get("objective_id"), list(children["objective_id"])) for root, children in tree]
+    assert shape == [(1, [2, 4]), (5, [3]), (None, [6])]
+
+
+def test_a_root_is_never_its_own_child_and_an_empty_frame_has_no_tree():
+    tree = alignment_tree(objectives((1, "Company", "Grow", "Grow"), (2, "Sales", "Sell", "Grow")))
+    assert [(root["objective_id"], list(children["objective_id"])) for root, children in tree] == [(1, [2])]
+    assert alignment_tree(objectives()) == []
+
+
+def test_page_urls_are_page_url_for_each_id():
+    ids = pd.Series([3, 17, 4096])
+    base = {"lang": "id", "cycle": "2026 Q4 & more", "as_of": "2026-11-22", "team": None}
+    assert list(page_urls("objective", "objective", ids, **base)) == [
+        page_url("objective", objective=i, **base) for i in ids]
