@@ -39,7 +39,9 @@ def _picked() -> None:
 
 
 objectives = context.overview(ctx.store, ctx.cycle, ctx.as_of).objectives
-names = {int(o["objective_id"]): f"{o['team']} · {o['title']}" for o in readmodels.records(objectives)}
+# Built per column: a large company has thousands of objectives in the picker.
+labels = objectives["team"] + " · " + objectives["title"]
+names = dict(zip(objectives["objective_id"].astype(int).tolist(), labels.tolist()))
 if view is not None:
     names.setdefault(int(view.objective["objective_id"]), f"{view.objective['team']} · {view.objective['title']}")
 st.session_state["objective_picker"] = objective_id if view is not None else None
