@@ -18,7 +18,7 @@ The import is broken down statement by statement by ``python -m bench.sqltrace``
 Writes ``bench/results/scale-<size>.json`` and ``scale-<size>.md``. What is measured:
 
 1. import: each file kind (kpis, okrs, checkins, in that order, into a fresh store per run)
-   through ``okrdash.importer.import_files`` (validation included), against a bare DuckDB
+   through ``okrdash.importing.import_files`` (validation included), against a bare DuckDB
    ``CREATE TABLE AS SELECT * FROM read_csv(file, columns = {typed})`` of the same file into a
    fresh database file; rows/s and the importer/bare ratio per kind. Runs in a child process so
    its peak RSS is the import's own.
@@ -219,7 +219,7 @@ def child_import(folder: Path, runs: int) -> dict[str, Any]:
     import duckdb
 
     from bench.generate import AS_OF
-    from okrdash.importer import Upload, import_files
+    from okrdash.importing import Upload, import_files
     from okrdash.problems import ImportFailed
     from okrdash.store import open_store
 
@@ -568,7 +568,7 @@ def build_report(result: dict[str, Any]) -> str:
     if "import" in result:
         imp = result["import"]
         lines += [
-            "## 1. Import (importer = okrdash.importer.import_files, validation included; bare = DuckDB "
+            "## 1. Import (importer = okrdash.importing.import_files, validation included; bare = DuckDB "
             "CREATE TABLE AS SELECT * FROM read_csv(typed columns)), median of "
             f"{imp['rows'][0]['runs']} runs" + (f" (from the run of {imp['from_run']} that built the database)"
                                                  if imp.get("from_run") else ""),

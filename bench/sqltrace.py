@@ -76,7 +76,8 @@ class TracedConnection:
 @contextlib.contextmanager
 def traced(trace: Trace):
     """Wrap the importer's scratch connection and the store's cursors for the duration."""
-    from okrdash import importer, store as store_module
+    from okrdash import store as store_module
+    from okrdash.importing import pipeline as importer
 
     original_scratch = importer.scratch_connection
     original_cursor = store_module.Store.cursor
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     wanted = [k for k in args.kinds.split(",") if k]
 
     from bench.generate import AS_OF
-    from okrdash.importer import Upload, import_files
+    from okrdash.importing import Upload, import_files
     from okrdash.store import open_store
 
     folder = args.workdir / args.size

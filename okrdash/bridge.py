@@ -7,7 +7,7 @@ raises NPS from today's value to 10.
 
 A proposal's key result is linked to its KPI (the okrs ``kpi`` column), so it follows the KPI's
 measurements: its baseline is the KPI's current value and its progress starts at 0. Adding a
-proposal writes one okrs CSV row through :func:`okrdash.importer.import_files`, like any upload;
+proposal writes one okrs CSV row through :func:`okrdash.importing.import_files`, like any upload;
 this module never writes SQL.
 """
 
@@ -27,7 +27,7 @@ from okrdash.models import Direction, KRKind, Status
 from okrdash.readmodels import records
 
 if TYPE_CHECKING:
-    from okrdash.importer import ImportResult
+    from okrdash.importing import ImportResult
     from okrdash.store import Store
 
 __all__ = ["OBJECTIVE_CATEGORIES", "OKR_CSV_COLUMNS", "Proposal", "add_to_okrs", "proposals", "to_okr_csv"]
@@ -247,7 +247,7 @@ def add_to_okrs(
     :class:`okrdash.problems.ImportFailed` when the importer refuses the row (nothing is written);
     ``allowed_teams`` limits the teams an editor may change, as for any upload.
     """
-    from okrdash.importer import Upload, import_files
+    from okrdash.importing import Upload, import_files
 
     title = objective or proposal.objective
     cycle = next((c for c in store.cycles() if c.name == cycle_name), None)

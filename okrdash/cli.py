@@ -12,7 +12,7 @@ from pathlib import Path
 
 from okrdash import demo, readmodels
 from okrdash.access import hash_passphrase
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, open_store, restore

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:  # only for annotations: importing this module never loads DuckDB
-    from okrdash.importer import ImportResult
+    from okrdash.importing import ImportResult
     from okrdash.store import Store
 
 __all__ = [
@@ -1058,7 +1058,7 @@ def load_demo(store: Store, anchor: date | None = None) -> ImportResult:
     The files go through the ordinary importer, so loading them twice updates rows instead of
     duplicating them.
     """
-    from okrdash.importer import Upload, import_files
+    from okrdash.importing import Upload, import_files
 
     day = anchor or date.today()
     uploads = [

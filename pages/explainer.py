@@ -17,7 +17,7 @@ from okrdash import bridge, examples
 from okrdash.access import Access
 from okrdash.coach import CHECKS
 from okrdash.i18n import format_number, format_percent, translate
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.models import Cycle
 from okrdash.problems import ImportFailed, Problem
 from okrdash.readmodels import records

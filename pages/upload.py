@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from okrdash import backup, coach, importer
+from okrdash import backup, coach, importing
 from okrdash.access import Role
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
@@ -73,7 +73,7 @@ def _show_problems(problems: list[Problem]) -> None:
         widgets.download_csv(ctx, report, f"{stem}-problems.csv", key=f"download_report_{index}")
 
 
-def _show_summary(summary: importer.FileSummary) -> None:
+def _show_summary(summary: importing.FileSummary) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('upload.file_heading', file=widgets.plain(summary.file_name), kind=_kind(summary.kind))}**")
         rows, encoding, delimiter, decimals = st.columns(4)
@@ -94,7 +94,7 @@ def _show_summary(summary: importer.FileSummary) -> None:
         _show_coach(summary)
 
 
-def _show_coach(summary: importer.FileSummary) -> None:
+def _show_coach(summary: importing.FileSummary) -> None:
     """The OKR quality coach on an okrs file: suggestions only, never a reason to refuse it."""
     findings = coach.check_rows(summary.okr_rows, ctx.store) if summary.okr_rows is not None else []
     if not findings:
@@ -104,10 +104,10 @@ def _show_coach(summary: importer.FileSummary) -> None:
         panels.findings_table(ctx, findings, key=f"coach_download_{summary.file_name}")
 
 
-def _import(uploads: list[importer.Upload], signature: tuple) -> None:
+def _import(uploads: list[importing.Upload], signature: tuple) -> None:
     """The Import button: write everything (the importer validates again inside), then refresh every page."""
     try:
-        result = importer.import_files(ctx.store, uploads, imported_by=access.who, today=dt.date.today(),
+        result = importing.import_files(ctx.store, uploads, imported_by=access.who, today=dt.date.today(),
                                        allowed_teams=access.allowed_teams)
     except ImportFailed as failed:
         st.session_state[_RESULT] = (signature, None, failed.problems)
@@ -117,7 +117,7 @@ def _import(uploads: list[importer.Upload], signature: tuple) -> None:
 
 
 if files:
-    uploads = [importer.Upload(f.name, f.getvalue()) for f in files]
+    uploads = [importing.Upload(f.name, f.getvalue()) for f in files]
     signature = tuple((u.name, hashlib.sha256(u.data).hexdigest()) for u in uploads)
     outcome = st.session_state.get(_RESULT)
     if outcome is not None and outcome[0] == signature:
@@ -138,7 +138,7 @@ if files:
         if checked is None or checked[0] != check_key:
             with st.spinner(t("upload.checking")):
                 try:
-                    summaries, _ = importer.validate(ctx.store, uploads, today=dt.date.today(),
+                    summaries, _ = importing.validate(ctx.store, uploads, today=dt.date.today(),
                                                      allowed_teams=access.allowed_teams)
                     checked = (check_key, summaries, None)
                 except ImportFailed as failed:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from okrdash import settings as settings_module
-from okrdash.importer import ImportResult, Upload, import_files
+from okrdash.importing import ImportResult, Upload, import_files
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import Store, open_store
 

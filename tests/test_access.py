@@ -23,7 +23,7 @@ from okrdash.access import (
     load_roles,
 )
 from okrdash.cli import main as cli_main
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.problems import ImportFailed
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from okrdash import bridge
 from okrdash.bridge import add_to_okrs, proposals, to_okr_csv
 from okrdash.demo import DEMO_ANCHOR, load_demo
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.models import Cycle
 from okrdash.problems import ImportFailed
 from okrdash.store import open_store

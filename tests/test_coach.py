@@ -11,7 +11,7 @@ from okrdash import coach
 from okrdash.coach import CHECKS, Finding, check_rows, check_store, number_in_title, task_word
 from okrdash.demo import DEMO_ANCHOR, load_demo
 from okrdash.i18n import strings
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.models import Cycle
 from okrdash.store import open_store
 

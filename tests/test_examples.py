@@ -25,7 +25,7 @@ from okrdash.examples import (
     okr_examples,
 )
 from okrdash.i18n import strings
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.store import open_store
 
 AS_OF = dt.date(2026, 4, 1)

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrdash.csvfile import HEADER_ALIASES, KIND_COLUMNS, REQUIRED_COLUMNS
-from okrdash.importer import Upload, import_files
+from okrdash.importing.headers import HEADER_ALIASES, KIND_COLUMNS, REQUIRED_COLUMNS
+from okrdash.importing import Upload, import_files
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
 from okrdash.store import open_store
@@ -279,7 +279,7 @@ def _clean_number(text: str) -> str:
 
 
 def decimal_comma(file: Generated) -> bool:
-    """The file's decimal style as docs/csv-format.md describes it (see csvfile.read_csv)."""
+    """The file's decimal style as docs/csv-format.md describes it (see importing.table.read_csv)."""
     numeric = [c for c in file.columns if c in NUMBER_COLUMNS]
     cells = [r[c] for r in file.rows for c in numeric if r[c] is not None]
     if any(_DC_CELL.fullmatch(_clean_number(cell)) for cell in cells):

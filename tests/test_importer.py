@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
 from okrdash.store import open_store

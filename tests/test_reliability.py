@@ -24,7 +24,7 @@ import pytest
 
 from okrdash import demo
 from okrdash.cli import main as cli_main
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.problems import ImportFailed
 from okrdash.store import DATA_TABLES, StoreError, open_store, restore
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.settings import Settings
 from okrdash.store import open_store
 from tests.conftest import DATA_DIR, kpi_row, kr_row, objective_row

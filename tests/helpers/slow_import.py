@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.store import Store, open_store
 
 

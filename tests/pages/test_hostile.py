@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from okrdash.importer import Upload, import_files
+from okrdash.importing import Upload, import_files
 from okrdash.store import open_store
 from tests.pages.conftest import AS_OF, CYCLE
 

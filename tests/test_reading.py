@@ -1,4 +1,4 @@
-"""okrdash.csvfile: encodings, delimiters, headers, file kinds and the cell parsing macros."""
+"""okrdash.importing (decoding, headers, table, cells.sql): encodings, delimiters, headers, file kinds and the cell parsing macros."""
 
 from __future__ import annotations
 
@@ -11,15 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrdash.csvfile import (
-    canonical_header,
-    decode,
-    detect_kind,
-    normalise_header,
-    read_csv,
-    scratch_connection,
-    sniff_delimiter,
-)
+from okrdash.importing.cells import scratch_connection
+from okrdash.importing.decoding import decode, sniff_delimiter
+from okrdash.importing.headers import canonical_header, detect_kind, normalise_header
+from okrdash.importing.table import read_csv
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
 

@@ -1,9 +1,8 @@
-"""Uploaded CSV files -> validated changes -> the store, all or nothing.
+"""Validation of the tables read from uploads, per file kind: every problem with line, column and value.
 
-Cells are parsed column-wise by DuckDB (see ``csvfile``); entity rows (objectives, key results,
-KPI definitions) go through the pydantic models, where their cross-field rules live; the large
-fact tables (check-ins, KPI measurements) are validated in bulk with SQL. Nothing reaches the
-store unless every row of every file is valid.
+Entity rows (objectives, key results, KPI definitions) go through the pydantic models, where their
+cross-field rules live once; fact rows (check-ins, KPI measurements) are checked in bulk with SQL
+over the parsed columns. The result is a list of :class:`FileChanges` for one store write.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -20,7 +18,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from okrdash.csvfile import CsvTable, read_csv, scratch_connection
+from okrdash.importing.table import CsvTable
 from okrdash.models import (
     MAX_ABS_NUMBER,
     Cycle,
@@ -38,115 +36,10 @@ from okrdash.models import (
 )
 from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import Settings
-from okrdash.store import FileChanges, Store, WriteCounts
+from okrdash.store import FileChanges, Store
 
 
-@dataclass(frozen=True)
-class Upload:
-    """One file as the user gave it."""
-
-    name: str
-    data: bytes
-
-
-@dataclass
-class FileSummary:
-    """What the importer understood of one file: shown before anything is written."""
-
-    file_name: str
-    kind: FileKind
-    rows: int
-    encoding: str
-    delimiter: str
-    decimal_comma: bool
-    ignored_headers: list[str]
-    preview: pd.DataFrame
-    # Every row of an okrs file (canonical text columns), for the OKR quality coach.
-    okr_rows: pd.DataFrame | None = None
-
-
-@dataclass
-class ImportResult:
-    files: list[FileSummary]
-    written: list[WriteCounts] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def inserted(self) -> int:
-        return sum(w.inserted for w in self.written)
-
-    @property
-    def updated(self) -> int:
-        return sum(w.updated for w in self.written)
-
-
-PREVIEW_ROWS = 20
-_MILESTONE_WORDS_SQL = """
-CREATE OR REPLACE MACRO okr_milestone_value(t) AS (
-    CASE lower(trim(t))
-        WHEN 'done' THEN 1 WHEN 'yes' THEN 1 WHEN 'ya' THEN 1 WHEN 'selesai' THEN 1 WHEN 'sudah' THEN 1
-        WHEN 'true' THEN 1 WHEN 'not done' THEN 0 WHEN 'no' THEN 0 WHEN 'tidak' THEN 0
-        WHEN 'belum' THEN 0 WHEN 'false' THEN 0
-    END);
-"""
-
-
-def import_files(
-    store: Store,
-    uploads: Iterable[Upload],
-    *,
-    dry_run: bool = False,
-    imported_by: str | None = None,
-    today: dt.date | None = None,
-    allowed_teams: frozenset[str] | None = None,
-) -> ImportResult:
-    """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
-
-    ``allowed_teams`` limits the teams the rows may belong to (an editor of named teams); None
-    allows every team. Raises :class:`ImportFailed` with every problem found; in that case
-    nothing was written.
-    """
-    uploads = list(uploads)
-    if dry_run:
-        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
-        return ImportResult(files=summaries, dry_run=True)
-    with store.write_lock:
-        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
-        return ImportResult(files=summaries, written=store.apply(changes, imported_by=imported_by))
-
-
-def validate(store: Store, uploads: list[Upload], today: dt.date,
-             allowed_teams: frozenset[str] | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
-    config = store.config
-    con = scratch_connection()
-    con.execute(_MILESTONE_WORDS_SQL)
-    try:
-        tables, problems = [], []
-        for index, upload in enumerate(uploads):
-            if len(upload.data) > config.max_upload_bytes:
-                problems.append(Problem(upload.name, None, None, None, "file_too_large", {
-                    "size": round(len(upload.data) / 2**20, 1), "limit": round(config.max_upload_bytes / 2**20, 1)}))
-                continue
-            try:
-                tables.append(read_csv(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows))
-            except ImportFailed as failed:
-                problems += failed.problems
-        if problems:
-            raise ImportFailed(_capped(problems, config))
-        validator = _Validator(con, store, config, tables, today, allowed_teams)
-        changes = validator.run()
-        summaries = [
-            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
-                        t.ignored_headers, _preview(con, t),
-                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None)
-            for t in tables
-        ]
-        return summaries, changes
-    finally:
-        con.close()
-
-
-def _capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> list[Problem]:
+def capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> list[Problem]:
     """At most ``max_reported_problems``, then one line saying how many more there are."""
     limit = config.max_reported_problems
     if len(problems) <= limit and not unlisted:
@@ -154,12 +47,6 @@ def _capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> lis
     shown = sorted(problems, key=lambda p: (p.file_name, p.line or 0))[:limit]
     more = len(problems) - len(shown) + unlisted
     return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": more})]
-
-
-def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable, limit: int | None = PREVIEW_ROWS) -> pd.DataFrame:
-    """The file's first rows (all rows with ``limit=None``) as canonical text columns with line numbers."""
-    columns = ", ".join(["line", *(f'"{c}"' for c in table.columns)])
-    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [limit]).df()
 
 
 def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: dict[str, Any],
@@ -250,7 +137,7 @@ class _Spellings:
         return ("kpi", team.strip().lower(), name.strip().lower()) in self._names
 
 
-class _Validator:
+class Validator:
     """Validates all tables of one upload together (check-ins may name key results of an OKR file in it)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, store: Store, config: Settings,
@@ -276,11 +163,11 @@ class _Validator:
             for table in self.tables:
                 self._team_problems(table)
             if self.problems:
-                raise ImportFailed(_capped(self.problems, self.config, self.unlisted))
+                raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
             {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
         if self.problems:
-            raise ImportFailed(_capped(self.problems, self.config, self.unlisted))
+            raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         return self.changes
 
     # -- shared helpers -------------------------------------------------------------------------

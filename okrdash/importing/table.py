@@ -1,4 +1,4 @@
-"""Uploaded bytes -> a table of canonical text columns with line numbers, and the cell parsers.
+"""Uploaded bytes -> a scratch table of canonical text columns with the file's own line numbers.
 
 DuckDB's CSV reader does the tokenising (it is an order of magnitude faster than Python's csv
 module on the large files companies export); this module picks the encoding, the delimiter and
@@ -19,163 +19,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from okrdash.importing.decoding import decode, sniff_delimiter
+from okrdash.importing.headers import REQUIRED_COLUMNS, canonical_header, detect_kind
 from okrdash.models import FileKind
-from okrdash.problems import Problem, ImportFailed
-
-# Canonical column -> the header spellings accepted for it (after normalising case and spacing).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "cycle": ("siklus", "periode", "period", "quarter", "kuartal"),
-    "start_date": ("tanggal_mulai", "mulai", "start"),
-    "end_date": ("tanggal_selesai", "selesai", "end"),
-    "team": ("tim", "departemen", "department"),
-    "objective": ("tujuan", "objektif", "objective_title"),
-    "objective_owner": ("pemilik_tujuan",),
-    "objective_type": ("jenis_tujuan", "tipe_tujuan"),
-    "parent_objective": ("tujuan_induk", "induk", "parent"),
-    "key_result": ("hasil_kunci", "kr", "key_results"),
-    "owner": ("pemilik", "pic", "penanggung_jawab"),
-    "kind": ("jenis", "jenis_kr", "tipe_kr", "kr_kind"),
-    "baseline": ("nilai_awal", "awal", "start_value"),
-    "target": ("sasaran_nilai", "target_value"),
-    "unit": ("satuan",),
-    "weight": ("bobot",),
-    "kpi": ("nama_kpi", "kpi_name"),
-    "current": ("nilai_saat_ini", "current_value", "saat_ini"),
-    "value": ("nilai", "actual", "realisasi", "aktual"),
-    "date": ("tanggal", "tgl"),
-    "confidence": ("keyakinan", "kepercayaan"),
-    "note": ("catatan", "keterangan", "notes", "comment"),
-    "direction": ("arah",),
-    "min": ("minimum", "batas_bawah"),
-    "max": ("maximum", "maksimum", "batas_atas"),
-    "tolerance": ("toleransi",),
-    "frequency": ("frekuensi",),
-    "kpi_type": ("jenis_kpi", "tipe_kpi"),
-    "indicator": ("indikator",),
-    "category": ("kategori",),
-}
-_ALIAS_TO_CANONICAL = {
-    alias: canonical
-    for canonical, aliases in HEADER_ALIASES.items()
-    for alias in (canonical, *aliases)
-}
-
-KIND_COLUMNS: dict[FileKind, tuple[str, ...]] = {
-    FileKind.OKRS: (
-        "cycle", "start_date", "end_date", "team", "objective", "objective_owner", "objective_type",
-        "parent_objective", "key_result", "owner", "kind", "baseline", "target", "unit", "weight",
-        "kpi", "current", "date", "confidence",
-    ),
-    FileKind.CHECKINS: ("team", "key_result", "objective", "cycle", "date", "value", "confidence", "note"),
-    FileKind.KPIS: (
-        "team", "kpi", "date", "value", "target", "unit", "direction", "min", "max", "tolerance",
-        "frequency", "kpi_type", "indicator", "category", "owner",
-    ),
-}
-REQUIRED_COLUMNS: dict[FileKind, tuple[str, ...]] = {
-    FileKind.OKRS: ("cycle", "team", "objective", "key_result"),
-    FileKind.CHECKINS: ("team", "key_result", "date", "value"),
-    FileKind.KPIS: ("team", "kpi"),
-}
-
-
-def normalise_header(text: str) -> str:
-    """``" Nilai Awal "`` -> ``"nilai_awal"``; ``"KEY-RESULT"`` -> ``"key_result"``."""
-    return re.sub(r"[\s_\-./]+", "_", text.strip().lower()).strip("_")
-
-
-def canonical_header(text: str) -> str | None:
-    name = normalise_header(text)
-    if name in _ALIAS_TO_CANONICAL:
-        return _ALIAS_TO_CANONICAL[name]
-    # "Nilai saat ini (Rp)" and "Target (%)": a unit in brackets after a known header.
-    bare = normalise_header(re.sub(r"\(.*?\)|\[.*?\]", "", text))
-    return _ALIAS_TO_CANONICAL.get(bare)
-
-
-def detect_kind(columns: set[str]) -> FileKind | None:
-    if "key_result" in columns:
-        if columns & {"baseline", "target", "kind", "weight"} or {"objective", "cycle"} <= columns and (
-            "value" not in columns
-        ):
-            return FileKind.OKRS
-        return FileKind.CHECKINS
-    if "kpi" in columns:
-        return FileKind.KPIS
-    return None
-
-
-# Parsing macros for cells. Numbers: strip currency prefixes and %, then read the separators
-# according to the file's decimal style (decimal comma: "1.234,5"; decimal dot: "1,234.5").
-# Rupiah amounts written "Rp150.000" use dots for thousands in either style.
-CELL_MACROS = r"""
-CREATE OR REPLACE MACRO okr_clean_number(t) AS
-    regexp_replace(regexp_replace(upper(trim(t)), '^(RP\.?|IDR|\$|USD)\s*|\s*%$|\s', '', 'g'), '\s', '', 'g');
-CREATE OR REPLACE MACRO okr_number_spelled(t, decimal_comma) AS (
-    CASE
-        WHEN t IS NULL OR trim(t) = '' THEN NULL
-        WHEN NOT regexp_full_match(okr_clean_number(t), '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN NULL
-        WHEN regexp_matches(upper(trim(t)), '^(RP|IDR)')
-             AND regexp_full_match(okr_clean_number(t), '[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?')
-            THEN TRY_CAST(replace(replace(okr_clean_number(t), '.', ''), ',', '.') AS DOUBLE)
-        WHEN decimal_comma THEN
-            CASE WHEN regexp_full_match(okr_clean_number(t), '[+-]?([0-9]+|[0-9]{1,3}(\.[0-9]{3})+)(,[0-9]+)?')
-                 THEN TRY_CAST(replace(replace(okr_clean_number(t), '.', ''), ',', '.') AS DOUBLE) END
-        ELSE
-            CASE WHEN regexp_full_match(okr_clean_number(t), '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?|[+-]?\.[0-9]+')
-                 THEN TRY_CAST(replace(okr_clean_number(t), ',', '') AS DOUBLE) END
-    END);
-CREATE OR REPLACE MACRO okr_number_unit(t) AS (
-    CASE
-        WHEN regexp_matches(trim(t), '%$') THEN '%'
-        WHEN regexp_matches(upper(trim(t)), '^(RP|IDR)') THEN 'Rp'
-        WHEN regexp_matches(upper(trim(t)), '^(\$|USD)') THEN '$'
-    END);
-CREATE OR REPLACE MACRO okr_date_spelled(t) AS (
-    CASE
-        WHEN regexp_full_match(trim(t), '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}')
-            THEN TRY_STRPTIME(trim(t), '%Y-%m-%d')::DATE
-        WHEN regexp_full_match(trim(t), '[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}')
-            THEN TRY_STRPTIME(regexp_replace(trim(t), '[/.]', '-', 'g'), '%d-%m-%Y')::DATE
-    END);
--- Plain digits and ISO dates, nearly every cell of a large export, skip the regexes above: this
--- fast path is what lets a file of millions of measurements import in seconds. Same answers.
-CREATE OR REPLACE MACRO okr_number(t, decimal_comma) AS (
-    CASE
-        WHEN t IS NULL THEN NULL
-        WHEN regexp_full_match(t, '[+-]?[0-9]{1,15}') THEN CAST(t AS DOUBLE)
-        WHEN NOT decimal_comma AND regexp_full_match(t, '[+-]?[0-9]{0,15}\.[0-9]{1,15}') THEN CAST(t AS DOUBLE)
-        ELSE okr_number_spelled(t, decimal_comma)
-    END);
-CREATE OR REPLACE MACRO okr_date(t) AS (
-    CASE
-        WHEN t IS NULL THEN NULL
-        WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(t AS DATE)
-        ELSE okr_date_spelled(t)
-    END);
-CREATE OR REPLACE MACRO okr_confidence(t) AS (
-    CASE lower(trim(t))
-        WHEN 'low' THEN 2 WHEN 'rendah' THEN 2 WHEN 'red' THEN 2 WHEN 'merah' THEN 2
-        WHEN 'medium' THEN 5 WHEN 'sedang' THEN 5 WHEN 'yellow' THEN 5 WHEN 'kuning' THEN 5
-        WHEN 'amber' THEN 5
-        WHEN 'high' THEN 8 WHEN 'tinggi' THEN 8 WHEN 'green' THEN 8 WHEN 'hijau' THEN 8
-        ELSE CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
-                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END
-    END);
--- Why a cell is not a usable number: NaN, infinities and exponent forms are out of range.
-CREATE OR REPLACE MACRO okr_number_problem(t) AS (
-    CASE WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
-         THEN 'number_out_of_range' ELSE 'not_a_number' END);
-CREATE OR REPLACE MACRO okr_blank(t) AS (t IS NULL OR trim(t) = '');
--- Trimming is as costly as reading a file, so cells are tested first (most need nothing), and
--- the cheap test serves files where only spaces can pad a cell (see padding_trim).
-CREATE OR REPLACE MACRO okr_trim(t) AS (
-    CASE WHEN regexp_matches(t, '^[\s\xa0]|[\s\xa0]$') THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160))
-         ELSE t END);
--- Spaces may sit next to other whitespace (" \n1"), so a cell found padded is trimmed of all of it.
-CREATE OR REPLACE MACRO okr_trim_spaces(t) AS (
-    CASE WHEN t LIKE ' %' OR t LIKE '% ' THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE t END);
-"""
+from okrdash.problems import ImportFailed, Problem
 
 # A cell that decides the file uses decimal commas: "4,5", "0,75", "1.234,5", "12345,6".
 _DECIMAL_COMMA_SQL = r"regexp_full_match(okr_clean_number({col}), '[+-]?([0-9]*|[0-9]{{1,3}}(\.[0-9]{{3}})+),([0-9]{{1,2}}|[0-9]{{4,}})')"
@@ -199,32 +46,6 @@ class CsvTable:
     ignored_headers: list[str] = field(default_factory=list)
     # Canonical column -> the column next to it holding its parsed value (see importer._parse_cells).
     parsed: dict[str, str] = field(default_factory=dict)
-
-
-def scratch_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the cell parsing macros."""
-    con = duckdb.connect(":memory:")
-    con.execute(CELL_MACROS)
-    return con
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in data[:4096]:
-        raise ValueError("binary")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        if text.count("\ufffd") > max(3, len(text) // 100):
-            raise ValueError("binary") from None
-        return text, "windows-1252"
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """Comma or semicolon: whichever splits the header into more fields outside quotes."""
-    outside_quotes = re.sub(r'"[^"]*"', "", header_line)
-    return ";" if outside_quotes.count(";") > outside_quotes.count(",") else ","
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int) -> CsvTable:

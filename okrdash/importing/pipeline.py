@@ -1,0 +1,127 @@
+"""The one way data gets in: uploads -> validation -> one write to the store, all or nothing.
+
+Cells are parsed column-wise by DuckDB (see ``importing.table`` and ``cells.sql``); entity rows
+(objectives, key results, KPI definitions) go through the pydantic models, where their cross-field
+rules live; the large fact tables (check-ins, KPI measurements) are validated in bulk with SQL
+(``importing.validation``). Nothing reaches the store unless every row of every file is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from okrdash.importing.cells import scratch_connection
+from okrdash.importing.table import CsvTable, read_csv
+from okrdash.importing.validation import Validator, capped
+from okrdash.models import FileKind
+from okrdash.problems import ImportFailed, Problem
+from okrdash.store import FileChanges, Store, WriteCounts
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as the user gave it."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class FileSummary:
+    """What the importer understood of one file: shown before anything is written."""
+
+    file_name: str
+    kind: FileKind
+    rows: int
+    encoding: str
+    delimiter: str
+    decimal_comma: bool
+    ignored_headers: list[str]
+    preview: pd.DataFrame
+    # Every row of an okrs file (canonical text columns), for the OKR quality coach.
+    okr_rows: pd.DataFrame | None = None
+
+
+@dataclass
+class ImportResult:
+    files: list[FileSummary]
+    written: list[WriteCounts] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def inserted(self) -> int:
+        return sum(w.inserted for w in self.written)
+
+    @property
+    def updated(self) -> int:
+        return sum(w.updated for w in self.written)
+
+
+PREVIEW_ROWS = 20
+
+
+def import_files(
+    store: Store,
+    uploads: Iterable[Upload],
+    *,
+    dry_run: bool = False,
+    imported_by: str | None = None,
+    today: dt.date | None = None,
+    allowed_teams: frozenset[str] | None = None,
+) -> ImportResult:
+    """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
+
+    ``allowed_teams`` limits the teams the rows may belong to (an editor of named teams); None
+    allows every team. Raises :class:`ImportFailed` with every problem found; in that case
+    nothing was written.
+    """
+    uploads = list(uploads)
+    if dry_run:
+        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        return ImportResult(files=summaries, dry_run=True)
+    with store.write_lock:
+        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        return ImportResult(files=summaries, written=store.apply(changes, imported_by=imported_by))
+
+
+def validate(store: Store, uploads: list[Upload], today: dt.date,
+             allowed_teams: frozenset[str] | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
+    config = store.config
+    con = scratch_connection()
+    try:
+        tables, problems = [], []
+        for index, upload in enumerate(uploads):
+            if len(upload.data) > config.max_upload_bytes:
+                problems.append(Problem(upload.name, None, None, None, "file_too_large", {
+                    "size": round(len(upload.data) / 2**20, 1), "limit": round(config.max_upload_bytes / 2**20, 1)}))
+                continue
+            try:
+                tables.append(read_csv(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows))
+            except ImportFailed as failed:
+                problems += failed.problems
+        if problems:
+            raise ImportFailed(capped(problems, config))
+        validator = Validator(con, store, config, tables, today, allowed_teams)
+        changes = validator.run()
+        summaries = [
+            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
+                        t.ignored_headers, _preview(con, t),
+                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None)
+            for t in tables
+        ]
+        return summaries, changes
+    finally:
+        con.close()
+
+
+def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable, limit: int | None = PREVIEW_ROWS) -> pd.DataFrame:
+    """The file's first rows (all rows with ``limit=None``) as canonical text columns with line numbers."""
+    columns = ", ".join(["line", *(f'"{c}"' for c in table.columns)])
+    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [limit]).df()
+
+
