@@ -49,6 +49,18 @@ class Access:
 LOCAL_ACCESS = Access(role=Role.ADMIN, who=None, teams=None, mode="local")
 
 
+def admin_writer(who: str | None) -> Access:
+    """The writer of okrdash's own data and of a terminal on the server without a roles file."""
+    return Access(role=Role.ADMIN, who=who, teams=None, mode="local")
+
+
+def writer_for(who: str | None, allowed_teams: frozenset[str] | None) -> Access:
+    """The writer an older caller describes by name and team list (None: every team)."""
+    if allowed_teams is None:
+        return admin_writer(who)
+    return Access(role=Role.EDITOR, who=who, teams=frozenset(allowed_teams), mode="local")
+
+
 @dataclass(frozen=True)
 class RoleRule:
     match: str  # an e-mail address, or "@domain" for everyone at that domain

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from okrdash import demo, readmodels
-from okrdash.access import hash_passphrase
+from okrdash.access import Access, admin_writer, hash_passphrase, load_roles
 from okrdash.importing import Upload, import_files
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
     demo_cmd = commands.add_parser("demo", help="load the demo company")
-    demo_cmd.add_argument("--reset", action="store_true", help="delete all data first")
+    demo_cmd.add_argument("--reset", action="store_true", help="delete all data first (an admin only)")
+    demo_cmd.add_argument("--by", help="who is resetting (checked against the roles file when there is one)")
 
     undo = commands.add_parser("undo", help="return the data to its state before an import batch")
     undo.add_argument("batch_id", type=int)
@@ -105,7 +106,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             return 2
         uploads.append(Upload(path.name, path.read_bytes()))
     try:
-        result = import_files(store, uploads, dry_run=args.dry_run, imported_by=args.by)
+        result = import_files(store, uploads, dry_run=args.dry_run, writer=_writer(store, args.by))
     except ImportFailed as failed:
         for problem in failed.problems:
             print(problem.describe(), file=sys.stderr)
@@ -152,8 +153,17 @@ def _hash_passphrase() -> int:
     return 0
 
 
+def _writer(store: Store, who: str | None) -> Access:
+    """Who the terminal writes as. With a roles file, ``--by`` names the person and their rights
+    apply (the store refuses what they may not do); without one, the server's own user is admin."""
+    path = store.config.roles_file
+    if path.is_file():
+        return load_roles(path).access_for(who)
+    return admin_writer(who)
+
+
 def _undo(store: Store, args: argparse.Namespace) -> int:
-    changed = store.undo(args.batch_id, undone_by=args.by)
+    changed = store.undo(args.batch_id, _writer(store, args.by))
     print(f"Batch {args.batch_id} undone: {changed} rows removed or restored to their earlier version.")
     return 0
 
@@ -174,7 +184,7 @@ def _num(value: float | None) -> str:
 
 def _demo(store: Store, args: argparse.Namespace) -> int:
     if args.reset:
-        store.reset()
+        store.reset(_writer(store, args.by))
     result = demo.load_demo(store)
     print(f"Demo company loaded: {result.inserted} rows inserted, {result.updated} updated.")
     return 0

@@ -212,6 +212,8 @@ class KeyResult(BaseModel):
     unit: OptionalText = None
     weight: Number = Field(default=1.0)
     kpi_name: OptionalText = None
+    # Measured from this day when it starts after its cycle; None: from the cycle's start.
+    start_date: dt.date | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -26,20 +26,21 @@ CREATE OR REPLACE MACRO kr_scores(as_of, on_ratio := {on_track_ratio}, on_gap :=
         risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap},
         aspirational_end := {aspirational_end_point}, low_confidence := {low_confidence}) AS TABLE
 WITH kr_values AS (
-    SELECT c.key_result_id, c.date, c.value, c.confidence
+    -- seq orders check-ins of one day (two people checking in at once): the later one is current.
+    SELECT c.key_result_id, c.date, c.value, c.confidence, {{'date': c.date, 'seq': c.seq}} AS seen_at
     FROM checkins c
     WHERE c.date <= as_of
     UNION ALL
-    SELECT k.id, m.date, m.value, NULL
+    SELECT k.id, m.date, m.value, NULL, {{'date': m.date, 'seq': 0}}
     FROM key_results k JOIN kpi_measurements m ON m.kpi_id = k.kpi_id
     WHERE m.date <= as_of
 ),
 latest AS (
     SELECT key_result_id,
-           arg_max(value, date) AS current,
-           arg_min(value, date) AS first_value,
+           arg_max(value, seen_at) AS current,
+           arg_min(value, seen_at) AS first_value,
            max(date) AS last_checkin,
-           arg_max(confidence, date) FILTER (WHERE confidence IS NOT NULL) AS confidence,
+           arg_max(confidence, seen_at) FILTER (WHERE confidence IS NOT NULL) AS confidence,
            count(*) AS checkin_count
     FROM kr_values GROUP BY key_result_id
 ),
@@ -57,8 +58,9 @@ base AS (
            k.kpi_id, kp.name AS kpi_name,
            k.baseline AS stated_baseline, coalesce(k.baseline, l.first_value) AS baseline, k.target,
            l.current, l.last_checkin, l.confidence, coalesce(l.checkin_count, 0) AS checkin_count,
-           c.start_date, c.end_date,
-           okr_elapsed(c.start_date, c.end_date, as_of) AS elapsed,
+           -- A key result is measured from its own start (added mid-cycle) or else the cycle's.
+           coalesce(k.start_date, c.start_date) AS start_date, c.start_date AS cycle_start, c.end_date,
+           okr_elapsed(coalesce(k.start_date, c.start_date), c.end_date, as_of) AS elapsed,
            CASE WHEN o.type = 'aspirational' THEN aspirational_end ELSE 1.0 END AS end_point,
            CASE k.kind
                WHEN 'milestone' THEN CASE WHEN l.current IS NULL THEN NULL
@@ -92,7 +94,7 @@ rated AS (
 )
 SELECT *,
        expected - progress AS gap,
-       -- The day the pace so far (progress per day since the cycle start) would reach the target.
+       -- The day the pace so far (progress per day since the key result's start) would reach the target.
        CASE WHEN kind IN ('increase', 'decrease') AND progress > 0 AND progress < 1 AND as_of > start_date
             THEN start_date + CAST(ceil(date_diff('day', start_date, least(as_of, end_date)) / progress) AS INTEGER)
        END AS forecast_date,

@@ -19,12 +19,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from okrdash.access import Access, Role
 from okrdash.i18n import translate
 from okrdash.models import Batch, Cycle, FileKind
 from okrdash.settings import Settings, settings as default_settings
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -120,6 +122,27 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE kpis_prior AS SELECT *, 0::INTEGER AS replaced_by FROM kpis LIMIT 0;
     CREATE TABLE kpi_measurements_prior AS SELECT *, 0::INTEGER AS replaced_by FROM kpi_measurements LIMIT 0;
     """,
+    # Browser check-ins: two on one key result and day are both kept (``seq`` orders them; a file's
+    # row is seq 0, so re-importing a file still updates its own check-in). Key results get the
+    # day they are measured from (NULL: the cycle's start).
+    3: """
+    CREATE TABLE checkins_v3 (
+        key_result_id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        value DOUBLE NOT NULL,
+        confidence DOUBLE,
+        note VARCHAR,
+        batch_id INTEGER,
+        seq INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (key_result_id, date, seq)
+    );
+    INSERT INTO checkins_v3 BY NAME SELECT * FROM checkins;
+    DROP TABLE checkins;
+    ALTER TABLE checkins_v3 RENAME TO checkins;
+    ALTER TABLE checkins_prior ADD COLUMN seq INTEGER DEFAULT 0;
+    ALTER TABLE key_results ADD COLUMN start_date DATE;
+    ALTER TABLE key_results_prior ADD COLUMN start_date DATE;
+    """,
 }
 
 # Tables whose rows imports write, parents before children.
@@ -148,6 +171,20 @@ class FileChanges:
     checkins: pa.Table | pd.DataFrame | None = None
     kpis: pd.DataFrame | None = None
     measurements: pa.Table | None = None
+    # Check-ins from the browser are added beside one stored for the same key result and day
+    # (two people at once); a file's row replaces its own earlier version.
+    keep_same_day: bool = False
+
+    def teams(self) -> set[str]:
+        """Every team a row of this file belongs to (what the writer must be allowed to write)."""
+        found: set[str] = set()
+        for frame in (self.objectives, self.key_results, self.checkins, self.kpis, self.measurements):
+            if frame is None or not len(frame):
+                continue
+            # Distinct values only: a KPI file may hold millions of measurement rows.
+            found.update(pc.unique(frame.column("team")).to_pylist() if isinstance(frame, pa.Table)
+                         else frame["team"].unique().tolist())
+        return found
 
 
 class StoreError(Exception):
@@ -410,12 +447,12 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def undo(self, batch_id: int, undone_by: str | None = None) -> int:
+    def undo(self, batch_id: int, writer: Access) -> int:
         """Return the data to its state before ``batch_id``; returns how many rows changed.
 
         Rows the batch inserted are removed and rows it updated get their previous version back.
         Refused (StoreError) when a later import still in effect changed or builds on those rows:
-        undo that one first.
+        undo that one first; or when the batch touched a team ``writer`` may not write.
         """
         with self._write_lock, self.cursor() as cur:
             cur.begin()
@@ -423,6 +460,10 @@ class Store:
                 found = cur.execute("SELECT undone_at FROM batches WHERE id = ?", [batch_id]).fetchall()
                 if not found:
                     raise StoreError("undo_unknown_batch", batch=batch_id)
+                refused = [team for team in self._batch_teams(cur, batch_id) if not writer.may_edit_team(team)]
+                if refused or not writer.can_edit:
+                    raise StoreError("undo_not_allowed", batch=batch_id, who=writer.who or "?",
+                                     teams=", ".join(refused) or "–")
                 if found[0][0] is not None:
                     raise StoreError("undo_already_done", batch=batch_id)
                 later = self._batches_building_on(cur, batch_id)
@@ -441,12 +482,39 @@ class Store:
                 cur.execute(
                     "DELETE FROM cycles WHERE batch_id = ? AND name NOT IN (SELECT cycle FROM objectives)", [batch_id]
                 )
-                cur.execute("UPDATE batches SET undone_at = now(), undone_by = ? WHERE id = ?", [undone_by, batch_id])
+                cur.execute("UPDATE batches SET undone_at = now(), undone_by = ? WHERE id = ?", [writer.who, batch_id])
                 cur.commit()
             except BaseException:
                 cur.rollback()
                 raise
         return changed
+
+    @staticmethod
+    def _batch_teams(cur: duckdb.DuckDBPyConnection, batch_id: int) -> list[str]:
+        """Teams of the rows a batch wrote or replaced (an undo changes exactly those)."""
+        rows = cur.execute(
+            """SELECT DISTINCT team FROM (
+                   SELECT team FROM objectives WHERE batch_id = $b
+                   UNION ALL SELECT team FROM objectives_prior WHERE replaced_by = $b
+                   UNION ALL SELECT o.team FROM key_results k JOIN objectives o ON o.id = k.objective_id
+                             WHERE k.batch_id = $b
+                   UNION ALL SELECT o.team FROM key_results_prior k JOIN objectives o ON o.id = k.objective_id
+                             WHERE k.replaced_by = $b
+                   UNION ALL SELECT o.team FROM key_results_prior k JOIN objectives_prior o ON o.id = k.objective_id
+                             WHERE k.replaced_by = $b
+                   UNION ALL SELECT o.team FROM checkins c JOIN key_results k ON k.id = c.key_result_id
+                             JOIN objectives o ON o.id = k.objective_id WHERE c.batch_id = $b
+                   UNION ALL SELECT o.team FROM checkins_prior c JOIN key_results k ON k.id = c.key_result_id
+                             JOIN objectives o ON o.id = k.objective_id WHERE c.replaced_by = $b
+                   UNION ALL SELECT team FROM kpis WHERE batch_id = $b
+                   UNION ALL SELECT team FROM kpis_prior WHERE replaced_by = $b
+                   UNION ALL SELECT k.team FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id WHERE m.batch_id = $b
+                   UNION ALL SELECT k.team FROM kpi_measurements_prior m JOIN kpis k ON k.id = m.kpi_id
+                             WHERE m.replaced_by = $b)
+               ORDER BY team""",
+            {"b": batch_id},
+        ).fetchall()
+        return [r[0] for r in rows]
 
     @staticmethod
     def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -489,23 +557,32 @@ class Store:
             cur.execute(f"EXPORT DATABASE {_path_literal(folder)} (FORMAT parquet)")
         return folder
 
-    def reset(self) -> None:
-        """Delete every row (the schema stays)."""
+    def reset(self, writer: Access) -> None:
+        """Delete every row (the schema stays). Only an admin may."""
+        if writer.role is not Role.ADMIN:
+            raise StoreError("reset_not_allowed", who=writer.who or "?")
         with self._write_lock, self.cursor() as cur:
             cur.begin()
             for table in reversed(DATA_TABLES):
                 cur.execute(f"DELETE FROM {table}")
             cur.commit()
 
-    def apply(self, files: list[FileChanges], imported_by: str | None = None) -> list[WriteCounts]:
-        """Write validated files in one transaction: all of them land, or none."""
+    def apply(self, files: list[FileChanges], writer: Access) -> list[WriteCounts]:
+        """Write validated files in one transaction: all of them land, or none.
+
+        Refused (StoreError ``write_not_allowed``) when a row belongs to a team ``writer`` may not
+        write: every route in (upload, form, grid, bridge) ends here, so no page can skip the check.
+        """
+        refused = sorted({team for change in files for team in change.teams() if not writer.may_edit_team(team)})
+        if refused:
+            raise StoreError("write_not_allowed", who=writer.who or "?", teams=", ".join(refused))
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
         results = []
         with self._write_lock, self.cursor() as cur:
             cur.begin()
             try:
                 for change in sorted(files, key=lambda f: order[f.kind]):
-                    results.append(self._apply_file(cur, change, imported_by))
+                    results.append(self._apply_file(cur, change, writer.who))
                 cur.commit()
             except BaseException:
                 cur.rollback()
@@ -525,7 +602,7 @@ class Store:
             (change.measurements, self._upsert_measurements),
             (change.objectives, self._upsert_objectives),
             (change.key_results, self._upsert_key_results),
-            (change.checkins, self._upsert_checkins),
+            (change.checkins, lambda cur, batch: self._upsert_checkins(cur, batch, change.keep_same_day)),
         )
         for frame, upsert in steps:
             if frame is not None and len(frame):
@@ -545,8 +622,9 @@ class Store:
 
         ``join_sql`` left-joins the target table as ``t``. Returns (new, existing) row counts.
         """
-        cur.execute(
-            f"INSERT INTO {table}_prior SELECT t.*, ? FROM staged s {join_sql} WHERE t.rowid IS NOT NULL",
+        cur.execute(  # by name: columns added by later migrations come after replaced_by
+            f"INSERT INTO {table}_prior BY NAME SELECT t.*, ? AS replaced_by FROM staged s {join_sql} "
+            "WHERE t.rowid IS NOT NULL",
             [batch_id],
         )
         total, existing = cur.execute(f"SELECT count(*), count(t.rowid) FROM staged s {join_sql}").fetchall()[0]
@@ -614,28 +692,42 @@ class Store:
             cur, "key_results", f"{resolve} LEFT JOIN key_results t ON t.objective_id = o.id AND t.title = s.title",
             batch_id)
         cur.execute(
-            f"""INSERT INTO key_results (objective_id, title, owner, kind, baseline, target, unit, weight, kpi_id, batch_id)
-                SELECT o.id, s.title, s.owner, s.kind, s.baseline, s.target, s.unit, s.weight, kp.id, ?
+            f"""INSERT INTO key_results (objective_id, title, owner, kind, baseline, target, unit, weight, kpi_id, batch_id,
+                                         start_date)
+                SELECT o.id, s.title, s.owner, s.kind, s.baseline, s.target, s.unit, s.weight, kp.id, ?,
+                       s.start_date::DATE
                 FROM staged s {resolve}
                 LEFT JOIN kpis kp ON kp.team = s.team AND kp.name = s.kpi
                 ON CONFLICT (objective_id, title) DO UPDATE SET
                     owner = excluded.owner, kind = excluded.kind, baseline = excluded.baseline,
                     target = excluded.target, unit = excluded.unit, weight = excluded.weight,
-                    kpi_id = excluded.kpi_id, batch_id = excluded.batch_id""",
+                    kpi_id = excluded.kpi_id, batch_id = excluded.batch_id,
+                    -- A file without the kr_start column keeps the day a key result was added.
+                    start_date = coalesce(excluded.start_date, key_results.start_date)""",
             [batch_id],
         )
         return counts
 
-    def _upsert_checkins(self, cur, batch_id: int) -> tuple[int, int]:
+    def _upsert_checkins(self, cur, batch_id: int, keep_same_day: bool = False) -> tuple[int, int]:
         resolve = """JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
                      JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result"""
+        if keep_same_day:
+            cur.execute(
+                f"""INSERT INTO checkins (key_result_id, date, value, confidence, note, batch_id, seq)
+                    SELECT k.id, s.date, s.value, s.confidence, s.note, ?,
+                           coalesce((SELECT max(t.seq) + 1 FROM checkins t
+                                     WHERE t.key_result_id = k.id AND t.date = s.date), 0)
+                    FROM staged s {resolve}""",
+                [batch_id],
+            )
+            return cur.execute("SELECT count(*) FROM staged").fetchall()[0][0], 0
         counts = self._keep_prior(
-            cur, "checkins", f"{resolve} LEFT JOIN checkins t ON t.key_result_id = k.id AND t.date = s.date",
-            batch_id)
+            cur, "checkins",
+            f"{resolve} LEFT JOIN checkins t ON t.key_result_id = k.id AND t.date = s.date AND t.seq = 0", batch_id)
         cur.execute(
             f"""INSERT INTO checkins (key_result_id, date, value, confidence, note, batch_id)
                 SELECT k.id, s.date, s.value, s.confidence, s.note, ? FROM staged s {resolve}
-                ON CONFLICT (key_result_id, date) DO UPDATE SET
+                ON CONFLICT (key_result_id, date, seq) DO UPDATE SET
                     value = excluded.value, confidence = excluded.confidence, note = excluded.note,
                     batch_id = excluded.batch_id""",
             [batch_id],

@@ -188,7 +188,7 @@ else:
                                                              for b in undoable if b.id == i))
             if st.button(t("upload.undo_button"), key="undo_button"):
                 try:
-                    changed = ctx.store.undo(int(chosen), undone_by=access.who)
+                    changed = ctx.store.undo(int(chosen), access)
                 except StoreError as error:
                     st.error(error.message(ctx.lang))
                 else:

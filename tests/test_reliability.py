@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from okrdash import demo
+from okrdash.access import admin_writer
 from okrdash.cli import main as cli_main
 from okrdash.importing import Upload, import_files
 from okrdash.problems import ImportFailed
@@ -317,11 +318,11 @@ def test_undo_returns_every_row_to_its_state_before_the_batch(demo_db, demo_stat
             ).fetchall() == [(3.0,)]
 
         # Batch A is built on by batch B (a key result linked to A's new KPI): refused, nothing changes.
-        error = _expect_store_error("undo_blocked", lambda: store.undo(kpi_batch.batch_id, undone_by="x"))
+        error = _expect_store_error("undo_blocked", lambda: store.undo(kpi_batch.batch_id, admin_writer("x")))
         assert str(okr_batch.batch_id) in error.message()
         assert_same_tables(snapshot(store), s2, DATA_TABLES)
 
-        changed = store.undo(okr_batch.batch_id, undone_by="hendra@contoh.co.id")
+        changed = store.undo(okr_batch.batch_id, admin_writer("hendra@contoh.co.id"))
         assert changed > 0
         after_b = snapshot(store)
         assert_same_tables(after_b, s1, CONTENT_TABLES)
@@ -335,11 +336,11 @@ def test_undo_returns_every_row_to_its_state_before_the_batch(demo_db, demo_stat
         assert store.batches()[1].undone_at is None
 
         # Refusals change nothing.
-        _expect_store_error("undo_already_done", lambda: store.undo(okr_batch.batch_id))
-        _expect_store_error("undo_unknown_batch", lambda: store.undo(9999))
+        _expect_store_error("undo_already_done", lambda: store.undo(okr_batch.batch_id, admin_writer(None)))
+        _expect_store_error("undo_unknown_batch", lambda: store.undo(9999, admin_writer(None)))
         assert_same_tables(snapshot(store), after_b, DATA_TABLES)
 
-        store.undo(kpi_batch.batch_id, undone_by="hendra@contoh.co.id")
+        store.undo(kpi_batch.batch_id, admin_writer("hendra@contoh.co.id"))
         assert_same_tables(snapshot(store), s0, CONTENT_TABLES)
         assert_same_scores(store, demo_scores)
         assert [b.undone_at is not None for b in store.batches()[:2]] == [True, True]
@@ -359,13 +360,13 @@ def test_undo_of_a_batch_a_later_batch_changed_is_refused(demo_db, tmp_path):
         (first,) = _import(store, "a.csv", "team,kpi,date,value,target\nOps,Uptime,2026-10-31,99,99.9\n").written
         (second,) = _import(store, "b.csv", "team,kpi,date,value,target\nOps,Uptime,2026-10-31,98,99.5\n").written
         before = snapshot(store)
-        _expect_store_error("undo_blocked", lambda: store.undo(first.batch_id))
+        _expect_store_error("undo_blocked", lambda: store.undo(first.batch_id, admin_writer(None)))
         # The demo's check-ins batch builds on the key results of the demo's okrs batch.
         demo_batches = {b.file_name: b.id for b in store.batches() if b.imported_by == "demo"}
-        _expect_store_error("undo_blocked", lambda: store.undo(demo_batches["okrs.csv"]))
+        _expect_store_error("undo_blocked", lambda: store.undo(demo_batches["okrs.csv"], admin_writer(None)))
         assert_same_tables(snapshot(store), before, DATA_TABLES)
-        store.undo(second.batch_id)
-        store.undo(first.batch_id)
+        store.undo(second.batch_id, admin_writer(None))
+        store.undo(first.batch_id, admin_writer(None))
         assert "Ops" not in store.teams()
     finally:
         store.close()
@@ -408,7 +409,7 @@ def test_backup_and_restore_round_trip(demo_db, tmp_path):
         _import(source, "update-kpis.csv", UNDO_KPIS, imported_by="rina@contoh.co.id")
         _import(source, "update-okrs.csv", UNDO_OKRS)
         (again,) = _import(source, "again.csv", "team,kpi,date,value\nSales,Monthly sales growth,2026-11-30,5.3\n").written
-        source.undo(again.batch_id, undone_by="rina@contoh.co.id")
+        source.undo(again.batch_id, admin_writer("rina@contoh.co.id"))
         expected = snapshot(source)
         expected_counts = source.table_counts()
         folder = source.backup(tmp_path / "backup")
@@ -591,12 +592,12 @@ def test_two_imports_at_the_same_moment_land_as_if_one_after_the_other(case, dem
         real_apply = store.apply
         both_validated = threading.Barrier(len(files), timeout=2)
 
-        def apply_together(changes, imported_by=None):
+        def apply_together(changes, writer):
             try:
                 both_validated.wait()
             except threading.BrokenBarrierError:
                 pass
-            return real_apply(changes, imported_by=imported_by)
+            return real_apply(changes, writer)
 
         store.apply = apply_together
 

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from okrdash import store as store_module
+from okrdash.access import admin_writer
 from okrdash.store import DATA_TABLES, SCHEMA_VERSION, Store, open_store
 from tests.conftest import kr_row, objective_row
 
@@ -136,7 +137,7 @@ def test_filters_of_the_bulk_queries(store, load):
 
 def test_reset_deletes_rows_and_keeps_schema(store, load):
     load(("o.csv", OKRS))
-    store.reset()
+    store.reset(admin_writer(None))
     assert set(store.table_counts().values()) == {0}
     assert store.schema_version() == SCHEMA_VERSION
     load(("o.csv", OKRS))

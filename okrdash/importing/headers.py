@@ -17,6 +17,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "objective_type": ("jenis_tujuan", "tipe_tujuan"),
     "parent_objective": ("tujuan_induk", "induk", "parent"),
     "key_result": ("hasil_kunci", "kr", "key_results"),
+    # The day a key result is measured from when it starts after its cycle (blank: the cycle's start).
+    "kr_start": ("kr_start_date", "mulai_kr", "tanggal_mulai_kr", "key_result_start"),
     "owner": ("pemilik", "pic", "penanggung_jawab"),
     "kind": ("jenis", "jenis_kr", "tipe_kr", "kr_kind"),
     "baseline": ("nilai_awal", "awal", "start_value"),
@@ -48,7 +50,7 @@ KIND_COLUMNS: dict[FileKind, tuple[str, ...]] = {
     FileKind.OKRS: (
         "cycle", "start_date", "end_date", "team", "objective", "objective_owner", "objective_type",
         "parent_objective", "key_result", "owner", "kind", "baseline", "target", "unit", "weight",
-        "kpi", "current", "date", "confidence",
+        "kpi", "current", "date", "confidence", "kr_start",
     ),
     FileKind.CHECKINS: ("team", "key_result", "objective", "cycle", "date", "value", "confidence", "note"),
     FileKind.KPIS: (

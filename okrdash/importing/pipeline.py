@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from okrdash.access import Access, writer_for
 from okrdash.importing.cells import scratch_connection
+from okrdash.importing.rows import FormRows, form_table
 from okrdash.importing.table import CsvTable, read_csv
 from okrdash.importing.validation import Validator, capped
 from okrdash.models import FileKind
@@ -73,29 +75,52 @@ def import_files(
     imported_by: str | None = None,
     today: dt.date | None = None,
     allowed_teams: frozenset[str] | None = None,
+    writer: Access | None = None,
 ) -> ImportResult:
     """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
 
-    ``allowed_teams`` limits the teams the rows may belong to (an editor of named teams); None
-    allows every team. Raises :class:`ImportFailed` with every problem found; in that case
-    nothing was written.
+    ``writer`` is who writes and which teams they may write (the store refuses the rest); older
+    callers give ``imported_by`` and ``allowed_teams`` (None: every team) instead. Raises
+    :class:`ImportFailed` with every problem found; in that case nothing was written.
     """
     uploads = list(uploads)
+    writer = writer or writer_for(imported_by, allowed_teams)
+    allowed_teams = writer.allowed_teams
     if dry_run:
         summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
         return ImportResult(files=summaries, dry_run=True)
     with store.write_lock:
         summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
-        return ImportResult(files=summaries, written=store.apply(changes, imported_by=imported_by))
+        return ImportResult(files=summaries, written=store.apply(changes, writer))
 
 
-def validate(store: Store, uploads: list[Upload], today: dt.date,
+def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
              allowed_teams: frozenset[str] | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
+    """Every problem of every upload (and form), or what each one would write."""
+    forms = {u.name: u for u in uploads if isinstance(u, FormRows)}
+    try:
+        summaries, changes = _validate(store, uploads, today, allowed_teams)
+    except ImportFailed as failed:
+        if not forms:
+            raise
+        raise ImportFailed([forms[p.file_name].relabel(p) if p.file_name in forms else p
+                            for p in failed.problems]) from None
+    for change in changes:
+        # Two people checking in on one key result the same day: both check-ins are kept.
+        change.keep_same_day = change.file_name in forms and change.kind is FileKind.CHECKINS
+    return summaries, changes
+
+
+def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
+              allowed_teams: frozenset[str] | None) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     con = scratch_connection()
     try:
         tables, problems = [], []
         for index, upload in enumerate(uploads):
+            if isinstance(upload, FormRows):
+                tables.append(form_table(con, upload, f"upload_{index}"))
+                continue
             if len(upload.data) > config.max_upload_bytes:
                 problems.append(Problem(upload.name, None, None, None, "file_too_large", {
                     "size": round(len(upload.data) / 2**20, 1), "limit": round(config.max_upload_bytes / 2**20, 1)}))

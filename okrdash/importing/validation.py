@@ -456,7 +456,7 @@ class Validator:
         t = f'"{table.table}"'
         self._cell_problems(
             # "current" is checked per row below: a milestone may say "done" / "selesai".
-            table, numbers=("baseline", "target", "weight"), dates=("start_date", "end_date", "date"),
+            table, numbers=("baseline", "target", "weight"), dates=("start_date", "end_date", "date", "kr_start"),
             required=("cycle", "team", "objective", "key_result"), confidence=True,
         )
         if "current" in table.columns:
@@ -473,11 +473,12 @@ class Validator:
         select = ", ".join([
             "line", *(self._col(table, c) for c in (
                 "cycle", "team", "objective", "objective_owner", "objective_type", "parent_objective",
-                "key_result", "owner", "kind", "unit", "kpi", "current")),
+                "key_result", "owner", "kind", "unit", "kpi", "current", "kr_start")),
             self._col(table, "start_date", parse="date"), self._col(table, "end_date", parse="date"),
             self._col(table, "baseline", "baseline_value", "number"), self._col(table, "target", "target_value", "number"),
             self._col(table, "weight", "weight_value", "number"), self._col(table, "current", "current_value", "number"),
             self._col(table, "date", "date_value", "date"), self._col(table, "confidence", "confidence_value", "confidence"),
+            self._col(table, "kr_start", "kr_start_value", "date"),
             self._col(table, "baseline", "baseline_unit", "unit"), self._col(table, "target", "target_unit", "unit"),
             "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
         ])
@@ -495,6 +496,11 @@ class Validator:
             row["team"] = self.spellings.team(row["team"])
             row["objective"] = self.spellings.objective(cycle.name, row["team"], row["objective"])
             row["key_result"] = self.spellings.key_result(cycle.name, row["team"], row["objective"], row["key_result"])
+            kr_start = row["kr_start_value"]
+            if kr_start is not None and not cycle.start_date <= kr_start <= cycle.end_date:
+                self._problem(table, line, "kr_start", row["kr_start"], "kr_start_outside_cycle", cycle=cycle.name,
+                              start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
+                continue
             if row["kpi"]:
                 if not self.spellings.known_kpi(row["team"], row["kpi"]):
                     self._problem(table, line, "kpi", row["kpi"], "unknown_kpi", team=row["team"])
@@ -518,6 +524,7 @@ class Validator:
                     baseline=row["baseline_value"], target=row["target_value"],
                     unit=row["unit"] or row["target_unit"] or row["baseline_unit"],
                     weight=1.0 if row["weight_value"] is None else row["weight_value"], kpi_name=row["kpi"],
+                    start_date=kr_start,
                 )
             except ValidationError as error:
                 columns = _OBJECTIVE_FIELD_COLUMNS if error.title == "Objective" else _KR_FIELD_COLUMNS
@@ -712,6 +719,7 @@ _OBJECTIVE_FIELD_COLUMNS = {
 _KR_FIELD_COLUMNS = {
     "title": "key_result", "objective_title": "objective", "owner": "owner", "kind": "kind",
     "baseline": "baseline", "target": "target", "unit": "unit", "weight": "weight", "kpi_name": "kpi",
+    "start_date": "kr_start",
 }
 _KPI_FIELD_COLUMNS = {
     "team": "team", "name": "kpi", "unit": "unit", "direction": "direction", "target": "target",

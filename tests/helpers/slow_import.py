@@ -35,9 +35,9 @@ def main() -> int:
 
     original_apply = Store.apply
 
-    def announcing_apply(self, files, imported_by=None):
+    def announcing_apply(self, files, writer):
         say("applying")
-        return original_apply(self, files, imported_by)
+        return original_apply(self, files, writer)
 
     Store.apply = announcing_apply
     if mode == "pause":
