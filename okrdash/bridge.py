@@ -19,10 +19,10 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from okrdash.i18n import format_number, translate
+from okrdash.importing.rows import canonical_number
 from okrdash.models import Direction, KRKind, Status
 from okrdash.readmodels import records
 
@@ -38,7 +38,7 @@ OBJECTIVE_CATEGORIES = ("service", "sales", "marketing", "website", "hr", "finan
 
 OKR_CSV_COLUMNS = (
     "cycle", "start_date", "end_date", "team", "objective", "objective_owner", "objective_type",
-    "parent_objective", "key_result", "owner", "kind", "baseline", "target", "unit", "kpi",
+    "parent_objective", "key_result", "owner", "kind", "baseline", "target", "unit", "kpi", "kr_start",
 )
 
 _WANTED = (Status.OFF_TRACK.value, Status.AT_RISK.value)
@@ -176,12 +176,7 @@ def _amount(value: float | None, unit: str | None, lang: str, with_suffix: bool 
 
 def _number(value: float | None) -> str:
     """A number for a CSV cell: dot decimals, no thousands separators, no trailing zeros."""
-    if value is None:
-        return ""
-    value = float(value)
-    if value.is_integer():
-        return str(int(value))
-    return format(Decimal(repr(value)), "f")
+    return canonical_number(value) or ""
 
 
 def to_okr_csv(
@@ -195,6 +190,7 @@ def to_okr_csv(
     parent_objective: str | None = None,
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
+    kr_start: dt.date | None = None,
 ) -> bytes:
     """One okrs CSV row (canonical headers, UTF-8) for the proposal, as the importer reads it.
 
@@ -202,7 +198,8 @@ def to_okr_csv(
     links KPIs of the key result's own team only: for another ``team`` the row is written without
     the link (baseline and target stay). ``objective`` replaces the proposed objective title (to
     add the key result to an existing objective); ``start_date`` and ``end_date`` are needed for a
-    cycle whose name is not a quarter.
+    cycle whose name is not a quarter. ``kr_start`` is the day the key result is measured from
+    when it is added after the cycle began.
     """
     row = {
         "cycle": cycle_name,
@@ -220,6 +217,7 @@ def to_okr_csv(
         "target": _number(proposal.target),
         "unit": proposal.unit or "",
         "kpi": proposal.kpi_name if team.strip() == proposal.team else "",
+        "kr_start": kr_start.isoformat() if kr_start else "",
     }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(OKR_CSV_COLUMNS), lineterminator="\n")
@@ -243,13 +241,16 @@ def add_to_okrs(
     """Add the proposal's objective and key result to ``cycle_name`` through the normal importer.
 
     When the objective already exists for that team and cycle, its owner, type and parent are
-    written back unchanged (an okrs row updates its objective). Raises
+    written back unchanged (an okrs row updates its objective). Added after the cycle began, the
+    key result is measured from ``today`` (its ``kr_start``), not from the cycle's start: a key
+    result made today is not behind the moment it exists. Raises
     :class:`okrdash.problems.ImportFailed` when the importer refuses the row (nothing is written);
     ``allowed_teams`` limits the teams an editor may change, as for any upload.
     """
     from okrdash.importing import Upload, import_files
 
     title = objective or proposal.objective
+    today = today or dt.date.today()
     cycle = next((c for c in store.cycles() if c.name == cycle_name), None)
     objective_owner = parent = None
     if cycle is not None:
@@ -260,6 +261,7 @@ def add_to_okrs(
         proposal, cycle_name, team, objective_type, objective=title, objective_owner=objective_owner,
         parent_objective=parent, start_date=cycle.start_date if cycle else None,
         end_date=cycle.end_date if cycle else None,
+        kr_start=today if cycle and cycle.start_date < today <= cycle.end_date else None,
     )
     name = "kpi-to-okr-" + (re.sub(r"[^a-z0-9]+", "-", proposal.kpi_name.lower()).strip("-") or "kpi") + ".csv"
     return import_files(

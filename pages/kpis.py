@@ -7,7 +7,7 @@ from okrdash import charts, readmodels
 from okrdash.i18n import format_number, format_percent
 from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.ui import auth, context, panels, widgets
+from okrdash.ui import auth, context, forms, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -229,6 +229,8 @@ else:
                                 max=_with_unit(high_bound, unit), low=_with_unit(band[0], unit),
                                 high=_with_unit(band[1], unit))))
 
+access = auth.current_access(ctx)
+forms.measurement_form(ctx, access, kpi, key=f"measure_{selected}")
 history = ctx.store.kpi_history(selected, as_of=ctx.as_of)
 if history.empty:
     st.info(t("kpis.no_measurements", as_of=ctx.date(ctx.as_of)), icon="📭")
@@ -258,6 +260,6 @@ else:
     )
     widgets.download_csv(ctx, measurements, f"kpi-{selected}-measurements.csv", key="download_measurements")
 
-panels.bridge_panel(ctx, auth.current_access(ctx), team=kpi["team"], kpi_id=selected, key="kpi_bridge")
+panels.bridge_panel(ctx, access, team=kpi["team"], kpi_id=selected, key="kpi_bridge")
 
 widgets.share_link(ctx, **chosen, kpi=selected)

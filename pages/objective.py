@@ -5,7 +5,7 @@ import streamlit as st
 
 from okrdash import charts, readmodels
 from okrdash.i18n import format_number, format_percent
-from okrdash.ui import context, panels, widgets
+from okrdash.ui import auth, context, forms, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -54,6 +54,7 @@ if view is None:
     st.stop()
 
 objective = view.objective
+access = auth.current_access(ctx)
 st.header(widgets.plain(objective["title"]))
 if objective["cycle"] != ctx.cycle.name:
     st.caption(t("objective.other_cycle", cycle=widgets.plain(objective["cycle"])))
@@ -113,6 +114,7 @@ for kr in readmodels.records(key_results):
         if kr["kpi_id"] is not None:
             st.page_link("pages/kpis.py", label=t("objective.from_kpi", kpi=widgets.plain(kr["kpi_name"])), icon="📈",
                          query_params={"kpi": str(kr["kpi_id"]), **base})
+        forms.checkin_form(ctx, access, [kr], key=f"checkin_kr_{kr_id}")
         history = view.histories.get(kr_id, pd.DataFrame(columns=["date", "value", "confidence", "note"]))
         st.altair_chart(
             charts.burn_up_chart(history, readmodels.expected_line(kr), kr["target"], t("objective.chart_title"),

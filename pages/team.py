@@ -6,7 +6,7 @@ import streamlit as st
 from okrdash import readmodels
 from okrdash.i18n import format_number, format_percent
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.ui import auth, context, panels, widgets
+from okrdash.ui import auth, context, forms, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -30,6 +30,7 @@ else:
     team = st.selectbox(t("filter.team"), teams, index=0, key="team", bind="query-params")
 team = team or teams[0]
 
+access = auth.current_access(ctx)
 view = context.team_view(ctx.store, team, ctx.cycle, ctx.as_of)
 st.caption(t("team.caption", team=widgets.plain(team), cycle=ctx.cycle.name if ctx.cycle else "–",
              as_of=ctx.date(ctx.as_of)))
@@ -103,10 +104,11 @@ else:
                                expected=format_percent(objective["expected"], ctx.lang)))
             st.page_link("pages/objective.py", label=t("team.open_objective"), icon="🎯",
                          query_params={"objective": str(objective["objective_id"]), **base})
-            if rows.empty:
-                continue
-            widgets.key_results_table(ctx, rows, f"key-results-{team}-{objective['objective_id']}.csv",
-                                      key=f"download_krs_{objective['objective_id']}")
+            if not rows.empty:
+                widgets.key_results_table(ctx, rows, f"key-results-{team}-{objective['objective_id']}.csv",
+                                          key=f"download_krs_{objective['objective_id']}")
+            forms.checkin_form(ctx, access, readmodels.records(krs[krs["objective_id"] == objective["objective_id"]]),
+                               key=f"checkin_{objective['objective_id']}")
 
 
 def _quantity(value: float | None, unit: str | None) -> str:
@@ -134,6 +136,6 @@ for start in range(0, len(kpis), 4):
             st.caption(t("team.kpi_status", status=widgets.status_label(ctx, kpi["status"]), target=widgets.plain(target)))
 
 panels.coach_panel(ctx, team=team, key="team_coach")
-panels.bridge_panel(ctx, auth.current_access(ctx), team=team, key="team_bridge")
+panels.bridge_panel(ctx, access, team=team, key="team_bridge")
 
 widgets.share_link(ctx, team=team, status=",".join(statuses or []), owner=owner)

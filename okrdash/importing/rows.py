@@ -8,9 +8,11 @@ Validator checks them exactly as it checks a file: there is no second copy of an
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import duckdb
 import pandas as pd
@@ -71,3 +73,17 @@ def _cell(value: str | None) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def canonical_number(value: float | None) -> str | None:
+    """A number as a form cell: '.' decimals, no thousands separators, no trailing zeros."""
+    if value is None:
+        return None
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")  # never "1e-07": the cell parser reads plain decimals
+
+
+def canonical_date(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -43,6 +43,23 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
+def checkins_changed() -> None:
+    """After a check-in: forget the views that show key results' values, and no others (the KPI
+    table, the team list and the KPI proposals do not depend on check-ins)."""
+    from okrdash.ui import panels  # panels imports this module
+
+    for cached in (overview, team_view, objective_view, panels._coach_findings):
+        cached.clear()
+
+
+def measurements_changed() -> None:
+    """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
+    from okrdash.ui import panels
+
+    for cached in (overview, team_view, objective_view, kpi_table, panels._coach_findings, panels._proposals):
+        cached.clear()
+
+
 @dataclass
 class Context:
     store: Store

@@ -10,7 +10,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from okrdash import demo
+from okrdash.access import Access
 from okrdash.store import open_store
+from okrdash.ui import auth
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AS_OF = demo.DEMO_ANCHOR.isoformat()
@@ -55,3 +57,14 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return app.run()
 
     return make
+
+
+@pytest.fixture
+def as_person(monkeypatch: pytest.MonkeyPatch) -> Callable[[Access], None]:
+    """``as_person(access)``: every page sees this person (role and teams) instead of local mode,
+    as the sign-in would give them."""
+
+    def become(access: Access) -> None:
+        monkeypatch.setattr(auth, "current_access", lambda ctx: access)
+
+    return become

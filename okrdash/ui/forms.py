@@ -1,0 +1,145 @@
+"""The browser's ways in: the check-in form and the KPI measurement form.
+
+Each form becomes rows of a file kind (``okrdash.checkins``) and goes through the importer and
+``Store.apply`` like an upload; this module only draws fields and reports. Saving runs in the
+submit button's callback, before the page draws again, so the page shows the new value, status and
+burn-up point in the same run. Only the caches that show the changed data are cleared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from okrdash import checkins
+from okrdash.access import Access
+from okrdash.problems import ImportFailed, Problem
+from okrdash.store import StoreError
+from okrdash.ui import context, widgets
+from okrdash.ui.context import Context
+
+_FLASH = "_okrdash_form_flash_{key}"
+
+
+def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]], key: str) -> None:
+    """A check-in for one of ``key_results`` (those this person may write and that have no linked
+    KPI; a linked key result follows its KPI's measurements). Drawn for editors only."""
+    writable = [kr for kr in key_results if kr["kpi_id"] is None and access.may_edit_team(kr["team"])]
+    if not writable:
+        return
+    flash = st.session_state.get(_FLASH.format(key=key))
+    with st.expander(f"✍️ {ctx.t('forms.checkin_title')}", expanded=flash is not None):
+        by_id = {int(kr["key_result_id"]): kr for kr in writable}
+        if len(by_id) > 1:
+            chosen = st.selectbox(ctx.t("common.key_result"), list(by_id), key=f"{key}_kr",
+                                  format_func=lambda i: by_id[i]["title"])
+        else:
+            chosen = next(iter(by_id))
+        kr = by_id[int(chosen)]
+        first_day, last_day = kr["cycle_start"], kr["end_date"]
+        with st.form(f"{key}_form", border=False):
+            if kr["kind"] == "milestone":
+                st.radio(ctx.t("forms.milestone"), [1.0, 0.0], key=f"{key}_value", horizontal=True,
+                         format_func=lambda v: ctx.t("forms.done") if v else ctx.t("forms.not_done"))
+            else:
+                unit = f" ({kr['unit']})" if kr["unit"] else ""
+                st.number_input(ctx.t("forms.value") + unit, value=None, key=f"{key}_value", format="%g",
+                                step=1.0, placeholder=ctx.t("forms.value_placeholder"))
+            # Today, unless the page shows an earlier day: a check-in after it would not show.
+            st.date_input(ctx.t("common.date"), value=min(max(min(dt.date.today(), ctx.as_of), first_day), last_day),
+                          min_value=first_day, max_value=last_day, key=f"{key}_date",
+                          format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
+            st.text_input(ctx.t("common.confidence"), key=f"{key}_confidence", help=ctx.t("forms.confidence_help"),
+                          placeholder=ctx.t("forms.confidence_placeholder"))
+            st.text_area(ctx.t("common.note"), key=f"{key}_note", height=68)
+            st.form_submit_button(f"💾 {ctx.t('forms.save_checkin')}", type="primary", on_click=_save_checkin,
+                                  args=(ctx, access, kr, key))
+        _show_flash(ctx, key)
+
+
+def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) -> None:
+    state = st.session_state
+    ref = checkins.KeyResultRef(kr["cycle"], kr["team"], kr["objective"], kr["title"])
+    labels = _labels(ctx, value="forms.value", date="common.date", confidence="common.confidence",
+                     note="common.note", key_result="common.key_result", team="common.team")
+    try:
+        result = checkins.record_checkin(ctx.store, ref, state.get(f"{key}_value"), state.get(f"{key}_date"),
+                                         state.get(f"{key}_confidence"), state.get(f"{key}_note"), access, labels)
+    except (ImportFailed, StoreError) as refused:
+        state[_FLASH.format(key=key)] = ("error", _refusal(ctx, refused))
+        return
+    context.checkins_changed()
+    state[_FLASH.format(key=key)] = ("success", ctx.t("forms.checkin_saved", key_result=widgets.plain(kr["title"]),
+                                                      batch=result.written[0].batch_id))
+    for field in ("value", "confidence", "note"):
+        state.pop(f"{key}_{field}", None)
+
+
+def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
+    """A new measurement (value, date, optional period target) of one KPI; editors of its team only."""
+    if not access.may_edit_team(kpi["team"]):
+        return
+    flash = st.session_state.get(_FLASH.format(key=key))
+    with st.expander(f"✍️ {ctx.t('forms.measurement_title')}", expanded=flash is not None):
+        with st.form(f"{key}_form", border=False):
+            unit = f" ({kpi['unit']})" if kpi["unit"] else ""
+            st.number_input(ctx.t("forms.value") + unit, value=None, key=f"{key}_value", format="%g", step=1.0,
+                            placeholder=ctx.t("forms.value_placeholder"))
+            st.date_input(ctx.t("common.date"), value=min(dt.date.today(), ctx.as_of), key=f"{key}_date",
+                          format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
+            st.number_input(ctx.t("forms.period_target") + unit, value=None, key=f"{key}_target", format="%g",
+                            step=1.0, help=ctx.t("forms.period_target_help"))
+            st.form_submit_button(f"💾 {ctx.t('forms.save_measurement')}", type="primary",
+                                  on_click=_save_measurement, args=(ctx, access, kpi, key))
+        _show_flash(ctx, key)
+
+
+def _save_measurement(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
+    state = st.session_state
+    labels = _labels(ctx, value="forms.value", date="common.date", target="forms.period_target",
+                     kpi="common.kpi", team="common.team")
+    try:
+        result = checkins.record_measurement(ctx.store, kpi["team"], kpi["name"], state.get(f"{key}_value"),
+                                             state.get(f"{key}_date"), state.get(f"{key}_target"), access, labels)
+    except (ImportFailed, StoreError) as refused:
+        state[_FLASH.format(key=key)] = ("error", _refusal(ctx, refused))
+        return
+    context.measurements_changed()
+    state[_FLASH.format(key=key)] = ("success", ctx.t("forms.measurement_saved", kpi=widgets.plain(kpi["name"]),
+                                                      batch=result.written[0].batch_id))
+    for field in ("value", "target"):
+        state.pop(f"{key}_{field}", None)
+
+
+def _labels(ctx: Context, **keys: str) -> dict[str, str]:
+    """Canonical column -> the field's label in the reader's language (problems name the field)."""
+    return {column: ctx.t(key) for column, key in keys.items()}
+
+
+def _refusal(ctx: Context, refused: ImportFailed | StoreError) -> str:
+    if isinstance(refused, StoreError):
+        return widgets.plain(refused.message(ctx.lang))
+    return "  \n".join([ctx.t("forms.nothing_saved"), *(problem_line(ctx, p) for p in refused.problems)])
+
+
+def problem_line(ctx: Context, problem: Problem) -> str:
+    """'**Confidence** "sangat": message' — the field, the value typed and why, escaped for Markdown."""
+    where = f"**{widgets.plain(problem.column)}**" if problem.column else ""
+    if problem.line is not None:
+        where = f"{ctx.t('forms.row', row=problem.line)} {where}".strip()
+    value = f" «{widgets.plain(problem.value)}»" if problem.value not in (None, "") else ""
+    return f"{where}{value}: {widgets.plain(problem.message(ctx.lang))}" if where or value else \
+        widgets.plain(problem.message(ctx.lang))
+
+
+def _show_flash(ctx: Context, key: str) -> None:
+    flash = st.session_state.pop(_FLASH.format(key=key), None)
+    if flash is None:
+        return
+    kind, text = flash
+    if kind == "success":
+        st.success(text + "  \n" + ctx.t("forms.undo_hint"), icon="✅")
+    else:
+        st.error(text, icon="🛑")

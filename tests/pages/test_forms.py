@@ -1,0 +1,177 @@
+"""The browser's forms through AppTest: check-in (team and objective pages) and KPI measurement.
+
+Each form's save is an import: a valid one writes one batch and the page shows the new value and
+status in the same run; an invalid one names the field and writes nothing; a viewer and an editor
+of another team see no form, and the store refuses them whatever the page does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from okrdash.access import Access, Role
+from okrdash.store import open_store
+from tests.pages.conftest import AS_OF, CYCLE
+from tests.pages.test_upload import counts
+
+TEAM = "pages/team.py"
+OBJECTIVE = "pages/objective.py"
+KPIS = "pages/kpis.py"
+UPTIME = "Raise API uptime from 99.5% to 99.9%"
+VIEWER = Access(role=Role.VIEWER, who="tamu@contoh.co.id", mode="oidc")
+SALES_EDITOR = Access(role=Role.EDITOR, who="rina@contoh.co.id", teams=frozenset({"Sales"}), mode="oidc")
+ENGINEERING_EDITOR = Access(role=Role.EDITOR, who="rizky@contoh.co.id", teams=frozenset({"Engineering"}), mode="oidc")
+
+
+def stored_checkins(db: Path, title: str) -> list[tuple]:
+    store = open_store(db)
+    try:
+        with store.cursor() as cur:
+            return cur.execute(
+                """SELECT c.date, c.value, c.confidence, c.note, b.file_name, b.imported_by
+                   FROM checkins c JOIN key_results k ON k.id = c.key_result_id JOIN batches b ON b.id = c.batch_id
+                   WHERE k.title = ? ORDER BY c.date, c.seq""", [title]).fetchall()
+    finally:
+        store.close()
+
+
+def key_result_id(db: Path, title: str) -> int:
+    store = open_store(db)
+    try:
+        with store.cursor() as cur:
+            return cur.execute("SELECT id FROM key_results WHERE title = ?", [title]).fetchall()[0][0]
+    finally:
+        store.close()
+
+
+def uptime_form(app, db: Path) -> str:
+    """The key of the team page's check-in form that offers the uptime key result, with it picked."""
+    wanted = key_result_id(db, UPTIME)
+    for box in app.selectbox:
+        if box.key and box.key.startswith("checkin_") and UPTIME in box.options:
+            box.select(wanted).run()
+            return box.key.removesuffix("_kr")
+    raise AssertionError("no check-in form offers the uptime key result")
+
+
+def submit(app, form: str):
+    next(b for b in app.get("form_submit_button") if b.proto.form_id == form).click()
+    return app.run()
+
+
+def key_result_row(app, title: str) -> dict:
+    for frame in app.dataframe:
+        table = frame.value
+        if "Key result" in table.columns and title in set(table["Key result"]):
+            return table[table["Key result"] == title].iloc[0].to_dict()
+    raise AssertionError(f"{title} is not shown")
+
+
+def test_check_in_from_the_team_page_shows_the_new_value_and_status_at_once(demo_db, make_app):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert not app.exception
+    before = key_result_row(app, UPTIME)
+    assert before["Status"] == "🔴 Off Track"
+    history = stored_checkins(demo_db, UPTIME)
+    key = uptime_form(app, demo_db)
+    app.number_input(key=f"{key}_value").set_value(99.9)
+    app.text_input(key=f"{key}_confidence").input("tinggi")
+    app.text_area(key=f"{key}_note").input("Failover tested")
+    submit(app, f"{key}_form")
+    assert not app.exception and not app.error
+    assert any("Check-in saved" in s.value for s in app.success)
+    after = key_result_row(app, UPTIME)
+    assert after["Current"] == 99.9 and after["Status"] == "🔵 Complete"
+    assert after["Confidence"] == 8
+    assert stored_checkins(demo_db, UPTIME) == [
+        *history, (dt.date.fromisoformat(AS_OF), 99.9, 8.0, "Failover tested", "check-in form", None)]
+
+
+def test_invalid_check_in_names_the_field_and_writes_nothing(demo_db, make_app):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id")
+    key = uptime_form(app, demo_db)
+    before = counts(demo_db)
+    app.number_input(key=f"{key}_value").set_value(99.8)
+    app.text_input(key=f"{key}_confidence").input("sangat yakin")
+    submit(app, f"{key}_form")
+    assert not app.exception
+    (error,) = app.error
+    assert "Tidak ada yang disimpan" in error.value and "**Keyakinan**" in error.value and "sangat yakin" in error.value
+    assert counts(demo_db) == before
+
+    app.number_input(key=f"{key}_value").set_value(None)
+    app.text_input(key=f"{key}_confidence").input("")
+    submit(app, f"{key}_form")
+    assert "**Nilai baru**" in app.error[0].value
+    assert counts(demo_db) == before
+
+
+def test_viewer_and_editor_of_another_team_see_no_form(demo_db, make_app, as_person):
+    for person in (VIEWER, SALES_EDITOR):
+        as_person(person)
+        for page, query in ((TEAM, {"team": "Engineering"}), (OBJECTIVE, {"objective": "25"})):
+            app = make_app(demo_db, page=page, as_of=AS_OF, cycle=CYCLE, **query)
+            assert not app.exception
+            assert not [e for e in app.expander if "Check in" in e.label], (person.who, page)
+            assert not app.get("form_submit_button")
+    as_person(ENGINEERING_EDITOR)
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert [e for e in app.expander if "Check in" in e.label]
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Sales")
+    assert not [e for e in app.expander if "Check in" in e.label]
+
+
+def test_check_in_from_the_objective_page_then_undo_it_from_the_import_history(demo_db, make_app, as_person):
+    as_person(ENGINEERING_EDITOR)
+    kr_id = key_result_id(demo_db, UPTIME)
+    objective_id = 25
+    team_before = key_result_row(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"), UPTIME)
+    app = make_app(demo_db, page=OBJECTIVE, as_of=AS_OF, cycle=CYCLE, objective=str(objective_id))
+    assert not app.exception
+    before = counts(demo_db)
+    key = f"checkin_kr_{kr_id}"
+    app.number_input(key=f"{key}_value").set_value(99.6)
+    submit(app, f"{key}_form")
+    assert not app.exception and not app.error
+    assert any("Current 99.6 · target 99.9" in m.value for m in app.markdown)
+    assert stored_checkins(demo_db, UPTIME)[-1][1:] == (99.6, None, None, "check-in form", "rizky@contoh.co.id")
+    assert counts(demo_db)["checkins"] == before["checkins"] + 1
+
+    app = make_app(demo_db, page="pages/upload.py", as_of=AS_OF)
+    latest = app.selectbox(key="undo_batch").value
+    assert "check-in form" in app.selectbox(key="undo_batch").format_func(latest)
+    app.button(key="undo_button").click().run()
+    assert not app.exception and app.success
+    assert counts(demo_db)["checkins"] == before["checkins"]
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert key_result_row(app, UPTIME) == team_before
+
+
+def test_kpi_measurement_form_saves_a_value_and_refuses_a_bad_one(demo_db, make_app):
+    store = open_store(demo_db)
+    try:
+        kpi_id = int(store.kpi_scores(dt.date.fromisoformat(AS_OF), team="Engineering")["kpi_id"].iloc[0])
+        name = store.kpi_scores(dt.date.fromisoformat(AS_OF), team="Engineering")["name"].iloc[0]
+    finally:
+        store.close()
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
+    assert not app.exception
+    key = f"measure_{kpi_id}"
+    before = counts(demo_db)
+    submit(app, f"{key}_form")  # no value
+    assert "**New value**" in app.error[0].value
+    assert counts(demo_db) == before
+    app.number_input(key=f"{key}_value").set_value(12.5)
+    app.number_input(key=f"{key}_target").set_value(10)
+    submit(app, f"{key}_form")
+    assert not app.exception and not app.error
+    assert any(f"Measurement saved for {name}" in s.value for s in app.success)
+    store = open_store(demo_db)
+    try:
+        history = store.kpi_history(kpi_id)
+    finally:
+        store.close()
+    last = history.iloc[-1]
+    assert (last["date"].date(), last["value"], last["target"]) == (dt.date.fromisoformat(AS_OF), 12.5, 10.0)
+    assert counts(demo_db)["batches"] == before["batches"] + 1
