@@ -214,3 +214,22 @@ def test_proposals_for_one_team_are_the_company_proposals_of_that_team():
             assert proposals(store, DEMO_ANCHOR, cycle, "en", team=team) == [p for p in company if p.team == team]
     finally:
         store.close()
+
+
+def test_a_key_result_added_from_a_kpi_mid_cycle_is_measured_from_that_day():
+    """The issue's example: made from a KPI on 1 December, it is not Off Track the moment it exists
+    because its expected progress counts from 1 December, not from the cycle's 1 October."""
+    store = open_store(":memory:")
+    try:
+        load_demo(store, DEMO_ANCHOR)
+        cycle = Cycle.containing(DEMO_ANCHOR)
+        proposal = next(p for p in proposals(store, DEMO_ANCHOR, cycle.name, "en") if not p.linked_key_results)
+        added_on = DEMO_ANCHOR
+        add_to_okrs(store, proposal, cycle.name, proposal.team, imported_by="editor", today=added_on)
+        row = kr_row(store, proposal.key_result, added_on)
+        assert (row["start_date"], row["cycle_start"]) == (added_on, cycle.start_date)
+        assert row["expected"] == 0 and row["status"] == "On Track"
+        a_week_later = kr_row(store, proposal.key_result, added_on + dt.timedelta(days=7))
+        assert a_week_later["elapsed"] == pytest.approx(7 / (cycle.end_date - added_on).days)
+    finally:
+        store.close()

@@ -66,6 +66,9 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
         return
     st.subheader(f"🌉 {ctx.t('bridge_panel.title')}")
     st.caption(ctx.t("bridge_panel.help", cycle=ctx.cycle.name))
+    added = st.session_state.pop(f"{key}_added", None)
+    if added:
+        st.success(added, icon="✅")
     for proposal in proposals:
         with st.container(border=True):
             st.markdown(f"{widgets.status_label(ctx, proposal.status)} · **{widgets.plain(proposal.kpi_name)}** · "
@@ -86,6 +89,9 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
                     st.error("  \n".join(widgets.plain(p.describe(ctx.lang)) for p in failed.problems))
                 else:
                     context.data_changed()
-                    st.success(ctx.t("bridge_panel.added", inserted=result.inserted, updated=result.updated))
+                    # Draw the page again so the new key result shows at once, above this panel.
+                    st.session_state[f"{key}_added"] = ctx.t("bridge_panel.added", inserted=result.inserted,
+                                                             updated=result.updated)
+                    st.rerun()
     if not access.can_edit:
         auth.editing_notice(ctx, access)

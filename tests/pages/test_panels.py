@@ -24,6 +24,9 @@ def test_team_page_adds_a_proposed_key_result_linked_to_its_kpi(demo_db, make_ap
     app.button(key=f"team_bridge_{proposal.kpi_id}").click().run()
     assert not app.exception
     assert any("Added" in s.value for s in app.success)
+    # The page drew again: the new key result is in its objective's table, measured from today.
+    shown = {title for frame in app.dataframe if "Key result" in frame.value.columns for title in frame.value["Key result"]}
+    assert proposal.key_result in shown
     store = open_store(demo_db)
     try:
         assert store.table_counts()["key_results"] == before["key_results"] + 1
