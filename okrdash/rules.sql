@@ -24,7 +24,8 @@ CREATE OR REPLACE MACRO okr_grade_band(g) AS
 -- Every key result at as_of, with its current value, progress, expected progress and status.
 CREATE OR REPLACE MACRO kr_scores(as_of, on_ratio := {on_track_ratio}, on_gap := {on_track_gap},
         risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap},
-        aspirational_end := {aspirational_end_point}, low_confidence := {low_confidence}) AS TABLE
+        aspirational_end := {aspirational_end_point}, low_confidence := {low_confidence},
+        forecast_horizon := {forecast_horizon_days}) AS TABLE
 WITH kr_values AS (
     -- seq orders check-ins of one day (two people checking in at once): the later one is current.
     SELECT c.key_result_id, c.date, c.value, c.confidence, {{'date': c.date, 'seq': c.seq}} AS seen_at
@@ -81,7 +82,8 @@ expected AS (
     SELECT *,
            -- Keeping a value inside a bound is expected all cycle long, not by its end.
            CASE WHEN kind IN ('at_least', 'at_most') THEN end_point ELSE elapsed * end_point END AS expected,
-           greatest(0.0, least(1.0, progress)) AS progress_clamped
+           -- least() skips NULL (least(1.0, NULL) is 1.0), so no progress must stay no progress.
+           CASE WHEN progress IS NOT NULL THEN greatest(0.0, least(1.0, progress)) END AS progress_clamped
     FROM base
 ),
 rated AS (
@@ -94,9 +96,13 @@ rated AS (
 )
 SELECT *,
        expected - progress AS gap,
-       -- The day the pace so far (progress per day since the key result's start) would reach the target.
+       -- The day the pace so far (progress per day since the key result's start) would reach the target;
+       -- none when that lies beyond the horizon (days after the start): "not at this pace".
        CASE WHEN kind IN ('increase', 'decrease') AND progress > 0 AND progress < 1 AND as_of > start_date
-            THEN start_date + CAST(ceil(date_diff('day', start_date, least(as_of, end_date)) / progress) AS INTEGER)
+                 AND date_diff('day', start_date, least(as_of, end_date)) / progress <= forecast_horizon
+            THEN start_date + CAST(ceil(least(forecast_horizon,
+                                              date_diff('day', start_date, least(as_of, end_date)) / progress))
+                                   AS INTEGER)
        END AS forecast_date,
        coalesce(status_by_numbers = 'On Track' AND confidence <= low_confidence, false) AS confidence_disagrees,
        CASE WHEN status_by_numbers = 'On Track' AND confidence <= low_confidence THEN 'At Risk'

@@ -39,6 +39,9 @@ class Settings(BaseModel):
     kpi_tolerance_share: float = Field(default=0.10, ge=0, le=1)
     # A key result without a check-in for this many days is stale.
     stale_after_days: int = Field(default=14, ge=1)
+    # A forecast (the day the pace so far reaches the target) further than this many days after the
+    # cycle start is shown as "not at this pace": 10 years, and dates every page can draw.
+    forecast_horizon_days: int = Field(default=3653, ge=1, le=36500)
 
     # Import limits: a larger file is refused before it is parsed.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
