@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, readmodels
+from okrdash.formatting import amount
 from okrdash.i18n import format_number, format_percent
 from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER
@@ -36,15 +37,9 @@ def _number(value: object) -> str:
 
 
 def _with_unit(value: object, unit: str | None, markdown: bool = False) -> str:
-    """45%, Rp 1.500.000, 48 minutes: the unit where a reader expects it (escaped for Markdown if asked)."""
-    if not unit or value is None:
-        return _number(value)
-    shown = widgets.plain(unit) if markdown else unit
-    if unit == "%":
-        return f"{_number(value)}%"
-    if unit in ("Rp", "$", "IDR"):
-        return f"{shown} {_number(value)}"
-    return f"{_number(value)} {shown}"
+    """45%, Rp1.500.000, 48 minutes: the unit where a reader expects it (escaped for Markdown if asked)."""
+    text = amount(value, unit, ctx.lang)  # type: ignore[arg-type]
+    return widgets.plain(text) if markdown else text
 
 
 def _translations(prefix: str, values: list[str]) -> str:
