@@ -118,19 +118,15 @@ else:
         names["owner"]: kpis["owner"],
         names["last_date"]: pd.to_datetime(kpis["last_date"]).dt.date,
     })
-    date_format = "DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"
-    st.dataframe(
-        table, hide_index=True, width="stretch",
+    widgets.show_table(
+        ctx, table, hide_index=True, width="stretch",
         column_config={
-            names["value"]: st.column_config.NumberColumn(format="localized"),
-            names["target"]: st.column_config.NumberColumn(format="localized"),
-            names["change"]: st.column_config.NumberColumn(format="localized"),
             names["trend"]: st.column_config.TextColumn(help=t("kpis.trend_help")),
             names["recent"]: st.column_config.LineChartColumn(width="small"),
-            names["last_date"]: st.column_config.DateColumn(format=date_format),
         },
     )
-    widgets.download_csv(ctx, table, f"kpis-{ctx.as_of.isoformat()}.csv", key="download_kpis")
+    widgets.download_csv(ctx, table.drop(columns=[names["recent"]]), f"kpis-{ctx.as_of.isoformat()}.csv",
+                         key="download_kpis")
 
 
 # -- one KPI in detail ------------------------------------------------------------------------------
@@ -243,14 +239,7 @@ else:
         t("kpis.period_target"): history["target"],
         t("common.unit"): unit,
     })
-    st.dataframe(
-        measurements, hide_index=True, width="stretch",
-        column_config={
-            t("common.date"): st.column_config.DateColumn(format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"),
-            t("common.value"): st.column_config.NumberColumn(format="localized"),
-            t("kpis.period_target"): st.column_config.NumberColumn(format="localized"),
-        },
-    )
+    widgets.show_table(ctx, measurements, hide_index=True, width="stretch")
     widgets.download_csv(ctx, measurements, f"kpi-{selected}-measurements.csv", key="download_measurements")
 
 panels.bridge_panel(ctx, auth.current_access(ctx), team=kpi["team"], kpi_id=selected, key="kpi_bridge")

@@ -130,8 +130,8 @@ for kr in readmodels.records(key_results):
             t("common.confidence"): history["confidence"],
             t("common.note"): history["note"],
         })
-        st.dataframe(checkins, hide_index=True, width="stretch",
-                     column_config={t("common.note"): st.column_config.TextColumn(width="large")})
+        widgets.show_table(ctx, checkins, hide_index=True, width="stretch",
+                           column_config={t("common.note"): st.column_config.TextColumn(width="large")})
         widgets.download_csv(ctx, checkins, f"checkins-{kr_id}.csv", key=f"download_checkins_{kr_id}")
 
 panels.coach_panel(ctx, team=objective["team"], objective_id=objective["objective_id"], key="objective_coach")
