@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -51,6 +52,11 @@ def share_link(ctx: Context, **params: Any) -> None:
     with st.expander(f"🔗 {ctx.t('share.title')}"):
         st.caption(ctx.t("share.help"))
         st.code(link, language=None)
+
+
+def chart(ctx: Context, figure: alt.TopLevelMixin, **chart_args: Any) -> None:
+    """``st.altair_chart`` with axes and tooltips in the reader's language (Vega-Lite's locale)."""
+    st.altair_chart(figure.configure(locale=formatting.chart_locale(ctx.lang)), **chart_args)
 
 
 def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
