@@ -14,6 +14,7 @@ pages = [
     st.Page("pages/team.py", title=t("nav.team"), icon="👥", url_path="team"),
     st.Page("pages/objective.py", title=t("nav.objective"), icon="🎯", url_path="objective"),
     st.Page("pages/kpis.py", title=t("nav.kpis"), icon="📈", url_path="kpis"),
+    st.Page("pages/review.py", title=t("nav.review"), icon="🎓", url_path="review"),
     st.Page("pages/upload.py", title=t("nav.upload"), icon="⬆️", url_path="upload"),
     st.Page("pages/explainer.py", title=t("nav.explainer"), icon="💡", url_path="explainer"),
     # The default page is served at "/" (its url_path only reserves a name); /overview works too.

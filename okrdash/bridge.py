@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from okrdash.i18n import format_number, translate
+from okrdash.formatting import amount
+from okrdash.i18n import translate
 from okrdash.importing.rows import canonical_number
 from okrdash.models import Direction, KRKind, Status
 from okrdash.readmodels import records
@@ -42,7 +43,6 @@ OKR_CSV_COLUMNS = (
 )
 
 _WANTED = (Status.OFF_TRACK.value, Status.AT_RISK.value)
-_PREFIX_UNITS = ("Rp", "IDR", "$", "US$", "USD")
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,12 @@ class Proposal:
         status = translate(f"status.{self.status}", lang)
         if self.direction == Direction.RANGE.value:
             return translate("bridge.why_range", lang, kpi=self.kpi_name, status=status,
-                             current=_amount(self.current, self.unit, lang),
-                             low=_amount(self.min_value, self.unit, lang, with_suffix=self.unit == "%"),
-                             high=_amount(self.max_value, self.unit, lang))
+                             current=amount(self.current, self.unit, lang),
+                             low=amount(self.min_value, self.unit, lang, range_start=True),
+                             high=amount(self.max_value, self.unit, lang))
         target = self.kpi_target if self.kpi_target is not None else self.target
         return translate("bridge.why", lang, kpi=self.kpi_name, status=status,
-                         current=_amount(self.current, self.unit, lang), target=_amount(target, self.unit, lang))
+                         current=amount(self.current, self.unit, lang), target=amount(target, self.unit, lang))
 
 
 def proposals(store: Store, as_of: dt.date, cycle_name: str, lang: str = "en",
@@ -125,8 +125,8 @@ def _proposal(kpi: dict[str, Any], lang: str, linked: tuple[str, ...]) -> Propos
     name = kpi["name"]
     key_result = translate(
         f"bridge.key_result.{key}", lang, kpi=_in_sentence(name),
-        current=_amount(current, unit, lang, with_suffix=unit == "%"), target=_amount(target, unit, lang),
-        low=_amount(low, unit, lang, with_suffix=unit == "%"), high=_amount(high, unit, lang),
+        current=amount(current, unit, lang, range_start=True), target=amount(target, unit, lang),
+        low=amount(low, unit, lang, range_start=True), high=amount(high, unit, lang),
     )
     return Proposal(
         kpi_id=int(kpi["kpi_id"]), kpi_name=name, team=kpi["team"], category=kpi["category"],
@@ -157,21 +157,6 @@ def _in_sentence(name: str) -> str:
     if any(w[:1].isupper() and not w.isupper() for w in words[1:]):
         return name
     return name[0].lower() + name[1:]
-
-
-def _amount(value: float | None, unit: str | None, lang: str, with_suffix: bool = True) -> str:
-    """48 minutes, 4%, Rp1.500.000: a value with its unit, in the reader's number format."""
-    if value is None:
-        return "–"
-    number = format_number(float(value), lang)
-    unit = (unit or "").strip()
-    if not unit:
-        return number
-    if unit in _PREFIX_UNITS:
-        return f"{unit}{number}"
-    if not with_suffix:
-        return number
-    return f"{number}{unit}" if unit in ("%",) or unit.startswith("/") else f"{number} {unit}"
 
 
 def _number(value: float | None) -> str:

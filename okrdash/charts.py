@@ -16,6 +16,9 @@ STATUS_COLORS = {
     "No Data": "#9e9e9e",
     "No Target": "#bdbdbd",
 }
+# The colours of the grade bands of okr_grade_band (rules.sql); None: not graded.
+GRADE_COLORS = {"green": STATUS_COLORS["On Track"], "yellow": STATUS_COLORS["At Risk"],
+                "red": STATUS_COLORS["Off Track"], None: STATUS_COLORS["No Data"]}
 STATUS_ICONS = {
     "On Track": "🟢", "At Risk": "🟠", "Off Track": "🔴", "Complete": "🔵", "No Data": "⚪", "No Target": "⚪",
 }
@@ -101,4 +104,17 @@ def status_donut(counts: dict[str, int], labels: dict[str, str], title: str) -> 
         theta="count:Q",
         color=alt.Color("label:N", scale=status_scale(labels), title=None),
         tooltip=["label:N", "count:Q"],
+    )
+
+
+def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_title: str) -> alt.Chart:
+    """Bars of how many grades fall in each band. ``counts`` has band (green/yellow/red/None), label
+    (the translated band with its range, shown beside the colour) and count, best band first."""
+    labels = list(counts["label"])
+    colours = [GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"]]
+    return alt.Chart(counts, title=title).mark_bar().encode(
+        y=alt.Y("label:N", title=y_title, sort=labels),
+        x=alt.X("count:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None),
+        tooltip=[alt.Tooltip("label:N", title=y_title), alt.Tooltip("count:Q", title=x_title)],
     )

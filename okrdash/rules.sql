@@ -21,6 +21,14 @@ CREATE OR REPLACE MACRO okr_kr_status(p, e, complete_allowed, on_ratio, on_gap, 
 CREATE OR REPLACE MACRO okr_grade_band(g) AS
     CASE WHEN g IS NULL THEN NULL WHEN g >= 0.7 THEN 'green' WHEN g >= 0.4 THEN 'yellow' ELSE 'red' END;
 
+-- What an objective's end-of-cycle grade asks of its team (Google's practice, as the documents tell
+-- it): a committed objective is expected to reach 1.0, so anything less needs a postmortem; an
+-- aspirational one is expected near 0.7, so 1.0 says the goal was not ambitious enough.
+CREATE OR REPLACE MACRO okr_review_flag(objective_type, g) AS
+    CASE WHEN objective_type = 'committed' AND (g IS NULL OR g < 1.0) THEN 'needs_postmortem'
+         WHEN objective_type = 'aspirational' AND g >= 1.0 THEN 'not_ambitious'
+    END;
+
 -- Every key result at as_of, with its current value, progress, expected progress and status.
 CREATE OR REPLACE MACRO kr_scores(as_of, on_ratio := {on_track_ratio}, on_gap := {on_track_gap},
         risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap},

@@ -16,6 +16,7 @@ import streamlit as st
 from okrdash import bridge, examples
 from okrdash.access import Access
 from okrdash.coach import CHECKS
+from okrdash.formatting import amount
 from okrdash.i18n import format_number, format_percent, translate
 from okrdash.importing import Upload, import_files
 from okrdash.models import Cycle
@@ -136,16 +137,8 @@ def _kr_metrics(score: dict[str, Any], progress_label: str, status_label: str) -
 
 
 def _amount(value: float | None, unit: str | None) -> str:
-    """48 minutes, 45%, Rp 1.500.000, 4,5/5: a number with its unit, in the reader's format."""
-    number = format_number(value, ctx.lang)
-    unit = (unit or "").strip()
-    if not unit or value is None:
-        return number
-    if unit == "%" or unit.startswith("/"):
-        return f"{number}{unit}"
-    if unit in ("Rp", "$", "IDR"):
-        return f"{unit} {number}"
-    return f"{number} {unit}"
+    """48 minutes, 45%, Rp1.500.000, 4,5/5: a number with its unit, in the reader's format."""
+    return amount(value, unit, ctx.lang)
 
 
 # -- header and the comparison ---------------------------------------------------------------------

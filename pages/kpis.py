@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, readmodels
+from okrdash.formatting import amount
 from okrdash.i18n import format_number, format_percent
 from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER
@@ -36,15 +37,9 @@ def _number(value: object) -> str:
 
 
 def _with_unit(value: object, unit: str | None, markdown: bool = False) -> str:
-    """45%, Rp 1.500.000, 48 minutes: the unit where a reader expects it (escaped for Markdown if asked)."""
-    if not unit or value is None:
-        return _number(value)
-    shown = widgets.plain(unit) if markdown else unit
-    if unit == "%":
-        return f"{_number(value)}%"
-    if unit in ("Rp", "$", "IDR"):
-        return f"{shown} {_number(value)}"
-    return f"{_number(value)} {shown}"
+    """45%, Rp1.500.000, 48 minutes: the unit where a reader expects it (escaped for Markdown if asked)."""
+    text = amount(value, unit, ctx.lang)  # type: ignore[arg-type]
+    return widgets.plain(text) if markdown else text
 
 
 def _translations(prefix: str, values: list[str]) -> str:
@@ -123,19 +118,15 @@ else:
         names["owner"]: kpis["owner"],
         names["last_date"]: pd.to_datetime(kpis["last_date"]).dt.date,
     })
-    date_format = "DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"
-    st.dataframe(
-        table, hide_index=True, width="stretch",
+    widgets.show_table(
+        ctx, table, hide_index=True, width="stretch",
         column_config={
-            names["value"]: st.column_config.NumberColumn(format="localized"),
-            names["target"]: st.column_config.NumberColumn(format="localized"),
-            names["change"]: st.column_config.NumberColumn(format="localized"),
             names["trend"]: st.column_config.TextColumn(help=t("kpis.trend_help")),
             names["recent"]: st.column_config.LineChartColumn(width="small"),
-            names["last_date"]: st.column_config.DateColumn(format=date_format),
         },
     )
-    widgets.download_csv(ctx, table, f"kpis-{ctx.as_of.isoformat()}.csv", key="download_kpis")
+    widgets.download_csv(ctx, table.drop(columns=[names["recent"]]), f"kpis-{ctx.as_of.isoformat()}.csv",
+                         key="download_kpis")
 
 
 # -- one KPI in detail ------------------------------------------------------------------------------
@@ -250,14 +241,7 @@ else:
         t("kpis.period_target"): history["target"],
         t("common.unit"): unit,
     })
-    st.dataframe(
-        measurements, hide_index=True, width="stretch",
-        column_config={
-            t("common.date"): st.column_config.DateColumn(format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"),
-            t("common.value"): st.column_config.NumberColumn(format="localized"),
-            t("kpis.period_target"): st.column_config.NumberColumn(format="localized"),
-        },
-    )
+    widgets.show_table(ctx, measurements, hide_index=True, width="stretch")
     widgets.download_csv(ctx, measurements, f"kpi-{selected}-measurements.csv", key="download_measurements")
 
 panels.bridge_panel(ctx, access, team=kpi["team"], kpi_id=selected, key="kpi_bridge")

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, readmodels
-from okrdash.i18n import format_number, format_percent
+from okrdash.formatting import amount, fixed
+from okrdash.i18n import format_percent
 from okrdash.ui import auth, context, forms, panels, widgets
 
 ctx = context.current()
@@ -65,7 +66,7 @@ st.progress(min(max(objective["progress"] or 0.0, 0.0), 1.0),
             text=t("objective.progress_vs_expected", progress=format_percent(objective["progress"], ctx.lang),
                    expected=format_percent(objective["expected"], ctx.lang)))
 if objective["grade_band"] and objective["end_date"] and ctx.as_of >= objective["end_date"]:
-    st.badge(t("objective.grade", grade=format_number(objective["grade"], ctx.lang, decimals=1),
+    st.badge(t("objective.grade", grade=fixed(objective["grade"], ctx.lang),
                band=t(f"objective.band_{objective['grade_band']}")),
              icon="🎓", color={"green": "green", "yellow": "yellow", "red": "red"}[objective["grade_band"]])
 st.page_link("pages/team.py", label=t("objective.back_to_team", team=widgets.plain(objective["team"])), icon="👥",
@@ -106,8 +107,8 @@ for kr in readmodels.records(key_results):
         st.markdown(t("objective.kr_meta", owner=widgets.plain(kr["owner"] or "–"),
                       progress=format_percent(kr["progress"], ctx.lang),
                       expected=format_percent(kr["expected"], ctx.lang)) + "  \n"
-                    + t("objective.kr_values", current=format_number(kr["current"], ctx.lang),
-                        target=format_number(kr["target"], ctx.lang), unit=widgets.plain(kr["unit"] or "")))
+                    + t("objective.kr_values", current=widgets.plain(amount(kr["current"], kr["unit"], ctx.lang)),
+                        target=widgets.plain(amount(kr["target"], kr["unit"], ctx.lang))))
         forecast = _forecast(kr)
         if forecast:
             st.caption(forecast)
@@ -131,8 +132,8 @@ for kr in readmodels.records(key_results):
             t("common.confidence"): history["confidence"],
             t("common.note"): history["note"],
         })
-        st.dataframe(checkins, hide_index=True, width="stretch",
-                     column_config={t("common.note"): st.column_config.TextColumn(width="large")})
+        widgets.show_table(ctx, checkins, hide_index=True, width="stretch",
+                           column_config={t("common.note"): st.column_config.TextColumn(width="large")})
         widgets.download_csv(ctx, checkins, f"checkins-{kr_id}.csv", key=f"download_checkins_{kr_id}")
 
 panels.coach_panel(ctx, team=objective["team"], objective_id=objective["objective_id"], key="objective_coach")

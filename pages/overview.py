@@ -62,13 +62,10 @@ for index, (root, children) in enumerate(readmodels.alignment_tree(view.objectiv
             t("common.expected"): children["expected"],
             t("overview.open"): readmodels.page_urls("objective", "objective", children["objective_id"], **base),
         })
-        st.dataframe(
-            aligned, hide_index=True, width="stretch", height="auto" if len(children) <= 10 else 320,
-            column_config={
-                t("common.progress"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-                t("common.expected"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-                t("overview.open"): st.column_config.LinkColumn(display_text="↗"),
-            },
+        widgets.show_table(
+            ctx, aligned, shares=(t("common.progress"), t("common.expected")), hide_index=True, width="stretch",
+            height="auto" if len(children) <= 10 else 320,
+            column_config={t("overview.open"): st.column_config.LinkColumn(display_text="↗")},
         )
         widgets.download_csv(ctx, aligned, f"aligned-objectives-{index + 1}.csv", key=f"download_aligned_{index}")
 
@@ -95,12 +92,9 @@ else:
             for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])
         ],
     })
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={
-            t("overview.gap"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
-            t("overview.open"): st.column_config.LinkColumn(display_text="↗"),
-        },
+    widgets.show_table(
+        ctx, table, shares=(t("overview.gap"),), hide_index=True, width="stretch",
+        column_config={t("overview.open"): st.column_config.LinkColumn(display_text="↗")},
     )
     widgets.download_csv(ctx, table, f"needs-attention-{ctx.cycle.name}.csv", key="download_attention")
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import readmodels
+from okrdash.formatting import amount
 from okrdash.i18n import format_number, format_percent
 from okrdash.readmodels import STATUS_ORDER
 from okrdash.ui import auth, context, forms, panels, widgets
@@ -112,7 +113,7 @@ else:
 
 
 def _quantity(value: float | None, unit: str | None) -> str:
-    return f"{format_number(value, ctx.lang)} {unit or ''}".strip() if value is not None else "–"
+    return amount(value, unit, ctx.lang)
 
 
 st.subheader(t("team.kpis"))

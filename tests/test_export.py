@@ -122,3 +122,50 @@ def test_unicode_text_round_trips_in_utf8():
     frame = pd.DataFrame({"catatan": ["Dua kesepakatan besar mundur ke tahun depan", "Straße", "日本語", "💥"]})
     rows = read_back(to_csv_bytes(frame))
     assert [r[0] for r in rows[1:]] == list(frame["catatan"])
+
+
+def test_indonesian_csv_uses_semicolons_decimal_commas_and_day_first_dates():
+    import datetime as dt
+
+    frame = pd.DataFrame({
+        "Hasil kunci": ["Naikkan NPS", "=1+1"],
+        "Kemajuan": [0.6703296703296703, 1234.5],
+        "Jumlah": [3, 4],
+        "Tanggal": [dt.date(2026, 5, 31), None],
+        "Waktu": pd.to_datetime(["2026-05-31", "2026-06-01"]),
+    })
+    data = to_csv_bytes(frame, "id")
+    assert data.startswith(BOM)
+    rows = list(csv.reader(io.StringIO(data[len(BOM):].decode("utf-8"), newline=""), delimiter=";"))
+    assert rows == [["Hasil kunci", "Kemajuan", "Jumlah", "Tanggal", "Waktu"],
+                    ["Naikkan NPS", "0,67033", "3", "31/05/2026", "31/05/2026"],
+                    ["'=1+1", "1234,5", "4", "", "01/06/2026"]]
+    english = read_back(to_csv_bytes(frame, "en"))
+    assert english[1] == ["Naikkan NPS", "0.67033", "3", "2026-05-31", "2026-05-31"]
+
+
+def test_workbook_keeps_numbers_dates_and_text_and_runs_no_formula():
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from okrdash.export import to_xlsx_bytes
+
+    frame = pd.DataFrame({
+        "Key result": ['=HYPERLINK("http://x")', "Grow revenue to Rp2.400.000.000", "@SUM(A1)"],
+        "Progress": [0.6703296703296703, 1.0, float("nan")],
+        "Count": [1, 2, 3],
+        "Date": [dt.date(2026, 5, 31), dt.date(2026, 6, 1), None],
+    })
+    book = load_workbook(io.BytesIO(to_xlsx_bytes(frame, "key results")))
+    sheet = book.active
+    assert sheet.title == "key results"
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Key result", "Progress", "Count", "Date"]
+    assert rows[1][0] == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    assert sheet["A4"].data_type == "s"
+    assert rows[1][1] == pytest.approx(0.6703296703296703) and rows[3][1] is None
+    assert rows[2][2] == 2 and isinstance(rows[2][2], int)
+    assert rows[1][3].date() == dt.date(2026, 5, 31) and sheet["D2"].is_date and rows[3][3] is None
+    assert sheet.column_dimensions["A"].width == len("Grow revenue to Rp2.400.000.000") + 2
+    assert sheet.column_dimensions["C"].width == 8

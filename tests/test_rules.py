@@ -412,6 +412,11 @@ def test_objective_without_measurements_has_no_progress(rules_store):
     assert (row["progress"], row["grade"], row["grade_band"]) == (None, None, None)
 
 
+def test_key_result_without_data_has_no_grade(rules_store):
+    row = kr_row(rules_store, "unmeasured", day(50))
+    assert (row["progress"], row["progress_clamped"], row["grade"], row["grade_band"]) == (None, None, None, None)
+
+
 def test_objective_progress_of_all_complete(rules_store):
     assert objective_row(rules_store, "All done", day(50))["progress"] == pytest.approx(1.0)
 

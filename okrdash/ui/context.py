@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import demo, readmodels
+from okrdash import demo, readmodels, review
 from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
@@ -152,3 +152,13 @@ def teams(_store: Store) -> list[str]:
 
 def frame_or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def quarter_review(_store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
+    return review.review(_store, cycle, as_of, team=team)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def review_teams(_store: Store, cycle: Cycle) -> list[str]:
+    return review.cycle_teams(_store, cycle)

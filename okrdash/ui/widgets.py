@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import urlencode
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from okrdash import formatting
 from okrdash.charts import STATUS_ICONS
-from okrdash.export import to_csv_bytes
+from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.ui.context import Context
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
@@ -51,15 +54,75 @@ def share_link(ctx: Context, **params: Any) -> None:
         st.code(link, language=None)
 
 
-def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """Download exactly the rows and columns shown, safe to open in a spreadsheet.
+def chart(ctx: Context, figure: alt.TopLevelMixin, **chart_args: Any) -> None:
+    """``st.altair_chart`` with axes and tooltips in the reader's language (Vega-Lite's locale)."""
+    st.altair_chart(figure.configure(locale=formatting.chart_locale(ctx.lang)), **chart_args)
 
-    The CSV is built when the button is clicked, not on every rerun of the page.
+
+def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """Download exactly the rows and columns shown, as an Excel workbook and as a CSV in the reader's
+    convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet.
+
+    Statuses go out as words, without their icons. The files are built when a button is clicked,
+    not on every rerun of the page.
     """
-    st.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(frame), file_name=file_name,
-        mime="text/csv", key=key, on_click="ignore",
+    stem = file_name.removesuffix(".csv")
+    row = st.container(horizontal=True)
+    row.download_button(
+        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(_for_download(ctx, frame), ctx.lang),
+        file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
     )
+    row.download_button(
+        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(_for_download(ctx, frame), stem),
+        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", on_click="ignore",
+    )
+
+
+def _for_download(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every status label ("🟢 On Track") written as its word ("On Track")."""
+    words = {status_label(ctx, status): ctx.status(status) for status in STATUS_ICONS}
+    out = frame.copy()
+    for column in out.columns:
+        if _is_text(out[column]) and out[column].isin(words).any():
+            out[column] = out[column].map(lambda v: words.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or pd.api.types.is_string_dtype(values)
+
+
+def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
+               column_config: dict[str, Any] | None = None, **dataframe_args: Any) -> None:
+    """``st.dataframe`` of ``frame`` with every number and date written in the reader's language
+    (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
+    columns (0..1) drawn as bars labelled in whole percent. Give downloads the frame itself: they keep
+    real numbers."""
+    shown = frame.copy()
+    config = dict(column_config or {})
+    for column in shown.columns:
+        values = shown[column]
+        if column in shares:
+            shown[column] = (pd.to_numeric(values, errors="coerce") * 100).round(0) + 0.0  # no "-0%"
+            config.setdefault(column, st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"))
+        elif pd.api.types.is_bool_dtype(values):
+            continue
+        elif pd.api.types.is_numeric_dtype(values):
+            shown[column] = [formatting.number(v, ctx.lang) for v in values]
+            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
+        elif pd.api.types.is_datetime64_any_dtype(values) or (
+                values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()):
+            shown[column] = [formatting.date(_day(v), ctx.lang) if _day(v) else None for v in values]
+    st.dataframe(shown, column_config=config, **dataframe_args)
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str) -> None:
@@ -76,7 +139,6 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
         ctx.t("common.confidence"): rows["confidence"],
         ctx.t("common.last_checkin"): rows["last_checkin"],
     })
-    share = st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={ctx.t("common.progress"): share, ctx.t("common.expected"): share})
+    show_table(ctx, table, shares=(ctx.t("common.progress"), ctx.t("common.expected")), hide_index=True,
+               width="stretch")
     download_csv(ctx, table, file_name, key=key)

@@ -38,7 +38,7 @@ def test_objective_from_link_shows_header_charts_and_checkins(demo_db, make_app)
     checkins = app.dataframe[1].value
     assert list(checkins.columns) == ["Date", "Value", "Confidence", "Note"]
     assert len(checkins) > 0
-    assert len(app.get("download_button")) == len(app.dataframe)
+    assert len(app.get("download_button")) == 2 * len(app.dataframe)  # CSV and Excel
     assert f"objective={objective_id}" in app.get("code")[0].value
 
 

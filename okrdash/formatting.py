@@ -1,0 +1,150 @@
+"""Numbers, percentages, amounts with their unit, dates and month names in the reader's language.
+
+Babel (CLDR data) does the locale work: separators, month names, the percent pattern. What is ours
+is how much precision a reader wants (47%, not 46.92%; 1.234,5, not 1.234,5678) and where a unit
+goes: one formatter for a number with its unit, used by every page, the bridge and the charts.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALES = {"en": "en", "id": "id"}
+MISSING = "–"
+# Units written before the number, with no space (Rp1.500.000, $120); their spellings in files.
+PREFIX_UNITS = {"Rp": "Rp", "IDR": "Rp", "Rp.": "Rp", "$": "$", "US$": "US$", "USD": "US$"}
+# Units written straight after the number (45%, 4,5/5).
+_ATTACHED_SUFFIXES = ("%",)
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, "en")
+
+
+def _usable(value: object) -> float | None:
+    """The value as a finite float, or None for missing, NaN and infinite values."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _decimals_for(number: float) -> int:
+    """Whole numbers show none; large ones one decimal; small ones two (trailing zeros dropped)."""
+    if number.is_integer():
+        return 0
+    return 1 if abs(number) >= 100 else 2
+
+
+def number(value: float | int | None, lang: str = "en", decimals: int | None = None) -> str:
+    """1234.5 -> "1,234.5" in English, "1.234,5" in Indonesian; at most ``decimals`` decimals."""
+    usable = _usable(value)
+    if usable is None:
+        return MISSING
+    places = _decimals_for(usable) if decimals is None else decimals
+    rounded = round(usable, places) + 0.0  # "+ 0.0" turns -0.0 into 0.0: no "-0" for a person
+    pattern = "#,##0" + ("." + "#" * places if places else "")
+    return format_decimal(rounded, format=pattern, locale=_locale(lang))
+
+
+def fixed(value: float | int | None, lang: str = "en", decimals: int = 1) -> str:
+    """Exactly ``decimals`` decimals (a grade reads 0,7 and 1,0)."""
+    usable = _usable(value)
+    if usable is None:
+        return MISSING
+    rounded = round(usable, decimals) + 0.0
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(rounded, format=pattern, locale=_locale(lang))
+
+
+def percent(share: float | None, lang: str = "en") -> str:
+    """A share rounded for reading: 0.4692 -> "47%"; never "-0%"."""
+    usable = _usable(share)
+    if usable is None:
+        return MISSING
+    whole = round(usable * 100) + 0
+    return format_percent(whole / 100, format="#,##0%", locale=_locale(lang))
+
+
+def signed(value: float | int | None, lang: str = "en", unit: str | None = None) -> str:
+    """A change with its sign: "+1,5", "−2 minutes", "0" (no sign for no change)."""
+    usable = _usable(value)
+    if usable is None:
+        return MISSING
+    text = amount(abs(usable), unit, lang)
+    if number(abs(usable), lang) == "0":
+        return text
+    return ("+" if usable > 0 else "−") + text
+
+
+def amount(value: float | int | None, unit: str | None, lang: str = "en", range_start: bool = False) -> str:
+    """A number with its unit where a reader expects it: Rp1.500.000, 45%, 4,5/5, 48 minutes.
+
+    ``range_start``: the first number of "from 40 to 60 minutes", which leaves a word unit to the
+    second (a currency and a percent sign stay on both: "Rp1 to Rp2", "40% to 60%").
+    """
+    text = number(value, lang)
+    unit = (unit or "").strip()
+    if text == MISSING or not unit:
+        return text
+    if unit in PREFIX_UNITS:
+        return f"{PREFIX_UNITS[unit]}{text}"
+    if unit in _ATTACHED_SUFFIXES:
+        return f"{text}{unit}"
+    if range_start:
+        return text
+    if unit.startswith("/"):
+        return f"{text}{unit}"
+    return f"{text} {unit}"
+
+
+def date(day: dt.date | None, lang: str = "en") -> str:
+    """31 May 2026 / 31 Mei 2026."""
+    if day is None or (isinstance(day, float) and math.isnan(day)):
+        return MISSING
+    return _babel_date(day, "d MMM y", locale=_locale(lang))
+
+
+def short_date_pattern(lang: str) -> str:
+    """How a short date is written: 31/05/2026 in Indonesian (day first), 2026-05-31 in English."""
+    return "%d/%m/%Y" if lang == "id" else "%Y-%m-%d"
+
+
+@lru_cache(maxsize=len(LOCALES))
+def month_names(lang: str = "en", width: str = "wide") -> tuple[str, ...]:
+    """January..December (or their abbreviations with ``width="abbreviated"``) in ``lang``."""
+    names = Locale.parse(_locale(lang)).months["format"][width]
+    return tuple(names[month] for month in range(1, 13))
+
+
+@lru_cache(maxsize=len(LOCALES))
+def _day_names(lang: str, width: str) -> tuple[str, ...]:
+    names = Locale.parse(_locale(lang)).days["format"][width]
+    return tuple(names[(day + 6) % 7] for day in range(7))  # CLDR counts from Monday; d3 from Sunday
+
+
+def chart_locale(lang: str = "en") -> dict[str, dict[str, object]]:
+    """Vega-Lite's ``config.locale`` for ``lang``: number separators and month and day names, so that
+    chart axes and tooltips read 1.234,5 and "Agu" in Indonesian."""
+    locale = Locale.parse(_locale(lang))
+    symbols = locale.number_symbols["latn"]
+    return {
+        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+                   "currency": ["Rp", ""], "minus": "−"},
+        "time": {
+            "dateTime": "%A, %e %B %Y %X", "date": short_date_pattern(lang), "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": list(_day_names(lang, "wide")), "shortDays": list(_day_names(lang, "abbreviated")),
+            "months": list(month_names(lang, "wide")), "shortMonths": list(month_names(lang, "abbreviated")),
+        },
+    }

@@ -1,0 +1,110 @@
+"""The quarter review of one cycle: grades, their distribution, the objectives to talk about, and the
+change against the previous cycle per team. Read from the rules' scores (review.sql); no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from okrdash.models import Cycle
+from okrdash.store import Store
+
+REVIEW_SQL = Path(__file__).with_name("review.sql")
+# The grade bands of okr_grade_band in rules.sql, best first; None is "not graded" (no data).
+GRADE_BANDS: tuple[str | None, ...] = ("green", "yellow", "red", None)
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+@lru_cache(maxsize=1)
+def queries() -> dict[str, str]:
+    """The named queries of review.sql (each after a ``-- name: X`` line)."""
+    named: dict[str, str] = {}
+    name = None
+    for line in REVIEW_SQL.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-- name:"):
+            name = line.removeprefix("-- name:").strip()
+            named[name] = ""
+        elif name is not None:
+            named[name] += line + "\n"
+    return named
+
+
+def _run(store: Store, name: str, **params: object) -> pd.DataFrame:
+    sql = queries()[name]
+    used = {key: params[key] for key in set(_PARAMETER.findall(sql))}
+    with store.cursor() as cur:
+        return cur.execute(sql, used).df()
+
+
+def previous_cycle(cycles: list[Cycle], cycle: Cycle) -> Cycle | None:
+    """The cycle that started last before ``cycle`` did (cycles come ordered by start date)."""
+    earlier = [c for c in cycles if c.start_date < cycle.start_date]
+    return earlier[-1] if earlier else None
+
+
+def graded_on(cycle: Cycle, as_of: dt.date) -> dt.date:
+    """The day a review grades a cycle on: its last day once it is over, else ``as_of`` (grades so far)."""
+    return min(as_of, cycle.end_date)
+
+
+@dataclass(frozen=True)
+class Review:
+    cycle: Cycle
+    previous: Cycle | None
+    graded_on: dt.date
+    team: str | None
+    teams: pd.DataFrame            # team, objective_count, key_result_count, mean_grade, previous_mean_grade, change
+    objectives: pd.DataFrame       # objective_id, team, title, owner, objective_type, grade, grade_band, review_flag ...
+    key_results: pd.DataFrame      # key_result_id, objective_id, team, objective, title, grade, grade_band ...
+    distribution: dict[str, dict[str | None, int]]   # subject -> band -> count, every band present
+
+    @property
+    def is_final(self) -> bool:
+        """True once the cycle is over: the grades are final, not grades so far."""
+        return self.graded_on >= self.cycle.end_date
+
+    @property
+    def is_empty(self) -> bool:
+        return self.objectives.empty
+
+    @property
+    def needs_postmortem(self) -> pd.DataFrame:
+        """Committed objectives that did not reach 1.0."""
+        return self.objectives[self.objectives["review_flag"] == "needs_postmortem"].reset_index(drop=True)
+
+    @property
+    def not_ambitious(self) -> pd.DataFrame:
+        """Aspirational objectives that scored 1.0."""
+        return self.objectives[self.objectives["review_flag"] == "not_ambitious"].reset_index(drop=True)
+
+
+def cycle_teams(store: Store, cycle: Cycle) -> list[str]:
+    """The teams with an objective in ``cycle`` (what the review can be filtered to)."""
+    return _run(store, "cycle_teams", cycle=cycle.name)["team"].tolist()
+
+
+def review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None = None) -> Review:
+    """The review of ``cycle`` (of one team, or of every team) as graded on ``graded_on(cycle, as_of)``."""
+    previous = previous_cycle(store.cycles(), cycle)
+    on = graded_on(cycle, as_of)
+    scope = {"cycle": cycle.name, "graded_on": on, "team": team}
+    counts = _run(store, "distribution", **scope)
+    distribution: dict[str, dict[str | None, int]] = {}
+    for subject in ("objective", "key_result"):
+        rows = counts[counts["subject"] == subject]
+        by_band = {None if pd.isna(band) else band: int(n) for band, n in zip(rows["grade_band"], rows["count"])}
+        distribution[subject] = {band: by_band.get(band, 0) for band in GRADE_BANDS}
+    return Review(
+        cycle=cycle, previous=previous, graded_on=on, team=team,
+        teams=_run(store, "teams", **scope, previous_cycle=previous.name if previous else None,
+                   previous_graded_on=graded_on(previous, as_of) if previous else on),
+        objectives=_run(store, "objectives", **scope),
+        key_results=_run(store, "key_results", **scope),
+        distribution=distribution,
+    )

@@ -1,0 +1,54 @@
+-- The quarter review: one cycle's grades as the rules compute them (objective_scores, kr_scores and
+-- okr_review_flag in rules.sql), graded on $graded_on. Nothing here restates a rule; these queries
+-- only choose, count and compare. $team NULL means every team.
+
+-- name: objectives
+SELECT objective_id, team, title, owner, objective_type, key_result_count, progress, grade, grade_band,
+       status, okr_review_flag(objective_type, grade) AS review_flag
+FROM objective_scores($graded_on::DATE)
+WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
+ORDER BY team, title, objective_id;
+
+-- name: key_results
+SELECT key_result_id, objective_id, team, objective, title, owner, kind, progress, grade, grade_band, status
+FROM kr_scores($graded_on::DATE)
+WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
+ORDER BY team, objective, title, key_result_id;
+
+-- name: distribution
+-- How many objectives and key results fall in each grade band (NULL band: not graded, no data).
+SELECT 'objective' AS subject, grade_band, count(*) AS count
+FROM objective_scores($graded_on::DATE)
+WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
+GROUP BY ALL
+UNION ALL
+SELECT 'key_result', grade_band, count(*)
+FROM kr_scores($graded_on::DATE)
+WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
+GROUP BY ALL;
+
+-- name: teams
+-- Per team: objectives and key results counted, the mean objective grade, and the same mean in the
+-- previous cycle (graded on $previous_graded_on) with the change. A team new this cycle has no
+-- previous mean and no change.
+WITH this_cycle AS (
+    SELECT team, count(*) AS objective_count, sum(key_result_count)::INTEGER AS key_result_count,
+           avg(grade) AS mean_grade
+    FROM objective_scores($graded_on::DATE)
+    WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
+    GROUP BY team
+),
+previous_cycle AS (
+    SELECT team, avg(grade) AS mean_grade
+    FROM objective_scores($previous_graded_on::DATE)
+    WHERE cycle = $previous_cycle::VARCHAR AND ($team::VARCHAR IS NULL OR team = $team)
+    GROUP BY team
+)
+SELECT t.team, t.objective_count, t.key_result_count, t.mean_grade,
+       p.mean_grade AS previous_mean_grade, t.mean_grade - p.mean_grade AS change
+FROM this_cycle t LEFT JOIN previous_cycle p ON p.team = t.team
+ORDER BY t.team;
+
+-- name: cycle_teams
+-- The teams a review of $cycle can be filtered to: those with an objective in it.
+SELECT DISTINCT team FROM objectives WHERE cycle = $cycle ORDER BY team;

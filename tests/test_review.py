@@ -1,0 +1,87 @@
+"""The quarter review (okrdash/review.py) on two small cycles imported through the real importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from okrdash import review
+
+HEADER = "cycle,start_date,end_date,team,objective,objective_type,key_result,baseline,target,current,date\n"
+Q1 = "2026-Q1,2026-01-01,2026-03-31"
+Q2 = "2026-Q2,2026-04-01,2026-06-30"
+# Q1: Alpha's committed objective reached 1.0 and its aspirational one 0.5; Beta was not there yet.
+# Q2: Alpha's committed objective stops at 0.6 (needs a postmortem), its aspirational one scores 1.0
+# (not ambitious enough); Beta's committed objective has no check-in at all (not graded).
+OKRS = HEADER + "\n".join([
+    f"{Q1},Alpha,Ship v1,committed,v1 features,0,10,10,2026-03-20",
+    f"{Q1},Alpha,Win the market,aspirational,signups,0,100,50,2026-03-20",
+    f"{Q2},Alpha,Ship v2,committed,v2 features,0,10,6,2026-06-20",
+    f"{Q2},Alpha,Ship v2,committed,v2 docs,0,10,6,2026-06-20",
+    f"{Q2},Alpha,Grow usage,aspirational,weekly users,0,100,100,2026-06-20",
+    f"{Q2},Beta,Hire a team,committed,hires,0,5,,",
+]) + "\n"
+AFTER_Q2 = dt.date(2026, 7, 15)
+
+
+@pytest.fixture
+def cycles(store, load):
+    load(("okrs.csv", OKRS))
+    q1, q2 = store.cycles()
+    return q1, q2
+
+
+def test_review_counts_grades_and_names_the_objectives_to_talk_about(store, cycles):
+    q1, q2 = cycles
+    result = review.review(store, q2, AFTER_Q2)
+
+    assert result.previous == q1
+    assert result.graded_on == q2.end_date and result.is_final
+    teams = result.teams.set_index("team")
+    assert teams.loc["Alpha", "objective_count"] == 2 and teams.loc["Alpha", "key_result_count"] == 3
+    assert teams.loc["Beta", "objective_count"] == 1 and teams.loc["Beta", "key_result_count"] == 1
+    # Alpha: (0.6 + 1.0) / 2 now against (1.0 + 0.5) / 2 in Q1; Beta had no Q1 and has no grade.
+    assert teams.loc["Alpha", "mean_grade"] == pytest.approx(0.8)
+    assert teams.loc["Alpha", "previous_mean_grade"] == pytest.approx(0.75)
+    assert teams.loc["Alpha", "change"] == pytest.approx(0.05)
+    assert teams["previous_mean_grade"].isna()["Beta"] and teams["change"].isna()["Beta"]
+
+    grades = dict(zip(result.objectives["title"], result.objectives["grade"]))
+    assert grades["Ship v2"] == pytest.approx(0.6) and grades["Grow usage"] == pytest.approx(1.0)
+    bands = dict(zip(result.objectives["title"], result.objectives["grade_band"].fillna("not graded")))
+    assert bands == {"Ship v2": "yellow", "Grow usage": "green", "Hire a team": "not graded"}
+    assert result.distribution["objective"] == {"green": 1, "yellow": 1, "red": 0, None: 1}
+    assert result.distribution["key_result"] == {"green": 1, "yellow": 2, "red": 0, None: 1}
+
+    assert sorted(result.needs_postmortem["title"]) == ["Hire a team", "Ship v2"]
+    assert list(result.not_ambitious["title"]) == ["Grow usage"]
+    kr_grades = dict(zip(result.key_results["title"], result.key_results["grade"]))
+    assert kr_grades["v2 docs"] == pytest.approx(0.6) and kr_grades["weekly users"] == pytest.approx(1.0)
+
+
+def test_review_of_one_team_is_filtered_in_every_part(store, cycles):
+    _, q2 = cycles
+    result = review.review(store, q2, AFTER_Q2, team="Beta")
+
+    assert list(result.teams["team"]) == ["Beta"]
+    assert list(result.objectives["title"]) == ["Hire a team"]
+    assert list(result.key_results["title"]) == ["hires"]
+    assert result.distribution["objective"] == {"green": 0, "yellow": 0, "red": 0, None: 1}
+    assert review.cycle_teams(store, q2) == ["Alpha", "Beta"]
+
+
+def test_first_cycle_has_no_previous_and_a_running_cycle_is_graded_so_far(store, cycles):
+    q1, q2 = cycles
+    first = review.review(store, q1, AFTER_Q2)
+    assert first.previous is None
+    assert first.teams["previous_mean_grade"].isna().all()
+    # Q1 over: graded on its last day, whatever came later.
+    assert first.graded_on == q1.end_date
+    assert dict(zip(first.objectives["title"], first.objectives["grade"])) == {"Ship v1": 1.0, "Win the market": 0.5}
+
+    running = review.review(store, q2, dt.date(2026, 5, 1))
+    assert running.graded_on == dt.date(2026, 5, 1) and not running.is_final
+    # No Q2 check-in is dated before May: nothing graded yet.
+    assert running.distribution["objective"] == {"green": 0, "yellow": 0, "red": 0, None: 3}
+
