@@ -49,6 +49,11 @@ class Settings(BaseModel):
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 
+    # DuckDB's share of the host for this process: threads (0: one per core) and memory (a size
+    # such as "4GB", or a share of the host's memory such as "40%", so that two processes fit).
+    duckdb_threads: int = Field(default=0, ge=0, le=256)
+    duckdb_memory_limit: str = Field(default="40%", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
+
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:
         if self.at_risk_ratio > self.on_track_ratio or self.on_track_gap > self.at_risk_gap:

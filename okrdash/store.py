@@ -215,7 +215,7 @@ class Store:
         self.config = config or default_settings()
         if isinstance(self.path, Path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = _connect(str(self.path))
+        self._con = _connect(str(self.path), self.config)
         # Re-entrant: an import validates and writes under it, and apply() takes it again.
         self._write_lock = threading.RLock()
         self._migrate()
@@ -766,10 +766,18 @@ def _path_literal(path: Path) -> str:
     return "'" + str(path.resolve()).replace("'", "''") + "'"
 
 
-def _connect(path: str) -> duckdb.DuckDBPyConnection:
-    """Open the file, turning DuckDB's lock error into one that names the process holding it."""
+def _connect(path: str, config: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the file, turning DuckDB's lock error into one that names the process holding it.
+
+    Threads and memory come from settings: DuckDB's own defaults (every core, 80% of memory) are
+    right for one process, not for several okrdash processes on one host.
+    """
+    config = config or default_settings()
+    options = {"memory_limit": config.duckdb_memory_limit}
+    if config.duckdb_threads:
+        options["threads"] = config.duckdb_threads
     try:
-        return duckdb.connect(path)
+        return duckdb.connect(path, config=options)
     except duckdb.IOException as error:
         holder = re.search(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)", str(error))
         if holder is None:

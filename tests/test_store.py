@@ -148,3 +148,27 @@ def test_latest_data_date(store, load):
     assert store.latest_data_date() is None
     load(("o.csv", OKRS), ("k.csv", "team,kpi,date,value\nOps,Uptime,2026-05-20,99.9\n"))
     assert store.latest_data_date() == dt.date(2026, 5, 20)
+
+
+def test_duckdb_threads_and_memory_come_from_settings(tmp_path):
+    from okrdash.settings import Settings
+
+    config = Settings(db_path=tmp_path / "okrdash.duckdb", duckdb_threads=1, duckdb_memory_limit="256MB")
+    store = Store(config.db_path, config)
+    try:
+        with store.cursor() as cur:
+            threads, memory = cur.execute(
+                "SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
+        assert threads == 1
+        assert memory in ("256.0 MiB", "244.1 MiB")  # DuckDB prints MB as MiB
+    finally:
+        store.close()
+
+
+def test_a_memory_limit_that_is_not_a_size_is_refused():
+    from pydantic import ValidationError
+
+    from okrdash.settings import Settings
+
+    with pytest.raises(ValidationError):
+        Settings(duckdb_memory_limit="lots")
