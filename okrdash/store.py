@@ -442,6 +442,16 @@ class Store:
                       frequency, kpi_type, indicator, category, owner FROM kpis"""
         )
 
+    def owners(self) -> list[str]:
+        """Every owner name of objectives, key results and KPIs (owner fields offer them)."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                """SELECT DISTINCT owner FROM (SELECT owner FROM key_results UNION ALL SELECT owner FROM objectives
+                                               UNION ALL SELECT owner FROM kpis)
+                   WHERE nullif(trim(owner), '') IS NOT NULL ORDER BY lower(owner), owner"""
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def cycle_index(self) -> list[dict]:
         return self._records("SELECT name AS cycle, start_date, end_date FROM cycles")
 
