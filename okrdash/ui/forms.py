@@ -68,7 +68,7 @@ def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) ->
         result = checkins.record_checkin(ctx.store, ref, state.get(f"{key}_value"), state.get(f"{key}_date"),
                                          state.get(f"{key}_confidence"), state.get(f"{key}_note"), access, labels)
     except (ImportFailed, StoreError) as refused:
-        state[_FLASH.format(key=key)] = ("error", _refusal(ctx, refused))
+        state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
     context.checkins_changed()
     state[_FLASH.format(key=key)] = ("success", ctx.t("forms.checkin_saved", key_result=widgets.plain(kr["title"]),
@@ -104,7 +104,7 @@ def _save_measurement(ctx: Context, access: Access, kpi: dict[str, Any], key: st
         result = checkins.record_measurement(ctx.store, kpi["team"], kpi["name"], state.get(f"{key}_value"),
                                              state.get(f"{key}_date"), state.get(f"{key}_target"), access, labels)
     except (ImportFailed, StoreError) as refused:
-        state[_FLASH.format(key=key)] = ("error", _refusal(ctx, refused))
+        state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
     context.measurements_changed()
     state[_FLASH.format(key=key)] = ("success", ctx.t("forms.measurement_saved", kpi=widgets.plain(kpi["name"]),
@@ -118,7 +118,7 @@ def _labels(ctx: Context, **keys: str) -> dict[str, str]:
     return {column: ctx.t(key) for column, key in keys.items()}
 
 
-def _refusal(ctx: Context, refused: ImportFailed | StoreError) -> str:
+def refusal(ctx: Context, refused: ImportFailed | StoreError) -> str:
     if isinstance(refused, StoreError):
         return widgets.plain(refused.message(ctx.lang))
     return "  \n".join([ctx.t("forms.nothing_saved"), *(problem_line(ctx, p) for p in refused.problems)])
