@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from okrdash import checkins
 from okrdash.access import Access
+from okrdash.i18n import format_number
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import StoreError
 from okrdash.ui import context, widgets
@@ -71,8 +73,12 @@ def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) ->
         state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
     context.checkins_changed()
-    state[_FLASH.format(key=key)] = ("success", ctx.t("forms.checkin_saved", key_result=widgets.plain(kr["title"]),
-                                                      batch=result.written[0].batch_id))
+    fresh = ctx.store.kr_scores(ctx.as_of, objective_id=int(kr["objective_id"]))
+    now = fresh[fresh["key_result_id"] == kr["key_result_id"]].iloc[0]
+    state[_FLASH.format(key=key)] = ("success", ctx.t(
+        "forms.checkin_saved", key_result=widgets.plain(kr["title"]), batch=result.written[0].batch_id,
+        value=format_number(None if pd.isna(now["current"]) else float(now["current"]), ctx.lang),
+        unit=widgets.plain(kr["unit"] or ""), status=widgets.status_label(ctx, now["status"])))
     for field in ("value", "confidence", "note"):
         state.pop(f"{key}_{field}", None)
 
