@@ -58,7 +58,7 @@ def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]]
             st.text_area(ctx.t("common.note"), key=f"{key}_note", height=68)
             st.form_submit_button(f"💾 {ctx.t('forms.save_checkin')}", type="primary", on_click=_save_checkin,
                                   args=(ctx, access, kr, key))
-        _show_flash(ctx, key)
+        _show_flash(ctx, key, by_id)
 
 
 def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) -> None:
@@ -73,12 +73,8 @@ def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) ->
         state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
     context.checkins_changed()
-    fresh = ctx.store.kr_scores(ctx.as_of, objective_id=int(kr["objective_id"]))
-    now = fresh[fresh["key_result_id"] == kr["key_result_id"]].iloc[0]
-    state[_FLASH.format(key=key)] = ("success", ctx.t(
-        "forms.checkin_saved", key_result=widgets.plain(kr["title"]), batch=result.written[0].batch_id,
-        value=format_number(None if pd.isna(now["current"]) else float(now["current"]), ctx.lang),
-        unit=widgets.plain(kr["unit"] or ""), status=widgets.status_label(ctx, now["status"])))
+    # The message is written when the form is drawn again, from the page's fresh scores.
+    state[_FLASH.format(key=key)] = ("saved", (int(kr["key_result_id"]), result.written[0].batch_id))
     for field in ("value", "confidence", "note"):
         state.pop(f"{key}_{field}", None)
 
@@ -140,11 +136,20 @@ def problem_line(ctx: Context, problem: Problem) -> str:
         widgets.plain(problem.message(ctx.lang))
 
 
-def _show_flash(ctx: Context, key: str) -> None:
+def _show_flash(ctx: Context, key: str, key_results: dict[int, dict[str, Any]] | None = None) -> None:
     flash = st.session_state.pop(_FLASH.format(key=key), None)
     if flash is None:
         return
     kind, text = flash
+    if kind == "saved" and key_results is not None:
+        kr_id, batch = text
+        now = key_results.get(kr_id)
+        if now is None:
+            return
+        kind, text = "success", ctx.t(
+            "forms.checkin_saved", key_result=widgets.plain(now["title"]), batch=batch,
+            value=format_number(None if pd.isna(now["current"]) else float(now["current"]), ctx.lang),
+            unit=widgets.plain(now["unit"] or ""), status=widgets.status_label(ctx, now["status"]))
     if kind == "success":
         st.success(text + "  \n" + ctx.t("forms.undo_hint"), icon="✅")
     else:
