@@ -205,3 +205,33 @@ def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
         return pd.DataFrame(columns=["date", "value"])
     end_value = baseline + (target - baseline) * key_result["end_point"]
     return pd.DataFrame({"date": [start, end], "value": [baseline, end_value]})
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week: the weekly check-in is due once per such week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def owned_key_results(store: Store, cycle: Cycle, as_of: dt.date, owner: str) -> pd.DataFrame:
+    """The cycle's key results ``owner`` owns, across teams; those without a check-in this week
+    (``checked_in_this_week`` false) first, then the furthest behind, then by team and title."""
+    krs = store.kr_scores(as_of, cycle=cycle.name)
+    mine = krs[krs["owner"].fillna("").str.casefold() == owner.casefold()].copy()
+    last = pd.to_datetime(mine["last_checkin"])
+    mine["checked_in_this_week"] = (last >= pd.Timestamp(week_start(as_of))).fillna(False).astype(bool)
+    return mine.sort_values(["checked_in_this_week", "gap", "team", "title"],
+                            ascending=[True, False, True, True], na_position="last").reset_index(drop=True)
+
+
+def owner_of(who: str | None, owners: list[str]) -> str | None:
+    """The owner name a signed-in person goes by: their e-mail address as written in the owner
+    column, else a name equal to the address's local part ("rizky@contoh.co.id" -> "Rizky")."""
+    if not who:
+        return None
+    address = who.strip().casefold()
+    local = address.split("@", 1)[0]
+    for wanted in (address, local):
+        for owner in owners:
+            if owner.strip().casefold() == wanted:
+                return owner
+    return None

@@ -8,7 +8,7 @@ from okrdash.formatting import amount
 from okrdash.i18n import format_number, format_percent
 from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.ui import auth, context, forms, panels, widgets
+from okrdash.ui import auth, context, editors, forms, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -222,6 +222,7 @@ else:
 
 access = auth.current_access(ctx)
 forms.measurement_form(ctx, access, kpi, key=f"measure_{selected}")
+editors.kpi_editor(ctx, access, kpi)
 history = ctx.store.kpi_history(selected, as_of=ctx.as_of)
 if history.empty:
     st.info(t("kpis.no_measurements", as_of=ctx.date(ctx.as_of)), icon="📭")

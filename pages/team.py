@@ -7,7 +7,7 @@ from okrdash import readmodels
 from okrdash.formatting import amount
 from okrdash.i18n import format_number, format_percent
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.ui import auth, context, forms, panels, widgets
+from okrdash.ui import auth, context, editors, forms, panels, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -110,6 +110,10 @@ else:
                                           key=f"download_krs_{objective['objective_id']}")
             forms.checkin_form(ctx, access, readmodels.records(krs[krs["objective_id"] == objective["objective_id"]]),
                                key=f"checkin_{objective['objective_id']}")
+
+
+if ctx.cycle is not None:
+    editors.okr_editor(ctx, access, team, ctx.cycle, sorted(view.kpis["name"]) if not view.kpis.empty else [])
 
 
 def _quantity(value: float | None, unit: str | None) -> str:

@@ -164,3 +164,36 @@ def test_a_key_result_start_outside_its_cycle_is_refused(store, reject):
 def test_form_rows_of_an_unknown_column_are_a_programming_error(okrs):
     with pytest.raises(ValueError):
         validate(okrs, [FormRows("form", FileKind.CHECKINS, ({"team": "Sales", "colour": "red"},))], today=day(1))
+
+
+def test_a_version_2_database_keeps_its_check_ins_and_undo_history_when_opened(tmp_path):
+    import duckdb
+
+    from okrdash import store as store_module
+
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    for version in (1, 2):
+        con.execute(store_module._MIGRATIONS[version])
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    for batch in (1, 2):
+        con.execute("INSERT INTO batches (id, imported_at, file_name, sha256, kind, inserted, updated) "
+                    "VALUES (?, now(), 'f.csv', '', 'okrs', 1, 0)", [batch])
+    con.execute(f"INSERT INTO cycles VALUES ('Sprint 1', DATE '{START}', DATE '{END}', 1)")
+    con.execute("INSERT INTO objectives (cycle, team, title, type, batch_id) VALUES ('Sprint 1', 'Sales', 'Grow', 'committed', 1)")
+    con.execute("INSERT INTO key_results (objective_id, title, kind, baseline, target, weight, batch_id) "
+                "VALUES (1, 'Sign', 'increase', 0, 10, 1, 1)")
+    con.execute(f"INSERT INTO checkins VALUES (1, DATE '{day(30)}', 4, 7, 'kept', 2)")
+    con.execute(f"INSERT INTO checkins_prior VALUES (1, DATE '{day(30)}', 2, NULL, NULL, 1, 2)")
+    con.close()
+    store = open_store(path)
+    try:
+        assert store.schema_version() == 3
+        with store.cursor() as cur:
+            assert cur.execute("SELECT date, value, note, seq FROM checkins").fetchall() == [(day(30), 4.0, "kept", 0)]
+        assert kr_row(store, "Sign", day(40))["current"] == 4.0
+        store.undo(2, admin_writer(None))  # the prior version comes back through the new columns
+        assert kr_row(store, "Sign", day(40))["current"] == 2.0
+    finally:
+        store.close()

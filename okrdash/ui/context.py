@@ -150,6 +150,11 @@ def teams(_store: Store) -> list[str]:
     return _store.teams()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def owners(_store: Store) -> list[str]:
+    return _store.owners()
+
+
 def frame_or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame()
 

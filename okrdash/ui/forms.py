@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from okrdash import checkins
 from okrdash.access import Access
+from okrdash.i18n import format_number
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import StoreError
 from okrdash.ui import context, widgets
@@ -56,7 +58,7 @@ def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]]
             st.text_area(ctx.t("common.note"), key=f"{key}_note", height=68)
             st.form_submit_button(f"💾 {ctx.t('forms.save_checkin')}", type="primary", on_click=_save_checkin,
                                   args=(ctx, access, kr, key))
-        _show_flash(ctx, key)
+        _show_flash(ctx, key, by_id)
 
 
 def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) -> None:
@@ -68,11 +70,11 @@ def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) ->
         result = checkins.record_checkin(ctx.store, ref, state.get(f"{key}_value"), state.get(f"{key}_date"),
                                          state.get(f"{key}_confidence"), state.get(f"{key}_note"), access, labels)
     except (ImportFailed, StoreError) as refused:
-        state[_FLASH.format(key=key)] = ("error", _refusal(ctx, refused))
+        state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
     context.checkins_changed()
-    state[_FLASH.format(key=key)] = ("success", ctx.t("forms.checkin_saved", key_result=widgets.plain(kr["title"]),
-                                                      batch=result.written[0].batch_id))
+    # The message is written when the form is drawn again, from the page's fresh scores.
+    state[_FLASH.format(key=key)] = ("saved", (int(kr["key_result_id"]), result.written[0].batch_id))
     for field in ("value", "confidence", "note"):
         state.pop(f"{key}_{field}", None)
 
@@ -104,7 +106,7 @@ def _save_measurement(ctx: Context, access: Access, kpi: dict[str, Any], key: st
         result = checkins.record_measurement(ctx.store, kpi["team"], kpi["name"], state.get(f"{key}_value"),
                                              state.get(f"{key}_date"), state.get(f"{key}_target"), access, labels)
     except (ImportFailed, StoreError) as refused:
-        state[_FLASH.format(key=key)] = ("error", _refusal(ctx, refused))
+        state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
     context.measurements_changed()
     state[_FLASH.format(key=key)] = ("success", ctx.t("forms.measurement_saved", kpi=widgets.plain(kpi["name"]),
@@ -118,7 +120,7 @@ def _labels(ctx: Context, **keys: str) -> dict[str, str]:
     return {column: ctx.t(key) for column, key in keys.items()}
 
 
-def _refusal(ctx: Context, refused: ImportFailed | StoreError) -> str:
+def refusal(ctx: Context, refused: ImportFailed | StoreError) -> str:
     if isinstance(refused, StoreError):
         return widgets.plain(refused.message(ctx.lang))
     return "  \n".join([ctx.t("forms.nothing_saved"), *(problem_line(ctx, p) for p in refused.problems)])
@@ -134,11 +136,20 @@ def problem_line(ctx: Context, problem: Problem) -> str:
         widgets.plain(problem.message(ctx.lang))
 
 
-def _show_flash(ctx: Context, key: str) -> None:
+def _show_flash(ctx: Context, key: str, key_results: dict[int, dict[str, Any]] | None = None) -> None:
     flash = st.session_state.pop(_FLASH.format(key=key), None)
     if flash is None:
         return
     kind, text = flash
+    if kind == "saved" and key_results is not None:
+        kr_id, batch = text
+        now = key_results.get(kr_id)
+        if now is None:
+            return
+        kind, text = "success", ctx.t(
+            "forms.checkin_saved", key_result=widgets.plain(now["title"]), batch=batch,
+            value=format_number(None if pd.isna(now["current"]) else float(now["current"]), ctx.lang),
+            unit=widgets.plain(now["unit"] or ""), status=widgets.status_label(ctx, now["status"]))
     if kind == "success":
         st.success(text + "  \n" + ctx.t("forms.undo_hint"), icon="✅")
     else:

@@ -228,3 +228,48 @@ def test_a_table_downloads_as_csv_built_on_click(page: Page, app_url: str, reque
     assert download.value.suggested_filename.endswith(".csv")
     assert header.startswith("Key result,"), text[:500]
     assert any(row.startswith("Reduce new bug reports per month from 72 to 60,") for row in rows), text[:500]
+
+
+# --------------------------------------------------------------------------- check-in in the browser
+
+
+def off_track_count(page: Page) -> int:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Off Track").first
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text())
+
+
+def test_check_in_from_a_team_link_then_undo_it(page: Page, fresh_app_url: str,
+                                               request: pytest.FixtureRequest) -> None:
+    """Open a team link, check in a key result, see its new value and status without reloading,
+    undo it from the import history, and see the old value again."""
+    team_link = f"/team?team=Engineering&{PINNED}"
+    open_app(page, fresh_app_url, team_link)
+    expect_healthy(page)
+    off_track = off_track_count(page)
+    # One check-in form per objective, in the order of the objectives' headings.
+    headings = page.locator('[data-testid="stMain"] h4').all_inner_texts()
+    index = next(i for i, text in enumerate(headings) if "Keep the platform fast and reliable" in text)
+    objective = page.locator('[data-testid="stMain"] [data-testid="stExpander"]').filter(has_text="Check in").nth(index)
+    objective.locator("summary").click()
+    objective.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Raise API uptime from 99.5% to 99.9%").click()
+    wait_idle(page)
+    objective.get_by_label("New value (%)").fill("99.9")
+    objective.get_by_role("button", name="Save check-in").click()
+    wait_idle(page)
+    saved = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Check-in saved")
+    expect(saved).to_contain_text("now 99.9 % · 🔵 Complete")
+    assert off_track_count(page) == off_track - 1  # the page's counts moved without a reload
+    screenshot(page, request, suffix="saved")
+
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Upload").click()
+    wait_idle(page)
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Undo an import").click()
+    # The newest batch (the check-in) is the one offered first.
+    page.get_by_role("button", name="Undo this batch").click()
+    wait_idle(page)
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="undone")).to_be_visible()
+
+    open_app(page, fresh_app_url, team_link)
+    assert off_track_count(page) == off_track
+    screenshot(page, request)

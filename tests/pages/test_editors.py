@@ -1,0 +1,198 @@
+"""The OKR editor on the team page and the KPI definition editor on the KPI page, through AppTest.
+
+Edits are seeded as the data editor's edit state (AppTest cannot type into a grid); the save is
+an import: nothing is written until Save, one save is all or nothing, a removal needs a
+confirmation, and an edit over tables someone changed since they were opened is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from okrdash.access import Access, Role, admin_writer
+from okrdash.importing import Upload, import_files
+from okrdash.store import open_store
+from tests.pages.conftest import AS_OF, CYCLE
+from tests.pages.test_forms import SALES_EDITOR, VIEWER
+from tests.pages.test_upload import counts
+
+TEAM = "pages/team.py"
+KPIS = "pages/kpis.py"
+KEY = f"okr_editor_{CYCLE}_Engineering"
+Q4_START, Q4_END = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+
+
+def engineering(db: Path):
+    store = open_store(db)
+    try:
+        return store.team_okrs(CYCLE, "Engineering")
+    finally:
+        store.close()
+
+
+def open_editor(app, key: str = KEY):
+    app.toggle(key=f"{key}_open").set_value(True)
+    return app.run()
+
+
+def save(app, key: str = KEY):
+    app.button(key=f"{key}_save").click()
+    return app.run()
+
+
+def test_nothing_is_written_until_save_then_edits_land_in_one_batch(demo_db, make_app):
+    objectives, key_results = engineering(demo_db)
+    first = key_results.iloc[0]
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    assert not app.exception
+    assert app.button(key=f"{KEY}_save").disabled  # nothing changed yet
+    before = counts(demo_db)
+    app.session_state[f"{KEY}_key_results"] = {
+        "edited_rows": {0: {"title": "Raise sprint velocity to 65 points", "target": 65}},
+        "added_rows": [{"objective": first["objective"], "title": "Pair on every release", "kind": "milestone"}],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception
+    assert counts(demo_db) == before  # drawn, not written
+    save(app)
+    assert not app.exception and not app.error
+    assert any("Saved (batch" in s.value for s in app.success)
+    _, after = engineering(demo_db)
+    renamed = after[after["id"] == first["id"]].iloc[0]
+    assert (renamed["title"], renamed["target"], renamed["objective"]) == (
+        "Raise sprint velocity to 65 points", 65.0, first["objective"])
+    added = after[after["title"] == "Pair on every release"].iloc[0]
+    today = dt.date.today()
+    assert added["kind"] == "milestone"
+    # Added after the cycle began, it is measured from today (inside the cycle) or from the cycle's start.
+    stored_start = None if pd.isna(added["start_date"]) else pd.Timestamp(added["start_date"]).date()
+    assert stored_start == (today if Q4_START < today <= Q4_END else None)
+    assert len(after) == len(key_results) + 1
+    store = open_store(demo_db)
+    try:
+        batch = store.batches()[0]
+        # Only the two rows that changed are written (the others keep their own batch and undo).
+        assert (batch.file_name, batch.inserted, batch.updated) == ("OKR editor", 1, 1)
+        with store.cursor() as cur:
+            checkins_kept = cur.execute("SELECT count(*) FROM checkins WHERE key_result_id = ?",
+                                        [int(first["id"])]).fetchall()[0][0]
+        assert checkins_kept > 0  # a rename keeps the key result's check-ins
+    finally:
+        store.close()
+    shown = {t for frame in app.dataframe if "Key result" in frame.value.columns for t in frame.value["Key result"]}
+    assert "Raise sprint velocity to 65 points" in shown  # the page shows the edit in the same run
+
+
+def test_an_invalid_edit_names_the_column_and_writes_nothing(demo_db, make_app):
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id"))
+    before = counts(demo_db)
+    _, key_results = engineering(demo_db)
+    app.session_state[f"{KEY}_key_results"] = {
+        "edited_rows": {0: {"target": float(key_results.iloc[0]["baseline"])}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    save(app)
+    assert not app.exception
+    assert "Tidak ada yang disimpan" in app.error[0].value and "**Target**" in app.error[0].value
+    assert counts(demo_db) == before
+
+
+def test_removing_needs_a_confirmation_and_undo_brings_it_back(demo_db, make_app):
+    _, key_results = engineering(demo_db)
+    gone = key_results.iloc[-1]
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    before = counts(demo_db)
+    app.session_state[f"{KEY}_key_results"] = {"edited_rows": {}, "added_rows": [],
+                                                "deleted_rows": [len(key_results) - 1]}
+    app.run()
+    assert any(gone["title"].split(" ")[0] in w.value for w in app.warning)
+    assert app.button(key=f"{KEY}_save").disabled
+    app.checkbox(key=f"{KEY}_confirm").check().run()
+    save(app)
+    assert not app.exception and not app.error
+    _, after = engineering(demo_db)
+    assert gone["title"] not in set(after["title"])
+    removed = counts(demo_db)
+    assert removed["key_results"] == before["key_results"] - 1 and removed["checkins"] < before["checkins"]
+
+    store = open_store(demo_db)
+    try:
+        store.undo(store.batches()[0].id, admin_writer("hendra"))
+    finally:
+        store.close()
+    _, restored = engineering(demo_db)
+    assert restored.equals(key_results)
+    assert {k: v for k, v in counts(demo_db).items() if not k.endswith("_prior") and k != "batches"} == {
+        k: v for k, v in before.items() if not k.endswith("_prior") and k != "batches"}
+
+
+def test_a_stale_edit_is_refused_naming_who_changed_the_team(demo_db, make_app):
+    objectives, _ = engineering(demo_db)
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    app.session_state[f"{KEY}_objectives"] = {"edited_rows": {0: {"owner": "Rizky"}}, "added_rows": [],
+                                               "deleted_rows": []}
+    app.run()
+    # Meanwhile Dewi renames the owner of another objective with a file.
+    store = open_store(demo_db)
+    try:
+        other = objectives.iloc[1]
+        row = ("cycle,team,objective,objective_owner,key_result\n"
+               f"{CYCLE},Engineering,{other['title']},Dewi,{engineering_kr(store, other['title'])}\n")
+        import_files(store, [Upload("dewi.csv", row.encode())], writer=admin_writer("dewi@contoh.co.id"))
+        before = store.table_counts()
+    finally:
+        store.close()
+    save(app)
+    assert not app.exception
+    error = app.error[0].value.replace("\\", "")  # shown as escaped Markdown
+    assert "changed since you opened them" in error and "dewi@contoh.co.id" in error and "dewi.csv" in error
+    assert counts(demo_db) == before
+    assert engineering(demo_db)[0].iloc[0]["owner"] == objectives.iloc[0]["owner"]
+
+
+def engineering_kr(store, objective: str) -> str:
+    _, key_results = store.team_okrs(CYCLE, "Engineering")
+    return key_results[key_results["objective"] == objective].iloc[0]["title"]
+
+
+def test_viewer_and_editor_of_another_team_get_no_editor(demo_db, make_app, as_person):
+    for person in (VIEWER, SALES_EDITOR):
+        as_person(person)
+        app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+        assert not app.exception
+        assert not [e for e in app.toggle if "Edit this team" in e.label]
+    as_person(Access(role=Role.EDITOR, who="rina@contoh.co.id", teams=frozenset({"Engineering"})))
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert [e for e in app.toggle if "Edit this team" in e.label]
+
+
+def test_kpi_definition_editor_saves_and_refuses(demo_db, make_app, as_person):
+    store = open_store(demo_db)
+    try:
+        kpi = store.kpi_scores(dt.date.fromisoformat(AS_OF), team="Engineering").iloc[0]
+        kpi_id, name = int(kpi["kpi_id"]), kpi["name"]
+    finally:
+        store.close()
+    key = f"kpi_editor_{kpi_id}"
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
+    assert not app.exception
+    app.text_input(key=f"{key}_tolerance").input("banyak")
+    before = counts(demo_db)
+    next(b for b in app.get("form_submit_button") if b.proto.form_id == f"{key}_form").click().run()
+    assert "**Tolerance**" in app.error[0].value and counts(demo_db) == before
+    app.text_input(key=f"{key}_tolerance").input("10%")
+    app.number_input(key=f"{key}_target").set_value(30)
+    next(b for b in app.get("form_submit_button") if b.proto.form_id == f"{key}_form").click().run()
+    assert not app.exception and any("KPI definition saved" in s.value for s in app.success)
+    store = open_store(demo_db)
+    try:
+        stored = next(d for d in store.kpi_definitions() if d["name"] == name and d["team"] == "Engineering")
+    finally:
+        store.close()
+    assert (stored["target"], stored["tolerance"], stored["tolerance_is_share"]) == (30.0, 0.1, True)
+    as_person(SALES_EDITOR)
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
+    assert not [e for e in app.expander if "definition" in e.label]
