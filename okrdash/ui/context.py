@@ -18,23 +18,22 @@ from okrdash import demo, readmodels
 from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
-from okrdash.store import Store, open_store
+from okrdash.store import Store, shared_store
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
 
 
 def get_store() -> Store:
-    """The store of ``OKRDASH_DB`` (one per database file and process)."""
+    """The store of ``OKRDASH_DB``: one per database file and process, outside every Streamlit cache.
+
+    An empty database gets the demo company when first opened, so a first visit shows something real.
+    """
     config = load_settings()
-    return _open_store(str(config.db_path), config.demo_when_empty)
-
-
-@st.cache_resource(show_spinner=False)
-def _open_store(db_path: str, demo_when_empty: bool) -> Store:
-    """Open once; an empty database gets the demo company so a first visit shows something real."""
-    store = open_store(db_path, load_settings())
-    if demo_when_empty and store.is_empty():
-        demo.load_demo(store)
+    store, opened = shared_store(config.db_path, config)
+    if opened and config.demo_when_empty:
+        with store.write_lock:
+            if store.is_empty():
+                demo.load_demo(store)
     return store
 
 
