@@ -11,9 +11,11 @@ import hashlib
 import hmac
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 
 class Role(StrEnum):
@@ -47,6 +49,23 @@ class Access:
 
 
 LOCAL_ACCESS = Access(role=Role.ADMIN, who=None, teams=None, mode="local")
+
+
+def sign_in_configured(secrets: Mapping[str, Any]) -> bool:
+    """Whether secrets.toml sets up OpenID Connect or an editor passphrase (else: local mode)."""
+    okrdash_secrets = secrets.get("okrdash")
+    return bool(secrets.get("auth")) or (isinstance(okrdash_secrets, Mapping)
+                                         and bool(okrdash_secrets.get("editor_passphrase")))
+
+
+def read_secrets(paths: list[Path]) -> dict[str, Any]:
+    """The merged secrets files Streamlit would read (later files win), without Streamlit."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        if path.is_file():
+            with open(path, "rb") as handle:
+                merged.update(tomllib.load(handle))
+    return merged
 
 
 @dataclass(frozen=True)

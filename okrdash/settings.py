@@ -49,6 +49,14 @@ class Settings(BaseModel):
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 
+    # okrdash serve: the address it listens on (loopback unless told otherwise), the host names
+    # browsers may reach it by (Streamlit's server.allowedHosts, comma-separated: a DNS-rebinding
+    # page under another name gets no websocket), and whether local mode (no sign-in configured,
+    # everyone an admin) may listen on a network address at all.
+    serve_address: str = "127.0.0.1"
+    allowed_hosts: str = "localhost,127.0.0.1"
+    allow_local_mode_on_network: bool = False
+
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:
         if self.at_risk_ratio > self.on_track_ratio or self.on_track_gap > self.at_risk_gap:
