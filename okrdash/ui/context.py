@@ -19,6 +19,7 @@ from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
 from okrdash.store import Store, shared_store
+from okrdash.ui.text import plain
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
 
@@ -96,7 +97,8 @@ def _warn_about_ignored(context: Context, requested: dict[str, str | None], used
     """A link with a value we could not use says so, instead of silently showing something else."""
     for key, raw in requested.items():
         if raw and raw != used[key]:
-            st.warning(context.t("nav.ignored_param", name=key, value=raw, used=used[key] or "–"), icon="🔗")
+            st.warning(context.t("nav.ignored_param", name=key, value=plain(raw), used=plain(used[key] or "–")),
+                       icon="🔗")
 
 
 def current() -> Context:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,15 +11,10 @@ import streamlit as st
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes
 from okrdash.ui.context import Context
+from okrdash.ui.text import plain as plain  # pages call widgets.plain
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
-
-
-def plain(text: object) -> str:
-    """User text made inert for st.markdown: every Markdown/HTML special character is escaped."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
 
 
 def status_label(ctx: Context, status: str | None) -> str:
