@@ -206,7 +206,7 @@ def _serve(args: argparse.Namespace, db_path: Path) -> int:
 
     from okrdash.ui import server
 
-    server.prepare()
+    server.prepare(config.max_session_upload_bytes)
     sys.argv = ["streamlit", "run", str(APP), "--server.port", str(args.port), "--server.address", address]
     for host in (h.strip() for h in config.allowed_hosts.split(",")):
         if host:

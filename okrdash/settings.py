@@ -46,6 +46,8 @@ class Settings(BaseModel):
     # Import limits: a larger file is refused before it is parsed.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_upload_rows: int = Field(default=2_500_000, ge=1)
+    # What one browser session may hold in uploaded files at once (okrdash serve refuses more).
+    max_session_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit import config as streamlit_config
+from starlette.exceptions import HTTPException
 from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli as streamlit_cli
 from streamlit.web.server.starlette import starlette_app
@@ -39,6 +42,7 @@ def started(monkeypatch, tmp_path) -> list[list[str]]:
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
     monkeypatch.setattr(AppSession, "_handle_clear_cache_request", AppSession._handle_clear_cache_request)
     monkeypatch.setattr(starlette_app, "create_streamlit_middleware", starlette_app.create_streamlit_middleware)
+    monkeypatch.setattr(MemoryUploadedFileManager, "add_file", MemoryUploadedFileManager.add_file)
     monkeypatch.chdir(tmp_path)  # no secrets.toml here unless a test writes one
     monkeypatch.setenv("HOME", str(tmp_path))
     return calls
@@ -114,7 +118,7 @@ def test_make_run_passes_create():
 
 
 def test_prepare_keeps_every_cache_when_a_browser_asks_to_clear_them(started):
-    server.prepare()
+    server.prepare(2**20)
     st.cache_data.clear()
     calls: list[int] = []
 
@@ -137,8 +141,8 @@ def test_prepare_keeps_every_cache_when_a_browser_asks_to_clear_them(started):
 
 
 def test_prepare_adds_anti_framing_headers(started):
-    server.prepare()
-    server.prepare()  # idempotent: the middleware is added once
+    server.prepare(2**20)
+    server.prepare(2**20)  # idempotent: the middleware is added once
     stack = starlette_app.create_streamlit_middleware()
     assert [m.cls for m in stack].count(server.FramingHeadersMiddleware) == 1
 
@@ -155,3 +159,20 @@ def test_prepare_adds_anti_framing_headers(started):
     headers = dict(sent[0]["headers"])
     assert headers[b"x-frame-options"] == b"DENY"
     assert headers[b"content-security-policy"] == b"frame-ancestors 'none'"
+
+
+def test_one_session_holds_at_most_the_upload_limit(started):
+    server.prepare(1000)
+    server.prepare(1000)  # idempotent: one limit, not two stacked
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+
+    def upload(session: str, file_id: str, size: int) -> None:
+        manager.add_file(session, UploadedFileRec(file_id=file_id, name="x.csv", type="text/csv", data=b"x" * size))
+
+    upload("anonymous", "a", 600)
+    with pytest.raises(HTTPException) as refused:
+        upload("anonymous", "b", 600)
+    assert refused.value.status_code == 413
+    upload("anonymous", "a", 900)  # replacing a file counts its new size only
+    upload("someone else", "c", 900)  # another session has its own allowance
+    assert sum(len(f.data) for f in manager.file_storage["anonymous"].values()) == 900

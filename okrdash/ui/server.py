@@ -44,8 +44,35 @@ def _clear_own_session_only(session: Any) -> None:
     session._session_state.clear()
 
 
-def prepare() -> None:
-    """Patch Streamlit for okrdash serve: st.navigation pages, no global cache clearing, framing headers."""
+def limit_session_uploads(max_bytes: int) -> None:
+    """Refuse (HTTP 413) an uploaded file that would make one session hold more than ``max_bytes``.
+
+    Streamlit keeps every uploaded file in memory until its session ends, and accepts uploads from
+    any session, with or without a file picker on its page.
+    """
+    from starlette.exceptions import HTTPException
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    add_file = MemoryUploadedFileManager.add_file
+    if getattr(add_file, "limited_to", None) is not None:
+        add_file = add_file.unlimited  # type: ignore[attr-defined]
+
+    def limited_add_file(self: Any, session_id: str, file: Any) -> None:
+        held = sum(len(other.data) for file_id, other in self.file_storage.get(session_id, {}).items()
+                   if file_id != file.file_id)
+        if held + len(file.data) > max_bytes:
+            raise HTTPException(status_code=413, detail="This session already holds as many uploaded bytes as "
+                                                        "okrdash allows; remove a file first")
+        add_file(self, session_id, file)
+
+    limited_add_file.limited_to = max_bytes  # type: ignore[attr-defined]
+    limited_add_file.unlimited = add_file  # type: ignore[attr-defined]
+    MemoryUploadedFileManager.add_file = limited_add_file  # type: ignore[method-assign]
+
+
+def prepare(max_session_upload_bytes: int) -> None:
+    """Patch Streamlit for okrdash serve: st.navigation pages, no global cache clearing, framing
+    headers, a bound on the uploaded bytes one session holds."""
     from starlette.middleware import Middleware
     from streamlit.runtime.app_session import AppSession
     from streamlit.runtime.pages_manager import PagesManager
@@ -65,3 +92,4 @@ def prepare() -> None:
 
         with_framing_headers.adds_framing_headers = True  # type: ignore[attr-defined]
         starlette_app.create_streamlit_middleware = with_framing_headers
+    limit_session_uploads(max_session_upload_bytes)
