@@ -20,6 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from okrdash.names import name_key
+
 
 class Role(StrEnum):
     VIEWER = "viewer"
@@ -48,7 +50,8 @@ class Access:
         return None if self.role is Role.ADMIN else self.teams
 
     def may_edit_team(self, team: str) -> bool:
-        return self.can_edit and (self.allowed_teams is None or team in self.allowed_teams)
+        allowed = self.allowed_teams
+        return self.can_edit and (allowed is None or name_key(team) in {name_key(t) for t in allowed})
 
 
 LOCAL_ACCESS = Access(role=Role.ADMIN, who=None, teams=None, mode="local")
