@@ -23,7 +23,7 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 run: $(STAMP)
-	$(BIN)/okrdash serve
+	$(BIN)/okrdash --create serve
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

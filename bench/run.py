@@ -770,11 +770,9 @@ def _close_app_store() -> None:
     import streamlit as st
 
     from okrdash.settings import load_settings
-    from okrdash.ui import context
+    from okrdash.store import close_shared_store
 
-    config = load_settings()
-    with contextlib.suppress(Exception):
-        context._open_store(str(config.db_path), config.demo_when_empty).close()
+    close_shared_store(load_settings().db_path)
     st.cache_resource.clear()
     st.cache_data.clear()
 

@@ -10,10 +10,17 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
+import time
 import tomllib
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
+
+from okrdash.names import name_key
 
 
 class Role(StrEnum):
@@ -43,7 +50,8 @@ class Access:
         return None if self.role is Role.ADMIN else self.teams
 
     def may_edit_team(self, team: str) -> bool:
-        return self.can_edit and (self.allowed_teams is None or team in self.allowed_teams)
+        allowed = self.allowed_teams
+        return self.can_edit and (allowed is None or name_key(team) in {name_key(t) for t in allowed})
 
 
 LOCAL_ACCESS = Access(role=Role.ADMIN, who=None, teams=None, mode="local")
@@ -59,6 +67,23 @@ def writer_for(who: str | None, allowed_teams: frozenset[str] | None) -> Access:
     if allowed_teams is None:
         return admin_writer(who)
     return Access(role=Role.EDITOR, who=who, teams=frozenset(allowed_teams), mode="local")
+
+
+def sign_in_configured(secrets: Mapping[str, Any]) -> bool:
+    """Whether secrets.toml sets up OpenID Connect or an editor passphrase (else: local mode)."""
+    okrdash_secrets = secrets.get("okrdash")
+    return bool(secrets.get("auth")) or (isinstance(okrdash_secrets, Mapping)
+                                         and bool(okrdash_secrets.get("editor_passphrase")))
+
+
+def read_secrets(paths: list[Path]) -> dict[str, Any]:
+    """The merged secrets files Streamlit would read (later files win), without Streamlit."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        if path.is_file():
+            with open(path, "rb") as handle:
+                merged.update(tomllib.load(handle))
+    return merged
 
 
 @dataclass(frozen=True)
@@ -112,25 +137,41 @@ def load_roles(path: Path) -> RolesFile:
     return RolesFile(rules=rules, default=Role(data.get("default", "viewer")))
 
 
-# Passphrases are stored as scrypt hashes ("scrypt$<salt>$<hash>", base64); okrdash hash-passphrase
-# prints one for .streamlit/secrets.toml.
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# Passphrases are stored as scrypt hashes that carry their cost parameters
+# ("scrypt$<n>$<r>$<p>$<salt>$<hash>", base64), so raising the cost later keeps old hashes valid;
+# the first format ("scrypt$<salt>$<hash>", n=2**14, r=8, p=1) is still accepted.
+# okrdash hash-passphrase prints one for .streamlit/secrets.toml.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_FIRST_FORMAT_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_DIGEST_BYTES = 32
+# A stored hash may not ask for more than this (a hash from elsewhere must not exhaust memory).
+_MAX_SCRYPT_MEMORY = 256 * 2**20
 
 
 def hash_passphrase(passphrase: str, salt: bytes | None = None) -> str:
     salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(passphrase.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    digest = hashlib.scrypt(passphrase.encode(), salt=salt, dklen=_DIGEST_BYTES, **_SCRYPT)
+    costs = "$".join(str(_SCRYPT[k]) for k in ("n", "r", "p"))
+    return f"scrypt${costs}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def check_passphrase(passphrase: str, stored: str) -> bool:
-    """Constant-time comparison of the passphrase's hash with the stored one."""
+    """Constant-time comparison of the passphrase's hash with the stored one (either format)."""
     try:
-        scheme, salt, expected = stored.split("$")
-        if scheme != "scrypt":
+        parts = stored.split("$")
+        if parts[0] != "scrypt" or len(parts) not in (3, 6):
             return False
-        digest = hashlib.scrypt(passphrase.encode(), salt=base64.b64decode(salt), **_SCRYPT)
-        return hmac.compare_digest(digest, base64.b64decode(expected))
+        if len(parts) == 3:
+            costs, salt, expected = _FIRST_FORMAT_SCRYPT, parts[1], parts[2]
+        else:
+            costs = {"n": int(parts[1]), "r": int(parts[2]), "p": int(parts[3])}
+            salt, expected = parts[4], parts[5]
+        wanted = base64.b64decode(expected, validate=True)
+        if len(wanted) != _DIGEST_BYTES or 128 * costs["n"] * costs["r"] * costs["p"] > _MAX_SCRYPT_MEMORY:
+            return False
+        digest = hashlib.scrypt(passphrase.encode(), salt=base64.b64decode(salt, validate=True),
+                                dklen=_DIGEST_BYTES, maxmem=2 * _MAX_SCRYPT_MEMORY, **costs)
+        return hmac.compare_digest(digest, wanted)
     except (ValueError, TypeError):
         return False
 
@@ -138,3 +179,45 @@ def check_passphrase(passphrase: str, stored: str) -> bool:
 def failure_delay(failures: int) -> float:
     """Seconds to wait before checking again after ``failures`` wrong passphrases (1, 2, 4 ... 30)."""
     return 0.0 if failures <= 0 else min(30.0, 2.0 ** (min(failures, 16) - 1))
+
+
+class PassphraseThrottle:
+    """Wrong passphrases slow down every later try, whichever session makes it.
+
+    One per process (the app keeps it at module level, never in a session): a reload or a new
+    browser does not start again at full speed. Each try waits :func:`failure_delay` of the wrong
+    tries from the same client address, or of every client's recent wrong tries divided by
+    ``global_step``, whichever is longer; and tries are checked one at a time, so parallel
+    sessions cannot guess faster than one.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 window_seconds: float = 600.0, global_step: int = 10):
+        self._clock, self._sleep = clock, sleep
+        self._window, self._global_step = window_seconds, global_step
+        self._lock = threading.Lock()
+        self._by_client: dict[str, tuple[int, float]] = {}  # client -> (wrong tries, time of the last)
+        self._recent: deque[float] = deque()  # times of every client's wrong tries within the window
+
+    def delay(self, client: str) -> float:
+        """Seconds the next try of ``client`` waits."""
+        now = self._clock()
+        while self._recent and self._recent[0] < now - self._window:
+            self._recent.popleft()
+        failures, last = self._by_client.get(client, (0, now))
+        own = failure_delay(failures) if now - last < self._window else 0.0
+        return max(own, failure_delay(len(self._recent) // self._global_step))
+
+    def check(self, passphrase: str, stored: str, client: str) -> bool:
+        with self._lock:
+            self._sleep(self.delay(client))
+            if check_passphrase(passphrase, stored):
+                self._by_client.pop(client, None)
+                return True
+            now = self._clock()
+            failures, last = self._by_client.get(client, (0, now))
+            self._by_client[client] = ((failures if now - last < self._window else 0) + 1, now)
+            self._recent.append(now)
+            if len(self._by_client) > 10_000:  # forget clients quiet for a whole window
+                self._by_client = {c: v for c, v in self._by_client.items() if now - v[1] < self._window}
+            return False

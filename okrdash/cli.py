@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import ipaddress
 import json
 import math
 import os
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 from okrdash import demo, readmodels
-from okrdash.access import Access, admin_writer, hash_passphrase, load_roles
+from okrdash.access import Access, admin_writer, hash_passphrase, load_roles, read_secrets, sign_in_configured
 from okrdash.importing import Upload, import_files
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
@@ -34,6 +35,8 @@ def _date(text: str) -> dt.date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="okrdash", description="OKR and KPI dashboard for the intranet.")
     parser.add_argument("--db", help="database file (default: $OKRDASH_DB or data/okrdash.duckdb)")
+    parser.add_argument("--create", action="store_true",
+                        help="create the database file if it does not exist (else a missing file is an error)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     imp = commands.add_parser("import", help="validate and import CSV files (all or nothing)")
@@ -65,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
-    serve.add_argument("--address", help="address to listen on (default: all)")
+    serve.add_argument("--address", help="address to listen on (default: $OKRDASH_SERVE_ADDRESS or 127.0.0.1)")
+    serve.add_argument("--allow-local-mode-on-network", action="store_true",
+                       help="listen on a network address although no sign-in is configured (everyone is admin)")
     return parser
 
 
@@ -75,16 +80,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    if args.command == "serve":
-        return _serve(args)
     if args.command == "hash-passphrase":
         return _hash_passphrase()
+    db_path = Path(args.db) if args.db else load_settings().db_path
+    if args.command != "restore" and not args.create and not db_path.exists():
+        # A typo in --db would otherwise become a new empty database (and serve would fill it with the demo).
+        print(f"okrdash: no database at {db_path}; check the path, or pass --create to start a new one",
+              file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(args, db_path)
     try:
         if args.command == "restore":
-            restore(args.folder, args.db or load_settings().db_path)
-            print(f"Restored {args.folder} into {args.db or load_settings().db_path}.")
+            restore(args.folder, db_path)
+            print(f"Restored {args.folder} into {db_path}.")
             return 0
-        store = open_store(args.db)
+        store = open_store(db_path)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
@@ -190,21 +201,36 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    if args.db:
-        os.environ["OKRDASH_DB"] = str(Path(args.db).resolve())
-    # Streamlit treats a folder named pages/ next to the entry point as a legacy multipage app
-    # until st.navigation has run once, so the first visitor of a shared deep link would get a
-    # page without app.py's navigation and sidebar. Our pages/ are st.navigation pages.
-    from streamlit.runtime.pages_manager import PagesManager
+def _serve(args: argparse.Namespace, db_path: Path) -> int:
+    config = load_settings()
+    address = args.address or config.serve_address
+    allow_open = args.allow_local_mode_on_network or config.allow_local_mode_on_network
+    secrets = read_secrets([Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"])
+    if not _is_loopback(address) and not sign_in_configured(secrets) and not allow_open:
+        print(f"okrdash: no sign-in is configured (local mode: everyone may change data), so okrdash will not "
+              f"listen on {address}. Configure [auth] or an editor passphrase in .streamlit/secrets.toml, or "
+              "pass --allow-local-mode-on-network.", file=sys.stderr)
+        return 2
+    os.environ["OKRDASH_DB"] = str(db_path.resolve())
     from streamlit.web import cli as streamlit_cli
 
-    PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(args.port)]
-    if args.address:
-        sys.argv += ["--server.address", args.address]
+    from okrdash.ui import server
+
+    server.prepare(config.max_session_upload_bytes)
+    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(args.port), "--server.address", address]
+    for host in (h.strip() for h in config.allowed_hosts.split(",")):
+        if host:
+            sys.argv += ["--server.allowedHosts", host]
     return streamlit_cli.main(standalone_mode=False) or 0
 
+
+def _is_loopback(address: str) -> bool:
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to a network address
 
 if __name__ == "__main__":
     sys.exit(main())

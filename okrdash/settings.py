@@ -46,6 +46,8 @@ class Settings(BaseModel):
     # Import limits: a larger file is refused before it is parsed.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_upload_rows: int = Field(default=2_500_000, ge=1)
+    # What one browser session may hold in uploaded files at once (okrdash serve refuses more).
+    max_session_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 
@@ -53,6 +55,13 @@ class Settings(BaseModel):
     # such as "4GB", or a share of the host's memory such as "40%", so that two processes fit).
     duckdb_threads: int = Field(default=0, ge=0, le=256)
     duckdb_memory_limit: str = Field(default="40%", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
+    # okrdash serve: the address it listens on (loopback unless told otherwise), the host names
+    # browsers may reach it by (Streamlit's server.allowedHosts, comma-separated: a DNS-rebinding
+    # page under another name gets no websocket), and whether local mode (no sign-in configured,
+    # everyone an admin) may listen on a network address at all.
+    serve_address: str = "127.0.0.1"
+    allowed_hosts: str = "localhost,127.0.0.1"
+    allow_local_mode_on_network: bool = False
 
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:

@@ -223,7 +223,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = _connect(str(self.path), self.config)
         # Re-entrant: an import validates and writes under it, and apply() takes it again.
-        self._write_lock = threading.RLock()
+        # One per database file and process (not per Store), so that a second Store of the same file,
+        # or a Streamlit cache that lost the first one, still waits for the running import.
+        self._write_lock = _write_lock_of(self.path)
         # Bumped after every committed write of this process (the only writer of the file), so
         # reads the importer repeats on every upload can be kept until the data changes.
         self._write_version = 0
@@ -928,6 +930,46 @@ def _process_name(pid: str, program: str) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip() or program
     except OSError:
         return program
+
+
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_SHARED_STORES: dict[str, Store] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _write_lock_of(path: Path | str) -> threading.RLock:
+    """The process-wide write lock of a database file (a fresh one for each in-memory database)."""
+    if not isinstance(path, Path):
+        return threading.RLock()
+    with _REGISTRY_LOCK:
+        return _WRITE_LOCKS.setdefault(str(path.resolve()), threading.RLock())
+
+
+def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Store, bool]:
+    """The one store of ``path`` in this process, and whether this call opened it.
+
+    A module-level registry, not a Streamlit cache: any browser can ask Streamlit to clear its
+    caches, and a cleared store would come back as a second connection with its own state.
+    """
+    key = str(Path(path).resolve())
+    with _REGISTRY_LOCK:
+        if key in _SHARED_STORES:
+            return _SHARED_STORES[key], False
+    store = open_store(path, config)
+    with _REGISTRY_LOCK:
+        kept = _SHARED_STORES.setdefault(key, store)
+    if kept is not store:  # another thread opened it meanwhile
+        store.close()
+        return kept, False
+    return kept, True
+
+
+def close_shared_store(path: Path | str) -> None:
+    """Close and forget this process's shared store of ``path`` (so another process may open the file)."""
+    with _REGISTRY_LOCK:
+        store = _SHARED_STORES.pop(str(Path(path).resolve()), None)
+    if store is not None:
+        store.close()
 
 
 def open_store(path: Path | str | None = None, config: Settings | None = None) -> Store:

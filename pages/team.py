@@ -26,7 +26,7 @@ if requested_team and requested_team not in teams:
     st.warning(t("team.unknown_team", team=widgets.plain(requested_team), shown=widgets.plain(teams[0])), icon="🔗")
 if len(teams) <= 8:
     team = st.segmented_control(t("filter.team"), teams, default=teams[0], required=True, key="team",
-                                bind="query-params")
+                                bind="query-params", format_func=widgets.plain)  # options render Markdown
 else:
     team = st.selectbox(t("filter.team"), teams, index=0, key="team", bind="query-params")
 team = team or teams[0]
@@ -117,7 +117,7 @@ if ctx.cycle is not None:
 
 
 def _quantity(value: float | None, unit: str | None) -> str:
-    return amount(value, unit, ctx.lang)
+    return widgets.plain(amount(value, unit, ctx.lang))  # st.metric renders Markdown
 
 
 st.subheader(t("team.kpis"))
@@ -138,7 +138,7 @@ for start in range(0, len(kpis), 4):
                 delta_color={"higher_is_better": "normal", "lower_is_better": "inverse"}.get(kpi["direction"], "off"),
                 chart_data=kpi["recent_values"] or None, chart_type="line", border=True,
             )
-            st.caption(t("team.kpi_status", status=widgets.status_label(ctx, kpi["status"]), target=widgets.plain(target)))
+            st.caption(t("team.kpi_status", status=widgets.status_label(ctx, kpi["status"]), target=target))
 
 panels.coach_panel(ctx, team=team, key="team_coach")
 panels.bridge_panel(ctx, access, team=team, key="team_bridge")

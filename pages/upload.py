@@ -42,10 +42,19 @@ for column, kind in zip(st.columns(len(FileKind)), FileKind):
             mime="text/csv", key=f"template_{kind.value}", on_click="ignore",
         )
 
-files = st.file_uploader(
-    t("upload.choose"), type="csv", accept_multiple_files=True, key="upload_files", help=t("upload.choose_help"),
-    max_upload_size=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
-)
+# The right to import is checked before any file is read: a viewer gets no file picker at all
+# (what a forged client uploads anyway is bounded per session by okrdash serve, ui/server.py).
+if access.can_edit:
+    files = st.file_uploader(
+        t("upload.choose"), type="csv", accept_multiple_files=True, key="upload_files", help=t("upload.choose_help"),
+        max_upload_size=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
+    )
+else:
+    files = []
+    st.info(t("upload.picker_for_editors"), icon="🔒")
+if not files:  # nothing chosen (or the files were removed): forget the last check and its previews
+    st.session_state.pop(_CHECKED, None)
+    st.session_state.pop(_RESULT, None)
 
 
 def _kind(kind: str) -> str:
@@ -113,6 +122,7 @@ def _import(uploads: list[importing.Upload], signature: tuple) -> None:
         st.session_state[_RESULT] = (signature, None, failed.problems)
         return
     context.data_changed()
+    st.session_state.pop(_CHECKED, None)  # the dry run's previews and rows are no longer needed
     st.session_state[_RESULT] = (signature, result, None)
 
 

@@ -146,7 +146,9 @@ def test_editor_of_named_teams(roles):
     assert editor.allowed_teams == frozenset({"Sales", "Marketing"})
     assert editor.may_edit_team("Sales") and editor.may_edit_team("Marketing")
     assert not editor.may_edit_team("Engineering")
-    assert not editor.may_edit_team("Sales ")
+    # Compared as the importer compares names (okrdash/names.py): "Sales " and "sales" are team Sales.
+    assert editor.may_edit_team("Sales ") and editor.may_edit_team("sales")
+    assert not editor.may_edit_team("Sales Ops")
 
 
 def test_editor_without_a_team_list_and_admins_may_edit_every_team(roles):
@@ -163,7 +165,7 @@ def test_editor_without_a_team_list_and_admins_may_edit_every_team(roles):
 
 def test_passphrase_hash_round_trip():
     stored = hash_passphrase("kopi susu gula aren")
-    assert re.fullmatch(r"scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+", stored)
+    assert re.fullmatch(r"scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+", stored)
     assert check_passphrase("kopi susu gula aren", stored)
     assert not check_passphrase("kopi susu gula aren ", stored)
     assert not check_passphrase("Kopi susu gula aren", stored)
@@ -193,10 +195,11 @@ def test_malformed_stored_hash_is_false(stored):
 
 def test_a_valid_hash_cut_short_or_changed_is_false():
     stored = hash_passphrase("kopi susu gula aren")
-    scheme, salt, digest = stored.split("$")
-    assert not check_passphrase("kopi susu gula aren", f"{scheme}${salt}${digest[:-8]}")
-    assert not check_passphrase("kopi susu gula aren", f"{scheme}${salt[::-1]}${digest}")
-    assert not check_passphrase("kopi susu gula aren", f"{scheme}${salt}$")
+    *head, salt, digest = stored.split("$")
+    costs = "$".join(head)
+    assert not check_passphrase("kopi susu gula aren", f"{costs}${salt}${digest[:-8]}")
+    assert not check_passphrase("kopi susu gula aren", f"{costs}${salt[::-1]}${digest}")
+    assert not check_passphrase("kopi susu gula aren", f"{costs}${salt}$")
 
 
 def test_failure_delay_grows_and_caps():
@@ -311,3 +314,78 @@ def test_admin_imports_every_team_and_is_recorded(seeded):
     assert after["kpis"] == before["kpis"] + 3
     assert {b.imported_by for b in seeded.batches()[:2]} == {"it-admin@contoh.co.id"}
     assert seeded.batches()[-1].imported_by is None  # the seed was imported by nobody in particular
+
+
+# -- the stored hash carries its parameters; the throttle is process-wide --------------------------------
+
+
+def test_a_new_hash_carries_its_scrypt_parameters():
+    stored = hash_passphrase("kopi susu gula aren", salt=b"0123456789abcdef")
+    scheme, n, r, p, salt, digest = stored.split("$")
+    assert (scheme, n, r, p, salt) == ("scrypt", "16384", "8", "1", "MDEyMzQ1Njc4OWFiY2RlZg==")
+    assert check_passphrase("kopi susu gula aren", stored)
+
+
+def test_hashes_of_other_costs_and_of_the_first_format_are_accepted():
+    import base64
+    import hashlib
+
+    salt = b"garam-laut-16byt"
+    cheap = hashlib.scrypt(b"kopi susu gula aren", salt=salt, n=2**10, r=4, p=2, dklen=32)
+    b64 = base64.b64encode
+    assert check_passphrase("kopi susu gula aren", f"scrypt$1024$4$2${b64(salt).decode()}${b64(cheap).decode()}")
+    first = hashlib.scrypt(b"kopi susu gula aren", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    assert check_passphrase("kopi susu gula aren", f"scrypt${b64(salt).decode()}${b64(first).decode()}")
+    assert not check_passphrase("kopi susu gula", f"scrypt${b64(salt).decode()}${b64(first).decode()}")
+
+
+def test_a_hash_asking_for_too_much_memory_is_refused_without_computing():
+    assert not check_passphrase("x", "scrypt$1048576$64$1$c2FsdA==$ZGlnZXN0ZGlnZXN0")
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_throttle_remembers_wrong_tries_of_a_client_across_sessions():
+    from okrdash.access import PassphraseThrottle
+
+    clock = _Clock()
+    throttle = PassphraseThrottle(clock=clock, sleep=clock.sleep)
+    stored = hash_passphrase("kopi susu gula aren")
+    for _ in range(3):  # three sessions (reloads) of the same address, one wrong try each
+        assert not throttle.check("guess", stored, client="10.0.0.7")
+    assert clock.slept == [0.0, 1.0, 2.0]
+    assert throttle.delay("10.0.0.7") == 4.0
+    assert throttle.delay("10.0.0.8") == 0.0  # another address is not slowed by three tries
+    assert throttle.check("kopi susu gula aren", stored, client="10.0.0.7")
+    assert throttle.delay("10.0.0.7") == 0.0
+
+
+def test_throttle_slows_everyone_when_many_addresses_guess():
+    from okrdash.access import PassphraseThrottle
+
+    clock = _Clock()
+    throttle = PassphraseThrottle(clock=clock, sleep=clock.sleep, global_step=10)
+    stored = hash_passphrase("kopi susu gula aren")
+    for address in range(20):
+        throttle.check("guess", stored, client=f"10.0.1.{address}")
+    assert throttle.delay("10.9.9.9") == 2.0  # 20 recent wrong tries anywhere: 2 ** (20 // 10 - 1)
+    clock.now += 601  # outside the window they no longer count
+    assert throttle.delay("10.9.9.9") == 0.0
+
+
+def test_app_throttle_lives_outside_the_session():
+    from okrdash.access import PassphraseThrottle
+    from okrdash.ui import auth
+
+    assert isinstance(auth.PASSPHRASE_THROTTLE, PassphraseThrottle)

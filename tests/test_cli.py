@@ -34,13 +34,13 @@ def db(tmp_path) -> Path:
 
 @pytest.fixture
 def imported(db, capsys) -> Path:
-    assert main(["--db", str(db), "import", KPIS, OKRS, CHECKINS]) == 0
+    assert main(["--db", str(db), "--create", "import", KPIS, OKRS, CHECKINS]) == 0
     capsys.readouterr()
     return db
 
 
 def test_import_success(db, capsys):
-    assert main(["--db", str(db), "import", KPIS, OKRS, "--by", "maya"]) == 0
+    assert main(["--db", str(db), "--create", "import", KPIS, OKRS, "--by", "maya"]) == 0
     out = capsys.readouterr().out
     assert "acceptance_okrs.csv: okrs, 7 rows, valid" in out
     assert "acceptance_kpis.csv: kpis, 4 rows, valid" in out
@@ -97,7 +97,7 @@ def test_import_dry_run_writes_nothing(imported, tmp_path, capsys):
 
 
 def test_import_missing_file_is_a_usage_error(db, tmp_path, capsys):
-    assert main(["--db", str(db), "import", OKRS, str(tmp_path / "nope.csv")]) == 2
+    assert main(["--db", str(db), "--create", "import", OKRS, str(tmp_path / "nope.csv")]) == 2
     assert "nope.csv" in capsys.readouterr().err
     assert counts(db)["key_results"] == 0
 
@@ -169,7 +169,7 @@ def test_status_json_nulls_are_null(imported, tmp_path, capsys):
 
 
 def test_status_json_of_an_empty_database(db, capsys):
-    assert main(["--db", str(db), "status", "--json", "--as-of", "2026-05-31"]) == 0
+    assert main(["--db", str(db), "--create", "status", "--json", "--as-of", "2026-05-31"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["objectives"], report["kpis"]) == ([], [])
 
@@ -184,8 +184,8 @@ def test_status_text(imported, capsys):
 
 def test_db_flag_picks_the_database(tmp_path, capsys):
     first, second = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
-    assert main(["--db", str(first), "import", KPIS]) == 0
-    assert main(["--db", str(second), "import", KPIS, OKRS]) == 0
+    assert main(["--db", str(first), "--create", "import", KPIS]) == 0
+    assert main(["--db", str(second), "--create", "import", KPIS, OKRS]) == 0
     capsys.readouterr()
     assert (counts(first)["kpis"], counts(first)["key_results"]) == (2, 0)
     assert counts(second)["key_results"] == 7
@@ -195,7 +195,7 @@ def test_okrdash_db_environment_variable(tmp_path, monkeypatch, capsys):
     path = tmp_path / "env.duckdb"
     monkeypatch.setenv("OKRDASH_DB", str(path))
     settings_module.settings.cache_clear()
-    assert main(["import", KPIS]) == 0
+    assert main(["--create", "import", KPIS]) == 0
     capsys.readouterr()
     assert path.exists() and counts(path)["kpis"] == 2
     assert main(["status", "--json", "--as-of", "2026-05-31"]) == 0
@@ -207,7 +207,7 @@ def test_db_flag_wins_over_environment(tmp_path, monkeypatch, capsys):
     env_db, flag_db = tmp_path / "env.duckdb", tmp_path / "flag.duckdb"
     monkeypatch.setenv("OKRDASH_DB", str(env_db))
     settings_module.settings.cache_clear()
-    assert main(["--db", str(flag_db), "import", KPIS]) == 0
+    assert main(["--db", str(flag_db), "--create", "import", KPIS]) == 0
     assert counts(flag_db)["kpis"] == 2
     assert not env_db.exists() or counts(env_db)["kpis"] == 0
 
@@ -215,7 +215,7 @@ def test_db_flag_wins_over_environment(tmp_path, monkeypatch, capsys):
 def test_python_dash_m_okrdash_with_environment(tmp_path):
     path = tmp_path / "sub.duckdb"
     env = {**os.environ, "OKRDASH_DB": str(path), "PYTHONPATH": str(ROOT)}
-    ok = subprocess.run([sys.executable, "-m", "okrdash", "import", KPIS, OKRS], cwd=tmp_path, env=env,
+    ok = subprocess.run([sys.executable, "-m", "okrdash", "--create", "import", KPIS, OKRS], cwd=tmp_path, env=env,
                         capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stderr
     bad = tmp_path / "bad.csv"

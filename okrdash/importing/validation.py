@@ -34,6 +34,7 @@ from okrdash.models import (
     ObjectiveType,
     parse_enum,
 )
+from okrdash.names import name_key, normalise_name
 from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
@@ -116,8 +117,8 @@ class _Spellings:
             self.key_result(cycle, team, objective, key_result)
 
     def _spell(self, kind: str, *parts: str) -> str:
-        key = (kind, *(part.strip().lower() for part in parts))  # as SQL's lower(trim()) sees them
-        return self._names.setdefault(key, parts[-1].strip())
+        key = (kind, *(name_key(part) for part in parts))  # as SQL's okr_name_key sees them
+        return self._names.setdefault(key, normalise_name(parts[-1]))
 
     def team(self, team: str) -> str:
         return self._spell("team", team)
@@ -134,7 +135,7 @@ class _Spellings:
         return self._spell("kpi", team, name)
 
     def known_kpi(self, team: str, name: str) -> bool:
-        return ("kpi", team.strip().lower(), name.strip().lower()) in self._names
+        return ("kpi", name_key(team), name_key(name)) in self._names
 
 
 class Validator:
@@ -253,7 +254,7 @@ class Validator:
         ``key`` gives SQL for the key when it is not the lower-cased columns. Grouped, not windowed:
         only the few repeated keys are joined back to name their lines.
         """
-        parts = list(key or (f"lower(trim(\"{c}\"))" for c in columns))
+        parts = list(key or (f"okr_name_key(\"{c}\")" for c in columns))
         keys = ", ".join(f"{sql} AS k{i}" for i, sql in enumerate(parts))
         same_key = " AND ".join(f"k.k{i} IS NOT DISTINCT FROM r.k{i}" for i in range(len(parts)))
         display = " || ' / ' || ".join(f"coalesce(trim(f.\"{c}\"), '')" for c in columns)
@@ -272,11 +273,12 @@ class Validator:
     def _team_problems(self, table: CsvTable) -> None:
         """Rows of teams this person may not edit: the whole upload is refused."""
         allowed = sorted(self.allowed_teams or ())
+        allowed_keys = sorted({name_key(team) for team in allowed})
         rows = self.con.execute(
             f"""SELECT line, team, count(*) OVER () FROM "{table.table}"
-                WHERE NOT okr_blank(team) AND NOT list_contains(?::VARCHAR[], trim(team))
+                WHERE NOT okr_blank(team) AND NOT list_contains(?::VARCHAR[], okr_name_key(team))
                 ORDER BY line LIMIT {self.config.max_reported_problems}""",
-            [allowed],
+            [allowed_keys],
         ).fetchall()
         for line, team, _ in rows:
             self._problem(table, line, "team", team, "team_not_allowed", teams=", ".join(allowed) or "–")
@@ -292,7 +294,7 @@ class Validator:
         # Each spelling of (team, KPI) gets a number once, so the per-row work below groups and
         # joins on integers instead of millions of name pairs.
         self.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}_names" AS
-            SELECT team, kpi, dense_rank() OVER (ORDER BY lower(team), lower(kpi)) AS kpi_key
+            SELECT team, kpi, dense_rank() OVER (ORDER BY okr_name_key(team), okr_name_key(kpi)) AS kpi_key
             FROM (SELECT DISTINCT team, kpi FROM {t} WHERE NOT okr_blank(team) AND NOT okr_blank(kpi))""")
         self._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance"), dates=("date",),
                           also=["n.kpi_key"],
@@ -596,6 +598,11 @@ class Validator:
             code = cycle.type if isinstance(cycle, PydanticCustomError) else cycle.errors()[0]["type"]
             self._problem(table, line, "cycle", row["cycle"], code if code in _KNOWN_CODES else "cycle_format")
             return None
+        if self.allowed_teams is not None and cycle.name not in stored and not _standard_quarter(cycle):
+            # Cycles are company-wide: only an admin defines one with dates of its own (an editor of
+            # Sales must not make 2027-Q1 run 1-5 January for everyone).
+            self._problem(table, line, "cycle", row["cycle"], "cycle_dates_admin_only", cycle=cycle.name)
+            return None
         known = seen.get(cycle.name) or (
             Cycle(name=cycle.name, start_date=stored[cycle.name]["start_date"], end_date=stored[cycle.name]["end_date"])
             if cycle.name in stored else None
@@ -625,7 +632,7 @@ class Validator:
                           ignore_index=True).drop_duplicates(["cycle", "team", "objective", "key_result"], keep="last")
         self.con.register("kr_index", index)
         try:
-            objective_match = ("AND (okr_blank(r.objective) OR lower(r.objective) = lower(i.objective))"
+            objective_match = ("AND (okr_blank(r.objective) OR okr_name_key(r.objective) = okr_name_key(i.objective))"
                                if "objective" in table.columns else "")
             cycle_match = "AND (okr_blank(r.cycle) OR i.cycle = cn.name)" if "cycle" in table.columns else ""
             cycle_join = "LEFT JOIN cycle_names cn ON cn.raw = r.cycle" if "cycle" in table.columns else ""
@@ -642,8 +649,8 @@ class Validator:
                              any_value(i.objective) AS objective, any_value(i.key_result) AS key_result,
                              any_value(i.kind) AS kind, any_value(i.kpi) AS kpi
                       FROM {refs} r {cycle_join}
-                      LEFT JOIN kr_index i ON lower(i.team) = lower(r.team)
-                           AND lower(i.key_result) = lower(r.key_result) {objective_match} {cycle_match}
+                      LEFT JOIN kr_index i ON okr_name_key(i.team) = okr_name_key(r.team)
+                           AND okr_name_key(i.key_result) = okr_name_key(r.key_result) {objective_match} {cycle_match}
                       GROUP BY r.ref_key)""")
         finally:
             self.con.unregister("kr_index")
@@ -692,6 +699,15 @@ class Validator:
                 FROM {t} f JOIN {resolved} rr USING (ref_key)"""
         ).to_arrow_table()
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame))
+
+
+def _standard_quarter(cycle: Cycle) -> bool:
+    """Whether ``cycle`` is a quarter with its calendar dates (what a quarter name alone gives)."""
+    try:
+        standard = Cycle.parse(cycle.name)
+    except (ValidationError, PydanticCustomError):
+        return False  # not a quarter name: a cycle that only exists with dates someone chose
+    return (standard.start_date, standard.end_date) == (cycle.start_date, cycle.end_date)
 
 
 def _cycle_name(text: str) -> str:

@@ -9,17 +9,17 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import streamlit as st
 
-from okrdash.access import LOCAL_ACCESS, Access, Role, check_passphrase, failure_delay, load_roles
+from okrdash.access import LOCAL_ACCESS, Access, PassphraseThrottle, Role, load_roles
 from okrdash.settings import load_settings
 from okrdash.ui.context import Context
 
 _UNLOCKED = "_okrdash_editor_unlocked"
-_FAILURES = "_okrdash_passphrase_failures"
+# Process-wide, not in st.session_state: a reload or a new session must not guess at full speed.
+PASSPHRASE_THROTTLE = PassphraseThrottle()
 
 
 def _secret(section: str) -> Any:
@@ -62,13 +62,9 @@ def _passphrase_access(ctx: Context, stored: str) -> Access:
             passphrase = st.text_input(ctx.t("auth.passphrase"), type="password")
             submitted = st.form_submit_button(ctx.t("auth.unlock"))
         if submitted:
-            failures = st.session_state.get(_FAILURES, 0)
-            time.sleep(failure_delay(failures))  # slows guessing; grows with each wrong try
-            if check_passphrase(passphrase, stored):
+            if PASSPHRASE_THROTTLE.check(passphrase, stored, client=st.context.ip_address or "localhost"):
                 st.session_state[_UNLOCKED] = True
-                st.session_state[_FAILURES] = 0
                 st.rerun()
-            st.session_state[_FAILURES] = failures + 1
             st.error(ctx.t("auth.wrong_passphrase"))
     return Access(role=Role.VIEWER, mode="passphrase")
 

@@ -18,23 +18,23 @@ from okrdash import demo, readmodels, review
 from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
-from okrdash.store import Store, open_store
+from okrdash.store import Store, shared_store
+from okrdash.ui.text import plain
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
 
 
 def get_store() -> Store:
-    """The store of ``OKRDASH_DB`` (one per database file and process)."""
+    """The store of ``OKRDASH_DB``: one per database file and process, outside every Streamlit cache.
+
+    An empty database gets the demo company when first opened, so a first visit shows something real.
+    """
     config = load_settings()
-    return _open_store(str(config.db_path), config.demo_when_empty)
-
-
-@st.cache_resource(show_spinner=False)
-def _open_store(db_path: str, demo_when_empty: bool) -> Store:
-    """Open once; an empty database gets the demo company so a first visit shows something real."""
-    store = open_store(db_path, load_settings())
-    if demo_when_empty and store.is_empty():
-        demo.load_demo(store)
+    store, opened = shared_store(config.db_path, config)
+    if opened and config.demo_when_empty:
+        with store.write_lock:
+            if store.is_empty():
+                demo.load_demo(store)
     return store
 
 
@@ -114,7 +114,8 @@ def _warn_about_ignored(context: Context, requested: dict[str, str | None], used
     """A link with a value we could not use says so, instead of silently showing something else."""
     for key, raw in requested.items():
         if raw and raw != used[key]:
-            st.warning(context.t("nav.ignored_param", name=key, value=raw, used=used[key] or "–"), icon="🔗")
+            st.warning(context.t("nav.ignored_param", name=key, value=plain(raw), used=plain(used[key] or "–")),
+                       icon="🔗")
 
 
 def current() -> Context:

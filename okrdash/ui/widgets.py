@@ -15,15 +15,10 @@ from okrdash import formatting
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.ui.context import Context
+from okrdash.ui.text import plain as plain  # pages call widgets.plain
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
-
-
-def plain(text: object) -> str:
-    """User text made inert for st.markdown: every Markdown/HTML special character is escaped."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
 
 
 def status_label(ctx: Context, status: str | None) -> str:

@@ -1,6 +1,7 @@
 """Titles, names and notes with HTML, Markdown links/images or script stay plain text on every page."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -57,3 +58,113 @@ def test_hostile_text_is_shown_as_text(hostile_db, make_app, page, query):
 def test_hostile_text_on_the_objective_page(hostile_db, make_app):
     db, objective_id = hostile_db
     _assert_inert(make_app(db, page="pages/objective.py", objective=str(objective_id), as_of=AS_OF, cycle=CYCLE))
+
+
+# -- every text field and every URL parameter, on every page -------------------------------------------------
+#
+# The payload carries each Markdown construct Streamlit renders (bold, a colour directive, LaTeX, a
+# link, an image, HTML, a bare URL, an e-mail autolink). Every string of every element the page drew
+# is read from its protobuf message, except fields Streamlit shows as plain text; in those strings
+# the constructs must only appear escaped.
+
+PAYLOAD = ("X **BOLD** :red[RED] $LATEX$ [LINK](http://evil.example) ![IMG](http://evil.example/p.png) "
+           "<b>HTML</b> http://evil.example/bare www.evil.example boss@evil.example")
+LIVE_CONSTRUCTS = ("**BOLD", ":red[", "$LATEX", "<b>", "](http", "evil.example", "http://", "www.evil")
+PAGES = ("pages/overview.py", "pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/upload.py",
+         "pages/explainer.py")
+URL_PARAMETERS = ("lang", "cycle", "as_of", "team", "status", "owner", "objective", "kpi", "category", "type",
+                  "indicator")
+# Fields Streamlit does not render as Markdown (per protobuf message type).
+PLAIN_FIELDS = {
+    "Code": {"code_text"}, "PageLink": {"page", "query_string"}, "VegaLiteChart": {"spec"},
+    "Selectbox": {"options", "raw_value", "default"}, "MultiSelect": {"options", "raw_values", "default"},
+}
+
+
+def _markdown_strings(app) -> list[tuple[str, str]]:
+    """(message.field, text) of every string the page's elements carry, plain-text fields left out."""
+    from google.protobuf.message import Message
+
+    found: list[tuple[str, str]] = []
+
+    def walk(message: Message) -> None:
+        plain_fields = PLAIN_FIELDS.get(message.DESCRIPTOR.name, set())
+        for field, value in message.ListFields():
+            if field.name in plain_fields:
+                continue
+            for item in (list(value) if field.is_repeated else [value]):
+                if isinstance(item, Message):
+                    walk(item)
+                elif isinstance(item, str):
+                    found.append((f"{message.DESCRIPTOR.name}.{field.name}", item))
+
+    def visit(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            walk(proto)
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(app._tree)
+    return found
+
+
+def _assert_nothing_live(app, page: str) -> list[tuple[str, str]]:
+    assert not app.exception, (page, [e.value for e in app.exception])
+    strings = _markdown_strings(app)
+    for where, text in strings:
+        live = re.sub(r"\\.", "", text)  # what Markdown sees as syntax: the text without its escaped characters
+        for construct in LIVE_CONSTRUCTS:
+            assert construct not in live, (page, where, text)
+    return strings
+
+
+def _import_payload(db) -> tuple[int, int]:
+    """The payload in every text column of an okrs, a kpis and a check-ins file; (objective id, KPI id)."""
+    okrs = ("cycle,team,objective,objective_owner,parent_objective,key_result,owner,baseline,target,unit,current,date\n"
+            f'{CYCLE},"{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}",0,10,"{PAYLOAD}",4,{AS_OF}\n')
+    kpis = ("team,kpi,date,value,target,unit,category,owner\n"
+            f'"{PAYLOAD}","{PAYLOAD}",2026-11-01,1,10,"{PAYLOAD}","{PAYLOAD}","{PAYLOAD}"\n'
+            f'"{PAYLOAD}","{PAYLOAD}",{AS_OF},2,10,,,\n')
+    checkins = f'team,key_result,date,value,note\n"{PAYLOAD}","{PAYLOAD}",2026-11-01,2,"{PAYLOAD}"\n'
+    store = open_store(db)
+    try:
+        import_files(store, [Upload("okrs.csv", okrs.encode()), Upload("kpis.csv", kpis.encode()),
+                             Upload("checkins.csv", checkins.encode())])
+        as_of = dt.date.fromisoformat(AS_OF)
+        objective_id = int(store.objective_scores(as_of, team=PAYLOAD.strip()).iloc[0]["objective_id"])
+        kpi_id = int(store.kpi_scores(as_of, team=PAYLOAD.strip()).iloc[0]["kpi_id"])
+    finally:
+        store.close()
+    return objective_id, kpi_id
+
+
+@pytest.fixture
+def payload_db(demo_db):
+    return demo_db, *_import_payload(demo_db)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_stored_payload_stays_text_on_every_page(payload_db, make_app, page):
+    db, objective_id, kpi_id = payload_db
+    app = make_app(db, page=page, as_of=AS_OF, cycle=CYCLE, team=PAYLOAD, objective=str(objective_id),
+                   kpi=str(kpi_id))
+    strings = _assert_nothing_live(app, page)
+    if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py"):
+        # The payload is on the page (escaped), so the assertions above had something to check.
+        assert any("BOLD" in text for _, text in strings), page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_payload_in_every_url_parameter_stays_text(demo_db, make_app, page):
+    app = make_app(demo_db, page=page, **{name: PAYLOAD for name in URL_PARAMETERS})
+    strings = _assert_nothing_live(app, page)
+    assert any("BOLD" in text for _, text in strings), page  # reported as an ignored value, escaped
+
+
+def test_team_picker_options_and_kpi_units_are_escaped(empty_db, make_app):
+    _import_payload(empty_db)  # one team: the picker is a segmented control, whose options render Markdown
+    app = make_app(empty_db, page="pages/team.py", as_of=AS_OF, cycle=CYCLE, team=PAYLOAD)
+    picker = next(b for b in app.get("button_group") if b.key == "team")
+    assert any("\\*\\*BOLD\\*\\*" in option.content for option in picker.proto.options)
+    assert any("\\:red\\[RED\\]" in metric.value for metric in app.metric)

@@ -89,3 +89,20 @@ def test_passphrase_unlocks_editing_for_the_session(demo_db, make_app, monkeypat
     app.get("form_submit_button")[0].click().run()
     assert not app.exception
     assert not any("needs the editor role" in i.value for i in app.info)
+
+
+def test_a_viewer_gets_no_file_picker(demo_db, make_app, monkeypatch):
+    """The right to import is checked before any file is read: a viewer cannot choose one."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP
+
+    monkeypatch.setenv("OKRDASH_DB", str(demo_db))
+    monkeypatch.setenv("OKRDASH_DEMO_WHEN_EMPTY", "false")
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.secrets["okrdash"] = {"editor_passphrase": hash_passphrase("correct horse")}
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    assert app.get("file_uploader") == []
+    assert any("no file picker here" in i.value for i in app.info)

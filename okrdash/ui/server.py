@@ -1,0 +1,95 @@
+"""How ``okrdash serve`` prepares Streamlit's server before it starts (the CLI calls :func:`prepare`).
+
+Each change reaches into a Streamlit module because Streamlit 1.67 has no option for it; the
+tests in tests/test_serve.py fail when an upgrade moves what they patch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+# Anti-framing: no other site may show okrdash inside a frame (clickjacking of the Import button).
+FRAMING_HEADERS = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class FramingHeadersMiddleware:
+    """ASGI middleware adding :data:`FRAMING_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message.get("type") == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *(header for header in FRAMING_HEADERS if header[0] not in names)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _clear_own_session_only(session: Any) -> None:
+    """A browser's "clear cache" forgets its own session state, not every user's cached pages."""
+    session._session_state.clear()
+
+
+def limit_session_uploads(max_bytes: int) -> None:
+    """Refuse (HTTP 413) an uploaded file that would make one session hold more than ``max_bytes``.
+
+    Streamlit keeps every uploaded file in memory until its session ends, and accepts uploads from
+    any session, with or without a file picker on its page.
+    """
+    from starlette.exceptions import HTTPException
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    add_file = MemoryUploadedFileManager.add_file
+    if getattr(add_file, "limited_to", None) is not None:
+        add_file = add_file.unlimited  # type: ignore[attr-defined]
+
+    def limited_add_file(self: Any, session_id: str, file: Any) -> None:
+        held = sum(len(other.data) for file_id, other in self.file_storage.get(session_id, {}).items()
+                   if file_id != file.file_id)
+        if held + len(file.data) > max_bytes:
+            raise HTTPException(status_code=413, detail="This session already holds as many uploaded bytes as "
+                                                        "okrdash allows; remove a file first")
+        add_file(self, session_id, file)
+
+    limited_add_file.limited_to = max_bytes  # type: ignore[attr-defined]
+    limited_add_file.unlimited = add_file  # type: ignore[attr-defined]
+    MemoryUploadedFileManager.add_file = limited_add_file  # type: ignore[method-assign]
+
+
+def prepare(max_session_upload_bytes: int) -> None:
+    """Patch Streamlit for okrdash serve: st.navigation pages, no global cache clearing, framing
+    headers, a bound on the uploaded bytes one session holds."""
+    from starlette.middleware import Middleware
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web.server.starlette import starlette_app
+
+    # Streamlit treats a folder named pages/ next to the entry point as a legacy multipage app
+    # until st.navigation has run once, so the first visitor of a shared deep link would get a
+    # page without app.py's navigation and sidebar. Our pages/ are st.navigation pages.
+    PagesManager.uses_pages_directory = False
+    # Any websocket client may send clear_cache; Streamlit then clears st.cache_data and
+    # st.cache_resource for everyone (a cold start for every page of every user).
+    AppSession._handle_clear_cache_request = _clear_own_session_only
+    streamlit_middleware = starlette_app.create_streamlit_middleware
+    if not getattr(streamlit_middleware, "adds_framing_headers", False):
+        def with_framing_headers() -> list[Middleware]:
+            return [Middleware(FramingHeadersMiddleware), *streamlit_middleware()]
+
+        with_framing_headers.adds_framing_headers = True  # type: ignore[attr-defined]
+        starlette_app.create_streamlit_middleware = with_framing_headers
+    limit_session_uploads(max_session_upload_bytes)

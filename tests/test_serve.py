@@ -1,0 +1,178 @@
+"""``okrdash serve`` defaults: loopback unless told, no local mode on the network, allowed hosts,
+no global cache clearing, anti-framing headers; and no database made up from a typo in ``--db``.
+
+Streamlit itself is not started: its command-line entry point is replaced by one that records the
+arguments okrdash hands it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit import config as streamlit_config
+from starlette.exceptions import HTTPException
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli as streamlit_cli
+from streamlit.web.server.starlette import starlette_app
+
+from okrdash import settings as settings_module
+from okrdash.cli import main
+from okrdash.store import open_store
+from okrdash.ui import server
+
+
+@pytest.fixture
+def started(monkeypatch, tmp_path) -> list[list[str]]:
+    """The argv of every Streamlit start; Streamlit's patched entry points are restored afterwards."""
+    calls: list[list[str]] = []
+
+    def fake_main(standalone_mode: bool = True) -> int:
+        import sys
+
+        calls.append(list(sys.argv))
+        return 0
+
+    monkeypatch.setattr(streamlit_cli, "main", fake_main)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
+    monkeypatch.setattr(AppSession, "_handle_clear_cache_request", AppSession._handle_clear_cache_request)
+    monkeypatch.setattr(starlette_app, "create_streamlit_middleware", starlette_app.create_streamlit_middleware)
+    monkeypatch.setattr(MemoryUploadedFileManager, "add_file", MemoryUploadedFileManager.add_file)
+    monkeypatch.chdir(tmp_path)  # no secrets.toml here unless a test writes one
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return calls
+
+
+@pytest.fixture
+def existing_db(tmp_path) -> Path:
+    path = tmp_path / "okrdash.duckdb"
+    open_store(path).close()
+    return path
+
+
+def _option(argv: list[str], name: str) -> list[str]:
+    return [argv[i + 1] for i, arg in enumerate(argv) if arg == name]
+
+
+def test_serve_binds_loopback_and_sets_allowed_hosts_by_default(started, existing_db):
+    assert main(["--db", str(existing_db), "serve"]) == 0
+    (argv,) = started
+    assert _option(argv, "--server.address") == ["127.0.0.1"]
+    assert _option(argv, "--server.allowedHosts") == ["localhost", "127.0.0.1"]
+    assert "server.allowedHosts" in streamlit_config._config_options_template  # the option okrdash sets exists
+
+
+def test_allowed_hosts_and_address_come_from_settings(started, existing_db, tmp_path, monkeypatch):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[okrdash]\neditor_passphrase = "scrypt$x$y"\n')
+    monkeypatch.setenv("OKRDASH_SERVE_ADDRESS", "10.1.2.3")
+    monkeypatch.setenv("OKRDASH_ALLOWED_HOSTS", "okr.contoh.co.id, *.contoh.co.id")
+    settings_module.settings.cache_clear()
+    assert main(["--db", str(existing_db), "serve"]) == 0
+    (argv,) = started
+    assert _option(argv, "--server.address") == ["10.1.2.3"]
+    assert _option(argv, "--server.allowedHosts") == ["okr.contoh.co.id", "*.contoh.co.id"]
+
+
+def test_local_mode_is_refused_on_a_network_address(started, existing_db, capsys):
+    assert main(["--db", str(existing_db), "serve", "--address", "0.0.0.0"]) == 2
+    assert started == []
+    assert "no sign-in is configured" in capsys.readouterr().err
+
+
+def test_local_mode_on_the_network_when_explicitly_allowed(started, existing_db):
+    assert main(["--db", str(existing_db), "serve", "--address", "0.0.0.0", "--allow-local-mode-on-network"]) == 0
+    assert _option(started[0], "--server.address") == ["0.0.0.0"]
+
+
+def test_a_network_address_with_sign_in_configured(started, existing_db, tmp_path):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nredirect_uri = "http://x/oauth2callback"\n')
+    assert main(["--db", str(existing_db), "serve", "--address", "192.168.1.10"]) == 0
+
+
+@pytest.mark.parametrize("command", [["serve"], ["import", "nothing.csv"], ["status"]])
+def test_a_database_path_that_does_not_exist_is_refused(started, tmp_path, capsys, command):
+    typo = tmp_path / "okrdahs.duckdb"
+    assert main(["--db", str(typo), *command]) == 2
+    assert f"no database at {typo}" in capsys.readouterr().err
+    assert not typo.exists() and started == []
+
+
+def test_create_makes_a_new_database(started, tmp_path):
+    new = tmp_path / "new.duckdb"
+    assert main(["--db", str(new), "--create", "status"]) == 0
+    assert new.exists()
+    assert main(["--db", str(tmp_path / "other.duckdb"), "--create", "serve"]) == 0
+    assert len(started) == 1
+
+
+def test_make_run_passes_create():
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert "okrdash --create serve" in makefile
+
+
+def test_prepare_keeps_every_cache_when_a_browser_asks_to_clear_them(started):
+    server.prepare(2**20)
+    st.cache_data.clear()
+    calls: list[int] = []
+
+    @st.cache_data
+    def cached() -> int:
+        calls.append(1)
+        return len(calls)
+
+    cached()
+
+    class FakeSession:
+        def __init__(self):
+            self._session_state = {"mine": 1}
+
+    session = FakeSession()
+    AppSession._handle_clear_cache_request(session)
+    assert session._session_state == {}
+    assert cached() == 1 and len(calls) == 1  # still cached
+    assert PagesManager.uses_pages_directory is False
+
+
+def test_prepare_adds_anti_framing_headers(started):
+    server.prepare(2**20)
+    server.prepare(2**20)  # idempotent: the middleware is added once
+    stack = starlette_app.create_streamlit_middleware()
+    assert [m.cls for m in stack].count(server.FramingHeadersMiddleware) == 1
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(server.FramingHeadersMiddleware(app)({"type": "http"}, None, send))
+    headers = dict(sent[0]["headers"])
+    assert headers[b"x-frame-options"] == b"DENY"
+    assert headers[b"content-security-policy"] == b"frame-ancestors 'none'"
+
+
+def test_one_session_holds_at_most_the_upload_limit(started):
+    server.prepare(1000)
+    server.prepare(1000)  # idempotent: one limit, not two stacked
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+
+    def upload(session: str, file_id: str, size: int) -> None:
+        manager.add_file(session, UploadedFileRec(file_id=file_id, name="x.csv", type="text/csv", data=b"x" * size))
+
+    upload("anonymous", "a", 600)
+    with pytest.raises(HTTPException) as refused:
+        upload("anonymous", "b", 600)
+    assert refused.value.status_code == 413
+    upload("anonymous", "a", 900)  # replacing a file counts its new size only
+    upload("someone else", "c", 900)  # another session has its own allowance
+    assert sum(len(f.data) for f in manager.file_storage["anonymous"].values()) == 900
