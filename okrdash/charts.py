@@ -113,7 +113,7 @@ def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_t
     labels = list(counts["label"])
     colours = [GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"]]
     return alt.Chart(counts, title=title).mark_bar().encode(
-        y=alt.Y("label:N", title=y_title, sort=labels),
+        y=alt.Y("label:N", title=y_title, sort=labels, axis=alt.Axis(labelLimit=260)),
         x=alt.X("count:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None),
         tooltip=[alt.Tooltip("label:N", title=y_title), alt.Tooltip("count:Q", title=x_title)],

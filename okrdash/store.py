@@ -223,7 +223,8 @@ class Store:
     def _install_rules(self) -> None:
         thresholds = self.config.model_dump(
             include={"on_track_ratio", "on_track_gap", "at_risk_ratio", "at_risk_gap",
-                     "aspirational_end_point", "low_confidence", "kpi_tolerance_share"}
+                     "aspirational_end_point", "low_confidence", "kpi_tolerance_share", "kpi_trend_points",
+                     "kpi_trend_flat_share"}
         )
         # Thresholds are validated floats from settings, written as SQL literals for macro defaults.
         sql = RULES_SQL.read_text().format(**{k: repr(float(v)) for k, v in thresholds.items()})

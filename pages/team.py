@@ -129,7 +129,8 @@ for start in range(0, len(kpis), 4):
         with column:
             st.metric(
                 widgets.plain(kpi["name"]), _quantity(kpi["value"], kpi["unit"]), delta=delta,
-                delta_color={"higher_is_better": "normal", "lower_is_better": "inverse"}.get(kpi["direction"], "off"),
+                # The rules' trend decides the colour, as on the KPIs page (a range KPI included).
+                delta_color="green" if kpi["trend"] > 0 else "red" if kpi["trend"] < 0 else "gray",
                 chart_data=kpi["recent_values"] or None, chart_type="line", border=True,
             )
             st.caption(t("team.kpi_status", status=widgets.status_label(ctx, kpi["status"]), target=widgets.plain(target)))
