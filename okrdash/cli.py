@@ -183,17 +183,12 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if args.db:
         os.environ["OKRDASH_DB"] = str(Path(args.db).resolve())
-    # Streamlit treats a folder named pages/ next to the entry point as a legacy multipage app
-    # until st.navigation has run once, so the first visitor of a shared deep link would get a
-    # page without app.py's navigation and sidebar. Our pages/ are st.navigation pages.
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web import cli as streamlit_cli
+    from okrdash.ui import server  # Streamlit is loaded only when serving
 
-    PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(args.port)]
+    options = ["--server.port", str(args.port)]
     if args.address:
-        sys.argv += ["--server.address", args.address]
-    return streamlit_cli.main(standalone_mode=False) or 0
+        options += ["--server.address", args.address]
+    return server.run(APP, options)
 
 
 if __name__ == "__main__":
