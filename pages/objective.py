@@ -59,11 +59,10 @@ st.header(widgets.plain(objective["title"]))
 if objective["cycle"] != ctx.cycle.name:
     st.caption(t("objective.other_cycle", cycle=widgets.plain(objective["cycle"])))
 widgets.status_badge(ctx, objective["status"])
+widgets.status_reason(ctx, objective["status"], list(view.key_results["status"]))
 st.markdown(t("objective.meta", team=widgets.plain(objective["team"]), owner=widgets.plain(objective["owner"] or "–"),
               type=t(f"objective.type_{objective['objective_type']}")))
-st.progress(min(max(objective["progress"] or 0.0, 0.0), 1.0),
-            text=t("objective.progress_vs_expected", progress=format_percent(objective["progress"], ctx.lang),
-                   expected=format_percent(objective["expected"], ctx.lang)))
+widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
 if objective["grade_band"] and objective["end_date"] and ctx.as_of >= objective["end_date"]:
     st.badge(t("objective.grade", grade=fixed(objective["grade"], ctx.lang),
                band=t(f"objective.band_{objective['grade_band']}")),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from okrdash import readmodels
 from okrdash.formatting import amount
-from okrdash.i18n import format_number, format_percent
+from okrdash.i18n import format_number
 from okrdash.readmodels import STATUS_ORDER
 from okrdash.ui import auth, context, panels, widgets
 
@@ -98,10 +98,9 @@ else:
             widgets.status_badge(ctx, objective["status"])
             st.caption(t("team.objective_meta", owner=widgets.plain(objective["owner"] or "–"),
                          type=t(f"objective.type_{objective['objective_type']}")))
-            progress = objective["progress"]
-            st.progress(min(max(progress or 0.0, 0.0), 1.0),
-                        text=t("team.progress_text", progress=format_percent(progress, ctx.lang),
-                               expected=format_percent(objective["expected"], ctx.lang)))
+            own = krs[krs["objective_id"] == objective["objective_id"]]
+            widgets.status_reason(ctx, objective["status"], list(own["status"]))
+            widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
             st.page_link("pages/objective.py", label=t("team.open_objective"), icon="🎯",
                          query_params={"objective": str(objective["objective_id"]), **base})
             if rows.empty:

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from okrdash import formatting
+from okrdash import charts, formatting, presentation
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.ui.context import Context
@@ -97,15 +97,15 @@ def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
                column_config: dict[str, Any] | None = None, **dataframe_args: Any) -> None:
     """``st.dataframe`` of ``frame`` with every number and date written in the reader's language
     (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
-    columns (0..1) drawn as bars labelled in whole percent. Give downloads the frame itself: they keep
-    real numbers."""
+    columns (0..1) in whole percent. (A table's bars take one colour per column, so status-coloured
+    progress is drawn by :func:`progress`.) Give downloads the frame itself: they keep real numbers."""
     shown = frame.copy()
     config = dict(column_config or {})
     for column in shown.columns:
         values = shown[column]
         if column in shares:
-            shown[column] = (pd.to_numeric(values, errors="coerce") * 100).round(0) + 0.0  # no "-0%"
-            config.setdefault(column, st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"))
+            shown[column] = [formatting.percent(v, ctx.lang) for v in pd.to_numeric(values, errors="coerce")]
+            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
         elif pd.api.types.is_bool_dtype(values):
             continue
         elif pd.api.types.is_numeric_dtype(values):
@@ -125,6 +125,18 @@ def _day(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
+             titles: list[str] | None = None) -> None:
+    """Status-coloured progress bars with the expected progress marked on each and the status in words."""
+    rows = presentation.progress_rows(titles or [""] * len(statuses), progress, expected, statuses, ctx.lang)
+    chart(ctx, charts.progress_chart(rows, ctx.t("common.expected")), width="stretch")
+
+
+def status_reason(ctx: Context, status: str, key_result_statuses: list[str]) -> None:
+    """Why an objective has its status, under its badge."""
+    st.caption(plain(presentation.objective_status_reason(status, key_result_statuses, ctx.lang)))
+
+
 def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str) -> None:
     """Key results with progress against the expected marker, status, owner and confidence; downloadable."""
     table = pd.DataFrame({
@@ -139,6 +151,7 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
         ctx.t("common.confidence"): rows["confidence"],
         ctx.t("common.last_checkin"): rows["last_checkin"],
     })
+    progress(ctx, list(rows["progress"]), list(rows["expected"]), list(rows["status"]), titles=list(rows["title"]))
     show_table(ctx, table, shares=(ctx.t("common.progress"), ctx.t("common.expected")), hide_index=True,
                width="stretch")
     download_csv(ctx, table, file_name, key=key)
