@@ -19,6 +19,9 @@ STATUS_COLORS = {
 # The colours of the grade bands of okr_grade_band (rules.sql); None: not graded.
 GRADE_COLORS = {"green": STATUS_COLORS["On Track"], "yellow": STATUS_COLORS["At Risk"],
                 "red": STATUS_COLORS["Off Track"], None: STATUS_COLORS["No Data"]}
+# d3 formats for tooltips; the chart's locale (formatting.chart_locale) gives separators and month names.
+DATE_FORMAT = "%-d %b %Y"
+NUMBER_FORMAT = ",.4~f"
 STATUS_ICONS = {
     "On Track": "🟢", "At Risk": "🟠", "Off Track": "🔴", "Complete": "🔵", "No Data": "⚪", "No Target": "⚪",
 }
@@ -68,7 +71,8 @@ def burn_up_chart(history: pd.DataFrame, expected: pd.DataFrame, target: float |
         color=colour,
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=[labels["actual"], labels["expected"]], range=[[1, 0], [6, 4]])),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q"), alt.Tooltip("series:N")],
+        tooltip=[alt.Tooltip("date:T", title=date_title, format=DATE_FORMAT),
+                 alt.Tooltip("value:Q", title=value_title, format=NUMBER_FORMAT), alt.Tooltip("series:N", title=None)],
     )
     if target is None:
         return alt.layer(lines)
@@ -89,7 +93,8 @@ def kpi_history_chart(history: pd.DataFrame, target: float | None, band: tuple[f
     layers.append(alt.Chart(data).mark_line(point=True, color="#1565c0").encode(
         x=alt.X("date:T", title=date_title),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q")],
+        tooltip=[alt.Tooltip("date:T", title=date_title, format=DATE_FORMAT),
+                 alt.Tooltip("value:Q", title=value_title, format=NUMBER_FORMAT)],
     ))
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"value": [target], "label": [target_label]})).mark_rule(

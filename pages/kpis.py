@@ -226,7 +226,8 @@ if history.empty:
     st.info(t("kpis.no_measurements", as_of=ctx.date(ctx.as_of)), icon="📭")
 else:
     value_title = f"{t('common.value')} ({unit})" if unit else t("common.value")
-    st.altair_chart(
+    widgets.chart(
+        ctx,
         charts.kpi_history_chart(history, target, band, t("kpis.chart_title", name=kpi["name"]), value_title,
                                  t("common.date"), t("common.target")),
         width="stretch",

@@ -114,7 +114,8 @@ for kr in readmodels.records(key_results):
             st.page_link("pages/kpis.py", label=t("objective.from_kpi", kpi=widgets.plain(kr["kpi_name"])), icon="📈",
                          query_params={"kpi": str(kr["kpi_id"]), **base})
         history = view.histories.get(kr_id, pd.DataFrame(columns=["date", "value", "confidence", "note"]))
-        st.altair_chart(
+        widgets.chart(
+            ctx,
             charts.burn_up_chart(history, readmodels.expected_line(kr), kr["target"], t("objective.chart_title"),
                                  kr["unit"] or t("common.value"), t("common.date"), chart_labels),
             width="stretch",
