@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from okrdash import readmodels
+from okrdash import okrfiles, readmodels
 from okrdash.formatting import amount
 from okrdash.i18n import format_number
 from okrdash.readmodels import STATUS_ORDER
@@ -107,6 +107,12 @@ else:
                 continue
             widgets.key_results_table(ctx, rows, f"key-results-{team}-{objective['objective_id']}.csv",
                                       key=f"download_krs_{objective['objective_id']}")
+
+    # The team's OKRs as an okrs file in the reader's language: edit it in Excel, upload it back.
+    st.markdown(f"**{t('team.okrs_file')}**")
+    st.caption(t("team.okrs_file_help"))
+    widgets.download_csv(ctx, okrfiles.localise(okrfiles.team_okrs(ctx.store, team, ctx.cycle, ctx.as_of), ctx.lang),
+                         f"okrs-{team}-{ctx.cycle.name}.csv", key="download_team_okrs")
 
 
 def _quantity(value: float | None, unit: str | None) -> str:
