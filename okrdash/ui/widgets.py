@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from okrdash import charts, formatting, presentation
+from okrdash import charts, formatting, presentation, readmodels, viewstate
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.ui.context import Context
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
+_SHARE_BOX = "_okrdash_share_box"
+_PAGE = "_okrdash_page"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 
 
@@ -43,15 +44,33 @@ def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status"
     return out
 
 
+def reserve_share_box(page: str) -> None:
+    """Keep the top of ``page`` for the share box (app.py calls this before the page runs; without
+    app.py the box is drawn where the page asks for it)."""
+    st.session_state[_PAGE] = page
+    st.session_state[_SHARE_BOX] = st.container()
+
+
 def share_link(ctx: Context, **params: Any) -> None:
-    """The link to exactly this view, defaults included, in a box with a copy button."""
-    query = {"lang": ctx.lang, "cycle": ctx.cycle.name if ctx.cycle else None, "as_of": ctx.as_of.isoformat()}
-    query.update(params)
-    base = st.context.url or ""
-    link = f"{base}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
-    with st.expander(f"🔗 {ctx.t('share.title')}"):
-        st.caption(ctx.t("share.help"))
-        st.code(link, language=None)
+    """The link to exactly this view, at the top of the page, copied with one click.
+
+    Live by default (opened next week, it shows next week's numbers), and pinnable to its date. A
+    view of another day than today is always pinned: the link must show what the reader sees.
+    """
+    page = st.session_state.get(_PAGE)  # None when a page script runs without app.py (AppTest)
+    view = viewstate.from_page(page, ctx.lang, ctx.cycle.name if ctx.cycle else None, ctx.as_of, **params)
+    today = dt.date.today()
+    box = st.session_state.get(_SHARE_BOX) or st.container()
+    with box.container(border=True):
+        st.markdown(f"**🔗 {ctx.t('share.title')}**")
+        pinned = ctx.as_of != today or st.toggle(ctx.t("share.pin", date=ctx.date(ctx.as_of)), key="share_pin")
+        if not pinned:
+            # A live link follows the date, and with it the cycle, unless the reader chose another one.
+            follows_date = ctx.cycle == readmodels.pick_cycle(ctx.store, None, today)
+            view = view.live() if follows_date else viewstate.View(view.page, view.lang, view.cycle, None,
+                                                                  view.filters)
+        st.code(viewstate.url(view, st.context.url or ""), language=None)
+        st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
 
 
 def chart(ctx: Context, figure: alt.TopLevelMixin, **chart_args: Any) -> None:
