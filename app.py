@@ -1,8 +1,8 @@
-"""okrdash: the entry point. Navigation and the sidebar shared by every page; nothing else."""
+"""okrdash: the entry point. Navigation, the sidebar and the share box shared by every page; nothing else."""
 
 import streamlit as st
 
-from okrdash.ui import context
+from okrdash.ui import context, widgets
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
@@ -21,4 +21,6 @@ pages = [
     # The default page is served at "/" (its url_path only reserves a name); /overview works too.
     st.Page("pages/overview.py", title=t("nav.overview"), url_path="overview", visibility="hidden"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+widgets.reserve_share_box(page.url_path or "home")
+page.run()

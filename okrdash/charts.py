@@ -19,6 +19,9 @@ STATUS_COLORS = {
 # The colours of the grade bands of okr_grade_band (rules.sql); None: not graded.
 GRADE_COLORS = {"green": STATUS_COLORS["On Track"], "yellow": STATUS_COLORS["At Risk"],
                 "red": STATUS_COLORS["Off Track"], None: STATUS_COLORS["No Data"]}
+# d3 formats for tooltips; the chart's locale (formatting.chart_locale) gives separators and month names.
+DATE_FORMAT = "%-d %b %Y"
+NUMBER_FORMAT = ",.4~f"
 STATUS_ICONS = {
     "On Track": "🟢", "At Risk": "🟠", "Off Track": "🔴", "Complete": "🔵", "No Data": "⚪", "No Target": "⚪",
 }
@@ -68,7 +71,8 @@ def burn_up_chart(history: pd.DataFrame, expected: pd.DataFrame, target: float |
         color=colour,
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=[labels["actual"], labels["expected"]], range=[[1, 0], [6, 4]])),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q"), alt.Tooltip("series:N")],
+        tooltip=[alt.Tooltip("date:T", title=date_title, format=DATE_FORMAT),
+                 alt.Tooltip("value:Q", title=value_title, format=NUMBER_FORMAT), alt.Tooltip("series:N", title=None)],
     )
     if target is None:
         return alt.layer(lines)
@@ -89,7 +93,8 @@ def kpi_history_chart(history: pd.DataFrame, target: float | None, band: tuple[f
     layers.append(alt.Chart(data).mark_line(point=True, color="#1565c0").encode(
         x=alt.X("date:T", title=date_title),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q")],
+        tooltip=[alt.Tooltip("date:T", title=date_title, format=DATE_FORMAT),
+                 alt.Tooltip("value:Q", title=value_title, format=NUMBER_FORMAT)],
     ))
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"value": [target], "label": [target_label]})).mark_rule(
@@ -113,8 +118,32 @@ def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_t
     labels = list(counts["label"])
     colours = [GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"]]
     return alt.Chart(counts, title=title).mark_bar().encode(
-        y=alt.Y("label:N", title=y_title, sort=labels),
+        y=alt.Y("label:N", title=y_title, sort=labels, axis=alt.Axis(labelLimit=260)),
         x=alt.X("count:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None),
         tooltip=[alt.Tooltip("label:N", title=y_title), alt.Tooltip("count:Q", title=x_title)],
     )
+
+
+def progress_chart(rows: pd.DataFrame, expected_title: str) -> alt.LayerChart:
+    """Progress bars in their status colour, the expected progress as a dark tick on the same bar, and
+    the status in words above each bar (never colour alone). ``rows`` comes from
+    presentation.progress_rows: row, text, bar (0..1), expected, status."""
+    # Streamlit fits the chart into its height, padding included.
+    height = 46 * len(rows) + 22
+    y = alt.Y("row:O", axis=None)
+    base = alt.Chart(rows).encode(y=y)
+    scale = alt.Scale(domain=[0, 1], nice=False)
+    track = base.mark_bar(color="#e8e8e8", size=12, yOffset=10).encode(x=alt.X("one:Q", scale=scale, axis=None)) \
+        .transform_calculate(one="1")
+    bar = base.mark_bar(size=12, yOffset=10).encode(
+        x=alt.X("bar:Q", scale=scale, axis=None),
+        color=alt.Color("status:N", scale=status_scale(), legend=None),
+        tooltip=[alt.Tooltip("text:N", title=None)],
+    )
+    tick = base.mark_tick(color="#212121", thickness=3, size=20, yOffset=10).encode(
+        x=alt.X("expected:Q", scale=scale), tooltip=[alt.Tooltip("expected:Q", title=expected_title, format=".0%")],
+    )
+    text = base.mark_text(align="left", baseline="bottom", dy=-2, x=0, fontSize=13).encode(text="text:N")
+    # The first row's text sits above its bar: room for it at the top.
+    return alt.layer(track, bar, tick, text).properties(height=height, padding={"top": 18, "bottom": 4})

@@ -212,16 +212,14 @@ def _serve(args: argparse.Namespace, db_path: Path) -> int:
               "pass --allow-local-mode-on-network.", file=sys.stderr)
         return 2
     os.environ["OKRDASH_DB"] = str(db_path.resolve())
-    from streamlit.web import cli as streamlit_cli
-
-    from okrdash.ui import server
+    from okrdash.ui import server  # Streamlit is loaded only when serving
 
     server.prepare(config.max_session_upload_bytes)
-    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(args.port), "--server.address", address]
+    options = ["--server.port", str(args.port), "--server.address", address]
     for host in (h.strip() for h in config.allowed_hosts.split(",")):
         if host:
-            sys.argv += ["--server.allowedHosts", host]
-    return streamlit_cli.main(standalone_mode=False) or 0
+            options += ["--server.allowedHosts", host]
+    return server.run(APP, options)
 
 
 def _is_loopback(address: str) -> bool:

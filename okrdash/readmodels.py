@@ -198,9 +198,15 @@ def objective_view(store: Store, objective_id: int, as_of: dt.date) -> Objective
 
 
 def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
-    """The expected value of a key result from cycle start to end (for the burn-up chart)."""
+    """The expected value of a key result from cycle start to end (for the burn-up chart).
+
+    An at-least / at-most key result is expected inside its bound all cycle long (its expected
+    progress in kr_scores is the end point from day one), so its line is flat at the bound.
+    """
     start, end = key_result["start_date"], key_result["end_date"]
     baseline, target = key_result["baseline"], key_result["target"]
+    if key_result["kind"] in ("at_least", "at_most") and None not in (target, start, end):
+        return pd.DataFrame({"date": [start, end], "value": [target, target]})
     if baseline is None or target is None or start is None or end is None:
         return pd.DataFrame(columns=["date", "value"])
     end_value = baseline + (target - baseline) * key_result["end_point"]

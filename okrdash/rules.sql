@@ -152,8 +152,23 @@ JOIN cycles c ON c.name = o.cycle
 LEFT JOIN per_objective p ON p.objective_id = o.id;
 
 -- Every KPI at as_of: latest and previous measurement, status against the target, trend.
-CREATE OR REPLACE MACRO kpi_scores(as_of, tolerance_share := {kpi_tolerance_share}) AS TABLE
-WITH latest AS (
+CREATE OR REPLACE MACRO kpi_scores(as_of, tolerance_share := {kpi_tolerance_share},
+        trend_points := {kpi_trend_points}, trend_flat_share := {kpi_trend_flat_share}) AS TABLE
+WITH recent AS (
+    SELECT kpi_id, date_diff('day', DATE '2000-01-01', date)::DOUBLE AS day, value,
+           row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
+    FROM kpi_measurements WHERE date <= as_of
+),
+-- The trend is the least-squares line through the last trend_points measurements, read at the
+-- first and the last of them: one noisy or repeated value does not hide a steady move.
+fit AS (
+    SELECT kpi_id,
+           regr_intercept(value, day) + regr_slope(value, day) * min(day) AS trend_from,
+           regr_intercept(value, day) + regr_slope(value, day) * max(day) AS trend_to
+    FROM recent WHERE age <= trend_points
+    GROUP BY kpi_id HAVING count(*) >= 2
+),
+latest AS (
     SELECT kpi_id,
            arg_max(value, date, 2) AS last_two_values,
            arg_max(target, date) FILTER (WHERE target IS NOT NULL) AS latest_period_target,
@@ -168,8 +183,8 @@ resolved AS (
            l.last_two_values[1] AS value,
            CASE WHEN len(l.last_two_values) > 1 THEN l.last_two_values[2] END AS previous_value,
            l.last_date, coalesce(l.measurement_count, 0) AS measurement_count,
-           k.tolerance AS stated_tolerance, k.tolerance_is_share
-    FROM kpis k LEFT JOIN latest l ON l.kpi_id = k.id
+           k.tolerance AS stated_tolerance, k.tolerance_is_share, f.trend_from, f.trend_to
+    FROM kpis k LEFT JOIN latest l ON l.kpi_id = k.id LEFT JOIN fit f ON f.kpi_id = k.id
 ),
 tolerances AS (
     SELECT *,
@@ -208,11 +223,16 @@ SELECT *,
             WHEN direction = 'lower_is_better' THEN target + tolerance
             ELSE max_value + tolerance END AS band_high,
        value - previous_value AS change,
-       -- +1 when the latest move is good for this KPI, -1 when bad, 0 when flat or unknown.
+       -- +1 when the recent move is good for this KPI, -1 when bad, 0 when flat or unknown. A move
+       -- under trend_flat_share of the level (of the band width for a range) counts as flat.
        CASE
-           WHEN previous_value IS NULL OR value = previous_value THEN 0
-           WHEN direction = 'higher_is_better' THEN sign(value - previous_value)
-           WHEN direction = 'lower_is_better' THEN sign(previous_value - value)
-           ELSE sign(abs(previous_value - range_middle) - abs(value - range_middle))
+           WHEN trend_from IS NULL THEN 0
+           WHEN direction = 'range' THEN
+               CASE WHEN abs(abs(trend_from - range_middle) - abs(trend_to - range_middle))
+                         <= trend_flat_share * abs(max_value - min_value) THEN 0
+                    ELSE sign(abs(trend_from - range_middle) - abs(trend_to - range_middle)) END
+           WHEN abs(trend_to - trend_from) <= trend_flat_share * greatest(abs(trend_from), abs(trend_to)) THEN 0
+           WHEN direction = 'higher_is_better' THEN sign(trend_to - trend_from)
+           ELSE sign(trend_from - trend_to)
        END::INTEGER AS trend
 FROM tolerances;

@@ -37,6 +37,10 @@ class Settings(BaseModel):
     low_confidence: float = Field(default=3, ge=0, le=10)
     # Default KPI tolerance, as a share of |target|.
     kpi_tolerance_share: float = Field(default=0.10, ge=0, le=1)
+    # A KPI's trend: the line through its last this-many measurements; a move under this share of
+    # its level (of the band width for a range KPI) is flat.
+    kpi_trend_points: int = Field(default=6, ge=2, le=60)
+    kpi_trend_flat_share: float = Field(default=0.01, ge=0, le=1)
     # A key result without a check-in for this many days is stale.
     stale_after_days: int = Field(default=14, ge=1)
     # A forecast (the day the pace so far reaches the target) further than this many days after the

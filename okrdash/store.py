@@ -273,7 +273,7 @@ class Store:
         thresholds = self.config.model_dump(
             include={"on_track_ratio", "on_track_gap", "at_risk_ratio", "at_risk_gap",
                      "aspirational_end_point", "low_confidence", "kpi_tolerance_share",
-                     "forecast_horizon_days"}
+                     "forecast_horizon_days", "kpi_trend_points", "kpi_trend_flat_share"}
         )
         # Thresholds are validated floats from settings, written as SQL literals for macro defaults.
         sql = RULES_SQL.read_text().format(**{k: repr(float(v)) for k, v in thresholds.items()})

@@ -419,7 +419,8 @@ for practice, checks in PRACTICE:
         st.markdown(f"**{t(f'explainer.practice.{practice}', end_point=float(config.aspirational_end_point))}**")
         if checks:
             st.markdown(f"{t('explainer.checked_by')}:  \n" + "\n".join(
-                f"- `{check}` ({t(f'coach.severity_{CHECKS[check]}')}): {t(f'coach.{check}.fix')}" for check in checks))
+                f"- **{t(f'coach.{check}.name')}** ({t(f'coach.severity_{CHECKS[check]}')}): {t(f'coach.{check}.fix')}"
+                for check in checks))
         elif practice == "rhythm":
             st.markdown(f"{t('explainer.checked_by')}:  \n- "
                         + t("explainer.stale_check", label=t("overview.stale"), days=config.stale_after_days))

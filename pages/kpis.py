@@ -83,10 +83,11 @@ st.caption(t("kpis.caption", as_of=ctx.date(ctx.as_of), shown=len(kpis), total=l
 
 
 # -- the table --------------------------------------------------------------------------------------
-def _trend(change: float | None, trend: int | None) -> str:
-    if change is None or pd.isna(change):
+def _trend(movement: float | None, trend: int | None) -> str:
+    """Arrow: which way the trend line of the recent readings moves; word: whether that is good."""
+    if movement is None or pd.isna(movement):
         return "–"
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "▶"
+    arrow = "▶" if not trend else "▲" if movement > 0 else "▼"
     word = {1: "kpis.trend_better", -1: "kpis.trend_worse"}.get(int(trend or 0), "kpis.trend_flat")
     return f"{arrow} {t(word)}"
 
@@ -108,7 +109,7 @@ else:
         names["value"]: kpis["value"],
         names["target"]: kpis["target"],
         names["unit"]: kpis["unit"],
-        names["trend"]: [_trend(c, tr) for c, tr in zip(kpis["change"], kpis["trend"])],
+        names["trend"]: [_trend(m, tr) for m, tr in zip(kpis["trend_to"] - kpis["trend_from"], kpis["trend"])],
         names["change"]: kpis["change"],
         names["recent"]: kpis["recent_values"],
         names["category"]: kpis["category"],
@@ -228,7 +229,8 @@ if history.empty:
     st.info(t("kpis.no_measurements", as_of=ctx.date(ctx.as_of)), icon="📭")
 else:
     value_title = f"{t('common.value')} ({unit})" if unit else t("common.value")
-    st.altair_chart(
+    widgets.chart(
+        ctx,
         charts.kpi_history_chart(history, target, band, t("kpis.chart_title", name=kpi["name"]), value_title,
                                  t("common.date"), t("common.target")),
         width="stretch",

@@ -60,11 +60,10 @@ st.header(widgets.plain(objective["title"]))
 if objective["cycle"] != ctx.cycle.name:
     st.caption(t("objective.other_cycle", cycle=widgets.plain(objective["cycle"])))
 widgets.status_badge(ctx, objective["status"])
+widgets.status_reason(ctx, objective["status"], list(view.key_results["status"]))
 st.markdown(t("objective.meta", team=widgets.plain(objective["team"]), owner=widgets.plain(objective["owner"] or "–"),
               type=t(f"objective.type_{objective['objective_type']}")))
-st.progress(min(max(objective["progress"] or 0.0, 0.0), 1.0),
-            text=t("objective.progress_vs_expected", progress=format_percent(objective["progress"], ctx.lang),
-                   expected=format_percent(objective["expected"], ctx.lang)))
+widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
 if objective["grade_band"] and objective["end_date"] and ctx.as_of >= objective["end_date"]:
     st.badge(t("objective.grade", grade=fixed(objective["grade"], ctx.lang),
                band=t(f"objective.band_{objective['grade_band']}")),
@@ -117,7 +116,8 @@ for kr in readmodels.records(key_results):
                          query_params={"kpi": str(kr["kpi_id"]), **base})
         forms.checkin_form(ctx, access, [kr], key=f"checkin_kr_{kr_id}")
         history = view.histories.get(kr_id, pd.DataFrame(columns=["date", "value", "confidence", "note"]))
-        st.altair_chart(
+        widgets.chart(
+            ctx,
             charts.burn_up_chart(history, readmodels.expected_line(kr), kr["target"], t("objective.chart_title"),
                                  kr["unit"] or t("common.value"), t("common.date"), chart_labels),
             width="stretch",

@@ -32,7 +32,8 @@ okr_by_team = view.team_status[view.team_status["subject"] == "okr"] if len(view
 if len(okr_by_team):
     counts = widgets.with_status_labels(ctx, okr_by_team)
     counts["status_rank"] = counts["status"].map(STATUS_ORDER.index)
-    st.altair_chart(
+    widgets.chart(
+        ctx,
         charts.team_status_chart(counts, t("overview.chart_title"), t("overview.chart_x"), t("common.team"),
                                  t("common.status")),
         width="stretch",

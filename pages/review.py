@@ -16,7 +16,8 @@ t = ctx.t
 st.html("""<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDownloadButton"], [data-testid="stElementToolbar"], [data-testid="stBaseButton-secondary"] {
+  [data-testid="stDownloadButton"], [data-testid="stElementToolbar"], [data-testid="stBaseButton-secondary"],
+  [data-testid="stExpander"] {
     display: none !important;
   }
   [data-testid="stMain"] { margin-left: 0 !important; }

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from okrdash import readmodels
+from okrdash import okrfiles, readmodels
 from okrdash.formatting import amount
-from okrdash.i18n import format_number, format_percent
+from okrdash.i18n import format_number
 from okrdash.readmodels import STATUS_ORDER
 from okrdash.ui import auth, context, editors, forms, panels, widgets
 
@@ -99,10 +99,9 @@ else:
             widgets.status_badge(ctx, objective["status"])
             st.caption(t("team.objective_meta", owner=widgets.plain(objective["owner"] or "–"),
                          type=t(f"objective.type_{objective['objective_type']}")))
-            progress = objective["progress"]
-            st.progress(min(max(progress or 0.0, 0.0), 1.0),
-                        text=t("team.progress_text", progress=format_percent(progress, ctx.lang),
-                               expected=format_percent(objective["expected"], ctx.lang)))
+            own = krs[krs["objective_id"] == objective["objective_id"]]
+            widgets.status_reason(ctx, objective["status"], list(own["status"]))
+            widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
             st.page_link("pages/objective.py", label=t("team.open_objective"), icon="🎯",
                          query_params={"objective": str(objective["objective_id"]), **base})
             if not rows.empty:
@@ -114,6 +113,12 @@ else:
 
 if ctx.cycle is not None:
     editors.okr_editor(ctx, access, team, ctx.cycle, sorted(view.kpis["name"]) if not view.kpis.empty else [])
+
+    # The team's OKRs as an okrs file in the reader's language: edit it in Excel, upload it back.
+    st.markdown(f"**{t('team.okrs_file')}**")
+    st.caption(t("team.okrs_file_help"))
+    widgets.download_csv(ctx, okrfiles.localise(okrfiles.team_okrs(ctx.store, team, ctx.cycle, ctx.as_of), ctx.lang),
+                         f"okrs-{team}-{ctx.cycle.name}.csv", key="download_team_okrs")
 
 
 def _quantity(value: float | None, unit: str | None) -> str:
@@ -135,7 +140,8 @@ for start in range(0, len(kpis), 4):
         with column:
             st.metric(
                 widgets.plain(kpi["name"]), _quantity(kpi["value"], kpi["unit"]), delta=delta,
-                delta_color={"higher_is_better": "normal", "lower_is_better": "inverse"}.get(kpi["direction"], "off"),
+                # The rules' trend decides the colour, as on the KPIs page (a range KPI included).
+                delta_color="green" if kpi["trend"] > 0 else "red" if kpi["trend"] < 0 else "gray",
                 chart_data=kpi["recent_values"] or None, chart_type="line", border=True,
             )
             st.caption(t("team.kpi_status", status=widgets.status_label(ctx, kpi["status"]), target=target))

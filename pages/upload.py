@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from okrdash import backup, coach, importing
+from okrdash import backup, coach, importing, okrfiles
 from okrdash.access import Role
+from okrdash.export import to_csv_bytes
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import PROJECT_ROOT
@@ -17,7 +18,6 @@ from okrdash.ui import auth, context, panels, widgets
 
 ctx = context.current()
 t = ctx.t
-TEMPLATES = PROJECT_ROOT / "data" / "templates"
 FORMAT_DOC = PROJECT_ROOT / "docs" / "csv-format.md"
 _CHECKED = "_upload_checked"    # (signature, summaries, problems) of the last dry run
 _RESULT = "_upload_result"      # (signature, ImportResult | None, problems | None) of the last import
@@ -33,14 +33,15 @@ if FORMAT_DOC.exists():
     with st.expander(f"📄 {t('upload.reference_title')}"):
         st.markdown(FORMAT_DOC.read_text(encoding="utf-8"))
 
-st.markdown(f"**{t('upload.templates')}** · {t('upload.templates_help')}")
+# Templates in the reader's language (headers, decimal mark, date order) and in the chosen cycle.
+template_cycle = ctx.cycle or okrfiles.quarter_of(ctx.as_of)
+st.markdown(f"**{t('upload.templates')}** · {t('upload.templates_help', cycle=widgets.plain(template_cycle.name))}")
 for column, kind in zip(st.columns(len(FileKind)), FileKind):
-    path = TEMPLATES / f"{kind.value}.csv"
-    if path.exists():
-        column.download_button(
-            f"⬇️ {t(f'upload.template_{kind.value}')}", data=path.read_bytes(), file_name=f"{kind.value}.csv",
-            mime="text/csv", key=f"template_{kind.value}", on_click="ignore",
-        )
+    column.download_button(
+        f"⬇️ {t(f'upload.template_{kind.value}')}", file_name=f"{kind.value}.csv", mime="text/csv",
+        data=lambda kind=kind: to_csv_bytes(okrfiles.template(kind, ctx.lang, template_cycle), ctx.lang),
+        key=f"template_{kind.value}", on_click="ignore",
+    )
 
 # The right to import is checked before any file is read: a viewer gets no file picker at all
 # (what a forged client uploads anyway is bounded per session by okrdash serve, ui/server.py).

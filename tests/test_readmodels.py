@@ -1,10 +1,12 @@
-"""okrdash.readmodels: the alignment tree and the link columns the overview draws."""
+"""okrdash.readmodels: the alignment tree, the link columns the overview draws, the expected line."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from okrdash.readmodels import alignment_tree, page_url, page_urls
+import datetime as dt
+
+from okrdash.readmodels import alignment_tree, expected_line, page_url, page_urls
 
 
 def objectives(*rows: tuple[int, str, str, str | None]) -> pd.DataFrame:
@@ -35,3 +37,20 @@ def test_page_urls_are_page_url_for_each_id():
     base = {"lang": "id", "cycle": "2026 Q4 & more", "as_of": "2026-11-22", "team": None}
     assert list(page_urls("objective", "objective", ids, **base)) == [
         page_url("objective", objective=i, **base) for i in ids]
+
+
+def _key_result(kind: str, baseline: float | None, target: float, end_point: float) -> dict:
+    return {"kind": kind, "baseline": baseline, "target": target, "end_point": end_point,
+            "start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31)}
+
+
+def test_expected_line_rises_to_the_end_point_of_an_increase():
+    line = expected_line(_key_result("increase", 0.0, 100.0, 0.7))
+    assert list(line["value"]) == [0.0, 70.0]
+    assert list(line["date"]) == [dt.date(2026, 10, 1), dt.date(2026, 12, 31)]
+
+
+def test_expected_line_of_a_bound_is_flat_at_the_bound():
+    # "Keep features blocked at 2% or less", first check-in 1.0, aspirational: not a line from 1.0 to 1.7.
+    assert list(expected_line(_key_result("at_most", 1.0, 2.0, 0.7))["value"]) == [2.0, 2.0]
+    assert list(expected_line(_key_result("at_least", None, 80.0, 1.0))["value"]) == [80.0, 80.0]

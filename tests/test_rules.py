@@ -124,6 +124,10 @@ def _kpi_rows() -> list[str]:
     kpi("trend range outward", "range", [5, 7], lo=2, hi=8)
     kpi("trend range mirrored", "range", [3, 7], lo=2, hi=8)
     kpi("single measurement", "higher", [50], target=100)
+    kpi("trend reply time rising", "lower", [34, 38, 41, 44, 48, 48], target=30)
+    kpi("trend window of six", "higher", [0, 100, 100, 100, 100, 100, 100], target=100)
+    kpi("trend noise is flat", "higher", [100, 100.5, 99.8, 100.2], target=100)
+    kpi("trend range drifting out", "range", [5, 6, 6, 7, 7, 7], lo=2, hi=8)
     kpi("period targets", "higher", [50, 50], targets=[40, 60])
     return rows
 
@@ -488,6 +492,18 @@ def test_kpi_trend_sign_follows_the_direction(rules_store, name, trend, change):
     row = kpi_row(rules_store, name, KPI_DAY)
     assert row["trend"] == trend
     assert row["change"] == (None if change is None else pytest.approx(change))
+
+
+@pytest.mark.parametrize(
+    ("name", "trend", "change"),
+    [("trend reply time rising", -1, 0.0), ("trend window of six", 0, 0.0), ("trend noise is flat", 0, 0.4),
+     ("trend range drifting out", -1, 0.0)],
+)
+def test_kpi_trend_follows_the_line_through_the_recent_measurements(rules_store, name, trend, change):
+    """Reply time rising from 34 to 48 over six readings is worse even though the last two are equal;
+    only the last six readings count; a wobble of under 1% of the level is flat."""
+    row = kpi_row(rules_store, name, KPI_DAY)
+    assert (row["trend"], row["change"]) == (trend, pytest.approx(change))
 
 
 def test_kpi_target_is_the_latest_period_target(rules_store):

@@ -6,6 +6,8 @@ tests in tests/test_serve.py fail when an upgrade moves what they patch.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -93,3 +95,12 @@ def prepare(max_session_upload_bytes: int) -> None:
         with_framing_headers.adds_framing_headers = True  # type: ignore[attr-defined]
         starlette_app.create_streamlit_middleware = with_framing_headers
     limit_session_uploads(max_session_upload_bytes)
+
+
+def run(app: Path, options: list[str]) -> int:
+    """``streamlit run app`` with ``options`` (``--server.port`` ...), in this process (the CLI
+    stays free of Streamlit)."""
+    from streamlit.web import cli as streamlit_cli
+
+    sys.argv = ["streamlit", "run", str(app), *options]
+    return streamlit_cli.main(standalone_mode=False) or 0

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from okrdash import formatting
+from okrdash import charts, formatting, presentation, readmodels, viewstate
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.ui.context import Context
@@ -19,6 +18,8 @@ from okrdash.ui.text import plain as plain  # pages call widgets.plain
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
+_SHARE_BOX = "_okrdash_share_box"
+_PAGE = "_okrdash_page"
 
 
 def status_label(ctx: Context, status: str | None) -> str:
@@ -38,15 +39,33 @@ def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status"
     return out
 
 
+def reserve_share_box(page: str) -> None:
+    """Keep the top of ``page`` for the share box (app.py calls this before the page runs; without
+    app.py the box is drawn where the page asks for it)."""
+    st.session_state[_PAGE] = page
+    st.session_state[_SHARE_BOX] = st.container()
+
+
 def share_link(ctx: Context, **params: Any) -> None:
-    """The link to exactly this view, defaults included, in a box with a copy button."""
-    query = {"lang": ctx.lang, "cycle": ctx.cycle.name if ctx.cycle else None, "as_of": ctx.as_of.isoformat()}
-    query.update(params)
-    base = st.context.url or ""
-    link = f"{base}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
-    with st.expander(f"🔗 {ctx.t('share.title')}"):
-        st.caption(ctx.t("share.help"))
-        st.code(link, language=None)
+    """The link to exactly this view, at the top of the page, copied with one click.
+
+    Live by default (opened next week, it shows next week's numbers), and pinnable to its date. A
+    view of another day than today is always pinned: the link must show what the reader sees.
+    """
+    page = st.session_state.get(_PAGE)  # None when a page script runs without app.py (AppTest)
+    view = viewstate.from_page(page, ctx.lang, ctx.cycle.name if ctx.cycle else None, ctx.as_of, **params)
+    today = dt.date.today()
+    box = st.session_state.get(_SHARE_BOX) or st.container()
+    with box.container(border=True):
+        st.markdown(f"**🔗 {ctx.t('share.title')}**")
+        pinned = ctx.as_of != today or st.toggle(ctx.t("share.pin", date=ctx.date(ctx.as_of)), key="share_pin")
+        if not pinned:
+            # A live link follows the date, and with it the cycle, unless the reader chose another one.
+            follows_date = ctx.cycle == readmodels.pick_cycle(ctx.store, None, today)
+            view = view.live() if follows_date else viewstate.View(view.page, view.lang, view.cycle, None,
+                                                                  view.filters)
+        st.code(viewstate.url(view, st.context.url or ""), language=None)
+        st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
 
 
 def chart(ctx: Context, figure: alt.TopLevelMixin, **chart_args: Any) -> None:
@@ -92,15 +111,15 @@ def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
                column_config: dict[str, Any] | None = None, **dataframe_args: Any) -> None:
     """``st.dataframe`` of ``frame`` with every number and date written in the reader's language
     (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
-    columns (0..1) drawn as bars labelled in whole percent. Give downloads the frame itself: they keep
-    real numbers."""
+    columns (0..1) in whole percent. (A table's bars take one colour per column, so status-coloured
+    progress is drawn by :func:`progress`.) Give downloads the frame itself: they keep real numbers."""
     shown = frame.copy()
     config = dict(column_config or {})
     for column in shown.columns:
         values = shown[column]
         if column in shares:
-            shown[column] = (pd.to_numeric(values, errors="coerce") * 100).round(0) + 0.0  # no "-0%"
-            config.setdefault(column, st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"))
+            shown[column] = [formatting.percent(v, ctx.lang) for v in pd.to_numeric(values, errors="coerce")]
+            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
         elif pd.api.types.is_bool_dtype(values):
             continue
         elif pd.api.types.is_numeric_dtype(values):
@@ -120,6 +139,18 @@ def _day(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
+             titles: list[str] | None = None) -> None:
+    """Status-coloured progress bars with the expected progress marked on each and the status in words."""
+    rows = presentation.progress_rows(titles or [""] * len(statuses), progress, expected, statuses, ctx.lang)
+    chart(ctx, charts.progress_chart(rows, ctx.t("common.expected")), width="stretch")
+
+
+def status_reason(ctx: Context, status: str, key_result_statuses: list[str]) -> None:
+    """Why an objective has its status, under its badge."""
+    st.caption(plain(presentation.objective_status_reason(status, key_result_statuses, ctx.lang)))
+
+
 def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str) -> None:
     """Key results with progress against the expected marker, status, owner and confidence; downloadable."""
     table = pd.DataFrame({
@@ -134,6 +165,7 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
         ctx.t("common.confidence"): rows["confidence"],
         ctx.t("common.last_checkin"): rows["last_checkin"],
     })
+    progress(ctx, list(rows["progress"]), list(rows["expected"]), list(rows["status"]), titles=list(rows["title"]))
     show_table(ctx, table, shares=(ctx.t("common.progress"), ctx.t("common.expected")), hide_index=True,
                width="stretch")
     download_csv(ctx, table, file_name, key=key)

@@ -53,7 +53,9 @@ def test_renders_with_the_comparison_in_both_languages(demo_db, make_app, lang):
     text = " ".join(m.value for m in app.markdown)
     # The car picture, the good practice tied to every coach check, and the history.
     assert translate("explainer.analogy", lang) in text
-    assert all(f"`{check}`" in text for check in CHECKS)
+    # Each check by its translated name: an internal code such as objective_has_number never shows.
+    assert all(f"**{translate(f'coach.{check}.name', lang)}**" in text for check in CHECKS)
+    assert not any(check in text for check in CHECKS)
     assert "Drucker" in text and "Grove" in text and "1999" in text
     assert metric(app, "reply_kpi_status", lang).endswith(translate("status.Off Track", lang))
     if lang == "id":

@@ -33,7 +33,9 @@ def test_objective_from_link_shows_header_charts_and_checkins(demo_db, make_app)
     assert any(m.value.startswith("Team: Engineering · Owner: Budi") for m in app.markdown)
     key_results = app.dataframe[0].value
     assert any(title.startswith("Reduce new bug reports") for title in key_results["Key result"])
-    assert len(charts(app)) == len(key_results)
+    # A burn-up per key result, and the status-coloured progress of the objective and of its key results.
+    assert len(charts(app)) == len(key_results) + 2
+    assert any(c.value == "At Risk because 2 of 3 key results are At Risk\\." for c in app.caption)
     assert any(c.value.startswith("At the current pace the target is reached on") for c in app.caption)
     checkins = app.dataframe[1].value
     assert list(checkins.columns) == ["Date", "Value", "Confidence", "Note"]

@@ -1,0 +1,45 @@
+"""Numbers, dates and chart axes in the chosen language on every page that draws them (AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from okrdash.formatting import date, number
+from okrdash.store import open_store
+from tests.pages.conftest import AS_OF, CYCLE
+
+# The pages that draw charts, with the query that shows at least one.
+CHARTED = [("pages/overview.py", {}), ("pages/kpis.py", {}), ("pages/objective.py", {"objective": "1"}),
+           ("pages/team.py", {"team": "Engineering"}), ("pages/review.py", {})]
+
+
+@pytest.mark.parametrize(("page", "query"), CHARTED)
+@pytest.mark.parametrize(("lang", "decimal", "may"), [("id", ",", "Mei"), ("en", ".", "May")])
+def test_every_chart_speaks_the_chosen_language(demo_db, make_app, page, query, lang, decimal, may):
+    app = make_app(demo_db, page=page, as_of=AS_OF, cycle=CYCLE, lang=lang, **query)
+    assert not app.exception
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    assert specs, f"{page} drew no chart"
+    for spec in specs:
+        locale = spec["config"]["locale"]
+        assert locale["number"]["decimal"] == decimal
+        assert locale["time"]["shortMonths"][4] == may
+
+
+def test_kpi_tables_write_numbers_and_dates_in_indonesian(demo_db, make_app):
+    store = open_store(demo_db)
+    try:
+        kpis = store.kpi_scores(dt.date.fromisoformat(AS_OF))
+    finally:
+        store.close()
+    app = make_app(demo_db, page="pages/kpis.py", as_of=AS_OF, cycle=CYCLE, lang="id")
+    assert not app.exception
+    table = app.dataframe[0].value
+    latest = dict(zip(table["KPI"], table["Nilai terakhir"]))
+    for name, value in zip(kpis["name"], kpis["value"]):
+        assert latest[name] == number(value, "id")
+    shown_dates = set(table["Pengukuran terakhir"])
+    assert shown_dates == {date(d.date(), "id") for d in kpis["last_date"]}
