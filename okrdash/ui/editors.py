@@ -7,6 +7,7 @@ same team or KPI since the editor was opened.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,11 @@ from okrdash.ui.context import Context
 
 _FLASH = "_okrdash_editor_flash_{key}"
 _OPENED = "_okrdash_editor_opened_{key}"
+
+
+def okr_editor_key(cycle: str, team: str) -> str:
+    """The editor's widget key: no user text in it (keys surface in the page's element tree)."""
+    return f"okr_editor_{cycle}_{hashlib.sha1(team.encode()).hexdigest()[:12]}"
 
 
 def _labels(ctx: Context) -> dict[str, str]:
@@ -54,7 +60,7 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
     """The team's OKRs of ``cycle`` as two editable tables; editors of the team only."""
     if not access.may_edit_team(team):
         return
-    key = f"okr_editor_{cycle.name}_{team}"
+    key = okr_editor_key(cycle.name, team)
     flash = st.session_state.pop(_FLASH.format(key=key), None)
     opened_key = _OPENED.format(key=key)
     # A toggle, not an expander: the tables are read (and the version remembered) only when the
@@ -124,7 +130,7 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
 
 def _owners_help(ctx: Context) -> str:
     owners = context.owners(ctx.store)
-    return ctx.t("common.owner") + ": " + ", ".join(owners[:40]) + (" …" if len(owners) > 40 else "")
+    return ctx.t("common.owner") + ": " + ", ".join(widgets.plain(o) for o in owners[:40]) + (" …" if len(owners) > 40 else "")
 
 
 def _save_okrs(ctx: Context, access: Access, team: str, cycle: Cycle, plan: editing.OkrPlan,
@@ -163,7 +169,7 @@ def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any]) -> None:
             directions = [d.value for d in Direction]
             st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
                          key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
-            unit = f" ({kpi['unit']})" if kpi["unit"] else ""
+            unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
             st.number_input(ctx.t("editing.target") + unit, value=_number(kpi["target"]), key=f"{key}_target",
                             format="%g", step=1.0)
             st.text_input(ctx.t("editing.tolerance"), value=_tolerance(kpi), key=f"{key}_tolerance",

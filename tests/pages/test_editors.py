@@ -15,13 +15,14 @@ import pandas as pd
 from okrdash.access import Access, Role, admin_writer
 from okrdash.importing import Upload, import_files
 from okrdash.store import open_store
+from okrdash.ui.editors import okr_editor_key
 from tests.pages.conftest import AS_OF, CYCLE
 from tests.pages.test_forms import SALES_EDITOR, VIEWER
 from tests.pages.test_upload import counts
 
 TEAM = "pages/team.py"
 KPIS = "pages/kpis.py"
-KEY = f"okr_editor_{CYCLE}_Engineering"
+KEY = okr_editor_key(CYCLE, "Engineering")
 Q4_START, Q4_END = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
 
 
