@@ -163,7 +163,7 @@ def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any]) -> None:
             directions = [d.value for d in Direction]
             st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
                          key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
-            unit = f" ({kpi['unit']})" if kpi["unit"] else ""
+            unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
             st.number_input(ctx.t("editing.target") + unit, value=_number(kpi["target"]), key=f"{key}_target",
                             format="%g", step=1.0)
             st.text_input(ctx.t("editing.tolerance"), value=_tolerance(kpi), key=f"{key}_tolerance",

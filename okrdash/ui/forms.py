@@ -46,7 +46,7 @@ def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]]
                 st.radio(ctx.t("forms.milestone"), [1.0, 0.0], key=f"{key}_value", horizontal=True,
                          format_func=lambda v: ctx.t("forms.done") if v else ctx.t("forms.not_done"))
             else:
-                unit = f" ({kr['unit']})" if kr["unit"] else ""
+                unit = f" ({widgets.plain(kr['unit'])})" if kr["unit"] else ""  # labels render Markdown
                 st.number_input(ctx.t("forms.value") + unit, value=None, key=f"{key}_value", format="%g",
                                 step=1.0, placeholder=ctx.t("forms.value_placeholder"))
             # Today, unless the page shows an earlier day: a check-in after it would not show.
@@ -86,7 +86,7 @@ def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str
     flash = st.session_state.get(_FLASH.format(key=key))
     with st.expander(f"✍️ {ctx.t('forms.measurement_title')}", expanded=flash is not None):
         with st.form(f"{key}_form", border=False):
-            unit = f" ({kpi['unit']})" if kpi["unit"] else ""
+            unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
             st.number_input(ctx.t("forms.value") + unit, value=None, key=f"{key}_value", format="%g", step=1.0,
                             placeholder=ctx.t("forms.value_placeholder"))
             st.date_input(ctx.t("common.date"), value=min(dt.date.today(), ctx.as_of), key=f"{key}_date",
