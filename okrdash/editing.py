@@ -20,7 +20,7 @@ import pandas as pd
 from okrdash.importing.rows import FormRows, canonical_date, canonical_number
 from okrdash.models import Batch, FileKind
 from okrdash.problems import ImportFailed, Problem
-from okrdash.store import StoreError
+from okrdash.store import FileChanges
 
 if TYPE_CHECKING:
     from okrdash.access import Access
@@ -43,10 +43,6 @@ class OkrPlan:
     removals: list[dict[str, Any]] = field(default_factory=list)
     renames: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def removes_anything(self) -> bool:
-        return bool(self.removals)
 
     @property
     def is_empty(self) -> bool:
@@ -154,7 +150,9 @@ def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, object
         if kr_id is None and _blank(start) and cycle_start < today <= cycle_end:
             start = today  # added after the cycle began: measured from today
         okr_row = {
-            "cycle": cycle, "team": team, "objective": objective_title,
+            # The cycle's dates too: a cycle whose name is not a quarter ("Sprint 7") needs them.
+            "cycle": cycle, "start_date": canonical_date(cycle_start), "end_date": canonical_date(cycle_end),
+            "team": team, "objective": objective_title,
             "objective_type": _cell(objective.get("type")), "parent_objective": _cell(objective.get("parent_title")),
             "objective_owner": _cell(objective.get("owner")),
             "key_result": _cell(row.get("title")), "owner": _cell(row.get("owner")), "kind": _cell(row.get("kind")),
@@ -211,7 +209,9 @@ def _check_version(store: Store, opened: frozenset[int], now: frozenset[int]) ->
         return
     by_id = {b.id: b for b in store.batches()}
     changes = [(by_id[i], False) for i in sorted(now - opened, reverse=True) if i in by_id]
-    changes += [(by_id[i], True) for i in sorted(opened - now, reverse=True) if i in by_id]
+    # A batch gone from the set was undone, or replaced by a newer one (listed above).
+    changes += [(by_id[i], True) for i in sorted(opened - now, reverse=True)
+                if i in by_id and by_id[i].undone_at is not None]
     raise Conflict(tuple(changes))
 
 
@@ -233,9 +233,7 @@ def save_okr_edit(store: Store, plan: OkrPlan, cycle: str, team: str, opened_ver
             raise ImportFailed([form.relabel(p) for p in plan.problems])
         if plan.rows:
             _, changes = validate(store, [form], today=today or dt.date.today(), allowed_teams=writer.allowed_teams)
-        else:
-            from okrdash.store import FileChanges
-
+        else:  # every key result removed: only removals to write
             changes = [FileChanges(OKR_EDITOR, form.sha256, FileKind.OKRS)]
         for change in changes:
             _only_changed(change, plan)
@@ -244,7 +242,7 @@ def save_okr_edit(store: Store, plan: OkrPlan, cycle: str, team: str, opened_ver
         return store.apply(changes, writer)
 
 
-def _only_changed(change: Any, plan: OkrPlan) -> None:
+def _only_changed(change: FileChanges, plan: OkrPlan) -> None:
     """Keep the rows that changed: an unchanged key result keeps its batch (and its undo)."""
     typed = {r["new_title"].casefold(): r["new_title"] for r in plan.renames}
     if change.key_results is not None and len(change.key_results):
@@ -281,5 +279,4 @@ def save_kpi_definition(store: Store, team: str, name: str, fields: dict[str, An
                             today=today).written
 
 
-__all__ = ["Conflict", "OkrPlan", "StoreError", "kpi_definition_rows", "plan_okr_edit", "save_kpi_definition",
-           "save_okr_edit"]
+__all__ = ["Conflict", "OkrPlan", "kpi_definition_rows", "plan_okr_edit", "save_kpi_definition", "save_okr_edit"]

@@ -7,11 +7,11 @@ on one key result and day are both kept; a key result added mid-cycle is measure
 
 from __future__ import annotations
 
-import datetime as dt
 
+import pandas as pd
 import pytest
 
-from okrdash import checkins
+from okrdash import checkins, editing
 from okrdash.access import Access, Role, admin_writer
 from okrdash.cli import main as cli_main
 from okrdash.importing import FormRows, import_files, validate
@@ -197,3 +197,76 @@ def test_a_version_2_database_keeps_its_check_ins_and_undo_history_when_opened(t
         assert kr_row(store, "Sign", day(40))["current"] == 2.0
     finally:
         store.close()
+
+
+def _edit(store, change_objectives, change_key_results, writer=SALES_EDITOR):
+    """Edit Sales's Sprint 1 tables as the OKR editor does and save them."""
+    objectives, key_results = store.team_okrs("Sprint 1", "Sales")
+    version = store.okr_version("Sprint 1", "Sales")
+    plan = editing.plan_okr_edit("Sprint 1", "Sales", objectives, change_objectives(objectives.copy()),
+                                 key_results, change_key_results(key_results.copy()), day(60), START, END)
+    return editing.save_okr_edit(store, plan, "Sprint 1", "Sales", version, writer, {}, today=day(60))
+
+
+def test_renaming_an_objective_and_its_key_result_keeps_check_ins_and_undo_restores_both(okrs):
+    checkins.record_checkin(okrs, SIGN, 30, day(20), None, None, SALES_EDITOR, LABELS)
+    before = okrs.team_okrs("Sprint 1", "Sales")
+
+    def rename_objective(frame):
+        frame.loc[0, "title"] = "Grow revenue fast"
+        return frame
+
+    def rename_key_result(frame):
+        frame.loc[0, ["objective", "title"]] = ["Grow revenue fast", "Sign 120 customers"]
+        frame.loc[0, "target"] = 120.0
+        return frame
+
+    (written,) = _edit(okrs, rename_objective, rename_key_result)
+    assert kr_row(okrs, "Sign 120 customers", day(30))["current"] == 30.0  # the check-in followed
+    assert kr_row(okrs, "Sign 120 customers", day(30))["objective"] == "Grow revenue fast"
+    assert okrs.table_counts()["key_results"] == 2
+    okrs.undo(written.batch_id, SALES_EDITOR)
+    after = okrs.team_okrs("Sprint 1", "Sales")
+    assert all(a.equals(b) for a, b in zip(after, before))
+    assert kr_row(okrs, "Sign 100 customers", day(30))["current"] == 30.0
+
+
+def test_removing_every_key_result_writes_only_removals_and_a_rename_onto_a_taken_title_is_refused(okrs):
+    def add_second(frame):
+        return pd.concat([frame, pd.DataFrame([{"objective": "Grow revenue", "title": "Keep 90% of customers",
+                                                "kind": "at_least", "target": 90.0}])], ignore_index=True)
+
+    _edit(okrs, lambda f: f, add_second)
+    added = kr_row(okrs, "Keep 90% of customers", day(60))
+    assert added["start_date"] == day(60)  # added mid-cycle: measured from the day it was added
+    before = okrs.table_counts()
+
+    def onto_taken(frame):
+        frame.loc[frame["title"] == "Keep 90% of customers", "title"] = "sign 100 customers"
+        return frame
+
+    with pytest.raises(ImportFailed) as caught:
+        _edit(okrs, lambda f: f, onto_taken)
+    assert {p.code for p in caught.value.problems} == {"duplicate_key"}
+    assert okrs.table_counts() == before
+    with pytest.raises(StoreError):
+        _edit(okrs, lambda f: f, lambda f: f.iloc[0:0], writer=OPS_EDITOR)
+    (written,) = _edit(okrs, lambda f: f.iloc[0:0], lambda f: f.iloc[0:0])
+    assert (written.inserted, written.updated) == (0, 3)  # one objective and its two key results
+    assert okrs.team_okrs("Sprint 1", "Sales")[0].empty
+    assert okrs.table_counts()["key_results"] == 1  # Ops keeps its own
+
+
+def test_an_edit_over_changed_tables_is_a_conflict_naming_the_batch(okrs, load):
+    objectives, key_results = okrs.team_okrs("Sprint 1", "Sales")
+    version = okrs.okr_version("Sprint 1", "Sales")
+    load(("okrs.csv", OKRS.replace("Sign 100 customers,0,100", "Sign 100 customers,0,110")), imported_by="dewi")
+    edited = key_results.copy()
+    edited.loc[0, "owner"] = "Rina"
+    plan = editing.plan_okr_edit("Sprint 1", "Sales", objectives, objectives, key_results, edited, day(60), START, END)
+    before = okrs.table_counts()
+    with pytest.raises(editing.Conflict) as caught:
+        editing.save_okr_edit(okrs, plan, "Sprint 1", "Sales", version, SALES_EDITOR, {}, today=day(60))
+    ((batch, undone),) = caught.value.changes
+    assert (batch.file_name, batch.imported_by, undone) == ("okrs.csv", "dewi", False)
+    assert okrs.table_counts() == before

@@ -49,6 +49,7 @@ def _assert_inert(app) -> None:
     (None, {}),
     ("pages/team.py", {"team": HOSTILE_TEAM}),
     ("pages/kpis.py", {"team": HOSTILE_TEAM}),
+    ("pages/my_key_results.py", {"owner": SCRIPT}),
 ])
 def test_hostile_text_is_shown_as_text(hostile_db, make_app, page, query):
     db, _ = hostile_db
