@@ -104,6 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
+    except BrokenPipeError:
+        # The reader went away (`okrdash status --json | head`): stop quietly, and keep Python from
+        # failing again on flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("okrdash: the output was closed before it was complete (broken pipe).", file=sys.stderr)
+        return EXIT_STORE
+    except OSError as error:  # a full disk or temp folder, a file that cannot be written ...
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"okrdash: {error.strerror or error}{where}. Nothing was written.", file=sys.stderr)
+        return EXIT_STORE
     finally:
         store.close()
 

@@ -183,8 +183,12 @@ class Store:
         # database file and process (not per Store), so that a second Store of the same file, or a
         # Streamlit cache that lost the first one, still waits for the running import.
         self._write_lock = _write_lock_of(self.path)
-        self._migrate()
-        self._install_rules()
+        try:
+            self._migrate()
+            self._install_rules()
+        except duckdb.Error as error:  # opened, but its tables cannot be read (a truncated file)
+            self._con.close()
+            raise StoreError("store_unreadable", path=str(self.path), detail=_first_line(error)) from None
 
     @property
     def write_lock(self) -> threading.RLock:
@@ -510,8 +514,11 @@ class Store:
                 for change in sorted(files, key=lambda f: order[f.kind]):
                     results.append(self._apply_file(cur, change, imported_by))
                 cur.commit()
+            except duckdb.Error as error:  # a full disk, a file that became unwritable ...
+                _rollback_quietly(cur)
+                raise StoreError("write_failed", detail=_first_line(error)) from error
             except BaseException:
-                cur.rollback()
+                _rollback_quietly(cur)
                 raise
         return results
 
@@ -680,12 +687,25 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     """Open the file, turning DuckDB's lock error into one that names the process holding it."""
     try:
         return duckdb.connect(path)
-    except duckdb.IOException as error:
+    except duckdb.Error as error:
         holder = re.search(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)", str(error))
-        if holder is None:
-            raise
+        if holder is None:  # a damaged or truncated file, or not a DuckDB database at all
+            raise StoreError("store_unreadable", path=path, detail=_first_line(error)) from None
         raise StoreError("store_locked", path=path, pid=holder["pid"], program=_process_name(holder["pid"],
                          holder["program"])) from None
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back without hiding the error that made us roll back (after a failed write DuckDB may
+    only answer "Current transaction is aborted")."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def _process_name(pid: str, program: str) -> str:

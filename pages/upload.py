@@ -121,6 +121,11 @@ def _import(uploads: list[importing.Upload], signature: tuple) -> None:
     except ImportFailed as failed:
         st.session_state[_RESULT] = (signature, None, failed.problems)
         return
+    except (StoreError, OSError) as error:  # a full disk: say what happened, and that nothing was written
+        message = error.message(ctx.lang) if isinstance(error, StoreError) else t(
+            "upload.write_failed", detail=widgets.plain(error.strerror or error))
+        st.session_state[_RESULT] = (signature, None, message)
+        return
     context.data_changed()
     st.session_state.pop(_CHECKED, None)  # the dry run's previews and rows are no longer needed
     st.session_state[_RESULT] = (signature, result, None)
@@ -137,6 +142,8 @@ if files:
                        inserted=w.inserted, updated=w.updated) for w in result.written]
             st.success("  \n".join([f"**{t('upload.imported')}**", *lines]), icon="✅")
             st.info(t("upload.already_imported"), icon="ℹ️")
+        elif isinstance(late_problems, str):  # the store refused the write
+            st.error(late_problems, icon="🛑")
         else:
             st.warning(t("upload.import_failed_late"), icon="⚠️")
             _show_problems(late_problems)

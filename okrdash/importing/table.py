@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -88,7 +89,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         raise fail("file_no_rows")
 
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False) as tmp:
-        tmp.write(body)
+        try:
+            tmp.write(body)
+        except OSError:  # a full temp folder: leave no half-written file behind
+            tmp.close()
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
     try:
         column_spec = {name: "VARCHAR" for name in columns}
         # Surrounding spaces, tabs and line breaks are never part of a value.
