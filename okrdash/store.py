@@ -9,6 +9,8 @@ Arrow/pandas tables, never inside the SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -494,6 +496,10 @@ class Store:
         folder.mkdir(parents=True, exist_ok=True)
         with self._write_lock, self.cursor() as cur:
             cur.execute(f"EXPORT DATABASE {_path_literal(folder)} (FORMAT parquet)")
+        # Restore runs the folder's SQL: the manifest lets it run only what okrdash wrote here.
+        files = {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file()}
+        (folder / MANIFEST).write_text(json.dumps({"okrdash_backup": 1, "schema_version": self.schema_version(),
+                                                   "files": files}, indent=2), encoding="utf-8")
         return folder
 
     def reset(self) -> None:
@@ -658,6 +664,7 @@ def restore(folder: Path | str, path: Path | str) -> None:
     folder, path = Path(folder), Path(path)
     if not (folder / "schema.sql").is_file():
         raise StoreError("restore_not_a_backup", folder=str(folder))
+    _check_manifest(folder)
     if path.exists():
         existing = Store(path)
         empty = existing.is_empty() and not existing.batches()
@@ -676,6 +683,35 @@ def restore(folder: Path | str, path: Path | str) -> None:
         Path(f"{path}.wal").unlink(missing_ok=True)
         raise StoreError("restore_failed", folder=str(folder), detail=str(error).splitlines()[0]) from None
     con.close()
+
+
+MANIFEST = "okrdash-manifest.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_manifest(folder: Path) -> None:
+    """Refuse a backup folder holding anything but the files okrdash wrote, byte for byte.
+
+    IMPORT DATABASE runs the folder's schema.sql and load.sql as they are: an appended
+    ``COPY ... TO`` would write wherever the server may write.
+    """
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = dict(manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise StoreError("restore_no_manifest", folder=str(folder)) from None
+    present = {path.name for path in folder.iterdir() if path.name != MANIFEST}
+    for name in sorted(present | set(listed)):
+        if name not in listed or name not in present or not (folder / name).is_file() \
+                or _sha256(folder / name) != listed[name]:
+            raise StoreError("restore_changed", folder=str(folder), file=name)
 
 
 def _path_literal(path: Path) -> str:
