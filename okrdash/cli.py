@@ -130,7 +130,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     except ImportFailed as failed:
         for problem in failed.problems:
             print(problem.describe(), file=sys.stderr)
-        print(f"{len(failed.problems)} problem(s); nothing was imported.", file=sys.stderr)
+        print(f"{failed.total} problem(s); nothing was imported.", file=sys.stderr)
         return 1
     for summary in result.files:
         print(f"{summary.file_name}: {summary.kind.value}, {summary.rows} rows, valid")
@@ -190,7 +190,8 @@ def _pct(value: float | None) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:g}"
+    # + 0 turns -0.0 into 0.0: "-0" is never printed.
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value + 0:g}"
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import streamlit as st
 from okrdash import backup, coach, importing
 from okrdash.access import Role
 from okrdash.models import FileKind
-from okrdash.problems import ImportFailed, Problem
+from okrdash.problems import ImportFailed, Problem, problem_total
 from okrdash.settings import PROJECT_ROOT
 from okrdash.store import StoreError
 from okrdash.ui import auth, context, panels, widgets
@@ -63,7 +63,7 @@ def _kind(kind: str) -> str:
 
 def _show_problems(problems: list[Problem]) -> None:
     """What is wrong, where, per file; downloadable so it can be fixed in a spreadsheet."""
-    st.error(t("upload.failed", count=len(problems)), icon="🛑")
+    st.error(t("upload.failed", count=problem_total(problems)), icon="🛑")
     by_file: dict[str, list[Problem]] = {}
     for problem in problems:
         by_file.setdefault(problem.file_name, []).append(problem)

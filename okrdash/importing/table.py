@@ -49,6 +49,16 @@ class CsvTable:
     parsed: dict[str, str] = field(default_factory=dict)
 
 
+# DuckDB's reject error types, each with a message that says why the row could not be read.
+_REJECT_CODES = {
+    "MISSING COLUMNS": "row_too_few_fields",
+    "TOO MANY COLUMNS": "row_too_many_fields",
+    "UNQUOTED VALUE": "row_unclosed_quote",
+    "LINE SIZE OVER MAXIMUM": "row_too_long",
+    "INVALID UNICODE": "row_not_text",
+}
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int) -> CsvTable:
     """Read one upload into scratch table ``table``; raise ImportFailed with every structural problem."""
     fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
@@ -128,9 +138,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         raise ImportFailed([
             Problem(
                 file_name, line + 1, None, csv_line[:200],
-                "row_too_few_fields" if "MISSING" in error_type else "row_too_many_fields"
-                if "TOO MANY" in error_type else "row_unreadable",
-                {"expected": len(columns)},
+                _REJECT_CODES.get(error_type, "row_unreadable"),
+                {"expected": len(columns), "reason": error_type.lower()},
             )
             for line, error_type, csv_line in rejects[:200]
         ])
