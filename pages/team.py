@@ -1,6 +1,5 @@
 """Team: one team's objectives, key results and KPIs for one cycle at one as-of date."""
 
-import pandas as pd
 import streamlit as st
 
 from okrdash import readmodels
