@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` (install, then start on the demo data) and
-# `make test` (install, then run every test, the browser tests included).
+# `make test` (install, lint with ruff check, then run every test, the browser tests included).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/okrdash --create serve
 
 test: $(STAMP) browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -371,13 +371,11 @@ class Generator:
             return KR(cycle, team, objective, aspirational, rng.choice(MILESTONES) + suffix, owner, kind,
                       None, None, "", 0, weight)
         metric, unit, low, high, decimals = METRICS[rng.randrange(len(METRICS))]
-        linked = None
         team_kpis = self.kpis.get(team)
         if kind in ("increase", "decrease") and team_kpis and rng.random() < 0.015:
             series = rng.choice(team_kpis)
             start = series.start_values.get(cycle.start)
             if start is not None:
-                linked = series
                 kind = "increase" if series.direction != "lower_is_better" else "decrease"
                 baseline = start
                 target = start * (1.15 if kind == "increase" else 0.85) + (1 if kind == "increase" else -1)

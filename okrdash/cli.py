@@ -105,6 +105,16 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
+    except BrokenPipeError:
+        # The reader went away (`okrdash status --json | head`): stop quietly, and keep Python from
+        # failing again on flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("okrdash: the output was closed before it was complete (broken pipe).", file=sys.stderr)
+        return EXIT_STORE
+    except OSError as error:  # a full disk or temp folder, a file that cannot be written ...
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"okrdash: {error.strerror or error}{where}. Nothing was written.", file=sys.stderr)
+        return EXIT_STORE
     finally:
         store.close()
 
@@ -121,7 +131,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     except ImportFailed as failed:
         for problem in failed.problems:
             print(problem.describe(), file=sys.stderr)
-        print(f"{len(failed.problems)} problem(s); nothing was imported.", file=sys.stderr)
+        print(f"{failed.total} problem(s); nothing was imported.", file=sys.stderr)
         return 1
     for summary in result.files:
         print(f"{summary.file_name}: {summary.kind.value}, {summary.rows} rows, valid")
@@ -190,7 +200,8 @@ def _pct(value: float | None) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:g}"
+    # + 0 turns -0.0 into 0.0: "-0" is never printed.
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value + 0:g}"
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:

@@ -45,6 +45,11 @@ class Problem:
         }
 
 
+def problem_total(problems: list[Problem]) -> int:
+    """How many problems were found: those listed plus those the "N more problems" notes count."""
+    return sum(int(p.params.get("count", 0)) if p.code == "more_problems" else 1 for p in problems)
+
+
 class ImportFailed(Exception):
     """Raised when an upload has problems; nothing has been written."""
 
@@ -53,4 +58,8 @@ class ImportFailed(Exception):
         self.problems = sorted(
             problems, key=lambda p: (p.code == "more_problems", p.file_name, p.line or 0, p.column or "")
         )
-        super().__init__(f"{len(self.problems)} problem(s) found; nothing was imported")
+        super().__init__(f"{self.total} problem(s) found; nothing was imported")
+
+    @property
+    def total(self) -> int:
+        return problem_total(self.problems)

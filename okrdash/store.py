@@ -9,6 +9,8 @@ Arrow/pandas tables, never inside the SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -230,8 +232,12 @@ class Store:
         # reads the importer repeats on every upload can be kept until the data changes.
         self._write_version = 0
         self._key_result_index: tuple[int, pd.DataFrame] | None = None
-        self._migrate()
-        self._install_rules()
+        try:
+            self._migrate()
+            self._install_rules()
+        except duckdb.Error as error:  # opened, but its tables cannot be read (a truncated file)
+            self._con.close()
+            raise StoreError("store_unreadable", path=str(self.path), detail=_first_line(error)) from None
 
     @property
     def write_lock(self) -> threading.RLock:
@@ -627,6 +633,10 @@ class Store:
         folder.mkdir(parents=True, exist_ok=True)
         with self._write_lock, self.cursor() as cur:
             cur.execute(f"EXPORT DATABASE {_path_literal(folder)} (FORMAT parquet)")
+        # Restore runs the folder's SQL: the manifest lets it run only what okrdash wrote here.
+        files = {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file()}
+        (folder / MANIFEST).write_text(json.dumps({"okrdash_backup": 1, "schema_version": self.schema_version(),
+                                                   "files": files}, indent=2), encoding="utf-8")
         return folder
 
     def reset(self, writer: Access) -> None:
@@ -658,8 +668,11 @@ class Store:
                     results.append(self._apply_file(cur, change, writer.who))
                 cur.commit()
                 self._write_version += 1
+            except duckdb.Error as error:  # a full disk, a file that became unwritable ...
+                _rollback_quietly(cur)
+                raise StoreError("write_failed", detail=_first_line(error)) from error
             except BaseException:
-                cur.rollback()
+                _rollback_quietly(cur)
                 raise
         return results
 
@@ -879,6 +892,7 @@ def restore(folder: Path | str, path: Path | str) -> None:
     folder, path = Path(folder), Path(path)
     if not (folder / "schema.sql").is_file():
         raise StoreError("restore_not_a_backup", folder=str(folder))
+    _check_manifest(folder)
     if path.exists():
         existing = Store(path)
         empty = existing.is_empty() and not existing.batches()
@@ -899,6 +913,35 @@ def restore(folder: Path | str, path: Path | str) -> None:
     con.close()
 
 
+MANIFEST = "okrdash-manifest.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_manifest(folder: Path) -> None:
+    """Refuse a backup folder holding anything but the files okrdash wrote, byte for byte.
+
+    IMPORT DATABASE runs the folder's schema.sql and load.sql as they are: an appended
+    ``COPY ... TO`` would write wherever the server may write.
+    """
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = dict(manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise StoreError("restore_no_manifest", folder=str(folder)) from None
+    present = {path.name for path in folder.iterdir() if path.name != MANIFEST}
+    for name in sorted(present | set(listed)):
+        if name not in listed or name not in present or not (folder / name).is_file() \
+                or _sha256(folder / name) != listed[name]:
+            raise StoreError("restore_changed", folder=str(folder), file=name)
+
+
 def _path_literal(path: Path) -> str:
     """A quoted SQL string for a folder path: EXPORT/IMPORT DATABASE take no parameters."""
     return "'" + str(path.resolve()).replace("'", "''") + "'"
@@ -916,12 +959,25 @@ def _connect(path: str, config: Settings | None = None) -> duckdb.DuckDBPyConnec
         options["threads"] = config.duckdb_threads
     try:
         return duckdb.connect(path, config=options)
-    except duckdb.IOException as error:
+    except duckdb.Error as error:
         holder = re.search(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)", str(error))
-        if holder is None:
-            raise
+        if holder is None:  # a damaged or truncated file, or not a DuckDB database at all
+            raise StoreError("store_unreadable", path=path, detail=_first_line(error)) from None
         raise StoreError("store_locked", path=path, pid=holder["pid"], program=_process_name(holder["pid"],
                          holder["program"])) from None
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back without hiding the error that made us roll back (after a failed write DuckDB may
+    only answer "Current transaction is aborted")."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def _process_name(pid: str, program: str) -> str:

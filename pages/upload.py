@@ -11,7 +11,7 @@ from okrdash import backup, coach, importing, okrfiles
 from okrdash.access import Role
 from okrdash.export import to_csv_bytes
 from okrdash.models import FileKind
-from okrdash.problems import ImportFailed, Problem
+from okrdash.problems import ImportFailed, Problem, problem_total
 from okrdash.settings import PROJECT_ROOT
 from okrdash.store import StoreError
 from okrdash.ui import auth, context, panels, widgets
@@ -64,7 +64,7 @@ def _kind(kind: str) -> str:
 
 def _show_problems(problems: list[Problem]) -> None:
     """What is wrong, where, per file; downloadable so it can be fixed in a spreadsheet."""
-    st.error(t("upload.failed", count=len(problems)), icon="🛑")
+    st.error(t("upload.failed", count=problem_total(problems)), icon="🛑")
     by_file: dict[str, list[Problem]] = {}
     for problem in problems:
         by_file.setdefault(problem.file_name, []).append(problem)
@@ -122,6 +122,11 @@ def _import(uploads: list[importing.Upload], signature: tuple) -> None:
     except ImportFailed as failed:
         st.session_state[_RESULT] = (signature, None, failed.problems)
         return
+    except (StoreError, OSError) as error:  # a full disk: say what happened, and that nothing was written
+        message = error.message(ctx.lang) if isinstance(error, StoreError) else t(
+            "upload.write_failed", detail=widgets.plain(error.strerror or error))
+        st.session_state[_RESULT] = (signature, None, message)
+        return
     context.data_changed()
     st.session_state.pop(_CHECKED, None)  # the dry run's previews and rows are no longer needed
     st.session_state[_RESULT] = (signature, result, None)
@@ -138,6 +143,8 @@ if files:
                        inserted=w.inserted, updated=w.updated) for w in result.written]
             st.success("  \n".join([f"**{t('upload.imported')}**", *lines]), icon="✅")
             st.info(t("upload.already_imported"), icon="ℹ️")
+        elif isinstance(late_problems, str):  # the store refused the write
+            st.error(late_problems, icon="🛑")
         else:
             st.warning(t("upload.import_failed_late"), icon="⚠️")
             _show_problems(late_problems)

@@ -98,6 +98,7 @@ PROBLEM_CODES = sorted(_KNOWN_CODES | {
     "row_too_many_fields", "row_unreadable", "not_a_number", "not_a_date", "not_a_confidence", "not_a_milestone",
     "cycle_conflict", "dates_need_both", "duplicate_key", "conflicting_value", "unknown_key_result",
     "ambiguous_key_result", "unknown_kpi", "linked_kr_checkin", "value_without_date", "invalid", "more_problems",
+    "row_unclosed_quote", "row_too_long", "row_not_text", "cycle_dates_admin_only",
 })
 
 

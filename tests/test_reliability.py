@@ -8,6 +8,8 @@ interpreter; they are killed by their own PID only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import os
 import queue
@@ -768,3 +770,37 @@ def test_sql_injection_text_is_stored_verbatim_everywhere(store):
     assert len(store.kr_scores(ANCHOR, team=DELETE)) == 1
     assert len(store.kpi_scores(ANCHOR, team=DROP)) == 1
     assert store.teams() == sorted([DELETE, DROP])
+
+
+# -- restore runs only what okrdash wrote -------------------------------------------------------------------
+
+
+def test_restore_refuses_sql_appended_to_a_backup(demo_db, tmp_path, capsys):
+    db = copy_db(demo_db, tmp_path)
+    folder = tmp_path / "backup"
+    assert cli_main(["--db", str(db), "backup", str(folder)]) == 0
+    written = tmp_path / "written-by-restore.csv"
+    with open(folder / "load.sql", "a", encoding="utf-8") as load:
+        load.write(f"\nCOPY (SELECT 42) TO '{written}';\n")
+    capsys.readouterr()
+    target = tmp_path / "restored.duckdb"
+    assert cli_main(["--db", str(target), "restore", str(folder)]) == 3
+    assert "load.sql is new, missing or different" in capsys.readouterr().err
+    assert not written.exists() and not target.exists()
+
+
+def test_restore_refuses_an_extra_file_and_a_folder_without_manifest(demo_db, tmp_path):
+    source = open_store(copy_db(demo_db, tmp_path))
+    try:
+        folder = source.backup(tmp_path / "backup")
+    finally:
+        source.close()
+    manifest = json.loads((folder / "okrdash-manifest.json").read_text())
+    assert set(manifest["files"]) == {p.name for p in folder.iterdir()} - {"okrdash-manifest.json"}
+    assert manifest["files"]["schema.sql"] == hashlib.sha256((folder / "schema.sql").read_bytes()).hexdigest()
+    (folder / "extra.parquet").write_bytes(b"PAR1")
+    _expect_store_error("restore_changed", lambda: restore(folder, tmp_path / "a.duckdb"))
+    (folder / "extra.parquet").unlink()
+    (folder / "okrdash-manifest.json").unlink()
+    _expect_store_error("restore_no_manifest", lambda: restore(folder, tmp_path / "b.duckdb"))
+    assert not (tmp_path / "a.duckdb").exists() and not (tmp_path / "b.duckdb").exists()

@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -46,6 +47,16 @@ class CsvTable:
     ignored_headers: list[str] = field(default_factory=list)
     # Canonical column -> the column next to it holding its parsed value (see importer._parse_cells).
     parsed: dict[str, str] = field(default_factory=dict)
+
+
+# DuckDB's reject error types, each with a message that says why the row could not be read.
+_REJECT_CODES = {
+    "MISSING COLUMNS": "row_too_few_fields",
+    "TOO MANY COLUMNS": "row_too_many_fields",
+    "UNQUOTED VALUE": "row_unclosed_quote",
+    "LINE SIZE OVER MAXIMUM": "row_too_long",
+    "INVALID UNICODE": "row_not_text",
+}
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int) -> CsvTable:
@@ -88,7 +99,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         raise fail("file_no_rows")
 
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False) as tmp:
-        tmp.write(body)
+        try:
+            tmp.write(body)
+        except OSError:  # a full temp folder: leave no half-written file behind
+            tmp.close()
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
     try:
         column_spec = {name: "VARCHAR" for name in columns}
         # Surrounding spaces, tabs and line breaks are never part of a value.
@@ -122,9 +138,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         raise ImportFailed([
             Problem(
                 file_name, line + 1, None, csv_line[:200],
-                "row_too_few_fields" if "MISSING" in error_type else "row_too_many_fields"
-                if "TOO MANY" in error_type else "row_unreadable",
-                {"expected": len(columns)},
+                _REJECT_CODES.get(error_type, "row_unreadable"),
+                {"expected": len(columns), "reason": error_type.lower()},
             )
             for line, error_type, csv_line in rejects[:200]
         ])

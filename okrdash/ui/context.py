@@ -18,7 +18,7 @@ from okrdash import demo, readmodels, review
 from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
-from okrdash.store import Store, shared_store
+from okrdash.store import Store, StoreError, shared_store
 from okrdash.ui.text import plain
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
@@ -83,7 +83,12 @@ _CONTEXT_KEY = "_okrdash_context"
 
 def sidebar() -> Context:
     """Language, cycle and as-of date in the sidebar, each bound to the URL."""
-    store = get_store()
+    try:
+        store = get_store()
+    except StoreError as error:  # a damaged database: say so, instead of Streamlit's generic error page
+        st.error(error.message(normalise_language(st.query_params.get("lang") or load_settings().default_language)),
+                 icon="🛑")
+        st.stop()
     default_lang = normalise_language(store.config.default_language)
     requested = {k: st.query_params.get(k) for k in ("lang", "cycle", "as_of")}
     with st.sidebar:

@@ -169,3 +169,17 @@ def test_team_picker_options_and_kpi_units_are_escaped(empty_db, make_app):
     picker = next(b for b in app.get("button_group") if b.key == "team")
     assert any("\\*\\*BOLD\\*\\*" in option.content for option in picker.proto.options)
     assert any("\\:red\\[RED\\]" in metric.value for metric in app.metric)
+
+
+def test_payload_in_an_uploaded_file_stays_text(demo_db, make_app):
+    from tests.pages.test_upload import choose
+
+    app = make_app(demo_db, page="pages/upload.py", as_of=AS_OF)
+    good = f'team,kpi,date,value,unit\n"{PAYLOAD}","{PAYLOAD}",{AS_OF},1,"{PAYLOAD}"\n'.encode()
+    choose(app, "X **BOLD** [LINK](http:evil.example).csv", good)
+    strings = _assert_nothing_live(app, "upload, valid file")
+    assert any("BOLD" in text for _, text in strings)  # the file name, escaped, heads its summary
+    bad = f'team,kpi,date,value\n"{PAYLOAD}","{PAYLOAD}",{AS_OF},"{PAYLOAD}"\n'.encode()
+    choose(app, "X **BOLD** [LINK](http:evil.example).csv", bad)
+    strings = _assert_nothing_live(app, "upload, file with problems")
+    assert any("BOLD" in text for _, text in strings)  # the report's heading names the file
