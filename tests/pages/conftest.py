@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from okrdash import demo
+from okrdash.i18n import translate
 from okrdash.store import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -55,3 +56,9 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return app.run()
 
     return make
+
+
+def page_captions(app: AppTest) -> list[str]:
+    """The page's captions, without those of the share box app.py puts above every page."""
+    share = {translate(key, lang).split("{")[0] for key in ("share.live", "share.pinned") for lang in ("en", "id")}
+    return [c.value for c in app.caption if not c.value.startswith(tuple(share))]
