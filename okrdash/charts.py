@@ -127,23 +127,27 @@ def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_t
 
 def progress_chart(rows: pd.DataFrame, expected_title: str) -> alt.LayerChart:
     """Progress bars in their status colour, the expected progress as a dark tick on the same bar, and
-    the status in words above each bar (never colour alone). ``rows`` comes from
-    presentation.progress_rows: row, text, bar (0..1), expected, status."""
-    # Streamlit fits the chart into its height, padding included.
-    height = 46 * len(rows) + 22
-    y = alt.Y("row:O", axis=None)
+    the title and status in words above each bar (never colour alone): one card per row, readable at
+    phone width. ``rows`` comes from presentation.progress_rows: row, text (lines split by "\\n"),
+    lines, bar (0..1), expected, status."""
+    lines = int(rows["lines"].max()) if len(rows) else 1
+    step = 17 * lines + 30  # every row as tall as the one with the most lines of text
+    bar_offset = step / 2 - 12  # the bar at the bottom of its row, the text from the top down
+    y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     base = alt.Chart(rows).encode(y=y)
     scale = alt.Scale(domain=[0, 1], nice=False)
-    track = base.mark_bar(color="#e8e8e8", size=12, yOffset=10).encode(x=alt.X("one:Q", scale=scale, axis=None)) \
-        .transform_calculate(one="1")
-    bar = base.mark_bar(size=12, yOffset=10).encode(
+    track = base.mark_bar(color="#e8e8e8", size=12, yOffset=bar_offset).encode(
+        x=alt.X("one:Q", scale=scale, axis=None)).transform_calculate(one="1")
+    bar = base.mark_bar(size=12, yOffset=bar_offset).encode(
         x=alt.X("bar:Q", scale=scale, axis=None),
         color=alt.Color("status:N", scale=status_scale(), legend=None),
         tooltip=[alt.Tooltip("text:N", title=None)],
     )
-    tick = base.mark_tick(color="#212121", thickness=3, size=20, yOffset=10).encode(
+    tick = base.mark_tick(color="#212121", thickness=3, size=20, yOffset=bar_offset).encode(
         x=alt.X("expected:Q", scale=scale), tooltip=[alt.Tooltip("expected:Q", title=expected_title, format=".0%")],
     )
-    text = base.mark_text(align="left", baseline="bottom", dy=-2, x=0, fontSize=13).encode(text="text:N")
-    # The first row's text sits above its bar: room for it at the top.
-    return alt.layer(track, bar, tick, text).properties(height=height, padding={"top": 18, "bottom": 4})
+    text = base.mark_text(align="left", baseline="top", dy=4 - step / 2, x=0, fontSize=13,
+                          lineBreak="\n").encode(text="text:N")
+    # Streamlit fits the chart into its height, padding included.
+    return alt.layer(track, bar, tick, text).properties(height=step * len(rows) + 8,
+                                                          padding={"top": 4, "bottom": 4})

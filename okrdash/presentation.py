@@ -3,6 +3,7 @@ the rows a status-coloured progress chart draws."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 
 import pandas as pd
@@ -11,6 +12,8 @@ from okrdash.charts import STATUS_ICONS
 from okrdash.formatting import percent
 from okrdash.i18n import translate
 
+# Characters of a key result's title per line of its progress card: fits a phone 390 px wide.
+TITLE_WIDTH = 44
 # The statuses an objective takes from its worst key result (objective_scores in rules.sql).
 _WORST_FIRST = ("Off Track", "At Risk")
 
@@ -47,11 +50,13 @@ def status_line(status: str | None, progress: float | None, expected: float | No
 def progress_rows(titles: list[str], progress: list[float | None], expected: list[float | None],
                   statuses: list[str], lang: str = "en") -> pd.DataFrame:
     """What charts.progress_chart draws: one row per bar, progress clamped to 0..1 for the bar, and the
-    text beside it (the title, if any, then the status line)."""
-    lines = [status_line(s, p, e, lang) for s, p, e in zip(statuses, progress, expected)]
+    text above it: the title, if any, wrapped to fit a phone, then the status line."""
+    texts = ["\n".join([*textwrap.wrap(title, TITLE_WIDTH), status_line(s, p, e, lang)]) if title
+             else status_line(s, p, e, lang) for title, s, p, e in zip(titles, statuses, progress, expected)]
     return pd.DataFrame({
         "row": range(len(statuses)),
-        "text": [f"{title} — {line}" if title else line for title, line in zip(titles, lines)],
+        "text": texts,
+        "lines": [text.count("\n") + 1 for text in texts],
         "bar": [min(max(p, 0.0), 1.0) if p is not None and not pd.isna(p) else 0.0 for p in progress],
         "expected": [e if e is not None and not pd.isna(e) else None for e in expected],
         "status": statuses,

@@ -22,11 +22,9 @@ st.caption(t("overview.caption", cycle=ctx.cycle.name if ctx.cycle else "–", a
 
 shown = [s for s in STATUS_ORDER if s != "No Target"]
 st.subheader(t("overview.key_results"))
-for column, status in zip(st.columns(len(shown)), shown):
-    column.metric(widgets.status_label(ctx, status), view.key_result_counts[status])
+widgets.status_counts(ctx, view.key_result_counts, shown)
 st.subheader(t("overview.kpis"))
-for column, status in zip(st.columns(len(shown)), shown):
-    column.metric(widgets.status_label(ctx, status), view.kpi_counts[status])
+widgets.status_counts(ctx, view.kpi_counts, shown)
 
 okr_by_team = view.team_status[view.team_status["subject"] == "okr"] if len(view.team_status) else pd.DataFrame()
 if len(okr_by_team):

@@ -61,8 +61,7 @@ else:
     counts = readmodels.status_counts(krs)
     shown = [s for s in STATUS_ORDER if s != "No Target" or counts[s]]
     st.subheader(t("team.key_results"))
-    for column, status in zip(st.columns(len(shown)), shown):
-        column.metric(widgets.status_label(ctx, status), counts[status])
+    widgets.status_counts(ctx, counts, shown)
 
     present = set(krs["status"])
     options = [s for s in STATUS_ORDER if s in present or s in requested_statuses]

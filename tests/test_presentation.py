@@ -30,5 +30,14 @@ def test_progress_rows_clamp_the_bar_and_keep_the_text():
     rows = progress_rows(["Grow", ""], [1.4, -0.2], [0.5, None], ["Complete", "Off Track"], "en")
     assert list(rows["bar"]) == [1.0, 0.0]
     assert rows["expected"].tolist()[0] == 0.5 and rows["expected"].isna().tolist() == [False, True]
-    assert list(rows["text"]) == ["Grow — 🔵 Complete · 140% · expected by now 50%",
+    assert list(rows["text"]) == ["Grow\n🔵 Complete · 140% · expected by now 50%",
                                   "🔴 Off Track · -20% · expected by now –"]
+    assert list(rows["lines"]) == [2, 1]
+
+
+def test_a_long_title_wraps_to_fit_a_phone():
+    title = "Reduce the share of features blocked by unfinished designs to 2% or less this quarter"
+    rows = progress_rows([title], [0.5], [0.5], ["On Track"], "en")
+    *title_lines, status = rows["text"][0].split("\n")
+    assert " ".join(title_lines) == title and all(len(line) <= 44 for line in title_lines)
+    assert status.startswith("🟢 On Track") and rows["lines"][0] == len(title_lines) + 1

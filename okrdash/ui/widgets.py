@@ -26,6 +26,13 @@ def status_label(ctx: Context, status: str | None) -> str:
     return f"{STATUS_ICONS.get(status or '', '')} {ctx.status(status)}".strip()
 
 
+def status_counts(ctx: Context, counts: dict[str, int], statuses: list[str]) -> None:
+    """How many have each status, side by side in one row that wraps (columns would stack on a phone)."""
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        for status in statuses:
+            st.metric(status_label(ctx, status), counts[status], width="content")
+
+
 def status_badge(ctx: Context, status: str | None) -> None:
     st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=_BADGE_COLORS.get(status or "", "gray"))
 

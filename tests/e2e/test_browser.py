@@ -273,3 +273,39 @@ def test_check_in_from_a_team_link_then_undo_it(page: Page, fresh_app_url: str,
     open_app(page, fresh_app_url, team_link)
     assert off_track_count(page) == off_track
     screenshot(page, request)
+
+
+# --------------------------------------------------------------------------- the quarter review, a phone
+
+
+def test_quarter_review_in_indonesian_prints_without_the_sidebar(page: Page, app_url: str,
+                                                                  request: pytest.FixtureRequest) -> None:
+    open_app(page, app_url, f"/review?lang=id&as_of={AS_OF}&cycle=2026-Q3&team=Engineering")
+    expect(heading(page, "Tinjauan kuartal")).to_be_visible()
+    expect(main_text(page, "nilai akhir")).to_be_visible()
+    expect(page.locator('[data-testid="stMain"] h3').filter(has_text="Tujuan komitmen yang tidak mencapai 1,0")) \
+        .to_be_visible()
+    expect_healthy(page)
+    page.emulate_media(media="print")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator('[data-testid="stDownloadButton"]').first).to_be_hidden()
+    screenshot(page, request, suffix="print")
+    page.emulate_media(media="screen")
+
+
+def test_a_shared_team_link_reads_on_a_phone_without_sideways_scrolling(page: Page, app_url: str,
+                                                                       request: pytest.FixtureRequest) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, app_url, f"/team?lang=id&team=Engineering&{PINNED}")
+    expect(heading(page, "Tampilan tim")).to_be_visible()
+    expect(main_text(page, "Berisiko karena 2 dari 3 hasil kunci Berisiko")).to_be_visible()
+    screenshot(page, request)
+    # The page itself never scrolls sideways (a table may, inside its own frame).
+    width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+    assert width <= 390, width
+    # Each key result's title, status and progress are drawn as a card, in the status colour.
+    charts = page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')
+    expect(charts.first).to_be_visible()
+    share = page.locator('[data-testid="stMain"] [data-testid="stCode"]').first
+    expect(share).to_contain_text("team=Engineering")
+    expect_healthy(page)

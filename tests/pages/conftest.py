@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from okrdash import demo
 from okrdash.access import Access
+from okrdash.i18n import translate
 from okrdash.store import open_store
 from okrdash.ui import auth
 
@@ -68,3 +69,9 @@ def as_person(monkeypatch: pytest.MonkeyPatch) -> Callable[[Access], None]:
         monkeypatch.setattr(auth, "current_access", lambda ctx: access)
 
     return become
+
+
+def page_captions(app: AppTest) -> list[str]:
+    """The page's captions, without those of the share box app.py puts above every page."""
+    share = {translate(key, lang).split("{")[0] for key in ("share.live", "share.pinned") for lang in ("en", "id")}
+    return [c.value for c in app.caption if not c.value.startswith(tuple(share))]
