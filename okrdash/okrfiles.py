@@ -50,7 +50,7 @@ def localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     for column, words in WORDS.get(lang, {}).items():
         if column in out.columns:
-            out[column] = out[column].map(lambda v: words.get(v, v) if isinstance(v, str) else v)
+            out[column] = out[column].map(lambda v, words=words: words.get(v, v) if isinstance(v, str) else v)
     return out.rename(columns=HEADERS.get(lang, {}))
 
 

@@ -836,7 +836,7 @@ class Store:
             raise StoreError("rename_taken", title=taken[0][0])
         self._keep_prior(cur, "objectives", f"LEFT {resolve}", batch_id)
         cur.execute(
-            f"UPDATE objectives SET title = s.new_title, batch_id = ? FROM staged s WHERE objectives.cycle = s.cycle "
+            "UPDATE objectives SET title = s.new_title, batch_id = ? FROM staged s WHERE objectives.cycle = s.cycle "
             "AND objectives.team = s.team AND objectives.title = s.objective", [batch_id]).fetchall()
         return 0, 0  # counted by the upsert of the same objective, which follows
 
