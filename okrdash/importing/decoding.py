@@ -56,10 +56,12 @@ def decode(data: bytes) -> Decoded:
     while data.startswith(_UTF8_BOM, boms * 3):
         boms += 1
     try:
-        text = data[boms * 3:].decode("utf-8")
-        return Decoded(text.lstrip("\ufeff"), "utf-8", max(0, boms - 1) + len(text) - len(text.lstrip("\ufeff")))
+        text = (data[boms * 3:] if boms else data).decode("utf-8")  # (slicing would copy a large file)
     except UnicodeDecodeError as error:
         bad_at = error.start + boms * 3
+    else:
+        stripped = text.lstrip("\ufeff")
+        return Decoded(stripped, "utf-8", max(0, boms - 1) + len(text) - len(stripped))
     if boms or _UTF8_MULTIBYTE.search(data):
         raise UndecodableFile("file_encoding_mixed", _line_at(data, bad_at), _line_text(data, bad_at))
     try:

@@ -148,8 +148,15 @@ def drop_rows(con: duckdb.DuckDBPyConnection, table: str, condition: str) -> lis
 
 
 def total_condition(label_columns: list[str]) -> str:
+    """SQL true on a total row. Cells are trimmed when read; the length test spares lower() on most cells."""
     words = ", ".join(f"'{w}'" for w in TOTAL_WORDS)
-    return " OR ".join(f'lower(trim("{c}")) IN ({words})' for c in label_columns) or "false"
+    shortest, longest = min(map(len, TOTAL_WORDS)), max(map(len, TOTAL_WORDS))
+    return " OR ".join(f'(length("{c}") BETWEEN {shortest} AND {longest} AND lower("{c}") IN ({words}))'
+                       for c in label_columns) or "false"
+
+
+def _blank(column: str) -> str:
+    return f'("{column}" IS NULL OR "{column}" = \'\')'  # cells are trimmed when read
 
 
 @dataclass(frozen=True)
@@ -189,40 +196,38 @@ FILL_DOWN: dict[FileKind, tuple[FillDown, ...]] = {
 }
 
 
-def fill_down(con: duckdb.DuckDBPyConnection, table: str, kind: FileKind, columns: list[str]) -> dict[str, list[int]]:
-    """Fill blank block cells from the rows above; the lines filled, per column.
+def fill_down_checks(kind: FileKind, columns: list[str]) -> dict[FillDown, str]:
+    """Each fill-down rule that applies to these columns, with the SQL true on a row it would fill.
 
-    One cheap scan finds whether any block cell is blank; only then do the windows run.
+    The caller counts them in one scan with its other checks; only rules that find a row run.
     """
     rules = [r for r in FILL_DOWN[kind] if r.column in columns and any(a in columns for a in r.anchors)]
-    if not rules:
-        return {}
+    return {r: f'{_blank(r.column)} AND NOT ({" AND ".join(_blank(a) for a in r.anchors if a in columns)})'
+            for r in rules}
 
-    def record(rule: FillDown) -> str:
-        return f'okr_blank("{rule.column}") AND NOT ({" AND ".join(f"okr_blank({a})" for a in rule.anchors if a in columns)})'
 
-    counts = con.execute(
-        f'SELECT {", ".join(f"count(*) FILTER (WHERE {record(r)})" for r in rules)} FROM "{table}"').fetchall()[0]
-    rules = [r for r, n in zip(rules, counts) if n]
-    if not rules:
+def fill_down(con: duckdb.DuckDBPyConnection, table: str, checks: dict[FillDown, str],
+              columns: list[str]) -> dict[str, list[int]]:
+    """Fill blank block cells from the rows above (rules of ``checks`` found blank); the lines filled, per column."""
+    if not checks:
         return {}
-    needed = list(dict.fromkeys(c for r in rules for c in (r.column, *r.within) if c in columns))
+    needed = list(dict.fromkeys(c for r in checks for c in (r.column, *r.within) if c in columns))
     above = ", ".join(
-        f"""last_value(nullif(trim("{c}"), '') IGNORE NULLS)
+        f"""last_value(nullif("{c}", '') IGNORE NULLS)
                 OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "_above_{c}" """
         for c in needed)
 
     def condition(rule: FillDown) -> str:
-        parts = [record(rule), f'"_above_{rule.column}" IS NOT NULL']
-        parts += [f'(okr_blank("{h}") OR trim("{h}") = "_above_{h}")' for h in rule.within if h in columns]
-        parts += [f'okr_blank("{b}")' for b in rule.with_blank if b in columns]
+        parts = [checks[rule], f'"_above_{rule.column}" IS NOT NULL']
+        parts += [f'({_blank(h)} OR "{h}" = "_above_{h}")' for h in rule.within if h in columns]
+        parts += [_blank(b) for b in rule.with_blank if b in columns]
         return " AND ".join(parts)
 
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_above" AS SELECT *, {above} FROM "{table}"')
     filled = {r.column: [line for (line,) in con.execute(
-        f'SELECT line FROM "{table}_above" WHERE {condition(r)} ORDER BY line').fetchall()] for r in rules}
+        f'SELECT line FROM "{table}_above" WHERE {condition(r)} ORDER BY line').fetchall()] for r in checks}
     replaced = ", ".join(f'CASE WHEN {condition(r)} THEN "_above_{r.column}" ELSE "{r.column}" END AS "{r.column}"'
-                         for r in rules)
+                         for r in checks)
     con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS
         SELECT * EXCLUDE ({", ".join(f'"_above_{c}"' for c in needed)}) REPLACE ({replaced})
         FROM "{table}_above" ORDER BY line;

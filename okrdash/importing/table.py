@@ -34,6 +34,7 @@ from okrdash.importing.shapes import (
     PeriodHeader,
     drop_rows,
     fill_down,
+    fill_down_checks,
     find_header_row,
     period_dates,
     period_header,
@@ -132,14 +133,14 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     cell of the column is a typed (number or date) cell."""
     fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
     notes = list(notes or [])
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy a large file)
         raise fail("file_empty")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     unwrapped = unwrap_quoted_lines(text)
     if unwrapped is not None:
         text = unwrapped
         notes.append(ReadingNote("unwrapped_lines"))
-    head = text.split("\n", HEADER_SEARCH_LINES)[:HEADER_SEARCH_LINES]
+    head = _first_lines(text, HEADER_SEARCH_LINES)
     found = find_header_row(head)
     header_line = head[found.index] if head else ""
     if not header_line.strip():
@@ -149,11 +150,9 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     if found.comment_lines:
         notes.append(ReadingNote("comment_lines", {"count": found.comment_lines}))
     delimiter = found.delimiter
-    body_start = 0
-    for _ in range(found.index + 1):
-        body_start = text.find("\n", body_start) + 1 or len(text)
-    body = text[body_start:] if body_start else ""
-    samples = list(csv.reader(body.split("\n", HEADER_SEARCH_LINES)[:HEADER_SEARCH_LINES], delimiter=delimiter))
+    body_start = sum(len(line) + 1 for line in head[:found.index + 1])
+    body = text[body_start:] if body_start < len(text) else ""
+    samples = list(csv.reader(_first_lines(body, HEADER_SEARCH_LINES), delimiter=delimiter))
     raw_headers = found.cells
     mapped = _map_headers(file_name, raw_headers, samples, notes)
     columns, problems, ignored = mapped.columns, mapped.problems, mapped.ignored
@@ -274,6 +273,19 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     )
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` lines of ``text``, without splitting (and so copying) the rest of a large file."""
+    lines, start = [], 0
+    while len(lines) < count and start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            lines.append(text[start:])
+            break
+        lines.append(text[start:end])
+        start = end + 1
+    return lines
+
+
 @dataclass
 class _MappedHeaders:
     """The file's headers, one scratch column name per header position."""
@@ -348,10 +360,16 @@ def _reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, kind: F
         if lines:
             notes.append(ReadingNote("comment_rows", {"count": len(lines), "lines": line_list(lines)}))
     labels = list(dict.fromkeys([columns[0], *(c for c in ("team", "kpi", "objective", "key_result") if c in columns)]))
-    lines = drop_rows(con, table, total_condition(labels))
+    # One scan tells whether there is a total row or a merged cell at all: most files have neither.
+    checks = fill_down_checks(kind, columns)
+    found_any = con.execute(f"""SELECT count(*) FILTER (WHERE {total_condition(labels)})
+                                       {"".join(f", count(*) FILTER (WHERE {c})" for c in checks.values())}
+                                FROM "{table}" """).fetchall()[0]
+    lines = drop_rows(con, table, total_condition(labels)) if found_any[0] else []
     if lines:
         notes.append(ReadingNote("total_rows", {"count": len(lines), "lines": line_list(lines)}))
-    for column, filled in fill_down(con, table, kind, columns).items():
+    checks = {rule: sql for (rule, sql), count in zip(checks.items(), found_any[1:]) if count}
+    for column, filled in fill_down(con, table, checks, columns).items():
         notes.append(ReadingNote("filled_down", {"header": mapped.headers.get(column, column), "count": len(filled),
                                                  "lines": line_list(filled)}))
     if wide:
