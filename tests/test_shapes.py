@@ -332,3 +332,14 @@ def test_dry_run_reports_the_reading(store):
     assert [n.message("id") for n in summaries[0].reading_notes] == [
         "Nama kolom ada di baris 2; baris di atasnya (judul) dilewati.",
         "1 baris total dilewati, tidak diimpor sebagai data (baris 4)."]
+
+
+def test_year_and_quarter_in_two_columns(store, load):
+    result = load(("o.csv", "Tahun,Kuartal,Tim,Tujuan,Hasil Kunci,Target\n2026,4,T,O,K1,10\n2026,Q3,T,O,K2,5\n"))
+    assert [(kr[0], kr[3]) for kr in key_results(store)] == [("2026-Q4", "K1"), ("2026-Q3", "K2")]
+    assert "year_into_cycle" in notes(result)
+
+
+def test_a_year_column_nothing_uses_is_reported_as_ignored(store, load):
+    result = load(("k.csv", "Tahun,team,kpi,date,value\n2026,T,K,2026-10-31,5\n"))
+    assert result.files[0].ignored_headers == ["Tahun"]

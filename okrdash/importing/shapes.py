@@ -267,3 +267,16 @@ def unpivot_periods(
             FROM "{table}_long" ORDER BY line, date""")
     con.execute(f'DROP TABLE "{table}_long"; DROP TABLE _periods')
     return unknown
+
+
+def year_into_cycle(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:
+    """Year and quarter in two columns (``Tahun`` 2026, ``Kuartal`` 4 or Q4): the cycle becomes ``Q4 2026``.
+
+    A cycle cell that already names a year is left as it is. Returns the lines changed.
+    """
+    return sorted(line for (line,) in con.execute(f"""
+        UPDATE "{table}" SET cycle = CASE WHEN regexp_full_match(cycle, '[1-4]') THEN 'Q' || cycle ELSE cycle END
+                                     || ' ' || trim("year")
+        WHERE NOT okr_blank(cycle) AND regexp_full_match(trim("year"), '[0-9]{{4}}')
+          AND NOT regexp_matches(cycle, '[0-9]{{4}}')
+        RETURNING line""").fetchall())

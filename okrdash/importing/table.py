@@ -41,6 +41,7 @@ from okrdash.importing.shapes import (
     total_condition,
     unpivot_periods,
     unwrap_quoted_lines,
+    year_into_cycle,
 )
 from okrdash.importing.workbook import UnreadableWorkbook, is_workbook, read_sheets
 from okrdash.models import FileKind
@@ -372,6 +373,13 @@ def _reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, kind: F
     for column, filled in fill_down(con, table, checks, columns).items():
         notes.append(ReadingNote("filled_down", {"header": mapped.headers.get(column, column), "count": len(filled),
                                                  "lines": line_list(filled)}))
+    if "year" in columns and "cycle" in columns and not wide:
+        lines = year_into_cycle(con, table)
+        if lines:
+            notes.append(ReadingNote("year_into_cycle", {"cycle": mapped.headers["cycle"], "year": mapped.headers["year"],
+                                                         "count": len(lines)}))
+    elif "year" in columns and not wide:
+        mapped.ignored.append(mapped.headers["year"])
     if wide:
         year_column = "year" if "year" in columns else None
         unknown = unpivot_periods(con, table, mapped.periods, year_column, found.title_year)
