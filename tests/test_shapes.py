@@ -343,3 +343,19 @@ def test_year_and_quarter_in_two_columns(store, load):
 def test_a_year_column_nothing_uses_is_reported_as_ignored(store, load):
     result = load(("k.csv", "Tahun,team,kpi,date,value\n2026,T,K,2026-10-31,5\n"))
     assert result.files[0].ignored_headers == ["Tahun"]
+
+
+def test_workbook_formula_error_is_reported_on_its_line(store, reject):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "KPI"
+    for row in (["Tim", "Nama KPI", "Jan 2026", "Feb 2026"], ["Sales", "Win rate", 0.5, 0.6],
+                ["Sales", "Leads", 10, None]):
+        sheet.append(row)
+    sheet["D3"].value, sheet["D3"].data_type = "#DIV/0!", "e"
+    out = io.BytesIO()
+    book.save(out)
+    [problem] = reject(("b.xlsx", out.getvalue()))
+    assert (problem.file_name, problem.line, problem.value) == ("b.xlsx › KPI", 3, "#DIV/0!")
+    assert problem.column == "Jan 2026 … Feb 2026"

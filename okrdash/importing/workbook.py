@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,9 +45,62 @@ def read_sheets(data: bytes) -> list[Sheet]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in book.sheets_metadata
                  if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")]
-        return [_sheet(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in names]
+        sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in names}
     except Exception as error:  # calamine raises its own error types, and a zip error for a non-workbook
         raise UnreadableWorkbook(str(error)) from None
+    for name, errors in formula_errors(data).items():
+        for (row, column), text in errors.items():
+            if name in sheets and row < len(sheets[name]) and column < len(sheets[name][row]):
+                sheets[name][row][column] = text
+    return [_sheet(name, rows) for name, rows in sheets.items()]
+
+
+_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_RELATIONSHIP = re.compile(r'<Relationship\b(?=[^>]*\bId="([^"]*)")(?=[^>]*\bTarget="([^"]*)")')
+_ERROR_CELL = re.compile(r'<c\s(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>.*?<v>([^<]*)</v>', re.S)
+
+
+def formula_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """The cells of an .xlsx that hold a formula error (``#DIV/0!``, ``#N/A``), per sheet: (row, column) -> text.
+
+    calamine reads an error cell as empty, which would drop a value silently; okrdash reports the
+    error on its line instead. Read from the sheets' XML, and only where an error cell exists.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                return {}
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            targets = dict(_RELATIONSHIP.findall(rels))
+            found: dict[str, dict[tuple[int, int], str]] = {}
+            for sheet_name, rel_id in _SHEET_ENTRY.findall(book):
+                target = targets.get(rel_id, "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                if path not in names:
+                    continue
+                xml = archive.read(path).decode("utf-8", "replace")
+                if 't="e"' not in xml:
+                    continue
+                found[_unescape(sheet_name)] = {
+                    (int(row) - 1, _column_index(letters)): _unescape(text)
+                    for letters, row, text in _ERROR_CELL.findall(xml)}
+            return found
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return {}
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
+        "&amp;", "&")
 
 
 def _sheet(name: str, rows: list[list[object]]) -> Sheet:
