@@ -359,3 +359,9 @@ def test_workbook_formula_error_is_reported_on_its_line(store, reject):
     [problem] = reject(("b.xlsx", out.getvalue()))
     assert (problem.file_name, problem.line, problem.value) == ("b.xlsx › KPI", 3, "#DIV/0!")
     assert problem.column == "Jan 2026 … Feb 2026"
+
+
+def test_a_repeated_month_is_reported_once_per_cell(store, reject):
+    problems = reject(("k.csv", "team,kpi,Jan 2026,Feb 2026,Mar 2026\nT,K,1,2,3\nT,K,4,,6\n"))
+    assert [(p.line, p.code, p.params["key"]) for p in problems] == [
+        (3, "duplicate_key", "T / K / 2026-01-31"), (3, "duplicate_key", "T / K / 2026-03-31")]
