@@ -365,3 +365,14 @@ def test_a_repeated_month_is_reported_once_per_cell(store, reject):
     problems = reject(("k.csv", "team,kpi,Jan 2026,Feb 2026,Mar 2026\nT,K,1,2,3\nT,K,4,,6\n"))
     assert [(p.line, p.code, p.params["key"]) for p in problems] == [
         (3, "duplicate_key", "T / K / 2026-01-31"), (3, "duplicate_key", "T / K / 2026-03-31")]
+
+
+def test_workbook_typed_current_value_of_an_okr_sheet(store):
+    from okrdash.importing.cells import scratch_connection
+    from okrdash.importing.table import read_upload
+
+    data = workbook({"OKR": [["Judul OKR Q4"], ["Siklus", "Tim", "Tujuan", "Hasil Kunci", "Target", "Nilai"],
+                             ["2026-Q4", "T", "O", "K", 1500, 0.65]]})
+    [table] = read_upload(scratch_connection(), "b.xlsx", data, "t", 100)
+    assert table.typed_columns == frozenset({"target", "current"})
+    assert table.headers["current"] == "Nilai"

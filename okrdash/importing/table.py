@@ -31,6 +31,7 @@ from okrdash.importing.headers import (
 from okrdash.importing.notes import ReadingNote, line_list
 from okrdash.importing.shapes import (
     HEADER_SEARCH_LINES,
+    HeaderRow,
     PeriodHeader,
     drop_rows,
     fill_down,
@@ -130,8 +131,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
 def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encoding: str, sha256: str, table: str,
                max_rows: int, *, typed_from: dict[int, int] | None = None,
                notes: list[ReadingNote] | None = None) -> CsvTable:
-    """``typed_from``: for a workbook sheet, column index -> the first row below which every non-blank
-    cell of the column is a typed (number or date) cell."""
+    """``typed_from``: for a workbook sheet, column index -> the last row holding a text cell in that
+    column; below it (and so below a header row at or under it) every non-blank cell is typed."""
     fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
     notes = list(notes or [])
     if not text or text.isspace():  # (strip() would copy a large file)
@@ -155,18 +156,18 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     body = text[body_start:] if body_start < len(text) else ""
     samples = list(csv.reader(_first_lines(body, HEADER_SEARCH_LINES), delimiter=delimiter))
     raw_headers = found.cells
-    mapped = _map_headers(file_name, raw_headers, samples, notes)
+    mapped = _map_headers(file_name, raw_headers, samples, notes, found.index + 1)
     columns, problems, ignored = mapped.columns, mapped.problems, mapped.ignored
     kind = detect_kind(set(columns) | mapped.provided)
     if kind is FileKind.OKRS and "value" in columns and "current" not in columns:
         # In an OKR file "nilai" / "value" is the key result's current value.
-        columns = ["current" if c == "value" else c for c in columns]
+        columns = mapped.columns = ["current" if c == "value" else c for c in columns]
         mapped.headers["current"] = mapped.headers.pop("value")
     if kind is None:
         closest, missing = closest_kind(set(columns))
         raise fail("file_kind_unknown", headers=", ".join(h for h in raw_headers if h.strip()) or "–",
                    kind=closest.value, missing=", ".join(missing))
-    periods = {c: p for c, p in mapped.periods.items()}
+    periods = mapped.periods
     wide = bool(periods) and kind in (FileKind.KPIS, FileKind.CHECKINS) and not {"date", "value"} & set(columns)
     if periods and not wide:
         ignored += [mapped.period_headers[c] for c in periods]
@@ -181,16 +182,15 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     if not body or body.isspace():
         raise fail("file_no_rows")
     first_line = found.index + 1  # the header's 1-based line: data rows start on the next one
-    read_columns = columns
 
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False) as tmp:
         tmp.write(body)
     try:
-        column_spec = {name: "VARCHAR" for name in read_columns}
+        column_spec = {name: "VARCHAR" for name in columns}
         # Surrounding spaces, tabs and line breaks are never part of a value.
         cell = padding_trim(body, delimiter)
-        cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in read_columns)
-        any_cell = ", ".join(f"nullif(\"{c}\", '')" for c in read_columns)
+        cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in columns)
+        any_cell = ", ".join(f"nullif(\"{c}\", '')" for c in columns)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE "{table}_read" AS
                 SELECT {cells}
@@ -221,7 +221,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
                 file_name, line + first_line, None, csv_line[:200],
                 "row_too_few_fields" if "MISSING" in error_type else "row_too_many_fields"
                 if "TOO MANY" in error_type else "row_unreadable",
-                {"expected": len(read_columns)},
+                {"expected": len(columns)},
             )
             for line, error_type, csv_line in rejects[:200]
         ])
@@ -231,7 +231,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     has_blank_lines = re.match(r"[ \t]*\n", body) is not None or _BLANK_LINE.search(
         body, 0, len(body) - ending) is not None
     if has_blank_lines or ('"' in body and "\n" in body):
-        _fix_line_numbers(con, table, body, delimiter, read_columns, has_blank_lines, first_line)
+        _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines, first_line)
     columns = _reshape(con, file_name, table, kind, columns, mapped, found, wide, notes)
     row_count = con.execute(
         f'SELECT {"count(DISTINCT line)" if wide or mapped.export else "count(*)"} FROM "{table}"').fetchall()[0][0]
@@ -303,7 +303,7 @@ class _MappedHeaders:
 
 
 def _map_headers(file_name: str, raw_headers: list[str], samples: list[list[str]],
-                 notes: list[ReadingNote]) -> _MappedHeaders:
+                 notes: list[ReadingNote], header_line: int) -> _MappedHeaders:
     export = exports.recognise(raw_headers)
     meanings = [() if export and i in export.special else header_meanings(raw) for i, raw in enumerate(raw_headers)]
     taken = {m[0] for m in meanings if len(m) == 1}
@@ -331,7 +331,7 @@ def _map_headers(file_name: str, raw_headers: list[str], samples: list[list[str]
             mapped.ignored.append(raw)
             name = f"_ignored_{index}"
         if name in columns:
-            mapped.problems.append(Problem(file_name, 1, raw, raw, "header_duplicate", {}))
+            mapped.problems.append(Problem(file_name, header_line, raw, raw, "header_duplicate", {}))
         elif not name.startswith("_"):
             mapped.headers[name] = raw.strip()
         columns.append(name)
@@ -344,7 +344,7 @@ def _map_headers(file_name: str, raw_headers: list[str], samples: list[list[str]
 
 
 def _reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, kind: FileKind, columns: list[str],
-             mapped: _MappedHeaders, found, wide: bool, notes: list[ReadingNote]) -> list[str]:
+             mapped: _MappedHeaders, found: HeaderRow, wide: bool, notes: list[ReadingNote]) -> list[str]:
     """Rebuild exports, skip comment and total rows, fill merged cells down, unpivot period columns.
 
     Returns the scratch table's columns afterwards.
