@@ -78,7 +78,10 @@ def decode(data: bytes) -> Decoded:
 
 def _line_at(data: bytes, offset: int, width: int = 1) -> int:
     """The 1-based line of byte ``offset`` (``width`` 2 for UTF-16, whose line break is two bytes)."""
-    newline = b"\n" if width == 1 else ("\n".encode("utf-16-le") if data.startswith(b"\xff\xfe") else "\n".encode("utf-16-be"))
+    if width == 1:
+        newline = b"\n"
+    else:
+        newline = "\n".encode("utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be")
     return data.count(newline, 0, offset) + 1
 
 

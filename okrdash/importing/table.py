@@ -56,7 +56,10 @@ _NUMERIC_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "
 
 @dataclass
 class CsvTable:
-    """One uploaded file (or workbook sheet), read into the scratch table ``table`` (column ``line`` + canonical text columns)."""
+    """One uploaded file or workbook sheet, read into the scratch table ``table``.
+
+    The table has the column ``line`` (the file's own line) and canonical text columns.
+    """
 
     file_name: str
     sha256: str
@@ -376,8 +379,8 @@ def _reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, kind: F
     if "year" in columns and "cycle" in columns and not wide:
         lines = year_into_cycle(con, table)
         if lines:
-            notes.append(ReadingNote("year_into_cycle", {"cycle": mapped.headers["cycle"], "year": mapped.headers["year"],
-                                                         "count": len(lines)}))
+            notes.append(ReadingNote("year_into_cycle", {
+                "cycle": mapped.headers["cycle"], "year": mapped.headers["year"], "count": len(lines)}))
     elif "year" in columns and not wide:
         mapped.ignored.append(mapped.headers["year"])
     if wide:
