@@ -376,3 +376,9 @@ def test_workbook_typed_current_value_of_an_okr_sheet(store):
     [table] = read_upload(scratch_connection(), "b.xlsx", data, "t", 100)
     assert table.typed_columns == frozenset({"target", "current"})
     assert table.headers["current"] == "Nilai"
+
+
+def test_week_number_columns_are_refused_asking_for_dates(store, reject):
+    problems = reject(("c.csv", "team,key_result,Minggu 1,Minggu 2,Minggu 3\nT,Leads,10,20,30\n"))
+    assert [(p.line, p.code, p.params) for p in problems] == [
+        (1, "period_week_number", {"headers": "Minggu 1, Minggu 2, Minggu 3"})]

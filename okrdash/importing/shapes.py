@@ -39,6 +39,8 @@ _DAY_NAMED_MONTH = re.compile(r"(?P<day>[0-9]{1,2})[\s\-]+(?P<month>[a-z]+)\.?[\
 _YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})")
 _MONTH_YEAR = re.compile(r"(?P<month>[0-9]{1,2})[-/.](?P<year>[0-9]{4})")
 _ISO_DAY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+# "Minggu 1", "Week 12", "W3", "Pekan 2": a week of some cycle, which the header alone cannot date.
+WEEK_NUMBER_HEADER = re.compile(r"(?i)\s*(minggu|pekan|week|wk|mg|w)\s*-?\s*[0-9]{1,2}\s*")
 _TITLE_YEAR = re.compile(r"\b(20[0-9]{2})\b")
 _WRAPPED_LINE = re.compile(r'^"(?:[^"\n]|"")*"[ \t]*$', re.M)
 # A row that sums the rows above it: its label cell holds one of these words and nothing else.

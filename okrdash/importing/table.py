@@ -31,6 +31,7 @@ from okrdash.importing.headers import (
 from okrdash.importing.notes import ReadingNote, line_list
 from okrdash.importing.shapes import (
     HEADER_SEARCH_LINES,
+    WEEK_NUMBER_HEADER,
     HeaderRow,
     PeriodHeader,
     drop_rows,
@@ -174,7 +175,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     wide = bool(periods) and kind in (FileKind.KPIS, FileKind.CHECKINS) and not {"date", "value"} & set(columns)
     if periods and not wide:
         ignored += [mapped.period_headers[c] for c in periods]
-    provided = mapped.provided | ({"date", "value"} if wide else set())
+    weeks = [h for h in mapped.ignored if WEEK_NUMBER_HEADER.fullmatch(h)]
+    weekly = len(weeks) >= 2 and kind in (FileKind.KPIS, FileKind.CHECKINS) and not {"date", "value"} & set(columns)
+    if weekly:  # the week columns hold the values: what is missing is their dates, said once
+        problems.append(Problem(file_name, found.index + 1, None, None, "period_week_number", {
+            "headers": ", ".join(weeks)}))
+    provided = mapped.provided | ({"date", "value"} if wide or weekly else set())
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in columns and c not in provided]
     problems += [Problem(file_name, found.index + 1, c, None, "header_missing", {"kind": kind.value}) for c in missing]
     if wide and "year" not in columns and found.title_year is None and any(p.year is None for p in periods.values()):
