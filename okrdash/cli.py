@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="create the database file if it does not exist (else a missing file is an error)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    imp = commands.add_parser("import", help="validate and import CSV files (all or nothing)")
+    imp = commands.add_parser("import", help="validate and import CSV files and workbooks (all or nothing)")
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     imp.add_argument("--by", help="who is importing (recorded with the batch)")
@@ -135,6 +135,8 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         return 1
     for summary in result.files:
         print(f"{summary.file_name}: {summary.kind.value}, {summary.rows} rows, valid")
+        for note in summary.reading_notes:
+            print(f"  - {note.message()}")
     if args.dry_run:
         print("Dry run: nothing was written.")
     else:

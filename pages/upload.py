@@ -47,7 +47,8 @@ for column, kind in zip(st.columns(len(FileKind)), FileKind):
 # (what a forged client uploads anyway is bounded per session by okrdash serve, ui/server.py).
 if access.can_edit:
     files = st.file_uploader(
-        t("upload.choose"), type="csv", accept_multiple_files=True, key="upload_files", help=t("upload.choose_help"),
+        t("upload.choose"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
+        key="upload_files", help=t("upload.choose_help"),
         max_upload_size=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
     )
 else:
@@ -94,6 +95,9 @@ def _show_summary(summary: importing.FileSummary) -> None:
                          t(delimiter_key) if delimiter_key else repr(summary.delimiter))
         decimals.metric(t("upload.decimals"),
                         t("upload.decimal_comma") if summary.decimal_comma else t("upload.decimal_point"))
+        if summary.reading_notes:
+            st.info("\n".join(f"- {widgets.plain(note.message(ctx.lang))}" for note in summary.reading_notes),
+                    icon="🧾")
         if summary.ignored_headers:
             st.warning(t("upload.ignored", columns=", ".join(widgets.plain(h) for h in summary.ignored_headers)),
                        icon="➖")

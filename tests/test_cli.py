@@ -229,3 +229,29 @@ def test_python_dash_m_okrdash_with_environment(tmp_path):
     assert status.returncode == 0, status.stderr
     assert len(json.loads(status.stdout)["objectives"]) == 3
     assert counts(path)["kpis"] == 2
+
+
+def test_import_workbook_prints_each_sheet_and_how_it_was_read(db, tmp_path, capsys):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "KPI"
+    for row in (["KPI Report 2026"], ["Tim", "Nama KPI", "Jan", "Feb"], ["Sales", "Leads", 10, 12.5]):
+        sheet.append(row)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    assert main(["--db", str(db), "import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "book.xlsx › KPI: kpis, 1 rows, valid" in out
+    assert "  - The column names are on line 2" in out
+    assert "2 columns with one period each (Jan … Feb) became 2 dated values" in out
+    store = open_store(db)
+    try:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT date, value FROM kpi_measurements ORDER BY date").fetchall() == [
+                (dt.date(2026, 1, 31), 10.0), (dt.date(2026, 2, 28), 12.5)]
+    finally:
+        store.close()

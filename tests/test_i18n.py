@@ -96,6 +96,7 @@ PROBLEM_CODES = sorted(_KNOWN_CODES | {
     "file_empty", "file_binary", "file_no_header", "file_no_rows", "file_unreadable", "file_too_large",
     "file_too_many_rows", "file_kind_unknown", "header_missing", "header_duplicate", "row_too_few_fields",
     "row_too_many_fields", "row_unreadable", "not_a_number", "not_a_date", "not_a_confidence", "not_a_milestone",
+    "file_encoding_mixed", "file_encoding_unknown", "file_encoding_invalid", "period_needs_year", "period_week_number",
     "cycle_conflict", "dates_need_both", "duplicate_key", "conflicting_value", "unknown_key_result",
     "ambiguous_key_result", "unknown_kpi", "linked_kr_checkin", "value_without_date", "invalid", "more_problems",
     "row_unclosed_quote", "row_too_long", "row_not_text", "cycle_dates_admin_only",

@@ -38,13 +38,13 @@ def scalar(con, sql: str, *params):
     [
         ("Key Result", "key_result"), ("key_result", "key_result"), ("KEY-RESULT", "key_result"),
         ("  Key   Result ", "key_result"), ("hasil kunci", "key_result"), ("hasil_kunci", "key_result"),
-        ("KR", "key_result"), ("tim", "team"), ("siklus", "cycle"), ("periode", "cycle"), ("tujuan", "objective"),
+        ("KR", "key_result"), ("tim", "team"), ("siklus", "cycle"), ("tujuan", "objective"),
         ("pemilik", "owner"), ("PIC", "owner"), ("nilai awal", "baseline"), ("nilai_awal", "baseline"),
         ("Target", "target"), ("nilai saat ini", "current"), ("satuan", "unit"), ("tanggal", "date"),
         ("bobot", "weight"), ("keyakinan", "confidence"), ("catatan", "note"), ("arah", "direction"),
         ("nama_kpi", "kpi"), ("tanggal_mulai", "start_date"), ("tanggal_selesai", "end_date"),
         ("batas_bawah", "min"), ("batas_atas", "max"), ("toleransi", "tolerance"), ("frekuensi", "frequency"),
-        ("jenis_kpi", "kpi_type"), ("indikator", "indicator"), ("kategori", "category"),
+        ("jenis_kpi", "kpi_type"), ("kategori", "category"),
         ("jenis_tujuan", "objective_type"), ("tujuan_induk", "parent_objective"), ("pemilik_tujuan", "objective_owner"),
         ("Nilai saat ini (Rp)", "current"), ("Target (%)", "target"), ("nilai", "value"),
     ],
@@ -79,13 +79,13 @@ def test_detect_kind(columns, kind):
 
 
 def test_decode_utf8_with_bom():
-    text, encoding = decode("\ufeffteam,kpi\nTim Ä,é\n".encode("utf-8"))
-    assert (text, encoding) == ("team,kpi\nTim Ä,é\n", "utf-8")
+    decoded = decode("\ufeffteam,kpi\nTim Ä,é\n".encode("utf-8"))
+    assert (decoded.text, decoded.encoding, decoded.extra_boms) == ("team,kpi\nTim Ä,é\n", "utf-8", 0)
 
 
 def test_decode_windows_1252():
-    text, encoding = decode("team,kpi\nÉquipe,Über é\n".encode("cp1252"))
-    assert (text, encoding) == ("team,kpi\nÉquipe,Über é\n", "windows-1252")
+    decoded = decode("team,kpi\nÉquipe,Über é\n".encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == ("team,kpi\nÉquipe,Über é\n", "windows-1252")
 
 
 def test_decode_refuses_binary():

@@ -8,10 +8,10 @@ from okrdash.models import FileKind
 
 # Canonical column -> the header spellings accepted for it (after normalising case and spacing).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "cycle": ("siklus", "periode", "period", "quarter", "kuartal"),
-    "start_date": ("tanggal_mulai", "mulai", "start"),
-    "end_date": ("tanggal_selesai", "selesai", "end"),
-    "team": ("tim", "departemen", "department"),
+    "cycle": ("siklus", "period", "quarter", "kuartal", "triwulan"),
+    "start_date": ("tanggal_mulai", "mulai", "start", "expected_start_date"),
+    "end_date": ("tanggal_selesai", "selesai", "end", "expected_end_date"),
+    "team": ("tim", "departemen", "department", "divisi", "bagian", "teams", "unit_kerja"),
     "objective": ("tujuan", "objektif", "objective_title"),
     "objective_owner": ("pemilik_tujuan",),
     "objective_type": ("jenis_tujuan", "tipe_tujuan"),
@@ -21,14 +21,15 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "kr_start": ("kr_start_date", "mulai_kr", "tanggal_mulai_kr", "key_result_start"),
     "owner": ("pemilik", "pic", "penanggung_jawab"),
     "kind": ("jenis", "jenis_kr", "tipe_kr", "kr_kind"),
-    "baseline": ("nilai_awal", "awal", "start_value"),
+    "baseline": ("nilai_awal", "awal", "start_value", "starting_value", "initial_value"),
     "target": ("sasaran_nilai", "target_value"),
     "unit": ("satuan",),
     "weight": ("bobot",),
-    "kpi": ("nama_kpi", "kpi_name"),
+    "kpi": ("nama_kpi", "kpi_name", "metric", "metrik", "nama_indikator"),
     "current": ("nilai_saat_ini", "current_value", "saat_ini"),
-    "value": ("nilai", "actual", "realisasi", "aktual"),
-    "date": ("tanggal", "tgl"),
+    "value": ("nilai", "actual", "realisasi", "aktual", "capaian"),
+    "date": ("tanggal", "tgl", "bulan", "month", "check_in_date", "checkin_date", "tanggal_update",
+             "tanggal_check_in", "last_check_in", "updated", "last_updated"),
     "confidence": ("keyakinan", "kepercayaan"),
     "note": ("catatan", "keterangan", "notes", "comment"),
     "direction": ("arah",),
@@ -37,13 +38,22 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "tolerance": ("toleransi",),
     "frequency": ("frekuensi",),
     "kpi_type": ("jenis_kpi", "tipe_kpi"),
-    "indicator": ("indikator",),
+    "indicator": (),
     "category": ("kategori",),
+    # Only a sheet with one column per month reads it: it gives those months their year.
+    "year": ("tahun",),
+}
+# Words that name two columns; the other headers of the file decide which (see map_headers).
+AMBIGUOUS_HEADERS: dict[str, tuple[str, str]] = {
+    "periode": ("cycle", "date"),
+    "unit": ("unit", "team"),
+    "indikator": ("indicator", "kpi"),
 }
 _ALIAS_TO_CANONICAL = {
     alias: canonical
     for canonical, aliases in HEADER_ALIASES.items()
     for alias in (canonical, *aliases)
+    if alias not in AMBIGUOUS_HEADERS
 }
 
 KIND_COLUMNS: dict[FileKind, tuple[str, ...]] = {
@@ -71,12 +81,34 @@ def normalise_header(text: str) -> str:
 
 
 def canonical_header(text: str) -> str | None:
+    """The canonical column a header names, or None (also for a word with two meanings, see header_meanings)."""
+    meanings = header_meanings(text)
+    return meanings[0] if len(meanings) == 1 else None
+
+
+def header_meanings(text: str) -> tuple[str, ...]:
+    """Every canonical column ``text`` may name: one, none, or two for a word like ``Periode``.
+
+    ``"Nilai saat ini (Rp)"`` and ``"Target (%)"`` carry a unit in brackets; a bilingual header
+    such as ``"Tujuan / Objective"`` names a column when its halves agree.
+    """
+    meanings = _word_meanings(text)
+    if meanings:
+        return meanings
+    bare = re.sub(r"\(.*?\)|\[.*?\]", "", text)
+    meanings = _word_meanings(bare)
+    if meanings or not re.search(r"[/|]", bare):
+        return meanings
+    halves = {_word_meanings(half) for half in re.split(r"\s*[/|]\s*", bare) if half.strip()}
+    halves.discard(())
+    return halves.pop() if len(halves) == 1 else ()
+
+
+def _word_meanings(text: str) -> tuple[str, ...]:
     name = normalise_header(text)
-    if name in _ALIAS_TO_CANONICAL:
-        return _ALIAS_TO_CANONICAL[name]
-    # "Nilai saat ini (Rp)" and "Target (%)": a unit in brackets after a known header.
-    bare = normalise_header(re.sub(r"\(.*?\)|\[.*?\]", "", text))
-    return _ALIAS_TO_CANONICAL.get(bare)
+    if name in AMBIGUOUS_HEADERS:
+        return AMBIGUOUS_HEADERS[name]
+    return (_ALIAS_TO_CANONICAL[name],) if name in _ALIAS_TO_CANONICAL else ()
 
 
 def detect_kind(columns: set[str]) -> FileKind | None:
@@ -91,5 +123,52 @@ def detect_kind(columns: set[str]) -> FileKind | None:
     return None
 
 
-# Parsing macros for cells. Numbers: strip currency prefixes and %, then read the separators
-# according to the file's decimal style (decimal comma: "1.234,5"; decimal dot: "1,234.5").
+def closest_kind(columns: set[str]) -> tuple[FileKind, list[str]]:
+    """The kind the file lacks the fewest required columns of (then: has the most of), and those it lacks."""
+    def missing(kind: FileKind) -> list[str]:
+        return [c for c in REQUIRED_COLUMNS[kind] if c not in columns]
+
+    kind = min(FileKind, key=lambda k: (len(missing(k)), -(len(REQUIRED_COLUMNS[k]) - len(missing(k)))))
+    return kind, missing(kind)
+
+
+# Cell values that tell the two readings of an ambiguous header apart.
+_UNIT_WORDS = {"%", "persen", "percent", "rp", "idr", "$", "usd", "orang", "people", "jam", "hours", "hari",
+               "days", "menit", "minutes", "pcs", "unit", "units", "kali", "times", "x", "poin", "points",
+               "skor", "score", "nps", "rupiah", "juta", "miliar", "ton", "kg", "km", "transaksi", "tiket"}
+_INDICATOR_WORDS = {"leading", "lagging", "lead", "lag", "utama", "tertinggal"}
+_QUARTER_LIKE = re.compile(r"(?i)^\s*(q[1-4]|kuartal|triwulan|tw\s*[1-4iv]|fy|[0-9]{4}\s*-?\s*q[1-4])")
+
+
+def resolve_ambiguous(
+    header: str, meanings: tuple[str, str], taken: set[str], samples: list[str]
+) -> tuple[str, str]:
+    """Which of its two meanings an ambiguous header has in this file, and why (a reading-note reason).
+
+    Decided by evidence, never by the header's position: a meaning another header already has is
+    out; then what the file's kind requires; then the header's own cells.
+    """
+    free = [m for m in meanings if m not in taken]
+    if len(free) == 1:
+        return free[0], "other_header"
+    if not free:
+        return meanings[0], "other_header"
+    values = [v.strip().lower() for v in samples if v.strip()]
+    name = normalise_header(header)
+    if name == "unit":  # unit of measure, or the organisational unit (team)
+        if values and all(v in _UNIT_WORDS or len(v) <= 2 for v in values):
+            return "unit", "cells"
+        return "team", "cells" if values else "required"
+    if name == "indikator":  # the KPI's name, or its leading / lagging type
+        if values and all(v in _INDICATOR_WORDS for v in values):
+            return "indicator", "cells"
+        return "kpi", "cells" if values else "required"
+    # "periode": the cycle of an OKR, or the date of a measurement
+    kind = detect_kind(taken)
+    if kind is FileKind.KPIS:
+        return "date", "kind"
+    if values and all(_QUARTER_LIKE.match(v) for v in values):
+        return "cycle", "cells"
+    if kind is FileKind.CHECKINS:
+        return "date", "kind"
+    return "cycle", "kind"

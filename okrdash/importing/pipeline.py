@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
 
 from okrdash.access import Access, writer_for
 from okrdash.importing.cells import scratch_connection
+from okrdash.importing.notes import ReadingNote
 from okrdash.importing.rows import FormRows, form_table
-from okrdash.importing.table import CsvTable, read_csv
+from okrdash.importing.table import CsvTable, read_upload
 from okrdash.importing.validation import Validator, capped
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
@@ -47,6 +48,8 @@ class FileSummary:
     preview: pd.DataFrame
     # Every row of an okrs file (canonical text columns), for the OKR quality coach.
     okr_rows: pd.DataFrame | None = None
+    # How the file was read (header row, sheet, skipped and filled rows, unpivoted columns).
+    reading_notes: list[ReadingNote] = field(default_factory=list)
 
 
 @dataclass
@@ -126,17 +129,20 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
                     "size": round(len(upload.data) / 2**20, 1), "limit": round(config.max_upload_bytes / 2**20, 1)}))
                 continue
             try:
-                tables.append(read_csv(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows))
+                tables += read_upload(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows)
             except ImportFailed as failed:
                 problems += failed.problems
         if problems:
             raise ImportFailed(capped(problems, config))
         validator = Validator(con, store, config, tables, today, allowed_teams)
-        changes = validator.run()
+        try:
+            changes = validator.run()
+        except ImportFailed as failed:
+            raise ImportFailed(in_users_words(failed.problems, tables)) from None
         summaries = [
             FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
                         t.ignored_headers, _preview(con, t),
-                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None)
+                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None, t.reading_notes)
             for t in tables
         ]
         return summaries, changes
@@ -150,3 +156,19 @@ def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable, limit: int | None 
     return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [limit]).df()
 
 
+def in_users_words(problems: list[Problem], tables: list[CsvTable]) -> list[Problem]:
+    """Problems naming each column by the file's own header (``Tanggal``, not ``date``), blanks as blanks."""
+    headers = {t.file_name: t.headers for t in tables}
+
+    def header(file_name: str, column: str | None) -> str | None:
+        if column is None:
+            return None
+        own = headers.get(file_name, {})
+        return " + ".join(own.get(part, part) for part in column.split(" + "))
+
+    return [
+        replace(p, column=header(p.file_name, p.column), params={
+            k: ("" if v is None else header(p.file_name, v) if k == "column" and isinstance(v, str) else v)
+            for k, v in p.params.items()})
+        for p in problems
+    ]

@@ -20,8 +20,33 @@ from pathlib import Path
 
 import duckdb
 
-from okrdash.importing.decoding import decode, sniff_delimiter
-from okrdash.importing.headers import REQUIRED_COLUMNS, canonical_header, detect_kind
+from okrdash.importing import exports
+from okrdash.importing.decoding import UndecodableFile, decode
+from okrdash.importing.headers import (
+    REQUIRED_COLUMNS,
+    closest_kind,
+    detect_kind,
+    header_meanings,
+    resolve_ambiguous,
+)
+from okrdash.importing.notes import ReadingNote, line_list
+from okrdash.importing.shapes import (
+    HEADER_SEARCH_LINES,
+    WEEK_NUMBER_HEADER,
+    HeaderRow,
+    PeriodHeader,
+    drop_rows,
+    fill_down,
+    fill_down_checks,
+    find_header_row,
+    period_dates,
+    period_header,
+    total_condition,
+    unpivot_periods,
+    unwrap_quoted_lines,
+    year_into_cycle,
+)
+from okrdash.importing.workbook import UnreadableWorkbook, is_workbook, read_sheets
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
@@ -33,20 +58,62 @@ _NUMERIC_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "
 
 @dataclass
 class CsvTable:
-    """One uploaded file, read into the scratch table ``table`` (column ``line`` + canonical text columns)."""
+    """One uploaded file or workbook sheet, read into the scratch table ``table``.
+
+    The table has the column ``line`` (the file's own line) and canonical text columns.
+    """
 
     file_name: str
     sha256: str
     kind: FileKind
     table: str
     columns: list[str]
-    row_count: int
+    row_count: int  # the file's data rows (a row of twelve month cells counts once)
     delimiter: str
     encoding: str
     decimal_comma: bool
     ignored_headers: list[str] = field(default_factory=list)
     # Canonical column -> the column next to it holding its parsed value (see importer._parse_cells).
     parsed: dict[str, str] = field(default_factory=dict)
+    # Canonical column -> the file's own header text, so every problem names the column as the user wrote it.
+    headers: dict[str, str] = field(default_factory=dict)
+    # Canonical columns whose every non-blank cell came from a typed workbook cell or was written by
+    # the reader itself: numbers as plain text with "." decimals ("1500", "0.65"), dates ISO ("2026-10-31").
+    typed_columns: frozenset[str] = frozenset()
+    # What the reader decided (header row, sheet, skipped and filled rows, unpivoted columns).
+    reading_notes: list[ReadingNote] = field(default_factory=list)
+
+
+def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str,
+                max_rows: int) -> list[CsvTable]:
+    """Read one upload: a CSV / text file into one table, a workbook into one table per sheet that holds a kind."""
+    if not is_workbook(data):
+        return [read_csv(con, file_name, data, table, max_rows)]
+    try:
+        sheets = read_sheets(data)
+    except UnreadableWorkbook:
+        raise ImportFailed([Problem(file_name, None, None, None, "file_binary", {})]) from None
+    digest = hashlib.sha256(data).hexdigest()
+    tables, refused, skipped = [], [], []
+    for index, sheet in enumerate(sheets):
+        label = f"{file_name} › {sheet.name}"
+        if not sheet.text.strip():
+            skipped.append(sheet.name)
+            continue
+        try:
+            tables.append(_read_text(con, label, sheet.text, "xlsx", digest, f"{table}_{index}", max_rows,
+                                     typed_from=sheet.typed_from))
+        except ImportFailed as failed:
+            if [p.code for p in failed.problems] == ["file_kind_unknown"]:
+                refused += failed.problems
+                skipped.append(sheet.name)
+            else:
+                raise
+    if not tables:
+        raise ImportFailed(refused or [Problem(file_name, None, None, None, "file_empty", {})])
+    if skipped:
+        tables[0].reading_notes.insert(0, ReadingNote("sheets_skipped", {"sheets": ", ".join(skipped)}))
+    return tables
 
 
 # DuckDB's reject error types, each with a message that says why the row could not be read.
@@ -60,43 +127,81 @@ _REJECT_CODES = {
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int) -> CsvTable:
-    """Read one upload into scratch table ``table``; raise ImportFailed with every structural problem."""
-    fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
+    """Read one text upload into scratch table ``table``; raise ImportFailed with every structural problem."""
     if not data or data.isspace():  # (strip() would copy a large file)
-        raise fail("file_empty")
+        raise ImportFailed([Problem(file_name, None, None, None, "file_empty", {})])
     try:
-        text, encoding = decode(data)
-    except ValueError:
-        raise fail("file_binary") from None
+        decoded = decode(data)
+    except UndecodableFile as bad:
+        raise ImportFailed([Problem(file_name, bad.line, None, bad.value, bad.code, {})]) from None
+    notes = []
+    if decoded.encoding != "utf-8":
+        notes.append(ReadingNote(f"encoding_{decoded.encoding.replace('-', '_')}"))
+    if decoded.extra_boms:
+        notes.append(ReadingNote("extra_bom", {"count": decoded.extra_boms}))
+    return _read_text(con, file_name, decoded.text, decoded.encoding, hashlib.sha256(data).hexdigest(), table,
+                      max_rows, notes=notes)
+
+
+def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encoding: str, sha256: str, table: str,
+               max_rows: int, *, typed_from: dict[int, int] | None = None,
+               notes: list[ReadingNote] | None = None) -> CsvTable:
+    """``typed_from``: for a workbook sheet, column index -> the last row holding a text cell in that
+    column; below it (and so below a header row at or under it) every non-blank cell is typed."""
+    fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
+    notes = list(notes or [])
+    if not text or text.isspace():  # (strip() would copy a large file)
+        raise fail("file_empty")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n", 1)
-    header_line = lines[0]
+    unwrapped = unwrap_quoted_lines(text)
+    if unwrapped is not None:
+        text = unwrapped
+        notes.append(ReadingNote("unwrapped_lines"))
+    head = _first_lines(text, HEADER_SEARCH_LINES)
+    found = find_header_row(head)
+    header_line = head[found.index] if head else ""
     if not header_line.strip():
         raise fail("file_no_header")
-    delimiter = sniff_delimiter(header_line)
-    raw_headers = next(csv.reader([header_line], delimiter=delimiter))
-    columns, problems, ignored = [], [], []
-    for index, raw in enumerate(raw_headers, start=1):
-        name = canonical_header(raw)
-        if name is None:
-            ignored.append(raw)
-            name = f"_ignored_{index}"
-        elif name in columns:
-            problems.append(Problem(file_name, 1, raw, raw, "header_duplicate", {}))
-        columns.append(name)
-    kind = detect_kind(set(columns))
+    if found.index:
+        notes.append(ReadingNote("header_row", {"line": found.index + 1}))
+    if found.comment_lines:
+        notes.append(ReadingNote("comment_lines", {"count": found.comment_lines}))
+    delimiter = found.delimiter
+    body_start = sum(len(line) + 1 for line in head[:found.index + 1])
+    body = text[body_start:] if body_start < len(text) else ""
+    samples = list(csv.reader(_first_lines(body, HEADER_SEARCH_LINES), delimiter=delimiter))
+    raw_headers = found.cells
+    mapped = _map_headers(file_name, raw_headers, samples, notes, found.index + 1)
+    columns, problems, ignored = mapped.columns, mapped.problems, mapped.ignored
+    kind = detect_kind(set(columns) | mapped.provided)
     if kind is FileKind.OKRS and "value" in columns and "current" not in columns:
         # In an OKR file "nilai" / "value" is the key result's current value.
-        columns = ["current" if c == "value" else c for c in columns]
+        columns = mapped.columns = ["current" if c == "value" else c for c in columns]
+        mapped.headers["current"] = mapped.headers.pop("value")
     if kind is None:
-        raise fail("file_kind_unknown", headers=", ".join(raw_headers))
-    missing = [c for c in REQUIRED_COLUMNS[kind] if c not in columns]
-    problems += [Problem(file_name, 1, c, None, "header_missing", {"kind": kind.value}) for c in missing]
+        closest, missing = closest_kind(set(columns))
+        raise fail("file_kind_unknown", headers=", ".join(h for h in raw_headers if h.strip()) or "–",
+                   kind=closest.value, missing=", ".join(missing))
+    periods = mapped.periods
+    wide = bool(periods) and kind in (FileKind.KPIS, FileKind.CHECKINS) and not {"date", "value"} & set(columns)
+    if periods and not wide:
+        ignored += [mapped.period_headers[c] for c in periods]
+    weeks = [h for h in mapped.ignored if WEEK_NUMBER_HEADER.fullmatch(h)]
+    weekly = len(weeks) >= 2 and kind in (FileKind.KPIS, FileKind.CHECKINS) and not {"date", "value"} & set(columns)
+    if weekly:  # the week columns hold the values: what is missing is their dates, said once
+        problems.append(Problem(file_name, found.index + 1, None, None, "period_week_number", {
+            "headers": ", ".join(weeks)}))
+    provided = mapped.provided | ({"date", "value"} if wide or weekly else set())
+    missing = [c for c in REQUIRED_COLUMNS[kind] if c not in columns and c not in provided]
+    problems += [Problem(file_name, found.index + 1, c, None, "header_missing", {"kind": kind.value}) for c in missing]
+    if wide and "year" not in columns and found.title_year is None and any(p.year is None for p in periods.values()):
+        problems.append(Problem(file_name, found.index + 1, None, None, "period_needs_year", {
+            "headers": ", ".join(mapped.period_headers[c] for c, p in periods.items() if p.year is None)}))
     if problems:
         raise ImportFailed(problems)
-    body = lines[1] if len(lines) > 1 else ""
     if not body or body.isspace():
         raise fail("file_no_rows")
+    first_line = found.index + 1  # the header's 1-based line: data rows start on the next one
 
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False) as tmp:
         try:
@@ -121,7 +226,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         )
         # Line numbers come from the row ids, which follow the file's order: a row_number() window
         # would force the read above onto one core.
-        con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS SELECT rowid + 2 AS line, * FROM "{table}_read"
+        con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS SELECT rowid + {first_line + 1} AS line, *
+                        FROM "{table}_read"
                         -- A row of empty cells (",,,") is an empty line too.
                         WHERE coalesce({any_cell}) IS NOT NULL;
                         DROP TABLE "{table}_read" """)
@@ -137,24 +243,33 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         rejects = list({line: (line, error_type, csv_line) for line, error_type, csv_line in rejects}.values())
         raise ImportFailed([
             Problem(
-                file_name, line + 1, None, csv_line[:200],
+                file_name, line + first_line, None, csv_line[:200],
                 _REJECT_CODES.get(error_type, "row_unreadable"),
                 {"expected": len(columns), "reason": error_type.lower()},
             )
             for line, error_type, csv_line in rejects[:200]
         ])
-    row_count = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
-    if row_count == 0:
-        raise fail("file_no_rows")
-    if row_count > max_rows:
-        raise fail("file_too_many_rows", rows=row_count, limit=max_rows)
     # A blank line is "\n" followed by spaces or tabs up to the next "\n" (one pass, no per-line anchors).
     # Trailing line breaks are not blank lines (found without copying the body, as rstrip would).
     ending = len(body[-64:]) - len(body[-64:].rstrip("\n"))
     has_blank_lines = re.match(r"[ \t]*\n", body) is not None or _BLANK_LINE.search(
         body, 0, len(body) - ending) is not None
     if has_blank_lines or ('"' in body and "\n" in body):
-        _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines)
+        _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines, first_line)
+    columns = _reshape(con, file_name, table, kind, columns, mapped, found, wide, notes)
+    row_count = con.execute(
+        f'SELECT {"count(DISTINCT line)" if wide or mapped.export else "count(*)"} FROM "{table}"').fetchall()[0][0]
+    if row_count == 0:
+        raise fail("file_no_rows")
+    if row_count > max_rows:
+        raise fail("file_too_many_rows", rows=row_count, limit=max_rows)
+    typed = {mapped.columns[i] for i, row in (typed_from or {}).items()
+             if i < len(mapped.columns) and row <= found.index + 1 and not mapped.columns[i].startswith("_")}
+    if wide:
+        typed.add("date")
+        if all(typed_from and typed_from.get(mapped.period_indices[c], 10**9) <= found.index + 1 for c in periods):
+            typed.add("value")
+    headers = {c: h for c, h in mapped.headers.items() if c in columns}
 
     numeric = [c for c in _NUMERIC_COLUMNS if c in columns]
     # In a comma-separated file a cell holds a comma only inside quotes.
@@ -168,16 +283,143 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     decimal_comma = decimal_comma or bool(has_commas and delimiter == ";")
     return CsvTable(
         file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         kind=kind,
         table=table,
-        columns=[c for c in columns if not c.startswith("_ignored_")],
+        columns=[c for c in columns if not c.startswith("_") and c != "year"],
         row_count=row_count,
         delimiter=delimiter,
         encoding=encoding,
         decimal_comma=decimal_comma,
         ignored_headers=ignored,
+        headers=headers,
+        typed_columns=frozenset(typed),
+        reading_notes=notes,
     )
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` lines of ``text``, without splitting (and so copying) the rest of a large file."""
+    lines, start = [], 0
+    while len(lines) < count and start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            lines.append(text[start:])
+            break
+        lines.append(text[start:end])
+        start = end + 1
+    return lines
+
+
+@dataclass
+class _MappedHeaders:
+    """The file's headers, one scratch column name per header position."""
+
+    columns: list[str]
+    headers: dict[str, str]  # canonical column -> the file's header text
+    ignored: list[str]
+    problems: list[Problem]
+    periods: dict[str, PeriodHeader]  # scratch column of a month / date header -> its period
+    period_headers: dict[str, str]
+    period_indices: dict[str, int]
+    export: exports.Export | None
+    provided: set[str]  # canonical columns an export's rows will have once rebuilt
+
+
+def _map_headers(file_name: str, raw_headers: list[str], samples: list[list[str]],
+                 notes: list[ReadingNote], header_line: int) -> _MappedHeaders:
+    export = exports.recognise(raw_headers)
+    meanings = [() if export and i in export.special else header_meanings(raw) for i, raw in enumerate(raw_headers)]
+    taken = {m[0] for m in meanings if len(m) == 1}
+    columns: list[str] = []
+    mapped = _MappedHeaders(columns, {}, [], [], {}, {}, {}, export,
+                            exports.provided_columns(export) if export else set())
+    taken |= mapped.provided
+    for index, raw in enumerate(raw_headers, start=1):
+        options = meanings[index - 1]
+        if export and index - 1 in export.special:
+            name = export.special[index - 1]
+        elif len(options) == 2:
+            column_cells = [row[index - 1] for row in samples if len(row) >= index]
+            name, reason = resolve_ambiguous(raw, options, taken, column_cells)
+            taken.add(name)
+            notes.append(ReadingNote(f"ambiguous_header_{reason}", {"header": raw, "column": name}))
+        elif options:
+            name = options[0]
+        elif period_header(raw):
+            name = f"_period_{index}"
+            mapped.periods[name] = period_header(raw)
+            mapped.period_headers[name] = raw
+            mapped.period_indices[name] = index - 1
+        else:
+            mapped.ignored.append(raw)
+            name = f"_ignored_{index}"
+        if name in columns:
+            mapped.problems.append(Problem(file_name, header_line, raw, raw, "header_duplicate", {}))
+        elif not name.startswith("_"):
+            mapped.headers[name] = raw.strip()
+        columns.append(name)
+    if len(mapped.periods) == 1:  # one month-like header alone is a column like any other
+        (name, _), = mapped.periods.items()
+        mapped.ignored.append(mapped.period_headers.pop(name))
+        mapped.periods.clear()
+    mapped.periods = dict(zip(mapped.periods, period_dates(list(mapped.periods.values()))))
+    return mapped
+
+
+def _reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, kind: FileKind, columns: list[str],
+             mapped: _MappedHeaders, found: HeaderRow, wide: bool, notes: list[ReadingNote]) -> list[str]:
+    """Rebuild exports, skip comment and total rows, fill merged cells down, unpivot period columns.
+
+    Returns the scratch table's columns afterwards.
+    """
+    def table_columns() -> list[str]:
+        return [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description if d[0] != "line"]
+
+    if mapped.export:
+        counts = exports.rebuild(con, table, mapped.export, columns)
+        notes.append(ReadingNote(f"export_{mapped.export.tool}", counts))
+        columns = table_columns()
+    if found.comment_lines:
+        lines = drop_rows(con, table, f"starts_with(trim(\"{columns[0]}\"), '#')")
+        if lines:
+            notes.append(ReadingNote("comment_rows", {"count": len(lines), "lines": line_list(lines)}))
+    labels = list(dict.fromkeys([columns[0], *(c for c in ("team", "kpi", "objective", "key_result") if c in columns)]))
+    # One scan tells whether there is a total row or a merged cell at all: most files have neither.
+    checks = fill_down_checks(kind, columns)
+    found_any = con.execute(f"""SELECT count(*) FILTER (WHERE {total_condition(labels)})
+                                       {"".join(f", count(*) FILTER (WHERE {c})" for c in checks.values())}
+                                FROM "{table}" """).fetchall()[0]
+    lines = drop_rows(con, table, total_condition(labels)) if found_any[0] else []
+    if lines:
+        notes.append(ReadingNote("total_rows", {"count": len(lines), "lines": line_list(lines)}))
+    checks = {rule: sql for (rule, sql), count in zip(checks.items(), found_any[1:]) if count}
+    for column, filled in fill_down(con, table, checks, columns).items():
+        notes.append(ReadingNote("filled_down", {"header": mapped.headers.get(column, column), "count": len(filled),
+                                                 "lines": line_list(filled)}))
+    if "year" in columns and "cycle" in columns and not wide:
+        lines = year_into_cycle(con, table)
+        if lines:
+            notes.append(ReadingNote("year_into_cycle", {
+                "cycle": mapped.headers["cycle"], "year": mapped.headers["year"], "count": len(lines)}))
+    elif "year" in columns and not wide:
+        mapped.ignored.append(mapped.headers["year"])
+    if wide:
+        year_column = "year" if "year" in columns else None
+        unknown = unpivot_periods(con, table, mapped.periods, year_column, found.title_year)
+        if unknown:
+            raise ImportFailed([
+                Problem(file_name, line, mapped.headers.get("year") or mapped.period_headers[column], None,
+                        "period_needs_year", {"headers": mapped.period_headers[column]})
+                for line, column in unknown])
+        headers = list(mapped.period_headers.values())
+        span = f"{headers[0]} … {headers[-1]}"
+        mapped.headers.update({"date": span, "value": span})
+        cells = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+        notes.append(ReadingNote("unpivoted", {"count": len(headers), "headers": span, "cells": cells,
+                                               "kind": kind.value}))
+        columns = table_columns()
+    return columns
 
 
 def padding_trim(body: str, delimiter: str) -> str:
@@ -193,7 +435,8 @@ def padding_trim(body: str, delimiter: str) -> str:
 
 
 def _fix_line_numbers(
-    con: duckdb.DuckDBPyConnection, table: str, body: str, delimiter: str, columns: list[str], has_blank_lines: bool
+    con: duckdb.DuckDBPyConnection, table: str, body: str, delimiter: str, columns: list[str], has_blank_lines: bool,
+    first_line: int = 1,
 ) -> None:
     """Blank lines and quoted cells that span lines shift line numbers; recount them with Python's csv.
 
@@ -207,9 +450,9 @@ def _fix_line_numbers(
     starts, previous_end = [], 0
     for row in reader:
         if row:  # DuckDB numbers every row but the empty lines it skips
-            starts.append(previous_end + 2)  # +1 for the header line, +1 for 1-based numbering
+            starts.append(previous_end + first_line + 1)  # the lines up to the header, +1 for 1-based numbering
         previous_end = reader.line_num
-    con.register("line_mapping", _line_mapping(starts))
+    con.register("line_mapping", _line_mapping(starts, first_line))
     try:
         con.execute(
             f'UPDATE "{table}" SET line = m.real_line FROM line_mapping m WHERE "{table}".line = m.row_line'
@@ -218,7 +461,8 @@ def _fix_line_numbers(
         con.unregister("line_mapping")
 
 
-def _line_mapping(starts: list[int]):  # pyarrow is imported lazily: only multi-line files need it
+def _line_mapping(starts: list[int], first_line: int):  # pyarrow is imported lazily: only multi-line files need it
     import pyarrow as pa
 
-    return pa.table({"row_line": list(range(2, len(starts) + 2)), "real_line": starts})
+    first_row = first_line + 1
+    return pa.table({"row_line": list(range(first_row, len(starts) + first_row)), "real_line": starts})

@@ -259,12 +259,14 @@ class Validator:
         same_key = " AND ".join(f"k.k{i} IS NOT DISTINCT FROM r.k{i}" for i in range(len(parts)))
         display = " || ' / ' || ".join(f"coalesce(trim(f.\"{c}\"), '')" for c in columns)
         for line, first_line, key in self.con.execute(
-            f"""WITH keyed AS (SELECT line, {keys} FROM "{table.table}" WHERE {where}),
+            # The key's text is taken with the key, not joined back by line: a row of month
+            # columns is several rows of one line.
+            f"""WITH keyed AS (SELECT line, {keys}, {display} AS key_text FROM "{table.table}" f WHERE {where}),
                      repeated AS (SELECT * EXCLUDE (n) FROM (
                          SELECT {", ".join(f"k{i}" for i in range(len(parts)))}, min(line) AS first_line, count(*) AS n
                          FROM keyed GROUP BY ALL) WHERE n > 1)
-                SELECT k.line, r.first_line, {display} AS key
-                FROM keyed k JOIN repeated r ON {same_key} JOIN "{table.table}" f ON f.line = k.line
+                SELECT k.line, r.first_line, k.key_text
+                FROM keyed k JOIN repeated r ON {same_key}
                 WHERE k.line <> r.first_line ORDER BY k.line LIMIT ?""",
             [self.config.max_reported_problems + 1],
         ).fetchall():

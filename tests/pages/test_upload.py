@@ -111,3 +111,50 @@ def test_locale_keys_match():
         with open(LOCALES / lang / "upload.toml", "rb") as handle:
             keys[lang] = set(tomllib.load(handle)["upload"])
     assert keys["en"] == keys["id"]
+
+
+def test_workbook_is_previewed_per_sheet_with_how_it_was_read(demo_db, make_app):
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "KPI Nov"
+    for row in (["Laporan KPI Sales"], [], ["Tim", "Nama KPI", "Tanggal", "Realisasi"],
+                ["Sales", "Closed deals", dt.date(2026, 11, 23), 21], ["Total", None, None, 21]):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="id")
+    app.file_uploader(key="upload_files").set_value([("sales.xlsx", data.getvalue(), "application/vnd.ms-excel")])
+    app.run()
+    assert not app.exception and not app.error
+    assert {m.label: m.value for m in app.metric}["Baris"] == "1"
+    [reading] = [i.value for i in app.info if "baris 3" in i.value]
+    assert "baris total dilewati" in reading
+    assert any("xlsx › KPI Nov" in m.value for m in app.markdown)
+    assert counts(demo_db) == before
+
+
+def test_sheet_names_in_the_reading_are_shown_as_text(demo_db, make_app):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "_Catatan_ <b>x<!b>"
+    book.active.append(["just notes"])
+    kpis = book.create_sheet("KPI")
+    for row in (["team", "kpi", "date", "value"], ["Sales", "Closed deals", "2026-11-23", 21]):
+        kpis.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    app.file_uploader(key="upload_files").set_value([("book.xlsx", data.getvalue(), "application/vnd.ms-excel")])
+    app.run()
+    assert not app.exception and not app.error
+    [reading] = [i.value for i in app.info if "Sheets not read" in i.value]
+    assert "\\_Catatan\\_ \\<b\\>x\\<\\!b\\>" in reading
