@@ -3,11 +3,15 @@
 - ``decoding``: bytes -> text (encoding, delimiter)
 - ``headers``: the header vocabulary and file kinds
 - ``cells.sql`` / ``cells``: the cell parsers (numbers, dates, confidence), one per cell type
+- ``reading``, ``number_format``, ``date_order``, ``decide``: how each number and date column is
+  read, decided from evidence or asked (``ReadingChoices``), never guessed
 - ``table``: text -> a scratch table of canonical columns with the file's line numbers
 - ``validation``: per file kind, every problem with line, column and value
 - ``pipeline``: uploads -> validation -> one store write (``import_files``)
 """
 
 from okrdash.importing.pipeline import FileSummary, ImportResult, Upload, import_files, validate
+from okrdash.importing.reading import DateOrder, NumberFormat, ReadingChoices
 
-__all__ = ["FileSummary", "ImportResult", "Upload", "import_files", "validate"]
+__all__ = ["DateOrder", "FileSummary", "ImportResult", "NumberFormat", "ReadingChoices", "Upload", "import_files",
+           "validate"]

@@ -16,6 +16,10 @@ import duckdb
 import pandas as pd
 
 from okrdash.importing.cells import scratch_connection
+from okrdash.importing.date_order import DATE_COLUMNS
+from okrdash.importing.decide import decide_readings
+from okrdash.importing.number_format import NUMBER_COLUMNS
+from okrdash.importing.reading import Reading, ReadingChoices
 from okrdash.importing.table import CsvTable, read_csv
 from okrdash.importing.validation import Validator, capped
 from okrdash.models import FileKind
@@ -40,11 +44,17 @@ class FileSummary:
     rows: int
     encoding: str
     delimiter: str
-    decimal_comma: bool
     ignored_headers: list[str]
     preview: pd.DataFrame
     # Every row of an okrs file (canonical text columns), for the OKR quality coach.
     okr_rows: pd.DataFrame | None = None
+    # How each number and date column was read, and the header text of each column used.
+    reading: Reading = field(default_factory=Reading)
+    headers: dict[str, str] = field(default_factory=dict)
+    # The first rows as okrdash will store them: numbers and dates parsed, text trimmed.
+    parsed_preview: pd.DataFrame | None = None
+    # Things worth a look that do not stop the import (a check-in dated far outside its cycle).
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -73,24 +83,29 @@ def import_files(
     imported_by: str | None = None,
     today: dt.date | None = None,
     allowed_teams: frozenset[str] | None = None,
+    choices: ReadingChoices = ReadingChoices(),
 ) -> ImportResult:
     """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
 
     ``allowed_teams`` limits the teams the rows may belong to (an editor of named teams); None
-    allows every team. Raises :class:`ImportFailed` with every problem found; in that case
+    allows every team. ``choices`` answers how to read numbers and dates where the files do not
+    decide it (see ``importing.reading``). Raises :class:`ImportFailed` with every problem found; in that case
     nothing was written.
     """
     uploads = list(uploads)
     if dry_run:
-        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams,
+                                choices=choices)
         return ImportResult(files=summaries, dry_run=True)
     with store.write_lock:
-        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams,
+                                      choices=choices)
         return ImportResult(files=summaries, written=store.apply(changes, imported_by=imported_by))
 
 
 def validate(store: Store, uploads: list[Upload], today: dt.date,
-             allowed_teams: frozenset[str] | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
+             allowed_teams: frozenset[str] | None = None,
+             choices: ReadingChoices = ReadingChoices()) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     con = scratch_connection()
     try:
@@ -104,14 +119,17 @@ def validate(store: Store, uploads: list[Upload], today: dt.date,
                 tables.append(read_csv(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows))
             except ImportFailed as failed:
                 problems += failed.problems
+        problems += decide_readings(con, tables, choices)
         if problems:
             raise ImportFailed(capped(problems, config))
         validator = Validator(con, store, config, tables, today, allowed_teams)
         changes = validator.run()
         summaries = [
-            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
+            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter,
                         t.ignored_headers, _preview(con, t),
-                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None)
+                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None,
+                        reading=t.reading, headers=t.headers, parsed_preview=_parsed_preview(con, t),
+                        warnings=validator.warnings.get(t.file_name, []))
             for t in tables
         ]
         return summaries, changes
@@ -125,3 +143,20 @@ def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable, limit: int | None 
     return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [limit]).df()
 
 
+
+
+def _parsed_preview(con: duckdb.DuckDBPyConnection, table: CsvTable) -> pd.DataFrame:
+    """The file's first rows as they will be stored: numbers and dates read as decided, text trimmed."""
+
+    def column(name: str) -> str:
+        if name in table.parsed and (name in NUMBER_COLUMNS or name in DATE_COLUMNS):
+            return f'"{table.parsed[name]}" AS "{name}"'
+        if name in NUMBER_COLUMNS:  # an okrs file's current value may be a milestone word ("selesai")
+            decimal_comma = "true" if table.reading.decimal_comma(name) else "false"
+            return f'coalesce(okr_milestone_value("{name}"), okr_number("{name}", {decimal_comma})) AS "{name}"'
+        if name in DATE_COLUMNS:
+            return f"okr_date(\"{name}\", '{table.reading.date_order(name).value}') AS \"{name}\""
+        return f"nullif(trim(\"{name}\"), '') AS \"{name}\""
+
+    columns = ", ".join(["line", *(column(c) for c in table.columns)])
+    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [PREVIEW_ROWS]).df()

@@ -1,8 +1,8 @@
 """Uploaded bytes -> a scratch table of canonical text columns with the file's own line numbers.
 
 DuckDB's CSV reader does the tokenising (it is an order of magnitude faster than Python's csv
-module on the large files companies export); this module picks the encoding, the delimiter and
-the decimal style, maps the headers to canonical names, and reports structural problems (wrong
+module on the large files companies export); this module picks the encoding and the delimiter,
+maps the headers to canonical names, and reports structural problems (wrong
 field counts, unknown headers) with the file's own line numbers. It works in a scratch in-memory
 DuckDB connection and never touches the store.
 """
@@ -21,13 +21,11 @@ import duckdb
 
 from okrdash.importing.decoding import decode, sniff_delimiter
 from okrdash.importing.headers import REQUIRED_COLUMNS, canonical_header, detect_kind
+from okrdash.importing.reading import Reading
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
-# A cell that decides the file uses decimal commas: "4,5", "0,75", "1.234,5", "12345,6".
-_DECIMAL_COMMA_SQL = r"regexp_full_match(okr_clean_number({col}), '[+-]?([0-9]*|[0-9]{{1,3}}(\.[0-9]{{3}})+),([0-9]{{1,2}}|[0-9]{{4,}})')"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_NUMERIC_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance")
 
 
 @dataclass
@@ -42,8 +40,13 @@ class CsvTable:
     row_count: int
     delimiter: str
     encoding: str
-    decimal_comma: bool
     ignored_headers: list[str] = field(default_factory=list)
+    # Canonical column -> the header text the file gives it.
+    headers: dict[str, str] = field(default_factory=dict)
+    # Canonical columns whose cells came from typed workbook cells ("1500", "0.65", ISO dates).
+    typed_columns: frozenset[str] = frozenset()
+    # How each number and date column is read (importing.decide, before validation).
+    reading: Reading = field(default_factory=Reading)
     # Canonical column -> the column next to it holding its parsed value (see importer._parse_cells).
     parsed: dict[str, str] = field(default_factory=dict)
 
@@ -141,16 +144,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     if has_blank_lines or ('"' in body and "\n" in body):
         _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines)
 
-    numeric = [c for c in _NUMERIC_COLUMNS if c in columns]
-    # In a comma-separated file a cell holds a comma only inside quotes.
-    has_commas = numeric and (delimiter != "," or '"' in body) and con.execute(
-        f'SELECT count(*) FROM "{table}" WHERE {" OR ".join(f"contains({c}, chr(44))" for c in numeric)}'
-    ).fetchall()[0][0] > 0
-    decimal_comma = bool(has_commas) and bool(con.execute(
-        f'SELECT bool_or({" OR ".join(_DECIMAL_COMMA_SQL.format(col=c) for c in numeric)}) FROM "{table}"'
-    ).fetchall()[0][0])
-    # Excel in a comma-decimal locale writes ";" files; "1,234" there is 1.234, not 1234.
-    decimal_comma = decimal_comma or bool(has_commas and delimiter == ";")
     return CsvTable(
         file_name=file_name,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -160,8 +153,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
         row_count=row_count,
         delimiter=delimiter,
         encoding=encoding,
-        decimal_comma=decimal_comma,
         ignored_headers=ignored,
+        headers={name: raw for name, raw in zip(columns, raw_headers) if not name.startswith("_ignored_")},
     )
 
 

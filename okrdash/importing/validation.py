@@ -145,6 +145,8 @@ class Validator:
         self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
         self.allowed_teams = allowed_teams
         self.problems: list[Problem] = []
+        # Per file name: what is worth a look but does not stop the import.
+        self.warnings: dict[str, list[Problem]] = {}
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
@@ -183,9 +185,8 @@ class Validator:
         The parsers are the costly part of a large import; every later check and query reads the
         parsed columns. ``also`` adds select expressions (over alias ``f`` and ``join``) to the same pass.
         """
-        dc = "true" if table.decimal_comma else "false"
-        parsers = {**{c: f"okr_number(f.\"{c}\", {dc})" for c in numbers},
-                   **{c: f"okr_date(f.\"{c}\")" for c in dates},
+        parsers = {**{c: _number_sql(table, c, f'f."{c}"') for c in numbers},
+                   **{c: _date_sql(table, c, f'f."{c}"') for c in dates},
                    **({"confidence": "okr_confidence(f.confidence)"} if confidence else {})}
         parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
         selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
@@ -209,7 +210,8 @@ class Validator:
             checks.append((column, "'number_out_of_range'",
                            f"isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}"))
         for column in (c for c in dates if c in table.columns):
-            checks.append((column, "'not_a_date'", f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
+            checks.append((column, f'okr_date_problem("{column}")',
+                           f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
         if confidence and "confidence" in table.columns:
             checks.append(("confidence", "'not_a_confidence'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
         if not checks:
@@ -235,13 +237,12 @@ class Validator:
         prefix = source + "." if source else ""
         if parse in ("number", "date", "confidence") and column in table.parsed:
             return f'{prefix}"{table.parsed[column]}" AS "{alias}"'
-        dc = "true" if table.decimal_comma else "false"
         cell = f'{prefix}"{column}"'
         expr = {
             "text": f"nullif(trim({cell}), '')",
-            "number": f"okr_number({cell}, {dc})",
+            "number": _number_sql(table, column, cell),
             "unit": f"okr_number_unit({cell})",
-            "date": f"okr_date({cell})",
+            "date": _date_sql(table, column, cell),
             "confidence": f"okr_confidence({cell})",
         }[parse]
         return f"{expr} AS \"{alias}\""
@@ -364,9 +365,8 @@ class Validator:
             target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                           f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
         # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
-        dc = "true" if table.decimal_comma else "false"
         parsed = ", ".join(
-            [f'okr_number("{c}", {dc}) AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
+            [_number_sql(table, c, f'"{c}"') + f' AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
              if c in given or (c == "target" and target_sql)]
             + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
         )
@@ -460,10 +460,9 @@ class Validator:
             required=("cycle", "team", "objective", "key_result"), confidence=True,
         )
         if "current" in table.columns:
-            dc = "true" if table.decimal_comma else "false"
             for line, value, code in self.con.execute(
                 f"""SELECT line, current, okr_number_problem(current) FROM {t} WHERE NOT okr_blank(current)
-                    AND okr_number(current, {dc}) IS NULL AND okr_milestone_value(current) IS NULL
+                    AND {_number_sql(table, "current", "current")} IS NULL AND okr_milestone_value(current) IS NULL
                     ORDER BY line LIMIT {self.config.max_reported_problems}"""
             ).fetchall():
                 self._problem(table, line, "current", value, code)
@@ -641,14 +640,14 @@ class Validator:
         finally:
             self.con.unregister("kr_index")
             self.con.unregister("cycle_names")
-        dc = "true" if table.decimal_comma else "false"
+        value_sql = _number_sql(table, "value", "f.value")
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
         self._parse_cells(
             table, dates=("date",), confidence=True,
             also=["rr.ref_key", "rr.kr_key", "rr.matches",
                   # A milestone's value may be a word ("done", "selesai").
-                  f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), okr_number(f.value, {dc}))
-                           ELSE okr_number(f.value, {dc}) END AS value__parsed"""],
+                  f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), {value_sql})
+                           ELSE {value_sql} END AS value__parsed"""],
             join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
         self._cell_problems(table, numbers=(), dates=("date",), required=("team", "key_result", "date", "value"),
                             confidence=True)
@@ -685,6 +684,16 @@ class Validator:
                 FROM {t} f JOIN {resolved} rr USING (ref_key)"""
         ).to_arrow_table()
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame))
+
+
+def _number_sql(table: CsvTable, column: str, cell: str) -> str:
+    """SQL reading ``cell`` (an expression over ``column``) in the number format decided for the column."""
+    return f"okr_number({cell}, {'true' if table.reading.decimal_comma(column) else 'false'})"
+
+
+def _date_sql(table: CsvTable, column: str, cell: str) -> str:
+    """SQL reading ``cell`` in the day/month order decided for the column."""
+    return f"okr_date({cell}, '{table.reading.date_order(column).value}')"
 
 
 def _cycle_name(text: str) -> str:
