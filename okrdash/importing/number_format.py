@@ -118,3 +118,16 @@ def ambiguity_params(cell: str) -> dict[str, str]:
     whole, fraction = digits[:-3], digits[-3:]
     return {"thousands": f"{sign}{whole}{fraction}", "fraction_en": f"{sign}{whole}.{fraction.rstrip('0') or '0'}",
             "fraction_id": f"{sign}{whole},{fraction.rstrip('0') or '0'}"}
+
+
+def ambiguous_readings(cell: str, lang: str) -> dict[NumberFormat, str]:
+    """What an ambiguous cell is in each format, written so the reader of ``lang`` cannot misread it.
+
+    ``1.500``: 1500 in Indonesian style, 1.5 (en) / 1,5 (id) in English style. Whole numbers are
+    written without separators, fractions with the reader's decimal separator.
+    """
+    params = ambiguity_params(cell)
+    fraction = params["fraction_id" if lang == "id" else "fraction_en"]
+    dot = "." in cell
+    return {NumberFormat.ID: params["thousands"] if dot else fraction,
+            NumberFormat.EN: fraction if dot else params["thousands"]}

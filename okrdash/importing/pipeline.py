@@ -18,6 +18,7 @@ import pandas as pd
 from okrdash.importing.cells import scratch_connection
 from okrdash.importing.date_order import DATE_COLUMNS
 from okrdash.importing.decide import decide_readings
+from okrdash.importing.ignored import numbers_only_in_ignored
 from okrdash.importing.number_format import NUMBER_COLUMNS
 from okrdash.importing.reading import Reading, ReadingChoices
 from okrdash.importing.table import CsvTable, read_csv
@@ -120,6 +121,8 @@ def validate(store: Store, uploads: list[Upload], today: dt.date,
             except ImportFailed as failed:
                 problems += failed.problems
         problems += decide_readings(con, tables, choices)
+        for table in tables:
+            problems += numbers_only_in_ignored(con, table)
         if problems:
             raise ImportFailed(capped(problems, config))
         validator = Validator(con, store, config, tables, today, allowed_teams)
