@@ -28,6 +28,8 @@ from okrdash.problems import Problem
 
 def decide_readings(con: duckdb.DuckDBPyConnection, tables: list[CsvTable], choices: ReadingChoices) -> list[Problem]:
     """Set each table's ``reading``; return a problem for every column that needs a choice not given."""
+    for table in tables:
+        _join_year_to_quarter(con, table)
     numbers: dict[int, dict[str, NumberEvidence]] = {}
     dates: dict[int, dict[str, DateEvidence]] = {}
     for index, table in enumerate(tables):
@@ -69,3 +71,10 @@ def _elsewhere(evidence: dict[int, dict], index: int) -> dict:
             if (choice := found.decided()) is not None:
                 decided.setdefault(column, set()).add(choice)
     return {column: formats.pop() for column, formats in decided.items() if len(formats) == 1}
+
+
+def _join_year_to_quarter(con: duckdb.DuckDBPyConnection, table: CsvTable) -> None:
+    """A ``Tahun`` column and a ``Kuartal`` column ("IV", "TW4", "Q4") read as one cycle ("2026 IV")."""
+    if "year" in table.columns and "cycle" in table.columns:
+        con.execute(f"""UPDATE "{table.table}" SET cycle = trim(year) || ' ' || trim(cycle)
+                        WHERE NOT okr_blank(year) AND NOT okr_blank(cycle) AND NOT regexp_matches(cycle, '[0-9]{{4}}')""")

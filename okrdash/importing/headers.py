@@ -9,6 +9,7 @@ from okrdash.models import FileKind
 # Canonical column -> the header spellings accepted for it (after normalising case and spacing).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "cycle": ("siklus", "periode", "period", "quarter", "kuartal"),
+    "year": ("tahun", "fiscal_year", "tahun_anggaran"),  # with a quarter-only cycle column ("Tahun", "Kuartal")
     "start_date": ("tanggal_mulai", "mulai", "start"),
     "end_date": ("tanggal_selesai", "selesai", "end"),
     "team": ("tim", "departemen", "department"),
