@@ -84,6 +84,16 @@ _KNOWN_CODES = {
 }
 
 
+# A check-in this many days after its cycle's end is still a late update, not a typo.
+DATE_MARGIN_DAYS = 31
+MAX_WARNINGS_PER_CODE = 20
+
+
+def _within(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    """``day`` inside the cycle, or at most DATE_MARGIN_DAYS after its end."""
+    return start <= day <= end + dt.timedelta(days=DATE_MARGIN_DAYS)
+
+
 def _finite(value: float | None) -> bool:
     return value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER)
 
@@ -147,6 +157,7 @@ class Validator:
         self.problems: list[Problem] = []
         # Per file name: what is worth a look but does not stop the import.
         self.warnings: dict[str, list[Problem]] = {}
+        self.upload_cycles: dict[str, Cycle] = {}  # the cycles the upload's okrs files define
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
@@ -228,6 +239,44 @@ class Validator:
         for line, column, value, code, _ in rows:
             self._problem(table, line, column, value, code)
         self.unlisted += rows[0][4] - len(rows) if rows else 0
+
+    def _warn(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, /,
+              **params: Any) -> None:
+        """Something worth a look that does not stop the import (shown with the file's reading)."""
+        found = self.warnings.setdefault(table.file_name, [])
+        if len(found) < MAX_WARNINGS_PER_CODE * 4 and sum(w.code == code for w in found) < MAX_WARNINGS_PER_CODE:
+            found.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
+
+    def _checkins_outside_their_cycle(self, table: CsvTable, resolved: str) -> None:
+        """Check-ins dated before their key result's cycle starts, or well after it ends (9999-12-31)."""
+        cycles = {r["cycle"]: (r["start_date"], r["end_date"]) for r in self.store.cycle_index()}
+        cycles.update({name: (c.start_date, c.end_date) for name, c in self.upload_cycles.items()})
+        if not cycles:
+            return
+        self.con.register("cycle_dates", pa.table({
+            "name": list(cycles), "start_date": pa.array([v[0] for v in cycles.values()], pa.date32()),
+            "end_date": pa.array([v[1] for v in cycles.values()], pa.date32())}))
+        try:
+            rows = self.con.execute(
+                f"""SELECT f.line, f.date, c.name, c.start_date, c.end_date
+                    FROM "{table.table}" f JOIN {resolved} rr USING (ref_key) JOIN cycle_dates c ON c.name = rr.cycle
+                    WHERE f.date__parsed < c.start_date
+                       OR f.date__parsed > c.end_date + INTERVAL {DATE_MARGIN_DAYS} DAY
+                    ORDER BY f.line LIMIT {MAX_WARNINGS_PER_CODE}""").fetchall()
+        finally:
+            self.con.unregister("cycle_dates")
+        for line, date, cycle, start, end in rows:
+            self._warn(table, line, "date", date, "date_outside_cycle", cycle=cycle, start=start.isoformat(),
+                       end=end.isoformat())
+
+    def _unlikely_measurement_dates(self, table: CsvTable) -> None:
+        """Measurements dated well after the import day (9999-12-31) or before 2000: a KPI has no cycle to
+        compare with, but it cannot be measured in the future."""
+        latest = self.today + dt.timedelta(days=DATE_MARGIN_DAYS)
+        for line, date in self.con.execute(
+            f"""SELECT line, date FROM "{table.table}" WHERE date__parsed > ?::DATE OR date__parsed < DATE '2000-01-01'
+                ORDER BY line LIMIT {MAX_WARNINGS_PER_CODE}""", [latest]).fetchall():
+            self._warn(table, line, "date", date, "date_unlikely", today=self.today.isoformat())
 
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
         """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
@@ -333,6 +382,8 @@ class Validator:
                              key=("kpi_key", "date__parsed"))
         if self.problems:
             return
+        if has_date:
+            self._unlikely_measurement_dates(table)
 
         definitions, spelled = self._kpi_definitions(table)
         measurements = None
@@ -549,11 +600,15 @@ class Validator:
                 if key_result.kpi_name:
                     self._problem(table, line, "current", row["current"], "linked_kr_checkin", kpi=key_result.kpi_name)
                     continue
+                if row["date_value"] is not None and not _within(row["date_value"], cycle.start_date, cycle.end_date):
+                    self._warn(table, line, "date", row["date_value"], "date_outside_cycle", cycle=cycle.name,
+                               start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
                 checkins.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
                                  "key_result": key_result.title, "date": row["date_value"] or self.today,
                                  "value": value, "confidence": row["confidence_value"], "note": None})
         if self.problems:
             return
+        self.upload_cycles.update(cycles)
         self.changes.append(FileChanges(
             table.file_name, table.sha256, table.kind,
             cycles=pd.DataFrame([c.model_dump() for c in cycles.values()]),
@@ -677,6 +732,7 @@ class Validator:
                          key=("kr_key", "date__parsed"))
         if self.problems:
             return
+        self._checkins_outside_their_cycle(table, resolved)
         frame = self.con.sql(
             f"""SELECT rr.cycle, rr.team, rr.objective, rr.key_result, f.date__parsed AS date,
                        f.value__parsed AS value, {self._col(table, "confidence", parse="confidence", source="f")},
