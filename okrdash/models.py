@@ -143,11 +143,11 @@ OptionalNumber = Annotated[float | None, AfterValidator(_finite)]
 # Kuartal IV 2026, TW4 2026, Triwulan IV 2026, and "2026 4" (a Tahun column and a Kuartal column joined).
 _QUARTER_WORD = r"(?:Q|K|TW|KUARTAL|KWARTAL|TRIWULAN|QUARTER)"
 _QUARTER_NUMBER = r"(?P<q>[1-4]|IV|III|II|I)"
-_YEAR = r"(?:FY|Y|TA|TAHUN)?\s*(?P<year>\d{4}|\d{2})"
 _QUARTER_PATTERNS = (
     # A two-digit year only after the quarter ("Q4-26"): "26-Q2" is too likely a typo to read.
     re.compile(rf"^(?:FY|Y|TA|TAHUN)?\s*(?P<year>\d{{4}})\s*[-/ ]?\s*{_QUARTER_WORD}\s*{_QUARTER_NUMBER}$", re.I),
-    re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUMBER}\s*[-/ ]?\s*{_YEAR}$", re.I),
+    re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUMBER}\s*[-/ ]?\s*(?:FY|Y|TA|TAHUN)?\s*(?P<year>\d{{4}})$", re.I),
+    re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUMBER}\s*[- ]\s*(?P<year>\d{{2}})$", re.I),  # "Q4-26" ("Q2/26" is not)
     re.compile(r"^(?P<year>\d{4})\s+(?P<q>[1-4]|IV|III|II|I)$", re.I),
 )
 # "Okt-Des 2026", "Jan - Mar 2026": a quarter written as its first and last month.
