@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
 from okrdash.store import open_store
+from tests.conftest import stored_measurements
 from tests.pages.conftest import AS_OF
 
 PAGE = "pages/upload.py"
@@ -144,12 +146,9 @@ def test_ambiguous_numbers_are_asked_then_read_as_chosen(demo_db, make_app):
     assert after["kpi_measurements"] == before["kpi_measurements"] + 1
     store = open_store(demo_db)
     try:
-        with store.cursor() as cur:
-            [(value,)] = cur.execute("SELECT m.value FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id "
-                                     "WHERE k.name = 'Closed deals' AND m.date = DATE '2026-11-23'").fetchall()
+        assert stored_measurements(store)[("Closed deals", dt.date(2026, 11, 23))] == 1500.0
     finally:
         store.close()
-    assert value == 1500.0
 
 
 def test_the_reading_panel_names_columns_used_ignored_and_the_near_match(demo_db, make_app):
