@@ -43,8 +43,11 @@ CREATE OR REPLACE MACRO okr_number_from_parts(p, decimal_comma) AS (
             THEN -(okr_number_digits(p, decimal_comma) * okr_number_scale(p))
         ELSE okr_number_digits(p, decimal_comma) * okr_number_scale(p)
     END);
+-- The split is bound once through a one-element list: a macro argument is pasted into every place
+-- it is used, and the regexes of a dozen copies made spelled cells a hundred times slower.
 CREATE OR REPLACE MACRO okr_number_spelled(t, decimal_comma) AS (
-    CASE WHEN t IS NULL OR trim(t) = '' THEN NULL ELSE okr_number_from_parts(okr_number_split(t), decimal_comma) END);
+    CASE WHEN t IS NULL OR trim(t) = '' THEN NULL
+         ELSE list_transform([okr_number_split(t)], lambda p: okr_number_from_parts(p, decimal_comma))[1] END);
 -- What a cell says about its column's number format: 'id' (only "1.234,5" reads it: a decimal
 -- comma, dot groups before a comma, two dot groups, Rupiah dot groups), 'en' (only "1,234.5"
 -- reads it), 'ambiguous' (both read it, differently: "1.500", "1,500", "-1.234"), NULL (both read
@@ -63,7 +66,8 @@ CREATE OR REPLACE MACRO okr_number_evidence(t) AS (
         -- Most separators in a large export are plain decimals ("75.6"), which decide alone.
         WHEN regexp_full_match(t, '[+-]?[0-9]*\.([0-9]{1,2}|[0-9]{4,})') THEN 'en'
         WHEN regexp_full_match(t, '[+-]?[0-9]*,([0-9]{1,2}|[0-9]{4,})') THEN 'id'
-        ELSE okr_number_evidence_of(okr_number_split(t))
+        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}') THEN 'ambiguous'
+        ELSE list_transform([okr_number_split(t)], lambda p: okr_number_evidence_of(p))[1]
     END);
 CREATE OR REPLACE MACRO okr_number_unit(t) AS (
     CASE
@@ -107,6 +111,14 @@ CREATE OR REPLACE MACRO okr_date_named_month_first(t) AS regexp_extract(
     regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$',
     ['month', 'd', 'y']);
 CREATE OR REPLACE MACRO okr_two_digit_year(y) AS CASE WHEN length(y) = 2 THEN 2000 + TRY_CAST(y AS INTEGER) ELSE TRY_CAST(y AS INTEGER) END;
+CREATE OR REPLACE MACRO okr_date_from_numbers(n, date_order) AS (
+    CASE date_order
+        WHEN 'dmy' THEN okr_ymd(okr_two_digit_year(n.y), TRY_CAST(n.b AS INTEGER), TRY_CAST(n.a AS INTEGER))
+        WHEN 'mdy' THEN okr_ymd(okr_two_digit_year(n.y), TRY_CAST(n.a AS INTEGER), TRY_CAST(n.b AS INTEGER))
+        WHEN 'ymd' THEN CASE WHEN length(n.y) = 2
+            THEN okr_ymd(2000 + TRY_CAST(n.a AS INTEGER), TRY_CAST(n.b AS INTEGER), TRY_CAST(n.y AS INTEGER)) END
+    END);
+-- Each split is bound once through a one-element list (see okr_number_spelled).
 CREATE OR REPLACE MACRO okr_date_spelled(t, date_order) AS (
     CASE
         WHEN t IS NULL THEN NULL
@@ -115,37 +127,35 @@ CREATE OR REPLACE MACRO okr_date_spelled(t, date_order) AS (
         WHEN regexp_full_match(trim(t),
                 '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?')
             THEN TRY_CAST(left(trim(t), 10) AS DATE)
-        WHEN okr_date_numeric(t).a <> '' THEN CASE date_order
-            WHEN 'dmy' THEN okr_ymd(okr_two_digit_year(okr_date_numeric(t).y), TRY_CAST(okr_date_numeric(t).b AS INTEGER),
-                                    TRY_CAST(okr_date_numeric(t).a AS INTEGER))
-            WHEN 'mdy' THEN okr_ymd(okr_two_digit_year(okr_date_numeric(t).y), TRY_CAST(okr_date_numeric(t).a AS INTEGER),
-                                    TRY_CAST(okr_date_numeric(t).b AS INTEGER))
-            WHEN 'ymd' THEN CASE WHEN length(okr_date_numeric(t).y) = 2
-                THEN okr_ymd(2000 + TRY_CAST(okr_date_numeric(t).a AS INTEGER), TRY_CAST(okr_date_numeric(t).b AS INTEGER),
-                             TRY_CAST(okr_date_numeric(t).y AS INTEGER)) END
-            END
-        WHEN okr_date_named(t).d <> '' THEN
-            okr_ymd(TRY_CAST(okr_date_named(t).y AS INTEGER), okr_month(okr_date_named(t).month), TRY_CAST(okr_date_named(t).d AS INTEGER))
-        WHEN okr_date_named_month_first(t).d <> '' THEN
-            okr_ymd(TRY_CAST(okr_date_named_month_first(t).y AS INTEGER), okr_month(okr_date_named_month_first(t).month),
-                    TRY_CAST(okr_date_named_month_first(t).d AS INTEGER))
+        WHEN regexp_matches(trim(t), '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]')
+            THEN list_transform([okr_date_numeric(t)], lambda n: okr_date_from_numbers(n, date_order))[1]
+        WHEN regexp_matches(trim(t), '^([A-Za-z]+,\s*)?[0-9]{1,2}[\s-]+[A-Za-z]')
+            THEN list_transform([okr_date_named(t)], lambda n: okr_ymd(TRY_CAST(n.y AS INTEGER), okr_month(n.month),
+                                                                    TRY_CAST(n.d AS INTEGER)))[1]
+        WHEN regexp_matches(trim(t), '^([A-Za-z]+,\s*)?[A-Za-z]+\.?\s+[0-9]')
+            THEN list_transform([okr_date_named_month_first(t)],
+                                lambda n: okr_ymd(TRY_CAST(n.y AS INTEGER), okr_month(n.month), TRY_CAST(n.d AS INTEGER)))[1]
         WHEN regexp_full_match(trim(t), '[0-9]{5}(\.[0-9]+)?') AND TRY_CAST(trim(t) AS DOUBLE) BETWEEN 20000 AND 80000
             THEN DATE '1899-12-30' + floor(TRY_CAST(trim(t) AS DOUBLE))::INTEGER
     END);
 -- What a date cell says about its column's order: 'dmy' (its first number is above 12), 'mdy'
 -- (its second is), 'ambiguous' (both are 12 or less and differ), 'indonesian' (an Indonesian month
 -- name: the file writes day first), NULL (nothing).
+CREATE OR REPLACE MACRO okr_date_evidence_of(n) AS (
+    CASE
+        WHEN n.a = '' THEN NULL
+        WHEN TRY_CAST(n.a AS INTEGER) > 12 AND TRY_CAST(n.b AS INTEGER) BETWEEN 1 AND 12 THEN 'dmy'
+        WHEN TRY_CAST(n.b AS INTEGER) > 12 AND TRY_CAST(n.a AS INTEGER) BETWEEN 1 AND 12 THEN 'mdy'
+        WHEN TRY_CAST(n.a AS INTEGER) <> TRY_CAST(n.b AS INTEGER) AND TRY_CAST(n.a AS INTEGER) BETWEEN 1 AND 12
+             AND TRY_CAST(n.b AS INTEGER) BETWEEN 1 AND 12 THEN 'ambiguous'
+    END);
 CREATE OR REPLACE MACRO okr_date_evidence(t) AS (
     CASE
         WHEN t IS NULL OR t LIKE '____-__-__' THEN NULL
-        WHEN okr_date_numeric(t).a <> '' THEN CASE
-            WHEN TRY_CAST(okr_date_numeric(t).a AS INTEGER) > 12 AND TRY_CAST(okr_date_numeric(t).b AS INTEGER) BETWEEN 1 AND 12 THEN 'dmy'
-            WHEN TRY_CAST(okr_date_numeric(t).b AS INTEGER) > 12 AND TRY_CAST(okr_date_numeric(t).a AS INTEGER) BETWEEN 1 AND 12 THEN 'mdy'
-            WHEN TRY_CAST(okr_date_numeric(t).a AS INTEGER) <> TRY_CAST(okr_date_numeric(t).b AS INTEGER)
-                 AND TRY_CAST(okr_date_numeric(t).a AS INTEGER) BETWEEN 1 AND 12
-                 AND TRY_CAST(okr_date_numeric(t).b AS INTEGER) BETWEEN 1 AND 12 THEN 'ambiguous'
-            END
-        WHEN okr_date_named(t).d <> '' AND okr_month_is_indonesian(okr_date_named(t).month) THEN 'indonesian'
+        WHEN regexp_matches(trim(t), '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]')
+            THEN list_transform([okr_date_numeric(t)], lambda n: okr_date_evidence_of(n))[1]
+        WHEN list_transform([okr_date_named(t)], lambda n: n.d <> '' AND okr_month_is_indonesian(n.month))[1]
+            THEN 'indonesian'
     END);
 -- Plain digits and ISO dates, nearly every cell of a large export, skip the parsers above: this
 -- fast path is what lets a file of millions of measurements import in seconds. Same answers.
