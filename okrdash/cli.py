@@ -13,7 +13,8 @@ from pathlib import Path
 
 from okrdash import demo, readmodels
 from okrdash.access import Access, admin_writer, hash_passphrase, load_roles, read_secrets, sign_in_configured
-from okrdash.importing import Upload, import_files
+from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
+from okrdash.importing.report import reading_report
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, open_store, restore
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     imp.add_argument("--by", help="who is importing (recorded with the batch)")
+    imp.add_argument("--numbers", choices=[f.value for f in NumberFormat],
+                     help="how to read 1.500 where the files do not say: id = one thousand five hundred "
+                          "(1.500,5), en = one and a half (1,500.5)")
+    imp.add_argument("--dates", choices=[o.value for o in DateOrder],
+                     help="how to read 10/1/2026 where the files do not say: dmy = 10 January, mdy = 1 October, "
+                          "ymd = year first (26/10/01)")
 
     status = commands.add_parser("status", help="progress and status per objective, key result and KPI")
     status.add_argument("--team")
@@ -127,7 +134,9 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             return 2
         uploads.append(Upload(path.name, path.read_bytes()))
     try:
-        result = import_files(store, uploads, dry_run=args.dry_run, writer=_writer(store, args.by))
+        choices = ReadingChoices(numbers=NumberFormat(args.numbers) if args.numbers else None,
+                                 dates=DateOrder(args.dates) if args.dates else None)
+        result = import_files(store, uploads, dry_run=args.dry_run, writer=_writer(store, args.by), choices=choices)
     except ImportFailed as failed:
         for problem in failed.problems:
             print(problem.describe(), file=sys.stderr)
@@ -137,6 +146,8 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         print(f"{summary.file_name}: {summary.kind.value}, {summary.rows} rows, valid")
         for note in summary.reading_notes:
             print(f"  - {note.message()}")
+        for line in reading_report(summary):
+            print(f"  {line}")
     if args.dry_run:
         print("Dry run: nothing was written.")
     else:

@@ -139,11 +139,35 @@ OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, ma
 Number = Annotated[float, AfterValidator(_finite)]
 OptionalNumber = Annotated[float | None, AfterValidator(_finite)]
 
+# Quarter spellings people write: 2026-Q2, Q2 2026, 2026Q2, Q4-26, FY2026 Q4, Q4 Y2026, Kuartal 4 2026,
+# Kuartal IV 2026, TW4 2026, Triwulan IV 2026, and "2026 4" (a Tahun column and a Kuartal column joined).
+_QUARTER_WORD = r"(?:Q|K|TW|KUARTAL|KWARTAL|TRIWULAN|QUARTER)"
+_QUARTER_NUMBER = r"(?P<q>[1-4]|IV|III|II|I)"
 _QUARTER_PATTERNS = (
-    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*Q(?P<q>[1-4])$", re.I),
-    re.compile(r"^Q(?P<q>[1-4])\s*[-/ ]?\s*(?P<year>\d{4})$", re.I),
-    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*(?:K|TW)(?P<q>[1-4])$", re.I),  # kuartal, triwulan
+    # A two-digit year only after the quarter ("Q4-26"): "26-Q2" is too likely a typo to read.
+    re.compile(rf"^(?:FY|Y|TA|TAHUN)?\s*(?P<year>\d{{4}})\s*[-/ ]?\s*{_QUARTER_WORD}\s*{_QUARTER_NUMBER}$", re.I),
+    re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUMBER}\s*[-/ ]?\s*(?:FY|Y|TA|TAHUN)?\s*(?P<year>\d{{4}})$", re.I),
+    re.compile(rf"^{_QUARTER_WORD}\s*{_QUARTER_NUMBER}\s*[- ]\s*(?P<year>\d{{2}})$", re.I),  # "Q4-26" ("Q2/26" is not)
+    re.compile(r"^(?P<year>\d{4})\s+(?P<q>[1-4]|IV|III|II|I)$", re.I),
 )
+# "Okt-Des 2026", "Jan - Mar 2026": a quarter written as its first and last month.
+_MONTH_RANGE = re.compile(r"^(?P<first>[A-Za-z]{3})[a-z]*\s*[-–/]\s*(?P<last>[A-Za-z]{3})[a-z]*\s+(?P<year>\d{4})$")
+_MONTHS = {"jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7, "agu": 8,
+           "agt": 8, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "nop": 11, "des": 12, "dec": 12}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def _quarter_of(name: str) -> tuple[int, int] | None:
+    """(year, quarter) of a quarter spelling, None when ``name`` is not one."""
+    for pattern in _QUARTER_PATTERNS:
+        if match := pattern.match(name):
+            year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
+            return year, _ROMAN.get(match["q"].upper()) or int(match["q"])
+    if match := _MONTH_RANGE.match(name):
+        first, last = _MONTHS.get(match["first"].lower()), _MONTHS.get(match["last"].lower())
+        if first in (1, 4, 7, 10) and last == first + 2:
+            return int(match["year"]), (first + 2) // 3
+    return None
 
 
 class Cycle(BaseModel):
@@ -165,18 +189,18 @@ class Cycle(BaseModel):
     def parse(
         cls, text: str, start_date: dt.date | None = None, end_date: dt.date | None = None
     ) -> Cycle:
-        """A cycle from "2026-Q2", "Q2 2026", "Q2-2026", "2026Q2", or a name plus both dates."""
+        """A cycle from a quarter spelling ("2026-Q2", "Q2 2026", "Kuartal IV 2026", "Okt-Des 2026" ...),
+        or any name plus both dates."""
         name = text.strip()
-        for pattern in _QUARTER_PATTERNS:
-            if match := pattern.match(name):
-                year, quarter = int(match["year"]), int(match["q"])
-                quarter_start = dt.date(year, 3 * quarter - 2, 1)
-                next_start = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
-                return cls(
-                    name=f"{year}-Q{quarter}",
-                    start_date=start_date or quarter_start,
-                    end_date=end_date or next_start - dt.timedelta(days=1),
-                )
+        if found := _quarter_of(name):
+            year, quarter = found
+            quarter_start = dt.date(year, 3 * quarter - 2, 1)
+            next_start = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
+            return cls(
+                name=f"{year}-Q{quarter}",
+                start_date=start_date or quarter_start,
+                end_date=end_date or next_start - dt.timedelta(days=1),
+            )
         if start_date and end_date and name:
             return cls(name=name, start_date=start_date, end_date=end_date)
         raise PydanticCustomError("cycle_format", "use a quarter like 2026-Q2, or give start and end dates", {})

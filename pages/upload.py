@@ -10,6 +10,11 @@ import streamlit as st
 from okrdash import backup, coach, importing, okrfiles
 from okrdash.access import Role
 from okrdash.export import to_csv_bytes
+from okrdash.i18n import format_date
+from okrdash.importing import DateOrder, NumberFormat, ReadingChoices
+from okrdash.importing.number_format import ambiguous_readings
+from okrdash.importing.reading import Evidence
+from okrdash.importing.report import column_reading_text, ignored_text
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem, problem_total
 from okrdash.settings import PROJECT_ROOT
@@ -22,6 +27,9 @@ FORMAT_DOC = PROJECT_ROOT / "docs" / "csv-format.md"
 _CHECKED = "_upload_checked"    # (signature, summaries, problems) of the last dry run
 _RESULT = "_upload_result"      # (signature, ImportResult | None, problems | None) of the last import
 _DELIMITERS = {",": "upload.delimiter_comma", ";": "upload.delimiter_semicolon", "\t": "upload.delimiter_tab"}
+# Problems that a choice of reading answers, per choice.
+_NUMBER_QUESTIONS = {"numbers_ambiguous", "numbers_mixed"}
+_DATE_QUESTIONS = {"dates_ambiguous", "dates_mixed"}
 
 st.title(f"⬆️ {t('upload.title')}")
 access = auth.current_access(ctx)
@@ -87,25 +95,108 @@ def _show_problems(problems: list[Problem]) -> None:
 def _show_summary(summary: importing.FileSummary) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('upload.file_heading', file=widgets.plain(summary.file_name), kind=_kind(summary.kind))}**")
-        rows, encoding, delimiter, decimals = st.columns(4)
+        rows, encoding, delimiter, decimals, dates = st.columns(5)
         rows.metric(t("upload.rows"), summary.rows)
         encoding.metric(t("upload.encoding"), summary.encoding)  # a metric value is not Markdown
         delimiter_key = _DELIMITERS.get(summary.delimiter)
         delimiter.metric(t("upload.delimiter"),
                          t(delimiter_key) if delimiter_key else repr(summary.delimiter))
-        decimals.metric(t("upload.decimals"),
-                        t("upload.decimal_comma") if summary.decimal_comma else t("upload.decimal_point"))
+        number_format, date_format = summary.reading.number_format, summary.reading.date_format
+        decimals.metric(t("upload.decimals"), "–" if number_format is None else
+                        t("upload.decimal_comma") if number_format is NumberFormat.ID else t("upload.decimal_point"))
+        dates.metric(t("reading.dates"), "–" if date_format is None else t(f"reading.format_{date_format.value}"))
         if summary.reading_notes:
             st.info("\n".join(f"- {widgets.plain(note.message(ctx.lang))}" for note in summary.reading_notes),
                     icon="🧾")
-        if summary.ignored_headers:
-            st.warning(t("upload.ignored", columns=", ".join(widgets.plain(h) for h in summary.ignored_headers)),
-                       icon="➖")
-        else:
-            st.caption(t("upload.no_ignored"))
-        st.caption(t("upload.preview"))
-        st.dataframe(summary.preview, hide_index=True, width="stretch")
+        _show_reading(summary)
+        st.caption(t("reading.parsed_preview"))
+        st.dataframe(_in_reader_language(summary.parsed_preview), hide_index=True, width="stretch")
         _show_coach(summary)
+
+
+def _show_reading(summary: importing.FileSummary) -> None:
+    """Which column was read how and why, which columns were used and ignored, and the warnings."""
+    for readings in (summary.reading.numbers, summary.reading.dates):
+        for reading in readings.values():
+            if reading.evidence is not Evidence.NOT_NEEDED:
+                header = summary.headers.get(reading.column, reading.column)
+                st.caption(widgets.plain(column_reading_text(reading, header, ctx.lang)))
+    st.caption(widgets.plain(t("reading.used", columns=", ".join(
+        t("reading.used_column", header=header, column=column) for column, header in summary.headers.items()))))
+    if summary.ignored_headers:
+        st.warning(widgets.plain(t("reading.ignored", columns=", ".join(
+            ignored_text(h, ctx.lang) for h in summary.ignored_headers))), icon="➖")
+    else:
+        st.caption(t("upload.no_ignored"))
+    if summary.warnings:
+        st.warning("  \n".join([t("reading.warnings"), *(widgets.plain(w.describe(ctx.lang)) for w in summary.warnings)]),
+                   icon="🔍")
+
+
+def _in_reader_language(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """Parsed numbers and dates written as the reader writes them (1.500,5 and 31 Mei 2026 in Indonesian)."""
+    if frame is None:
+        return pd.DataFrame()
+    shown = frame.copy()
+    for column in shown.columns:
+        if column == "line":
+            continue
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = [None if pd.isna(v) else format_date(v.date(), ctx.lang) for v in shown[column]]
+        elif pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = [None if pd.isna(v) else _number_text(float(v)) for v in shown[column]]
+    return shown
+
+
+def _number_text(value: float) -> str:
+    """Every stored digit (up to 6 decimals), grouped and separated as the reader writes numbers."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if ctx.lang == "id" else text
+
+
+def _reading_choices() -> ReadingChoices:
+    """The reader's answers so far, from the page's link (the radios below are bound to it)."""
+    # A radio just changed is in the session before the link catches up with it.
+    numbers = st.session_state.get("numbers") or st.query_params.get("numbers")
+    dates = st.session_state.get("dates") or st.query_params.get("dates")
+    return ReadingChoices(numbers=NumberFormat(numbers) if numbers in set(NumberFormat) else None,
+                          dates=DateOrder(dates) if dates in set(DateOrder) else None)
+
+
+def _ask_reading(problems: list[Problem] | None, choices: ReadingChoices) -> None:
+    """A radio per question the files could not answer (or already answered, so it can be changed)."""
+    problems = problems or []
+    number_question = next((p for p in problems if p.code in _NUMBER_QUESTIONS), None)
+    date_question = next((p for p in problems if p.code in _DATE_QUESTIONS), None)
+    if number_question or choices.numbers:
+        value = number_question.value if number_question and number_question.code == "numbers_ambiguous" else "1.500"
+        read_as = ambiguous_readings(value, ctx.lang)
+        comma = "," in value and "." not in value
+        labels = {f: t(f"reading.choose_numbers_{f.value}{'_comma' if comma else ''}", value=value, number=read_as[f])
+                  for f in NumberFormat}
+        options = [f.value for f in NumberFormat]
+        chosen = st.radio(widgets.plain(t("reading.choose_numbers", value=value,
+                                          column=number_question.column if number_question else "–")),
+                          options, index=options.index(choices.numbers) if choices.numbers else None, key="numbers",
+                          format_func=lambda f: widgets.plain(labels[NumberFormat(f)]), help=t("reading.choose_help"))
+        _keep_in_link("numbers", chosen)
+    if date_question or choices.dates:
+        value = date_question.value if date_question else "10/1/2026"
+        params = date_question.params if date_question and date_question.code == "dates_ambiguous" else {
+            "day_first": "–", "month_first": "–"}
+        labels = {o: t(f"reading.choose_dates_{o.value}", **params) for o in DateOrder}
+        options = [o.value for o in DateOrder]
+        chosen = st.radio(widgets.plain(t("reading.choose_dates", value=value,
+                                          column=date_question.column if date_question else "–")),
+                          options, index=options.index(choices.dates) if choices.dates else None, key="dates",
+                          format_func=lambda o: widgets.plain(labels[DateOrder(o)]), help=t("reading.choose_help"))
+        _keep_in_link("dates", chosen)
+
+
+def _keep_in_link(name: str, value: str | None) -> None:
+    """The choice's own code (id, dmy ...) in the link, not its translated label (which a bound radio would put)."""
+    if value and st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def _show_coach(summary: importing.FileSummary) -> None:
@@ -118,11 +209,11 @@ def _show_coach(summary: importing.FileSummary) -> None:
         panels.findings_table(ctx, findings, key=f"coach_download_{summary.file_name}")
 
 
-def _import(uploads: list[importing.Upload], signature: tuple) -> None:
+def _import(uploads: list[importing.Upload], signature: tuple, choices: ReadingChoices) -> None:
     """The Import button: write everything (the importer validates again inside), then refresh every page."""
     try:
         result = importing.import_files(ctx.store, uploads, imported_by=access.who, today=dt.date.today(),
-                                       allowed_teams=access.allowed_teams)
+                                       allowed_teams=access.allowed_teams, choices=choices)
     except ImportFailed as failed:
         st.session_state[_RESULT] = (signature, None, failed.problems)
         return
@@ -155,18 +246,20 @@ if files:
     else:
         # A dry run writes nothing; it is redone when the files or the stored data change.
         latest = ctx.store.batches()[:1]
-        check_key = (signature, latest[0].id if latest else None)
+        choices = _reading_choices()
+        check_key = (signature, latest[0].id if latest else None, choices)
         checked = st.session_state.get(_CHECKED)
         if checked is None or checked[0] != check_key:
             with st.spinner(t("upload.checking")):
                 try:
                     summaries, _ = importing.validate(ctx.store, uploads, today=dt.date.today(),
-                                                     allowed_teams=access.allowed_teams)
+                                                     allowed_teams=access.allowed_teams, choices=choices)
                     checked = (check_key, summaries, None)
                 except ImportFailed as failed:
                     checked = (check_key, None, failed.problems)
             st.session_state[_CHECKED] = checked
         _, summaries, problems = checked
+        _ask_reading(problems, choices)
         if problems:
             _show_problems(problems)
         else:
@@ -174,7 +267,7 @@ if files:
                 _show_summary(summary)
             st.success(t("upload.valid", count=len(summaries)), icon="🔎")
             st.button(f"💾 {t('upload.import_button')}", key="import_button", type="primary",
-                      on_click=_import, args=(uploads, signature), disabled=not access.can_edit)
+                      on_click=_import, args=(uploads, signature, choices), disabled=not access.can_edit)
 
 st.subheader(t("upload.history"))
 batches = ctx.store.batches()

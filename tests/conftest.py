@@ -136,6 +136,14 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def stored_measurements(store: Store) -> dict[tuple[str, dt.date], float]:
+    """Every stored KPI measurement: (KPI name, date) -> value."""
+    with store.cursor() as cur:
+        rows = cur.execute("SELECT k.name, m.date, m.value FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id"
+                           ).fetchall()
+    return {(name, date): value for name, date, value in rows}
+
+
 @pytest.fixture
 def helpers():
     """The row helpers, for tests that prefer a fixture to an import from conftest."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from okrdash.importing import Upload, import_files
+from okrdash.importing import DateOrder, ReadingChoices, Upload, import_files
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
 from okrdash.store import open_store
@@ -282,7 +282,8 @@ def test_reimport_matches_natural_keys_ignoring_case_and_quarter_spelling(store,
 def test_reimported_checkin_same_day_updates_value(store, load):
     load(("o.csv", okr_file("2026-Q2,T,O,K,0,10,,")))
     load(("c.csv", "team,key_result,date,value\nT,K,2026-05-01,3\n"))
-    result = load(("c.csv", "team,key_result,date,value\nT,K,01/05/2026,4\nT,K,2026-05-02,5\n"))
+    result = load(("c.csv", "team,key_result,date,value\nT,K,01/05/2026,4\nT,K,2026-05-02,5\n"),
+                  choices=ReadingChoices(dates=DateOrder.DMY))
     assert [(w.inserted, w.updated) for w in result.written] == [(1, 1)]
     assert store.table_counts()["checkins"] == 2
     assert kr_row(store, "K", dt.date(2026, 5, 1))["current"] == 4.0

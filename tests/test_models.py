@@ -211,3 +211,18 @@ def test_parse_enum_names_the_choices():
 def test_status_strings_are_stable():
     # The strings are stored and exported as they are; renaming one breaks stored data.
     assert [s.value for s in Status] == ["On Track", "At Risk", "Off Track", "Complete", "No Data", "No Target"]
+
+
+@pytest.mark.parametrize("text", [
+    "Kuartal 4 2026", "Kuartal IV 2026", "TW4 2026", "Triwulan IV 2026", "Okt-Des 2026", "Q4-26", "FY2026 Q4",
+    "Q4 Y2026", "kuartal iv 2026", "2026 4", "2026 IV", "Oct - Dec 2026",
+])
+def test_quarter_spellings_people_write(text):
+    cycle = Cycle.parse(text)
+    assert (cycle.name, cycle.start_date, cycle.end_date) == ("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+@pytest.mark.parametrize("text", ["Kuartal V 2026", "Feb-Apr 2026", "TW0 2026", "Q4-2", "Okt-Des"])
+def test_near_quarter_spellings_are_refused(text):
+    with pytest.raises(PydanticCustomError):
+        Cycle.parse(text)

@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrdash.importing.cells import scratch_connection
+from okrdash.importing.decide import decide_readings
 from okrdash.importing.decoding import decode, sniff_delimiter
 from okrdash.importing.headers import canonical_header, detect_kind, normalise_header
+from okrdash.importing.reading import Evidence, NumberFormat, ReadingChoices
 from okrdash.importing.table import read_csv
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
@@ -108,7 +110,8 @@ def test_read_csv_semicolon_crlf_bom(con):
     data = "\ufeffTim;Nama KPI;Tanggal;Nilai\r\nSupport;Reply;31/05/2026;4,5\r\n\r\nSupport;Reply;30/06/2026;5\r\n"
     raw = data.encode("utf-8")
     table = read_csv(con, "k.csv", raw, "t0", max_rows=100)
-    assert (table.kind, table.delimiter, table.encoding, table.decimal_comma) == (FileKind.KPIS, ";", "utf-8", True)
+    assert (table.kind, table.delimiter, table.encoding) == (FileKind.KPIS, ";", "utf-8")
+    assert table.headers == {"team": "Tim", "kpi": "Nama KPI", "date": "Tanggal", "value": "Nilai"}
     assert table.sha256 == hashlib.sha256(raw).hexdigest()
     assert table.columns == ["team", "kpi", "date", "value"]
     rows = con.execute('SELECT line, team, kpi, "value" FROM t0 ORDER BY line').fetchall()
@@ -181,10 +184,13 @@ def test_line_numbers_follow_the_file_when_read_in_parallel(con):
         (rows, rows)]
 
 
-def test_decimal_style_decided_per_file(con):
+def test_number_format_decided_per_column_from_its_cells(con):
     comma = read_csv(con, "a.csv", b'team,kpi,value\nT,K,"4,5"\n', "t0", max_rows=10)
     dot = read_csv(con, "b.csv", b'team,kpi,value\nT,K,"1,234,567"\nT,K,4.5\n', "t1", max_rows=10)
-    assert (comma.decimal_comma, dot.decimal_comma) == (True, False)
+    assert decide_readings(con, [comma, dot], ReadingChoices()) == []
+    assert (comma.reading.numbers["value"].format, dot.reading.numbers["value"].format) == (
+        NumberFormat.ID, NumberFormat.EN)
+    assert comma.reading.numbers["value"].evidence is Evidence.CELLS
 
 
 # -- cell macros --------------------------------------------------------------------------------------
@@ -224,9 +230,9 @@ def test_okr_number_fast_path_agrees_with_the_full_parser(con, text, decimal_com
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=_DATEISH)
-def test_okr_date_fast_path_agrees_with_the_full_parser(con, text):
-    assert scalar(con, "SELECT okr_date(?) IS NOT DISTINCT FROM okr_date_spelled(?)", text, text)
+@given(text=_DATEISH, order=st.sampled_from(["dmy", "mdy", "ymd"]))
+def test_okr_date_fast_path_agrees_with_the_full_parser(con, text, order):
+    assert scalar(con, "SELECT okr_date(?, ?) IS NOT DISTINCT FROM okr_date_spelled(?, ?)", text, order, text, order)
 
 
 @pytest.mark.parametrize(
@@ -246,12 +252,12 @@ def test_okr_number_unit(con, text, unit):
     ],
 )
 def test_okr_date(con, text, day):
-    assert scalar(con, "SELECT okr_date(?)", text) == day
+    assert scalar(con, "SELECT okr_date(?, 'dmy')", text) == day
 
 
-@pytest.mark.parametrize("text", ["31/02/2026", "2026-02-30", "2026-13-01", "05/31/26", "tomorrow", "31 Mei 2026"])
+@pytest.mark.parametrize("text", ["31/02/2026", "2026-02-30", "2026-13-01", "05/31/26", "tomorrow", "31 Mie 2026"])
 def test_okr_date_rejects(con, text):
-    assert scalar(con, "SELECT okr_date(?)", text) is None
+    assert scalar(con, "SELECT okr_date(?, 'dmy')", text) is None
 
 
 @pytest.mark.parametrize(

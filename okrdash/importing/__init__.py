@@ -3,6 +3,8 @@
 - ``decoding``: bytes -> text (encoding, delimiter)
 - ``headers``: the header vocabulary and file kinds
 - ``cells.sql`` / ``cells``: the cell parsers (numbers, dates, confidence), one per cell type
+- ``reading``, ``number_format``, ``date_order``, ``decide``: how each number and date column is
+  read, decided from evidence or asked (``ReadingChoices``), never guessed
 - ``table``: text -> a scratch table of canonical columns with the file's line numbers
 - ``rows``: rows typed in the browser (``FormRows``) -> the same scratch table, no CSV in between
 - ``validation``: per file kind, every problem with line, column and value
@@ -10,6 +12,8 @@
 """
 
 from okrdash.importing.pipeline import FileSummary, ImportResult, Upload, import_files, validate
+from okrdash.importing.reading import DateOrder, NumberFormat, ReadingChoices
 from okrdash.importing.rows import FormRows
 
-__all__ = ["FileSummary", "FormRows", "ImportResult", "Upload", "import_files", "validate"]
+__all__ = ["DateOrder", "FileSummary", "FormRows", "ImportResult", "NumberFormat", "ReadingChoices", "Upload",
+           "import_files", "validate"]

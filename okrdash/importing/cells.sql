@@ -1,37 +1,163 @@
 -- Cell parsers: one per cell type, used by every path (files, forms, the bridge).
--- Numbers: strip currency prefixes and %, then read the separators according to the file's
--- decimal style (decimal comma: "1.234,5"; decimal dot: "1,234.5"). Rupiah amounts written
--- "Rp150.000" use dots for thousands in either style.
-CREATE OR REPLACE MACRO okr_clean_number(t) AS
-    regexp_replace(regexp_replace(upper(trim(t)), '^(RP\.?|IDR|\$|USD)\s*|\s*%$|\s', '', 'g'), '\s', '', 'g');
-CREATE OR REPLACE MACRO okr_number_spelled(t, decimal_comma) AS (
+--
+-- Numbers. A cell is split into sign, currency, digits, scale word and brackets, then its digits
+-- are read in the number format decided for its column (importing/number_format.py):
+-- decimal_comma = true reads "1.234,5" (Indonesian), false reads "1,234.5". Accounting spellings:
+-- "(Rp 125.000.000)" and "-Rp 40.000.000" are negative, "Rp -" is zero; "Rp 2,5 M" (miliar),
+-- "1,5 jt" (juta), "20 rb" (ribu) carry a scale. Rupiah amounts written "Rp150.000" use dots for
+-- thousands in either format.
+CREATE OR REPLACE MACRO okr_number_split(t) AS regexp_extract(
+    upper(regexp_replace(t, '[\s\xa0]', '', 'g')),
+    '^(\(?)([+-]?)(RP\.?|IDR|\$|USD)?([+-]?)([0-9.,]*)(%|JT|JUTA|RB|RIBU|MILIAR|MILYAR|M|TRILIUN|T)?(\)?)$',
+    ['open', 'sign', 'currency', 'sign_after_currency', 'body', 'suffix', 'close']);
+CREATE OR REPLACE MACRO okr_number_is_rupiah(p) AS p.currency IN ('RP', 'RP.', 'IDR');
+CREATE OR REPLACE MACRO okr_number_well_formed(p) AS (
+    (p.open = '(') = (p.close = ')')
+    AND NOT (p.open = '(' AND (p.sign <> '' OR p.sign_after_currency <> ''))
+    AND NOT (p.sign <> '' AND p.sign_after_currency <> '')
+    -- "M" and "T" are miliar and triliun only after Rp ("2.5M" in English means million).
+    AND (p.suffix NOT IN ('M', 'T') OR okr_number_is_rupiah(p))
+    AND NOT (p.suffix = '%' AND p.currency <> ''));
+CREATE OR REPLACE MACRO okr_number_scale(p) AS (
+    CASE p.suffix WHEN 'RB' THEN 1e3 WHEN 'RIBU' THEN 1e3 WHEN 'JT' THEN 1e6 WHEN 'JUTA' THEN 1e6
+                  WHEN 'M' THEN 1e9 WHEN 'MILIAR' THEN 1e9 WHEN 'MILYAR' THEN 1e9
+                  WHEN 'T' THEN 1e12 WHEN 'TRILIUN' THEN 1e12 ELSE 1 END);
+CREATE OR REPLACE MACRO okr_number_digits(p, decimal_comma) AS (
     CASE
-        WHEN t IS NULL OR trim(t) = '' THEN NULL
-        WHEN NOT regexp_full_match(okr_clean_number(t), '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN NULL
-        WHEN regexp_matches(upper(trim(t)), '^(RP|IDR)')
-             AND regexp_full_match(okr_clean_number(t), '[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?')
-            THEN TRY_CAST(replace(replace(okr_clean_number(t), '.', ''), ',', '.') AS DOUBLE)
+        WHEN okr_number_is_rupiah(p) AND regexp_full_match(p.body, '[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?')
+            THEN TRY_CAST(replace(replace(p.body, '.', ''), ',', '.') AS DOUBLE)
         WHEN decimal_comma THEN
-            CASE WHEN regexp_full_match(okr_clean_number(t), '[+-]?([0-9]+|[0-9]{1,3}(\.[0-9]{3})+)(,[0-9]+)?')
-                 THEN TRY_CAST(replace(replace(okr_clean_number(t), '.', ''), ',', '.') AS DOUBLE) END
+            CASE WHEN regexp_full_match(p.body, '([0-9]+|[0-9]{1,3}(\.[0-9]{3})+)(,[0-9]+)?|,[0-9]+')
+                 THEN TRY_CAST(replace(replace(p.body, '.', ''), ',', '.') AS DOUBLE) END
         ELSE
-            CASE WHEN regexp_full_match(okr_clean_number(t), '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?|[+-]?\.[0-9]+')
-                 THEN TRY_CAST(replace(okr_clean_number(t), ',', '') AS DOUBLE) END
+            CASE WHEN regexp_full_match(p.body, '([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?|\.[0-9]+')
+                 THEN TRY_CAST(replace(p.body, ',', '') AS DOUBLE) END
+    END);
+CREATE OR REPLACE MACRO okr_number_from_parts(p, decimal_comma) AS (
+    CASE
+        WHEN NOT okr_number_well_formed(p) THEN NULL
+        -- Accounting zero: "Rp -".
+        WHEN p.body = '' THEN CASE WHEN p.currency <> '' AND p.open = '' AND p.suffix = ''
+                                        AND (p.sign = '-' OR p.sign_after_currency = '-') THEN 0.0 END
+        WHEN p.open = '(' OR p.sign = '-' OR p.sign_after_currency = '-'
+            THEN -(okr_number_digits(p, decimal_comma) * okr_number_scale(p))
+        ELSE okr_number_digits(p, decimal_comma) * okr_number_scale(p)
+    END);
+-- The split is bound once through a one-element list: a macro argument is pasted into every place
+-- it is used, and the regexes of a dozen copies made spelled cells a hundred times slower.
+CREATE OR REPLACE MACRO okr_number_spelled(t, decimal_comma) AS (
+    CASE WHEN t IS NULL OR trim(t) = '' THEN NULL
+         ELSE list_transform([okr_number_split(t)], lambda p: okr_number_from_parts(p, decimal_comma))[1] END);
+-- What a cell says about its column's number format: 'id' (only "1.234,5" reads it: a decimal
+-- comma, dot groups before a comma, two dot groups, Rupiah dot groups), 'en' (only "1,234.5"
+-- reads it), 'ambiguous' (both read it, differently: "1.500", "1,500", "-1.234"), NULL (both read
+-- it the same, or neither does).
+CREATE OR REPLACE MACRO okr_number_evidence_of(p) AS (
+    CASE
+        WHEN NOT okr_number_well_formed(p) OR NOT contains(p.body, '.') AND NOT contains(p.body, ',') THEN NULL
+        WHEN okr_number_is_rupiah(p) AND regexp_full_match(p.body, '[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?') THEN 'id'
+        WHEN regexp_full_match(p.body, '[1-9][0-9]{0,2}[.,][0-9]{3}') THEN 'ambiguous'
+        WHEN okr_number_digits(p, true) IS NOT NULL AND okr_number_digits(p, false) IS NULL THEN 'id'
+        WHEN okr_number_digits(p, false) IS NOT NULL AND okr_number_digits(p, true) IS NULL THEN 'en'
+    END);
+CREATE OR REPLACE MACRO okr_number_evidence(t) AS (
+    CASE
+        WHEN t IS NULL OR NOT contains(t, '.') AND NOT contains(t, ',') THEN NULL
+        -- Most separators in a large export are plain decimals ("75.6"), which decide alone.
+        WHEN regexp_full_match(t, '[+-]?[0-9]*\.([0-9]{1,2}|[0-9]{4,})') THEN 'en'
+        WHEN regexp_full_match(t, '[+-]?[0-9]*,([0-9]{1,2}|[0-9]{4,})') THEN 'id'
+        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}') THEN 'ambiguous'
+        ELSE list_transform([okr_number_split(t)], lambda p: okr_number_evidence_of(p))[1]
     END);
 CREATE OR REPLACE MACRO okr_number_unit(t) AS (
     CASE
-        WHEN regexp_matches(trim(t), '%$') THEN '%'
-        WHEN regexp_matches(upper(trim(t)), '^(RP|IDR)') THEN 'Rp'
-        WHEN regexp_matches(upper(trim(t)), '^(\$|USD)') THEN '$'
+        WHEN regexp_matches(trim(t), '%\)?$') THEN '%'
+        WHEN regexp_matches(upper(trim(t)), '^\(?[+-]?\s*(RP|IDR)') THEN 'Rp'
+        WHEN regexp_matches(upper(trim(t)), '^\(?[+-]?\s*(\$|USD)') THEN '$'
     END);
-CREATE OR REPLACE MACRO okr_date_spelled(t) AS (
+-- Dates. A numeric date's day and month are read in the order decided for its column
+-- (importing/date_order.py): 'dmy', 'mdy' or 'ymd' (two-digit year first, "26/10/01"). A date that
+-- starts with a four-digit year is year-month-day in every order; month names ("1 Mei 2026",
+-- "Jumat, 02 Oktober 2026", "Oct 9, 2026") and ISO timestamps ("2026-11-28T00:00:00+07:00", the
+-- date as written) need no order; a five-digit number is an Excel serial day (1899-12-30 + n).
+CREATE OR REPLACE MACRO okr_month(word) AS (
+    CASE lower(word)
+        WHEN 'jan' THEN 1 WHEN 'januari' THEN 1 WHEN 'january' THEN 1
+        WHEN 'feb' THEN 2 WHEN 'peb' THEN 2 WHEN 'februari' THEN 2 WHEN 'pebruari' THEN 2 WHEN 'february' THEN 2
+        WHEN 'mar' THEN 3 WHEN 'maret' THEN 3 WHEN 'march' THEN 3
+        WHEN 'apr' THEN 4 WHEN 'april' THEN 4
+        WHEN 'mei' THEN 5 WHEN 'may' THEN 5
+        WHEN 'jun' THEN 6 WHEN 'juni' THEN 6 WHEN 'june' THEN 6
+        WHEN 'jul' THEN 7 WHEN 'juli' THEN 7 WHEN 'july' THEN 7
+        WHEN 'agu' THEN 8 WHEN 'agt' THEN 8 WHEN 'ags' THEN 8 WHEN 'agustus' THEN 8 WHEN 'aug' THEN 8
+        WHEN 'august' THEN 8
+        WHEN 'sep' THEN 9 WHEN 'sept' THEN 9 WHEN 'september' THEN 9
+        WHEN 'okt' THEN 10 WHEN 'oktober' THEN 10 WHEN 'oct' THEN 10 WHEN 'october' THEN 10
+        WHEN 'nov' THEN 11 WHEN 'nop' THEN 11 WHEN 'november' THEN 11 WHEN 'nopember' THEN 11
+        WHEN 'des' THEN 12 WHEN 'desember' THEN 12 WHEN 'dec' THEN 12 WHEN 'december' THEN 12
+    END);
+-- Month words only Indonesian spells: a file that writes them writes its dates day first.
+CREATE OR REPLACE MACRO okr_month_is_indonesian(word) AS lower(word) IN (
+    'peb', 'januari', 'februari', 'pebruari', 'maret', 'mei', 'juni', 'juli', 'agu', 'agt', 'ags', 'agustus',
+    'okt', 'oktober', 'nop', 'nopember', 'des', 'desember');
+CREATE OR REPLACE MACRO okr_ymd(y, m, d) AS TRY_CAST(printf('%04d-%02d-%02d', y, m, d) AS DATE);
+CREATE OR REPLACE MACRO okr_date_numeric(t) AS regexp_extract(trim(t),
+    '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4}|[0-9]{2})(?:[ T][0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?$',
+    ['a', 'b', 'y']);
+CREATE OR REPLACE MACRO okr_date_named(t) AS regexp_extract(
+    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})$',
+    ['d', 'month', 'y']);
+CREATE OR REPLACE MACRO okr_date_named_month_first(t) AS regexp_extract(
+    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$',
+    ['month', 'd', 'y']);
+CREATE OR REPLACE MACRO okr_two_digit_year(y) AS CASE WHEN length(y) = 2 THEN 2000 + TRY_CAST(y AS INTEGER) ELSE TRY_CAST(y AS INTEGER) END;
+CREATE OR REPLACE MACRO okr_date_from_numbers(n, date_order) AS (
+    CASE date_order
+        WHEN 'dmy' THEN okr_ymd(okr_two_digit_year(n.y), TRY_CAST(n.b AS INTEGER), TRY_CAST(n.a AS INTEGER))
+        WHEN 'mdy' THEN okr_ymd(okr_two_digit_year(n.y), TRY_CAST(n.a AS INTEGER), TRY_CAST(n.b AS INTEGER))
+        WHEN 'ymd' THEN CASE WHEN length(n.y) = 2
+            THEN okr_ymd(2000 + TRY_CAST(n.a AS INTEGER), TRY_CAST(n.b AS INTEGER), TRY_CAST(n.y AS INTEGER)) END
+    END);
+-- Each split is bound once through a one-element list (see okr_number_spelled).
+CREATE OR REPLACE MACRO okr_date_spelled(t, date_order) AS (
     CASE
-        WHEN regexp_full_match(trim(t), '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}')
-            THEN TRY_STRPTIME(trim(t), '%Y-%m-%d')::DATE
-        WHEN regexp_full_match(trim(t), '[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}')
-            THEN TRY_STRPTIME(regexp_replace(trim(t), '[/.]', '-', 'g'), '%d-%m-%Y')::DATE
+        WHEN t IS NULL THEN NULL
+        WHEN regexp_full_match(trim(t), '[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?')
+            THEN TRY_STRPTIME(regexp_replace(regexp_extract(trim(t), '^[0-9/.-]+'), '[/.]', '-', 'g'), '%Y-%m-%d')::DATE
+        WHEN regexp_full_match(trim(t),
+                '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?')
+            THEN TRY_CAST(left(trim(t), 10) AS DATE)
+        WHEN regexp_matches(trim(t), '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]')
+            THEN list_transform([okr_date_numeric(t)], lambda n: okr_date_from_numbers(n, date_order))[1]
+        WHEN regexp_matches(trim(t), '^([A-Za-z]+,\s*)?[0-9]{1,2}[\s-]+[A-Za-z]')
+            THEN list_transform([okr_date_named(t)], lambda n: okr_ymd(TRY_CAST(n.y AS INTEGER), okr_month(n.month),
+                                                                    TRY_CAST(n.d AS INTEGER)))[1]
+        WHEN regexp_matches(trim(t), '^([A-Za-z]+,\s*)?[A-Za-z]+\.?\s+[0-9]')
+            THEN list_transform([okr_date_named_month_first(t)],
+                                lambda n: okr_ymd(TRY_CAST(n.y AS INTEGER), okr_month(n.month), TRY_CAST(n.d AS INTEGER)))[1]
+        WHEN regexp_full_match(trim(t), '[0-9]{5}(\.[0-9]+)?') AND TRY_CAST(trim(t) AS DOUBLE) BETWEEN 20000 AND 80000
+            THEN DATE '1899-12-30' + floor(TRY_CAST(trim(t) AS DOUBLE))::INTEGER
     END);
--- Plain digits and ISO dates, nearly every cell of a large export, skip the regexes above: this
+-- What a date cell says about its column's order: 'dmy' (its first number is above 12), 'mdy'
+-- (its second is), 'ambiguous' (both are 12 or less and differ), 'indonesian' (an Indonesian month
+-- name: the file writes day first), NULL (nothing).
+CREATE OR REPLACE MACRO okr_date_evidence_of(n) AS (
+    CASE
+        WHEN n.a = '' THEN NULL
+        WHEN TRY_CAST(n.a AS INTEGER) > 12 AND TRY_CAST(n.b AS INTEGER) BETWEEN 1 AND 12 THEN 'dmy'
+        WHEN TRY_CAST(n.b AS INTEGER) > 12 AND TRY_CAST(n.a AS INTEGER) BETWEEN 1 AND 12 THEN 'mdy'
+        WHEN TRY_CAST(n.a AS INTEGER) <> TRY_CAST(n.b AS INTEGER) AND TRY_CAST(n.a AS INTEGER) BETWEEN 1 AND 12
+             AND TRY_CAST(n.b AS INTEGER) BETWEEN 1 AND 12 THEN 'ambiguous'
+    END);
+CREATE OR REPLACE MACRO okr_date_evidence(t) AS (
+    CASE
+        WHEN t IS NULL OR t LIKE '____-__-__' THEN NULL
+        WHEN regexp_matches(trim(t), '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]')
+            THEN list_transform([okr_date_numeric(t)], lambda n: okr_date_evidence_of(n))[1]
+        WHEN list_transform([okr_date_named(t)], lambda n: n.d <> '' AND okr_month_is_indonesian(n.month))[1]
+            THEN 'indonesian'
+    END);
+-- Plain digits and ISO dates, nearly every cell of a large export, skip the parsers above: this
 -- fast path is what lets a file of millions of measurements import in seconds. Same answers.
 CREATE OR REPLACE MACRO okr_number(t, decimal_comma) AS (
     CASE
@@ -40,11 +166,11 @@ CREATE OR REPLACE MACRO okr_number(t, decimal_comma) AS (
         WHEN NOT decimal_comma AND regexp_full_match(t, '[+-]?[0-9]{0,15}\.[0-9]{1,15}') THEN CAST(t AS DOUBLE)
         ELSE okr_number_spelled(t, decimal_comma)
     END);
-CREATE OR REPLACE MACRO okr_date(t) AS (
+CREATE OR REPLACE MACRO okr_date(t, date_order) AS (
     CASE
         WHEN t IS NULL THEN NULL
         WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(t AS DATE)
-        ELSE okr_date_spelled(t)
+        ELSE okr_date_spelled(t, date_order)
     END);
 CREATE OR REPLACE MACRO okr_confidence(t) AS (
     CASE lower(trim(t))
@@ -55,10 +181,15 @@ CREATE OR REPLACE MACRO okr_confidence(t) AS (
         ELSE CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
                   THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END
     END);
+-- A spreadsheet formula that failed ("#DIV/0!", "#N/A", "#VALUE!") is reported as what it is.
+CREATE OR REPLACE MACRO okr_formula_error(t) AS
+    regexp_full_match(upper(trim(t)), '#(DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)');
 -- Why a cell is not a usable number: NaN, infinities and exponent forms are out of range.
 CREATE OR REPLACE MACRO okr_number_problem(t) AS (
-    CASE WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
+    CASE WHEN okr_formula_error(t) THEN 'formula_error'
+         WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
          THEN 'number_out_of_range' ELSE 'not_a_number' END);
+CREATE OR REPLACE MACRO okr_date_problem(t) AS CASE WHEN okr_formula_error(t) THEN 'formula_error' ELSE 'not_a_date' END;
 CREATE OR REPLACE MACRO okr_blank(t) AS (t IS NULL OR trim(t) = '');
 -- Trimming is as costly as reading a file, so cells are tested first (most need nothing), and
 -- the cheap test serves files where only spaces can pad a cell (see padding_trim).

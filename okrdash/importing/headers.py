@@ -41,7 +41,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": (),
     "category": ("kategori",),
     # Only a sheet with one column per month reads it: it gives those months their year.
-    "year": ("tahun",),
+    "year": ("tahun", "fiscal_year", "tahun_anggaran"),
 }
 # Words that name two columns; the other headers of the file decide which (see map_headers).
 AMBIGUOUS_HEADERS: dict[str, tuple[str, str]] = {

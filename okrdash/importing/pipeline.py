@@ -17,7 +17,12 @@ import pandas as pd
 
 from okrdash.access import Access, writer_for
 from okrdash.importing.cells import scratch_connection
+from okrdash.importing.date_order import DATE_COLUMNS
+from okrdash.importing.decide import decide_readings
+from okrdash.importing.ignored import numbers_only_in_ignored
 from okrdash.importing.notes import ReadingNote
+from okrdash.importing.number_format import NUMBER_COLUMNS
+from okrdash.importing.reading import Reading, ReadingChoices
 from okrdash.importing.rows import FormRows, form_table
 from okrdash.importing.table import CsvTable, read_upload
 from okrdash.importing.validation import Validator, capped
@@ -43,13 +48,19 @@ class FileSummary:
     rows: int
     encoding: str
     delimiter: str
-    decimal_comma: bool
     ignored_headers: list[str]
     preview: pd.DataFrame
     # Every row of an okrs file (canonical text columns), for the OKR quality coach.
     okr_rows: pd.DataFrame | None = None
     # How the file was read (header row, sheet, skipped and filled rows, unpivoted columns).
     reading_notes: list[ReadingNote] = field(default_factory=list)
+    # How each number and date column was read, and the header text of each column used.
+    reading: Reading = field(default_factory=Reading)
+    headers: dict[str, str] = field(default_factory=dict)
+    # The first rows as okrdash will store them: numbers and dates parsed, text trimmed.
+    parsed_preview: pd.DataFrame | None = None
+    # Things worth a look that do not stop the import (a check-in dated far outside its cycle).
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -79,30 +90,36 @@ def import_files(
     today: dt.date | None = None,
     allowed_teams: frozenset[str] | None = None,
     writer: Access | None = None,
+    choices: ReadingChoices = ReadingChoices(),
 ) -> ImportResult:
     """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
 
     ``writer`` is who writes and which teams they may write (the store refuses the rest); older
-    callers give ``imported_by`` and ``allowed_teams`` (None: every team) instead. Raises
-    :class:`ImportFailed` with every problem found; in that case nothing was written.
+    callers give ``imported_by`` and ``allowed_teams`` (None: every team) instead. ``choices``
+    answers how to read numbers and dates where the files do not decide it (see
+    ``importing.reading``). Raises :class:`ImportFailed` with every problem found; in that case
+    nothing was written.
     """
     uploads = list(uploads)
     writer = writer or writer_for(imported_by, allowed_teams)
     allowed_teams = writer.allowed_teams
     if dry_run:
-        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams,
+                                choices=choices)
         return ImportResult(files=summaries, dry_run=True)
     with store.write_lock:
-        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams)
+        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams,
+                                      choices=choices)
         return ImportResult(files=summaries, written=store.apply(changes, writer))
 
 
 def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
-             allowed_teams: frozenset[str] | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
+             allowed_teams: frozenset[str] | None = None,
+             choices: ReadingChoices = ReadingChoices()) -> tuple[list[FileSummary], list[FileChanges]]:
     """Every problem of every upload (and form), or what each one would write."""
     forms = {u.name: u for u in uploads if isinstance(u, FormRows)}
     try:
-        summaries, changes = _validate(store, uploads, today, allowed_teams)
+        summaries, changes = _validate(store, uploads, today, allowed_teams, choices)
     except ImportFailed as failed:
         if not forms:
             raise
@@ -115,7 +132,8 @@ def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
 
 
 def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
-              allowed_teams: frozenset[str] | None) -> tuple[list[FileSummary], list[FileChanges]]:
+              allowed_teams: frozenset[str] | None,
+              choices: ReadingChoices) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     con = scratch_connection()
     try:
@@ -132,17 +150,22 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
                 tables += read_upload(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows)
             except ImportFailed as failed:
                 problems += failed.problems
+        problems += decide_readings(con, tables, choices)
+        for table in tables:
+            problems += numbers_only_in_ignored(con, table)
         if problems:
-            raise ImportFailed(capped(problems, config))
+            raise ImportFailed(capped(in_users_words(problems, tables), config))
         validator = Validator(con, store, config, tables, today, allowed_teams)
         try:
             changes = validator.run()
         except ImportFailed as failed:
             raise ImportFailed(in_users_words(failed.problems, tables)) from None
         summaries = [
-            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter, t.decimal_comma,
+            FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter,
                         t.ignored_headers, _preview(con, t),
-                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None, t.reading_notes)
+                        _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None, t.reading_notes,
+                        reading=t.reading, headers=t.headers, parsed_preview=_parsed_preview(con, t),
+                        warnings=validator.warnings.get(t.file_name, []))
             for t in tables
         ]
         return summaries, changes
@@ -172,3 +195,20 @@ def in_users_words(problems: list[Problem], tables: list[CsvTable]) -> list[Prob
             for k, v in p.params.items()})
         for p in problems
     ]
+
+
+def _parsed_preview(con: duckdb.DuckDBPyConnection, table: CsvTable) -> pd.DataFrame:
+    """The file's first rows as they will be stored: numbers and dates read as decided, text trimmed."""
+
+    def column(name: str) -> str:
+        if name in table.parsed and (name in NUMBER_COLUMNS or name in DATE_COLUMNS):
+            return f'"{table.parsed[name]}" AS "{name}"'
+        if name in NUMBER_COLUMNS:  # an okrs file's current value may be a milestone word ("selesai")
+            decimal_comma = "true" if table.reading.decimal_comma(name) else "false"
+            return f'coalesce(okr_milestone_value("{name}"), okr_number("{name}", {decimal_comma})) AS "{name}"'
+        if name in DATE_COLUMNS:
+            return f"okr_date(\"{name}\", '{table.reading.date_order(name).value}') AS \"{name}\""
+        return f"nullif(trim(\"{name}\"), '') AS \"{name}\""
+
+    columns = ", ".join(["line", *(column(c) for c in table.columns)])
+    return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [PREVIEW_ROWS]).df()

@@ -64,7 +64,9 @@ def form_table(con: duckdb.DuckDBPyConnection, form: FormRows, table: str) -> Cs
     finally:
         con.unregister("form_rows")
     return CsvTable(file_name=form.name, sha256=form.sha256, kind=form.kind, table=table, columns=columns,
-                    row_count=len(form.rows), delimiter="", encoding="", decimal_comma=False)
+                    row_count=len(form.rows), delimiter="", encoding="",
+                    # A form writes numbers with "." decimals and ISO dates: nothing to decide.
+                    typed_columns=frozenset(columns))
 
 
 def _cell(value: str | None) -> str | None:

@@ -1,8 +1,8 @@
 """Uploaded bytes -> a scratch table of canonical text columns with the file's own line numbers.
 
 DuckDB's CSV reader does the tokenising (it is an order of magnitude faster than Python's csv
-module on the large files companies export); this module picks the encoding, the delimiter and
-the decimal style, maps the headers to canonical names, and reports structural problems (wrong
+module on the large files companies export); this module picks the encoding and the delimiter,
+maps the headers to canonical names, and reports structural problems (wrong
 field counts, unknown headers) with the file's own line numbers. It works in a scratch in-memory
 DuckDB connection and never touches the store.
 """
@@ -47,13 +47,11 @@ from okrdash.importing.shapes import (
     year_into_cycle,
 )
 from okrdash.importing.workbook import UnreadableWorkbook, is_workbook, read_sheets
+from okrdash.importing.reading import Reading
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
-# A cell that decides the file uses decimal commas: "4,5", "0,75", "1.234,5", "12345,6".
-_DECIMAL_COMMA_SQL = r"regexp_full_match(okr_clean_number({col}), '[+-]?([0-9]*|[0-9]{{1,3}}(\.[0-9]{{3}})+),([0-9]{{1,2}}|[0-9]{{4,}})')"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_NUMERIC_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance")
 
 
 @dataclass
@@ -71,8 +69,9 @@ class CsvTable:
     row_count: int  # the file's data rows (a row of twelve month cells counts once)
     delimiter: str
     encoding: str
-    decimal_comma: bool
     ignored_headers: list[str] = field(default_factory=list)
+    # How each number and date column is read (importing.decide, before validation).
+    reading: Reading = field(default_factory=Reading)
     # Canonical column -> the column next to it holding its parsed value (see importer._parse_cells).
     parsed: dict[str, str] = field(default_factory=dict)
     # Canonical column -> the file's own header text, so every problem names the column as the user wrote it.
@@ -271,16 +270,6 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
             typed.add("value")
     headers = {c: h for c, h in mapped.headers.items() if c in columns}
 
-    numeric = [c for c in _NUMERIC_COLUMNS if c in columns]
-    # In a comma-separated file a cell holds a comma only inside quotes.
-    has_commas = numeric and (delimiter != "," or '"' in body) and con.execute(
-        f'SELECT count(*) FROM "{table}" WHERE {" OR ".join(f"contains({c}, chr(44))" for c in numeric)}'
-    ).fetchall()[0][0] > 0
-    decimal_comma = bool(has_commas) and bool(con.execute(
-        f'SELECT bool_or({" OR ".join(_DECIMAL_COMMA_SQL.format(col=c) for c in numeric)}) FROM "{table}"'
-    ).fetchall()[0][0])
-    # Excel in a comma-decimal locale writes ";" files; "1,234" there is 1.234, not 1234.
-    decimal_comma = decimal_comma or bool(has_commas and delimiter == ";")
     return CsvTable(
         file_name=file_name,
         sha256=sha256,
@@ -290,7 +279,6 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
         row_count=row_count,
         delimiter=delimiter,
         encoding=encoding,
-        decimal_comma=decimal_comma,
         ignored_headers=ignored,
         headers=headers,
         typed_columns=frozenset(typed),

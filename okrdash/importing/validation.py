@@ -85,6 +85,16 @@ _KNOWN_CODES = {
 }
 
 
+# A check-in this many days after its cycle's end is still a late update, not a typo.
+DATE_MARGIN_DAYS = 31
+MAX_WARNINGS_PER_CODE = 20
+
+
+def _within(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    """``day`` inside the cycle, or at most DATE_MARGIN_DAYS after its end."""
+    return start <= day <= end + dt.timedelta(days=DATE_MARGIN_DAYS)
+
+
 def _finite(value: float | None) -> bool:
     return value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER)
 
@@ -146,6 +156,9 @@ class Validator:
         self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
         self.allowed_teams = allowed_teams
         self.problems: list[Problem] = []
+        # Per file name: what is worth a look but does not stop the import.
+        self.warnings: dict[str, list[Problem]] = {}
+        self.upload_cycles: dict[str, Cycle] = {}  # the cycles the upload's okrs files define
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
@@ -184,9 +197,8 @@ class Validator:
         The parsers are the costly part of a large import; every later check and query reads the
         parsed columns. ``also`` adds select expressions (over alias ``f`` and ``join``) to the same pass.
         """
-        dc = "true" if table.decimal_comma else "false"
-        parsers = {**{c: f"okr_number(f.\"{c}\", {dc})" for c in numbers},
-                   **{c: f"okr_date(f.\"{c}\")" for c in dates},
+        parsers = {**{c: _number_sql(table, c, f'f."{c}"') for c in numbers},
+                   **{c: _date_sql(table, c, f'f."{c}"') for c in dates},
                    **({"confidence": "okr_confidence(f.confidence)"} if confidence else {})}
         parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
         selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
@@ -210,7 +222,8 @@ class Validator:
             checks.append((column, "'number_out_of_range'",
                            f"isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}"))
         for column in (c for c in dates if c in table.columns):
-            checks.append((column, "'not_a_date'", f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
+            checks.append((column, f'okr_date_problem("{column}")',
+                           f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
         if confidence and "confidence" in table.columns:
             checks.append(("confidence", "'not_a_confidence'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
         if not checks:
@@ -228,6 +241,44 @@ class Validator:
             self._problem(table, line, column, value, code)
         self.unlisted += rows[0][4] - len(rows) if rows else 0
 
+    def _warn(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, /,
+              **params: Any) -> None:
+        """Something worth a look that does not stop the import (shown with the file's reading)."""
+        found = self.warnings.setdefault(table.file_name, [])
+        if len(found) < MAX_WARNINGS_PER_CODE * 4 and sum(w.code == code for w in found) < MAX_WARNINGS_PER_CODE:
+            found.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
+
+    def _checkins_outside_their_cycle(self, table: CsvTable, resolved: str) -> None:
+        """Check-ins dated before their key result's cycle starts, or well after it ends (9999-12-31)."""
+        cycles = {r["cycle"]: (r["start_date"], r["end_date"]) for r in self.store.cycle_index()}
+        cycles.update({name: (c.start_date, c.end_date) for name, c in self.upload_cycles.items()})
+        if not cycles:
+            return
+        self.con.register("cycle_dates", pa.table({
+            "name": list(cycles), "start_date": pa.array([v[0] for v in cycles.values()], pa.date32()),
+            "end_date": pa.array([v[1] for v in cycles.values()], pa.date32())}))
+        try:
+            rows = self.con.execute(
+                f"""SELECT f.line, f.date, c.name, c.start_date, c.end_date
+                    FROM "{table.table}" f JOIN {resolved} rr USING (ref_key) JOIN cycle_dates c ON c.name = rr.cycle
+                    WHERE f.date__parsed < c.start_date
+                       OR f.date__parsed > c.end_date + INTERVAL {DATE_MARGIN_DAYS} DAY
+                    ORDER BY f.line LIMIT {MAX_WARNINGS_PER_CODE}""").fetchall()
+        finally:
+            self.con.unregister("cycle_dates")
+        for line, date, cycle, start, end in rows:
+            self._warn(table, line, "date", date, "date_outside_cycle", cycle=cycle, start=start.isoformat(),
+                       end=end.isoformat())
+
+    def _unlikely_measurement_dates(self, table: CsvTable) -> None:
+        """Measurements dated well after the import day (9999-12-31) or before 2000: a KPI has no cycle to
+        compare with, but it cannot be measured in the future."""
+        latest = self.today + dt.timedelta(days=DATE_MARGIN_DAYS)
+        for line, date in self.con.execute(
+            f"""SELECT line, date FROM "{table.table}" WHERE date__parsed > ?::DATE OR date__parsed < DATE '2000-01-01'
+                ORDER BY line LIMIT {MAX_WARNINGS_PER_CODE}""", [latest]).fetchall():
+            self._warn(table, line, "date", date, "date_unlikely", today=self.today.isoformat())
+
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
         """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
         alias = as_ or column
@@ -236,13 +287,12 @@ class Validator:
         prefix = source + "." if source else ""
         if parse in ("number", "date", "confidence") and column in table.parsed:
             return f'{prefix}"{table.parsed[column]}" AS "{alias}"'
-        dc = "true" if table.decimal_comma else "false"
         cell = f'{prefix}"{column}"'
         expr = {
             "text": f"nullif(trim({cell}), '')",
-            "number": f"okr_number({cell}, {dc})",
+            "number": _number_sql(table, column, cell),
             "unit": f"okr_number_unit({cell})",
-            "date": f"okr_date({cell})",
+            "date": _date_sql(table, column, cell),
             "confidence": f"okr_confidence({cell})",
         }[parse]
         return f"{expr} AS \"{alias}\""
@@ -336,6 +386,8 @@ class Validator:
                              key=("kpi_key", "date__parsed"))
         if self.problems:
             return
+        if has_date:
+            self._unlikely_measurement_dates(table)
 
         definitions, spelled = self._kpi_definitions(table)
         measurements = None
@@ -368,9 +420,8 @@ class Validator:
             target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                           f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
         # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
-        dc = "true" if table.decimal_comma else "false"
         parsed = ", ".join(
-            [f'okr_number("{c}", {dc}) AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
+            [_number_sql(table, c, f'"{c}"') + f' AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
              if c in given or (c == "target" and target_sql)]
             + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
         )
@@ -464,10 +515,9 @@ class Validator:
             required=("cycle", "team", "objective", "key_result"), confidence=True,
         )
         if "current" in table.columns:
-            dc = "true" if table.decimal_comma else "false"
             for line, value, code in self.con.execute(
                 f"""SELECT line, current, okr_number_problem(current) FROM {t} WHERE NOT okr_blank(current)
-                    AND okr_number(current, {dc}) IS NULL AND okr_milestone_value(current) IS NULL
+                    AND {_number_sql(table, "current", "current")} IS NULL AND okr_milestone_value(current) IS NULL
                     ORDER BY line LIMIT {self.config.max_reported_problems}"""
             ).fetchall():
                 self._problem(table, line, "current", value, code)
@@ -561,11 +611,15 @@ class Validator:
                 if key_result.kpi_name:
                     self._problem(table, line, "current", row["current"], "linked_kr_checkin", kpi=key_result.kpi_name)
                     continue
+                if row["date_value"] is not None and not _within(row["date_value"], cycle.start_date, cycle.end_date):
+                    self._warn(table, line, "date", row["date_value"], "date_outside_cycle", cycle=cycle.name,
+                               start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
                 checkins.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
                                  "key_result": key_result.title, "date": row["date_value"] or self.today,
                                  "value": value, "confidence": row["confidence_value"], "note": None})
         if self.problems:
             return
+        self.upload_cycles.update(cycles)
         self.changes.append(FileChanges(
             table.file_name, table.sha256, table.kind,
             cycles=pd.DataFrame([c.model_dump() for c in cycles.values()]),
@@ -657,14 +711,14 @@ class Validator:
         finally:
             self.con.unregister("kr_index")
             self.con.unregister("cycle_names")
-        dc = "true" if table.decimal_comma else "false"
+        value_sql = _number_sql(table, "value", "f.value")
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
         self._parse_cells(
             table, dates=("date",), confidence=True,
             also=["rr.ref_key", "rr.kr_key", "rr.matches",
                   # A milestone's value may be a word ("done", "selesai").
-                  f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), okr_number(f.value, {dc}))
-                           ELSE okr_number(f.value, {dc}) END AS value__parsed"""],
+                  f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), {value_sql})
+                           ELSE {value_sql} END AS value__parsed"""],
             join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
         self._cell_problems(table, numbers=(), dates=("date",), required=("team", "key_result", "date", "value"),
                             confidence=True)
@@ -694,6 +748,7 @@ class Validator:
                          key=("kr_key", "date__parsed"))
         if self.problems:
             return
+        self._checkins_outside_their_cycle(table, resolved)
         frame = self.con.sql(
             f"""SELECT rr.cycle, rr.team, rr.objective, rr.key_result, f.date__parsed AS date,
                        f.value__parsed AS value, {self._col(table, "confidence", parse="confidence", source="f")},
@@ -710,6 +765,16 @@ def _standard_quarter(cycle: Cycle) -> bool:
     except (ValidationError, PydanticCustomError):
         return False  # not a quarter name: a cycle that only exists with dates someone chose
     return (standard.start_date, standard.end_date) == (cycle.start_date, cycle.end_date)
+
+
+def _number_sql(table: CsvTable, column: str, cell: str) -> str:
+    """SQL reading ``cell`` (an expression over ``column``) in the number format decided for the column."""
+    return f"okr_number({cell}, {'true' if table.reading.decimal_comma(column) else 'false'})"
+
+
+def _date_sql(table: CsvTable, column: str, cell: str) -> str:
+    """SQL reading ``cell`` in the day/month order decided for the column."""
+    return f"okr_date({cell}, '{table.reading.date_order(column).value}')"
 
 
 def _cycle_name(text: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
 from okrdash.store import open_store
+from tests.conftest import stored_measurements
 from tests.pages.conftest import AS_OF
 
 PAGE = "pages/upload.py"
@@ -158,3 +160,49 @@ def test_sheet_names_in_the_reading_are_shown_as_text(demo_db, make_app):
     assert not app.exception and not app.error
     [reading] = [i.value for i in app.info if "Sheets not read" in i.value]
     assert "\\_Catatan\\_ \\<b\\>x\\<\\!b\\>" in reading
+
+
+# 1.500 in a comma file with English headers and nothing else that decides: asked, never guessed.
+AMBIGUOUS_KPIS = (
+    "team,kpi,date,value,target\n"
+    "Sales,Closed deals,2026-11-23,1.500,2.000\n"
+).encode()
+
+
+def test_ambiguous_numbers_are_asked_then_read_as_chosen(demo_db, make_app):
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    choose(app, "deals.csv", AMBIGUOUS_KPIS)
+    assert not app.exception
+    assert any("Nothing was written" in e.value for e in app.error)
+    radio = app.radio(key="numbers")
+    assert radio.value is None
+    # The first ambiguous cell (target 2.000 on line 2), read both ways.
+    assert [label.replace("\\", "") for label in radio.options] == [
+        "2.000 is 2000 (Indonesian style: a dot between thousands)", "2.000 is 2.0 (English style: a decimal point)"]
+    assert not [b for b in app.button if b.key == "import_button"]
+
+    radio.set_value("id").run()
+    assert not app.exception and not app.error
+    assert app.query_params["numbers"] == "id"
+    preview = app.dataframe[0].value
+    assert list(preview["value"]) == ["1,500"] and list(preview["target"]) == ["2,000"]  # as stored, in English
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    after = counts(demo_db)
+    assert after["kpi_measurements"] == before["kpi_measurements"] + 1
+    store = open_store(demo_db)
+    try:
+        assert stored_measurements(store)[("Closed deals", dt.date(2026, 11, 23))] == 1500.0
+    finally:
+        store.close()
+
+
+def test_the_reading_panel_names_columns_used_ignored_and_the_near_match(demo_db, make_app):
+    data = "team,kpi,date,value,taget\nSales,Closed deals,2026-11-23,4.5,20\n".encode()
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="id")
+    choose(app, "deals.csv", data)
+    assert not app.exception and not app.error
+    assert any("taget" in w.value and "target" in w.value for w in app.warning)
+    assert any("value → value" in c.value for c in app.caption)
+    assert list(app.dataframe[0].value["value"]) == ["4,5"]  # stored 4.5, shown the Indonesian way

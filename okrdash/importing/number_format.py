@@ -1,0 +1,137 @@
+"""How each number column's separators are read, decided from evidence and never guessed.
+
+Per column, from all of its cells (one aggregate query per file; see ``okr_number_evidence`` in
+cells.sql): a cell only one format reads ("4,5", "1.234.567", "Rp150.000", "4.5", "1,234.5")
+decides its column. A column whose cells both formats read differently ("1.500", "-1.234") and
+that decides nothing itself follows the rest of the upload: the same column in another file, a
+";" delimiter (Excel in an Indonesian locale), Indonesian headers, or other columns of the file
+when at least two of their cells decide (one quoted "2,5" in a comma file is not enough). When
+that evidence is missing or disagrees, the person chooses (:class:`ReadingChoices`); without a
+choice the import stops with a problem that says what to choose.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import duckdb
+
+from okrdash.importing.reading import ColumnReading, Evidence, NumberFormat, ReadingChoices
+from okrdash.problems import Problem
+
+NUMBER_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance")
+
+# A file's other columns decide a column only with this many deciding cells between them.
+MIN_CELLS_FROM_OTHER_COLUMNS = 2
+
+
+@dataclass(frozen=True)
+class NumberEvidence:
+    """What one column's cells say: how many decide each format, how many are ambiguous, and one of each."""
+
+    counts: Counter[str]
+    examples: dict[str, tuple[int, str]]
+
+    def decided(self) -> NumberFormat | None:
+        formats = [f for f in NumberFormat if self.counts[f.value]]
+        return formats[0] if len(formats) == 1 else None
+
+
+def number_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> dict[str, NumberEvidence]:
+    """Each column's evidence, in one query; cells without a separator are skipped unread."""
+    if not columns:
+        return {}
+    parts = " UNION ALL ".join(
+        f"""SELECT '{c}' AS col, ev, count(*) AS n, min(line) AS line FROM (
+                SELECT line, "{c}", okr_number_evidence("{c}") AS ev FROM "{table}"
+                WHERE contains("{c}", '.') OR contains("{c}", ','))
+            WHERE ev IS NOT NULL GROUP BY ev"""
+        for c in columns)
+    found = {c: NumberEvidence(Counter(), {}) for c in columns}
+    rows = con.execute(parts).fetchall()
+    # The example cells are fetched by line afterwards: arg_min over a million cells costs more.
+    cells = dict(con.execute(f'SELECT line, {{}} FROM "{table}" WHERE list_contains(?, line)'.format(
+        "[" + ", ".join(f'"{c}"' for c in columns) + "]"), [[line for *_, line in rows]]).fetchall())
+    for column, evidence, count, line in rows:
+        found[column].counts[evidence] = count
+        found[column].examples[evidence] = (line, cells[line][columns.index(column)])
+    return found
+
+
+def decide_numbers(
+    file_name: str,
+    evidence: dict[str, NumberEvidence],
+    *,
+    file_signals: list[NumberFormat],
+    elsewhere: dict[str, NumberFormat],
+    choices: ReadingChoices,
+) -> tuple[dict[str, ColumnReading], list[Problem]]:
+    """Each column's reading, and a problem per column that needs a choice nobody gave.
+
+    ``file_signals`` are the file's own leanings (";" delimiter, Indonesian headers); ``elsewhere``
+    is the same column's format decided by its cells in another file of the upload.
+    """
+    readings: dict[str, ColumnReading] = {}
+    problems: list[Problem] = []
+    own = {c: e.decided() for c, e in evidence.items()}
+    for column, found in evidence.items():
+        decided = own[column]
+        mixed = found.counts["id"] and found.counts["en"]
+        if decided is not None:
+            line, cell = found.examples[decided.value]
+            readings[column] = ColumnReading(column, decided, Evidence.CELLS, line, cell)
+            continue
+        if not mixed and not found.counts["ambiguous"]:
+            readings[column] = ColumnReading(column, _lean(file_signals) or NumberFormat.EN, Evidence.NOT_NEEDED)
+            continue
+        signals = list(file_signals)
+        if column in elsewhere:
+            signals.append(elsewhere[column])
+        others = [own[c] for c in evidence if c != column and own[c] is not None]
+        deciding_cells = sum(evidence[c].counts[f.value] for c in evidence if c != column for f in NumberFormat
+                             if own[c] is f)
+        if others and deciding_cells >= MIN_CELLS_FROM_OTHER_COLUMNS:
+            signals += others
+        file_format = _lean(signals) if not mixed else None
+        line, cell = found.examples["ambiguous"] if not mixed else found.examples["id"]
+        if file_format is not None:
+            readings[column] = ColumnReading(column, file_format, Evidence.FILE, line, cell)
+        elif choices.numbers is not None:
+            readings[column] = ColumnReading(column, choices.numbers, Evidence.CHOSEN, line, cell)
+        elif mixed:
+            (id_line, id_cell), (en_line, en_cell) = found.examples["id"], found.examples["en"]
+            problems.append(Problem(file_name, max(id_line, en_line), column, en_cell if en_line > id_line else id_cell,
+                                    "numbers_mixed", {"id_line": id_line, "id_value": id_cell,
+                                                      "en_line": en_line, "en_value": en_cell}))
+        else:
+            problems.append(Problem(file_name, line, column, cell, "numbers_ambiguous", ambiguity_params(cell)))
+    return readings, problems
+
+
+def _lean(signals: list[NumberFormat]) -> NumberFormat | None:
+    """The one format every signal points to; None when there is none or they disagree."""
+    distinct = set(signals)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def ambiguity_params(cell: str) -> dict[str, str]:
+    """An ambiguous cell ("1.500", "-1,234") read both ways: as thousands, and as a fraction in each language."""
+    sign = "-" if cell.strip().startswith("-") else ""
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    whole, fraction = digits[:-3], digits[-3:]
+    return {"thousands": f"{sign}{whole}{fraction}", "fraction_en": f"{sign}{whole}.{fraction.rstrip('0') or '0'}",
+            "fraction_id": f"{sign}{whole},{fraction.rstrip('0') or '0'}"}
+
+
+def ambiguous_readings(cell: str, lang: str) -> dict[NumberFormat, str]:
+    """What an ambiguous cell is in each format, written so the reader of ``lang`` cannot misread it.
+
+    ``1.500``: 1500 in Indonesian style, 1.5 (en) / 1,5 (id) in English style. Whole numbers are
+    written without separators, fractions with the reader's decimal separator.
+    """
+    params = ambiguity_params(cell)
+    fraction = params["fraction_id" if lang == "id" else "fraction_en"]
+    dot = "." in cell
+    return {NumberFormat.ID: params["thousands"] if dot else fraction,
+            NumberFormat.EN: fraction if dot else params["thousands"]}

@@ -1,0 +1,109 @@
+"""How a file's cells are read: the choices a person may give, and what the importer decided per column.
+
+A number like ``1.500`` or a date like ``10/1/2026`` means different things in different
+spreadsheets. okrdash never picks silently: each number and date column is decided from all of its
+cells, then from the rest of the file (``number_format``, ``date_order``); when nothing decides, the
+import stops and asks. The answer comes back as :class:`ReadingChoices` (the Upload page's radio
+buttons, the CLI's ``--numbers`` / ``--dates``), and the decision of every column is kept in the
+file's :class:`Reading`, shown before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class NumberFormat(StrEnum):
+    """How a number's separators are read."""
+
+    ID = "id"  # 1.500 is one thousand five hundred, 4,5 is four and a half (Indonesian)
+    EN = "en"  # 1,500 is one thousand five hundred, 4.5 is four and a half (English)
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self is NumberFormat.ID
+
+
+class DateOrder(StrEnum):
+    """The order of day, month and year in a numeric date."""
+
+    DMY = "dmy"  # 10/1/2026 is 10 January
+    MDY = "mdy"  # 10/1/2026 is 1 October
+    YMD = "ymd"  # 26/10/01 is 1 October 2026
+
+
+class Evidence(StrEnum):
+    """What decided a column's reading."""
+
+    CELLS = "cells"  # the column's own cells ("4,5", "1.234.567", a day above 12)
+    FILE = "file"  # the rest of the file or upload (other columns, a ";" delimiter, Indonesian headers)
+    CHOSEN = "chosen"  # the person's choice
+    TYPED = "typed"  # typed workbook cells: already plain numbers and ISO dates
+    NOT_NEEDED = "not_needed"  # no cell reads differently either way
+
+
+@dataclass(frozen=True)
+class ReadingChoices:
+    """Answers to what the evidence could not decide; None asks (the import stops with a question)."""
+
+    numbers: NumberFormat | None = None
+    dates: DateOrder | None = None
+
+
+@dataclass(frozen=True)
+class ColumnReading:
+    """How one number or date column is read, why, and a cell that shows it (line, text)."""
+
+    column: str
+    format: NumberFormat | DateOrder
+    evidence: Evidence
+    example_line: int | None = None
+    example: str | None = None
+
+
+@dataclass
+class Reading:
+    """Every number and date column's reading for one file."""
+
+    numbers: dict[str, ColumnReading] = field(default_factory=dict)
+    dates: dict[str, ColumnReading] = field(default_factory=dict)
+
+    def decimal_comma(self, column: str) -> bool:
+        reading = self.numbers.get(column)
+        return reading is not None and reading.format is NumberFormat.ID
+
+    def date_order(self, column: str) -> DateOrder:
+        reading = self.dates.get(column)
+        return DateOrder(reading.format) if reading is not None else DateOrder.DMY
+
+    @property
+    def number_format(self) -> NumberFormat | None:
+        """The file's number format when its columns that needed deciding agree; None when none needed it."""
+        found = {r.format for r in self.numbers.values() if r.evidence is not Evidence.NOT_NEEDED}
+        return found.pop() if len(found) == 1 else None
+
+    @property
+    def date_format(self) -> DateOrder | None:
+        found = {r.format for r in self.dates.values() if r.evidence is not Evidence.NOT_NEEDED}
+        return DateOrder(found.pop()) if len(found) == 1 else None
+
+
+# Words of Indonesian headers (after normalise_header): a file headed in Indonesian was written by
+# someone whose spreadsheet writes 1.500 for one thousand five hundred and the day first.
+INDONESIAN_HEADER_WORDS = frozenset({
+    "siklus", "periode", "kuartal", "triwulan", "tahun", "bulan", "mulai", "selesai", "tim", "divisi", "bagian",
+    "departemen", "tujuan", "objektif", "induk", "hasil", "kunci", "pemilik", "penanggung", "jawab", "jenis",
+    "tipe", "nilai", "awal", "sasaran", "satuan", "bobot", "nama", "saat", "ini", "realisasi", "capaian",
+    "aktual", "tanggal", "tgl", "keyakinan", "kepercayaan", "catatan", "keterangan", "arah", "batas", "bawah",
+    "atas", "maksimum", "toleransi", "frekuensi", "indikator", "kategori",
+})
+
+
+def headers_are_indonesian(headers: list[str]) -> bool:
+    """Most of the file's headers use an Indonesian word ("Tim", "Nilai Awal", "Tanggal")."""
+    import re
+
+    words = [set(re.split(r"[^a-z]+", header.lower())) - {""} for header in headers if header.strip()]
+    indonesian = sum(1 for header_words in words if header_words & INDONESIAN_HEADER_WORDS)
+    return bool(words) and indonesian * 2 > len(words)
