@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrdash.importing.headers import HEADER_ALIASES, KIND_COLUMNS, REQUIRED_COLUMNS
+from okrdash.importing.shapes import FILL_DOWN
 from okrdash.importing import Upload, import_files
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
@@ -309,8 +310,32 @@ class Verdict:
 
 
 def _rows(file: Generated) -> list[tuple[int, dict[str, str]]]:
-    """Rows that are not blank, with their line numbers (the header is line 1)."""
-    return [(i + 2, r) for i, r in enumerate(file.rows) if any(v.strip(" ") for v in r.values())]
+    """Rows that are not blank, with their line numbers (the header is line 1), merged cells filled down."""
+    rows = [(i + 2, r) for i, r in enumerate(file.rows) if any(v.strip(" ") for v in r.values())]
+    return _filled_down(file, rows)
+
+
+def _filled_down(file: Generated, rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    """docs/csv-format.md's merged-cell rule, modelled row by row: a blank block cell of a record row
+    takes the last value above it while the columns above it in the hierarchy are blank or repeat."""
+    trim = lambda text: text.strip(" \t\n\r\u00a0")  # noqa: E731  (as cells are trimmed when read)
+    rules = [r for r in FILL_DOWN[file.kind] if r.column in file.columns and any(a in file.columns for a in r.anchors)]
+    above: dict[str, str] = {}
+    filled = []
+    for line, row in rows:
+        original, row = row, dict(row)
+        for rule in rules:
+            cell = lambda c: trim(original.get(c, ""))  # noqa: E731
+            if (not cell(rule.column) and any(cell(a) for a in rule.anchors if a in file.columns)
+                    and rule.column in above
+                    and all(not cell(h) or cell(h) == above.get(h) for h in rule.within if h in file.columns)
+                    and all(not cell(b) for b in rule.with_blank if b in file.columns)):
+                row[rule.column] = above[rule.column]
+        for column, value in original.items():
+            if trim(value):
+                above[column] = trim(value)
+        filled.append((line, row))
+    return filled
 
 
 def verify_kpis(store, file: Generated, verdict: Verdict) -> None:
