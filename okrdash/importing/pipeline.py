@@ -79,6 +79,8 @@ class ImportResult:
 
 
 PREVIEW_ROWS = 20
+# Nothing chosen: every number and date column is read as its cells and the file decide.
+NO_CHOICES = ReadingChoices()
 
 
 def import_files(
@@ -90,7 +92,7 @@ def import_files(
     today: dt.date | None = None,
     allowed_teams: frozenset[str] | None = None,
     writer: Access | None = None,
-    choices: ReadingChoices = ReadingChoices(),
+    choices: ReadingChoices = NO_CHOICES,
 ) -> ImportResult:
     """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
 
@@ -115,7 +117,7 @@ def import_files(
 
 def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
              allowed_teams: frozenset[str] | None = None,
-             choices: ReadingChoices = ReadingChoices()) -> tuple[list[FileSummary], list[FileChanges]]:
+             choices: ReadingChoices = NO_CHOICES) -> tuple[list[FileSummary], list[FileChanges]]:
     """Every problem of every upload (and form), or what each one would write."""
     forms = {u.name: u for u in uploads if isinstance(u, FormRows)}
     try:
