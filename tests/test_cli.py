@@ -243,7 +243,7 @@ def test_import_workbook_prints_each_sheet_and_how_it_was_read(db, tmp_path, cap
         sheet.append(row)
     path = tmp_path / "book.xlsx"
     book.save(path)
-    assert main(["--db", str(db), "import", str(path)]) == 0
+    assert main(["--db", str(db), "--create", "import", str(path)]) == 0
     out = capsys.readouterr().out
     assert "book.xlsx › KPI: kpis, 1 rows, valid" in out
     assert "  - The column names are on line 2" in out

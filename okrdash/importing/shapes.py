@@ -272,12 +272,15 @@ def unpivot_periods(
 
 
 def year_into_cycle(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:
-    """Year and quarter in two columns (``Tahun`` 2026, ``Kuartal`` 4 or Q4): the cycle becomes ``Q4 2026``.
+    """Year and quarter in two columns (``Tahun`` 2026, ``Kuartal`` 4, Q4 or IV): the cycle becomes ``Q4 2026``.
 
     A cycle cell that already names a year is left as it is. Returns the lines changed.
     """
     return sorted(line for (line,) in con.execute(f"""
-        UPDATE "{table}" SET cycle = CASE WHEN regexp_full_match(cycle, '[1-4]') THEN 'Q' || cycle ELSE cycle END
+        UPDATE "{table}" SET cycle = CASE WHEN regexp_full_match(cycle, '[1-4]') THEN 'Q' || cycle
+                                          -- "IV" alone is a quarter only beside its year: "Kuartal IV 2026"
+                                          WHEN regexp_full_match(upper(cycle), 'I{{1,3}}|IV') THEN 'Kuartal ' || cycle
+                                          ELSE cycle END
                                      || ' ' || trim("year")
         WHERE NOT okr_blank(cycle) AND regexp_full_match(trim("year"), '[0-9]{{4}}')
           AND NOT regexp_matches(cycle, '[0-9]{{4}}')
