@@ -19,7 +19,7 @@ import duckdb
 from okrdash.importing.reading import ColumnReading, DateOrder, Evidence, ReadingChoices
 from okrdash.problems import Problem
 
-DATE_COLUMNS = ("date", "start_date", "end_date")
+DATE_COLUMNS = ("date", "start_date", "end_date", "last_checkin")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "current": ("nilai_saat_ini", "current_value", "saat_ini"),
     "value": ("nilai", "actual", "realisasi", "aktual"),
     "date": ("tanggal", "tgl"),
+    "last_checkin": ("last_check_in", "last_checkin", "updated", "last_updated", "tanggal_update"),
+    "progress": ("progres", "progress_%", "progress_pct", "persen_capaian"),  # share done, 0-100 or 0-1
     "confidence": ("keyakinan", "kepercayaan"),
     "note": ("catatan", "keterangan", "notes", "comment"),
     "direction": ("arah",),
