@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -255,3 +256,31 @@ def test_import_workbook_prints_each_sheet_and_how_it_was_read(db, tmp_path, cap
                 (dt.date(2026, 1, 31), 10.0), (dt.date(2026, 2, 28), 12.5)]
     finally:
         store.close()
+
+
+def test_an_ambiguous_file_is_refused_naming_the_option_then_read_with_it(db, tmp_path, capsys):
+    visits = tmp_path / "visits.csv"
+    visits.write_text("team,kpi,date,value,taget\nSales,Visits,10/1/2026,1.500,3\n")
+    assert main(["--db", str(db), "--create", "import", str(visits)]) == 1
+    err = capsys.readouterr().err
+    assert "--numbers id / --numbers en" in err and "--dates dmy / --dates mdy" in err
+    assert counts(db)["kpi_measurements"] == 0
+
+    assert main(["--db", str(db), "--create", "import", str(visits), "--numbers", "id", "--dates", "mdy"]) == 0
+    out = capsys.readouterr().out
+    assert "Numbers: value: 1.500,5" in out and "as you chose (line 2: 1.500)" in out
+    assert "Dates: date: month first" in out
+    assert "Columns ignored: taget (did you mean target?)" in out
+    store = open_store(db)
+    try:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT date, value FROM kpi_measurements").fetchall() == [
+                (dt.date(2026, 10, 1), 1500.0)]
+    finally:
+        store.close()
+
+
+def test_an_unknown_reading_option_is_a_usage_error(db, tmp_path, capsys):
+    visits = tmp_path / "visits.csv"
+    visits.write_text("team,kpi,date,value\nSales,Visits,2026-10-01,1\n")
+    assert main(["--db", str(db), "--create", "import", str(visits), "--numbers", "fr"]) == 2

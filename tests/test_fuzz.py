@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -148,7 +147,7 @@ NUMBERS = {
 DATES = {
     "2026-10-31": dt.date(2026, 10, 31), "31/10/2026": dt.date(2026, 10, 31), "31-10-2026": dt.date(2026, 10, 31),
     "31.10.2026": dt.date(2026, 10, 31), "1/11/2026": dt.date(2026, 11, 1), "2026-11-5": dt.date(2026, 11, 5),
-    " 2026-10-30 ": dt.date(2026, 10, 30), "15/11/2026": dt.date(2026, 11, 15), "2026-11-01": dt.date(2026, 11, 1),
+    " 2026-10-30 ": dt.date(2026, 10, 30), "2026/10/31": dt.date(2026, 10, 31), "15/11/2026": dt.date(2026, 11, 15), "2026-11-01": dt.date(2026, 11, 1),
 }
 MILESTONE_WORDS = {"done": 1.0, "selesai": 1.0, "ya": 1.0, "sudah": 1.0, "yes": 1.0, "not done": 0.0,
                    "belum": 0.0, "tidak": 0.0, "no": 0.0}
@@ -157,7 +156,7 @@ CYCLES = {"2026-Q4": "2026-Q4", "Q4 2026": "2026-Q4", "2026Q4": "2026-Q4", "q4-2
 
 GARBAGE = [
     "", " ", "abc", "NaN", "nan", "inf", "-Infinity", "1e309", "1e5", "9" * 40, "-" + "9" * 30,
-    "31/02/2026", "2026-02-30", "2026/10/31", "10/31/2026", "2026-13-01", "besok", "=1+1", "@SUM(A1)",
+    "31/02/2026", "2026-02-30", "10/31/2026", "2026-13-01", "besok", "=1+1", "@SUM(A1)",
     "+cmd|' /C calc'!A0", '"', '""', "'", ";", ",", "a,b", "a;b", "x\ny", "\n", "tab\tinside", "NULL",
     "None", "null", "tinggi", "rendah", "bulanan", "naik", "Straße", "STRASSE", "Sales\t", "\u00a0Sales",
     "💥", "日本語", "x" * 600, "Rp", "%", "٣", "²", "Rp.", "1.2.3", "--5", "5-", "Tim Penjualan",
@@ -270,43 +269,59 @@ def generated_files(draw, kind: FileKind) -> Generated:
     return Generated(kind, list(columns), headers, rows, delimiter, out.getvalue())
 
 
-_DC_CELL = re.compile(r"[+-]?([0-9]*|[0-9]{1,3}(\.[0-9]{3})+),([0-9]{1,2}|[0-9]{4,})")
+def _number_formats(file: Generated) -> dict[str, bool | None]:
+    """Per number column, whether it reads decimal commas, as docs/csv-format.md decides it: the
+    column's own cells ("4,5" only the Indonesian format reads, "0.75" only the English one); None
+    when the column writes both ways (the import must refuse it). NUMBERS has no cell that both
+    formats read differently, so the rest of the file never has to decide."""
+    formats: dict[str, bool | None] = {}
+    for column in (c for c in file.columns if c in NUMBER_COLUMNS):
+        cells = [r[column] for r in file.rows if r.get(column) in NUMBERS]
+        comma = any(NUMBERS[c][0] is None and NUMBERS[c][1] is not None for c in cells)
+        dot = any(NUMBERS[c][1] is None and NUMBERS[c][0] is not None for c in cells)
+        formats[column] = None if comma and dot else comma
+    return formats
 
 
-def _clean_number(text: str) -> str:
-    cleaned = re.sub(r"^(RP\.?|IDR|\$|USD)[\t\n\f\r ]*|[\t\n\f\r ]*%$|[\t\n\f\r ]", "", text.strip(" ").upper())
-    return re.sub(r"[\t\n\f\r ]", "", cleaned)
-
-
-def decimal_comma(file: Generated) -> bool:
-    """The file's decimal style as docs/csv-format.md describes it (see importing.table.read_csv)."""
-    numeric = [c for c in file.columns if c in NUMBER_COLUMNS]
-    cells = [r[c] for r in file.rows for c in numeric if r[c] is not None]
-    if any(_DC_CELL.fullmatch(_clean_number(cell)) for cell in cells):
-        return True
-    return file.delimiter == ";" and any("," in cell for cell in cells)
+# A date column with a month-first date and no day-first one is read month first.
+MONTH_FIRST = {"10/31/2026": dt.date(2026, 10, 31), "1/11/2026": dt.date(2026, 1, 11)}
+_DAY_FIRST_DECIDERS = {"31/10/2026", "31-10-2026", "31.10.2026", "15/11/2026"}
 
 
 class Verdict:
     """Collects what a successful import should not have accepted, or did not store."""
 
     def __init__(self, file: Generated):
-        self.file, self.dc, self.wrong = file, decimal_comma(file), []
+        self.file, self.formats, self.wrong = file, _number_formats(file), []
+        self.month_first = {
+            column for column in file.columns
+            if any(r.get(column) == "10/31/2026" for r in file.rows)
+            and not any(r.get(column) in _DAY_FIRST_DECIDERS for r in file.rows)}
 
     def number(self, text: str, where: str) -> float | None:
         if not text.strip():
             return None
-        value = NUMBERS.get(text, (None, None))[1 if self.dc else 0]
+        column = where.split()[-1]
+        dc = self.formats.get(column, False)
+        if dc is None:
+            self.wrong.append(f"accepted column {column} written with both decimal commas and points ({where})")
+            return None
+        value = NUMBERS.get(text, (None, None))[1 if dc else 0]
         if value is None:
-            self.wrong.append(f"accepted {text!r} as a number ({where}, decimal comma: {self.dc})")
+            self.wrong.append(f"accepted {text!r} as a number ({where}, decimal comma: {dc})")
         return value
 
     def date(self, text: str, where: str) -> dt.date | None:
         if not text.strip():
             return None
-        if text not in DATES:
+        if where.split()[-1] in self.month_first:
+            known = {**{k: v for k, v in DATES.items() if k not in _DAY_FIRST_DECIDERS and k not in MONTH_FIRST},
+                     **MONTH_FIRST}
+        else:
+            known = DATES
+        if text not in known:
             self.wrong.append(f"accepted {text!r} as a date ({where})")
-        return DATES.get(text)
+        return known.get(text)
 
 
 def _rows(file: Generated) -> list[tuple[int, dict[str, str]]]:

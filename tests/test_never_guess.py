@@ -192,10 +192,35 @@ def test_a_measurement_dated_in_the_far_future_is_warned(load):
 # -- ignored columns ----------------------------------------------------------------------------------
 
 
-def test_okrs_file_whose_progress_sits_in_an_ignored_column_is_refused(reject):
-    data = "cycle,team,objective,key_result,Progress %,Status\n2026-Q4,Sales,Grow,Deals,65%,On Track\n"
+def test_okrs_file_whose_numbers_sit_in_an_ignored_column_is_refused(reject):
+    data = "cycle,team,objective,key_result,Achievement %,Status\n2026-Q4,Sales,Grow,Deals,65%,On Track\n"
     [problem] = reject(("o.csv", data))
-    assert (problem.column, problem.code) == ("Progress %", "numbers_only_in_ignored")
+    assert (problem.column, problem.code) == ("Achievement %", "numbers_only_in_ignored")
+
+
+# -- progress-only sheets ---------------------------------------------------------------------------
+
+
+def test_progress_only_sheet_gives_the_progress_it_means_dated_by_its_update_column(store, load):
+    data = ("cycle,team,objective,key_result,Progress %,Updated\n"
+            "2026-Q4,Sales,Grow,Deals,65%,2026-11-10\n2026-Q4,Sales,Grow,Calls,40,2026-11-12\n")
+    load(("o.csv", data), today=TODAY)
+    deals, calls = kr_row(store, "Deals", TODAY), kr_row(store, "Calls", TODAY)
+    assert (deals["baseline"], deals["target"], deals["current"], deals["progress"]) == (0.0, 100.0, 65.0, 0.65)
+    assert calls["progress"] == 0.4
+    assert kr_row(store, "Deals", dt.date(2026, 11, 9))["current"] is None  # dated 10 November, not the import day
+
+
+def test_progress_as_a_fraction(store, load):
+    load(("o.csv", "cycle,team,objective,key_result,progress\n2026-Q4,Ops,Run,Share,0.65\n"), today=TODAY)
+    row = kr_row(store, "Share", TODAY)
+    assert (row["baseline"], row["target"], row["progress"]) == (0.0, 1.0, 0.65)
+
+
+def test_target_100_percent_and_realisasi_65_percent_is_65_percent_progress(store, load):
+    load(("o.csv", "Siklus,Tim,Tujuan,Hasil Kunci,Target,Realisasi\n2026-Q4,Ops,Run,Uptime,100%,65%\n"),
+         today=TODAY)
+    assert kr_row(store, "Uptime", TODAY)["progress"] == 0.65
 
 
 def test_kpi_sheet_of_month_columns_without_a_year_is_refused_naming_them(reject):
@@ -297,3 +322,8 @@ def test_every_spelling_of_a_date_reads_back_as_the_same_day(con, day):
     spellings = [(cell, order) for cell, order in spellings if not cell.isdigit() or 20000 <= int(cell) <= 80000]
     got = read_all(con, "okr_date(c, f)", [cell for cell, _ in spellings], [order for _, order in spellings])
     assert got == [day] * len(spellings), list(zip(spellings, got))
+
+
+def test_progress_in_percent_signs_below_one_is_still_percent(store, load):
+    load(("o.csv", "cycle,team,objective,key_result,progress\n2026-Q4,Ops,Run,Tiny,0.5%\n"), today=TODAY)
+    assert kr_row(store, "Tiny", TODAY)["progress"] == pytest.approx(0.005)

@@ -11,6 +11,7 @@ stops and asks. ISO dates, dates that start with the year and month names need n
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ import duckdb
 from okrdash.importing.reading import ColumnReading, DateOrder, Evidence, ReadingChoices
 from okrdash.problems import Problem
 
-DATE_COLUMNS = ("date", "start_date", "end_date")
+DATE_COLUMNS = ("date", "start_date", "end_date", "last_checkin")
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,6 @@ def decide_dates(
 
 def _both_ways(cell: str) -> dict[str, str]:
     """``10/1/2026`` as day first and as month first, written as ISO dates (the same in every language)."""
-    import re
-
     first, second, year = (re.split(r"[/.\- T:]+", cell.strip()) + ["", "", ""])[:3]
     year = f"20{year}" if len(year) == 2 else year
     return {"day_first": f"{year}-{int(second):02d}-{int(first):02d}",

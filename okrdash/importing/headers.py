@@ -28,8 +28,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "kpi": ("nama_kpi", "kpi_name", "metric", "metrik", "nama_indikator"),
     "current": ("nilai_saat_ini", "current_value", "saat_ini"),
     "value": ("nilai", "actual", "realisasi", "aktual", "capaian"),
-    "date": ("tanggal", "tgl", "bulan", "month", "check_in_date", "checkin_date", "tanggal_update",
-             "tanggal_check_in", "last_check_in", "updated", "last_updated"),
+    "date": ("tanggal", "tgl", "bulan", "month", "check_in_date", "checkin_date", "tanggal_check_in"),
+    "last_checkin": ("last_check_in", "last_checkin", "updated", "last_updated", "tanggal_update"),
+    "progress": ("progres", "progress_%", "progress_pct", "persen_capaian"),  # share done, 0-100 or 0-1
     "confidence": ("keyakinan", "kepercayaan"),
     "note": ("catatan", "keterangan", "notes", "comment"),
     "direction": ("arah",),

@@ -15,7 +15,7 @@ from okrdash.models import FileKind
 from okrdash.problems import Problem
 
 # Where each kind of file keeps its numbers, named in the refusal.
-_NUMBERS_OF_KIND = {FileKind.OKRS: ("baseline", "target", "current"), FileKind.KPIS: ("date", "value", "target"),
+_NUMBERS_OF_KIND = {FileKind.OKRS: ("baseline", "target", "current", "progress"), FileKind.KPIS: ("date", "value", "target"),
                     FileKind.CHECKINS: ("value",)}
 _SPELLINGS = {alias: canonical for canonical, aliases in HEADER_ALIASES.items() for alias in (canonical, *aliases)}
 

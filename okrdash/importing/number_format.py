@@ -20,7 +20,7 @@ import duckdb
 from okrdash.importing.reading import ColumnReading, Evidence, NumberFormat, ReadingChoices
 from okrdash.problems import Problem
 
-NUMBER_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance")
+NUMBER_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance", "progress")
 
 # A file's other columns decide a column only with this many deciding cells between them.
 MIN_CELLS_FROM_OTHER_COLUMNS = 2

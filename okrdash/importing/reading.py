@@ -10,6 +10,7 @@ file's :class:`Reading`, shown before anything is written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -102,8 +103,6 @@ INDONESIAN_HEADER_WORDS = frozenset({
 
 def headers_are_indonesian(headers: list[str]) -> bool:
     """Most of the file's headers use an Indonesian word ("Tim", "Nilai Awal", "Tanggal")."""
-    import re
-
     words = [set(re.split(r"[^a-z]+", header.lower())) - {""} for header in headers if header.strip()]
     indonesian = sum(1 for header_words in words if header_words & INDONESIAN_HEADER_WORDS)
     return bool(words) and indonesian * 2 > len(words)

@@ -279,6 +279,15 @@ class Validator:
                 ORDER BY line LIMIT {MAX_WARNINGS_PER_CODE}""", [latest]).fetchall():
             self._warn(table, line, "date", date, "date_unlikely", today=self.today.isoformat())
 
+    def _progress_scale(self, table: CsvTable) -> float:
+        """100 when the file's progress column is in percent (a cell above 1 or with %), else 1 (0.0-1.0)."""
+        if "progress" not in table.columns:
+            return 1.0
+        [(percent,)] = self.con.execute(
+            f"""SELECT coalesce(bool_or(abs(progress__parsed) > 1 OR ends_with(trim(progress), '%')), false)
+                FROM "{table.table}" WHERE NOT okr_blank(progress)""").fetchall()
+        return 100.0 if percent else 1.0
+
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
         """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
         alias = as_ or column
@@ -511,7 +520,8 @@ class Validator:
         t = f'"{table.table}"'
         self._cell_problems(
             # "current" is checked per row below: a milestone may say "done" / "selesai".
-            table, numbers=("baseline", "target", "weight"), dates=("start_date", "end_date", "date", "kr_start"),
+            table, numbers=("baseline", "target", "weight", "progress"),
+            dates=("start_date", "end_date", "date", "kr_start", "last_checkin"),
             required=("cycle", "team", "objective", "key_result"), confidence=True,
         )
         if "current" in table.columns:
@@ -533,6 +543,8 @@ class Validator:
             self._col(table, "weight", "weight_value", "number"), self._col(table, "current", "current_value", "number"),
             self._col(table, "date", "date_value", "date"), self._col(table, "confidence", "confidence_value", "confidence"),
             self._col(table, "kr_start", "kr_start_value", "date"),
+            self._col(table, "last_checkin", "last_checkin_value", "date"),
+            self._col(table, "progress"), self._col(table, "progress", "progress_value", "number"),
             self._col(table, "baseline", "baseline_unit", "unit"), self._col(table, "target", "target_unit", "unit"),
             "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
         ])
@@ -542,8 +554,10 @@ class Validator:
         cycles: dict[str, Cycle] = {}
         objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any], Objective]] = {}
         key_results, checkins = [], []
+        progress_scale = self._progress_scale(table)
         for row in (dict(zip(names, values)) for values in rows):
             line = row["line"]
+            _progress_as_current(row, progress_scale)
             cycle = self._okr_cycle(table, row, stored_cycles, cycles)
             if cycle is None:
                 continue
@@ -615,7 +629,8 @@ class Validator:
                     self._warn(table, line, "date", row["date_value"], "date_outside_cycle", cycle=cycle.name,
                                start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
                 checkins.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                 "key_result": key_result.title, "date": row["date_value"] or self.today,
+                                 "key_result": key_result.title,
+                                 "date": row["date_value"] or row["last_checkin_value"] or self.today,
                                  "value": value, "confidence": row["confidence_value"], "note": None})
         if self.problems:
             return
@@ -765,6 +780,19 @@ def _standard_quarter(cycle: Cycle) -> bool:
     except (ValidationError, PydanticCustomError):
         return False  # not a quarter name: a cycle that only exists with dates someone chose
     return (standard.start_date, standard.end_date) == (cycle.start_date, cycle.end_date)
+
+
+def _progress_as_current(row: dict[str, Any], scale: float) -> None:
+    """A progress-only sheet ("Progress 65%", no current value): the share done of a key result
+    measured from 0 to 100% (or 0 to 1), so that it shows the progress the sheet means, not the 0 a
+    first check-in taken as the baseline would give. "Target 100%" with no baseline is the same."""
+    if row["progress"] is not None and row["current"] is None:
+        row["current"], row["current_value"] = row["progress"], row["progress_value"]
+        if row["baseline_value"] is None and row["target_value"] is None:
+            row["baseline_value"], row["target_value"] = 0.0, scale
+            row["unit"] = row["unit"] or ("%" if scale == 100 else None)
+    if row["baseline_value"] is None and row["target_unit"] == "%" and row["target_value"] in (1.0, 100.0):
+        row["baseline_value"] = 0.0
 
 
 def _number_sql(table: CsvTable, column: str, cell: str) -> str:
