@@ -340,7 +340,7 @@ def _filled_down(file: Generated, rows: list[tuple[int, dict[str, str]]]) -> lis
     for line, row in rows:
         original, row = row, dict(row)
         for rule in rules:
-            cell = lambda c: trim(original.get(c, ""))  # noqa: E731
+            cell = lambda c, original=original: trim(original.get(c, ""))  # noqa: E731
             if (not cell(rule.column) and any(cell(a) for a in rule.anchors if a in file.columns)
                     and rule.column in above
                     and all(not cell(h) or cell(h) == above.get(h) for h in rule.within if h in file.columns)
