@@ -8,6 +8,7 @@ arguments okrdash hands it.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,9 @@ def test_prepare_adds_anti_framing_headers(started):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(server.FramingHeadersMiddleware(app)({"type": "http"}, None, send))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop in the main thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, server.FramingHeadersMiddleware(app)({"type": "http"}, None, send)).result()
     headers = dict(sent[0]["headers"])
     assert headers[b"x-frame-options"] == b"DENY"
     assert headers[b"content-security-policy"] == b"frame-ancestors 'none'"

@@ -43,12 +43,12 @@ def test_imports_stay_in_turn_when_the_caches_are_cleared_between_them(tmp_path,
     finished_while_first_held_the_lock: list[bool] = []
     original_apply = Store.apply
 
-    def pausing_apply(self, files, imported_by=None):
-        if imported_by == "first":
+    def pausing_apply(self, files, writer):
+        if writer.who == "first":
             first_applying.set()
             # The second import must still be waiting for the lock after a generous pause.
             finished_while_first_held_the_lock.append(second_done.wait(timeout=2))
-        return original_apply(self, files, imported_by)
+        return original_apply(self, files, writer)
 
     monkeypatch.setattr(Store, "apply", pausing_apply)
     errors: list[BaseException] = []
