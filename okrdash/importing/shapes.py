@@ -25,6 +25,24 @@ from okrdash.importing.headers import header_meanings
 from okrdash.models import FileKind
 
 HEADER_SEARCH_LINES = 50
+# The longest line DuckDB's reader takes (table.read_csv): a longer row is DuckDB's to report.
+MAX_LINE_BYTES = 1_048_576
+
+
+def line_cells(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The cells of each of the first lines, as the shape checks look at them; a line too long for
+    Python's csv module has none here (DuckDB's reader reports it with its line number)."""
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))  # (a quoted cell may span lines)
+    except csv.Error:
+        pass
+    rows = []
+    for line in lines:
+        try:
+            rows.append(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:
+            rows.append([])
+    return rows
 
 _MONTHS = {
     1: ("jan", "januari", "january"), 2: ("feb", "februari", "february", "peb", "pebruari"),
@@ -121,14 +139,14 @@ def find_header_row(lines: list[str]) -> HeaderRow:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         for delimiter in (sniff_delimiter(line), *DELIMITERS):
-            cells = next(csv.reader([line], delimiter=delimiter), [])
+            [cells] = line_cells([line], delimiter)
             score = _header_score(cells)
             if best is None or score > best[0]:
                 best = (score, index, delimiter, cells)
     if best is None or best[0] == 0:  # nothing looks like a header: the first line is, as before
         index = next((i for i, line in enumerate(lines) if line.strip()), 0)
         delimiter = sniff_delimiter(lines[index]) if lines else ","
-        best = (0, index, delimiter, next(csv.reader([lines[index]], delimiter=delimiter), []) if lines else [])
+        best = (0, index, delimiter, line_cells([lines[index]], delimiter)[0] if lines else [])
     _, index, delimiter, cells = best
     above = lines[:index]
     years = {int(y) for line in above for y in _TITLE_YEAR.findall(line)}

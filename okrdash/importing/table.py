@@ -32,12 +32,14 @@ from okrdash.importing.headers import (
 from okrdash.importing.notes import ReadingNote, line_list
 from okrdash.importing.shapes import (
     HEADER_SEARCH_LINES,
+    MAX_LINE_BYTES,
     WEEK_NUMBER_HEADER,
     HeaderRow,
     PeriodHeader,
     drop_rows,
     fill_down,
     fill_down_checks,
+    line_cells,
     find_header_row,
     period_dates,
     period_header,
@@ -168,7 +170,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     delimiter = found.delimiter
     body_start = sum(len(line) + 1 for line in head[:found.index + 1])
     body = text[body_start:] if body_start < len(text) else ""
-    samples = list(csv.reader(_first_lines(body, HEADER_SEARCH_LINES), delimiter=delimiter))
+    samples = line_cells(_first_lines(body, HEADER_SEARCH_LINES), delimiter)
     raw_headers = found.cells
     mapped = _map_headers(file_name, raw_headers, samples, notes, found.index + 1)
     columns, problems, ignored = mapped.columns, mapped.problems, mapped.ignored
@@ -220,7 +222,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
                 SELECT {cells}
                 FROM read_csv(?, header = false, delim = ?, quote = '"', escape = '"', columns = ?,
                               store_rejects = true, strict_mode = true, null_padding = false,
-                              auto_detect = false, max_line_size = 1048576)""",
+                              auto_detect = false, max_line_size = {MAX_LINE_BYTES})""",
             [tmp.name, delimiter, column_spec],
         )
         # Line numbers come from the row ids, which follow the file's order: a row_number() window

@@ -92,7 +92,7 @@ MAX_WARNINGS_PER_CODE = 20
 
 def _within(day: dt.date, start: dt.date, end: dt.date) -> bool:
     """``day`` inside the cycle, or at most DATE_MARGIN_DAYS after its end."""
-    return start <= day <= end + dt.timedelta(days=DATE_MARGIN_DAYS)
+    return start <= day and (day - end).days <= DATE_MARGIN_DAYS  # (end + margin may pass year 9999)
 
 
 def _finite(value: float | None) -> bool:
