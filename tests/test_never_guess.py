@@ -4,7 +4,11 @@ question asked and an unchanged database, and both readings of an ambiguous file
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -327,3 +331,50 @@ def test_every_spelling_of_a_date_reads_back_as_the_same_day(con, day):
 def test_progress_in_percent_signs_below_one_is_still_percent(store, load):
     load(("o.csv", "cycle,team,objective,key_result,progress\n2026-Q4,Ops,Run,Tiny,0.5%\n"), today=TODAY)
     assert kr_row(store, "Tiny", TODAY)["progress"] == pytest.approx(0.005)
+
+
+# -- the shipped files, re-saved the way Indonesian Excel saves them ----------------------------------
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+_WHOLE = re.compile(r"-?\d{4,}")
+
+
+def _indonesian_excel(text: str) -> str:
+    """';' between cells, thousands grouped with dots (#.##0), decimal commas, dates as dd/mm/yyyy."""
+    def cell(value: str) -> str:
+        if match := _ISO_DATE.fullmatch(value):
+            return f"{match[3]}/{match[2]}/{match[1]}"
+        if _DECIMAL.fullmatch(value):
+            whole, fraction = value.split(".")
+            return f"{int(whole):,}".replace(",", ".") + "," + fraction
+        if _WHOLE.fullmatch(value):
+            return f"{int(value):,}".replace(",", ".")
+        return value
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
+        [row if number == 0 else [cell(v) for v in row] for number, row in enumerate(csv.reader(io.StringIO(text)))])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("folder", ["data/templates", "data/demo"])
+def test_shipped_files_resaved_by_indonesian_excel_store_the_same_values(folder):
+    from okrdash.importing import Upload, import_files
+    from okrdash.store import open_store
+
+    root = Path(__file__).resolve().parent.parent / folder
+    files = [root / f"{kind}.csv" for kind in ("kpis", "okrs", "checkins")]
+    original, resaved = open_store(":memory:"), open_store(":memory:")
+    try:
+        import_files(original, [Upload(f.name, f.read_bytes()) for f in files], today=TODAY)
+        import_files(resaved, [Upload(f.name, _indonesian_excel(f.read_text(encoding="utf-8")).encode("utf-8"))
+                               for f in files], today=TODAY)
+        assert resaved.table_counts() == original.table_counts()
+        assert stored_measurements(resaved) == stored_measurements(original)
+        columns = ["title", "baseline", "target", "current", "progress"]
+        frames = [s.kr_scores(TODAY)[columns].sort_values("title").reset_index(drop=True) for s in (original, resaved)]
+        assert frames[0].equals(frames[1])
+    finally:
+        original.close()
+        resaved.close()

@@ -276,3 +276,14 @@ def test_okr_confidence(con, text, value):
 @pytest.mark.parametrize("text", ["11", "-1", "very", "sangat"])
 def test_okr_confidence_rejects(con, text):
     assert scalar(con, "SELECT okr_confidence(?)", text) is None
+
+
+def test_typed_workbook_columns_are_read_as_written_without_asking(con):
+    # A workbook's typed cells arrive as plain numbers and ISO dates: no question even where a text
+    # cell would have been ambiguous, and the reading says why.
+    table = read_csv(con, "k.xlsx", b"team,kpi,date,value\nT,K,2026-10-01,1.500\n", "t0", max_rows=10)
+    table.typed_columns = frozenset({"value", "date"})
+    assert decide_readings(con, [table], ReadingChoices()) == []
+    assert (table.reading.numbers["value"].format, table.reading.numbers["value"].evidence) == (
+        NumberFormat.EN, Evidence.TYPED)
+    assert table.reading.dates["date"].evidence is Evidence.TYPED
