@@ -470,11 +470,12 @@ class Store:
             """SELECT m.kpi_id, list(m.value ORDER BY m.date) AS recent_values
                FROM (SELECT kpi_id, date, value,
                             row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
-                     FROM kpi_measurements WHERE date <= ?) m
-               JOIN kpis k ON k.id = m.kpi_id
-               WHERE m.age <= ? AND (?::VARCHAR IS NULL OR k.team = ?)
+                     FROM kpi_measurements
+                     -- the team's KPIs before the window: one team's view need not rank every measurement
+                     WHERE date <= ? AND kpi_id IN (SELECT id FROM kpis WHERE ?::VARCHAR IS NULL OR team = ?)) m
+               WHERE m.age <= ?
                GROUP BY m.kpi_id""",
-            [as_of, points, team, team],
+            [as_of, team, team, points],
         )
 
     def latest_data_date(self) -> dt.date | None:
