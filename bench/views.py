@@ -97,7 +97,31 @@ def measure(db: Path, views: int, reruns: int) -> dict[str, Any]:
                       "cpu_miss_all_s": [round(m, 3) for m in misses]})
         print(f"{page}: first {first:.3f} s, miss {statistics.median(misses):.3f} s, "
               f"hit {statistics.median(hits):.3f} s (CPU)", flush=True)
-    return {"pages": pages, "subjects": chosen}
+    return {"pages": pages, "read_models": measure_read_models(db, chosen), "subjects": chosen}
+
+
+def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CPU of the read model behind each page alone (no Streamlit cache, no rendering): the data part of a view."""
+    from okrdash import readmodels
+    from okrdash.store import shared_store
+
+    store, _ = shared_store(db)
+    cycle = readmodels.pick_cycle(store, CURRENT.name, AS_OF)
+    calls = {
+        "team": lambda s: readmodels.team_view(store, s["team"], cycle, AS_OF),
+        "objective": lambda s: readmodels.objective_view(store, s["objective"], AS_OF),
+        "kpis": lambda s: readmodels.kpi_table(store, AS_OF, team=s["team"]),
+    }
+    rows = []
+    for page, call in calls.items():
+        spent = []
+        for subject in chosen:
+            started = time.process_time()
+            call(subject)
+            spent.append(time.process_time() - started)
+        rows.append({"page": page, "cpu_s": round(statistics.median(spent), 3)})
+        print(f"{page} read model: {statistics.median(spent):.3f} s (CPU)", flush=True)
+    return rows
 
 
 def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
@@ -109,13 +133,17 @@ def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
         f"after: commit {after['machine']['commit']}, {after['started']}, load average {after['loadavg']}",
         f"machine: {after['machine']['cores']} cores, {after['machine']['cpu']}, shared with other work",
         "",
-        "| page | miss before | miss after | hit before | hit after | first view after start, before / after |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| page | miss before | miss after | hit before | hit after | first view after start, before / after "
+        "| read model alone, before / after |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    models_before = {row["page"]: row["cpu_s"] for row in before.get("read_models", [])}
+    models_after = {row["page"]: row["cpu_s"] for row in after.get("read_models", [])}
     for row in after["pages"]:
         old = by_page[row["page"]]
         lines.append(f"| {row['page']} | {old['cpu_miss_s']:.3f} | {row['cpu_miss_s']:.3f} | {old['cpu_hit_s']:.3f} "
-                     f"| {row['cpu_hit_s']:.3f} | {old['cpu_first_s']:.3f} / {row['cpu_first_s']:.3f} |")
+                     f"| {row['cpu_hit_s']:.3f} | {old['cpu_first_s']:.3f} / {row['cpu_first_s']:.3f} "
+                     f"| {models_before.get(row['page'], float('nan')):.3f} / {models_after.get(row['page'], float('nan')):.3f} |")
     return "\n".join(lines) + "\n"
 
 
