@@ -17,7 +17,9 @@ results of the current cycle, each team's largest objective, and each team's KPI
 filtered to the team, with its first KPI open).
 
 Writes ``bench/results/views-large-<label>.json``; with both ``before`` and ``after`` present,
-also ``bench/results/views-large.md`` (the two side by side).
+also ``bench/results/views-large.md`` (the two side by side). ``--record`` also sets
+``pages_server`` (per page: ``page``, ``cpu_hit_s``, ``cpu_miss_s``) in ``bench/results/scale-large.json``,
+the document ``bench.run --size large`` writes, which keeps it.
 """
 
 from __future__ import annotations
@@ -147,12 +149,23 @@ def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def record_in_scale(result: dict[str, Any]) -> None:
+    scale = RESULTS / "scale-large.json"
+    document = json.loads(scale.read_text()) if scale.exists() else {}
+    document["pages_server"] = [
+        {"page": row["page"], "cpu_hit_s": row["cpu_hit_s"], "cpu_miss_s": row["cpu_miss_s"],
+         "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.views"}
+        for row in result["pages"]]
+    scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", required=True, help="before or after (names the result file)")
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
     parser.add_argument("--views", type=int, default=5, help="subjects never opened before, per page")
     parser.add_argument("--reruns", type=int, default=3, help="reruns of each subject (hits)")
+    parser.add_argument("--record", action="store_true", help="set pages_server in scale-large.json")
     args = parser.parse_args(argv)
     if not args.db.exists():
         raise SystemExit(f"{args.db} is missing: see this module's docstring")
@@ -162,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     result["loadavg"] = [load, loadavg()]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"views-large-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
+    if args.record:
+        record_in_scale(result)
     before, after = RESULTS / "views-large-before.json", RESULTS / "views-large-after.json"
     if before.exists() and after.exists():
         (RESULTS / "views-large.md").write_text(markdown(json.loads(before.read_text()), json.loads(after.read_text())))
