@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, readmodels
-from okrdash.i18n import format_percent
+from okrdash.i18n import format_number, format_percent
 from okrdash.readmodels import STATUS_ORDER
 from okrdash.ui import context, widgets
 
@@ -28,8 +28,11 @@ st.subheader(t("overview.kpis"))
 for column, status in zip(st.columns(len(shown)), shown):
     column.metric(widgets.status_label(ctx, status), view.kpi_counts[status])
 
-okr_by_team = view.team_status[view.team_status["subject"] == "okr"] if len(view.team_status) else pd.DataFrame()
+okr_by_team, team_count = readmodels.teams_to_chart(view.team_status)
 if len(okr_by_team):
+    if team_count > readmodels.CHART_TEAMS:  # a bar per team would be thousands of bars
+        st.caption(t("overview.chart_some_teams", shown=format_number(readmodels.CHART_TEAMS, ctx.lang),
+                     teams=format_number(team_count, ctx.lang)))
     counts = widgets.with_status_labels(ctx, okr_by_team)
     counts["status_rank"] = counts["status"].map(STATUS_ORDER.index)
     widgets.chart(

@@ -33,3 +33,19 @@ def test_overview_on_empty_database_explains_what_to_do(empty_db, make_app):
     app = make_app(empty_db)
     assert not app.exception
     assert any("Nothing here yet" in i.value for i in app.info)
+
+
+def test_a_company_with_more_teams_than_the_chart_draws_says_which_it_shows(demo_db, make_app, monkeypatch):
+    from okrdash import readmodels
+
+    monkeypatch.setattr(readmodels, "CHART_TEAMS", 2)
+    app = make_app(demo_db, as_of=AS_OF, cycle=CYCLE, lang="id")
+    assert not app.exception
+    shown = [c.value for c in app.caption if c.value.startswith("2 tim dengan hasil kunci")]
+    assert len(shown) == 1 and "Keluar Jalur atau Berisiko" in shown[0]
+
+
+def test_a_company_the_chart_draws_whole_has_no_such_note(demo_db, make_app):
+    app = make_app(demo_db, as_of=AS_OF, cycle=CYCLE)
+    assert not app.exception
+    assert not [c.value for c in app.caption if "teams with the most key results" in c.value]
