@@ -167,6 +167,24 @@ def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.Da
     return tree
 
 
+ALIGNED_ROWS = 100  # team objectives the overview lists at once under one company objective
+UNALIGNED = "none"  # the overview's ``aligned`` link value for objectives aligned to no company objective
+
+
+def alignment_summary(tree: list[tuple[dict[str, Any], pd.DataFrame]]) -> pd.DataFrame:
+    """One row per root of :func:`alignment_tree`: its id as text (``UNALIGNED`` for the root of
+    unaligned objectives), team, title, status and progress, and how many objectives are aligned to
+    it and how many of those are Off Track or At Risk. The overview draws this instead of every objective."""
+    behind = (Status.OFF_TRACK.value, Status.AT_RISK.value)
+    rows = [{
+        "key": str(root["objective_id"]) if root else UNALIGNED,
+        "team": root.get("team"), "title": root.get("title"), "status": root.get("status"),
+        "progress": root.get("progress"), "aligned": len(children),
+        "aligned_behind": int(children["status"].isin(behind).sum()) if len(children) else 0,
+    } for root, children in tree]
+    return pd.DataFrame(rows, columns=["key", "team", "title", "status", "progress", "aligned", "aligned_behind"])
+
+
 @dataclass
 class TeamView:
     team: str

@@ -74,3 +74,20 @@ def test_the_status_chart_draws_the_teams_most_behind_and_counts_every_team():
     assert teams == 5 and len(every) == 8
     nothing, teams = teams_to_chart(pd.DataFrame())
     assert nothing.empty and teams == 0
+
+
+def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
+    from okrdash.readmodels import UNALIGNED, alignment_summary, records
+
+    frame = objectives(
+        (1, "Company", "Grow revenue", None), (2, "Sales", "Win accounts", "Grow revenue"),
+        (3, "Ops", "Cut costs", None), (4, "Marketing", "Fill the funnel", "Grow revenue"),
+    ).assign(status=["On Track", "Off Track", "At Risk", "On Track"], progress=[0.5, 0.1, 0.2, 0.6])
+    summary = alignment_summary(alignment_tree(frame))
+    assert records(summary) == [
+        {"key": "1", "team": "Company", "title": "Grow revenue", "status": "On Track", "progress": 0.5,
+         "aligned": 2, "aligned_behind": 1},
+        {"key": UNALIGNED, "team": None, "title": None, "status": None, "progress": None,
+         "aligned": 1, "aligned_behind": 1},
+    ]
+    assert alignment_summary([]).empty
