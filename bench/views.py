@@ -9,7 +9,7 @@ okrs.csv checkins.csv`` on the files of ``bench.generate --size large``). CPU is
 ``time.process_time()`` around one run of the page: every thread of the process, DuckDB's included,
 which is what the serving process spends on the view.
 
-Each page is first opened once for a subject that is not measured (so the company-wide views,
+The overview is opened first (its CPU, what it sent, how many grids and charts). Each page is then opened once for a subject that is not measured (so the company-wide views,
 the overview's say, are in memory as on a server that has been up a while; that run is reported as
 ``cpu_first_s``), then for ``--views`` subjects never opened before (``cpu_miss_s``, median), each
 of those rerun ``--reruns`` times (``cpu_hit_s``, median). Subjects: the teams with the most key
@@ -81,10 +81,35 @@ def cpu_of_run(app) -> float:
     return spent
 
 
+def drawn(app) -> dict[str, int]:
+    """What the page sent for its elements: protobuf bytes (the tables' and charts' data included;
+    the websocket's framing and the app's static files not), and how many grids and charts."""
+    sizes: list[tuple[str, int]] = []
+
+    def visit(node) -> None:
+        proto = getattr(node, "proto", None)
+        children = getattr(node, "children", None)
+        if proto is not None and not children and hasattr(proto, "ByteSize"):
+            sizes.append((getattr(node, "type", ""), proto.ByteSize()))
+        for child in (children or {}).values():
+            visit(child)
+
+    visit(app._tree)
+    return {"sent_bytes": sum(size for _, size in sizes),
+            "grids": sum(kind == "dataframe" for kind, _ in sizes),
+            "charts": sum(kind in ("vega_lite_chart", "arrow_vega_lite_chart") for kind, _ in sizes)}
+
+
 def measure(db: Path, views: int, reruns: int) -> dict[str, Any]:
     use_database(db)
     chosen = subjects(db, views + 1)
-    new_app("overview", query("team", chosen[0]) | {"team": ""}).run()  # opens the store
+    overview_app = new_app("overview", {"as_of": AS_OF.isoformat(), "cycle": CURRENT.name})
+    overview_first = cpu_of_run(overview_app)  # also opens the store
+    overview = {"page": "overview", "cpu_first_s": round(overview_first, 3),
+                "cpu_hit_s": round(statistics.median(cpu_of_run(overview_app) for _ in range(reruns)), 3),
+                **drawn(overview_app)}
+    print(f"overview: first {overview['cpu_first_s']:.3f} s, hit {overview['cpu_hit_s']:.3f} s (CPU), "
+          f"{overview['sent_bytes']:,} bytes, {overview['grids']} grids, {overview['charts']} charts", flush=True)
     pages = []
     for page in PAGES:
         first = cpu_of_run(new_app(page, query(page, chosen[0])))
@@ -96,10 +121,10 @@ def measure(db: Path, views: int, reruns: int) -> dict[str, Any]:
         pages.append({"page": page, "cpu_first_s": round(first, 3),
                       "cpu_miss_s": round(statistics.median(misses), 3),
                       "cpu_hit_s": round(statistics.median(hits), 3),
-                      "cpu_miss_all_s": [round(m, 3) for m in misses]})
+                      "cpu_miss_all_s": [round(m, 3) for m in misses], **drawn(app)})
         print(f"{page}: first {first:.3f} s, miss {statistics.median(misses):.3f} s, "
               f"hit {statistics.median(hits):.3f} s (CPU)", flush=True)
-    return {"pages": pages, "read_models": measure_read_models(db, chosen), "subjects": chosen}
+    return {"overview": overview, "pages": pages, "read_models": measure_read_models(db, chosen), "subjects": chosen}
 
 
 def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -146,6 +171,19 @@ def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
         lines.append(f"| {row['page']} | {old['cpu_miss_s']:.3f} | {row['cpu_miss_s']:.3f} | {old['cpu_hit_s']:.3f} "
                      f"| {row['cpu_hit_s']:.3f} | {old['cpu_first_s']:.3f} / {row['cpu_first_s']:.3f} "
                      f"| {models_before.get(row['page'], float('nan')):.3f} / {models_after.get(row['page'], float('nan')):.3f} |")
+    lines += ["", "What each page sent (element protobufs, last subject measured), before / after:", "",
+              "| page | bytes | grids | charts |", "|---|---:|---:|---:|"]
+    drawn_before = {row["page"]: row for row in [before.get("overview", {}), *before["pages"]] if "sent_bytes" in row}
+    for row in [after.get("overview", {}), *after["pages"]]:
+        if "sent_bytes" not in row:
+            continue
+        old = drawn_before.get(row["page"], {})
+        lines.append(f"| {row['page']} | {old.get('sent_bytes', '–'):,} / {row['sent_bytes']:,} "
+                     f"| {old.get('grids', '–')} / {row['grids']} | {old.get('charts', '–')} / {row['charts']} |")
+    if "overview" in after:
+        lines.append(f"\nOverview CPU s, first run / rerun: before {before.get('overview', {}).get('cpu_first_s', '–')} / "
+                     f"{before.get('overview', {}).get('cpu_hit_s', '–')}, after {after['overview']['cpu_first_s']} / "
+                     f"{after['overview']['cpu_hit_s']}")
     return "\n".join(lines) + "\n"
 
 
