@@ -292,12 +292,12 @@ def check_store(store: Store, as_of: dt.date, cycle: str | None = None, team: st
     Grades and key result counts come from ``Store.objective_scores`` / ``kr_scores`` at ``as_of``;
     the grade checks apply to cycles that have ended on ``as_of``.
     """
-    # Every team's objectives: a team objective may align to another team's (or the company's).
-    objective_rows = records(store.objective_scores(as_of, cycle=cycle))
+    # Every team's objective titles: a team objective may align to another team's (or the company's).
+    # Only the team's own rows become dicts: a large company has thousands of objectives per cycle.
+    every_objective = store.objective_scores(as_of, cycle=cycle)
+    cycle_titles = {name: set(titles) for name, titles in every_objective.groupby("cycle")["title"]}
+    objective_rows = records(every_objective if team is None else every_objective[every_objective["team"] == team])
     kr_rows = records(store.kr_scores(as_of, cycle=cycle, team=team))
-    cycle_titles: dict[str, set[str]] = {}
-    for row in objective_rows:
-        cycle_titles.setdefault(row["cycle"], set()).add(row["title"])
     key_results: dict[int, list[_KR]] = {}
     for row in kr_rows:
         key_results.setdefault(row["objective_id"], []).append(_KR(
@@ -306,8 +306,6 @@ def check_store(store: Store, as_of: dt.date, cycle: str | None = None, team: st
         ))
     objectives = []
     for row in objective_rows:
-        if team is not None and row["team"] != team:
-            continue
         end = row["end_date"]
         objectives.append(_Objective(
             cycle=row["cycle"], team=row["team"], title=row["title"], parent=row["parent_title"],

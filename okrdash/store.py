@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -153,6 +154,8 @@ VERSIONED_TABLES = ("kpis", "kpi_measurements", "objectives", "key_results", "ch
 DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kpis", "kpi_measurements",
                *(f"{t}_prior" for t in VERSIONED_TABLES))
 RULES_SQL = Path(__file__).with_name("rules.sql")
+# As-of dates whose scored company stays in memory (a few hundred KB to a few MB each at 30,000 key results).
+SCORES_KEPT = 4
 
 
 @dataclass
@@ -207,6 +210,30 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True)
+class Scores:
+    """The whole company as the rules of rules.sql score it at one as-of date, in each view's order.
+
+    Kept by the store until the next write, so a team, objective or KPI never viewed before is a
+    filtered lookup, not another run of the macros over every check-in and measurement.
+    """
+
+    key_results: pd.DataFrame  # kr_scores, by team, objective, key_result_id
+    objectives: pd.DataFrame   # objective_scores, by team, objective_id
+    kpis: pd.DataFrame         # kpi_scores, by team, name
+
+
+def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns equal every value given that is not None, renumbered
+    (a new frame: under copy-on-write a caller that changes it leaves the kept scores alone)."""
+    mask = None
+    for column, value in wanted.items():
+        if value is not None:
+            equal = frame[column] == value
+            mask = equal if mask is None else mask & equal
+    return (frame if mask is None else frame[mask]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
 class WriteCounts:
     batch_id: int
     file_name: str
@@ -232,6 +259,10 @@ class Store:
         # reads the importer repeats on every upload can be kept until the data changes.
         self._write_version = 0
         self._key_result_index: tuple[int, pd.DataFrame] | None = None
+        # (write version, as-of date) -> the company scored then, most recently used last.
+        self._scores: OrderedDict[tuple[int, dt.date], Scores] = OrderedDict()
+        # One scoring at a time: sessions asking for the same new date wait for one result.
+        self._scores_lock = threading.Lock()
         try:
             self._migrate()
             self._install_rules()
@@ -321,17 +352,41 @@ class Store:
             ).fetchall()
         return [r[0] for r in rows]
 
+    @property
+    def write_version(self) -> int:
+        """Bumped after every committed write of this process (import, form, undo, reset): what
+        anything derived from the stored data is kept by."""
+        return self._write_version
+
+    def scores(self, as_of: dt.date) -> Scores:
+        """Every key result, objective and KPI scored at ``as_of``: computed once per write and date.
+
+        Callers must not modify the frames; the filtered reads below return their own.
+        """
+        key = (self._write_version, as_of)
+        with self._scores_lock:
+            found = self._scores.get(key)
+            if found is not None:
+                self._scores.move_to_end(key)
+                return found
+            scored = Scores(
+                key_results=self._df(
+                    "SELECT * FROM kr_scores(?::DATE) ORDER BY team, objective, key_result_id", [as_of]),
+                objectives=self._df("SELECT * FROM objective_scores(?::DATE) ORDER BY team, objective_id", [as_of]),
+                kpis=self._df("SELECT * FROM kpi_scores(?::DATE) ORDER BY team, name", [as_of]),
+            )
+            for stale in [k for k in self._scores if k[0] != key[0]]:
+                del self._scores[stale]
+            self._scores[key] = scored
+            while len(self._scores) > SCORES_KEPT:
+                self._scores.popitem(last=False)
+            return scored
+
     def kr_scores(
         self, as_of: dt.date, cycle: str | None = None, team: str | None = None,
         objective_id: int | None = None,
     ) -> pd.DataFrame:
-        return self._df(
-            """SELECT * FROM kr_scores(?::DATE)
-               WHERE (?::VARCHAR IS NULL OR cycle = ?) AND (?::VARCHAR IS NULL OR team = ?)
-                 AND (?::INTEGER IS NULL OR objective_id = ?)
-               ORDER BY team, objective, key_result_id""",
-            [as_of, cycle, cycle, team, team, objective_id, objective_id],
-        )
+        return _matching(self.scores(as_of).key_results, cycle=cycle, team=team, objective_id=objective_id)
 
     def linked_key_results(self, cycle: str, team: str | None = None) -> dict[int, list[str]]:
         """KPI id -> titles of the cycle's key results that follow it (of ``team``, or of every team)."""
@@ -346,51 +401,52 @@ class Store:
         return {kpi_id: titles for kpi_id, titles in rows}
 
     def objective_scores(self, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> pd.DataFrame:
-        return self._df(
-            """SELECT * FROM objective_scores(?::DATE)
-               WHERE (?::VARCHAR IS NULL OR cycle = ?) AND (?::VARCHAR IS NULL OR team = ?)
-               ORDER BY team, objective_id""",
-            [as_of, cycle, cycle, team, team],
-        )
+        return _matching(self.scores(as_of).objectives, cycle=cycle, team=team)
 
     def kpi_scores(self, as_of: dt.date, team: str | None = None) -> pd.DataFrame:
-        return self._df(
-            """SELECT * FROM kpi_scores(?::DATE) WHERE (?::VARCHAR IS NULL OR team = ?)
-               ORDER BY team, name""",
-            [as_of, team, team],
-        )
+        return _matching(self.scores(as_of).kpis, team=team)
+
+    def _scored_df(self, as_of: dt.date, sql: str, params: list) -> pd.DataFrame:
+        """``sql`` over the kept scores of ``as_of``, registered as tables scored_key_results and scored_kpis."""
+        scored = self.scores(as_of)
+        with self.cursor() as cur:
+            cur.register("scored_key_results", scored.key_results)
+            cur.register("scored_kpis", scored.kpis)
+            return cur.execute(sql, params).df()
 
     def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame:
         """Per team: how many key results and KPIs have each status (aggregated in the engine)."""
-        return self._df(
+        return self._scored_df(
+            as_of,
             """SELECT 'okr' AS subject, team, status, count(*) AS count
-               FROM kr_scores(?::DATE) WHERE cycle = ? GROUP BY ALL
+               FROM scored_key_results WHERE cycle = ? GROUP BY ALL
                UNION ALL
-               SELECT 'kpi', team, status, count(*) FROM kpi_scores(?::DATE) GROUP BY ALL
+               SELECT 'kpi', team, status, count(*) FROM scored_kpis GROUP BY ALL
                ORDER BY subject, team, status""",
-            [as_of, cycle, as_of],
+            [cycle],
         )
 
     def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
         """Off Track and At Risk key results and KPIs, and stale key results; biggest gap first."""
         stale_before = as_of - dt.timedelta(days=self.config.stale_after_days)
-        return self._df(
+        return self._scored_df(
+            as_of,
             """SELECT * FROM (
                    SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
                           NULL::INTEGER AS kpi_id, status, gap, last_checkin,
                           last_checkin IS NULL OR last_checkin < ? AS stale, confidence_disagrees
-                   FROM kr_scores(?::DATE)
+                   FROM scored_key_results
                    WHERE cycle = ?
                    UNION ALL
                    SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status,
                           CASE WHEN direction = 'lower_is_better' THEN (value - target) / nullif(abs(target), 0)
                                WHEN direction = 'higher_is_better' THEN (target - value) / nullif(abs(target), 0)
                           END, last_date, false, false
-                   FROM kpi_scores(?::DATE))
+                   FROM scored_kpis)
                WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
                ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title
                LIMIT ?""",
-            [stale_before, as_of, cycle, as_of, limit],
+            [stale_before, cycle, limit],
         )
 
     def checkin_history(self, key_result_id: int, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -420,11 +476,12 @@ class Store:
             """SELECT m.kpi_id, list(m.value ORDER BY m.date) AS recent_values
                FROM (SELECT kpi_id, date, value,
                             row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
-                     FROM kpi_measurements WHERE date <= ?) m
-               JOIN kpis k ON k.id = m.kpi_id
-               WHERE m.age <= ? AND (?::VARCHAR IS NULL OR k.team = ?)
+                     FROM kpi_measurements
+                     -- the team's KPIs before the window: one team's view need not rank every measurement
+                     WHERE date <= ? AND kpi_id IN (SELECT id FROM kpis WHERE ?::VARCHAR IS NULL OR team = ?)) m
+               WHERE m.age <= ?
                GROUP BY m.kpi_id""",
-            [as_of, points, team, team],
+            [as_of, team, team, points],
         )
 
     def latest_data_date(self) -> dt.date | None:

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, readmodels
-from okrdash.i18n import format_percent
+from okrdash.i18n import format_number
+from okrdash.models import Status
 from okrdash.readmodels import STATUS_ORDER
 from okrdash.ui import context, widgets
 
@@ -26,8 +27,11 @@ widgets.status_counts(ctx, view.key_result_counts, shown)
 st.subheader(t("overview.kpis"))
 widgets.status_counts(ctx, view.kpi_counts, shown)
 
-okr_by_team = view.team_status[view.team_status["subject"] == "okr"] if len(view.team_status) else pd.DataFrame()
+okr_by_team, team_count = readmodels.teams_to_chart(view.team_status)
 if len(okr_by_team):
+    if team_count > readmodels.CHART_TEAMS:  # a bar per team would be thousands of bars
+        st.caption(t("overview.chart_some_teams", shown=format_number(readmodels.CHART_TEAMS, ctx.lang),
+                     teams=format_number(team_count, ctx.lang)))
     counts = widgets.with_status_labels(ctx, okr_by_team)
     counts["status_rank"] = counts["status"].map(STATUS_ORDER.index)
     widgets.chart(
@@ -39,20 +43,45 @@ if len(okr_by_team):
 
 st.subheader(t("overview.alignment"))
 base = {"lang": ctx.lang, "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()}
-for index, (root, children) in enumerate(readmodels.alignment_tree(view.objectives)):
-    with st.container(border=True):
-        if root:
-            st.markdown(
-                f"**{widgets.plain(root['title'])}** · {widgets.plain(root['team'])} · "
-                f"{widgets.status_label(ctx, root['status'])} · {format_percent(root['progress'], ctx.lang)}"
-            )
-        else:
-            st.markdown(f"**{t('overview.unaligned')}**")
-        if children.empty:
-            st.caption(t("overview.no_children"))
-            continue
-        # One table per company objective: a large company has thousands of team objectives.
+# One summary row per company objective, and the aligned team objectives of one of them: a large
+# company aligns thousands, too many to send to a browser at once.
+tree = readmodels.alignment_tree(view.objectives)
+summary = widgets.with_status_labels(ctx, readmodels.alignment_summary(tree))
+roots = pd.DataFrame({
+    t("common.status"): summary["status_label"].where(summary["status"].notna(), "–"),
+    t("common.team"): summary["team"].fillna(""),
+    t("common.objective"): summary["title"].fillna(t("overview.unaligned")),
+    t("common.progress"): summary["progress"],
+    t("overview.aligned_count"): summary["aligned"],
+    t("overview.aligned_behind"): summary["aligned_behind"],
+})
+widgets.show_table(ctx, roots, shares=(t("common.progress"),), hide_index=True, width="stretch")
+titles = dict(zip(summary["key"], roots[t("common.objective")]))
+if titles:
+    # The URL carries the objective's id (``aligned``), not its title: a selectbox bound to the URL
+    # would write the shown label there.
+    keys = list(titles)
+    requested = st.query_params.get("aligned")
+    if requested and requested not in titles:
+        st.warning(t("overview.unknown_aligned", value=widgets.plain(requested), used=widgets.plain(titles[keys[0]])),
+                   icon="🔗")
+        del st.query_params["aligned"]
+        requested = None
+
+    def _aligned_picked() -> None:
+        st.query_params["aligned"] = st.session_state["_aligned_picker"]
+
+    chosen = st.selectbox(t("overview.aligned_to"), keys, index=keys.index(requested) if requested else 0,
+                          key="_aligned_picker", on_change=_aligned_picked,
+                          format_func=lambda key: widgets.plain(titles.get(key, key)))  # options render Markdown
+    children = dict(zip(summary["key"], (frame for _, frame in tree))).get(chosen)
+    if children is None or children.empty:
+        st.caption(t("overview.no_children"))
+    else:
         children = widgets.with_status_labels(ctx, children)
+        # Off Track, then At Risk, then the rest: what the first rows shown should be.
+        children["behind_rank"] = children["status"].map({Status.OFF_TRACK.value: 0, Status.AT_RISK.value: 1}).fillna(2)
+        children = children.sort_values(["behind_rank", "team", "title"], kind="stable")
         aligned = pd.DataFrame({
             t("common.status"): children["status_label"],
             t("common.team"): children["team"],
@@ -60,13 +89,16 @@ for index, (root, children) in enumerate(readmodels.alignment_tree(view.objectiv
             t("common.progress"): children["progress"],
             t("common.expected"): children["expected"],
             t("overview.open"): readmodels.page_urls("objective", "objective", children["objective_id"], **base),
-        })
+        }).reset_index(drop=True)
+        if len(aligned) > readmodels.ALIGNED_ROWS:
+            st.caption(t("overview.aligned_first", shown=format_number(readmodels.ALIGNED_ROWS, ctx.lang),
+                         total=format_number(len(aligned), ctx.lang)))
         widgets.show_table(
-            ctx, aligned, shares=(t("common.progress"), t("common.expected")), hide_index=True, width="stretch",
-            height="auto" if len(children) <= 10 else 320,
+            ctx, aligned.head(readmodels.ALIGNED_ROWS), shares=(t("common.progress"), t("common.expected")),
+            hide_index=True, width="stretch",
             column_config={t("overview.open"): st.column_config.LinkColumn(display_text="↗")},
         )
-        widgets.download_csv(ctx, aligned, f"aligned-objectives-{index + 1}.csv", key=f"download_aligned_{index}")
+        widgets.download_csv(ctx, aligned, "aligned-objectives.csv", key="download_aligned")
 
 st.subheader(t("overview.needs_attention"))
 attention = view.needs_attention

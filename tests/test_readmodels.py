@@ -54,3 +54,40 @@ def test_expected_line_of_a_bound_is_flat_at_the_bound():
     # "Keep features blocked at 2% or less", first check-in 1.0, aspirational: not a line from 1.0 to 1.7.
     assert list(expected_line(_key_result("at_most", 1.0, 2.0, 0.7))["value"]) == [2.0, 2.0]
     assert list(expected_line(_key_result("at_least", None, 80.0, 1.0))["value"]) == [80.0, 80.0]
+
+
+def test_the_status_chart_draws_the_teams_most_behind_and_counts_every_team():
+    from okrdash.readmodels import teams_to_chart
+
+    rows = [("okr", "Ops", "On Track", 9), ("okr", "Ops", "Off Track", 1),
+            ("okr", "Sales", "At Risk", 2), ("okr", "Sales", "Off Track", 2),
+            ("okr", "Legal", "On Track", 3), ("okr", "Audit", "On Track", 5),
+            ("okr", "HR", "At Risk", 1), ("okr", "HR", "On Track", 1),
+            ("kpi", "Finance", "Off Track", 7)]  # KPI rows are not key results: neither drawn nor counted
+    team_status = pd.DataFrame(rows, columns=["subject", "team", "status", "count"])
+    drawn, teams = teams_to_chart(team_status, limit=3)
+    assert teams == 5
+    # Sales has 4 behind, then Ops and HR 1 each (Ops has more key results); Audit and Legal none.
+    assert sorted(set(drawn["team"])) == ["HR", "Ops", "Sales"]
+    assert drawn[drawn["team"] == "Sales"]["count"].sum() == 4 and set(drawn["subject"]) == {"okr"}
+    every, teams = teams_to_chart(team_status)
+    assert teams == 5 and len(every) == 8
+    nothing, teams = teams_to_chart(pd.DataFrame())
+    assert nothing.empty and teams == 0
+
+
+def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
+    from okrdash.readmodels import UNALIGNED, alignment_summary, records
+
+    frame = objectives(
+        (1, "Company", "Grow revenue", None), (2, "Sales", "Win accounts", "Grow revenue"),
+        (3, "Ops", "Cut costs", None), (4, "Marketing", "Fill the funnel", "Grow revenue"),
+    ).assign(status=["On Track", "Off Track", "At Risk", "On Track"], progress=[0.5, 0.1, 0.2, 0.6])
+    summary = alignment_summary(alignment_tree(frame))
+    assert records(summary) == [
+        {"key": "1", "team": "Company", "title": "Grow revenue", "status": "On Track", "progress": 0.5,
+         "aligned": 2, "aligned_behind": 1},
+        {"key": UNALIGNED, "team": None, "title": None, "status": None, "progress": None,
+         "aligned": 1, "aligned_behind": 1},
+    ]
+    assert alignment_summary([]).empty

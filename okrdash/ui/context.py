@@ -39,16 +39,17 @@ def get_store() -> Store:
 
 
 def data_changed() -> None:
-    """Forget every cached query (after an import or undo)."""
+    """After an import or undo: free every cached query now (entries of older write versions can
+    no longer be hit, see the cached read models below, but would stay in memory until evicted)."""
     st.cache_data.clear()
 
 
 def checkins_changed() -> None:
-    """After a check-in: forget the views that show key results' values, and no others (the KPI
-    table, the team list and the KPI proposals do not depend on check-ins)."""
+    """After a check-in: free the cached views that show key results' values (the KPI table, the
+    team list and the KPI proposals do not depend on check-ins)."""
     from okrdash.ui import panels  # panels imports this module
 
-    for cached in (overview, team_view, objective_view, panels._coach_findings):
+    for cached in (_overview, _team_view, _objective_view, panels._coach_findings):
         cached.clear()
 
 
@@ -56,7 +57,7 @@ def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
     from okrdash.ui import panels
 
-    for cached in (overview, team_view, objective_view, kpi_table, panels._coach_findings, panels._proposals):
+    for cached in (_overview, _team_view, _objective_view, _kpi_table, panels._coach_findings, panels._proposals):
         cached.clear()
 
 
@@ -129,25 +130,42 @@ def current() -> Context:
     return context if context is not None else sidebar()
 
 
-# Cached read models. The store argument (one per process) is not hashed; the cache is cleared
-# after every write by data_changed().
+# Cached read models, keyed by the store's write version (bumped by every committed write of this
+# process): a view computed while another session wrote is stored under the old version and never
+# served again. The store argument (one per process) is not hashed.
+def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
+    return _overview(store, store.write_version, cycle, as_of)
+
+
+def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
+    return _team_view(store, store.write_version, team, cycle, as_of)
+
+
+def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
+    return _objective_view(store, store.write_version, objective_id, as_of)
+
+
+def kpi_table(store: Store, as_of: dt.date, team: str | None = None) -> pd.DataFrame:
+    return _kpi_table(store, store.write_version, as_of, team)
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
-def overview(_store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
+def _overview(_store: Store, version: int, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
     return readmodels.overview(_store, cycle, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def team_view(_store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
+def _team_view(_store: Store, version: int, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
     return readmodels.team_view(_store, team, cycle, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def objective_view(_store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
+def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
     return readmodels.objective_view(_store, objective_id, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def kpi_table(_store: Store, as_of: dt.date, team: str | None = None) -> pd.DataFrame:
+def _kpi_table(_store: Store, version: int, as_of: dt.date, team: str | None) -> pd.DataFrame:
     return readmodels.kpi_table(_store, as_of, team=team)
 
 

@@ -1,0 +1,153 @@
+"""The store scores the whole company once per write and as-of date and serves every view from it.
+
+Every page's read model on the demo equals the one computed with nothing kept (``SCORES_KEPT`` 0:
+each call runs the rules' macros again), the filtered lookups equal the macros filtered in SQL, and
+a write (import, check-in, undo, reset) makes the next view show the new data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from okrdash import bridge, coach, demo, okrfiles, readmodels, store as store_module
+from okrdash.access import admin_writer
+
+AS_OF = demo.DEMO_ANCHOR
+EARLIER = AS_OF - dt.timedelta(days=30)
+
+
+@pytest.fixture
+def demo_store(store):
+    demo.load_demo(store, anchor=AS_OF)
+    return store
+
+
+def every_read_model(store, as_of: dt.date) -> dict[tuple, Any]:
+    """What each page (and the CLI) asks the store for, for every cycle, team, objective and owner."""
+    models: dict[tuple, Any] = {("kpis",): readmodels.kpi_table(store, as_of)}
+    for cycle in store.cycles():
+        models[("overview", cycle.name)] = readmodels.overview(store, cycle, as_of)
+        models[("status", cycle.name)] = readmodels.status_report(store, as_of, cycle.name)
+        models[("coach", cycle.name)] = coach.check_store(store, as_of, cycle.name)
+        models[("proposals", cycle.name)] = bridge.proposals(store, as_of, cycle.name)
+        for team in store.teams():
+            models[("team", team, cycle.name)] = readmodels.team_view(store, team, cycle, as_of)
+            models[("team okrs", team, cycle.name)] = okrfiles.team_okrs(store, team, cycle, as_of)
+        for owner in store.owners():
+            models[("mine", owner, cycle.name)] = readmodels.owned_key_results(store, cycle, as_of, owner)
+    for objective_id in store.objective_scores(as_of)["objective_id"]:
+        models[("objective", int(objective_id))] = readmodels.objective_view(store, int(objective_id), as_of)
+    return models
+
+
+def assert_same(kept: Any, fresh: Any, where: str) -> None:
+    if isinstance(kept, pd.DataFrame):
+        pd.testing.assert_frame_equal(kept, fresh, obj=where)
+    elif dataclasses.is_dataclass(kept) and not isinstance(kept, type):
+        for field in dataclasses.fields(kept):
+            assert_same(getattr(kept, field.name), getattr(fresh, field.name), f"{where}.{field.name}")
+    elif isinstance(kept, dict):
+        assert kept.keys() == fresh.keys(), where
+        for key in kept:
+            assert_same(kept[key], fresh[key], f"{where}[{key!r}]")
+    elif isinstance(kept, (list, tuple)):
+        assert len(kept) == len(fresh), where
+        for index, (a, b) in enumerate(zip(kept, fresh)):
+            assert_same(a, b, f"{where}[{index}]")
+    else:
+        assert kept == fresh, where
+
+
+def nothing_kept(monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "SCORES_KEPT", 0)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, EARLIER])
+def test_every_read_model_from_kept_scores_equals_one_scored_afresh(demo_store, monkeypatch, as_of):
+    kept = every_read_model(demo_store, as_of)
+    again = every_read_model(demo_store, as_of)  # served from the kept scores
+    nothing_kept(monkeypatch)
+    fresh = every_read_model(demo_store, as_of)
+    assert len(kept) > 40  # every team, objective and owner of the demo, two cycles
+    assert_same(kept, fresh, "read models")
+    assert_same(again, fresh, "read models, second time")
+
+
+def test_filtered_lookups_equal_the_macros_filtered_in_sql(demo_store):
+    # Values and order must match; dtypes may not: DuckDB gives a subset's all-NULL text column
+    # as object (None), where the company's column it is filtered from is a string column (NaN).
+    def plain(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.astype(object).where(frame.notna(), None)
+
+    def same(kept: pd.DataFrame, macro_frame: pd.DataFrame) -> None:
+        pd.testing.assert_frame_equal(plain(kept), plain(macro_frame))
+
+    def macro(name: str, order: str, **where: Any) -> pd.DataFrame:
+        conditions = " AND ".join(f"{column} = ?" for column in where) or "true"
+        return demo_store._df(f"SELECT * FROM {name}(?::DATE) WHERE {conditions} ORDER BY {order}",
+                              [AS_OF, *where.values()])
+
+    teams = demo_store.teams()
+    cycle = demo_store.cycles()[-1].name
+    for team in [*teams, "No such team"]:
+        same(demo_store.kr_scores(AS_OF, cycle=cycle, team=team),
+             macro("kr_scores", "team, objective, key_result_id", cycle=cycle, team=team))
+        same(demo_store.objective_scores(AS_OF, team=team),
+             macro("objective_scores", "team, objective_id", team=team))
+        same(demo_store.kpi_scores(AS_OF, team=team),
+             macro("kpi_scores", "team, name", team=team))
+    for objective_id in demo_store.objective_scores(AS_OF)["objective_id"].head(5):
+        same(demo_store.kr_scores(AS_OF, objective_id=int(objective_id)),
+             macro("kr_scores", "team, objective, key_result_id",
+                   objective_id=int(objective_id)))
+    same(demo_store.kr_scores(AS_OF), macro("kr_scores", "team, objective, key_result_id"))
+
+
+def test_a_caller_changing_a_returned_frame_leaves_the_kept_scores_alone(demo_store):
+    frame = demo_store.kr_scores(AS_OF)
+    frame["status"] = "changed"
+    frame.loc[0, "progress"] = -1.0
+    assert "changed" not in set(demo_store.kr_scores(AS_OF)["status"])
+    assert demo_store.kr_scores(AS_OF).loc[0, "progress"] != -1.0
+
+
+def checkin_file(row: dict[str, Any], value: float) -> tuple[str, str]:
+    return ("checkins.csv", "team,key_result,cycle,date,value\n"
+                            f"{row['team']},{row['title']},{row['cycle']},{AS_OF.isoformat()},{value}\n")
+
+
+def test_an_import_a_checkin_an_undo_and_a_reset_each_make_the_next_view_fresh(demo_store, load):
+    cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
+    krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
+    row = krs[krs["kpi_id"].isna() & krs["current"].notna()].iloc[0].to_dict()
+    before = readmodels.team_view(demo_store, row["team"], cycle, AS_OF)
+    new_value = float(row["current"]) + 1234.5
+
+    def current_value() -> float:
+        view = readmodels.team_view(demo_store, row["team"], cycle, AS_OF)
+        return float(view.key_results.set_index("key_result_id").loc[row["key_result_id"], "current"])
+
+    result = load(checkin_file(row, new_value))
+    assert current_value() == new_value
+    objective = readmodels.objective_view(demo_store, int(row["objective_id"]), AS_OF)
+    assert new_value in set(objective.key_results["current"])
+
+    demo_store.undo(result.written[0].batch_id, admin_writer("lead"))
+    assert_same(readmodels.team_view(demo_store, row["team"], cycle, AS_OF), before, "team view after undo")
+
+    demo_store.reset(admin_writer("lead"))
+    assert demo_store.kr_scores(AS_OF).empty and demo_store.kpi_scores(AS_OF).empty
+    assert readmodels.overview(demo_store, None, AS_OF).is_empty
+
+
+def test_a_kpi_measurement_import_makes_the_kpi_views_fresh(demo_store, load):
+    kpi = demo_store.kpi_scores(AS_OF).iloc[0].to_dict()
+    new_value = float(kpi["value"]) + 777.0
+    load(("kpis.csv", f"team,kpi,date,value\n{kpi['team']},{kpi['name']},{AS_OF.isoformat()},{new_value}\n"))
+    table = readmodels.kpi_table(demo_store, AS_OF, team=kpi["team"])
+    assert float(table.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == new_value
