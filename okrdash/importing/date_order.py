@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from okrdash.importing.reading import ColumnReading, DateOrder, Evidence, ReadingChoices
+from okrdash.importing.reading import ColumnReading, DateOrder, Evidence, ReadingChoices, cell_evidence
 from okrdash.problems import Problem
 
 DATE_COLUMNS = ("date", "start_date", "end_date", "last_checkin")
@@ -41,20 +41,9 @@ def date_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
     """Each column's evidence, in one query; ISO dates (nearly every cell of a large export) are skipped."""
     if not columns:
         return {}
-    parts = " UNION ALL ".join(
-        f"""SELECT '{c}' AS col, ev, count(*) AS n, min(line) AS line FROM (
-                SELECT line, "{c}", okr_date_evidence("{c}") AS ev FROM "{table}" WHERE NOT "{c}" LIKE '____-__-__')
-            WHERE ev IS NOT NULL GROUP BY ev"""
-        for c in columns)
-    found = {c: DateEvidence(Counter(), {}) for c in columns}
-    rows = con.execute(parts).fetchall()
-    # The example cells are fetched by line afterwards: arg_min over a million cells costs more.
-    cells = dict(con.execute(f'SELECT line, {{}} FROM "{table}" WHERE list_contains(?, line)'.format(
-        "[" + ", ".join(f'"{c}"' for c in columns) + "]"), [[line for *_, line in rows]]).fetchall())
-    for column, evidence, count, line in rows:
-        found[column].counts[evidence] = count
-        found[column].examples[evidence] = (line, cells[line][columns.index(column)])
-    return found
+    return {column: DateEvidence(counts, examples) for column, (counts, examples)
+            in cell_evidence(con, table, columns, "okr_date_evidence",
+                             "NOT {c} LIKE '____-__-__'").items()}
 
 
 def decide_dates(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from okrdash.importing.reading import ColumnReading, Evidence, NumberFormat, ReadingChoices
+from okrdash.importing.reading import ColumnReading, Evidence, NumberFormat, ReadingChoices, cell_evidence
 from okrdash.problems import Problem
 
 NUMBER_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance", "progress")
@@ -42,21 +42,9 @@ def number_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
     """Each column's evidence, in one query; cells without a separator are skipped unread."""
     if not columns:
         return {}
-    parts = " UNION ALL ".join(
-        f"""SELECT '{c}' AS col, ev, count(*) AS n, min(line) AS line FROM (
-                SELECT line, "{c}", okr_number_evidence("{c}") AS ev FROM "{table}"
-                WHERE contains("{c}", '.') OR contains("{c}", ','))
-            WHERE ev IS NOT NULL GROUP BY ev"""
-        for c in columns)
-    found = {c: NumberEvidence(Counter(), {}) for c in columns}
-    rows = con.execute(parts).fetchall()
-    # The example cells are fetched by line afterwards: arg_min over a million cells costs more.
-    cells = dict(con.execute(f'SELECT line, {{}} FROM "{table}" WHERE list_contains(?, line)'.format(
-        "[" + ", ".join(f'"{c}"' for c in columns) + "]"), [[line for *_, line in rows]]).fetchall())
-    for column, evidence, count, line in rows:
-        found[column].counts[evidence] = count
-        found[column].examples[evidence] = (line, cells[line][columns.index(column)])
-    return found
+    return {column: NumberEvidence(counts, examples) for column, (counts, examples)
+            in cell_evidence(con, table, columns, "okr_number_evidence",
+                             "contains({c}, '.') OR contains({c}, ',')").items()}
 
 
 def decide_numbers(

@@ -11,8 +11,11 @@ file's :class:`Reading`, shown before anything is written.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+import duckdb
 
 
 class NumberFormat(StrEnum):
@@ -106,3 +109,23 @@ def headers_are_indonesian(headers: list[str]) -> bool:
     words = [set(re.split(r"[^a-z]+", header.lower())) - {""} for header in headers if header.strip()]
     indonesian = sum(1 for header_words in words if header_words & INDONESIAN_HEADER_WORDS)
     return bool(words) and indonesian * 2 > len(words)
+
+
+def cell_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], macro: str,
+                  read_only_where: str) -> dict[str, tuple[Counter[str], dict[str, tuple[int, str]]]]:
+    """Per column, how many cells give each kind of evidence (``macro`` over the cell) and the first
+    such cell (line, text), in one query over the cells ``read_only_where`` selects (``{c}``: the column)."""
+    parts = " UNION ALL ".join(
+        f"""SELECT '{c}' AS col, ev, count(*) AS n, min(line) AS line FROM (
+                SELECT line, {macro}("{c}") AS ev FROM "{table}" WHERE {read_only_where.format(c=f'"{c}"')})
+            WHERE ev IS NOT NULL GROUP BY ev"""
+        for c in columns)
+    found: dict[str, tuple[Counter[str], dict[str, tuple[int, str]]]] = {c: (Counter(), {}) for c in columns}
+    rows = con.execute(parts).fetchall()
+    # The example cells are fetched by line afterwards: arg_min over a million cells costs more.
+    cells = dict(con.execute(f'SELECT line, {{}} FROM "{table}" WHERE list_contains(?, line)'.format(
+        "[" + ", ".join(f'"{c}"' for c in columns) + "]"), [[line for *_, line in rows]]).fetchall())
+    for column, evidence, count, line in rows:
+        found[column][0][evidence] = count
+        found[column][1][evidence] = (line, cells[line][columns.index(column)])
+    return found
