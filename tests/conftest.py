@@ -7,16 +7,24 @@ temporary file so no test can ever touch ``data/okrdash.duckdb``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from okrdash import settings as settings_module
 from okrdash.importing import ImportResult, Upload, import_files
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import Store, open_store
+
+# On CI the property tests replay the same examples every run (a red run does not land, so it must
+# mean a regression, not a new draw); on a developer's machine they explore new ones each time.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from okrdash.importing.headers import HEADER_ALIASES, KIND_COLUMNS, REQUIRED_COLUMNS
 from okrdash.importing.shapes import FILL_DOWN
 from okrdash.importing import Upload, import_files
+from okrdash.names import name_key
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
 from okrdash.store import open_store
@@ -218,7 +219,7 @@ def valid_pool(column: str, kind: FileKind) -> list[str]:
 
 
 def key(text: str | None) -> str:
-    return (text or "").strip().lower()  # as the importer matches names: lower(), not casefold()
+    return name_key(text or "")  # as the importer matches names (NFKC: a team "²" is stored as "2")
 
 
 @dataclass
