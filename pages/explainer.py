@@ -362,8 +362,7 @@ def _load(access: Access, kind: str, example: examples.OkrExample | examples.Kpi
         data = examples.example_kpi_csv(example, team, ctx.as_of, ctx.lang)
     name = f"example-{example.key.replace('.', '-').replace('_', '-')}.csv"
     try:
-        result = import_files(ctx.store, [Upload(name, data)], imported_by=access.who,
-                              allowed_teams=access.allowed_teams)
+        result = import_files(ctx.store, [Upload(name, data)], writer=access)
     except ImportFailed as failed:
         st.error(t("explainer.load.failed") + "\n\n" + "\n".join(_problem_line(p) for p in failed.problems),
                  icon="⚠️")

@@ -212,8 +212,7 @@ def _show_coach(summary: importing.FileSummary) -> None:
 def _import(uploads: list[importing.Upload], signature: tuple, choices: ReadingChoices) -> None:
     """The Import button: write everything (the importer validates again inside), then refresh every page."""
     try:
-        result = importing.import_files(ctx.store, uploads, imported_by=access.who, today=dt.date.today(),
-                                       allowed_teams=access.allowed_teams, choices=choices)
+        result = importing.import_files(ctx.store, uploads, writer=access, today=dt.date.today(), choices=choices)
     except ImportFailed as failed:
         st.session_state[_RESULT] = (signature, None, failed.problems)
         return
