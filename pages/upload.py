@@ -174,23 +174,25 @@ def _ask_reading(problems: list[Problem] | None, choices: ReadingChoices) -> Non
         comma = "," in value and "." not in value
         labels = {f: t(f"reading.choose_numbers_{f.value}{'_comma' if comma else ''}", value=value, number=read_as[f])
                   for f in NumberFormat}
-        options = [f.value for f in NumberFormat]
-        chosen = st.radio(widgets.plain(t("reading.choose_numbers", value=value,
-                                          column=number_question.column if number_question else "–")),
-                          options, index=options.index(choices.numbers) if choices.numbers else None, key="numbers",
-                          format_func=lambda f: widgets.plain(labels[NumberFormat(f)]), help=t("reading.choose_help"))
-        _keep_in_link("numbers", chosen)
+        _ask("numbers", t("reading.choose_numbers", value=value,
+                          column=number_question.column if number_question else "–"), labels, choices.numbers)
     if date_question or choices.dates:
         value = date_question.value if date_question else "10/1/2026"
         params = date_question.params if date_question and date_question.code == "dates_ambiguous" else {
             "day_first": "–", "month_first": "–"}
         labels = {o: t(f"reading.choose_dates_{o.value}", **params) for o in DateOrder}
-        options = [o.value for o in DateOrder]
-        chosen = st.radio(widgets.plain(t("reading.choose_dates", value=value,
-                                          column=date_question.column if date_question else "–")),
-                          options, index=options.index(choices.dates) if choices.dates else None, key="dates",
-                          format_func=lambda o: widgets.plain(labels[DateOrder(o)]), help=t("reading.choose_help"))
-        _keep_in_link("dates", chosen)
+        _ask("dates", t("reading.choose_dates", value=value,
+                        column=date_question.column if date_question else "–"), labels, choices.dates)
+
+
+def _ask(name: str, question: str, labels: dict[NumberFormat, str] | dict[DateOrder, str],
+         chosen: str | None) -> None:
+    """One question as a radio of the choices' codes (``labels``: choice -> its words), kept in the link."""
+    options = [choice.value for choice in labels]
+    answer = st.radio(widgets.plain(question), options, index=options.index(chosen) if chosen else None, key=name,
+                      format_func=lambda code: widgets.plain(labels[code]),  # StrEnum keys: a code finds its member
+                      help=t("reading.choose_help"))
+    _keep_in_link(name, answer)
 
 
 def _keep_in_link(name: str, value: str | None) -> None:
