@@ -169,13 +169,21 @@ def _kpi_table(_store: Store, version: int, as_of: dt.date, team: str | None) ->
     return readmodels.kpi_table(_store, as_of, team=team)
 
 
+def teams(store: Store) -> list[str]:
+    return _teams(store, store.write_version)
+
+
+def owners(store: Store) -> list[str]:
+    return _owners(store, store.write_version)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def teams(_store: Store) -> list[str]:
+def _teams(_store: Store, version: int) -> list[str]:
     return _store.teams()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def owners(_store: Store) -> list[str]:
+def _owners(_store: Store, version: int) -> list[str]:
     return _store.owners()
 
 
@@ -183,11 +191,19 @@ def frame_or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame()
 
 
+def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
+    return _quarter_review(store, store.write_version, cycle, as_of, team)
+
+
+def review_teams(store: Store, cycle: Cycle) -> list[str]:
+    return _review_teams(store, store.write_version, cycle)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def quarter_review(_store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
+def _quarter_review(_store: Store, version: int, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
     return review.review(_store, cycle, as_of, team=team)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def review_teams(_store: Store, cycle: Cycle) -> list[str]:
+def _review_teams(_store: Store, version: int, cycle: Cycle) -> list[str]:
     return review.cycle_teams(_store, cycle)
