@@ -264,8 +264,12 @@ class Store:
         # One scoring at a time: sessions asking for the same new date wait for one result.
         self._scores_lock = threading.Lock()
         try:
-            self._migrate()
-            self._install_rules()
+            # Two Stores of one file in one process are two connections to one DuckDB instance:
+            # installing the schema and the rules macros at once is a catalog write-write conflict
+            # (several sessions' first visits right after the server started). One at a time.
+            with self._write_lock:
+                self._migrate()
+                self._install_rules()
         except duckdb.Error as error:  # opened, but its tables cannot be read (a truncated file)
             self._con.close()
             raise StoreError("store_unreadable", path=str(self.path), detail=_first_line(error)) from None
@@ -1048,6 +1052,7 @@ def _process_name(pid: str, program: str) -> str:
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
 _SHARED_STORES: dict[str, Store] = {}
 _REGISTRY_LOCK = threading.Lock()
+_OPENING_LOCK = threading.Lock()
 
 
 def _write_lock_of(path: Path | str) -> threading.RLock:
@@ -1065,16 +1070,16 @@ def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Stor
     caches, and a cleared store would come back as a second connection with its own state.
     """
     key = str(Path(path).resolve())
-    with _REGISTRY_LOCK:
-        if key in _SHARED_STORES:
-            return _SHARED_STORES[key], False
-    store = open_store(path, config)
-    with _REGISTRY_LOCK:
-        kept = _SHARED_STORES.setdefault(key, store)
-    if kept is not store:  # another thread opened it meanwhile
-        store.close()
-        return kept, False
-    return kept, True
+    # Held while the store opens, so the sessions of a server's first visits wait for one store
+    # instead of opening one each (see Store.__init__); a store already open is returned at once.
+    with _OPENING_LOCK:
+        with _REGISTRY_LOCK:
+            if key in _SHARED_STORES:
+                return _SHARED_STORES[key], False
+        store = open_store(path, config)
+        with _REGISTRY_LOCK:
+            _SHARED_STORES[key] = store
+    return store, True
 
 
 def close_shared_store(path: Path | str) -> None:
