@@ -1,0 +1,296 @@
+"""Time to main content in Chromium: a fresh deep link to each page, and page switches, next to the empty-page floor.
+
+    .venv/bin/python -m bench.browser                    # the large company, 5 fresh browser contexts per page
+    .venv/bin/python -m bench.browser --record           # also sets browser in scale-large.json
+    .venv/bin/python -m bench.browser --contexts 9 --pages team,objective
+
+Against ``okrdash serve`` on the large company of bench/ (``bench/.work/large/okrdash.duckdb``, built
+as bench/load.py says) and, in the same run on the same machine, the **floor**: the same
+Streamlit serving ``bench/floor.py``, a one-line script that writes one Markdown line. Both
+servers run side by side and the measurements alternate (floor, then every page, for each round),
+so a change in the machine's load falls on both. Debian's Chromium (``/usr/bin/chromium``) through
+Playwright, as tests/e2e does; ports 55600-55699 unless ``--ports LOW-HIGH``.
+
+**Time to main content** of a deep link is ``performance.now()`` (milliseconds since the
+navigation started) in the first animation frame in which the page's main content is on screen,
+in a browser context of its own (no cache, no cookies, a new Streamlit session). "Main content" is
+what a reader of that page waits for, checked on elements that are not stale (Streamlit keeps the
+previous page's elements, marked ``data-stale``, until they are replaced), below the page's own
+title:
+
+- overview: the status counts (8 metric values) and the first table drawn (a data grid canvas);
+- team: its status counts (4 metric values) and its first key results table drawn;
+- objective: its key results table drawn and the first burn-up chart drawn (a Vega canvas or SVG);
+- KPIs: the KPI table drawn;
+- review: its counts (3 metric values) and the first grades table drawn;
+- explainer: the side-by-side table and a metric of the worked example;
+- upload: the file drop zone and the import history table drawn;
+- my key results: the person's key results table drawn;
+- floor: its Markdown line.
+
+A view whose page shows an exception or an error box, or that has not reached its content within
+``--timeout`` seconds, is an **error** and gets no time. Each page is opened once first on the
+fresh server (``first_s``: the server computes that view for the first time) and then in
+``--contexts`` fresh contexts (``to_content_s``: their median; the server has the view in its
+caches, as for the second reader of a shared link).
+
+**Page switches**: in one context, the overview, then a click on each page's link in the sidebar
+in turn (team, objective, KPIs, review, explainer, upload, my key results, back to the overview),
+each timed from the click (``performance.now()`` taken in the page just before it) to the next
+page's main content, median over ``--contexts`` such walks. A page opened from the sidebar has no
+subject in its link (no team, objective or person chosen): the team page shows its first team,
+the KPI page all KPIs, and the objective and My key results pages their picker, so their content
+there is the picker and its prompt (an info box).
+
+Writes ``bench/results/browser-large.json``; ``--record`` sets ``browser`` in
+``bench/results/scale-large.json`` (``floor_s``, ``pages[]`` of ``page`` and ``to_content_s``,
+``switches[]``; the rest of the file is kept). Target: each page within 1.5x of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.load import DEFAULT_DB, LOGS, RESULTS, link, loadavg, machine, owner_of, subjects
+from bench.serving import Server, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR_SCRIPT = ROOT / "bench" / "floor.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1440, "height": 1000}
+TARGET_RATIO = 1.5
+
+GRID = '[data-testid="stDataFrame"] canvas'
+METRIC = '[data-testid="stMetricValue"]'
+CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+INFO = '[data-testid="stAlertContentInfo"]'
+
+# page url_path -> (title, English, as st.title writes it; [(selector, at least)]) of its main content.
+PAGES: dict[str, tuple[str, list[tuple[str, int]]]] = {
+    "overview": ("Company overview", [(METRIC, 8), (GRID, 1)]),
+    "team": ("Team view", [(METRIC, 4), (GRID, 1)]),
+    "objective": ("Objective detail", [(GRID, 1), (CHART, 1)]),
+    "kpis": ("KPIs", [(GRID, 1)]),
+    "review": ("Quarter review", [(METRIC, 3), (GRID, 1)]),
+    "explainer": ("OKR vs KPI", [('[data-testid="stTable"]', 1), (METRIC, 1)]),
+    "upload": ("Upload CSV files", [('[data-testid="stFileUploaderDropzone"]', 1), (GRID, 1)]),
+    "my": ("My key results", [(GRID, 1)]),
+}
+# Opened from the sidebar, without a subject in the link.
+SWITCH_CONTENT: dict[str, list[tuple[str, int]]] = {
+    "objective": [('[data-testid="stSelectbox"]', 1), (INFO, 1)],
+    "my": [('[data-testid="stSelectbox"], [data-testid="stTextInput"]', 1), (INFO, 1)],
+}
+SWITCH_ORDER = ("team", "objective", "kpis", "review", "explainer", "upload", "my", "overview")
+FLOOR = ("", [('[data-testid="stMarkdownContainer"]', 1)])
+
+# Resolves with performance.now() (or since window.__switchStarted) when the content is drawn,
+# or with {error} when the page shows an exception or an error box.
+PROBE = """([title, wanted, since]) => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return false;
+    const fresh = (e) => e.offsetParent !== null && !e.closest('[data-stale="true"]');
+    const failed = [...main.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]')]
+        .filter(fresh);
+    if (failed.length) return {error: failed[0].innerText.slice(0, 300) || 'exception'};
+    if (title) {
+        const heading = [...main.querySelectorAll('h1')].filter(fresh).map(e => e.innerText);
+        if (!heading.some(text => text.includes(title))) return false;
+    }
+    for (const [selector, count] of wanted) {
+        if ([...main.querySelectorAll(selector)].filter(fresh).length < count) return false;
+    }
+    return {ms: performance.now() - (since ? window.__switchStarted : 0)};
+}"""
+
+
+def new_context(browser):
+    return browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Asia/Jakarta")
+
+
+def wait_content(page, title: str, wanted: list[tuple[str, int]], timeout_s: float, since: bool = False
+                 ) -> tuple[float | None, str | None]:
+    """(seconds, None) when the content is drawn; (None, why) on an exception, an error box or the timeout."""
+    try:
+        handle = page.wait_for_function(PROBE, arg=[title, wanted, since], polling="raf", timeout=timeout_s * 1000)
+    except Exception as error:  # noqa: BLE001 - a page that never reaches its content is an error
+        return None, f"no main content within {timeout_s:.0f} s ({type(error).__name__})"
+    value = handle.json_value()
+    if "error" in value:
+        return None, f"the page shows an error: {value['error']}"
+    return value["ms"] / 1000, None
+
+
+def open_fresh(browser, url: str, title: str, wanted: list[tuple[str, int]], timeout_s: float
+               ) -> tuple[float | None, str | None]:
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        return wait_content(page, title, wanted, timeout_s)
+    finally:
+        context.close()
+
+
+def walk(browser, base: str, timeout_s: float) -> dict[str, tuple[float | None, str | None]]:
+    """The overview, then each sidebar link in SWITCH_ORDER; time from the click to the next page's content."""
+    out: dict[str, tuple[float | None, str | None]] = {}
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/", wait_until="commit", timeout=timeout_s * 1000)
+        _, error = wait_content(page, *PAGES["overview"], timeout_s)
+        if error:
+            return {name: (None, f"the overview never drew: {error}") for name in SWITCH_ORDER}
+        previous = "overview"
+        for name in SWITCH_ORDER:
+            key = f"{previous}->{name}"
+            href = "./" if name == "overview" else name
+            selector = f'[data-testid="stSidebarNav"] a[href$="/{"" if name == "overview" else name}"]'
+            target = page.locator(selector).first
+            if not target.count():
+                target = page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first
+            page.evaluate("() => { window.__switchStarted = performance.now(); }")
+            target.click()
+            title, wanted = PAGES[name]
+            out[key] = wait_content(page, title, SWITCH_CONTENT.get(name, wanted), timeout_s, since=True)
+            if out[key][1]:
+                break  # the next switch would start from a page that is not there
+            previous = name
+    finally:
+        context.close()
+    return out
+
+
+def median_or_none(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
+
+
+def main(argv: list[str] | None = None) -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0], epilog=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--contexts", type=int, default=5, help="fresh browser contexts per page (default 5)")
+    parser.add_argument("--pages", default=",".join(PAGES), help="pages to open (default all)")
+    parser.add_argument("--walks", type=int, default=3, help="sidebar walks of the page switches (default 3; 0: skip)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a view is an error")
+    parser.add_argument("--ports", default="55600-55699")
+    parser.add_argument("--record", action="store_true", help="set browser in scale-large.json")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        parser.error(f"{args.db} does not exist: build the large company first (see bench/load.py)")
+    low, high = (int(x) for x in args.ports.split("-"))
+    names = [name for name in args.pages.split(",") if name]
+    subject = subjects(args.db, 1)[0]
+    subject["owner"] = owner_of(args.db, subject["team"])
+    result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+                              "db": str(args.db), "subject": subject, "contexts": args.contexts,
+                              "loadavg": [loadavg()]}
+    floor = Server(free_port(low, high), LOGS, script=FLOOR_SCRIPT)
+    app = Server(free_port(low, high), LOGS, db=args.db)
+    try:
+        floor.wait_healthy()
+        app.wait_healthy()
+        urls = {name: f"{app.url}/{'' if name == 'overview' else name}?"
+                      f"{urlencode(link('' if name == 'overview' else name, subject))}" for name in names}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                times: dict[str, list[float]] = {name: [] for name in ["floor", *names]}
+                errors: dict[str, list[str]] = {name: [] for name in ["floor", *names]}
+                first: dict[str, float | None] = {}
+                for name in ["floor", *names]:  # the first visit of each view on the fresh servers
+                    url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
+                    seconds, error = open_fresh(browser, url, title, wanted, args.timeout)
+                    first[name] = round(seconds, 3) if seconds is not None else None
+                    if error:
+                        errors[name].append(f"first visit: {error}")
+                    print(f"first {name}: {seconds if seconds is None else round(seconds, 2)} s {error or ''}",
+                          flush=True)
+                result["loadavg"].append(loadavg())
+                for round_number in range(args.contexts):
+                    for name in ["floor", *names]:
+                        url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
+                        seconds, error = open_fresh(browser, url, title, wanted, args.timeout)
+                        if error:
+                            errors[name].append(error)
+                        else:
+                            times[name].append(seconds)
+                    print(f"round {round_number + 1}: " + ", ".join(
+                        f"{n} {times[n][-1]:.2f}" if times[n] else f"{n} –" for n in ["floor", *names]), flush=True)
+                    result["loadavg"].append(loadavg())
+                switches: dict[str, list[float]] = {}
+                switch_errors: dict[str, list[str]] = {}
+                for _ in range(args.walks):
+                    for key, (seconds, error) in walk(browser, app.url, args.timeout).items():
+                        switches.setdefault(key, [])
+                        switch_errors.setdefault(key, [])
+                        if error:
+                            switch_errors[key].append(error)
+                        else:
+                            switches[key].append(seconds)
+                    print("walk: " + ", ".join(f"{k} {v[-1]:.2f}" if v else f"{k} –" for k, v in switches.items()),
+                          flush=True)
+                result["loadavg"].append(loadavg())
+            finally:
+                browser.close()
+        result["uncaught_in_log"] = app.uncaught()
+    finally:
+        floor.stop()
+        app.stop()
+    floor_s = median_or_none(times["floor"])
+    result["floor_s"] = floor_s
+    result["floor_first_s"] = first["floor"]
+    result["floor_errors"] = errors["floor"]
+    result["pages"] = []
+    for name in names:
+        to_content = median_or_none(times[name])
+        ratio = round(to_content / floor_s, 2) if to_content and floor_s else None
+        result["pages"].append({
+            "page": name, "to_content_s": to_content, "first_s": first[name],
+            "slowest_s": round(max(times[name]), 3) if times[name] else None, "runs": len(times[name]),
+            "errors": len(errors[name]), "error_samples": errors[name][:3], "over_floor": ratio,
+            "met": ratio is not None and ratio <= TARGET_RATIO and not errors[name]})
+    result["switches"] = [{"switch": key, "to_content_s": median_or_none(values), "runs": len(values),
+                           "errors": len(switch_errors[key]), "error_samples": switch_errors[key][:2]}
+                          for key, values in switches.items()] if args.walks else []
+    result["target"] = f"time to main content of a fresh deep link within {TARGET_RATIO}x of the floor"
+    print(f"floor {floor_s} s")
+    for row in result["pages"]:
+        print(f"{row['page']:>10}: {row['to_content_s']} s ({row['over_floor']}x floor), first {row['first_s']} s, "
+              f"{row['errors']} errors {'met' if row['met'] else 'MISSED'}")
+    for row in result["switches"]:
+        print(f"{row['switch']:>22}: {row['to_content_s']} s, {row['errors']} errors")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "browser-large.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+    if args.record:
+        record_in_scale(result)
+
+
+def record_in_scale(result: dict[str, Any]) -> None:
+    scale = RESULTS / "scale-large.json"
+    document = json.loads(scale.read_text()) if scale.exists() else {}
+    document["browser"] = {
+        "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.browser, "
+                    f"{result['contexts']} fresh contexts per page",
+        "floor_s": result["floor_s"],
+        "pages": [{k: row[k] for k in ("page", "to_content_s", "first_s", "over_floor", "errors")}
+                  for row in result["pages"]],
+        "switches": [{k: row[k] for k in ("switch", "to_content_s", "errors")} for row in result["switches"]],
+        "loadavg": result["loadavg"],
+    }
+    scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

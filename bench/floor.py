@@ -1,0 +1,1 @@
+__import__("streamlit").markdown("Empty page: the floor of bench/browser.py")
