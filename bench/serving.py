@@ -32,10 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 
 
-def free_port(low: int, high: int) -> int:
-    """A port in ``[low, high]`` nobody listens on (the engineers of this machine share port ranges)."""
+def free_port(low: int = 0, high: int = 0) -> int:
+    """A port in ``[low, high]`` nobody listens on (the engineers of this machine share port ranges);
+    with no range, one the system picks (what the tests use)."""
     import random
 
+    if not low:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
     ports = list(range(low, high + 1))
     random.shuffle(ports)
     for port in ports:

@@ -90,7 +90,7 @@ def test_concurrent_first_visits_through_the_websocket(demo_file: Path, tmp_path
     shutil.copyfile(demo_file, db)
     query = {"as_of": demo.DEMO_ANCHOR.isoformat(), "cycle": "2026-Q4", "team": "Sales"}
     pages = ["", "team", "objective", "kpis", "review", "explainer", "upload", "my"]
-    with Server(free_port(20000, 40000), tmp_path / "logs", db=db) as server:
+    with Server(free_port(), tmp_path / "logs", db=db) as server:
         server.wait_healthy()
         sessions = [Session(server.url) for _ in range(SESSIONS)]
         barrier = threading.Barrier(SESSIONS)
