@@ -32,7 +32,10 @@ A view whose page shows an exception or an error box, or that has not reached it
 ``--timeout`` seconds, is an **error** and gets no time. Each page is opened once first on the
 fresh server (``first_s``: the server computes that view for the first time) and then in
 ``--contexts`` fresh contexts (``to_content_s``: their median; the server has the view in its
-caches, as for the second reader of a shared link).
+caches, as for the second reader of a shared link). ``--http-cache`` opens them as new tabs of one
+context instead (a new Streamlit session each, but the browser already holds Streamlit's scripts
+and the lazily loaded ones of the data grid and the charts): the difference to a fresh context is
+what fetching and compiling those scripts costs.
 
 **Page switches**: in one context, the overview, then a click on each page's link in the sidebar
 in turn (team, objective, KPIs, review, explainer, upload, my key results, back to the overview),
@@ -129,15 +132,19 @@ def wait_content(page, title: str, wanted: list[tuple[str, int]], timeout_s: flo
     return value["ms"] / 1000, None
 
 
-def open_fresh(browser, url: str, title: str, wanted: list[tuple[str, int]], timeout_s: float
-               ) -> tuple[float | None, str | None]:
-    context = new_context(browser)
+def open_fresh(browser, url: str, title: str, wanted: list[tuple[str, int]], timeout_s: float,
+               shared_context=None) -> tuple[float | None, str | None]:
+    """Open ``url`` in a new context (or in a new tab of ``shared_context``: a new Streamlit session
+    whose browser already holds Streamlit's scripts in its HTTP cache)."""
+    context = shared_context or new_context(browser)
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         return wait_content(page, title, wanted, timeout_s)
     finally:
-        context.close()
+        page.close()
+        if shared_context is None:
+            context.close()
 
 
 def walk(browser, base: str, timeout_s: float) -> dict[str, tuple[float | None, str | None]]:
@@ -186,6 +193,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a view is an error")
     parser.add_argument("--ports", default="55600-55699")
     parser.add_argument("--record", action="store_true", help="set browser in scale-large.json")
+    parser.add_argument("--http-cache", action="store_true",
+                        help="open the measured links as new tabs of one context (Streamlit's scripts cached; "
+                             "writes browser-large-http-cache.json, never recorded)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         parser.error(f"{args.db} does not exist: build the large company first (see bench/load.py)")
@@ -218,10 +228,13 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"first {name}: {seconds if seconds is None else round(seconds, 2)} s {error or ''}",
                           flush=True)
                 result["loadavg"].append(loadavg())
+                # --http-cache: every tab of one context, so only the first load fetches the scripts.
+                shared = new_context(browser) if args.http_cache else None
+                result["http_cache"] = bool(args.http_cache)
                 for round_number in range(args.contexts):
                     for name in ["floor", *names]:
                         url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
-                        seconds, error = open_fresh(browser, url, title, wanted, args.timeout)
+                        seconds, error = open_fresh(browser, url, title, wanted, args.timeout, shared)
                         if error:
                             errors[name].append(error)
                         else:
@@ -272,8 +285,9 @@ def main(argv: list[str] | None = None) -> None:
     for row in result["switches"]:
         print(f"{row['switch']:>22}: {row['to_content_s']} s, {row['errors']} errors")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "browser-large.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
-    if args.record:
+    name = "browser-large-http-cache.json" if args.http_cache else "browser-large.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2, default=str) + "\n")
+    if args.record and not args.http_cache:
         record_in_scale(result)
 
 
