@@ -489,6 +489,11 @@ def measure_concurrency(subjects: dict[str, Any], page: str, as_of: dt.date, cyc
                 except Exception as error:  # noqa: BLE001 - reported, not fatal
                     errors.append(repr(error)[:200])
                     return
+                # AppTest does not raise when the script does: the exception is an element of the run.
+                failed = app_errors(apps[index]) + [str(e.value)[:300] for e in apps[index].error]
+                if failed:
+                    errors.append(" | ".join(failed)[:300])
+                    return
                 latencies[index].append(time.perf_counter() - started)
                 counts[index] += 1
 
