@@ -20,8 +20,13 @@ Writes ``bench/results/scale-<size>.json`` and ``scale-<size>.md``. What is meas
 1. import: each file kind (kpis, okrs, checkins, in that order, into a fresh store per run)
    through ``okrdash.importing.import_files`` (validation included), against a bare DuckDB
    ``CREATE TABLE AS SELECT * FROM read_csv(file, columns = {typed})`` of the same file into a
-   fresh database file; rows/s and the importer/bare ratio per kind. Runs in a child process so
-   its peak RSS is the import's own.
+   fresh database file; rows/s and the importer/bare ratio per kind. In the same run the fair
+   floor (bench/fair_floor.sql: the same file into the real schema in plain SQL, names to ids,
+   prior versions, the primary-key upsert, one transaction, no checks) into a third database, and
+   both again with every file already stored (re-import); ``fair_floor_s`` and ``fair_ratio``
+   (importer over floor) per kind, and whether both stored the same rows. Runs in a child process
+   so its peak RSS is the import's own. ``--import-only`` runs just this phase and writes its
+   figures into the earlier full run's scale-<size>.json.
 2. scoring: ``CREATE TEMP TABLE AS SELECT * FROM kr_scores(as_of)`` (and objective_scores,
    kpi_scores) fully materialised in the engine, and the same through the store into DataFrames.
 3. read models (``readmodels.overview``, ``team_view``, ``objective_view``, ``kpi_table``) and every
@@ -95,6 +100,8 @@ BARE_COLUMNS: dict[str, dict[str, str]] = {
 
 # Targets of the product issue (large company).
 TARGET_IMPORT_RATIO = 3.0
+# Importer over the fair floor (bench/fair_floor.sql: the same file into the real schema in plain SQL).
+TARGET_FAIR_RATIO = {"kpis": 1.5, "okrs": 3.0, "checkins": 1.5}
 TARGET_KPI_ROWS = 1_825_000
 TARGET_KPI_SECONDS = 15.0
 TARGET_SCORING_SECONDS = 1.0
@@ -123,6 +130,10 @@ def status_file(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def git_commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 def machine() -> dict[str, Any]:
@@ -215,6 +226,68 @@ def _profile(path: Path):
 # -- 1. import (child process) --------------------------------------------------------------------
 
 
+FAIR_FLOOR_SQL = ROOT / "bench" / "fair_floor.sql"
+
+
+def fair_floor_sections() -> dict[str, list[str]]:
+    """bench/fair_floor.sql: per file kind, its statements (run in one transaction)."""
+    sections: dict[str, list[str]] = {}
+    kind = None
+    for block in FAIR_FLOOR_SQL.read_text().split("\n-- kind: ")[1:]:
+        kind, _, body = block.partition("\n")
+        lines = [line for line in body.splitlines() if not line.lstrip().startswith("--")]
+        sections[kind.strip()] = [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";")]
+    return sections
+
+
+def fair_floor(store, kind: str, path: Path, statements: list[str]) -> None:
+    """One file through bench/fair_floor.sql: hashed (the batch's sha256, as the importer does), then
+    read, resolved and upserted into ``store``'s real schema in one transaction."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    del data
+    with store.cursor() as cur:
+        cur.begin()
+        for statement in statements:
+            names = {n: v for n, v in (("file", str(path)), ("name", path.name)) if f"${n}" in statement}
+            cur.execute(statement.rstrip(";"), names)
+        cur.execute("UPDATE batches SET sha256 = ? WHERE id = currval('batch_ids')", [digest])
+        cur.commit()
+
+
+# The stored rows of every table a file writes, by natural key (ids and batch ids differ between databases).
+STORED_ROWS = {
+    "kpis": "SELECT * EXCLUDE (id, batch_id) FROM kpis",
+    "kpi_measurements": "SELECT k.team, k.name, m.* EXCLUDE (kpi_id, batch_id) FROM kpi_measurements m "
+                        "JOIN kpis k ON k.id = m.kpi_id",
+    "cycles": "SELECT * EXCLUDE (batch_id) FROM cycles",
+    "objectives": "SELECT * EXCLUDE (id, batch_id) FROM objectives",
+    "key_results": "SELECT o.cycle, o.team, o.title AS objective, k.* EXCLUDE (id, objective_id, kpi_id, batch_id), "
+                   "kp.name AS kpi FROM key_results k JOIN objectives o ON o.id = k.objective_id "
+                   "LEFT JOIN kpis kp ON kp.id = k.kpi_id",
+    "checkins": "SELECT o.cycle, o.team, k.title, c.* EXCLUDE (key_result_id, batch_id) FROM checkins c "
+                "JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id",
+    "batches": "SELECT file_name, sha256, kind, inserted, updated FROM batches",
+}
+
+
+def compare_floor(importer_db: Path, floor_db: Path) -> dict[str, Any]:
+    """Rows stored by the importer and not by the fair floor, and the other way round, per table."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{importer_db}' AS imp (READ_ONLY); ATTACH '{floor_db}' AS floor (READ_ONLY)")
+    out = {}
+    for table, sql in STORED_ROWS.items():
+        imp, floor = sql.replace(" FROM ", " FROM imp.").replace(" JOIN ", " JOIN imp."), \
+            sql.replace(" FROM ", " FROM floor.").replace(" JOIN ", " JOIN floor.")
+        only_imp = con.execute(f"SELECT count(*) FROM ({imp} EXCEPT ALL {floor})").fetchall()[0][0]
+        only_floor = con.execute(f"SELECT count(*) FROM ({floor} EXCEPT ALL {imp})").fetchall()[0][0]
+        out[table] = {"only_importer": only_imp, "only_floor": only_floor}
+    con.close()
+    return out
+
+
 def child_import(folder: Path, runs: int) -> dict[str, Any]:
     import duckdb
 
@@ -225,27 +298,47 @@ def child_import(folder: Path, runs: int) -> dict[str, Any]:
 
     files = {kind: folder / f"{kind}.csv" for kind in KINDS}
     importer: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    reimport: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    floor: dict[str, list[float]] = {k: [] for k in KINDS}
+    floor_again: dict[str, list[float]] = {k: [] for k in KINDS}
     bare: dict[str, list[float]] = {k: [] for k in KINDS}
     bare_cpu: dict[str, list[float]] = {k: [] for k in KINDS}
     db = folder / "import.duckdb"
+    floor_db = folder / "floor.duckdb"
     bare_db = folder / "bare.duckdb"
+    sections = fair_floor_sections()
     loads = [loadavg()]
+
+    def timed_import(store, kind: str, into: dict[str, list[dict[str, float]]], label: str) -> None:
+        upload = Upload(files[kind].name, files[kind].read_bytes())  # the bytes as the page hands them over
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            result = import_files(store, [upload], today=AS_OF)
+        except ImportFailed as failed:
+            raise SystemExit("\n".join(p.describe() for p in failed.problems[:20])) from None
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        into[kind].append({"wall": wall, "cpu": cpu, "rows": result.files[0].rows})
+        log(f"{label} run {run + 1}/{runs} {kind}: {wall:.2f} s wall, {cpu:.2f} s cpu, {result.files[0].rows} rows")
+
     for run in range(runs):
-        for path in (db, db.with_suffix(".duckdb.wal"), bare_db, bare_db.with_suffix(".duckdb.wal")):
-            path.unlink(missing_ok=True)
+        for path in (db, floor_db, bare_db):
+            for stale in (path, path.with_suffix(".duckdb.wal")):
+                stale.unlink(missing_ok=True)
         store = open_store(db)
         for kind in KINDS:
-            upload = Upload(files[kind].name, files[kind].read_bytes())
-            wall, cpu = time.perf_counter(), time.process_time()
-            try:
-                result = import_files(store, [upload], today=AS_OF)
-            except ImportFailed as failed:
-                raise SystemExit("\n".join(p.describe() for p in failed.problems[:20])) from None
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            importer[kind].append({"wall": wall, "cpu": cpu, "rows": result.files[0].rows})
-            log(f"import run {run + 1}/{runs} {kind}: {wall:.2f} s wall, {cpu:.2f} s cpu, {result.files[0].rows} rows")
-            del upload, result
+            timed_import(store, kind, importer, "import")
+        for kind in KINDS:  # the same files again: every row is already stored
+            timed_import(store, kind, reimport, "re-import")
         counts = store.table_counts()
+        store.close()
+        store = open_store(floor_db)  # the real schema, and the same connection settings
+        for again, into in ((False, floor), (True, floor_again)):
+            for kind in KINDS:
+                started = time.perf_counter()
+                fair_floor(store, kind, files[kind], sections[kind])
+                into[kind].append(time.perf_counter() - started)
+                log(f"fair floor{' again' if again else ''} run {run + 1}/{runs} {kind}: {into[kind][-1]:.2f} s")
+        floor_counts = store.table_counts()
         store.close()
         con = duckdb.connect(str(bare_db))
         for kind in KINDS:
@@ -261,14 +354,19 @@ def child_import(folder: Path, runs: int) -> dict[str, Any]:
             log(f"bare run {run + 1}/{runs} {kind}: {bare[kind][-1]:.3f} s")
         con.close()
         loads.append(loadavg())
+    same_rows = compare_floor(db, floor_db)
+    log(f"stored rows, importer vs fair floor: {same_rows}")
     company = folder / "okrdash.duckdb"
     # An interrupted earlier run may have left a write-ahead log that belongs to the old file.
     for path in (company, company.with_suffix(".duckdb.wal")):
         path.unlink(missing_ok=True)
     shutil.move(db, company)
-    bare_db.unlink(missing_ok=True)
+    for path in (bare_db, floor_db):
+        path.unlink(missing_ok=True)
     return {
-        "importer": importer, "bare": bare, "bare_cpu": bare_cpu, "table_counts": counts, "loadavg": loads,
+        "importer": importer, "reimport": reimport, "floor": floor, "floor_again": floor_again,
+        "bare": bare, "bare_cpu": bare_cpu, "table_counts": counts, "floor_table_counts": floor_counts,
+        "floor_same_rows": same_rows, "loadavg": loads,
         # VmHWM, not ru_maxrss: on Linux ru_maxrss survives execve, so a child reports its parent's peak.
         "peak_rss_bytes": status_file("VmHWM"),
         "db_bytes": company.stat().st_size,
@@ -284,14 +382,26 @@ def summarise_import(raw: dict[str, Any], manifest: dict[str, Any]) -> list[dict
         bare = median(raw["bare"][kind])
         bare_cpu = median(raw["bare_cpu"][kind])
         count = runs[0]["rows"]
-        rows.append({
+        row = {
             "kind": kind, "rows": count, "bytes": manifest["files"][f"{kind}.csv"]["bytes"], "runs": len(runs),
             "importer_s": round(wall, 3), "importer_cpu_s": round(cpu, 3), "importer_rows_per_s": round(count / wall),
             "bare_s": round(bare, 3), "bare_rows_per_s": round(count / bare),
             "ratio": round(wall / bare, 1), "bare_cpu_s": round(bare_cpu, 3),
             "ratio_cpu": round(cpu / bare_cpu, 1) if bare_cpu else None, "importer_s_all": [round(r["wall"], 3) for r in runs],
             "bare_s_all": [round(b, 3) for b in raw["bare"][kind]],
-        })
+        }
+        if raw.get("floor"):
+            fair = median(raw["floor"][kind])
+            again = median([r["wall"] for r in raw["reimport"][kind]])
+            fair_again = median(raw["floor_again"][kind])
+            row.update({
+                "fair_floor_s": round(fair, 3), "fair_ratio": round(wall / fair, 2),
+                "fair_floor_s_all": [round(f, 3) for f in raw["floor"][kind]],
+                "reimport_s": round(again, 3), "reimport_fair_floor_s": round(fair_again, 3),
+                "reimport_fair_ratio": round(again / fair_again, 2),
+                "fair_target": TARGET_FAIR_RATIO[kind], "fair_met": wall / fair <= TARGET_FAIR_RATIO[kind],
+            })
+        rows.append(row)
     return rows
 
 
@@ -587,6 +697,27 @@ def build_report(result: dict[str, Any]) -> str:
                 f"| {r['importer_rows_per_s']:,} | {r['bare_s']:.3f} ({r['bare_cpu_s']:.3f}) | {r['bare_rows_per_s']:,} | {r['ratio']}x ({r['ratio_cpu']}x) "
                 f"| {mark(r['ratio'] <= TARGET_IMPORT_RATIO)} |"
             )
+        if "fair_floor_s" in imp["rows"][0]:
+            lines += [
+                "",
+                "Against the fair floor (bench/fair_floor.sql: the same file into the real schema in plain SQL: "
+                "names to ids, prior versions kept, the primary-key upsert, one transaction; no checks), and "
+                "re-importing a file that is already stored (every row an update):",
+                "",
+                "| file | importer s | fair floor s | importer/floor | target | re-import s | floor re-import s | ratio |",
+                "|---|---:|---:|---:|---|---:|---:|---:|",
+            ]
+            for r in imp["rows"]:
+                lines.append(
+                    f"| {r['kind']}.csv | {r['importer_s']:.2f} | {r['fair_floor_s']:.2f} | {r['fair_ratio']}x "
+                    f"| ≤ {r['fair_target']}x: {mark(r['fair_met'])} | {r['reimport_s']:.2f} "
+                    f"| {r['reimport_fair_floor_s']:.2f} | {r['reimport_fair_ratio']}x |")
+            if imp.get("floor_same_rows"):
+                differ = {t: d for t, d in imp["floor_same_rows"].items() if d["only_importer"] or d["only_floor"]}
+                lines += ["", "Stored rows, importer vs fair floor: " + (
+                    "the same in every table." if not differ else "differ in " + ", ".join(
+                        f"{t} ({d['only_importer']} only by the importer, {d['only_floor']} only by the floor)"
+                        for t, d in differ.items()) + ".")]
         kpi = next(r for r in imp["rows"] if r["kind"] == "kpis")
         needed = TARGET_KPI_ROWS / TARGET_KPI_SECONDS
         lines += [
@@ -684,6 +815,11 @@ def targets(result: dict[str, Any]) -> list[dict[str, str]]:
             out.append({"target": f"{r['kind']} import within 3x of bare read_csv",
                         "figure": f"{r['ratio']}x ({r['importer_s']:.2f} s vs {r['bare_s']:.3f} s)",
                         "result": mark(r["ratio"] <= TARGET_IMPORT_RATIO)})
+        for r in result["import"]["rows"]:
+            if "fair_floor_s" in r:
+                out.append({"target": f"{r['kind']} import within {r['fair_target']}x of the fair floor",
+                            "figure": f"{r['fair_ratio']}x ({r['importer_s']:.2f} s vs {r['fair_floor_s']:.2f} s)",
+                            "result": mark(r["fair_met"])})
         kpi = next(r for r in result["import"]["rows"] if r["kind"] == "kpis")
         needed = TARGET_KPI_ROWS / TARGET_KPI_SECONDS
         out.append({"target": "1.8 M KPI measurements in under 15 s (≥ 121,667 rows/s)",
@@ -716,7 +852,7 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {"size": size, "started": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
                               "as_of": AS_OF.isoformat(), "cycle": CURRENT.name, "warm": warm}
     manifest_path = folder / "manifest.json"
-    if args.reuse and manifest_path.exists():
+    if (args.reuse or args.import_only) and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
     else:
         log(f"{size}: generating CSV files in {folder}")
@@ -732,12 +868,23 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
             result["import"] = earlier["import"]
             result["import"]["from_run"] = earlier["started"]
             loads += earlier["import"].get("loadavg", [])
-    if not (args.reuse and db.exists()):
+    if args.import_only or not (args.reuse and db.exists()):
         log(f"{size}: import, {runs} runs (child process)")
         raw = run_child(["--child", "import", "--size", size, "--workdir", str(args.workdir), "--runs", str(runs)])
         result["import"] = {"rows": summarise_import(raw, manifest), "peak_rss_bytes": raw["peak_rss_bytes"],
-                            "table_counts": raw["table_counts"], "loadavg": raw["loadavg"]}
+                            "table_counts": raw["table_counts"], "loadavg": raw["loadavg"],
+                            "floor_same_rows": raw.get("floor_same_rows"), "commit": git_commit()}
         loads += raw["loadavg"]
+    if args.import_only:  # the import figures into the earlier run's results, the other phases kept
+        earlier = json.loads(previous.read_text()) if previous.exists() else {}
+        if not earlier.get("scoring"):
+            raise SystemExit(f"--import-only needs an earlier full run's {previous}")
+        earlier["import"] = result["import"]
+        earlier["targets"] = targets(earlier)
+        previous.write_text(json.dumps(earlier, indent=2, default=str) + "\n")
+        (RESULTS / f"scale-{size}.md").write_text(build_report(earlier))
+        log(f"{size}: import figures written into {previous}")
+        return earlier
     result["db_bytes"] = db.stat().st_size
     started = time.perf_counter()
     store = open_store(db)
@@ -796,6 +943,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="pages rerun by several sessions at once besides the heaviest (default team)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--reuse", action="store_true", help="reuse the generated files and database; skip the import")
+    parser.add_argument("--import-only", action="store_true",
+                        help="run only the import phase (reusing generated files) and put its figures into the "
+                             "earlier run's scale-<size>.json")
     parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles into bench/results/profiles/")
     parser.add_argument("--report-only", action="store_true", help="rebuild scale-<size>.md from scale-<size>.json")
     parser.add_argument("--child", choices=("import", "rss"), help=argparse.SUPPRESS)

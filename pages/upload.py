@@ -1,17 +1,17 @@
 """Upload: check CSV files without writing anything, then import them all or nothing."""
 
 import datetime as dt
-import hashlib
 import math
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from okrdash import backup, coach, importing, okrfiles
 from okrdash.access import Role
 from okrdash.export import to_csv_bytes
 from okrdash.i18n import format_date
-from okrdash.importing import DateOrder, NumberFormat, ReadingChoices
+from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, worker
 from okrdash.importing.number_format import ambiguous_readings
 from okrdash.importing.reading import Evidence
 from okrdash.importing.report import column_reading_text, ignored_text
@@ -24,8 +24,10 @@ from okrdash.ui import auth, context, panels, widgets
 ctx = context.current()
 t = ctx.t
 FORMAT_DOC = PROJECT_ROOT / "docs" / "csv-format.md"
-_CHECKED = "_upload_checked"    # (signature, summaries, problems) of the last dry run
-_RESULT = "_upload_result"      # (signature, ImportResult | None, problems | None) of the last import
+_CHECKED = "_upload_checked"    # (check key, Prepared | None, problems | None) of the last dry run
+_RESULT = "_upload_result"      # (signature | None, written | None, problems | message | None) of the last import
+_JOB = "_upload_job"            # ("check" | "import", signature, check key, worker.Job) in the background
+_GENERATION = "_upload_generation"  # bumped after an import: a new picker, holding none of the imported files
 _DELIMITERS = {",": "upload.delimiter_comma", ";": "upload.delimiter_semicolon", "\t": "upload.delimiter_tab"}
 # Problems that a choice of reading answers, per choice.
 _NUMBER_QUESTIONS = {"numbers_ambiguous", "numbers_mixed"}
@@ -56,7 +58,8 @@ for column, kind in zip(st.columns(len(FileKind)), FileKind):
 if access.can_edit:
     files = st.file_uploader(
         t("upload.choose"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
-        key="upload_files", help=t("upload.choose_help"),
+        key="upload_files" if not st.session_state.get(_GENERATION) else f"upload_files_{st.session_state[_GENERATION]}",
+        help=t("upload.choose_help"),
         max_upload_size=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
     )
 else:
@@ -64,7 +67,6 @@ else:
     st.info(t("upload.picker_for_editors"), icon="🔒")
 if not files:  # nothing chosen (or the files were removed): forget the last check and its previews
     st.session_state.pop(_CHECKED, None)
-    st.session_state.pop(_RESULT, None)
 
 
 def _kind(kind: str) -> str:
@@ -211,64 +213,153 @@ def _show_coach(summary: importing.FileSummary) -> None:
         panels.findings_table(ctx, findings, key=f"coach_download_{summary.file_name}")
 
 
-def _import(uploads: list[importing.Upload], signature: tuple, choices: ReadingChoices) -> None:
-    """The Import button: write everything (the importer validates again inside), then refresh every page."""
-    try:
-        result = importing.import_files(ctx.store, uploads, writer=access, today=dt.date.today(), choices=choices)
-    except ImportFailed as failed:
-        st.session_state[_RESULT] = (signature, None, failed.problems)
-        return
-    except (StoreError, OSError) as error:  # a full disk: say what happened, and that nothing was written
-        message = error.message(ctx.lang) if isinstance(error, StoreError) else t(
-            "upload.write_failed", detail=widgets.plain(error.strerror or error))
+def _files_text(job_files: list[str]) -> str:
+    return ", ".join(widgets.plain(name) for name in job_files)
+
+
+def _forget_uploaded(signature: tuple) -> None:
+    """Free the uploaded bytes Streamlit keeps for this session (until it ends, otherwise) and give
+    the picker a new key, so it no longer names them: a 127 MB KPI file is not held after its import."""
+    run = get_script_run_ctx()
+    if run is not None:
+        for file_id, _, _ in signature:
+            run.uploaded_file_mgr.remove_file(run.session_id, file_id)
+    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+
+
+def _imported(outcome: importing.ImportResult | ImportFailed | Exception, signature: tuple) -> None:
+    """What an import ended with, kept for the page to show; after a success nothing of the files is held."""
+    st.session_state.pop(_JOB, None)
+    if isinstance(outcome, ImportFailed):  # validated again (someone wrote meanwhile) and no longer passes
+        st.session_state.pop(_CHECKED, None)
+        st.session_state[_RESULT] = (signature, None, outcome.problems)
+    elif isinstance(outcome, (StoreError, OSError)):  # refused, or a full disk: nothing was written
+        st.session_state.pop(_CHECKED, None)
+        message = outcome.message(ctx.lang) if isinstance(outcome, StoreError) else t(
+            "upload.write_failed", detail=widgets.plain(outcome.strerror or outcome))
         st.session_state[_RESULT] = (signature, None, message)
-        return
-    context.data_changed()
-    st.session_state.pop(_CHECKED, None)  # the dry run's previews and rows are no longer needed
-    st.session_state[_RESULT] = (signature, result, None)
-
-
-if files:
-    uploads = [importing.Upload(f.name, f.getvalue()) for f in files]
-    signature = tuple((u.name, hashlib.sha256(u.data).hexdigest()) for u in uploads)
-    outcome = st.session_state.get(_RESULT)
-    if outcome is not None and outcome[0] == signature:
-        _, result, late_problems = outcome
-        if result is not None:
-            lines = [t("upload.imported_file", file=widgets.plain(w.file_name), kind=_kind(w.kind),
-                       inserted=w.inserted, updated=w.updated) for w in result.written]
-            st.success("  \n".join([f"**{t('upload.imported')}**", *lines]), icon="✅")
-            st.info(t("upload.already_imported"), icon="ℹ️")
-        elif isinstance(late_problems, str):  # the store refused the write
-            st.error(late_problems, icon="🛑")
-        else:
-            st.warning(t("upload.import_failed_late"), icon="⚠️")
-            _show_problems(late_problems)
+    elif isinstance(outcome, Exception):
+        raise outcome
     else:
-        # A dry run writes nothing; it is redone when the files or the stored data change.
-        latest = ctx.store.batches()[:1]
-        choices = _reading_choices()
-        check_key = (signature, latest[0].id if latest else None, choices)
-        checked = st.session_state.get(_CHECKED)
-        if checked is None or checked[0] != check_key:
+        context.data_changed()
+        st.session_state.pop(_CHECKED, None)  # the validated rows and previews are written: let them go
+        st.session_state[_RESULT] = (None, outcome.written, None)
+        _forget_uploaded(signature)
+
+
+def _import(signature: tuple) -> None:
+    """The Import button: write what was validated (validated again only if the store changed since)."""
+    checked = st.session_state.get(_CHECKED)
+    if checked is None or checked[1] is None:
+        return
+    prepared: importing.Prepared = checked[1]
+    if sum(len(u.data) for u in prepared.uploads if isinstance(u, importing.Upload)) > worker.BACKGROUND_BYTES:
+        store, writer, today = ctx.store, access, dt.date.today()
+        job = worker.WORKER.submit(
+            "import", lambda progress: importing.commit(store, prepared, writer, today=today, progress=progress),
+            files=[u.name for u in prepared.uploads])
+        st.session_state[_JOB] = ("import", signature, None, job)
+        return
+    try:
+        outcome = importing.commit(ctx.store, prepared, access, today=dt.date.today())
+    except (ImportFailed, StoreError, OSError) as error:
+        outcome = error
+    _imported(outcome, signature)
+
+
+def _check(uploads: list[importing.Upload], choices: ReadingChoices):
+    """Validate once: a Prepared (what Import writes) or the problems found."""
+    try:
+        return importing.prepare(ctx.store, uploads, today=dt.date.today(), allowed_teams=access.allowed_teams,
+                                 choices=choices), None
+    except ImportFailed as failed:
+        return None, failed.problems
+
+
+@st.fragment(run_every=1.0)
+def _wait_for(job: worker.Job) -> None:
+    """The running job's stage, redrawn every second; the whole page reruns once it is done."""
+    if job.done():
+        st.rerun(scope="app")
+    st.info(t(f"upload.stage_{job.stage}", files=_files_text(job.files)), icon="⏳")
+    st.caption(t("upload.working_help"))
+
+
+def _show_outcome(outcome: tuple) -> None:
+    _, written, late_problems = outcome
+    if written is not None:
+        lines = [t("upload.imported_file", file=widgets.plain(w.file_name), kind=_kind(w.kind),
+                   inserted=w.inserted, updated=w.updated) for w in written]
+        st.success("  \n".join([f"**{t('upload.imported')}**", *lines]), icon="✅")
+        st.info(t("upload.already_imported"), icon="ℹ️")
+    elif isinstance(late_problems, str):  # the store refused the write
+        st.error(late_problems, icon="🛑")
+    else:
+        st.warning(t("upload.import_failed_late"), icon="⚠️")
+        _show_problems(late_problems)
+
+
+# Each upload is known by Streamlit's id of it: nothing is hashed on a rerun (the importer hashes
+# each file once, for its batch).
+signature = tuple((f.file_id, f.name, f.size) for f in files)
+running = st.session_state.get(_JOB)
+if running is not None and running[3].done():  # a background check or import ended: pick up its result
+    what, job_signature, check_key, job = running
+    try:
+        job_outcome = job.result()
+    except (ImportFailed, StoreError, OSError) as error:
+        job_outcome = error
+    if what == "import":
+        _imported(job_outcome, job_signature)
+        st.rerun()  # drawn again with the new, empty picker
+    st.session_state.pop(_JOB, None)
+    st.session_state[_CHECKED] = (check_key, None, job_outcome.problems) if isinstance(
+        job_outcome, ImportFailed) else (check_key, job_outcome, None)
+    running = None
+if running is not None and running[0] == "check" and running[1] != signature:
+    st.session_state.pop(_JOB, None)  # the files changed while they were checked: that check is not wanted
+    running = None
+outcome = st.session_state.get(_RESULT)
+if not files and outcome is not None and outcome[1] is None:
+    st.session_state.pop(_RESULT, None)  # a failed import's report goes with its files
+    outcome = None
+if running is not None:
+    _wait_for(running[3])
+elif outcome is not None and (outcome[0] == signature or (outcome[1] is not None and not files)):
+    _show_outcome(outcome)
+elif files:
+    st.session_state.pop(_RESULT, None)
+    # A dry run writes nothing; it is redone when the files or the reading choices change. Import
+    # writes what it found, unless the store changed since (then it validates again first).
+    choices = _reading_choices()
+    check_key = (signature, choices, access.allowed_teams)
+    checked = st.session_state.get(_CHECKED)
+    if checked is None or checked[0] != check_key:
+        st.session_state.pop(_CHECKED, None)  # the earlier files' rows are not needed any more
+        uploads = [importing.Upload(f.name, f.getvalue()) for f in files]
+        if sum(f.size for f in files) > worker.BACKGROUND_BYTES:
+            store, allowed_teams, today = ctx.store, access.allowed_teams, dt.date.today()
+            job = worker.WORKER.submit("check", lambda progress: importing.prepare(
+                store, uploads, today=today, allowed_teams=allowed_teams, choices=choices, progress=progress),
+                files=[f.name for f in files])
+            st.session_state[_JOB] = ("check", signature, check_key, job)
+            _wait_for(job)
+            checked = None
+        else:
             with st.spinner(t("upload.checking")):
-                try:
-                    summaries, _ = importing.validate(ctx.store, uploads, today=dt.date.today(),
-                                                     allowed_teams=access.allowed_teams, choices=choices)
-                    checked = (check_key, summaries, None)
-                except ImportFailed as failed:
-                    checked = (check_key, None, failed.problems)
+                checked = (check_key, *_check(uploads, choices))
             st.session_state[_CHECKED] = checked
-        _, summaries, problems = checked
+    if checked is not None:
+        _, prepared, problems = checked
         _ask_reading(problems, choices)
         if problems:
             _show_problems(problems)
         else:
-            for summary in summaries:
+            for summary in prepared.summaries:
                 _show_summary(summary)
-            st.success(t("upload.valid", count=len(summaries)), icon="🔎")
+            st.success(t("upload.valid", count=len(prepared.summaries)), icon="🔎")
             st.button(f"💾 {t('upload.import_button')}", key="import_button", type="primary",
-                      on_click=_import, args=(uploads, signature, choices), disabled=not access.can_edit)
+                      on_click=_import, args=(signature,), disabled=not access.can_edit)
 
 st.subheader(t("upload.history"))
 batches = ctx.store.batches()

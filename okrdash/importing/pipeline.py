@@ -9,7 +9,7 @@ rules live; the large fact tables (check-ins, KPI measurements) are validated in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -104,24 +104,97 @@ def import_files(
     """
     uploads = list(uploads)
     writer = writer or writer_for(imported_by, allowed_teams)
-    allowed_teams = writer.allowed_teams
+    today = today or dt.date.today()
     if dry_run:
-        summaries, _ = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams,
-                                choices=choices)
-        return ImportResult(files=summaries, dry_run=True)
-    with store.write_lock:
-        summaries, changes = validate(store, uploads, today=today or dt.date.today(), allowed_teams=allowed_teams,
-                                      choices=choices)
-        return ImportResult(files=summaries, written=store.apply(changes, writer))
+        prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices)
+        return ImportResult(files=prepared.summaries, dry_run=True)
+    with store.write_lock:  # validated and written with no other write in between
+        prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices)
+        return commit(store, prepared, writer, today=today)
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """No one is watching the stages."""
+
+
+@dataclass(eq=False)
+class Prepared:
+    """Uploads validated against one state of the store: what Import writes if nothing changed since.
+
+    Bound to the store object and its ``write_version`` read before validation began (a write
+    during the validation makes it stale too), to the day and the teams the validation used, and
+    to the reading choices. :func:`commit` writes ``changes`` as they are while all of that still
+    holds, and validates ``uploads`` again otherwise: correctness first.
+    """
+
+    store: Store
+    write_version: int
+    uploads: list[Upload | FormRows]
+    today: dt.date
+    allowed_teams: frozenset[str] | None
+    choices: ReadingChoices
+    summaries: list[FileSummary]
+    changes: list[FileChanges]
+
+    def is_current(self, store: Store, today: dt.date, allowed_teams: frozenset[str] | None) -> bool:
+        """Whether writing ``changes`` now writes what validating again would give."""
+        return (store is self.store and store.write_version == self.write_version and today == self.today
+                and allowed_teams == self.allowed_teams)
+
+    def release(self) -> None:
+        """Drop the uploaded bytes, the rows and the previews (a large KPI file's are hundreds of MB)."""
+        self.uploads, self.summaries, self.changes = [], [], []
+
+
+def prepare(store: Store, uploads: list[Upload | FormRows], *, today: dt.date,
+            allowed_teams: frozenset[str] | None = None, choices: ReadingChoices = NO_CHOICES,
+            progress: Progress = _quiet) -> Prepared:
+    """Validate the uploads once, keeping what they would write for :func:`commit`.
+
+    Raises :class:`ImportFailed` with every problem; nothing is written either way.
+    """
+    uploads = list(uploads)
+    version = store.write_version  # before validation: a write while it runs makes the result stale
+    summaries, changes = validate(store, uploads, today, allowed_teams, choices, progress=progress)
+    return Prepared(store, version, uploads, today, allowed_teams, choices, summaries, changes)
+
+
+def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date | None = None,
+           progress: Progress = _quiet) -> ImportResult:
+    """Write what ``prepared`` validated, in one transaction, if the store has not changed since;
+    otherwise validate its uploads again first (and raise :class:`ImportFailed` if they no longer
+    pass). The right to write each team stays checked by ``store.apply`` (``StoreError``).
+
+    ``prepared`` is released afterwards whatever happens, so its rows do not outlive the import.
+    """
+    today = today or dt.date.today()
+    try:
+        with store.write_lock:
+            current = prepared
+            if not prepared.is_current(store, today, writer.allowed_teams):
+                current = prepare(store, prepared.uploads, today=today, allowed_teams=writer.allowed_teams,
+                                  choices=prepared.choices, progress=progress)
+            progress("writing")
+            written = store.apply(current.changes, writer)
+            return ImportResult(files=current.summaries, written=written)
+    finally:
+        prepared.release()
 
 
 def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
              allowed_teams: frozenset[str] | None = None,
-             choices: ReadingChoices = NO_CHOICES) -> tuple[list[FileSummary], list[FileChanges]]:
-    """Every problem of every upload (and form), or what each one would write."""
+             choices: ReadingChoices = NO_CHOICES, *,
+             progress: Progress = _quiet) -> tuple[list[FileSummary], list[FileChanges]]:
+    """Every problem of every upload (and form), or what each one would write.
+
+    ``progress`` is told each stage as it begins ("reading", then "checking").
+    """
     forms = {u.name: u for u in uploads if isinstance(u, FormRows)}
     try:
-        summaries, changes = _validate(store, uploads, today, allowed_teams, choices)
+        summaries, changes = _validate(store, uploads, today, allowed_teams, choices, progress)
     except ImportFailed as failed:
         if not forms:
             raise
@@ -134,9 +207,10 @@ def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
 
 
 def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
-              allowed_teams: frozenset[str] | None,
-              choices: ReadingChoices) -> tuple[list[FileSummary], list[FileChanges]]:
+              allowed_teams: frozenset[str] | None, choices: ReadingChoices,
+              progress: Progress = _quiet) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
+    progress("reading")
     con = scratch_connection()
     try:
         tables, problems = [], []
@@ -157,6 +231,7 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
             problems += numbers_only_in_ignored(con, table)
         if problems:
             raise ImportFailed(capped(in_users_words(problems, tables), config))
+        progress("checking")
         validator = Validator(con, store, config, tables, today, allowed_teams)
         try:
             changes = validator.run()

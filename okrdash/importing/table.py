@@ -54,6 +54,9 @@ from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_START = re.compile(r"[ \t]*\n")
+_NOT_SPACE = re.compile(r"\S")
+_WRITE_CHUNK = 1 << 24  # characters written to the scratch file at a time
 
 
 @dataclass
@@ -168,9 +171,10 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     if found.comment_lines:
         notes.append(ReadingNote("comment_lines", {"count": found.comment_lines}))
     delimiter = found.delimiter
-    body_start = sum(len(line) + 1 for line in head[:found.index + 1])
-    body = text[body_start:] if body_start < len(text) else ""
-    samples = line_cells(_first_lines(body, HEADER_SEARCH_LINES), delimiter)
+    # The rows after the header are text[body_start:], never copied out: a 127 MB file's copy
+    # would be held beside the file, its text and DuckDB's table of it.
+    body_start = min(sum(len(line) + 1 for line in head[:found.index + 1]), len(text))
+    samples = line_cells(_first_lines(text, HEADER_SEARCH_LINES, body_start), delimiter)
     raw_headers = found.cells
     mapped = _map_headers(file_name, raw_headers, samples, notes, found.index + 1)
     columns, problems, ignored = mapped.columns, mapped.problems, mapped.ignored
@@ -200,13 +204,14 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
             "headers": ", ".join(mapped.period_headers[c] for c, p in periods.items() if p.year is None)}))
     if problems:
         raise ImportFailed(problems)
-    if not body or body.isspace():
+    if _NOT_SPACE.search(text, body_start) is None:
         raise fail("file_no_rows")
     first_line = found.index + 1  # the header's 1-based line: data rows start on the next one
 
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False) as tmp:
         try:
-            tmp.write(body)
+            for start in range(body_start, len(text), _WRITE_CHUNK):
+                tmp.write(text[start:min(start + _WRITE_CHUNK, len(text))])
         except OSError:  # a full temp folder: leave no half-written file behind
             tmp.close()
             Path(tmp.name).unlink(missing_ok=True)
@@ -214,7 +219,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     try:
         column_spec = {name: "VARCHAR" for name in columns}
         # Surrounding spaces, tabs and line breaks are never part of a value.
-        cell = padding_trim(body, delimiter)
+        cell = padding_trim(text, delimiter, body_start)
         cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in columns)
         any_cell = ", ".join(f"nullif(\"{c}\", '')" for c in columns)
         con.execute(
@@ -252,11 +257,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
         ])
     # A blank line is "\n" followed by spaces or tabs up to the next "\n" (one pass, no per-line anchors).
     # Trailing line breaks are not blank lines (found without copying the body, as rstrip would).
-    ending = len(body[-64:]) - len(body[-64:].rstrip("\n"))
-    has_blank_lines = re.match(r"[ \t]*\n", body) is not None or _BLANK_LINE.search(
-        body, 0, len(body) - ending) is not None
-    if has_blank_lines or ('"' in body and "\n" in body):
-        _fix_line_numbers(con, table, body, delimiter, columns, has_blank_lines, first_line)
+    tail = text[max(body_start, len(text) - 64):]
+    ending = len(tail) - len(tail.rstrip("\n"))
+    has_blank_lines = _BLANK_START.match(text, body_start) is not None or _BLANK_LINE.search(
+        text, body_start, len(text) - ending) is not None
+    if has_blank_lines or (text.find('"', body_start) >= 0 and text.find("\n", body_start) >= 0):
+        _fix_line_numbers(con, table, text[body_start:], delimiter, columns, has_blank_lines, first_line)
     columns = _reshape(con, file_name, table, kind, columns, mapped, found, wide, notes)
     row_count = con.execute(
         f'SELECT {"count(DISTINCT line)" if wide or mapped.export else "count(*)"} FROM "{table}"').fetchall()[0][0]
@@ -288,9 +294,9 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str, encodi
     )
 
 
-def _first_lines(text: str, count: int) -> list[str]:
-    """The first ``count`` lines of ``text``, without splitting (and so copying) the rest of a large file."""
-    lines, start = [], 0
+def _first_lines(text: str, count: int, start: int = 0) -> list[str]:
+    """The first ``count`` lines of ``text[start:]``, without splitting (and so copying) the rest of a large file."""
+    lines = []
     while len(lines) < count and start <= len(text):
         end = text.find("\n", start)
         if end < 0:
@@ -412,16 +418,21 @@ def _reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, kind: F
     return columns
 
 
-def padding_trim(body: str, delimiter: str) -> str:
-    """The SQL template that trims one cell of this file: ``okr_trim({})`` or the cheaper ``okr_trim_spaces({})``.
+def padding_trim(text: str, delimiter: str, start: int = 0) -> str:
+    """The SQL template that trims one cell of this file's rows (``text[start:]``, not copied):
+    ``okr_trim({})`` or the cheaper ``okr_trim_spaces({})``.
 
     Only spaces can pad a cell unless the file holds a tab, a no-break space, or a quoted cell
     that starts or ends with a line break; checking for those is faster than trimming for them.
     """
     d = delimiter
-    quoted_line_break = '"' in body and (body.startswith('"\n') or body.endswith('\n"') or any(
-        sequence in body for sequence in (f'{d}"\n', '\n"\n', f'\n"{d}')))
-    return "okr_trim({})" if "\t" in body or "\xa0" in body or quoted_line_break else "okr_trim_spaces({})"
+
+    def holds(sequence: str) -> bool:
+        return text.find(sequence, start) >= 0
+
+    quoted_line_break = holds('"') and (text.startswith('"\n', start) or (len(text) - start >= 2 and text.endswith(
+        '\n"')) or any(holds(sequence) for sequence in (f'{d}"\n', '\n"\n', f'\n"{d}')))
+    return "okr_trim({})" if holds("\t") or holds("\xa0") or quoted_line_break else "okr_trim_spaces({})"
 
 
 def _fix_line_numbers(

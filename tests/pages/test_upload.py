@@ -206,3 +206,89 @@ def test_the_reading_panel_names_columns_used_ignored_and_the_near_match(demo_db
     assert any("taget" in w.value and "target" in w.value for w in app.warning)
     assert any("value → value" in c.value for c in app.caption)
     assert list(app.dataframe[0].value["value"]) == ["4,5"]  # stored 4.5, shown the Indonesian way
+
+
+def test_a_file_is_validated_once_and_import_writes_what_was_validated(demo_db, make_app, monkeypatch):
+    from okrdash.importing import pipeline
+
+    calls: list[str] = []
+    real = pipeline._validate
+
+    def counted(store, uploads, *args, **kwargs):
+        calls.append(",".join(u.name for u in uploads))
+        return real(store, uploads, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_validate", counted)
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    choose(app, "sales.csv", NEW_MEASUREMENTS)
+    app.run()
+    app.run()  # reruns (a widget touched, a language switched) neither validate nor hash again
+    assert calls == ["sales.csv"]
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    assert calls == ["sales.csv"]
+    assert any("Imported" in s.value for s in app.success)
+    assert counts(demo_db)["kpi_measurements"] == before["kpi_measurements"] + 2
+    # The imported file is let go: a new, empty picker, and nothing validated kept in the session.
+    [picker] = app.get("file_uploader")
+    assert picker.key != "upload_files" and not picker.value
+    assert "_upload_checked" not in app.session_state
+
+
+def test_a_write_between_check_and_import_makes_the_import_validate_again(demo_db, make_app, monkeypatch):
+    from okrdash.access import admin_writer
+    from okrdash.importing import Upload, import_files, pipeline
+    from okrdash.ui import context
+
+    calls: list[str] = []
+    real = pipeline._validate
+
+    def counted(store, uploads, *args, **kwargs):
+        calls.append(",".join(u.name for u in uploads))
+        return real(store, uploads, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_validate", counted)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    choose(app, "sales.csv", NEW_MEASUREMENTS)
+    other = ("team,kpi,date,value,target\nSales,Closed deals,2026-11-20,30,20\n").encode()
+    import_files(context.get_store(), [Upload("other.csv", other)], writer=admin_writer("budi"))
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    assert calls == ["sales.csv", "other.csv", "sales.csv"]
+    assert any("Imported" in s.value for s in app.success)
+
+
+def test_a_large_upload_is_checked_and_imported_in_the_background(demo_db, make_app, monkeypatch):
+    from okrdash.importing import worker
+
+    monkeypatch.setattr(worker, "BACKGROUND_BYTES", 0)
+    jobs: list[worker.Job] = []
+    submit = worker.WORKER.submit
+
+    def recorded(label, work, files):
+        jobs.append(submit(label, work, files=files))
+        return jobs[-1]
+
+    monkeypatch.setattr(worker.WORKER, "submit", recorded)
+
+    def finish(app):
+        """Wait for the last job, then rerun (as the page's polling fragment would)."""
+        jobs[-1].wait(60)
+        return app.run()
+
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    choose(app, "sales.csv", NEW_MEASUREMENTS)
+    assert not app.exception
+    finish(app)
+    assert not app.exception
+    assert any("valid" in s.value for s in app.success)
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    finish(app)
+    assert not app.exception
+    assert [job.label for job in jobs] == ["check", "import"]  # both off the page's thread
+    assert any("Imported" in s.value and "2 new row(s), 1 updated" in s.value for s in app.success)
+    assert counts(demo_db)["kpi_measurements"] == before["kpi_measurements"] + 2
+    assert "_upload_job" not in app.session_state
