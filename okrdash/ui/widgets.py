@@ -119,30 +119,27 @@ def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
     (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
     columns (0..1) in whole percent. (A table's bars take one colour per column, so status-coloured
     progress is drawn by :func:`progress`.) Give downloads the frame itself: they keep real numbers."""
-    shown = frame.copy()
+    shown = frame.copy(deep=False)  # columns are replaced, never changed in place
     config = dict(column_config or {})
     for column in shown.columns:
         values = shown[column]
         if column in shares:
-            shown[column] = [formatting.percent(v, ctx.lang) for v in pd.to_numeric(values, errors="coerce")]
+            shown[column] = formatting.percents(pd.to_numeric(values, errors="coerce"), ctx.lang)
             config.setdefault(column, st.column_config.TextColumn(alignment="right"))
         elif pd.api.types.is_bool_dtype(values):
             continue
         elif pd.api.types.is_numeric_dtype(values):
-            shown[column] = [formatting.number(v, ctx.lang) for v in values]
+            shown[column] = formatting.numbers(values, ctx.lang)
             config.setdefault(column, st.column_config.TextColumn(alignment="right"))
-        elif pd.api.types.is_datetime64_any_dtype(values) or (
-                values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()):
-            shown[column] = [formatting.date(_day(v), ctx.lang) if _day(v) else None for v in values]
+        elif pd.api.types.is_datetime64_any_dtype(values) or (values.dtype == object and _holds_dates(values)):
+            shown[column] = formatting.dates(values, ctx.lang)
     st.dataframe(shown, column_config=config, **dataframe_args)
 
 
-def _day(value: object) -> dt.date | None:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    return value if isinstance(value, dt.date) else None
+def _holds_dates(values: pd.Series) -> bool:
+    """Whether an object column holds dates (its first value that is not missing is one)."""
+    present = values.dropna()
+    return bool(len(present)) and isinstance(present.iloc[0], dt.date)
 
 
 def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
