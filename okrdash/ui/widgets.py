@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -74,9 +73,11 @@ def share_link(ctx: Context, **params: Any) -> None:
         st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
 
 
-def chart(ctx: Context, figure: alt.TopLevelMixin, **chart_args: Any) -> None:
-    """``st.altair_chart`` with axes and tooltips in the reader's language (Vega-Lite's locale)."""
-    st.altair_chart(figure.configure(locale=formatting.chart_locale(ctx.lang)), **chart_args)
+def chart(ctx: Context, spec: charts.Spec, **chart_args: Any) -> None:
+    """``st.vega_lite_chart`` of a spec from okrdash.charts, with axes and tooltips in the reader's
+    language (Vega-Lite's locale)."""
+    configured = {**spec, "config": {**spec.get("config", {}), "locale": formatting.chart_locale(ctx.lang)}}
+    st.vega_lite_chart(spec=configured, **chart_args)
 
 
 def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
