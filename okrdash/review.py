@@ -19,6 +19,9 @@ from okrdash.store import Scores, Store
 REVIEW_SQL = Path(__file__).with_name("review.sql")
 # The grade bands of okr_grade_band in rules.sql, best first; None is "not graded" (no data).
 GRADE_BANDS: tuple[str | None, ...] = ("green", "yellow", "red", None)
+# Rows of each table the review page sends a browser (a large company grades 15,000 key results); each
+# table's download holds every row.
+REVIEW_ROWS = 100
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 
 
