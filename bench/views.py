@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import AS_OF, CURRENT
-from bench.run import RESULTS, app_errors, loadavg, machine, use_database
+from bench.run import RESULTS, app_errors, loadavg, machine, status_file, use_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "bench" / ".work" / "large" / "okrdash.duckdb"
@@ -270,6 +270,9 @@ def main(argv: list[str] | None = None) -> None:
     result = {"label": args.label, "started": started, "machine": machine(),
               **measure(args.db, args.views, args.reruns, tuple(args.pages.split(",")))}
     result["loadavg"] = [load, loadavg()]
+    # Every page rendered, for every subject, in this one process: its peak resident memory.
+    result["peak_rss_bytes"] = status_file("VmHWM")
+    print(f"peak RSS of this process (every page rendered): {result['peak_rss_bytes'] / 2**20:.0f} MB")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"views-large-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
     if args.record:
