@@ -1,4 +1,4 @@
-"""Server CPU seconds of a team, objective and KPI view: never opened before (miss) and opened before (hit).
+"""Server CPU seconds and bytes sent of every page's view: never opened before (miss) and opened before (hit).
 
     .venv/bin/python -m bench.views --label before     # at the commit to compare against
     .venv/bin/python -m bench.views --label after
@@ -9,16 +9,23 @@ okrs.csv checkins.csv`` on the files of ``bench.generate --size large``). CPU is
 ``time.process_time()`` around one run of the page: every thread of the process, DuckDB's included,
 which is what the serving process spends on the view.
 
-The overview is opened first (its CPU, what it sent, how many grids and charts). Each page is then opened once for a subject that is not measured (so the company-wide views,
-the overview's say, are in memory as on a server that has been up a while; that run is reported as
-``cpu_first_s``), then for ``--views`` subjects never opened before (``cpu_miss_s``, median), each
-of those rerun ``--reruns`` times (``cpu_hit_s``, median). Subjects: the teams with the most key
-results of the current cycle, each team's largest objective, and each team's KPIs (the KPI page
-filtered to the team, with its first KPI open).
+Every page (``PAGE_FILES``: overview, team, objective, KPIs, review, my key results, explainer,
+upload) is opened first as a link without a filter opens it, for the whole company (so the
+company-wide views are in memory as on a server that has been up a while; that run is reported as
+``cpu_first_s``, its reruns as ``cpu_whole_hit_s``), then for ``--views`` subjects never opened
+before (``cpu_miss_s``, median), each of those rerun ``--reruns`` times (``cpu_hit_s``, median).
+Subjects: the teams with the most key results of the current cycle, each team's largest objective,
+its KPIs (the KPI page filtered to the team, with its first KPI open), its quarter review and one of
+its key result owners; company objectives (the overview's aligned list) and example teams (the
+explainer). The upload page has no subject: each miss is a new session.
+
+What a page sent (``drawn``: element protobuf bytes, grids, charts) is kept for its largest view
+of those measured, the whole-company one included (``sent_whole``).
 
 Writes ``bench/results/views-large-<label>.json``; with both ``before`` and ``after`` present,
 also ``bench/results/views-large.md`` (the two side by side). ``--record`` also sets
-``pages_server`` (per page: ``page``, ``cpu_hit_s``, ``cpu_miss_s``) in ``bench/results/scale-large.json``,
+``pages_server`` (per page: ``page``, ``cpu_hit_s``, ``cpu_miss_s``, and its largest view's
+``sent_bytes``, ``grids``, ``charts``) in ``bench/results/scale-large.json``,
 the document ``bench.run --size large`` writes, which keeps it.
 """
 
@@ -32,43 +39,82 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import AS_OF, CURRENT
-from bench.run import RESULTS, app_errors, loadavg, machine, new_app, use_database
+from bench.run import RESULTS, app_errors, loadavg, machine, status_file, use_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "bench" / ".work" / "large" / "okrdash.duckdb"
-PAGES = ("team", "objective", "kpis")
+# Every page of the app, and what a subject of each is (the part of the URL that changes per view).
+PAGE_FILES = {
+    "overview": "pages/overview.py",          # subject: the company objective whose aligned objectives are listed
+    "team": "pages/team.py",                  # a team
+    "objective": "pages/objective.py",        # a team's largest objective
+    "kpis": "pages/kpis.py",                  # a team's KPIs, its first KPI open
+    "review": "pages/review.py",              # the quarter review of one team
+    "my_key_results": "pages/my_key_results.py",  # one owner's key results
+    "explainer": "pages/explainer.py",        # the example OKRs of one kind of team
+    "upload": "pages/upload.py",              # none: a new session
+}
+PAGES = tuple(PAGE_FILES)
 
 
 def subjects(db: Path, count: int) -> list[dict[str, Any]]:
-    """``count`` teams (most key results in the current cycle first), each with its largest objective and first KPI."""
+    """``count`` teams (most key results in the current cycle first), each with its largest objective,
+    first KPI and first key result owner; and as many company objectives and example teams."""
     import duckdb
+
+    from okrdash import examples
 
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
             """WITH sizes AS (
-                   SELECT o.team, o.id AS objective_id, count(*) AS krs
+                   SELECT o.team, o.id AS objective_id, count(*) AS krs, min(k.owner) AS owner
                    FROM objectives o JOIN key_results k ON k.objective_id = o.id
                    WHERE o.cycle = ? AND o.team <> 'Company' GROUP BY ALL)
                SELECT team, arg_max(objective_id, krs) AS objective_id,
-                      (SELECT min(id) FROM kpis WHERE kpis.team = sizes.team) AS kpi_id
+                      (SELECT min(id) FROM kpis WHERE kpis.team = sizes.team) AS kpi_id, min(owner) AS owner
                FROM sizes GROUP BY team
                HAVING kpi_id IS NOT NULL
                ORDER BY sum(krs) DESC, team LIMIT ?""",
             [CURRENT.name, count],
         ).fetchall()
+        company = [row[0] for row in con.execute(
+            "SELECT id FROM objectives WHERE cycle = ? AND team = 'Company' ORDER BY id", [CURRENT.name]).fetchall()]
     finally:
         con.close()
-    return [{"team": team, "objective": int(objective), "kpi": int(kpi)} for team, objective, kpi in rows]
+    example_teams = list(examples.TEAMS)
+    return [{"team": team, "objective": int(objective), "kpi": int(kpi), "owner": owner,
+             "aligned": str(company[index % len(company)]) if company else None,
+             "ex_team": example_teams[index % len(example_teams)]}
+            for index, (team, objective, kpi, owner) in enumerate(rows)]
 
 
-def query(page: str, subject: dict[str, Any]) -> dict[str, str]:
+def query(page: str, subject: dict[str, Any] | None) -> dict[str, str]:
+    """The URL of ``page`` for ``subject``; None: the page as first opened, with no filter (the whole company)."""
     base = {"as_of": AS_OF.isoformat(), "cycle": CURRENT.name}
-    if page == "team":
+    if subject is None or page == "upload":
+        return base
+    if page == "overview":
+        return {**base, "aligned": subject["aligned"]} if subject["aligned"] else base
+    if page in ("team", "review"):
         return {**base, "team": subject["team"]}
     if page == "objective":
         return {**base, "objective": str(subject["objective"])}
+    if page == "my_key_results":
+        return {**base, "owner": subject["owner"]}
+    if page == "explainer":
+        return {**base, "ex_team": subject["ex_team"]}
     return {**base, "team": subject["team"], "kpi": str(subject["kpi"])}
+
+
+def open_app(page: str, url: dict[str, str]):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    app.query_params.update(url)
+    if page != "overview":
+        app.switch_page(PAGE_FILES[page])
+    return app
 
 
 def cpu_of_run(app) -> float:
@@ -100,31 +146,32 @@ def drawn(app) -> dict[str, int]:
             "charts": sum(kind in ("vega_lite_chart", "arrow_vega_lite_chart") for kind, _ in sizes)}
 
 
-def measure(db: Path, views: int, reruns: int) -> dict[str, Any]:
+def measure(db: Path, views: int, reruns: int, pages: tuple[str, ...] = PAGES) -> dict[str, Any]:
     use_database(db)
-    chosen = subjects(db, views + 1)
-    overview_app = new_app("overview", {"as_of": AS_OF.isoformat(), "cycle": CURRENT.name})
-    overview_first = cpu_of_run(overview_app)  # also opens the store
-    overview = {"page": "overview", "cpu_first_s": round(overview_first, 3),
-                "cpu_hit_s": round(statistics.median(cpu_of_run(overview_app) for _ in range(reruns)), 3),
-                **drawn(overview_app)}
-    print(f"overview: first {overview['cpu_first_s']:.3f} s, hit {overview['cpu_hit_s']:.3f} s (CPU), "
-          f"{overview['sent_bytes']:,} bytes, {overview['grids']} grids, {overview['charts']} charts", flush=True)
-    pages = []
-    for page in PAGES:
-        first = cpu_of_run(new_app(page, query(page, chosen[0])))
+    chosen = subjects(db, views)
+    rows = []
+    for page in pages:
+        # The page as first opened (no filter: the whole company); also warms what every view shares.
+        whole = open_app(page, query(page, None))
+        first = cpu_of_run(whole)
+        whole_hit = statistics.median(cpu_of_run(whole) for _ in range(reruns))
+        sent = {"whole": drawn(whole)}
         misses, hits = [], []
-        for subject in chosen[1:]:
-            app = new_app(page, query(page, subject))
+        for subject in chosen:
+            app = open_app(page, query(page, subject))
             misses.append(cpu_of_run(app))
             hits.extend(cpu_of_run(app) for _ in range(reruns))
-        pages.append({"page": page, "cpu_first_s": round(first, 3),
-                      "cpu_miss_s": round(statistics.median(misses), 3),
-                      "cpu_hit_s": round(statistics.median(hits), 3),
-                      "cpu_miss_all_s": [round(m, 3) for m in misses], **drawn(app)})
-        print(f"{page}: first {first:.3f} s, miss {statistics.median(misses):.3f} s, "
-              f"hit {statistics.median(hits):.3f} s (CPU)", flush=True)
-    return {"overview": overview, "pages": pages, "read_models": measure_read_models(db, chosen), "subjects": chosen}
+            sent[f"subject {len(misses)}"] = drawn(app)
+        largest = max(sent.values(), key=lambda d: d["sent_bytes"])
+        rows.append({"page": page, "cpu_first_s": round(first, 3), "cpu_whole_hit_s": round(whole_hit, 3),
+                     "cpu_miss_s": round(statistics.median(misses), 3),
+                     "cpu_hit_s": round(statistics.median(hits), 3),
+                     "cpu_miss_all_s": [round(m, 3) for m in misses],
+                     "sent_whole": sent["whole"], **largest})
+        print(f"{page}: first {first:.3f} s, whole-company rerun {whole_hit:.3f} s, miss {statistics.median(misses):.3f} s, "
+              f"hit {statistics.median(hits):.3f} s (CPU); largest sent {largest['sent_bytes']:,} bytes, "
+              f"{largest['grids']} grids, {largest['charts']} charts", flush=True)
+    return {"pages": rows, "read_models": measure_read_models(db, chosen), "subjects": chosen}
 
 
 def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,8 +198,20 @@ def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str
     return rows
 
 
+def _page_rows(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Page -> its row; results written before every page was measured kept the overview apart."""
+    rows = {row["page"]: row for row in result.get("pages", [])}
+    if "overview" in result and "overview" not in rows:
+        rows["overview"] = result["overview"]
+    return rows
+
+
+def _seconds(row: dict[str, Any], key: str) -> str:
+    return f"{row[key]:.3f}" if isinstance(row.get(key), (int, float)) else "–"
+
+
 def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
-    by_page = {row["page"]: row for row in before["pages"]}
+    old_rows, new_rows = _page_rows(before), _page_rows(after)
     lines = [
         "Server CPU seconds per view, large company (AppTest page runs, medians)",
         "",
@@ -166,24 +225,22 @@ def markdown(before: dict[str, Any], after: dict[str, Any]) -> str:
     ]
     models_before = {row["page"]: row["cpu_s"] for row in before.get("read_models", [])}
     models_after = {row["page"]: row["cpu_s"] for row in after.get("read_models", [])}
-    for row in after["pages"]:
-        old = by_page[row["page"]]
-        lines.append(f"| {row['page']} | {old['cpu_miss_s']:.3f} | {row['cpu_miss_s']:.3f} | {old['cpu_hit_s']:.3f} "
-                     f"| {row['cpu_hit_s']:.3f} | {old['cpu_first_s']:.3f} / {row['cpu_first_s']:.3f} "
-                     f"| {models_before.get(row['page'], float('nan')):.3f} / {models_after.get(row['page'], float('nan')):.3f} |")
-    lines += ["", "What each page sent (element protobufs, last subject measured), before / after:", "",
+    for page, row in new_rows.items():
+        old = old_rows.get(page, {})
+        model = (f"{models_before[page]:.3f} / {models_after[page]:.3f}"
+                 if page in models_before and page in models_after else "–")
+        lines.append(f"| {page} | {_seconds(old, 'cpu_miss_s')} | {_seconds(row, 'cpu_miss_s')} "
+                     f"| {_seconds(old, 'cpu_hit_s')} | {_seconds(row, 'cpu_hit_s')} "
+                     f"| {_seconds(old, 'cpu_first_s')} / {_seconds(row, 'cpu_first_s')} | {model} |")
+    lines += ["", "What each page sent (element protobufs; the largest view measured), before / after:", "",
               "| page | bytes | grids | charts |", "|---|---:|---:|---:|"]
-    drawn_before = {row["page"]: row for row in [before.get("overview", {}), *before["pages"]] if "sent_bytes" in row}
-    for row in [after.get("overview", {}), *after["pages"]]:
+    for page, row in new_rows.items():
+        old = old_rows.get(page, {})
         if "sent_bytes" not in row:
             continue
-        old = drawn_before.get(row["page"], {})
-        lines.append(f"| {row['page']} | {old.get('sent_bytes', '–'):,} / {row['sent_bytes']:,} "
+        old_bytes = f"{old['sent_bytes']:,}" if "sent_bytes" in old else "–"
+        lines.append(f"| {page} | {old_bytes} / {row['sent_bytes']:,} "
                      f"| {old.get('grids', '–')} / {row['grids']} | {old.get('charts', '–')} / {row['charts']} |")
-    if "overview" in after:
-        lines.append(f"\nOverview CPU s, first run / rerun: before {before.get('overview', {}).get('cpu_first_s', '–')} / "
-                     f"{before.get('overview', {}).get('cpu_hit_s', '–')}, after {after['overview']['cpu_first_s']} / "
-                     f"{after['overview']['cpu_hit_s']}")
     return "\n".join(lines) + "\n"
 
 
@@ -192,6 +249,7 @@ def record_in_scale(result: dict[str, Any]) -> None:
     document = json.loads(scale.read_text()) if scale.exists() else {}
     document["pages_server"] = [
         {"page": row["page"], "cpu_hit_s": row["cpu_hit_s"], "cpu_miss_s": row["cpu_miss_s"],
+         "sent_bytes": row["sent_bytes"], "grids": row["grids"], "charts": row["charts"],
          "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.views"}
         for row in result["pages"]]
     scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
@@ -204,13 +262,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--views", type=int, default=5, help="subjects never opened before, per page")
     parser.add_argument("--reruns", type=int, default=3, help="reruns of each subject (hits)")
     parser.add_argument("--record", action="store_true", help="set pages_server in scale-large.json")
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages (default: every page)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         raise SystemExit(f"{args.db} is missing: see this module's docstring")
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), loadavg()
     result = {"label": args.label, "started": started, "machine": machine(),
-              **measure(args.db, args.views, args.reruns)}
+              **measure(args.db, args.views, args.reruns, tuple(args.pages.split(",")))}
     result["loadavg"] = [load, loadavg()]
+    # Every page rendered, for every subject, in this one process: its peak resident memory.
+    result["peak_rss_bytes"] = status_file("VmHWM")
+    print(f"peak RSS of this process (every page rendered): {result['peak_rss_bytes'] / 2**20:.0f} MB")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"views-large-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
     if args.record:

@@ -213,6 +213,9 @@ def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: s
     return kpis.reset_index(drop=True)
 
 
+KPI_ROWS = 100  # rows of the KPI table (and choices of its picker) a browser gets; a filter narrows them
+
+
 @dataclass
 class ObjectiveView:
     objective: dict[str, Any]

@@ -1,5 +1,6 @@
 """The quarter review of one cycle: grades, their distribution, the objectives to talk about, and the
-change against the previous cycle per team. Read from the rules' scores (review.sql); no Streamlit.
+change against the previous cycle per team. Read from the store's kept scores (``Store.scores``, the
+rules of rules.sql run once per write and date) through review.sql; no Streamlit.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from okrdash.models import Cycle
-from okrdash.store import Store
+from okrdash.store import Scores, Store
 
 REVIEW_SQL = Path(__file__).with_name("review.sql")
 # The grade bands of okr_grade_band in rules.sql, best first; None is "not graded" (no data).
 GRADE_BANDS: tuple[str | None, ...] = ("green", "yellow", "red", None)
+# Rows of each table the review page sends a browser (a large company grades 15,000 key results); each
+# table's download holds every row.
+REVIEW_ROWS = 100
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 
 
@@ -40,6 +44,21 @@ def _run(store: Store, name: str, **params: object) -> pd.DataFrame:
     used = {key: params[key] for key in set(_PARAMETER.findall(sql))}
     with store.cursor() as cur:
         return cur.execute(sql, used).df()
+
+
+def _run_scored(store: Store, names: tuple[str, ...], graded: Scores, previous: Scores | None,
+                **params: object) -> list[pd.DataFrame]:
+    """The queries ``names`` over the store's kept scores (registered under the names review.sql reads)."""
+    with store.cursor() as cur:
+        cur.register("scored_objectives", graded.objectives)
+        cur.register("scored_key_results", graded.key_results)
+        cur.register("previous_objectives", (previous or graded).objectives)
+        frames = []
+        for name in names:
+            sql = queries()[name]
+            used = {key: params[key] for key in set(_PARAMETER.findall(sql))}
+            frames.append(cur.execute(sql, used).df())
+        return frames
 
 
 def previous_cycle(cycles: list[Cycle], cycle: Cycle) -> Cycle | None:
@@ -93,8 +112,14 @@ def review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None = None) 
     """The review of ``cycle`` (of one team, or of every team) as graded on ``graded_on(cycle, as_of)``."""
     previous = previous_cycle(store.cycles(), cycle)
     on = graded_on(cycle, as_of)
-    scope = {"cycle": cycle.name, "graded_on": on, "team": team}
-    counts = _run(store, "distribution", **scope)
+    # The whole company's kept scores at the grading day (Store.scores: once per write and date, shared
+    # with every other view of that day), and the previous cycle's at its own grading day.
+    previous_on = graded_on(previous, as_of) if previous else on
+    graded = store.scores(on)
+    earlier = store.scores(previous_on) if previous else None
+    counts, teams, objectives, key_results = _run_scored(
+        store, ("distribution", "teams", "objectives", "key_results"), graded, earlier,
+        cycle=cycle.name, team=team, previous_cycle=previous.name if previous else None)
     distribution: dict[str, dict[str | None, int]] = {}
     for subject in ("objective", "key_result"):
         rows = counts[counts["subject"] == subject]
@@ -102,9 +127,6 @@ def review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None = None) 
         distribution[subject] = {band: by_band.get(band, 0) for band in GRADE_BANDS}
     return Review(
         cycle=cycle, previous=previous, graded_on=on, team=team,
-        teams=_run(store, "teams", **scope, previous_cycle=previous.name if previous else None,
-                   previous_graded_on=graded_on(previous, as_of) if previous else on),
-        objectives=_run(store, "objectives", **scope),
-        key_results=_run(store, "key_results", **scope),
+        teams=teams, objectives=objectives, key_results=key_results,
         distribution=distribution,
     )

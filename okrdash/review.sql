@@ -1,46 +1,49 @@
 -- The quarter review: one cycle's grades as the rules compute them (objective_scores, kr_scores and
--- okr_review_flag in rules.sql), graded on $graded_on. Nothing here restates a rule; these queries
--- only choose, count and compare. $team NULL means every team.
+-- okr_review_flag in rules.sql), graded on $graded_on. The scores are the store's kept ones
+-- (Store.scores: the whole company scored once per write and date), registered by review.py as
+-- scored_objectives and scored_key_results (at $graded_on) and previous_objectives (the previous
+-- cycle's, at $previous_graded_on): a review never runs the scoring macros itself. Nothing here
+-- restates a rule; these queries only choose, count and compare. $team NULL means every team.
 
 -- name: objectives
 SELECT objective_id, team, title, owner, objective_type, key_result_count, progress, grade, grade_band,
        status, okr_review_flag(objective_type, grade) AS review_flag
-FROM objective_scores($graded_on::DATE)
+FROM scored_objectives
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY team, title, objective_id;
 
 -- name: key_results
 SELECT key_result_id, objective_id, team, objective, title, owner, kind, progress, grade, grade_band, status
-FROM kr_scores($graded_on::DATE)
+FROM scored_key_results
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY team, objective, title, key_result_id;
 
 -- name: distribution
 -- How many objectives and key results fall in each grade band (NULL band: not graded, no data).
 SELECT 'objective' AS subject, grade_band, count(*) AS count
-FROM objective_scores($graded_on::DATE)
+FROM scored_objectives
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 GROUP BY ALL
 UNION ALL
 SELECT 'key_result', grade_band, count(*)
-FROM kr_scores($graded_on::DATE)
+FROM scored_key_results
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 GROUP BY ALL;
 
 -- name: teams
 -- Per team: objectives and key results counted, the mean objective grade, and the same mean in the
--- previous cycle (graded on $previous_graded_on) with the change. A team new this cycle has no
+-- previous cycle (graded on its last day, or as-of) with the change. A team new this cycle has no
 -- previous mean and no change.
 WITH this_cycle AS (
     SELECT team, count(*) AS objective_count, sum(key_result_count)::INTEGER AS key_result_count,
            avg(grade) AS mean_grade
-    FROM objective_scores($graded_on::DATE)
+    FROM scored_objectives
     WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
     GROUP BY team
 ),
 previous_cycle AS (
     SELECT team, avg(grade) AS mean_grade
-    FROM objective_scores($previous_graded_on::DATE)
+    FROM previous_objectives
     WHERE cycle = $previous_cycle::VARCHAR AND ($team::VARCHAR IS NULL OR team = $team)
     GROUP BY team
 )

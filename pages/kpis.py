@@ -102,32 +102,44 @@ else:
         "category": t("kpis.category"), "type": t("kpis.type"), "indicator": t("kpis.indicator"),
         "frequency": t("kpis.frequency"), "owner": t("common.owner"), "last_date": t("kpis.last_date"),
     }
-    table = pd.DataFrame({
-        names["status"]: [widgets.status_label(ctx, s) for s in kpis["status"]],
-        names["team"]: kpis["team"],
-        names["name"]: kpis["name"],
-        names["value"]: kpis["value"],
-        names["target"]: kpis["target"],
-        names["unit"]: kpis["unit"],
-        names["trend"]: [_trend(m, tr) for m, tr in zip(kpis["trend_to"] - kpis["trend_from"], kpis["trend"])],
-        names["change"]: kpis["change"],
-        names["recent"]: kpis["recent_values"],
-        names["category"]: kpis["category"],
-        names["type"]: [t(f"kpis.type_{v}") for v in kpis["kpi_type"]],
-        names["indicator"]: [t(f"kpis.indicator_{v}") for v in kpis["indicator"]],
-        names["frequency"]: [t(f"kpis.frequency_{v}") for v in kpis["frequency"]],
-        names["owner"]: kpis["owner"],
-        names["last_date"]: pd.to_datetime(kpis["last_date"]).dt.date,
-    })
+
+    def _table(rows: pd.DataFrame) -> pd.DataFrame:
+        """The table of ``rows``; labels translated once per distinct value, not per row."""
+        def labels(column: str, prefix: str) -> pd.Series:
+            return rows[column].map({v: t(f"{prefix}{v}") for v in set(rows[column])})
+
+        return pd.DataFrame({
+            names["status"]: rows["status"].map({s: widgets.status_label(ctx, s) for s in set(rows["status"])}),
+            names["team"]: rows["team"],
+            names["name"]: rows["name"],
+            names["value"]: rows["value"],
+            names["target"]: rows["target"],
+            names["unit"]: rows["unit"],
+            names["trend"]: [_trend(m, tr) for m, tr in zip(rows["trend_to"] - rows["trend_from"], rows["trend"])],
+            names["change"]: rows["change"],
+            names["recent"]: rows["recent_values"],
+            names["category"]: rows["category"],
+            names["type"]: labels("kpi_type", "kpis.type_"),
+            names["indicator"]: labels("indicator", "kpis.indicator_"),
+            names["frequency"]: labels("frequency", "kpis.frequency_"),
+            names["owner"]: rows["owner"],
+            names["last_date"]: pd.to_datetime(rows["last_date"]).dt.date,
+        })
+
+    # A large company has thousands of KPIs: the browser gets the first rows, the download all of them.
+    if len(kpis) > readmodels.KPI_ROWS:
+        st.caption(t("kpis.first_rows", shown=format_number(readmodels.KPI_ROWS, ctx.lang),
+                     total=format_number(len(kpis), ctx.lang)))
     widgets.show_table(
-        ctx, table, hide_index=True, width="stretch",
+        ctx, _table(kpis.head(readmodels.KPI_ROWS)), hide_index=True, width="stretch",
         column_config={
             names["trend"]: st.column_config.TextColumn(help=t("kpis.trend_help")),
             names["recent"]: st.column_config.LineChartColumn(width="small"),
         },
     )
-    widgets.download_csv(ctx, table.drop(columns=[names["recent"]]), f"kpis-{ctx.as_of.isoformat()}.csv",
-                         key="download_kpis")
+    every = kpis
+    widgets.download_csv(ctx, lambda: _table(every).drop(columns=[names["recent"]]),
+                         f"kpis-{ctx.as_of.isoformat()}.csv", key="download_kpis")  # built on click
 
 
 # -- one KPI in detail ------------------------------------------------------------------------------
@@ -157,9 +169,12 @@ if selected is None:
     widgets.share_link(ctx, **chosen)
     st.stop()
 
-options = shown_ids if selected in shown_ids else [selected, *shown_ids]
-labels = {int(k): f"{team_name} · {name}" for k, team_name, name in zip(all_kpis["kpi_id"], all_kpis["team"],
-                                                                      all_kpis["name"])}
+# The picker offers the KPIs the table shows (a filter narrows them), and the one on show.
+listed = shown_ids[:readmodels.KPI_ROWS]
+options = listed if selected in listed else [selected, *listed]
+picked = all_kpis[all_kpis["kpi_id"].isin(options)]
+labels = {int(k): f"{team_name} · {name}" for k, team_name, name in zip(picked["kpi_id"], picked["team"],
+                                                                      picked["name"])}
 st.session_state[_PICKER] = selected
 st.selectbox(t("kpis.picker"), options, format_func=labels.get, key=_PICKER, on_change=_picked)
 if selected not in shown_ids:

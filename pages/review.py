@@ -6,6 +6,7 @@ import streamlit as st
 
 from okrdash import charts, review
 from okrdash.formatting import fixed, signed
+from okrdash.i18n import format_number
 from okrdash.ui import context, widgets
 
 ctx = context.current()
@@ -68,10 +69,35 @@ def _type(objective_type: str) -> str:
     return t(f"objective.type_{objective_type}")
 
 
+# Per column, translated once per distinct value: a large company grades 15,000 key results.
+def _bands(column: pd.Series) -> pd.Series:
+    named = {band: _band(band) for band in review.GRADE_BANDS if band is not None}
+    return column.map(named).fillna(_band(None)).astype(object)
+
+
+def _types(column: pd.Series) -> pd.Series:
+    return column.map({kind: _type(kind) for kind in set(column)})
+
+
+def _statuses(column: pd.Series) -> pd.Series:
+    return column.map({status: widgets.status_label(ctx, status) for status in set(column)})
+
+
+def _first_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows a browser gets: a large company has thousands of objectives and key results (the
+    download holds them all)."""
+    if len(table) <= review.REVIEW_ROWS:
+        return table
+    st.caption(t("review.first_rows", shown=format_number(review.REVIEW_ROWS, ctx.lang),
+                 total=format_number(len(table), ctx.lang)))
+    return table.head(review.REVIEW_ROWS)
+
+
 def _grades_table(table: pd.DataFrame, file_key: str) -> None:
     """The table with its grades written to one decimal (0,7 and 1,0); the download keeps the numbers."""
     grade = t("common.grade")
-    shown = table.assign(**{grade: [fixed(g, ctx.lang) for g in table[grade]]})
+    shown = _first_rows(table)
+    shown = shown.assign(**{grade: [fixed(g, ctx.lang) for g in shown[grade]]})
     widgets.show_table(ctx, shown, hide_index=True, width="stretch",
                        column_config={grade: st.column_config.TextColumn(alignment="right")})
     widgets.download_csv(ctx, table, f"review-{cycle.name}-{file_key}.csv", key=f"download_{file_key}")
@@ -103,7 +129,7 @@ def _objective_list(frame: pd.DataFrame, key: str) -> None:
         t("common.objective"): frame["title"],
         t("common.owner"): frame["owner"],
         t("common.grade"): frame["grade"],
-        t("review.band"): [_band(band) for band in frame["grade_band"]],
+        t("review.band"): _bands(frame["grade_band"]),
     })
     _grades_table(table, key)
 
@@ -131,8 +157,8 @@ by_team = pd.DataFrame({
     t("review.previous_mean_grade"): result.teams["previous_mean_grade"].round(2),
     t("review.change"): result.teams["change"].round(2),
 })
-shown_change = by_team.copy()
-shown_change[t("review.change")] = [signed(change, ctx.lang) for change in by_team[t("review.change")]]
+shown_change = _first_rows(by_team).copy()
+shown_change[t("review.change")] = [signed(change, ctx.lang) for change in shown_change[t("review.change")]]
 widgets.show_table(ctx, shown_change, hide_index=True, width="stretch",
                    column_config={t("review.change"): st.column_config.TextColumn(alignment="right")})
 widgets.download_csv(ctx, by_team, f"review-{cycle.name}-teams.csv", key="download_teams")
@@ -142,10 +168,10 @@ st.subheader(t("review.objective_grades"))
 objectives = pd.DataFrame({
     t("common.team"): result.objectives["team"],
     t("common.objective"): result.objectives["title"],
-    t("review.type"): [_type(kind) for kind in result.objectives["objective_type"]],
+    t("review.type"): _types(result.objectives["objective_type"]),
     t("common.grade"): result.objectives["grade"],
-    t("review.band"): [_band(band) for band in result.objectives["grade_band"]],
-    t("common.status"): [widgets.status_label(ctx, status) for status in result.objectives["status"]],
+    t("review.band"): _bands(result.objectives["grade_band"]),
+    t("common.status"): _statuses(result.objectives["status"]),
 })
 _grades_table(objectives, "objectives")
 
@@ -156,7 +182,7 @@ key_results = pd.DataFrame({
     t("common.key_result"): result.key_results["title"],
     t("common.owner"): result.key_results["owner"],
     t("common.grade"): result.key_results["grade"],
-    t("review.band"): [_band(band) for band in result.key_results["grade_band"]],
+    t("review.band"): _bands(result.key_results["grade_band"]),
 })
 _grades_table(key_results, "key_results")
 

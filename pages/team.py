@@ -88,8 +88,15 @@ else:
     if shown_krs.empty:
         st.info(t("team.nothing_matches"), icon="🔎")
 
+    # Split once by objective (not filtered again for each): a company team has dozens of objectives.
+    own_by_objective = dict(tuple(krs.groupby("objective_id", sort=False)))
+    shown_by_objective = dict(tuple(shown_krs.groupby("objective_id", sort=False)))
+    records_by_objective: dict[int, list] = {}
+    for record in readmodels.records(krs):
+        records_by_objective.setdefault(record["objective_id"], []).append(record)
+    no_rows = krs.iloc[0:0]
     for objective in readmodels.records(view.objectives):
-        rows = shown_krs[shown_krs["objective_id"] == objective["objective_id"]]
+        rows = shown_by_objective.get(objective["objective_id"], no_rows)
         if rows.empty and (statuses or owner):
             continue
         with st.container(border=True):
@@ -97,7 +104,7 @@ else:
             widgets.status_badge(ctx, objective["status"])
             st.caption(t("team.objective_meta", owner=widgets.plain(objective["owner"] or "–"),
                          type=t(f"objective.type_{objective['objective_type']}")))
-            own = krs[krs["objective_id"] == objective["objective_id"]]
+            own = own_by_objective.get(objective["objective_id"], no_rows)
             widgets.status_reason(ctx, objective["status"], list(own["status"]))
             widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
             st.page_link("pages/objective.py", label=t("team.open_objective"), icon="🎯",
@@ -105,7 +112,7 @@ else:
             if not rows.empty:
                 widgets.key_results_table(ctx, rows, f"key-results-{team}-{objective['objective_id']}.csv",
                                           key=f"download_krs_{objective['objective_id']}")
-            forms.checkin_form(ctx, access, readmodels.records(krs[krs["objective_id"] == objective["objective_id"]]),
+            forms.checkin_form(ctx, access, records_by_objective.get(objective["objective_id"], []),
                                key=f"checkin_{objective['objective_id']}")
 
 
@@ -115,8 +122,9 @@ if ctx.cycle is not None:
     # The team's OKRs as an okrs file in the reader's language: edit it in Excel, upload it back.
     st.markdown(f"**{t('team.okrs_file')}**")
     st.caption(t("team.okrs_file_help"))
-    widgets.download_csv(ctx, okrfiles.localise(okrfiles.team_okrs(ctx.store, team, ctx.cycle, ctx.as_of), ctx.lang),
-                         f"okrs-{team}-{ctx.cycle.name}.csv", key="download_team_okrs")
+    cycle = ctx.cycle
+    widgets.download_csv(ctx, lambda: okrfiles.localise(okrfiles.team_okrs(ctx.store, team, cycle, ctx.as_of), ctx.lang),
+                         f"okrs-{team}-{cycle.name}.csv", key="download_team_okrs")  # built on click
 
 
 def _quantity(value: float | None, unit: str | None) -> str:

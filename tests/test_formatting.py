@@ -91,3 +91,41 @@ def test_chart_locale_is_a_valid_vega_lite_locale_per_language():
 def test_unknown_language_falls_back_to_english():
     assert number(1234.5, "fr") == "1,234.5"
     assert formatting.short_date_pattern("id") == "%d/%m/%Y"
+
+
+def _babel_samples() -> list[float]:
+    import random
+
+    generator = random.Random(14)
+    return ([0.0, 1.0, -1.0, 0.5, -0.5, 0.005, -0.005, 0.015, 99.995, 100.05, 999_999.995, 2_400_000_000.0,
+             -0.001, 1e14 + 0.5, 3e15, -7.25e17]
+            + [generator.uniform(-1e6, 1e6) for _ in range(400)] + [generator.uniform(-2, 2) for _ in range(400)]
+            + [round(generator.uniform(-1000, 1000), 3) for _ in range(400)])
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_numbers_percents_and_dates_are_written_as_babel_writes_them(lang):
+    """The formatters write the locale's symbols themselves (Babel per cell cost 0.3 s a large table);
+    the text stays exactly Babel's patterns "#,##0.##", "#,##0.0", "#,##0%" and "d MMM y"."""
+    from babel.dates import format_date
+    from babel.numbers import format_decimal, format_percent
+
+    for value in _babel_samples():
+        places = 0 if value.is_integer() else 1 if abs(value) >= 100 else 2
+        pattern = "#,##0" + ("." + "#" * places if places else "")
+        assert number(value, lang) == format_decimal(round(value, places) + 0.0, format=pattern, locale=lang), value
+        assert fixed(value, lang) == format_decimal(round(value, 1) + 0.0, format="#,##0.0", locale=lang), value
+        whole = round(value * 100) + 0
+        assert percent(value, lang) == format_percent(whole / 100, format="#,##0%", locale=lang), value
+    for offset in range(0, 366, 7):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+        assert date(day, lang) == format_date(day, "d MMM y", locale=lang)
+
+
+def test_a_column_is_formatted_in_one_call_as_each_cell_would_be():
+    values = pd.Series([1234.5, None, math.nan, -3, 0.4692])
+    assert formatting.numbers(values, "id") == [number(v, "id") for v in values]
+    assert formatting.percents(values, "en") == [percent(v, "en") for v in values]
+    days = pd.Series(pd.to_datetime(["2026-05-31", None, "2026-08-01"]))
+    assert formatting.dates(days, "id") == ["31 Mei 2026", None, "1 Agu 2026"]
+    assert formatting.dates([dt.date(2026, 5, 31), None], "en") == ["31 May 2026", None]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
+import pandas as pd
 import pytest
 
 from okrdash import review
@@ -85,3 +87,37 @@ def test_first_cycle_has_no_previous_and_a_running_cycle_is_graded_so_far(store,
     # No Q2 check-in is dated before May: nothing graded yet.
     assert running.distribution["objective"] == {"green": 0, "yellow": 0, "red": 0, None: 3}
 
+
+
+class _Recording:
+    """A cursor that remembers the SQL it runs."""
+
+    def __init__(self, cursor, executed: list[str]):
+        self._cursor, self._executed = cursor, executed
+
+    def execute(self, sql, *args, **kwargs):
+        self._executed.append(sql)
+        return self._cursor.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+def test_review_reads_the_kept_scores_and_runs_no_rule_itself(store, cycles, monkeypatch):
+    q1, q2 = cycles
+    expected = review.review(store, q2, AFTER_Q2)  # also keeps the scores of both grading days
+    executed: list[str] = []
+    real_cursor = store.cursor
+
+    @contextmanager
+    def recording():
+        with real_cursor() as cursor:
+            yield _Recording(cursor, executed)
+
+    monkeypatch.setattr(store, "cursor", recording)
+    again = review.review(store, q2, AFTER_Q2)
+    assert executed, "the review reads nothing"
+    assert not [sql for sql in executed if "kr_scores(" in sql or "objective_scores(" in sql]
+    pd.testing.assert_frame_equal(again.objectives, expected.objectives)
+    pd.testing.assert_frame_equal(again.teams, expected.teams)
+    assert again.distribution == expected.distribution

@@ -172,3 +172,54 @@ def test_the_pages_cached_lists_and_quarter_review_follow_a_write(demo_store, lo
                       f"{cycle.name},Legal,Be audit ready,Close 5 findings,Zed Newowner,0,5\n"))
     assert "Legal" in context.teams(demo_store) and "Legal" not in teams_before
     assert "Zed Newowner" in context.owners(demo_store) and "Zed Newowner" not in owners_before
+
+
+def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_store, load, monkeypatch):
+    """Six sessions open every view (the quarter review included) at two dates at once after a check-in:
+    the rules' macros run once per date, and every session sees the new value."""
+    import threading
+
+    from okrdash import review
+
+    cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
+    krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
+    row = krs[krs["kpi_id"].isna() & krs["current"].notna()].iloc[0].to_dict()
+    new_value = float(row["current"]) + 4321.0
+    load(checkin_file(row, new_value))
+    scored: list[str] = []
+    real_df = demo_store._df
+
+    def counting_df(sql: str, params: list | None = None) -> pd.DataFrame:
+        if "kr_scores(" in sql:
+            scored.append(params[0] if params else None)
+        return real_df(sql, params)
+
+    monkeypatch.setattr(demo_store, "_df", counting_df)
+    seen: list[float] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def session(index: int) -> None:
+        try:
+            start.wait()
+            for as_of in (AS_OF, EARLIER) if index % 2 else (EARLIER, AS_OF):
+                readmodels.overview(demo_store, cycle, as_of)
+                view = readmodels.team_view(demo_store, row["team"], cycle, as_of)
+                readmodels.objective_view(demo_store, int(row["objective_id"]), as_of)
+                readmodels.kpi_table(demo_store, as_of)
+                review.review(demo_store, cycle, as_of)
+                if as_of == AS_OF:
+                    seen.append(float(view.key_results.set_index("key_result_id").loc[row["key_result_id"], "current"]))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=session, args=(index,)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    assert seen == [new_value] * 6
+    graded_on = {AS_OF, EARLIER, *(review.graded_on(c, d) for c in demo_store.cycles() for d in (AS_OF, EARLIER))}
+    assert sorted(scored) == sorted(set(scored)), f"a date scored twice: {scored}"
+    assert AS_OF in scored and EARLIER in scored and set(scored) <= graded_on

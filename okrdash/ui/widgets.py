@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -74,17 +74,20 @@ def share_link(ctx: Context, **params: Any) -> None:
         st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
 
 
-def chart(ctx: Context, figure: alt.TopLevelMixin, **chart_args: Any) -> None:
-    """``st.altair_chart`` with axes and tooltips in the reader's language (Vega-Lite's locale)."""
-    st.altair_chart(figure.configure(locale=formatting.chart_locale(ctx.lang)), **chart_args)
+def chart(ctx: Context, spec: charts.Spec, **chart_args: Any) -> None:
+    """``st.vega_lite_chart`` of a spec from okrdash.charts, with axes and tooltips in the reader's
+    language (Vega-Lite's locale)."""
+    configured = {**spec, "config": {**spec.get("config", {}), "locale": formatting.chart_locale(ctx.lang)}}
+    st.vega_lite_chart(spec=configured, **chart_args)
 
 
-def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) -> None:
+def download_csv(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
     """Download exactly the rows and columns shown, as an Excel workbook and as a CSV in the reader's
     convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet.
 
     Statuses go out as words, without their icons. The files are built when a button is clicked,
-    not on every rerun of the page.
+    not on every rerun of the page; ``frame`` may be a function that builds the rows then (a
+    table of the whole company that the page itself shows only the first rows of).
     """
     stem = file_name.removesuffix(".csv")
     row = st.container(horizontal=True)
@@ -99,10 +102,10 @@ def download_csv(ctx: Context, frame: pd.DataFrame, file_name: str, key: str) ->
     )
 
 
-def _for_download(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+def _for_download(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``frame`` with every status label ("🟢 On Track") written as its word ("On Track")."""
     words = {status_label(ctx, status): ctx.status(status) for status in STATUS_ICONS}
-    out = frame.copy()
+    out = (frame() if callable(frame) else frame).copy()
     for column in out.columns:
         if _is_text(out[column]) and out[column].isin(words).any():
             out[column] = out[column].map(lambda v: words.get(v, v) if isinstance(v, str) else v)
@@ -119,30 +122,29 @@ def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
     (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
     columns (0..1) in whole percent. (A table's bars take one colour per column, so status-coloured
     progress is drawn by :func:`progress`.) Give downloads the frame itself: they keep real numbers."""
-    shown = frame.copy()
     config = dict(column_config or {})
-    for column in shown.columns:
-        values = shown[column]
+    columns: dict[str, Any] = {}  # the frame is built once: setting columns one by one copies it each time
+    for column in frame.columns:
+        values = frame[column]
         if column in shares:
-            shown[column] = [formatting.percent(v, ctx.lang) for v in pd.to_numeric(values, errors="coerce")]
+            columns[column] = formatting.percents(pd.to_numeric(values, errors="coerce"), ctx.lang)
             config.setdefault(column, st.column_config.TextColumn(alignment="right"))
         elif pd.api.types.is_bool_dtype(values):
-            continue
+            columns[column] = values
         elif pd.api.types.is_numeric_dtype(values):
-            shown[column] = [formatting.number(v, ctx.lang) for v in values]
+            columns[column] = formatting.numbers(values, ctx.lang)
             config.setdefault(column, st.column_config.TextColumn(alignment="right"))
-        elif pd.api.types.is_datetime64_any_dtype(values) or (
-                values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()):
-            shown[column] = [formatting.date(_day(v), ctx.lang) if _day(v) else None for v in values]
-    st.dataframe(shown, column_config=config, **dataframe_args)
+        elif pd.api.types.is_datetime64_any_dtype(values) or (values.dtype == object and _holds_dates(values)):
+            columns[column] = formatting.dates(values, ctx.lang)
+        else:
+            columns[column] = values
+    st.dataframe(pd.DataFrame(columns, index=frame.index), column_config=config, **dataframe_args)
 
 
-def _day(value: object) -> dt.date | None:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    return value if isinstance(value, dt.date) else None
+def _holds_dates(values: pd.Series) -> bool:
+    """Whether an object column holds dates (its first value that is not missing is one)."""
+    present = values.dropna()
+    return bool(len(present)) and isinstance(present.iloc[0], dt.date)
 
 
 def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],

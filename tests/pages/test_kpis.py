@@ -142,3 +142,15 @@ def test_locale_keys_match():
         with open(LOCALES / lang / "kpis.toml", "rb") as handle:
             keys[lang] = set(tomllib.load(handle)["kpis"])
     assert keys["en"] == keys["id"]
+
+
+def test_more_kpis_than_the_table_sends_lists_the_first_and_says_so(demo_db, demo_kpis, make_app, monkeypatch):
+    from okrdash import readmodels
+
+    monkeypatch.setattr(readmodels, "KPI_ROWS", 3)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="id")
+    assert not app.exception
+    assert len(kpi_table(app)) == 3 < len(demo_kpis)
+    assert [c.value for c in app.caption if c.value.startswith(f"3 KPI pertama dari {len(demo_kpis)}")]
+    assert len(app.selectbox(key="kpi_picker").options) == 3
+    assert "download_kpis" in {b.key for b in app.download_button}

@@ -77,3 +77,17 @@ def test_review_on_an_empty_database_explains_what_to_do(empty_db, make_app):
         assert not app.exception
         assert any(translate("common.empty_title", lang) in i.value for i in app.info)
         assert not app.dataframe
+
+
+def test_a_review_larger_than_a_table_sends_lists_the_first_rows_and_says_so(demo_db, make_app, monkeypatch):
+    monkeypatch.setattr(review, "REVIEW_ROWS", 2)
+    expected = _demo_review(demo_db, CYCLE)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE)
+    assert not app.exception
+    assert len(expected.key_results) > 2 and len(expected.objectives) > 2
+    key_results = app.dataframe[-1].value
+    assert len(key_results) == 2 and "Key result" in key_results.columns
+    assert len(app.dataframe[-2].value) == 2
+    assert [c.value for c in app.caption if c.value.startswith(f"The first 2 of {len(expected.key_results)} rows")]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Key results"] == str(len(expected.key_results))  # counted whole, listed in part
