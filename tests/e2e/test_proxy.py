@@ -31,11 +31,14 @@ import pytest
 from playwright.sync_api import expect
 
 from okrdash.settings import load_settings
-from tests.e2e.conftest import AS_OF, CYCLE, ROOT, open_app, screenshot
+from tests.e2e.conftest import AS_OF, CHROMIUM_ARGS, CYCLE, IDLE_TIMEOUT_MS, ROOT, VIEWPORT, open_app, screenshot
 
 CONF = ROOT / "deploy" / "nginx.conf"
 PORTS = range(55500, 55600)  # this test's own range on the shared machine
 START_TIMEOUT = 90.0
+# The name people use, as on the intranet (Chromium resolves it to 127.0.0.1): the processes allow it
+# in OKRDASH_ALLOWED_HOSTS, and Streamlit accepts the websocket only if the proxy passes it on.
+HOST = "okr.contoh.test"
 
 
 def _free_port(taken: set[int]) -> int:
@@ -140,6 +143,7 @@ def proxy(nginx: str, demo_db_file: Path, tmp_path_factory: pytest.TempPathFacto
             shutil.copyfile(demo_db_file, db)
             log = folder / f"serve-{port}.log"
             env = {**os.environ, "OKRDASH_DB": str(db), "OKRDASH_DEMO_WHEN_EMPTY": "false", "PYTHONUNBUFFERED": "1",
+                   "OKRDASH_ALLOWED_HOSTS": f"{HOST},127.0.0.1",
                    "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
             with log.open("wb") as out:
                 processes.append(subprocess.Popen(
@@ -160,11 +164,26 @@ def proxy(nginx: str, demo_db_file: Path, tmp_path_factory: pytest.TempPathFacto
             _wait_for(f"http://127.0.0.1:{port}/_stcore/health", processes, logs)
         url = f"http://127.0.0.1:{listen}"
         _wait_for(f"{url}/_stcore/health", processes, logs)
-        yield {"url": url, "upstreams": {f"127.0.0.1:{port}" for port in upstreams},
+        yield {"url": url, "named_url": f"http://{HOST}:{listen}", "upstreams": {f"127.0.0.1:{port}" for port in upstreams},
                "access_log": folder / "access.log"}
     finally:
         for process in reversed(processes):
             _stop(process)
+
+
+@pytest.fixture
+def page(browser, chromium: Path) -> Iterator:
+    """A page of a Chromium that resolves :data:`HOST` to this machine (its own browser: the
+    resolver rule is a launch option)."""
+    named = browser.browser_type.launch(executable_path=str(chromium), headless=True,
+                                        args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"])
+    context = named.new_context(viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        named.close()
 
 
 def test_each_client_stays_on_one_upstream_and_clients_spread(proxy) -> None:
@@ -186,18 +205,17 @@ def test_each_client_stays_on_one_upstream_and_clients_spread(proxy) -> None:
 
 
 def test_the_app_runs_through_the_proxy_with_its_websocket_on_the_same_process(
-        proxy, new_page, request: pytest.FixtureRequest) -> None:
-    page = new_page()
+        proxy, page, request: pytest.FixtureRequest) -> None:
     answered: set[str] = set()
     page.on("response", lambda response: answered.add(response.headers.get("x-okrdash-upstream", "")))
-    open_app(page, proxy["url"], f"/overview?as_of={AS_OF}&cycle={CYCLE}")
+    open_app(page, proxy["named_url"], f"/overview?as_of={AS_OF}&cycle={CYCLE}")
     # The content comes over the websocket: it shows only if the upgrade went through nginx.
     expect(page.locator('[data-testid="stMain"] h1').filter(has_text="Company overview")).to_be_visible()
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     screenshot(page, request)
     route = next(c["value"] for c in page.context.cookies() if c["name"] == "okrdash_route")
     assert len(answered) == 1 and answered <= proxy["upstreams"], answered
-    page.context.close()  # closes the websocket, so nginx logs it
+    page.close()  # closes the websocket, so nginx logs it
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         lines = [line.split() for line in proxy["access_log"].read_text().splitlines()]
