@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, open_app, screenshot
-from tests.e2e.test_proxy import _free_port, _stop, _wait_for
+from tests.e2e.conftest import ROOT, screenshot, wait_idle
+from tests.e2e.test_proxy import LOADED_MACHINE_MS, _free_port, _stop, _wait_for
 from tests.test_reliability import Child
 
 
@@ -35,7 +35,8 @@ def test_a_server_on_a_held_file_names_the_holder(page, demo_db_file: Path, tmp_
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/_stcore/health", [server], [log])  # healthy: Streamlit cannot tell
-        open_app(page, base, "/?lang=id")
+        page.goto(f"{base}/?lang=id", wait_until="domcontentloaded")
+        wait_idle(page, timeout_ms=LOADED_MACHINE_MS, after_action=False)
         alert = page.locator('[data-testid="stAlertContentError"]')
         expect(alert).to_contain_text(f"PID {holder.process.pid}")
         expect(alert).to_contain_text("hold_store.py")
@@ -45,7 +46,8 @@ def test_a_server_on_a_held_file_names_the_holder(page, demo_db_file: Path, tmp_
 
         holder.process.stdin.close()
         assert holder.process.wait(timeout=60) == 0
-        open_app(page, base, "/?lang=en")
+        page.goto(f"{base}/?lang=en", wait_until="domcontentloaded")
+        wait_idle(page, timeout_ms=LOADED_MACHINE_MS, after_action=False)
         expect(page.locator('[data-testid="stMain"] h1').filter(has_text="Company overview")).to_be_visible()
         expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
     finally:
