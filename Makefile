@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser bench
+.PHONY: run test install system-packages browser bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +15,34 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Debian's chromium: Playwright cannot download its own browser on the intranet machines.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+# Debian packages the tests need, installed by one quiet apt-get run when any is missing:
+# chromium for the browser tests (Playwright cannot download its own browser on the intranet
+# machines) with fonts-noto-color-emoji (the pages' icons in screenshots), nginx for the reverse
+# proxy test of deploy/nginx.conf, postgresql for the PostgreSQL backend's throwaway servers
+# (/usr/lib/postgresql/*/bin/initdb). Without apt-get it only names what is missing: the tests
+# that need it are skipped, or fail when CI is set.
+SYSTEM_PACKAGES := chromium fonts-noto-color-emoji nginx postgresql
+
+system-packages:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q ' installed$$' || echo $$package; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	missing=$$(echo $$missing); \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "Missing system packages (install them by hand): $$missing"; exit 0; fi; \
+	echo "Installing Debian packages for the tests: $$missing"; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+		-o DPkg::Lock::Timeout=600 $$missing >/dev/null
+
+# The old name of system-packages.
+browser: system-packages
 
 run: $(STAMP)
 	$(BIN)/okrdash --create serve
 
-test: $(STAMP) browser
+test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

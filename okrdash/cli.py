@@ -17,7 +17,8 @@ from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, i
 from okrdash.importing.report import reading_report
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
-from okrdash.store import Store, StoreError, open_store, restore
+from okrdash.i18n import translate
+from okrdash.store import Store, StoreError, close_shared_store, open_store, restore, shared_store
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).
@@ -236,14 +237,32 @@ def _serve(args: argparse.Namespace, db_path: Path) -> int:
               "pass --allow-local-mode-on-network.", file=sys.stderr)
         return 2
     os.environ["OKRDASH_DB"] = str(db_path.resolve())
-    from okrdash.ui import server  # Streamlit is loaded only when serving
+    config = load_settings()
+    try:
+        # Opened before Streamlit starts and held until it stops: a file another process writes is
+        # refused here (a second server would report healthy and fail every visitor), and no other
+        # process can take the file between this check and the first visit. The app's
+        # context.get_store finds this store in the process's registry.
+        store, _ = shared_store(config.db_path, config)
+    except StoreError as error:
+        key = "store.store_locked_serve" if error.code == "store_locked" else f"store.{error.code}"
+        print(f"okrdash: {translate(key, config.default_language, **error.params)}", file=sys.stderr)
+        return EXIT_STORE
+    try:
+        if config.demo_when_empty:
+            with store.write_lock:
+                if store.is_empty():
+                    demo.load_demo(store)
+        from okrdash.ui import server  # Streamlit is loaded only when serving
 
-    server.prepare(config.max_session_upload_bytes)
-    options = ["--server.port", str(args.port), "--server.address", address]
-    for host in (h.strip() for h in config.allowed_hosts.split(",")):
-        if host:
-            options += ["--server.allowedHosts", host]
-    return server.run(APP, options)
+        server.prepare(config.max_session_upload_bytes)
+        options = ["--server.port", str(args.port), "--server.address", address]
+        for host in (h.strip() for h in config.allowed_hosts.split(",")):
+            if host:
+                options += ["--server.allowedHosts", host]
+        return server.run(APP, options)
+    finally:
+        close_shared_store(config.db_path)
 
 
 def _is_loopback(address: str) -> bool:

@@ -86,9 +86,10 @@ def sidebar() -> Context:
     """Language, cycle and as-of date in the sidebar, each bound to the URL."""
     try:
         store = get_store()
-    except StoreError as error:  # a damaged database: say so, instead of Streamlit's generic error page
-        st.error(error.message(normalise_language(st.query_params.get("lang") or load_settings().default_language)),
-                 icon="🛑")
+    except StoreError as error:  # a damaged database or one held by another process: say so, instead of
+        # Streamlit's generic error page (the next visit tries again: a failed open is not kept)
+        st.error(store_failure(error, normalise_language(st.query_params.get("lang")
+                                                         or load_settings().default_language)), icon="🛑")
         st.stop()
     default_lang = normalise_language(store.config.default_language)
     requested = {k: st.query_params.get(k) for k in ("lang", "cycle", "as_of")}
@@ -114,6 +115,15 @@ def sidebar() -> Context:
     _warn_about_ignored(context, requested, {"lang": lang, "cycle": chosen, "as_of": as_of.isoformat()})
     st.session_state[_CONTEXT_KEY] = context
     return context
+
+
+def store_failure(error: StoreError, lang: str) -> str:
+    """Why the app cannot open its database, for a visitor: a file held by another process says
+    which one and what the person running okrdash can do (the CLI's text tells a terminal user to
+    stop it or use the Upload page, which is this very app)."""
+    if error.code == "store_locked":
+        return translate("store.store_locked_app", lang, **{k: plain(v) for k, v in error.params.items()})
+    return error.message(lang)
 
 
 def _warn_about_ignored(context: Context, requested: dict[str, str | None], used: dict[str, str | None]) -> None:
