@@ -4,7 +4,7 @@
 
 -- name: objectives
 SELECT objective_id, team, title, owner, objective_type, key_result_count, progress, grade, grade_band,
-       status, okr_review_flag(objective_type, grade) AS review_flag
+       status, review_flag
 FROM objective_scores($graded_on::DATE)
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY team, title, objective_id;
