@@ -12,6 +12,7 @@ import streamlit as st
 from okrdash import charts, formatting, presentation, readmodels, viewstate
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
+from okrdash.ui import context
 from okrdash.ui.context import Context
 from okrdash.ui.text import plain as plain  # pages call widgets.plain
 
@@ -43,6 +44,39 @@ def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status"
     labels = {status: status_label(ctx, status) for status in set(out[column])}  # a handful, for thousands of rows
     out["status_label"] = [labels[status] for status in out[column]] if len(out) else []
     return out
+
+
+def url_choice(ctx: Context, label: str, options: list, key: str, value: object, name: str | None = None,
+               segmented: bool = False, format_func: Any = str, placeholder: str | None = None,
+               place: Any = None, on_change_too: Any = None, **widget_args: Any) -> Any:
+    """A select box (or a segmented control) whose choice lives in the URL as the option itself.
+
+    Not ``bind="query-params"``: a bound widget writes its formatted label into the link, so a
+    translated option ("Perusahaan") would make a link that only works in one language. The page
+    gives ``value`` from its view state (okrdash/viewstate.py); a change writes the option under
+    ``name`` (default ``key``) and the rerun reads it back from the URL.
+    """
+    param = name or key
+
+    def changed() -> None:
+        context.set_param(param, st.session_state.get(key))
+        if on_change_too is not None:
+            on_change_too()
+
+    st.session_state[key] = value if value in options else None
+    where = place if place is not None else st
+    if segmented:
+        # Segmented control options render Markdown: the label is escaped.
+        return where.segmented_control(label, options, key=key, on_change=changed,
+                                       format_func=lambda option: plain(format_func(option)), **widget_args)
+    return where.selectbox(label, options, index=None, key=key, on_change=changed, format_func=format_func,
+                           placeholder=placeholder or ctx.t("filter.all"), **widget_args)
+
+
+def link_params(ctx: Context, page: str, **filters: Any) -> dict[str, str]:
+    """The query parameters of a link to ``page`` (its url path) from this view: the language,
+    cycle and date on show and ``filters``, written by okrdash/viewstate.py (for ``st.page_link``)."""
+    return viewstate.query(viewstate.for_page(page, ctx.shared, **filters))
 
 
 def reserve_share_box(page: str) -> None:
