@@ -79,6 +79,28 @@ def link_params(ctx: Context, page: str, **filters: Any) -> dict[str, str]:
     return viewstate.query(viewstate.for_page(page, ctx.shared, **filters))
 
 
+# Streamlit 1.67 draws its file uploader's texts in English and has no parameter to change them:
+# "Upload" on the button, "200 MB per file • CSV, ..." under it and "Drag and drop files here" while
+# a file is dragged over it. These test ids (tests/pages/test_uploader_texts.py checks that the
+# installed Streamlit still has them) hide the size line, whose facts our caption gives in the
+# reader's language, and, outside English, the button's word (its upload icon stays).
+UPLOADER_INSTRUCTIONS = "stFileUploaderDropzoneInstructions"
+UPLOADER_DROPZONE = "stFileUploaderDropzone"
+_UPLOADER_CSS = (f'[data-testid="{UPLOADER_INSTRUCTIONS}"] {{ display: none; }}')
+_UPLOADER_BUTTON_CSS = (f'[data-testid="{UPLOADER_DROPZONE}"] button [data-testid="stMarkdownContainer"] '
+                        '{ display: none; }')
+
+
+def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **uploader_args: Any) -> Any:
+    """``st.file_uploader`` with what it says about size and types in the reader's language."""
+    css = _UPLOADER_CSS + ("" if ctx.lang == "en" else _UPLOADER_BUTTON_CSS)
+    st.html(f"<style>{css}</style>")  # our own static CSS, no user text
+    files = st.file_uploader(label, type=types, max_upload_size=max_mb, **uploader_args)
+    st.caption(ctx.t("upload.uploader_hint", size=formatting.number(max_mb, ctx.lang),
+                     types=", ".join(kind.upper() for kind in types)))
+    return files
+
+
 def reserve_share_box(page: str) -> None:
     """Keep the top of ``page`` for the share box (app.py calls this before the page runs; without
     app.py the box is drawn where the page asks for it)."""
