@@ -106,9 +106,17 @@ else:
         names["owner"]: kpis["owner"],
         names["last_date"]: pd.to_datetime(kpis["last_date"]).dt.date,
     })
+    # On screen: status, KPI, team, latest value and target first, the amounts with their unit
+    # (Rp2.400.000.000), so they stay in view on a 1280 px desktop; the download keeps the numbers.
+    shown = table[[names[key] for key in ("status", "name", "team", "value", "target", "trend", "change", "recent",
+                                          "category", "type", "indicator", "frequency", "owner", "last_date")]].copy()
+    for key in ("value", "target"):
+        shown[names[key]] = [widgets.amount_text(ctx, value, unit) for value, unit in zip(kpis[key], kpis["unit"])]
     widgets.show_table(
-        ctx, table, hide_index=True, width="stretch",
+        ctx, shown, hide_index=True, width="stretch",
         column_config={
+            names["value"]: st.column_config.TextColumn(alignment="right"),
+            names["target"]: st.column_config.TextColumn(alignment="right"),
             names["trend"]: st.column_config.TextColumn(help=t("kpis.trend_help")),
             names["recent"]: st.column_config.LineChartColumn(width="small"),
         },

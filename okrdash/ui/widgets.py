@@ -228,6 +228,29 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
         ctx.t("common.last_checkin"): rows["last_checkin"],
     })
     progress(ctx, list(rows["progress"]), list(rows["expected"]), list(rows["status"]), titles=list(rows["title"]))
-    show_table(ctx, table, shares=(ctx.t("common.progress"), ctx.t("common.expected")), hide_index=True,
-               width="stretch")
+    # On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
+    # progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
+    # off; the download keeps every column with real numbers.
+    # Title, status, progress, current and target first: they stay in view on a 1280 px desktop
+    # with the sidebar open; a long title wraps in its column instead of pushing them out.
+    title, current, target = ctx.t("common.key_result"), ctx.t("common.current"), ctx.t("common.target")
+    order = [title, ctx.t("common.status"), ctx.t("common.progress"), current, target, ctx.t("common.owner"),
+             ctx.t("common.confidence"), ctx.t("common.last_checkin")]
+    shown = table[order].copy()
+    for column in (current, target):
+        shown[column] = [amount_text(ctx, value, unit) for value, unit in zip(table[column], rows["unit"])]
+    config = {column: st.column_config.TextColumn(alignment="right") for column in (current, target)}
+    config[title] = st.column_config.TextColumn(width=KEY_RESULT_TITLE_WIDTH)
+    show_table(ctx, shown, shares=(ctx.t("common.progress"),), hide_index=True, width="stretch",
+               column_config=config, row_height=WRAPPING_ROW_HEIGHT)
     download_csv(ctx, table, file_name, key=key)
+
+
+KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
+WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
+
+
+def amount_text(ctx: Context, value: object, unit: object) -> str:
+    """A table cell's amount with its unit in the reader's language (Rp2.400.000.000, 45%, 48 minutes)."""
+    usable = None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    return formatting.amount(usable, unit if isinstance(unit, str) else None, ctx.lang)
