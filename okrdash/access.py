@@ -49,6 +49,14 @@ class Access:
             return frozenset()
         return None if self.role is Role.ADMIN else self.teams
 
+    def home_team(self, teams: list[str]) -> str | None:
+        """The team a page opens on for this person: the first of ``teams`` they are bound to
+        (compared as names are, ``name_key``); None for someone bound to no team or to every team."""
+        if not self.teams:
+            return None
+        mine = {name_key(t) for t in self.teams}
+        return next((team for team in teams if name_key(team) in mine), None)
+
     def may_edit_team(self, team: str) -> bool:
         allowed = self.allowed_teams
         return self.can_edit and (allowed is None or name_key(team) in {name_key(t) for t in allowed})

@@ -200,6 +200,7 @@ class _Objective:
     objective_id: int | None = None
     objective_type: str | None = None
     grade: float | None = None
+    review_flag: str | None = None    # okr_review_flag of the rules: needs_postmortem, not_ambitious or None
     ended: bool = False
     key_results: list[_KR] = field(default_factory=list)
     key_result_count: int | None = None
@@ -259,11 +260,15 @@ def _objective_findings(objective: _Objective, cycle_titles: set[str], parents_k
         found.append(_finding("too_few_key_results", objective, count=count, minimum=MIN_KEY_RESULTS))
     elif count > MAX_KEY_RESULTS:
         found.append(_finding("too_many_key_results", objective, count=count, maximum=MAX_KEY_RESULTS))
-    if grades and objective.ended and objective.grade is not None:
-        if objective.objective_type == "committed" and objective.grade < 1.0:
-            found.append(_finding("committed_below_one", objective, grade=float(objective.grade)))
-        elif objective.objective_type == "aspirational" and objective.grade >= 1.0:
-            found.append(_finding("aspirational_at_one", objective, grade=float(objective.grade)))
+    if grades and objective.ended:
+        # The flag is the rules' (okr_review_flag in rules.sql, as the quarter review reads it).
+        if objective.review_flag == "needs_postmortem":
+            if objective.grade is None:
+                found.append(_finding("committed_below_one", objective, variant="ungraded"))
+            else:
+                found.append(_finding("committed_below_one", objective, grade=float(objective.grade)))
+        elif objective.review_flag == "not_ambitious":
+            found.append(_finding("aspirational_at_one", objective, grade=float(objective.grade or 0.0)))
     for kr in objective.key_results:
         found += _key_result_findings(objective, kr)
     return found
@@ -310,7 +315,7 @@ def check_store(store: Store, as_of: dt.date, cycle: str | None = None, team: st
         objectives.append(_Objective(
             cycle=row["cycle"], team=row["team"], title=row["title"], parent=row["parent_title"],
             objective_id=row["objective_id"], objective_type=row["objective_type"], grade=row["grade"],
-            ended=end is not None and as_of >= end, key_results=key_results.get(row["objective_id"], []),
+            review_flag=row["review_flag"], ended=end is not None and as_of >= end, key_results=key_results.get(row["objective_id"], []),
             key_result_count=row["key_result_count"],
         ))
     return _check(objectives, cycle_titles, grades=True)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
-
 import pandas as pd
 
+from okrdash import viewstate
 from okrdash.models import Cycle, Status
 from okrdash.store import Store
 
@@ -52,14 +54,17 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
 
 
 def page_url(page: str, **params: Any) -> str:
-    """A relative link to a page with its query string, for link columns in tables."""
-    return f"{page}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+    """A relative link to a page with its query string, for link columns in tables: the shared
+    ``lang`` / ``cycle`` / ``as_of`` and the page's filters, written by :func:`viewstate.link`."""
+    shared = {name: params.pop(name) for name in ("lang", "cycle", "as_of") if name in params}
+    return viewstate.link(page, shared, **params)
 
 
 def page_urls(page: str, key: str, ids: pd.Series, **params: Any) -> pd.Series:
     """``page_url(page, key=id, **params)`` for every id, built as one string operation per column."""
-    rest = urlencode({k: v for k, v in params.items() if v is not None})
-    return f"{page}?{key}=" + ids.astype("int64").astype(str) + (f"&{rest}" if rest else "")
+    first = page_url(page, **params)
+    joiner = "&" if "?" in first else "?"
+    return f"{first}{joiner}{key}=" + ids.astype("int64").astype(str)
 
 
 def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
@@ -201,16 +206,52 @@ def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> T
 
 
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
-              kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
-    """Scored KPIs with their recent values (for sparklines), filtered."""
-    kpis = store.kpi_scores(as_of, team=team)
-    recent = store.kpi_recent_values(as_of, team=team)
-    kpis = kpis.merge(recent, on="kpi_id", how="left")
+              kpi_type: str | None = None, indicator: str | None = None, status: str | None = None,
+              points: int = 12) -> pd.DataFrame:
+    """Scored KPIs with their last ``points`` values (for sparklines), filtered in the engine."""
+    kpis = _filtered(store, as_of, "kpi_table", team=team, category=category, kpi_type=kpi_type,
+                     indicator=indicator, status=status, points=points)
     kpis["recent_values"] = kpis["recent_values"].map(lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
-    for column, wanted in (("category", category), ("kpi_type", kpi_type), ("indicator", indicator), ("status", status)):
-        if wanted:
-            kpis = kpis[kpis[column] == wanted]
-    return kpis.reset_index(drop=True)
+    return kpis
+
+
+def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...] = (),
+                     owner: str | None = None) -> pd.DataFrame:
+    """The cycle's key results of ``team`` with one of ``statuses`` (any when empty) and ``owner``
+    (anyone when None), filtered in the engine: the team page's filters."""
+    return _filtered(store, as_of, "team_key_results", team=team, cycle=cycle.name, statuses=list(statuses),
+                     owner=owner)
+
+
+READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+@lru_cache(maxsize=1)
+def filter_queries() -> dict[str, str]:
+    """The named queries of readmodels.sql (each after a ``-- name: X`` line)."""
+    named: dict[str, str] = {}
+    name = None
+    for line in READMODELS_SQL.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-- name:"):
+            name = line.removeprefix("-- name:").strip()
+            named[name] = ""
+        elif name is not None:
+            named[name] += line + "\n"
+    return named
+
+
+def _filtered(store: Store, as_of: dt.date, name: str, **params: Any) -> pd.DataFrame:
+    """Query ``name`` of readmodels.sql over the kept scores of ``as_of``, every value a parameter."""
+    sql = filter_queries()[name]
+    used = {key: params[key] for key in set(_PARAMETER.findall(sql)) if key != "as_of"}
+    if "as_of" in _PARAMETER.findall(sql):
+        used["as_of"] = as_of
+    scored = store.scores(as_of)
+    with store.cursor() as cur:
+        cur.register("scored_key_results", scored.key_results)
+        cur.register("scored_kpis", scored.kpis)
+        return cur.execute(sql, used).df()
 
 
 KPI_ROWS = 100  # rows of the KPI table (and choices of its picker) a browser gets; a filter narrows them
@@ -258,12 +299,9 @@ def week_start(day: dt.date) -> dt.date:
 def owned_key_results(store: Store, cycle: Cycle, as_of: dt.date, owner: str) -> pd.DataFrame:
     """The cycle's key results ``owner`` owns, across teams; those without a check-in this week
     (``checked_in_this_week`` false) first, then the furthest behind, then by team and title."""
-    krs = store.kr_scores(as_of, cycle=cycle.name)
-    mine = krs[krs["owner"].fillna("").str.casefold() == owner.casefold()].copy()
-    last = pd.to_datetime(mine["last_checkin"])
-    mine["checked_in_this_week"] = (last >= pd.Timestamp(week_start(as_of))).fillna(False).astype(bool)
-    return mine.sort_values(["checked_in_this_week", "gap", "team", "title"],
-                            ascending=[True, False, True, True], na_position="last").reset_index(drop=True)
+    mine = _filtered(store, as_of, "owned_key_results", cycle=cycle.name, owner=owner, week_start=week_start(as_of))
+    mine["checked_in_this_week"] = mine["checked_in_this_week"].astype(bool)
+    return mine
 
 
 def owner_of(who: str | None, owners: list[str]) -> str | None:

@@ -1,5 +1,5 @@
--- The quarter review: one cycle's grades as the rules compute them (objective_scores, kr_scores and
--- okr_review_flag in rules.sql), graded on $graded_on. The scores are the store's kept ones
+-- The quarter review: one cycle's grades as the rules compute them (objective_scores with its review_flag,
+-- and kr_scores in rules.sql), graded on $graded_on. The scores are the store's kept ones
 -- (Store.scores: the whole company scored once per write and date), registered by review.py as
 -- scored_objectives and scored_key_results (at $graded_on) and previous_objectives (the previous
 -- cycle's, at $previous_graded_on): a review never runs the scoring macros itself. Nothing here
@@ -7,7 +7,7 @@
 
 -- name: objectives
 SELECT objective_id, team, title, owner, objective_type, key_result_count, progress, grade, grade_band,
-       status, okr_review_flag(objective_type, grade) AS review_flag
+       status, review_flag
 FROM scored_objectives
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY team, title, objective_id;

@@ -146,7 +146,9 @@ SELECT o.id AS objective_id, o.cycle, o.team, o.title, o.owner, o.type AS object
             WHEN p.any_at_risk THEN 'At Risk'
             ELSE 'On Track' END AS status,
        round(p.progress, 1) AS grade,
-       okr_grade_band(round(p.progress, 1)) AS grade_band
+       okr_grade_band(round(p.progress, 1)) AS grade_band,
+       -- The review's flag (postmortem / not ambitious), read by the quarter review and the coach.
+       okr_review_flag(o.type, round(p.progress, 1)) AS review_flag
 FROM objectives o
 JOIN cycles c ON c.name = o.cycle
 LEFT JOIN per_objective p ON p.objective_id = o.id;

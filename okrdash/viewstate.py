@@ -31,9 +31,10 @@ def _names(text: str) -> tuple[str, ...] | None:
 
 # Each page's own filters, in the order its link writes them, with the reader of each value.
 PAGE_FILTERS: dict[str, dict[str, Callable[[str], object]]] = {
-    "home": {},
+    "home": {"aligned": _text},
     "team": {"team": _text, "status": _names, "owner": _text},
     "objective": {"objective": _whole_number},
+    "my": {"owner": _text},
     "kpis": {"team": _text, "category": _text, "type": _text, "indicator": _text, "status": _text,
              "kpi": _whole_number},
     "review": {"team": _text},
@@ -71,21 +72,45 @@ class View:
 
 def parse(page: str, params: Mapping[str, str | None]) -> View:
     """The view a query string asks for (one value per name, as ``st.query_params`` gives them)."""
-    lang = params.get("lang")
+    return read(page, params)[0]
+
+
+def read(page: str, params: Mapping[str, str | list[str] | None]) -> tuple[View, list[tuple[str, str]]]:
+    """The view a query string asks for, and the (name, value) pairs of it that could not be read.
+
+    A name given several times (``?status=A&status=B``) counts once per value for lists of names;
+    for any other filter the last value counts. Names a page does not know are left alone (other
+    pages' links, tracking parameters); a value that does not read as its type is returned.
+    """
+    unread: list[tuple[str, str]] = []
+
+    def last(name: str) -> str:
+        raw = params.get(name)
+        if isinstance(raw, (list, tuple)):
+            return raw[-1] if raw else ""
+        return raw or ""
+
+    lang = last("lang")
     as_of = None
-    raw_as_of = params.get("as_of") or ""
+    raw_as_of = last("as_of")
     try:
         as_of = dt.date.fromisoformat(raw_as_of) if raw_as_of else None
     except ValueError:
-        as_of = None
+        unread.append(("as_of", raw_as_of))
+    if lang and lang not in LANGUAGES:
+        unread.append(("lang", lang))
     filters = []
-    for name, read in PAGE_FILTERS.get(page, {}).items():
-        raw = params.get(name)
-        value = read(raw) if raw else None
+    for name, reader in PAGE_FILTERS.get(page, {}).items():
+        given = params.get(name)
+        raw = ",".join(given) if isinstance(given, (list, tuple)) and reader is _names else last(name)
+        value = reader(raw) if raw else None
         if value is not None:
             filters.append((name, value))
-    return View(page=page, lang=lang if lang in LANGUAGES else None, cycle=params.get("cycle") or None,
+        elif raw.strip():
+            unread.append((name, raw))
+    view = View(page=page, lang=lang if lang in LANGUAGES else None, cycle=last("cycle") or None,
                 as_of=as_of, filters=tuple(filters))
+    return view, unread
 
 
 def query(view: View) -> dict[str, str]:
@@ -124,3 +149,23 @@ def from_page(page: str | None, lang: str, cycle: str | None, as_of: dt.date | N
         if value not in (None, ""):
             ordered.append((name, value))
     return View(page=page or "", lang=lang, cycle=cycle, as_of=as_of, filters=tuple(ordered))
+
+
+def link(page: str, shared: View | Mapping[str, object] | None = None, **filters: object) -> str:
+    """The relative link to ``page`` (its url path, ``home`` for the start page) with the language,
+    cycle and date of ``shared`` (the view on show, or a mapping with lang / cycle / as_of) and
+    ``filters``: every link between pages is built here, so it reads back as the same view."""
+    return url(for_page(page, shared, **filters), page)
+
+
+def for_page(page: str, shared: View | Mapping[str, object] | None = None, **filters: object) -> View:
+    """The view of ``page`` with the shared settings of ``shared`` and ``filters``."""
+    if isinstance(shared, View):
+        lang, cycle, as_of = shared.lang, shared.cycle, shared.as_of
+    else:
+        given = dict(shared or {})
+        lang, cycle, raw = given.get("lang"), given.get("cycle"), given.get("as_of")
+        as_of = raw if isinstance(raw, dt.date) or raw is None else dt.date.fromisoformat(str(raw))
+    view = from_page(page, str(lang) if lang else "", str(cycle) if cycle else None, as_of,
+                     **{name: str(value) if isinstance(value, int) else value for name, value in filters.items()})
+    return View(view.page, view.lang or None, view.cycle, view.as_of, view.filters)

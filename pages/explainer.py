@@ -243,10 +243,11 @@ links[1].page_link("pages/overview.py", label=t("explainer.see_overview"), icon=
 
 # -- examples, filtered from the link ----------------------------------------------------------------
 def _filter(label_key: str, group: str, options: tuple[str, ...], key: str) -> str | None:
-    """A select bound to the URL: the options are the keys the link carries; the help translates them."""
-    meanings = " · ".join(f"`{o}` = {examples.label(group, o, ctx.lang)}" for o in options)
-    return st.selectbox(t(label_key), options, index=None, placeholder=t("filter.all"), key=key,
-                        bind="query-params", help=f"{t('explainer.filter_help')} {meanings}")
+    """A select whose options are shown in the reader's language; the link carries their keys
+    (read from the typed view state, okrdash/viewstate.py)."""
+    requested = context.choose(ctx, page, key, list(options), used=t("filter.all"))
+    return widgets.url_choice(ctx, t(label_key), list(options), key=key, value=requested,
+                              format_func=lambda option: examples.label(group, option, ctx.lang))
 
 
 def _kr_text(kr: examples.KeyResultExample) -> str:
@@ -277,7 +278,7 @@ def _kpi_target(example: examples.KpiExample) -> str:
     return t("explainer.at_most" if example.direction == "lower_is_better" else "explainer.at_least", amount=amount)
 
 
-requested = {key: st.query_params.get(key) for key in EXAMPLE_FILTERS}
+page = context.page_view(ctx, "explainer")
 st.subheader(t("explainer.examples_title"))
 st.markdown(t("explainer.examples_intro"))
 tab_teams, tab_roles, tab_kpis = st.tabs([t("explainer.tab_teams"), t("explainer.tab_roles"), t("explainer.tab_kpis")])
@@ -338,9 +339,6 @@ with tab_kpis:
 
 chosen_filters = {"ex_team": ex_team, "ex_role": ex_role, "ex_category": ex_category, "ex_type": ex_type,
                   "ex_indicator": ex_indicator}
-for key, raw in requested.items():
-    if raw and raw != chosen_filters[key]:
-        st.warning(t("nav.ignored_param", name=key, value=widgets.plain(raw), used=t("filter.all")), icon="🔗")
 
 
 # -- loading an example as a draft, through the normal importer --------------------------------------
@@ -370,8 +368,8 @@ def _load(access: Access, kind: str, example: examples.OkrExample | examples.Kpi
     context.data_changed()
     st.success(t("explainer.load.done", team=widgets.plain(team), inserted=result.inserted, updated=result.updated),
                icon="✅")
-    st.page_link("pages/team.py", label=t("explainer.load.open_team", team=team), icon="👥",
-                 query_params={"team": team, "lang": ctx.lang, "cycle": cycle.name, "as_of": ctx.as_of.isoformat()})
+    st.page_link("pages/team.py", label=t("explainer.load.open_team", team=widgets.plain(ctx.team(team))), icon="👥",
+                 query_params=widgets.link_params(ctx, "team", team=team) | {"cycle": cycle.name})
 
 
 st.markdown(f"#### {t('explainer.load.title')}")
@@ -398,7 +396,7 @@ if access.can_edit:
         # An editor of named teams may write only those; everyone else picks from the stored teams.
         teams = context.teams(ctx.store) if access.allowed_teams is None else sorted(access.allowed_teams)
         team_column, new_column = st.columns(2)
-        existing_team = team_column.selectbox(t("explainer.load.team"), teams, index=None,
+        existing_team = team_column.selectbox(t("explainer.load.team"), teams, index=None, format_func=ctx.team,
                                               placeholder=t("explainer.load.team_placeholder"), key="ex_load_team")
         new_team = new_column.text_input(t("explainer.load.new_team"), key="ex_load_new_team", max_chars=200,
                                          help=t("explainer.load.new_team_help"))

@@ -42,43 +42,30 @@ def _with_unit(value: object, unit: str | None, markdown: bool = False) -> str:
     return widgets.plain(text) if markdown else text
 
 
-def _translations(prefix: str, values: list[str]) -> str:
-    return f"{t('kpis.filter_help')} " + " · ".join(f"{v} = {t(f'{prefix}{v}')}" for v in values)
-
-
-# -- filters (each bound to the URL under its own name) ---------------------------------------------
-requested = {key: st.query_params.get(key) for key in FILTERS}
+# -- filters: the typed view of the URL (okrdash/viewstate.py), applied by the read model ----------
+page = context.page_view(ctx, "kpis")
 categories = sorted(c for c in all_kpis["category"].dropna().unique())
-all_label = t("filter.all")
-columns = st.columns(5)
-team = columns[0].selectbox(t("filter.team"), context.teams(ctx.store), index=None, placeholder=all_label,
-                            key="team", bind="query-params", on_change=_filter_touched)
-category = columns[1].selectbox(t("kpis.category"), categories, index=None, placeholder=all_label,
-                                key="category", bind="query-params", on_change=_filter_touched)
+teams = context.teams(ctx.store)
 types = [k.value for k in KpiType]
-kpi_type = columns[2].selectbox(t("kpis.type"), types, index=None, placeholder=all_label, key="type",
-                                bind="query-params", on_change=_filter_touched,
-                                help=_translations("kpis.type_", types))
 indicators = [i.value for i in Indicator]
-indicator = columns[3].selectbox(t("kpis.indicator"), indicators, index=None, placeholder=all_label,
-                                 key="indicator", bind="query-params", on_change=_filter_touched,
-                                 help=_translations("kpis.indicator_", indicators))
-status = columns[4].selectbox(
-    t("common.status"), STATUS_ORDER, index=None, placeholder=all_label, key="status", bind="query-params",
-    on_change=_filter_touched,
-    help=f"{t('kpis.filter_help')} " + " · ".join(f"{s} = {widgets.status_label(ctx, s)}" for s in STATUS_ORDER),
-)
-chosen = {"team": team, "category": category, "type": kpi_type, "indicator": indicator, "status": status}
-for key, raw in requested.items():
-    if raw and raw != chosen[key]:
-        st.warning(t("nav.ignored_param", name=key, value=widgets.plain(raw), used=all_label), icon="🔗")
+all_label = t("filter.all")
+options = {"team": teams, "category": categories, "type": types, "indicator": indicators, "status": STATUS_ORDER}
+requested = {name: context.choose(ctx, page, name, values, used=all_label) for name, values in options.items()}
+columns = st.columns(5)
+# Each option is shown in the reader's language; the URL keeps the option itself (language-neutral).
+shown_as = {"team": ctx.team, "category": str, "type": lambda v: t(f"kpis.type_{v}"),
+            "indicator": lambda v: t(f"kpis.indicator_{v}"), "status": lambda s: widgets.status_label(ctx, s)}
+labels = {"team": t("filter.team"), "category": t("kpis.category"), "type": t("kpis.type"),
+          "indicator": t("kpis.indicator"), "status": t("common.status")}
+chosen = {}
+for place, name in zip(columns, FILTERS):
+    chosen[name] = widgets.url_choice(ctx, labels[name], options[name], key=name, value=requested[name],
+                                      format_func=shown_as[name], placeholder=all_label, place=place,
+                                      on_change_too=_filter_touched)
+team, category, kpi_type, indicator, status = (chosen[name] for name in FILTERS)
 
-kpis = context.kpi_table(ctx.store, ctx.as_of, team)
-for column, wanted in (("category", category), ("kpi_type", kpi_type), ("indicator", indicator),
-                       ("status", status)):
-    if wanted:
-        kpis = kpis[kpis[column] == wanted]
-kpis = kpis.reset_index(drop=True)
+kpis = context.kpi_table(ctx.store, ctx.as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
+                         status=status)
 st.caption(t("kpis.caption", as_of=ctx.date(ctx.as_of), shown=len(kpis), total=len(all_kpis)))
 
 
@@ -110,7 +97,7 @@ else:
 
         return pd.DataFrame({
             names["status"]: rows["status"].map({s: widgets.status_label(ctx, s) for s in set(rows["status"])}),
-            names["team"]: rows["team"],
+            names["team"]: rows["team"].map({n: ctx.team(n) for n in set(rows["team"])}),
             names["name"]: rows["name"],
             names["value"]: rows["value"],
             names["target"]: rows["target"],
@@ -130,9 +117,19 @@ else:
     if len(kpis) > readmodels.KPI_ROWS:
         st.caption(t("kpis.first_rows", shown=format_number(readmodels.KPI_ROWS, ctx.lang),
                      total=format_number(len(kpis), ctx.lang)))
+    first = kpis.head(readmodels.KPI_ROWS)
+    # On screen: status, KPI, team, latest value and target first, the amounts with their unit
+    # (Rp2.400.000.000), so they stay in view on a 1280 px desktop; the download keeps the numbers.
+    shown = _table(first)[[names[key] for key in ("status", "name", "team", "value", "target", "trend", "change",
+                                                  "recent", "category", "type", "indicator", "frequency", "owner",
+                                                  "last_date")]]
+    for key in ("value", "target"):
+        shown[names[key]] = [widgets.amount_text(ctx, value, unit) for value, unit in zip(first[key], first["unit"])]
     widgets.show_table(
-        ctx, _table(kpis.head(readmodels.KPI_ROWS)), hide_index=True, width="stretch",
+        ctx, shown, hide_index=True, width="stretch",
         column_config={
+            names["value"]: st.column_config.TextColumn(alignment="right"),
+            names["target"]: st.column_config.TextColumn(alignment="right"),
             names["trend"]: st.column_config.TextColumn(help=t("kpis.trend_help")),
             names["recent"]: st.column_config.LineChartColumn(width="small"),
         },
@@ -146,18 +143,10 @@ else:
 st.subheader(t("kpis.detail"))
 known_ids = [int(k) for k in all_kpis["kpi_id"]]
 shown_ids = [int(k) for k in kpis["kpi_id"]]
-raw_kpi = st.query_params.get("kpi")
-selected: int | None = None
-if raw_kpi:
-    try:
-        selected = int(raw_kpi)
-    except ValueError:
-        selected = None
-    if selected not in known_ids:
-        fallback = kpis.iloc[0]["name"] if len(kpis) else "–"
-        st.warning(t("kpis.unknown_kpi", value=widgets.plain(raw_kpi), used=widgets.plain(fallback)), icon="🔗")
-        del st.query_params["kpi"]
-        selected = None
+selected = context.choose(ctx, page, "kpi", known_ids, used=kpis.iloc[0]["name"] if len(kpis) else "–",
+                          message="kpis.unknown_kpi")
+if page.filter("kpi") is not None and selected is None:
+    del st.query_params["kpi"]
 if st.session_state.pop(_FILTER_TOUCHED, False) and selected is not None and selected not in shown_ids:
     # The user narrowed the list past the KPI on show: follow the list instead of keeping it.
     del st.query_params["kpi"]
@@ -173,8 +162,8 @@ if selected is None:
 listed = shown_ids[:readmodels.KPI_ROWS]
 options = listed if selected in listed else [selected, *listed]
 picked = all_kpis[all_kpis["kpi_id"].isin(options)]
-labels = {int(k): f"{team_name} · {name}" for k, team_name, name in zip(picked["kpi_id"], picked["team"],
-                                                                      picked["name"])}
+labels = {int(k): f"{ctx.team(team_name)} · {name}" for k, team_name, name in zip(picked["kpi_id"], picked["team"],
+                                                                                picked["name"])}
 st.session_state[_PICKER] = selected
 st.selectbox(t("kpis.picker"), options, format_func=labels.get, key=_PICKER, on_change=_picked)
 if selected not in shown_ids:
@@ -186,7 +175,7 @@ direction = kpi["direction"]
 target, tolerance = kpi["target"], kpi["tolerance"]
 low_bound, high_bound = kpi["min_value"], kpi["max_value"]
 
-st.markdown(f"#### {widgets.plain(kpi['name'])} · {widgets.plain(kpi['team'])}")
+st.markdown(f"#### {widgets.plain(kpi['name'])} · {widgets.plain(ctx.team(kpi['team']))}")
 widgets.status_badge(ctx, kpi["status"])
 
 # The At Risk band, as the rules compute it (kpi_scores in rules.sql).

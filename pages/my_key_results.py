@@ -15,13 +15,12 @@ if ctx.cycle is None:
     st.stop()
 
 owners = context.owners(ctx.store)
-requested = st.query_params.get("owner")
-if requested and requested not in owners:
-    st.warning(t("team.unknown_filter", name="owner", value=widgets.plain(requested)), icon="🔗")
+page = context.page_view(ctx, "my")
+requested = context.choose(ctx, page, "owner", owners, message="team.unknown_filter")
 signed_in = readmodels.owner_of(access.who, owners)
-# Bound to the URL (?owner=...): a shared link opens on that person, a signed-in person on themself.
-owner = st.selectbox(t("my.owner"), owners, index=owners.index(signed_in) if signed_in else None, key="owner",
-                     bind="query-params", placeholder=t("my.pick_owner"))
+# In the URL (?owner=...): a shared link opens on that person, a signed-in person on themself.
+owner = widgets.url_choice(ctx, t("my.owner"), owners, key="owner", value=requested or signed_in,
+                           placeholder=t("my.pick_owner"))
 if not owner:
     st.info(t("my.choose"), icon="👆")
     widgets.share_link(ctx)

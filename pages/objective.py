@@ -18,17 +18,13 @@ if ctx.cycle is None:
     st.page_link("pages/upload.py", label=t("common.go_upload"), icon="⬆️")
     st.stop()
 
-base = {"lang": ctx.lang, "cycle": ctx.cycle.name, "as_of": ctx.as_of.isoformat()}
-
 # The picker shows "team · title", so it is not bound to the URL (the link would carry that text):
-# the URL holds the objective id, and picking another objective writes the new id.
-raw = (st.query_params.get("objective") or "").strip()
-objective_id = int(raw) if raw.isdigit() else None
+# the URL holds the objective id (read by okrdash/viewstate.py), and picking another writes the new id.
+page = context.page_view(ctx, "objective")
+objective_id = page.filter("objective")
 view = context.objective_view(ctx.store, objective_id, ctx.as_of) if objective_id is not None else None
-if raw and objective_id is None:
-    st.warning(t("objective.bad_id", value=widgets.plain(raw)), icon="🔗")
-elif objective_id is not None and view is None:
-    st.warning(t("objective.unknown_id", value=objective_id), icon="🔗")
+if objective_id is not None and view is None:
+    context.warn_ignored(ctx, "objective", objective_id, message="objective.unknown_id")
 
 
 def _picked() -> None:
@@ -41,10 +37,10 @@ def _picked() -> None:
 
 objectives = context.overview(ctx.store, ctx.cycle, ctx.as_of).objectives
 # Built per column: a large company has thousands of objectives in the picker.
-labels = objectives["team"] + " · " + objectives["title"]
+labels = objectives["team"].map(ctx.team) + " · " + objectives["title"]
 names = dict(zip(objectives["objective_id"].astype(int).tolist(), labels.tolist()))
 if view is not None:
-    names.setdefault(int(view.objective["objective_id"]), f"{view.objective['team']} · {view.objective['title']}")
+    names.setdefault(int(view.objective["objective_id"]), f"{ctx.team(view.objective['team'])} · {view.objective['title']}")
 st.session_state["objective_picker"] = objective_id if view is not None else None
 st.selectbox(t("objective.pick"), list(names), index=None, format_func=names.get, key="objective_picker",
              placeholder=t("objective.pick_placeholder"), on_change=_picked)
@@ -61,15 +57,15 @@ if objective["cycle"] != ctx.cycle.name:
     st.caption(t("objective.other_cycle", cycle=widgets.plain(objective["cycle"])))
 widgets.status_badge(ctx, objective["status"])
 widgets.status_reason(ctx, objective["status"], list(view.key_results["status"]))
-st.markdown(t("objective.meta", team=widgets.plain(objective["team"]), owner=widgets.plain(objective["owner"] or "–"),
+st.markdown(t("objective.meta", team=widgets.plain(ctx.team(objective["team"])), owner=widgets.plain(objective["owner"] or "–"),
               type=t(f"objective.type_{objective['objective_type']}")))
 widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
 if objective["grade_band"] and objective["end_date"] and ctx.as_of >= objective["end_date"]:
     st.badge(t("objective.grade", grade=fixed(objective["grade"], ctx.lang),
                band=t(f"objective.band_{objective['grade_band']}")),
              icon="🎓", color={"green": "green", "yellow": "yellow", "red": "red"}[objective["grade_band"]])
-st.page_link("pages/team.py", label=t("objective.back_to_team", team=widgets.plain(objective["team"])), icon="👥",
-             query_params={"team": objective["team"], **base})
+st.page_link("pages/team.py", label=t("objective.back_to_team", team=widgets.plain(ctx.team(objective["team"]))),
+             icon="👥", query_params=widgets.link_params(ctx, "team", team=objective["team"]))
 
 st.subheader(t("objective.key_results"))
 key_results = view.key_results
@@ -113,7 +109,7 @@ for kr in readmodels.records(key_results):
             st.caption(forecast)
         if kr["kpi_id"] is not None:
             st.page_link("pages/kpis.py", label=t("objective.from_kpi", kpi=widgets.plain(kr["kpi_name"])), icon="📈",
-                         query_params={"kpi": str(kr["kpi_id"]), **base})
+                         query_params=widgets.link_params(ctx, "kpis", kpi=kr["kpi_id"]))
         forms.checkin_form(ctx, access, [kr], key=f"checkin_kr_{kr_id}")
         history = view.histories.get(kr_id, pd.DataFrame(columns=["date", "value", "confidence", "note"]))
         widgets.chart(

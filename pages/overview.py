@@ -61,12 +61,10 @@ if titles:
     # The URL carries the objective's id (``aligned``), not its title: a selectbox bound to the URL
     # would write the shown label there.
     keys = list(titles)
-    requested = st.query_params.get("aligned")
-    if requested and requested not in titles:
-        st.warning(t("overview.unknown_aligned", value=widgets.plain(requested), used=widgets.plain(titles[keys[0]])),
-                   icon="🔗")
-        del st.query_params["aligned"]
-        requested = None
+    requested = context.choose(ctx, context.page_view(ctx, "home"), "aligned", keys, used=titles[keys[0]],
+                               message="overview.unknown_aligned")
+    if requested is None:
+        st.query_params.pop("aligned", None)
 
     def _aligned_picked() -> None:
         st.query_params["aligned"] = st.session_state["_aligned_picker"]

@@ -38,13 +38,11 @@ if ctx.cycle is None:
 
 cycle = ctx.cycle
 teams = context.review_teams(ctx.store, cycle)
-# A bound widget silently drops a value it does not know: say so before showing every team.
-requested_team = st.query_params.get("team")
-if requested_team and requested_team not in teams:
-    st.warning(t("review.unknown_team", team=widgets.plain(requested_team), cycle=widgets.plain(cycle.name)),
-               icon="🔗")
-team = st.selectbox(t("filter.team"), teams, index=None, placeholder=t("review.all_teams"), key="team",
-                    bind="query-params")
+# The typed view of the URL (okrdash/viewstate.py); no team in the link is the whole company.
+page = context.page_view(ctx, "review")
+requested_team = context.choose(ctx, page, "team", teams, message="review.unknown_team", cycle=cycle.name)
+team = widgets.url_choice(ctx, t("filter.team"), teams, key="team", value=requested_team, format_func=ctx.team,
+                          placeholder=t("review.all_teams"))
 
 result = context.quarter_review(ctx.store, cycle, ctx.as_of, team)
 caption = "review.caption_final" if result.is_final else "review.caption_running"
@@ -125,7 +123,7 @@ widgets.download_csv(ctx, distribution, f"review-{cycle.name}-distribution.csv",
 # -- the objectives to talk about -----------------------------------------------------------------
 def _objective_list(frame: pd.DataFrame, key: str) -> None:
     table = pd.DataFrame({
-        t("common.team"): frame["team"],
+        t("common.team"): [ctx.team(name) for name in frame["team"]],
         t("common.objective"): frame["title"],
         t("common.owner"): frame["owner"],
         t("common.grade"): frame["grade"],
@@ -150,7 +148,7 @@ if result.previous is not None:
 else:
     st.caption(t("review.by_team_no_previous", cycle=widgets.plain(cycle.name)))
 by_team = pd.DataFrame({
-    t("common.team"): result.teams["team"],
+    t("common.team"): [ctx.team(name) for name in result.teams["team"]],
     t("review.objectives"): result.teams["objective_count"],
     t("review.key_results"): result.teams["key_result_count"],
     t("review.mean_grade"): result.teams["mean_grade"].round(2),
@@ -166,7 +164,7 @@ widgets.download_csv(ctx, by_team, f"review-{cycle.name}-teams.csv", key="downlo
 # -- every grade -----------------------------------------------------------------------------------
 st.subheader(t("review.objective_grades"))
 objectives = pd.DataFrame({
-    t("common.team"): result.objectives["team"],
+    t("common.team"): [ctx.team(name) for name in result.objectives["team"]],
     t("common.objective"): result.objectives["title"],
     t("review.type"): _types(result.objectives["objective_type"]),
     t("common.grade"): result.objectives["grade"],
@@ -177,7 +175,7 @@ _grades_table(objectives, "objectives")
 
 st.subheader(t("review.key_result_grades"))
 key_results = pd.DataFrame({
-    t("common.team"): result.key_results["team"],
+    t("common.team"): [ctx.team(name) for name in result.key_results["team"]],
     t("common.objective"): result.key_results["objective"],
     t("common.key_result"): result.key_results["title"],
     t("common.owner"): result.key_results["owner"],

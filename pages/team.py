@@ -18,45 +18,36 @@ if not teams:
     st.page_link("pages/upload.py", label=t("common.go_upload"), icon="⬆️")
     st.stop()
 
-# A bound widget silently drops a value it does not know, so an unknown team in the link is
-# reported before the picker replaces it with the first team.
-requested_team = st.query_params.get("team")
-if requested_team and requested_team not in teams:
-    st.warning(t("team.unknown_team", team=widgets.plain(requested_team), shown=widgets.plain(teams[0])), icon="🔗")
-if len(teams) <= 8:
-    team = st.segmented_control(t("filter.team"), teams, default=teams[0], required=True, key="team",
-                                bind="query-params", format_func=widgets.plain)  # options render Markdown
-else:
-    team = st.selectbox(t("filter.team"), teams, index=0, key="team", bind="query-params")
-team = team or teams[0]
-
+# The URL is the state (okrdash/viewstate.py): the team, statuses and owner come from the typed view.
+page = context.page_view(ctx, "team")
 access = auth.current_access(ctx)
-view = context.team_view(ctx.store, team, ctx.cycle, ctx.as_of)
-st.caption(t("team.caption", team=widgets.plain(team), cycle=ctx.cycle.name if ctx.cycle else "–",
-             as_of=ctx.date(ctx.as_of)))
-base = {"lang": ctx.lang, "cycle": ctx.cycle.name if ctx.cycle else None, "as_of": ctx.as_of.isoformat()}
+# No team in the link: the signed-in person's own team, else the company's, else the first.
+default_team = access.home_team(teams) or next((name for name in teams if name in readmodels.COMPANY_TEAMS), teams[0])
+team = context.choose(ctx, page, "team", teams, used=ctx.team(default_team), message="team.unknown_team")
+# The picker shows the company's team in the reader's language; the URL keeps the stored name.
+team = widgets.url_choice(ctx, t("filter.team"), teams, key="team", value=team or default_team,
+                          segmented=len(teams) <= 8, format_func=ctx.team, required=True) or default_team
 
-# The status filter shows icon + translated label, so it is not bound (the URL would carry the
-# translated label): the URL holds the plain status names, comma-separated, e.g.
-# ?status=Off+Track,At+Risk, and a change writes them back.
-requested_statuses = [s.strip() for raw in st.query_params.get_all("status") for s in raw.split(",") if s.strip()]
+view = context.team_view(ctx.store, team, ctx.cycle, ctx.as_of)
+st.caption(t("team.caption", team=widgets.plain(ctx.team(team)), cycle=ctx.cycle.name if ctx.cycle else "–",
+             as_of=ctx.date(ctx.as_of)))
+
+# The status filter shows icon + translated label; the URL holds the plain status names,
+# comma-separated, e.g. ?status=Off+Track,At+Risk, and a change writes them back.
+requested_statuses = list(page.filter("status") or ())
 statuses = []
 owner = None
 
 
 def _status_changed() -> None:
-    chosen = st.session_state.get("status") or []
-    if chosen:
-        st.query_params["status"] = ",".join(chosen)
-    else:
-        st.query_params.pop("status", None)
+    context.set_param("status", st.session_state.get("status") or [])
 
 
 krs = view.key_results
 if ctx.cycle is None:
     st.info(t("common.no_cycle"), icon="📭")
 elif view.objectives.empty:
-    st.info(t("team.no_objectives", team=widgets.plain(team), cycle=ctx.cycle.name), icon="📭")
+    st.info(t("team.no_objectives", team=widgets.plain(ctx.team(team)), cycle=ctx.cycle.name), icon="📭")
 else:
     counts = readmodels.status_counts(krs)
     shown = [s for s in STATUS_ORDER if s != "No Target" or counts[s]]
@@ -66,25 +57,19 @@ else:
     present = set(krs["status"])
     options = [s for s in STATUS_ORDER if s in present or s in requested_statuses]
     owners = sorted({o for o in krs["owner"] if isinstance(o, str) and o})
-    requested_owner = st.query_params.get("owner")
-    ignored = [("status", s) for s in requested_statuses if s not in STATUS_ORDER]
-    if requested_owner and requested_owner not in owners:
-        ignored.append(("owner", requested_owner))
-    for name, value in ignored:
-        st.warning(t("team.unknown_filter", name=name, value=widgets.plain(value)), icon="🔗")
+    for unknown in [s for s in requested_statuses if s not in STATUS_ORDER]:
+        context.warn_ignored(ctx, "status", unknown, message="team.unknown_filter")
+    requested_owner = context.choose(ctx, page, "owner", owners, message="team.unknown_filter")
     st.session_state["status"] = [s for s in options if s in requested_statuses]
     st.subheader(t("team.objectives"))
     left, right = st.columns(2)
     statuses = left.pills(t("filter.status"), options, selection_mode="multi", key="status",
                           format_func=lambda s: widgets.status_label(ctx, s), on_change=_status_changed)
-    owner = right.selectbox(t("filter.owner"), owners, index=None, key="owner", bind="query-params",
-                            placeholder=t("filter.all"))
+    owner = widgets.url_choice(ctx, t("filter.owner"), owners, key="owner", value=requested_owner, place=right)
 
-    shown_krs = krs
-    if statuses:
-        shown_krs = shown_krs[shown_krs["status"].isin(statuses)]
-    if owner:
-        shown_krs = shown_krs[shown_krs["owner"] == owner]
+    # The filters are applied by the read model (parameterised SQL), not here.
+    shown_krs = (context.team_key_results(ctx.store, team, ctx.cycle, ctx.as_of, tuple(statuses or ()), owner)
+                 if statuses or owner else krs)
     if shown_krs.empty:
         st.info(t("team.nothing_matches"), icon="🔎")
 
@@ -108,7 +93,7 @@ else:
             widgets.status_reason(ctx, objective["status"], list(own["status"]))
             widgets.progress(ctx, [objective["progress"]], [objective["expected"]], [objective["status"]])
             st.page_link("pages/objective.py", label=t("team.open_objective"), icon="🎯",
-                         query_params={"objective": str(objective["objective_id"]), **base})
+                         query_params=widgets.link_params(ctx, "objective", objective=objective["objective_id"]))
             if not rows.empty:
                 widgets.key_results_table(ctx, rows, f"key-results-{team}-{objective['objective_id']}.csv",
                                           key=f"download_krs_{objective['objective_id']}")
@@ -134,7 +119,7 @@ def _quantity(value: float | None, unit: str | None) -> str:
 st.subheader(t("team.kpis"))
 kpis = readmodels.records(view.kpis)
 if not kpis:
-    st.caption(t("team.no_kpis", team=widgets.plain(team)))
+    st.caption(t("team.no_kpis", team=widgets.plain(ctx.team(team))))
 for start in range(0, len(kpis), 4):
     for column, kpi in zip(st.columns(4), kpis[start:start + 4]):
         change = kpi["change"]

@@ -56,11 +56,11 @@ for column, kind in zip(st.columns(len(FileKind)), FileKind):
 # The right to import is checked before any file is read: a viewer gets no file picker at all
 # (what a forged client uploads anyway is bounded per session by okrdash serve, ui/server.py).
 if access.can_edit:
-    files = st.file_uploader(
-        t("upload.choose"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
+    files = widgets.file_uploader(
+        ctx, t("upload.choose"), ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
         key="upload_files" if not st.session_state.get(_GENERATION) else f"upload_files_{st.session_state[_GENERATION]}",
         help=t("upload.choose_help"),
-        max_upload_size=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
+        max_mb=max(1, math.ceil(ctx.store.config.max_upload_bytes / 2**20)),
     )
 else:
     files = []

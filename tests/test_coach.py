@@ -257,3 +257,27 @@ def test_coach_does_not_block_an_import(store, load):
     load(("okrs.csv", f"cycle,team,objective,key_result\n2026-Q2,Marketing,{COUNTER_EXAMPLE},Launch the page\n"))
     assert checks(check_store(store, dt.date(2026, 4, 1)), objective=COUNTER_EXAMPLE)[:1] == ["objective_has_number"]
     assert coach.MAX_OBJECTIVE_TITLE == 70
+
+
+UNGRADED = f"""cycle,start_date,end_date,team,objective,objective_type,parent_objective,key_result
+T1,{START},{END},Support,Be known for kind answers,committed,Keep customers happy,Ask every customer how we did
+"""
+
+
+def test_postmortems_are_the_reviews_flag(store, load):
+    """The coach asks for a postmortem exactly where the quarter review does: both read the rules'
+    okr_review_flag, so a committed objective the rules flag without a grade is found too."""
+    from okrdash import review
+
+    load(("okrs.csv", GRADED))
+    load(("okrs.csv", UNGRADED))
+    cycle = next(c for c in store.cycles() if c.name == "T1")
+    quarter = review.review(store, cycle, END)
+    flagged = set(quarter.needs_postmortem["title"])
+    assert "Be known for kind answers" in flagged and "Keep customers happy" in flagged
+    found = check_store(store, END)
+    assert {f.objective for f in found if f.check == "committed_below_one"} == flagged
+    assert {f.objective for f in found if f.check == "aspirational_at_one"} == set(quarter.not_ambitious["title"])
+    ungraded = next(f for f in found if f.objective == "Be known for kind answers" and f.check == "committed_below_one")
+    assert ungraded.variant == "ungraded" and ungraded.params == {}
+    assert_texts([ungraded])

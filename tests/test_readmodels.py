@@ -91,3 +91,35 @@ def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
          "aligned": 1, "aligned_behind": 1},
     ]
     assert alignment_summary([]).empty
+
+
+def test_kpi_and_key_result_filters_run_in_the_engine_and_match_the_scores():
+    """The KPIs page's and the team page's filters are parameterised SQL over the same scores."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR
+        scores = store.kpi_scores(as_of)
+        for column, argument in (("team", "team"), ("category", "category"), ("kpi_type", "kpi_type"),
+                                 ("indicator", "indicator"), ("status", "status")):
+            for value in sorted(set(scores[column])):
+                shown = readmodels.kpi_table(store, as_of, **{argument: value})
+                assert list(shown["kpi_id"]) == list(scores[scores[column] == value]["kpi_id"]), (column, value)
+        both = readmodels.kpi_table(store, as_of, indicator="leading", status="Off Track")
+        assert len(both) and set(both["indicator"]) == {"leading"} and set(both["status"]) == {"Off Track"}
+        assert readmodels.kpi_table(store, as_of, team="x'); DROP TABLE kpis; --").empty  # a value, never SQL
+        assert len(store.kpi_scores(as_of)) == len(scores)
+        assert all(isinstance(v, list) for v in readmodels.kpi_table(store, as_of)["recent_values"])
+
+        cycle = readmodels.pick_cycle(store, None, as_of)
+        krs = store.kr_scores(as_of, cycle=cycle.name, team="Engineering")
+        behind = readmodels.team_key_results(store, "Engineering", cycle, as_of, ("Off Track", "At Risk"))
+        assert list(behind["key_result_id"]) == list(krs[krs["status"].isin(["Off Track", "At Risk"])]["key_result_id"])
+        rizky = readmodels.team_key_results(store, "Engineering", cycle, as_of, (), "Rizky")
+        assert list(rizky["key_result_id"]) == list(krs[krs["owner"] == "Rizky"]["key_result_id"]) != []
+        assert len(readmodels.team_key_results(store, "Engineering", cycle, as_of)) == len(krs)
+    finally:
+        store.close()

@@ -62,3 +62,18 @@ def test_a_live_view_drops_its_date_and_cycle_and_a_pinned_one_keeps_them():
     assert viewstate.url(view.live()) == "?lang=id&team=Sales"
     assert view.live().is_live and view.live().pinned(dt.date(2026, 11, 22)).as_of == dt.date(2026, 11, 22)
     assert viewstate.url(viewstate.from_page(None, "en", None, None, kpi=3)) == "?lang=en&kpi=3"
+
+
+def test_read_reports_what_it_could_not_read_and_merges_repeated_names():
+    view, unread = viewstate.read("team", {"as_of": "soon", "lang": "fr", "team": ["A", "Sales"],
+                                           "status": ["Off Track", "At Risk"], "junk": "x"})
+    assert view.filter("team") == "Sales" and view.filter("status") == ("Off Track", "At Risk")
+    assert set(unread) == {("as_of", "soon"), ("lang", "fr")}  # names a page does not know are left alone
+    assert viewstate.read("objective", {"objective": "12a"})[1] == [("objective", "12a")]
+
+
+@given(views())
+def test_a_link_between_pages_reads_back_as_the_same_view(view):
+    link = viewstate.link(view.page, view, **dict(view.filters))
+    assert link.startswith(view.page)
+    assert viewstate.parse(view.page, _read(link)) == view

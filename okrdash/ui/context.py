@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import demo, readmodels, review
+from okrdash import demo, readmodels, review, viewstate
 from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
@@ -49,7 +49,7 @@ def checkins_changed() -> None:
     team list and the KPI proposals do not depend on check-ins)."""
     from okrdash.ui import panels  # panels imports this module
 
-    for cached in (_overview, _team_view, _objective_view, panels._coach_findings):
+    for cached in (_overview, _team_view, _team_key_results, _objective_view, panels._coach_findings):
         cached.clear()
 
 
@@ -57,7 +57,8 @@ def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
     from okrdash.ui import panels
 
-    for cached in (_overview, _team_view, _objective_view, _kpi_table, panels._coach_findings, panels._proposals):
+    for cached in (_overview, _team_view, _team_key_results, _objective_view, _kpi_table, panels._coach_findings,
+                   panels._proposals):
         cached.clear()
 
 
@@ -77,6 +78,18 @@ class Context:
 
     def date(self, day: dt.date | None) -> str:
         return format_date(day, self.lang)
+
+    def team(self, team: str | None) -> str:
+        """A team's name as shown: the company's own team ("Company" / "Perusahaan" in the data) in
+        the reader's language, every other team as it is named. Links keep the stored name."""
+        if team is None:
+            return "–"
+        return self.t("common.company") if team.strip() in readmodels.COMPANY_TEAMS else team
+
+    @property
+    def shared(self) -> dict[str, str | None]:
+        """The language, cycle and date of this view, as every link between pages carries them."""
+        return {"lang": self.lang, "cycle": self.cycle.name if self.cycle else None, "as_of": self.as_of.isoformat()}
 
 
 _CONTEXT_KEY = "_okrdash_context"
@@ -134,6 +147,50 @@ def _warn_about_ignored(context: Context, requested: dict[str, str | None], used
                        icon="🔗")
 
 
+def warn_ignored(ctx: Context, name: str, value: object, used: object = None, message: str = "nav.ignored_param",
+                 **params: object) -> None:
+    """The one way a page says that a link asked for something it could not show: the values from
+    the URL (and what is shown instead) escaped, in the reader's language."""
+    st.warning(ctx.t(message, name=name, value=plain(value), used=plain(used if used is not None else "–"),
+                     **{key: plain(v) for key, v in params.items()}), icon="🔗")
+
+
+# Filters with their own wording for a value that is not of their type.
+_UNREADABLE = {"objective": "objective.bad_id"}
+
+
+def page_view(ctx: Context, page: str) -> viewstate.View:
+    """The typed view of ``page`` that the URL asks for (okrdash/viewstate.py); a value that does not
+    read as its type is reported once and left out. Pages read their filters from here only."""
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    view, unread = viewstate.read(page, params)
+    shared = {"lang", "cycle", "as_of"}  # the sidebar reports those (see _warn_about_ignored)
+    for name, raw in unread:
+        if name not in shared:
+            warn_ignored(ctx, name, raw, message=_UNREADABLE.get(name, "nav.ignored_param"))
+            st.query_params.pop(name, None)
+    return view
+
+
+def choose(ctx: Context, view: viewstate.View, name: str, options: list, used: object = None,
+           message: str = "nav.ignored_param", **params: object) -> object:
+    """The value of filter ``name`` if it is one of ``options``; else None, reported (with ``used``,
+    what is shown instead, and the message key of the page's own wording)."""
+    value = view.filter(name)
+    if value is None or value in options:
+        return value
+    warn_ignored(ctx, name, value, used, message, **params)
+    return None
+
+
+def set_param(name: str, value: object) -> None:
+    """Write one filter into the URL (or take it out): how an unbound picker keeps the URL the state."""
+    if value is None or value == "" or value == [] or value == ():
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+
+
 def current() -> Context:
     """The context ``app.py`` set up for this run (or a fresh one when a page runs alone)."""
     context = st.session_state.get(_CONTEXT_KEY)
@@ -155,8 +212,14 @@ def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodel
     return _objective_view(store, store.write_version, objective_id, as_of)
 
 
-def kpi_table(store: Store, as_of: dt.date, team: str | None = None) -> pd.DataFrame:
-    return _kpi_table(store, store.write_version, as_of, team)
+def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
+              kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
+    return _kpi_table(store, store.write_version, as_of, team, category, kpi_type, indicator, status)
+
+
+def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...],
+                     owner: str | None) -> pd.DataFrame:
+    return _team_key_results(store, store.write_version, team, cycle, as_of, statuses, owner)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -175,8 +238,16 @@ def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.da
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _kpi_table(_store: Store, version: int, as_of: dt.date, team: str | None) -> pd.DataFrame:
-    return readmodels.kpi_table(_store, as_of, team=team)
+def _kpi_table(_store: Store, version: int, as_of: dt.date, team: str | None, category: str | None,
+               kpi_type: str | None, indicator: str | None, status: str | None) -> pd.DataFrame:
+    return readmodels.kpi_table(_store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
+                                status=status)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _team_key_results(_store: Store, version: int, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...],
+                      owner: str | None) -> pd.DataFrame:
+    return readmodels.team_key_results(_store, team, cycle, as_of, statuses, owner)
 
 
 def teams(store: Store) -> list[str]:

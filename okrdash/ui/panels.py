@@ -73,7 +73,7 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
     for proposal in proposals:
         with st.container(border=True):
             st.markdown(f"{widgets.status_label(ctx, proposal.status)} · **{widgets.plain(proposal.kpi_name)}** · "
-                        f"{widgets.plain(proposal.team)}")
+                        f"{widgets.plain(ctx.team(proposal.team))}")
             st.caption(widgets.plain(proposal.why(ctx.lang)))
             st.markdown(f"🎯 {widgets.plain(proposal.objective)}  \n📏 {widgets.plain(proposal.key_result)}")
             if proposal.linked_key_results:

@@ -12,6 +12,7 @@ import streamlit as st
 from okrdash import charts, formatting, presentation, readmodels, viewstate
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
+from okrdash.ui import context
 from okrdash.ui.context import Context
 from okrdash.ui.text import plain as plain  # pages call widgets.plain
 
@@ -43,6 +44,61 @@ def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status"
     labels = {status: status_label(ctx, status) for status in set(out[column])}  # a handful, for thousands of rows
     out["status_label"] = [labels[status] for status in out[column]] if len(out) else []
     return out
+
+
+def url_choice(ctx: Context, label: str, options: list, key: str, value: object, name: str | None = None,
+               segmented: bool = False, format_func: Any = str, placeholder: str | None = None,
+               place: Any = None, on_change_too: Any = None, **widget_args: Any) -> Any:
+    """A select box (or a segmented control) whose choice lives in the URL as the option itself.
+
+    Not ``bind="query-params"``: a bound widget writes its formatted label into the link, so a
+    translated option ("Perusahaan") would make a link that only works in one language. The page
+    gives ``value`` from its view state (okrdash/viewstate.py); a change writes the option under
+    ``name`` (default ``key``) and the rerun reads it back from the URL.
+    """
+    param = name or key
+
+    def changed() -> None:
+        context.set_param(param, st.session_state.get(key))
+        if on_change_too is not None:
+            on_change_too()
+
+    st.session_state[key] = value if value in options else None
+    where = place if place is not None else st
+    if segmented:
+        # Segmented control options render Markdown: the label is escaped.
+        return where.segmented_control(label, options, key=key, on_change=changed,
+                                       format_func=lambda option: plain(format_func(option)), **widget_args)
+    return where.selectbox(label, options, index=None, key=key, on_change=changed, format_func=format_func,
+                           placeholder=placeholder or ctx.t("filter.all"), **widget_args)
+
+
+def link_params(ctx: Context, page: str, **filters: Any) -> dict[str, str]:
+    """The query parameters of a link to ``page`` (its url path) from this view: the language,
+    cycle and date on show and ``filters``, written by okrdash/viewstate.py (for ``st.page_link``)."""
+    return viewstate.query(viewstate.for_page(page, ctx.shared, **filters))
+
+
+# Streamlit 1.67 draws its file uploader's texts in English and has no parameter to change them:
+# "Upload" on the button, "200 MB per file • CSV, ..." under it and "Drag and drop files here" while
+# a file is dragged over it. These test ids (tests/pages/test_uploader_texts.py checks that the
+# installed Streamlit still has them) hide the size line, whose facts our caption gives in the
+# reader's language, and, outside English, the button's word (its upload icon stays).
+UPLOADER_INSTRUCTIONS = "stFileUploaderDropzoneInstructions"
+UPLOADER_DROPZONE = "stFileUploaderDropzone"
+_UPLOADER_CSS = (f'[data-testid="{UPLOADER_INSTRUCTIONS}"] {{ display: none; }}')
+_UPLOADER_BUTTON_CSS = (f'[data-testid="{UPLOADER_DROPZONE}"] button [data-testid="stMarkdownContainer"] '
+                        '{ display: none; }')
+
+
+def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **uploader_args: Any) -> Any:
+    """``st.file_uploader`` with what it says about size and types in the reader's language."""
+    css = _UPLOADER_CSS + ("" if ctx.lang == "en" else _UPLOADER_BUTTON_CSS)
+    st.html(f"<style>{css}</style>")  # our own static CSS, no user text
+    files = st.file_uploader(label, type=types, max_upload_size=max_mb, **uploader_args)
+    st.caption(ctx.t("upload.uploader_hint", size=formatting.number(max_mb, ctx.lang),
+                     types=", ".join(kind.upper() for kind in types)))
+    return files
 
 
 def reserve_share_box(page: str) -> None:
@@ -174,6 +230,29 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
         ctx.t("common.last_checkin"): rows["last_checkin"],
     })
     progress(ctx, list(rows["progress"]), list(rows["expected"]), list(rows["status"]), titles=list(rows["title"]))
-    show_table(ctx, table, shares=(ctx.t("common.progress"), ctx.t("common.expected")), hide_index=True,
-               width="stretch")
+    # On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
+    # progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
+    # off; the download keeps every column with real numbers.
+    # Title, status, progress, current and target first: they stay in view on a 1280 px desktop
+    # with the sidebar open; a long title wraps in its column instead of pushing them out.
+    title, current, target = ctx.t("common.key_result"), ctx.t("common.current"), ctx.t("common.target")
+    order = [title, ctx.t("common.status"), ctx.t("common.progress"), current, target, ctx.t("common.owner"),
+             ctx.t("common.confidence"), ctx.t("common.last_checkin")]
+    shown = table[order].copy()
+    for column in (current, target):
+        shown[column] = [amount_text(ctx, value, unit) for value, unit in zip(table[column], rows["unit"])]
+    config = {column: st.column_config.TextColumn(alignment="right") for column in (current, target)}
+    config[title] = st.column_config.TextColumn(width=KEY_RESULT_TITLE_WIDTH)
+    show_table(ctx, shown, shares=(ctx.t("common.progress"),), hide_index=True, width="stretch",
+               column_config=config, row_height=WRAPPING_ROW_HEIGHT)
     download_csv(ctx, table, file_name, key=key)
+
+
+KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
+WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
+
+
+def amount_text(ctx: Context, value: object, unit: object) -> str:
+    """A table cell's amount with its unit in the reader's language (Rp2.400.000.000, 45%, 48 minutes)."""
+    usable = None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    return formatting.amount(usable, unit if isinstance(unit, str) else None, ctx.lang)

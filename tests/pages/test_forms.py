@@ -82,7 +82,8 @@ def test_check_in_from_the_team_page_shows_the_new_value_and_status_at_once(demo
     assert not app.exception and not app.error
     assert any("Check-in saved" in s.value for s in app.success)
     after = key_result_row(app, UPTIME)
-    assert (after["Current"], after["Status"], after["Confidence"]) == ("99.9", "🔵 Complete", "8")
+    # Current carries its unit on screen (the uptime key result is in percent).
+    assert (after["Current"], after["Status"], after["Confidence"]) == ("99.9%", "🔵 Complete", "8")
     assert stored_checkins(demo_db, UPTIME) == [
         *history, (dt.date.fromisoformat(AS_OF), 99.9, 8.0, "Failover tested", "check-in form", None)]
 

@@ -154,3 +154,21 @@ def test_more_kpis_than_the_table_sends_lists_the_first_and_says_so(demo_db, dem
     assert [c.value for c in app.caption if c.value.startswith(f"3 KPI pertama dari {len(demo_kpis)}")]
     assert len(app.selectbox(key="kpi_picker").options) == 3
     assert "download_kpis" in {b.key for b in app.download_button}
+
+
+def test_filters_show_indonesian_options_and_keep_neutral_values_in_the_link(demo_db, demo_kpis, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="id", team="Company")
+    assert not app.exception
+    team = app.selectbox(key="team")
+    assert team.value == "Company" and "Perusahaan" in team.options and "Company" not in team.options
+    assert set(kpi_table(app)["Tim"]) == {"Perusahaan"}
+    kind = app.selectbox(key="type")
+    assert "strategic" not in kind.options  # the option in Indonesian, not the stored key
+    kind.set_value("strategic").run()
+    assert not app.exception
+    assert app.query_params["type"] == "strategic" and app.query_params["team"] == "Company"
+    company = demo_kpis[(demo_kpis["team"] == "Company") & (demo_kpis["kpi_type"] == "strategic")]
+    assert len(kpi_table(app)) == len(company) > 0
+    # The same link in English picks the same filters.
+    english = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="en", team="Company", type="strategic")
+    assert len(kpi_table(english)) == len(company) and english.selectbox(key="team").value == "Company"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from okrdash.formatting import date, number
+from okrdash.formatting import amount, date
 from okrdash.store import open_store
 from tests.pages.conftest import AS_OF, CYCLE
 
@@ -39,7 +39,7 @@ def test_kpi_tables_write_numbers_and_dates_in_indonesian(demo_db, make_app):
     assert not app.exception
     table = app.dataframe[0].value
     latest = dict(zip(table["KPI"], table["Nilai terakhir"]))
-    for name, value in zip(kpis["name"], kpis["value"]):
-        assert latest[name] == number(value, "id")
+    for name, value, unit in zip(kpis["name"], kpis["value"], kpis["unit"]):
+        assert latest[name] == amount(value, unit, "id")
     shown_dates = set(table["Pengukuran terakhir"])
     assert shown_dates == {date(d.date(), "id") for d in kpis["last_date"]}

@@ -30,7 +30,7 @@ def test_team_from_link_shows_its_objectives_key_results_and_kpis(demo_db, make_
     assert kpi.value == "22 hours"
     assert any("target 24 hours" in c.value for c in app.caption)
     links = [p.proto.query_string for p in app.page_link]
-    assert any(q.startswith("objective=") and f"cycle={CYCLE}" in q for q in links)
+    assert any("objective=" in q and f"cycle={CYCLE}" in q for q in links)
     # CSV and Excel of every table, and of the team's OKRs as a file to edit and upload back.
     assert len(app.get("download_button")) == 2 * len(app.dataframe) + 2 > 2
     assert {"download_team_okrs", "download_team_okrs_xlsx"} <= {b.key for b in app.download_button}
@@ -89,3 +89,54 @@ def test_team_page_on_empty_database_explains_what_to_do(empty_db, make_app):
     app = make_app(empty_db, page=PAGE)
     assert not app.exception
     assert any("Nothing here yet" in i.value for i in app.info)
+
+
+def test_the_company_is_translated_and_its_link_is_the_same_in_both_languages(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="id")
+    assert not app.exception
+    picker = app.segmented_control(key="team")
+    # No team in the link: the whole company, named in Indonesian; the URL carries no team.
+    assert picker.value == "Company" and "Perusahaan" in picker.options and "Company" not in picker.options
+    assert "team" not in app.query_params
+    assert any("Perusahaan" in c.value for c in app.caption)
+    picker.set_value("Engineering").run()
+    assert app.query_params["team"] == "Engineering"
+    app.segmented_control(key="team").set_value("Company").run()
+    assert not app.exception
+    assert app.query_params["team"] == "Company"  # the stored name, not "Perusahaan": works in English too
+    english = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="en", team="Company")
+    assert english.segmented_control(key="team").value == "Company"
+    assert "Company" in english.segmented_control(key="team").options
+
+
+def test_signed_in_editor_starts_on_their_team_unless_the_link_names_one(demo_db, make_app, as_person):
+    from okrdash.access import Access, Role
+
+    as_person(Access(role=Role.EDITOR, who="sari@contoh.co.id", teams=frozenset({"marketing"}), mode="oidc"))
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="id")
+    assert not app.exception
+    assert app.segmented_control(key="team").value == "Marketing"  # compared as names are (name_key)
+    assert "Make our digital marketing more visible and effective" in objective_headings(app)
+    linked = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Sales")
+    assert linked.segmented_control(key="team").value == "Sales"
+
+
+def test_many_teams_get_a_searchable_select_box(demo_db, make_app):
+    from okrdash.importing import Upload, import_files
+    from okrdash.store import open_store
+
+    rows = "".join(f"{CYCLE},Team {n:02d},Objective {n},Key result {n},0,10,5,{AS_OF}\n" for n in range(12))
+    store = open_store(demo_db)
+    try:
+        import_files(store, [Upload("okrs.csv", ("cycle,team,objective,key_result,baseline,target,current,date\n"
+                                                + rows).encode())])
+    finally:
+        store.close()
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="id", team="Team 07")
+    assert not app.exception
+    picker = app.selectbox(key="team")
+    assert picker.value == "Team 07" and "Perusahaan" in picker.options
+    # Streamlit's select box filters its options as one types (fuzzy by default; "none" would not).
+    from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
+
+    assert picker.proto.filter_mode != SelectWidgetFilterMode.FILTER_MODE_NONE
