@@ -1,18 +1,28 @@
 """Chart builders: data in, Vega-Lite spec out. No Streamlit here.
 
-Each builder returns a Vega-Lite (v6) specification as a plain dict whose data sits in ``datasets``
-as DataFrames (Streamlit sends those as Arrow). The specs are written directly rather than through
-Altair: Altair's channel wrappers and schema validation cost 0.1-0.2 CPU s per chart (the objective
-page of a large company spent 2.5 s of its 3.8 s there), for the same spec. tests/test_charts.py
-validates every builder's output against the Vega-Lite schema that Altair ships.
+Each chart is declared with Altair over *named* data (``alt.NamedData``), so its declaration does not
+depend on the rows. The declaration is turned into a validated Vega-Lite (v6) dict once per distinct
+set of its non-data arguments (translated axis and legend titles, label domains, target or band
+present) and kept (``functools.lru_cache``; building through Altair costs 0.1-0.2 CPU s a chart,
+a kept one nothing). Each call returns a shallow copy of that dict with this view's rows in
+``datasets`` as DataFrames (Streamlit sends those as Arrow) and the values that differ per view set
+on the copy: the chart title (a KPI's carries its name) and the progress chart's height. Values
+drawn from a view that are not rows (a target rule, a tolerance band) are one-row datasets.
+
+The kept dicts are shared between calls: a caller may replace the copy's top-level keys, and the
+top-level ``encoding`` and its ``color`` channel are copied as well (Streamlit rewrites a null
+colour title there); nothing else inside a spec may be changed in place. tests/test_charts.py
+validates every builder's output against the Vega-Lite schema Altair ships.
 
 One colour per status everywhere, always paired with the status label (never colour alone).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+import altair as alt
 import pandas as pd
 
 STATUS_COLORS = {
@@ -34,15 +44,39 @@ STATUS_ICONS = {
 }
 
 Spec = dict[str, Any]
+# Distinct declarations kept per builder: the translated titles of two languages, the units of the
+# key results and KPIs, the line counts of a progress chart.
+KEPT = 128
 
 
-def _field(name: str, kind: str, **more: Any) -> dict[str, Any]:
-    """An encoding channel on a column: ``kind`` is nominal, ordinal, quantitative or temporal."""
-    return {"field": name, "type": kind, **more}
+def _data(name: str) -> alt.NamedData:
+    """Rows bound at render time from the spec's ``datasets[name]``."""
+    return alt.NamedData(name=name)
 
 
-def _named(name: str) -> dict[str, str]:
-    return {"name": name}
+def _declared(chart: alt.TopLevelMixin) -> Spec:
+    """The chart as a validated Vega-Lite dict, without what Altair adds for a standalone chart
+    (``$schema`` and its default theme's ``config``): the specs stay those the dict builders wrote."""
+    spec = chart.to_dict()
+    spec.pop("$schema", None)
+    spec.pop("config", None)
+    return spec
+
+
+def _view(declared: Spec, datasets: dict[str, pd.DataFrame], **top: Any) -> Spec:
+    """A copy of a kept declaration with this view's rows and top-level values (title, height).
+
+    Streamlit (``_prepare_vega_lite_spec``) rewrites a null title of the top-level colour channel and
+    of its legend in place, so those are copied too; the rest is shared with the kept dict."""
+    spec = {**declared, **top, "datasets": datasets}
+    if "encoding" in spec:
+        encoding = dict(spec["encoding"])
+        if isinstance(encoding.get("color"), dict):
+            color = encoding["color"] = dict(encoding["color"])
+            if isinstance(color.get("legend"), dict):
+                color["legend"] = dict(color["legend"])
+        spec["encoding"] = encoding
+    return spec
 
 
 def status_scale(labels: dict[str, str] | None = None) -> dict[str, list]:
@@ -52,34 +86,61 @@ def status_scale(labels: dict[str, str] | None = None) -> dict[str, list]:
     return {"domain": domain, "range": [STATUS_COLORS[s] for s in statuses]}
 
 
+def _status_domain(labels: dict[str, str] | None) -> tuple[str, ...]:
+    return tuple(status_scale(labels)["domain"])
+
+
+def _status_scale(domain: tuple[str, ...]) -> alt.Scale:
+    return alt.Scale(domain=list(domain), range=[STATUS_COLORS[s] for s in STATUS_COLORS])
+
+
+@lru_cache(maxsize=KEPT)
+def _team_status(x_title: str, y_title: str, legend_title: str, domain: tuple[str, ...]) -> Spec:
+    return _declared(alt.Chart(_data("counts")).mark_bar().encode(
+        y=alt.Y("team:N", title=y_title, sort="ascending"),
+        x=alt.X("count:Q", title=x_title, stack="zero"),
+        color=alt.Color("status_label:N", title=legend_title, scale=_status_scale(domain)),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("team:N"), alt.Tooltip("status_label:N"), alt.Tooltip("count:Q")],
+    ))
+
+
 def team_status_chart(counts: pd.DataFrame, title: str, x_title: str, y_title: str, legend_title: str) -> Spec:
     """Stacked bars: key results per team by status. ``counts`` has team, status_label, count."""
     labels = dict(zip(counts.get("status", []), counts.get("status_label", [])))
     columns = [c for c in ("team", "status_label", "count", "status_rank") if c in counts.columns]
-    return {
-        "title": title,
-        "data": _named("counts"),
-        "datasets": {"counts": counts[columns].reset_index(drop=True)},
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": _field("team", "nominal", title=y_title, sort="ascending"),
-            "x": _field("count", "quantitative", title=x_title, stack="zero"),
-            "color": _field("status_label", "nominal", title=legend_title, scale=status_scale(labels)),
-            "order": _field("status_rank", "quantitative"),
-            "tooltip": [_field("team", "nominal"), _field("status_label", "nominal"),
-                        _field("count", "quantitative")],
-        },
-    }
+    declared = _team_status(x_title, y_title, legend_title, _status_domain(labels))
+    return _view(declared, {"counts": counts[columns].reset_index(drop=True)}, title=title)
 
 
-def _target_rule(color: str, dash: list[int]) -> Spec:
+def _target_rule(color: str, dash: list[int]) -> alt.Chart:
     """The target as a horizontal rule, over the one-row dataset ``target`` (value, label)."""
+    return alt.Chart(_data("target")).mark_rule(color=color, strokeDash=dash).encode(
+        y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q")])
+
+
+def _date_and_value(date_title: str, value_title: str) -> dict[str, Any]:
+    """The x and y channels and tooltips of a line over time."""
     return {
-        "data": _named("target"),
-        "mark": {"type": "rule", "color": color, "strokeDash": dash},
-        "encoding": {"y": _field("value", "quantitative"),
-                     "tooltip": [_field("label", "nominal"), _field("value", "quantitative")]},
+        "x": alt.X("date:T", title=date_title),
+        "y": alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
+        "tooltip": [alt.Tooltip("date:T", title=date_title, format=DATE_FORMAT),
+                    alt.Tooltip("value:Q", title=value_title, format=NUMBER_FORMAT)],
     }
+
+
+@lru_cache(maxsize=KEPT)
+def _burn_up(value_title: str, date_title: str, actual: str, expected: str, with_target: bool) -> Spec:
+    names = [actual, expected]
+    axes = _date_and_value(date_title, value_title)
+    lines = alt.Chart(_data("series")).mark_line(point=True).encode(
+        x=axes["x"], y=axes["y"],
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#1565c0", "#9e9e9e"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]])),
+        tooltip=[*axes["tooltip"], alt.Tooltip("series:N", title=None)],
+    )
+    layers = [lines, _target_rule(STATUS_COLORS["Complete"], [2, 2])] if with_target else [lines]
+    return _declared(alt.layer(*layers))
 
 
 def burn_up_chart(history: pd.DataFrame, expected: pd.DataFrame, target: float | None, title: str,
@@ -96,89 +157,101 @@ def burn_up_chart(history: pd.DataFrame, expected: pd.DataFrame, target: float |
                                errors="coerce"),
         "series": [name for frame, name in parts for _ in range(len(frame))],
     })
-    names = [labels["actual"], labels["expected"]]
-    lines = {
-        "data": _named("series"),
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": _field("date", "temporal", title=date_title),
-            "y": _field("value", "quantitative", title=value_title, scale={"zero": False}),
-            "color": _field("series", "nominal", title=None, scale={"domain": names, "range": ["#1565c0", "#9e9e9e"]}),
-            "strokeDash": _field("series", "nominal", legend=None, scale={"domain": names, "range": [[1, 0], [6, 4]]}),
-            "tooltip": [_field("date", "temporal", title=date_title, format=DATE_FORMAT),
-                        _field("value", "quantitative", title=value_title, format=NUMBER_FORMAT),
-                        _field("series", "nominal", title=None)],
-        },
-    }
-    spec: Spec = {"title": title, "layer": [lines], "datasets": {"series": data}}
+    datasets = {"series": data}
     if target is not None:
-        spec["layer"].append(_target_rule(STATUS_COLORS["Complete"], [2, 2]))
-        spec["datasets"]["target"] = pd.DataFrame({"value": [target], "label": [labels["target"]]})
-    return spec
+        datasets["target"] = pd.DataFrame({"value": [target], "label": [labels["target"]]})
+    declared = _burn_up(value_title, date_title, labels["actual"], labels["expected"], target is not None)
+    return _view(declared, datasets, title=title)
+
+
+@lru_cache(maxsize=KEPT)
+def _kpi_history(value_title: str, date_title: str, with_band: bool, with_target: bool) -> Spec:
+    layers: list[alt.Chart] = []
+    if with_band:
+        layers.append(alt.Chart(_data("band")).mark_rect(color=STATUS_COLORS["At Risk"], opacity=0.15)
+                      .encode(y=alt.Y("low:Q"), y2=alt.Y2("high")))
+    layers.append(alt.Chart(_data("history")).mark_line(point=True, color="#1565c0")
+                  .encode(**_date_and_value(date_title, value_title)))
+    if with_target:
+        layers.append(_target_rule(STATUS_COLORS["On Track"], [4, 3]))
+    return _declared(alt.layer(*layers))
 
 
 def kpi_history_chart(history: pd.DataFrame, target: float | None, band: tuple[float, float] | None,
                       title: str, value_title: str, date_title: str, target_label: str) -> Spec:
-    """A KPI's measurements, its target line, and the tolerance band around the target."""
+    """A KPI's measurements, its target line, and the tolerance band around the target.
+
+    The title (it names the KPI) is set per call; the declaration is kept per value and date title."""
     data = history[["date", "value"]].copy()
     data["date"] = pd.to_datetime(data["date"])
-    layers: list[Spec] = []
     datasets: dict[str, pd.DataFrame] = {"history": data}
     if band is not None:
         datasets["band"] = pd.DataFrame({"low": [band[0]], "high": [band[1]]})
-        layers.append({"data": _named("band"),
-                       "mark": {"type": "rect", "color": STATUS_COLORS["At Risk"], "opacity": 0.15},
-                       "encoding": {"y": _field("low", "quantitative"), "y2": {"field": "high"}}})
-    layers.append({
-        "data": _named("history"),
-        "mark": {"type": "line", "point": True, "color": "#1565c0"},
-        "encoding": {
-            "x": _field("date", "temporal", title=date_title),
-            "y": _field("value", "quantitative", title=value_title, scale={"zero": False}),
-            "tooltip": [_field("date", "temporal", title=date_title, format=DATE_FORMAT),
-                        _field("value", "quantitative", title=value_title, format=NUMBER_FORMAT)],
-        },
-    })
     if target is not None:
         datasets["target"] = pd.DataFrame({"value": [target], "label": [target_label]})
-        layers.append(_target_rule(STATUS_COLORS["On Track"], [4, 3]))
-    return {"title": title, "layer": layers, "datasets": datasets}
+    declared = _kpi_history(value_title, date_title, band is not None, target is not None)
+    return _view(declared, datasets, title=title)
+
+
+@lru_cache(maxsize=KEPT)
+def _status_donut(domain: tuple[str, ...]) -> Spec:
+    return _declared(alt.Chart(_data("counts")).mark_arc(innerRadius=45).encode(
+        theta=alt.Theta("count:Q"),
+        color=alt.Color("label:N", scale=_status_scale(domain), title=None),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("count:Q")],
+    ))
 
 
 def status_donut(counts: dict[str, int], labels: dict[str, str], title: str) -> Spec:
     """Share of each status, labelled."""
     data = pd.DataFrame([{"status": s, "label": labels.get(s, s), "count": c} for s, c in counts.items() if c],
                         columns=["status", "label", "count"])
-    return {
-        "title": title,
-        "data": _named("counts"),
-        "datasets": {"counts": data},
-        "mark": {"type": "arc", "innerRadius": 45},
-        "encoding": {
-            "theta": _field("count", "quantitative"),
-            "color": _field("label", "nominal", scale=status_scale(labels), title=None),
-            "tooltip": [_field("label", "nominal"), _field("count", "quantitative")],
-        },
-    }
+    return _view(_status_donut(_status_domain(labels)), {"counts": data}, title=title)
+
+
+@lru_cache(maxsize=KEPT)
+def _grade_distribution(x_title: str, y_title: str, labels: tuple[str, ...], colours: tuple[str, ...]) -> Spec:
+    return _declared(alt.Chart(_data("counts")).mark_bar().encode(
+        y=alt.Y("label:N", title=y_title, sort=list(labels), axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("label:N", scale=alt.Scale(domain=list(labels), range=list(colours)), legend=None),
+        tooltip=[alt.Tooltip("label:N", title=y_title), alt.Tooltip("count:Q", title=x_title)],
+    ))
 
 
 def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_title: str) -> Spec:
     """Bars of how many grades fall in each band. ``counts`` has band (green/yellow/red/None), label
     (the translated band with its range, shown beside the colour) and count, best band first."""
-    labels = list(counts["label"])
-    colours = [GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"]]
-    return {
-        "title": title,
-        "data": _named("counts"),
-        "datasets": {"counts": counts[["label", "count"]].reset_index(drop=True)},
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": _field("label", "nominal", title=y_title, sort=labels, axis={"labelLimit": 260}),
-            "x": _field("count", "quantitative", title=x_title, axis={"tickMinStep": 1}),
-            "color": _field("label", "nominal", scale={"domain": labels, "range": colours}, legend=None),
-            "tooltip": [_field("label", "nominal", title=y_title), _field("count", "quantitative", title=x_title)],
-        },
-    }
+    labels = tuple(counts["label"])
+    colours = tuple(GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"])
+    declared = _grade_distribution(x_title, y_title, labels, colours)
+    return _view(declared, {"counts": counts[["label", "count"]].reset_index(drop=True)}, title=title)
+
+
+def _progress_step(lines: int) -> int:
+    """The height of a row: every row as tall as the one with the most lines of text."""
+    return 17 * lines + 30
+
+
+@lru_cache(maxsize=KEPT)
+def _progress(expected_title: str, lines: int) -> Spec:
+    step = _progress_step(lines)
+    bar_offset = step / 2 - 12  # the bar at the bottom of its row, the text from the top down
+    y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
+    scale = alt.Scale(domain=[0, 1], nice=False)
+    track = alt.Chart().mark_bar(color="#e8e8e8", size=12, yOffset=bar_offset).transform_calculate(one="1").encode(
+        y=y, x=alt.X("one:Q", scale=scale, axis=None))
+    bar = alt.Chart().mark_bar(size=12, yOffset=bar_offset).encode(
+        y=y, x=alt.X("bar:Q", scale=scale, axis=None),
+        color=alt.Color("status:N", scale=alt.Scale(**status_scale()), legend=None),
+        tooltip=[alt.Tooltip("text:N", title=None)])
+    tick = alt.Chart().mark_tick(color="#212121", thickness=3, size=20, yOffset=bar_offset).encode(
+        y=y, x=alt.X("expected:Q", scale=scale),
+        tooltip=[alt.Tooltip("expected:Q", title=expected_title, format=".0%")])
+    text = alt.Chart().mark_text(align="left", baseline="top", dy=4 - step / 2, x=0, fontSize=13,
+                                 lineBreak="\n").encode(y=y, text=alt.Text("text:N"))
+    return _declared(alt.layer(track, bar, tick, text, data=_data("rows")).properties(
+        padding={"top": 4, "bottom": 4}))
 
 
 def progress_chart(rows: pd.DataFrame, expected_title: str) -> Spec:
@@ -187,28 +260,6 @@ def progress_chart(rows: pd.DataFrame, expected_title: str) -> Spec:
     phone width. ``rows`` comes from presentation.progress_rows: row, text (lines split by "\\n"),
     lines, bar (0..1), expected, status."""
     lines = int(rows["lines"].max()) if len(rows) else 1
-    step = 17 * lines + 30  # every row as tall as the one with the most lines of text
-    bar_offset = step / 2 - 12  # the bar at the bottom of its row, the text from the top down
-    y = _field("row", "ordinal", axis=None, scale={"paddingInner": 0, "paddingOuter": 0})
-    scale = {"domain": [0, 1], "nice": False}
-    track = {"mark": {"type": "bar", "color": "#e8e8e8", "size": 12, "yOffset": bar_offset},
-             "transform": [{"calculate": "1", "as": "one"}],
-             "encoding": {"y": y, "x": _field("one", "quantitative", scale=scale, axis=None)}}
-    bar = {"mark": {"type": "bar", "size": 12, "yOffset": bar_offset},
-           "encoding": {"y": y, "x": _field("bar", "quantitative", scale=scale, axis=None),
-                        "color": _field("status", "nominal", scale=status_scale(), legend=None),
-                        "tooltip": [_field("text", "nominal", title=None)]}}
-    tick = {"mark": {"type": "tick", "color": "#212121", "thickness": 3, "size": 20, "yOffset": bar_offset},
-            "encoding": {"y": y, "x": _field("expected", "quantitative", scale=scale),
-                         "tooltip": [_field("expected", "quantitative", title=expected_title, format=".0%")]}}
-    text = {"mark": {"type": "text", "align": "left", "baseline": "top", "dy": 4 - step / 2, "x": 0, "fontSize": 13,
-                     "lineBreak": "\n"},
-            "encoding": {"y": y, "text": _field("text", "nominal")}}
-    return {
-        "data": _named("rows"),
-        "datasets": {"rows": rows.reset_index(drop=True)},
-        "layer": [track, bar, tick, text],
-        # Streamlit fits the chart into its height, padding included.
-        "height": step * len(rows) + 8,
-        "padding": {"top": 4, "bottom": 4},
-    }
+    # Streamlit fits the chart into its height, padding included.
+    height = _progress_step(lines) * len(rows) + 8
+    return _view(_progress(expected_title, lines), {"rows": rows.reset_index(drop=True)}, height=height)

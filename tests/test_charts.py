@@ -1,5 +1,7 @@
-"""Every chart builder (okrdash/charts.py) writes a valid Vega-Lite spec: checked against the schema
-Altair ships, since the builders write dicts and nothing validates them when a page draws them."""
+"""Every chart builder (okrdash/charts.py) writes a valid Vega-Lite spec, checked against the schema
+Altair ships as the browser gets it (rows in, locale in the config). The builders declare their
+charts with Altair once per set of non-data arguments and keep the dict: a second call with other
+rows reuses it, and one call's rows, title or height never show up in another call's spec."""
 
 from __future__ import annotations
 
@@ -92,3 +94,110 @@ def test_progress_chart():
     spec = charts.progress_chart(rows, "Diharapkan")
     assert_valid(spec)
     assert spec["height"] > 2 * 47
+
+
+# -- the kept declarations -----------------------------------------------------------------------
+
+def _team(seed: int) -> dict:
+    counts = pd.DataFrame({"team": ["A", "B"], "status": ["On Track", "At Risk"], "count": [seed, seed + 1],
+                           "status_label": ["Sesuai", "Berisiko"], "status_rank": [0, 1]})
+    return charts.team_status_chart(counts, f"Judul {seed}", "Hasil utama", "Tim", "Status")
+
+
+def _burn_up(seed: int) -> dict:
+    history = pd.DataFrame({"date": DAYS, "value": [float(seed), seed + 2.0]})
+    expected = pd.DataFrame({"date": [DAYS[0], dt.date(2026, 12, 31)], "value": [0.0, 12.0]})
+    return charts.burn_up_chart(history, expected, 10.0 + seed, f"Progres {seed}", "orang", "Tanggal", LABELS)
+
+
+def _kpi(seed: int) -> dict:
+    history = pd.DataFrame({"date": DAYS, "value": [90.0 + seed, 95.0]})
+    return charts.kpi_history_chart(history, 100.0 + seed, (90.0, 100.0 + seed), f"KPI {seed}", "Nilai", "Tanggal",
+                                    "Target")
+
+
+def _donut(seed: int) -> dict:
+    return charts.status_donut({"On Track": seed, "At Risk": 1}, {"On Track": "Sesuai"}, f"Status {seed}")
+
+
+def _grades(seed: int) -> dict:
+    counts = pd.DataFrame({"band": ["green", "red", None], "label": ["a", "b", "c"], "count": [seed, 1, 2]})
+    return charts.grade_distribution_chart(counts, f"Objektif {seed}", "Jumlah", "Rentang")
+
+
+def _progress(seed: int) -> dict:
+    rows = presentation.progress_rows([f"Hasil {seed}", "Hasil lain"] + [""] * seed, [0.1 * seed, 0.5] + [None] * seed,
+                                      [0.5, 0.5] + [None] * seed, ["At Risk", "On Track"] + ["No Data"] * seed, "id")
+    return charts.progress_chart(rows, "Diharapkan")
+
+
+BUILDERS = {
+    "team_status_chart": (_team, charts._team_status),
+    "burn_up_chart": (_burn_up, charts._burn_up),
+    "kpi_history_chart": (_kpi, charts._kpi_history),
+    "status_donut": (_donut, charts._status_donut),
+    "grade_distribution_chart": (_grades, charts._grade_distribution),
+    "progress_chart": (_progress, charts._progress),
+}
+
+
+def _rows(spec: dict) -> dict:
+    return as_sent(spec)["datasets"]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_declared_once_for_other_rows(name):
+    build, declaration = BUILDERS[name]
+    declaration.cache_clear()
+    first, second = build(1), build(2)
+    assert declaration.cache_info().misses == 1 and declaration.cache_info().hits == 1
+    assert_valid(first)
+    assert_valid(second)
+    assert _rows(first) != _rows(second)
+    assert {k: v for k, v in first.items() if k not in ("datasets", "title", "height")} == \
+        {k: v for k, v in second.items() if k not in ("datasets", "title", "height")}
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_one_call_never_leaks_into_another(name):
+    build, _ = BUILDERS[name]
+    first = build(1)
+    kept = _rows(first), first.get("title"), first.get("height")
+    second = build(2)
+    assert (_rows(first), first.get("title"), first.get("height")) == kept
+    assert second["datasets"] is not first["datasets"]
+    # A caller replacing a top-level key of its spec (widgets.chart sets the config) changes no other call's.
+    first["config"] = {"locale": chart_locale("id")}
+    first["datasets"]["extra"] = pd.DataFrame({"x": [1]})
+    third = build(2)
+    assert "config" not in third and "extra" not in third["datasets"]
+    assert _rows(third) == _rows(second)
+
+
+def test_streamlits_legend_title_patch_stays_in_its_call():
+    """st.vega_lite_chart rewrites a null title of the top-level colour channel in place (a Vega-Lite
+    workaround, streamlit.elements.vega_charts._patch_null_legend_titles): it must not reach the kept
+    declaration the donut's next call copies."""
+    from streamlit.elements.vega_charts import _prepare_vega_lite_spec
+
+    first = _donut(1)
+    assert first["encoding"]["color"]["title"] is None
+    sent = _prepare_vega_lite_spec(first, True)
+    assert sent["encoding"]["color"]["title"] == " "  # what Streamlit does to the spec it is given
+    assert _donut(2)["encoding"]["color"]["title"] is None
+
+
+def test_burn_up_without_target_keeps_no_target_of_an_earlier_call():
+    history = pd.DataFrame({"date": DAYS, "value": [1.0, 2.0]})
+    with_target = charts.burn_up_chart(history, history, 5.0, "P", "orang", "Tanggal", LABELS)
+    without = charts.burn_up_chart(history, history, None, "P", "orang", "Tanggal", LABELS)
+    assert "target" in with_target["datasets"] and "target" not in without["datasets"]
+    assert len(without["layer"]) == 1 and len(with_target["layer"]) == 2
+
+
+def test_specs_carry_no_altair_standalone_extras():
+    """Altair adds $schema and its default theme's view size to a standalone chart; the specs leave
+    them out, as the dict builders did (Streamlit sizes the chart)."""
+    for build, _ in BUILDERS.values():
+        spec = build(1)
+        assert "$schema" not in spec and "config" not in spec
