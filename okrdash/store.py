@@ -955,11 +955,17 @@ class Store:
 
 
 def restore(folder: Path | str, path: Path | str) -> None:
-    """Load a backup folder into a new or empty database file at ``path``."""
-    folder, path = Path(folder), Path(path)
+    """Load a backup folder into a new or empty database file at ``path`` (or PostgreSQL URL)."""
+    folder = Path(folder)
     if not (folder / "schema.sql").is_file():
         raise StoreError("restore_not_a_backup", folder=str(folder))
     _check_manifest(folder)
+    if is_database_url(path):
+        from okrdash.postgres_store import restore_into
+
+        restore_into(folder, str(path))
+        return
+    path = Path(path)
     if path.exists():
         existing = Store(path)
         empty = existing.is_empty() and not existing.batches()
@@ -1061,11 +1067,20 @@ _REGISTRY_LOCK = threading.Lock()
 
 
 def _write_lock_of(path: Path | str) -> threading.RLock:
-    """The process-wide write lock of a database file (a fresh one for each in-memory database)."""
-    if not isinstance(path, Path):
+    """The process-wide write lock of a database file or URL (a fresh one for each in-memory database)."""
+    if not isinstance(path, Path) and not is_database_url(path):
         return threading.RLock()
     with _REGISTRY_LOCK:
-        return _WRITE_LOCKS.setdefault(str(path.resolve()), threading.RLock())
+        return _WRITE_LOCKS.setdefault(_registry_key(path), threading.RLock())
+
+
+def is_database_url(path: Path | str | None) -> bool:
+    """A PostgreSQL URL (``postgresql://user@host/db``) rather than a database file."""
+    return isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))
+
+
+def _registry_key(path: Path | str) -> str:
+    return str(path) if is_database_url(path) else str(Path(path).resolve())
 
 
 def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Store, bool]:
@@ -1074,7 +1089,7 @@ def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Stor
     A module-level registry, not a Streamlit cache: any browser can ask Streamlit to clear its
     caches, and a cleared store would come back as a second connection with its own state.
     """
-    key = str(Path(path).resolve())
+    key = _registry_key(path)
     with _REGISTRY_LOCK:
         if key in _SHARED_STORES:
             return _SHARED_STORES[key], False
@@ -1090,12 +1105,18 @@ def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Stor
 def close_shared_store(path: Path | str) -> None:
     """Close and forget this process's shared store of ``path`` (so another process may open the file)."""
     with _REGISTRY_LOCK:
-        store = _SHARED_STORES.pop(str(Path(path).resolve()), None)
+        store = _SHARED_STORES.pop(_registry_key(path), None)
     if store is not None:
         store.close()
 
 
 def open_store(path: Path | str | None = None, config: Settings | None = None) -> Store:
-    """The store at ``path``, else ``OKRDASH_DB``, else ``data/okrdash.duckdb``."""
+    """The store at ``path``, else ``OKRDASH_DB``, else ``data/okrdash.duckdb``; a PostgreSQL URL
+    opens a :class:`~okrdash.postgres_store.PostgresStore`."""
     config = config or default_settings()
-    return Store(path or config.db_path, config)
+    path = path or config.db_path
+    if is_database_url(path):
+        from okrdash.postgres_store import PostgresStore
+
+        return PostgresStore(str(path), config)
+    return Store(path, config)
