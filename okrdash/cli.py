@@ -17,7 +17,7 @@ from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, i
 from okrdash.importing.report import reading_report
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
-from okrdash.store import Store, StoreError, open_store, restore
+from okrdash.store import Store, StoreError, is_database_url, open_store, restore
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).
@@ -35,7 +35,8 @@ def _date(text: str) -> dt.date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="okrdash", description="OKR and KPI dashboard for the intranet.")
-    parser.add_argument("--db", help="database file (default: $OKRDASH_DB or data/okrdash.duckdb)")
+    parser.add_argument("--db", help="database file or postgresql://user@host/dbname URL "
+                                     "(default: $OKRDASH_DB or data/okrdash.duckdb)")
     parser.add_argument("--create", action="store_true",
                         help="create the database file if it does not exist (else a missing file is an error)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -89,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "hash-passphrase":
         return _hash_passphrase()
-    db_path = Path(args.db) if args.db else load_settings().db_path
-    if args.command != "restore" and not args.create and not db_path.exists():
+    db_path = (args.db if is_database_url(args.db) else Path(args.db)) if args.db else load_settings().db_path
+    # A PostgreSQL URL names a server's database: the store creates okrdash's tables there when missing.
+    if args.command != "restore" and not args.create and not is_database_url(db_path) and not db_path.exists():
         # A typo in --db would otherwise become a new empty database (and serve would fill it with the demo).
         print(f"okrdash: no database at {db_path}; check the path, or pass --create to start a new one",
               file=sys.stderr)
@@ -225,7 +227,7 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace, db_path: Path) -> int:
+def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
     config = load_settings()
     address = args.address or config.serve_address
     allow_open = args.allow_local_mode_on_network or config.allow_local_mode_on_network
@@ -235,7 +237,7 @@ def _serve(args: argparse.Namespace, db_path: Path) -> int:
               f"listen on {address}. Configure [auth] or an editor passphrase in .streamlit/secrets.toml, or "
               "pass --allow-local-mode-on-network.", file=sys.stderr)
         return 2
-    os.environ["OKRDASH_DB"] = str(db_path.resolve())
+    os.environ["OKRDASH_DB"] = db_path if is_database_url(db_path) else str(db_path.resolve())
     from okrdash.ui import server  # Streamlit is loaded only when serving
 
     server.prepare(config.max_session_upload_bytes)

@@ -98,8 +98,9 @@ class PostgresStore(Store):
         super().__init__(":memory:", config)  # the mirror: migrations and rules, as any store
         self.path = safe_url(url)
         self._write_lock = _write_lock_of(url)
-        self._columns_of = {table: self._mirror_columns(table) for table in ("schema_version", *DATA_TABLES)}
-        self._keys_of = {table: self._mirror_key(table) for table in ("cycles", *VERSIONED_TABLES)}
+        self._columns_of, self._constraints_of = self._mirror_schema()
+        self._keys_of = {table: next(columns for kind, columns in self._constraints_of[table] if kind == "PRIMARY KEY")
+                         for table in ("cycles", *VERSIONED_TABLES)}
         try:
             with self._write_lock, self._unreachable_as_store_error():
                 pg = self._connection()
@@ -111,6 +112,7 @@ class PostgresStore(Store):
             self.close()
             raise
         self._pg_ready = True
+        self._last_poll = time.monotonic()  # the mirror is PostgreSQL's as of now
 
     def close(self) -> None:
         if self._pg is not None:
@@ -132,29 +134,32 @@ class PostgresStore(Store):
     def _unreachable_as_store_error(self) -> Iterator[None]:
         try:
             yield
-        except psycopg.OperationalError as error:
-            raise StoreError("store_unreachable", url=safe_url(self.url), detail=_first_line(error)) from None
         except psycopg.Error as error:
+            lost = self._pg is None or self._pg.closed or self._pg.broken
+            if isinstance(error, psycopg.OperationalError) and lost:  # no server, refused, dropped
+                raise StoreError("store_unreachable", url=safe_url(self.url), detail=_first_line(error)) from None
             raise StoreError("write_failed", detail=_first_line(error)) from error
 
     # -- schema ---------------------------------------------------------------------------------
 
-    def _mirror_columns(self, table: str) -> list[tuple[str, str, bool]]:
-        """(name, DuckDB type, nullable) of a mirror table, in order."""
+    def _mirror_schema(self) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, list[tuple[str, list[str]]]]]:
+        """Per mirrored table: its columns (name, DuckDB type, nullable) in order, and its primary
+        key and unique constraints, as the DuckDB migrations made them."""
+        tables = ["schema_version", *DATA_TABLES]
+        columns: dict[str, list[tuple[str, str, bool]]] = {table: [] for table in tables}
+        constraints: dict[str, list[tuple[str, list[str]]]] = {table: [] for table in tables}
         with self._con.cursor() as cur:
-            return [(name, kind, nullable == "YES") for name, kind, nullable in cur.execute(
-                """SELECT column_name, data_type, is_nullable FROM information_schema.columns
-                   WHERE table_name = ? ORDER BY ordinal_position""", [table]).fetchall()]
-
-    def _constraints(self, table: str) -> list[tuple[str, list[str]]]:
-        with self._con.cursor() as cur:
-            return cur.execute(
-                """SELECT constraint_type, constraint_column_names FROM duckdb_constraints()
-                   WHERE table_name = ? AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')
-                   ORDER BY constraint_type, constraint_index""", [table]).fetchall()
-
-    def _mirror_key(self, table: str) -> list[str]:
-        return next(columns for kind, columns in self._constraints(table) if kind == "PRIMARY KEY")
+            for table, name, kind, nullable in cur.execute(
+                    """SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+                       WHERE list_contains(?, table_name) ORDER BY table_name, ordinal_position""",
+                    [tables]).fetchall():
+                columns[table].append((name, kind, nullable == "YES"))
+            for table, kind, names in cur.execute(
+                    """SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints()
+                       WHERE list_contains(?, table_name) AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+                       ORDER BY table_name, constraint_type, constraint_index""", [tables]).fetchall():
+                constraints[table].append((kind, names))
+        return columns, constraints
 
     def _column_names(self, table: str) -> list[str]:
         return [name for name, _, _ in self._columns_of[table]]
@@ -165,20 +170,25 @@ class PostgresStore(Store):
         existing: dict[str, set[str]] = {}
         for table, column in pg.execute(SQL["columns"]).fetchall():
             existing.setdefault(table, set()).add(column)
+        def column_sql(name: str, kind: str, nullable: bool) -> sql.Composable:
+            return sql.SQL("{} {}{}").format(sql.Identifier(name), sql.SQL(PG_TYPES[kind]),
+                                             sql.SQL("" if nullable else " NOT NULL"))
+
+        statements: list[sql.Composable] = []
         for table, columns in self._columns_of.items():
-            def column_sql(name: str, kind: str, nullable: bool) -> sql.Composable:
-                return sql.SQL("{} {}{}").format(sql.Identifier(name), sql.SQL(PG_TYPES[kind]),
-                                                 sql.SQL("" if nullable else " NOT NULL"))
             if table not in existing:
                 parts = [column_sql(*column) for column in columns]
                 parts += [sql.SQL("{} ({})").format(sql.SQL(kind), sql.SQL(", ").join(map(sql.Identifier, names)))
-                          for kind, names in self._constraints(table)]
-                pg.execute(sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table), sql.SQL(", ").join(parts)))
+                          for kind, names in self._constraints_of[table]]
+                statements.append(sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table),
+                                                                         sql.SQL(", ").join(parts)))
                 continue
             for name, kind, _ in columns:  # a later migration's new column (nullable: old rows have none)
                 if name not in existing[table]:
-                    pg.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {}").format(
+                    statements.append(sql.SQL("ALTER TABLE {} ADD COLUMN {}").format(
                         sql.Identifier(table), column_sql(name, kind, True)))
+        if statements:  # one round trip
+            pg.execute(sql.SQL("; ").join(statements))
         with self._con.cursor() as cur:
             applied = cur.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
         have = {row[0] for row in pg.execute("SELECT version FROM schema_version").fetchall()}

@@ -21,7 +21,7 @@ class Settings(BaseModel):
     # A database file, or a PostgreSQL URL (postgresql://user@host/dbname), kept as text.
     db_path: Path | str = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
     # PostgreSQL: a read checks at most this often (seconds) whether another process wrote.
-    pg_poll_seconds: float = Field(default=0.5, ge=0, le=60)
+    pg_poll_seconds: float = Field(default=0.5, ge=0, le=3600)
     default_language: str = Field(default="en", pattern="^(en|id)$")
     # Roles for people signed in with OpenID Connect (see okrdash/access.py for the format).
     roles_file: Path = Field(default=PROJECT_ROOT / ".streamlit" / "roles.toml")

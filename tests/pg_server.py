@@ -59,6 +59,8 @@ class PgServer:
                    "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o", options, "start")
         self.admin = psycopg.connect(self.url("postgres"), autocommit=True)
+        self.admin.execute("CREATE DATABASE okrdash")
+        self.tests = psycopg.connect(self.url("okrdash"), autocommit=True)
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.binaries / program), *args]
@@ -66,16 +68,19 @@ class PgServer:
             command = ["runuser", "-u", self.user, "--", *command]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
 
-    def url(self, database: str) -> str:
-        return f"postgresql://postgres@/{database}?host={self.folder}"
+    def url(self, database: str, schema: str | None = None) -> str:
+        options = f"&options=-csearch_path%3D{schema}" if schema else ""
+        return f"postgresql://postgres@/{database}?host={self.folder}{options}"
 
     def new_database(self) -> str:
-        """The URL of a new, empty database."""
+        """The URL of a new, empty database: a schema of its own in the ``okrdash`` database
+        (CREATE DATABASE copies a template, ten times slower on a busy machine than CREATE SCHEMA)."""
         name = f"okrdash_test_{next(self._names)}"
-        self.admin.execute(f"CREATE DATABASE {name}")
-        return self.url(name)
+        self.tests.execute(f"CREATE SCHEMA {name}")
+        return self.url("okrdash", name)
 
     def stop(self) -> None:
+        self.tests.close()
         self.admin.close()
         try:
             self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop")
