@@ -859,8 +859,11 @@ class Store:
                                          start_date)
                 SELECT o.id, s.title, s.owner, s.kind, s.baseline, s.target, s.unit, s.weight, kp.id, ?,
                        s.start_date::DATE
-                FROM staged s {resolve}
+                FROM (SELECT *, row_number() OVER () AS staged_row FROM staged) s {resolve}
                 LEFT JOIN kpis kp ON kp.team = s.team AND kp.name = s.kpi
+                -- New ids in the file's row order, whatever order the joined tables' rows are stored in
+                -- (a PostgreSQL mirror reloads them in PostgreSQL's order).
+                ORDER BY s.staged_row
                 ON CONFLICT (objective_id, title) DO UPDATE SET
                     owner = excluded.owner, kind = excluded.kind, baseline = excluded.baseline,
                     target = excluded.target, unit = excluded.unit, weight = excluded.weight,
