@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "restore":
             restore(args.folder, db_path)
-            print(f"Restored {args.folder} into {db_path}.")
+            print(f"Restored {args.folder} into {_shown(db_path)}.")
             return 0
         store = open_store(db_path)
     except StoreError as error:
@@ -246,6 +246,15 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
         if host:
             options += ["--server.allowedHosts", host]
     return server.run(APP, options)
+
+
+def _shown(db_path: Path | str) -> str:
+    """The database as printed: a URL without its password."""
+    if is_database_url(db_path):
+        from okrdash.postgres_store import safe_url
+
+        return safe_url(str(db_path))
+    return str(db_path)
 
 
 def _is_loopback(address: str) -> bool:

@@ -3,11 +3,13 @@
 -- Each statement is named by the comment line above it; parameters are psycopg's %(name)s.
 
 -- name: bookkeeping
--- One row per mirrored table: bumped by every write transaction that changed the table, so a
--- process reloads exactly the tables another process wrote.
-CREATE TABLE IF NOT EXISTS okrdash_versions (
-    table_name text PRIMARY KEY,
-    version bigint NOT NULL DEFAULT 0
+-- One row per committed write: the batches it wrote or undid (a reset or restore: everything).
+-- A process whose mirror is at version v reloads the rows of the batches of every later row.
+CREATE TABLE IF NOT EXISTS okrdash_changes (
+    version bigserial PRIMARY KEY,
+    batch_ids integer[] NOT NULL,
+    everything boolean NOT NULL,
+    changed_at timestamp NOT NULL DEFAULT now()
 );
 -- The last value the writer's mirror gave out of each id sequence, so the next writer (another
 -- process) continues after it and ids never repeat, as in one DuckDB file.
@@ -20,14 +22,17 @@ CREATE TABLE IF NOT EXISTS okrdash_sequences (
 -- Held to the end of the transaction: serialises writers across processes and machines.
 SELECT pg_advisory_xact_lock(%(key)s);
 
--- name: add_versions
-INSERT INTO okrdash_versions (table_name) SELECT unnest(%(tables)s::text[]) ON CONFLICT DO NOTHING;
+-- name: latest
+SELECT coalesce(max(version), 0) FROM okrdash_changes;
 
--- name: versions
-SELECT table_name, version FROM okrdash_versions;
+-- name: changes_since
+SELECT coalesce(max(version), 0), coalesce(bool_or(everything), false),
+       coalesce(array_agg(DISTINCT b) FILTER (WHERE b IS NOT NULL), '{}')
+FROM okrdash_changes LEFT JOIN LATERAL unnest(batch_ids) AS b ON true
+WHERE version > %(version)s;
 
--- name: bump
-UPDATE okrdash_versions SET version = version + 1 WHERE table_name = ANY(%(tables)s) RETURNING table_name, version;
+-- name: log_change
+INSERT INTO okrdash_changes (batch_ids, everything) VALUES (%(batches)s, %(everything)s) RETURNING version;
 
 -- name: sequences
 SELECT name, last_value FROM okrdash_sequences;

@@ -89,8 +89,8 @@ class PostgresStore(Store):
         self._pg_ready = False
         self._in_write = False
         self._last_poll = 0.0
-        # Table -> the PostgreSQL write version the mirror holds.
-        self._known: dict[str, int] = {}
+        # The okrdash_changes version the mirror holds (None: nothing loaded yet).
+        self._known: int | None = None
         self._pg: psycopg.Connection | None = None
         self._pg_lock = threading.Lock()
         with self._unreachable_as_store_error():
@@ -195,7 +195,6 @@ class PostgresStore(Store):
         for version, applied_at in applied:
             if version not in have:
                 pg.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)", [version, applied_at])
-        pg.execute(SQL["add_versions"], {"tables": list(DATA_TABLES)})
 
     # -- bringing in other processes' writes ----------------------------------------------------
 
@@ -227,43 +226,97 @@ class PostgresStore(Store):
                 pg.isolation_level = None
 
     def _sync(self, pg: psycopg.Connection) -> bool:
-        versions = dict(pg.execute(SQL["versions"]).fetchall())
-        changed = [table for table in DATA_TABLES if versions.get(table) != self._known.get(table)]
-        if not changed:
-            return False
-        frames = {table: self._copy_out(pg, table) for table in changed}
+        """Bring the mirror to PostgreSQL's state: the rows of the batches written or undone since
+        the mirror's version (all of every table at first, and after a reset or restore)."""
+        if self._known is None:
+            latest, everything, batches = pg.execute(SQL["latest"]).fetchone()[0], True, []
+        else:
+            latest, everything, batches = pg.execute(SQL["changes_since"], {"version": self._known}).fetchone()
+            if latest == self._known:
+                return False
         cur = self._con.cursor()
         try:
             cur.begin()
-            for table, frame in frames.items():
-                cur.execute(f"DELETE FROM {table}")
-                if frame.num_rows:
-                    casts = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"'
-                                      for name, kind, _ in self._columns_of[table])
-                    cur.register("pg_rows", frame)
-                    try:
-                        cur.execute(f"INSERT INTO {table} BY NAME SELECT {casts} FROM pg_rows")
-                    finally:
-                        cur.unregister("pg_rows")
+            if everything:
+                for table in DATA_TABLES:
+                    cur.execute(f"DELETE FROM {table}")
+                    self._insert_text_rows(cur, table, self._copy_out(pg, table))
+            else:
+                self._reload_batches(pg, cur, list(batches))
             cur.commit()
         except BaseException:
             _rollback_quietly(cur)
-            self._known = {}  # the mirror is as before; reload everything next time
+            self._known = None  # the mirror is as before; reload everything next time
             raise
         finally:
             cur.close()
         self._advance_sequences(dict(pg.execute(SQL["sequences"]).fetchall()))
-        self._known.update({table: versions.get(table) for table in changed})
+        self._known = latest
         self._write_version += 1
         return True
 
-    def _copy_out(self, pg: psycopg.Connection, table: str) -> pa.Table:
-        """Every row of a PostgreSQL table as text columns (NULL stays NULL, '' stays '')."""
+    def _reload_batches(self, pg: psycopg.Connection, cur: duckdb.DuckDBPyConnection, batches: list[int]) -> None:
+        """Replace the mirror's rows that ``batches`` (written or undone elsewhere) changed.
+
+        A row a write changed is, before it, one of the mirror's rows of those batches or replaced by
+        them (``*_prior``), or, after it, one of PostgreSQL's: so those keys, from both sides, are
+        deleted from the mirror and PostgreSQL's rows of them are copied in.
+        """
+        mine = self._touched_keys(cur, batches, main=True)
+        for table, key in self._keys_of.items():
+            kinds = {name: kind for name, kind, _ in self._columns_of[table]}
+            keys = sql.SQL(", ").join(map(sql.Identifier, key))
+            where = [sql.SQL("batch_id = ANY(%(b)s)")]
+            if table in VERSIONED_TABLES:
+                where.append(sql.SQL("({}) IN (SELECT {} FROM {} WHERE replaced_by = ANY(%(b)s))").format(
+                    keys, keys, sql.Identifier(f"{table}_prior")))
+            params: dict[str, object] = {"b": batches}
+            if mine[table].num_rows:
+                arrays = sql.SQL(", ").join(sql.SQL("%({})s::{}[]").format(sql.SQL(f"k{i}"), sql.SQL(PG_TYPES[kinds[c]]))
+                                            for i, c in enumerate(key))
+                where.append(sql.SQL("({}) IN (SELECT * FROM unnest({}))").format(keys, arrays))
+                params.update({f"k{i}": mine[table].column(c).to_pylist() for i, c in enumerate(key)})
+            rows = self._copy_out(pg, table, sql.SQL(" OR ").join(where), params)
+            join = " AND ".join(f't."{c}" = k."{c}"' for c in key)
+            cur.register("old_keys", mine[table])
+            try:
+                cur.execute(f"DELETE FROM {table} t USING old_keys k WHERE {join}")
+            finally:
+                cur.unregister("old_keys")
+            if rows.num_rows:
+                casts = ", ".join(f'CAST("{c}" AS {kinds[c]}) AS "{c}"' for c in key)
+                cur.register("pg_rows", rows)
+                try:
+                    cur.execute(f"DELETE FROM {table} t USING (SELECT {casts} FROM pg_rows) k WHERE {join}")
+                finally:
+                    cur.unregister("pg_rows")
+            self._insert_text_rows(cur, table, rows)
+        for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
+            column = "id" if table == "batches" else "replaced_by"
+            cur.execute(f"DELETE FROM {table} WHERE list_contains(?::INTEGER[], {column})", [batches])
+            self._insert_text_rows(cur, table, self._copy_out(
+                pg, table, sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches}))
+
+    def _insert_text_rows(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+        """Insert rows copied out of PostgreSQL (text columns) into a mirror table, cast to its types."""
+        if not rows.num_rows:
+            return
+        casts = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind, _ in self._columns_of[table])
+        cur.register("pg_rows", rows)
+        try:
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT {casts} FROM pg_rows")
+        finally:
+            cur.unregister("pg_rows")
+
+    def _copy_out(self, pg: psycopg.Connection, table: str, where: sql.Composable | None = None,
+                  params: dict | None = None) -> pa.Table:
+        """The rows of a PostgreSQL table (all, or those ``where`` selects) as text columns (NULL
+        stays NULL, '' stays '')."""
         names = self._column_names(table)
         buffer = io.BytesIO()
-        query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)").format(
-            sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier(table))
-        with pg.cursor() as pcur, pcur.copy(query) as copy:
+        query = sql.SQL("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT (FORMAT csv)").format(
+            sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier(table), where or sql.SQL("true"))
+        with pg.cursor() as pcur, pcur.copy(query, params) as copy:
             for chunk in copy:
                 buffer.write(chunk)
         if not buffer.tell():
@@ -315,14 +368,15 @@ class PostgresStore(Store):
                             "SELECT id FROM batches WHERE id > ? ORDER BY id", [last_batch]).fetchall()]
                         if undo_of is not None:
                             batches.append(undo_of)
-                        touched = self._push(pg, cur, batches, before, everything)
+                        self._push(pg, cur, batches, before, everything)
                         for name, value in self._sequence_values(cur).items():
                             pg.execute(SQL["set_sequence"], {"name": name, "value": value})
-                        bumped = dict(pg.execute(SQL["bump"], {"tables": touched}).fetchall())
+                        version = pg.execute(SQL["log_change"], {"batches": batches, "everything": everything}
+                                             ).fetchone()[0]
                     # PostgreSQL has committed: now the mirror.
                 cur.commit()
                 mirror_open = False
-                self._known.update(bumped)
+                self._known = version
                 self._write_version += 1
             except BaseException:
                 if mirror_open:
@@ -416,6 +470,16 @@ class PostgresStore(Store):
                 buffer = io.BytesIO()
                 pa_csv.write_csv(rows.slice(start, PUSH_CHUNK_ROWS).select(names), buffer, options)
                 copy.write(buffer.getvalue())
+
+    def okr_version(self, cycle: str, team: str) -> frozenset[int]:
+        """As the store's, from PostgreSQL's current rows (the OKR editor compares it at save time,
+        so another process's save moments ago must count)."""
+        self.refresh()
+        return super().okr_version(cycle, team)
+
+    def kpi_version(self, team: str, name: str) -> frozenset[int]:
+        self.refresh()
+        return super().kpi_version(team, name)
 
     def backup(self, folder: Path) -> Path:
         """The same backup folder as a database file's: the mirror, brought up to date first."""
