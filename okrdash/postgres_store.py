@@ -7,10 +7,12 @@ the mirror and PostgreSQL equal:
 - The PostgreSQL tables are made from the mirror's own schema (the DuckDB migrations, read back
   from information_schema with a type map), so there is one schema source; a later migration's
   new columns are added to PostgreSQL when a process first opens it.
-- Reads: at most once per ``pg_poll_seconds`` a read asks PostgreSQL for the per-table write
-  versions; tables another process changed are copied out of PostgreSQL (COPY, CSV) and replace
-  the mirror's in one mirror transaction, and the write version is bumped so every cache keyed by
-  it (store.scores, ui.context) refreshes.
+- Reads: at most once per ``pg_poll_seconds`` a read asks PostgreSQL for the latest version of
+  its change log (okrdash_changes: one row per write with the batches it wrote or undid); the
+  rows of those batches, and the rows they replaced or restored, are copied out of PostgreSQL
+  (COPY, CSV) into the mirror in one mirror transaction (everything at first and after a reset or
+  restore), and the write version is bumped so every cache keyed by it (store.scores, ui.context)
+  refreshes.
 - Writes (apply, undo, reset, restore): one PostgreSQL transaction holding an advisory lock
   (writers of every process and machine take turns), the mirror brought up to date inside it, the
   store's own write code run on the mirror, then exactly the rows that write touched pushed to
@@ -217,7 +219,7 @@ class PostgresStore(Store):
         """Bring the mirror to PostgreSQL's current state now; whether anything changed."""
         with self._write_lock, self._unreachable_as_store_error():
             pg = self._connection()
-            # One snapshot for the versions and every table copied, so the mirror never mixes two writes.
+            # One snapshot for the change log and every row copied, so the mirror never mixes two writes.
             pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             try:
                 with pg.transaction():
