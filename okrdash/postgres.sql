@@ -26,7 +26,7 @@ SELECT pg_advisory_xact_lock(%(key)s);
 SELECT coalesce(max(version), 0) FROM okrdash_changes;
 
 -- name: changes_since
-SELECT coalesce(max(version), 0), coalesce(bool_or(everything), false),
+SELECT coalesce(max(version), %(version)s), coalesce(bool_or(everything), false),
        coalesce(array_agg(DISTINCT b) FILTER (WHERE b IS NOT NULL), '{}')
 FROM okrdash_changes LEFT JOIN LATERAL unnest(batch_ids) AS b ON true
 WHERE version > %(version)s;

@@ -303,6 +303,8 @@ def test_reads_do_not_ask_postgresql_more_often_than_the_poll_setting(pg_server)
         run_step(writer, ("okrs", [(0, 0, 0, 100.0)]))
         assert reader.is_empty()  # throttled: the mirror as opened, for the next hour
         assert reader.refresh() and not reader.is_empty()
+        # Up to date: nothing to reload, for the reader and for the writer of its own change.
+        assert not reader.refresh() and not writer.refresh()
     finally:
         writer.close()
         reader.close()
