@@ -18,7 +18,7 @@ from okrdash.importing.report import reading_report
 from okrdash.problems import ImportFailed
 from okrdash.settings import load_settings
 from okrdash.i18n import translate
-from okrdash.store import Store, StoreError, close_shared_store, open_store, restore, shared_store
+from okrdash.store import Store, StoreError, close_shared_store, is_database_url, open_store, restore, shared_store
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).
@@ -36,7 +36,8 @@ def _date(text: str) -> dt.date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="okrdash", description="OKR and KPI dashboard for the intranet.")
-    parser.add_argument("--db", help="database file (default: $OKRDASH_DB or data/okrdash.duckdb)")
+    parser.add_argument("--db", help="database file or postgresql://user@host/dbname URL "
+                                     "(default: $OKRDASH_DB or data/okrdash.duckdb)")
     parser.add_argument("--create", action="store_true",
                         help="create the database file if it does not exist (else a missing file is an error)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -90,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "hash-passphrase":
         return _hash_passphrase()
-    db_path = Path(args.db) if args.db else load_settings().db_path
-    if args.command != "restore" and not args.create and not db_path.exists():
+    db_path = (args.db if is_database_url(args.db) else Path(args.db)) if args.db else load_settings().db_path
+    # A PostgreSQL URL names a server's database: the store creates okrdash's tables there when missing.
+    if args.command != "restore" and not args.create and not is_database_url(db_path) and not db_path.exists():
         # A typo in --db would otherwise become a new empty database (and serve would fill it with the demo).
         print(f"okrdash: no database at {db_path}; check the path, or pass --create to start a new one",
               file=sys.stderr)
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "restore":
             restore(args.folder, db_path)
-            print(f"Restored {args.folder} into {db_path}.")
+            print(f"Restored {args.folder} into {_shown(db_path)}.")
             return 0
         store = open_store(db_path)
     except StoreError as error:
@@ -226,7 +228,7 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace, db_path: Path) -> int:
+def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
     config = load_settings()
     address = args.address or config.serve_address
     allow_open = args.allow_local_mode_on_network or config.allow_local_mode_on_network
@@ -236,7 +238,7 @@ def _serve(args: argparse.Namespace, db_path: Path) -> int:
               f"listen on {address}. Configure [auth] or an editor passphrase in .streamlit/secrets.toml, or "
               "pass --allow-local-mode-on-network.", file=sys.stderr)
         return 2
-    os.environ["OKRDASH_DB"] = str(db_path.resolve())
+    os.environ["OKRDASH_DB"] = db_path if is_database_url(db_path) else str(db_path.resolve())
     config = load_settings()
     try:
         # Opened before Streamlit starts and held until it stops: a file another process writes is
@@ -263,6 +265,15 @@ def _serve(args: argparse.Namespace, db_path: Path) -> int:
         return server.run(APP, options)
     finally:
         close_shared_store(config.db_path)
+
+
+def _shown(db_path: Path | str) -> str:
+    """The database as printed: a URL without its password."""
+    if is_database_url(db_path):
+        from okrdash.postgres_store import safe_url
+
+        return safe_url(str(db_path))
+    return str(db_path)
 
 
 def _is_loopback(address: str) -> bool:

@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseModel):
     """Product settings. The rule thresholds are the ones the documents give."""
 
-    db_path: Path = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
+    # A database file, or a PostgreSQL URL (postgresql://user@host/dbname), kept as text.
+    db_path: Path | str = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
+    # PostgreSQL: a read checks at most this often (seconds) whether another process wrote.
+    pg_poll_seconds: float = Field(default=0.5, ge=0, le=3600)
     default_language: str = Field(default="en", pattern="^(en|id)$")
     # Roles for people signed in with OpenID Connect (see okrdash/access.py for the format).
     roles_file: Path = Field(default=PROJECT_ROOT / ".streamlit" / "roles.toml")
@@ -66,6 +69,12 @@ class Settings(BaseModel):
     serve_address: str = "127.0.0.1"
     allowed_hosts: str = "localhost,127.0.0.1"
     allow_local_mode_on_network: bool = False
+
+    @field_validator("db_path", mode="before")
+    @classmethod
+    def _file_or_url(cls, value: object) -> Path | str:
+        text = str(value)
+        return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
 
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:

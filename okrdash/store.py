@@ -286,11 +286,35 @@ class Store:
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor for the calling thread, closed afterwards."""
+        self._before_read()
         cur = self._con.cursor()
         try:
             yield cur
         finally:
             cur.close()
+
+    def _before_read(self) -> None:
+        """Called before every read: this process is the file's only writer, so nothing to do here
+        (a :class:`~okrdash.postgres_store.PostgresStore` brings in other processes' writes)."""
+
+    @contextmanager
+    def _write_transaction(self, undo_of: int | None = None, everything: bool = False
+                           ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one way a write runs: under the write lock, in one DuckDB transaction, committed
+        when the block ends (rolled back if it raises), then the write version bumped.
+
+        ``undo_of`` (the batch an undo reverses) and ``everything`` (a reset) tell a subclass which
+        rows the block may change before it runs; the file store needs neither.
+        """
+        with self._write_lock, self.cursor() as cur:
+            cur.begin()
+            try:
+                yield cur
+                cur.commit()
+            except BaseException:
+                _rollback_quietly(cur)
+                raise
+            self._write_version += 1
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -358,8 +382,9 @@ class Store:
 
     @property
     def write_version(self) -> int:
-        """Bumped after every committed write of this process (import, form, undo, reset): what
-        anything derived from the stored data is kept by."""
+        """Bumped after every committed write (import, form, undo, reset; of any process sharing a
+        PostgreSQL database): what anything derived from the stored data is kept by."""
+        self._before_read()
         return self._write_version
 
     def scores(self, as_of: dt.date) -> Scores:
@@ -367,6 +392,7 @@ class Store:
 
         Callers must not modify the frames; the filtered reads below return their own.
         """
+        self._before_read()
         key = (self._write_version, as_of)
         with self._scores_lock:
             found = self._scores.get(key)
@@ -510,6 +536,7 @@ class Store:
         Kept until the next write: a check-in form's save would otherwise spend most of its time
         reading 30,000 keys of a large company again. Callers must not modify the frame.
         """
+        self._before_read()
         version = self._write_version
         cached = self._key_result_index
         if cached is not None and cached[0] == version:
@@ -592,40 +619,33 @@ class Store:
         Refused (StoreError) when a later import still in effect changed or builds on those rows:
         undo that one first; or when the batch touched a team ``writer`` may not write.
         """
-        with self._write_lock, self.cursor() as cur:
-            cur.begin()
-            try:
-                found = cur.execute("SELECT undone_at FROM batches WHERE id = ?", [batch_id]).fetchall()
-                if not found:
-                    raise StoreError("undo_unknown_batch", batch=batch_id)
-                refused = [team for team in self._batch_teams(cur, batch_id) if not writer.may_edit_team(team)]
-                if refused or not writer.can_edit:
-                    raise StoreError("undo_not_allowed", batch=batch_id, who=writer.who or "?",
-                                     teams=", ".join(refused) or "–")
-                if found[0][0] is not None:
-                    raise StoreError("undo_already_done", batch=batch_id)
-                later = self._batches_building_on(cur, batch_id)
-                if later:
-                    raise StoreError("undo_blocked", batch=batch_id, later=", ".join(map(str, later)))
-                changed = 0
-                for table in reversed(VERSIONED_TABLES):
-                    changed += cur.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
-                for table in VERSIONED_TABLES:
-                    columns = ", ".join(self._columns(cur, table))
-                    cur.execute(
-                        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_prior WHERE replaced_by = ?",
-                        [batch_id],
-                    )
-                    cur.execute(f"DELETE FROM {table}_prior WHERE replaced_by = ?", [batch_id])
+        with self._write_transaction(undo_of=batch_id) as cur:
+            found = cur.execute("SELECT undone_at FROM batches WHERE id = ?", [batch_id]).fetchall()
+            if not found:
+                raise StoreError("undo_unknown_batch", batch=batch_id)
+            refused = [team for team in self._batch_teams(cur, batch_id) if not writer.may_edit_team(team)]
+            if refused or not writer.can_edit:
+                raise StoreError("undo_not_allowed", batch=batch_id, who=writer.who or "?",
+                                 teams=", ".join(refused) or "–")
+            if found[0][0] is not None:
+                raise StoreError("undo_already_done", batch=batch_id)
+            later = self._batches_building_on(cur, batch_id)
+            if later:
+                raise StoreError("undo_blocked", batch=batch_id, later=", ".join(map(str, later)))
+            changed = 0
+            for table in reversed(VERSIONED_TABLES):
+                changed += cur.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+            for table in VERSIONED_TABLES:
+                columns = ", ".join(self._columns(cur, table))
                 cur.execute(
-                    "DELETE FROM cycles WHERE batch_id = ? AND name NOT IN (SELECT cycle FROM objectives)", [batch_id]
+                    f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_prior WHERE replaced_by = ?",
+                    [batch_id],
                 )
-                cur.execute("UPDATE batches SET undone_at = now(), undone_by = ? WHERE id = ?", [writer.who, batch_id])
-                cur.commit()
-                self._write_version += 1
-            except BaseException:
-                cur.rollback()
-                raise
+                cur.execute(f"DELETE FROM {table}_prior WHERE replaced_by = ?", [batch_id])
+            cur.execute(
+                "DELETE FROM cycles WHERE batch_id = ? AND name NOT IN (SELECT cycle FROM objectives)", [batch_id]
+            )
+            cur.execute("UPDATE batches SET undone_at = now(), undone_by = ? WHERE id = ?", [writer.who, batch_id])
         return changed
 
     @staticmethod
@@ -704,12 +724,9 @@ class Store:
         """Delete every row (the schema stays). Only an admin may."""
         if writer.role is not Role.ADMIN:
             raise StoreError("reset_not_allowed", who=writer.who or "?")
-        with self._write_lock, self.cursor() as cur:
-            cur.begin()
+        with self._write_transaction(everything=True) as cur:
             for table in reversed(DATA_TABLES):
                 cur.execute(f"DELETE FROM {table}")
-            cur.commit()
-            self._write_version += 1
 
     def apply(self, files: list[FileChanges], writer: Access) -> list[WriteCounts]:
         """Write validated files in one transaction: all of them land, or none.
@@ -722,19 +739,12 @@ class Store:
             raise StoreError("write_not_allowed", who=writer.who or "?", teams=", ".join(refused))
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
         results = []
-        with self._write_lock, self.cursor() as cur:
-            cur.begin()
-            try:
+        try:
+            with self._write_transaction() as cur:
                 for change in sorted(files, key=lambda f: order[f.kind]):
                     results.append(self._apply_file(cur, change, writer.who))
-                cur.commit()
-                self._write_version += 1
-            except duckdb.Error as error:  # a full disk, a file that became unwritable ...
-                _rollback_quietly(cur)
-                raise StoreError("write_failed", detail=_first_line(error)) from error
-            except BaseException:
-                _rollback_quietly(cur)
-                raise
+        except duckdb.Error as error:  # a full disk, a file that became unwritable ...
+            raise StoreError("write_failed", detail=_first_line(error)) from error
         return results
 
     def _apply_file(self, cur: duckdb.DuckDBPyConnection, change: FileChanges, imported_by: str | None) -> WriteCounts:
@@ -853,8 +863,11 @@ class Store:
                                          start_date)
                 SELECT o.id, s.title, s.owner, s.kind, s.baseline, s.target, s.unit, s.weight, kp.id, ?,
                        s.start_date::DATE
-                FROM staged s {resolve}
+                FROM (SELECT *, row_number() OVER () AS staged_row FROM staged) s {resolve}
                 LEFT JOIN kpis kp ON kp.team = s.team AND kp.name = s.kpi
+                -- New ids in the file's row order, whatever order the joined tables' rows are stored in
+                -- (a PostgreSQL mirror reloads them in PostgreSQL's order).
+                ORDER BY s.staged_row
                 ON CONFLICT (objective_id, title) DO UPDATE SET
                     owner = excluded.owner, kind = excluded.kind, baseline = excluded.baseline,
                     target = excluded.target, unit = excluded.unit, weight = excluded.weight,
@@ -949,11 +962,17 @@ class Store:
 
 
 def restore(folder: Path | str, path: Path | str) -> None:
-    """Load a backup folder into a new or empty database file at ``path``."""
-    folder, path = Path(folder), Path(path)
+    """Load a backup folder into a new or empty database file at ``path`` (or PostgreSQL URL)."""
+    folder = Path(folder)
     if not (folder / "schema.sql").is_file():
         raise StoreError("restore_not_a_backup", folder=str(folder))
     _check_manifest(folder)
+    if is_database_url(path):
+        from okrdash.postgres_store import restore_into
+
+        restore_into(folder, str(path))
+        return
+    path = Path(path)
     if path.exists():
         existing = Store(path)
         empty = existing.is_empty() and not existing.batches()
@@ -1056,11 +1075,20 @@ _OPENING_LOCK = threading.Lock()
 
 
 def _write_lock_of(path: Path | str) -> threading.RLock:
-    """The process-wide write lock of a database file (a fresh one for each in-memory database)."""
-    if not isinstance(path, Path):
+    """The process-wide write lock of a database file or URL (a fresh one for each in-memory database)."""
+    if not isinstance(path, Path) and not is_database_url(path):
         return threading.RLock()
     with _REGISTRY_LOCK:
-        return _WRITE_LOCKS.setdefault(str(path.resolve()), threading.RLock())
+        return _WRITE_LOCKS.setdefault(_registry_key(path), threading.RLock())
+
+
+def is_database_url(path: Path | str | None) -> bool:
+    """A PostgreSQL URL (``postgresql://user@host/db``) rather than a database file."""
+    return isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))
+
+
+def _registry_key(path: Path | str) -> str:
+    return str(path) if is_database_url(path) else str(Path(path).resolve())
 
 
 def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Store, bool]:
@@ -1069,7 +1097,7 @@ def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Stor
     A module-level registry, not a Streamlit cache: any browser can ask Streamlit to clear its
     caches, and a cleared store would come back as a second connection with its own state.
     """
-    key = str(Path(path).resolve())
+    key = _registry_key(path)
     # Held while the store opens, so the sessions of a server's first visits wait for one store
     # instead of opening one each (see Store.__init__); a store already open is returned at once.
     with _OPENING_LOCK:
@@ -1085,12 +1113,18 @@ def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Stor
 def close_shared_store(path: Path | str) -> None:
     """Close and forget this process's shared store of ``path`` (so another process may open the file)."""
     with _REGISTRY_LOCK:
-        store = _SHARED_STORES.pop(str(Path(path).resolve()), None)
+        store = _SHARED_STORES.pop(_registry_key(path), None)
     if store is not None:
         store.close()
 
 
 def open_store(path: Path | str | None = None, config: Settings | None = None) -> Store:
-    """The store at ``path``, else ``OKRDASH_DB``, else ``data/okrdash.duckdb``."""
+    """The store at ``path``, else ``OKRDASH_DB``, else ``data/okrdash.duckdb``; a PostgreSQL URL
+    opens a :class:`~okrdash.postgres_store.PostgresStore`."""
     config = config or default_settings()
-    return Store(path or config.db_path, config)
+    path = path or config.db_path
+    if is_database_url(path):
+        from okrdash.postgres_store import PostgresStore
+
+        return PostgresStore(str(path), config)
+    return Store(path, config)

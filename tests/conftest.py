@@ -54,9 +54,47 @@ def _isolated_settings(tmp_path, monkeypatch):
     settings_module.settings.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server for the session (tests/pg_server.py), stopped afterwards.
+
+    Without PostgreSQL binaries the PostgreSQL cases are skipped on a developer's machine and fail
+    on CI (CI set), so they can never go silently missing there.
+    """
+    from tests.pg_server import PgServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None:
+        message = "no PostgreSQL binaries (initdb, pg_ctl) found: install Debian's postgresql package"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PgServer(binaries)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def store():
-    s = open_store(":memory:")
+def backend() -> str:
+    """The store's backend; modules marked ``both_backends`` run each test on both (see below)."""
+    return "duckdb"
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", ["duckdb", "postgresql"])
+
+
+def new_store(backend: str, request) -> Store:
+    """An empty store of ``backend``: in memory, or a fresh database of the session's PostgreSQL."""
+    if backend == "postgresql":
+        return open_store(request.getfixturevalue("pg_server").new_database())
+    return open_store(":memory:")
+
+
+@pytest.fixture
+def store(backend, request):
+    s = new_store(backend, request)
     yield s
     s.close()
 

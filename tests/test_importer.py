@@ -19,6 +19,9 @@ from okrdash.problems import ImportFailed
 from okrdash.store import open_store
 from tests.conftest import DATA_DIR, kpi_row, kr_row
 
+# Each test using the store fixture runs on DuckDB and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 AS_OF = dt.date(2026, 5, 31)
 OKR_HEADER = "cycle,team,objective,key_result,baseline,target,current,date\n"
 

@@ -16,6 +16,9 @@ from okrdash.settings import Settings
 from okrdash.store import open_store
 from tests.conftest import DATA_DIR, kpi_row, kr_row, objective_row
 
+# Each test using the store fixture runs on DuckDB and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 START = dt.date(2026, 1, 1)
 END = START + dt.timedelta(days=100)
 CYCLE = f"Test100,{START.isoformat()},{END.isoformat()}"

@@ -1,6 +1,6 @@
 """Properties of the scoring rules, checked with Hypothesis against the real DuckDB macros.
 
-One module-level store; each example writes its key results in a transaction, reads
+One module-level store per backend (DuckDB, PostgreSQL); each example writes its key results in a transaction, reads
 ``kr_scores`` and rolls back, so an example costs a few milliseconds.
 """
 
@@ -9,14 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrdash.settings import Settings
-from okrdash.store import open_store
+from okrdash.store import Store, open_store
 
 CONFIG = Settings()
-STORE = open_store(":memory:", CONFIG)
+STORE: Store
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"], autouse=True)
+def _backend_store(request):
+    """The module's store on each backend in turn: on PostgreSQL the rules run in the mirror."""
+    global STORE
+    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else ":memory:"
+    STORE = open_store(url, CONFIG)
+    yield STORE
+    STORE.close()
 START = dt.date(2026, 1, 1)
 END = START + dt.timedelta(days=100)
 RANK = {"Off Track": 0, "At Risk": 1, "On Track": 2, "Complete": 3}

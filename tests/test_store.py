@@ -12,6 +12,9 @@ from okrdash.access import admin_writer
 from okrdash.store import DATA_TABLES, SCHEMA_VERSION, Store, open_store
 from tests.conftest import kr_row, objective_row
 
+# Each test using the store fixture runs on DuckDB and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 AS_OF = dt.date(2026, 5, 31)
 OKRS = ("cycle,team,objective,key_result,baseline,target,current,date\n"
         "2026-Q2,Sales,Grow revenue,Sign 10 new customers,0,10,4,2026-05-15\n")

@@ -20,6 +20,9 @@ from okrdash.problems import ImportFailed
 from okrdash.store import StoreError, open_store
 from tests.conftest import END, START, day, kr_row, uploads
 
+# Each test using the store fixture runs on DuckDB and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 OKRS = (f"cycle,start_date,end_date,team,objective,key_result,baseline,target,kind\n"
         f"Sprint 1,{START},{END},Sales,Grow revenue,Sign 100 customers,0,100,increase\n"
         f"Sprint 1,{START},{END},Ops,Stay up,Cut incidents from 10 to 0,10,0,decrease\n")

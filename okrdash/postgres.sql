@@ -1,0 +1,45 @@
+-- The bookkeeping okrdash keeps in PostgreSQL beside the tables the DuckDB migrations define
+-- (those are created from the mirror's own schema, see okrdash/postgres_store.py).
+-- Each statement is named by the comment line above it; parameters are psycopg's %(name)s.
+
+-- name: bookkeeping
+-- One row per committed write: the batches it wrote or undid (a reset or restore: everything).
+-- A process whose mirror is at version v reloads the rows of the batches of every later row.
+CREATE TABLE IF NOT EXISTS okrdash_changes (
+    version bigserial PRIMARY KEY,
+    batch_ids integer[] NOT NULL,
+    everything boolean NOT NULL,
+    changed_at timestamp NOT NULL DEFAULT now()
+);
+-- The last value the writer's mirror gave out of each id sequence, so the next writer (another
+-- process) continues after it and ids never repeat, as in one DuckDB file.
+CREATE TABLE IF NOT EXISTS okrdash_sequences (
+    name text PRIMARY KEY,
+    last_value bigint
+);
+
+-- name: lock
+-- Held to the end of the transaction: serialises writers across processes and machines.
+SELECT pg_advisory_xact_lock(%(key)s);
+
+-- name: latest
+SELECT coalesce(max(version), 0) FROM okrdash_changes;
+
+-- name: changes_since
+SELECT coalesce(max(version), %(version)s), coalesce(bool_or(everything), false),
+       coalesce(array_agg(DISTINCT b) FILTER (WHERE b IS NOT NULL), '{}')
+FROM okrdash_changes LEFT JOIN LATERAL unnest(batch_ids) AS b ON true
+WHERE version > %(version)s;
+
+-- name: log_change
+INSERT INTO okrdash_changes (batch_ids, everything) VALUES (%(batches)s, %(everything)s) RETURNING version;
+
+-- name: sequences
+SELECT name, last_value FROM okrdash_sequences;
+
+-- name: set_sequence
+INSERT INTO okrdash_sequences (name, last_value) VALUES (%(name)s, %(value)s)
+ON CONFLICT (name) DO UPDATE SET last_value = excluded.last_value;
+
+-- name: columns
+SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema();

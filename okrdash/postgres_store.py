@@ -1,0 +1,532 @@
+"""PostgreSQL as the store's database: a :class:`Store` whose DuckDB connection is an in-memory
+mirror of the tables held in PostgreSQL.
+
+Every read, the rules (rules.sql) and the write SQL stay the DuckDB store's; this module only keeps
+the mirror and PostgreSQL equal:
+
+- The PostgreSQL tables are made from the mirror's own schema (the DuckDB migrations, read back
+  from information_schema with a type map), so there is one schema source; a later migration's
+  new columns are added to PostgreSQL when a process first opens it.
+- Reads: at most once per ``pg_poll_seconds`` a read asks PostgreSQL for the latest version of
+  its change log (okrdash_changes: one row per write with the batches it wrote or undid); the
+  rows of those batches, and the rows they replaced or restored, are copied out of PostgreSQL
+  (COPY, CSV) into the mirror in one mirror transaction (everything at first and after a reset or
+  restore), and the write version is bumped so every cache keyed by it (store.scores, ui.context)
+  refreshes.
+- Writes (apply, undo, reset, restore): one PostgreSQL transaction holding an advisory lock
+  (writers of every process and machine take turns), the mirror brought up to date inside it, the
+  store's own write code run on the mirror, then exactly the rows that write touched pushed to
+  PostgreSQL: the rows of its batch, the rows it replaced or removed (found through the ``*_prior``
+  tables), for an undo the rows it restores. PostgreSQL commits first, the mirror after; a failure
+  rolls both back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import psycopg
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from psycopg import sql
+
+from okrdash.settings import Settings
+from okrdash.store import (
+    DATA_TABLES,
+    VERSIONED_TABLES,
+    Store,
+    StoreError,
+    _first_line,
+    _path_literal,
+    _rollback_quietly,
+    _write_lock_of,
+)
+
+POSTGRES_SQL = Path(__file__).with_name("postgres.sql")
+# pg_advisory_xact_lock key of okrdash's writers ("okrd").
+LOCK_KEY = 0x6F6B7264
+SEQUENCES = ("batch_ids", "objective_ids", "key_result_ids", "kpi_ids")
+# DuckDB type -> PostgreSQL type, for the tables the migrations define.
+PG_TYPES = {"INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision", "VARCHAR": "text",
+            "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
+# Rows per CSV chunk pushed to PostgreSQL (bounds the memory a large import's push takes).
+PUSH_CHUNK_ROWS = 200_000
+
+
+def _statements() -> dict[str, str]:
+    """postgres.sql's statements by the name in the ``-- name:`` line above each."""
+    found: dict[str, str] = {}
+    for part in re.split(r"^-- name: ", POSTGRES_SQL.read_text(), flags=re.MULTILINE)[1:]:
+        name, _, body = part.partition("\n")
+        found[name.strip()] = body.strip()
+    return found
+
+
+SQL = _statements()
+
+
+def _arrow(cur: duckdb.DuckDBPyConnection, query: str, params: list | dict | None = None) -> pa.Table:
+    """A query's rows as an Arrow table (``sql``, not ``execute``: no extra copy of the rows)."""
+    return cur.sql(query, params=params).to_arrow_table()
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+class PostgresStore(Store):
+    """The okrdash database in PostgreSQL (``OKRDASH_DB=postgresql://user@host/dbname``)."""
+
+    def __init__(self, url: str, config: Settings | None = None):
+        self.url = url
+        self._pg_ready = False
+        self._in_write = False
+        self._last_poll = 0.0
+        # The okrdash_changes version the mirror holds (None: nothing loaded yet).
+        self._known: int | None = None
+        self._pg: psycopg.Connection | None = None
+        self._pg_lock = threading.Lock()
+        with self._unreachable_as_store_error():
+            self._pg = self._connect_pg()
+        super().__init__(":memory:", config)  # the mirror: migrations and rules, as any store
+        self.path = safe_url(url)
+        self._write_lock = _write_lock_of(url)
+        self._columns_of, self._constraints_of = self._mirror_schema()
+        self._keys_of = {table: next(columns for kind, columns in self._constraints_of[table] if kind == "PRIMARY KEY")
+                         for table in ("cycles", *VERSIONED_TABLES)}
+        try:
+            with self._write_lock, self._unreachable_as_store_error():
+                pg = self._connection()
+                with pg.transaction():
+                    pg.execute(SQL["lock"], {"key": LOCK_KEY})
+                    self._create_schema(pg)
+                    self._sync(pg)
+        except BaseException:
+            self.close()
+            raise
+        self._pg_ready = True
+        self._last_poll = time.monotonic()  # the mirror is PostgreSQL's as of now
+
+    def close(self) -> None:
+        if self._pg is not None:
+            self._pg.close()
+        super().close()
+
+    # -- PostgreSQL connection -------------------------------------------------------------------
+
+    def _connect_pg(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name="okrdash")
+
+    def _connection(self) -> psycopg.Connection:
+        """The process's PostgreSQL connection (used under the write lock), opened again after a loss."""
+        if self._pg is None or self._pg.closed or self._pg.broken:
+            self._pg = self._connect_pg()
+        return self._pg
+
+    @contextmanager
+    def _unreachable_as_store_error(self) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.Error as error:
+            lost = self._pg is None or self._pg.closed or self._pg.broken
+            if isinstance(error, psycopg.OperationalError) and lost:  # no server, refused, dropped
+                raise StoreError("store_unreachable", url=safe_url(self.url), detail=_first_line(error)) from None
+            raise StoreError("write_failed", detail=_first_line(error)) from error
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def _mirror_schema(self) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, list[tuple[str, list[str]]]]]:
+        """Per mirrored table: its columns (name, DuckDB type, nullable) in order, and its primary
+        key and unique constraints, as the DuckDB migrations made them."""
+        tables = ["schema_version", *DATA_TABLES]
+        columns: dict[str, list[tuple[str, str, bool]]] = {table: [] for table in tables}
+        constraints: dict[str, list[tuple[str, list[str]]]] = {table: [] for table in tables}
+        with self._con.cursor() as cur:
+            for table, name, kind, nullable in cur.execute(
+                    """SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+                       WHERE list_contains(?, table_name) ORDER BY table_name, ordinal_position""",
+                    [tables]).fetchall():
+                columns[table].append((name, kind, nullable == "YES"))
+            for table, kind, names in cur.execute(
+                    """SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints()
+                       WHERE list_contains(?, table_name) AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+                       ORDER BY table_name, constraint_type, constraint_index""", [tables]).fetchall():
+                constraints[table].append((kind, names))
+        return columns, constraints
+
+    def _column_names(self, table: str) -> list[str]:
+        return [name for name, _, _ in self._columns_of[table]]
+
+    def _create_schema(self, pg: psycopg.Connection) -> None:
+        """Create in PostgreSQL what the mirror's migrations define and PostgreSQL lacks."""
+        pg.execute(SQL["bookkeeping"])
+        existing: dict[str, set[str]] = {}
+        for table, column in pg.execute(SQL["columns"]).fetchall():
+            existing.setdefault(table, set()).add(column)
+        def column_sql(name: str, kind: str, nullable: bool) -> sql.Composable:
+            return sql.SQL("{} {}{}").format(sql.Identifier(name), sql.SQL(PG_TYPES[kind]),
+                                             sql.SQL("" if nullable else " NOT NULL"))
+
+        statements: list[sql.Composable] = []
+        for table, columns in self._columns_of.items():
+            if table not in existing:
+                parts = [column_sql(*column) for column in columns]
+                parts += [sql.SQL("{} ({})").format(sql.SQL(kind), sql.SQL(", ").join(map(sql.Identifier, names)))
+                          for kind, names in self._constraints_of[table]]
+                statements.append(sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table),
+                                                                         sql.SQL(", ").join(parts)))
+                continue
+            for name, kind, _ in columns:  # a later migration's new column (nullable: old rows have none)
+                if name not in existing[table]:
+                    statements.append(sql.SQL("ALTER TABLE {} ADD COLUMN {}").format(
+                        sql.Identifier(table), column_sql(name, kind, True)))
+        if statements:  # one round trip
+            pg.execute(sql.SQL("; ").join(statements))
+        with self._con.cursor() as cur:
+            applied = cur.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
+        have = {row[0] for row in pg.execute("SELECT version FROM schema_version").fetchall()}
+        for version, applied_at in applied:
+            if version not in have:
+                pg.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)", [version, applied_at])
+
+    # -- bringing in other processes' writes ----------------------------------------------------
+
+    def _before_read(self) -> None:
+        """At most once per ``pg_poll_seconds``: reload the tables another process changed."""
+        if not self._pg_ready or time.monotonic() - self._last_poll < self.config.pg_poll_seconds:
+            return
+        # A write in progress (another thread) refreshes the mirror itself; the reader goes on.
+        if not self._write_lock.acquire(blocking=False):
+            return
+        try:
+            if self._in_write:  # this thread's own write, between its statements
+                return
+            self._last_poll = time.monotonic()
+            self.refresh()
+        finally:
+            self._write_lock.release()
+
+    def refresh(self) -> bool:
+        """Bring the mirror to PostgreSQL's current state now; whether anything changed."""
+        with self._write_lock, self._unreachable_as_store_error():
+            pg = self._connection()
+            # One snapshot for the change log and every row copied, so the mirror never mixes two writes.
+            pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            try:
+                with pg.transaction():
+                    return self._sync(pg)
+            finally:
+                pg.isolation_level = None
+
+    def _sync(self, pg: psycopg.Connection) -> bool:
+        """Bring the mirror to PostgreSQL's state: the rows of the batches written or undone since
+        the mirror's version (all of every table at first, and after a reset or restore)."""
+        if self._known is None:
+            latest, everything, batches = pg.execute(SQL["latest"]).fetchone()[0], True, []
+        else:
+            latest, everything, batches = pg.execute(SQL["changes_since"], {"version": self._known}).fetchone()
+            if latest == self._known:
+                return False
+        cur = self._con.cursor()
+        try:
+            cur.begin()
+            if everything:
+                for table in DATA_TABLES:
+                    cur.execute(f"DELETE FROM {table}")
+                    self._insert_text_rows(cur, table, self._copy_out(pg, table))
+            else:
+                self._reload_batches(pg, cur, list(batches))
+            cur.commit()
+        except BaseException:
+            _rollback_quietly(cur)
+            self._known = None  # the mirror is as before; reload everything next time
+            raise
+        finally:
+            cur.close()
+        self._advance_sequences(dict(pg.execute(SQL["sequences"]).fetchall()))
+        self._known = latest
+        self._write_version += 1
+        return True
+
+    def _reload_batches(self, pg: psycopg.Connection, cur: duckdb.DuckDBPyConnection, batches: list[int]) -> None:
+        """Replace the mirror's rows that ``batches`` (written or undone elsewhere) changed.
+
+        A row a write changed is, before it, one of the mirror's rows of those batches or replaced by
+        them (``*_prior``), or, after it, one of PostgreSQL's: so those keys, from both sides, are
+        deleted from the mirror and PostgreSQL's rows of them are copied in.
+        """
+        mine = self._touched_keys(cur, batches, main=True)
+        for table, key in self._keys_of.items():
+            kinds = {name: kind for name, kind, _ in self._columns_of[table]}
+            keys = sql.SQL(", ").join(map(sql.Identifier, key))
+            where = [sql.SQL("batch_id = ANY(%(b)s)")]
+            if table in VERSIONED_TABLES:
+                where.append(sql.SQL("({}) IN (SELECT {} FROM {} WHERE replaced_by = ANY(%(b)s))").format(
+                    keys, keys, sql.Identifier(f"{table}_prior")))
+            params: dict[str, object] = {"b": batches}
+            if mine[table].num_rows:
+                arrays = sql.SQL(", ").join(sql.SQL("%({})s::{}[]").format(sql.SQL(f"k{i}"), sql.SQL(PG_TYPES[kinds[c]]))
+                                            for i, c in enumerate(key))
+                where.append(sql.SQL("({}) IN (SELECT * FROM unnest({}))").format(keys, arrays))
+                params.update({f"k{i}": mine[table].column(c).to_pylist() for i, c in enumerate(key)})
+            rows = self._copy_out(pg, table, sql.SQL(" OR ").join(where), params)
+            join = " AND ".join(f't."{c}" = k."{c}"' for c in key)
+            cur.register("old_keys", mine[table])
+            try:
+                cur.execute(f"DELETE FROM {table} t USING old_keys k WHERE {join}")
+            finally:
+                cur.unregister("old_keys")
+            if rows.num_rows:
+                casts = ", ".join(f'CAST("{c}" AS {kinds[c]}) AS "{c}"' for c in key)
+                cur.register("pg_rows", rows)
+                try:
+                    cur.execute(f"DELETE FROM {table} t USING (SELECT {casts} FROM pg_rows) k WHERE {join}")
+                finally:
+                    cur.unregister("pg_rows")
+            self._insert_text_rows(cur, table, rows)
+        for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
+            column = "id" if table == "batches" else "replaced_by"
+            cur.execute(f"DELETE FROM {table} WHERE list_contains(?::INTEGER[], {column})", [batches])
+            self._insert_text_rows(cur, table, self._copy_out(
+                pg, table, sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches}))
+
+    def _insert_text_rows(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+        """Insert rows copied out of PostgreSQL (text columns) into a mirror table, cast to its types."""
+        if not rows.num_rows:
+            return
+        casts = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind, _ in self._columns_of[table])
+        cur.register("pg_rows", rows)
+        try:
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT {casts} FROM pg_rows")
+        finally:
+            cur.unregister("pg_rows")
+
+    def _copy_out(self, pg: psycopg.Connection, table: str, where: sql.Composable | None = None,
+                  params: dict | None = None) -> pa.Table:
+        """The rows of a PostgreSQL table (all, or those ``where`` selects) as text columns (NULL
+        stays NULL, '' stays '')."""
+        names = self._column_names(table)
+        buffer = io.BytesIO()
+        query = sql.SQL("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT (FORMAT csv)").format(
+            sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier(table), where or sql.SQL("true"))
+        with pg.cursor() as pcur, pcur.copy(query, params) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+        if not buffer.tell():
+            return pa.table({name: pa.array([], pa.string()) for name in names})
+        return pa_csv.read_csv(
+            pa.py_buffer(buffer.getvalue()),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                  strings_can_be_null=True, quoted_strings_can_be_null=False,
+                                                  null_values=[""]))
+
+    def _sequence_values(self, con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        """The last id each sequence gave out (a restored sequence starts after its backup's last)."""
+        rows = con.execute("SELECT sequence_name, start_value, last_value FROM duckdb_sequences()").fetchall()
+        return {name: (last if last is not None else start - 1) for name, start, last in rows if name in SEQUENCES}
+
+    def _advance_sequences(self, wanted: dict[str, int | None], con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Move the mirror's sequences on to ``wanted`` (DuckDB sequences cannot be set: nextval
+        is called as many times as needed, which costs milliseconds for 100,000 ids)."""
+        with (con or self._con).cursor() as cur:
+            have = self._sequence_values(cur)
+            for name in SEQUENCES:
+                gap = (wanted.get(name) or 0) - have.get(name, 0)
+                if gap > 0:
+                    cur.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [gap]).fetchall()
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write_transaction(self, undo_of: int | None = None, everything: bool = False
+                           ) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._write_lock:
+            self._in_write = True
+            cur = self._con.cursor()
+            mirror_open = False
+            try:
+                with self._unreachable_as_store_error():
+                    pg = self._connection()
+                    with pg.transaction():
+                        pg.execute(SQL["lock"], {"key": LOCK_KEY})
+                        self._sync(pg)
+                        last_batch = cur.execute("SELECT coalesce(max(id), 0) FROM batches").fetchall()[0][0]
+                        before = self._touched_keys(cur, [undo_of], main=True) if undo_of is not None else {}
+                        cur.begin()
+                        mirror_open = True
+                        yield cur
+                        batches = [r[0] for r in cur.execute(
+                            "SELECT id FROM batches WHERE id > ? ORDER BY id", [last_batch]).fetchall()]
+                        if undo_of is not None:
+                            batches.append(undo_of)
+                        self._push(pg, cur, batches, before, everything)
+                        for name, value in self._sequence_values(cur).items():
+                            pg.execute(SQL["set_sequence"], {"name": name, "value": value})
+                        version = pg.execute(SQL["log_change"], {"batches": batches, "everything": everything}
+                                             ).fetchone()[0]
+                    # PostgreSQL has committed: now the mirror.
+                cur.commit()
+                mirror_open = False
+                self._known = version
+                self._write_version += 1
+            except BaseException:
+                if mirror_open:
+                    _rollback_quietly(cur)
+                raise
+            finally:
+                cur.close()
+                self._in_write = False
+
+    def _touched_keys(self, cur: duckdb.DuckDBPyConnection, batches: list[int], main: bool) -> dict[str, pa.Table]:
+        """Per table, the keys of rows ``batches`` wrote (``main``) or replaced (their ``*_prior`` rows)."""
+        found = {}
+        for table, key in self._keys_of.items():
+            columns = ", ".join(key)
+            parts = [f"SELECT {columns} FROM {table} WHERE list_contains($b::INTEGER[], batch_id)"] if main else []
+            if table in VERSIONED_TABLES:
+                parts.append(f"SELECT {columns} FROM {table}_prior WHERE list_contains($b::INTEGER[], replaced_by)")
+            if parts:
+                found[table] = _arrow(cur, " UNION ".join(parts), {"b": batches})
+        return found
+
+    def _push(self, pg: psycopg.Connection, cur: duckdb.DuckDBPyConnection, batches: list[int],
+              before: dict[str, pa.Table], everything: bool) -> list[str]:
+        """Make PostgreSQL's rows equal the mirror's where ``batches`` changed them; the tables changed.
+
+        A row PostgreSQL holds that the write changed is one the write replaced or removed (kept in
+        ``*_prior``) or, for an undo, one of the undone batch's own rows (``before``): those are
+        deleted; then the mirror's rows of those keys and of the batch's own rows are inserted.
+        """
+        if everything:
+            for table in reversed(DATA_TABLES):
+                pg.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+                self._copy_in(pg, table, _arrow(cur, f"SELECT {self._select_list(table)} FROM {table}"))
+            return list(DATA_TABLES)
+        if not batches:
+            return []
+        touched = []
+        replaced = self._touched_keys(cur, batches, main=False)
+        written = self._touched_keys(cur, batches, main=True)
+        for table, key in self._keys_of.items():
+            gone = pa.concat_tables([t for t in (before.get(table), replaced.get(table)) if t is not None]
+                                    or [written[table].slice(0, 0)])
+            if gone.num_rows:
+                self._delete_keys(pg, table, key, gone)
+            wanted = pa.concat_tables([gone, written[table]])
+            if not wanted.num_rows:
+                continue
+            cur.register("push_keys", wanted)
+            try:
+                rows = _arrow(cur, f"""SELECT {self._select_list(table)} FROM {table}
+                                       SEMI JOIN push_keys USING ({", ".join(key)})""")
+            finally:
+                cur.unregister("push_keys")
+            self._copy_in(pg, table, rows)
+            touched.append(table)
+        for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
+            column = "id" if table == "batches" else "replaced_by"
+            deleted = pg.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+                sql.Identifier(table), sql.Identifier(column)), [batches]).rowcount
+            rows = _arrow(cur, f"SELECT {self._select_list(table)} FROM {table} "
+                               f"WHERE list_contains(?::INTEGER[], {column})", [batches])
+            self._copy_in(pg, table, rows)
+            if deleted or rows.num_rows:
+                touched.append(table)
+        return touched
+
+    def _select_list(self, table: str) -> str:
+        return ", ".join(f'"{name}"' for name in self._column_names(table))
+
+    def _delete_keys(self, pg: psycopg.Connection, table: str, key: list[str], keys: pa.Table) -> None:
+        """Delete the rows of ``table`` whose key is in ``keys`` (copied into a temporary table first)."""
+        names = sql.SQL(", ").join(map(sql.Identifier, key))
+        pg.execute(sql.SQL("CREATE TEMP TABLE okrdash_keys ON COMMIT DROP AS SELECT {} FROM {} LIMIT 0").format(
+            names, sql.Identifier(table)))
+        self._copy_in(pg, "okrdash_keys", keys, key)
+        pg.execute(sql.SQL("DELETE FROM {} t USING okrdash_keys k WHERE {}").format(
+            sql.Identifier(table),
+            sql.SQL(" AND ").join(sql.SQL("t.{0} = k.{0}").format(sql.Identifier(c)) for c in key)))
+        pg.execute("DROP TABLE okrdash_keys")
+
+    def _copy_in(self, pg: psycopg.Connection, table: str, rows: pa.Table, names: list[str] | None = None) -> None:
+        """COPY Arrow rows into a PostgreSQL table as CSV: every value quoted, NULL left empty."""
+        if not rows.num_rows:
+            return
+        names = names or self._column_names(table)
+        query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)))
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+        with pg.cursor() as pcur, pcur.copy(query) as copy:
+            for start in range(0, rows.num_rows, PUSH_CHUNK_ROWS):
+                buffer = io.BytesIO()
+                pa_csv.write_csv(rows.slice(start, PUSH_CHUNK_ROWS).select(names), buffer, options)
+                copy.write(buffer.getvalue())
+
+    def okr_version(self, cycle: str, team: str) -> frozenset[int]:
+        """As the store's, from PostgreSQL's current rows (the OKR editor compares it at save time,
+        so another process's save moments ago must count)."""
+        self.refresh()
+        return super().okr_version(cycle, team)
+
+    def kpi_version(self, team: str, name: str) -> frozenset[int]:
+        self.refresh()
+        return super().kpi_version(team, name)
+
+    def backup(self, folder: Path) -> Path:
+        """The same backup folder as a database file's: the mirror, brought up to date first."""
+        with self._write_lock:
+            self.refresh()
+            return super().backup(folder)
+
+    def load_from(self, source: Store) -> None:
+        """Replace every row with ``source``'s (restore, or moving from a database file)."""
+        with self._write_transaction(everything=True) as cur:
+            for table in DATA_TABLES:
+                cur.execute(f"DELETE FROM {table}")
+                with source.cursor() as src:
+                    rows = _arrow(src, f"SELECT {self._select_list(table)} FROM {table}")
+                if rows.num_rows:
+                    cur.register("source_rows", rows)
+                    try:
+                        cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM source_rows")
+                    finally:
+                        cur.unregister("source_rows")
+            with source.cursor() as src:
+                wanted = self._sequence_values(src)
+            self._advance_sequences(wanted, cur)
+
+
+def restore_into(folder: Path, url: str) -> None:
+    """Load a checked backup folder into an empty PostgreSQL database (the folder is the one
+    ``okrdash backup`` writes from a file or from PostgreSQL; older schema versions are migrated)."""
+    with tempfile.TemporaryDirectory(prefix="okrdash-restore-") as scratch:
+        path = Path(scratch) / "restore.duckdb"
+        con = duckdb.connect(str(path))
+        try:
+            con.execute(f"IMPORT DATABASE {_path_literal(folder)}")
+        except duckdb.Error as error:
+            raise StoreError("restore_failed", folder=str(folder), detail=_first_line(error)) from None
+        finally:
+            con.close()
+        source = Store(path)  # migrates a backup of an older schema
+        try:
+            target = PostgresStore(url, source.config)
+            try:
+                if not (target.is_empty() and not target.batches()):
+                    raise StoreError("restore_target_not_empty", path=safe_url(url))
+                target.load_from(source)
+            finally:
+                target.close()
+        finally:
+            source.close()
