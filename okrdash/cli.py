@@ -257,7 +257,9 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
                     demo.load_demo(store)
         from okrdash.ui import server  # Streamlit is loaded only when serving
 
-        server.prepare(config.max_session_upload_bytes)
+        # Local mode answers only this machine: not a visitor that a proxy on this host passes on.
+        server.prepare(config.max_session_upload_bytes,
+                       refuse_proxied=not sign_in_configured(secrets) and not allow_open)
         options = ["--server.port", str(args.port), "--server.address", address]
         for host in (h.strip() for h in config.allowed_hosts.split(",")):
             if host:

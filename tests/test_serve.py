@@ -164,6 +164,53 @@ def test_prepare_adds_anti_framing_headers(started):
     assert headers[b"content-security-policy"] == b"frame-ancestors 'none'"
 
 
+def _run_middleware(middleware, scope: dict) -> list[dict]:
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(app)(scope, None, send)).result()
+    return sent
+
+
+def test_local_mode_refuses_what_a_proxy_passes_on(started):
+    server.prepare(2**20, refuse_proxied=True)
+    server.prepare(2**20, refuse_proxied=True)  # idempotent
+    stack = [m.cls for m in starlette_app.create_streamlit_middleware()]
+    assert stack.count(server.ProxiedLocalModeMiddleware) == 1 and stack.count(server.FramingHeadersMiddleware) == 1
+    for header in (b"X-Forwarded-For", b"x-real-ip", b"Forwarded"):
+        sent = _run_middleware(server.ProxiedLocalModeMiddleware,
+                               {"type": "http", "headers": [(header, b"10.1.2.3")]})
+        assert sent[0]["status"] == 403 and b"--allow-local-mode-on-network" in sent[1]["body"]
+        assert "mode lokal" in sent[1]["body"].decode()
+    closed = _run_middleware(server.ProxiedLocalModeMiddleware,
+                             {"type": "websocket", "headers": [(b"x-forwarded-for", b"10.1.2.3")]})
+    assert closed == [{"type": "websocket.close", "code": 1008}]
+    direct = _run_middleware(server.ProxiedLocalModeMiddleware, {"type": "http", "headers": [(b"host", b"x")]})
+    assert direct[0]["status"] == 200
+    # Sign-in configured (or acknowledged): no refusal in the stack.
+    server.prepare(2**20)
+    assert server.ProxiedLocalModeMiddleware not in [m.cls for m in starlette_app.create_streamlit_middleware()]
+
+
+def test_serve_refuses_proxied_visitors_only_in_local_mode(started, existing_db, monkeypatch):
+    prepared: list[bool] = []
+    monkeypatch.setattr(server, "prepare", lambda limit, refuse_proxied=False: prepared.append(refuse_proxied))
+    assert main(["--db", str(existing_db), "serve", "--port", "8599"]) == 0
+    assert main(["--db", str(existing_db), "serve", "--port", "8599", "--allow-local-mode-on-network"]) == 0
+    (Path.cwd() / ".streamlit").mkdir()
+    (Path.cwd() / ".streamlit" / "secrets.toml").write_text('[okrdash]\neditor_passphrase = "scrypt$x"\n')
+    assert main(["--db", str(existing_db), "serve", "--port", "8599"]) == 0
+    assert prepared == [True, False, False]
+    assert len(started) == 3
+
+
 def test_one_session_holds_at_most_the_upload_limit(started):
     server.prepare(1000)
     server.prepare(1000)  # idempotent: one limit, not two stacked

@@ -41,6 +41,43 @@ class FramingHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+# Headers a reverse proxy adds: their presence means the visitor is not on this machine.
+PROXY_HEADERS = (b"x-forwarded-for", b"x-real-ip", b"forwarded")
+PROXIED_LOCAL_MODE = (
+    "okrdash runs in local mode (no sign-in, everyone may change data), so it answers only visitors on "
+    "this machine, and this request came through a proxy. Configure [auth] or an editor passphrase in "
+    ".streamlit/secrets.toml, or start okrdash serve with --allow-local-mode-on-network.\n"
+    "okrdash berjalan dalam mode lokal (tanpa masuk, semua orang boleh mengubah data), jadi hanya "
+    "melayani pengunjung di mesin ini, dan permintaan ini datang lewat proxy. Atur [auth] atau kata sandi "
+    "editor di .streamlit/secrets.toml, atau jalankan okrdash serve dengan --allow-local-mode-on-network.\n"
+)
+
+
+class ProxiedLocalModeMiddleware:
+    """Refuse requests that came through a reverse proxy while no sign-in is configured.
+
+    okrdash serve listens on 127.0.0.1 in local mode, but a proxy on the same host would still make
+    a server where everyone may change data reachable from the network.
+    """
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        proxied = scope.get("type") in ("http", "websocket") and any(
+            name.lower() in PROXY_HEADERS for name, _ in scope.get("headers", []))
+        if not proxied:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            body = PROXIED_LOCAL_MODE.encode()
+            await send({"type": "http.response.start", "status": 403,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+
 def _clear_own_session_only(session: Any) -> None:
     """A browser's "clear cache" forgets its own session state, not every user's cached pages."""
     session._session_state.clear()
@@ -72,9 +109,10 @@ def limit_session_uploads(max_bytes: int) -> None:
     MemoryUploadedFileManager.add_file = limited_add_file  # type: ignore[method-assign]
 
 
-def prepare(max_session_upload_bytes: int) -> None:
+def prepare(max_session_upload_bytes: int, refuse_proxied: bool = False) -> None:
     """Patch Streamlit for okrdash serve: st.navigation pages, no global cache clearing, framing
-    headers, a bound on the uploaded bytes one session holds."""
+    headers, a bound on the uploaded bytes one session holds; with ``refuse_proxied`` (local mode),
+    no request through a reverse proxy."""
     from starlette.middleware import Middleware
     from streamlit.runtime.app_session import AppSession
     from streamlit.runtime.pages_manager import PagesManager
@@ -88,12 +126,16 @@ def prepare(max_session_upload_bytes: int) -> None:
     # st.cache_resource for everyone (a cold start for every page of every user).
     AppSession._handle_clear_cache_request = _clear_own_session_only
     streamlit_middleware = starlette_app.create_streamlit_middleware
-    if not getattr(streamlit_middleware, "adds_framing_headers", False):
-        def with_framing_headers() -> list[Middleware]:
-            return [Middleware(FramingHeadersMiddleware), *streamlit_middleware()]
+    streamlit_middleware = getattr(streamlit_middleware, "streamlit_own", streamlit_middleware)
 
-        with_framing_headers.adds_framing_headers = True  # type: ignore[attr-defined]
-        starlette_app.create_streamlit_middleware = with_framing_headers
+    def with_okrdash_middleware() -> list[Middleware]:
+        ours = [Middleware(FramingHeadersMiddleware)]
+        if refuse_proxied:
+            ours.append(Middleware(ProxiedLocalModeMiddleware))
+        return [*ours, *streamlit_middleware()]
+
+    with_okrdash_middleware.streamlit_own = streamlit_middleware  # type: ignore[attr-defined]
+    starlette_app.create_streamlit_middleware = with_okrdash_middleware
     limit_session_uploads(max_session_upload_bytes)
 
 

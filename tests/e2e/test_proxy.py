@@ -149,7 +149,9 @@ def proxy(nginx: str, demo_db_file: Path, tmp_path_factory: pytest.TempPathFacto
                    "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
             with log.open("wb") as out:
                 processes.append(subprocess.Popen(
-                    [sys.executable, "-m", "okrdash", "serve", "--port", str(port), "--address", "127.0.0.1"],
+                    [sys.executable, "-m", "okrdash", "serve", "--port", str(port), "--address", "127.0.0.1",
+                     # local mode behind a proxy is refused unless acknowledged (test_serve.py)
+                     "--allow-local-mode-on-network"],
                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
             logs.append(log)
         (folder / "okrdash.conf").write_text(site_config(listen, upstreams))
