@@ -47,6 +47,20 @@ def test_commit_writes_what_was_validated_without_validating_again(store, valida
     assert prepared.changes == [] and prepared.uploads == []  # released: nothing of the file is held
 
 
+def test_the_uploaded_bytes_are_let_go_before_the_store_writes(store, monkeypatch):
+    prepared = prepare(store, uploads((("kpis.csv", KPIS),)), today=TODAY)
+    held_while_writing: list[int] = []
+    real_apply = store.apply
+
+    def apply(changes, writer):
+        held_while_writing.append(len(prepared.uploads))
+        return real_apply(changes, writer)
+
+    monkeypatch.setattr(store, "apply", apply)
+    commit(store, prepared, ADMIN, today=TODAY)
+    assert held_while_writing == [0]  # the write's peak does not also hold the file
+
+
 def test_a_write_since_the_validation_makes_it_validate_again(store, validations, load):
     prepared = prepare(store, uploads((("kpis.csv", KPIS),)), today=TODAY)
     load(("more.csv", MORE_KPIS), today=TODAY)  # someone else imports meanwhile

@@ -177,6 +177,9 @@ def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date |
             if not prepared.is_current(store, today, writer.allowed_teams):
                 current = prepare(store, prepared.uploads, today=today, allowed_teams=writer.allowed_teams,
                                   choices=prepared.choices, progress=progress)
+            # The rows to write are all the write needs: let the uploaded bytes go before the store's
+            # upsert, the import's peak (127 MB of a yearly KPI file).
+            prepared.uploads = current.uploads = []
             progress("writing")
             written = store.apply(current.changes, writer)
             return ImportResult(files=current.summaries, written=written)
