@@ -37,8 +37,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.load import LOGS, RESULTS, ROOT, level, load_views, loadavg, machine, print_level, warm
-from bench.serving import Server, free_port
+from bench.load import LOGS, RESULTS, ROOT, level, link, load_views, loadavg, machine, print_level, warm
+from bench.serving import Server, Session, free_port
 
 WORK = ROOT / "bench" / ".work"
 LARGE_DB = WORK / "large" / "okrdash.duckdb"
@@ -88,7 +88,8 @@ def load_into_postgres(db: Path, url: str, size: str) -> dict[str, float]:
 
 
 def run_setup(name: str, processes: int, target: Path | str, levels: list[int], seconds: float,
-              ports: tuple[int, int], timeout: float, views_list: list[tuple[str, dict[str, str]]]) -> dict[str, Any]:
+              ports: tuple[int, int], timeout: float, views_list: list[tuple[str, dict[str, str]]],
+              subject: dict[str, Any], checkins: int) -> dict[str, Any]:
     servers: list[Server] = []
     try:
         started = time.perf_counter()
@@ -109,10 +110,64 @@ def run_setup(name: str, processes: int, target: Path | str, levels: list[int], 
             row = level(servers, views_list, sessions, seconds, timeout)
             rows.append(row)
             print_level(row, prefix=f"[{name}] ")
-        return {"processes": processes, "open_to_healthy_s": round(open_s, 1), "warm": warm_rows, "levels": rows}
+        out = {"processes": processes, "open_to_healthy_s": round(open_s, 1), "warm": warm_rows, "levels": rows}
+        if len(servers) > 1 and checkins:
+            out["checkin_visible_in_process_2"] = visibility(servers[1], str(target), subject, checkins, timeout)
+        return out
     finally:
         for server in servers:
             server.stop()
+
+
+def visibility(server: Server, url: str, subject: dict[str, Any], runs: int, timeout: float) -> dict[str, Any]:
+    """A check-in written by this bench process (a third process on the URL, through the store as a
+    page's form writes) and the time from its commit until ``server``'s objective page shows it:
+    one session asks for the page again and again until the check-in's note (unique per run) is in
+    its history table's data. Includes ``pg_poll_seconds`` and the mirror's reload."""
+    import statistics
+
+    from bench.generate import AS_OF, CURRENT
+    from okrdash.access import admin_writer
+    from okrdash.checkins import KeyResultRef, record_checkin
+    from okrdash.store import open_store
+
+    started = time.perf_counter()
+    writer = open_store(url)
+    open_s = time.perf_counter() - started
+    try:
+        krs = writer.kr_scores(AS_OF, cycle=CURRENT.name, objective_id=subject["objective"])
+        krs = krs[krs["kpi_id"].isna() & (krs["kind"] != "milestone")]
+        if krs.empty:
+            return {"skipped": "the subject's objective has no key result a check-in can be made on"}
+        kr = krs.iloc[0]
+        ref = KeyResultRef(kr["cycle"], kr["team"], kr["objective"], kr["title"])
+        value = float(kr["current"]) if kr["current"] == kr["current"] and kr["current"] is not None else 0.0
+        query = link("objective", subject)
+        seconds, views, errors = [], [], []
+        with Session(server.url, timeout=timeout) as reader:
+            for run in range(runs):
+                note = f"procs-visible-{run}-{time.time_ns()}"
+                record_checkin(writer, ref, value, AS_OF, "7", note, admin_writer("bench"), {}, today=AS_OF)
+                committed = time.perf_counter()
+                asked = 0
+                while True:
+                    view = reader.view("objective", query, find=note.encode())
+                    asked += 1
+                    if view.error:
+                        errors.append(view.error[:300])
+                    if view.found or time.perf_counter() - committed > 120:
+                        break
+                seconds.append(time.perf_counter() - committed if view.found else None)
+                views.append(asked)
+                print(f"check-in {run + 1}: visible in process 2's view after "
+                      f"{seconds[-1] if seconds[-1] is None else round(seconds[-1], 2)} s ({asked} views)", flush=True)
+    finally:
+        writer.close()
+    shown = [s for s in seconds if s is not None]
+    return {"writer_open_s": round(open_s, 1), "runs": runs, "not_visible_within_120_s": seconds.count(None),
+            "seconds": [None if s is None else round(s, 2) for s in seconds],
+            "median_s": round(statistics.median(shown), 2) if shown else None, "views_asked": views,
+            "errors": len(errors), "error_samples": errors[:4], "loadavg": loadavg()}
 
 
 def ratios(setups: dict[str, Any], top: str, bottom: str) -> list[dict[str, Any]]:
@@ -134,6 +189,7 @@ def record_in_scale(result: dict[str, Any]) -> None:
                           "levels": [{k: row[k] for k in KEPT} for row in setup["levels"]]}
                    for name, setup in result["setups"].items()},
         "pg2_over_pg1": result["pg2_over_pg1"], "pg1_over_file": result["pg1_over_file"],
+        "checkin_visible_in_process_2": result["setups"]["pg2"].get("checkin_visible_in_process_2"),
         "loadavg": [result["loadavg_start"], result["loadavg_end"]],
     }
     scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
@@ -149,6 +205,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--subjects", type=int, default=6, help="teams whose pages the load visits (default 6)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds a view may take before it is an error")
     parser.add_argument("--ports", default="56100-56199")
+    parser.add_argument("--checkins", type=int, default=3,
+                        help="check-ins timed until process 2 shows them, in the two-process set-up (0: skip)")
     args = parser.parse_args(argv)
     low, high = (int(x) for x in args.ports.split("-"))
     sys.path.insert(0, str(ROOT))
@@ -171,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"company in PostgreSQL: {result['load_into_postgresql']}", flush=True)
         targets: dict[str, Path | str] = {"file": db, "pg1": url, "pg2": url}
         result["setups"] = {name: run_setup(name, processes, targets[name], args.sessions, args.seconds,
-                                            (low, high), args.timeout, views_list)
+                                            (low, high), args.timeout, views_list, subs[0], args.checkins)
                             for name, processes in SETUPS}
     finally:
         pg.stop()
