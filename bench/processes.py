@@ -1,7 +1,7 @@
 """What a second serving process buys on PostgreSQL: views/s and latency of one and two ``okrdash
 serve`` processes on one PostgreSQL database, next to one process on the DuckDB file, in one run.
 
-    /work/main/.venv/bin/python -m bench.processes --size large      # ~8 minutes on 2 cores
+    .venv/bin/python -m bench.processes --size large                 # ~8 minutes on 2 cores
     .venv/bin/python -m bench.processes --size demo                  # the demo company, ~3 minutes
     .venv/bin/python -m bench.processes --size large --sessions 2,4,8 --seconds 20 --ports 56100-56199
 
