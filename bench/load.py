@@ -161,74 +161,97 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * (len(ordered) - 1) + 0.5))]
 
 
+def warm(server: Server, views_list: list[tuple[str, dict[str, str]]], timeout: float) -> tuple[float, list[str]]:
+    """Open every view of the list once on ``server`` (its caches warm); (seconds, error samples)."""
+    started = time.perf_counter()
+    warm_errors = []
+    with Session(server.url, timeout=timeout) as session:
+        for page, query in views_list:
+            view = session.view(page, query)
+            if view.error:
+                warm_errors.append(describe(view))
+    return time.perf_counter() - started, warm_errors
+
+
+def level(servers: list[Server], views_list: list[tuple[str, dict[str, str]]], sessions: int, seconds: float,
+          timeout: float) -> dict[str, Any]:
+    """``seconds`` of ``sessions`` sessions asking for views one after another, session i on
+    ``servers[i % len(servers)]`` (round-robin); server CPU is the sum over the serving processes."""
+    homes = [servers[index % len(servers)] for index in range(sessions)]
+    clients = [Session(home.url, timeout=timeout) for home in homes]
+    results: list[list[View]] = [[] for _ in range(sessions)]
+    barrier = threading.Barrier(sessions + 1)
+    stop_at = [0.0]
+
+    def work(index: int) -> None:
+        position = index * max(1, len(views_list) // sessions)
+        barrier.wait()
+        while time.perf_counter() < stop_at[0]:
+            page, query = views_list[position % len(views_list)]
+            position += 1
+            view = clients[index].view(page, query)
+            results[index].append(view)
+            if clients[index].closed:  # a dropped connection: reconnect as a browser would
+                clients[index] = Session(homes[index].url, timeout=timeout)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    uncaught_before = sum(server.uncaught() for server in servers)
+    load_before = loadavg()
+    cpu_before = sum(process_cpu(server.process.pid) for server in servers)
+    stop_at[0] = time.perf_counter() + seconds
+    began = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    cpu = sum(process_cpu(server.process.pid) for server in servers) - cpu_before
+    for client in clients:
+        client.close()
+    views = [v for per in results for v in per]
+    good = [v for v in views if not v.error]
+    errors = [describe(v) for v in views if v.error]
+    latencies = [v.seconds for v in good]
+    return {
+        "sessions": sessions, "views": len(views), "errors": len(errors), "error_samples": errors[:4],
+        "uncaught_in_log": sum(server.uncaught() for server in servers) - uncaught_before,
+        "seconds": round(elapsed, 1),
+        "views_per_s": round(len(good) / elapsed, 2),
+        "latency_median_s": round(statistics.median(latencies), 3) if latencies else None,
+        "latency_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+        "server_cpu_s_per_view": round(cpu / max(len(views), 1), 3),
+        "server_cpu_utilisation": round(cpu / elapsed, 2),
+        "mb_per_view": round(sum(v.bytes for v in views) / max(len(views), 1) / 1e6, 3),
+        "loadavg": [load_before, loadavg()],
+    }
+
+
+def print_level(row: dict[str, Any], prefix: str = "") -> None:
+    print(f"{prefix}{row['sessions']} sessions: {row['views_per_s']} views/s, median {row['latency_median_s']} s, "
+          f"p95 {row['latency_p95_s']} s, {row['errors']} errors, server CPU "
+          f"{row['server_cpu_s_per_view']} s/view, load {row['loadavg']}", flush=True)
+    for sample in row["error_samples"]:
+        print("   ", sample, flush=True)
+
+
+def load_views(subs: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
+    """The views of the load: the overview, team, objective and KPI page of each subject."""
+    return [(page, link(page, subject)) for subject in subs for page in LOAD_PAGES]
+
+
 def load(db: Path, levels: list[int], seconds: float, ports: tuple[int, int], timeout: float,
          subs: list[dict[str, Any]]) -> dict[str, Any]:
-    views_list = [(page, link(page, subject)) for subject in subs for page in LOAD_PAGES]
+    views_list = load_views(subs)
     rows = []
     with Server(free_port(*ports), LOGS, db=db) as server:
         server.wait_healthy()
-        started = time.perf_counter()
-        warm_errors = []
-        with Session(server.url, timeout=timeout) as warm:
-            for page, query in views_list:
-                view = warm.view(page, query)
-                if view.error:
-                    warm_errors.append(describe(view))
-        warm_s = time.perf_counter() - started
+        warm_s, warm_errors = warm(server, views_list, timeout)
         print(f"warm-up: {len(views_list)} views in {warm_s:.1f} s, {len(warm_errors)} errors", flush=True)
         for sessions in levels:
-            clients = [Session(server.url, timeout=timeout) for _ in range(sessions)]
-            results: list[list[View]] = [[] for _ in range(sessions)]
-            barrier = threading.Barrier(sessions + 1)
-            stop_at = [0.0]
-
-            def work(index: int) -> None:
-                position = index * max(1, len(views_list) // sessions)
-                barrier.wait()
-                while time.perf_counter() < stop_at[0]:
-                    page, query = views_list[position % len(views_list)]
-                    position += 1
-                    view = clients[index].view(page, query)
-                    results[index].append(view)
-                    if clients[index].closed:  # a dropped connection: reconnect as a browser would
-                        clients[index] = Session(server.url, timeout=timeout)
-
-            threads = [threading.Thread(target=work, args=(i,)) for i in range(sessions)]
-            for thread in threads:
-                thread.start()
-            uncaught_before = server.uncaught()
-            load_before = loadavg()
-            cpu_before = process_cpu(server.process.pid)
-            stop_at[0] = time.perf_counter() + seconds
-            began = time.perf_counter()
-            barrier.wait()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - began
-            cpu = process_cpu(server.process.pid) - cpu_before
-            for client in clients:
-                client.close()
-            views = [v for per in results for v in per]
-            good = [v for v in views if not v.error]
-            errors = [describe(v) for v in views if v.error]
-            latencies = [v.seconds for v in good]
-            row = {
-                "sessions": sessions, "views": len(views), "errors": len(errors), "error_samples": errors[:4],
-                "uncaught_in_log": server.uncaught() - uncaught_before, "seconds": round(elapsed, 1),
-                "views_per_s": round(len(good) / elapsed, 2),
-                "latency_median_s": round(statistics.median(latencies), 3) if latencies else None,
-                "latency_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
-                "server_cpu_s_per_view": round(cpu / max(len(views), 1), 3),
-                "server_cpu_utilisation": round(cpu / elapsed, 2),
-                "mb_per_view": round(sum(v.bytes for v in views) / max(len(views), 1) / 1e6, 3),
-                "loadavg": [load_before, loadavg()],
-            }
+            row = level([server], views_list, sessions, seconds, timeout)
             rows.append(row)
-            print(f"{sessions} sessions: {row['views_per_s']} views/s, median {row['latency_median_s']} s, "
-                  f"p95 {row['latency_p95_s']} s, {row['errors']} errors, server CPU "
-                  f"{row['server_cpu_s_per_view']} s/view, load {row['loadavg']}", flush=True)
-            for sample in errors[:4]:
-                print("   ", sample, flush=True)
+            print_level(row)
     rates = [r["views_per_s"] for r in rows]
     spread = round(max(rates) / min(rates) - 1, 3) if rates and min(rates) > 0 else None
     return {"views": [f"{page or 'overview'} {query}" for page, query in views_list], "warm_s": round(warm_s, 1),

@@ -133,6 +133,7 @@ class View:
     kinds: list[str] = field(default_factory=list)  # the element types, in order
     alerts: list[str] = field(default_factory=list)  # st.error / warning / info texts
     error_alerts: list[str] = field(default_factory=list)  # st.error texts
+    found: bool = False  # the ``find`` bytes of view() were in one of the run's messages
 
 
 class Session:
@@ -159,8 +160,10 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def view(self, page: str, query: dict[str, str]) -> View:
-        """Ask for ``page`` (its url_path; "" for the default page) with ``query`` and read until the run ends."""
+    def view(self, page: str, query: dict[str, str], find: bytes | None = None) -> View:
+        """Ask for ``page`` (its url_path; "" for the default page) with ``query`` and read until the run ends;
+        with ``find``, ``found`` says whether those bytes were in a message (a table's Arrow data holds
+        its strings as they are)."""
         from streamlit.proto.Alert_pb2 import Alert
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -188,6 +191,8 @@ class Session:
                 except TimeoutError:
                     continue
                 result.bytes += len(data)
+                if find is not None and not result.found:
+                    result.found = find in data
                 forward = ForwardMsg()
                 forward.ParseFromString(data)
                 kind = forward.WhichOneof("type")
