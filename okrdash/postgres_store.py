@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from psycopg import sql
 
+from okrdash import sqlfiles
 from okrdash.settings import Settings
 from okrdash.store import (
     DATA_TABLES,
@@ -61,16 +62,7 @@ PG_TYPES = {"INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precisio
 PUSH_CHUNK_ROWS = 200_000
 
 
-def _statements() -> dict[str, str]:
-    """postgres.sql's statements by the name in the ``-- name:`` line above each."""
-    found: dict[str, str] = {}
-    for part in re.split(r"^-- name: ", POSTGRES_SQL.read_text(), flags=re.MULTILINE)[1:]:
-        name, _, body = part.partition("\n")
-        found[name.strip()] = body.strip()
-    return found
-
-
-SQL = _statements()
+SQL = {name: sql.strip() for name, sql in sqlfiles.named_queries(POSTGRES_SQL).items()}
 
 
 def _arrow(cur: duckdb.DuckDBPyConnection, query: str, params: list | dict | None = None) -> pa.Table:

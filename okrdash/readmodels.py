@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 import pandas as pd
 
-from okrdash import viewstate
+from okrdash import sqlfiles, viewstate
 from okrdash.models import Cycle, Status
 from okrdash.store import Store
 
@@ -224,29 +222,12 @@ def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, stat
 
 
 READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
-_PARAMETER = re.compile(r"\$([a-z_]+)")
-
-
-@lru_cache(maxsize=1)
-def filter_queries() -> dict[str, str]:
-    """The named queries of readmodels.sql (each after a ``-- name: X`` line)."""
-    named: dict[str, str] = {}
-    name = None
-    for line in READMODELS_SQL.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-- name:"):
-            name = line.removeprefix("-- name:").strip()
-            named[name] = ""
-        elif name is not None:
-            named[name] += line + "\n"
-    return named
 
 
 def _filtered(store: Store, as_of: dt.date, name: str, **params: Any) -> pd.DataFrame:
     """Query ``name`` of readmodels.sql over the kept scores of ``as_of``, every value a parameter."""
-    sql = filter_queries()[name]
-    used = {key: params[key] for key in set(_PARAMETER.findall(sql)) if key != "as_of"}
-    if "as_of" in _PARAMETER.findall(sql):
-        used["as_of"] = as_of
+    sql = sqlfiles.named_queries(READMODELS_SQL)[name]
+    used = sqlfiles.parameters(sql, {**params, "as_of": as_of})
     scored = store.scores(as_of)
     with store.cursor() as cur:
         cur.register("scored_key_results", scored.key_results)

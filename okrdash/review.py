@@ -6,13 +6,12 @@ rules of rules.sql run once per write and date) through review.sql; no Streamlit
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from okrdash import sqlfiles
 from okrdash.models import Cycle
 from okrdash.store import Scores, Store
 
@@ -22,26 +21,9 @@ GRADE_BANDS: tuple[str | None, ...] = ("green", "yellow", "red", None)
 # Rows of each table the review page sends a browser (a large company grades 15,000 key results); each
 # table's download holds every row.
 REVIEW_ROWS = 100
-_PARAMETER = re.compile(r"\$([a-z_]+)")
-
-
-@lru_cache(maxsize=1)
-def queries() -> dict[str, str]:
-    """The named queries of review.sql (each after a ``-- name: X`` line)."""
-    named: dict[str, str] = {}
-    name = None
-    for line in REVIEW_SQL.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-- name:"):
-            name = line.removeprefix("-- name:").strip()
-            named[name] = ""
-        elif name is not None:
-            named[name] += line + "\n"
-    return named
-
-
 def _run(store: Store, name: str, **params: object) -> pd.DataFrame:
-    sql = queries()[name]
-    used = {key: params[key] for key in set(_PARAMETER.findall(sql))}
+    sql = sqlfiles.named_queries(REVIEW_SQL)[name]
+    used = sqlfiles.parameters(sql, params)
     with store.cursor() as cur:
         return cur.execute(sql, used).df()
 
@@ -55,8 +37,8 @@ def _run_scored(store: Store, names: tuple[str, ...], graded: Scores, previous: 
         cur.register("previous_objectives", (previous or graded).objectives)
         frames = []
         for name in names:
-            sql = queries()[name]
-            used = {key: params[key] for key in set(_PARAMETER.findall(sql))}
+            sql = sqlfiles.named_queries(REVIEW_SQL)[name]
+            used = sqlfiles.parameters(sql, params)
             frames.append(cur.execute(sql, used).df())
         return frames
 
