@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.serving import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -77,17 +78,6 @@ class Sampler(threading.Thread):
 
     def peak(self, *phases: str) -> int:
         return max((rss for _, phase, rss in self.samples if phase in phases), default=0)
-
-
-def free_port(start: int, end: int) -> int:
-    for port in range(start, end):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit(f"no free port in {start}-{end}")
 
 
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -193,12 +183,12 @@ def measure(csv: Path, port: int, workdir: Path) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=ROOT / "bench" / ".work" / "large" / "kpis.csv")
-    parser.add_argument("--port", type=int, default=0, help="default: the first free port from 55700")
+    parser.add_argument("--port", type=int, default=0, help="default: a free port in 55700-55799")
     parser.add_argument("--label", default="large")
     args = parser.parse_args(argv)
     if not args.file.exists():
         raise SystemExit(f"{args.file} is missing: .venv/bin/python -m bench.generate --size large first")
-    port = args.port or free_port(55700, 55800)
+    port = args.port or free_port(55700, 55799)
     with tempfile.TemporaryDirectory(prefix="okrdash-upload-") as workdir:
         result = measure(args.file, port, Path(workdir))
     result["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
