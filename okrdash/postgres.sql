@@ -11,6 +11,11 @@ CREATE TABLE IF NOT EXISTS okrdash_changes (
     everything boolean NOT NULL,
     changed_at timestamp NOT NULL DEFAULT now()
 );
+-- The newest change-log version pruned: a mirror older than it has missed rows and reloads everything.
+CREATE TABLE IF NOT EXISTS okrdash_pruned (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    up_to bigint NOT NULL
+);
 -- The last value the writer's mirror gave out of each id sequence, so the next writer (another
 -- process) continues after it and ids never repeat, as in one DuckDB file.
 CREATE TABLE IF NOT EXISTS okrdash_sequences (
@@ -26,13 +31,28 @@ SELECT pg_advisory_xact_lock(%(key)s);
 SELECT coalesce(max(version), 0) FROM okrdash_changes;
 
 -- name: changes_since
-SELECT coalesce(max(version), %(version)s), coalesce(bool_or(everything), false),
+-- Everything when a later write was a reset or restore, or when rows the mirror has not seen were pruned.
+SELECT coalesce(max(version), %(version)s),
+       coalesce(bool_or(everything), false)
+           OR %(version)s < (SELECT coalesce(max(up_to), 0) FROM okrdash_pruned),
        coalesce(array_agg(DISTINCT b) FILTER (WHERE b IS NOT NULL), '{}')
 FROM okrdash_changes LEFT JOIN LATERAL unnest(batch_ids) AS b ON true
 WHERE version > %(version)s;
 
 -- name: log_change
 INSERT INTO okrdash_changes (batch_ids, everything) VALUES (%(batches)s, %(everything)s) RETURNING version;
+
+-- name: prune_changes
+-- Run by each write after logging itself: the log keeps its newest row and a week of changes, so a
+-- process idle over a weekend still reloads only what changed; one idle longer reloads everything.
+WITH gone AS (
+    DELETE FROM okrdash_changes
+    WHERE version < %(version)s AND changed_at < now() - make_interval(days => %(days)s)
+    RETURNING version
+)
+INSERT INTO okrdash_pruned (only_row, up_to)
+SELECT true, max(version) FROM gone HAVING count(*) > 0
+ON CONFLICT (only_row) DO UPDATE SET up_to = greatest(okrdash_pruned.up_to, excluded.up_to);
 
 -- name: sequences
 SELECT name, last_value FROM okrdash_sequences;

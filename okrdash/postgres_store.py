@@ -12,7 +12,8 @@ the mirror and PostgreSQL equal:
   rows of those batches, and the rows they replaced or restored, are copied out of PostgreSQL
   (COPY, CSV) into the mirror in one mirror transaction (everything at first and after a reset or
   restore), and the write version is bumped so every cache keyed by it (store.scores, ui.context)
-  refreshes.
+  refreshes. Each write prunes log rows older than a week (keeping the newest); a mirror behind
+  the pruned rows (okrdash_pruned) reloads everything.
 - Writes (apply, undo, reset, restore): one PostgreSQL transaction holding an advisory lock
   (writers of every process and machine take turns), the mirror brought up to date inside it, the
   store's own write code run on the mirror, then exactly the rows that write touched pushed to
@@ -58,6 +59,8 @@ SEQUENCES = ("batch_ids", "objective_ids", "key_result_ids", "kpi_ids")
 # DuckDB type -> PostgreSQL type, for the tables the migrations define.
 PG_TYPES = {"INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision", "VARCHAR": "text",
             "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
+# Days of okrdash_changes kept (see postgres.sql, prune_changes).
+CHANGE_LOG_DAYS = 7
 # Rows per CSV chunk pushed to PostgreSQL (bounds the memory a large import's push takes).
 PUSH_CHUNK_ROWS = 200_000
 
@@ -181,6 +184,13 @@ class PostgresStore(Store):
                 if name not in existing[table]:
                     statements.append(sql.SQL("ALTER TABLE {} ADD COLUMN {}").format(
                         sql.Identifier(table), column_sql(name, kind, True)))
+        # What a mirror reloads and a write pushes is found by batch: batch_id of the tables,
+        # replaced_by of their *_prior copies. Without these, each poll scans 1.8 M measurements.
+        for table, columns in self._columns_of.items():
+            for column in ("batch_id", "replaced_by"):
+                if any(name == column for name, _, _ in columns):
+                    statements.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
+                        sql.Identifier(f"okrdash_{table}_{column}"), sql.Identifier(table), sql.Identifier(column)))
         if statements:  # one round trip
             pg.execute(sql.SQL("; ").join(statements))
         with self._con.cursor() as cur:
@@ -367,6 +377,7 @@ class PostgresStore(Store):
                             pg.execute(SQL["set_sequence"], {"name": name, "value": value})
                         version = pg.execute(SQL["log_change"], {"batches": batches, "everything": everything}
                                              ).fetchone()[0]
+                        pg.execute(SQL["prune_changes"], {"version": version, "days": CHANGE_LOG_DAYS})
                     # PostgreSQL has committed: now the mirror.
                 cur.commit()
                 mirror_open = False

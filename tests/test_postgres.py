@@ -333,3 +333,41 @@ def test_a_failed_push_leaves_both_postgresql_and_the_mirror_as_before(pg_server
     finally:
         store.close()
 
+
+
+def test_the_change_log_keeps_a_week_and_a_mirror_behind_pruned_rows_reloads_everything(pg_server):
+    url = pg_server.new_database()
+    writer, reader = open_store(url), PostgresStore(url, Settings(pg_poll_seconds=3600))
+    admin = psycopg.connect(url, autocommit=True)
+    try:
+        run_step(writer, ("okrs", [(0, 0, 0, 100.0)]))
+        run_step(writer, ("okrs", [(1, 1, 1, 50.0)]))
+        assert admin.execute("SELECT count(*) FROM okrdash_changes").fetchone()[0] == 2  # a week is kept
+        admin.execute("UPDATE okrdash_changes SET changed_at = changed_at - interval '8 days'")
+        older = admin.execute("SELECT max(version) FROM okrdash_changes").fetchone()[0]
+        run_step(writer, ("okrs", [(0, 1, 2, 10.0)]))
+        assert admin.execute("SELECT count(*) FROM okrdash_changes").fetchone()[0] == 1
+        assert admin.execute("SELECT up_to FROM okrdash_pruned").fetchone()[0] == older
+        # The reader's mirror predates all three writes and the log names only the last one now.
+        assert reader.refresh()
+        assert contents(reader) == contents(writer)
+        assert not reader.refresh()
+    finally:
+        admin.close()
+        writer.close()
+        reader.close()
+
+
+def test_what_a_poll_reloads_is_found_through_indexes(pg_server):
+    url = pg_server.new_database()
+    open_store(url).close()
+    with psycopg.connect(url) as con:
+        indexed = {(table, column) for table, column in con.execute(
+            "SELECT t.relname, a.attname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
+            "WHERE t.relnamespace = current_schema()::regnamespace").fetchall()}
+    for table in DATA_TABLES:
+        if table.endswith("_prior"):
+            assert (table, "replaced_by") in indexed
+        elif table not in ("batches", "cycles"):
+            assert (table, "batch_id") in indexed
