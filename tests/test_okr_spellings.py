@@ -19,7 +19,7 @@ from okrdash.names import name_key, normalise_name
 from okrdash.store import open_store
 
 TODAY = dt.date(2026, 11, 22)
-PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Ways people write the same name: case, surrounding and doubled spaces, no-break and zero-width
 # spaces, full-width letters.
