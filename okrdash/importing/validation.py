@@ -121,28 +121,34 @@ class _Spellings:
             return
         self._titles_loaded = True
         index = self._store.key_result_index()
+        objective_of = None  # the index lists an objective's key results together: spell it once
         for cycle, team, objective, key_result in zip(index["cycle"], index["team"], index["objective"],
                                                       index["key_result"]):
-            self.objective(cycle, team, objective)
+            if objective_of != (cycle, team, objective):
+                objective_of = (cycle, team, objective)
+                self.objective(cycle, team, objective)
             self.key_result(cycle, team, objective, key_result)
 
-    def _spell(self, kind: str, *parts: str) -> str:
-        key = (kind, *(name_key(part) for part in parts))  # as SQL's okr_name_key sees them
-        return self._names.setdefault(key, normalise_name(parts[-1]))
+    def _spell(self, key: tuple[str | None, ...], text: str) -> str:
+        """The first spelling stored or seen under ``key`` (the name keys, as SQL's okr_name_key sees them)."""
+        spelled = self._names.get(key)
+        if spelled is None:
+            spelled = self._names[key] = normalise_name(text)
+        return spelled
 
     def team(self, team: str) -> str:
-        return self._spell("team", team)
+        return self._spell(("team", name_key(team)), team)
 
     def objective(self, cycle: str, team: str, title: str) -> str:
         self._load_titles()
-        return self._spell("objective", cycle, team, title)
+        return self._spell(("objective", name_key(cycle), name_key(team), name_key(title)), title)
 
     def key_result(self, cycle: str, team: str, objective: str, title: str) -> str:
         self._load_titles()
-        return self._spell("key_result", cycle, team, objective, title)
+        return self._spell(("key_result", name_key(cycle), name_key(team), name_key(objective), name_key(title)), title)
 
     def kpi(self, team: str, name: str) -> str:
-        return self._spell("kpi", team, name)
+        return self._spell(("kpi", name_key(team), name_key(name)), name)
 
     def known_kpi(self, team: str, name: str) -> bool:
         return ("kpi", name_key(team), name_key(name)) in self._names
@@ -552,17 +558,33 @@ class Validator:
         names, rows = [d[0] for d in result.description], result.fetchall()
         stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
         cycles: dict[str, Cycle] = {}
+        # The cycle each (cycle, start_date, end_date) spelling was found to be: thousands of rows
+        # share a handful, and once found it cannot change within the file (see _okr_cycle).
+        found_cycles: dict[tuple[Any, ...], Cycle] = {}
+        # (cycle, team, objective as written) -> (team, objective as stored): ~4 rows an objective.
+        spelled_objectives: dict[tuple[str, str, str], tuple[str, str]] = {}
         objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any], Objective]] = {}
-        key_results, checkins = [], []
+        # The key results as columns (one list each), not a dict per row.
+        key_results: dict[str, list[Any]] = {c: [] for c in _KR_RECORD_COLUMNS}
+        checkins = []
         progress_scale = self._progress_scale(table)
         for row in (dict(zip(names, values)) for values in rows):
             line = row["line"]
             _progress_as_current(row, progress_scale)
-            cycle = self._okr_cycle(table, row, stored_cycles, cycles)
+            cycle_key = (row["cycle"], row["start_date"], row["end_date"])
+            cycle = found_cycles.get(cycle_key)
             if cycle is None:
-                continue
-            row["team"] = self.spellings.team(row["team"])
-            row["objective"] = self.spellings.objective(cycle.name, row["team"], row["objective"])
+                cycle = self._okr_cycle(table, row, stored_cycles, cycles)
+                if cycle is None:
+                    continue
+                found_cycles[cycle_key] = cycle
+            objective_names = (cycle.name, row["team"], row["objective"])
+            spelled = spelled_objectives.get(objective_names)
+            if spelled is None:
+                team = self.spellings.team(row["team"])
+                spelled = spelled_objectives[objective_names] = (
+                    team, self.spellings.objective(cycle.name, team, row["objective"]))
+            row["team"], row["objective"] = spelled
             row["key_result"] = self.spellings.key_result(cycle.name, row["team"], row["objective"], row["key_result"])
             kr_start = row["kr_start_value"]
             if kr_start is not None and not cycle.start_date <= kr_start <= cycle.end_date:
@@ -609,12 +631,14 @@ class Validator:
                                       first_line=first_line, column=column, other=first[field_name])
             else:
                 objectives[objective_key] = (line, objective.model_dump(mode="json", exclude={"cycle"}), objective)
-            key_results.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                **key_result.model_dump(mode="json", exclude={"objective_title", "kpi_name"}),
-                                "kpi": key_result.kpi_name})
+            kind_value = key_result.kind.value
+            for column, value in zip(_KR_RECORD_COLUMNS, (
+                    cycle.name, objective.team, objective.title, key_result.title, key_result.owner, kind_value,
+                    key_result.baseline, key_result.target, key_result.unit, key_result.weight, key_result.start_date,
+                    key_result.kpi_name)):
+                key_results[column].append(value)
             self.upload_krs.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                    "key_result": key_result.title, "kind": key_result.kind.value,
-                                    "kpi": key_result.kpi_name})
+                                    "key_result": key_result.title, "kind": kind_value, "kpi": key_result.kpi_name})
             if row["current"] is not None:
                 milestone = key_result.kind is KRKind.MILESTONE
                 value = row["current_milestone"] if milestone and row["current_milestone"] is not None else row["current_value"]
@@ -821,6 +845,10 @@ class _BadCell(Exception):
     def __init__(self, column: str, choices: str):
         self.column, self.choices = column, choices
 
+
+# The columns of an okrs file's key results as the store takes them (FileChanges.key_results).
+_KR_RECORD_COLUMNS = ("cycle", "team", "objective", "title", "owner", "kind", "baseline", "target", "unit", "weight",
+                      "start_date", "kpi")
 
 # Model field -> CSV column, to name the column in a pydantic error.
 _OBJECTIVE_FIELD_COLUMNS = {
