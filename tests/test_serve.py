@@ -226,3 +226,21 @@ def test_one_session_holds_at_most_the_upload_limit(started):
     upload("anonymous", "a", 900)  # replacing a file counts its new size only
     upload("someone else", "c", 900)  # another session has its own allowance
     assert sum(len(f.data) for f in manager.file_storage["anonymous"].values()) == 900
+
+
+def test_serve_freezes_what_it_loaded_before_streamlit_starts(started, existing_db, monkeypatch):
+    # Streamlit collects garbage over every object after each script run; what serve loaded before
+    # starting (modules, classes: ~150,000 objects) is frozen, so that walk covers only what runs made.
+    import gc
+    import sys
+
+    gc.unfreeze()
+    frozen_then: list[int] = []
+    monkeypatch.setattr(streamlit_cli, "main",
+                        lambda standalone_mode=True: frozen_then.append(gc.get_freeze_count()) or 0)
+    try:
+        assert main(["--db", str(existing_db), "serve"]) == 0
+        assert frozen_then and frozen_then[0] > 100_000
+        assert all(name in sys.modules for name in server.PAGE_MODULES)
+    finally:
+        gc.unfreeze()
