@@ -174,6 +174,57 @@ def measure(db: Path, views: int, reruns: int, pages: tuple[str, ...] = PAGES) -
     return {"pages": rows, "read_models": measure_read_models(db, chosen), "subjects": chosen}
 
 
+# url_path of each page in app.py's navigation ("" is the default page, the overview).
+URL_PATHS = {"overview": "", "team": "team", "objective": "objective", "kpis": "kpis", "review": "review",
+             "my_key_results": "my", "explainer": "explainer", "upload": "upload"}
+
+
+def measure_server(db: Path, views: int, reruns: int, pages: tuple[str, ...], ports: tuple[int, int],
+                   timeout: float) -> dict[str, Any]:
+    """The same views as :func:`measure`, asked of an ``okrdash serve`` process over its websocket
+    (bench/serving.py): a miss is a new session (a new websocket, as a new browser tab) opening the
+    subject's link, a hit the same session asking again. CPU is the serving process's user+system
+    time around each view (``/proc/<pid>/stat``, every thread; nothing else talks to it)."""
+    from bench.load import LOGS, process_cpu
+    from bench.serving import Server, Session, free_port
+
+    chosen = subjects(db, views)
+    rows = []
+    with Server(free_port(*ports), LOGS, db=db) as server:
+        server.wait_healthy()
+        pid = server.process.pid
+
+        def timed(session: Session, page: str, url: dict[str, str]) -> float:
+            before = process_cpu(pid)
+            view = session.view(URL_PATHS[page], url)
+            spent = process_cpu(pid) - before
+            if view.error:
+                raise RuntimeError(f"{page} {url}: {view.error}")
+            return spent
+
+        for page in pages:
+            with Session(server.url, timeout=timeout) as whole:
+                first = timed(whole, page, query(page, None))
+                whole_hit = statistics.median(timed(whole, page, query(page, None)) for _ in range(reruns))
+            misses, hits = [], []
+            for subject in chosen:
+                before = process_cpu(pid)
+                session = Session(server.url, timeout=timeout)  # the new session's own work counts too
+                connected = process_cpu(pid) - before
+                with session:
+                    misses.append(connected + timed(session, page, query(page, subject)))
+                    hits.extend(timed(session, page, query(page, subject)) for _ in range(reruns))
+            rows.append({"page": page, "cpu_first_s": round(first, 3), "cpu_whole_hit_s": round(whole_hit, 3),
+                         "cpu_miss_s": round(statistics.median(misses), 3),
+                         "cpu_hit_s": round(statistics.median(hits), 3),
+                         "cpu_miss_all_s": [round(m, 3) for m in misses]})
+            print(f"{page} (server): first {first:.3f} s, whole-company rerun {whole_hit:.3f} s, "
+                  f"miss {statistics.median(misses):.3f} s, hit {statistics.median(hits):.3f} s (CPU)", flush=True)
+        if server.uncaught():
+            raise RuntimeError(f"the server logged an uncaught exception:\n{server.output()}")
+    return {"pages": rows, "subjects": chosen}
+
+
 def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """CPU of the read model behind each page alone (no Streamlit cache, no rendering): the data part of a view."""
     from okrdash import readmodels
@@ -263,10 +314,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reruns", type=int, default=3, help="reruns of each subject (hits)")
     parser.add_argument("--record", action="store_true", help="set pages_server in scale-large.json")
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages (default: every page)")
+    parser.add_argument("--server", action="store_true",
+                        help="ask an okrdash serve process over its websocket instead of AppTest in this process")
+    parser.add_argument("--ports", default="56500-56699", help="ports --server may listen on")
+    parser.add_argument("--timeout", type=float, default=180.0, help="--server: seconds a view may take")
     args = parser.parse_args(argv)
     if not args.db.exists():
         raise SystemExit(f"{args.db} is missing: see this module's docstring")
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), loadavg()
+    if args.server:
+        low, high = (int(x) for x in args.ports.split("-"))
+        result = {"label": args.label, "started": started, "machine": machine(), "how": "okrdash serve, websocket",
+                  **measure_server(args.db, args.views, args.reruns, tuple(args.pages.split(",")), (low, high),
+                                   args.timeout)}
+        result["loadavg"] = [load, loadavg()]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"views-large-server-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
+        return
     result = {"label": args.label, "started": started, "machine": machine(),
               **measure(args.db, args.views, args.reruns, tuple(args.pages.split(",")))}
     result["loadavg"] = [load, loadavg()]
