@@ -277,12 +277,11 @@ class ObjectiveView:
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
     """One objective with each key result's history (check-ins, or its KPI's measurements)."""
-    objectives = store.objective_scores(as_of)
-    match = objectives[objectives["objective_id"] == objective_id]
+    match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
     if match.empty:
         return None
     key_results = store.kr_scores(as_of, objective_id=objective_id)
-    histories = {int(kr_id): store.checkin_history(int(kr_id), as_of) for kr_id in key_results["key_result_id"]}
+    histories = store.checkin_histories([int(kr_id) for kr_id in key_results["key_result_id"]], as_of)
     return ObjectiveView(records(match)[0], key_results, histories)
 
 

@@ -386,7 +386,7 @@ class Store:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def _df(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
             return cur.execute(sql, params or []).df()
 
@@ -531,6 +531,24 @@ class Store:
                ORDER BY date""",
             [key_result_id, as_of, as_of, key_result_id, as_of, as_of],
         )
+
+    def checkin_histories(self, key_result_ids: list[int], as_of: dt.date | None = None) -> dict[int, pd.DataFrame]:
+        """:meth:`checkin_history` of each key result of ``key_result_ids``, in one query."""
+        rows = self._df(
+            """SELECT key_result_id, date, value, confidence, note FROM (
+                   SELECT c.key_result_id, c.date, c.value, c.confidence, c.note
+                   FROM checkins c WHERE list_contains($ids, c.key_result_id) AND ($as_of::DATE IS NULL OR c.date <= $as_of)
+                   UNION ALL
+                   SELECT k.id, m.date, m.value, NULL, NULL
+                   FROM key_results k JOIN kpi_measurements m ON m.kpi_id = k.kpi_id
+                   WHERE list_contains($ids, k.id) AND ($as_of::DATE IS NULL OR m.date <= $as_of))
+               ORDER BY key_result_id, date""",
+            {"ids": [int(i) for i in key_result_ids], "as_of": as_of},
+        )
+        by_id = {int(kr_id): frame.drop(columns="key_result_id").reset_index(drop=True)
+                 for kr_id, frame in rows.groupby("key_result_id", sort=False)}
+        none = rows.drop(columns="key_result_id").iloc[0:0]
+        return {int(kr_id): by_id.get(int(kr_id), none) for kr_id in key_result_ids}
 
     def kpi_history(self, kpi_id: int, as_of: dt.date | None = None, since: dt.date | None = None) -> pd.DataFrame:
         return self._df(

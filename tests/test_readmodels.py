@@ -175,3 +175,31 @@ def test_a_teams_kpis_and_key_results_are_lookups_of_the_kept_rows(monkeypatch):
     finally:
         monkeypatch.undo()
         store.close()
+
+
+def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results():
+    """objective_view reads every key result's history (check-ins, or its KPI's measurements) in one
+    query; each equals Store.checkin_history of that key result alone."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR
+        krs = store.kr_scores(as_of)
+        with_kpi = int(krs[krs["kpi_id"].notna()].iloc[0]["objective_id"])
+        for objective_id in {with_kpi, *[int(i) for i in krs["objective_id"].head(6)]}:
+            view = readmodels.objective_view(store, objective_id, as_of)
+            assert set(view.histories) == set(view.key_results["key_result_id"])
+            for kr_id, history in view.histories.items():
+                alone = store.checkin_history(kr_id, as_of)
+                assert list(history.columns) == list(alone.columns)
+                # Values (None for missing): a column empty for one key result has another dtype alone.
+                assert readmodels.records(history.sort_values(["date", "value"])) == readmodels.records(
+                    alone.sort_values(["date", "value"])), (objective_id, kr_id)
+        assert any(len(h) for h in readmodels.objective_view(store, with_kpi, as_of).histories.values())
+        assert readmodels.objective_view(store, -1, as_of) is None
+        assert store.checkin_histories([], as_of) == {}
+    finally:
+        store.close()
