@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +125,19 @@ class Overview:
 
 
 def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
-    """The whole company for one cycle: aggregates only, never raw check-ins."""
+    """The whole company for one cycle: aggregates only, never raw check-ins.
+
+    Built once per kept scoring and cycle; each call gets its own shallow copies of the frames
+    (copy-on-write: a caller that changes one leaves the kept overview alone)."""
+    scored = store.scores(as_of)
+    kept = scored.kept(("overview", cycle), lambda: _overview(store, cycle, as_of))
+    return replace(kept, **{name: getattr(kept, name).copy(deep=False)
+                            for name in ("objectives", "team_status", "needs_attention")},
+                   key_result_counts=dict(kept.key_result_counts), objective_counts=dict(kept.objective_counts),
+                   kpi_counts=dict(kept.kpi_counts))
+
+
+def _overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
     if cycle is None:
         empty = pd.DataFrame()
         kpis = store.kpi_scores(as_of)

@@ -203,3 +203,35 @@ def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results(
         assert store.checkin_histories([], as_of) == {}
     finally:
         store.close()
+
+
+def test_the_overview_is_kept_per_scoring_and_each_caller_gets_its_own_frames():
+    """The overview is built once per kept scoring and cycle; a caller that changes its frames
+    leaves the next caller's overview as it was."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR
+        cycle = readmodels.pick_cycle(store, None, as_of)
+        first = readmodels.overview(store, cycle, as_of)
+        titles = list(first.objectives["title"])
+        first.objectives["title"] = "changed"
+        first.objectives.loc[0, "progress"] = -1.0
+        first.key_result_counts["On Track"] = -5
+        again = readmodels.overview(store, cycle, as_of)
+        assert list(again.objectives["title"]) == titles and again.objectives.loc[0, "progress"] != -1.0
+        assert again.key_result_counts["On Track"] != -5
+        assert again.objectives is not first.objectives
+        built = []
+        real = readmodels._overview
+        try:
+            readmodels._overview = lambda *args: built.append(args) or real(*args)
+            readmodels.overview(store, cycle, as_of)
+            assert built == []  # kept
+        finally:
+            readmodels._overview = real
+    finally:
+        store.close()
