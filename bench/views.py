@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.views --label before     # at the commit to compare against
     .venv/bin/python -m bench.views --label after
+    .venv/bin/python -m bench.views --label after --server   # the same views asked of okrdash serve
 
 Runs the page scripts through AppTest in this process, against the large company of bench/
 (``bench/.work/large/okrdash.duckdb``; build it with ``okrdash --db ... --create import kpis.csv
@@ -21,6 +22,15 @@ explainer). The upload page has no subject: each miss is a new session.
 
 What a page sent (``drawn``: element protobuf bytes, grids, charts) is kept for its largest view
 of those measured, the whole-company one included (``sent_whole``).
+
+``--server`` asks an ``okrdash serve`` process (ports ``--ports``, default 56500-56699) over its
+websocket instead (bench/serving.py): a miss is a new session opening the subject's link, a hit the
+same session asking again; CPU is the serving process's user+system time around each view. AppTest
+differs from the server: it compiles the scripts on every run, and each new AppTest would scan the
+installed packages for components (0.17 CPU s, done once per server process; this module gives every
+AppTest one registry). With it, ``cpu_floor_s`` (a fixed pure-Python workload's
+CPU seconds at the start and end) says how much a CPU second bought during the run. Writes
+``bench/results/views-large-server-<label>.json``.
 
 Writes ``bench/results/views-large-<label>.json``; with both ``before`` and ``after`` present,
 also ``bench/results/views-large.md`` (the two side by side). ``--record`` also sets
@@ -107,10 +117,27 @@ def query(page: str, subject: dict[str, Any] | None) -> dict[str, str]:
     return {**base, "team": subject["team"], "kpi": str(subject["kpi"])}
 
 
+_COMPONENTS: list[Any] = []
+
+
+def _components() -> Any:
+    """One component registry for every AppTest of the run, as a server has one per process:
+    AppTest would otherwise scan the installed packages for components on each new app's first
+    run (0.17 CPU s, counted as the page's miss)."""
+    if not _COMPONENTS:
+        from streamlit.components.v2.component_manager import BidiComponentManager
+
+        manager = BidiComponentManager()
+        manager.discover_and_register_components(start_file_watching=False)
+        _COMPONENTS.append(manager)
+    return _COMPONENTS[0]
+
+
 def open_app(page: str, url: dict[str, str]):
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    app._bidi_component_manager = _components()  # AppTest's own attribute (Streamlit 1.67)
     app.query_params.update(url)
     if page != "overview":
         app.switch_page(PAGE_FILES[page])
@@ -172,6 +199,69 @@ def measure(db: Path, views: int, reruns: int, pages: tuple[str, ...] = PAGES) -
               f"hit {statistics.median(hits):.3f} s (CPU); largest sent {largest['sent_bytes']:,} bytes, "
               f"{largest['grids']} grids, {largest['charts']} charts", flush=True)
     return {"pages": rows, "read_models": measure_read_models(db, chosen), "subjects": chosen}
+
+
+# url_path of each page in app.py's navigation ("" is the default page, the overview).
+URL_PATHS = {"overview": "", "team": "team", "objective": "objective", "kpis": "kpis", "review": "review",
+             "my_key_results": "my", "explainer": "explainer", "upload": "upload"}
+
+
+def cpu_floor() -> float:
+    """CPU seconds of a fixed pure-Python workload in this process (median of 3): on a machine
+    shared with other work a CPU second buys less at a high load, so a view's figure is read
+    next to this floor measured in the same run."""
+    def once() -> float:
+        started = time.process_time()
+        sum(i * i for i in range(2_000_000))
+        return time.process_time() - started
+
+    return round(statistics.median(once() for _ in range(3)), 3)
+
+
+def measure_server(db: Path, views: int, reruns: int, pages: tuple[str, ...], ports: tuple[int, int],
+                   timeout: float) -> dict[str, Any]:
+    """The same views as :func:`measure`, asked of an ``okrdash serve`` process over its websocket
+    (bench/serving.py): a miss is a new session (a new websocket, as a new browser tab) opening the
+    subject's link, a hit the same session asking again. CPU is the serving process's user+system
+    time around each view (``/proc/<pid>/stat``, every thread; nothing else talks to it)."""
+    from bench.load import LOGS, process_cpu
+    from bench.serving import Server, Session, free_port
+
+    chosen = subjects(db, views)
+    rows = []
+    with Server(free_port(*ports), LOGS, db=db) as server:
+        server.wait_healthy()
+        pid = server.process.pid
+
+        def timed(session: Session, page: str, url: dict[str, str]) -> float:
+            before = process_cpu(pid)
+            view = session.view(URL_PATHS[page], url)
+            spent = process_cpu(pid) - before
+            if view.error:
+                raise RuntimeError(f"{page} {url}: {view.error}")
+            return spent
+
+        for page in pages:
+            with Session(server.url, timeout=timeout) as whole:
+                first = timed(whole, page, query(page, None))
+                whole_hit = statistics.median(timed(whole, page, query(page, None)) for _ in range(reruns))
+            misses, hits = [], []
+            for subject in chosen:
+                before = process_cpu(pid)
+                session = Session(server.url, timeout=timeout)  # the new session's own work counts too
+                connected = process_cpu(pid) - before
+                with session:
+                    misses.append(connected + timed(session, page, query(page, subject)))
+                    hits.extend(timed(session, page, query(page, subject)) for _ in range(reruns))
+            rows.append({"page": page, "cpu_first_s": round(first, 3), "cpu_whole_hit_s": round(whole_hit, 3),
+                         "cpu_miss_s": round(statistics.median(misses), 3),
+                         "cpu_hit_s": round(statistics.median(hits), 3),
+                         "cpu_miss_all_s": [round(m, 3) for m in misses]})
+            print(f"{page} (server): first {first:.3f} s, whole-company rerun {whole_hit:.3f} s, "
+                  f"miss {statistics.median(misses):.3f} s, hit {statistics.median(hits):.3f} s (CPU)", flush=True)
+        if server.uncaught():
+            raise RuntimeError(f"the server logged an uncaught exception:\n{server.output()}")
+    return {"pages": rows, "subjects": chosen}
 
 
 def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -263,10 +353,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reruns", type=int, default=3, help="reruns of each subject (hits)")
     parser.add_argument("--record", action="store_true", help="set pages_server in scale-large.json")
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages (default: every page)")
+    parser.add_argument("--server", action="store_true",
+                        help="ask an okrdash serve process over its websocket instead of AppTest in this process")
+    parser.add_argument("--ports", default="56500-56699", help="ports --server may listen on")
+    parser.add_argument("--timeout", type=float, default=180.0, help="--server: seconds a view may take")
     args = parser.parse_args(argv)
     if not args.db.exists():
         raise SystemExit(f"{args.db} is missing: see this module's docstring")
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), loadavg()
+    if args.server:
+        low, high = (int(x) for x in args.ports.split("-"))
+        floor = cpu_floor()
+        result = {"label": args.label, "started": started, "machine": machine(), "how": "okrdash serve, websocket",
+                  **measure_server(args.db, args.views, args.reruns, tuple(args.pages.split(",")), (low, high),
+                                   args.timeout)}
+        result["loadavg"] = [load, loadavg()]
+        result["cpu_floor_s"] = [floor, cpu_floor()]
+        print(f"load average {result['loadavg']}, CPU floor (bench.views.cpu_floor) {result['cpu_floor_s']} s")
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"views-large-server-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
+        return
     result = {"label": args.label, "started": started, "machine": machine(),
               **measure(args.db, args.views, args.reruns, tuple(args.pages.split(",")))}
     result["loadavg"] = [load, loadavg()]

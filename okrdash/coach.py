@@ -216,7 +216,7 @@ def _finding(check: str, objective: _Objective, kr: _KR | None = None, variant: 
     )
 
 
-def _check(objectives: list[_Objective], cycle_titles: dict[str, set[str]], parents_known: bool = True,
+def _check(objectives: list[_Objective], cycle_titles: dict[str, set[str] | frozenset[str]], parents_known: bool = True,
            grades: bool = False) -> list[Finding]:
     """Every check over objectives grouped by team and cycle.
 
@@ -240,7 +240,7 @@ def _check(objectives: list[_Objective], cycle_titles: dict[str, set[str]], pare
     return findings
 
 
-def _objective_findings(objective: _Objective, cycle_titles: set[str], parents_known: bool,
+def _objective_findings(objective: _Objective, cycle_titles: set[str] | frozenset[str], parents_known: bool,
                         grades: bool) -> list[Finding]:
     found: list[Finding] = []
     number = number_in_title(objective.title)
@@ -297,11 +297,14 @@ def check_store(store: Store, as_of: dt.date, cycle: str | None = None, team: st
     Grades and key result counts come from ``Store.objective_scores`` / ``kr_scores`` at ``as_of``;
     the grade checks apply to cycles that have ended on ``as_of``.
     """
-    # Every team's objective titles: a team objective may align to another team's (or the company's).
-    # Only the team's own rows become dicts: a large company has thousands of objectives per cycle.
-    every_objective = store.objective_scores(as_of, cycle=cycle)
-    cycle_titles = {name: set(titles) for name, titles in every_objective.groupby("cycle")["title"]}
-    objective_rows = records(every_objective if team is None else every_objective[every_objective["team"] == team])
+    # Every team's objective titles: a team objective may align to another team's (or the company's);
+    # gathered once per kept scoring. Only the team's own rows become dicts: a large company has
+    # thousands of objectives per cycle.
+    scored = store.scores(as_of)
+    every_title = scored.kept("coach_cycle_titles", lambda: {
+        name: frozenset(titles) for name, titles in scored.objectives.groupby("cycle")["title"]})
+    cycle_titles = {name: titles for name, titles in every_title.items() if cycle is None or name == cycle}
+    objective_rows = records(store.objective_scores(as_of, cycle=cycle, team=team))
     kr_rows = records(store.kr_scores(as_of, cycle=cycle, team=team))
     key_results: dict[int, list[_KR]] = {}
     for row in kr_rows:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from okrdash import sqlfiles, viewstate
@@ -45,10 +47,23 @@ def _none(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _plain_column(values: pd.Series) -> list[Any]:
+    """A column as plain Python values, as :func:`_none` makes each (None for missing), converted
+    per column where the dtype says how (numbers, flags), per value only where it does not."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else None
+    if kind in ("i", "u", "b"):
+        return values.tolist()  # Python ints and bools; these dtypes hold no missing value
+    if kind == "f":
+        return [None if value != value else value for value in values.tolist()]  # NaN is not equal to itself
+    return [_none(value) for value in values.tolist()]
+
+
 def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
     """DataFrame rows as plain dicts (None for missing values)."""
     frame = frame if columns is None else frame[columns]
-    return [{k: _none(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    names = [str(name) for name in frame.columns]
+    plain = [_plain_column(frame.iloc[:, position]) for position in range(len(names))]
+    return [dict(zip(names, row)) for row in zip(*plain)] if names else [{} for _ in range(len(frame))]
 
 
 def page_url(page: str, **params: Any) -> str:
@@ -110,7 +125,19 @@ class Overview:
 
 
 def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
-    """The whole company for one cycle: aggregates only, never raw check-ins."""
+    """The whole company for one cycle: aggregates only, never raw check-ins.
+
+    Built once per kept scoring and cycle; each call gets its own shallow copies of the frames
+    (copy-on-write: a caller that changes one leaves the kept overview alone)."""
+    scored = store.scores(as_of)
+    kept = scored.kept(("overview", cycle), lambda: _overview(store, cycle, as_of))
+    return replace(kept, **{name: getattr(kept, name).copy(deep=False)
+                            for name in ("objectives", "team_status", "needs_attention")},
+                   key_result_counts=dict(kept.key_result_counts), objective_counts=dict(kept.objective_counts),
+                   kpi_counts=dict(kept.kpi_counts))
+
+
+def _overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
     if cycle is None:
         empty = pd.DataFrame()
         kpis = store.kpi_scores(as_of)
@@ -206,19 +233,34 @@ def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> T
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None,
               points: int = 12) -> pd.DataFrame:
-    """Scored KPIs with their last ``points`` values (for sparklines), filtered in the engine."""
-    kpis = _filtered(store, as_of, "kpi_table", team=team, category=category, kpi_type=kpi_type,
-                     indicator=indicator, status=status, points=points)
-    kpis["recent_values"] = kpis["recent_values"].map(lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
+    """Scored KPIs with their last ``points`` values (for sparklines), by team, name and id.
+
+    Every KPI's row is built once per kept scoring (one query: readmodels.sql ``kpi_table``); a
+    filter is a lookup of those rows (``Scores.lookup``: the team's row positions, then the others
+    compared over the rows left), so a team's KPIs cost no query of their own."""
+    scored = store.scores(as_of)
+    name = ("kpi_table", points)
+    scored.kept(name, lambda: _every_kpi(store, scored, as_of, points))
+    return scored.lookup(name, team=team, category=category, kpi_type=kpi_type, indicator=indicator, status=status)
+
+
+def _every_kpi(store: Store, scored: Any, as_of: dt.date, points: int) -> pd.DataFrame:
+    kpis = _filtered(store, as_of, "kpi_table", points=points)
+    kpis["recent_values"] = kpis["recent_values"].map(
+        lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
     return kpis
 
 
 def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...] = (),
                      owner: str | None = None) -> pd.DataFrame:
     """The cycle's key results of ``team`` with one of ``statuses`` (any when empty) and ``owner``
-    (anyone when None), filtered in the engine: the team page's filters."""
-    return _filtered(store, as_of, "team_key_results", team=team, cycle=cycle.name, statuses=list(statuses),
-                     owner=owner)
+    (anyone when None): the team page's filters, over the team's kept rows."""
+    krs = store.kr_scores(as_of, cycle=cycle.name, team=team)
+    if statuses:
+        krs = krs[krs["status"].isin(list(statuses))]
+    if owner is not None:
+        krs = krs[krs["owner"] == owner]
+    return krs.reset_index(drop=True)
 
 
 READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
@@ -247,12 +289,11 @@ class ObjectiveView:
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
     """One objective with each key result's history (check-ins, or its KPI's measurements)."""
-    objectives = store.objective_scores(as_of)
-    match = objectives[objectives["objective_id"] == objective_id]
+    match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
     if match.empty:
         return None
     key_results = store.kr_scores(as_of, objective_id=objective_id)
-    histories = {int(kr_id): store.checkin_history(int(kr_id), as_of) for kr_id in key_results["key_result_id"]}
+    histories = store.checkin_histories([int(kr_id) for kr_id in key_results["key_result_id"]], as_of)
     return ObjectiveView(records(match)[0], key_results, histories)
 
 

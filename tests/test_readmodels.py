@@ -93,8 +93,8 @@ def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
     assert alignment_summary([]).empty
 
 
-def test_kpi_and_key_result_filters_run_in_the_engine_and_match_the_scores():
-    """The KPIs page's and the team page's filters are parameterised SQL over the same scores."""
+def test_kpi_and_key_result_filters_match_the_scores():
+    """The KPIs page's and the team page's filters pick the same rows as filtering the scores."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
 
@@ -121,5 +121,117 @@ def test_kpi_and_key_result_filters_run_in_the_engine_and_match_the_scores():
         rizky = readmodels.team_key_results(store, "Engineering", cycle, as_of, (), "Rizky")
         assert list(rizky["key_result_id"]) == list(krs[krs["owner"] == "Rizky"]["key_result_id"]) != []
         assert len(readmodels.team_key_results(store, "Engineering", cycle, as_of)) == len(krs)
+    finally:
+        store.close()
+
+
+def test_records_are_plain_python_values_with_none_for_missing():
+    """records() converts per column; each value is what converting it alone gives (_none)."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from okrdash.readmodels import _none, records
+
+    frame = pd.DataFrame({
+        "int": [1, 2], "float": [1.5, np.nan], "text": ["a", None], "day": [dt.date(2026, 1, 1), None],
+        "stamp": pd.to_datetime(["2026-01-01", None]), "nullable": pd.array([1, None], dtype="Int64"),
+        "flag": [True, False], "values": [[1.0], []], "string": pd.array(["x", None], dtype="string"),
+    })
+    expected = [{k: _none(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    got = records(frame)
+    assert got == expected
+    assert [[type(v) for v in row.values()] for row in got] == [[type(v) for v in row.values()] for row in expected]
+    assert type(got[0]["int"]) is int and got[1]["float"] is None and got[0]["stamp"] == dt.date(2026, 1, 1)
+    assert records(frame.iloc[0:0]) == [] and records(frame, ["int"]) == [{"int": 1}, {"int": 2}]
+
+
+def test_a_teams_kpis_and_key_results_are_lookups_of_the_kept_rows(monkeypatch):
+    """Once the company's KPI rows are kept for a date, a team's KPI table and filtered key results
+    run no query: they are lookups by the team's row positions, equal to filtering every row."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR
+        cycle = readmodels.pick_cycle(store, None, as_of)
+        every = readmodels.kpi_table(store, as_of)
+        krs = store.kr_scores(as_of, cycle=cycle.name)
+
+        def no_query():
+            raise AssertionError("a query ran")
+
+        monkeypatch.setattr(store, "cursor", no_query)
+        for team in sorted(set(every["team"])):
+            mine = readmodels.kpi_table(store, as_of, team=team)
+            assert mine.equals(every[every["team"] == team].reset_index(drop=True)), team
+            behind = readmodels.team_key_results(store, team, cycle, as_of, ("Off Track",))
+            assert list(behind["key_result_id"]) == list(
+                krs[(krs["team"] == team) & (krs["status"] == "Off Track")]["key_result_id"]), team
+        assert readmodels.kpi_table(store, as_of, team="nobody").empty
+    finally:
+        monkeypatch.undo()
+        store.close()
+
+
+def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results():
+    """objective_view reads every key result's history (check-ins, or its KPI's measurements) in one
+    query; each equals Store.checkin_history of that key result alone."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR
+        krs = store.kr_scores(as_of)
+        with_kpi = int(krs[krs["kpi_id"].notna()].iloc[0]["objective_id"])
+        for objective_id in {with_kpi, *[int(i) for i in krs["objective_id"].head(6)]}:
+            view = readmodels.objective_view(store, objective_id, as_of)
+            assert set(view.histories) == set(view.key_results["key_result_id"])
+            for kr_id, history in view.histories.items():
+                alone = store.checkin_history(kr_id, as_of)
+                assert list(history.columns) == list(alone.columns)
+                # Values (None for missing): a column empty for one key result has another dtype alone.
+                assert readmodels.records(history.sort_values(["date", "value"])) == readmodels.records(
+                    alone.sort_values(["date", "value"])), (objective_id, kr_id)
+        assert any(len(h) for h in readmodels.objective_view(store, with_kpi, as_of).histories.values())
+        assert readmodels.objective_view(store, -1, as_of) is None
+        assert store.checkin_histories([], as_of) == {}
+    finally:
+        store.close()
+
+
+def test_the_overview_is_kept_per_scoring_and_each_caller_gets_its_own_frames():
+    """The overview is built once per kept scoring and cycle; a caller that changes its frames
+    leaves the next caller's overview as it was."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR
+        cycle = readmodels.pick_cycle(store, None, as_of)
+        first = readmodels.overview(store, cycle, as_of)
+        titles = list(first.objectives["title"])
+        first.objectives["title"] = "changed"
+        first.objectives.loc[0, "progress"] = -1.0
+        first.key_result_counts["On Track"] = -5
+        again = readmodels.overview(store, cycle, as_of)
+        assert list(again.objectives["title"]) == titles and again.objectives.loc[0, "progress"] != -1.0
+        assert again.key_result_counts["On Track"] != -5
+        assert again.objectives is not first.objectives
+        built = []
+        real = readmodels._overview
+        try:
+            readmodels._overview = lambda *args: built.append(args) or real(*args)
+            readmodels.overview(store, cycle, as_of)
+            assert built == []  # kept
+        finally:
+            readmodels._overview = real
     finally:
         store.close()

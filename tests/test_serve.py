@@ -19,6 +19,7 @@ from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.web import cli as streamlit_cli
 from streamlit.web.server.starlette import starlette_app
 
@@ -44,6 +45,7 @@ def started(monkeypatch, tmp_path) -> list[list[str]]:
     monkeypatch.setattr(AppSession, "_handle_clear_cache_request", AppSession._handle_clear_cache_request)
     monkeypatch.setattr(starlette_app, "create_streamlit_middleware", starlette_app.create_streamlit_middleware)
     monkeypatch.setattr(MemoryUploadedFileManager, "add_file", MemoryUploadedFileManager.add_file)
+    monkeypatch.setattr(ScriptCache, "clear", ScriptCache.clear)
     monkeypatch.chdir(tmp_path)  # no secrets.toml here unless a test writes one
     monkeypatch.setenv("HOME", str(tmp_path))
     return calls
@@ -226,3 +228,40 @@ def test_one_session_holds_at_most_the_upload_limit(started):
     upload("anonymous", "a", 900)  # replacing a file counts its new size only
     upload("someone else", "c", 900)  # another session has its own allowance
     assert sum(len(f.data) for f in manager.file_storage["anonymous"].values()) == 900
+
+
+def test_serve_freezes_what_it_loaded_before_streamlit_starts(started, existing_db, monkeypatch):
+    # Streamlit collects garbage over every object after each script run; what serve loaded before
+    # starting (modules, classes: ~150,000 objects) is frozen, so that walk covers only what runs made.
+    import gc
+    import sys
+
+    gc.unfreeze()
+    frozen_then: list[int] = []
+    monkeypatch.setattr(streamlit_cli, "main",
+                        lambda standalone_mode=True: frozen_then.append(gc.get_freeze_count()) or 0)
+    try:
+        assert main(["--db", str(existing_db), "serve"]) == 0
+        assert frozen_then and frozen_then[0] > 100_000
+        assert all(name in sys.modules for name in server.PAGE_MODULES)
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("watcher, kept", [("none", True), ("auto", False)])
+def test_compiled_scripts_stay_when_the_last_session_ends_unless_files_are_watched(started, tmp_path, watcher, kept):
+    # Streamlit clears its script cache when no session is left; with no file watcher the scripts
+    # change only with a restart, so the next visitor's tab need not compile app.py and its page again.
+    script = tmp_path / "page.py"
+    script.write_text("x = 1\n")
+    server.prepare(2**20)
+    server.prepare(2**20)  # idempotent
+    cache = ScriptCache()
+    compiled = cache.get_bytecode(str(script))
+    previous = streamlit_config.get_option("server.fileWatcherType")
+    streamlit_config.set_option("server.fileWatcherType", watcher)
+    try:
+        cache.clear()
+    finally:
+        streamlit_config.set_option("server.fileWatcherType", previous)
+    assert (cache.get_bytecode(str(script)) is compiled) is kept

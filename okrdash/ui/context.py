@@ -49,7 +49,7 @@ def checkins_changed() -> None:
     team list and the KPI proposals do not depend on check-ins)."""
     from okrdash.ui import panels  # panels imports this module
 
-    for cached in (_overview, _team_view, _team_key_results, _objective_view, panels._coach_findings):
+    for cached in (_objective_view, panels._coach_findings):
         cached.clear()
 
 
@@ -57,8 +57,7 @@ def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
     from okrdash.ui import panels
 
-    for cached in (_overview, _team_view, _team_key_results, _objective_view, _kpi_table, panels._coach_findings,
-                   panels._proposals):
+    for cached in (_objective_view, panels._coach_findings, panels._proposals):
         cached.clear()
 
 
@@ -197,15 +196,19 @@ def current() -> Context:
     return context if context is not None else sidebar()
 
 
-# Cached read models, keyed by the store's write version (bumped by every committed write of this
-# process): a view computed while another session wrote is stored under the old version and never
-# served again. The store argument (one per process) is not hashed.
+# Read models. The overview, a team's view, the KPI table and a team's filtered key results are
+# lookups of the store's kept scores (Store.scores: one scoring per write version and date), cheaper
+# than st.cache_data's pickle round trip of their frames on every run (0.1-0.3 CPU s for the
+# company's KPI table or objectives). An objective's view reads its histories, so it is cached,
+# keyed by the store's write version (bumped by every committed write of this process): a view
+# computed while another session wrote is stored under the old version and never served again.
+# The store argument (one per process) is not hashed.
 def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
-    return _overview(store, store.write_version, cycle, as_of)
+    return readmodels.overview(store, cycle, as_of)
 
 
 def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
-    return _team_view(store, store.write_version, team, cycle, as_of)
+    return readmodels.team_view(store, team, cycle, as_of)
 
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
@@ -214,40 +217,18 @@ def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodel
 
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
-    return _kpi_table(store, store.write_version, as_of, team, category, kpi_type, indicator, status)
+    return readmodels.kpi_table(store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
+                                status=status)
 
 
 def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...],
                      owner: str | None) -> pd.DataFrame:
-    return _team_key_results(store, store.write_version, team, cycle, as_of, statuses, owner)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _overview(_store: Store, version: int, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
-    return readmodels.overview(_store, cycle, as_of)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _team_view(_store: Store, version: int, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
-    return readmodels.team_view(_store, team, cycle, as_of)
+    return readmodels.team_key_results(store, team, cycle, as_of, statuses, owner)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
     return readmodels.objective_view(_store, objective_id, as_of)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _kpi_table(_store: Store, version: int, as_of: dt.date, team: str | None, category: str | None,
-               kpi_type: str | None, indicator: str | None, status: str | None) -> pd.DataFrame:
-    return readmodels.kpi_table(_store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
-                                status=status)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _team_key_results(_store: Store, version: int, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...],
-                      owner: str | None) -> pd.DataFrame:
-    return readmodels.team_key_results(_store, team, cycle, as_of, statuses, owner)
 
 
 def teams(store: Store) -> list[str]:
