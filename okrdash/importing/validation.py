@@ -446,9 +446,10 @@ class Validator:
         given = [c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns]
         firsts = ", ".join(
             f"arg_min(\"{c}\", line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\", "
-            # Two different texts, at least: only then can the column's cells conflict (the same text twice cannot).
-            f"min(\"{c}\") FILTER (WHERE NOT okr_blank(\"{c}\")) <> max(\"{c}\") FILTER (WHERE NOT okr_blank(\"{c}\"))"
-            f" AS \"{c}__mixed\""
+            # Two different texts, at least: only then can the column's cells conflict (the same text
+            # twice cannot). Blank cells are not filtered out here: a blank beside a text marks the
+            # column for the exact comparison, which skips blanks, and the test stays a plain min/max.
+            f"min(\"{c}\") <> max(\"{c}\") AS \"{c}__mixed\""
             for c in given
         )
         target_sql = ""
