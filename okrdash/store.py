@@ -855,6 +855,16 @@ class Store:
         total, existing = cur.execute(f"SELECT count(*), count(t.rowid) FROM staged s {join_sql}").fetchall()[0]
         return total - existing, existing
 
+    @staticmethod
+    def _keep_prior_of_facts(cur: duckdb.DuckDBPyConnection, table: str, join_sql: str, batch_id: int) -> int:
+        """:meth:`_keep_prior` for a table this batch has not written yet (measurements, check-ins):
+        every existing row is one the batch replaces, so the copy's row count is the existing count
+        and the upsert's own row count gives the total, with no counting scan of the
+        staged rows and their joins (0.15 s of a 1.8 M-row KPI file, more for check-ins' title joins)."""
+        return cur.execute(
+            f"INSERT INTO {table}_prior BY NAME SELECT t.*, ? AS replaced_by FROM staged s {join_sql} "
+            "WHERE t.rowid IS NOT NULL", [batch_id]).fetchall()[0][0]
+
     def _upsert_cycles(self, cur, batch_id: int) -> tuple[int, int]:
         # Cycles are reference data: new ones are added, never counted as the file's rows.
         cur.execute(
@@ -885,17 +895,17 @@ class Store:
 
     def _upsert_measurements(self, cur, batch_id: int) -> tuple[int, int]:
         resolve = "JOIN kpis k ON k.team = s.team AND k.name = s.kpi"
-        counts = self._keep_prior(
+        existing = self._keep_prior_of_facts(
             cur, "kpi_measurements", f"{resolve} LEFT JOIN kpi_measurements t ON t.kpi_id = k.id AND t.date = s.date",
             batch_id)
-        cur.execute(
+        total = cur.execute(  # the rows inserted or updated
             f"""INSERT INTO kpi_measurements (kpi_id, date, value, target, batch_id)
                 SELECT k.id, s.date, s.value, s.target, ? FROM staged s {resolve}
                 ON CONFLICT (kpi_id, date) DO UPDATE SET
                     value = excluded.value, target = excluded.target, batch_id = excluded.batch_id""",
             [batch_id],
-        )
-        return counts
+        ).fetchall()[0][0]
+        return total - existing, existing
 
     def _upsert_objectives(self, cur, batch_id: int) -> tuple[int, int]:
         counts = self._keep_prior(
@@ -1005,18 +1015,18 @@ class Store:
                 [batch_id],
             )
             return cur.execute("SELECT count(*) FROM staged").fetchall()[0][0], 0
-        counts = self._keep_prior(
+        existing = self._keep_prior_of_facts(
             cur, "checkins",
             f"{resolve} LEFT JOIN checkins t ON t.key_result_id = k.id AND t.date = s.date AND t.seq = 0", batch_id)
-        cur.execute(
+        total = cur.execute(  # the rows inserted or updated
             f"""INSERT INTO checkins (key_result_id, date, value, confidence, note, batch_id)
                 SELECT k.id, s.date, s.value, s.confidence, s.note, ? FROM staged s {resolve}
                 ON CONFLICT (key_result_id, date, seq) DO UPDATE SET
                     value = excluded.value, confidence = excluded.confidence, note = excluded.note,
                     batch_id = excluded.batch_id""",
             [batch_id],
-        )
-        return counts
+        ).fetchall()[0][0]
+        return total - existing, existing
 
 
 def restore(folder: Path | str, path: Path | str) -> None:

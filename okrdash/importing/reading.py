@@ -115,9 +115,14 @@ def cell_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
                   read_only_where: str) -> dict[str, tuple[Counter[str], dict[str, tuple[int, str]]]]:
     """Per column, how many cells give each kind of evidence (``macro`` over the cell) and the first
     such cell (line, text), in one query over the cells ``read_only_where`` selects (``{c}``: the column)."""
+    # The macro runs once per distinct cell text, not per cell: a yearly KPI file repeats each of its
+    # targets hundreds of times and its values five times, and grouping the text is cheaper than
+    # the macro's regexes (0.64 -> 0.14 CPU s for the 1.8 M targets of bench's large company).
     parts = " UNION ALL ".join(
-        f"""SELECT '{c}' AS col, ev, count(*) AS n, min(line) AS line FROM (
-                SELECT line, {macro}("{c}") AS ev FROM "{table}" WHERE {read_only_where.format(c=f'"{c}"')})
+        f"""SELECT '{c}' AS col, ev, sum(n)::BIGINT AS n, min(line) AS line FROM (
+                SELECT {macro}(cell) AS ev, n, line FROM (
+                    SELECT "{c}" AS cell, count(*) AS n, min(line) AS line FROM "{table}"
+                    WHERE {read_only_where.format(c=f'"{c}"')} GROUP BY "{c}"))
             WHERE ev IS NOT NULL GROUP BY ev"""
         for c in columns)
     found: dict[str, tuple[Counter[str], dict[str, tuple[int, str]]]] = {c: (Counter(), {}) for c in columns}

@@ -215,8 +215,13 @@ class Validator:
         table.parsed.update({c: f"{c}__parsed" for c in parsers})
 
     def _cell_problems(self, table: CsvTable, numbers: Iterable[str], dates: Iterable[str],
-                       required: Iterable[str], confidence: bool = False) -> None:
-        """Blank required cells, unparseable numbers and dates, found in bulk from the parsed columns."""
+                       required: Iterable[str], confidence: bool = False, *, flag: Iterable[str] = ()) -> str:
+        """Blank required cells, unparseable numbers and dates, found in bulk from the parsed columns.
+
+        ``flag`` adds conditions of the caller's own checks to the same scan: the rows meeting any
+        condition are kept in a table whose name is returned (the file's table when nothing is
+        flagged), so that those checks read the few flagged rows instead of scanning the file again.
+        """
         self._parse_cells(table, [c for c in numbers if c not in table.parsed],
                           [c for c in dates if c not in table.parsed], confidence and "confidence" not in table.parsed)
         # (column, problem code, condition): the conditions are ORed in one scan that finds the
@@ -232,20 +237,24 @@ class Validator:
                            f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
         if confidence and "confidence" in table.columns:
             checks.append(("confidence", "'not_a_confidence'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
+        flag = list(flag)
+        if not checks and not flag:
+            return f'"{table.table}"'
+        bad = f'"{table.table}_flagged"'
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM "{table.table}"
+                             WHERE {" OR ".join(f"({c})" for c in [*(c for _, _, c in checks), *flag])}""")
         if not checks:
-            return
+            return bad
         limit = self.config.max_reported_problems
         per_column = " UNION ALL ".join(
-            f"""SELECT line, '{column}' AS col, "{column}" AS val, {code} AS code FROM bad WHERE {condition}"""
+            f"""SELECT line, '{column}' AS col, "{column}" AS val, {code} AS code FROM {bad} WHERE {condition}"""
             for column, code, condition in checks)
         rows = self.con.execute(
-            f"""WITH bad AS MATERIALIZED (
-                    SELECT * FROM "{table.table}" WHERE {" OR ".join(f"({c})" for _, _, c in checks)})
-                SELECT *, count(*) OVER () AS total FROM ({per_column}) ORDER BY line LIMIT {limit}"""
-        ).fetchall()
+            f"SELECT *, count(*) OVER () AS total FROM ({per_column}) ORDER BY line LIMIT {limit}").fetchall()
         for line, column, value, code, _ in rows:
             self._problem(table, line, column, value, code)
         self.unlisted += rows[0][4] - len(rows) if rows else 0
+        return bad
 
     def _warn(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, /,
               **params: Any) -> None:
@@ -366,24 +375,37 @@ class Validator:
         self._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance"), dates=("date",),
                           also=["n.kpi_key"],
                           join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
-        self._cell_problems(table, numbers=("value", "target", "min", "max"), dates=("date",), required=("team", "kpi"))
+        has_date, has_value = "date" in table.columns, "value" in table.columns
+        # The checks of this file's own rules are flagged in the cell checks' scan and read back
+        # from the few rows flagged: each was a scan of the whole file of its own.
+        tolerance_bad = "tolerance__parsed IS NULL AND NOT okr_blank(tolerance)"
+        date_blank = "okr_blank(date)" if has_date else "true"
+        value_blank = "okr_blank(value)" if has_value else "true"
+        without_date = f"({date_blank}) <> ({value_blank})"
+        flagged = self._cell_problems(
+            table, numbers=("value", "target", "min", "max"), dates=("date",), required=("team", "kpi"),
+            flag=[*([tolerance_bad] if "tolerance" in table.columns else []),
+                  *([without_date] if has_date or has_value else [])])
         if "tolerance" in table.columns:
             for line, value in self.con.execute(
-                f"SELECT line, tolerance FROM {t} WHERE tolerance__parsed IS NULL AND NOT okr_blank(tolerance) "
-                "ORDER BY line LIMIT 50"
+                f"SELECT line, tolerance FROM {flagged} WHERE {tolerance_bad} ORDER BY line LIMIT 50"
             ).fetchall():
                 self._problem(table, line, "tolerance", value, "not_a_number")
-        has_date, has_value = "date" in table.columns, "value" in table.columns
         if has_date or has_value:
-            date_blank = "okr_blank(date)" if has_date else "true"
-            value_blank = "okr_blank(value)" if has_value else "true"
             for line, date, value in self.con.execute(
-                f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {t}
-                    WHERE ({date_blank}) <> ({value_blank}) ORDER BY line LIMIT 50"""
+                f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {flagged}
+                    WHERE {without_date} ORDER BY line LIMIT 50"""
             ).fetchall():
                 self._problem(table, line, "value" if date else "date", value or date, "value_without_date")
+        # One pass groups the file by KPI: its definitions (used below when nothing is wrong) and,
+        # per definition column, whether any KPI's rows give it two different texts. Only such a
+        # column can hold a conflict, and only its rows are compared one by one.
+        given = self._kpi_groups(table)
+        mixed = [c for c, is_mixed in zip(given, self.con.execute(
+            "SELECT " + ", ".join(f'coalesce(bool_or("{c}__mixed"), false)' for c in given)
+            + f' FROM "{table.table}_kpis"').fetchall()[0]) if is_mixed] if given else []
         # Each definition column must hold one value per KPI across the file's rows.
-        for column in (c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns):
+        for column in mixed:
             normalised = f"lower(regexp_replace(trim(\"{column}\"), '[\\s_-]+', ' ', 'g'))"
             for line, value, first_line, other in self.con.execute(
                 f"""WITH defined AS (
@@ -421,12 +443,20 @@ class Validator:
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind,
                                         kpis=definitions, measurements=measurements))
 
-    def _kpi_definitions(self, table: CsvTable) -> tuple[pd.DataFrame | None, pa.Table]:
-        """The file's KPI definitions, and each ``kpi_key`` with the team and KPI names as stored."""
+    def _kpi_groups(self, table: CsvTable) -> list[str]:
+        """The file grouped by KPI once, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
+        line, the first text given in each definition column, the target, those numbers parsed, and
+        ``<column>__mixed`` when the KPI's rows give a column two different texts. Returns the
+        definition columns the file has."""
         t = f'"{table.table}"'
         given = [c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns]
         firsts = ", ".join(
-            f"arg_min(\"{c}\", line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\"" for c in given
+            f"arg_min(\"{c}\", line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\", "
+            # Two different texts, at least: only then can the column's cells conflict (the same text
+            # twice cannot). Blank cells are not filtered out here: a blank beside a text marks the
+            # column for the exact comparison, which skips blanks, and the test stays a plain min/max.
+            f"min(\"{c}\") <> max(\"{c}\") AS \"{c}__mixed\""
+            for c in given
         )
         target_sql = ""
         if "target" in table.columns:
@@ -440,13 +470,21 @@ class Validator:
              if c in given or (c == "target" and target_sql)]
             + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
         )
-        result = self.con.execute(
-            f"""SELECT *{', ' + parsed if parsed else ''} FROM (
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE "{table.table}_kpis" AS
+                SELECT *{', ' + parsed if parsed else ''} FROM (
                     SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
                            {', ' + firsts if firsts else ''} {target_sql}
-                    FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)
-                ORDER BY line"""
+                    FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)"""
         )
+        return given
+
+    def _kpi_definitions(self, table: CsvTable) -> tuple[pd.DataFrame | None, pa.Table]:
+        """The file's KPI definitions, and each ``kpi_key`` with the team and KPI names as stored
+        (from the groups of :meth:`_kpi_groups`)."""
+        mixed = ", ".join(f'"{c}__mixed"' for c in self._KPI_DEFINITION_COLUMNS if c in table.columns)
+        result = self.con.execute(
+            f"""SELECT * {f'EXCLUDE ({mixed})' if mixed else ''} FROM "{table.table}_kpis" ORDER BY line""")
         columns, rows = [d[0] for d in result.description], result.fetchall()
         stored = self.store.kpi_definitions()
         stored_by_key = {(r["team"], r["name"]): r for r in stored}
@@ -754,17 +792,23 @@ class Validator:
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
         self._parse_cells(
             table, dates=("date",), confidence=True,
-            also=["rr.ref_key", "rr.kr_key", "rr.matches",
+            also=["rr.ref_key", "rr.kr_key", "rr.matches", "rr.kpi IS NOT NULL AS kr_linked",
                   # A milestone's value may be a word ("done", "selesai").
                   f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), {value_sql})
                            ELSE {value_sql} END AS value__parsed"""],
             join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
-        self._cell_problems(table, numbers=(), dates=("date",), required=("team", "key_result", "date", "value"),
-                            confidence=True)
+        # The key result and value checks are flagged in the cell checks' scan (see _cell_problems).
+        unmatched = "matches <> 1 OR kr_linked"
+        bad_value = f"""matches = 1 AND NOT okr_blank(value)
+                        AND (value__parsed IS NULL OR isnan(value__parsed) OR isinf(value__parsed)
+                             OR abs(value__parsed) > {MAX_ABS_NUMBER!r})"""
+        flagged = self._cell_problems(table, numbers=(), dates=("date",),
+                                      required=("team", "key_result", "date", "value"), confidence=True,
+                                      flag=[unmatched, bad_value])
         limit = self.config.max_reported_problems + 1
         for line, team, kr_text, matches, kpi in self.con.execute(
-            f"""SELECT f.line, f.team, f.key_result, f.matches, rr.kpi FROM {t} f JOIN {resolved} rr USING (ref_key)
-                WHERE f.matches <> 1 OR rr.kpi IS NOT NULL ORDER BY f.line LIMIT {limit}"""
+            f"""SELECT f.line, f.team, f.key_result, f.matches, rr.kpi FROM (SELECT * FROM {flagged} WHERE {unmatched}) f
+                JOIN {resolved} rr USING (ref_key) ORDER BY f.line LIMIT {limit}"""
         ).fetchall():
             if matches == 0:
                 self._problem(table, line, "key_result", kr_text, "unknown_key_result", team=team)
@@ -775,10 +819,7 @@ class Validator:
         for line, value, kind, code in self.con.execute(
             f"""SELECT f.line, f.value, rr.kind,
                        CASE WHEN value__parsed IS NOT NULL THEN 'number_out_of_range' ELSE okr_number_problem(f.value) END
-                FROM {t} f JOIN {resolved} rr USING (ref_key)
-                WHERE f.matches = 1 AND NOT okr_blank(f.value)
-                  AND (value__parsed IS NULL OR isnan(value__parsed) OR isinf(value__parsed)
-                       OR abs(value__parsed) > {MAX_ABS_NUMBER!r})
+                FROM (SELECT * FROM {flagged} WHERE {bad_value}) f JOIN {resolved} rr USING (ref_key)
                 ORDER BY f.line LIMIT {limit}"""
         ).fetchall():
             self._problem(table, line, "value", value,
