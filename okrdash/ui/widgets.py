@@ -283,6 +283,7 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
     download_csv(ctx, table, file_name, key=key)
 
 
+OBJECTIVES_PER_PAGE = 5        # objective cards a team page draws at once (a company's own team has dozens)
 KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
 WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
 
