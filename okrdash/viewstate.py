@@ -32,8 +32,8 @@ def _names(text: str) -> tuple[str, ...] | None:
 # Each page's own filters, in the order its link writes them, with the reader of each value.
 PAGE_FILTERS: dict[str, dict[str, Callable[[str], object]]] = {
     "home": {"aligned": _text},
-    "team": {"team": _text, "status": _names, "owner": _text},
-    "objective": {"objective": _whole_number},
+    "team": {"team": _text, "status": _names, "owner": _text, "objective_page": _whole_number},
+    "objective": {"objective": _whole_number, "team": _text},
     "my": {"owner": _text},
     "kpis": {"team": _text, "category": _text, "type": _text, "indicator": _text, "status": _text,
              "kpi": _whole_number},

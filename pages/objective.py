@@ -35,19 +35,28 @@ def _picked() -> None:
         st.query_params["objective"] = str(chosen)
 
 
+# The picker lists one team's objectives (the shown objective's team, else the link's, else the
+# company's own): a large company's whole cycle is thousands of options, most of the page's bytes.
 objectives = context.overview(ctx.store, ctx.cycle, ctx.as_of).objectives
-# Built per column: a large company has thousands of objectives in the picker.
-labels = objectives["team"].map(ctx.team) + " · " + objectives["title"]
-names = dict(zip(objectives["objective_id"].astype(int).tolist(), labels.tolist()))
+teams = sorted(set(objectives["team"]))
+fallback_team = (view.objective["team"] if view is not None
+                 else next((name for name in teams if name in readmodels.COMPANY_TEAMS), teams[0] if teams else None))
+linked_team = context.choose(ctx, page, "team", teams, used=ctx.team(fallback_team), message="team.unknown_team")
+default_team = view.objective["team"] if view is not None else linked_team or fallback_team
+team = widgets.url_choice(ctx, t("filter.team"), teams, key="objective_team", value=default_team, name="team",
+                          format_func=ctx.team, on_change_too=lambda: st.query_params.pop("objective", None),
+                          placeholder=t("filter.team")) or default_team
+own = objectives[objectives["team"] == team]
+names = dict(zip(own["objective_id"].astype(int).tolist(), own["title"].tolist()))
 if view is not None:
-    names.setdefault(int(view.objective["objective_id"]), f"{ctx.team(view.objective['team'])} · {view.objective['title']}")
+    names.setdefault(int(view.objective["objective_id"]), view.objective["title"])
 st.session_state["objective_picker"] = objective_id if view is not None else None
 st.selectbox(t("objective.pick"), list(names), index=None, format_func=names.get, key="objective_picker",
              placeholder=t("objective.pick_placeholder"), on_change=_picked)
 
 if view is None:
     st.info(t("objective.choose") if names else t("objective.no_objectives", cycle=ctx.cycle.name), icon="👆")
-    widgets.share_link(ctx)
+    widgets.share_link(ctx, team=team)
     st.stop()
 
 objective = view.objective

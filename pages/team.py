@@ -37,10 +37,12 @@ st.caption(t("team.caption", team=widgets.plain(ctx.team(team)), cycle=ctx.cycle
 requested_statuses = list(page.filter("status") or ())
 statuses = []
 owner = None
+page_number = 1
 
 
 def _status_changed() -> None:
     context.set_param("status", st.session_state.get("status") or [])
+    context.set_param("objective_page", None)  # other objectives match: back to the first page
 
 
 krs = view.key_results
@@ -65,7 +67,8 @@ else:
     left, right = st.columns(2)
     statuses = left.pills(t("filter.status"), options, selection_mode="multi", key="status",
                           format_func=lambda s: widgets.status_label(ctx, s), on_change=_status_changed)
-    owner = widgets.url_choice(ctx, t("filter.owner"), owners, key="owner", value=requested_owner, place=right)
+    owner = widgets.url_choice(ctx, t("filter.owner"), owners, key="owner", value=requested_owner, place=right,
+                               on_change_too=lambda: context.set_param("objective_page", None))
 
     # The filters are applied by the read model (parameterised SQL), not here.
     shown_krs = (context.team_key_results(ctx.store, team, ctx.cycle, ctx.as_of, tuple(statuses or ()), owner)
@@ -80,10 +83,24 @@ else:
     for record in readmodels.records(krs):
         records_by_objective.setdefault(record["objective_id"], []).append(record)
     no_rows = krs.iloc[0:0]
-    for objective in readmodels.records(view.objectives):
+    listed = [objective for objective in readmodels.records(view.objectives)
+              if not (statuses or owner) or objective["objective_id"] in shown_by_objective]
+    # A handful of objectives at a time (a company's own team has dozens): each is a card with its
+    # key results table and check-in form, and a browser draws every one of them before it settles.
+    pages = max(1, -(-len(listed) // widgets.OBJECTIVES_PER_PAGE))
+    requested_page = page.filter("objective_page")
+    if requested_page is not None and not 1 <= requested_page <= pages:
+        context.warn_ignored(ctx, "objective_page", requested_page, 1, message="team.unknown_page",
+                             pages=format_number(pages, ctx.lang))
+        requested_page = None
+    page_number = requested_page or 1
+    first = (page_number - 1) * widgets.OBJECTIVES_PER_PAGE
+    if pages > 1:
+        st.caption(t("team.objectives_shown", first=format_number(first + 1, ctx.lang),
+                     last=format_number(min(first + widgets.OBJECTIVES_PER_PAGE, len(listed)), ctx.lang),
+                     total=format_number(len(listed), ctx.lang)))
+    for objective in listed[first:first + widgets.OBJECTIVES_PER_PAGE]:
         rows = shown_by_objective.get(objective["objective_id"], no_rows)
-        if rows.empty and (statuses or owner):
-            continue
         with st.container(border=True):
             st.markdown(f"#### {widgets.plain(objective['title'])}")
             widgets.status_badge(ctx, objective["status"])
@@ -99,6 +116,12 @@ else:
                                           key=f"download_krs_{objective['objective_id']}")
             forms.checkin_form(ctx, access, records_by_objective.get(objective["objective_id"], []),
                                key=f"checkin_{objective['objective_id']}")
+    if pages > 1:
+        # In the URL (?objective_page=2), so a link opens on the same objectives; page 1 leaves it out.
+        page_number = widgets.url_choice(
+            ctx, t("team.objectives_page"), list(range(1, pages + 1)), key="objective_page", value=page_number,
+            name="objective_page", segmented=pages <= 10, format_func=lambda n: format_number(n, ctx.lang),
+            **({"required": True} if pages <= 10 else {})) or 1
 
 
 if ctx.cycle is not None:
@@ -140,4 +163,5 @@ for start in range(0, len(kpis), 4):
 panels.coach_panel(ctx, team=team, key="team_coach")
 panels.bridge_panel(ctx, access, team=team, key="team_bridge")
 
-widgets.share_link(ctx, team=team, status=",".join(statuses or []), owner=owner)
+widgets.share_link(ctx, team=team, status=",".join(statuses or []), owner=owner,
+                   objective_page=page_number if page_number > 1 else None)

@@ -15,6 +15,7 @@ _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), m
     .filter(lambda t: t.strip() == t and t != "")
 _NAME = _TEXT.filter(lambda t: "," not in t)
 _VALUES = {("objective", "objective"): st.integers(0, 10**9), ("kpis", "kpi"): st.integers(0, 10**9),
+           ("team", "objective_page"): st.integers(1, 10**6),
            ("team", "status"): st.lists(_NAME, min_size=1, max_size=4, unique=True).map(tuple)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -118,8 +119,10 @@ def share_link(ctx: Context, **params: Any) -> None:
     view = viewstate.from_page(page, ctx.lang, ctx.cycle.name if ctx.cycle else None, ctx.as_of, **params)
     today = dt.date.today()
     box = st.session_state.get(_SHARE_BOX) or st.container()
-    with box.container(border=True):
-        st.markdown(f"**🔗 {ctx.t('share.title')}**")
+    # A popover: the browser draws its contents only when it is opened, so a page's first load
+    # does not fetch and compile st.code's syntax highlighter (1.5 MB of JavaScript, about as much
+    # as all of Streamlit's own start-up script) for a box most readers never open.
+    with box.popover(ctx.t("share.title"), icon="🔗", help=ctx.t("share.help")):
         pinned = ctx.as_of != today or st.toggle(ctx.t("share.pin", date=ctx.date(ctx.as_of)), key="share_pin")
         if not pinned:
             # A live link follows the date, and with it the cycle, unless the reader chose another one.
@@ -205,9 +208,41 @@ def _holds_dates(values: pd.Series) -> bool:
 
 def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
              titles: list[str] | None = None) -> None:
-    """Status-coloured progress bars with the expected progress marked on each and the status in words."""
+    """Status-coloured progress bars with the expected progress marked on each and the status in words.
+
+    Drawn as static HTML, not as a chart: a bar and a tick carry no more than a chart would, and a
+    Vega chart costs a browser that opens the page ~1 MB of JavaScript to fetch and compile and a
+    canvas per bar set (the team page of a large company drew twenty)."""
+    st.html(progress_html(ctx, progress, expected, statuses, titles))
+
+
+_PROGRESS_TRACK = "#e8e8e8"
+_PROGRESS_TICK = "#212121"
+
+
+def progress_html(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
+                  titles: list[str] | None = None) -> str:
+    """The HTML of :func:`progress`: per row the title (escaped), the status line in words, and a bar in
+    the status colour with the expected progress as a dark tick (its value in the tick's title)."""
     rows = presentation.progress_rows(titles or [""] * len(statuses), progress, expected, statuses, ctx.lang)
-    chart(ctx, charts.progress_chart(rows, ctx.t("common.expected")), width="stretch")
+    expected_word = html.escape(ctx.t("common.expected"))
+    cards = []
+    for text, bar, mark, status in zip(rows["text"], rows["bar"], rows["expected"], rows["status"]):
+        color = charts.STATUS_COLORS.get(status, charts.STATUS_COLORS["No Data"])
+        value = round(float(bar) * 100, 1)
+        tick = ""
+        if mark is not None and not pd.isna(mark):
+            at = round(min(max(float(mark), 0.0), 1.0) * 100, 1)
+            tick = (f'<div title="{expected_word}: {html.escape(formatting.percent(float(mark), ctx.lang))}" '
+                    f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
+                    f'background:{_PROGRESS_TICK}"></div>')
+        cards.append(
+            '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
+            f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(text)}</div>'
+            f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
+            f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
+            f'<div style="width:{value}%;height:100%;background:{color};border-radius:2px"></div>{tick}</div></div>')
+    return "".join(cards)
 
 
 def status_reason(ctx: Context, status: str, key_result_statuses: list[str]) -> None:
@@ -248,6 +283,7 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
     download_csv(ctx, table, file_name, key=key)
 
 
+OBJECTIVES_PER_PAGE = 5        # objective cards a team page draws at once (a company's own team has dozens)
 KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
 WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
 

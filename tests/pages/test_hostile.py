@@ -79,6 +79,7 @@ URL_PARAMETERS = ("lang", "cycle", "as_of", "team", "status", "owner", "objectiv
 PLAIN_FIELDS = {
     "Code": {"code_text"}, "PageLink": {"page", "query_string"}, "VegaLiteChart": {"spec"},
     "Selectbox": {"options", "raw_value", "default"}, "MultiSelect": {"options", "raw_values", "default"},
+    "Html": {"body"},  # HTML, not Markdown: checked by _assert_no_live_html
 }
 
 
@@ -110,8 +111,15 @@ def _markdown_strings(app) -> list[tuple[str, str]]:
     return found
 
 
+def _assert_no_live_html(app, page: str) -> None:
+    """st.html bodies (the progress bars) carry stored text HTML-escaped: no tag of the payload is live."""
+    for element in app.get("html"):
+        assert "<b>" not in element.proto.body and "<script" not in element.proto.body, (page, element.proto.body)
+
+
 def _assert_nothing_live(app, page: str) -> list[tuple[str, str]]:
     assert not app.exception, (page, [e.value for e in app.exception])
+    _assert_no_live_html(app, page)
     strings = _markdown_strings(app)
     for where, text in strings:
         live = re.sub(r"\\.", "", text)  # what Markdown sees as syntax: the text without its escaped characters
@@ -154,6 +162,9 @@ def test_stored_payload_stays_text_on_every_page(payload_db, make_app, page):
     if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py"):
         # The payload is on the page (escaped), so the assertions above had something to check.
         assert any("BOLD" in text for _, text in strings), page
+    if page in ("pages/team.py", "pages/objective.py"):
+        # Their progress bars carry the stored titles in HTML: escaped, shown as the text itself.
+        assert any("&lt;b&gt;HTML&lt;/b&gt;" in element.proto.body for element in app.get("html")), page
 
 
 @pytest.mark.parametrize("page", PAGES)

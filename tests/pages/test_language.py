@@ -13,7 +13,7 @@ from tests.pages.conftest import AS_OF, CYCLE
 
 # The pages that draw charts, with the query that shows at least one.
 CHARTED = [("pages/overview.py", {}), ("pages/kpis.py", {}), ("pages/objective.py", {"objective": "1"}),
-           ("pages/team.py", {"team": "Engineering"}), ("pages/review.py", {})]
+           ("pages/review.py", {})]
 
 
 @pytest.mark.parametrize(("page", "query"), CHARTED)
@@ -43,3 +43,16 @@ def test_kpi_tables_write_numbers_and_dates_in_indonesian(demo_db, make_app):
         assert latest[name] == amount(value, unit, "id")
     shown_dates = set(table["Pengukuran terakhir"])
     assert shown_dates == {date(d.date(), "id") for d in kpis["last_date"]}
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", ("At Risk", "expected by now", 'title="Expected: ')),
+                                             ("id", ("Berisiko", "seharusnya saat ini", 'title="Seharusnya: '))])
+def test_progress_bars_speak_the_chosen_language(demo_db, make_app, lang, words):
+    """The team page's progress bars are HTML, not charts: their status line and the expected tick's
+    title are in the reader's language."""
+    app = make_app(demo_db, page="pages/team.py", as_of=AS_OF, cycle=CYCLE, lang=lang, team="Engineering")
+    assert not app.exception
+    assert not app.get("vega_lite_chart")  # no chart script for bars
+    bars = "".join(element.proto.body for element in app.get("html") if "okr-progress" in element.proto.body)
+    for word in words:
+        assert word in bars, (lang, word)

@@ -33,8 +33,14 @@ def test_objective_from_link_shows_header_charts_and_checkins(demo_db, make_app)
     assert any(m.value.startswith("Team: Engineering · Owner: Budi") for m in app.markdown)
     key_results = app.dataframe[0].value
     assert any(title.startswith("Reduce new bug reports") for title in key_results["Key result"])
-    # A burn-up per key result, and the status-coloured progress of the objective and of its key results.
-    assert len(charts(app)) == len(key_results) + 2
+    # A burn-up chart per key result; the status-coloured progress of the objective and of its key
+    # results is static HTML (no chart script for two bars), with the status in words and escaped titles.
+    assert len(charts(app)) == len(key_results)
+    bars = [element.proto.body for element in app.get("html") if "okr-progress" in element.proto.body]
+    assert len(bars) == 2
+    assert bars[0].count('role="progressbar"') == 1
+    assert bars[1].count('role="progressbar"') == len(key_results)
+    assert "Reduce new bug reports" in bars[1] and "At Risk" in bars[0] and "expected by now" in bars[0]
     assert any(c.value == "At Risk because 2 of 3 key results are At Risk\\." for c in app.caption)
     assert any(c.value.startswith("At the current pace the target is reached on") for c in app.caption)
     checkins = app.dataframe[1].value
@@ -97,3 +103,36 @@ def test_objective_page_on_empty_database_explains_what_to_do(empty_db, make_app
     app = make_app(empty_db, page=PAGE, objective="1")
     assert not app.exception
     assert any("Nothing here yet" in i.value for i in app.info)
+
+
+def test_the_picker_lists_one_teams_objectives_and_a_team_change_clears_the_objective(demo_db, make_app):
+    ids = objective_ids(demo_db)
+    store = open_store(demo_db)
+    try:
+        frame = store.objective_scores(dt.date.fromisoformat(AS_OF), cycle=CYCLE)
+    finally:
+        store.close()
+    by_team = {team: set(group["objective_id"].astype(int)) for team, group in frame.groupby("team")}
+    objective_id = ids["Improve the quality of our releases"]
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, objective=str(objective_id))
+    assert not app.exception
+    assert app.selectbox(key="objective_team").value == "Engineering"
+    assert set(app.selectbox(key="objective_picker").options) == {
+        title for title, id_ in ids.items() if id_ in by_team["Engineering"]}
+    app.selectbox(key="objective_team").set_value("Marketing").run()
+    assert not app.exception
+    assert app.query_params["team"] == "Marketing" and "objective" not in app.query_params
+    assert set(app.selectbox(key="objective_picker").options) == {
+        title for title, id_ in ids.items() if id_ in by_team["Marketing"]}
+    assert "team=Marketing" in app.get("code")[0].value
+
+    # Opened without a subject: the company's own objectives, its name in the reader's language.
+    empty = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="id")
+    assert not empty.exception
+    picker = empty.selectbox(key="objective_team")
+    assert picker.value == "Company" and "Perusahaan" in picker.options
+    assert len(empty.selectbox(key="objective_picker").options) == len(by_team["Company"])
+
+    unknown = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Nobody")
+    assert any("Nobody" in w.value for w in unknown.warning)
+    assert unknown.selectbox(key="objective_team").value == "Company"

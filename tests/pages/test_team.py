@@ -140,3 +140,31 @@ def test_many_teams_get_a_searchable_select_box(demo_db, make_app):
     from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
 
     assert picker.proto.filter_mode != SelectWidgetFilterMode.FILTER_MODE_NONE
+
+
+def test_a_team_with_more_objectives_than_a_page_shows_them_a_page_at_a_time(demo_db, make_app, monkeypatch):
+    from okrdash.ui import widgets
+
+    everything = objective_headings(make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    assert len(everything) == 3
+    monkeypatch.setattr(widgets, "OBJECTIVES_PER_PAGE", 2)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id")
+    assert not app.exception
+    assert objective_headings(app) == everything[:2]
+    assert any(c.value.startswith("Tujuan 1–2 dari 3") for c in app.caption)
+    picker = app.segmented_control(key="objective_page")
+    assert picker.value == 1 and list(picker.options) == ["1", "2"]
+    picker.set_value(2).run()
+    assert not app.exception
+    assert app.query_params["objective_page"] == "2"
+    assert objective_headings(app) == everything[2:]
+    assert "objective_page=2" in app.get("code")[0].value  # the share link opens on the same objectives
+
+    # A link to page 2 opens there; a page the team does not have says so and shows the first.
+    linked = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, team="Engineering", objective_page="2")
+    assert objective_headings(linked) == everything[2:]
+    linked.query_params["objective_page"] = "7"
+    linked.run()
+    assert not linked.exception
+    assert objective_headings(linked) == everything[:2]
+    assert any("page 7" in w.value and "there are 2" in w.value for w in linked.warning)
