@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from okrdash import charts, presentation
+from okrdash import charts
 
 STATUSES = list(charts.STATUS_COLORS)[:4]
 
@@ -40,8 +40,6 @@ def _calls(seed: int) -> dict[str, Callable[[str], Any]]:
     kpi = pd.DataFrame({"date": days, "value": [90.0 + (i + seed) % 10 for i in range(120)]})
     grades = pd.DataFrame({"band": ["green", "yellow", "red", None], "label": ["0.7-1", "0.4-0.7", "0-0.4", "-"],
                            "count": [seed, 3, 2, 1]})
-    rows = presentation.progress_rows([f"Key result {i} of objective {seed}" for i in range(8)],
-                                      [0.1 * i for i in range(8)], [0.5] * 8, [STATUSES[i % 4] for i in range(8)])
     labels = {"actual": "Actual", "expected": "Expected", "target": "Target"}
     return {
         "team_status_chart": lambda title: charts.team_status_chart(counts, title, "Key results", "Team", "Status"),
@@ -49,11 +47,8 @@ def _calls(seed: int) -> dict[str, Callable[[str], Any]]:
                                                             "Date", labels),
         "kpi_history_chart": lambda title: charts.kpi_history_chart(kpi, 100.0, (90.0, 100.0), title, title,
                                                                     "Date", "Target"),
-        "status_donut": lambda title: charts.status_donut({s: seed + i for i, s in enumerate(STATUSES)},
-                                                          {s: s for s in STATUSES}, title),
         "grade_distribution_chart": lambda title: charts.grade_distribution_chart(grades, "Objectives", title,
                                                                                   "Band"),
-        "progress_chart": lambda title: charts.progress_chart(rows, title),
     }
 
 

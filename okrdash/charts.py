@@ -194,22 +194,6 @@ def kpi_history_chart(history: pd.DataFrame, target: float | None, band: tuple[f
 
 
 @lru_cache(maxsize=KEPT)
-def _status_donut(domain: tuple[str, ...]) -> Spec:
-    return _declared(alt.Chart(_data("counts")).mark_arc(innerRadius=45).encode(
-        theta=alt.Theta("count:Q"),
-        color=alt.Color("label:N", scale=_status_scale(domain), title=None),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("count:Q")],
-    ))
-
-
-def status_donut(counts: dict[str, int], labels: dict[str, str], title: str) -> Spec:
-    """Share of each status, labelled."""
-    data = pd.DataFrame([{"status": s, "label": labels.get(s, s), "count": c} for s, c in counts.items() if c],
-                        columns=["status", "label", "count"])
-    return _view(_status_donut(_status_domain(labels)), {"counts": data}, title=title)
-
-
-@lru_cache(maxsize=KEPT)
 def _grade_distribution(x_title: str, y_title: str, labels: tuple[str, ...], colours: tuple[str, ...]) -> Spec:
     return _declared(alt.Chart(_data("counts")).mark_bar().encode(
         y=alt.Y("label:N", title=y_title, sort=list(labels), axis=alt.Axis(labelLimit=260)),
@@ -226,40 +210,3 @@ def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_t
     colours = tuple(GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"])
     declared = _grade_distribution(x_title, y_title, labels, colours)
     return _view(declared, {"counts": counts[["label", "count"]].reset_index(drop=True)}, title=title)
-
-
-def _progress_step(lines: int) -> int:
-    """The height of a row: every row as tall as the one with the most lines of text."""
-    return 17 * lines + 30
-
-
-@lru_cache(maxsize=KEPT)
-def _progress(expected_title: str, lines: int) -> Spec:
-    step = _progress_step(lines)
-    bar_offset = step / 2 - 12  # the bar at the bottom of its row, the text from the top down
-    y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
-    scale = alt.Scale(domain=[0, 1], nice=False)
-    track = alt.Chart().mark_bar(color="#e8e8e8", size=12, yOffset=bar_offset).transform_calculate(one="1").encode(
-        y=y, x=alt.X("one:Q", scale=scale, axis=None))
-    bar = alt.Chart().mark_bar(size=12, yOffset=bar_offset).encode(
-        y=y, x=alt.X("bar:Q", scale=scale, axis=None),
-        color=alt.Color("status:N", scale=alt.Scale(**status_scale()), legend=None),
-        tooltip=[alt.Tooltip("text:N", title=None)])
-    tick = alt.Chart().mark_tick(color="#212121", thickness=3, size=20, yOffset=bar_offset).encode(
-        y=y, x=alt.X("expected:Q", scale=scale),
-        tooltip=[alt.Tooltip("expected:Q", title=expected_title, format=".0%")])
-    text = alt.Chart().mark_text(align="left", baseline="top", dy=4 - step / 2, x=0, fontSize=13,
-                                 lineBreak="\n").encode(y=y, text=alt.Text("text:N"))
-    return _declared(alt.layer(track, bar, tick, text, data=_data("rows")).properties(
-        padding={"top": 4, "bottom": 4}))
-
-
-def progress_chart(rows: pd.DataFrame, expected_title: str) -> Spec:
-    """Progress bars in their status colour, the expected progress as a dark tick on the same bar, and
-    the title and status in words above each bar (never colour alone): one card per row, readable at
-    phone width. ``rows`` comes from presentation.progress_rows: row, text (lines split by "\\n"),
-    lines, bar (0..1), expected, status."""
-    lines = int(rows["lines"].max()) if len(rows) else 1
-    # Streamlit fits the chart into its height, padding included.
-    height = _progress_step(lines) * len(rows) + 8
-    return _view(_progress(expected_title, lines), {"rows": rows.reset_index(drop=True)}, height=height)
