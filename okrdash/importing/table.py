@@ -448,6 +448,7 @@ def padding_trim(data: bytes, delimiter: str, start: int = 0) -> str:
 
     Only spaces can pad a cell unless the file holds a tab, a no-break space, or a quoted cell
     that starts or ends with a line break; checking for those is faster than trimming for them.
+    (A no-break space's first byte is looked for first: one byte is found ten times faster than two.)
     """
     d = delimiter.encode("utf-8")
 
@@ -456,7 +457,7 @@ def padding_trim(data: bytes, delimiter: str, start: int = 0) -> str:
 
     quoted_line_break = holds(b'"') and (data.startswith(b'"\n', start) or (len(data) - start >= 2 and data.endswith(
         b'\n"')) or any(holds(sequence) for sequence in (d + b'"\n', b'\n"\n', b'\n"' + d)))
-    return "okr_trim({})" if holds(b"\t") or holds("\xa0".encode("utf-8")) or quoted_line_break \
+    return "okr_trim({})" if holds(b"\t") or (holds(b"\xc2") and holds("\xa0".encode("utf-8"))) or quoted_line_break \
         else "okr_trim_spaces({})"
 
 
