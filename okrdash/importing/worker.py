@@ -71,9 +71,6 @@ class Worker:
 
 
 def _run(work: Callable[[Progress], Any], job: Job) -> Any:
-    # Receiving a 127 MB upload leaves ~120 MB of freed small buffers (Tornado's body chunks, the
-    # multipart parse) in glibc's heap: handed back before the job, the check's peak starts lower.
-    release_memory()
     try:
         return work(job.set_stage)
     finally:
