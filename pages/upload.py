@@ -28,6 +28,7 @@ _CHECKED = "_upload_checked"    # (check key, Prepared | None, problems | None) 
 _RESULT = "_upload_result"      # (signature | None, written | None, problems | message | None) of the last import
 _JOB = "_upload_job"            # ("check" | "import", signature, check key, worker.Job) in the background
 _GENERATION = "_upload_generation"  # bumped after an import: a new picker, holding none of the imported files
+_FORGOTTEN = ()  # the signature of a background import's result: its files were let go, the picker is empty
 _DELIMITERS = {",": "upload.delimiter_comma", ";": "upload.delimiter_semicolon", "\t": "upload.delimiter_tab"}
 # Problems that a choice of reading answers, per choice.
 _NUMBER_QUESTIONS = {"numbers_ambiguous", "numbers_mixed"}
@@ -259,6 +260,10 @@ def _import(signature: tuple) -> None:
             "import", lambda progress: importing.commit(store, prepared, writer, today=today, progress=progress),
             files=[u.name for u in prepared.uploads])
         st.session_state[_JOB] = ("import", signature, None, job)
+        # From here only ``prepared`` holds the uploaded bytes, and commit lets them go before the
+        # store's upsert, the import's peak: Streamlit's copy is freed now rather than after the
+        # write (127 MB of a yearly KPI file). Should the import fail, the files are chosen again.
+        _forget_uploaded(signature)
         return
     try:
         outcome = importing.commit(ctx.store, prepared, access, today=dt.date.today())
@@ -297,6 +302,8 @@ def _show_outcome(outcome: tuple) -> None:
     else:
         st.warning(t("upload.import_failed_late"), icon="⚠️")
         _show_problems(late_problems)
+    if written is None and outcome[0] == _FORGOTTEN:
+        st.info(t("upload.choose_again"), icon="ℹ️")
 
 
 # Each upload is known by Streamlit's id of it: nothing is hashed on a rerun (the importer hashes
@@ -310,7 +317,7 @@ if running is not None and running[3].done():  # a background check or import en
     except (ImportFailed, StoreError, OSError) as error:
         job_outcome = error
     if what == "import":
-        _imported(job_outcome, job_signature)
+        _imported(job_outcome, _FORGOTTEN)  # its files were let go at the click
         st.rerun()  # drawn again with the new, empty picker
     st.session_state.pop(_JOB, None)
     st.session_state[_CHECKED] = (check_key, None, job_outcome.problems) if isinstance(
@@ -320,7 +327,7 @@ if running is not None and running[0] == "check" and running[1] != signature:
     st.session_state.pop(_JOB, None)  # the files changed while they were checked: that check is not wanted
     running = None
 outcome = st.session_state.get(_RESULT)
-if not files and outcome is not None and outcome[1] is None:
+if not files and outcome is not None and outcome[1] is None and outcome[0] != _FORGOTTEN:
     st.session_state.pop(_RESULT, None)  # a failed import's report goes with its files
     outcome = None
 if running is not None:

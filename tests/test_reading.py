@@ -95,6 +95,49 @@ def test_decode_refuses_binary():
         decode(b"PK\x03\x04\x00\x00" + bytes(range(256)))
 
 
+def test_decode_keeps_a_utf8_file_as_its_own_bytes():
+    """A UTF-8 upload is not copied into a string (a 127 MB file would be held twice, or 5x)."""
+    data = "team,kpi\nTim Ä,é\n".encode("utf-8")
+    decoded = decode(data)
+    assert decoded.data is data and decoded.start == 0
+    with_bom = b"\xef\xbb\xbf" + data
+    assert decode(with_bom).data is with_bom and decode(with_bom).start == 3
+
+
+def test_utf8_checked_piece_by_piece_finds_the_bad_byte_after_a_piece_boundary(monkeypatch):
+    from okrdash.importing import decoding
+
+    monkeypatch.setattr(decoding, "_CHECK_CHUNK", 7)  # pieces end inside "é" (2 bytes) and "€" (3 bytes)
+    good = "ab,é\nc€,dé\n€€€,é\n".encode("utf-8")
+    assert decoding.utf8_error_at(good) is None
+    bad = good + b"x,\xe9t\n"  # a Windows-1252 "é" in a UTF-8 file
+    assert decoding.utf8_error_at(bad) == len(good) + 2
+    with pytest.raises(decoding.UndecodableFile) as caught:
+        decode(bad)
+    assert (caught.value.code, caught.value.line) == ("file_encoding_mixed", 4)
+
+
+def test_read_csv_of_unicode_spaces_only_is_empty(con):
+    """Blank as str.isspace says it (no-break spaces, ideographic spaces), though the bytes are never decoded."""
+    with pytest.raises(ImportFailed) as caught:
+        read_csv(con, "s.csv", "\u00a0 \n\u3000\t\n".encode("utf-8"), "t0", max_rows=100)
+    assert [p.code for p in caught.value.problems] == ["file_empty"]
+    with pytest.raises(ImportFailed) as caught:
+        read_csv(con, "s.csv", "team,kpi,date,value\n\u00a0\n".encode("utf-8"), "t0", max_rows=100)
+    assert [p.code for p in caught.value.problems] == ["file_no_rows"]
+
+
+def test_scratch_connection_takes_the_import_memory_limit_and_threads():
+    from okrdash.settings import load_settings
+
+    con = scratch_connection(load_settings({"OKRDASH_IMPORT_MEMORY_LIMIT": "123MB", "OKRDASH_DUCKDB_THREADS": "1"}))
+    try:
+        limit, threads = con.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+    finally:
+        con.close()
+    assert (limit, threads) == ("117.3 MiB", 1)
+
+
 @pytest.mark.parametrize(
     ("header", "delimiter"),
     [("a,b,c", ","), ("a;b;c", ";"), ('"x;y",b,c', ","), ('"a,b";c;d', ";")],

@@ -9,6 +9,7 @@ naming the first bad line, since reading it either way would store some letters 
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -26,9 +27,22 @@ DELIMITERS = (",", ";", "\t")
 
 @dataclass(frozen=True)
 class Decoded:
-    text: str
+    """The file as UTF-8 bytes: ``data[start:]``, never sliced off (a copy of a large file).
+
+    A UTF-8 file keeps its own bytes (its byte order marks skipped by ``start``); only a UTF-16 or
+    Windows-1252 file is transcoded. DuckDB reads UTF-8 bytes, so a large upload is never held as
+    a Python string too (up to four bytes a letter once one letter is not ASCII).
+    """
+
+    data: bytes
     encoding: str  # "utf-8", "utf-16" or "windows-1252"
     extra_boms: int = 0  # byte order marks repeated at the start (a file saved twice with a BOM)
+    start: int = 0
+
+    @property
+    def text(self) -> str:
+        """The whole text (a copy: for small files and tests)."""
+        return str(memoryview(self.data)[self.start:], "utf-8")
 
 
 class UndecodableFile(ValueError):
@@ -40,7 +54,7 @@ class UndecodableFile(ValueError):
 
 
 def decode(data: bytes) -> Decoded:
-    """The file's text and the encoding it was read in; raises :class:`UndecodableFile`."""
+    """The file as UTF-8 bytes and the encoding it was read in; raises :class:`UndecodableFile`."""
     if data.startswith(_UTF16_BOMS):
         try:
             text = data.decode("utf-16")
@@ -49,19 +63,15 @@ def decode(data: bytes) -> Decoded:
         if "\x00" in text:
             raise UndecodableFile("file_binary")
         stripped = text.lstrip("\ufeff")
-        return Decoded(stripped, "utf-16", len(text) - len(stripped))
+        return Decoded(stripped.encode("utf-8"), "utf-16", len(text) - len(stripped))
     if b"\x00" in data:
         raise UndecodableFile("file_binary")
     boms = 0
     while data.startswith(_UTF8_BOM, boms * 3):
         boms += 1
-    try:
-        text = (data[boms * 3:] if boms else data).decode("utf-8")  # (slicing would copy a large file)
-    except UnicodeDecodeError as error:
-        bad_at = error.start + boms * 3
-    else:
-        stripped = text.lstrip("\ufeff")
-        return Decoded(stripped, "utf-8", max(0, boms - 1) + len(text) - len(stripped))
+    bad_at = utf8_error_at(data, boms * 3)
+    if bad_at is None:
+        return Decoded(data, "utf-8", max(0, boms - 1), boms * 3)
     if boms or _UTF8_MULTIBYTE.search(data):
         raise UndecodableFile("file_encoding_mixed", _line_at(data, bad_at), _line_text(data, bad_at))
     try:
@@ -73,7 +83,33 @@ def decode(data: bytes) -> Decoded:
     if mac_roman:
         at = mac_roman.start() + 1
         raise UndecodableFile("file_encoding_unknown", _line_at(data, at), _line_text(data, at))
-    return Decoded(text, "windows-1252")
+    return Decoded(text.encode("utf-8"), "windows-1252")
+
+
+_CHECK_CHUNK = 1 << 22  # bytes decoded at a time to check that a file is UTF-8
+
+
+def utf8_error_at(data: bytes, start: int = 0) -> int | None:
+    """The offset of the first byte of ``data[start:]`` that is not UTF-8, or None when it all is.
+
+    An ASCII file is known at once (no string is made); otherwise it is decoded a few MB at a
+    time and each piece dropped, instead of holding the whole file as a string.
+    """
+    if data.isascii():
+        return None
+    view = memoryview(data)
+    at = start
+    while at < len(data):
+        end = min(at + _CHECK_CHUNK, len(data))
+        final = end == len(data)
+        try:
+            _, used = codecs.utf_8_decode(view[at:end], "strict", final)
+        except UnicodeDecodeError as error:
+            return at + error.start
+        if not used and not final:  # (cannot happen: a chunk holds a whole sequence)
+            return at
+        at += used
+    return None
 
 
 def _line_at(data: bytes, offset: int, width: int = 1) -> int:

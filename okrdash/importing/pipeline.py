@@ -214,7 +214,7 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
               progress: Progress = _quiet) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     progress("reading")
-    con = scratch_connection()
+    con = scratch_connection(config)
     try:
         tables, problems = [], []
         for index, upload in enumerate(uploads):

@@ -61,6 +61,7 @@ _ISO_DAY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})
 WEEK_NUMBER_HEADER = re.compile(r"(?i)\s*(minggu|pekan|week|wk|mg|w)\s*-?\s*[0-9]{1,2}\s*")
 _TITLE_YEAR = re.compile(r"\b(20[0-9]{2})\b")
 _WRAPPED_LINE = re.compile(r'^"(?:[^"\n]|"")*"[ \t]*$', re.M)
+_LEADING_LINE_BREAKS = re.compile(rb"\n*")
 # A row that sums the rows above it: its label cell holds one of these words and nothing else.
 TOTAL_WORDS = ("total", "jumlah", "grand total", "subtotal", "sub total", "total keseluruhan", "jumlah total",
                "total:", "jumlah:", "grand total:", "subtotal:")
@@ -121,15 +122,19 @@ class HeaderRow:
     title_year: int | None  # the one year written above the header, if any
 
 
-def unwrap_quoted_lines(text: str) -> str | None:
-    """The file as it was before Excel wrapped each line into one quoted cell, or None if it was not."""
-    first = text.lstrip("\n").split("\n", 1)[0]
+def unwrap_quoted_lines(data: bytes, start: int = 0) -> bytes | None:
+    """The UTF-8 file ``data[start:]`` as it was before Excel wrapped each line into one quoted
+    cell, or None if it was not. Only the first line is looked at (and decoded) unless it is wrapped."""
+    at = _LEADING_LINE_BREAKS.match(data, start).end()
+    end = data.find(b"\n", at)
+    first = data[at:end if end >= 0 else len(data)].decode("utf-8")
     if not _WRAPPED_LINE.fullmatch(first) or not any(d in first for d in DELIMITERS):
         return None
+    text = str(memoryview(data)[start:], "utf-8")
     non_blank = sum(1 for _ in re.finditer(r"^.*\S.*$", text, re.M))
     if sum(1 for _ in _WRAPPED_LINE.finditer(text)) != non_blank:
         return None
-    return re.sub(r'^"(.*)"[ \t]*$', r"\1", text, flags=re.M).replace('""', '"')
+    return re.sub(r'^"(.*)"[ \t]*$', r"\1", text, flags=re.M).replace('""', '"').encode("utf-8")
 
 
 def find_header_row(lines: list[str]) -> HeaderRow:

@@ -292,3 +292,51 @@ def test_a_large_upload_is_checked_and_imported_in_the_background(demo_db, make_
     assert any("Imported" in s.value and "2 new row(s), 1 updated" in s.value for s in app.success)
     assert counts(demo_db)["kpi_measurements"] == before["kpi_measurements"] + 2
     assert "_upload_job" not in app.session_state
+
+
+def test_a_background_import_lets_the_files_go_at_the_click_and_a_failure_asks_for_them_again(
+        demo_db, make_app, monkeypatch):
+    """Streamlit's copy of the uploaded bytes is not held through the store's write (the import's
+    peak); if the write then fails, the report stays and the person is asked to choose the files again."""
+    import threading
+
+    from okrdash import importing
+    from okrdash.importing import worker
+
+    monkeypatch.setattr(worker, "BACKGROUND_BYTES", 0)
+    jobs: list[worker.Job] = []
+    submit = worker.WORKER.submit
+
+    def recorded(label, work, files):
+        jobs.append(submit(label, work, files=files))
+        return jobs[-1]
+
+    monkeypatch.setattr(worker.WORKER, "submit", recorded)
+    writing = threading.Event()
+
+    def full_disk(store, prepared, writer, **kwargs):
+        writing.wait(60)
+        prepared.release()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importing, "commit", full_disk)
+    before = counts(demo_db)
+    app = make_app(demo_db, page=PAGE, as_of=AS_OF)
+    choose(app, "sales.csv", NEW_MEASUREMENTS)
+    jobs[-1].wait(60)
+    app.run()
+    assert any("valid" in s.value for s in app.success)
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    # The write has not begun, and the picker already is a new one holding no file.
+    assert not jobs[-1].done()
+    assert [(u.key, u.value) for u in app.file_uploader] == [("upload_files_1", [])]
+    writing.set()
+    jobs[-1].wait(60)
+    app.run()
+    assert not app.exception
+    assert any("No space left on device" in e.value for e in app.error)
+    assert any("Choose the files again" in i.value for i in app.info)
+    assert counts(demo_db) == before
+    app.run()  # the report stays until other files are chosen
+    assert any("No space left on device" in e.value for e in app.error)
