@@ -7,6 +7,7 @@ temporary file so no test can ever touch ``data/okrdash.duckdb``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +53,9 @@ def _isolated_settings(tmp_path, monkeypatch):
     settings_module.settings.cache_clear()
     yield
     settings_module.settings.cache_clear()
+    # ``okrdash serve`` freezes every live object for the garbage collector (ui/server.py); a test
+    # that runs it must not leave the test process's stores and connections uncollectable.
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")
