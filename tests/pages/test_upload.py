@@ -6,6 +6,8 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from okrdash.store import open_store
 from tests.conftest import stored_measurements
 from tests.pages.conftest import AS_OF
@@ -259,7 +261,9 @@ def test_a_write_between_check_and_import_makes_the_import_validate_again(demo_d
     assert any("Imported" in s.value for s in app.success)
 
 
-def test_a_large_upload_is_checked_and_imported_in_the_background(demo_db, make_app, monkeypatch):
+@pytest.fixture
+def background_jobs(monkeypatch) -> list:
+    """Every upload goes to the import worker; the jobs it was given, in order."""
     from okrdash.importing import worker
 
     monkeypatch.setattr(worker, "BACKGROUND_BYTES", 0)
@@ -271,6 +275,11 @@ def test_a_large_upload_is_checked_and_imported_in_the_background(demo_db, make_
         return jobs[-1]
 
     monkeypatch.setattr(worker.WORKER, "submit", recorded)
+    return jobs
+
+
+def test_a_large_upload_is_checked_and_imported_in_the_background(demo_db, make_app, background_jobs):
+    jobs = background_jobs
 
     def finish(app):
         """Wait for the last job, then rerun (as the page's polling fragment would)."""
@@ -295,23 +304,14 @@ def test_a_large_upload_is_checked_and_imported_in_the_background(demo_db, make_
 
 
 def test_a_background_import_lets_the_files_go_at_the_click_and_a_failure_asks_for_them_again(
-        demo_db, make_app, monkeypatch):
+        demo_db, make_app, monkeypatch, background_jobs):
     """Streamlit's copy of the uploaded bytes is not held through the store's write (the import's
     peak); if the write then fails, the report stays and the person is asked to choose the files again."""
     import threading
 
     from okrdash import importing
-    from okrdash.importing import worker
 
-    monkeypatch.setattr(worker, "BACKGROUND_BYTES", 0)
-    jobs: list[worker.Job] = []
-    submit = worker.WORKER.submit
-
-    def recorded(label, work, files):
-        jobs.append(submit(label, work, files=files))
-        return jobs[-1]
-
-    monkeypatch.setattr(worker.WORKER, "submit", recorded)
+    jobs = background_jobs
     writing = threading.Event()
 
     def full_disk(store, prepared, writer, **kwargs):
