@@ -240,11 +240,11 @@ def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: s
     compared over the rows left), so a team's KPIs cost no query of their own."""
     scored = store.scores(as_of)
     name = ("kpi_table", points)
-    scored.kept(name, lambda: _every_kpi(store, scored, as_of, points))
+    scored.kept(name, lambda: _every_kpi(store, as_of, points))
     return scored.lookup(name, team=team, category=category, kpi_type=kpi_type, indicator=indicator, status=status)
 
 
-def _every_kpi(store: Store, scored: Any, as_of: dt.date, points: int) -> pd.DataFrame:
+def _every_kpi(store: Store, as_of: dt.date, points: int) -> pd.DataFrame:
     kpis = _filtered(store, as_of, "kpi_table", points=points)
     kpis["recent_values"] = kpis["recent_values"].map(
         lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])

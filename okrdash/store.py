@@ -521,19 +521,11 @@ class Store:
 
     def checkin_history(self, key_result_id: int, as_of: dt.date | None = None) -> pd.DataFrame:
         """A key result's values over time: its check-ins, or its linked KPI's measurements."""
-        return self._df(
-            """SELECT c.date, c.value, c.confidence, c.note
-               FROM checkins c WHERE c.key_result_id = ? AND (?::DATE IS NULL OR c.date <= ?)
-               UNION ALL
-               SELECT m.date, m.value, NULL, NULL
-               FROM key_results k JOIN kpi_measurements m ON m.kpi_id = k.kpi_id
-               WHERE k.id = ? AND (?::DATE IS NULL OR m.date <= ?)
-               ORDER BY date""",
-            [key_result_id, as_of, as_of, key_result_id, as_of, as_of],
-        )
+        return self.checkin_histories([key_result_id], as_of)[int(key_result_id)]
 
     def checkin_histories(self, key_result_ids: list[int], as_of: dt.date | None = None) -> dict[int, pd.DataFrame]:
-        """:meth:`checkin_history` of each key result of ``key_result_ids``, in one query."""
+        """Each key result's values over time (its check-ins, or its linked KPI's measurements), by
+        id, in one query: an objective's key results cost one round trip, not one each."""
         rows = self._df(
             """SELECT key_result_id, date, value, confidence, note FROM (
                    SELECT c.key_result_id, c.date, c.value, c.confidence, c.note

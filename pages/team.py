@@ -70,7 +70,7 @@ else:
     owner = widgets.url_choice(ctx, t("filter.owner"), owners, key="owner", value=requested_owner, place=right,
                                on_change_too=lambda: context.set_param("objective_page", None))
 
-    # The filters are applied by the read model (parameterised SQL), not here.
+    # The filters are applied by the read model (over the team's kept scores), not here.
     shown_krs = (context.team_key_results(ctx.store, team, ctx.cycle, ctx.as_of, tuple(statuses or ()), owner)
                  if statuses or owner else krs)
     if shown_krs.empty:
