@@ -300,6 +300,13 @@ class PostgresStore(Store):
             cur.execute(f"DELETE FROM {table} WHERE list_contains(?::INTEGER[], {column})", [batches])
             self._insert_text_rows(cur, table, self._copy_out(
                 pg, table, sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches}))
+        # A row those batches removed (a key result dropped in the OKR editor) is in no batch of
+        # them and no longer in PostgreSQL: only its *_prior copy, now in the mirror, names it.
+        for table in VERSIONED_TABLES:
+            join = " AND ".join(f't."{c}" = p."{c}"' for c in self._keys_of[table])
+            cur.execute(f"""DELETE FROM {table} t USING {table}_prior p
+                            WHERE list_contains($b::INTEGER[], p.replaced_by) AND {join}
+                              AND NOT list_contains($b::INTEGER[], t.batch_id)""", {"b": batches})
 
     def _insert_text_rows(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
         """Insert rows copied out of PostgreSQL (text columns) into a mirror table, cast to its types."""
