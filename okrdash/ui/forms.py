@@ -51,13 +51,9 @@ def number_field(ctx: Context, label: str, key: str, *, value: float | str | Non
 
 def reading_caption(ctx: Context, text: object) -> None:
     """What the file reader makes of ``text`` in the reader's convention, as a caption (nothing for a blank)."""
-    if text is None:
-        return
-    numbers = typing_convention(ctx)
-    reading = read_number(str(text), numbers)
-    if reading is None:
-        return
-    st.caption(reading_text(ctx, reading))
+    reading = None if text is None else read_number(str(text), typing_convention(ctx))
+    if reading is not None:
+        st.caption(reading_text(ctx, reading))
 
 
 def reading_text(ctx: Context, reading: CellReading) -> str:
