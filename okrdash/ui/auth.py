@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -62,10 +63,17 @@ def _passphrase_access(ctx: Context, stored: str) -> Access:
             passphrase = st.text_input(ctx.t("auth.passphrase"), type="password")
             submitted = st.form_submit_button(ctx.t("auth.unlock"))
         if submitted:
-            if PASSPHRASE_THROTTLE.check(passphrase, stored, client=st.context.ip_address or "localhost"):
+            address = st.context.ip_address  # None on this machine (and not text under AppTest)
+            outcome = PASSPHRASE_THROTTLE.check(passphrase, stored,
+                                                client=address if isinstance(address, str) else "localhost")
+            if outcome.accepted:
                 st.session_state[_UNLOCKED] = True
                 st.rerun()
-            st.error(ctx.t("auth.wrong_passphrase"))
+            seconds = max(1, math.ceil(outcome.wait))
+            if outcome.checked:
+                st.error(ctx.t("auth.wrong_passphrase", seconds=seconds))
+            else:
+                st.warning(ctx.t("auth.wait_before_trying", seconds=seconds))
     return Access(role=Role.VIEWER, mode="passphrase")
 
 
