@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from okrdash.ui import context, widgets
+from okrdash.ui import auth, context, widgets
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
 ctx = context.sidebar()
+auth.take_link_token(ctx)
 t = ctx.t
 
 pages = [

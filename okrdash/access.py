@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 import os
+import secrets
 import threading
 import time
 import tomllib
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdash.names import name_key
+from okrdash.settings import load_settings
 
 
 class Role(StrEnum):
@@ -64,6 +66,46 @@ class Access:
 
 
 LOCAL_ACCESS = Access(role=Role.ADMIN, who=None, teams=None, mode="local")
+# Local mode without this process's token (see LocalToken): the store refuses every write of it.
+LOCAL_VIEWER = Access(role=Role.VIEWER, who=None, teams=None, mode="local")
+
+
+@dataclass(frozen=True)
+class LocalToken:
+    """The secret that unlocks editing in local mode (no sign-in configured).
+
+    ``okrdash serve`` prints it in the link it starts with (``?token=...``); a browser that opens
+    that link keeps it in an HttpOnly cookie (ui/server.py), and a session without it is a
+    viewer. A proxy in front of the server, or anyone else who reaches the port, gets no further
+    than viewing: headers can be forged or left out, this cannot be guessed.
+    """
+
+    value: str
+
+    @property
+    def cookie_name(self) -> str:
+        """Named after the token, so servers with other tokens (another port, an earlier start)
+        on the same host name keep their own cookies and never overwrite this one."""
+        return "okrdash_editor_" + hashlib.sha256(self.value.encode()).hexdigest()[:12]
+
+    def matches(self, presented: object) -> bool:
+        """Whether ``presented`` is the token (compared in constant time)."""
+        return isinstance(presented, str) and hmac.compare_digest(presented.encode(), self.value.encode())
+
+
+LOCAL_TOKEN_PARAM = "token"
+_local_token: LocalToken | None = None
+_local_token_lock = threading.Lock()
+
+
+def local_token() -> LocalToken:
+    """This process's token: ``OKRDASH_LOCAL_TOKEN`` when set (to keep one across restarts or
+    share it between processes), else a random one made at the first call and kept until exit."""
+    global _local_token
+    with _local_token_lock:
+        if _local_token is None:
+            _local_token = LocalToken(load_settings().local_token or secrets.token_urlsafe(32))
+        return _local_token
 
 
 def admin_writer(who: str | None) -> Access:
