@@ -1,4 +1,5 @@
-"""okrdash: the entry point. Navigation, the sidebar and the share box shared by every page; nothing else."""
+"""okrdash: the entry point. Navigation, the sidebar, the share box and the outage page shared by every page;
+nothing else."""
 
 import streamlit as st
 
@@ -23,5 +24,12 @@ pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), url_path="overview", visibility="hidden"),
 ]
 page = st.navigation(pages)
-widgets.reserve_share_box(page.url_path or "home")
-page.run()
+
+
+def draw_page() -> None:
+    widgets.reserve_share_box(page.url_path or "home")
+    page.run()
+
+
+# The page, or the outage page while the database cannot be reached.
+context.run_page(ctx, draw_page)
