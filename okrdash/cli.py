@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from okrdash import demo, readmodels
-from okrdash.access import Access, admin_writer, hash_passphrase, load_roles, read_secrets, sign_in_configured
+from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, local_token, read_secrets,
+                            sign_in_configured)
 from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
 from okrdash.importing.report import reading_report
 from okrdash.problems import ImportFailed
@@ -257,9 +258,15 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
                     demo.load_demo(store)
         from okrdash.ui import server  # Streamlit is loaded only when serving
 
-        # Local mode answers only this machine: not a visitor that a proxy on this host passes on.
-        server.prepare(config.max_session_upload_bytes,
-                       refuse_proxied=not sign_in_configured(secrets) and not allow_open)
+        local_mode = not sign_in_configured(secrets)
+        if local_mode:
+            print("okrdash: local mode (no sign-in configured): changing data needs the link printed below, "
+                  "with its token. The token changes at every start unless OKRDASH_LOCAL_TOKEN sets one.",
+                  file=sys.stderr)
+        # Local mode: writes need the token of the printed link (a proxy in front gains nothing), and a
+        # visitor that a proxy announces itself for is refused outright.
+        server.prepare(config.max_session_upload_bytes, refuse_proxied=local_mode and not allow_open,
+                       local_token=local_token() if local_mode else None)
         options = ["--server.port", str(args.port), "--server.address", address]
         for host in (h.strip() for h in config.allowed_hosts.split(",")):
             if host:

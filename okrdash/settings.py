@@ -73,6 +73,9 @@ class Settings(BaseModel):
     serve_address: str = "127.0.0.1"
     allowed_hosts: str = "localhost,127.0.0.1"
     allow_local_mode_on_network: bool = False
+    # Local mode: the token that unlocks editing (okrdash/access.py, LocalToken); unset, every start
+    # makes a new random one. URL-safe characters, long enough not to be guessed.
+    local_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{32,}$")
 
     @field_validator("db_path", mode="before")
     @classmethod
