@@ -86,11 +86,11 @@ def test_a_check_in_saved_while_the_database_is_down_ends_on_the_outage_page(
     """The check-in form's own message was followed by Streamlit's error; now one page says it."""
     app = open_page(make_app, demo_db, TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
     key = uptime_form(app, demo_db)
-    app.number_input(key=f"{key}_value").set_value(99.9)
+    app.text_input(key=f"{key}_value").input("99.9")
     before = counts(demo_db)
     with monkeypatch.context() as down:
         down.setattr(Store, "_before_read", unreachable)
-        submit(app, f"{key}_form")
+        submit(app, key)
         assert_outage_page(app, "en")
     assert counts(demo_db) == before
     app.run()  # back: the form says its check-in was not saved
