@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 _NAME = "-- name:"
-_PARAMETER = re.compile(r"\$([a-z_]+)")
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 @lru_cache(maxsize=None)

@@ -16,6 +16,10 @@ def test_parameters_are_only_those_the_query_names():
         "team": "T", "cycle": "Q"}
 
 
+def test_a_parameter_name_may_hold_digits():
+    assert sqlfiles.parameters("VALUES ($sha256, $k2)", {"sha256": "x", "k2": 2, "sha": 0}) == {"sha256": "x", "k2": 2}
+
+
 def test_every_sql_file_read_this_way_has_named_statements():
     for path in (readmodels.READMODELS_SQL, review.REVIEW_SQL, postgres_store.POSTGRES_SQL):
         queries = sqlfiles.named_queries(path)
