@@ -1,8 +1,9 @@
-"""PostgreSQL as the store's database: a :class:`Store` whose DuckDB connection is an in-memory
-mirror of the tables held in PostgreSQL.
+"""PostgreSQL as the store's database: a store that holds an in-memory DuckDB store, the mirror of
+the tables held in PostgreSQL, and keeps the two equal.
 
-Every read, the rules (rules.sql) and the write SQL stay the DuckDB store's; this module only keeps
-the mirror and PostgreSQL equal:
+Every read, the rules (rules.sql) and the write SQL are the DuckDB store's, run on the mirror (reads
+through it, writes through okrdash.store.writes inside this store's own transaction); this module
+only keeps the mirror and PostgreSQL equal:
 
 - The PostgreSQL tables are made from the mirror's own schema (the DuckDB migrations, read back
   from information_schema with a type map), so there is one schema source; a later migration's
@@ -24,14 +25,16 @@ the mirror and PostgreSQL equal:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import psycopg
@@ -40,17 +43,15 @@ import pyarrow.csv as pa_csv
 from psycopg import sql
 
 from okrdash import sqlfiles
-from okrdash.settings import Settings
-from okrdash.store import (
-    DATA_TABLES,
-    VERSIONED_TABLES,
-    Store,
-    StoreError,
-    _first_line,
-    _path_literal,
-    _rollback_quietly,
-    _write_lock_of,
-)
+from okrdash.access import Access
+from okrdash.settings import Settings, settings as default_settings
+from okrdash.store import backups, writes
+from okrdash.store.errors import StoreError, first_line, rollback_quietly
+from okrdash.store.file_store import DuckDBStore
+from okrdash.store.interface import Store
+from okrdash.store.locations import write_lock_of
+from okrdash.store.schema import DATA_TABLES, VERSIONED_TABLES
+from okrdash.store.writes import FileChanges, WriteCounts
 
 POSTGRES_SQL = Path(__file__).with_name("postgres.sql")
 # pg_advisory_xact_lock key of okrdash's writers ("okrd").
@@ -67,6 +68,18 @@ PUSH_CHUNK_ROWS = 200_000
 
 SQL = {name: sql.strip() for name, sql in sqlfiles.named_queries(POSTGRES_SQL).items()}
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _mirrored(read: Callable[Concatenate[DuckDBStore, P], R]) -> Callable[Concatenate[PostgresStore, P], R]:
+    """A read of the DuckDB store as one of this store: run on the mirror once it is up to date."""
+    @functools.wraps(read)
+    def method(self: PostgresStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        self._before_read()
+        return read(self._mirror, *args, **kwargs)
+    return method
+
 
 def _arrow(cur: duckdb.DuckDBPyConnection, query: str, params: list | dict | None = None) -> pa.Table:
     """A query's rows as an Arrow table (``sql``, not ``execute``: no extra copy of the rows)."""
@@ -78,23 +91,27 @@ def safe_url(url: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresStore(Store):
+class PostgresStore:
     """The okrdash database in PostgreSQL (``OKRDASH_DB=postgresql://user@host/dbname``)."""
 
     def __init__(self, url: str, config: Settings | None = None):
         self.url = url
+        self.path: Path | str = safe_url(url)
+        self.config = config or default_settings()
         self._pg_ready = False
         self._in_write = False
         self._last_poll = 0.0
         # The okrdash_changes version the mirror holds (None: nothing loaded yet).
         self._known: int | None = None
         self._pg: psycopg.Connection | None = None
-        self._pg_lock = threading.Lock()
         with self._unreachable_as_store_error():
             self._pg = self._connect_pg()
-        super().__init__(":memory:", config)  # the mirror: migrations and rules, as any store
-        self.path = safe_url(url)
-        self._write_lock = _write_lock_of(url)
+        try:
+            self._mirror = DuckDBStore(":memory:", self.config)  # migrations and rules, as any store
+        except BaseException:
+            self._pg.close()
+            raise
+        self._write_lock = write_lock_of(url)
         self._columns_of, self._constraints_of = self._mirror_schema()
         self._keys_of = {table: next(columns for kind, columns in self._constraints_of[table] if kind == "PRIMARY KEY")
                          for table in ("cycles", *VERSIONED_TABLES)}
@@ -114,7 +131,80 @@ class PostgresStore(Store):
     def close(self) -> None:
         if self._pg is not None:
             self._pg.close()
-        super().close()
+        self._mirror.close()
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        return self._write_lock
+
+    @property
+    def write_version(self) -> int:
+        self._before_read()
+        return self._mirror.write_version
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the mirror, brought up to date first (at most once per ``pg_poll_seconds``)."""
+        self._before_read()
+        with self._mirror.cursor() as cur:
+            yield cur
+
+    # -- reads: the DuckDB store's, on the mirror -------------------------------------------------
+
+    schema_version = _mirrored(DuckDBStore.schema_version)
+    is_empty = _mirrored(DuckDBStore.is_empty)
+    table_counts = _mirrored(DuckDBStore.table_counts)
+    cycles = _mirrored(DuckDBStore.cycles)
+    teams = _mirrored(DuckDBStore.teams)
+    owners = _mirrored(DuckDBStore.owners)
+    batches = _mirrored(DuckDBStore.batches)
+    latest_data_date = _mirrored(DuckDBStore.latest_data_date)
+    linked_key_results = _mirrored(DuckDBStore.linked_key_results)
+    checkin_history = _mirrored(DuckDBStore.checkin_history)
+    checkin_histories = _mirrored(DuckDBStore.checkin_histories)
+    kpi_history = _mirrored(DuckDBStore.kpi_history)
+    kpi_recent_values = _mirrored(DuckDBStore.kpi_recent_values)
+    kpi_index = _mirrored(DuckDBStore.kpi_index)
+    kpi_definitions = _mirrored(DuckDBStore.kpi_definitions)
+    cycle_index = _mirrored(DuckDBStore.cycle_index)
+    team_okrs = _mirrored(DuckDBStore.team_okrs)
+    key_result_index = _mirrored(DuckDBStore.key_result_index)
+    scores = _mirrored(DuckDBStore.scores)
+    kr_scores = _mirrored(DuckDBStore.kr_scores)
+    objective_scores = _mirrored(DuckDBStore.objective_scores)
+    kpi_scores = _mirrored(DuckDBStore.kpi_scores)
+    status_counts = _mirrored(DuckDBStore.status_counts)
+    needs_attention = _mirrored(DuckDBStore.needs_attention)
+
+    def okr_version(self, cycle: str, team: str) -> frozenset[int]:
+        """As the DuckDB store's, from PostgreSQL's current rows (the OKR editor compares it at save
+        time, so another process's save moments ago must count)."""
+        self.refresh()
+        return self._mirror.okr_version(cycle, team)
+
+    def kpi_version(self, team: str, name: str) -> frozenset[int]:
+        self.refresh()
+        return self._mirror.kpi_version(team, name)
+
+    # -- writes: okrdash.store.writes on the mirror, inside this store's transaction ---------------
+
+    def apply(self, files: list[FileChanges], writer: Access) -> list[WriteCounts]:
+        return writes.apply(self._write_transaction, files, writer)
+
+    def undo(self, batch_id: int, writer: Access) -> int:
+        with self._write_transaction(undo_of=batch_id) as cur:
+            return writes.undo(cur, batch_id, writer)
+
+    def reset(self, writer: Access) -> None:
+        writes.check_reset(writer)
+        with self._write_transaction(everything=True) as cur:
+            writes.delete_everything(cur)
+
+    def backup(self, folder: Path) -> Path:
+        """The same backup folder as a database file's: the mirror, brought up to date first."""
+        with self._write_lock:
+            self.refresh()
+            return self._mirror.backup(folder)
 
     # -- PostgreSQL connection -------------------------------------------------------------------
 
@@ -134,8 +224,8 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             lost = self._pg is None or self._pg.closed or self._pg.broken
             if isinstance(error, psycopg.OperationalError) and lost:  # no server, refused, dropped
-                raise StoreError("store_unreachable", url=safe_url(self.url), detail=_first_line(error)) from None
-            raise StoreError("write_failed", detail=_first_line(error)) from error
+                raise StoreError("store_unreachable", url=safe_url(self.url), detail=first_line(error)) from None
+            raise StoreError("write_failed", detail=first_line(error)) from error
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -145,7 +235,7 @@ class PostgresStore(Store):
         tables = ["schema_version", *DATA_TABLES]
         columns: dict[str, list[tuple[str, str, bool]]] = {table: [] for table in tables}
         constraints: dict[str, list[tuple[str, list[str]]]] = {table: [] for table in tables}
-        with self._con.cursor() as cur:
+        with self._mirror.cursor() as cur:
             for table, name, kind, nullable in cur.execute(
                     """SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
                        WHERE list_contains(?, table_name) ORDER BY table_name, ordinal_position""",
@@ -193,7 +283,7 @@ class PostgresStore(Store):
                         sql.Identifier(f"okrdash_{table}_{column}"), sql.Identifier(table), sql.Identifier(column)))
         if statements:  # one round trip
             pg.execute(sql.SQL("; ").join(statements))
-        with self._con.cursor() as cur:
+        with self._mirror.cursor() as cur:
             applied = cur.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
         have = {row[0] for row in pg.execute("SELECT version FROM schema_version").fetchall()}
         for version, applied_at in applied:
@@ -238,25 +328,23 @@ class PostgresStore(Store):
             latest, everything, batches = pg.execute(SQL["changes_since"], {"version": self._known}).fetchone()
             if latest == self._known:
                 return False
-        cur = self._con.cursor()
-        try:
-            cur.begin()
-            if everything:
-                for table in DATA_TABLES:
-                    cur.execute(f"DELETE FROM {table}")
-                    self._insert_text_rows(cur, table, self._copy_out(pg, table))
-            else:
-                self._reload_batches(pg, cur, list(batches))
-            cur.commit()
-        except BaseException:
-            _rollback_quietly(cur)
-            self._known = None  # the mirror is as before; reload everything next time
-            raise
-        finally:
-            cur.close()
+        with self._mirror.cursor() as cur:
+            try:
+                cur.begin()
+                if everything:
+                    for table in DATA_TABLES:
+                        cur.execute(f"DELETE FROM {table}")
+                        self._insert_text_rows(cur, table, self._copy_out(pg, table))
+                else:
+                    self._reload_batches(pg, cur, list(batches))
+                cur.commit()
+            except BaseException:
+                rollback_quietly(cur)
+                self._known = None  # the mirror is as before; reload everything next time
+                raise
         self._advance_sequences(dict(pg.execute(SQL["sequences"]).fetchall()))
         self._known = latest
-        self._write_version += 1
+        self._mirror.data_changed()
         return True
 
     def _reload_batches(self, pg: psycopg.Connection, cur: duckdb.DuckDBPyConnection, batches: list[int]) -> None:
@@ -345,10 +433,10 @@ class PostgresStore(Store):
         rows = con.execute("SELECT sequence_name, start_value, last_value FROM duckdb_sequences()").fetchall()
         return {name: (last if last is not None else start - 1) for name, start, last in rows if name in SEQUENCES}
 
-    def _advance_sequences(self, wanted: dict[str, int | None], con: duckdb.DuckDBPyConnection | None = None) -> None:
+    def _advance_sequences(self, wanted: dict[str, int | None]) -> None:
         """Move the mirror's sequences on to ``wanted`` (DuckDB sequences cannot be set: nextval
         is called as many times as needed, which costs milliseconds for 100,000 ids)."""
-        with (con or self._con).cursor() as cur:
+        with self._mirror.cursor() as cur:
             have = self._sequence_values(cur)
             for name in SEQUENCES:
                 gap = (wanted.get(name) or 0) - have.get(name, 0)
@@ -360,9 +448,8 @@ class PostgresStore(Store):
     @contextmanager
     def _write_transaction(self, undo_of: int | None = None, everything: bool = False
                            ) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._write_lock:
+        with self._write_lock, self._mirror.cursor() as cur:
             self._in_write = True
-            cur = self._con.cursor()
             mirror_open = False
             try:
                 with self._unreachable_as_store_error():
@@ -389,13 +476,12 @@ class PostgresStore(Store):
                 cur.commit()
                 mirror_open = False
                 self._known = version
-                self._write_version += 1
+                self._mirror.data_changed()
             except BaseException:
                 if mirror_open:
-                    _rollback_quietly(cur)
+                    rollback_quietly(cur)
                 raise
             finally:
-                cur.close()
                 self._in_write = False
 
     def _touched_keys(self, cur: duckdb.DuckDBPyConnection, batches: list[int], main: bool) -> dict[str, pa.Table]:
@@ -483,22 +569,6 @@ class PostgresStore(Store):
                 pa_csv.write_csv(rows.slice(start, PUSH_CHUNK_ROWS).select(names), buffer, options)
                 copy.write(buffer.getvalue())
 
-    def okr_version(self, cycle: str, team: str) -> frozenset[int]:
-        """As the store's, from PostgreSQL's current rows (the OKR editor compares it at save time,
-        so another process's save moments ago must count)."""
-        self.refresh()
-        return super().okr_version(cycle, team)
-
-    def kpi_version(self, team: str, name: str) -> frozenset[int]:
-        self.refresh()
-        return super().kpi_version(team, name)
-
-    def backup(self, folder: Path) -> Path:
-        """The same backup folder as a database file's: the mirror, brought up to date first."""
-        with self._write_lock:
-            self.refresh()
-            return super().backup(folder)
-
     def load_from(self, source: Store) -> None:
         """Replace every row with ``source``'s (restore, or moving from a database file)."""
         with self._write_transaction(everything=True) as cur:
@@ -514,7 +584,7 @@ class PostgresStore(Store):
                         cur.unregister("source_rows")
             with source.cursor() as src:
                 wanted = self._sequence_values(src)
-            self._advance_sequences(wanted, cur)
+            self._advance_sequences(wanted)
 
 
 def restore_into(folder: Path, url: str) -> None:
@@ -522,14 +592,8 @@ def restore_into(folder: Path, url: str) -> None:
     ``okrdash backup`` writes from a file or from PostgreSQL; older schema versions are migrated)."""
     with tempfile.TemporaryDirectory(prefix="okrdash-restore-") as scratch:
         path = Path(scratch) / "restore.duckdb"
-        con = duckdb.connect(str(path))
-        try:
-            con.execute(f"IMPORT DATABASE {_path_literal(folder)}")
-        except duckdb.Error as error:
-            raise StoreError("restore_failed", folder=str(folder), detail=_first_line(error)) from None
-        finally:
-            con.close()
-        source = Store(path)  # migrates a backup of an older schema
+        backups.import_into(folder, path)
+        source = DuckDBStore(path)  # migrates a backup of an older schema
         try:
             target = PostgresStore(url, source.config)
             try:

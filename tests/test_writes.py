@@ -172,13 +172,13 @@ def test_form_rows_of_an_unknown_column_are_a_programming_error(okrs):
 def test_a_version_2_database_keeps_its_check_ins_and_undo_history_when_opened(tmp_path):
     import duckdb
 
-    from okrdash import store as store_module
+    from okrdash.store.schema import MIGRATIONS
 
     path = tmp_path / "v2.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
     for version in (1, 2):
-        con.execute(store_module._MIGRATIONS[version])
+        con.execute(MIGRATIONS[version])
         con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
     for batch in (1, 2):
         con.execute("INSERT INTO batches (id, imported_at, file_name, sha256, kind, inserted, updated) "
