@@ -28,7 +28,7 @@ DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kp
 # The settings rules.sql takes as its macros' default parameters.
 RULE_SETTINGS = ("on_track_ratio", "on_track_gap", "at_risk_ratio", "at_risk_gap", "aspirational_end_point",
                  "low_confidence", "kpi_tolerance_share", "forecast_horizon_days", "kpi_trend_points",
-                 "kpi_trend_flat_share")
+                 "kpi_trend_flat_share", "stale_after_days")
 
 
 def connect(path: str, config: Settings | None = None) -> duckdb.DuckDBPyConnection:

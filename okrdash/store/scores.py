@@ -129,7 +129,7 @@ def _over_scores(store: Store, as_of: dt.date, name: str, **params: object) -> p
     scored = store.scores(as_of)
     with store.cursor() as cur:
         scored.register(cur)
-        return cur.execute(sql, sqlfiles.parameters(sql, params)).df()
+        return cur.execute(sql, sqlfiles.parameters(sql, {**params, "as_of": as_of})).df()
 
 
 def status_counts(store: Store, as_of: dt.date, cycle: str) -> pd.DataFrame:
@@ -139,5 +139,4 @@ def status_counts(store: Store, as_of: dt.date, cycle: str) -> pd.DataFrame:
 
 def needs_attention(store: Store, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
     """Off Track and At Risk key results and KPIs, and stale key results; biggest gap first."""
-    stale_before = as_of - dt.timedelta(days=store.config.stale_after_days)
-    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit, stale_before=stale_before)
+    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit)

@@ -21,18 +21,17 @@ SELECT 'kpi', team, status, count(*) FROM scored_kpis GROUP BY ALL
 ORDER BY subject, team, status;
 
 -- name: needs_attention
--- Off Track and At Risk key results and KPIs, and stale key results; biggest gap first.
+-- Off Track and At Risk key results and KPIs, and stale key results (rules.sql: okr_is_stale);
+-- biggest gap first (a KPI's: okr_kpi_gap).
 SELECT * FROM (
     SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
            NULL::INTEGER AS kpi_id, status, gap, last_checkin,
-           last_checkin IS NULL OR last_checkin < $stale_before AS stale, confidence_disagrees
+           okr_is_stale(last_checkin, $as_of::DATE) AS stale, confidence_disagrees
     FROM scored_key_results
     WHERE cycle = $cycle
     UNION ALL
-    SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status,
-           CASE WHEN direction = 'lower_is_better' THEN (value - target) / nullif(abs(target), 0)
-                WHEN direction = 'higher_is_better' THEN (target - value) / nullif(abs(target), 0)
-           END, last_date, false, false
+    SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status, okr_kpi_gap(direction, value, target),
+           last_date, false, false
     FROM scored_kpis)
 WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
 ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title
