@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("hash-passphrase", help="read an editor passphrase and print its hash for secrets.toml")
 
+    commands.add_parser("upgrade", help="bring the database to this okrdash's schema (the app and every command "
+                                        "that writes do it on their own; status and backup only read)")
+
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", help="address to listen on (default: $OKRDASH_SERVE_ADDRESS or 127.0.0.1)")
@@ -105,12 +108,16 @@ def main(argv: list[str] | None = None) -> int:
             restore(args.folder, db_path)
             print(f"Restored {args.folder} into {_shown(db_path)}.")
             return 0
-        store = open_store(db_path)
+        # A command that only reads opens the database read-only: a file's bytes stay as they are, so a
+        # backup tool or a checksum sees no change. A file that does not exist yet (--create) is made.
+        read_only = _reads_only(args) and (is_database_url(db_path) or db_path.exists())
+        store = open_store(db_path, read_only=read_only)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
     try:
-        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup}
+        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup,
+                    "upgrade": _upgrade}
         return commands[args.command](store, args)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
@@ -127,6 +134,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORE
     finally:
         store.close()
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    return args.command in ("status", "backup") or (args.command == "import" and args.dry_run)
+
+
+def _upgrade(store: Store, args: argparse.Namespace) -> int:
+    print(f"{_shown(store.path)}: schema version {store.schema_version()}, as this okrdash needs.")
+    return 0
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:

@@ -94,10 +94,12 @@ def safe_url(url: str) -> str:
 class PostgresStore:
     """The okrdash database in PostgreSQL (``OKRDASH_DB=postgresql://user@host/dbname``)."""
 
-    def __init__(self, url: str, config: Settings | None = None):
+    def __init__(self, url: str, config: Settings | None = None, *, read_only: bool = False):
         self.url = url
         self.path: Path | str = safe_url(url)
         self.config = config or default_settings()
+        # Read-only refuses writes; okrdash's tables are still created in an empty database.
+        self.read_only = read_only
         self._pg_ready = False
         self._in_write = False
         self._last_poll = 0.0
@@ -448,6 +450,8 @@ class PostgresStore:
     @contextmanager
     def _write_transaction(self, undo_of: int | None = None, everything: bool = False
                            ) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.read_only:
+            raise StoreError("store_read_only", path=self.path)
         with self._write_lock, self._mirror.cursor() as cur:
             self._in_write = True
             mirror_open = False

@@ -197,6 +197,26 @@ def test_a_write_in_another_process_shows_in_the_next_read(pg_server, tmp_path):
         store.close()
 
 
+def test_a_read_only_store_refuses_writes_on_postgresql_too(pg_server):
+    url = pg_server.new_database()
+    writer = open_store(url)
+    reader = open_store(url, read_only=True)
+    try:
+        run_step(writer, ("okrs", [(0, 0, 0, 100.0)]))
+        before = contents(writer)
+        assert reader.read_only and contents(reader) == before
+        for write in (lambda: reader.reset(admin_writer(None)), lambda: reader.undo(1, admin_writer(None)),
+                      lambda: import_files(reader, uploads((("okrs.csv", okrs_file([(1, 1, 1, 5.0)])),)))):
+            with pytest.raises(StoreError) as refused:
+                write()
+            assert refused.value.code == "store_read_only"
+        writer.refresh()
+        assert contents(writer) == before
+    finally:
+        reader.close()
+        writer.close()
+
+
 def _waiting_for_the_lock(admin: psycopg.Connection) -> int:
     return admin.execute(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = %s",

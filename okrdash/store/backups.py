@@ -27,7 +27,7 @@ def export(cur: duckdb.DuckDBPyConnection, folder: Path, schema_version: int) ->
     if folder.exists() and any(folder.iterdir()):
         raise StoreError("backup_folder_not_empty", folder=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
-    database = cur.execute(SQL["current_database"]).fetchall()[0][0]
+    database = cur.execute(SQL["data_catalog"]).fetchall()[0][0]
     cur.execute(SQL["export"].format(database='"' + database.replace('"', '""') + '"', folder=quoted(folder)))
     # Restore runs the folder's SQL: the manifest lets it run only what okrdash wrote here.
     files = {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file()}

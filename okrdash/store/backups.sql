@@ -8,5 +8,6 @@ EXPORT DATABASE {database} TO {folder} (FORMAT parquet);
 -- name: import
 IMPORT DATABASE {folder};
 
--- name: current_database
-SELECT current_database();
+-- name: data_catalog
+-- The database that holds the tables (a read-only open's default database holds only the rules).
+SELECT database_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'batches';

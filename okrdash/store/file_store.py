@@ -30,12 +30,15 @@ from okrdash.store.writes import FileChanges, WriteCounts
 class DuckDBStore:
     """The okrdash database in a DuckDB file. Open one per process with :func:`okrdash.store.open_store`."""
 
-    def __init__(self, path: Path | str, config: Settings | None = None):
+    def __init__(self, path: Path | str, config: Settings | None = None, *, read_only: bool = False):
         self.path: Path | str = Path(path) if str(path) != ":memory:" else ":memory:"
         self.config = config or default_settings()
-        if isinstance(self.path, Path):
+        # Read-only: the file's bytes stay as they are (a backup tool or a checksum sees no change);
+        # its migrations, if it needs any, wait for a write open. An in-memory database has no file.
+        self.read_only = read_only and isinstance(self.path, Path)
+        if isinstance(self.path, Path) and not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = schema.connect(str(self.path), self.config)
+        self._con = schema.connect(str(self.path), self.config, read_only=self.read_only)
         self._write_lock = write_lock_of(self.path)
         # Bumped after every committed write of this process (the only writer of the file), so
         # reads the importer repeats on every upload can be kept until the data changes.
@@ -47,11 +50,17 @@ class DuckDBStore:
             # installing the schema and the rules macros at once is a catalog write-write conflict
             # (several sessions' first visits right after the server started). One at a time.
             with self._write_lock, self.cursor() as cur:
-                schema.migrate(cur)
-                schema.install_rules(cur, self.config)
+                if self.read_only:
+                    schema.require_current(cur, str(self.path))
+                else:
+                    schema.migrate(cur)
+                schema.install_rules(cur, self.config)  # read-only: into the in-memory database
         except duckdb.Error as error:  # opened, but its tables cannot be read (a truncated file)
             self._con.close()
             raise StoreError("store_unreadable", path=str(self.path), detail=first_line(error)) from None
+        except StoreError:
+            self._con.close()
+            raise
 
     @property
     def write_lock(self) -> threading.RLock:
@@ -74,6 +83,8 @@ class DuckDBStore:
         """A cursor for the calling thread, closed afterwards."""
         cur = self._con.cursor()
         try:
+            if self.read_only:
+                schema.use_read_only_search_path(cur)
             yield cur
         finally:
             cur.close()
@@ -82,6 +93,8 @@ class DuckDBStore:
     def _write_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The one way a write runs: under the write lock, in one DuckDB transaction, committed
         when the block ends (rolled back if it raises), then the write version bumped."""
+        if self.read_only:
+            raise StoreError("store_read_only", path=str(self.path))
         with self._write_lock, self.cursor() as cur:
             cur.begin()
             try:

@@ -33,6 +33,7 @@ class Store(Protocol):
 
     path: Path | str  # the file, ":memory:", or the PostgreSQL URL without its password
     config: Settings
+    read_only: bool  # opened read-only: every write is refused (StoreError "store_read_only")
 
     # -- the connection ----------------------------------------------------------------------------
 

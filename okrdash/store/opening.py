@@ -18,16 +18,21 @@ _REGISTRY_LOCK = threading.Lock()
 _OPENING_LOCK = threading.Lock()
 
 
-def open_store(path: Path | str | None = None, config: Settings | None = None) -> Store:
+def open_store(path: Path | str | None = None, config: Settings | None = None, *, read_only: bool = False) -> Store:
     """The store at ``path``, else ``OKRDASH_DB``, else ``data/okrdash.duckdb``; a PostgreSQL URL
-    opens a :class:`~okrdash.postgres_store.PostgresStore`."""
+    opens a :class:`~okrdash.postgres_store.PostgresStore`.
+
+    ``read_only``: the store refuses every write, and a database file's bytes stay as they are
+    (a file an older okrdash wrote is refused with ``store_needs_upgrade``: its migrations need a
+    write open).
+    """
     config = config or default_settings()
     path = path or config.db_path
     if is_database_url(path):
         from okrdash.postgres_store import PostgresStore  # psycopg is loaded only for PostgreSQL
 
-        return PostgresStore(str(path), config)
-    return DuckDBStore(path, config)
+        return PostgresStore(str(path), config, read_only=read_only)
+    return DuckDBStore(path, config, read_only=read_only)
 
 
 def shared_store(path: Path | str, config: Settings | None = None) -> tuple[Store, bool]:

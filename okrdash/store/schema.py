@@ -31,18 +31,28 @@ RULE_SETTINGS = ("on_track_ratio", "on_track_gap", "at_risk_ratio", "at_risk_gap
                  "kpi_trend_flat_share", "stale_after_days")
 
 
-def connect(path: str, config: Settings | None = None) -> duckdb.DuckDBPyConnection:
+def connect(path: str, config: Settings | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the file (or memory), turning DuckDB's lock error into one that names the process holding it.
 
     Threads and memory come from settings: DuckDB's own defaults (every core, 80% of memory) are
-    right for one process, not for several okrdash processes on one host.
+    right for one process, not for several okrdash processes on one host. ``read_only`` leaves the
+    file's bytes as they are (schema.sql, attach_read_only): every cursor of that connection needs
+    :func:`use_read_only_search_path`.
     """
     config = config or default_settings()
     options = {"memory_limit": config.duckdb_memory_limit}
     if config.duckdb_threads:
         options["threads"] = config.duckdb_threads
     try:
-        return duckdb.connect(path, config=options)
+        if not read_only:
+            return duckdb.connect(path, config=options)
+        con = duckdb.connect(":memory:", config=options)
+        try:
+            con.execute(SQL["attach_read_only"].format(path=quoted(Path(path))))
+        except BaseException:
+            con.close()
+            raise
+        return con
     except duckdb.Error as error:
         holder = re.search(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)", str(error))
         if holder is None:  # a damaged or truncated file, or not a DuckDB database at all
@@ -51,8 +61,12 @@ def connect(path: str, config: Settings | None = None) -> duckdb.DuckDBPyConnect
                          holder["program"])) from None
 
 
+def use_read_only_search_path(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(SQL["read_only_search_path"])
+
+
 def quoted(path: Path) -> str:
-    """A quoted SQL string for a path: EXPORT and IMPORT DATABASE take no parameters."""
+    """A quoted SQL string for a path: ATTACH, EXPORT and IMPORT DATABASE take no parameters."""
     return "'" + str(path.resolve()).replace("'", "''") + "'"
 
 
@@ -62,6 +76,21 @@ def _process_name(pid: str, program: str) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip() or program
     except OSError:
         return program
+
+
+def applied_version(cur: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of the open database (0: none yet)."""
+    if not cur.execute(SQL["has_version_table"]).fetchall()[0][0]:
+        return 0
+    return cur.execute(SQL["applied_version"]).fetchall()[0][0]
+
+
+def require_current(cur: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Refuse a read-only open of a database an older okrdash wrote: its migrations need a write
+    open, and the rules would read tables without the columns they expect."""
+    version = applied_version(cur)
+    if version < SCHEMA_VERSION:
+        raise StoreError("store_needs_upgrade", path=path, version=version, wanted=SCHEMA_VERSION)
 
 
 def migrate(cur: duckdb.DuckDBPyConnection) -> None:

@@ -120,8 +120,22 @@ ALTER TABLE key_results_prior ADD COLUMN start_date DATE;
 -- name: version_table
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
 
+-- name: has_version_table
+SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'schema_version';
+
 -- name: applied_version
 SELECT coalesce(max(version), 0) FROM schema_version;
 
 -- name: record_version
 INSERT INTO schema_version VALUES ($version, now());
+
+-- name: attach_read_only
+-- A read-only open: the file attached read-only to an in-memory database, which holds this
+-- process's rules (rules.sql), so nothing is written to the file, not even the rules' macros.
+-- ATTACH takes no parameters: {path} is a quoted literal.
+ATTACH {path} AS okrdash (READ_ONLY);
+
+-- name: read_only_search_path
+-- Set on every cursor of a read-only open (DuckDB cannot set it for all connections at once):
+-- this process's rules first, then the file's tables (and the rules an earlier write left in it).
+SET search_path = 'memory.main,okrdash.main';
