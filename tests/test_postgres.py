@@ -204,6 +204,7 @@ def test_a_read_only_store_refuses_writes_on_postgresql_too(pg_server):
     try:
         run_step(writer, ("okrs", [(0, 0, 0, 100.0)]))
         before = contents(writer)
+        reader.refresh()  # the writer's batch now: reads ask PostgreSQL at most every pg_poll_seconds
         assert reader.read_only and contents(reader) == before
         for write in (lambda: reader.reset(admin_writer(None)), lambda: reader.undo(1, admin_writer(None)),
                       lambda: import_files(reader, uploads((("okrs.csv", okrs_file([(1, 1, 1, 5.0)])),)))):
