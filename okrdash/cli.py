@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import ipaddress
 import json
@@ -208,11 +209,27 @@ def _hash_passphrase() -> int:
 
 def _writer(store: Store, who: str | None) -> Access:
     """Who the terminal writes as. With a roles file, ``--by`` names the person and their rights
-    apply (the store refuses what they may not do); without one, the server's own user is admin."""
+    apply (the store refuses what they may not do); without one, the server's own user is admin.
+    ``--by`` is taken on trust (a shell on the host is trusted like the server's user), so the
+    batch also records the operating system account the command runs as."""
     path = store.config.roles_file
-    if path.is_file():
-        return load_roles(path).access_for(who)
-    return admin_writer(who)
+    access = load_roles(path).access_for(who) if path.is_file() else admin_writer(who)
+    return dataclasses.replace(access, os_user=os_account())
+
+
+def os_account() -> str:
+    """The operating system account this process runs as, by its user id (not $USER or $LOGNAME,
+    which anyone may set; getpass.getuser() reads those first)."""
+    try:
+        import pwd
+    except ImportError:  # not POSIX: no user ids, only the login name
+        import getpass
+
+        return getpass.getuser()
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id without a passwd entry (a container)
+        return str(os.getuid())
 
 
 def _undo(store: Store, args: argparse.Namespace) -> int:
@@ -239,7 +256,7 @@ def _num(value: float | None) -> str:
 def _demo(store: Store, args: argparse.Namespace) -> int:
     if args.reset:
         store.reset(_writer(store, args.by))
-    result = demo.load_demo(store)
+    result = demo.load_demo(store, writer=dataclasses.replace(admin_writer("demo"), os_user=os_account()))
     print(f"Demo company loaded: {result.inserted} rows inserted, {result.updated} updated.")
     return 0
 

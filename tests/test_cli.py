@@ -361,3 +361,33 @@ def test_a_read_only_store_refuses_writes(imported):
     finally:
         store.close()
 
+
+# -- who ran a command: --by as given, and the operating system account ------------------------------------
+
+
+def test_import_and_undo_record_the_os_account_beside_by(imported, capsys, monkeypatch):
+    import pwd
+
+    account = pwd.getpwuid(os.getuid()).pw_name
+    # The account comes from the process's user id, not from variables anyone may set.
+    monkeypatch.setenv("USER", "not-" + account)
+    monkeypatch.setenv("LOGNAME", "not-" + account)
+    new = Path(imported).with_name("new.csv")
+    new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    assert main(["--db", str(imported), "import", str(new), "--by", "rina@contoh.co.id"]) == 0
+    batch = open_and(imported, lambda store: store.batches()[0])
+    assert (batch.imported_by, batch.imported_os_user) == ("rina@contoh.co.id", account)
+    assert main(["--db", str(imported), "undo", str(batch.id), "--by", "maya"]) == 0
+    batch = open_and(imported, lambda store: store.batches()[0])
+    assert (batch.undone_by, batch.undone_os_user) == ("maya", account)
+    assert main(["--db", str(imported), "demo", "--reset", "--by", "admin@contoh.co.id"]) == 0
+    assert {(b.imported_by, b.imported_os_user) for b in open_and(imported, lambda store: store.batches())} == {
+        ("demo", account)}
+
+
+def open_and(db: Path, read):
+    store = open_store(db)
+    try:
+        return read(store)
+    finally:
+        store.close()

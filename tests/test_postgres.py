@@ -197,6 +197,29 @@ def test_a_write_in_another_process_shows_in_the_next_read(pg_server, tmp_path):
         store.close()
 
 
+def test_the_command_line_records_its_os_account_on_postgresql_too(pg_server, tmp_path):
+    import pwd
+
+    account = pwd.getpwuid(os.getuid()).pw_name
+    url = pg_server.new_database()
+    open_store(url).close()
+    with psycopg.connect(url, autocommit=True) as con:  # as the okrdash before schema version 4 left it
+        con.execute("ALTER TABLE batches DROP COLUMN imported_os_user, DROP COLUMN undone_os_user")
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(okrs_file([(0, 0, 0, 100.0)]))
+    process = _okrdash(url, "import", str(okrs), "--by", "rina@contoh.co.id")
+    assert process.communicate(timeout=300) and process.returncode == 0
+    process = _okrdash(url, "undo", "1", "--by", "maya")
+    assert process.communicate(timeout=300) and process.returncode == 0
+    store = open_store(url)
+    try:
+        batch = store.batches()[0]
+        assert (batch.imported_by, batch.imported_os_user, batch.undone_by, batch.undone_os_user) == (
+            "rina@contoh.co.id", account, "maya", account)
+    finally:
+        store.close()
+
+
 def test_a_read_only_store_refuses_writes_on_postgresql_too(pg_server):
     url = pg_server.new_database()
     writer = open_store(url)

@@ -23,7 +23,7 @@ from okrdash.store.schema import DATA_TABLES
 READS_SQL = Path(__file__).with_name("reads.sql")
 SQL = sqlfiles.named_queries(READS_SQL)
 BATCH_FIELDS = ("id", "imported_at", "file_name", "sha256", "kind", "inserted", "updated", "imported_by",
-                "undone_at", "undone_by")
+                "imported_os_user", "undone_at", "undone_by", "undone_os_user")
 
 P = ParamSpec("P")
 R = TypeVar("R")

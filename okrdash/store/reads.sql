@@ -65,7 +65,8 @@ GROUP BY m.kpi_id;
 SELECT greatest((SELECT max(date) FROM checkins), (SELECT max(date) FROM kpi_measurements));
 
 -- name: batches
-SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by, undone_at, undone_by
+SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by, imported_os_user,
+       undone_at, undone_by, undone_os_user
 FROM batches ORDER BY id DESC;
 
 -- name: key_result_index

@@ -117,6 +117,12 @@ ALTER TABLE checkins_prior ADD COLUMN seq INTEGER DEFAULT 0;
 ALTER TABLE key_results ADD COLUMN start_date DATE;
 ALTER TABLE key_results_prior ADD COLUMN start_date DATE;
 
+-- name: migration 4
+-- The operating system account a command-line import or undo ran as, beside the name it gave with
+-- --by (which the command line takes on trust); NULL for the app's writes (its sign-in names them).
+ALTER TABLE batches ADD COLUMN imported_os_user VARCHAR;
+ALTER TABLE batches ADD COLUMN undone_os_user VARCHAR;
+
 -- name: version_table
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
 

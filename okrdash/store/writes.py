@@ -92,7 +92,7 @@ def apply(transaction: Transaction, files: list[FileChanges], writer: Access) ->
     if refused:
         raise StoreError("write_not_allowed", who=writer.who or "?", teams=", ".join(refused))
     with failures_as_store_error(), transaction() as cur:
-        return [apply_file(cur, change, writer.who) for change in sorted(files, key=lambda f: FILE_ORDER[f.kind])]
+        return [apply_file(cur, change, writer) for change in sorted(files, key=lambda f: FILE_ORDER[f.kind])]
 
 
 @contextmanager
@@ -104,10 +104,10 @@ def failures_as_store_error() -> Iterator[None]:
         raise StoreError("write_failed", detail=first_line(error)) from error
 
 
-def apply_file(cur: Cursor, change: FileChanges, imported_by: str | None) -> WriteCounts:
-    """One file as one batch: its rows, and the rows they replace kept for undo."""
+def apply_file(cur: Cursor, change: FileChanges, writer: Access) -> WriteCounts:
+    """One file as one batch (with who wrote it): its rows, and the rows they replace kept for undo."""
     batch_id = _run(cur, "new_batch", file_name=change.file_name, sha256=change.sha256, kind=change.kind.value,
-                    imported_by=imported_by).fetchall()[0][0]
+                    imported_by=writer.who, os_user=writer.os_user).fetchall()[0][0]
     inserted = updated = 0
     renames = change.renames if change.renames is not None else pd.DataFrame()
     objective_renames = renames[renames["subject"] == "objective"] if len(renames) else None
@@ -262,7 +262,7 @@ def undo(cur: Cursor, batch_id: int, writer: Access) -> int:
         _on_table(cur, "restore_prior_rows", table, batch=batch_id)
         _on_table(cur, "forget_prior_rows", table, batch=batch_id)
     _run(cur, "delete_batch_cycles", batch=batch_id)
-    _run(cur, "mark_undone", undone_by=writer.who, batch=batch_id)
+    _run(cur, "mark_undone", undone_by=writer.who, os_user=writer.os_user, batch=batch_id)
     return changed
 
 

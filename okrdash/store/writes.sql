@@ -4,8 +4,8 @@
 -- names (store.VERSIONED_TABLES), filled in by writes.py, never a value.
 
 -- name: new_batch
-INSERT INTO batches (imported_at, file_name, sha256, kind, inserted, updated, imported_by)
-VALUES (now(), $file_name, $sha256, $kind, 0, 0, $imported_by) RETURNING id;
+INSERT INTO batches (imported_at, file_name, sha256, kind, inserted, updated, imported_by, imported_os_user)
+VALUES (now(), $file_name, $sha256, $kind, 0, 0, $imported_by, $os_user) RETURNING id;
 
 -- name: count_batch
 UPDATE batches SET inserted = $inserted, updated = $updated WHERE id = $batch;
@@ -265,7 +265,7 @@ DELETE FROM {table}_prior WHERE replaced_by = $batch;
 DELETE FROM cycles WHERE batch_id = $batch AND name NOT IN (SELECT cycle FROM objectives);
 
 -- name: mark_undone
-UPDATE batches SET undone_at = now(), undone_by = $undone_by WHERE id = $batch;
+UPDATE batches SET undone_at = now(), undone_by = $undone_by, undone_os_user = $os_user WHERE id = $batch;
 
 -- name: delete_everything
 -- A reset: every row of every data table (store.DATA_TABLES), children first; the schema stays.

@@ -44,8 +44,8 @@ def main() -> int:
     if mode == "pause":
         original_apply_file = writes.apply_file
 
-        def pausing_apply_file(cur, change, imported_by):
-            result = original_apply_file(cur, change, imported_by)
+        def pausing_apply_file(cur, change, writer):
+            result = original_apply_file(cur, change, writer)
             say("written")
             time.sleep(300)  # the test kills us here, inside the open transaction
             return result

@@ -23,7 +23,7 @@ def test_a_damaged_database_is_reported_on_every_page(tmp_path, make_app):
 def test_an_import_on_a_full_disk_says_nothing_was_written(demo_db, make_app, monkeypatch):
     before = counts(demo_db)
 
-    def disk_full(cur, change, imported_by):
+    def disk_full(cur, change, writer):
         cur.execute("INSERT INTO batches (imported_at, file_name, sha256, kind, inserted, updated) "
                     "VALUES (now(), 'half', 'x', 'kpis', 0, 0)")  # a first write lands, then the disk is full
         raise duckdb.IOException('Could not write file "okrdash.duckdb.wal": No space left on device')
