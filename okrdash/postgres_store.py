@@ -11,9 +11,9 @@ only keeps the mirror and PostgreSQL equal:
 - Reads: at most once per ``pg_poll_seconds`` a read asks PostgreSQL for the latest version of
   its change log (okrdash_changes: one row per write with the batches it wrote or undid); the
   rows of those batches, and the rows they replaced or restored, are copied out of PostgreSQL
-  (COPY, CSV) into the mirror in one mirror transaction (everything at first and after a reset or
-  restore), and the write version is bumped so every cache keyed by it (store.scores, ui.context)
-  refreshes. Each write prunes log rows older than a week (keeping the newest); a mirror behind
+  (COPY, CSV: postgres_copy.py) into the mirror in one mirror transaction (everything at first and
+  after a reset or restore), and the mirror's write version moves on so every cache keyed by it
+  (the kept scores, ui.context) refreshes. Each write prunes log rows older than a week (keeping the newest); a mirror behind
   the pruned rows (okrdash_pruned) reloads everything.
 - Writes (apply, undo, reset, restore): one PostgreSQL transaction holding an advisory lock
   (writers of every process and machine take turns), the mirror brought up to date inside it, the
@@ -26,7 +26,6 @@ only keeps the mirror and PostgreSQL equal:
 from __future__ import annotations
 
 import functools
-import io
 import re
 import tempfile
 import threading
@@ -39,10 +38,9 @@ from typing import Concatenate, ParamSpec, TypeVar
 import duckdb
 import psycopg
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 from psycopg import sql
 
-from okrdash import sqlfiles
+from okrdash import postgres_copy, sqlfiles
 from okrdash.access import Access
 from okrdash.settings import Settings, settings as default_settings
 from okrdash.store import backups, writes
@@ -54,6 +52,7 @@ from okrdash.store.schema import DATA_TABLES, VERSIONED_TABLES
 from okrdash.store.writes import FileChanges, WriteCounts
 
 POSTGRES_SQL = Path(__file__).with_name("postgres.sql")
+MIRROR_SQL = Path(__file__).with_name("mirror.sql")
 # pg_advisory_xact_lock key of okrdash's writers ("okrd").
 LOCK_KEY = 0x6F6B7264
 SEQUENCES = ("batch_ids", "objective_ids", "key_result_ids", "kpi_ids")
@@ -62,11 +61,10 @@ PG_TYPES = {"INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precisio
             "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
 # Days of okrdash_changes kept (see postgres.sql, prune_changes).
 CHANGE_LOG_DAYS = 7
-# Rows per CSV chunk pushed to PostgreSQL (bounds the memory a large import's push takes).
-PUSH_CHUNK_ROWS = 200_000
 
 
 SQL = {name: sql.strip() for name, sql in sqlfiles.named_queries(POSTGRES_SQL).items()}
+MIRROR = sqlfiles.named_queries(MIRROR_SQL)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -238,15 +236,9 @@ class PostgresStore:
         columns: dict[str, list[tuple[str, str, bool]]] = {table: [] for table in tables}
         constraints: dict[str, list[tuple[str, list[str]]]] = {table: [] for table in tables}
         with self._mirror.cursor() as cur:
-            for table, name, kind, nullable in cur.execute(
-                    """SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-                       WHERE list_contains(?, table_name) ORDER BY table_name, ordinal_position""",
-                    [tables]).fetchall():
+            for table, name, kind, nullable in cur.execute(MIRROR["columns"], {"tables": tables}).fetchall():
                 columns[table].append((name, kind, nullable == "YES"))
-            for table, kind, names in cur.execute(
-                    """SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints()
-                       WHERE list_contains(?, table_name) AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')
-                       ORDER BY table_name, constraint_type, constraint_index""", [tables]).fetchall():
+            for table, kind, names in cur.execute(MIRROR["keys"], {"tables": tables}).fetchall():
                 constraints[table].append((kind, names))
         return columns, constraints
 
@@ -286,11 +278,11 @@ class PostgresStore:
         if statements:  # one round trip
             pg.execute(sql.SQL("; ").join(statements))
         with self._mirror.cursor() as cur:
-            applied = cur.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
-        have = {row[0] for row in pg.execute("SELECT version FROM schema_version").fetchall()}
+            applied = cur.execute(MIRROR["applied_versions"]).fetchall()
+        have = {row[0] for row in pg.execute(SQL["schema_versions"]).fetchall()}
         for version, applied_at in applied:
             if version not in have:
-                pg.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)", [version, applied_at])
+                pg.execute(SQL["add_schema_version"], {"version": version, "applied_at": applied_at})
 
     # -- bringing in other processes' writes ----------------------------------------------------
 
@@ -336,7 +328,8 @@ class PostgresStore:
                 if everything:
                     for table in DATA_TABLES:
                         cur.execute(f"DELETE FROM {table}")
-                        self._insert_text_rows(cur, table, self._copy_out(pg, table))
+                        rows = postgres_copy.copy_out(pg, table, self._column_names(table))
+                        postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
                 else:
                     self._reload_batches(pg, cur, list(batches))
                 cur.commit()
@@ -370,7 +363,8 @@ class PostgresStore:
                                             for i, c in enumerate(key))
                 where.append(sql.SQL("({}) IN (SELECT * FROM unnest({}))").format(keys, arrays))
                 params.update({f"k{i}": mine[table].column(c).to_pylist() for i, c in enumerate(key)})
-            rows = self._copy_out(pg, table, sql.SQL(" OR ").join(where), params)
+            names = self._column_names(table)
+            rows = postgres_copy.copy_out(pg, table, names, sql.SQL(" OR ").join(where), params)
             join = " AND ".join(f't."{c}" = k."{c}"' for c in key)
             cur.register("old_keys", mine[table])
             try:
@@ -384,12 +378,13 @@ class PostgresStore:
                     cur.execute(f"DELETE FROM {table} t USING (SELECT {casts} FROM pg_rows) k WHERE {join}")
                 finally:
                     cur.unregister("pg_rows")
-            self._insert_text_rows(cur, table, rows)
+            postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
         for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
             column = "id" if table == "batches" else "replaced_by"
             cur.execute(f"DELETE FROM {table} WHERE list_contains(?::INTEGER[], {column})", [batches])
-            self._insert_text_rows(cur, table, self._copy_out(
-                pg, table, sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches}))
+            rows = postgres_copy.copy_out(pg, table, self._column_names(table),
+                                          sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches})
+            postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
         # A row those batches removed (a key result dropped in the OKR editor) is in no batch of
         # them and no longer in PostgreSQL: only its *_prior copy, now in the mirror, names it.
         for table in VERSIONED_TABLES:
@@ -398,41 +393,9 @@ class PostgresStore:
                             WHERE list_contains($b::INTEGER[], p.replaced_by) AND {join}
                               AND NOT list_contains($b::INTEGER[], t.batch_id)""", {"b": batches})
 
-    def _insert_text_rows(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-        """Insert rows copied out of PostgreSQL (text columns) into a mirror table, cast to its types."""
-        if not rows.num_rows:
-            return
-        casts = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind, _ in self._columns_of[table])
-        cur.register("pg_rows", rows)
-        try:
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT {casts} FROM pg_rows")
-        finally:
-            cur.unregister("pg_rows")
-
-    def _copy_out(self, pg: psycopg.Connection, table: str, where: sql.Composable | None = None,
-                  params: dict | None = None) -> pa.Table:
-        """The rows of a PostgreSQL table (all, or those ``where`` selects) as text columns (NULL
-        stays NULL, '' stays '')."""
-        names = self._column_names(table)
-        buffer = io.BytesIO()
-        query = sql.SQL("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT (FORMAT csv)").format(
-            sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier(table), where or sql.SQL("true"))
-        with pg.cursor() as pcur, pcur.copy(query, params) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-        if not buffer.tell():
-            return pa.table({name: pa.array([], pa.string()) for name in names})
-        return pa_csv.read_csv(
-            pa.py_buffer(buffer.getvalue()),
-            read_options=pa_csv.ReadOptions(column_names=names),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
-                                                  strings_can_be_null=True, quoted_strings_can_be_null=False,
-                                                  null_values=[""]))
-
     def _sequence_values(self, con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         """The last id each sequence gave out (a restored sequence starts after its backup's last)."""
-        rows = con.execute("SELECT sequence_name, start_value, last_value FROM duckdb_sequences()").fetchall()
+        rows = con.execute(MIRROR["sequences"]).fetchall()
         return {name: (last if last is not None else start - 1) for name, start, last in rows if name in SEQUENCES}
 
     def _advance_sequences(self, wanted: dict[str, int | None]) -> None:
@@ -443,7 +406,7 @@ class PostgresStore:
             for name in SEQUENCES:
                 gap = (wanted.get(name) or 0) - have.get(name, 0)
                 if gap > 0:
-                    cur.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [gap]).fetchall()
+                    cur.execute(MIRROR["advance_sequence"].format(name=name), {"gap": gap}).fetchall()
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -461,13 +424,12 @@ class PostgresStore:
                     with pg.transaction():
                         pg.execute(SQL["lock"], {"key": LOCK_KEY})
                         self._sync(pg)
-                        last_batch = cur.execute("SELECT coalesce(max(id), 0) FROM batches").fetchall()[0][0]
+                        last_batch = cur.execute(MIRROR["last_batch"]).fetchall()[0][0]
                         before = self._touched_keys(cur, [undo_of], main=True) if undo_of is not None else {}
                         cur.begin()
                         mirror_open = True
                         yield cur
-                        batches = [r[0] for r in cur.execute(
-                            "SELECT id FROM batches WHERE id > ? ORDER BY id", [last_batch]).fetchall()]
+                        batches = [r[0] for r in cur.execute(MIRROR["batches_after"], {"batch": last_batch}).fetchall()]
                         if undo_of is not None:
                             batches.append(undo_of)
                         self._push(pg, cur, batches, before, everything)
@@ -511,7 +473,8 @@ class PostgresStore:
         if everything:
             for table in reversed(DATA_TABLES):
                 pg.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-                self._copy_in(pg, table, _arrow(cur, f"SELECT {self._select_list(table)} FROM {table}"))
+                postgres_copy.copy_in(pg, table, _arrow(cur, f"SELECT {self._select_list(table)} FROM {table}"),
+                                      self._column_names(table))
             return list(DATA_TABLES)
         if not batches:
             return []
@@ -522,7 +485,7 @@ class PostgresStore:
             gone = pa.concat_tables([t for t in (before.get(table), replaced.get(table)) if t is not None]
                                     or [written[table].slice(0, 0)])
             if gone.num_rows:
-                self._delete_keys(pg, table, key, gone)
+                postgres_copy.delete_keys(pg, table, key, gone)
             wanted = pa.concat_tables([gone, written[table]])
             if not wanted.num_rows:
                 continue
@@ -532,7 +495,7 @@ class PostgresStore:
                                        SEMI JOIN push_keys USING ({", ".join(key)})""")
             finally:
                 cur.unregister("push_keys")
-            self._copy_in(pg, table, rows)
+            postgres_copy.copy_in(pg, table, rows, self._column_names(table))
             touched.append(table)
         for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
             column = "id" if table == "batches" else "replaced_by"
@@ -540,38 +503,13 @@ class PostgresStore:
                 sql.Identifier(table), sql.Identifier(column)), [batches]).rowcount
             rows = _arrow(cur, f"SELECT {self._select_list(table)} FROM {table} "
                                f"WHERE list_contains(?::INTEGER[], {column})", [batches])
-            self._copy_in(pg, table, rows)
+            postgres_copy.copy_in(pg, table, rows, self._column_names(table))
             if deleted or rows.num_rows:
                 touched.append(table)
         return touched
 
     def _select_list(self, table: str) -> str:
         return ", ".join(f'"{name}"' for name in self._column_names(table))
-
-    def _delete_keys(self, pg: psycopg.Connection, table: str, key: list[str], keys: pa.Table) -> None:
-        """Delete the rows of ``table`` whose key is in ``keys`` (copied into a temporary table first)."""
-        names = sql.SQL(", ").join(map(sql.Identifier, key))
-        pg.execute(sql.SQL("CREATE TEMP TABLE okrdash_keys ON COMMIT DROP AS SELECT {} FROM {} LIMIT 0").format(
-            names, sql.Identifier(table)))
-        self._copy_in(pg, "okrdash_keys", keys, key)
-        pg.execute(sql.SQL("DELETE FROM {} t USING okrdash_keys k WHERE {}").format(
-            sql.Identifier(table),
-            sql.SQL(" AND ").join(sql.SQL("t.{0} = k.{0}").format(sql.Identifier(c)) for c in key)))
-        pg.execute("DROP TABLE okrdash_keys")
-
-    def _copy_in(self, pg: psycopg.Connection, table: str, rows: pa.Table, names: list[str] | None = None) -> None:
-        """COPY Arrow rows into a PostgreSQL table as CSV: every value quoted, NULL left empty."""
-        if not rows.num_rows:
-            return
-        names = names or self._column_names(table)
-        query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)))
-        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
-        with pg.cursor() as pcur, pcur.copy(query) as copy:
-            for start in range(0, rows.num_rows, PUSH_CHUNK_ROWS):
-                buffer = io.BytesIO()
-                pa_csv.write_csv(rows.slice(start, PUSH_CHUNK_ROWS).select(names), buffer, options)
-                copy.write(buffer.getvalue())
 
     def load_from(self, source: Store) -> None:
         """Replace every row with ``source``'s (restore, or moving from a database file)."""

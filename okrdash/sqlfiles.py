@@ -1,6 +1,6 @@
 """Named queries kept in ``.sql`` files: each statement follows a ``-- name: X`` line.
 
-The store's (okrdash/store/*.sql), readmodels.sql, review.sql and postgres.sql are read this way;
+The store's (okrdash/store/*.sql), readmodels.sql, review.sql, postgres.sql and mirror.sql are read this way;
 ``$name`` parameters are bound by DuckDB from a dict holding only the names a query uses.
 """
 

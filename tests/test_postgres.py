@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from okrdash import checkins, demo, editing
+from okrdash import checkins, demo, editing, postgres_copy
 from okrdash.access import admin_writer
 from okrdash.importing import import_files
 from okrdash.postgres_store import LOCK_KEY, PostgresStore
@@ -368,7 +368,7 @@ def test_a_failed_push_leaves_both_postgresql_and_the_mirror_as_before(pg_server
         def broken(*args, **kwargs):
             raise psycopg.errors.DiskFull("could not extend file: No space left on device")
 
-        monkeypatch.setattr(PostgresStore, "_copy_in", broken)
+        monkeypatch.setattr(postgres_copy, "copy_in", broken)
         with pytest.raises(StoreError) as caught:
             import_files(store, uploads((("okrs.csv", okrs_file([(1, 1, 1, 5.0)])),)), writer=admin_writer(None))
         assert caught.value.code == "write_failed"

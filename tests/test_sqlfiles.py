@@ -22,7 +22,8 @@ def test_a_parameter_name_may_hold_digits():
 
 
 def test_every_sql_file_read_this_way_has_named_statements():
-    for path in (readmodels.READMODELS_SQL, review.REVIEW_SQL, postgres_store.POSTGRES_SQL, schema.SCHEMA_SQL,
+    for path in (readmodels.READMODELS_SQL, review.REVIEW_SQL, postgres_store.POSTGRES_SQL, postgres_store.MIRROR_SQL,
+                 schema.SCHEMA_SQL,
                  reads.READS_SQL, scores.SCORES_SQL, writes.WRITES_SQL, backups.BACKUPS_SQL):
         queries = sqlfiles.named_queries(path)
         assert queries and all(sql.strip() and "-- name:" not in sql for sql in queries.values()), path
