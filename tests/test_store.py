@@ -28,6 +28,13 @@ def test_schema_version_after_open(store):
     assert store.schema_version() == SCHEMA_VERSION
 
 
+def test_each_backend_offers_the_whole_store_interface(store):
+    from okrdash.store import Store
+
+    assert isinstance(store, Store)  # every member of the Protocol, methods and attributes
+    assert not store.read_only and store.write_version >= 0
+
+
 def test_new_store_is_empty(store):
     assert store.is_empty()
     counts = store.table_counts()
