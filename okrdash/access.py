@@ -40,6 +40,9 @@ class Access:
     who: str | None = None
     teams: frozenset[str] | None = None
     mode: str = "local"  # "oidc", "passphrase" or "local" (no access control configured)
+    # The command line's writer: the operating system account it runs as, recorded with its batches
+    # beside ``who`` (its --by, which the command line takes on trust). None in the app.
+    os_user: str | None = None
 
     @property
     def can_edit(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import ipaddress
 import json
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("hash-passphrase", help="read an editor passphrase and print its hash for secrets.toml")
 
+    commands.add_parser("upgrade", help="bring the database to this okrdash's schema (the app and every command "
+                                        "that writes do it on their own; status and backup only read)")
+
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", help="address to listen on (default: $OKRDASH_SERVE_ADDRESS or 127.0.0.1)")
@@ -106,12 +110,16 @@ def main(argv: list[str] | None = None) -> int:
             restore(args.folder, db_path)
             print(f"Restored {args.folder} into {_shown(db_path)}.")
             return 0
-        store = open_store(db_path)
+        # A command that only reads opens the database read-only: a file's bytes stay as they are, so a
+        # backup tool or a checksum sees no change. A file that does not exist yet (--create) is made.
+        read_only = _reads_only(args) and (is_database_url(db_path) or db_path.exists())
+        store = open_store(db_path, read_only=read_only)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
     try:
-        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup}
+        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup,
+                    "upgrade": _upgrade}
         return commands[args.command](store, args)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
@@ -128,6 +136,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORE
     finally:
         store.close()
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    return args.command in ("status", "backup") or (args.command == "import" and args.dry_run)
+
+
+def _upgrade(store: Store, args: argparse.Namespace) -> int:
+    print(f"{_shown(store.path)}: schema version {store.schema_version()}, as this okrdash needs.")
+    return 0
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
@@ -193,11 +210,27 @@ def _hash_passphrase() -> int:
 
 def _writer(store: Store, who: str | None) -> Access:
     """Who the terminal writes as. With a roles file, ``--by`` names the person and their rights
-    apply (the store refuses what they may not do); without one, the server's own user is admin."""
+    apply (the store refuses what they may not do); without one, the server's own user is admin.
+    ``--by`` is taken on trust (a shell on the host is trusted like the server's user), so the
+    batch also records the operating system account the command runs as."""
     path = store.config.roles_file
-    if path.is_file():
-        return load_roles(path).access_for(who)
-    return admin_writer(who)
+    access = load_roles(path).access_for(who) if path.is_file() else admin_writer(who)
+    return dataclasses.replace(access, os_user=os_account())
+
+
+def os_account() -> str:
+    """The operating system account this process runs as, by its user id (not $USER or $LOGNAME,
+    which anyone may set; getpass.getuser() reads those first)."""
+    try:
+        import pwd
+    except ImportError:  # not POSIX: no user ids, only the login name
+        import getpass
+
+        return getpass.getuser()
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id without a passwd entry (a container)
+        return str(os.getuid())
 
 
 def _undo(store: Store, args: argparse.Namespace) -> int:
@@ -224,7 +257,7 @@ def _num(value: float | None) -> str:
 def _demo(store: Store, args: argparse.Namespace) -> int:
     if args.reset:
         store.reset(_writer(store, args.by))
-    result = demo.load_demo(store)
+    result = demo.load_demo(store, writer=dataclasses.replace(admin_writer("demo"), os_user=os_account()))
     print(f"Demo company loaded: {result.inserted} rows inserted, {result.updated} updated.")
     return 0
 

@@ -17,6 +17,7 @@ import pytest
 from okrdash import demo, readmodels
 from okrdash.i18n import translate
 from okrdash.store import Store, StoreError, close_shared_store, open_store
+from okrdash.store.file_store import DuckDBStore
 from tests.pages.conftest import AS_OF, CYCLE, open_page
 from tests.pages.test_forms import TEAM, submit, uptime_form
 from tests.pages.test_upload import counts
@@ -29,8 +30,8 @@ NOTHING_CHANGED = {"en": "Nothing was changed", "id": "Tidak ada yang diubah"}
 NEXT_TRY = {"en": r"Trying again at \d{1,2}:\d{2}:\d{2}\s[AP]M", "id": r"Mencoba lagi pukul \d{2}\.\d{2}\.\d{2}"}
 
 
-def unreachable(self: Store) -> None:
-    """What PostgresStore raises before a read when its server is gone."""
+def unreachable(self: Store, *args, **kwargs) -> None:
+    """What PostgresStore raises before a read (or write) when its server is gone: here, from every cursor."""
     raise StoreError("store_unreachable", url="postgresql://okrdash@db.contoh.test/okrdash",
                      detail="connection refused")
 
@@ -57,7 +58,7 @@ def test_every_page_shows_one_clear_page_while_the_database_cannot_be_reached(
         app = open_page(make_app, demo_db, page, lang=lang, as_of=AS_OF, cycle=CYCLE, **query)
         shown, link = page_title(app), dict(app.query_params)
         with monkeypatch.context() as down:
-            down.setattr(Store, "_before_read", unreachable)
+            down.setattr(DuckDBStore, "cursor", unreachable)
             app.run()
             assert_outage_page(app, lang)
             assert dict(app.query_params) == link  # the link still asks for the same view
@@ -75,7 +76,7 @@ def test_a_page_that_loses_the_database_while_it_draws_shows_the_outage_page_onl
             # The sidebar still gets its cycles (read a moment before): the page's own reads fail.
             down.setattr(Store, "cycles", lambda self, known=cycles: known)
             down.setattr(readmodels, "pick_cycle", lambda store, name, as_of, known=cycles: known[-1])
-            down.setattr(Store, "_before_read", unreachable)
+            down.setattr(DuckDBStore, "cursor", unreachable)
             app.run()
             assert_outage_page(app, "en")
         assert page_title(app.run()) == shown
@@ -89,7 +90,7 @@ def test_a_check_in_saved_while_the_database_is_down_ends_on_the_outage_page(
     app.text_input(key=f"{key}_value").input("99.9")
     before = counts(demo_db)
     with monkeypatch.context() as down:
-        down.setattr(Store, "_before_read", unreachable)
+        down.setattr(DuckDBStore, "cursor", unreachable)
         submit(app, key)
         assert_outage_page(app, "en")
     assert counts(demo_db) == before
