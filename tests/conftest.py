@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from okrdash import demo
 from okrdash import settings as settings_module
 from okrdash.importing import ImportResult, Upload, import_files
 from okrdash.problems import ImportFailed, Problem
@@ -76,6 +77,17 @@ def pg_server():
     server = PgServer(binaries)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company (anchored at DEMO_ANCHOR) in a closed DuckDB file, built once per session (per
+    xdist worker). Never written: a test that changes data copies it first."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = open_store(path)
+    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
+    store.close()
+    return path
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out).
 
-* ``demo_db_file``: the demo company in a DuckDB file in a tmp dir (built once per session).
+* ``demo_db_file`` (tests/conftest.py): the demo company in a DuckDB file, built once per session.
 * ``app_url``: one Streamlit server for the whole session on that file, for tests that only read.
 * ``fresh_app_url``: a server of its own on a fresh copy of the file, for a test that writes.
 * ``browser`` / ``page``: Debian's Chromium through sync Playwright; a new context per test.
@@ -87,16 +87,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 # --------------------------------------------------------------------------- the database
-
-
-@pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo company (anchored at DEMO_ANCHOR) in a DuckDB file; never written by a server."""
-    path = tmp_path_factory.mktemp("e2e-demo") / "demo.duckdb"
-    store = open_store(path)
-    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
-    store.close()
-    return path
 
 
 @pytest.fixture(scope="session")

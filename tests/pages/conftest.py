@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from okrdash import demo
 from okrdash.access import Access
 from okrdash.i18n import translate
-from okrdash.store import open_store
 from okrdash.ui import auth
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -20,20 +20,12 @@ AS_OF = demo.DEMO_ANCHOR.isoformat()
 CYCLE = "2026-Q4"
 
 
-@pytest.fixture(scope="session")
-def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = open_store(path)
-    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
-    store.close()
-    return path
-
-
 @pytest.fixture
-def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo database for one test (so imports in a test do not leak)."""
+def demo_db(demo_db_file: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the session's demo database (tests/conftest.py) for one test (so imports in a
+    test do not leak)."""
     path = tmp_path / "okrdash.duckdb"
-    path.write_bytes(demo_db_template.read_bytes())
+    shutil.copyfile(demo_db_file, path)
     return path
 
 
