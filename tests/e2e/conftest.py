@@ -127,13 +127,17 @@ class StreamlitServer:
     def __init__(self, db: Path, logs: Path) -> None:
         _SERVERS.append(self)
         self.db = db
+        self.logs = logs
+        self._start()
+
+    def _start(self) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.stdout_path = logs / f"streamlit-{self.port}.out"
-        self.stderr_path = logs / f"streamlit-{self.port}.err"
+        self.stdout_path = self.logs / f"streamlit-{self.port}.out"
+        self.stderr_path = self.logs / f"streamlit-{self.port}.err"
         env = dict(os.environ)
         env.update({
-            "OKRDASH_DB": str(db),
+            "OKRDASH_DB": str(self.db),
             "OKRDASH_DEMO_WHEN_EMPTY": "false",
             "PYTHONUNBUFFERED": "1",
             # Do not rerun the app under the tests' feet when a file changes.
@@ -154,7 +158,15 @@ class StreamlitServer:
 
     def wait_healthy(self, timeout: float = SERVER_START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
+        port_retries = 3
         while time.monotonic() < deadline:
+            if self.process.poll() is not None and port_retries and self._port_was_taken():
+                # Another process (a parallel test worker, another engineer's run) bound the free port
+                # between _free_port() and Streamlit's bind: start again on another one.
+                port_retries -= 1
+                self.stop()
+                self._start()
+                continue
             if self.process.poll() is not None:
                 pytest.fail(f"streamlit exited with code {self.process.returncode} before it was healthy\n"
                             f"{self.output()}", pytrace=False)
@@ -164,6 +176,9 @@ class StreamlitServer:
         self.stop()
         pytest.fail(f"streamlit did not answer /_stcore/health within {timeout:.0f} s\n{self.output()}",
                     pytrace=False)
+
+    def _port_was_taken(self) -> bool:
+        return f"Port {self.port} is not available" in self.stderr_path.read_text(errors="replace")
 
     def stop(self) -> None:
         if self._stdout.closed:
