@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -18,6 +19,28 @@ from okrdash.ui import auth
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AS_OF = demo.DEMO_ANCHOR.isoformat()
 CYCLE = "2026-Q4"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_component_registry() -> Iterator[None]:
+    """Every AppTest of the session shares one component registry, as a server process has one:
+    each new AppTest would otherwise scan the installed packages for components on its first run
+    (0.1 CPU s, ~300 times a run; bench/views.py does the same)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    registry = BidiComponentManager()
+    registry.discover_and_register_components(start_file_watching=False)
+    init = AppTest.__init__
+
+    def init_sharing_the_registry(self: AppTest, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        # AppTest's own attribute in Streamlit 1.67: fail loudly if an upgrade renames it.
+        assert self._bidi_component_manager is None
+        self._bidi_component_manager = registry
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(AppTest, "__init__", init_sharing_the_registry)
+        yield
 
 
 @pytest.fixture
