@@ -20,7 +20,6 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-from streamlit.web import bootstrap
 from streamlit.web import cli as streamlit_cli
 from streamlit.web.server.starlette import starlette_app
 
@@ -47,7 +46,6 @@ def started(monkeypatch, tmp_path) -> list[list[str]]:
     monkeypatch.setattr(starlette_app, "create_streamlit_middleware", starlette_app.create_streamlit_middleware)
     monkeypatch.setattr(MemoryUploadedFileManager, "add_file", MemoryUploadedFileManager.add_file)
     monkeypatch.setattr(ScriptCache, "clear", ScriptCache.clear)
-    monkeypatch.setattr(bootstrap, "_on_server_start", bootstrap._on_server_start)
     monkeypatch.chdir(tmp_path)  # no secrets.toml here unless a test writes one
     monkeypatch.setenv("HOME", str(tmp_path))
     return calls
@@ -232,31 +230,20 @@ def test_one_session_holds_at_most_the_upload_limit(started):
     assert sum(len(f.data) for f in manager.file_storage["anonymous"].values()) == 900
 
 
-def test_serve_freezes_what_it_loaded_once_streamlit_has_started(started, existing_db, monkeypatch):
+def test_serve_freezes_what_it_loaded_before_streamlit_starts(started, existing_db, monkeypatch):
     # Streamlit collects garbage over every object after each script run; what serve loaded before
-    # the first visitor (modules, classes: ~150,000 objects) is frozen, so that walk covers only what
-    # runs made. Frozen once the server has started, not before: the pages' st.cache_data functions
-    # must be defined with Streamlit's runtime there (see tests/test_start.py).
+    # starting (modules, classes: ~150,000 objects) is frozen, so that walk covers only what runs made.
     import gc
-    import inspect
     import sys
 
     gc.unfreeze()
-    frozen: dict[str, int] = {}
-    monkeypatch.setattr(bootstrap, "_on_server_start",
-                        lambda server: frozen.setdefault("announced", gc.get_freeze_count()))
-
-    def fake_main(standalone_mode: bool = True) -> int:
-        frozen["before"] = gc.get_freeze_count()
-        bootstrap._on_server_start(None)  # what bootstrap.run calls once the server and its runtime run
-        return 0
-
-    monkeypatch.setattr(streamlit_cli, "main", fake_main)
+    frozen_then: list[int] = []
+    monkeypatch.setattr(streamlit_cli, "main",
+                        lambda standalone_mode=True: frozen_then.append(gc.get_freeze_count()) or 0)
     try:
         assert main(["--db", str(existing_db), "serve"]) == 0
-        assert frozen["before"] == 0 and frozen["announced"] > 100_000
+        assert frozen_then and frozen_then[0] > 100_000
         assert all(name in sys.modules for name in server.PAGE_MODULES)
-        assert "_on_server_start(server)" in inspect.getsource(bootstrap.run)
     finally:
         gc.unfreeze()
 

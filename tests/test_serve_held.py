@@ -14,8 +14,6 @@ import pytest
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-from streamlit.web import bootstrap
 from streamlit.web import cli as streamlit_cli
 from streamlit.web.server.starlette import starlette_app
 
@@ -35,8 +33,7 @@ def started(monkeypatch, tmp_path) -> list[object]:
 
     monkeypatch.setattr(streamlit_cli, "main", fake_main)
     for owner, name in ((PagesManager, "uses_pages_directory"), (AppSession, "_handle_clear_cache_request"),
-                        (starlette_app, "create_streamlit_middleware"), (MemoryUploadedFileManager, "add_file"),
-                        (ScriptCache, "clear"), (bootstrap, "_on_server_start")):
+                        (starlette_app, "create_streamlit_middleware"), (MemoryUploadedFileManager, "add_file")):
         monkeypatch.setattr(owner, name, getattr(owner, name))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -189,32 +189,11 @@ def freeze_startup_objects() -> int:
     return gc.get_freeze_count()
 
 
-def freeze_once_started() -> None:
-    """Run :func:`freeze_startup_objects` once Streamlit's server (and its runtime) has started,
-    before the first visitor, instead of before Streamlit starts.
-
-    The page modules define ``st.cache_data`` functions, which Streamlit checks against its
-    runtime's cache storage as they are defined: imported before the runtime exists, each logged
-    "No runtime found, using MemoryCacheStorageManager", seven warnings at every start that looked
-    like errors and meant nothing.
-    """
-    from streamlit.web import bootstrap
-
-    on_server_start = getattr(bootstrap._on_server_start, "streamlit_own", bootstrap._on_server_start)
-
-    def freeze_then_start(server: Any) -> None:
-        freeze_startup_objects()
-        on_server_start(server)
-
-    freeze_then_start.streamlit_own = on_server_start  # type: ignore[attr-defined]
-    bootstrap._on_server_start = freeze_then_start
-
-
 def run(app: Path, options: list[str]) -> int:
     """``streamlit run app`` with ``options`` (``--server.port`` ...), in this process (the CLI
     stays free of Streamlit)."""
     from streamlit.web import cli as streamlit_cli
 
-    freeze_once_started()
+    freeze_startup_objects()
     sys.argv = ["streamlit", "run", str(app), *options]
     return streamlit_cli.main(standalone_mode=False) or 0
