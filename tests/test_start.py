@@ -1,12 +1,14 @@
 """Starting the app as a newcomer does (issue 24, item 9): ``make run PORT=...`` chooses the port, and
 ``okrdash serve`` logs no warning from its start to a first view (Streamlit's "No runtime found,
-using MemoryCacheStorageManager", once per cached function, looked like an error at every start).
+using MemoryCacheStorageManager", once per cached function imported outside a script run, looked
+like an error at every start and in the tests' output).
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,12 @@ def test_okrdash_serve_logs_no_warning_from_start_to_a_first_view(demo_db_file: 
     assert not view.error, log
     assert "heading" in view.kinds, view.kinds[:8]  # the overview drew (its modules were loaded)
     assert [line for line in log.splitlines() if " WARNING " in line or " ERROR " in line] == [], log
+
+
+def test_importing_every_module_the_pages_use_prints_nothing():
+    from okrdash.ui.server import PAGE_MODULES
+
+    imported = subprocess.run([sys.executable, "-c", f"import {', '.join(PAGE_MODULES)}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    assert (imported.stdout, imported.stderr) == ("", "")
