@@ -47,8 +47,8 @@ browser: system-packages
 run: $(STAMP)
 	$(BIN)/okrdash --create serve --port $(PORT)
 
-# --dist loadgroup: tests are handed out one by one, except each xdist_group (the browser tests)
-# runs whole on one worker.
+# --dist loadgroup: tests are handed out one by one, except that tests/e2e (the browser tests)
+# runs whole on one worker (pytest_xdist_make_scheduler in tests/conftest.py).
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
