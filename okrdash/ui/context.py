@@ -21,6 +21,7 @@ from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, shared_store
+from okrdash.ui.caching import cache_data
 from okrdash.ui.text import plain
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
@@ -289,7 +290,7 @@ def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, stat
     return readmodels.team_key_results(store, team, cycle, as_of, statuses, owner)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache_data(show_spinner=False, max_entries=128)
 def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
     return readmodels.objective_view(_store, objective_id, as_of)
 
@@ -302,12 +303,12 @@ def owners(store: Store) -> list[str]:
     return _owners(store, store.write_version)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache_data(show_spinner=False, max_entries=16)
 def _teams(_store: Store, version: int) -> list[str]:
     return _store.teams()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache_data(show_spinner=False, max_entries=16)
 def _owners(_store: Store, version: int) -> list[str]:
     return _store.owners()
 
@@ -324,11 +325,11 @@ def review_teams(store: Store, cycle: Cycle) -> list[str]:
     return _review_teams(store, store.write_version, cycle)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _quarter_review(_store: Store, version: int, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
     return review.review(_store, cycle, as_of, team=team)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _review_teams(_store: Store, version: int, cycle: Cycle) -> list[str]:
     return review.cycle_teams(_store, cycle)
