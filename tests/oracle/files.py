@@ -117,7 +117,8 @@ def _workbook_cell(cell: Cell, conv: Convention, style: BookStyle, ods: bool) ->
         if isinstance(value, str):  # a text result: the formula yields the text
             return XCell(value if cell.cached else None, None, f'TRIM("{value}")')
         separator = ";" if ods else ","
-        return XCell(value if cell.cached else None, number_format, f"ROUND({value!r}{separator}{cell.result.decimals + 2})")
+        formula = f"ROUND({value!r}{separator}{cell.result.decimals + 2})"
+        return XCell(value if cell.cached else None, number_format, formula)
     value, number_format = _number_cell(cell, conv, style)
     return XCell(value, number_format) if number_format else value
 

@@ -180,7 +180,10 @@ def _kr_fields(kr: KeyResult, columns: set[str]) -> dict[str, object]:
     fields: dict[str, object] = {}
     if "kind" in columns or {"baseline", "target"} <= columns and kr.kind in (KRKind.INCREASE, KRKind.DECREASE):
         fields["kind"] = kr.kind.value
-    if "baseline" in columns:
+    # docs/csv-format.md: "a target of 100% with no baseline is measured from 0" (so is 1%, and the
+    # rule does not look at the kind): a blank baseline beside such a target may be stored as 0.
+    from_zero = kr.baseline is None and kr.measure.is_percent and kr.target in (1.0, 100.0)
+    if "baseline" in columns and not from_zero:
         fields["baseline"] = kr.baseline
     if "target" in columns:
         fields["target"] = kr.target
@@ -278,11 +281,14 @@ def _kpi_fields(kpi: Kpi, columns: set[str]) -> dict[str, object]:
 def wide_kpi_table(company: Company, conv: Convention, layout: Layout, expected: Expected, *,
                    month_headers: str = "with_year", name: str = "KPI") -> Table:
     """One row per KPI, one column per month (``Jan 2026``; ``Jan`` with a ``Tahun`` column or the
-    year in the title; in a workbook a date cell of the month's first day)."""
+    year in the title; in a workbook a date cell of the month's first day) or per day (``dmy``:
+    ``31/10/2026``, the day each value was measured)."""
     months = sorted({day for kpi in company.kpis for day, _ in kpi.measurements})
     for day in months:
         if month_headers == "date_cells":
             layout.headers[day.isoformat()] = Day(day.replace(day=1), "cell")
+        elif month_headers == "dmy":
+            layout.headers[day.isoformat()] = _day_header(day, conv, "dmy")
         else:
             layout.headers[day.isoformat()] = spell_month(day, conv, month_headers == "with_year")
     columns = set(layout.headers)
