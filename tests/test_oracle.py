@@ -24,9 +24,15 @@ remove the mark in the same change, and the oracle then holds it there):
   (``week-checkins-dmy``, ``one-day-column``) are refused on main, not silently wrong;
 - 3 ``progress-beside-targets`` (the progress stored as the current value);
 - 4 ``uncached-formulas`` (read as blank), ``summary-sheet-typo`` (the last sheet wins),
-  ``mixed-percent-cells`` (two scales in one column);
+  ``mixed-percent-cells`` (two scales in one column), ``typed-numbers-beside-words`` (a workbook's
+  number cells in a column that also holds words are re-read as text: 1.234 becomes 1234 under
+  Indonesian headers);
 - 5 ``undated-values`` (dated the import day after the cycle ended);
 - 6 ``notion-export`` (the page URL kept in the objective's title);
+- x1, found by the oracle: ``three-decimals`` (a number below 1 with three decimals, ``0,256``,
+  gives its column no evidence and is read by the file's leaning: 256 in a comma file with English
+  headers). Until it and ``typed-numbers-beside-words`` are fixed, other scenarios draw no
+  three-decimal measure (company.EVERYDAY_MEASURES): add "ratio" back with the fix;
 - and ``paired-months``, a shape issue 21 requires to be read, refused on main.
 """
 
@@ -57,6 +63,8 @@ FAILING_ON_MAIN = {
     "uncached-formulas": "class 4: a formula without its cached result is read as blank",
     "summary-sheet-typo": "class 4: the same KPI and month on two sheets: the last sheet wins",
     "mixed-percent-cells": "class 4: 0% number cells and 94% text cells stored on two scales",
+    "typed-numbers-beside-words": "class 4: number cells beside words re-read as text (1.234 -> 1234)",
+    "three-decimals": "found by the oracle: 0,256 gives no evidence and is read as 256",
     "undated-values": "class 5: an undated value is dated the import day after the cycle ended",
     "notion-export": "class 6: a Notion title keeps its page URL",
 }
@@ -82,7 +90,7 @@ def test_round_trip(name, tmp_path):
 
 def test_every_class_of_issue_21_has_a_scenario():
     classes = {c for s in SCENARIOS.values() for c in s.classes}
-    assert classes == {"1a", "1b", "2a", "2b", "2c", "2d", "2e", "2f", "3", "4a", "4b", "4c", "5", "6"}
+    assert classes == {"1a", "1b", "2a", "2b", "2c", "2d", "2e", "2f", "3", "4a", "4b", "4c", "5", "6", "x1"}
     assert set(FAILING_ON_MAIN) <= set(SCENARIOS)
 
 

@@ -13,9 +13,10 @@ fails the oracle, while elsewhere a question naming the column is as right as a 
   day column (a period, dropped as "a column like any other");
 - 3 a progress column beside baseline and target;
 - 4a formulas saved without their results; 4b the same KPI and month on two sheets; 4c one column
-  of ``0%`` number cells and ``94%`` text cells;
+  of ``0%`` number cells and ``94%`` text cells, or of number cells and words;
 - 5 values without a date, imported after the cycle;
-- 6 titles with an export's decoration (a Notion page URL).
+- 6 titles with an export's decoration (a Notion page URL);
+- x1 (found by the oracle, not in issue 21's list) a three-decimal number below 1 (0,256).
 """
 
 from __future__ import annotations
@@ -708,6 +709,45 @@ def _mixed_percent_cells(draw: Draw) -> Rendered:
     style.append(f"value cells {sorted(texts)} as text")
     data = xlsx_file([table], conv, book_style(draw, style, percents="share"))
     return rendered("mixed-percent-cells", company, conv, [("kpi.xlsx", data)], expected, style, {"4c"})
+
+
+@scenario("three-decimals", "Google Sheets in an Indonesian locale, English headers: a KPI of ratios below 1 "
+          "written 0,256 (found by the oracle: such a cell gives its column no evidence)", readable=True,
+          classes=("x1",))
+def _three_decimals(draw: Draw) -> Rendered:
+    company, style = draw(companies(min_kpis=1, measures=frozenset({"ratio"}))), []
+    conv = replace(draw(conventions("id")), group="")
+    company = replace(company, objectives=(), kpis=tuple(
+        replace(k, target=draw(below_one), measurements=tuple((d, draw(below_one)) for d, _ in k.measurements))
+        for k in company.kpis))
+    expected = Expected()
+    layout = kpi_layout(draw, "en", direction=None)
+    table = kpi_table(company, conv, layout, expected)
+    style.append(f"columns {list(layout.headers.values())}")
+    files = text_files(draw, [table], conv, style, delimiter=",", encodings=("utf-8",),
+                       name=lambda sheet: f"KPI {company.cycle.name} - {sheet}")
+    return rendered("three-decimals", company, conv, files, expected, style, {"x1"})
+
+
+below_one = st.integers(1, 999).map(lambda n: n / 1000)
+
+
+@scenario("typed-numbers-beside-words", "An .xlsx check-in sheet (Indonesian headers) whose value column holds number "
+          "cells (1.234) and a milestone's words (selesai, belum)", readable=True, classes=("4c",))
+def _typed_numbers_beside_words(draw: Draw) -> Rendered:
+    company, style = draw(companies(measures=frozenset({"ratio"}))), []
+    conv = draw(conventions("id"))
+    krs = [kr for _, kr in company.key_results()]
+    assume(any(kr.kind is KRKind.MILESTONE and kr.checkins for kr in krs))
+    assume(any(kr.kind is not KRKind.MILESTONE and any(v != int(v) for _, v in kr.checkins) for kr in krs))
+    expected = Expected()
+    layout = okr_layout(draw, company, "id", current=False)
+    tables = [okr_table(company, conv, layout, expected, cycle_text=company.cycle.name)]
+    layout = checkin_layout(draw, "id")
+    tables.append(checkin_table(company, conv, layout, expected, milestone_words=True))
+    style.append(f"check-in columns {list(layout.headers.values())}")
+    data = xlsx_file(tables, conv, book_style(draw, style))
+    return rendered("typed-numbers-beside-words", company, conv, [("okr.xlsx", data)], expected, style, {"4c"})
 
 
 @scenario("undated-values", "Current values with no date column, imported after the cycle ended", readable=True,
