@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import ipaddress
 import json
@@ -12,7 +13,8 @@ import sys
 from pathlib import Path
 
 from okrdash import demo, readmodels
-from okrdash.access import Access, admin_writer, hash_passphrase, load_roles, read_secrets, sign_in_configured
+from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, local_token, read_secrets,
+                            sign_in_configured)
 from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
 from okrdash.importing.report import reading_report
 from okrdash.problems import ImportFailed
@@ -75,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("hash-passphrase", help="read an editor passphrase and print its hash for secrets.toml")
 
+    commands.add_parser("upgrade", help="bring the database to this okrdash's schema (the app and every command "
+                                        "that writes do it on their own; status and backup only read)")
+
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", help="address to listen on (default: $OKRDASH_SERVE_ADDRESS or 127.0.0.1)")
@@ -105,12 +110,16 @@ def main(argv: list[str] | None = None) -> int:
             restore(args.folder, db_path)
             print(f"Restored {args.folder} into {_shown(db_path)}.")
             return 0
-        store = open_store(db_path)
+        # A command that only reads opens the database read-only: a file's bytes stay as they are, so a
+        # backup tool or a checksum sees no change. A file that does not exist yet (--create) is made.
+        read_only = _reads_only(args) and (is_database_url(db_path) or db_path.exists())
+        store = open_store(db_path, read_only=read_only)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
     try:
-        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup}
+        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup,
+                    "upgrade": _upgrade}
         return commands[args.command](store, args)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
@@ -127,6 +136,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORE
     finally:
         store.close()
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    return args.command in ("status", "backup") or (args.command == "import" and args.dry_run)
+
+
+def _upgrade(store: Store, args: argparse.Namespace) -> int:
+    print(f"{_shown(store.path)}: schema version {store.schema_version()}, as this okrdash needs.")
+    return 0
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
@@ -192,11 +210,27 @@ def _hash_passphrase() -> int:
 
 def _writer(store: Store, who: str | None) -> Access:
     """Who the terminal writes as. With a roles file, ``--by`` names the person and their rights
-    apply (the store refuses what they may not do); without one, the server's own user is admin."""
+    apply (the store refuses what they may not do); without one, the server's own user is admin.
+    ``--by`` is taken on trust (a shell on the host is trusted like the server's user), so the
+    batch also records the operating system account the command runs as."""
     path = store.config.roles_file
-    if path.is_file():
-        return load_roles(path).access_for(who)
-    return admin_writer(who)
+    access = load_roles(path).access_for(who) if path.is_file() else admin_writer(who)
+    return dataclasses.replace(access, os_user=os_account())
+
+
+def os_account() -> str:
+    """The operating system account this process runs as, by its user id (not $USER or $LOGNAME,
+    which anyone may set; getpass.getuser() reads those first)."""
+    try:
+        import pwd
+    except ImportError:  # not POSIX: no user ids, only the login name
+        import getpass
+
+        return getpass.getuser()
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id without a passwd entry (a container)
+        return str(os.getuid())
 
 
 def _undo(store: Store, args: argparse.Namespace) -> int:
@@ -223,7 +257,7 @@ def _num(value: float | None) -> str:
 def _demo(store: Store, args: argparse.Namespace) -> int:
     if args.reset:
         store.reset(_writer(store, args.by))
-    result = demo.load_demo(store)
+    result = demo.load_demo(store, writer=dataclasses.replace(admin_writer("demo"), os_user=os_account()))
     print(f"Demo company loaded: {result.inserted} rows inserted, {result.updated} updated.")
     return 0
 
@@ -257,9 +291,15 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
                     demo.load_demo(store)
         from okrdash.ui import server  # Streamlit is loaded only when serving
 
-        # Local mode answers only this machine: not a visitor that a proxy on this host passes on.
-        server.prepare(config.max_session_upload_bytes,
-                       refuse_proxied=not sign_in_configured(secrets) and not allow_open)
+        local_mode = not sign_in_configured(secrets)
+        if local_mode:
+            print("okrdash: local mode (no sign-in configured): changing data needs the link printed below, "
+                  "with its token. The token changes at every start unless OKRDASH_LOCAL_TOKEN sets one.",
+                  file=sys.stderr)
+        # Local mode: writes need the token of the printed link (a proxy in front gains nothing), and a
+        # visitor that a proxy announces itself for is refused outright.
+        server.prepare(config.max_session_upload_bytes, refuse_proxied=local_mode and not allow_open,
+                       local_token=local_token() if local_mode else None)
         options = ["--server.port", str(args.port), "--server.address", address]
         for host in (h.strip() for h in config.allowed_hosts.split(",")):
             if host:

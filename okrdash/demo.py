@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:  # only for annotations: importing this module never loads DuckDB
+    from okrdash.access import Access
     from okrdash.importing import ImportResult
     from okrdash.store import Store
 
@@ -1052,16 +1053,18 @@ def write_demo_files(folder: Path, anchor: date = DEMO_ANCHOR) -> list[Path]:
     return paths
 
 
-def load_demo(store: Store, anchor: date | None = None) -> ImportResult:
-    """Import the demo company into `store` as seen on `anchor` (default: today).
+def load_demo(store: Store, anchor: date | None = None, writer: Access | None = None) -> ImportResult:
+    """Import the demo company into `store` as seen on `anchor` (default: today), written by
+    `writer` (default: the admin "demo").
 
     The files go through the ordinary importer, so loading them twice updates rows instead of
     duplicating them.
     """
+    from okrdash.access import admin_writer
     from okrdash.importing import Upload, import_files
 
     day = anchor or date.today()
     uploads = [
         Upload(name, text.encode("utf-8")) for name, text in build_demo_files(day).items()
     ]
-    return import_files(store, uploads, imported_by="demo", today=day)
+    return import_files(store, uploads, writer=writer or admin_writer("demo"), today=day)

@@ -32,9 +32,8 @@ def _run_scored(store: Store, names: tuple[str, ...], graded: Scores, previous: 
                 **params: object) -> list[pd.DataFrame]:
     """The queries ``names`` over the store's kept scores (registered under the names review.sql reads)."""
     with store.cursor() as cur:
-        cur.register("scored_objectives", graded.objectives)
-        cur.register("scored_key_results", graded.key_results)
-        cur.register("previous_objectives", (previous or graded).objectives)
+        graded.register(cur)
+        (previous or graded).register(cur, prefix="previous")
         frames = []
         for name in names:
             sql = sqlfiles.named_queries(REVIEW_SQL)[name]

@@ -29,6 +29,17 @@ CREATE OR REPLACE MACRO okr_review_flag(objective_type, g) AS
          WHEN objective_type = 'aspirational' AND g >= 1.0 THEN 'not_ambitious'
     END;
 
+-- A key result is stale at as_of when it has no check-in, or none in the last stale_after days.
+CREATE OR REPLACE MACRO okr_is_stale(last_checkin, as_of, stale_after := {stale_after_days}) AS
+    last_checkin IS NULL OR date_diff('day', last_checkin, as_of) > stale_after;
+
+-- How far a KPI's value is behind its target, as a share of the target (negative: ahead of it);
+-- none for a range KPI or a target of 0. What the overview's "needs attention" list sorts by.
+CREATE OR REPLACE MACRO okr_kpi_gap(direction, value, target) AS
+    CASE WHEN direction = 'lower_is_better' THEN (value - target) / nullif(abs(target), 0)
+         WHEN direction = 'higher_is_better' THEN (target - value) / nullif(abs(target), 0)
+    END;
+
 -- Every key result at as_of, with its current value, progress, expected progress and status.
 CREATE OR REPLACE MACRO kr_scores(as_of, on_ratio := {on_track_ratio}, on_gap := {on_track_gap},
         risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap},

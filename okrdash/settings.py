@@ -44,7 +44,7 @@ class Settings(BaseModel):
     # its level (of the band width for a range KPI) is flat.
     kpi_trend_points: int = Field(default=6, ge=2, le=60)
     kpi_trend_flat_share: float = Field(default=0.01, ge=0, le=1)
-    # A key result without a check-in for this many days is stale.
+    # A key result without a check-in for this many days is stale (rules.sql: okr_is_stale).
     stale_after_days: int = Field(default=14, ge=1)
     # A forecast (the day the pace so far reaches the target) further than this many days after the
     # cycle start is shown as "not at this pace": 10 years, and dates every page can draw.
@@ -73,6 +73,9 @@ class Settings(BaseModel):
     serve_address: str = "127.0.0.1"
     allowed_hosts: str = "localhost,127.0.0.1"
     allow_local_mode_on_network: bool = False
+    # Local mode: the token that unlocks editing (okrdash/access.py, LocalToken); unset, every start
+    # makes a new random one. URL-safe characters, long enough not to be guessed.
+    local_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{32,}$")
 
     @field_validator("db_path", mode="before")
     @classmethod

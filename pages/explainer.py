@@ -22,7 +22,7 @@ from okrdash.importing import Upload, import_files
 from okrdash.models import Cycle
 from okrdash.problems import ImportFailed, Problem
 from okrdash.readmodels import records
-from okrdash.store import Store
+from okrdash.store import Store, open_store
 from okrdash.ui import auth, context, widgets
 
 ctx = context.current()
@@ -58,7 +58,7 @@ class _Sandbox:
 
 @st.cache_resource(show_spinner=False)
 def _sandbox() -> _Sandbox:
-    return _Sandbox(Store(":memory:"), threading.Lock())
+    return _Sandbox(open_store(":memory:"), threading.Lock())
 
 
 def _csv_bytes(rows: list[dict[str, Any]]) -> bytes:

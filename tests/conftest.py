@@ -65,6 +65,21 @@ def pg_server():
     Without PostgreSQL binaries the PostgreSQL cases are skipped on a developer's machine and fail
     on CI (CI set), so they can never go silently missing there.
     """
+    server = _new_pg_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_server_to_stop():
+    """A throwaway PostgreSQL server of the module's own, for tests that stop it and start it again
+    (an outage): the session's ``pg_server`` stays up for every other test."""
+    server = _new_pg_server()
+    yield server
+    server.stop()
+
+
+def _new_pg_server():
     from tests.pg_server import PgServer, find_binaries
 
     binaries = find_binaries()
@@ -73,9 +88,7 @@ def pg_server():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    server = PgServer(binaries)
-    yield server
-    server.stop()
+    return PgServer(binaries)
 
 
 @pytest.fixture

@@ -284,3 +284,110 @@ def test_an_unknown_reading_option_is_a_usage_error(db, tmp_path, capsys):
     visits = tmp_path / "visits.csv"
     visits.write_text("team,kpi,date,value\nSales,Visits,2026-10-01,1\n")
     assert main(["--db", str(db), "--create", "import", str(visits), "--numbers", "fr"]) == 2
+
+
+# -- read-only commands leave the file as it is ---------------------------------------------------------
+
+
+def file_bytes(db: Path) -> dict[str, bytes]:
+    """The database file and any write-ahead log beside it, byte for byte."""
+    return {path.name: path.read_bytes() for path in sorted(db.parent.glob(db.name + "*"))}
+
+
+def test_read_only_commands_leave_the_database_file_byte_for_byte(imported, tmp_path, capsys):
+    new = tmp_path / "new.csv"
+    new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    before = file_bytes(imported)
+    assert list(before) == [imported.name]
+    for argv in (["status"], ["status", "--json", "--as-of", "2026-05-31"], ["backup", str(tmp_path / "backup")],
+                 ["import", "--dry-run", str(new)]):
+        assert main(["--db", str(imported), *argv]) == 0, argv
+        assert file_bytes(imported) == before, argv
+    assert "Dry run" in capsys.readouterr().out
+    restored = tmp_path / "restored.duckdb"
+    assert main(["--db", str(restored), "restore", str(tmp_path / "backup")]) == 0
+    assert counts(restored) == counts(imported)
+
+
+def older_database(path: Path, version: int) -> Path:
+    """A database file as the okrdash of schema ``version`` left it, with one key result."""
+    import duckdb
+
+    from okrdash.store.schema import MIGRATIONS
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    for number in range(1, version + 1):
+        con.execute(MIGRATIONS[number])
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [number])
+    con.execute("INSERT INTO cycles (name, start_date, end_date) VALUES ('2026-Q2', DATE '2026-04-01', DATE '2026-06-30')")
+    con.execute("INSERT INTO objectives (cycle, team, title, type) VALUES ('2026-Q2', 'Sales', 'Grow', 'committed')")
+    con.execute("INSERT INTO key_results (objective_id, title, kind, baseline, target, weight) "
+                "VALUES (1, 'Sign', 'increase', 0, 10, 1)")
+    con.close()
+    return path
+
+
+def test_a_read_only_command_on_an_older_database_asks_for_an_upgrade_and_changes_nothing(tmp_path, capsys):
+    from okrdash.store import SCHEMA_VERSION
+
+    db = older_database(tmp_path / "older.duckdb", SCHEMA_VERSION - 1)
+    before = file_bytes(db)
+    for argv in (["status"], ["backup", str(tmp_path / "backup")]):
+        assert main(["--db", str(db), *argv]) == 3, argv
+        err = capsys.readouterr().err
+        assert f"schema version {SCHEMA_VERSION - 1}" in err and "okrdash upgrade" in err, err
+        assert "Nothing was changed" in err and "Traceback" not in err
+        assert file_bytes(db) == before
+    assert not (tmp_path / "backup").exists()
+    assert main(["--db", str(db), "upgrade"]) == 0
+    assert f"schema version {SCHEMA_VERSION}" in capsys.readouterr().out
+    assert main(["--db", str(db), "status", "--json", "--as-of", "2026-05-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [kr["title"] for o in report["objectives"] for kr in o["key_results"]] == ["Sign"]
+
+
+def test_a_read_only_store_refuses_writes(imported):
+    from okrdash.access import admin_writer
+    from okrdash.store import StoreError
+
+    store = open_store(imported, read_only=True)
+    try:
+        assert store.read_only
+        with pytest.raises(StoreError) as refused:
+            store.reset(admin_writer(None))
+        assert refused.value.code == "store_read_only"
+        assert store.table_counts()["key_results"] == 7
+    finally:
+        store.close()
+
+
+# -- who ran a command: --by as given, and the operating system account ------------------------------------
+
+
+def test_import_and_undo_record_the_os_account_beside_by(imported, capsys, monkeypatch):
+    import pwd
+
+    account = pwd.getpwuid(os.getuid()).pw_name
+    # The account comes from the process's user id, not from variables anyone may set.
+    monkeypatch.setenv("USER", "not-" + account)
+    monkeypatch.setenv("LOGNAME", "not-" + account)
+    new = Path(imported).with_name("new.csv")
+    new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    assert main(["--db", str(imported), "import", str(new), "--by", "rina@contoh.co.id"]) == 0
+    batch = open_and(imported, lambda store: store.batches()[0])
+    assert (batch.imported_by, batch.imported_os_user) == ("rina@contoh.co.id", account)
+    assert main(["--db", str(imported), "undo", str(batch.id), "--by", "maya"]) == 0
+    batch = open_and(imported, lambda store: store.batches()[0])
+    assert (batch.undone_by, batch.undone_os_user) == ("maya", account)
+    assert main(["--db", str(imported), "demo", "--reset", "--by", "admin@contoh.co.id"]) == 0
+    assert {(b.imported_by, b.imported_os_user) for b in open_and(imported, lambda store: store.batches())} == {
+        ("demo", account)}
+
+
+def open_and(db: Path, read):
+    store = open_store(db)
+    try:
+        return read(store)
+    finally:
+        store.close()

@@ -238,6 +238,44 @@ def test_elapsed_macro(rules_store):
     assert [v[0] for v in values] == pytest.approx([0.0, 0.0, 0.1, 1.0, 1.0])
 
 
+@pytest.mark.parametrize(("last_checkin", "as_of", "stale_after", "stale"), [
+    ("2026-01-01", "2026-01-15", None, False),   # 14 days: the default (settings.stale_after_days)
+    ("2026-01-01", "2026-01-16", None, True),
+    (None, "2026-01-01", None, True),            # never checked in
+    ("2026-01-10", "2026-01-01", None, False),   # checked in after the as-of date looked at
+    ("2026-01-01", "2026-01-04", 2, True), ("2026-01-01", "2026-01-03", 2, False),
+])
+def test_stale_macro(rules_store, last_checkin, as_of, stale_after, stale):
+    given = "" if stale_after is None else f", stale_after := {stale_after}"
+    with rules_store.cursor() as cur:
+        found = cur.execute(f"SELECT okr_is_stale(?::DATE, ?::DATE{given})", [last_checkin, as_of]).fetchall()[0][0]
+    assert found is stale
+
+
+def test_the_stale_rule_takes_its_default_from_settings():
+    store = open_store(":memory:", Settings(stale_after_days=30))
+    try:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT okr_is_stale(DATE '2026-01-01', DATE '2026-01-31'), "
+                               "okr_is_stale(DATE '2026-01-01', DATE '2026-02-01')").fetchall() == [(False, True)]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("direction", "value", "target", "gap"), [
+    ("lower_is_better", 48, 30, 0.6),    # reply time 48 min against at most 30: 60% behind
+    ("lower_is_better", 24, 30, -0.2),   # ahead of the target
+    ("higher_is_better", 4, 10, 0.6),    # NPS 4 against 10
+    ("higher_is_better", 4, -10, -1.4),  # a negative target: the share of its size
+    ("higher_is_better", 4, 0, None),    # no share of a target of 0
+    ("range", 5, 10, None),
+])
+def test_kpi_gap_macro(rules_store, direction, value, target, gap):
+    with rules_store.cursor() as cur:
+        found = cur.execute("SELECT okr_kpi_gap(?, ?::DOUBLE, ?::DOUBLE)", [direction, value, target]).fetchall()[0][0]
+    assert found == (None if gap is None else pytest.approx(gap))
+
+
 # -- status thresholds ------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,9 @@ Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` lea
 * ``demo_db_file``: the demo company in a DuckDB file in a tmp dir (built once per session).
 * ``app_url``: one Streamlit server for the whole session on that file, for tests that only read.
 * ``fresh_app_url``: a server of its own on a fresh copy of the file, for a test that writes.
-* ``browser`` / ``page``: Debian's Chromium through sync Playwright; a new context per test.
+* ``browser`` / ``page``: Debian's Chromium through sync Playwright; a new context per test. Every
+  context holds the cookie of the servers' local-mode token (:data:`E2E_TOKEN`), as the browser of
+  the person who started them and opened the printed link does: local mode lets it change data.
 * ``wait_idle(page)`` and ``screenshot(page, request)``: helpers the tests import from here.
 
 Playwright cannot download a browser here, so it always launches ``/usr/bin/chromium``. When that
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -30,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from okrdash import demo
+from okrdash.access import LocalToken
 from okrdash.store import open_store
 
 HERE = Path(__file__).resolve().parent
@@ -48,6 +52,8 @@ AS_OF = demo.DEMO_ANCHOR.isoformat()  # 2026-11-22
 CYCLE = "2026-Q4"
 SERVER_START_TIMEOUT = 60.0
 IDLE_TIMEOUT_MS = 30_000
+# The local-mode token of every server these fixtures start (OKRDASH_LOCAL_TOKEN); made per run.
+E2E_TOKEN = LocalToken(secrets.token_urlsafe(32))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -148,6 +154,7 @@ class StreamlitServer:
             "PYTHONUNBUFFERED": "1",
             # Do not rerun the app under the tests' feet when a file changes.
             "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+            "OKRDASH_LOCAL_TOKEN": E2E_TOKEN.value,
         })
         command = [sys.executable, "-m", "okrdash", "serve", "--port", str(self.port), "--address", "127.0.0.1"]
         self._stdout = self.stdout_path.open("wb")
@@ -287,7 +294,14 @@ def browser(chromium: Path):
 def _new_context(browser):
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context.add_cookies([token_cookie("127.0.0.1")])
     return context
+
+
+def token_cookie(domain: str, token: LocalToken = E2E_TOKEN) -> dict:
+    """The cookie ``okrdash serve`` gives a browser that opens its printed link (ui/server.py)."""
+    return {"name": token.cookie_name, "value": token.value, "domain": domain, "path": "/", "httpOnly": True,
+            "sameSite": "Strict"}
 
 
 @pytest.fixture(scope="session")

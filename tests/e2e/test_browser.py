@@ -44,7 +44,7 @@ def expect_healthy(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
     # The local-mode banner (no sign-in configured) is the one warning these pages should show.
-    warnings = page.locator('[data-testid="stAlertContentWarning"]').filter(has_not_text="Editing is open to everyone")
+    warnings = page.locator('[data-testid="stAlertContentWarning"]').filter(has_not_text="Local mode: no sign-in")
     expect(warnings).to_have_count(0)
 
 

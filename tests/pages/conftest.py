@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from okrdash import demo
-from okrdash.access import Access
+from okrdash.access import LOCAL_TOKEN_PARAM, Access, local_token
 from okrdash.i18n import translate
 from okrdash.store import open_store
 from okrdash.ui import auth
@@ -44,20 +44,53 @@ def empty_db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """``make_app(db, page=None, **query)``: an AppTest of app.py, run once, on ``db``."""
+    """``make_app(db, page=None, editing_link=True, **query)``: an AppTest of app.py, run once, on ``db``.
 
-    def make(db: Path, page: str | None = None, **query: str) -> AppTest:
+    With ``editing_link`` the session opens the link ``okrdash serve`` prints (with this process's
+    local token), so local mode lets it change data, as the person who started the server does;
+    without, it is any other visitor, a viewer."""
+
+    def make(db: Path | str, page: str | None = None, editing_link: bool = True, **query: str) -> AppTest:
         monkeypatch.setenv("OKRDASH_DB", str(db))
         monkeypatch.setenv("OKRDASH_DEMO_WHEN_EMPTY", "false")
         st.cache_data.clear()
         st.cache_resource.clear()
         app = AppTest.from_file(APP, default_timeout=60)
         app.query_params.update(query)
+        if editing_link:
+            app.query_params[LOCAL_TOKEN_PARAM] = local_token().value
         if page:
             app.switch_page(page)
         return app.run()
 
     return make
+
+
+@pytest.fixture
+def through_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run goes through app.py and its st.navigation, as under ``okrdash serve``.
+
+    AppTest switches Streamlit's legacy pages/ detection on again before each run, and then runs a
+    page script alone, without app.py (its sidebar, token and outage handling); ``okrdash serve``
+    turns that detection off (ui/server.py, prepare), and so does this fixture.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    streamlit_init = PagesManager.__init__
+
+    def without_legacy_pages(self, *args, **kwargs) -> None:
+        streamlit_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", without_legacy_pages)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
+
+
+def open_page(make_app: Callable[..., AppTest], db: Path | str, page: str | None, **query: str) -> AppTest:
+    """With :func:`through_app_py`: the app opened on its start page, then ``page`` chosen in its
+    navigation (a page's url path is known once app.py has run: "my" for my_key_results.py)."""
+    app = make_app(db, **query)
+    return app.switch_page(page).run() if page else app
 
 
 @pytest.fixture
