@@ -55,6 +55,20 @@ class Settings(BaseModel):
     max_upload_rows: int = Field(default=2_500_000, ge=1)
     # What one browser session may hold in uploaded files at once (okrdash serve refuses more).
     max_session_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
+    # Workbooks (.xlsx, .xls, .ods): what one may expand to, checked before it is read (issue 22). A
+    # 1,000,000-row x 6-column KPI sheet (6,000,000 cells) took python-calamine 505 MB to read, about
+    # 85 bytes a cell; 4,000,000 cells keep that near 340 MB beside the server's ~400 MB, so the
+    # server stays under 1 GB. Larger sheets read as CSV (far cheaper: 20 bytes a cell).
+    max_workbook_cells: int = Field(default=4_000_000, ge=1)
+    # Text in those cells as calamine holds it, a shared string counted once per cell that uses it
+    # (the 1,000,000-row sheet held 65 MB); a 200 MB CSV is the most text an upload may hold.
+    max_workbook_text_mb: int = Field(default=128, ge=1)
+    # The real, decompressed size of all parts of an .xlsx or .ods together: the 1,000,000-row
+    # sheet is 324 MB written by openpyxl; inflating and scanning 512 MB takes ~2 s.
+    max_workbook_unpacked_mb: int = Field(default=512, ge=1)
+    # Worksheets in one workbook: a sheet a week for five years (each sheet is read and checked on
+    # its own, ~20 ms).
+    max_workbook_sheets: int = Field(default=260, ge=1)
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 
