@@ -179,8 +179,8 @@ def test_the_messages_say_what_was_too_large_the_limit_and_what_to_do(store):
         validate(store, [Upload("b.xlsx", far_apart_cells())], TODAY)
     [problem] = refused.value.problems
     assert problem.message("en").startswith("This workbook's sheets hold 17,179,869,184 cells")
-    assert "at most 4,000,000" in problem.message("en") and "CSV" in problem.message("en")
-    assert "17.179.869.184 sel" in problem.message("id") and "4.000.000" in problem.message("id")
+    assert "at most 3,000,000" in problem.message("en") and "CSV" in problem.message("en")
+    assert "17.179.869.184 sel" in problem.message("id") and "3.000.000" in problem.message("id")
 
 
 def test_a_declared_dimension_is_not_trusted_either_way():

@@ -19,10 +19,10 @@ import bisect
 import collections.abc
 import csv
 import datetime as dt
-import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -127,8 +127,13 @@ def read_sheets(data: bytes, limits: WorkbookLimits | None = None) -> list[Sheet
         for name in names:
             with _calamine_errors():
                 sheet = book.get_sheet_by_name(name)
-            sheets.append(_sheet(name, sheet, facts.sheets.get(name) or SheetFacts(), read))
-            del sheet
+            # The rows go to a scratch file while calamine holds the sheet, and become one string
+            # once it is let go: the sheet and its text are never in memory together.
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as out:
+                written = _write_sheet(sheet, facts.sheets.get(name) or SheetFacts(), out, read)
+                del sheet
+                out.seek(0)
+                sheets.append(written.sheet(name, out.read(), read))
         book.close()
         return sheets
     finally:
@@ -184,21 +189,36 @@ def _scratch_copy(data: bytes, suffix: str) -> str:
     return scratch.name
 
 
-def _sheet(name: str, sheet, facts: SheetFacts, read: Budget) -> Sheet:
-    """One sheet's CSV text, its rows from row 1 and its columns from column A as in the workbook."""
+@dataclass
+class _Written:
+    """What writing a sheet's rows found: its typed columns and the runs of rows of its text cells."""
+
+    typed_columns: set[int] = field(default_factory=set)
+    text_runs: dict[int, list[list[int]]] = field(default_factory=dict)
+    uncached: tuple[tuple[int, int], ...] = ()
+
+    def sheet(self, name: str, text: str, read: Budget) -> Sheet:
+        read.add_sheet(0, len(text))
+        runs = self.text_runs
+        typed_from = {c: runs[c][-1][1] if c in runs else 0 for c in self.typed_columns}
+        text_cells = {c: Rows(map(tuple, runs[c])) for c in self.typed_columns if c in runs}
+        return Sheet(name, text, typed_from, text_cells, self.uncached)
+
+
+def _write_sheet(sheet, facts: SheetFacts, out: TextIO, read: Budget) -> _Written:
+    """One sheet's rows as CSV into ``out``, from row 1 and column A as in the workbook."""
+    written = _Written(uncached=tuple(sorted(facts.uncached)))
     start, end = sheet.start, sheet.end
     if start is None or end is None:
-        return Sheet(name, "", {})
+        return written
     first_row, first_column = start
     width = end[1] + 1
     read.add_sheet((end[0] + 1) * width, 0)
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     blank = [""] * width
     for _ in range(first_row):
         writer.writerow(blank)
-    text_runs: dict[int, list[list[int]]] = {}
-    typed_columns: set[int] = set()
+    text_runs, typed_columns = written.text_runs, written.typed_columns
     percent, errors = facts.percent, facts.errors
     percent_columns = percent.columns() if percent else set()
     lead = [""] * first_column
@@ -227,11 +247,7 @@ def _sheet(name: str, sheet, facts: SheetFacts, read: Budget) -> Sheet:
             else:
                 runs.append([row_number, row_number])
         writer.writerow(cells)
-    text = out.getvalue()
-    read.add_sheet(0, len(text))
-    typed_from = {c: text_runs[c][-1][1] if c in text_runs else 0 for c in typed_columns}
-    text_cells = {c: Rows(map(tuple, text_runs[c])) for c in typed_columns if c in text_runs}
-    return Sheet(name, text, typed_from, text_cells, tuple(sorted(facts.uncached)))
+    return written
 
 
 def percent_text(value: int | float) -> str:

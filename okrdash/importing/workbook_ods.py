@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from okrdash.importing.workbook_bounds import (
     EXCEL_COLUMNS,
+    STRING_OVERHEAD,
     EXCEL_ROWS,
     Budget,
     SheetFacts,
@@ -187,7 +188,8 @@ class _OdsScan:
         row.last_value = max(row.last_value, column + repeats - 1)
         value_bytes = cell.text_bytes if cell.reads_text else max(
             (len(value) for key, value in found.items() if key in _VALUES), default=0)
-        row.text_bytes += (value_bytes + len(found.get(b"table:formula", b""))) * repeats
+        # A string value and a formula (calamine keeps both per cell), each with its allocation.
+        row.text_bytes += (value_bytes + len(found.get(b"table:formula", b"")) + 2 * STRING_OVERHEAD) * repeats
         facts = table.facts
         if found.get(b"office:value-type") == b"percentage":
             facts.percent.add(row.start, column, rows=max(row.repeats, 1), columns=repeats)

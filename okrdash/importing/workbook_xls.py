@@ -17,6 +17,7 @@ from __future__ import annotations
 import struct
 
 from okrdash.importing.workbook_bounds import (
+    STRING_OVERHEAD,
     Budget,
     SheetFacts,
     UnreadableWorkbook,
@@ -291,7 +292,7 @@ class _BiffScan:
                 raise UnreadableWorkbook("shared string extension of negative length")
             take(runs * 4 + extra)
             self.string_lengths.append(3 * characters)
-            self.strings_bytes += 3 * characters + 48
+            self.strings_bytes += 3 * characters + STRING_OVERHEAD + 24
 
     def _formula_text(self, tokens: bytes) -> int:
         """An upper bound of a formula's text as calamine writes it back."""
@@ -300,7 +301,7 @@ class _BiffScan:
             raise UnreadableWorkbook("a formula with too many space tokens")
         longest_sheet = max((len(name) for _, name, _ in self.sheets), default=0)
         per_byte = max(_FORMULA_BYTES_PER_TOKEN_BYTE, 3 * self.longest_name // 5 + 1, (3 * longest_sheet + 26) // 7)
-        return per_byte * len(tokens) + 255 * spaces + _FORMULA_TEXT_MORE
+        return per_byte * len(tokens) + 255 * spaces + _FORMULA_TEXT_MORE + STRING_OVERHEAD
 
     def sheet(self, position: int) -> SheetFacts:
         """One sheet's records from its BOF to its EOF (embedded charts' records skipped, as calamine does)."""
@@ -329,10 +330,10 @@ class _BiffScan:
                 if style in self.percent_styles and kind in (0x0203, 0x027E, 0x0006):
                     facts.percent.add(row, column)
                 if kind in (0x0204, 0x00D6) and len(data) >= 8:
-                    facts.text_bytes += 3 * struct.unpack_from("<H", data, 6)[0]
+                    facts.text_bytes += 3 * struct.unpack_from("<H", data, 6)[0] + STRING_OVERHEAD
                 elif kind == 0x00FD and len(data) >= 10:
                     index = struct.unpack_from("<I", data, 6)[0]
-                    facts.text_bytes += strings[index] if index < len(strings) else 0
+                    facts.text_bytes += (strings[index] if index < len(strings) else 0) + STRING_OVERHEAD
                 elif kind == 0x0205 and len(data) >= 8 and data[7] == 1:
                     facts.errors[(row, column)] = _ERRORS.get(data[6], "#ERROR")
                 elif kind == 0x0006:
@@ -343,7 +344,7 @@ class _BiffScan:
             elif kind == 0x0207 and len(data) >= 2:
                 facts.place(*formula_at)
                 facts.cells += 1
-                facts.text_bytes += 3 * struct.unpack_from("<H", data)[0]
+                facts.text_bytes += 3 * struct.unpack_from("<H", data)[0] + STRING_OVERHEAD
             elif kind == 0x00BD and len(data) >= 6:
                 row, first = struct.unpack_from("<HH", data)
                 (last,) = struct.unpack_from("<H", data, len(data) - 2)

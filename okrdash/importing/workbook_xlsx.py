@@ -22,14 +22,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from okrdash.importing.workbook_bounds import (
+    STRING_OVERHEAD,
     Budget,
     SheetFacts,
     UnreadableWorkbook,
     WorkbookFacts,
     WorkbookLimits,
+    WorkbookTooLarge,
     check_cells,
     check_sheets,
-    check_text,
     column_index,
     column_letters,
 )
@@ -90,7 +91,10 @@ def scan_xlsx(parts: ZipParts, budget: Budget) -> WorkbookFacts:
     percent_styles = _percent_styles(_small(parts, styles_name, "")) if styles_name else frozenset()
     strings_name = part(f"{root}sharedStrings.xml")
     strings = _shared_strings(checked(parts.chunks(strings_name), strings_name)) if strings_name else SharedStrings()
-    context = _Context(strings, percent_styles, bool(_FULL_CALC.search(workbook)), budget.limits)
+    # calamine holds the shared strings while the workbook is open: their text, and a string each.
+    budget.hold_text(sum(strings.lengths) + (STRING_OVERHEAD + 24) * len(strings.lengths))
+    context = _Context(strings, percent_styles, bool(_FULL_CALC.search(workbook)), budget.text_left(),
+                       budget.limits)
 
     scanned: dict[str, SheetFacts] = {}
     for name in parts.names():
@@ -267,6 +271,7 @@ class _Context:
     # The workbook asks to be recalculated when it is opened (fullCalcOnLoad, as xlsxwriter and
     # openpyxl write it): the results it stores are placeholders.
     recalculate: bool
+    text_limit: int  # the text one sheet may hold (the limit less the shared strings)
     limits: WorkbookLimits
 
 
@@ -274,7 +279,7 @@ def _scan_part(parts: ZipParts, name: str, context: _Context) -> SheetFacts:
     """One part's cells: the common spelling by regex, else the tokenizer from the start."""
     # Bound of the text by the part's own bytes plus every possible string cell at the longest string.
     size = parts.size(name)
-    count_text = size + size // _SHARED_CELL_BYTES * context.strings.longest > context.limits.text_bytes
+    count_text = size + size // _SHARED_CELL_BYTES * (context.strings.longest + STRING_OVERHEAD) > context.text_limit
     facts = _CommonScan(context, count_text).scan(checked(parts.chunks(name), name))
     if facts is None:
         # The tokenizer takes ~1 µs a tag: cells with content past the limit are refused first, by count.
@@ -305,6 +310,7 @@ class _CommonScan:
         self.context, self.count_text = context, count_text
         self.facts = SheetFacts()
         self.string_cells = 0
+        self.text_cells = 0  # cells holding text: shared, inline or a formula's
         self.text_bytes = 0
 
     def scan(self, chunks: Iterable[bytes]) -> SheetFacts | None:
@@ -313,7 +319,7 @@ class _CommonScan:
                 return None
         if not self.count_text:
             self.text_bytes += self.string_cells * self.context.strings.longest
-        self.facts.text_bytes = self.text_bytes
+        self.facts.text_bytes = self.text_bytes + self.text_cells * STRING_OVERHEAD
         return self.facts
 
     def _cells(self, buffer: bytes) -> bool:
@@ -332,6 +338,7 @@ class _CommonScan:
             at = found.start()
         facts.cells += buffer.count(b'<c r="')
         self.string_cells += buffer.count(b' t="s"')
+        self.text_cells += buffer.count(b' t="s"') + buffer.count(b' t="inlineStr"') + buffer.count(b' t="str"')
         self._text(buffer)
         percent = self.context.percent_styles
         if percent:
@@ -344,8 +351,9 @@ class _CommonScan:
             self._formulas(buffer)
         # Refused as soon as the sheet alone passes a limit, not at its end.
         check_cells(max(facts.area, facts.cells), self.context.limits)
-        if self.count_text:
-            check_text(self.text_bytes, self.context.limits)
+        if self.count_text and self.text_bytes > self.context.text_limit:
+            raise WorkbookTooLarge("text", self.text_bytes + self.context.limits.text_bytes - self.context.text_limit,
+                                   self.context.limits.text_bytes)
         return True
 
     def _place_all(self, buffer: bytes) -> None:
@@ -508,7 +516,9 @@ class _TokenScan:
             facts.cells += 1
             if not facts.cells % 4096:  # refused as soon as the sheet alone passes a limit
                 check_cells(max(facts.area, facts.cells), context.limits)
-                check_text(facts.text_bytes, context.limits)
+                if facts.text_bytes > context.text_limit:
+                    raise WorkbookTooLarge("text", facts.text_bytes + context.limits.text_bytes - context.text_limit,
+                                           context.limits.text_bytes)
             if cell.style is not None and cell.style.isdigit() and int(cell.style) in context.percent_styles:
                 facts.percent.add(cell.row, cell.column)
         if cell.type == b"e" and cell.value:
@@ -519,9 +529,9 @@ class _TokenScan:
         if cell.type == b"s":
             index = int(cell.value) if cell.value.isdigit() else -1
             exact = strings.exact and 0 <= index < len(strings.lengths)
-            facts.text_bytes += strings.lengths[index] if exact else strings.longest
+            facts.text_bytes += (strings.lengths[index] if exact else strings.longest) + STRING_OVERHEAD
         else:
-            facts.text_bytes += cell.text_bytes
+            facts.text_bytes += cell.text_bytes + (STRING_OVERHEAD if cell.text_bytes else 0)
 
 
 class _Cell:
