@@ -189,63 +189,80 @@ def _scratch_copy(data: bytes, suffix: str) -> str:
     return scratch.name
 
 
-@dataclass
 class _Written:
-    """What writing a sheet's rows found: its typed columns and the runs of rows of its text cells."""
+    """What writing a sheet's rows found, per column: whether it holds typed cells, and the runs of
+    rows of its text cells (the run still open kept apart, so a row costs a comparison per cell)."""
 
-    typed_columns: set[int] = field(default_factory=set)
-    text_runs: dict[int, list[list[int]]] = field(default_factory=dict)
-    uncached: tuple[tuple[int, int], ...] = ()
+    def __init__(self, width: int, uncached: tuple[tuple[int, int], ...]):
+        self.typed = [False] * width
+        self.first = [0] * width  # the open run of text rows: first and last row (0: none)
+        self.last = [0] * width
+        self.closed: dict[int, list[tuple[int, int]]] = {}
+        self.uncached = uncached
+
+    def text(self, column: int, row: int) -> None:
+        if self.last[column] == row - 1 and self.last[column]:
+            self.last[column] = row
+            return
+        if self.last[column]:
+            self.closed.setdefault(column, []).append((self.first[column], self.last[column]))
+        self.first[column] = self.last[column] = row
 
     def sheet(self, name: str, text: str, read: Budget) -> Sheet:
         read.add_sheet(0, len(text))
-        runs = self.text_runs
-        typed_from = {c: runs[c][-1][1] if c in runs else 0 for c in self.typed_columns}
-        text_cells = {c: Rows(map(tuple, runs[c])) for c in self.typed_columns if c in runs}
+        runs = {c: [*self.closed.get(c, []), *([(self.first[c], self.last[c])] if self.last[c] else [])]
+                for c in range(len(self.typed)) if self.typed[c]}
+        typed_from = {c: column_runs[-1][1] if column_runs else 0 for c, column_runs in runs.items()}
+        text_cells = {c: Rows(column_runs) for c, column_runs in runs.items() if column_runs}
         return Sheet(name, text, typed_from, text_cells, self.uncached)
 
 
 def _write_sheet(sheet, facts: SheetFacts, out: TextIO, read: Budget) -> _Written:
     """One sheet's rows as CSV into ``out``, from row 1 and column A as in the workbook."""
-    written = _Written(uncached=tuple(sorted(facts.uncached)))
     start, end = sheet.start, sheet.end
     if start is None or end is None:
-        return written
+        return _Written(0, tuple(sorted(facts.uncached)))
     first_row, first_column = start
     width = end[1] + 1
     read.add_sheet((end[0] + 1) * width, 0)
+    written = _Written(width, tuple(sorted(facts.uncached)))
     writer = csv.writer(out, lineterminator="\n")
     blank = [""] * width
     for _ in range(first_row):
         writer.writerow(blank)
-    text_runs, typed_columns = written.text_runs, written.typed_columns
+    typed, text_row = written.typed, written.text
     percent, errors = facts.percent, facts.errors
     percent_columns = percent.columns() if percent else set()
     lead = [""] * first_column
     for row_index, values in enumerate(sheet.iter_rows(), start=first_row):
         row_number = row_index + 1
         cells = lead.copy()
-        for column, value in enumerate(values, start=first_column):
+        append = cells.append
+        column = first_column - 1
+        for value in values:
+            column += 1
+            kind = type(value)
             if errors and (row_index, column) in errors:
-                text, typed = errors[(row_index, column)], False
-            elif value == "" and type(value) is str:
-                cells.append("")
-                continue
-            elif column in percent_columns and type(value) in (int, float) and (row_index, column) in percent:
-                text, typed = percent_text(value), True
+                append(errors[(row_index, column)])
+                text_row(column, row_number)
+            elif kind is str:
+                text = value.strip()
+                append(text)
+                if text:
+                    text_row(column, row_number)
+            elif kind is float and column not in percent_columns:
+                append(str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(Decimal(repr(value)), "f"))
+                typed[column] = True
+            elif column in percent_columns and kind in (int, float) and (row_index, column) in percent:
+                append(percent_text(value))
+                typed[column] = True
             else:
-                text, typed = cell_text(value)
-            cells.append(text)
-            if not text:
-                continue
-            if typed:
-                typed_columns.add(column)
-                continue
-            runs = text_runs.setdefault(column, [])
-            if runs and runs[-1][1] == row_number - 1:
-                runs[-1][1] = row_number
-            else:
-                runs.append([row_number, row_number])
+                text, is_typed = cell_text(value)
+                append(text)
+                if is_typed:
+                    typed[column] = True
+                elif text:
+                    text_row(column, row_number)
         writer.writerow(cells)
     return written
 

@@ -42,8 +42,6 @@ from okrdash.importing.workbook_zip import ZipParts
 MAX_SMALL_PART_BYTES = 32 << 20
 # Parts calamine reads as pictures or binaries, never as XML (unless a relationship points a sheet at them).
 _BINARY_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".bin")
-# The fewest bytes of a shared-string cell: <c r="A1" t="s"><v>0</v></c>.
-_SHARED_CELL_BYTES = 28
 
 # The common spelling of a cell's start tag, or the start of any other element named c (then every
 # group is empty). Group 5 is "/" for an empty cell written <c r="A1" s="2"/>.
@@ -277,10 +275,11 @@ class _Context:
 
 def _scan_part(parts: ZipParts, name: str, context: _Context) -> SheetFacts:
     """One part's cells: the common spelling by regex, else the tokenizer from the start."""
-    # Bound of the text by the part's own bytes plus every possible string cell at the longest string.
-    size = parts.size(name)
-    count_text = size + size // _SHARED_CELL_BYTES * (context.strings.longest + STRING_OVERHEAD) > context.text_limit
-    facts = _CommonScan(context, count_text).scan(checked(parts.chunks(name), name))
+    facts = _CommonScan(context, count_text=False).scan(checked(parts.chunks(name), name))
+    if facts is not None and facts.text_bytes > context.text_limit:
+        # The bound (the part's bytes, each string cell at the longest shared string) is too loose
+        # here: the text is summed exactly, in a second pass.
+        facts = _CommonScan(context, count_text=True).scan(checked(parts.chunks(name), name))
     if facts is None:
         # The tokenizer takes ~1 µs a tag: cells with content past the limit are refused first, by count.
         with_content = sum(len(_CELL_START.findall(chunk)) - len(_EMPTY_CELL.findall(chunk))
@@ -337,8 +336,9 @@ class _CommonScan:
             facts.place(int(cell.group(2)) - 1, column_index(cell.group(1)))
             at = found.start()
         facts.cells += buffer.count(b'<c r="')
-        self.string_cells += buffer.count(b' t="s"')
-        self.text_cells += buffer.count(b' t="s"') + buffer.count(b' t="inlineStr"') + buffer.count(b' t="str"')
+        string_cells = buffer.count(b' t="s"')
+        self.string_cells += string_cells
+        self.text_cells += string_cells + buffer.count(b' t="inlineStr"') + buffer.count(b' t="str"')
         self._text(buffer)
         percent = self.context.percent_styles
         if percent:

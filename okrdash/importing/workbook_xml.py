@@ -49,7 +49,7 @@ def checked(chunks: Iterable[bytes], name: str) -> Iterator[bytes]:
         if run > MAX_TEXT_RUN:
             raise UnreadableWorkbook(f"part {name} holds a text longer than {MAX_TEXT_RUN >> 20} MB")
         # calamine's reader expands no entities; a DOCTYPE has no place in a workbook part.
-        if _DOCTYPE.search(tail + chunk[:16]) or _DOCTYPE.search(chunk):
+        if (b"<!" in chunk or b"<!" in tail + chunk[:2]) and (_DOCTYPE.search(tail + chunk[:16]) or _DOCTYPE.search(chunk)):
             raise UnreadableWorkbook(f"part {name} declares a DOCTYPE")
         tail = chunk[-16:]
         yield chunk
