@@ -55,7 +55,7 @@ def is_ole(data: bytes) -> bool:
 
 def scan_xls(data: bytes, budget: Budget) -> WorkbookFacts:
     """The facts of every sheet by name; all sheets count together (calamine holds them all)."""
-    stream = _workbook_stream(data)
+    stream = _Compound(data).stream()
     scan = _BiffScan(stream)
     scan.globals()
     check_sheets(sum(1 for _, _, worksheet in scan.sheets if worksheet), budget.limits)
@@ -166,10 +166,6 @@ def _name(raw: bytes) -> str:
 
 def _entry_length(raw: bytes, sector_size: int) -> int:
     return struct.unpack("<I", raw[:4])[0] if sector_size == 512 else struct.unpack("<Q", raw[:8])[0]
-
-
-def _workbook_stream(data: bytes) -> bytes:
-    return _Compound(data).stream()
 
 
 class _Record:

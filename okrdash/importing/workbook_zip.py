@@ -69,10 +69,6 @@ class ZipParts:
         """The part's size; a part streamed to its end is refused unless its real size is this one."""
         return self._infos[name].file_size
 
-    def read(self, name: str) -> bytes:
-        """A whole part (the small ones: workbook.xml, relationships)."""
-        return b"".join(self.chunks(name))
-
     def chunks(self, name: str) -> Iterator[bytes]:
         """The part's bytes in chunks of at most :data:`CHUNK_BYTES`, each byte counted once on the
         budget however often the part is read.
