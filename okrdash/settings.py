@@ -55,6 +55,22 @@ class Settings(BaseModel):
     max_upload_rows: int = Field(default=2_500_000, ge=1)
     # What one browser session may hold in uploaded files at once (okrdash serve refuses more).
     max_session_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
+    # Workbooks (.xlsx, .xls, .ods): what one may expand to, checked before python-calamine reads it
+    # (issue 22). calamine holds a sheet as ~72 bytes a cell plus its texts: a 1,000,000-row x
+    # 6-column KPI sheet took it 505 MB, too much beside a server of ~400 MB. 3,000,000 cells (a
+    # 500,000-row sheet of 6 columns) with the text limit below took at most 361 MB more while read
+    # (measured on the worst mix the limits admit; 271 MB for 499,000 KPI rows). Larger sheets are
+    # read as CSV, at ~20 bytes a cell.
+    max_workbook_cells: int = Field(default=3_000_000, ge=1)
+    # Text in those cells as calamine holds it: a shared string once for each cell that uses it, and
+    # each cell's text with its ~32-byte allocation (the 499,000-row sheet: 30 MB of CSV, 72 MB).
+    max_workbook_text_mb: int = Field(default=128, ge=1)
+    # The real, decompressed size of all parts of an .xlsx or .ods together: the 499,000-row sheet
+    # written by openpyxl is 160 MB (Excel's own XML is smaller); inflating 512 MB takes ~1 s.
+    max_workbook_unpacked_mb: int = Field(default=512, ge=1)
+    # Worksheets in one workbook: a sheet a month for ten years. Each sheet is read and checked as a
+    # file of its own: 260 small sheets took 74 s (0.2 s of it reading the workbook) at a load of 15.
+    max_workbook_sheets: int = Field(default=120, ge=1)
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 
