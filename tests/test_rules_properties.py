@@ -56,7 +56,7 @@ def score(key_results, as_of: dt.date, objective_type: str = "committed") -> lis
                                 [kr_id, START + dt.timedelta(days=offset), value])
                 ids.append(kr_id)
             result = cur.execute(
-                "SELECT key_result_id, progress, progress_clamped, expected, status, grade, grade_band "
+                "SELECT key_result_id, progress, progress_clamped, expected, status, grade, grade_band, band "
                 "FROM kr_scores(?::DATE)", [as_of])
             names = [d[0] for d in result.description]
             by_id = {row[0]: dict(zip(names, row)) for row in result.fetchall()}
@@ -170,4 +170,6 @@ def test_grade_and_band_follow_clamped_progress(bt, current, n, otype):
     assert abs(row["grade"] - row["progress_clamped"]) <= 0.05 + 1e-9
     assert close(row["grade"] * 10, round(row["grade"] * 10))
     assert row["grade_band"] == ("green" if row["grade"] >= 0.7 else "yellow" if row["grade"] >= 0.4 else "red")
+    # Read by type: a committed key result is met only at 1.0; an aspirational one reads its grade band.
+    assert row["band"] == (("met" if row["grade"] == 1.0 else "missed") if otype == "committed" else row["grade_band"])
     assert 0.0 <= row["expected"] <= (1.0 if otype == "committed" else CONFIG.aspirational_end_point)
