@@ -10,9 +10,10 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from okrdash.rules import Rules
 from okrdash.settings import Settings
 from okrdash.store import Store, open_store
 
@@ -159,6 +160,22 @@ def test_status_macro_is_monotone(p1, p2, e):
             for p in (low, high)
         ]
     assert RANK[statuses[0]] <= RANK[statuses[1]], (low, high, e, statuses)
+
+
+@PROPERTY_SETTINGS
+@given(p=st.floats(-1, 2, allow_nan=False), e=st.floats(0, 1))
+def test_the_status_floors_the_demo_plans_by_agree_with_the_status_rule(p, e):
+    """okr_kr_status_floors (where On Track and At Risk begin, what the demo company and the bench
+    generator plan their values by through okrdash/rules.py) gives every progress the status
+    okr_kr_status gives it, but within a rounding error of a floor (p >= r * e OR e - p <= g is
+    p >= least(r * e, e - g) in exact arithmetic)."""
+    with STORE.cursor() as cur:
+        [floors] = Rules(CONFIG, cur).status_floors([e])
+        assume(all(abs(p - floor) > 1e-9 for floor in floors))
+        status = cur.execute("SELECT okr_kr_status(?, ?, true, ?, ?, ?, ?)",
+                             [p, e, CONFIG.on_track_ratio, CONFIG.on_track_gap, CONFIG.at_risk_ratio,
+                              CONFIG.at_risk_gap]).fetchall()[0][0]
+    assert floors.status(p) == status, (p, e, floors)
 
 
 @PROPERTY_SETTINGS
