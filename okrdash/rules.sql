@@ -53,7 +53,8 @@ CREATE OR REPLACE MACRO okr_band(objective_type, g, grade_band) AS
 -- A team is asked to raise its ambition when its aspirational objectives' grades average raise_at
 -- or more in a cycle (the playbook: about 0.6 to 0.7 is right; settings.raise_ambition_mean_grade).
 -- Judged on the team's average, never on one objective or one person; the mean is taken to nine
--- decimals, so a mean of tenths such as 2.7 / 3 counts as the 0.9 it is.
+-- decimals, so a floating-point sum of tenths that lands a hair under the bar (0.8999...) counts
+-- as the 0.9 it is.
 CREATE OR REPLACE MACRO okr_raise_ambition(aspirational_mean_grade, raise_at := {raise_ambition_mean_grade}) AS
     coalesce(round(aspirational_mean_grade, 9) >= raise_at, false);
 
