@@ -141,6 +141,12 @@ def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, object
     before_objectives = {int(r["id"]): r for r in objectives_before.to_dict("records")}
     after_objectives = [r for r in objectives_after.to_dict("records") if not _blank(r.get("title"))
                         or _id(r.get("id")) is not None]
+    for row in objectives_after.to_dict("records"):
+        # A new objective row someone began (an owner or a parent typed) but left without a title is
+        # named, never dropped; the type alone is the grid's default for every new row.
+        if _id(row.get("id")) is None and _blank(row.get("title")) \
+                and not all(_blank(row.get(c)) for c in ("parent_title", "owner")):
+            plan.problems.append(Problem(OKR_EDITOR, None, "objective", None, "required", {}))
     final_objectives: dict[str, dict[str, Any]] = {}
     kept_objective_ids = set()
     for row in after_objectives:
@@ -183,6 +189,9 @@ def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, object
             # The table offers its own objectives only: another title was not chosen there (a forged edit).
             plan.problems.append(Problem(OKR_EDITOR, len(plan.rows) + 2, "objective", objective_title,
                                          "objective_not_in_table", {}))
+        for column, value in (("objective", objective_title), ("key_result", _text(row.get("title")))):
+            if value is None:  # a half-filled row: named with its row, never dropped
+                plan.problems.append(Problem(OKR_EDITOR, len(plan.rows) + 2, column, None, "required", {}))
         objective = final_objectives.get((objective_title or "").casefold(), {})
         start = row.get("start_date")
         if kr_id is None and _blank(start) and cycle_start < today <= cycle_end:
@@ -230,6 +239,27 @@ def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, object
     return plan
 
 
+def plan_new_key_result(cycle: str, team: str, objectives: pd.DataFrame, key_results: pd.DataFrame,
+                        fields: dict[str, Any], today: dt.date, cycle_start: dt.date, cycle_end: dt.date,
+                        numbers: NumberFormat = NumberFormat.EN, objective_type: str | None = None) -> OkrPlan:
+    """One key result added from the add form (``fields``: the editor's key-result columns but ``id``),
+    planned as the OKR editor plans a new row of its grid: the same checks, the same write. An
+    objective the team does not have yet is added with it, of ``objective_type``."""
+    unknown = set(fields) - set(KEY_RESULT_COLUMNS[1:])
+    if unknown:  # a programming error in a page, never a user's input
+        raise ValueError(f"no such key result field: {', '.join(sorted(unknown))}")
+    objectives_after = objectives
+    title = _text(fields.get("objective"))
+    if title is not None and _key(title) not in {_key(t) for t in objectives["title"]}:
+        new = pd.DataFrame([{"id": None, "title": title, "type": objective_type, "parent_title": None,
+                             "owner": None}], dtype=object)
+        objectives_after = pd.concat([objectives.astype(object), new], ignore_index=True) if len(objectives) else new
+    added = pd.DataFrame([{column: fields.get(column) for column in KEY_RESULT_COLUMNS}], dtype=object)
+    after = pd.concat([key_results.astype(object), added], ignore_index=True) if len(key_results) else added
+    return plan_okr_edit(cycle, team, objectives, objectives_after, key_results, after, today, cycle_start,
+                         cycle_end, numbers)
+
+
 @dataclass(frozen=True)
 class Conflict(Exception):
     """The tables changed since they were opened: the batches that did it, newest first."""
@@ -254,6 +284,11 @@ def _check_version(store: Store, opened: frozenset[int], now: frozenset[int]) ->
     raise Conflict(tuple(changes))
 
 
+def okr_form(plan: OkrPlan, labels: dict[str, str]) -> FormRows:
+    """The plan's rows as the form rows the importer reads (``labels``: column -> the editor's label)."""
+    return FormRows(OKR_EDITOR, FileKind.OKRS, tuple(plan.rows), labels, plan.numbers)
+
+
 def save_okr_edit(store: Store, plan: OkrPlan, cycle: str, team: str, opened_version: frozenset[int],
                   writer: Access, labels: dict[str, str], today: dt.date | None = None) -> list[WriteCounts]:
     """Validate the edited team's rows and write what changed, all or nothing.
@@ -265,7 +300,7 @@ def save_okr_edit(store: Store, plan: OkrPlan, cycle: str, team: str, opened_ver
     """
     from okrdash.importing.pipeline import validate
 
-    form = FormRows(OKR_EDITOR, FileKind.OKRS, tuple(plan.rows), labels, plan.numbers)
+    form = okr_form(plan, labels)
     with store.write_lock:
         _check_version(store, opened_version, store.okr_version(cycle, team))
         if plan.problems:

@@ -15,6 +15,7 @@ from okrdash import checkins, editing
 from okrdash.access import Access, Role, admin_writer
 from okrdash.cli import main as cli_main
 from okrdash.importing import FormRows, import_files, validate
+from okrdash.importing.reading import NumberFormat
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
 from okrdash.store import SCHEMA_VERSION, StoreError, open_store
@@ -273,3 +274,58 @@ def test_an_edit_over_changed_tables_is_a_conflict_naming_the_batch(okrs, load):
     ((batch, undone),) = caught.value.changes
     assert (batch.file_name, batch.imported_by, undone) == ("okrs.csv", "dewi", False)
     assert okrs.table_counts() == before
+
+
+def test_a_half_filled_row_is_named_with_its_row_and_nothing_is_written(okrs):
+    """A key result row with a title but no objective (or an objective but no title) and a new
+    objective row with an owner but no title are problems, never dropped silently."""
+    before = okrs.table_counts()
+
+    def half_filled(frame):
+        return pd.concat([frame, pd.DataFrame([{"title": "Keep 90% of customers", "target": "90"},
+                                               {"objective": "Grow revenue", "target": "5"}])], ignore_index=True)
+
+    def owner_only(frame):
+        return pd.concat([frame, pd.DataFrame([{"type": "committed", "owner": "Rina"}])], ignore_index=True)
+
+    objectives, key_results = okrs.team_okrs("Sprint 1", "Sales")
+    plan = editing.plan_okr_edit("Sprint 1", "Sales", objectives, owner_only(objectives.copy()), key_results,
+                                 half_filled(key_results.copy()), day(60), START, END)
+    assert not plan.is_empty
+    rows = len(key_results)
+    assert {(p.line, p.column, p.code) for p in plan.problems} == {
+        (None, "objective", "required"), (rows + 2, "objective", "required"), (rows + 3, "key_result", "required")}
+    with pytest.raises(ImportFailed) as caught:
+        _edit(okrs, owner_only, half_filled)
+    assert {p.code for p in caught.value.problems} == {"required"}
+    assert okrs.table_counts() == before
+
+
+def test_a_key_result_added_by_the_form_is_one_undoable_batch(okrs):
+    objectives, key_results = okrs.team_okrs("Sprint 1", "Sales")
+    version = okrs.okr_version("Sprint 1", "Sales")
+    fields = {"objective": "Grow revenue", "title": "Keep 90% of customers", "kind": "at_least",
+              "baseline": "80", "target": "90,5", "unit": "%", "owner": "Rina"}
+    plan = editing.plan_new_key_result("Sprint 1", "Sales", objectives, key_results, fields, day(60), START, END,
+                                       NumberFormat.ID)
+    assert not plan.problems and len(plan.changed) == 1
+    (written,) = editing.save_okr_edit(okrs, plan, "Sprint 1", "Sales", version, SALES_EDITOR, {}, today=day(60))
+    added = kr_row(okrs, "Keep 90% of customers", day(60))
+    assert (added["target"], added["start_date"], written.inserted) == (90.5, day(60), 1)
+    okrs.undo(written.batch_id, SALES_EDITOR)
+    assert okrs.table_counts()["key_results"] == len(key_results) + 1  # Ops' one, and Sales' own again
+    with pytest.raises(ValueError):
+        editing.plan_new_key_result("Sprint 1", "Sales", objectives, key_results, {"id": 3}, day(60), START, END)
+
+
+def test_a_key_result_added_by_the_form_under_a_new_objective_adds_both(okrs):
+    objectives, key_results = okrs.team_okrs("Sprint 1", "Sales")
+    fields = {"objective": "Open the Surabaya office", "title": "Sign the lease", "kind": "milestone"}
+    plan = editing.plan_new_key_result("Sprint 1", "Sales", objectives, key_results, fields, day(60), START, END,
+                                       objective_type="aspirational")
+    assert not plan.problems
+    version = okrs.okr_version("Sprint 1", "Sales")
+    editing.save_okr_edit(okrs, plan, "Sprint 1", "Sales", version, SALES_EDITOR, {}, today=day(60))
+    stored = okrs.team_okrs("Sprint 1", "Sales")[0].set_index("title")
+    assert stored.loc["Open the Surabaya office", "type"] == "aspirational"
+    assert kr_row(okrs, "Sign the lease", day(60))["objective"] == "Open the Surabaya office"

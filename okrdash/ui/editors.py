@@ -68,6 +68,8 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
     if not access.may_edit_team(team):
         return
     key = okr_editor_key(cycle.name, team)
+    if ctx.as_of <= cycle.end_date:  # a cycle finished on the day the page shows takes no new key results
+        add_key_result(ctx, access, team, cycle, kpi_names, key=f"{key}_add")
     flash = st.session_state.pop(_FLASH.format(key=key), None)
     opened_key = _OPENED.format(key=key)
     # A toggle, not an expander: the tables are read (and the version remembered) only when the
@@ -93,7 +95,9 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
             disabled=["id"], column_order=["title", "type", "parent_title", "owner"],
             column_config={
                 "id": None,
-                "title": st.column_config.TextColumn(label["title"], required=True, max_chars=500),
+                # Not required=True: the grid would keep a row missing a required cell to itself, unsaved
+                # and gone on the next run without a word; the plan names such a row instead.
+                "title": st.column_config.TextColumn(label["title"], max_chars=500),
                 "type": st.column_config.SelectboxColumn(label["type"], options=[t.value for t in ObjectiveType],
                                                          default=ObjectiveType.COMMITTED.value),
                 "parent_title": st.column_config.TextColumn(label["parent_title"]),
@@ -109,8 +113,8 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
                           "start_date"],
             column_config={
                 "id": None,
-                "objective": st.column_config.SelectboxColumn(label["objective"], options=titles, required=True),
-                "title": st.column_config.TextColumn(ctx.t("common.key_result"), required=True, max_chars=500),
+                "objective": st.column_config.SelectboxColumn(label["objective"], options=titles),
+                "title": st.column_config.TextColumn(ctx.t("common.key_result"), max_chars=500),
                 "owner": st.column_config.TextColumn(label["owner"], help=_owners_help(ctx)),
                 "kind": st.column_config.SelectboxColumn(label["kind"], options=[k.value for k in KRKind]),
                 # Text, not NumberColumn: the browser would read "4,4" as 44 before the server sees it.
@@ -127,6 +131,9 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
         plan = editing.plan_okr_edit(cycle.name, team, objectives, edited_objectives, key_results,
                                      edited_key_results, dt.date.today(), cycle.start_date, cycle.end_date, numbers)
         unread = _show_number_readings(ctx, key_results, edited_key_results)
+        if plan.problems:  # half-filled rows, named before Save (which waits for them)
+            form = editing.okr_form(plan, _okrs_labels(ctx))
+            st.warning("  \n".join(forms.problem_line(ctx, form.relabel(p)) for p in plan.problems), icon="✍️")
         confirmed = True
         if plan.removals:
             items = ", ".join(widgets.plain(r["key_result"] or r["objective"]) for r in plan.removals)
@@ -134,12 +141,87 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
             confirmed = st.checkbox(ctx.t("editing.confirm_removal", count=len(plan.removals)), key=f"{key}_confirm")
         left, right = st.columns([1, 1])
         left.button(f"💾 {ctx.t('editing.save')}", key=f"{key}_save", type="primary",
-                    disabled=plan.is_empty or not confirmed or unread, on_click=_save_okrs,
+                    disabled=plan.is_empty or not confirmed or unread or bool(plan.problems), on_click=_save_okrs,
                     args=(ctx, access, team, cycle, plan, version, key))
         right.button(f"🔄 {ctx.t('editing.reload')}", key=f"{key}_reload", on_click=_forget, args=(key,))
         if plan.is_empty and flash is None:
             st.caption(ctx.t("editing.nothing_changed"))
         _show(flash)
+
+
+_ADD_FIELDS = ("objective", "title", "kind", "baseline", "target", "unit", "owner", "start_date")
+
+
+def add_key_result(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names: list[str], key: str) -> None:
+    """A small form for one key result (under an objective of the team, or a new one), saved as the
+    OKR editor saves a new row: the same checks, one batch, undoable."""
+    if not st.toggle(f"➕ {ctx.t('editing.add_title')}", key=f"{key}_open"):
+        return
+    with st.container(border=True):
+        _add_fields(ctx, access, team, cycle, kpi_names, key)
+
+
+@st.fragment
+def _add_fields(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names: list[str], key: str) -> None:
+    label = _labels(ctx)
+    objectives, _ = ctx.store.team_okrs(cycle.name, team)
+    st.selectbox(label["objective"], list(objectives["title"]), index=None, key=f"{key}_objective",
+                 accept_new_options=True, placeholder=ctx.t("editing.add_objective_placeholder"))
+    chosen = st.session_state.get(f"{key}_objective")
+    if chosen and chosen not in set(objectives["title"]):
+        st.radio(label["type"], [t.value for t in ObjectiveType], key=f"{key}_type", horizontal=True,
+                 format_func=lambda t: ctx.t(f"objective.type_{t}"))
+    st.text_input(ctx.t("common.key_result"), key=f"{key}_title", max_chars=500)
+    st.selectbox(label["kind"], [k.value for k in KRKind], key=f"{key}_kind",
+                 format_func=lambda k: ctx.t(f"editing.kind_{k}"))
+    if st.session_state.get(f"{key}_kind") != KRKind.MILESTONE.value:
+        left, right = st.columns(2)
+        with left:
+            forms.number_field(ctx, label["baseline"], f"{key}_baseline", help=ctx.t("editing.number_help"))
+        with right:
+            forms.number_field(ctx, label["target"], f"{key}_target", help=ctx.t("editing.number_help"))
+        st.text_input(label["unit"], key=f"{key}_unit", placeholder=ctx.t("editing.unit_placeholder"))
+    st.text_input(label["owner"], key=f"{key}_owner", help=_owners_help(ctx))
+    first = min(max(dt.date.today(), cycle.start_date), cycle.end_date)
+    st.date_input(label["start_date"], value=first, min_value=cycle.start_date, max_value=cycle.end_date,
+                  key=f"{key}_start_date", format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD",
+                  help=ctx.t("editing.kr_start_help"))
+    st.button(f"💾 {ctx.t('editing.add_save')}", key=f"{key}_save", type="primary", on_click=_save_new_key_result,
+              args=(ctx, access, team, cycle, key))
+    _show(st.session_state.pop(_FLASH.format(key=key), None))
+
+
+def _save_new_key_result(ctx: Context, access: Access, team: str, cycle: Cycle, key: str) -> None:
+    state = st.session_state
+    fields = {field: state.get(f"{key}_{field}") for field in _ADD_FIELDS}
+    if fields["kind"] == KRKind.MILESTONE.value:
+        fields.update(baseline=None, target=None, unit=None)
+    fields["start_date"] = fields["start_date"].isoformat() if fields["start_date"] else None
+    # The tables as stored now, and their version: a save over someone's change in between is a conflict.
+    version = ctx.store.okr_version(cycle.name, team)
+    objectives, key_results = ctx.store.team_okrs(cycle.name, team)
+    numbers = forms.typing_convention(ctx)
+    key_results = editing.typed_numbers(key_results, editing.KEY_RESULT_NUMBERS, numbers)
+    plan = editing.plan_new_key_result(cycle.name, team, objectives, key_results, fields, dt.date.today(),
+                                       cycle.start_date, cycle.end_date, numbers,
+                                       objective_type=state.get(f"{key}_type", ObjectiveType.COMMITTED.value))
+    flash = _FLASH.format(key=key)
+    try:
+        written = editing.save_okr_edit(ctx.store, plan, cycle.name, team, version, access, _okrs_labels(ctx))
+    except editing.Conflict as conflict:
+        state[flash] = ("error", "  \n".join(
+            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
+        return
+    except (ImportFailed, StoreError) as refused:
+        state[flash] = ("error", forms.refusal(ctx, refused))
+        return
+    context.data_changed()
+    _forget(okr_editor_key(cycle.name, team))  # the editor's tables, if open, show the new row
+    for field in ("objective", "title", "baseline", "target", "unit", "owner", "type"):
+        state.pop(f"{key}_{field}", None)
+    state[flash] = ("success", ctx.t("editing.added", key_result=widgets.plain(fields["title"] or ""),
+                                     batch=written[0].batch_id) + "  \n" + ctx.t("forms.undo_hint"))
+    st.rerun()
 
 
 def _show_number_readings(ctx: Context, before: pd.DataFrame, after: pd.DataFrame) -> bool:

@@ -260,10 +260,11 @@ def test_a_forged_nan_weight_and_an_objective_the_table_does_not_offer_are_refus
     app.session_state[f"{KEY}_key_results"] = {"edited_rows": {1: {"objective": "Not one of ours"}}, "added_rows": [],
                                                 "deleted_rows": []}
     app.run()
-    save(app)
     assert not app.exception
-    error = app.error[0].value.replace("\\", "")
-    assert "**Objective** «Not one of ours»: Not an objective of this table" in error
+    # Named before Save, which waits for it (the save itself refuses it too: tests/test_writes.py).
+    warning = "".join(w.value for w in app.warning).replace("\\", "")
+    assert "**Objective** «Not one of ours»: Not an objective of this table" in warning
+    assert app.button(key=f"{KEY}_save").disabled
     assert counts(demo_db) == before
 
 
@@ -293,3 +294,55 @@ def test_the_kpi_editor_reads_the_readers_numbers_and_refuses_nan(demo_db, make_
     app.text_input(key=f"{key}_target").input("NaN").run()
     app.button(key=f"{key}_save").click().run()
     assert "**Target** «NaN»" in app.error[0].value and counts(demo_db) == before
+
+
+def test_a_half_filled_row_of_the_grid_is_named_and_save_waits_for_it(demo_db, make_app):
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id"))
+    _, key_results = engineering(demo_db)
+    before = counts(demo_db)
+    app.session_state[f"{KEY}_key_results"] = {
+        "edited_rows": {}, "added_rows": [{"title": "Pasangkan setiap rilis", "kind": "milestone"}], "deleted_rows": []}
+    app.run()
+    assert not app.exception
+    (warning,) = [w.value for w in app.warning if "Tujuan" in w.value]
+    assert f"Baris {len(key_results) + 1}" in warning and "wajib" in warning
+    assert app.button(key=f"{KEY}_save").disabled
+    assert counts(demo_db) == before
+
+
+@pytest.mark.parametrize(("lang", "baseline", "target", "added"), [
+    ("id", "4,4", "6,5", "ditambahkan"), ("en", "4.4", "6.5", "added")])
+def test_a_key_result_added_with_the_small_form_is_saved_as_typed(demo_db, make_app, lang, baseline, target, added):
+    objectives, key_results = engineering(demo_db)
+    key = f"{KEY}_add"
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang=lang)
+    app.toggle(key=f"{key}_open").set_value(True)
+    app.run()
+    objective = objectives.iloc[0]["title"]
+    app.selectbox(key=f"{key}_objective").set_value(objective)
+    app.text_input(key=f"{key}_title").input("Cut build time to 6 minutes")
+    app.selectbox(key=f"{key}_kind").set_value("decrease")
+    app.run()
+    app.text_input(key=f"{key}_baseline").input(target)  # from 6,5 down to 4,4
+    app.text_input(key=f"{key}_target").input(baseline)
+    app.text_input(key=f"{key}_unit").input("menit" if lang == "id" else "minutes")
+    app.run()
+    app.button(key=f"{key}_save").click()
+    app.run()
+    assert not app.exception and not app.error
+    assert any(added in s.value for s in app.success)
+    _, after = engineering(demo_db)
+    new = after[after["title"] == "Cut build time to 6 minutes"].iloc[0]
+    assert (new["objective"], new["kind"], new["baseline"], new["target"]) == (objective, "decrease", 6.5, 4.4)
+    assert len(after) == len(key_results) + 1
+    store = open_store(demo_db)
+    try:
+        assert store.batches()[0].file_name == "OKR editor"
+    finally:
+        store.close()
+
+
+def test_a_finished_cycle_offers_no_new_key_results(demo_db, make_app):
+    app = make_app(demo_db, page=TEAM, as_of="2026-10-15", cycle="2026-Q3", team="Engineering")
+    assert not app.exception
+    assert not [t for t in app.toggle if t.key == f"{okr_editor_key('2026-Q3', 'Engineering')}_add_open"]
