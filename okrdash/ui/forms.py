@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import checkins
+from okrdash import checkins, formatting
 from okrdash.access import Access
 from okrdash.i18n import format_number, translate
 from okrdash.importing.cells import CellReading, read_number
@@ -67,14 +67,51 @@ def reading_text(ctx: Context, reading: CellReading) -> str:
 
 
 def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]], key: str) -> None:
-    """A check-in for one of ``key_results`` (those this person may write and that have no linked
-    KPI; a linked key result follows its KPI's measurements). Drawn for editors only."""
-    writable = [kr for kr in key_results if kr["kpi_id"] is None and access.may_edit_team(kr["team"])]
-    if not writable:
+    """A check-in for one of ``key_results`` this person may write. A key result linked to a KPI
+    follows its KPI's measurements: it is not offered, and the form says so. Drawn for editors only."""
+    editable = [kr for kr in key_results if access.may_edit_team(kr["team"])]
+    writable = [kr for kr in editable if kr["kpi_id"] is None]
+    linked = [kr for kr in editable if kr["kpi_id"] is not None]
+    if not editable:
         return
     flash = st.session_state.get(_FLASH.format(key=key))
     with st.expander(f"✍️ {ctx.t('forms.checkin_title')}", expanded=flash is not None):
-        _checkin_fields(ctx, access, writable, key)
+        if writable:
+            _checkin_fields(ctx, access, writable, key)
+        if linked:
+            followed = ", ".join(f"{widgets.plain(kr['title'])} → {widgets.plain(kr['kpi_name'] or '')}"
+                                 for kr in linked)
+            st.caption(ctx.t("forms.follows_kpi", count=len(linked), items=followed))
+
+
+def first_due(key_results: list[dict[str, Any]], as_of: dt.date) -> int:
+    """Where the check-in list opens: the first key result not complete and not checked in this week
+    (the week of ``as_of``, from Monday), else the first not complete, else the first."""
+    week_start = as_of - dt.timedelta(days=as_of.weekday())
+    open_ = [i for i, kr in enumerate(key_results) if kr.get("status") != "Complete"]
+    due = [i for i in open_ if kr_last_checkin(key_results[i]) is None or kr_last_checkin(key_results[i]) < week_start]
+    return (due or open_ or [0])[0]
+
+
+def kr_last_checkin(kr: dict[str, Any]) -> dt.date | None:
+    day = kr.get("last_checkin")
+    if day is None or pd.isna(day):
+        return None
+    return day.date() if isinstance(day, dt.datetime) else day
+
+
+def _previous_checkin(ctx: Context, kr: dict[str, Any]) -> str:
+    """The last value, its date and note, for beside the new one; or that there is none yet."""
+    history = ctx.store.checkin_history(int(kr["key_result_id"]), ctx.as_of)
+    if history.empty:
+        return ctx.t("forms.no_previous")
+    last = history.iloc[-1]
+    value = widgets.plain(formatting.amount(float(last["value"]), kr.get("unit"), ctx.lang))
+    text = ctx.t("forms.previous", value=value, date=formatting.date(last["date"], ctx.lang))
+    note = last["note"]
+    if isinstance(note, str) and note.strip():
+        text += f" · «{widgets.plain(note)}»"
+    return text
 
 
 @st.fragment
@@ -82,10 +119,11 @@ def _checkin_fields(ctx: Context, access: Access, writable: list[dict[str, Any]]
     by_id = {int(kr["key_result_id"]): kr for kr in writable}
     if len(by_id) > 1:
         chosen = st.selectbox(ctx.t("common.key_result"), list(by_id), key=f"{key}_kr",
-                              format_func=lambda i: by_id[i]["title"])
+                              index=first_due(writable, ctx.as_of), format_func=lambda i: by_id[i]["title"])
     else:
         chosen = next(iter(by_id))
     kr = by_id[int(chosen)]
+    st.caption(_previous_checkin(ctx, kr))
     first_day, last_day = kr["cycle_start"], kr["end_date"]
     if kr["kind"] == "milestone":
         st.radio(ctx.t("forms.milestone"), [1.0, 0.0], key=f"{key}_value", horizontal=True,

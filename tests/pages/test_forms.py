@@ -287,3 +287,38 @@ def test_infinity_in_a_measurement_is_refused_naming_the_value(demo_db, make_app
     (error,) = app.error
     assert "**New value** «inf»: Must be a finite number" in error.value.replace("\\.", ".")
     assert counts(demo_db) == before
+
+
+@pytest.mark.parametrize(("lang", "previous"), [("en", "Last check-in: "), ("id", "Check-in terakhir: ")])
+def test_the_check_in_shows_the_previous_value_and_note_beside_the_new_one(demo_db, make_app, lang, previous):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang=lang)
+    uptime_form(app, demo_db)
+    ((day, value, _, note, _, _), *_) = reversed(stored_checkins(demo_db, UPTIME))
+    written = f"{value:g}".replace(".", "," if lang == "id" else ".") + "%"
+    (shown,) = [c.value.replace("\\", "") for c in app.caption  # escaped Markdown
+                if c.value.startswith(previous) and written in c.value.replace("\\", "")]
+    assert str(day.year) in shown and (not note or f"«{note}»" in shown)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "follows the KPI's measurements"),
+                                             ("id", "mengikuti pengukuran KPI-nya")])
+def test_key_results_that_follow_a_kpi_are_named_in_the_check_in(demo_db, make_app, lang, words):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Customer Support", lang=lang)
+    assert not app.exception
+    hints = " ".join(c.value for c in app.caption if words in c.value)  # one form per objective
+    assert "Raise NPS from 4 to 10 → Net Promoter Score" in hints
+    offered = {o for box in app.selectbox if box.key and box.key.startswith("checkin_") for o in box.options}
+    assert "Raise NPS from 4 to 10" not in offered
+
+
+def test_the_check_in_list_opens_on_the_first_key_result_due():
+    from okrdash.ui.forms import first_due
+
+    monday = dt.date(2026, 11, 23)
+    rows = [{"status": "Complete", "last_checkin": dt.date(2026, 11, 2)},
+            {"status": "On Track", "last_checkin": dt.date(2026, 11, 24)},  # checked in this week
+            {"status": "At Risk", "last_checkin": dt.date(2026, 11, 20)},
+            {"status": "No Data", "last_checkin": None}]
+    assert first_due(rows, monday + dt.timedelta(days=2)) == 2
+    assert first_due(rows[:2], monday + dt.timedelta(days=2)) == 1  # none due: the first not complete
+    assert first_due(rows[:1], monday) == 0
