@@ -76,6 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     review_cmd.add_argument("--lang", choices=LANGUAGES,
                             help="language of the text (default: $OKRDASH_DEFAULT_LANGUAGE, else en)")
 
+    carry = commands.add_parser(
+        "carry-forward", help="carry unfinished aspirational objectives of a cycle into the next one (their key "
+                              "results not complete start from their last value); without --objective or --all, "
+                              "list what may be carried")
+    carry.add_argument("--cycle", required=True, help="the cycle to carry from, e.g. 2026-Q3")
+    carry.add_argument("--to", help="the cycle to carry into (default: the next stored cycle, else the next quarter)")
+    carry.add_argument("--to-start", type=_date, help="YYYY-MM-DD: first day of --to when it is not a quarter")
+    carry.add_argument("--to-end", type=_date, help="YYYY-MM-DD: last day of --to when it is not a quarter")
+    carry.add_argument("--team", help="only this team's objectives")
+    carry.add_argument("--objective", action="append", default=[], help="an objective's title (repeatable)")
+    carry.add_argument("--all", action="store_true", help="every objective that may be carried")
+    carry.add_argument("--by", help="who is carrying (recorded with the batch)")
+
     demo_cmd = commands.add_parser("demo", help="load the demo company")
     demo_cmd.add_argument("--reset", action="store_true", help="delete all data first (an admin only)")
     demo_cmd.add_argument("--by", help="who is resetting (checked against the roles file when there is one)")
@@ -134,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORE
     try:
         commands = {"import": _import, "status": _status, "review": _review, "demo": _demo, "undo": _undo,
-                    "backup": _backup, "upgrade": _upgrade}
+                    "backup": _backup, "upgrade": _upgrade, "carry-forward": _carry_forward}
         return commands[args.command](store, args)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
@@ -236,6 +249,66 @@ def _review(store: Store, args: argparse.Namespace) -> int:
         print(json.dumps(result.document(), indent=2, ensure_ascii=False))
     else:
         print("\n".join(_review_text(result, lang, store.config)))
+    return 0
+
+
+def _carry_forward(store: Store, args: argparse.Namespace) -> int:
+    """List what ``--cycle`` may carry, or carry the chosen objectives as one batch. Exit 2 for a
+    cycle, team, objective or target cycle that cannot be used, 1 when the import refuses."""
+    from okrdash import carry_forward
+
+    cycles = store.cycles()
+    cycle = _named_cycle(cycles, args.cycle)
+    if cycle is None:
+        print(f"okrdash: no cycle {args.cycle!r}; the cycles: {', '.join(c.name for c in cycles) or 'none'}",
+              file=sys.stderr)
+        return 2
+    if args.to:
+        to = _named_cycle(cycles, args.to)
+        try:
+            to = to or Cycle.parse(args.to, args.to_start, args.to_end)
+        except ValueError:
+            print(f"okrdash: {args.to!r} is not a quarter: give --to-start and --to-end", file=sys.stderr)
+            return 2
+    else:
+        to = carry_forward.following_cycle(cycles, cycle)
+        if to is None:
+            print(f"okrdash: {cycle.name} is not a quarter: name the next cycle with --to (and its dates)",
+                  file=sys.stderr)
+            return 2
+    offered = carry_forward.candidates(store, cycle, args.team)
+    if not args.objective and not args.all:
+        if not offered:
+            print(f"Nothing to carry from {cycle.name}: every aspirational objective is reached or complete.")
+            return 0
+        print(f"May be carried from {cycle.name} into {to.name} (--objective TITLE, repeatable, or --all):")
+        for candidate in offered:
+            grade = "-" if candidate.grade is None else f"{candidate.grade:.1f}"
+            print(f"  {_plain(candidate.team)} · {_plain(candidate.title)} (grade {grade}): "
+                  f"{', '.join(_plain(t) for t in candidate.key_results)}")
+        return 0
+    by_title: dict[str | None, list[carry_forward.Candidate]] = {}
+    for candidate in offered:
+        by_title.setdefault(name_key(candidate.title), []).append(candidate)
+    chosen = list(offered) if args.all else []
+    for title in args.objective:
+        found = by_title.get(name_key(title), [])
+        if len(found) != 1:
+            reason = "is not one that may be carried" if not found else "names objectives of several teams: add --team"
+            print(f"okrdash: {title!r} {reason}; run without --objective to list them", file=sys.stderr)
+            return 2
+        chosen.append(found[0])
+    try:
+        result = carry_forward.carry_forward(store, cycle, to, sorted({c.objective_id for c in chosen}),
+                                             _writer(store, args.by))
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            print(problem.describe(), file=sys.stderr)
+        print("Nothing was carried.", file=sys.stderr)
+        return 1
+    (written,) = result.written
+    print(f"Carried {len(chosen)} objective(s) from {cycle.name} into {to.name}: batch {written.batch_id}, "
+          f"{written.inserted} inserted (undo with: okrdash undo {written.batch_id}).")
     return 0
 
 
