@@ -1,4 +1,4 @@
-"""The ``okrdash`` command: import, status, review, demo, serve."""
+"""The ``okrdash`` command: import, status, review, remind, demo, serve."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from okrdash import demo, readmodels, review
+from okrdash import demo, readmodels, reminders, review
 from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, local_token, read_secrets,
                             sign_in_configured)
 from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
@@ -20,6 +20,7 @@ from okrdash.importing.report import reading_report
 from okrdash.formatting import date as format_date
 from okrdash.formatting import fixed, number
 from okrdash.i18n import LANGUAGES, translate
+from okrdash.mail import Mailer, MailError, SmtpServer, digest_message, owner_message
 from okrdash.models import Cycle
 from okrdash.names import name_key
 from okrdash.problems import ImportFailed
@@ -38,6 +39,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a moment (YYYY-MM-DDTHH:MM): {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     carry.add_argument("--objective", action="append", default=[], help="an objective's title (repeatable)")
     carry.add_argument("--all", action="store_true", help="every objective that may be carried")
     carry.add_argument("--by", help="who is carrying (recorded with the batch)")
+
+    remind = commands.add_parser(
+        "remind", help="e-mail what the weekly rhythm owes now: each owner's reminder to check in, then each "
+                       "manager's digest (each once per person and week; run it hourly from a timer)")
+    remind.add_argument("--at", type=_moment, help="act as if it were this moment, YYYY-MM-DDTHH:MM in the "
+                                                   "reminders' time zone (default: now)")
+    remind.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
 
     demo_cmd = commands.add_parser("demo", help="load the demo company")
     demo_cmd.add_argument("--reset", action="store_true", help="delete all data first (an admin only)")
@@ -146,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
     try:
-        commands = {"import": _import, "status": _status, "review": _review, "demo": _demo, "undo": _undo,
-                    "backup": _backup, "upgrade": _upgrade, "carry-forward": _carry_forward}
+        commands = {"import": _import, "status": _status, "review": _review, "remind": _remind, "demo": _demo,
+                    "undo": _undo, "backup": _backup, "upgrade": _upgrade, "carry-forward": _carry_forward}
         return commands[args.command](store, args)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
@@ -167,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _reads_only(args: argparse.Namespace) -> bool:
-    return args.command in ("status", "review", "backup") or (args.command == "import" and args.dry_run)
+    return args.command in ("status", "review", "backup") or (args.command in ("import", "remind") and args.dry_run)
 
 
 def _upgrade(store: Store, args: argparse.Namespace) -> int:
@@ -378,6 +393,60 @@ def _mean(value: float | None, lang: str) -> str:
 
 def _flags(flags: list[str], lang: str) -> str:
     return ", ".join(translate(f"review.flag_{flag}", lang) for flag in flags) or translate("cli.review.none", lang)
+
+
+def _remind(store: Store, args: argparse.Namespace) -> int:
+    """Send the reminders and digests due at ``--at`` (now) that were not sent before: each recorded
+    in the transaction that sends it, so a crash or a refusal leaves the rest for the next run."""
+    config = store.config
+    found = reminders.due(store, args.at or dt.datetime.now(dt.UTC), config)
+    for owner in found.unknown_owners:
+        print(f"Not mailed: no person is named {owner!r} (owner of key results); add them to the people.")
+    for owner, people in found.ambiguous_owners.items():
+        print(f"Not mailed: {owner!r} names {len(people)} people ({', '.join(p.email for p in people)}); "
+              "give each a name of their own.")
+    week = found.schedule.week
+    sent = store.reminders_sent(week)
+    owed: list[tuple[reminders.ReminderKind, str, reminders.OwnerReminder | reminders.ManagerDigest]] = [
+        *((reminders.ReminderKind.OWNER, r.person.email, r) for r in found.reminders),
+        *((reminders.ReminderKind.DIGEST, d.email, d) for d in found.digests)]
+    pending = [(kind, email, item) for kind, email, item in owed if (kind.value, email) not in sent]
+    when = found.at.strftime("%Y-%m-%d %H:%M %Z")
+    if args.dry_run:
+        for kind, email, _ in pending:
+            print(f"Would send the {kind.value} reminder of the week of {week.isoformat()} to {email}.")
+        print(f"Dry run at {when}: {len(pending)} message(s) due, {len(owed) - len(pending)} sent before; "
+              "nothing was sent or recorded.")
+        return 0
+    if not pending:
+        print(f"Nothing due at {when} ({len(owed)} message(s) of the week of {week.isoformat()} sent before).")
+        return 0
+    missing = [name for name, value in (("OKRDASH_SMTP_URL", config.smtp_url), ("OKRDASH_MAIL_FROM", config.mail_from),
+                                        ("OKRDASH_BASE_URL", config.base_url)) if not value]
+    if missing:
+        print(f"okrdash: set {', '.join(missing)} to send mail (README, Reminders); nothing was sent.", file=sys.stderr)
+        return 2
+    assert config.smtp_url and config.mail_from and config.base_url
+    done = 0
+    try:
+        server = SmtpServer.from_url(config.smtp_url)
+        with Mailer.connect(server) as mailer:
+            for kind, email, item in pending:
+                if isinstance(item, reminders.OwnerReminder):
+                    message = owner_message(item, found, config.mail_from, config.base_url)
+                else:
+                    message = digest_message(item, found, config.mail_from, config.base_url, config.digest_grace_days)
+                with store.sending_reminder(kind.value, email, week) as ours:
+                    if not ours:  # another process sent it meanwhile
+                        continue
+                    mailer.send(message)
+                done += 1
+                print(f"Sent the {kind.value} reminder of the week of {week.isoformat()} to {email}.")
+    except MailError as error:
+        print(f"okrdash: {error}. {done} message(s) sent and recorded; the {len(pending) - done} not sent are "
+              "not recorded, so the next run sends them.", file=sys.stderr)
+        return EXIT_STORE
+    return 0
 
 
 def _hash_passphrase() -> int:

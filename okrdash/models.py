@@ -86,6 +86,22 @@ class FileKind(StrEnum):
     KPIS = "kpis"
 
 
+class PeopleKind(StrEnum):
+    """The people a company's reminders go to (issue 25), written as a batch like a file kind.
+
+    Kept apart from :class:`FileKind` until the importer reads people files: every FileKind is a
+    kind the importer tells apart by its headers."""
+
+    PEOPLE = "people"
+
+
+class Language(StrEnum):
+    """The language a person reads okrdash's mails in."""
+
+    EN = "en"
+    ID = "id"
+
+
 # Words people write in the enum columns, English and Indonesian, mapped to the enum value.
 ENUM_ALIASES: dict[type[StrEnum], dict[str, str]] = {
     KRKind: {

@@ -71,3 +71,12 @@ SELECT version FROM schema_version;
 -- name: add_schema_version
 -- A migration the mirror has applied, recorded with the time it was first applied.
 INSERT INTO schema_version (version, applied_at) VALUES (%(version)s, %(applied_at)s);
+
+-- name: claim_reminder
+-- As the DuckDB store's (okrdash/store/writes.sql): a second process's insert of the same row waits
+-- for the first one's transaction (it sends, then commits), then conflicts and sends nothing.
+INSERT INTO reminders_sent (kind, person, week, sent_at) VALUES (%(kind)s, %(person)s, %(week)s, now())
+ON CONFLICT DO NOTHING RETURNING person;
+
+-- name: reminders_sent
+SELECT kind, person FROM reminders_sent WHERE week = %(week)s;

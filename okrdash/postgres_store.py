@@ -25,6 +25,7 @@ only keeps the mirror and PostgreSQL equal:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tempfile
@@ -175,6 +176,7 @@ class PostgresStore:
     kpi_scores = _mirrored(DuckDBStore.kpi_scores)
     status_counts = _mirrored(DuckDBStore.status_counts)
     needs_attention = _mirrored(DuckDBStore.needs_attention)
+    people = _mirrored(DuckDBStore.people)
 
     def okr_version(self, cycle: str, team: str) -> frozenset[int]:
         """As the DuckDB store's, from PostgreSQL's current rows (the OKR editor compares it at save
@@ -185,6 +187,39 @@ class PostgresStore:
     def kpi_version(self, team: str, name: str) -> frozenset[int]:
         self.refresh()
         return self._mirror.kpi_version(team, name)
+
+    # -- reminders sent: read and claimed in PostgreSQL itself ---------------------------------
+    # They are no batch's rows, so the change log does not carry them to other processes' mirrors:
+    # every process asks PostgreSQL, and a backup copies them from there first.
+
+    def reminders_sent(self, week: dt.date) -> set[tuple[str, str]]:
+        with self._write_lock, self._unreachable_as_store_error():
+            return {(kind, person) for kind, person in
+                    self._connection().execute(SQL["reminders_sent"], {"week": week}).fetchall()}
+
+    @contextmanager
+    def sending_reminder(self, kind: str, person: str, week: dt.date) -> Iterator[bool]:
+        if self.read_only:
+            raise StoreError("store_read_only", path=self.path)
+        with self._write_lock, self._unreachable_as_store_error():
+            pg = self._connection()
+            with pg.transaction():
+                claimed = pg.execute(SQL["claim_reminder"], {"kind": kind, "person": person, "week": week}
+                                     ).fetchone() is not None
+                yield claimed
+
+    def _copy_reminders_sent(self) -> None:
+        """The mirror's reminders_sent as PostgreSQL's (for a backup)."""
+        with self._write_lock, self._unreachable_as_store_error(), self._mirror.cursor() as cur:
+            rows = postgres_copy.copy_out(self._connection(), "reminders_sent", self._column_names("reminders_sent"))
+            cur.begin()
+            try:
+                cur.execute("DELETE FROM reminders_sent")
+                postgres_copy.insert_text_rows(cur, "reminders_sent", rows, self._columns_of["reminders_sent"])
+                cur.commit()
+            except BaseException:
+                rollback_quietly(cur)
+                raise
 
     # -- writes: okrdash.store.writes on the mirror, inside this store's transaction ---------------
 
@@ -204,6 +239,7 @@ class PostgresStore:
         """The same backup folder as a database file's: the mirror, brought up to date first."""
         with self._write_lock:
             self.refresh()
+            self._copy_reminders_sent()
             return self._mirror.backup(folder)
 
     # -- PostgreSQL connection -------------------------------------------------------------------

@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +35,8 @@ SOURCES: dict[str, str] = {
     "dealls": "Dealls' article on the difference between KPI and OKR (structure, time span, how each is judged)",
     "playbook": "Google's OKR playbook: re:Work's guide to setting and grading OKRs, and John Doerr's "
                 "Measure What Matters",
+    "vendors": "other OKR tools' practice (issue 25): Viva Goals reminded owners on Mondays at 09:00, Tability asks "
+               "on a chosen weekday and chases after a week, WorkBoard sends weekly notes, Profit.co a daily summary",
     "okrdash": "okrdash's own calibration (the sources give no number)",
 }
 
@@ -49,6 +53,20 @@ class Provenance:
 def rule(default: Any, sources: tuple[str, ...], says: str, **limits: Any) -> Any:
     """A rule setting: a pydantic field whose value's provenance travels with it."""
     return Field(default=default, json_schema_extra={"sources": list(sources), "says": says}, **limits)
+
+
+def schedule(default: Any, sources: tuple[str, ...], says: str, **limits: Any) -> Any:
+    """A setting of the reminders' schedule (okrdash remind): like a rule, it names where its value
+    comes from, but no macro of rules.sql takes it."""
+    return Field(default=default, json_schema_extra={"sources": list(sources), "says": says, "schedule": True},
+                 **limits)
+
+
+# Weekday names people write in OKRDASH_REMINDER_WEEKDAY, English and Indonesian (1 = Monday, ISO).
+WEEKDAYS = {name: number for number, names in enumerate(
+    (("monday", "mon", "senin", "sen"), ("tuesday", "tue", "selasa", "sel"), ("wednesday", "wed", "rabu", "rab"),
+     ("thursday", "thu", "kamis", "kam"), ("friday", "fri", "jumat", "jum'at", "jum"),
+     ("saturday", "sat", "sabtu", "sab"), ("sunday", "sun", "minggu", "min")), start=1) for name in names}
 
 
 class Settings(BaseModel):
@@ -167,6 +185,38 @@ class Settings(BaseModel):
         "ClickUp's guide wants an objective short and inspiring enough to read again every week; okrdash's "
         "calibration: one line of about 70 characters.", ge=10, le=500)
 
+    # -- the reminders' schedule (reminders.py, okrdash remind) ------------------------------------
+    reminder_weekday: int = schedule(
+        1, ("clickup", "start-friday", "vendors"),
+        "ClickUp's guide recommends checking in every week or every two weeks and Start Friday's article has OKRs "
+        "followed weekly to quarterly: the reminder comes once a week. Viva Goals reminded owners on Mondays; "
+        "the week's first working day leaves the rest of it to check in. 1 is Monday, 7 Sunday (or the day's "
+        "name, senin to minggu).", ge=1, le=7)
+    reminder_hour: int = schedule(
+        9, ("vendors", "okrdash"),
+        "Viva Goals sent its Monday reminder at 09:00. okrdash's calibration: the first hour of an Indonesian "
+        "office day (08:00 to 17:00), after the Monday morning meeting has begun, in the company's time zone.",
+        ge=0, le=23)
+    digest_grace_days: int = schedule(
+        2, ("vendors", "okrdash"),
+        "Tability chases owners who have not checked in, and managers ask to hear of missed check-ins in one "
+        "digest, not many notifications. okrdash's calibration: the managers' digest comes two days after the "
+        "owners' reminder (Wednesday), leaving owners two working days; it must fall in the same week.",
+        ge=0, le=6)
+    reminder_timezone: str = schedule(
+        "Asia/Jakarta", ("okrdash",),
+        "okrdash's calibration: the companies it is made for are Indonesian, and most work in Western Indonesia "
+        "Time (WIB, Asia/Jakarta); a company in Makassar sets Asia/Makassar (WITA), in Jayapura Asia/Jayapura "
+        "(WIB+2). The week, its reminder hour and a check-in's day are read in this zone.")
+
+    # -- mail (mail.py, okrdash remind) ------------------------------------------------------------
+    # smtp://user:pass@host:587 (STARTTLS when the server offers it), smtps://user:pass@host:465 (TLS),
+    # smtp://host:25 (no login). A secret: never printed, not in settings' repr.
+    smtp_url: SecretStr | None = None
+    mail_from: str | None = None
+    # The address people open okrdash at (https://okr.intranet): the links in the mails start with it.
+    base_url: str | None = None
+
     # Import limits: a larger file is refused before it is parsed.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_upload_rows: int = Field(default=2_500_000, ge=1)
@@ -216,6 +266,20 @@ class Settings(BaseModel):
         text = str(value)
         return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
 
+    @field_validator("reminder_weekday", mode="before")
+    @classmethod
+    def _weekday(cls, value: object) -> object:
+        return WEEKDAYS.get(value.strip().casefold(), value) if isinstance(value, str) else value
+
+    @field_validator("reminder_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"not a time zone: {value!r} (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)") from None
+        return value
+
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:
         if self.at_risk_ratio > self.on_track_ratio or self.on_track_gap > self.at_risk_gap:
@@ -224,6 +288,9 @@ class Settings(BaseModel):
             raise ValueError("The yellow grade band must start below the green one")
         if self.min_key_results > self.max_key_results:
             raise ValueError("The fewest key results an objective should have cannot exceed the most")
+        if self.reminder_weekday + self.digest_grace_days > 7:
+            raise ValueError("The managers' digest (reminder weekday + digest grace days) must fall in the "
+                             "reminders' week (Monday to Sunday)")
         return self
 
     def rule_values(self) -> dict[str, Any]:
@@ -231,20 +298,28 @@ class Settings(BaseModel):
         return {name: getattr(self, name) for name in RULE_SETTINGS}
 
 
-def _is_rule(name: str) -> bool:
+def _has_provenance(name: str) -> bool:
     extra = Settings.model_fields[name].json_schema_extra
     return isinstance(extra, dict) and "sources" in extra
 
 
+def _is_schedule(name: str) -> bool:
+    extra = Settings.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("schedule"))
+
+
 # The settings that are rules' thresholds and limits, each with its provenance.
-RULE_SETTINGS: tuple[str, ...] = tuple(name for name in Settings.model_fields if _is_rule(name))
+RULE_SETTINGS: tuple[str, ...] = tuple(name for name in Settings.model_fields
+                                       if _has_provenance(name) and not _is_schedule(name))
+# The reminders' schedule (weekday, hour, grace days, time zone), each with its provenance.
+SCHEDULE_SETTINGS: tuple[str, ...] = tuple(name for name in Settings.model_fields if _is_schedule(name))
 
 
 def provenance(name: str) -> Provenance:
-    """Where rule setting ``name``'s value comes from."""
+    """Where rule or schedule setting ``name``'s value comes from."""
     extra = Settings.model_fields[name].json_schema_extra
-    if not (isinstance(extra, dict) and _is_rule(name)):
-        raise KeyError(f"{name} is not a rule setting")
+    if not (isinstance(extra, dict) and _has_provenance(name)):
+        raise KeyError(f"{name} is not a rule or schedule setting")
     return Provenance(sources=tuple(extra["sources"]), says=str(extra["says"]))
 
 

@@ -28,6 +28,7 @@ from okrdash import demo
 from okrdash.access import admin_writer
 from okrdash.cli import main as cli_main
 from okrdash.importing import Upload, import_files
+from okrdash.people import PeopleRows, Person
 from okrdash.problems import ImportFailed
 from okrdash.store import DATA_TABLES, StoreError, open_store, restore
 
@@ -409,6 +410,12 @@ def test_backup_and_restore_round_trip(demo_db, tmp_path):
         _import(source, "update-okrs.csv", UNDO_OKRS)
         (again,) = _import(source, "again.csv", "team,kpi,date,value\nSales,Monthly sales growth,2026-11-30,5.3\n").written
         source.undo(again.batch_id, admin_writer("rina@contoh.co.id"))
+        # People, a later version of one of them (people_prior), and a reminder sent.
+        for name in ("Rizky", "Rizky Pratama"):
+            people = PeopleRows(source="people.csv", people=(Person(name=name, email="rizky@contoh.co.id"),))
+            source.apply([people.changes()], admin_writer("rina@contoh.co.id"))
+        with source.sending_reminder("owner", "rizky@contoh.co.id", dt.date(2026, 11, 23)) as ours:
+            assert ours
         expected = snapshot(source)
         expected_counts = source.table_counts()
         folder = source.backup(tmp_path / "backup")

@@ -126,6 +126,8 @@ class DuckDBStore:
     team_okrs = reads.read_method(reads.team_okrs)
     okr_version = reads.read_method(reads.okr_version)
     kpi_version = reads.read_method(reads.kpi_version)
+    people = reads.read_method(reads.people)
+    reminders_sent = reads.read_method(reads.reminders_sent)
 
     def key_result_index(self) -> pd.DataFrame:
         """Natural keys of the stored key results, for resolving check-ins during validation.
@@ -181,6 +183,26 @@ class DuckDBStore:
         writes.check_reset(writer)
         with self._write_transaction() as cur:
             writes.delete_everything(cur)
+
+    @contextmanager
+    def sending_reminder(self, kind: str, person: str, week: dt.date) -> Iterator[bool]:
+        """Record a reminder as sent in the transaction the caller sends it in: the block gets
+        whether it is this one's to send (False: sent before), and the record commits when the block
+        ends, or is rolled back if it raises (the send failed: the next run tries again)."""
+        if self.read_only:
+            raise StoreError("store_read_only", path=str(self.path))
+        with self._write_lock, self.cursor() as cur:
+            with writes.failures_as_store_error():
+                cur.begin()
+            try:
+                with writes.failures_as_store_error():
+                    claimed = writes.claim_reminder(cur, kind, person, week)
+                yield claimed
+                with writes.failures_as_store_error():
+                    cur.commit()
+            except BaseException:
+                rollback_quietly(cur)
+                raise
 
     def backup(self, folder: Path) -> Path:
         with self._write_lock, self.cursor() as cur:

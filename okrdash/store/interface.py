@@ -101,6 +101,15 @@ class Store(Protocol):
 
     def kpi_version(self, team: str, name: str) -> frozenset[int]: ...
 
+    def people(self) -> list[dict]:
+        """The people okrdash reminds (``okrdash.people.stored_people`` reads them as Person)."""
+        ...
+
+    def reminders_sent(self, week: dt.date) -> set[tuple[str, str]]:
+        """(kind, person) of each reminder sent for the week starting ``week`` (on PostgreSQL, as
+        PostgreSQL holds them now)."""
+        ...
+
     # -- the kept scores ---------------------------------------------------------------------------
 
     def scores(self, as_of: dt.date) -> Scores:
@@ -132,6 +141,13 @@ class Store(Protocol):
 
     def reset(self, writer: Access) -> None:
         """Delete every row (the schema stays). Only an admin may."""
+        ...
+
+    def sending_reminder(self, kind: str, person: str, week: dt.date) -> AbstractContextManager[bool]:
+        """Record reminder ``kind`` for ``person`` (an e-mail address) and ``week`` as sent, in the
+        transaction the block sends it in: the block gets False when it was sent before (or, on
+        PostgreSQL, by another process: that one's block runs first), and the record commits when
+        the block ends, or is rolled back when it raises."""
         ...
 
     def backup(self, folder: Path) -> Path:

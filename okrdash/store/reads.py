@@ -161,3 +161,13 @@ def owners(cur: duckdb.DuckDBPyConnection) -> list[str]:
 
 def cycle_index(cur: duckdb.DuckDBPyConnection) -> list[dict]:
     return _records(cur, "cycle_index")
+
+
+def people(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The people okrdash reminds, as stored (``okrdash.people.stored_people`` reads them as Person)."""
+    return _records(cur, "people")
+
+
+def reminders_sent(cur: duckdb.DuckDBPyConnection, week: dt.date) -> set[tuple[str, str]]:
+    """(kind, person) of each reminder sent for the week starting ``week``."""
+    return {(kind, person) for kind, person in _run(cur, "reminders_sent", week=week).fetchall()}

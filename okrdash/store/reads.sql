@@ -16,7 +16,10 @@ UNION ALL SELECT 'kpis_prior', count(*) FROM kpis_prior
 UNION ALL SELECT 'kpi_measurements_prior', count(*) FROM kpi_measurements_prior
 UNION ALL SELECT 'objectives_prior', count(*) FROM objectives_prior
 UNION ALL SELECT 'key_results_prior', count(*) FROM key_results_prior
-UNION ALL SELECT 'checkins_prior', count(*) FROM checkins_prior;
+UNION ALL SELECT 'checkins_prior', count(*) FROM checkins_prior
+UNION ALL SELECT 'people', count(*) FROM people
+UNION ALL SELECT 'people_prior', count(*) FROM people_prior
+UNION ALL SELECT 'reminders_sent', count(*) FROM reminders_sent;
 
 -- name: schema_version
 SELECT max(version) FROM schema_version;
@@ -113,3 +116,11 @@ WHERE nullif(trim(owner), '') IS NOT NULL ORDER BY lower(owner), owner;
 
 -- name: cycle_index
 SELECT name AS cycle, start_date, end_date FROM cycles;
+
+-- name: people
+-- The people okrdash reminds (issue 25), by name.
+SELECT email, name, manager_email, language, team, whatsapp FROM people ORDER BY lower(name), name, email;
+
+-- name: reminders_sent
+-- The reminders sent in the week starting $week: (kind, person).
+SELECT kind, person FROM reminders_sent WHERE week = $week::DATE ORDER BY kind, person;

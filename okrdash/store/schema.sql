@@ -123,6 +123,28 @@ ALTER TABLE key_results_prior ADD COLUMN start_date DATE;
 ALTER TABLE batches ADD COLUMN imported_os_user VARCHAR;
 ALTER TABLE batches ADD COLUMN undone_os_user VARCHAR;
 
+-- name: migration 5
+-- The weekly rhythm (issue 25): the people okrdash reminds (one row per e-mail address; name as
+-- written in owner cells, matched by the name key), written by admins as batches like any table,
+-- and the reminders sent, one row per kind, person and week, so none is ever sent twice.
+CREATE TABLE people (
+    email VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    manager_email VARCHAR,
+    language VARCHAR NOT NULL,
+    team VARCHAR,
+    whatsapp VARCHAR,
+    batch_id INTEGER
+);
+CREATE TABLE people_prior AS SELECT *, 0::INTEGER AS replaced_by FROM people LIMIT 0;
+CREATE TABLE reminders_sent (
+    kind VARCHAR NOT NULL,
+    person VARCHAR NOT NULL,
+    week DATE NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (kind, person, week)
+);
+
 -- name: version_table
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
 

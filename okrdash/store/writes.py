@@ -6,6 +6,7 @@ the PostgreSQL store's mirror); rights are checked here, where every route in en
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -18,14 +19,14 @@ import pyarrow.compute as pc
 
 from okrdash import sqlfiles
 from okrdash.access import Access, Role
-from okrdash.models import FileKind
+from okrdash.models import FileKind, PeopleKind
 from okrdash.store.errors import StoreError, first_line
 from okrdash.store.schema import VERSIONED_TABLES
 
 WRITES_SQL = Path(__file__).with_name("writes.sql")
 SQL = sqlfiles.named_queries(WRITES_SQL)
 # Files of one write land parents first: a KPI before the key results that follow it.
-FILE_ORDER = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
+FILE_ORDER = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2, PeopleKind.PEOPLE: 3}
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -41,7 +42,7 @@ class FileChanges:
 
     file_name: str
     sha256: str
-    kind: FileKind
+    kind: FileKind | PeopleKind
     cycles: pd.DataFrame | None = None
     objectives: pd.DataFrame | None = None
     key_results: pd.DataFrame | None = None
@@ -56,6 +57,12 @@ class FileChanges:
     # objective (the same plus new_objective, new_title). ``subject`` is "objective" or "key_result".
     removals: pd.DataFrame | None = None
     renames: pd.DataFrame | None = None
+    # People (columns email, name, manager_email, language, team, whatsapp; e-mail addresses in
+    # lower case): only an admin may write them, whatever their team.
+    people: pd.DataFrame | None = None
+
+    def writes_people(self) -> bool:
+        return self.people is not None and len(self.people) > 0
 
     def teams(self) -> set[str]:
         """Every team a row of this file belongs to (what the writer must be allowed to write)."""
@@ -91,6 +98,8 @@ def apply(transaction: Transaction, files: list[FileChanges], writer: Access) ->
     refused = sorted({team for change in files for team in change.teams() if not writer.may_edit_team(team)})
     if refused:
         raise StoreError("write_not_allowed", who=writer.who or "?", teams=", ".join(refused))
+    if any(change.writes_people() for change in files) and writer.role is not Role.ADMIN:
+        raise StoreError("people_not_allowed", who=writer.who or "?")
     with failures_as_store_error(), transaction() as cur:
         return [apply_file(cur, change, writer) for change in sorted(files, key=lambda f: FILE_ORDER[f.kind])]
 
@@ -124,6 +133,7 @@ def apply_file(cur: Cursor, change: FileChanges, writer: Access) -> WriteCounts:
         (key_result_renames, _rename_key_results),
         (change.key_results, _upsert_key_results),
         (change.checkins, _add_same_day_checkins if change.keep_same_day else _upsert_checkins),
+        (change.people, _upsert_people),
     )
     for frame, upsert in steps:
         if frame is not None and len(frame):
@@ -236,6 +246,13 @@ def _upsert_checkins(cur: Cursor, batch_id: int) -> tuple[int, int]:
     return total - existing, existing
 
 
+def _upsert_people(cur: Cursor, batch_id: int) -> tuple[int, int]:
+    _run(cur, "keep_prior_people", batch=batch_id)
+    total, existing = _run(cur, "count_people").fetchall()[0]
+    _run(cur, "upsert_people", batch=batch_id)
+    return total - existing, existing
+
+
 def undo(cur: Cursor, batch_id: int, writer: Access) -> int:
     """Return the data to its state before ``batch_id``; returns how many rows changed.
 
@@ -250,6 +267,8 @@ def undo(cur: Cursor, batch_id: int, writer: Access) -> int:
     refused = [team for team in teams if not writer.may_edit_team(team)]
     if refused or not writer.can_edit:
         raise StoreError("undo_not_allowed", batch=batch_id, who=writer.who or "?", teams=", ".join(refused) or "–")
+    if writer.role is not Role.ADMIN and _run(cur, "batch_wrote_people", batch=batch_id).fetchall()[0][0]:
+        raise StoreError("undo_people_not_allowed", batch=batch_id, who=writer.who or "?")
     if found[0][0] is not None:
         raise StoreError("undo_already_done", batch=batch_id)
     later = [r[0] for r in _run(cur, "batches_building_on", batch=batch_id).fetchall()]
@@ -264,6 +283,12 @@ def undo(cur: Cursor, batch_id: int, writer: Access) -> int:
     _run(cur, "delete_batch_cycles", batch=batch_id)
     _run(cur, "mark_undone", undone_by=writer.who, os_user=writer.os_user, batch=batch_id)
     return changed
+
+
+def claim_reminder(cur: Cursor, kind: str, person: str, week: dt.date) -> bool:
+    """Record reminder ``kind`` for ``person`` and ``week`` as sent, in the caller's transaction;
+    False when it was already (the caller then sends nothing)."""
+    return bool(_run(cur, "claim_reminder", kind=kind, person=person, week=week).fetchall())
 
 
 def check_reset(writer: Access) -> None:

@@ -202,6 +202,33 @@ ON CONFLICT (key_result_id, date, seq) DO UPDATE SET
     value = excluded.value, confidence = excluded.confidence, note = excluded.note,
     batch_id = excluded.batch_id;
 
+-- name: keep_prior_people
+-- The people rows the staged ones replace (by e-mail address, as stored: lower case).
+INSERT INTO people_prior BY NAME
+SELECT t.*, $batch AS replaced_by FROM staged s JOIN people t ON t.email = s.email
+WHERE t.batch_id IS DISTINCT FROM $batch;
+
+-- name: count_people
+SELECT count(*), count(t.email) FROM staged s LEFT JOIN people t ON t.email = s.email;
+
+-- name: upsert_people
+INSERT INTO people (email, name, manager_email, language, team, whatsapp, batch_id)
+SELECT email, name, manager_email, language, team, whatsapp, $batch FROM staged
+ON CONFLICT (email) DO UPDATE SET
+    name = excluded.name, manager_email = excluded.manager_email, language = excluded.language,
+    team = excluded.team, whatsapp = excluded.whatsapp, batch_id = excluded.batch_id;
+
+-- name: batch_wrote_people
+-- Whether a batch wrote or replaced people (only an admin may undo it, as only an admin may write them).
+SELECT EXISTS (SELECT 1 FROM people WHERE batch_id = $batch)
+    OR EXISTS (SELECT 1 FROM people_prior WHERE replaced_by = $batch);
+
+-- name: claim_reminder
+-- A reminder about to be sent, recorded in the transaction that sends it: a row already there
+-- (sent before, or by another process) returns nothing, and the caller sends nothing.
+INSERT INTO reminders_sent (kind, person, week, sent_at) VALUES ($kind, $person, $week, now())
+ON CONFLICT DO NOTHING RETURNING person;
+
 -- name: batch_undone_at
 SELECT undone_at FROM batches WHERE id = $batch;
 
@@ -236,6 +263,7 @@ SELECT DISTINCT later FROM (
     UNION ALL SELECT replaced_by FROM checkins_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM kpis_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM kpi_measurements_prior WHERE batch_id = $batch
+    UNION ALL SELECT replaced_by FROM people_prior WHERE batch_id = $batch
     UNION ALL SELECT k.batch_id FROM key_results k JOIN objectives o ON o.id = k.objective_id
               WHERE k.batch_id <> $batch AND o.batch_id = $batch
                 AND o.id NOT IN (SELECT id FROM objectives_prior WHERE replaced_by = $batch)
@@ -269,6 +297,9 @@ UPDATE batches SET undone_at = now(), undone_by = $undone_by, undone_os_user = $
 
 -- name: delete_everything
 -- A reset: every row of every data table (store.DATA_TABLES), children first; the schema stays.
+DELETE FROM reminders_sent;
+DELETE FROM people_prior;
+DELETE FROM people;
 DELETE FROM checkins_prior;
 DELETE FROM key_results_prior;
 DELETE FROM objectives_prior;
