@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from okrdash import sqlfiles, viewstate
+from okrdash import sqlfiles
 from okrdash.models import Cycle, Status
 from okrdash.store import Store
 
@@ -64,20 +64,6 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     names = [str(name) for name in frame.columns]
     plain = [_plain_column(frame.iloc[:, position]) for position in range(len(names))]
     return [dict(zip(names, row)) for row in zip(*plain)] if names else [{} for _ in range(len(frame))]
-
-
-def page_url(page: str, **params: Any) -> str:
-    """A relative link to a page with its query string, for link columns in tables: the shared
-    ``lang`` / ``cycle`` / ``as_of`` and the page's filters, written by :func:`viewstate.link`."""
-    shared = {name: params.pop(name) for name in ("lang", "cycle", "as_of") if name in params}
-    return viewstate.link(page, shared, **params)
-
-
-def page_urls(page: str, key: str, ids: pd.Series, **params: Any) -> pd.Series:
-    """``page_url(page, key=id, **params)`` for every id, built as one string operation per column."""
-    first = page_url(page, **params)
-    joiner = "&" if "?" in first else "?"
-    return f"{first}{joiner}{key}=" + ids.astype("int64").astype(str)
 
 
 def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
@@ -157,22 +143,6 @@ def _overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
     )
 
 
-CHART_TEAMS = 25  # teams the overview's status chart draws: one bar each; a large company has thousands
-
-
-def teams_to_chart(team_status: pd.DataFrame, limit: int = CHART_TEAMS) -> tuple[pd.DataFrame, int]:
-    """The key result status counts (``okr`` rows of ``Overview.team_status``) of the ``limit``
-    teams with the most key results Off Track or At Risk (then the most key results, then by name),
-    and how many teams have key results at all."""
-    okr = team_status[team_status["subject"] == "okr"] if len(team_status) else pd.DataFrame(
-        columns=["subject", "team", "status", "count"])
-    behind = okr["count"].where(okr["status"].isin([Status.OFF_TRACK.value, Status.AT_RISK.value]), 0)
-    per_team = (okr.assign(behind=behind).groupby("team", sort=False)[["behind", "count"]].sum()
-                .reset_index().sort_values(["behind", "count", "team"], ascending=[False, False, True]))
-    shown = set(per_team["team"].head(limit))
-    return okr[okr["team"].isin(shown)].reset_index(drop=True), len(per_team)
-
-
 def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.DataFrame]]:
     """Company (parent) objectives, each with the frame of team objectives aligned under it.
 
@@ -195,24 +165,6 @@ def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.Da
     if len(unaligned):
         tree.append(({}, unaligned))
     return tree
-
-
-ALIGNED_ROWS = 100  # team objectives the overview lists at once under one company objective
-UNALIGNED = "none"  # the overview's ``aligned`` link value for objectives aligned to no company objective
-
-
-def alignment_summary(tree: list[tuple[dict[str, Any], pd.DataFrame]]) -> pd.DataFrame:
-    """One row per root of :func:`alignment_tree`: its id as text (``UNALIGNED`` for the root of
-    unaligned objectives), team, title, status and progress, and how many objectives are aligned to
-    it and how many of those are Off Track or At Risk. The overview draws this instead of every objective."""
-    behind = (Status.OFF_TRACK.value, Status.AT_RISK.value)
-    rows = [{
-        "key": str(root["objective_id"]) if root else UNALIGNED,
-        "team": root.get("team"), "title": root.get("title"), "status": root.get("status"),
-        "progress": root.get("progress"), "aligned": len(children),
-        "aligned_behind": int(children["status"].isin(behind).sum()) if len(children) else 0,
-    } for root, children in tree]
-    return pd.DataFrame(rows, columns=["key", "team", "title", "status", "progress", "aligned", "aligned_behind"])
 
 
 @dataclass

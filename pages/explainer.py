@@ -427,4 +427,4 @@ for practice, checks in PRACTICE:
 st.subheader(f"📜 {t('explainer.history_title')}")
 st.markdown(t("explainer.history"))
 
-widgets.share_link(ctx, **chosen_filters)
+widgets.share_link(ctx, "explainer", **chosen_filters)

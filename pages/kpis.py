@@ -155,7 +155,7 @@ if selected is None and shown_ids:
     selected = shown_ids[0]
 
 if selected is None:
-    widgets.share_link(ctx, **chosen)
+    widgets.share_link(ctx, "kpis", **chosen)
     st.stop()
 
 # The picker offers the KPIs the table shows (a filter narrows them), and the one on show.
@@ -253,4 +253,4 @@ else:
 
 panels.bridge_panel(ctx, access, team=kpi["team"], kpi_id=selected, key="kpi_bridge")
 
-widgets.share_link(ctx, **chosen, kpi=selected)
+widgets.share_link(ctx, "kpis", **chosen, kpi=selected)

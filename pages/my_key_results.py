@@ -23,7 +23,7 @@ owner = widgets.url_choice(ctx, t("my.owner"), owners, key="owner", value=reques
                            placeholder=t("my.pick_owner"))
 if not owner:
     st.info(t("my.choose"), icon="👆")
-    widgets.share_link(ctx)
+    widgets.share_link(ctx, "my")
     st.stop()
 
 mine = readmodels.owned_key_results(ctx.store, ctx.cycle, ctx.as_of, owner)
@@ -51,4 +51,4 @@ else:
     )
     forms.checkin_form(ctx, access, readmodels.records(mine), key="checkin_mine")
 
-widgets.share_link(ctx, owner=owner)
+widgets.share_link(ctx, "my", owner=owner)

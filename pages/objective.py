@@ -56,7 +56,7 @@ st.selectbox(t("objective.pick"), list(names), index=None, format_func=names.get
 
 if view is None:
     st.info(t("objective.choose") if names else t("objective.no_objectives", cycle=ctx.cycle.name), icon="👆")
-    widgets.share_link(ctx, team=team)
+    widgets.share_link(ctx, "objective", team=team)
     st.stop()
 
 objective = view.objective
@@ -143,4 +143,4 @@ for kr in readmodels.records(key_results):
 
 panels.coach_panel(ctx, team=objective["team"], objective_id=objective["objective_id"], key="objective_coach")
 
-widgets.share_link(ctx, objective=objective["objective_id"])
+widgets.share_link(ctx, "objective", objective=objective["objective_id"])

@@ -50,7 +50,7 @@ st.caption(t(caption, cycle=widgets.plain(cycle.name), graded_on=ctx.date(result
 st.caption(t("review.print_hint"))
 if result.is_empty:
     st.info(t("review.nothing", cycle=widgets.plain(cycle.name)), icon="📭")
-    widgets.share_link(ctx, team=team)
+    widgets.share_link(ctx, "review", team=team)
     st.stop()
 
 counted, objectives_counted, key_results_counted = st.columns(3)
@@ -184,4 +184,4 @@ key_results = pd.DataFrame({
 })
 _grades_table(key_results, "key_results")
 
-widgets.share_link(ctx, team=team)
+widgets.share_link(ctx, "review", team=team)

@@ -163,5 +163,5 @@ for start in range(0, len(kpis), 4):
 panels.coach_panel(ctx, team=team, key="team_coach")
 panels.bridge_panel(ctx, access, team=team, key="team_bridge")
 
-widgets.share_link(ctx, team=team, status=",".join(statuses or []), owner=owner,
+widgets.share_link(ctx, "team", team=team, status=",".join(statuses or []), owner=owner,
                    objective_page=page_number if page_number > 1 else None)

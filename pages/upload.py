@@ -421,4 +421,4 @@ if access.role is Role.ADMIN:
                            file_name=f"okrdash-backup-{dt.date.today().isoformat()}.zip", mime="application/zip",
                            key="backup_download", on_click="ignore")
 
-widgets.share_link(ctx)
+widgets.share_link(ctx, "upload")

@@ -1,4 +1,4 @@
-"""okrdash.readmodels: the alignment tree, the link columns the overview draws, the expected line."""
+"""okrdash.readmodels: the alignment tree, the expected line, the filters and kept views of the scores."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 
 import datetime as dt
 
-from okrdash.readmodels import alignment_tree, expected_line, page_url, page_urls
+from okrdash.readmodels import alignment_tree, expected_line
 
 
 def objectives(*rows: tuple[int, str, str, str | None]) -> pd.DataFrame:
@@ -32,13 +32,6 @@ def test_a_root_is_never_its_own_child_and_an_empty_frame_has_no_tree():
     assert alignment_tree(objectives()) == []
 
 
-def test_page_urls_are_page_url_for_each_id():
-    ids = pd.Series([3, 17, 4096])
-    base = {"lang": "id", "cycle": "2026 Q4 & more", "as_of": "2026-11-22", "team": None}
-    assert list(page_urls("objective", "objective", ids, **base)) == [
-        page_url("objective", objective=i, **base) for i in ids]
-
-
 def _key_result(kind: str, baseline: float | None, target: float, end_point: float) -> dict:
     return {"kind": kind, "baseline": baseline, "target": target, "end_point": end_point,
             "start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31)}
@@ -54,43 +47,6 @@ def test_expected_line_of_a_bound_is_flat_at_the_bound():
     # "Keep features blocked at 2% or less", first check-in 1.0, aspirational: not a line from 1.0 to 1.7.
     assert list(expected_line(_key_result("at_most", 1.0, 2.0, 0.7))["value"]) == [2.0, 2.0]
     assert list(expected_line(_key_result("at_least", None, 80.0, 1.0))["value"]) == [80.0, 80.0]
-
-
-def test_the_status_chart_draws_the_teams_most_behind_and_counts_every_team():
-    from okrdash.readmodels import teams_to_chart
-
-    rows = [("okr", "Ops", "On Track", 9), ("okr", "Ops", "Off Track", 1),
-            ("okr", "Sales", "At Risk", 2), ("okr", "Sales", "Off Track", 2),
-            ("okr", "Legal", "On Track", 3), ("okr", "Audit", "On Track", 5),
-            ("okr", "HR", "At Risk", 1), ("okr", "HR", "On Track", 1),
-            ("kpi", "Finance", "Off Track", 7)]  # KPI rows are not key results: neither drawn nor counted
-    team_status = pd.DataFrame(rows, columns=["subject", "team", "status", "count"])
-    drawn, teams = teams_to_chart(team_status, limit=3)
-    assert teams == 5
-    # Sales has 4 behind, then Ops and HR 1 each (Ops has more key results); Audit and Legal none.
-    assert sorted(set(drawn["team"])) == ["HR", "Ops", "Sales"]
-    assert drawn[drawn["team"] == "Sales"]["count"].sum() == 4 and set(drawn["subject"]) == {"okr"}
-    every, teams = teams_to_chart(team_status)
-    assert teams == 5 and len(every) == 8
-    nothing, teams = teams_to_chart(pd.DataFrame())
-    assert nothing.empty and teams == 0
-
-
-def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
-    from okrdash.readmodels import UNALIGNED, alignment_summary, records
-
-    frame = objectives(
-        (1, "Company", "Grow revenue", None), (2, "Sales", "Win accounts", "Grow revenue"),
-        (3, "Ops", "Cut costs", None), (4, "Marketing", "Fill the funnel", "Grow revenue"),
-    ).assign(status=["On Track", "Off Track", "At Risk", "On Track"], progress=[0.5, 0.1, 0.2, 0.6])
-    summary = alignment_summary(alignment_tree(frame))
-    assert records(summary) == [
-        {"key": "1", "team": "Company", "title": "Grow revenue", "status": "On Track", "progress": 0.5,
-         "aligned": 2, "aligned_behind": 1},
-        {"key": UNALIGNED, "team": None, "title": None, "status": None, "progress": None,
-         "aligned": 1, "aligned_behind": 1},
-    ]
-    assert alignment_summary([]).empty
 
 
 def test_kpi_and_key_result_filters_match_the_scores():

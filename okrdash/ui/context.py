@@ -15,13 +15,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import demo, readmodels, review, viewstate
+from okrdash import bridge, coach, demo, readmodels, review, viewstate
 from okrdash.formatting import clock_time
-from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
+from okrdash.i18n import LANGUAGES, normalise_language, translate
+from okrdash.markdown import plain
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, shared_store
-from okrdash.ui.text import plain
+from okrdash.views.common import Scope, Words
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
 
@@ -49,17 +50,13 @@ def data_changed() -> None:
 def checkins_changed() -> None:
     """After a check-in: free the cached views that show key results' values (the KPI table, the
     team list and the KPI proposals do not depend on check-ins)."""
-    from okrdash.ui import panels  # panels imports this module
-
-    for cached in (_objective_view, panels._coach_findings):
+    for cached in (_objective_view, _coach_findings):
         cached.clear()
 
 
 def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
-    from okrdash.ui import panels
-
-    for cached in (_objective_view, panels._coach_findings, panels._proposals):
+    for cached in (_objective_view, _coach_findings, _proposals):
         cached.clear()
 
 
@@ -73,21 +70,27 @@ class Context:
     # The database could not be reached while the sidebar read it: run_page shows the outage page.
     outage: StoreError | None = None
 
+    @property
+    def scope(self) -> Scope:
+        """The language, cycle and day this run shows: what every view model is built for."""
+        return Scope(self.lang, self.cycle, self.as_of)
+
+    @property
+    def words(self) -> Words:
+        return Words(self.lang)
+
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.lang, **params)
 
     def status(self, status: str | None) -> str:
-        return translate(f"status.{status}", self.lang) if status else "–"
+        return self.words.status(status)
 
     def date(self, day: dt.date | None) -> str:
-        return format_date(day, self.lang)
+        return self.words.date(day)
 
     def team(self, team: str | None) -> str:
-        """A team's name as shown: the company's own team ("Company" / "Perusahaan" in the data) in
-        the reader's language, every other team as it is named. Links keep the stored name."""
-        if team is None:
-            return "–"
-        return self.t("common.company") if team.strip() in readmodels.COMPANY_TEAMS else team
+        """A team's name as shown (views.common.Words.team): links keep the stored name."""
+        return self.words.team(team)
 
     @property
     def shared(self) -> dict[str, str | None]:
@@ -221,20 +224,20 @@ def warn_ignored(ctx: Context, name: str, value: object, used: object = None, me
 _UNREADABLE = {"objective": "objective.bad_id"}
 
 
-def page_view(ctx: Context, page: str) -> viewstate.View:
-    """The typed view of ``page`` that the URL asks for (okrdash/viewstate.py); a value that does not
+def page_view(ctx: Context, page: str) -> viewstate.PageState:
+    """The typed state of ``page`` that the URL asks for (okrdash/viewstate.py); a value that does not
     read as its type is reported once and left out. Pages read their filters from here only."""
     params = {name: st.query_params.get_all(name) for name in st.query_params}
-    view, unread = viewstate.read(page, params)
+    view = viewstate.read(viewstate.STATES[page], params)
     shared = {"lang", "cycle", "as_of"}  # the sidebar reports those (see _warn_about_ignored)
-    for name, raw in unread:
+    for name, raw in view.unread:
         if name not in shared:
             warn_ignored(ctx, name, raw, message=_UNREADABLE.get(name, "nav.ignored_param"))
             st.query_params.pop(name, None)
     return view
 
 
-def choose(ctx: Context, view: viewstate.View, name: str, options: list, used: object = None,
+def choose(ctx: Context, view: viewstate.PageState, name: str, options: list, used: object = None,
            message: str = "nav.ignored_param", **params: object) -> object:
     """The value of filter ``name`` if it is one of ``options``; else None, reported (with ``used``,
     what is shown instead, and the message key of the page's own wording)."""
@@ -327,6 +330,25 @@ def review_teams(store: Store, cycle: Cycle) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _quarter_review(_store: Store, version: int, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
     return review.review(_store, cycle, as_of, team=team)
+
+
+def coach_findings(store: Store, as_of: dt.date, cycle: str | None, team: str | None) -> list[coach.Finding]:
+    return _coach_findings(store, store.write_version, as_of, cycle, team)
+
+
+def proposals(store: Store, as_of: dt.date, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
+    return _proposals(store, store.write_version, as_of, cycle, lang, team)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
+    # ``version``: the store's write version, so a result computed during a write is never served after it.
+    return coach.check_store(_store, as_of, cycle=cycle, team=team)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
+    return bridge.proposals(_store, as_of, cycle, lang, team=team)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

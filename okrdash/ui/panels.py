@@ -12,22 +12,11 @@ from okrdash.ui import auth, context, widgets
 from okrdash.ui.context import Context
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
-    # ``version``: the store's write version, so a result computed during a write is never served after it.
-    return coach.check_store(_store, as_of, cycle=cycle, team=team)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
-    return bridge.proposals(_store, as_of, cycle, lang, team=team)
-
-
 def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
     """The coach's findings for a team (or one objective), with the reason and a suggested fix."""
     if ctx.cycle is None:
         return
-    findings = _coach_findings(ctx.store, ctx.store.write_version, ctx.as_of, ctx.cycle.name, team)
+    findings = context.coach_findings(ctx.store, ctx.as_of, ctx.cycle.name, team)
     if objective_id is not None:
         findings = [f for f in findings if f.objective_id == objective_id]
     label = ctx.t("coach_panel.title", count=len(findings))
@@ -61,7 +50,7 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
     key result, added in one click. Give the team when known: proposals are computed for it alone."""
     if ctx.cycle is None:
         return
-    proposals = [p for p in _proposals(ctx.store, ctx.store.write_version, ctx.as_of, ctx.cycle.name, ctx.lang, team)
+    proposals = [p for p in context.proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang, team)
                  if kpi_id is None or p.kpi_id == kpi_id]
     if not proposals:
         return

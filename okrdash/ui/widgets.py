@@ -10,17 +10,101 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import charts, formatting, presentation, readmodels, viewstate
+from okrdash import charts, formatting, presentation, viewstate
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
-from okrdash.ui import context
+from okrdash.markdown import plain as plain  # pages call widgets.plain
+from okrdash.ui import context, url_state
 from okrdash.ui.context import Context
-from okrdash.ui.text import plain as plain  # pages call widgets.plain
+from okrdash.views.common import BADGE_COLORS, Bar, Count, Message, PageLink, Table
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
-_SHARE_BOX = "_okrdash_share_box"
-_PAGE = "_okrdash_page"
+
+
+def message(shown: Message) -> None:
+    """An alert of a view model: info, success or warning."""
+    {"info": st.info, "success": st.success, "warning": st.warning}[shown.kind](shown.text, icon=shown.icon)
+
+
+def page_link(shown: PageLink, place: Any = None) -> None:
+    (place or st).page_link(shown.link.script, label=shown.label, icon=shown.icon, query_params=shown.link.query)
+
+
+def metrics(counts: tuple[Count, ...]) -> None:
+    """How many have each status, side by side in one row that wraps (columns would stack on a phone)."""
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        for count in counts:
+            st.metric(count.label, count.count, width="content")
+
+
+def table(ctx: Context, shown: Table) -> None:
+    """A view model's table: its first rows note, the grid (text in the reader's language; link,
+    sparkline and progress columns drawn as such) and, with a file name, its downloads."""
+    if shown.first_rows:
+        st.caption(shown.first_rows)
+    config: dict[str, Any] = {}
+    for column in shown.shown.columns:
+        if column in shown.links:
+            config[column] = st.column_config.LinkColumn(display_text="↗")
+        elif column in shown.sparklines:
+            config[column] = st.column_config.LineChartColumn(width="small")
+        elif column in shown.bars:
+            config[column] = st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")
+        elif column in shown.right or column in shown.widths or column in shown.helps:
+            config[column] = st.column_config.TextColumn(
+                alignment="right" if column in shown.right else None, width=shown.widths.get(column),
+                help=shown.helps.get(column))
+    st.dataframe(shown.shown, hide_index=True, width="stretch", column_config=config,
+                 **({"row_height": WRAPPING_ROW_HEIGHT} if shown.wrapping else {}))
+    if shown.file_name:
+        downloads(ctx, shown.rows, shown.file_name, key=shown.key)
+
+
+def bars(ctx: Context, shown: tuple[Bar, ...]) -> None:
+    """Status-coloured progress bars with the expected progress marked on each and the status in words.
+
+    Drawn as static HTML, not as a chart: a bar and a tick carry no more than a chart would, and a
+    Vega chart costs a browser that opens the page ~1 MB of JavaScript to fetch and compile and a
+    canvas per bar set (the team page of a large company drew twenty)."""
+    st.html(bars_html(shown))
+
+
+def bars_html(shown: tuple[Bar, ...]) -> str:
+    """The HTML of :func:`bars`: per bar its text (escaped) and a bar in the status colour with the
+    expected progress as a dark tick (its value in the tick's title)."""
+    cards = []
+    for bar in shown:
+        value = round(bar.share * 100, 1)
+        tick = ""
+        if bar.expected is not None:
+            at = round(min(max(bar.expected, 0.0), 1.0) * 100, 1)
+            tick = (f'<div title="{html.escape(bar.expected_text)}" '
+                    f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
+                    f'background:{_PROGRESS_TICK}"></div>')
+        cards.append(
+            '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
+            f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(bar.text)}</div>'
+            f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
+            f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
+            f'<div style="width:{value}%;height:100%;background:{bar.color};border-radius:2px"></div>{tick}</div></div>')
+    return "".join(cards)
+
+
+def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
+    """Download ``rows()`` (built when a button is clicked) as an Excel workbook and as a CSV in the
+    reader's convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet."""
+    stem = file_name.removesuffix(".csv")
+    row = st.container(horizontal=True)
+    row.download_button(
+        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang),
+        file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
+    )
+    row.download_button(
+        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem),
+        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", on_click="ignore",
+    )
 
 
 def status_label(ctx: Context, status: str | None) -> str:
@@ -36,7 +120,7 @@ def status_counts(ctx: Context, counts: dict[str, int], statuses: list[str]) -> 
 
 
 def status_badge(ctx: Context, status: str | None) -> None:
-    st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=_BADGE_COLORS.get(status or "", "gray"))
+    st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=BADGE_COLORS.get(status or "", "gray"))
 
 
 def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
@@ -76,8 +160,14 @@ def url_choice(ctx: Context, label: str, options: list, key: str, value: object,
 
 def link_params(ctx: Context, page: str, **filters: Any) -> dict[str, str]:
     """The query parameters of a link to ``page`` (its url path) from this view: the language,
-    cycle and date on show and ``filters``, written by okrdash/viewstate.py (for ``st.page_link``)."""
-    return viewstate.query(viewstate.for_page(page, ctx.shared, **filters))
+    cycle and date on show and ``filters``, written by okrdash/urls.py (for ``st.page_link``)."""
+    return ctx.scope.urls.to(_state(page, filters)).query
+
+
+def _state(page: str, filters: dict[str, Any]) -> viewstate.PageState:
+    given = {name: ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+             for name, value in filters.items() if value not in (None, "", [], ())}
+    return viewstate.read(viewstate.STATES[page], given)
 
 
 # Streamlit 1.67 draws its file uploader's texts in English and has no parameter to change them:
@@ -102,35 +192,9 @@ def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **upl
     return files
 
 
-def reserve_share_box(page: str) -> None:
-    """Keep the top of ``page`` for the share box (app.py calls this before the page runs; without
-    app.py the box is drawn where the page asks for it)."""
-    st.session_state[_PAGE] = page
-    st.session_state[_SHARE_BOX] = st.container()
-
-
-def share_link(ctx: Context, **params: Any) -> None:
-    """The link to exactly this view, at the top of the page, copied with one click.
-
-    Live by default (opened next week, it shows next week's numbers), and pinnable to its date. A
-    view of another day than today is always pinned: the link must show what the reader sees.
-    """
-    page = st.session_state.get(_PAGE)  # None when a page script runs without app.py (AppTest)
-    view = viewstate.from_page(page, ctx.lang, ctx.cycle.name if ctx.cycle else None, ctx.as_of, **params)
-    today = dt.date.today()
-    box = st.session_state.get(_SHARE_BOX) or st.container()
-    # A popover: the browser draws its contents only when it is opened, so a page's first load
-    # does not fetch and compile st.code's syntax highlighter (1.5 MB of JavaScript, about as much
-    # as all of Streamlit's own start-up script) for a box most readers never open.
-    with box.popover(ctx.t("share.title"), icon="🔗", help=ctx.t("share.help")):
-        pinned = ctx.as_of != today or st.toggle(ctx.t("share.pin", date=ctx.date(ctx.as_of)), key="share_pin")
-        if not pinned:
-            # A live link follows the date, and with it the cycle, unless the reader chose another one.
-            follows_date = ctx.cycle == readmodels.pick_cycle(ctx.store, None, today)
-            view = view.live() if follows_date else viewstate.View(view.page, view.lang, view.cycle, None,
-                                                                  view.filters)
-        st.code(viewstate.url(view, st.context.url or ""), language=None)
-        st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
+def share_link(ctx: Context, page: str, **params: Any) -> None:
+    """The share box of ``page`` (its url path) showing ``params`` (ui/url_state.py)."""
+    url_state.share(ctx, ctx.scope.shown(_state(page, params)))
 
 
 def chart(ctx: Context, spec: charts.Spec, **chart_args: Any) -> None:

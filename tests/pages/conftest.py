@@ -14,6 +14,7 @@ from okrdash.access import LOCAL_TOKEN_PARAM, Access, local_token
 from okrdash.i18n import translate
 from okrdash.store import open_store
 from okrdash.ui import auth
+from tests.fixtures import company as fixture_company
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AS_OF = demo.DEMO_ANCHOR.isoformat()
@@ -34,6 +35,19 @@ def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of the demo database for one test (so imports in a test do not leak)."""
     path = tmp_path / "okrdash.duckdb"
     path.write_bytes(demo_db_template.read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def company_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixture_company.write_file(tmp_path_factory.mktemp("company") / "company.duckdb")
+
+
+@pytest.fixture
+def company_db(company_db_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the fixture company's database (tests/fixtures/company.py) for one test."""
+    path = tmp_path / "company.duckdb"
+    path.write_bytes(company_db_template.read_bytes())
     return path
 
 
