@@ -167,21 +167,6 @@ def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.Da
     return tree
 
 
-@dataclass
-class TeamView:
-    team: str
-    cycle: Cycle | None
-    objectives: pd.DataFrame
-    key_results: pd.DataFrame
-    kpis: pd.DataFrame
-
-
-def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> TeamView:
-    objectives = store.objective_scores(as_of, cycle=cycle.name, team=team) if cycle else pd.DataFrame()
-    key_results = store.kr_scores(as_of, cycle=cycle.name, team=team) if cycle else pd.DataFrame()
-    return TeamView(team, cycle, objectives, key_results, kpi_table(store, as_of, team=team))
-
-
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None,
               points: int = 12) -> pd.DataFrame:
@@ -203,16 +188,39 @@ def _every_kpi(store: Store, as_of: dt.date, points: int) -> pd.DataFrame:
     return kpis
 
 
-def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...] = (),
-                     owner: str | None = None) -> pd.DataFrame:
-    """The cycle's key results of ``team`` with one of ``statuses`` (any when empty) and ``owner``
-    (anyone when None): the team page's filters, over the team's kept rows."""
-    krs = store.kr_scores(as_of, cycle=cycle.name, team=team)
-    if statuses:
-        krs = krs[krs["status"].isin(list(statuses))]
-    if owner is not None:
-        krs = krs[krs["owner"] == owner]
-    return krs.reset_index(drop=True)
+@dataclass
+class TeamPage:
+    """What the team page lists for one team and cycle, its filters applied (readmodels.sql)."""
+
+    objectives: pd.DataFrame      # the objectives of the page shown, in view order
+    key_results: pd.DataFrame     # every key result of those objectives; ``matches``: passes the filters
+    team_objectives: int          # the team's objectives in the cycle
+    listed: int                   # objectives that hold a key result passing the filters (all, unfiltered)
+    pages: int                    # pages those fill (at least one)
+    page: int                     # the page shown: the one asked for, or the first if there is no such page
+    status_counts: dict[str, int]  # the team's key results per status, every status present
+    owners: list[str]             # who owns the team's key results
+
+
+def team_page(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...] = (),
+              owner: str | None = None, page: int = 1, per_page: int = 5) -> TeamPage:
+    """One page of ``team``'s objectives in ``cycle`` with a key result of one of ``statuses`` (any
+    when empty) owned by ``owner`` (anyone when None), with the key results of those objectives."""
+    params = {"cycle": cycle.name, "team": team, "statuses": list(statuses), "owner": owner,
+              "filtered": bool(statuses) or owner is not None, "page": page, "per_page": per_page}
+    objectives, counts, owners = _queries(store, as_of, params, "team_objectives", "team_status_counts",
+                                          "team_owners")
+    shown = objectives[objectives["objective_id"].notna()].reset_index(drop=True)
+    ids = [int(i) for i in shown["objective_id"]]
+    (key_results,) = _queries(store, as_of, {**params, "objective_ids": ids}, "team_key_results")
+    counted = dict(zip(counts["status"], counts["count"]))
+    return TeamPage(
+        objectives=shown.drop(columns=["team_objectives", "listed", "pages", "page"]).astype({"objective_id": "int64"}),
+        key_results=key_results.astype({"matches": bool}),
+        team_objectives=int(objectives["team_objectives"].iloc[0]), listed=int(objectives["listed"].iloc[0]), pages=int(objectives["pages"].iloc[0]),
+        page=int(objectives["page"].iloc[0]),
+        status_counts={status: int(counted.get(status, 0)) for status in STATUS_ORDER},
+        owners=list(owners["owner"]))
 
 
 READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
@@ -220,12 +228,17 @@ READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
 
 def _filtered(store: Store, as_of: dt.date, name: str, **params: Any) -> pd.DataFrame:
     """Query ``name`` of readmodels.sql over the kept scores of ``as_of``, every value a parameter."""
-    sql = sqlfiles.named_queries(READMODELS_SQL)[name]
-    used = sqlfiles.parameters(sql, {**params, "as_of": as_of})
+    return _queries(store, as_of, params, name)[0]
+
+
+def _queries(store: Store, as_of: dt.date, params: dict[str, Any], *names: str) -> list[pd.DataFrame]:
+    """Queries ``names`` of readmodels.sql over the kept scores of ``as_of`` on one cursor."""
+    queries = sqlfiles.named_queries(READMODELS_SQL)
     scored = store.scores(as_of)
     with store.cursor() as cur:
         scored.register(cur)
-        return cur.execute(sql, used).df()
+        return [cur.execute(queries[name], sqlfiles.parameters(queries[name], {**params, "as_of": as_of})).df()
+                for name in names]
 
 
 KPI_ROWS = 100  # rows of the KPI table (and choices of its picker) a browser gets; a filter narrows them

@@ -23,3 +23,51 @@ SELECT *, coalesce(last_checkin >= $week_start::DATE, false) AS checked_in_this_
 FROM scored_key_results
 WHERE cycle = $cycle AND lower(coalesce(owner, '')) = lower($owner)
 ORDER BY checked_in_this_week, gap DESC NULLS LAST, team, title, key_result_id;
+
+-- name: team_objectives
+-- The team page's queries are of one $team in one $cycle; its filters ($statuses: any of these, an
+-- empty list: any status; $owner: this owner, NULL: anyone) run here and nowhere else.
+-- One page of the objectives listed: those holding a key result that passes the filters (every
+-- objective when $filtered is false), $per_page of them from page $page, in view order. Each row
+-- carries how many objectives the team has in the cycle, how many are listed, how many pages they
+-- fill and the page shown ($page, or the first when there is no such page); a page with no
+-- objective is one row of NULLs carrying those.
+WITH listed AS (
+    SELECT o.*, row_number() OVER (ORDER BY o.objective_id) AS position
+    FROM scored_objectives o
+    WHERE o.cycle = $cycle AND o.team = $team
+      AND (NOT $filtered OR EXISTS (
+          SELECT 1 FROM scored_key_results k
+          WHERE k.objective_id = o.objective_id
+            AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], k.status))
+            AND ($owner::VARCHAR IS NULL OR k.owner = $owner)))
+),
+pages AS (
+    SELECT count(*) AS listed, greatest(1, ceil(count(*) / $per_page))::INTEGER AS pages FROM listed
+),
+shown AS (
+    SELECT listed, pages, CASE WHEN $page BETWEEN 1 AND pages THEN $page ELSE 1 END AS page,
+           (SELECT count(*) FROM scored_objectives WHERE cycle = $cycle AND team = $team) AS objectives
+    FROM pages
+)
+SELECT listed.* EXCLUDE (position), shown.objectives AS team_objectives, shown.listed, shown.pages, shown.page
+FROM shown LEFT JOIN listed
+  ON listed.position > (shown.page - 1) * $per_page AND listed.position <= shown.page * $per_page
+ORDER BY listed.position;
+
+-- name: team_key_results
+-- The key results of the objectives $objective_ids, each with whether it passes the filters.
+SELECT *, (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], status))
+          AND ($owner::VARCHAR IS NULL OR owner = $owner) AS matches
+FROM scored_key_results
+WHERE cycle = $cycle AND team = $team AND list_contains($objective_ids::BIGINT[], objective_id)
+ORDER BY objective, key_result_id;
+
+-- name: team_status_counts
+-- How many of the team's key results have each status.
+SELECT status, count(*) AS count FROM scored_key_results WHERE cycle = $cycle AND team = $team GROUP BY status;
+
+-- name: team_owners
+-- Who owns the team's key results (the owner filter's choices).
+SELECT DISTINCT owner FROM scored_key_results
+WHERE cycle = $cycle AND team = $team AND owner <> '' ORDER BY owner;

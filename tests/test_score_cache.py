@@ -37,7 +37,7 @@ def every_read_model(store, as_of: dt.date) -> dict[tuple, Any]:
         models[("coach", cycle.name)] = coach.check_store(store, as_of, cycle.name)
         models[("proposals", cycle.name)] = bridge.proposals(store, as_of, cycle.name)
         for team in store.teams():
-            models[("team", team, cycle.name)] = readmodels.team_view(store, team, cycle, as_of)
+            models[("team", team, cycle.name)] = readmodels.team_page(store, team, cycle, as_of, per_page=1000)
             models[("team okrs", team, cycle.name)] = okrfiles.team_okrs(store, team, cycle, as_of)
         for owner in store.owners():
             models[("mine", owner, cycle.name)] = readmodels.owned_key_results(store, cycle, as_of, owner)
@@ -127,11 +127,11 @@ def test_an_import_a_checkin_an_undo_and_a_reset_each_make_the_next_view_fresh(d
     cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
     krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
     row = krs[krs["kpi_id"].isna() & krs["current"].notna()].iloc[0].to_dict()
-    before = readmodels.team_view(demo_store, row["team"], cycle, AS_OF)
+    before = readmodels.team_page(demo_store, row["team"], cycle, AS_OF, per_page=1000)
     new_value = float(row["current"]) + 1234.5
 
     def current_value() -> float:
-        view = readmodels.team_view(demo_store, row["team"], cycle, AS_OF)
+        view = readmodels.team_page(demo_store, row["team"], cycle, AS_OF, per_page=1000)
         return float(view.key_results.set_index("key_result_id").loc[row["key_result_id"], "current"])
 
     result = load(checkin_file(row, new_value))
@@ -140,7 +140,7 @@ def test_an_import_a_checkin_an_undo_and_a_reset_each_make_the_next_view_fresh(d
     assert new_value in set(objective.key_results["current"])
 
     demo_store.undo(result.written[0].batch_id, admin_writer("lead"))
-    assert_same(readmodels.team_view(demo_store, row["team"], cycle, AS_OF), before, "team view after undo")
+    assert_same(readmodels.team_page(demo_store, row["team"], cycle, AS_OF, per_page=1000), before, "team view after undo")
 
     demo_store.reset(admin_writer("lead"))
     assert demo_store.kr_scores(AS_OF).empty and demo_store.kpi_scores(AS_OF).empty
@@ -205,7 +205,7 @@ def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_sto
             start.wait()
             for as_of in (AS_OF, EARLIER) if index % 2 else (EARLIER, AS_OF):
                 readmodels.overview(demo_store, cycle, as_of)
-                view = readmodels.team_view(demo_store, row["team"], cycle, as_of)
+                view = readmodels.team_page(demo_store, row["team"], cycle, as_of, per_page=1000)
                 readmodels.objective_view(demo_store, int(row["objective_id"]), as_of)
                 readmodels.kpi_table(demo_store, as_of)
                 review.review(demo_store, cycle, as_of)

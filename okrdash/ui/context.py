@@ -273,10 +273,6 @@ def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Ov
     return readmodels.overview(store, cycle, as_of)
 
 
-def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
-    return readmodels.team_view(store, team, cycle, as_of)
-
-
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
     return _objective_view(store, store.write_version, objective_id, as_of)
 
@@ -285,11 +281,6 @@ def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: s
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
     return readmodels.kpi_table(store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
                                 status=status)
-
-
-def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...],
-                     owner: str | None) -> pd.DataFrame:
-    return readmodels.team_key_results(store, team, cycle, as_of, statuses, owner)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

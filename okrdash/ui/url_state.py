@@ -36,21 +36,24 @@ def read(cls: type[S]) -> S:
 def go(state: PageState) -> None:
     """Write ``state``'s filters into the link (the shared settings are the sidebar's widgets')."""
     for name in state.filter_names():
-        value = getattr(state, name)
-        if value in (None, (), ""):
-            st.query_params.pop(name, None)
-        else:
-            text = ",".join(value) if isinstance(value, tuple) else str(value)
-            if st.query_params.get(name) != text:
-                st.query_params[name] = text
+        _write(name, getattr(state, name))
+
+
+def _write(name: str, value: object) -> None:
+    if value in (None, (), ""):
+        st.query_params.pop(name, None)
+    else:
+        text = ",".join(value) if isinstance(value, tuple) else str(value)
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
 
 
 def warn(notices: Iterable[Notice]) -> None:
     """Each value of the link the page could not use, as a warning (escaped by the view model); the
-    value leaves the address, so a link copied from it shows what the page shows."""
+    address keeps what the page could use of it, so a link copied from it shows what the page shows."""
     for notice in notices:
         st.warning(notice.text, icon="🔗")
-        st.query_params.pop(notice.name, None)
+        _write(notice.name, notice.kept)
 
 
 def picker(ctx: Context, choice: Filter, place: Any = None, on_change: Callable[[], None] | None = None) -> Any:
@@ -72,11 +75,11 @@ def picker(ctx: Context, choice: Filter, place: Any = None, on_change: Callable[
     if choice.style == "pills":
         # Pills and segmented controls render their options as Markdown: labels escaped.
         return where.pills(choice.label, values, selection_mode="multi" if choice.multi else "single", key=key,
-                           on_change=changed, format_func=lambda v: plain(choice.label_of(v)))
+                           on_change=changed, required=choice.required, format_func=lambda v: plain(choice.label_of(v)))
     if choice.style == "segmented":
         return where.segmented_control(choice.label, values, key=key, on_change=changed, required=choice.required,
                                        format_func=lambda v: plain(choice.label_of(v)))
-    return where.selectbox(choice.label, values, index=None, key=key, on_change=changed,
+    return where.selectbox(choice.label, values, index=None, key=key, on_change=changed, required=choice.required,
                            format_func=choice.label_of, placeholder=choice.placeholder or ctx.t("filter.all"))
 
 

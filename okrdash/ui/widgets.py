@@ -16,7 +16,7 @@ from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui import context, url_state
 from okrdash.ui.context import Context
-from okrdash.views.common import BADGE_COLORS, Bar, Count, Message, PageLink, Table
+from okrdash.views.common import BADGE_COLORS, Badge, Bar, Count, KeyResults, Message, PageLink, Table
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
@@ -59,6 +59,16 @@ def table(ctx: Context, shown: Table) -> None:
                  **({"row_height": WRAPPING_ROW_HEIGHT} if shown.wrapping else {}))
     if shown.file_name:
         downloads(ctx, shown.rows, shown.file_name, key=shown.key)
+
+
+def badge(shown: Badge) -> None:
+    st.badge(shown.label, icon=shown.icon or None, color=shown.color)
+
+
+def key_results(ctx: Context, shown: KeyResults) -> None:
+    """Key results as progress bars (status colours, the expected marker) and their table."""
+    bars(ctx, shown.bars)
+    table(ctx, shown.table)
 
 
 def bars(ctx: Context, shown: tuple[Bar, ...]) -> None:
@@ -347,7 +357,6 @@ def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str
     download_csv(ctx, table, file_name, key=key)
 
 
-OBJECTIVES_PER_PAGE = 5        # objective cards a team page draws at once (a company's own team has dozens)
 KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
 WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
 

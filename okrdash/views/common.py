@@ -97,10 +97,12 @@ class Scope:
 @dataclass(frozen=True)
 class Notice:
     """A value of the link the page could not use (filter ``name``), said in the reader's language.
-    The page shows it as a warning and takes ``name`` out of the address."""
+    The page shows it as a warning and the address keeps ``kept`` of that filter instead (the values
+    of a list it could use; None: the filter leaves the address)."""
 
     name: str
     text: Markdown
+    kept: object = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,23 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Badge:
+    """A status as a badge: its word, icon and colour."""
+
+    label: str
+    icon: str
+    color: str
+
+
+@dataclass(frozen=True, eq=False)
+class KeyResults:
+    """Key results as progress bars (against the expected marker, in the status colour) and a table."""
+
+    bars: tuple[Bar, ...]
+    table: Table
+
+
+@dataclass(frozen=True)
 class Option:
     value: object   # what the link carries: the stored name, a code, an id (the same in both languages)
     label: str      # what the reader sees
@@ -171,9 +190,8 @@ class Filter:
 
     def chosen(self, value: object) -> PageState:
         """The state of the view with ``value`` picked (a list of values for a ``multi`` filter)."""
-        if self.multi:
-            picked = set(value or ())  # type: ignore[arg-type]
-            value = tuple(v for v in self.values if v in picked)
+        if self.multi:  # in the order picked: the link reads as the reader chose
+            value = tuple(dict.fromkeys(v for v in value or () if v in self.values))  # type: ignore[union-attr]
         return self.state.with_(**{self.name: value if value not in ("", []) else _empty(self.state, self.name)},
                                 **{name: _empty(self.state, name) for name in self.resets})
 
@@ -279,6 +297,43 @@ def status_labels(words: Words, statuses: pd.Series) -> pd.Series:
     return statuses.map({status: words.status_label(status) for status in set(statuses)})
 
 
+def badge(words: Words, status: str | None) -> Badge:
+    return Badge(words.status(status), charts.STATUS_ICONS.get(status or "", ""), BADGE_COLORS.get(status or "", "gray"))
+
+
+KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
+
+
+def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> KeyResults:
+    """Key results with progress against the expected marker, status, owner and confidence.
+
+    On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
+    progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
+    off; title, status, progress, current and target come first, and a long title wraps. The
+    download keeps every column with real numbers."""
+    title, current, target = words.t("common.key_result"), words.t("common.current"), words.t("common.target")
+    frame = pd.DataFrame({
+        title: rows["title"],
+        words.t("common.owner"): rows["owner"],
+        words.t("common.status"): status_labels(words, rows["status"]),
+        words.t("common.progress"): rows["progress"],
+        words.t("common.expected"): rows["expected"],
+        current: rows["current"],
+        target: rows["target"],
+        words.t("common.unit"): rows["unit"],
+        words.t("common.confidence"): rows["confidence"],
+        words.t("common.last_checkin"): rows["last_checkin"],
+    })
+    order = [title, words.t("common.status"), words.t("common.progress"), current, target, words.t("common.owner"),
+             words.t("common.confidence"), words.t("common.last_checkin")]
+    shown = frame[order].assign(**{column: [words.amount(value, unit) for value, unit in zip(frame[column], rows["unit"])]
+                                   for column in (current, target)})
+    return KeyResults(
+        bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"])),
+        table=table(words, frame, file_name, key, shown=shown, shares=(words.t("common.progress"),),
+                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True))
+
+
 def counts(words: Words, counted: Mapping[str, int], statuses: Sequence[str]) -> tuple[Count, ...]:
     return tuple(Count(plain(words.status_label(status)), int(counted.get(status, 0))) for status in statuses)
 
@@ -302,11 +357,11 @@ def unread(words: Words, state: PageState, messages: Mapping[str, str] | None = 
 
 
 def link_notice(words: Words, name: str, value: object, used: object = None, message: str = "nav.ignored_param",
-                **params: object) -> Notice:
+                kept: object = None, **params: object) -> Notice:
     """The one way a view says that a link asked for something it cannot show: the values from the
     link (and what is shown instead) escaped, in the reader's language."""
     return Notice(name, words.t(message, name=name, value=plain(value), used=plain(used if used is not None else "–"),
-                                **{key: plain(v) for key, v in params.items()}))
+                                **{key: plain(v) for key, v in params.items()}), kept)
 
 
 def choose(words: Words, notices: list[Notice], name: str, value: object, options: Sequence[object],
