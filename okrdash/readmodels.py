@@ -252,10 +252,18 @@ class ObjectiveView:
 
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
-    """One objective with each key result's history (check-ins, or its KPI's measurements)."""
-    match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
-    if match.empty:
+    """One objective with each key result's history (check-ins, or its KPI's measurements).
+
+    Kept with the scores of ``as_of`` until the next write (one query of the histories per
+    objective viewed); callers read it and leave it as it is."""
+    scored = store.scores(as_of)
+    if scored.lookup("objectives", objective_id=objective_id).empty:
         return None
+    return scored.kept(("objective", objective_id), lambda: _objective_view(store, objective_id, as_of))
+
+
+def _objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView:
+    match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
     key_results = store.kr_scores(as_of, objective_id=objective_id)
     histories = store.checkin_histories([int(kr_id) for kr_id in key_results["key_result_id"]], as_of)
     return ObjectiveView(records(match)[0], key_results, histories)

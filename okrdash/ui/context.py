@@ -50,13 +50,12 @@ def data_changed() -> None:
 def checkins_changed() -> None:
     """After a check-in: free the cached views that show key results' values (the KPI table, the
     team list and the KPI proposals do not depend on check-ins)."""
-    for cached in (_objective_view, _coach_findings):
-        cached.clear()
+    _coach_findings.clear()
 
 
 def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
-    for cached in (_objective_view, _coach_findings, _proposals):
+    for cached in (_coach_findings, _proposals):
         cached.clear()
 
 
@@ -273,19 +272,10 @@ def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Ov
     return readmodels.overview(store, cycle, as_of)
 
 
-def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
-    return _objective_view(store, store.write_version, objective_id, as_of)
-
-
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
     return readmodels.kpi_table(store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
                                 status=status)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
-    return readmodels.objective_view(_store, objective_id, as_of)
 
 
 def teams(store: Store) -> list[str]:

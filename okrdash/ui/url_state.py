@@ -59,7 +59,7 @@ def warn(notices: Iterable[Notice]) -> None:
 def picker(ctx: Context, choice: Filter, place: Any = None, on_change: Callable[[], None] | None = None) -> Any:
     """A widget for ``choice`` (a select box, a segmented control or pills) showing its value on
     show; picking writes the state the choice leads to into the link. Returns the widget's value."""
-    key = choice.name
+    key = choice.widget_key
 
     def changed() -> None:
         go(choice.chosen(st.session_state.get(key)))

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import charts, formatting, presentation, viewstate
+from okrdash import charts, formatting, viewstate
 from okrdash.charts import STATUS_ICONS
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
@@ -20,6 +20,11 @@ from okrdash.views.common import BADGE_COLORS, Badge, Bar, Count, KeyResults, Me
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
+
+
+WRAPPING_ROW_HEIGHT = 66  # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
+_PROGRESS_TRACK = "#e8e8e8"
+_PROGRESS_TICK = "#212121"
 
 
 def message(shown: Message) -> None:
@@ -122,23 +127,8 @@ def status_label(ctx: Context, status: str | None) -> str:
     return f"{STATUS_ICONS.get(status or '', '')} {ctx.status(status)}".strip()
 
 
-def status_counts(ctx: Context, counts: dict[str, int], statuses: list[str]) -> None:
-    """How many have each status, side by side in one row that wraps (columns would stack on a phone)."""
-    with st.container(horizontal=True, wrap=True, gap="medium"):
-        for status in statuses:
-            st.metric(status_label(ctx, status), counts[status], width="content")
-
-
 def status_badge(ctx: Context, status: str | None) -> None:
     st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=BADGE_COLORS.get(status or "", "gray"))
-
-
-def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
-    """A copy of ``frame`` with ``status_label`` (icon + translated status) next to ``column``."""
-    out = frame.copy()
-    labels = {status: status_label(ctx, status) for status in set(out[column])}  # a handful, for thousands of rows
-    out["status_label"] = [labels[status] for status in out[column]] if len(out) else []
-    return out
 
 
 def url_choice(ctx: Context, label: str, options: list, key: str, value: object, name: str | None = None,
@@ -278,87 +268,6 @@ def _holds_dates(values: pd.Series) -> bool:
     """Whether an object column holds dates (its first value that is not missing is one)."""
     present = values.dropna()
     return bool(len(present)) and isinstance(present.iloc[0], dt.date)
-
-
-def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
-             titles: list[str] | None = None) -> None:
-    """Status-coloured progress bars with the expected progress marked on each and the status in words.
-
-    Drawn as static HTML, not as a chart: a bar and a tick carry no more than a chart would, and a
-    Vega chart costs a browser that opens the page ~1 MB of JavaScript to fetch and compile and a
-    canvas per bar set (the team page of a large company drew twenty)."""
-    st.html(progress_html(ctx, progress, expected, statuses, titles))
-
-
-_PROGRESS_TRACK = "#e8e8e8"
-_PROGRESS_TICK = "#212121"
-
-
-def progress_html(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
-                  titles: list[str] | None = None) -> str:
-    """The HTML of :func:`progress`: per row the title (escaped), the status line in words, and a bar in
-    the status colour with the expected progress as a dark tick (its value in the tick's title)."""
-    rows = presentation.progress_rows(titles or [""] * len(statuses), progress, expected, statuses, ctx.lang)
-    expected_word = html.escape(ctx.t("common.expected"))
-    cards = []
-    for text, bar, mark, status in zip(rows["text"], rows["bar"], rows["expected"], rows["status"]):
-        color = charts.STATUS_COLORS.get(status, charts.STATUS_COLORS["No Data"])
-        value = round(float(bar) * 100, 1)
-        tick = ""
-        if mark is not None and not pd.isna(mark):
-            at = round(min(max(float(mark), 0.0), 1.0) * 100, 1)
-            tick = (f'<div title="{expected_word}: {html.escape(formatting.percent(float(mark), ctx.lang))}" '
-                    f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
-                    f'background:{_PROGRESS_TICK}"></div>')
-        cards.append(
-            '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
-            f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(text)}</div>'
-            f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
-            f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
-            f'<div style="width:{value}%;height:100%;background:{color};border-radius:2px"></div>{tick}</div></div>')
-    return "".join(cards)
-
-
-def status_reason(ctx: Context, status: str, key_result_statuses: list[str]) -> None:
-    """Why an objective has its status, under its badge."""
-    st.caption(plain(presentation.objective_status_reason(status, key_result_statuses, ctx.lang)))
-
-
-def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str) -> None:
-    """Key results with progress against the expected marker, status, owner and confidence; downloadable."""
-    table = pd.DataFrame({
-        ctx.t("common.key_result"): rows["title"],
-        ctx.t("common.owner"): rows["owner"],
-        ctx.t("common.status"): [status_label(ctx, s) for s in rows["status"]],
-        ctx.t("common.progress"): rows["progress"],
-        ctx.t("common.expected"): rows["expected"],
-        ctx.t("common.current"): rows["current"],
-        ctx.t("common.target"): rows["target"],
-        ctx.t("common.unit"): rows["unit"],
-        ctx.t("common.confidence"): rows["confidence"],
-        ctx.t("common.last_checkin"): rows["last_checkin"],
-    })
-    progress(ctx, list(rows["progress"]), list(rows["expected"]), list(rows["status"]), titles=list(rows["title"]))
-    # On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
-    # progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
-    # off; the download keeps every column with real numbers.
-    # Title, status, progress, current and target first: they stay in view on a 1280 px desktop
-    # with the sidebar open; a long title wraps in its column instead of pushing them out.
-    title, current, target = ctx.t("common.key_result"), ctx.t("common.current"), ctx.t("common.target")
-    order = [title, ctx.t("common.status"), ctx.t("common.progress"), current, target, ctx.t("common.owner"),
-             ctx.t("common.confidence"), ctx.t("common.last_checkin")]
-    shown = table[order].copy()
-    for column in (current, target):
-        shown[column] = [amount_text(ctx, value, unit) for value, unit in zip(table[column], rows["unit"])]
-    config = {column: st.column_config.TextColumn(alignment="right") for column in (current, target)}
-    config[title] = st.column_config.TextColumn(width=KEY_RESULT_TITLE_WIDTH)
-    show_table(ctx, shown, shares=(ctx.t("common.progress"),), hide_index=True, width="stretch",
-               column_config=config, row_height=WRAPPING_ROW_HEIGHT)
-    download_csv(ctx, table, file_name, key=key)
-
-
-KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
-WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
 
 
 def amount_text(ctx: Context, value: object, unit: object) -> str:

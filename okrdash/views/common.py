@@ -170,7 +170,7 @@ class Filter:
     value(s) on show, and the state each choice leads to (:meth:`chosen`; other filters named in
     ``resets`` start again, as the page number does when the list changes)."""
 
-    name: str                      # the filter's name in the link (and the widget's key)
+    name: str                      # the filter's name in the link
     label: Markdown
     options: tuple[Option, ...]
     selected: object               # a value, a tuple of values (``multi``), or None
@@ -180,6 +180,11 @@ class Filter:
     required: bool = False
     placeholder: str | None = None
     resets: tuple[str, ...] = ()
+    key: str | None = None         # the widget's key, when not the filter's name
+
+    @property
+    def widget_key(self) -> str:
+        return self.key or self.name
 
     @property
     def values(self) -> list[object]:

@@ -40,7 +40,7 @@ def test_overview_on_empty_database_explains_what_to_do(empty_db, make_app):
 
 def test_picking_a_company_objective_writes_it_to_the_link(company_db, make_app):
     app = make_app(company_db, as_of=AS_OF.isoformat(), cycle=CYCLE)
-    picker = app.selectbox(key="aligned")
+    picker = app.selectbox(key="_aligned_picker")
     assert picker.options == ["Grow revenue", "Not aligned to a company objective"] and picker.value != "none"
     assert "aligned" not in app.query_params
     picker.set_value("none").run()
