@@ -23,6 +23,16 @@ STATUS_ORDER = [s.value for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TR
 COMPANY_TEAMS = ("Company", "Perusahaan")
 
 
+def teams(store: Store, as_of: dt.date) -> list[str]:
+    """Every team, kept with the scores of ``as_of`` until the next write (the pickers' choices)."""
+    return store.scores(as_of).kept(("teams",), store.teams)
+
+
+def owners(store: Store, as_of: dt.date) -> list[str]:
+    """Every owner of objectives, key results and KPIs, kept like :func:`teams`."""
+    return store.scores(as_of).kept(("owners",), store.owners)
+
+
 def pick_cycle(store: Store, name: str | None, as_of: dt.date) -> Cycle | None:
     """The named cycle; else the one containing ``as_of``; else the latest that started before it."""
     cycles = store.cycles()

@@ -62,7 +62,7 @@ def view(store: Store, state: ObjectiveState, scope: Scope) -> ObjectiveView:
     notices = unread(words, state, {"objective": "objective.bad_id"})
     if scope.cycle is None:
         message, upload = nothing_yet(words, scope.urls)
-        if store.teams():
+        if readmodels.teams(store, scope.as_of):
             message = Message(words.t("common.no_cycle"), "📭")
         return ObjectiveView(scope.shown(ObjectiveState()), notices, empty=(message, upload))
     shown = readmodels.objective_view(store, state.objective, scope.as_of) if state.objective is not None else None

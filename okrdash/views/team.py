@@ -77,7 +77,7 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
     words = scope.words
     per_page = per_page or OBJECTIVES_PER_PAGE
     notices = unread(words, state)
-    teams = store.teams()
+    teams = readmodels.teams(store, scope.as_of)
     if not teams:
         return TeamView(scope.shown(TeamState()), notices, empty=nothing_yet(words, scope.urls))
     # No team in the link: the signed-in person's own team, else the company's, else the first.
