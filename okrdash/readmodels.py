@@ -177,25 +177,71 @@ def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.Da
     return tree
 
 
+@dataclass
+class KpiTable:
+    """KPIs passing the KPIs page's filters, in view order (team, name, id), with the last values of
+    each for its sparkline (``recent_values``, oldest first)."""
+
+    kpis: pd.DataFrame   # the first ``limit`` of them (all without a limit)
+    listed: int          # how many pass the filters
+    every: int           # how many KPIs there are
+    holds: bool          # whether the KPI asked about (``kpi_id``) passes the filters
+
+
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None,
-              points: int = 12) -> pd.DataFrame:
-    """Scored KPIs with their last ``points`` values (for sparklines), by team, name and id.
+              limit: int | None = None, kpi_id: int | None = None) -> KpiTable:
+    """The KPIs with ``team``, ``category``, ``kpi_type``, ``indicator`` and ``status`` (None: any),
+    filtered in readmodels.sql (``kpi_page``) over every KPI's row, built once per kept scoring."""
+    params = {"team": team, "category": category, "kpi_type": kpi_type, "indicator": indicator, "status": status,
+              "limit": limit, "kpi_id": kpi_id}
+    (page,) = _over_kpis(store, as_of, params, "kpi_page")
+    kpis = page[page["kpi_id"].notna()].drop(columns=["listed", "every", "kpi_listed"]).reset_index(drop=True)
+    return KpiTable(_with_lists(kpis.astype({"kpi_id": "int64"})), int(page["listed"].iloc[0]),
+                    int(page["every"].iloc[0]), bool(page["kpi_listed"].iloc[0]))
 
-    Every KPI's row is built once per kept scoring (one query: readmodels.sql ``kpi_table``); a
-    filter is a lookup of those rows (``Scores.lookup``: the team's row positions, then the others
-    compared over the rows left), so a team's KPIs cost no query of their own."""
-    scored = store.scores(as_of)
-    name = ("kpi_table", points)
-    scored.kept(name, lambda: _every_kpi(store, as_of, points))
-    return scored.lookup(name, team=team, category=category, kpi_type=kpi_type, indicator=indicator, status=status)
+
+def kpi_row(store: Store, as_of: dt.date, kpi_id: int) -> dict[str, Any] | None:
+    """One KPI's row of :func:`kpi_table` as plain values; None for an id no KPI has."""
+    (found,) = _over_kpis(store, as_of, {"kpi_id": kpi_id}, "kpi_by_id")
+    return records(_with_lists(found))[0] if len(found) else None
 
 
-def _every_kpi(store: Store, as_of: dt.date, points: int) -> pd.DataFrame:
-    kpis = _filtered(store, as_of, "kpi_table", points=points)
-    kpis["recent_values"] = kpis["recent_values"].map(
-        lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
-    return kpis
+def kpi_categories(store: Store, as_of: dt.date) -> list[str]:
+    """The categories the KPIs have (the KPIs page's category filter)."""
+    (found,) = _over_kpis(store, as_of, {}, "kpi_categories")
+    return list(found["category"])
+
+
+KPI_POINTS = 12  # the last values a KPI's sparkline draws
+
+
+def _kpi_rows(store: Store, as_of: dt.date) -> Any:
+    """Every KPI's row with its last :data:`KPI_POINTS` values, as an Arrow table kept with the
+    scores of ``as_of`` (one query per scoring; filters read it where it is)."""
+    def build() -> Any:
+        sql = sqlfiles.named_queries(READMODELS_SQL)["kpi_rows"]
+        scored = store.scores(as_of)
+        with store.cursor() as cur:
+            scored.register(cur)
+            return cur.sql(sql, params={"as_of": as_of, "points": KPI_POINTS}).to_arrow_table()
+
+    return store.scores(as_of).kept(("kpi_rows", KPI_POINTS), build)
+
+
+def _over_kpis(store: Store, as_of: dt.date, params: dict[str, Any], *names: str) -> list[pd.DataFrame]:
+    """Queries ``names`` of readmodels.sql over every KPI's row (registered as kpi_rows)."""
+    rows = _kpi_rows(store, as_of)
+    queries = sqlfiles.named_queries(READMODELS_SQL)
+    with store.cursor() as cur:
+        cur.register("kpi_rows", rows)
+        return [cur.execute(queries[name], sqlfiles.parameters(queries[name], params)).df() for name in names]
+
+
+def _with_lists(kpis: pd.DataFrame) -> pd.DataFrame:
+    """``recent_values`` as Python lists (DuckDB gives arrays; a missing list is an empty one)."""
+    return kpis.assign(recent_values=[list(v) if v is not None and hasattr(v, "__len__") else []
+                                      for v in kpis["recent_values"]])
 
 
 @dataclass
@@ -249,9 +295,6 @@ def _queries(store: Store, as_of: dt.date, params: dict[str, Any], *names: str) 
         scored.register(cur)
         return [cur.execute(queries[name], sqlfiles.parameters(queries[name], {**params, "as_of": as_of})).df()
                 for name in names]
-
-
-KPI_ROWS = 100  # rows of the KPI table (and choices of its picker) a browser gets; a filter narrows them
 
 
 @dataclass

@@ -2,9 +2,9 @@
 -- scored_key_results and scored_kpis) from its tables, as parameterised queries.
 -- Nothing here restates a rule (rules.sql scored every row); these queries only choose and order.
 
--- name: kpi_table
+-- name: kpi_rows
 -- Every KPI with its last $points values, oldest first, for sparklines (built once per kept
--- scoring; readmodels.kpi_table looks a team's or a filter's rows up in it).
+-- scoring, kept as an Arrow table; the queries below read it registered as kpi_rows).
 WITH recent AS (
     SELECT kpi_id, list(value ORDER BY date) AS recent_values
     FROM (SELECT kpi_id, date, value, row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
@@ -16,6 +16,31 @@ WITH recent AS (
 SELECT scored_kpis.*, coalesce(recent.recent_values, []::DOUBLE[]) AS recent_values
 FROM scored_kpis LEFT JOIN recent ON recent.kpi_id = scored_kpis.kpi_id
 ORDER BY scored_kpis.team, scored_kpis.name, scored_kpis.kpi_id;
+
+-- name: kpi_page
+-- The KPIs page: the KPIs passing its filters ($team, $category, $kpi_type, $indicator, $status;
+-- NULL: any), the first $limit (NULL: all) in view order. Each row carries how many pass (listed),
+-- how many KPIs there are (every) and whether KPI $kpi_id passes (kpi_listed); when none passes,
+-- one row of NULLs carries those.
+WITH listed AS (
+    SELECT * FROM kpi_rows
+    WHERE ($team::VARCHAR IS NULL OR team = $team)
+      AND ($category::VARCHAR IS NULL OR category = $category)
+      AND ($kpi_type::VARCHAR IS NULL OR kpi_type = $kpi_type)
+      AND ($indicator::VARCHAR IS NULL OR indicator = $indicator)
+      AND ($status::VARCHAR IS NULL OR status = $status)
+),
+counted AS (SELECT (SELECT count(*) FROM listed) AS listed, (SELECT count(*) FROM kpi_rows) AS every,
+                   EXISTS (SELECT 1 FROM listed WHERE kpi_id = $kpi_id) AS kpi_listed),
+page AS (SELECT * FROM listed ORDER BY team, name, kpi_id LIMIT $limit)
+SELECT page.*, counted.listed, counted.every, counted.kpi_listed FROM counted LEFT JOIN page ON true
+ORDER BY page.team, page.name, page.kpi_id;
+
+-- name: kpi_by_id
+SELECT * FROM kpi_rows WHERE kpi_id = $kpi_id;
+
+-- name: kpi_categories
+SELECT DISTINCT category FROM kpi_rows WHERE category IS NOT NULL ORDER BY category;
 
 -- name: owned_key_results
 -- Those without a check-in since $week_start first, then the furthest behind, then by team and title.

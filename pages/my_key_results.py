@@ -13,7 +13,7 @@ access = auth.current_access(ctx)
 view = my_key_results.view(ctx.store, url_state.read(MyKeyResultsState), ctx.scope, access)
 
 st.title(f"🙋 {t('my.title')}")
-url_state.warn(view.notices)
+url_state.settle(view.notices, view.link)
 if view.no_cycle:
     widgets.message(view.no_cycle)
     st.stop()

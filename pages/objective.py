@@ -12,7 +12,7 @@ t = ctx.t
 view = objective.view(ctx.store, url_state.read(ObjectiveState), ctx.scope)
 
 st.title(f"🎯 {t('objective.title')}")
-url_state.warn(view.notices)
+url_state.settle(view.notices, view.link)
 if view.empty:
     message, upload = view.empty
     widgets.message(message)

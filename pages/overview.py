@@ -11,7 +11,7 @@ t = ctx.t
 view = overview.view(ctx.store, url_state.read(HomeState), ctx.scope)
 
 st.title(f"🏢 {t('overview.title')}")
-url_state.warn(view.notices)
+url_state.settle(view.notices, view.link)
 if view.empty:
     message, upload = view.empty
     widgets.message(message)

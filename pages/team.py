@@ -12,7 +12,7 @@ access = auth.current_access(ctx)
 view = team.view(ctx.store, url_state.read(TeamState), ctx.scope, access)
 
 st.title(f"👥 {t('team.title')}")
-url_state.warn(view.notices)
+url_state.settle(view.notices, view.link)
 if view.empty:
     message, upload = view.empty
     widgets.message(message)

@@ -49,8 +49,9 @@ def test_expected_line_of_a_bound_is_flat_at_the_bound():
     assert list(expected_line(_key_result("at_least", None, 80.0, 1.0))["value"]) == [80.0, 80.0]
 
 
-def test_kpi_and_key_result_filters_match_the_scores():
-    """The KPIs page's and the team page's filters pick the same rows as filtering the scores."""
+def test_the_team_pages_filters_match_the_scores():
+    """The team page's filters (run in readmodels.sql) pick the key results filtering the scores does,
+    for every team and owner of the demo company."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
 
@@ -58,18 +59,6 @@ def test_kpi_and_key_result_filters_match_the_scores():
     try:
         demo.load_demo(store, demo.DEMO_ANCHOR)
         as_of = demo.DEMO_ANCHOR
-        scores = store.kpi_scores(as_of)
-        for column, argument in (("team", "team"), ("category", "category"), ("kpi_type", "kpi_type"),
-                                 ("indicator", "indicator"), ("status", "status")):
-            for value in sorted(set(scores[column])):
-                shown = readmodels.kpi_table(store, as_of, **{argument: value})
-                assert list(shown["kpi_id"]) == list(scores[scores[column] == value]["kpi_id"]), (column, value)
-        both = readmodels.kpi_table(store, as_of, indicator="leading", status="Off Track")
-        assert len(both) and set(both["indicator"]) == {"leading"} and set(both["status"]) == {"Off Track"}
-        assert readmodels.kpi_table(store, as_of, team="x'); DROP TABLE kpis; --").empty  # a value, never SQL
-        assert len(store.kpi_scores(as_of)) == len(scores)
-        assert all(isinstance(v, list) for v in readmodels.kpi_table(store, as_of)["recent_values"])
-
         cycle = readmodels.pick_cycle(store, None, as_of)
         for team in store.teams():
             krs = store.kr_scores(as_of, cycle=cycle.name, team=team)
@@ -109,26 +98,27 @@ def test_records_are_plain_python_values_with_none_for_missing():
     assert records(frame.iloc[0:0]) == [] and records(frame, ["int"]) == [{"int": 1}, {"int": 2}]
 
 
-def test_a_teams_kpis_are_lookups_of_the_kept_rows(monkeypatch):
-    """Once the company's KPI rows are kept for a date, a team's KPI table runs no query: it is a
-    lookup by the team's row positions, equal to filtering every row."""
+def test_the_kpis_are_built_once_per_scoring_and_every_filter_reads_the_kept_rows(monkeypatch):
+    """Every KPI's row with its sparkline values is built by one query over the scores per kept
+    scoring; a team's KPIs and any filter read those kept rows, never the scores again."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
+    from okrdash.store.scores import Scores
 
     store = open_store(":memory:")
     try:
         demo.load_demo(store, demo.DEMO_ANCHOR)
         as_of = demo.DEMO_ANCHOR
-        every = readmodels.kpi_table(store, as_of)
+        every = readmodels.kpi_table(store, as_of).kpis
 
-        def no_query():
-            raise AssertionError("a query ran")
+        def no_scores_query(*args, **kwargs):
+            raise AssertionError("the scores were queried again")
 
-        monkeypatch.setattr(store, "cursor", no_query)
+        monkeypatch.setattr(Scores, "register", no_scores_query)
         for team in sorted(set(every["team"])):
-            mine = readmodels.kpi_table(store, as_of, team=team)
-            assert mine.equals(every[every["team"] == team].reset_index(drop=True)), team
-        assert readmodels.kpi_table(store, as_of, team="nobody").empty
+            mine = readmodels.kpi_table(store, as_of, team=team).kpis
+            assert list(mine["kpi_id"]) == list(every.loc[every["team"] == team, "kpi_id"]), team
+        assert readmodels.kpi_table(store, as_of, team="nobody").kpis.empty
     finally:
         monkeypatch.undo()
         store.close()

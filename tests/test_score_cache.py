@@ -151,7 +151,7 @@ def test_a_kpi_measurement_import_makes_the_kpi_views_fresh(demo_store, load):
     kpi = demo_store.kpi_scores(AS_OF).iloc[0].to_dict()
     new_value = float(kpi["value"]) + 777.0
     load(("kpis.csv", f"team,kpi,date,value\n{kpi['team']},{kpi['name']},{AS_OF.isoformat()},{new_value}\n"))
-    table = readmodels.kpi_table(demo_store, AS_OF, team=kpi["team"])
+    table = readmodels.kpi_table(demo_store, AS_OF, team=kpi["team"]).kpis
     assert float(table.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == new_value
 
 

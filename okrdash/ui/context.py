@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from okrdash import bridge, coach, demo, readmodels, review, viewstate
@@ -268,16 +267,6 @@ def current() -> Context:
 # keyed by the store's write version (bumped by every committed write of this process): a view
 # computed while another session wrote is stored under the old version and never served again.
 # The store argument (one per process) is not hashed.
-def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
-    return readmodels.overview(store, cycle, as_of)
-
-
-def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
-              kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
-    return readmodels.kpi_table(store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
-                                status=status)
-
-
 def teams(store: Store) -> list[str]:
     return _teams(store, store.write_version)
 
@@ -294,10 +283,6 @@ def _teams(_store: Store, version: int) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _owners(_store: Store, version: int) -> list[str]:
     return _store.owners()
-
-
-def frame_or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
-    return frame if frame is not None else pd.DataFrame()
 
 
 def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:

@@ -13,7 +13,7 @@ cycle and date are bound (ui/context.py: their options are neutral).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -26,11 +26,17 @@ from okrdash.views.common import Filter, Notice
 
 S = TypeVar("S", bound=PageState)
 _SHARE_BOX = "_okrdash_share_box"
+_CHANGED = "_okrdash_changed_filters"
 
 
 def read(cls: type[S]) -> S:
     """The state of page ``cls`` that this run's link asks for (what did not read is in ``unread``)."""
     return viewstate.read(cls, {name: st.query_params.get_all(name) for name in st.query_params})
+
+
+def changed() -> frozenset[str]:
+    """The filters the reader changed with a picker since the last run (then forgotten)."""
+    return frozenset(st.session_state.pop(_CHANGED, ()))
 
 
 def go(state: PageState) -> None:
@@ -48,23 +54,23 @@ def _write(name: str, value: object) -> None:
             st.query_params[name] = text
 
 
-def warn(notices: Iterable[Notice]) -> None:
-    """Each value of the link the page could not use, as a warning (escaped by the view model); the
-    address keeps what the page could use of it, so a link copied from it shows what the page shows."""
+def settle(notices: Iterable[Notice], link: PageState) -> None:
+    """Each value of the link the page could not use, as a warning (escaped by the view model), and
+    the address made ``link``: the filters the page could use, so a link copied from the address
+    shows what the page shows."""
     for notice in notices:
         st.warning(notice.text, icon="🔗")
-        _write(notice.name, notice.kept)
+    go(link)
 
 
-def picker(ctx: Context, choice: Filter, place: Any = None, on_change: Callable[[], None] | None = None) -> Any:
+def picker(ctx: Context, choice: Filter, place: Any = None) -> Any:
     """A widget for ``choice`` (a select box, a segmented control or pills) showing its value on
     show; picking writes the state the choice leads to into the link. Returns the widget's value."""
     key = choice.widget_key
 
-    def changed() -> None:
+    def picked() -> None:
         go(choice.chosen(st.session_state.get(key)))
-        if on_change is not None:
-            on_change()
+        st.session_state[_CHANGED] = {*st.session_state.get(_CHANGED, ()), choice.name}
 
     values = choice.values
     if choice.multi:
@@ -75,11 +81,11 @@ def picker(ctx: Context, choice: Filter, place: Any = None, on_change: Callable[
     if choice.style == "pills":
         # Pills and segmented controls render their options as Markdown: labels escaped.
         return where.pills(choice.label, values, selection_mode="multi" if choice.multi else "single", key=key,
-                           on_change=changed, required=choice.required, format_func=lambda v: plain(choice.label_of(v)))
+                           on_change=picked, required=choice.required, format_func=lambda v: plain(choice.label_of(v)))
     if choice.style == "segmented":
-        return where.segmented_control(choice.label, values, key=key, on_change=changed, required=choice.required,
+        return where.segmented_control(choice.label, values, key=key, on_change=picked, required=choice.required,
                                        format_func=lambda v: plain(choice.label_of(v)))
-    return where.selectbox(choice.label, values, index=None, key=key, on_change=changed, required=choice.required,
+    return where.selectbox(choice.label, values, index=None, key=key, on_change=picked, required=choice.required,
                            format_func=choice.label_of, placeholder=choice.placeholder or ctx.t("filter.all"))
 
 

@@ -16,7 +16,7 @@ from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui import context, url_state
 from okrdash.ui.context import Context
-from okrdash.views.common import BADGE_COLORS, Badge, Bar, Count, KeyResults, Message, PageLink, Table
+from okrdash.views.common import Badge, Bar, Count, KeyResults, Message, PageLink, Table
 
 _BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                  "No Data": "gray", "No Target": "gray"}
@@ -125,10 +125,6 @@ def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, ke
 def status_label(ctx: Context, status: str | None) -> str:
     """Icon plus translated label, so the status never rests on colour alone."""
     return f"{STATUS_ICONS.get(status or '', '')} {ctx.status(status)}".strip()
-
-
-def status_badge(ctx: Context, status: str | None) -> None:
-    st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=BADGE_COLORS.get(status or "", "gray"))
 
 
 def url_choice(ctx: Context, label: str, options: list, key: str, value: object, name: str | None = None,
@@ -268,9 +264,3 @@ def _holds_dates(values: pd.Series) -> bool:
     """Whether an object column holds dates (its first value that is not missing is one)."""
     present = values.dropna()
     return bool(len(present)) and isinstance(present.iloc[0], dt.date)
-
-
-def amount_text(ctx: Context, value: object, unit: object) -> str:
-    """A table cell's amount with its unit in the reader's language (Rp2.400.000.000, 45%, 48 minutes)."""
-    usable = None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
-    return formatting.amount(usable, unit if isinstance(unit, str) else None, ctx.lang)

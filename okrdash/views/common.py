@@ -96,13 +96,11 @@ class Scope:
 
 @dataclass(frozen=True)
 class Notice:
-    """A value of the link the page could not use (filter ``name``), said in the reader's language.
-    The page shows it as a warning and the address keeps ``kept`` of that filter instead (the values
-    of a list it could use; None: the filter leaves the address)."""
+    """A value of the link the page could not use (filter ``name``), said in the reader's language;
+    the page shows it as a warning. (The view's ``link`` is what the address holds instead.)"""
 
     name: str
     text: Markdown
-    kept: object = None
 
 
 @dataclass(frozen=True)
@@ -362,11 +360,11 @@ def unread(words: Words, state: PageState, messages: Mapping[str, str] | None = 
 
 
 def link_notice(words: Words, name: str, value: object, used: object = None, message: str = "nav.ignored_param",
-                kept: object = None, **params: object) -> Notice:
+                **params: object) -> Notice:
     """The one way a view says that a link asked for something it cannot show: the values from the
     link (and what is shown instead) escaped, in the reader's language."""
     return Notice(name, words.t(message, name=name, value=plain(value), used=plain(used if used is not None else "–"),
-                                **{key: plain(v) for key, v in params.items()}), kept)
+                                **{key: plain(v) for key, v in params.items()}))
 
 
 def choose(words: Words, notices: list[Notice], name: str, value: object, options: Sequence[object],

@@ -19,6 +19,7 @@ from okrdash.views.common import Filter, Markdown, Message, Notice, Option, Scop
 @dataclass(frozen=True, eq=False)
 class MyKeyResultsView:
     shown: MyKeyResultsState
+    link: MyKeyResultsState                # what the address holds: the owner the page could use
     notices: list[Notice]
     no_cycle: Message | None = None
     owner_filter: Filter | None = None
@@ -33,7 +34,8 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
     words = scope.words
     notices = unread(words, state)
     if scope.cycle is None:
-        return MyKeyResultsView(scope.shown(MyKeyResultsState()), notices, no_cycle=Message(words.t("common.no_cycle"), "📭"))
+        return MyKeyResultsView(scope.shown(MyKeyResultsState()), state.with_(), notices,
+                                no_cycle=Message(words.t("common.no_cycle"), "📭"))
     owners = readmodels.owners(store, scope.as_of)
     requested = choose(words, notices, "owner", state.owner, owners, message="team.unknown_filter")
     # A shared link opens on the person it names, a signed-in person on themself.
@@ -42,12 +44,12 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
     picker = Filter("owner", words.t("my.owner"), tuple(Option(name, name) for name in owners), owner, shown,
                     placeholder=words.t("my.pick_owner"))
     if not owner:
-        return MyKeyResultsView(scope.shown(shown), notices, owner_filter=picker,
+        return MyKeyResultsView(scope.shown(shown), MyKeyResultsState(owner=requested), notices, owner_filter=picker,
                                 choose=Message(words.t("my.choose"), "👆"))
     mine = readmodels.owned_key_results(store, scope.cycle, scope.as_of, owner)
     due = int((~mine["checked_in_this_week"]).sum())
     return MyKeyResultsView(
-        scope.shown(shown), notices, owner_filter=picker,
+        scope.shown(shown), MyKeyResultsState(owner=requested), notices, owner_filter=picker,
         caption=words.t("my.caption", owner=plain(owner), count=len(mine), due=due,
                         week=words.date(readmodels.week_start(scope.as_of))),
         none=Message(words.t("my.none", owner=plain(owner), cycle=scope.cycle.name), "📭") if mine.empty else None,

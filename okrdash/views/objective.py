@@ -34,6 +34,7 @@ class KeyResultCard:
 @dataclass(frozen=True, eq=False)
 class ObjectiveView:
     shown: ObjectiveState
+    link: ObjectiveState                            # what the address holds: the filters the page could use
     notices: list[Notice]
     empty: tuple[Message, PageLink] | None = None   # no cycle: what to say and where to go
     team_filter: Filter | None = None
@@ -64,7 +65,7 @@ def view(store: Store, state: ObjectiveState, scope: Scope) -> ObjectiveView:
         message, upload = nothing_yet(words, scope.urls)
         if readmodels.teams(store, scope.as_of):
             message = Message(words.t("common.no_cycle"), "📭")
-        return ObjectiveView(scope.shown(ObjectiveState()), notices, empty=(message, upload))
+        return ObjectiveView(scope.shown(ObjectiveState()), state.with_(), notices, empty=(message, upload))
     shown = readmodels.objective_view(store, state.objective, scope.as_of) if state.objective is not None else None
     if state.objective is not None and shown is None:
         notices.append(link_notice(words, "objective", state.objective, message="objective.unknown_id"))
@@ -83,7 +84,7 @@ def view(store: Store, state: ObjectiveState, scope: Scope) -> ObjectiveView:
     if shown is not None:
         names.setdefault(objective_id, shown.objective["title"])
     base = ObjectiveView(
-        scope.shown(picked), notices,
+        scope.shown(picked), ObjectiveState(objective=objective_id, team=linked), notices,
         team_filter=Filter("team", words.t("filter.team"), tuple(Option(name, words.team(name)) for name in teams),
                            team, picked, placeholder=words.t("filter.team"), resets=("objective",),
                            key="objective_team"),

@@ -24,6 +24,7 @@ _BEHIND = (Status.OFF_TRACK.value, Status.AT_RISK.value)
 @dataclass(frozen=True, eq=False)
 class OverviewView:
     shown: HomeState                       # the view on show (the share box's link)
+    link: HomeState                        # what the address holds: the link's filters the page could use
     notices: list[Notice]
     empty: tuple[Message, PageLink] | None  # an empty company: what to say and where to go
     caption: Markdown = ""
@@ -44,7 +45,7 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
     notices = unread(words, state)
     overview = readmodels.overview(store, scope.cycle, scope.as_of)
     if overview.is_empty:
-        return OverviewView(scope.shown(HomeState()), notices, nothing_yet(words, urls))
+        return OverviewView(scope.shown(HomeState()), state.with_(), notices, nothing_yet(words, urls))
     shown = [s for s in STATUS_ORDER if s != Status.NO_TARGET.value]
     by_team, team_count = teams_to_chart(overview.team_status)
     tree = readmodels.alignment_tree(overview.objectives)
@@ -58,7 +59,8 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
     aligned = _aligned(words, scope, children) if children is not None and len(children) else None
     attention = overview.needs_attention
     return OverviewView(
-        shown=scope.shown(HomeState(aligned=requested)), notices=notices, empty=None,
+        shown=scope.shown(HomeState(aligned=requested)), link=HomeState(aligned=requested), notices=notices,
+        empty=None,
         caption=words.t("overview.caption", cycle=scope.cycle.name if scope.cycle else "–",
                         as_of=words.date(scope.as_of)),
         key_results=counts(words, overview.key_result_counts, shown),

@@ -51,6 +51,7 @@ class KpiTile:
 @dataclass(frozen=True, eq=False)
 class TeamView:
     shown: TeamState
+    link: TeamState                                 # what the address holds: the filters the page could use
     notices: list[Notice]
     empty: tuple[Message, PageLink] | None = None   # no team at all
     team: str = ""                                  # the team shown (its stored name)
@@ -79,15 +80,16 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
     notices = unread(words, state)
     teams = readmodels.teams(store, scope.as_of)
     if not teams:
-        return TeamView(scope.shown(TeamState()), notices, empty=nothing_yet(words, scope.urls))
+        return TeamView(scope.shown(TeamState()), state.with_(), notices, empty=nothing_yet(words, scope.urls))
     # No team in the link: the signed-in person's own team, else the company's, else the first.
     default = access.home_team(teams) or next((name for name in teams if name in COMPANY_TEAMS), teams[0])
     team = choose(words, notices, "team", state.team, teams, used=words.team(default),
                   message="team.unknown_team") or default
     caption = words.t("team.caption", team=plain(words.team(team)), cycle=scope.cycle.name if scope.cycle else "–",
                       as_of=words.date(scope.as_of))
-    kpi_rows = readmodels.kpi_table(store, scope.as_of, team=team)
-    base = TeamView(scope.shown(TeamState(team=team)), notices, team=team, cycle=scope.cycle,
+    kpi_rows = readmodels.kpi_table(store, scope.as_of, team=team).kpis
+    base = TeamView(scope.shown(TeamState(team=team)), state.with_(team=team if team == state.team else None),
+                    notices, team=team, cycle=scope.cycle,
                     team_filter=_team_filter(words, teams, TeamState(team=team)), caption=caption,
                     kpis=_kpi_tiles(words, kpi_rows),
                     no_kpis=None if len(kpi_rows) else words.t("team.no_kpis", team=plain(words.team(team))))
@@ -99,7 +101,7 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
                  okrs_file_name=f"okrs-{team}-{cycle.name}.csv")
     statuses = tuple(s for s in state.status if s in STATUS_ORDER)
     for unknown in [s for s in state.status if s not in STATUS_ORDER]:
-        notices.append(link_notice(words, "status", unknown, message="team.unknown_filter", kept=statuses))
+        notices.append(link_notice(words, "status", unknown, message="team.unknown_filter"))
     page = readmodels.team_page(store, team, cycle, scope.as_of, statuses, state.owner, state.objective_page or 1,
                                 per_page)
     owner = choose(words, notices, "owner", state.owner, page.owners, message="team.unknown_filter")
@@ -110,7 +112,9 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         notices.append(link_notice(words, "objective_page", state.objective_page, 1, message="team.unknown_page",
                                    pages=words.number(page.pages)))
     shown = TeamState(team=team, status=statuses, owner=owner, objective_page=page.page if page.page > 1 else None)
-    base = replace(base, shown=scope.shown(shown), team_filter=_team_filter(words, teams, shown))
+    base = replace(base, shown=scope.shown(shown), team_filter=_team_filter(words, teams, shown),
+                   link=base.link.with_(status=statuses, owner=owner,
+                                        objective_page=page.page if page.page == state.objective_page else None))
     if not page.team_objectives:
         return replace(base, message=Message(words.t("team.no_objectives", team=plain(words.team(team)),
                                                    cycle=cycle.name), "📭"))

@@ -40,6 +40,7 @@ def test_a_signed_in_person_opens_on_their_own_unless_the_link_names_someone(com
 def test_an_unknown_owner_is_reported_and_one_without_key_results_this_cycle_said_so(company):
     view = my_key_results.view(company, MyKeyResultsState(owner="Ghost"), scope_of(company, "id"), LOCAL_ACCESS)
     assert [n.name for n in view.notices] == ["owner"] and "Ghost" in view.notices[0].text
+    assert view.link == MyKeyResultsState()
     assert view.choose is not None
     earlier = my_key_results.view(company, MyKeyResultsState(owner="Rina"), scope_of(company, cycle=fixture.PREVIOUS),
                                   LOCAL_ACCESS)

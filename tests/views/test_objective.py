@@ -81,6 +81,7 @@ def test_an_objective_the_link_cannot_show_is_reported_and_the_picker_offered(co
         view = objective.view(company, state, scope_of(company))
         assert [n.name for n in view.notices] == ["objective"] and wording in view.notices[0].text
         assert view.title == "" and view.objective_filter.selected is None and view.objective_filter.options
+        assert view.link == ObjectiveState()
     nobody = objective.view(company, ObjectiveState(team="Nobody"), scope_of(company, "id"))
     assert [n.name for n in nobody.notices] == ["team"] and "Perusahaan" in nobody.notices[0].text
     assert nobody.team_filter.selected == "Company"

@@ -67,6 +67,7 @@ def test_an_aligned_objective_the_cycle_does_not_have_is_reported_and_the_first_
     assert [notice.name for notice in view.notices] == ["aligned"]
     assert "999999" in view.notices[0].text and "Grow revenue" in view.notices[0].text
     assert view.shown.aligned is None and column(view.aligned, "Tujuan")[0] == "Win new accounts"
+    assert view.link == HomeState()
 
 
 def test_a_long_list_of_aligned_objectives_shows_the_first_and_says_so(company, monkeypatch):

@@ -88,7 +88,9 @@ def test_each_filter_gives_the_state_its_choices_lead_to(company):
 def test_unknown_values_in_the_link_are_reported_and_not_applied(company):
     state = TeamState(team="Nobody", status=("Off Track", "Bogus"), owner="Ghost")
     view = team.view(company, state, scope_of(company, "id"), LOCAL_ACCESS)
-    assert [(n.name, n.kept) for n in view.notices] == [("team", None), ("status", ("Off Track",)), ("owner", None)]
+    assert [n.name for n in view.notices] == ["team", "status", "owner"]
+    # The address keeps what the page could use of the link.
+    assert view.link == TeamState(status=("Off Track",))
     assert "Nobody" in view.notices[0].text and "Perusahaan" in view.notices[0].text
     assert view.team == "Company" and view.shown.status == ("Off Track",) and view.shown.owner is None
     assert "Bogus" in view.notices[1].text and "Ghost" in view.notices[2].text
@@ -123,6 +125,7 @@ def test_objectives_a_page_at_a_time_and_a_page_the_team_does_not_have(company):
     beyond = team.view(company, TeamState(team="Sales", objective_page=7), scope, LOCAL_ACCESS, per_page=1)
     assert titles(beyond) == ["Win new accounts"] and beyond.shown.objective_page is None
     assert [n.name for n in beyond.notices] == ["objective_page"] and "halaman 7" in beyond.notices[0].text
+    assert beyond.link == TeamState(team="Sales") and second.link == TeamState(team="Sales", objective_page=2)
     assert team.view(company, TeamState(team="Sales"), scope, LOCAL_ACCESS).page_filter is None
 
 
