@@ -156,24 +156,22 @@ def test_a_kpi_measurement_import_makes_the_kpi_views_fresh(demo_store, load):
 
 
 def test_the_pages_cached_lists_and_quarter_review_follow_a_write(demo_store, load):
-    """ui.context keys every cached view by the store's write version: a check-in typed in the
-    browser (which clears no cache of these) still shows in the quarter review, and a new owner and
+    """The quarter review and the pickers' teams and owners are kept with the scores until the next
+    write: a check-in typed in the browser still shows in the quarter review, and a new owner and
     team in the pickers."""
-    from okrdash.ui import context
-
     cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
     krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
     row = krs[krs["kpi_id"].isna() & krs["current"].notna() & (krs["kind"] == "increase")].iloc[0].to_dict()
-    before = context.quarter_review(demo_store, cycle, AS_OF, None)
-    teams_before, owners_before = context.teams(demo_store), context.owners(demo_store)
+    before = readmodels.quarter_review(demo_store, cycle, AS_OF, None)
+    teams_before, owners_before = readmodels.teams(demo_store, AS_OF), readmodels.owners(demo_store, AS_OF)
     load(checkin_file(row, float(row["target"])))  # the key result reaches its target: grade 1.0
-    after = context.quarter_review(demo_store, cycle, AS_OF, None)
+    after = readmodels.quarter_review(demo_store, cycle, AS_OF, None)
     grade = after.key_results.set_index("key_result_id").loc[row["key_result_id"], "grade"]
     assert grade == 1.0 != before.key_results.set_index("key_result_id").loc[row["key_result_id"], "grade"]
     load(("okrs.csv", f"cycle,team,objective,key_result,owner,baseline,target\n"
                       f"{cycle.name},Legal,Be audit ready,Close 5 findings,Zed Newowner,0,5\n"))
-    assert "Legal" in context.teams(demo_store) and "Legal" not in teams_before
-    assert "Zed Newowner" in context.owners(demo_store) and "Zed Newowner" not in owners_before
+    assert "Legal" in readmodels.teams(demo_store, AS_OF) and "Legal" not in teams_before
+    assert "Zed Newowner" in readmodels.owners(demo_store, AS_OF) and "Zed Newowner" not in owners_before
 
 
 def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_store, load, monkeypatch):

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from okrdash import bridge, coach, demo, readmodels, review, viewstate
+from okrdash import bridge, coach, demo, readmodels, viewstate
 from okrdash.formatting import clock_time
 from okrdash.i18n import LANGUAGES, normalise_language, translate
 from okrdash.markdown import plain
@@ -271,31 +271,9 @@ def teams(store: Store) -> list[str]:
     return _teams(store, store.write_version)
 
 
-def owners(store: Store) -> list[str]:
-    return _owners(store, store.write_version)
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def _teams(_store: Store, version: int) -> list[str]:
     return _store.teams()
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _owners(_store: Store, version: int) -> list[str]:
-    return _store.owners()
-
-
-def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
-    return _quarter_review(store, store.write_version, cycle, as_of, team)
-
-
-def review_teams(store: Store, cycle: Cycle) -> list[str]:
-    return _review_teams(store, store.write_version, cycle)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _quarter_review(_store: Store, version: int, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
-    return review.review(_store, cycle, as_of, team=team)
 
 
 def coach_findings(store: Store, as_of: dt.date, cycle: str | None, team: str | None) -> list[coach.Finding]:
@@ -316,7 +294,3 @@ def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | 
 def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
     return bridge.proposals(_store, as_of, cycle, lang, team=team)
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _review_teams(_store: Store, version: int, cycle: Cycle) -> list[str]:
-    return review.cycle_teams(_store, cycle)
