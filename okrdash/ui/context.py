@@ -260,22 +260,10 @@ def current() -> Context:
     return context if context is not None else sidebar()
 
 
-# Read models. The overview, a team's view, the KPI table and a team's filtered key results are
-# lookups of the store's kept scores (Store.scores: one scoring per write version and date), cheaper
-# than st.cache_data's pickle round trip of their frames on every run (0.1-0.3 CPU s for the
-# company's KPI table or objectives). An objective's view reads its histories, so it is cached,
-# keyed by the store's write version (bumped by every committed write of this process): a view
-# computed while another session wrote is stored under the old version and never served again.
-# The store argument (one per process) is not hashed.
-def teams(store: Store) -> list[str]:
-    return _teams(store, store.write_version)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _teams(_store: Store, version: int) -> list[str]:
-    return _store.teams()
-
-
+# The coach's findings and the KPI proposals, cached per write version of the store (bumped by
+# every committed write of this process): a result computed while another session wrote is stored
+# under the old version and never served again. The store argument (one per process) is not hashed.
+# Every other view reads the store's kept scores (okrdash/readmodels.py), not Streamlit's cache.
 def coach_findings(store: Store, as_of: dt.date, cycle: str | None, team: str | None) -> list[coach.Finding]:
     return _coach_findings(store, store.write_version, as_of, cycle, team)
 

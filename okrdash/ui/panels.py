@@ -1,15 +1,21 @@
-"""Panels shared by several pages: the OKR quality coach and the KPI-to-OKR bridge."""
+"""Panels of the pages that write or check OKRs: the OKR quality coach, the KPI-to-OKR bridge and the
+explainer's loader of the guides' examples."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from typing import Any
+
 from okrdash import bridge, coach
 from okrdash.access import Access
+from okrdash.importing import import_files
+from okrdash.models import Cycle
 from okrdash.problems import ImportFailed
 from okrdash.ui import auth, context, widgets
 from okrdash.ui.context import Context
+from okrdash.views import explainer
 
 
 def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
@@ -85,3 +91,50 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
                     st.rerun()
     if not access.can_edit:
         auth.editing_notice(ctx, access)
+
+
+def example_loader(ctx: Context, access: Access, loadable: dict[str, dict[str, Any]], teams: list[str]) -> None:
+    """Load one of the guides' examples (``loadable``: "okr" / "kpi" -> key -> example) as a draft
+    into a team, through the importer like an upload; editors only."""
+    auth.editing_notice(ctx, access)
+    if not access.can_edit:
+        return
+    t = ctx.t
+    draft_cycle = ctx.cycle or Cycle.containing(ctx.as_of)
+    st.caption(t("explainer.load.intro", cycle=draft_cycle.name))
+    kind = st.radio(t("explainer.load.kind"), ["okr", "kpi"], format_func=lambda k: t(f"explainer.load.kind_{k}"),
+                    key="ex_load_kind", horizontal=True)
+    pool = loadable[kind]
+    if not pool:
+        st.info(t("explainer.load.none"), icon="🔎")
+        return
+    picked = pool[st.selectbox(t("explainer.load.example"), list(pool), key=f"ex_load_{kind}",
+                               format_func=lambda k: pool[k].title(ctx.lang))]
+    if kind == "okr" and any(kr.unit_en.startswith("index") for kr in picked.key_results):
+        st.caption(t("examples.index_unit"))
+    elif kind == "kpi":
+        st.caption(" ".join([t("examples.from_source" if picked.target_from_source
+                               else "examples.illustrative_target"), t("examples.draft_note")]))
+    # An editor of named teams may write only those; everyone else picks from the stored teams.
+    choices = teams if access.allowed_teams is None else sorted(access.allowed_teams)
+    team_column, new_column = st.columns(2)
+    existing_team = team_column.selectbox(t("explainer.load.team"), choices, index=None, format_func=ctx.team,
+                                          placeholder=t("explainer.load.team_placeholder"), key="ex_load_team")
+    new_team = new_column.text_input(t("explainer.load.new_team"), key="ex_load_new_team", max_chars=200,
+                                     help=t("explainer.load.new_team_help"))
+    if not st.button(t("explainer.load.button"), key="ex_load_button", type="primary", icon="📥"):
+        return
+    team = (new_team or "").strip() or existing_team
+    if not team:
+        st.warning(t("explainer.load.need_team"), icon="👥")
+        return
+    try:
+        result = import_files(ctx.store, [explainer.example_upload(kind, picked, team, draft_cycle, ctx.scope)],
+                              writer=access)
+    except ImportFailed as failed:
+        st.error(explainer.load_failed(ctx.words, failed.problems), icon="⚠️")
+        return
+    context.data_changed()
+    done, team_link = explainer.loaded(ctx.scope, team, draft_cycle, result)
+    widgets.message(done)
+    widgets.page_link(team_link)
