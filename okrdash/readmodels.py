@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from okrdash import review, sqlfiles
+from okrdash import sqlfiles
 from okrdash.models import Cycle, Status
 from okrdash.store import Store
 
@@ -31,16 +31,6 @@ def teams(store: Store, as_of: dt.date) -> list[str]:
 def owners(store: Store, as_of: dt.date) -> list[str]:
     """Every owner of objectives, key results and KPIs, kept like :func:`teams`."""
     return store.scores(as_of).kept(("owners",), store.owners)
-
-
-def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
-    """The quarter review of ``cycle`` (okrdash/review.py), kept with the scores of ``as_of``."""
-    return store.scores(as_of).kept(("review", cycle, team), lambda: review.review(store, cycle, as_of, team=team))
-
-
-def review_teams(store: Store, cycle: Cycle, as_of: dt.date) -> list[str]:
-    """The teams with an objective in ``cycle``, kept like :func:`quarter_review`."""
-    return store.scores(as_of).kept(("review teams", cycle), lambda: review.cycle_teams(store, cycle))
 
 
 def pick_cycle(store: Store, name: str | None, as_of: dt.date) -> Cycle | None:

@@ -56,10 +56,10 @@ widgets.table(ctx, view.distribution)
 
 for flagged in view.flagged:
     with st.container(border=True):
-        st.subheader(t(f"review.{flagged.key}"))
-        st.caption(t(f"review.{flagged.key}_help"))
-        if flagged.objectives:
-            widgets.table(ctx, flagged.objectives)
+        st.subheader(flagged.title)
+        st.caption(flagged.help)
+        if flagged.table:
+            widgets.table(ctx, flagged.table)
         else:
             st.success(flagged.none, icon="✅")
 

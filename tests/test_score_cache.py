@@ -17,6 +17,7 @@ import pytest
 from okrdash import bridge, coach, demo, okrfiles, readmodels
 from okrdash.store import scores as scores_module
 from okrdash.access import admin_writer
+from okrdash.views import review as review_view
 
 AS_OF = demo.DEMO_ANCHOR
 EARLIER = AS_OF - dt.timedelta(days=30)
@@ -162,10 +163,10 @@ def test_the_pages_cached_lists_and_quarter_review_follow_a_write(demo_store, lo
     cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
     krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
     row = krs[krs["kpi_id"].isna() & krs["current"].notna() & (krs["kind"] == "increase")].iloc[0].to_dict()
-    before = readmodels.quarter_review(demo_store, cycle, AS_OF, None)
+    before = review_view.quarter_review(demo_store, cycle, AS_OF, None)
     teams_before, owners_before = readmodels.teams(demo_store, AS_OF), readmodels.owners(demo_store, AS_OF)
     load(checkin_file(row, float(row["target"])))  # the key result reaches its target: grade 1.0
-    after = readmodels.quarter_review(demo_store, cycle, AS_OF, None)
+    after = review_view.quarter_review(demo_store, cycle, AS_OF, None)
     grade = after.key_results.set_index("key_result_id").loc[row["key_result_id"], "grade"]
     assert grade == 1.0 != before.key_results.set_index("key_result_id").loc[row["key_result_id"], "grade"]
     load(("okrs.csv", f"cycle,team,objective,key_result,owner,baseline,target\n"

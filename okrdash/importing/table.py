@@ -48,7 +48,15 @@ from okrdash.importing.shapes import (
     unwrap_quoted_lines,
     year_into_cycle,
 )
-from okrdash.importing.workbook import UnreadableWorkbook, is_workbook, read_sheets
+from okrdash.importing.workbook import (
+    Sheet,
+    UnreadableWorkbook,
+    WorkbookLimits,
+    WorkbookTooLarge,
+    cell_address,
+    is_workbook,
+    read_sheets,
+)
 from okrdash.importing.reading import Reading
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
@@ -89,35 +97,75 @@ class CsvTable:
 
 
 def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str,
-                max_rows: int) -> list[CsvTable]:
+                max_rows: int, workbook_limits: WorkbookLimits | None = None) -> list[CsvTable]:
     """Read one upload: a CSV / text file into one table, a workbook into one table per sheet that holds a kind."""
     if not is_workbook(data):
         return [read_csv(con, file_name, data, table, max_rows)]
+    fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
     try:
-        sheets = read_sheets(data)
-    except UnreadableWorkbook:
-        raise ImportFailed([Problem(file_name, None, None, None, "file_binary", {})]) from None
+        sheets = read_sheets(data, workbook_limits)
+    except WorkbookTooLarge as large:
+        raise fail(f"workbook_too_large_{large.what}", **_sizes(large)) from None
+    except UnreadableWorkbook as unreadable:
+        if unreadable.recognised:
+            raise fail("workbook_unreadable", reason=unreadable.reason) from None
+        raise fail("file_binary") from None
     digest = hashlib.sha256(data).hexdigest()
-    tables, refused, skipped = [], [], []
+    tables, refused, skipped, uncached = [], [], [], []
     for index, sheet in enumerate(sheets):
         label = f"{file_name} › {sheet.name}"
         if not sheet.text.strip():
             skipped.append(sheet.name)
             continue
         try:
-            tables.append(_read_text(con, label, sheet.text.encode("utf-8"), "xlsx", digest, f"{table}_{index}",
-                                     max_rows, typed_from=sheet.typed_from))
+            read = _read_text(con, label, sheet.text.encode("utf-8"), "xlsx", digest, f"{table}_{index}",
+                              max_rows, typed_from=sheet.typed_from)
         except ImportFailed as failed:
             if [p.code for p in failed.problems] == ["file_kind_unknown"]:
                 refused += failed.problems
                 skipped.append(sheet.name)
-            else:
-                raise
+                continue
+            raise
+        tables.append(read)
+        uncached += _uncached_formulas(con, read, sheet)
+    if uncached:
+        raise ImportFailed(uncached)
     if not tables:
         raise ImportFailed(refused or [Problem(file_name, None, None, None, "file_empty", {})])
     if skipped:
         tables[0].reading_notes.insert(0, ReadingNote("sheets_skipped", {"sheets": ", ".join(skipped)}))
     return tables
+
+
+def _sizes(large: WorkbookTooLarge) -> dict[str, float]:
+    """A limit's figures (floats: the message writes them in the reader's convention), bytes in MB."""
+    scale = 2**20 if large.what in ("unpacked", "text") else 1
+    return {"found": float(round(large.found / scale)), "limit": float(round(large.limit / scale))}
+
+
+def _uncached_formulas(con: duckdb.DuckDBPyConnection, table: CsvTable, sheet: Sheet) -> list[Problem]:
+    """A problem for each formula without a stored result on a line the sheet's data is read from,
+    unless its column is one the import does not use."""
+    if not sheet.uncached_formulas:
+        return []
+    lines = sorted({row + 1 for row, _ in sheet.uncached_formulas})
+    read = {line for (line,) in con.execute(
+        f'SELECT DISTINCT line FROM "{table.table}" WHERE line IN (SELECT unnest(?))', [lines]).fetchall()}
+    ignored = set(table.ignored_headers)
+    # A month span ("Jan 2026 … Des 2026") names several header cells, none of them whole.
+    header = _header_cells(sheet.text, {h for h in table.headers.values() if " … " not in h} | ignored)
+    return [Problem(table.file_name, row + 1, None, None, "formula_without_value", {"cell": cell_address(row, column)})
+            for row, column in sheet.uncached_formulas
+            if row + 1 in read and not (header and column < len(header) and header[column] in ignored)]
+
+
+def _header_cells(text: str, headers: set[str]) -> list[str] | None:
+    """The cells of the sheet's header row: the first of its first lines holding every header the
+    import uses (None when no line does)."""
+    for cells in csv.reader(io.StringIO("\n".join(text.split("\n", HEADER_SEARCH_LINES)[:HEADER_SEARCH_LINES]))):
+        if headers and headers <= {cell.strip() for cell in cells}:
+            return [cell.strip() for cell in cells]
+    return None
 
 
 # DuckDB's reject error types, each with a message that says why the row could not be read.

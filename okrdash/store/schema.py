@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from okrdash import sqlfiles
-from okrdash.settings import Settings, settings as default_settings
+from okrdash.settings import RULE_SETTINGS, Settings, settings as default_settings
 from okrdash.store.errors import StoreError, first_line
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
@@ -25,10 +25,6 @@ SCHEMA_VERSION = max(MIGRATIONS)
 VERSIONED_TABLES = ("kpis", "kpi_measurements", "objectives", "key_results", "checkins")
 DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kpis", "kpi_measurements",
                *(f"{t}_prior" for t in VERSIONED_TABLES))
-# The settings rules.sql takes as its macros' default parameters.
-RULE_SETTINGS = ("on_track_ratio", "on_track_gap", "at_risk_ratio", "at_risk_gap", "aspirational_end_point",
-                 "low_confidence", "kpi_tolerance_share", "forecast_horizon_days", "kpi_trend_points",
-                 "kpi_trend_flat_share", "stale_after_days")
 
 
 def connect(path: str, config: Settings | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -105,7 +101,8 @@ def migrate(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def install_rules(cur: duckdb.DuckDBPyConnection, config: Settings) -> None:
-    """Create the rules' macros (rules.sql) with this process's thresholds as their defaults."""
+    """Create the rules' macros (rules.sql) with this process's thresholds (every rule setting) as their
+    defaults."""
     thresholds = config.model_dump(include=set(RULE_SETTINGS))
     # Thresholds are validated numbers from settings, written as SQL literals for macro defaults.
     cur.execute(RULES_SQL.read_text().format(**{k: repr(float(v)) for k, v in thresholds.items()}))

@@ -21,17 +21,17 @@ SELECT 'kpi', team, status, count(*) FROM scored_kpis GROUP BY ALL
 ORDER BY subject, team, status;
 
 -- name: needs_attention
--- Off Track and At Risk key results and KPIs, and stale key results (rules.sql: okr_is_stale);
--- biggest gap first (a KPI's: okr_kpi_gap).
+-- Off Track and At Risk key results and KPIs, and stale ones (the rules' stale: a key result past
+-- the check-in interval, a KPI not measured within its frequency); biggest gap first (a KPI's:
+-- okr_kpi_gap).
 SELECT * FROM (
     SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
-           NULL::INTEGER AS kpi_id, status, gap, last_checkin,
-           okr_is_stale(last_checkin, $as_of::DATE) AS stale, confidence_disagrees
+           NULL::INTEGER AS kpi_id, status, gap, last_checkin, stale, confidence_disagrees
     FROM scored_key_results
     WHERE cycle = $cycle
     UNION ALL
     SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status, okr_kpi_gap(direction, value, target),
-           last_date, false, false
+           last_date, stale, false
     FROM scored_kpis)
 WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
 ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title

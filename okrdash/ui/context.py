@@ -21,6 +21,7 @@ from okrdash.markdown import plain
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, shared_store
+from okrdash.ui.caching import cache_data
 from okrdash.views.common import Scope, Words
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
@@ -272,13 +273,13 @@ def proposals(store: Store, as_of: dt.date, cycle: str, lang: str, team: str | N
     return _proposals(store, store.write_version, as_of, cycle, lang, team)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
     # ``version``: the store's write version, so a result computed during a write is never served after it.
     return coach.check_store(_store, as_of, cycle=cycle, team=team)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
     return bridge.proposals(_store, as_of, cycle, lang, team=team)
 

@@ -3,10 +3,10 @@ explainer's loader of the guides' examples."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
-
-from typing import Any
 
 from okrdash import bridge, coach
 from okrdash.access import Access

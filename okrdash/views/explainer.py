@@ -48,7 +48,7 @@ PRACTICE = (
     ("focus", ("too_many_objectives",)),
     ("alignment", ("objective_not_aligned",)),
     ("rhythm", ()),
-    ("scoring", ("committed_below_one", "aspirational_at_one")),
+    ("scoring", ("committed_below_one",)),
     ("bonus", ()),
 )
 FILTERS = {"ex_team": ("team", examples.TEAMS, "explainer.filter_team"),
@@ -333,14 +333,14 @@ def _kpi_table(words: Words, kpi_list: list[examples.KpiExample]) -> Table:
 
 def _practice(words: Words, practice: str, checks: tuple[str, ...], config: Settings) -> Practice:
     t = words.t
-    title = f"**{t(f'explainer.practice.{practice}', end_point=float(config.aspirational_end_point))}**"
+    title = f"**{t(f'explainer.practice.{practice}', **config.rule_values())}**"
     if checks:
         return Practice(title, f"{t('explainer.checked_by')}:  \n" + "\n".join(
             f"- **{t(f'coach.{check}.name')}** ({t(f'coach.severity_{CHECKS[check]}')}): {t(f'coach.{check}.fix')}"
             for check in checks), False)
     if practice == "rhythm":
         return Practice(title, f"{t('explainer.checked_by')}:  \n- "
-                        + t("explainer.stale_check", label=t("overview.stale"), days=config.stale_after_days), False)
+                        + t("explainer.stale_check", label=t("overview.stale"), days=config.checkin_interval_days), False)
     return Practice(title, None, True)
 
 

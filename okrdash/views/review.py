@@ -3,12 +3,14 @@ the change against the previous cycle per team (the numbers are okrdash/review.p
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from okrdash import charts, formatting, readmodels, review
 from okrdash.markdown import plain
+from okrdash.models import Cycle
 from okrdash.store import Store
 from okrdash.viewstate import ReviewState
 from okrdash.views.common import (Count, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, Words,
@@ -17,11 +19,13 @@ from okrdash.views.common import (Count, Filter, Markdown, Message, Notice, Opti
 
 @dataclass(frozen=True, eq=False)
 class Flagged:
-    """Objectives the review asks to talk about (committed below 1.0, aspirational at 1.0)."""
+    """What the review asks to talk about: the committed objectives that were missed (a postmortem),
+    the teams whose aspirational objectives average so high they should raise their ambition."""
 
-    key: str                # postmortem or not_ambitious: the title, help and all-clear texts' keys
-    objectives: Table | None
-    none: str | None        # none of them
+    title: str
+    help: str
+    table: Table | None
+    none: str | None        # nothing flagged
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +47,17 @@ class ReviewView:
     key_results: Table | None = None
 
 
+def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
+    """The quarter review of ``cycle`` (okrdash/review.py), kept with the scores of ``as_of`` until
+    the next write."""
+    return store.scores(as_of).kept(("review", cycle, team), lambda: review.review(store, cycle, as_of, team=team))
+
+
+def review_teams(store: Store, cycle: Cycle, as_of: dt.date) -> list[str]:
+    """The teams with an objective in ``cycle`` (the picker's choices), kept like :func:`quarter_review`."""
+    return store.scores(as_of).kept(("review teams", cycle), lambda: review.cycle_teams(store, cycle))
+
+
 def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
     words = scope.words
     notices = unread(words, state)
@@ -52,11 +67,11 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
         if readmodels.teams(store, scope.as_of):
             message = Message(words.t("common.no_cycle"), "📭")
         return ReviewView(scope.shown(ReviewState()), state.with_(), notices, empty=(message, upload))
-    teams = readmodels.review_teams(store, cycle, scope.as_of)
+    teams = review_teams(store, cycle, scope.as_of)
     # No team in the link is the whole company.
     team = choose(words, notices, "team", state.team, teams, message="review.unknown_team", cycle=cycle.name)
     shown = ReviewState(team=team)
-    result = readmodels.quarter_review(store, cycle, scope.as_of, team)
+    result = quarter_review(store, cycle, scope.as_of, team)
     base = ReviewView(
         scope.shown(shown), shown, notices,
         team_filter=Filter("team", words.t("filter.team"), tuple(Option(name, words.team(name)) for name in teams),
@@ -72,8 +87,7 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
                 Count(t("review.key_results"), len(result.key_results))),
         charts=tuple(_distribution_chart(words, result, subject) for subject in ("objective", "key_result")),
         distribution=_distribution(words, result),
-        flagged=tuple(_flagged(words, result, frame, key) for frame, key in (
-            (result.needs_postmortem, "postmortem"), (result.not_ambitious, "not_ambitious"))),
+        flagged=(_postmortem(words, result), _raise_ambition(words, result, store.config.rule_values())),
         by_team_caption=words.t("review.by_team_help", cycle=plain(cycle.name), previous=plain(result.previous.name))
         if result.previous is not None else words.t("review.by_team_no_previous", cycle=plain(cycle.name)),
         by_team=_by_team(words, result),
@@ -83,7 +97,7 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
             t("review.type"): result.objectives["objective_type"].map(
                 {kind: t(f"objective.type_{kind}") for kind in set(result.objectives["objective_type"])}),
             t("common.grade"): result.objectives["grade"],
-            t("review.band"): _bands(words, result.objectives["grade_band"]),
+            t("review.band"): _bands(words, result.objectives["band"]),
             t("common.status"): status_labels(words, result.objectives["status"]),
         }), "objectives"),
         key_results=_grades(words, result, pd.DataFrame({
@@ -92,7 +106,7 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
             t("common.key_result"): result.key_results["title"],
             t("common.owner"): result.key_results["owner"],
             t("common.grade"): result.key_results["grade"],
-            t("review.band"): _bands(words, result.key_results["grade_band"]),
+            t("review.band"): _bands(words, result.key_results["band"]),
         }), "key_results"),
     )
 
@@ -133,17 +147,32 @@ def _grades(words: Words, result: review.Review, frame: pd.DataFrame, file_key: 
                  limit=review.REVIEW_ROWS, total=len(frame), right=(grade,))
 
 
-def _flagged(words: Words, result: review.Review, frame: pd.DataFrame, key: str) -> Flagged:
-    if frame.empty:
-        return Flagged(key, None, words.t(f"review.{key}_none"))
+def _postmortem(words: Words, result: review.Review) -> Flagged:
+    missed = result.needs_postmortem
     listed = pd.DataFrame({
-        words.t("common.team"): [words.team(name) for name in frame["team"]],
-        words.t("common.objective"): frame["title"],
-        words.t("common.owner"): frame["owner"],
-        words.t("common.grade"): frame["grade"],
-        words.t("review.band"): _bands(words, frame["grade_band"]),
+        words.t("common.team"): [words.team(name) for name in missed["team"]],
+        words.t("common.objective"): missed["title"],
+        words.t("common.owner"): missed["owner"],
+        words.t("common.grade"): missed["grade"],
+        words.t("review.band"): _bands(words, missed["band"]),
     })
-    return Flagged(key, _grades(words, result, listed, key), None)
+    return Flagged(words.t("review.postmortem"), words.t("review.postmortem_help"),
+                   _grades(words, result, listed, "postmortem") if len(missed) else None,
+                   None if len(missed) else words.t("review.postmortem_none"))
+
+
+def _raise_ambition(words: Words, result: review.Review, rules: dict[str, object]) -> Flagged:
+    """The teams whose aspirational objectives average at or above the rules' bar (review.py)."""
+    teams = result.raise_ambition
+    listed = pd.DataFrame({
+        words.t("common.team"): [words.team(name) for name in teams["team"]],
+        words.t("review.aspirational_mean_grade"): teams["aspirational_mean_grade"].round(2),
+        words.t("review.previous_aspirational_mean_grade"): teams["previous_aspirational_mean_grade"].round(2),
+    })
+    return Flagged(words.t("review.raise_ambition"), words.t("review.raise_ambition_help", **rules),
+                   table(words, listed, f"review-{result.cycle.name}-raise_ambition.csv", "download_raise_ambition",
+                         limit=review.REVIEW_ROWS) if len(teams) else None,
+                   None if len(teams) else words.t("review.raise_ambition_none"))
 
 
 def _by_team(words: Words, result: review.Review) -> Table:

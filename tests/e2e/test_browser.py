@@ -283,7 +283,7 @@ def test_quarter_review_in_indonesian_prints_without_the_sidebar(page: Page, app
     open_app(page, app_url, f"/review?lang=id&as_of={AS_OF}&cycle=2026-Q3&team=Engineering")
     expect(heading(page, "Tinjauan kuartal")).to_be_visible()
     expect(main_text(page, "nilai akhir")).to_be_visible()
-    expect(page.locator('[data-testid="stMain"] h3').filter(has_text="Tujuan komitmen yang tidak mencapai 1,0")) \
+    expect(page.locator('[data-testid="stMain"] h3').filter(has_text="Tujuan komitmen yang tidak tercapai")) \
         .to_be_visible()
     expect_healthy(page)
     page.emulate_media(media="print")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -12,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 from okrdash import demo
 from okrdash.access import LOCAL_TOKEN_PARAM, Access, local_token
 from okrdash.i18n import translate
-from okrdash.store import open_store
 from okrdash.ui import auth
 from tests.fixtures import company as fixture_company
 
@@ -21,20 +22,34 @@ AS_OF = demo.DEMO_ANCHOR.isoformat()
 CYCLE = "2026-Q4"
 
 
-@pytest.fixture(scope="session")
-def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = open_store(path)
-    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
-    store.close()
-    return path
+@pytest.fixture(scope="session", autouse=True)
+def _one_component_registry() -> Iterator[None]:
+    """Every AppTest of the session shares one component registry, as a server process has one:
+    each new AppTest would otherwise scan the installed packages for components on its first run
+    (0.1 CPU s, ~300 times a run; bench/views.py does the same)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    registry = BidiComponentManager()
+    registry.discover_and_register_components(start_file_watching=False)
+    init = AppTest.__init__
+
+    def init_sharing_the_registry(self: AppTest, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        # AppTest's own attribute in Streamlit 1.67: fail loudly if an upgrade renames it.
+        assert self._bidi_component_manager is None
+        self._bidi_component_manager = registry
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(AppTest, "__init__", init_sharing_the_registry)
+        yield
 
 
 @pytest.fixture
-def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo database for one test (so imports in a test do not leak)."""
+def demo_db(demo_db_file: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the session's demo database (tests/conftest.py) for one test (so imports in a
+    test do not leak)."""
     path = tmp_path / "okrdash.duckdb"
-    path.write_bytes(demo_db_template.read_bytes())
+    shutil.copyfile(demo_db_file, path)
     return path
 
 

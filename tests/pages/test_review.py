@@ -17,7 +17,7 @@ def test_the_review_opens_in_both_languages(company_db, make_app, lang):
     assert {m.label: m.value for m in app.metric}[translate("review.key_results", lang)] == "10"
     assert len(app.get("vega_lite_chart")) == 2
     assert len(app.get("download_button")) == 2 * len(app.dataframe)
-    assert any(s.value == translate("review.not_ambitious_none", lang) for s in app.success)
+    assert any(s.value == translate("review.raise_ambition_none", lang) for s in app.success)
     assert "team=" not in app.code[0].value
 
 

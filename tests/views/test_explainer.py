@@ -66,7 +66,8 @@ def test_the_comparison_and_the_good_practice_with_every_coach_check(company, la
     # Each check by its translated name: an internal code such as objective_has_number never shows.
     assert all(f"**{translate(f'coach.{check}.name', lang)}**" in checked for check in CHECKS)
     assert not any(check in checked for check in CHECKS)
-    assert "14" in checked  # the stale rule's days, from the settings
+    days = company.config.checkin_interval_days
+    assert f"more than {days} days" in checked or f"lebih dari {days} hari" in checked  # the stale rule, from settings
     assert [p.unchecked for p in view.practice].count(True) == 1
     assert [link.link.page for link in view.links] == ["kpis", "home"]
     assert len(view.roles) == len(examples.ROLES) and view.teams == ["Company", "Sales", "Support"]

@@ -51,7 +51,7 @@ def test_a_key_result_that_follows_a_kpi_links_to_it_and_shows_its_measurements(
 def test_an_ended_objective_shows_its_grade_and_says_when_it_is_of_another_cycle(company):
     objective_id = fixture.objective_id(company, "Support", "Delight customers", fixture.PREVIOUS)
     view = objective.view(company, ObjectiveState(objective=objective_id), scope_of(company, "id"))
-    assert view.grade.label == "Nilai akhir 0,5 (kuning)" and view.grade.color == "yellow"
+    assert view.grade.label == "Nilai akhir 1,0 (hijau)" and view.grade.color == "green"
     assert view.other_cycle.startswith("Tujuan ini termasuk siklus 2026\\-Q3")
     assert objective.view(company, ObjectiveState(objective=objective_id),
                           scope_of(company, cycle=fixture.PREVIOUS)).other_cycle is None

@@ -14,17 +14,22 @@ def test_the_review_of_the_running_cycle(company):
     view = review_view.view(company, ReviewState(), scope_of(company))
     assert view.caption == "Cycle 2026\\-Q4 is still running: grades so far, as of 20 Nov 2026"
     assert [(c.label, c.count) for c in view.counts] == [("Teams with OKRs", 3), ("Objectives", 5), ("Key results", 10)]
+    # Every grade read by its objective's type: a committed one is met at 1.0 or missed.
     distribution = view.distribution.shown
-    assert list(distribution["Grade band"]) == ["0.7–1.0 (green)", "0.4–0.6 (yellow)", "0.0–0.3 (red)",
-                                                "Not graded (no data)"]
-    assert list(distribution["Objectives"]) == ["1", "3", "1", "0"]
-    assert list(distribution["Key results"]) == ["3", "2", "3", "2"]
-    assert [chart["datasets"]["counts"]["count"].tolist() for chart in view.charts] == [[1, 3, 1, 0], [3, 2, 3, 2]]
-    postmortem, not_ambitious = view.flagged
-    # Committed objectives below 1.0 need a postmortem; no aspirational one scored 1.0.
-    assert list(postmortem.objectives.shown["Objective"]) == ["Win new accounts", "Cut reply time"]
-    assert list(postmortem.objectives.shown["Grade"]) == ["0.4", "0.0"]
-    assert not_ambitious.objectives is None and not_ambitious.none == "No aspirational objective scored 1.0."
+    assert list(distribution["Grade band"]) == ["Met (1.0)", "Missed (below 1.0)", "0.7–1.0 (green)",
+                                                "0.4–0.6 (yellow)", "0.0–0.3 (red)", "Not graded (no data)"]
+    assert list(distribution["Objectives"]) == ["1", "2", "0", "2", "0", "0"]
+    assert list(distribution["Key results"]) == ["1", "4", "2", "1", "1", "1"]
+    assert [chart["datasets"]["counts"]["count"].tolist() for chart in view.charts] == [
+        [1, 2, 0, 2, 0, 0], [1, 4, 2, 1, 1, 1]]
+    postmortem, raise_ambition = view.flagged
+    # Committed objectives below 1.0 need a postmortem; no team's aspirational objectives average 0.9.
+    assert postmortem.title == "Committed objectives that were missed"
+    assert list(postmortem.table.shown["Objective"]) == ["Win new accounts", "Cut reply time"]
+    assert list(postmortem.table.shown["Grade"]) == ["0.4", "0.0"]
+    assert list(postmortem.table.shown["Grade band"]) == ["Missed (below 1.0)"] * 2
+    assert raise_ambition.table is None and raise_ambition.none == "No team's aspirational objectives averaged that high."
+    assert "average 0.9 or more" in raise_ambition.help and "about 0.7" in raise_ambition.help  # the rules' values
     # Each team's mean grade against 2026-Q3: Sales (1.0 + 0.4) / 2 = 0.7 against 1.0.
     by_team = view.by_team.shown.set_index("Team")
     assert list(by_team.loc["Sales", ["Mean grade", "Previous cycle", "Change"]]) == ["0.7", "1", "−0.3"]
@@ -32,6 +37,8 @@ def test_the_review_of_the_running_cycle(company):
     assert view.by_team.rows().set_index("Team").loc["Sales", "Change"] == -0.3
     assert view.by_team_caption == "Mean grade of each team's objectives in 2026\\-Q4 against 2026\\-Q3."
     assert list(view.objectives.shown["Grade"]) == ["0.5", "1.0", "0.4", "0.0", "0.6"]
+    assert list(view.objectives.shown["Grade band"]) == ["0.4–0.6 (yellow)", "Met (1.0)", "Missed (below 1.0)",
+                                                         "Missed (below 1.0)", "0.4–0.6 (yellow)"]
     assert list(view.key_results.shown["Grade"])[:2] == ["–", "0.5"]
     assert view.key_results.file_name == "review-2026-Q4-key_results.csv"
     assert view.shown == ReviewState(lang="en", cycle="2026-Q4", as_of=fixture.AS_OF)
@@ -43,8 +50,18 @@ def test_the_final_review_of_one_team_in_indonesian(company):
     assert view.team_filter.selected == "Sales" and view.shown.team == "Sales"
     objectives = view.objectives.shown
     assert list(objectives["Tim"]) == ["Sales"] and list(objectives["Nilai akhir"]) == ["1,0"]
-    assert list(view.distribution.shown["Rentang nilai"])[0] == "0,7–1,0 (hijau)"
+    assert list(view.distribution.shown["Rentang nilai"])[:3] == ["Tercapai (1,0)", "Tidak tercapai (di bawah 1,0)",
+                                                                  "0,7–1,0 (hijau)"]
     assert "belum ada siklus sebelumnya" in view.by_team_caption
+
+
+def test_a_team_whose_aspirational_objectives_average_high_should_raise_its_ambition(company):
+    # In 2026-Q3 Support's only aspirational objective reached 1.0.
+    view = review_view.view(company, ReviewState(), scope_of(company, "id", cycle=fixture.PREVIOUS))
+    raise_ambition = view.flagged[1]
+    assert raise_ambition.title == "Tim yang perlu menaikkan ambisinya" and raise_ambition.none is None
+    assert raise_ambition.table.shown.to_dict("list") == {
+        "Tim": ["Support"], "Rata-rata aspirasional": ["1"], "Rata-rata aspirasional, siklus sebelumnya": ["–"]}
 
 
 def test_a_team_the_cycle_does_not_have_is_reported_escaped_and_every_team_shown(company):
