@@ -75,9 +75,6 @@ class PageState:
         return tuple((name, value) for name in self.filter_names()
                      if (value := getattr(self, name)) not in (None, ()))
 
-    def filter(self, name: str) -> object:
-        return getattr(self, name, None)
-
     @property
     def is_live(self) -> bool:
         return self.as_of is None

@@ -33,7 +33,7 @@ if view.other_cycle:
 widgets.badge(view.badge)
 st.caption(view.reason)
 st.markdown(view.meta)
-widgets.bars(ctx, view.bar)
+widgets.bars(view.bar)
 if view.grade:
     widgets.badge(view.grade)
 widgets.page_link(view.back)

@@ -42,7 +42,7 @@ else:
             widgets.badge(card.badge)
             st.caption(card.meta)
             st.caption(card.reason)
-            widgets.bars(ctx, card.bar)
+            widgets.bars(card.bar)
             widgets.page_link(card.link)
             if card.key_results:
                 widgets.key_results(ctx, card.key_results)

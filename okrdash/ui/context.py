@@ -1,8 +1,10 @@
-"""Per-session context shared by every page: the store, the language and the URL-bound filters.
+"""Per-session context shared by every page: the store, and the language, cycle and as-of date the
+sidebar shows (the :class:`~okrdash.views.common.Scope` every view model is built for).
 
 ``app.py`` draws the sidebar once per run with :func:`sidebar`; pages read it with :func:`current`.
-The cycle, as-of date and language live in the query string (``bind="query-params"``), so any
-view is a link.
+The cycle, as-of date and language live in the query string (``bind="query-params"``: their options
+are neutral); each page's own filters are bound by ui/url_state.py. Here too: the outage page,
+and the caches of the coach's findings and the KPI proposals.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from okrdash import bridge, coach, demo, readmodels, viewstate
+from okrdash import bridge, coach, demo, readmodels
 from okrdash.formatting import clock_time
 from okrdash.i18n import LANGUAGES, normalise_language, translate
 from okrdash.markdown import plain
@@ -209,50 +211,6 @@ def _warn_about_ignored(context: Context, requested: dict[str, str | None], used
         if raw and raw != used[key]:
             st.warning(context.t("nav.ignored_param", name=key, value=plain(raw), used=plain(used[key] or "–")),
                        icon="🔗")
-
-
-def warn_ignored(ctx: Context, name: str, value: object, used: object = None, message: str = "nav.ignored_param",
-                 **params: object) -> None:
-    """The one way a page says that a link asked for something it could not show: the values from
-    the URL (and what is shown instead) escaped, in the reader's language."""
-    st.warning(ctx.t(message, name=name, value=plain(value), used=plain(used if used is not None else "–"),
-                     **{key: plain(v) for key, v in params.items()}), icon="🔗")
-
-
-# Filters with their own wording for a value that is not of their type.
-_UNREADABLE = {"objective": "objective.bad_id"}
-
-
-def page_view(ctx: Context, page: str) -> viewstate.PageState:
-    """The typed state of ``page`` that the URL asks for (okrdash/viewstate.py); a value that does not
-    read as its type is reported once and left out. Pages read their filters from here only."""
-    params = {name: st.query_params.get_all(name) for name in st.query_params}
-    view = viewstate.read(viewstate.STATES[page], params)
-    shared = {"lang", "cycle", "as_of"}  # the sidebar reports those (see _warn_about_ignored)
-    for name, raw in view.unread:
-        if name not in shared:
-            warn_ignored(ctx, name, raw, message=_UNREADABLE.get(name, "nav.ignored_param"))
-            st.query_params.pop(name, None)
-    return view
-
-
-def choose(ctx: Context, view: viewstate.PageState, name: str, options: list, used: object = None,
-           message: str = "nav.ignored_param", **params: object) -> object:
-    """The value of filter ``name`` if it is one of ``options``; else None, reported (with ``used``,
-    what is shown instead, and the message key of the page's own wording)."""
-    value = view.filter(name)
-    if value is None or value in options:
-        return value
-    warn_ignored(ctx, name, value, used, message, **params)
-    return None
-
-
-def set_param(name: str, value: object) -> None:
-    """Write one filter into the URL (or take it out): how an unbound picker keeps the URL the state."""
-    if value is None or value == "" or value == [] or value == ():
-        st.query_params.pop(name, None)
-    else:
-        st.query_params[name] = ",".join(value) if isinstance(value, (list, tuple)) else str(value)
 
 
 def current() -> Context:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from okrdash import bridge, coach
+from okrdash import bridge
 from okrdash.access import Access
 from okrdash.importing import import_files
 from okrdash.models import Cycle
@@ -16,6 +15,7 @@ from okrdash.problems import ImportFailed
 from okrdash.ui import auth, context, widgets
 from okrdash.ui.context import Context
 from okrdash.views import explainer
+from okrdash.views.common import coach_findings
 
 
 def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
@@ -31,23 +31,7 @@ def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None 
             st.success(ctx.t("coach_panel.all_good"), icon="✅")
             return
         st.caption(ctx.t("coach_panel.help"))
-        findings_table(ctx, findings, key=f"{key}_download")
-
-
-def findings_table(ctx: Context, findings: list[coach.Finding], key: str) -> None:
-    """The coach's findings as a table in the reader's language (with the file line for uploads)."""
-    table = pd.DataFrame({
-        ctx.t("coach_panel.severity"): [ctx.t(f"coach_panel.severity_{f.severity}") for f in findings],
-        ctx.t("upload.line"): pd.array([f.line for f in findings], dtype="Int64"),
-        ctx.t("common.objective"): [f.objective for f in findings],
-        ctx.t("common.key_result"): [f.key_result for f in findings],
-        ctx.t("coach_panel.reason"): [f.reason(ctx.lang) for f in findings],
-        ctx.t("coach_panel.fix"): [f.fix(ctx.lang) for f in findings],
-    })
-    if table[ctx.t("upload.line")].isna().all():
-        table = table.drop(columns=[ctx.t("upload.line")])
-    st.dataframe(table, hide_index=True, width="stretch")
-    widgets.download_csv(ctx, table, "okr-coach.csv", key=key)
+        widgets.table(ctx, coach_findings(ctx.words, findings, f"{key}_download"))
 
 
 def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: int | None = None,

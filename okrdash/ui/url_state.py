@@ -78,6 +78,10 @@ def picker(ctx: Context, choice: Filter, place: Any = None) -> Any:
     else:
         st.session_state[key] = choice.selected if choice.selected in values else None
     where = place if place is not None else st
+    if choice.style == "radio":
+        # Radio options render Markdown: labels escaped.
+        return where.radio(choice.label, values, index=None, key=key, on_change=picked, help=choice.help,
+                           format_func=lambda v: plain(choice.label_of(v)))
     if choice.style == "pills":
         # Pills and segmented controls render their options as Markdown: labels escaped.
         return where.pills(choice.label, values, selection_mode="multi" if choice.multi else "single", key=key,

@@ -1,8 +1,8 @@
-"""Small shared widgets: status badges, the share link, safe text, CSV downloads."""
+"""How the pages draw the pieces of their view models (okrdash/views/common.py): alerts, page links,
+status counts, tables with their downloads, badges, progress bars, charts, the file picker."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -10,17 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import charts, formatting, viewstate
-from okrdash.charts import STATUS_ICONS
+from okrdash import charts, formatting
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
-from okrdash.ui import context, url_state
 from okrdash.ui.context import Context
 from okrdash.views.common import Badge, Bar, Count, KeyResults, Message, PageLink, Table
-
-_BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
-                 "No Data": "gray", "No Target": "gray"}
-
 
 WRAPPING_ROW_HEIGHT = 66  # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
 _PROGRESS_TRACK = "#e8e8e8"
@@ -29,7 +23,8 @@ _PROGRESS_TICK = "#212121"
 
 def message(shown: Message) -> None:
     """An alert of a view model: info, success or warning."""
-    {"info": st.info, "success": st.success, "warning": st.warning}[shown.kind](shown.text, icon=shown.icon)
+    {"info": st.info, "success": st.success, "warning": st.warning, "error": st.error}[shown.kind](
+        shown.text, icon=shown.icon)
 
 
 def page_link(shown: PageLink, place: Any = None) -> None:
@@ -56,6 +51,8 @@ def table(ctx: Context, shown: Table) -> None:
             config[column] = st.column_config.LineChartColumn(width="small")
         elif column in shown.bars:
             config[column] = st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")
+        elif column in shown.times:
+            config[column] = st.column_config.DatetimeColumn(format=shown.times[column])
         elif column in shown.right or column in shown.widths or column in shown.helps:
             config[column] = st.column_config.TextColumn(
                 alignment="right" if column in shown.right else None, width=shown.widths.get(column),
@@ -72,11 +69,11 @@ def badge(shown: Badge) -> None:
 
 def key_results(ctx: Context, shown: KeyResults) -> None:
     """Key results as progress bars (status colours, the expected marker) and their table."""
-    bars(ctx, shown.bars)
+    bars(shown.bars)
     table(ctx, shown.table)
 
 
-def bars(ctx: Context, shown: tuple[Bar, ...]) -> None:
+def bars(shown: tuple[Bar, ...]) -> None:
     """Status-coloured progress bars with the expected progress marked on each and the status in words.
 
     Drawn as static HTML, not as a chart: a bar and a tick carry no more than a chart would, and a
@@ -124,46 +121,7 @@ def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, ke
 
 def status_label(ctx: Context, status: str | None) -> str:
     """Icon plus translated label, so the status never rests on colour alone."""
-    return f"{STATUS_ICONS.get(status or '', '')} {ctx.status(status)}".strip()
-
-
-def url_choice(ctx: Context, label: str, options: list, key: str, value: object, name: str | None = None,
-               segmented: bool = False, format_func: Any = str, placeholder: str | None = None,
-               place: Any = None, on_change_too: Any = None, **widget_args: Any) -> Any:
-    """A select box (or a segmented control) whose choice lives in the URL as the option itself.
-
-    Not ``bind="query-params"``: a bound widget writes its formatted label into the link, so a
-    translated option ("Perusahaan") would make a link that only works in one language. The page
-    gives ``value`` from its view state (okrdash/viewstate.py); a change writes the option under
-    ``name`` (default ``key``) and the rerun reads it back from the URL.
-    """
-    param = name or key
-
-    def changed() -> None:
-        context.set_param(param, st.session_state.get(key))
-        if on_change_too is not None:
-            on_change_too()
-
-    st.session_state[key] = value if value in options else None
-    where = place if place is not None else st
-    if segmented:
-        # Segmented control options render Markdown: the label is escaped.
-        return where.segmented_control(label, options, key=key, on_change=changed,
-                                       format_func=lambda option: plain(format_func(option)), **widget_args)
-    return where.selectbox(label, options, index=None, key=key, on_change=changed, format_func=format_func,
-                           placeholder=placeholder or ctx.t("filter.all"), **widget_args)
-
-
-def link_params(ctx: Context, page: str, **filters: Any) -> dict[str, str]:
-    """The query parameters of a link to ``page`` (its url path) from this view: the language,
-    cycle and date on show and ``filters``, written by okrdash/urls.py (for ``st.page_link``)."""
-    return ctx.scope.urls.to(_state(page, filters)).query
-
-
-def _state(page: str, filters: dict[str, Any]) -> viewstate.PageState:
-    given = {name: ",".join(value) if isinstance(value, (list, tuple)) else str(value)
-             for name, value in filters.items() if value not in (None, "", [], ())}
-    return viewstate.read(viewstate.STATES[page], given)
+    return ctx.words.status_label(status)
 
 
 # Streamlit 1.67 draws its file uploader's texts in English and has no parameter to change them:
@@ -188,79 +146,8 @@ def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **upl
     return files
 
 
-def share_link(ctx: Context, page: str, **params: Any) -> None:
-    """The share box of ``page`` (its url path) showing ``params`` (ui/url_state.py)."""
-    url_state.share(ctx, ctx.scope.shown(_state(page, params)))
-
-
 def chart(ctx: Context, spec: charts.Spec, **chart_args: Any) -> None:
     """``st.vega_lite_chart`` of a spec from okrdash.charts, with axes and tooltips in the reader's
     language (Vega-Lite's locale)."""
     configured = {**spec, "config": {**spec.get("config", {}), "locale": formatting.chart_locale(ctx.lang)}}
     st.vega_lite_chart(spec=configured, **chart_args)
-
-
-def download_csv(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
-    """Download exactly the rows and columns shown, as an Excel workbook and as a CSV in the reader's
-    convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet.
-
-    Statuses go out as words, without their icons. The files are built when a button is clicked,
-    not on every rerun of the page; ``frame`` may be a function that builds the rows then (a
-    table of the whole company that the page itself shows only the first rows of).
-    """
-    stem = file_name.removesuffix(".csv")
-    row = st.container(horizontal=True)
-    row.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(_for_download(ctx, frame), ctx.lang),
-        file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
-    )
-    row.download_button(
-        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(_for_download(ctx, frame), stem),
-        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore",
-    )
-
-
-def _for_download(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """``frame`` with every status label ("🟢 On Track") written as its word ("On Track")."""
-    words = {status_label(ctx, status): ctx.status(status) for status in STATUS_ICONS}
-    out = (frame() if callable(frame) else frame).copy()
-    for column in out.columns:
-        if _is_text(out[column]) and out[column].isin(words).any():
-            out[column] = out[column].map(lambda v: words.get(v, v) if isinstance(v, str) else v)
-    return out
-
-
-def _is_text(values: pd.Series) -> bool:
-    return values.dtype == object or pd.api.types.is_string_dtype(values)
-
-
-def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
-               column_config: dict[str, Any] | None = None, **dataframe_args: Any) -> None:
-    """``st.dataframe`` of ``frame`` with every number and date written in the reader's language
-    (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
-    columns (0..1) in whole percent. (A table's bars take one colour per column, so status-coloured
-    progress is drawn by :func:`progress`.) Give downloads the frame itself: they keep real numbers."""
-    config = dict(column_config or {})
-    columns: dict[str, Any] = {}  # the frame is built once: setting columns one by one copies it each time
-    for column in frame.columns:
-        values = frame[column]
-        if column in shares:
-            columns[column] = formatting.percents(pd.to_numeric(values, errors="coerce"), ctx.lang)
-            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
-        elif pd.api.types.is_bool_dtype(values):
-            columns[column] = values
-        elif pd.api.types.is_numeric_dtype(values):
-            columns[column] = formatting.numbers(values, ctx.lang)
-            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
-        elif pd.api.types.is_datetime64_any_dtype(values) or (values.dtype == object and _holds_dates(values)):
-            columns[column] = formatting.dates(values, ctx.lang)
-        else:
-            columns[column] = values
-    st.dataframe(pd.DataFrame(columns, index=frame.index), column_config=config, **dataframe_args)
-
-
-def _holds_dates(values: pd.Series) -> bool:
-    """Whether an object column holds dates (its first value that is not missing is one)."""
-    present = values.dropna()
-    return bool(len(present)) and isinstance(present.iloc[0], dt.date)

@@ -105,7 +105,7 @@ class Notice:
 
 @dataclass(frozen=True)
 class Message:
-    """An alert: ``kind`` is info, success or warning."""
+    """An alert: ``kind`` is info, success, warning or error."""
 
     text: Markdown
     icon: str
@@ -173,10 +173,11 @@ class Filter:
     options: tuple[Option, ...]
     selected: object               # a value, a tuple of values (``multi``), or None
     state: PageState               # the view on show
-    style: str = "select"          # select, segmented or pills
+    style: str = "select"          # select, segmented, pills or radio
     multi: bool = False
     required: bool = False
     placeholder: str | None = None
+    help: str | None = None
     resets: tuple[str, ...] = ()
     key: str | None = None         # the widget's key, when not the filter's name
 
@@ -225,6 +226,7 @@ class Table:
     bars: tuple[str, ...] = ()               # shares 0..1, drawn as progress bars
     widths: Mapping[str, Any] = field(default_factory=dict)   # a column's width: small, medium, large or px
     helps: Mapping[str, str] = field(default_factory=dict)
+    times: Mapping[str, str] = field(default_factory=dict)    # date-time columns and their display format
     wrapping: bool = False                   # rows tall enough for a long title to wrap
 
 
@@ -375,6 +377,23 @@ def choose(words: Words, notices: list[Notice], name: str, value: object, option
         return value
     notices.append(link_notice(words, name, value, used, message, **params))
     return None
+
+
+def coach_findings(words: Words, found: list[Any], key: str) -> Table:
+    """The OKR quality coach's findings (okrdash.coach.Finding) in the reader's language, with the
+    file's line when they come from an upload."""
+    t = words.t
+    frame = pd.DataFrame({
+        t("coach_panel.severity"): [t(f"coach_panel.severity_{f.severity}") for f in found],
+        t("upload.line"): pd.array([f.line for f in found], dtype="Int64"),
+        t("common.objective"): [f.objective for f in found],
+        t("common.key_result"): [f.key_result for f in found],
+        t("coach_panel.reason"): [f.reason(words.lang) for f in found],
+        t("coach_panel.fix"): [f.fix(words.lang) for f in found],
+    })
+    if frame[t("upload.line")].isna().all():
+        frame = frame.drop(columns=[t("upload.line")])
+    return Table(shown=frame, rows=lambda: frame, file_name="okr-coach.csv", key=key)
 
 
 def nothing_yet(words: Words, urls: Urls, body: str = "common.empty_body") -> tuple[Message, PageLink]:
