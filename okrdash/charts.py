@@ -38,8 +38,11 @@ STATUS_COLORS = {
 GRADE_COLORS = {"met": STATUS_COLORS["Complete"], "missed": STATUS_COLORS["Off Track"],
                 "green": STATUS_COLORS["On Track"], "yellow": STATUS_COLORS["At Risk"],
                 "red": STATUS_COLORS["Off Track"], None: STATUS_COLORS["No Data"]}
-# d3 formats for tooltips; the chart's locale (formatting.chart_locale) gives separators and month names.
+# d3 formats for tooltips and date axes; the chart's locale (formatting.chart_locale) gives separators and
+# month names. The axis names day then month in both languages (Vega's default writes "Aug 02" and
+# a lone full month name where a month starts).
 DATE_FORMAT = "%-d %b %Y"
+AXIS_DATE_FORMAT = "%-d %b"
 NUMBER_FORMAT = ",.4~f"
 STATUS_ICONS = {
     "On Track": "🟢", "At Risk": "🟠", "Off Track": "🔴", "Complete": "🔵", "No Data": "⚪", "No Target": "⚪",
@@ -81,27 +84,21 @@ def _view(declared: Spec, datasets: dict[str, pd.DataFrame], **top: Any) -> Spec
     return spec
 
 
-def status_scale(labels: dict[str, str] | None = None) -> dict[str, list]:
-    """The status colour scale; ``labels`` maps status -> translated label when the data carries labels."""
-    statuses = list(STATUS_COLORS)
-    domain = [labels.get(s, s) for s in statuses] if labels else statuses
-    return {"domain": domain, "range": [STATUS_COLORS[s] for s in statuses]}
-
-
-def _status_domain(labels: dict[str, str] | None) -> tuple[str, ...]:
-    return tuple(status_scale(labels)["domain"])
-
-
-def _status_scale(domain: tuple[str, ...]) -> alt.Scale:
-    return alt.Scale(domain=list(domain), range=[STATUS_COLORS[s] for s in STATUS_COLORS])
+def status_scale(labels: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The status colour scale of the statuses ``labels`` holds (status -> the label the data carries),
+    in the statuses' order: the legend names only what the chart draws, in the reader's words."""
+    statuses = [s for s in STATUS_COLORS if s in labels]
+    return tuple(labels[s] for s in statuses), tuple(STATUS_COLORS[s] for s in statuses)
 
 
 @lru_cache(maxsize=KEPT)
-def _team_status(x_title: str, y_title: str, legend_title: str, domain: tuple[str, ...]) -> Spec:
+def _team_status(x_title: str, y_title: str, legend_title: str, domain: tuple[str, ...],
+                 colours: tuple[str, ...]) -> Spec:
     return _declared(alt.Chart(_data("counts")).mark_bar().encode(
         y=alt.Y("team:N", title=y_title, sort="ascending"),
         x=alt.X("count:Q", title=x_title, stack="zero"),
-        color=alt.Color("status_label:N", title=legend_title, scale=_status_scale(domain)),
+        color=alt.Color("status_label:N", title=legend_title,
+                        scale=alt.Scale(domain=list(domain), range=list(colours))),
         order=alt.Order("status_rank:Q"),
         tooltip=[alt.Tooltip("team:N"), alt.Tooltip("status_label:N"), alt.Tooltip("count:Q")],
     ))
@@ -111,7 +108,7 @@ def team_status_chart(counts: pd.DataFrame, title: str, x_title: str, y_title: s
     """Stacked bars: key results per team by status. ``counts`` has team, status_label, count."""
     labels = dict(zip(counts.get("status", []), counts.get("status_label", [])))
     columns = [c for c in ("team", "status_label", "count", "status_rank") if c in counts.columns]
-    declared = _team_status(x_title, y_title, legend_title, _status_domain(labels))
+    declared = _team_status(x_title, y_title, legend_title, *status_scale(labels))
     return _view(declared, {"counts": counts[columns].reset_index(drop=True)}, title=title)
 
 
@@ -124,7 +121,7 @@ def _target_rule(color: str, dash: list[int]) -> alt.Chart:
 def _date_and_value(date_title: str, value_title: str) -> dict[str, Any]:
     """The x and y channels and tooltips of a line over time."""
     return {
-        "x": alt.X("date:T", title=date_title),
+        "x": alt.X("date:T", title=date_title, axis=alt.Axis(format=AXIS_DATE_FORMAT)),
         "y": alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
         "tooltip": [alt.Tooltip("date:T", title=date_title, format=DATE_FORMAT),
                     alt.Tooltip("value:Q", title=value_title, format=NUMBER_FORMAT)],

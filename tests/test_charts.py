@@ -74,7 +74,20 @@ def test_team_status_chart():
                            "status_rank": [0, 1, 0]})
     spec = charts.team_status_chart(counts, "Judul", "Hasil utama", "Tim", "Status")
     assert_valid(spec)
-    assert "🟢 Sesuai" in spec["encoding"]["color"]["scale"]["domain"]
+    scale = spec["encoding"]["color"]["scale"]
+    # The legend names the statuses drawn, in the reader's words: no English "No Data" / "No Target".
+    assert scale["domain"] == ["🟢 Sesuai", "🟠 Berisiko"]
+    assert scale["range"] == [charts.STATUS_COLORS["On Track"], charts.STATUS_COLORS["At Risk"]]
+
+
+def test_date_axes_name_the_day_before_the_month():
+    history = pd.DataFrame({"date": DAYS, "value": [1.0, 2.0]})
+    burn_up = charts.burn_up_chart(history, history, None, "P", "orang", "Tanggal", LABELS)
+    kpi = charts.kpi_history_chart(history, None, None, "KPI", "Nilai", "Tanggal", "Target")
+    for spec in (burn_up, kpi):
+        axes = [layer["encoding"]["x"]["axis"] for layer in spec["layer"] if "x" in layer.get("encoding", {})
+                and layer["encoding"]["x"].get("type") == "temporal"]
+        assert axes and all(axis["format"] == "%-d %b" for axis in axes)
 
 
 def test_grade_distribution_chart():

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import AS_OF, CYCLE, DATA, open_app, screenshot, wait_idle
+from tests.e2e.conftest import AS_OF, CYCLE, DATA, IDLE_TIMEOUT_MS, open_app, screenshot, wait_idle
 
 PINNED = f"as_of={AS_OF}&cycle={CYCLE}"
 ENGINEERING_OBJECTIVE = "Improve the quality of our releases"
@@ -263,12 +263,18 @@ def test_check_in_from_a_team_link_then_undo_it(page: Page, fresh_app_url: str,
     screenshot(page, request, suffix="saved")
 
     page.locator('[data-testid="stSidebarNav"] a', has_text="Upload").click()
+    # On a busy machine the navigation's run may start after wait_idle's first look: wait for the
+    # Upload page itself before touching its widgets.
+    expect(heading(page, "Upload")).to_be_visible(timeout=IDLE_TIMEOUT_MS)
     wait_idle(page)
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Undo an import").click()
+    undo = page.get_by_role("button", name="Undo this batch")
+    expect(undo).to_be_enabled()
     # The newest batch (the check-in) is the one offered first.
-    page.get_by_role("button", name="Undo this batch").click()
+    undo.click()
     wait_idle(page)
-    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="undone")).to_be_visible()
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="undone")) \
+        .to_be_visible(timeout=IDLE_TIMEOUT_MS)
 
     open_app(page, fresh_app_url, team_link)
     assert off_track_count(page) == off_track

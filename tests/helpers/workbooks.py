@@ -88,6 +88,10 @@ def _with_cached_results(data: bytes, cached: dict[int, dict[str, Value]]) -> by
                         lambda m, r=ref, k=kind, t=text: f'<c r="{r}"{m[1]}{k}><f>{m[2]}</f><v>{t}</v>', xml)
                     assert count == 1, f"formula cell {ref} not found in {item.filename}"
                 content = xml.encode("utf-8")
+            elif item.filename == "xl/workbook.xml":
+                # A spreadsheet program that saves the results drops openpyxl's "recalculate on open"
+                # (fullCalcOnLoad), which tells a reader the stored results are placeholders.
+                content = re.sub(rb'\s+fullCalcOnLoad="(?:1|true)"', b"", content)
             target.writestr(item, content)
     return out.getvalue()
 
