@@ -35,6 +35,8 @@ if detail:
         st.caption(view.outside_filter)
     st.markdown(f"#### {detail.heading}")
     widgets.badge(detail.badge)
+    if detail.stale:
+        st.caption(detail.stale)
     for place, metric in zip(st.columns(3), (detail.latest, detail.goal, detail.tolerance)):
         place.metric(metric.label, metric.value, delta=metric.delta, delta_color=metric.delta_color,
                      delta_arrow=metric.delta_arrow, delta_description=metric.delta_description,

@@ -29,6 +29,10 @@ Markdown = str
 # A status badge's colour (Streamlit's badge palette); the status is always in words beside it.
 BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
                 "No Data": "gray", "No Target": "gray"}
+# A grade's band as a badge colour (the bands are the rules' okr_band: met / missed when committed,
+# green / yellow / red when aspirational); the band is always in words beside it.
+BAND_COLORS = {"met": "blue", "missed": "red", "green": "green", "yellow": "yellow", "red": "red"}
+STALE_ICON = "🕒"
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,19 @@ def status_labels(words: Words, statuses: pd.Series) -> pd.Series:
     return statuses.map({status: words.status_label(status) for status in set(statuses)})
 
 
+def stale_marks(words: Words, stale: pd.Series, kpi: bool = False) -> pd.Series:
+    """The rules' stale flag of each row in words (no recent check-in, or for a KPI no recent
+    measurement), empty where the row is fresh: what a download's flags column holds."""
+    word = words.t("common.stale_kpi" if kpi else "common.stale")
+    return pd.Series(["" if pd.isna(flag) or not flag else word for flag in stale], index=stale.index, dtype=object)
+
+
+def with_stale(labels: pd.Series, marks: pd.Series) -> pd.Series:
+    """Status labels with the stale marker beside them ("🟠 At Risk · 🕒 no recent check-in")."""
+    return pd.Series([f"{label} · {STALE_ICON} {mark}" if mark else label for label, mark in zip(labels, marks)],
+                     index=labels.index, dtype=object)
+
+
 def badge(words: Words, status: str | None) -> Badge:
     return Badge(words.status(status), charts.STATUS_ICONS.get(status or "", ""), BADGE_COLORS.get(status or "", "gray"))
 
@@ -317,10 +334,12 @@ def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> K
     off; title, status, progress, current and target come first, and a long title wraps. The
     download keeps every column with real numbers."""
     title, current, target = words.t("common.key_result"), words.t("common.current"), words.t("common.target")
+    status, flags = words.t("common.status"), words.t("common.flags")
     frame = pd.DataFrame({
         title: rows["title"],
         words.t("common.owner"): rows["owner"],
-        words.t("common.status"): status_labels(words, rows["status"]),
+        status: status_labels(words, rows["status"]),
+        flags: stale_marks(words, rows["stale"]),
         words.t("common.progress"): rows["progress"],
         words.t("common.expected"): rows["expected"],
         current: rows["current"],
@@ -329,12 +348,13 @@ def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> K
         words.t("common.confidence"): rows["confidence"],
         words.t("common.last_checkin"): rows["last_checkin"],
     })
-    order = [title, words.t("common.status"), words.t("common.progress"), current, target, words.t("common.owner"),
+    order = [title, status, words.t("common.progress"), current, target, words.t("common.owner"),
              words.t("common.confidence"), words.t("common.last_checkin")]
     shown = frame[order].assign(**{column: [words.amount(value, unit) for value, unit in zip(frame[column], rows["unit"])]
-                                   for column in (current, target)})
+                                   for column in (current, target)}, **{status: with_stale(frame[status], frame[flags])})
     return KeyResults(
-        bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"])),
+        bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
+                  list(frame[flags])),
         table=table(words, frame, file_name, key, shown=shown, shares=(words.t("common.progress"),),
                     right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True))
 
@@ -344,14 +364,18 @@ def counts(words: Words, counted: Mapping[str, int], statuses: Sequence[str]) ->
 
 
 def bars(words: Words, titles: Sequence[str] | None, progress: Sequence[float | None],
-         expected: Sequence[float | None], statuses: Sequence[str]) -> tuple[Bar, ...]:
-    """One :class:`Bar` per row: the title wrapped to fit a phone, the status line, the colour."""
+         expected: Sequence[float | None], statuses: Sequence[str], stale: Sequence[str] = ()) -> tuple[Bar, ...]:
+    """One :class:`Bar` per row: the title wrapped to fit a phone, the status line (with the stale
+    marker of ``stale``, a row's words from :func:`stale_marks`), the colour."""
     rows = presentation.progress_rows(list(titles or [""] * len(statuses)), list(progress), list(expected),
                                       list(statuses), words.lang)
-    return tuple(Bar(text=text, share=float(share), color=charts.STATUS_COLORS.get(status, charts.STATUS_COLORS["No Data"]),
-                     expected=None if mark is None or pd.isna(mark) else float(mark),
-                     expected_text=f"{words.t('common.expected')}: {words.percent(mark)}")
-                 for text, share, mark, status in zip(rows["text"], rows["bar"], rows["expected"], rows["status"]))
+    marks = list(stale) or [""] * len(statuses)
+    return tuple(Bar(text=f"{text} · {STALE_ICON} {mark}" if mark else text, share=float(share),
+                     color=charts.STATUS_COLORS.get(status, charts.STATUS_COLORS["No Data"]),
+                     expected=None if expected_at is None or pd.isna(expected_at) else float(expected_at),
+                     expected_text=f"{words.t('common.expected')}: {words.percent(expected_at)}")
+                 for text, share, expected_at, status, mark in zip(rows["text"], rows["bar"], rows["expected"],
+                                                                   rows["status"], marks))
 
 
 def unread(words: Words, state: PageState, messages: Mapping[str, str] | None = None) -> list[Notice]:

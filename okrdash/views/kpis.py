@@ -15,7 +15,8 @@ from okrdash.readmodels import STATUS_ORDER, KpiTable
 from okrdash.store import Store
 from okrdash.viewstate import KpisState
 from okrdash.views.common import (Badge, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, Words,
-                                  badge, choose, link_notice, nothing_yet, status_labels, table, unread)
+                                  STALE_ICON, badge, choose, link_notice, nothing_yet, stale_marks, status_labels,
+                                  table, unread, with_stale)
 
 KPI_ROWS = 100  # rows of the table (and choices of the detail's picker) a browser gets; a filter narrows them
 FILTERS = ("team", "category", "type", "indicator", "status")
@@ -37,6 +38,7 @@ class KpiDetail:
     kpi: dict[str, Any]                 # the KPI's row (the measurement form and the definition editor)
     heading: Markdown
     badge: Badge
+    stale: Markdown | None              # not measured within its own frequency (the rules' stale)
     latest: Metric
     goal: Metric
     tolerance: Metric
@@ -137,6 +139,7 @@ def _frame(words: Words, rows: pd.DataFrame) -> pd.DataFrame:
     t = words.t
     return pd.DataFrame({
         t("common.status"): status_labels(words, rows["status"]),
+        t("common.flags"): stale_marks(words, rows["stale"], kpi=True),
         t("common.team"): rows["team"].map({n: words.team(n) for n in set(rows["team"])}),
         t("common.kpi"): rows["name"],
         t("kpis.latest"): rows["value"],
@@ -159,13 +162,14 @@ def _table(store: Store, scope: Scope, chosen: dict[str, str | None], listed: Kp
     with their unit, so they stay in view on a 1280 px desktop); every row, with numbers, for download."""
     words = scope.words
     first = _frame(words, listed.kpis)
-    latest, target = words.t("kpis.latest"), words.t("common.target")
+    latest, target, status = words.t("kpis.latest"), words.t("common.target"), words.t("common.status")
     order = [words.t(key) for key in ("common.status", "common.kpi", "common.team", "kpis.latest", "common.target",
                                       "common.trend", "kpis.change", "kpis.recent", "kpis.category", "kpis.type",
                                       "kpis.indicator", "kpis.frequency", "common.owner", "kpis.last_date")]
     shown = first[order].assign(**{
         column: [words.amount(value, unit) for value, unit in zip(listed.kpis[key], listed.kpis["unit"])]
-        for column, key in ((latest, "value"), (target, "target"))})
+        for column, key in ((latest, "value"), (target, "target"))},
+        **{status: with_stale(first[status], first[words.t("common.flags")])})
 
     def every() -> pd.DataFrame:  # built on a download's click
         rows = readmodels.kpi_table(store, scope.as_of, chosen["team"], chosen["category"], chosen["type"],
@@ -185,6 +189,7 @@ def _detail(store: Store, scope: Scope, kpi: dict[str, Any]) -> KpiDetail:
     history = store.kpi_history(kpi["kpi_id"], as_of=scope.as_of)
     return KpiDetail(
         kpi=kpi, heading=f"{plain(kpi['name'])} · {plain(words.team(kpi['team']))}", badge=badge(words, kpi["status"]),
+        stale=f"{STALE_ICON} {words.t('common.stale_kpi')}" if kpi["stale"] else None,
         latest=_latest(words, kpi), goal=_goal(words, kpi), tolerance=Metric(
             words.t("kpis.tolerance"), plain(words.amount(kpi["tolerance"], unit)) if kpi["tolerance"] is not None
             else "–"),

@@ -13,7 +13,8 @@ from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.store import Store
 from okrdash.viewstate import MyKeyResultsState
-from okrdash.views.common import Filter, Markdown, Message, Notice, Option, Scope, Table, choose, status_labels, table, unread
+from okrdash.views.common import (Filter, Markdown, Message, Notice, Option, Scope, Table, choose, stale_marks,
+                                  status_labels, table, unread, with_stale)
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +64,7 @@ def _table(scope: Scope, mine: pd.DataFrame) -> Table:
     frame = pd.DataFrame({
         words.t("common.key_result"): mine["title"],
         words.t("common.objective"): mine["team"] + " · " + mine["objective"],
-        words.t("common.status"): status_labels(words, mine["status"]),
+        words.t("common.status"): with_stale(status_labels(words, mine["status"]), stale_marks(words, mine["stale"])),
         progress: mine["progress"],
         words.t("common.current"): mine["current"],
         words.t("common.target"): mine["target"],

@@ -16,9 +16,9 @@ from okrdash.models import Cycle, Status
 from okrdash.readmodels import COMPANY_TEAMS, STATUS_ORDER
 from okrdash.store import Store
 from okrdash.viewstate import TeamState
-from okrdash.views.common import (Badge, Bar, Count, Filter, KeyResults, Markdown, Message, Notice, Option, PageLink,
-                                  Scope, Words, badge, bars, choose, counts, key_results, link_notice, nothing_yet,
-                                  unread)
+from okrdash.views.common import (STALE_ICON, Badge, Bar, Count, Filter, KeyResults, Markdown, Message, Notice, Option,
+                                  PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
+                                  nothing_yet, unread)
 
 OBJECTIVES_PER_PAGE = 5   # objective cards drawn at once (a company's own team has dozens)
 SEGMENTED_TEAMS = 8       # up to this many teams the picker is a row of buttons; beyond, a searchable select box
@@ -185,5 +185,6 @@ def _kpi_tiles(words: Words, kpis: pd.DataFrame) -> tuple[KpiTile, ...]:
             name=plain(kpi["name"]), value=plain(words.amount(kpi["value"], kpi["unit"])), delta=delta,
             delta_color="green" if kpi["trend"] > 0 else "red" if kpi["trend"] < 0 else "gray",
             recent=kpi["recent_values"] or None,
-            caption=words.t("team.kpi_status", status=words.status_label(kpi["status"]), target=target)))
+            caption=words.t("team.kpi_status", status=words.status_label(kpi["status"]), target=target)
+            + (f" · {STALE_ICON} {words.t('common.stale_kpi')}" if kpi["stale"] else "")))
     return tuple(tiles)

@@ -93,3 +93,12 @@ def test_locale_keys_match():
         with open(LOCALES / lang / "kpis.toml", "rb") as handle:
             keys[lang] = set(tomllib.load(handle)["kpis"])
     assert keys["en"] == keys["id"]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_kpi_not_measured_within_its_frequency_is_marked_stale(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, lang=lang, as_of="2026-11-30")
+    assert not app.exception
+    marker = f"🕒 {translate('common.stale_kpi', lang)}"
+    assert kpi_table(app).iloc[0, 0].endswith(marker)  # Overtime hours per week, measured weekly, last on 14 Nov
+    assert any(c.value == marker for c in app.caption)  # and its detail

@@ -55,3 +55,11 @@ def test_owner_of_matches_the_address_or_its_local_part():
     assert readmodels.owner_of("someone@contoh.co.id", owners) is None
     assert readmodels.owner_of(None, owners) is None
     assert readmodels.week_start(dt.date(2026, 11, 22)) == dt.date(2026, 11, 16)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_stale_key_result_is_marked_beside_its_status(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, owner="Dewi", lang=lang, **PINNED)
+    assert not app.exception
+    statuses = list(app.dataframe[0].value[translate("common.status", lang)])
+    assert [cell.endswith(f"🕒 {translate('common.stale', lang)}") for cell in statuses] == [True, False, False]

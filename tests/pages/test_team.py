@@ -40,7 +40,8 @@ def test_filters_and_team_switch_through_the_widgets(company_db, make_app):
     app.pills(key="status").set_value(["Off Track", "Complete"]).run()
     assert not app.exception
     assert app.query_params["status"] == "Off Track,Complete"
-    assert {s for frame in app.dataframe if "Progress" in frame.value for s in frame.value["Status"]} == {
+    # (the help centre, Complete, was last checked in on 20 Oct: stale, marked beside its status)
+    assert {s.split(" · ")[0] for frame in app.dataframe if "Progress" in frame.value for s in frame.value["Status"]} == {
         "🔴 Off Track", "🔵 Complete"}
 
     app.segmented_control(key="team").set_value("Sales").run()
@@ -122,3 +123,14 @@ def test_team_page_on_empty_database_explains_what_to_do(empty_db, make_app):
     app = make_app(empty_db, page=PAGE)
     assert not app.exception
     assert any("Nothing here yet" in i.value for i in app.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_stale_key_results_and_kpis_are_marked_where_their_status_is(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, team="Support", lang=lang, cycle=CYCLE, as_of="2026-11-30")
+    assert not app.exception
+    marker = f"🕒 {translate('common.stale', lang)}"
+    statuses = [cell for frame in app.dataframe if translate("common.status", lang) in frame.value
+                for cell in frame.value[translate("common.status", lang)]]
+    assert any(cell.endswith(marker) for cell in statuses)
+    assert any(c.value.endswith(f"🕒 {translate('common.stale_kpi', lang)}") for c in app.caption)

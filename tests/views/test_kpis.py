@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from okrdash import readmodels
@@ -28,12 +30,30 @@ def test_every_kpi_listed_with_status_trend_and_the_detail_of_the_first(company)
     assert list(table["Recent values"])[2] == [52.0, 48.0] and view.table.sparklines == ("Recent values",)
     # The download: every KPI, numbers and words, without the sparkline.
     rows = view.table.rows()
-    assert list(rows.columns[:3]) == ["Status", "Team", "KPI"] and "Recent values" not in rows
+    assert list(rows.columns[:4]) == ["Status", "Flags", "Team", "KPI"] and "Recent values" not in rows
     assert rows["Latest value"].tolist() == [5.0, 21.0, 48.0, 75.0] and rows["Status"].iloc[2] == "Off Track"
     first = fixture.kpi_id(company, "Overtime hours per week")
     assert view.picker.selected == first and view.detail.heading == "Overtime hours per week · Company"
     assert view.shown == KpisState(lang="en", cycle="2026-Q4", as_of=fixture.AS_OF, kpi=first)
     assert view.link == KpisState()  # the first KPI is shown, not put into the address
+
+
+def test_a_kpi_not_measured_within_its_frequency_is_marked_stale_in_both_languages(company):
+    # Measured on 14 and 15 Nov: fresh on the 20th; by the 30th the weekly ones are overdue, the
+    # monthly Closed deals is not.
+    assert view_detail_stale(company, "en", fixture.AS_OF) == (None, ["", "", "", ""])
+    for lang, marker in (("en", "no recent measurement"), ("id", "belum ada pengukuran baru")):
+        detail, flags = view_detail_stale(company, lang, dt.date(2026, 11, 30))
+        assert detail == f"🕒 {marker}"  # the first KPI, Overtime hours per week, is weekly
+        assert flags == [marker, "", marker, marker]  # Overtime, Closed deals, Average reply, First contact
+        shown = kpis.view(company, KpisState(), scope_of(company, lang, as_of=dt.date(2026, 11, 30))).table.shown
+        assert shown.iloc[:, 0].tolist()[:2] == [f"🟢 {'On Track' if lang == 'en' else 'Sesuai Jalur'} · 🕒 {marker}",
+                                                 f"🟢 {'On Track' if lang == 'en' else 'Sesuai Jalur'}"]
+
+
+def view_detail_stale(company, lang, as_of):
+    view = kpis.view(company, KpisState(), scope_of(company, lang, as_of=as_of))
+    return view.detail.stale, view.table.rows().iloc[:, 1].tolist()
 
 
 @pytest.mark.parametrize(("state", "expected"), [

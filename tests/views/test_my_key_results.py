@@ -27,6 +27,15 @@ def test_the_link_names_the_owner_and_those_due_a_check_in_come_first(company):
     assert view.shown == MyKeyResultsState(lang="en", cycle="2026-Q4", as_of=fixture.AS_OF, owner="Dewi")
 
 
+def test_a_stale_key_result_is_marked_beside_its_status_in_both_languages(company):
+    # Dewi's sales cycle key result was last checked in on 2 Nov; the other two this week.
+    for lang, status in (("en", "🔴 Off Track · 🕒 no recent check-in"),
+                         ("id", "🔴 Keluar Jalur · 🕒 belum ada check-in baru")):
+        view = my_key_results.view(company, MyKeyResultsState(owner="Dewi"), scope_of(company, lang), LOCAL_ACCESS)
+        assert view.key_results.shown.iloc[:, 2].tolist()[0] == status
+        assert ["🕒" in label for label in view.key_results.shown.iloc[:, 2]] == [True, False, False]
+
+
 def test_a_signed_in_person_opens_on_their_own_unless_the_link_names_someone(company):
     sari = Access(role=Role.EDITOR, who="sari@contoh.co.id", teams=frozenset({"Support"}), mode="oidc")
     view = my_key_results.view(company, MyKeyResultsState(), scope_of(company), sari)

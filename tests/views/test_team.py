@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from okrdash import readmodels
 from okrdash.access import LOCAL_ACCESS, LOCAL_VIEWER, Access, Role
 from okrdash.store import open_store
@@ -51,6 +53,26 @@ def test_a_team_from_the_link_with_its_objectives_key_results_and_kpis(company):
     assert reply.caption == "🔴 Off Track · target 30 minutes"
     assert view.kpi_names == ["Average reply time", "First contact resolution"]
     assert view.shown == TeamState(lang="en", cycle="2026-Q4", as_of=fixture.AS_OF, team="Support")
+
+
+def test_stale_key_results_and_kpis_are_marked_beside_their_status_in_both_languages(company):
+    for lang, check_in, measured, flags in (("en", "no recent check-in", "no recent measurement", "Flags"),
+                                            ("id", "belum ada check-in baru", "belum ada pengukuran baru", "Tanda")):
+        # 20 Nov: CSAT's last check-in was on the 10th (more than the weekly interval ago), the
+        # 95% one's on the 17th.
+        delight = team.view(company, TeamState(team="Support"), scope_of(company, lang), LOCAL_ACCESS).cards[0]
+        status = delight.key_results.table.shown.iloc[:, 1].tolist()
+        assert status[0].endswith(f" · 🕒 {check_in}") and "🕒" not in status[1]
+        assert delight.key_results.bars[0].text.endswith(f" · 🕒 {check_in}") and "🕒" not in delight.key_results.bars[1].text
+        # The download keeps the status in words and the flag in its own column.
+        rows = delight.key_results.table.rows()
+        assert rows[flags].tolist() == [check_in, "", check_in] and "🕒" not in rows.to_string()
+        # The KPIs are measured weekly, last on 14 Nov: fresh on the 20th, stale by the 30th.
+        assert not any("🕒" in tile.caption for tile in team.view(company, TeamState(team="Support"),
+                                                                   scope_of(company, lang), LOCAL_ACCESS).kpis)
+        later = team.view(company, TeamState(team="Support"), scope_of(company, lang, as_of=dt.date(2026, 11, 30)),
+                          LOCAL_ACCESS)
+        assert all(tile.caption.endswith(f" · 🕒 {measured}") for tile in later.kpis)
 
 
 def test_the_status_and_owner_filters_run_in_sql_and_only_list_what_matches(company):
