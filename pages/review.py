@@ -48,7 +48,7 @@ for place, count in zip(st.columns(len(view.counts)), view.counts):
     place.metric(count.label, count.count, border=True)
 
 st.subheader(t("review.distribution"))
-st.caption(t("review.distribution_help"))
+st.caption(view.distribution_help)
 for place, chart in zip(st.columns(len(view.charts)), view.charts):
     with place:
         widgets.chart(ctx, chart, width="stretch")

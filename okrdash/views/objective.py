@@ -13,7 +13,7 @@ from okrdash.markdown import plain
 from okrdash.readmodels import COMPANY_TEAMS
 from okrdash.store import Store
 from okrdash.viewstate import ObjectiveState
-from okrdash.views.common import (Badge, Bar, Filter, KeyResults, Markdown, Message, Notice, Option, PageLink, Scope,
+from okrdash.views.common import (BAND_COLORS, Badge, Bar, Filter, KeyResults, Markdown, Message, Notice, Option, PageLink, Scope,
                                   Table, Words, badge, bars, choose, key_results, link_notice, nothing_yet, table,
                                   unread)
 
@@ -100,7 +100,8 @@ def view(store: Store, state: ObjectiveState, scope: Scope) -> ObjectiveView:
 def _objective(base: ObjectiveView, words: Words, scope: Scope, shown: readmodels.ObjectiveView) -> ObjectiveView:
     objective, krs = shown.objective, shown.key_results
     objective_id = int(objective["objective_id"])
-    ended = objective["grade_band"] and objective["end_date"] and scope.as_of >= objective["end_date"]
+    # Graded once its cycle is over, read by its type (the rules' band: met or missed when committed).
+    ended = objective["band"] and objective["end_date"] and scope.as_of >= objective["end_date"]
     return replace(
         base, team=objective["team"], objective_id=objective_id, title=plain(objective["title"]),
         other_cycle=words.t("objective.other_cycle", cycle=plain(objective["cycle"]))
@@ -111,8 +112,8 @@ def _objective(base: ObjectiveView, words: Words, scope: Scope, shown: readmodel
                      type=words.t(f"objective.type_{objective['objective_type']}")),
         bar=bars(words, None, [objective["progress"]], [objective["expected"]], [objective["status"]]),
         grade=Badge(words.t("objective.grade", grade=formatting.fixed(objective["grade"], words.lang),
-                            band=words.t(f"objective.band_{objective['grade_band']}")), "🎓",
-                    objective["grade_band"]) if ended else None,
+                            band=words.t(f"objective.band_{objective['band']}")), "🎓",
+                    BAND_COLORS[objective["band"]]) if ended else None,
         back=PageLink(words.t("objective.back_to_team", team=plain(words.team(objective["team"]))),
                       scope.urls.team(team=objective["team"]), "👥"),
         key_results=key_results(words, krs, f"objective-{objective_id}-key-results.csv", "download_key_results")

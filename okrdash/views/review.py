@@ -39,6 +39,7 @@ class ReviewView:
     nothing: Message | None = None       # the cycle has no objectives
     counts: tuple[Count, ...] = ()
     charts: tuple[charts.Spec, ...] = ()  # the distribution of objectives' and key results' grades
+    distribution_help: str = ""          # how a grade reads by type, with the rules' bands
     distribution: Table | None = None
     flagged: tuple[Flagged, ...] = ()
     by_team_caption: Markdown = ""
@@ -81,13 +82,15 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
     if result.is_empty:
         return replace(base, nothing=Message(words.t("review.nothing", cycle=plain(cycle.name)), "📭"))
     t = words.t
+    rules = store.config.rule_values()
     return replace(
         base,
         counts=(Count(t("review.teams"), len(result.teams)), Count(t("review.objectives"), len(result.objectives)),
                 Count(t("review.key_results"), len(result.key_results))),
-        charts=tuple(_distribution_chart(words, result, subject) for subject in ("objective", "key_result")),
-        distribution=_distribution(words, result),
-        flagged=(_postmortem(words, result), _raise_ambition(words, result, store.config.rule_values())),
+        charts=tuple(_distribution_chart(words, rules, result, subject) for subject in ("objective", "key_result")),
+        distribution_help=t("review.distribution_help", **rules),
+        distribution=_distribution(words, rules, result),
+        flagged=(_postmortem(words, rules, result), _raise_ambition(words, result, rules)),
         by_team_caption=words.t("review.by_team_help", cycle=plain(cycle.name), previous=plain(result.previous.name))
         if result.previous is not None else words.t("review.by_team_no_previous", cycle=plain(cycle.name)),
         by_team=_by_team(words, result),
@@ -97,41 +100,48 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
             t("review.type"): result.objectives["objective_type"].map(
                 {kind: t(f"objective.type_{kind}") for kind in set(result.objectives["objective_type"])}),
             t("common.grade"): result.objectives["grade"],
-            t("review.band"): _bands(words, result.objectives["band"]),
+            t("review.band"): _bands(words, rules, result.objectives["band"]),
+            t("review.flags"): _flags(words, result.objectives, review.OBJECTIVE_FLAGS),
             t("common.status"): status_labels(words, result.objectives["status"]),
         }), "objectives"),
         key_results=_grades(words, result, pd.DataFrame({
             t("common.team"): [words.team(name) for name in result.key_results["team"]],
             t("common.objective"): result.key_results["objective"],
             t("common.key_result"): result.key_results["title"],
-            t("common.owner"): result.key_results["owner"],
             t("common.grade"): result.key_results["grade"],
-            t("review.band"): _bands(words, result.key_results["band"]),
+            t("review.band"): _bands(words, rules, result.key_results["band"]),
         }), "key_results"),
     )
 
 
-def _band(words: Words, band: object) -> str:
-    return words.t(f"review.band_{'none' if band is None or pd.isna(band) else band}")
+def _band(words: Words, rules: dict[str, object], band: object) -> str:
+    """A band in words, with the grades it holds as the rules' settings give them (``rules``)."""
+    return words.t(f"review.band_{'none' if band is None or pd.isna(band) else band}", **rules)
 
 
-def _bands(words: Words, column: pd.Series) -> pd.Series:
+def _bands(words: Words, rules: dict[str, object], column: pd.Series) -> pd.Series:
     """Per column, translated once per distinct value: a large company grades 15,000 key results."""
-    named = {band: _band(words, band) for band in review.GRADE_BANDS if band is not None}
-    return column.map(named).fillna(_band(words, None)).astype(object)
+    named = {band: _band(words, rules, band) for band in review.GRADE_BANDS if band is not None}
+    return column.map(named).fillna(_band(words, rules, None)).astype(object)
 
 
-def _distribution_chart(words: Words, result: review.Review, subject: str) -> charts.Spec:
+def _flags(words: Words, rows: pd.DataFrame, flags: tuple[str, ...]) -> list[str]:
+    """Each row's flags of ``flags`` (the review's: postmortem, raise_ambition) in words."""
+    return [", ".join(words.t(f"review.flag_{flag}") for flag in flags if row[flag])
+            for row in rows[list(flags)].to_dict("records")]
+
+
+def _distribution_chart(words: Words, rules: dict[str, object], result: review.Review, subject: str) -> charts.Spec:
     counts = pd.DataFrame({"band": list(review.GRADE_BANDS),
-                           "label": [_band(words, band) for band in review.GRADE_BANDS],
+                           "label": [_band(words, rules, band) for band in review.GRADE_BANDS],
                            "count": [result.distribution[subject][band] for band in review.GRADE_BANDS]})
     title = words.t("review.objectives" if subject == "objective" else "review.key_results")
     return charts.grade_distribution_chart(counts, title, words.t("review.count"), words.t("review.band"))
 
 
-def _distribution(words: Words, result: review.Review) -> Table:
+def _distribution(words: Words, rules: dict[str, object], result: review.Review) -> Table:
     frame = pd.DataFrame({
-        words.t("review.band"): [_band(words, band) for band in review.GRADE_BANDS],
+        words.t("review.band"): [_band(words, rules, band) for band in review.GRADE_BANDS],
         words.t("review.objectives"): [result.distribution["objective"][band] for band in review.GRADE_BANDS],
         words.t("review.key_results"): [result.distribution["key_result"][band] for band in review.GRADE_BANDS],
     })
@@ -147,14 +157,13 @@ def _grades(words: Words, result: review.Review, frame: pd.DataFrame, file_key: 
                  limit=review.REVIEW_ROWS, total=len(frame), right=(grade,))
 
 
-def _postmortem(words: Words, result: review.Review) -> Flagged:
+def _postmortem(words: Words, rules: dict[str, object], result: review.Review) -> Flagged:
     missed = result.needs_postmortem
     listed = pd.DataFrame({
         words.t("common.team"): [words.team(name) for name in missed["team"]],
         words.t("common.objective"): missed["title"],
-        words.t("common.owner"): missed["owner"],
         words.t("common.grade"): missed["grade"],
-        words.t("review.band"): _bands(words, missed["band"]),
+        words.t("review.band"): _bands(words, rules, missed["band"]),
     })
     return Flagged(words.t("review.postmortem"), words.t("review.postmortem_help"),
                    _grades(words, result, listed, "postmortem") if len(missed) else None,
@@ -185,6 +194,7 @@ def _by_team(words: Words, result: review.Review) -> Table:
         words.t("review.mean_grade"): result.teams["mean_grade"].round(2),
         words.t("review.previous_mean_grade"): result.teams["previous_mean_grade"].round(2),
         change: result.teams["change"].round(2),
+        words.t("review.flags"): _flags(words, result.teams, review.TEAM_FLAGS),
     })
     shown = frame.head(review.REVIEW_ROWS)
     shown = shown.assign(**{change: [formatting.signed(value, words.lang) for value in shown[change]]})

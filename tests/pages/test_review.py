@@ -4,7 +4,8 @@ picker writes the link (what it shows is tested on its view model, tests/views/t
 import pytest
 
 from okrdash.i18n import translate
-from tests.fixtures.company import AS_OF, CYCLE, PREVIOUS
+from okrdash.store import open_store
+from tests.fixtures.company import AS_OF, CYCLE, PREVIOUS, load_graded
 
 PAGE = "pages/review.py"
 
@@ -42,3 +43,25 @@ def test_review_on_an_empty_database_explains_what_to_do(empty_db, make_app):
         assert not app.exception
         assert any(translate("common.empty_title", lang) in i.value for i in app.info)
         assert not app.dataframe
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_grades_read_by_type_and_the_teams_to_raise_their_ambition(company_db, make_app, lang):
+    store = open_store(company_db)
+    try:
+        load_graded(store)
+    finally:
+        store.close()
+    app = make_app(company_db, page=PAGE, as_of=AS_OF.isoformat(), cycle=PREVIOUS, lang=lang)
+    assert not app.exception and not app.warning
+    tables = [frame.value for frame in app.dataframe]
+    band, flags = translate("review.band", lang), translate("review.flags", lang)
+    objectives = next(t for t in tables if flags in t and band in t)
+    rows = objectives.set_index(translate("common.objective", lang))
+    assert rows.loc["Open the new warehouse", [band, flags]].tolist() == [
+        translate("review.band_missed", lang), translate("review.flag_postmortem", lang)]
+    assert rows.loc["Halve returns", band] == translate("review.band_green", lang, grade_green_from=0.7)
+    # The raise-ambition section lists Support (its aspirational objectives average 1.0), not Ops (0.85).
+    ambition = next(t for t in tables if translate("review.aspirational_mean_grade", lang) in t and flags not in t)
+    assert list(ambition[translate("common.team", lang)]) == ["Support"]
+    assert all(translate("common.owner", lang) not in t for t in tables)  # grades are never per person

@@ -57,6 +57,17 @@ def test_an_ended_objective_shows_its_grade_and_says_when_it_is_of_another_cycle
                           scope_of(company, cycle=fixture.PREVIOUS)).other_cycle is None
 
 
+def test_the_grade_badge_reads_the_band_by_type_in_both_languages(graded_company):
+    committed = fixture.objective_id(graded_company, "Ops", "Open the new warehouse", fixture.PREVIOUS)
+    aspirational = fixture.objective_id(graded_company, "Ops", "Halve returns", fixture.PREVIOUS)
+    for lang, missed, green in (("en", "Final grade 0.8 (missed: needs a postmortem)", "Final grade 0.7 (green)"),
+                                ("id", "Nilai akhir 0,8 (tidak tercapai: perlu postmortem)", "Nilai akhir 0,7 (hijau)")):
+        grade = objective.view(graded_company, ObjectiveState(objective=committed), scope_of(graded_company, lang)).grade
+        assert (grade.label, grade.color) == (missed, "red")  # a committed 0.8 is a miss, never green
+        grade = objective.view(graded_company, ObjectiveState(objective=aspirational), scope_of(graded_company, lang)).grade
+        assert (grade.label, grade.color) == (green, "green")
+
+
 def test_the_pickers_list_one_teams_objectives_and_a_team_change_clears_the_objective(company):
     delight = fixture.objective_id(company, "Support", "Delight customers")
     view = objective.view(company, ObjectiveState(objective=delight), scope_of(company))
