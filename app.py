@@ -3,7 +3,7 @@ nothing else."""
 
 import streamlit as st
 
-from okrdash.ui import auth, context, widgets
+from okrdash.ui import auth, context, url_state
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
@@ -27,7 +27,7 @@ page = st.navigation(pages)
 
 
 def draw_page() -> None:
-    widgets.reserve_share_box(page.url_path or "home")
+    url_state.reserve_share_box()
     page.run()
 
 

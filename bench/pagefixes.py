@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     store = open_store(args.workdir / args.size / "okrdash.duckdb")
     cycle = readmodels.pick_cycle(store, CURRENT.name, AS_OF)
     objectives = readmodels.overview(store, cycle, AS_OF).objectives
-    kpis = readmodels.kpi_table(store, AS_OF)
+    kpis = readmodels.kpi_table(store, AS_OF).kpis
     bridge_rows = measure_bridge(store, AS_OF, CURRENT.name, args.warm)
     store.close()
     kpi_export = kpis[["status", "team", "name", "value", "target", "unit", "change", "category", "kpi_type",

@@ -29,7 +29,7 @@ Writes ``bench/results/scale-<size>.json`` and ``scale-<size>.md``. What is meas
    figures into the earlier full run's scale-<size>.json.
 2. scoring: ``CREATE TEMP TABLE AS SELECT * FROM kr_scores(as_of)`` (and objective_scores,
    kpi_scores) fully materialised in the engine, and the same through the store into DataFrames.
-3. read models (``readmodels.overview``, ``team_view``, ``objective_view``, ``kpi_table``) and every
+3. read models (``readmodels.overview``, ``team_page``, ``objective_view``, ``kpi_table``) and every
    page script through Streamlit's AppTest on the imported database (OKRDASH_DB, demo off): the
    first run after ``st.cache_data.clear()`` and the median of warm reruns; then warm reruns per
    second of the heaviest page with 1, 2, 4 sessions rerunning at once in one process.
@@ -479,7 +479,7 @@ def measure_readmodels(store, as_of: dt.date, cycle_name: str, subjects: dict[st
     cycle = readmodels.pick_cycle(store, cycle_name, as_of)
     calls = {
         "overview": lambda: readmodels.overview(store, cycle, as_of),
-        "team_view": lambda: readmodels.team_view(store, subjects["team"], cycle, as_of),
+        "team_view": lambda: readmodels.team_page(store, subjects["team"], cycle, as_of),
         "objective_view": lambda: readmodels.objective_view(store, subjects["objective"], as_of),
         "kpi_table": lambda: readmodels.kpi_table(store, as_of),
     }

@@ -275,7 +275,7 @@ def measure_read_models(db: Path, chosen: list[dict[str, Any]]) -> list[dict[str
     store, _ = shared_store(db)
     cycle = readmodels.pick_cycle(store, CURRENT.name, AS_OF)
     calls = {
-        "team": lambda s: readmodels.team_view(store, s["team"], cycle, AS_OF),
+        "team": lambda s: readmodels.team_page(store, s["team"], cycle, AS_OF),
         "objective": lambda s: readmodels.objective_view(store, s["objective"], AS_OF),
         "kpis": lambda s: readmodels.kpi_table(store, AS_OF, team=s["team"]),
     }

@@ -351,7 +351,7 @@ def _review_text(result: review.Review, lang: str, config: Settings) -> list[str
         return [*lines, "", t("review.nothing", cycle=_plain(result.cycle.name))]
     document = result.document()
     objectives = [[_team(o["team"], lang), _plain(o["title"]), t(f"objective.type_{o['type']}"),
-                   fixed(o["grade"], lang), t(f"review.band_{o['band'] or 'none'}"), _flags(o["flags"], lang)]
+                   fixed(o["grade"], lang), t(f"review.band_{o['band'] or 'none'}", **config.rule_values()), _flags(o["flags"], lang)]
                   for o in document["objectives"]]
     teams = [[_team(row["team"], lang), number(row["objective_count"], lang), _mean(row["mean_grade"], lang),
               _mean(row["aspirational_mean_grade"], lang), _flags(flags, lang)]

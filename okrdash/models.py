@@ -72,14 +72,6 @@ class Indicator(StrEnum):
     LAGGING = "lagging"
 
 
-class Grade(StrEnum):
-    """End-of-cycle grade band: 0.0-0.3 red, 0.4-0.6 yellow, 0.7-1.0 green."""
-
-    RED = "red"
-    YELLOW = "yellow"
-    GREEN = "green"
-
-
 class FileKind(StrEnum):
     OKRS = "okrs"
     CHECKINS = "checkins"

@@ -49,7 +49,7 @@ def status_line(status: str | None, progress: float | None, expected: float | No
 
 def progress_rows(titles: list[str], progress: list[float | None], expected: list[float | None],
                   statuses: list[str], lang: str = "en") -> pd.DataFrame:
-    """What widgets.progress_html draws: one row per bar, progress clamped to 0..1 for the bar, and the
+    """What views.common.bars draws: one row per bar, progress clamped to 0..1 for the bar, and the
     text above it: the title, if any, wrapped to fit a phone, then the status line."""
     texts = ["\n".join([*textwrap.wrap(title, TITLE_WIDTH), status_line(s, p, e, lang)]) if title
              else status_line(s, p, e, lang) for title, s, p, e in zip(titles, statuses, progress, expected)]

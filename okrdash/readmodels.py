@@ -14,13 +14,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from okrdash import sqlfiles, viewstate
+from okrdash import sqlfiles
 from okrdash.models import Cycle, Status
 from okrdash.store import Store
 
 STATUS_ORDER = [s.value for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE,
                                   Status.NO_DATA, Status.NO_TARGET)]
 COMPANY_TEAMS = ("Company", "Perusahaan")
+
+
+def teams(store: Store, as_of: dt.date) -> list[str]:
+    """Every team, kept with the scores of ``as_of`` until the next write (the pickers' choices)."""
+    return store.scores(as_of).kept(("teams",), store.teams)
+
+
+def owners(store: Store, as_of: dt.date) -> list[str]:
+    """Every owner of objectives, key results and KPIs, kept like :func:`teams`."""
+    return store.scores(as_of).kept(("owners",), store.owners)
 
 
 def pick_cycle(store: Store, name: str | None, as_of: dt.date) -> Cycle | None:
@@ -64,20 +74,6 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     names = [str(name) for name in frame.columns]
     plain = [_plain_column(frame.iloc[:, position]) for position in range(len(names))]
     return [dict(zip(names, row)) for row in zip(*plain)] if names else [{} for _ in range(len(frame))]
-
-
-def page_url(page: str, **params: Any) -> str:
-    """A relative link to a page with its query string, for link columns in tables: the shared
-    ``lang`` / ``cycle`` / ``as_of`` and the page's filters, written by :func:`viewstate.link`."""
-    shared = {name: params.pop(name) for name in ("lang", "cycle", "as_of") if name in params}
-    return viewstate.link(page, shared, **params)
-
-
-def page_urls(page: str, key: str, ids: pd.Series, **params: Any) -> pd.Series:
-    """``page_url(page, key=id, **params)`` for every id, built as one string operation per column."""
-    first = page_url(page, **params)
-    joiner = "&" if "?" in first else "?"
-    return f"{first}{joiner}{key}=" + ids.astype("int64").astype(str)
 
 
 def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
@@ -157,22 +153,6 @@ def _overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> Overview:
     )
 
 
-CHART_TEAMS = 25  # teams the overview's status chart draws: one bar each; a large company has thousands
-
-
-def teams_to_chart(team_status: pd.DataFrame, limit: int = CHART_TEAMS) -> tuple[pd.DataFrame, int]:
-    """The key result status counts (``okr`` rows of ``Overview.team_status``) of the ``limit``
-    teams with the most key results Off Track or At Risk (then the most key results, then by name),
-    and how many teams have key results at all."""
-    okr = team_status[team_status["subject"] == "okr"] if len(team_status) else pd.DataFrame(
-        columns=["subject", "team", "status", "count"])
-    behind = okr["count"].where(okr["status"].isin([Status.OFF_TRACK.value, Status.AT_RISK.value]), 0)
-    per_team = (okr.assign(behind=behind).groupby("team", sort=False)[["behind", "count"]].sum()
-                .reset_index().sort_values(["behind", "count", "team"], ascending=[False, False, True]))
-    shown = set(per_team["team"].head(limit))
-    return okr[okr["team"].isin(shown)].reset_index(drop=True), len(per_team)
-
-
 def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.DataFrame]]:
     """Company (parent) objectives, each with the frame of team objectives aligned under it.
 
@@ -197,70 +177,106 @@ def alignment_tree(objectives: pd.DataFrame) -> list[tuple[dict[str, Any], pd.Da
     return tree
 
 
-ALIGNED_ROWS = 100  # team objectives the overview lists at once under one company objective
-UNALIGNED = "none"  # the overview's ``aligned`` link value for objectives aligned to no company objective
-
-
-def alignment_summary(tree: list[tuple[dict[str, Any], pd.DataFrame]]) -> pd.DataFrame:
-    """One row per root of :func:`alignment_tree`: its id as text (``UNALIGNED`` for the root of
-    unaligned objectives), team, title, status and progress, and how many objectives are aligned to
-    it and how many of those are Off Track or At Risk. The overview draws this instead of every objective."""
-    behind = (Status.OFF_TRACK.value, Status.AT_RISK.value)
-    rows = [{
-        "key": str(root["objective_id"]) if root else UNALIGNED,
-        "team": root.get("team"), "title": root.get("title"), "status": root.get("status"),
-        "progress": root.get("progress"), "aligned": len(children),
-        "aligned_behind": int(children["status"].isin(behind).sum()) if len(children) else 0,
-    } for root, children in tree]
-    return pd.DataFrame(rows, columns=["key", "team", "title", "status", "progress", "aligned", "aligned_behind"])
-
-
 @dataclass
-class TeamView:
-    team: str
-    cycle: Cycle | None
-    objectives: pd.DataFrame
-    key_results: pd.DataFrame
-    kpis: pd.DataFrame
+class KpiTable:
+    """KPIs passing the KPIs page's filters, in view order (team, name, id), with the last values of
+    each for its sparkline (``recent_values``, oldest first)."""
 
-
-def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> TeamView:
-    objectives = store.objective_scores(as_of, cycle=cycle.name, team=team) if cycle else pd.DataFrame()
-    key_results = store.kr_scores(as_of, cycle=cycle.name, team=team) if cycle else pd.DataFrame()
-    return TeamView(team, cycle, objectives, key_results, kpi_table(store, as_of, team=team))
+    kpis: pd.DataFrame   # the first ``limit`` of them (all without a limit)
+    listed: int          # how many pass the filters
+    every: int           # how many KPIs there are
+    holds: bool          # whether the KPI asked about (``kpi_id``) passes the filters
 
 
 def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
               kpi_type: str | None = None, indicator: str | None = None, status: str | None = None,
-              points: int = 12) -> pd.DataFrame:
-    """Scored KPIs with their last ``points`` values (for sparklines), by team, name and id.
-
-    Every KPI's row is built once per kept scoring (one query: readmodels.sql ``kpi_table``); a
-    filter is a lookup of those rows (``Scores.lookup``: the team's row positions, then the others
-    compared over the rows left), so a team's KPIs cost no query of their own."""
-    scored = store.scores(as_of)
-    name = ("kpi_table", points)
-    scored.kept(name, lambda: _every_kpi(store, as_of, points))
-    return scored.lookup(name, team=team, category=category, kpi_type=kpi_type, indicator=indicator, status=status)
-
-
-def _every_kpi(store: Store, as_of: dt.date, points: int) -> pd.DataFrame:
-    kpis = _filtered(store, as_of, "kpi_table", points=points)
-    kpis["recent_values"] = kpis["recent_values"].map(
-        lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
-    return kpis
+              limit: int | None = None, kpi_id: int | None = None) -> KpiTable:
+    """The KPIs with ``team``, ``category``, ``kpi_type``, ``indicator`` and ``status`` (None: any),
+    filtered in readmodels.sql (``kpi_page``) over every KPI's row, built once per kept scoring."""
+    params = {"team": team, "category": category, "kpi_type": kpi_type, "indicator": indicator, "status": status,
+              "limit": limit, "kpi_id": kpi_id}
+    (page,) = _over_kpis(store, as_of, params, "kpi_page")
+    kpis = page[page["kpi_id"].notna()].drop(columns=["listed", "every", "kpi_listed"]).reset_index(drop=True)
+    return KpiTable(_with_lists(kpis.astype({"kpi_id": "int64"})), int(page["listed"].iloc[0]),
+                    int(page["every"].iloc[0]), bool(page["kpi_listed"].iloc[0]))
 
 
-def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...] = (),
-                     owner: str | None = None) -> pd.DataFrame:
-    """The cycle's key results of ``team`` with one of ``statuses`` (any when empty) and ``owner``
-    (anyone when None): the team page's filters, over the team's kept rows."""
-    krs = store.kr_scores(as_of, cycle=cycle.name, team=team)
-    if statuses:
-        krs = krs[krs["status"].isin(list(statuses))]
-    if owner is not None:
-        krs = krs[krs["owner"] == owner]
-    return krs.reset_index(drop=True)
+def kpi_row(store: Store, as_of: dt.date, kpi_id: int) -> dict[str, Any] | None:
+    """One KPI's row of :func:`kpi_table` as plain values; None for an id no KPI has."""
+    (found,) = _over_kpis(store, as_of, {"kpi_id": kpi_id}, "kpi_by_id")
+    return records(_with_lists(found))[0] if len(found) else None
+
+
+def kpi_categories(store: Store, as_of: dt.date) -> list[str]:
+    """The categories the KPIs have (the KPIs page's category filter)."""
+    (found,) = _over_kpis(store, as_of, {}, "kpi_categories")
+    return list(found["category"])
+
+
+KPI_POINTS = 12  # the last values a KPI's sparkline draws
+
+
+def _kpi_rows(store: Store, as_of: dt.date) -> Any:
+    """Every KPI's row with its last :data:`KPI_POINTS` values, as an Arrow table kept with the
+    scores of ``as_of`` (one query per scoring; filters read it where it is)."""
+    def build() -> Any:
+        sql = sqlfiles.named_queries(READMODELS_SQL)["kpi_rows"]
+        scored = store.scores(as_of)
+        with store.cursor() as cur:
+            scored.register(cur)
+            return cur.sql(sql, params={"as_of": as_of, "points": KPI_POINTS}).to_arrow_table()
+
+    return store.scores(as_of).kept(("kpi_rows", KPI_POINTS), build)
+
+
+def _over_kpis(store: Store, as_of: dt.date, params: dict[str, Any], *names: str) -> list[pd.DataFrame]:
+    """Queries ``names`` of readmodels.sql over every KPI's row (registered as kpi_rows)."""
+    rows = _kpi_rows(store, as_of)
+    queries = sqlfiles.named_queries(READMODELS_SQL)
+    with store.cursor() as cur:
+        cur.register("kpi_rows", rows)
+        return [cur.execute(queries[name], sqlfiles.parameters(queries[name], params)).df() for name in names]
+
+
+def _with_lists(kpis: pd.DataFrame) -> pd.DataFrame:
+    """``recent_values`` as Python lists (DuckDB gives arrays; a missing list is an empty one)."""
+    return kpis.assign(recent_values=[list(v) if v is not None and hasattr(v, "__len__") else []
+                                      for v in kpis["recent_values"]])
+
+
+@dataclass
+class TeamPage:
+    """What the team page lists for one team and cycle, its filters applied (readmodels.sql)."""
+
+    objectives: pd.DataFrame      # the objectives of the page shown, in view order
+    key_results: pd.DataFrame     # every key result of those objectives; ``matches``: passes the filters
+    team_objectives: int          # the team's objectives in the cycle
+    listed: int                   # objectives that hold a key result passing the filters (all, unfiltered)
+    pages: int                    # pages those fill (at least one)
+    page: int                     # the page shown: the one asked for, or the first if there is no such page
+    status_counts: dict[str, int]  # the team's key results per status, every status present
+    owners: list[str]             # who owns the team's key results
+
+
+def team_page(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...] = (),
+              owner: str | None = None, page: int = 1, per_page: int = 5) -> TeamPage:
+    """One page of ``team``'s objectives in ``cycle`` with a key result of one of ``statuses`` (any
+    when empty) owned by ``owner`` (anyone when None), with the key results of those objectives."""
+    params = {"cycle": cycle.name, "team": team, "statuses": list(statuses), "owner": owner,
+              "filtered": bool(statuses) or owner is not None, "page": page, "per_page": per_page}
+    objectives, counts, owners = _queries(store, as_of, params, "team_objectives", "team_status_counts",
+                                          "team_owners")
+    shown = objectives[objectives["objective_id"].notna()].reset_index(drop=True)
+    ids = [int(i) for i in shown["objective_id"]]
+    (key_results,) = _queries(store, as_of, {**params, "objective_ids": ids}, "team_key_results")
+    counted = dict(zip(counts["status"], counts["count"]))
+    return TeamPage(
+        objectives=shown.drop(columns=["team_objectives", "listed", "pages", "page"]).astype({"objective_id": "int64"}),
+        key_results=key_results.astype({"matches": bool}),
+        team_objectives=int(objectives["team_objectives"].iloc[0]), listed=int(objectives["listed"].iloc[0]), pages=int(objectives["pages"].iloc[0]),
+        page=int(objectives["page"].iloc[0]),
+        status_counts={status: int(counted.get(status, 0)) for status in STATUS_ORDER},
+        owners=list(owners["owner"]))
 
 
 READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
@@ -268,15 +284,17 @@ READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
 
 def _filtered(store: Store, as_of: dt.date, name: str, **params: Any) -> pd.DataFrame:
     """Query ``name`` of readmodels.sql over the kept scores of ``as_of``, every value a parameter."""
-    sql = sqlfiles.named_queries(READMODELS_SQL)[name]
-    used = sqlfiles.parameters(sql, {**params, "as_of": as_of})
+    return _queries(store, as_of, params, name)[0]
+
+
+def _queries(store: Store, as_of: dt.date, params: dict[str, Any], *names: str) -> list[pd.DataFrame]:
+    """Queries ``names`` of readmodels.sql over the kept scores of ``as_of`` on one cursor."""
+    queries = sqlfiles.named_queries(READMODELS_SQL)
     scored = store.scores(as_of)
     with store.cursor() as cur:
         scored.register(cur)
-        return cur.execute(sql, used).df()
-
-
-KPI_ROWS = 100  # rows of the KPI table (and choices of its picker) a browser gets; a filter narrows them
+        return [cur.execute(queries[name], sqlfiles.parameters(queries[name], {**params, "as_of": as_of})).df()
+                for name in names]
 
 
 @dataclass
@@ -287,10 +305,18 @@ class ObjectiveView:
 
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
-    """One objective with each key result's history (check-ins, or its KPI's measurements)."""
-    match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
-    if match.empty:
+    """One objective with each key result's history (check-ins, or its KPI's measurements).
+
+    Kept with the scores of ``as_of`` until the next write (one query of the histories per
+    objective viewed); callers read it and leave it as it is."""
+    scored = store.scores(as_of)
+    if scored.lookup("objectives", objective_id=objective_id).empty:
         return None
+    return scored.kept(("objective", objective_id), lambda: _objective_view(store, objective_id, as_of))
+
+
+def _objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView:
+    match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
     key_results = store.kr_scores(as_of, objective_id=objective_id)
     histories = store.checkin_histories([int(kr_id) for kr_id in key_results["key_result_id"]], as_of)
     return ObjectiveView(records(match)[0], key_results, histories)

@@ -73,9 +73,9 @@ class Review:
     # team, objective_count, key_result_count, mean_grade, previous_mean_grade, change, aspirational_count,
     # aspirational_mean_grade, previous_aspirational_mean_grade, raise_ambition
     teams: pd.DataFrame
-    # objective_id, team, title, owner, objective_type, grade, grade_band, band, postmortem, status ...
+    # objective_id, team, title, objective_type, grade, band, postmortem, status ... (no owner: no grade per person)
     objectives: pd.DataFrame
-    # key_result_id, objective_id, team, objective, objective_type, title, grade, grade_band, band ...
+    # key_result_id, objective_id, team, objective, objective_type, title, grade, band ...
     key_results: pd.DataFrame
     distribution: dict[str, dict[str | None, int]]   # subject -> band (GRADE_BANDS) -> count, every band present
 

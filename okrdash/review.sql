@@ -4,18 +4,16 @@
 -- registered by review.py as scored_objectives and scored_key_results (at $graded_on) and
 -- previous_objectives (the previous cycle's, at $previous_graded_on): a review never runs the scoring
 -- macros itself. Nothing here restates a rule; these queries only choose, count, average and compare.
--- $team NULL means every team. No query gives a grade per person.
+-- $team NULL means every team. No query gives a grade per person: no owner is selected.
 
 -- name: objectives
-SELECT objective_id, team, title, owner, objective_type, key_result_count, progress, grade, grade_band, band,
-       postmortem, status
+SELECT objective_id, team, title, objective_type, key_result_count, progress, grade, band, postmortem, status
 FROM scored_objectives
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY team, title, objective_id;
 
 -- name: key_results
-SELECT key_result_id, objective_id, team, objective, objective_type, title, owner, kind, progress, grade,
-       grade_band, band, status
+SELECT key_result_id, objective_id, team, objective, objective_type, title, kind, progress, grade, band, status
 FROM scored_key_results
 WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY team, objective, title, key_result_id;

@@ -214,7 +214,7 @@ def test_review_prints_grades_read_by_type_and_the_teams_to_raise_their_ambition
     assert missed.split()[-6:] == ["Committed", "0.8", "Missed", "(below", "1.0)", "Postmortem"]
     assert "Green" not in missed and "green" not in missed
     success = next(line for line in lines if "Open a new city" in line)
-    assert "1.0" in success and "(green)" in success and success.endswith("–")
+    assert "1.0" in success and "Green (0.7 or more)" in success and success.endswith("–")
     teams = lines[lines.index("Teams") + 1:]
     assert next(line for line in teams if line.startswith("Sales")).endswith("–")            # 0.75 with one 1.0
     assert next(line for line in teams if line.startswith("Support")).endswith("Raise ambition")  # 0.95

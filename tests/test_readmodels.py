@@ -1,4 +1,4 @@
-"""okrdash.readmodels: the alignment tree, the link columns the overview draws, the expected line."""
+"""okrdash.readmodels: the alignment tree, the expected line, the filters and kept views of the scores."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 
 import datetime as dt
 
-from okrdash.readmodels import alignment_tree, expected_line, page_url, page_urls
+from okrdash.readmodels import alignment_tree, expected_line
 
 
 def objectives(*rows: tuple[int, str, str, str | None]) -> pd.DataFrame:
@@ -32,13 +32,6 @@ def test_a_root_is_never_its_own_child_and_an_empty_frame_has_no_tree():
     assert alignment_tree(objectives()) == []
 
 
-def test_page_urls_are_page_url_for_each_id():
-    ids = pd.Series([3, 17, 4096])
-    base = {"lang": "id", "cycle": "2026 Q4 & more", "as_of": "2026-11-22", "team": None}
-    assert list(page_urls("objective", "objective", ids, **base)) == [
-        page_url("objective", objective=i, **base) for i in ids]
-
-
 def _key_result(kind: str, baseline: float | None, target: float, end_point: float) -> dict:
     return {"kind": kind, "baseline": baseline, "target": target, "end_point": end_point,
             "start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31)}
@@ -56,45 +49,9 @@ def test_expected_line_of_a_bound_is_flat_at_the_bound():
     assert list(expected_line(_key_result("at_least", None, 80.0, 1.0))["value"]) == [80.0, 80.0]
 
 
-def test_the_status_chart_draws_the_teams_most_behind_and_counts_every_team():
-    from okrdash.readmodels import teams_to_chart
-
-    rows = [("okr", "Ops", "On Track", 9), ("okr", "Ops", "Off Track", 1),
-            ("okr", "Sales", "At Risk", 2), ("okr", "Sales", "Off Track", 2),
-            ("okr", "Legal", "On Track", 3), ("okr", "Audit", "On Track", 5),
-            ("okr", "HR", "At Risk", 1), ("okr", "HR", "On Track", 1),
-            ("kpi", "Finance", "Off Track", 7)]  # KPI rows are not key results: neither drawn nor counted
-    team_status = pd.DataFrame(rows, columns=["subject", "team", "status", "count"])
-    drawn, teams = teams_to_chart(team_status, limit=3)
-    assert teams == 5
-    # Sales has 4 behind, then Ops and HR 1 each (Ops has more key results); Audit and Legal none.
-    assert sorted(set(drawn["team"])) == ["HR", "Ops", "Sales"]
-    assert drawn[drawn["team"] == "Sales"]["count"].sum() == 4 and set(drawn["subject"]) == {"okr"}
-    every, teams = teams_to_chart(team_status)
-    assert teams == 5 and len(every) == 8
-    nothing, teams = teams_to_chart(pd.DataFrame())
-    assert nothing.empty and teams == 0
-
-
-def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
-    from okrdash.readmodels import UNALIGNED, alignment_summary, records
-
-    frame = objectives(
-        (1, "Company", "Grow revenue", None), (2, "Sales", "Win accounts", "Grow revenue"),
-        (3, "Ops", "Cut costs", None), (4, "Marketing", "Fill the funnel", "Grow revenue"),
-    ).assign(status=["On Track", "Off Track", "At Risk", "On Track"], progress=[0.5, 0.1, 0.2, 0.6])
-    summary = alignment_summary(alignment_tree(frame))
-    assert records(summary) == [
-        {"key": "1", "team": "Company", "title": "Grow revenue", "status": "On Track", "progress": 0.5,
-         "aligned": 2, "aligned_behind": 1},
-        {"key": UNALIGNED, "team": None, "title": None, "status": None, "progress": None,
-         "aligned": 1, "aligned_behind": 1},
-    ]
-    assert alignment_summary([]).empty
-
-
-def test_kpi_and_key_result_filters_match_the_scores():
-    """The KPIs page's and the team page's filters pick the same rows as filtering the scores."""
+def test_the_team_pages_filters_match_the_scores():
+    """The team page's filters (run in readmodels.sql) pick the key results filtering the scores does,
+    for every team and owner of the demo company."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
 
@@ -102,25 +59,19 @@ def test_kpi_and_key_result_filters_match_the_scores():
     try:
         demo.load_demo(store, demo.DEMO_ANCHOR)
         as_of = demo.DEMO_ANCHOR
-        scores = store.kpi_scores(as_of)
-        for column, argument in (("team", "team"), ("category", "category"), ("kpi_type", "kpi_type"),
-                                 ("indicator", "indicator"), ("status", "status")):
-            for value in sorted(set(scores[column])):
-                shown = readmodels.kpi_table(store, as_of, **{argument: value})
-                assert list(shown["kpi_id"]) == list(scores[scores[column] == value]["kpi_id"]), (column, value)
-        both = readmodels.kpi_table(store, as_of, indicator="leading", status="Off Track")
-        assert len(both) and set(both["indicator"]) == {"leading"} and set(both["status"]) == {"Off Track"}
-        assert readmodels.kpi_table(store, as_of, team="x'); DROP TABLE kpis; --").empty  # a value, never SQL
-        assert len(store.kpi_scores(as_of)) == len(scores)
-        assert all(isinstance(v, list) for v in readmodels.kpi_table(store, as_of)["recent_values"])
-
         cycle = readmodels.pick_cycle(store, None, as_of)
-        krs = store.kr_scores(as_of, cycle=cycle.name, team="Engineering")
-        behind = readmodels.team_key_results(store, "Engineering", cycle, as_of, ("Off Track", "At Risk"))
-        assert list(behind["key_result_id"]) == list(krs[krs["status"].isin(["Off Track", "At Risk"])]["key_result_id"])
-        rizky = readmodels.team_key_results(store, "Engineering", cycle, as_of, (), "Rizky")
-        assert list(rizky["key_result_id"]) == list(krs[krs["owner"] == "Rizky"]["key_result_id"]) != []
-        assert len(readmodels.team_key_results(store, "Engineering", cycle, as_of)) == len(krs)
+        for team in store.teams():
+            krs = store.kr_scores(as_of, cycle=cycle.name, team=team)
+
+            def matching(*filters, team=team) -> list[int]:
+                page = readmodels.team_page(store, team, cycle, as_of, *filters, per_page=1000)
+                return list(page.key_results.loc[page.key_results["matches"], "key_result_id"])
+
+            behind = krs[krs["status"].isin(["Off Track", "At Risk"])]
+            assert matching(("Off Track", "At Risk")) == list(behind["key_result_id"]), team
+            for owner in set(krs["owner"].dropna()):
+                assert matching((), owner) == list(krs[krs["owner"] == owner]["key_result_id"]), (team, owner)
+            assert matching() == list(krs["key_result_id"]), team
     finally:
         store.close()
 
@@ -147,31 +98,27 @@ def test_records_are_plain_python_values_with_none_for_missing():
     assert records(frame.iloc[0:0]) == [] and records(frame, ["int"]) == [{"int": 1}, {"int": 2}]
 
 
-def test_a_teams_kpis_and_key_results_are_lookups_of_the_kept_rows(monkeypatch):
-    """Once the company's KPI rows are kept for a date, a team's KPI table and filtered key results
-    run no query: they are lookups by the team's row positions, equal to filtering every row."""
+def test_the_kpis_are_built_once_per_scoring_and_every_filter_reads_the_kept_rows(monkeypatch):
+    """Every KPI's row with its sparkline values is built by one query over the scores per kept
+    scoring; a team's KPIs and any filter read those kept rows, never the scores again."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
+    from okrdash.store.scores import Scores
 
     store = open_store(":memory:")
     try:
         demo.load_demo(store, demo.DEMO_ANCHOR)
         as_of = demo.DEMO_ANCHOR
-        cycle = readmodels.pick_cycle(store, None, as_of)
-        every = readmodels.kpi_table(store, as_of)
-        krs = store.kr_scores(as_of, cycle=cycle.name)
+        every = readmodels.kpi_table(store, as_of).kpis
 
-        def no_query():
-            raise AssertionError("a query ran")
+        def no_scores_query(*args, **kwargs):
+            raise AssertionError("the scores were queried again")
 
-        monkeypatch.setattr(store, "cursor", no_query)
+        monkeypatch.setattr(Scores, "register", no_scores_query)
         for team in sorted(set(every["team"])):
-            mine = readmodels.kpi_table(store, as_of, team=team)
-            assert mine.equals(every[every["team"] == team].reset_index(drop=True)), team
-            behind = readmodels.team_key_results(store, team, cycle, as_of, ("Off Track",))
-            assert list(behind["key_result_id"]) == list(
-                krs[(krs["team"] == team) & (krs["status"] == "Off Track")]["key_result_id"]), team
-        assert readmodels.kpi_table(store, as_of, team="nobody").empty
+            mine = readmodels.kpi_table(store, as_of, team=team).kpis
+            assert list(mine["kpi_id"]) == list(every.loc[every["team"] == team, "kpi_id"]), team
+        assert readmodels.kpi_table(store, as_of, team="nobody").kpis.empty
     finally:
         monkeypatch.undo()
         store.close()

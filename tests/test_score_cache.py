@@ -17,6 +17,7 @@ import pytest
 from okrdash import bridge, coach, demo, okrfiles, readmodels
 from okrdash.store import scores as scores_module
 from okrdash.access import admin_writer
+from okrdash.views import review as review_view
 
 AS_OF = demo.DEMO_ANCHOR
 EARLIER = AS_OF - dt.timedelta(days=30)
@@ -37,7 +38,7 @@ def every_read_model(store, as_of: dt.date) -> dict[tuple, Any]:
         models[("coach", cycle.name)] = coach.check_store(store, as_of, cycle.name)
         models[("proposals", cycle.name)] = bridge.proposals(store, as_of, cycle.name)
         for team in store.teams():
-            models[("team", team, cycle.name)] = readmodels.team_view(store, team, cycle, as_of)
+            models[("team", team, cycle.name)] = readmodels.team_page(store, team, cycle, as_of, per_page=1000)
             models[("team okrs", team, cycle.name)] = okrfiles.team_okrs(store, team, cycle, as_of)
         for owner in store.owners():
             models[("mine", owner, cycle.name)] = readmodels.owned_key_results(store, cycle, as_of, owner)
@@ -127,11 +128,11 @@ def test_an_import_a_checkin_an_undo_and_a_reset_each_make_the_next_view_fresh(d
     cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
     krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
     row = krs[krs["kpi_id"].isna() & krs["current"].notna()].iloc[0].to_dict()
-    before = readmodels.team_view(demo_store, row["team"], cycle, AS_OF)
+    before = readmodels.team_page(demo_store, row["team"], cycle, AS_OF, per_page=1000)
     new_value = float(row["current"]) + 1234.5
 
     def current_value() -> float:
-        view = readmodels.team_view(demo_store, row["team"], cycle, AS_OF)
+        view = readmodels.team_page(demo_store, row["team"], cycle, AS_OF, per_page=1000)
         return float(view.key_results.set_index("key_result_id").loc[row["key_result_id"], "current"])
 
     result = load(checkin_file(row, new_value))
@@ -140,7 +141,7 @@ def test_an_import_a_checkin_an_undo_and_a_reset_each_make_the_next_view_fresh(d
     assert new_value in set(objective.key_results["current"])
 
     demo_store.undo(result.written[0].batch_id, admin_writer("lead"))
-    assert_same(readmodels.team_view(demo_store, row["team"], cycle, AS_OF), before, "team view after undo")
+    assert_same(readmodels.team_page(demo_store, row["team"], cycle, AS_OF, per_page=1000), before, "team view after undo")
 
     demo_store.reset(admin_writer("lead"))
     assert demo_store.kr_scores(AS_OF).empty and demo_store.kpi_scores(AS_OF).empty
@@ -151,29 +152,27 @@ def test_a_kpi_measurement_import_makes_the_kpi_views_fresh(demo_store, load):
     kpi = demo_store.kpi_scores(AS_OF).iloc[0].to_dict()
     new_value = float(kpi["value"]) + 777.0
     load(("kpis.csv", f"team,kpi,date,value\n{kpi['team']},{kpi['name']},{AS_OF.isoformat()},{new_value}\n"))
-    table = readmodels.kpi_table(demo_store, AS_OF, team=kpi["team"])
+    table = readmodels.kpi_table(demo_store, AS_OF, team=kpi["team"]).kpis
     assert float(table.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == new_value
 
 
 def test_the_pages_cached_lists_and_quarter_review_follow_a_write(demo_store, load):
-    """ui.context keys every cached view by the store's write version: a check-in typed in the
-    browser (which clears no cache of these) still shows in the quarter review, and a new owner and
+    """The quarter review and the pickers' teams and owners are kept with the scores until the next
+    write: a check-in typed in the browser still shows in the quarter review, and a new owner and
     team in the pickers."""
-    from okrdash.ui import context
-
     cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
     krs = demo_store.kr_scores(AS_OF, cycle=cycle.name)
     row = krs[krs["kpi_id"].isna() & krs["current"].notna() & (krs["kind"] == "increase")].iloc[0].to_dict()
-    before = context.quarter_review(demo_store, cycle, AS_OF, None)
-    teams_before, owners_before = context.teams(demo_store), context.owners(demo_store)
+    before = review_view.quarter_review(demo_store, cycle, AS_OF, None)
+    teams_before, owners_before = readmodels.teams(demo_store, AS_OF), readmodels.owners(demo_store, AS_OF)
     load(checkin_file(row, float(row["target"])))  # the key result reaches its target: grade 1.0
-    after = context.quarter_review(demo_store, cycle, AS_OF, None)
+    after = review_view.quarter_review(demo_store, cycle, AS_OF, None)
     grade = after.key_results.set_index("key_result_id").loc[row["key_result_id"], "grade"]
     assert grade == 1.0 != before.key_results.set_index("key_result_id").loc[row["key_result_id"], "grade"]
     load(("okrs.csv", f"cycle,team,objective,key_result,owner,baseline,target\n"
                       f"{cycle.name},Legal,Be audit ready,Close 5 findings,Zed Newowner,0,5\n"))
-    assert "Legal" in context.teams(demo_store) and "Legal" not in teams_before
-    assert "Zed Newowner" in context.owners(demo_store) and "Zed Newowner" not in owners_before
+    assert "Legal" in readmodels.teams(demo_store, AS_OF) and "Legal" not in teams_before
+    assert "Zed Newowner" in readmodels.owners(demo_store, AS_OF) and "Zed Newowner" not in owners_before
 
 
 def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_store, load, monkeypatch):
@@ -205,7 +204,7 @@ def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_sto
             start.wait()
             for as_of in (AS_OF, EARLIER) if index % 2 else (EARLIER, AS_OF):
                 readmodels.overview(demo_store, cycle, as_of)
-                view = readmodels.team_view(demo_store, row["team"], cycle, as_of)
+                view = readmodels.team_page(demo_store, row["team"], cycle, as_of, per_page=1000)
                 readmodels.objective_view(demo_store, int(row["objective_id"]), as_of)
                 readmodels.kpi_table(demo_store, as_of)
                 review.review(demo_store, cycle, as_of)

@@ -1,8 +1,10 @@
-"""Per-session context shared by every page: the store, the language and the URL-bound filters.
+"""Per-session context shared by every page: the store, and the language, cycle and as-of date the
+sidebar shows (the :class:`~okrdash.views.common.Scope` every view model is built for).
 
 ``app.py`` draws the sidebar once per run with :func:`sidebar`; pages read it with :func:`current`.
-The cycle, as-of date and language live in the query string (``bind="query-params"``), so any
-view is a link.
+The cycle, as-of date and language live in the query string (``bind="query-params"``: their options
+are neutral); each page's own filters are bound by ui/url_state.py. Here too: the outage page,
+and the caches of the coach's findings and the KPI proposals.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from okrdash import demo, readmodels, review, viewstate
+from okrdash import bridge, coach, demo, readmodels
 from okrdash.formatting import clock_time
-from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
+from okrdash.i18n import LANGUAGES, normalise_language, translate
+from okrdash.markdown import plain
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, shared_store
 from okrdash.ui.caching import cache_data
-from okrdash.ui.text import plain
+from okrdash.views.common import Scope, Words
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
 
@@ -50,17 +52,12 @@ def data_changed() -> None:
 def checkins_changed() -> None:
     """After a check-in: free the cached views that show key results' values (the KPI table, the
     team list and the KPI proposals do not depend on check-ins)."""
-    from okrdash.ui import panels  # panels imports this module
-
-    for cached in (_objective_view, panels._coach_findings):
-        cached.clear()
+    _coach_findings.clear()
 
 
 def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
-    from okrdash.ui import panels
-
-    for cached in (_objective_view, panels._coach_findings, panels._proposals):
+    for cached in (_coach_findings, _proposals):
         cached.clear()
 
 
@@ -74,21 +71,27 @@ class Context:
     # The database could not be reached while the sidebar read it: run_page shows the outage page.
     outage: StoreError | None = None
 
+    @property
+    def scope(self) -> Scope:
+        """The language, cycle and day this run shows: what every view model is built for."""
+        return Scope(self.lang, self.cycle, self.as_of)
+
+    @property
+    def words(self) -> Words:
+        return Words(self.lang)
+
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.lang, **params)
 
     def status(self, status: str | None) -> str:
-        return translate(f"status.{status}", self.lang) if status else "–"
+        return self.words.status(status)
 
     def date(self, day: dt.date | None) -> str:
-        return format_date(day, self.lang)
+        return self.words.date(day)
 
     def team(self, team: str | None) -> str:
-        """A team's name as shown: the company's own team ("Company" / "Perusahaan" in the data) in
-        the reader's language, every other team as it is named. Links keep the stored name."""
-        if team is None:
-            return "–"
-        return self.t("common.company") if team.strip() in readmodels.COMPANY_TEAMS else team
+        """A team's name as shown (views.common.Words.team): links keep the stored name."""
+        return self.words.team(team)
 
     @property
     def shared(self) -> dict[str, str | None]:
@@ -210,126 +213,31 @@ def _warn_about_ignored(context: Context, requested: dict[str, str | None], used
                        icon="🔗")
 
 
-def warn_ignored(ctx: Context, name: str, value: object, used: object = None, message: str = "nav.ignored_param",
-                 **params: object) -> None:
-    """The one way a page says that a link asked for something it could not show: the values from
-    the URL (and what is shown instead) escaped, in the reader's language."""
-    st.warning(ctx.t(message, name=name, value=plain(value), used=plain(used if used is not None else "–"),
-                     **{key: plain(v) for key, v in params.items()}), icon="🔗")
-
-
-# Filters with their own wording for a value that is not of their type.
-_UNREADABLE = {"objective": "objective.bad_id"}
-
-
-def page_view(ctx: Context, page: str) -> viewstate.View:
-    """The typed view of ``page`` that the URL asks for (okrdash/viewstate.py); a value that does not
-    read as its type is reported once and left out. Pages read their filters from here only."""
-    params = {name: st.query_params.get_all(name) for name in st.query_params}
-    view, unread = viewstate.read(page, params)
-    shared = {"lang", "cycle", "as_of"}  # the sidebar reports those (see _warn_about_ignored)
-    for name, raw in unread:
-        if name not in shared:
-            warn_ignored(ctx, name, raw, message=_UNREADABLE.get(name, "nav.ignored_param"))
-            st.query_params.pop(name, None)
-    return view
-
-
-def choose(ctx: Context, view: viewstate.View, name: str, options: list, used: object = None,
-           message: str = "nav.ignored_param", **params: object) -> object:
-    """The value of filter ``name`` if it is one of ``options``; else None, reported (with ``used``,
-    what is shown instead, and the message key of the page's own wording)."""
-    value = view.filter(name)
-    if value is None or value in options:
-        return value
-    warn_ignored(ctx, name, value, used, message, **params)
-    return None
-
-
-def set_param(name: str, value: object) -> None:
-    """Write one filter into the URL (or take it out): how an unbound picker keeps the URL the state."""
-    if value is None or value == "" or value == [] or value == ():
-        st.query_params.pop(name, None)
-    else:
-        st.query_params[name] = ",".join(value) if isinstance(value, (list, tuple)) else str(value)
-
-
 def current() -> Context:
     """The context ``app.py`` set up for this run (or a fresh one when a page runs alone)."""
     context = st.session_state.get(_CONTEXT_KEY)
     return context if context is not None else sidebar()
 
 
-# Read models. The overview, a team's view, the KPI table and a team's filtered key results are
-# lookups of the store's kept scores (Store.scores: one scoring per write version and date), cheaper
-# than st.cache_data's pickle round trip of their frames on every run (0.1-0.3 CPU s for the
-# company's KPI table or objectives). An objective's view reads its histories, so it is cached,
-# keyed by the store's write version (bumped by every committed write of this process): a view
-# computed while another session wrote is stored under the old version and never served again.
-# The store argument (one per process) is not hashed.
-def overview(store: Store, cycle: Cycle | None, as_of: dt.date) -> readmodels.Overview:
-    return readmodels.overview(store, cycle, as_of)
+# The coach's findings and the KPI proposals, cached per write version of the store (bumped by
+# every committed write of this process): a result computed while another session wrote is stored
+# under the old version and never served again. The store argument (one per process) is not hashed.
+# Every other view reads the store's kept scores (okrdash/readmodels.py), not Streamlit's cache.
+def coach_findings(store: Store, as_of: dt.date, cycle: str | None, team: str | None) -> list[coach.Finding]:
+    return _coach_findings(store, store.write_version, as_of, cycle, team)
 
 
-def team_view(store: Store, team: str, cycle: Cycle | None, as_of: dt.date) -> readmodels.TeamView:
-    return readmodels.team_view(store, team, cycle, as_of)
-
-
-def objective_view(store: Store, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
-    return _objective_view(store, store.write_version, objective_id, as_of)
-
-
-def kpi_table(store: Store, as_of: dt.date, team: str | None = None, category: str | None = None,
-              kpi_type: str | None = None, indicator: str | None = None, status: str | None = None) -> pd.DataFrame:
-    return readmodels.kpi_table(store, as_of, team=team, category=category, kpi_type=kpi_type, indicator=indicator,
-                                status=status)
-
-
-def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: tuple[str, ...],
-                     owner: str | None) -> pd.DataFrame:
-    return readmodels.team_key_results(store, team, cycle, as_of, statuses, owner)
-
-
-@cache_data(show_spinner=False, max_entries=128)
-def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
-    return readmodels.objective_view(_store, objective_id, as_of)
-
-
-def teams(store: Store) -> list[str]:
-    return _teams(store, store.write_version)
-
-
-def owners(store: Store) -> list[str]:
-    return _owners(store, store.write_version)
-
-
-@cache_data(show_spinner=False, max_entries=16)
-def _teams(_store: Store, version: int) -> list[str]:
-    return _store.teams()
-
-
-@cache_data(show_spinner=False, max_entries=16)
-def _owners(_store: Store, version: int) -> list[str]:
-    return _store.owners()
-
-
-def frame_or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
-    return frame if frame is not None else pd.DataFrame()
-
-
-def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
-    return _quarter_review(store, store.write_version, cycle, as_of, team)
-
-
-def review_teams(store: Store, cycle: Cycle) -> list[str]:
-    return _review_teams(store, store.write_version, cycle)
+def proposals(store: Store, as_of: dt.date, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
+    return _proposals(store, store.write_version, as_of, cycle, lang, team)
 
 
 @cache_data(show_spinner=False, max_entries=64)
-def _quarter_review(_store: Store, version: int, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
-    return review.review(_store, cycle, as_of, team=team)
+def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
+    # ``version``: the store's write version, so a result computed during a write is never served after it.
+    return coach.check_store(_store, as_of, cycle=cycle, team=team)
 
 
 @cache_data(show_spinner=False, max_entries=64)
-def _review_teams(_store: Store, version: int, cycle: Cycle) -> list[str]:
-    return review.cycle_teams(_store, cycle)
+def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
+    return bridge.proposals(_store, as_of, cycle, lang, team=team)
+

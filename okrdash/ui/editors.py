@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import editing
+from okrdash import editing, readmodels
 from okrdash.access import Access
 from okrdash.models import Cycle, Direction, KRKind, ObjectiveType
 from okrdash.problems import ImportFailed
@@ -250,7 +250,7 @@ def _show_number_readings(ctx: Context, before: pd.DataFrame, after: pd.DataFram
 
 
 def _owners_help(ctx: Context) -> str:
-    owners = context.owners(ctx.store)
+    owners = readmodels.owners(ctx.store, ctx.as_of)
     return ctx.t("common.owner") + ": " + ", ".join(widgets.plain(o) for o in owners[:40]) + (" …" if len(owners) > 40 else "")
 
 

@@ -1,34 +1,28 @@
-"""Panels shared by several pages: the OKR quality coach and the KPI-to-OKR bridge."""
+"""Panels of the pages that write or check OKRs: the OKR quality coach, the KPI-to-OKR bridge and the
+explainer's loader of the guides' examples."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
+
 import streamlit as st
 
-from okrdash import bridge, coach
+from okrdash import bridge
 from okrdash.access import Access
+from okrdash.importing import import_files
+from okrdash.models import Cycle
 from okrdash.problems import ImportFailed
 from okrdash.ui import auth, context, widgets
-from okrdash.ui.caching import cache_data
 from okrdash.ui.context import Context
-
-
-@cache_data(show_spinner=False, max_entries=64)
-def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
-    # ``version``: the store's write version, so a result computed during a write is never served after it.
-    return coach.check_store(_store, as_of, cycle=cycle, team=team)
-
-
-@cache_data(show_spinner=False, max_entries=64)
-def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
-    return bridge.proposals(_store, as_of, cycle, lang, team=team)
+from okrdash.views import explainer
+from okrdash.views.common import coach_findings
 
 
 def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None = None, key: str = "coach") -> None:
     """The coach's findings for a team (or one objective), with the reason and a suggested fix."""
     if ctx.cycle is None:
         return
-    findings = _coach_findings(ctx.store, ctx.store.write_version, ctx.as_of, ctx.cycle.name, team)
+    findings = context.coach_findings(ctx.store, ctx.as_of, ctx.cycle.name, team)
     if objective_id is not None:
         findings = [f for f in findings if f.objective_id == objective_id]
     label = ctx.t("coach_panel.title", count=len(findings))
@@ -37,23 +31,7 @@ def coach_panel(ctx: Context, team: str | None = None, objective_id: int | None 
             st.success(ctx.t("coach_panel.all_good"), icon="✅")
             return
         st.caption(ctx.t("coach_panel.help"))
-        findings_table(ctx, findings, key=f"{key}_download")
-
-
-def findings_table(ctx: Context, findings: list[coach.Finding], key: str) -> None:
-    """The coach's findings as a table in the reader's language (with the file line for uploads)."""
-    table = pd.DataFrame({
-        ctx.t("coach_panel.severity"): [ctx.t(f"coach_panel.severity_{f.severity}") for f in findings],
-        ctx.t("upload.line"): pd.array([f.line for f in findings], dtype="Int64"),
-        ctx.t("common.objective"): [f.objective for f in findings],
-        ctx.t("common.key_result"): [f.key_result for f in findings],
-        ctx.t("coach_panel.reason"): [f.reason(ctx.lang) for f in findings],
-        ctx.t("coach_panel.fix"): [f.fix(ctx.lang) for f in findings],
-    })
-    if table[ctx.t("upload.line")].isna().all():
-        table = table.drop(columns=[ctx.t("upload.line")])
-    st.dataframe(table, hide_index=True, width="stretch")
-    widgets.download_csv(ctx, table, "okr-coach.csv", key=key)
+        widgets.table(ctx, coach_findings(ctx.words, findings, f"{key}_download"))
 
 
 def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: int | None = None,
@@ -62,7 +40,7 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
     key result, added in one click. Give the team when known: proposals are computed for it alone."""
     if ctx.cycle is None:
         return
-    proposals = [p for p in _proposals(ctx.store, ctx.store.write_version, ctx.as_of, ctx.cycle.name, ctx.lang, team)
+    proposals = [p for p in context.proposals(ctx.store, ctx.as_of, ctx.cycle.name, ctx.lang, team)
                  if kpi_id is None or p.kpi_id == kpi_id]
     if not proposals:
         return
@@ -97,3 +75,50 @@ def bridge_panel(ctx: Context, access: Access, team: str | None = None, kpi_id: 
                     st.rerun()
     if not access.can_edit:
         auth.editing_notice(ctx, access)
+
+
+def example_loader(ctx: Context, access: Access, loadable: dict[str, dict[str, Any]], teams: list[str]) -> None:
+    """Load one of the guides' examples (``loadable``: "okr" / "kpi" -> key -> example) as a draft
+    into a team, through the importer like an upload; editors only."""
+    auth.editing_notice(ctx, access)
+    if not access.can_edit:
+        return
+    t = ctx.t
+    draft_cycle = ctx.cycle or Cycle.containing(ctx.as_of)
+    st.caption(t("explainer.load.intro", cycle=draft_cycle.name))
+    kind = st.radio(t("explainer.load.kind"), ["okr", "kpi"], format_func=lambda k: t(f"explainer.load.kind_{k}"),
+                    key="ex_load_kind", horizontal=True)
+    pool = loadable[kind]
+    if not pool:
+        st.info(t("explainer.load.none"), icon="🔎")
+        return
+    picked = pool[st.selectbox(t("explainer.load.example"), list(pool), key=f"ex_load_{kind}",
+                               format_func=lambda k: pool[k].title(ctx.lang))]
+    if kind == "okr" and any(kr.unit_en.startswith("index") for kr in picked.key_results):
+        st.caption(t("examples.index_unit"))
+    elif kind == "kpi":
+        st.caption(" ".join([t("examples.from_source" if picked.target_from_source
+                               else "examples.illustrative_target"), t("examples.draft_note")]))
+    # An editor of named teams may write only those; everyone else picks from the stored teams.
+    choices = teams if access.allowed_teams is None else sorted(access.allowed_teams)
+    team_column, new_column = st.columns(2)
+    existing_team = team_column.selectbox(t("explainer.load.team"), choices, index=None, format_func=ctx.team,
+                                          placeholder=t("explainer.load.team_placeholder"), key="ex_load_team")
+    new_team = new_column.text_input(t("explainer.load.new_team"), key="ex_load_new_team", max_chars=200,
+                                     help=t("explainer.load.new_team_help"))
+    if not st.button(t("explainer.load.button"), key="ex_load_button", type="primary", icon="📥"):
+        return
+    team = (new_team or "").strip() or existing_team
+    if not team:
+        st.warning(t("explainer.load.need_team"), icon="👥")
+        return
+    try:
+        result = import_files(ctx.store, [explainer.example_upload(kind, picked, team, draft_cycle, ctx.scope)],
+                              writer=access)
+    except ImportFailed as failed:
+        st.error(explainer.load_failed(ctx.words, failed.problems), icon="⚠️")
+        return
+    context.data_changed()
+    done, team_link = explainer.loaded(ctx.scope, team, draft_cycle, result)
+    widgets.message(done)
+    widgets.page_link(team_link)

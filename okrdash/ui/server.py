@@ -256,9 +256,11 @@ def prepare(max_session_upload_bytes: int, refuse_proxied: bool = False, local_t
 
 # What the pages import (besides Streamlit): loaded before serving so they are in the frozen heap.
 PAGE_MODULES = ("okrdash.ui.auth", "okrdash.ui.context", "okrdash.ui.editors", "okrdash.ui.forms",
-                "okrdash.ui.panels", "okrdash.ui.widgets", "okrdash.bridge", "okrdash.charts", "okrdash.coach",
-                "okrdash.examples", "okrdash.export", "okrdash.importing", "okrdash.okrfiles", "okrdash.review",
-                "altair", "pyarrow")
+                "okrdash.ui.panels", "okrdash.ui.url_state", "okrdash.ui.widgets", "okrdash.views.explainer",
+                "okrdash.views.kpis", "okrdash.views.my_key_results", "okrdash.views.objective",
+                "okrdash.views.overview", "okrdash.views.review", "okrdash.views.team", "okrdash.bridge",
+                "okrdash.charts", "okrdash.coach", "okrdash.examples", "okrdash.export", "okrdash.importing",
+                "okrdash.okrfiles", "okrdash.review", "altair", "pyarrow")
 
 
 def freeze_startup_objects() -> int:

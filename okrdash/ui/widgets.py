@@ -1,8 +1,8 @@
-"""Small shared widgets: status badges, the share link, safe text, CSV downloads."""
+"""How the pages draw the pieces of their view models (okrdash/views/common.py): alerts, page links,
+status counts, tables with their downloads, badges, progress bars, charts, the file picker."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -10,74 +10,118 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import charts, formatting, presentation, readmodels, viewstate
-from okrdash.charts import STATUS_ICONS
+from okrdash import charts, formatting
 from okrdash.export import to_csv_bytes, to_xlsx_bytes
-from okrdash.ui import context
+from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui.context import Context
-from okrdash.ui.text import plain as plain  # pages call widgets.plain
+from okrdash.views.common import Badge, Bar, Count, KeyResults, Message, PageLink, Table
 
-_BADGE_COLORS = {"On Track": "green", "At Risk": "orange", "Off Track": "red", "Complete": "blue",
-                 "No Data": "gray", "No Target": "gray"}
-_SHARE_BOX = "_okrdash_share_box"
-_PAGE = "_okrdash_page"
+WRAPPING_ROW_HEIGHT = 66  # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
+_PROGRESS_TRACK = "#e8e8e8"
+_PROGRESS_TICK = "#212121"
+
+
+def message(shown: Message) -> None:
+    """An alert of a view model: info, success or warning."""
+    {"info": st.info, "success": st.success, "warning": st.warning, "error": st.error}[shown.kind](
+        shown.text, icon=shown.icon)
+
+
+def page_link(shown: PageLink, place: Any = None) -> None:
+    (place or st).page_link(shown.link.script, label=shown.label, icon=shown.icon, query_params=shown.link.query)
+
+
+def metrics(counts: tuple[Count, ...]) -> None:
+    """How many have each status, side by side in one row that wraps (columns would stack on a phone)."""
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        for count in counts:
+            st.metric(count.label, count.count, width="content")
+
+
+def table(ctx: Context, shown: Table) -> None:
+    """A view model's table: its first rows note, the grid (text in the reader's language; link,
+    sparkline and progress columns drawn as such) and, with a file name, its downloads."""
+    if shown.first_rows:
+        st.caption(shown.first_rows)
+    config: dict[str, Any] = {}
+    for column in shown.shown.columns:
+        if column in shown.links:
+            config[column] = st.column_config.LinkColumn(display_text="↗")
+        elif column in shown.sparklines:
+            config[column] = st.column_config.LineChartColumn(width="small")
+        elif column in shown.bars:
+            config[column] = st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")
+        elif column in shown.times:
+            config[column] = st.column_config.DatetimeColumn(format=shown.times[column])
+        elif column in shown.right or column in shown.widths or column in shown.helps:
+            config[column] = st.column_config.TextColumn(
+                alignment="right" if column in shown.right else None, width=shown.widths.get(column),
+                help=shown.helps.get(column))
+    st.dataframe(shown.shown, hide_index=True, width="stretch", column_config=config,
+                 **({"row_height": WRAPPING_ROW_HEIGHT} if shown.wrapping else {}))
+    if shown.file_name:
+        downloads(ctx, shown.rows, shown.file_name, key=shown.key)
+
+
+def badge(shown: Badge) -> None:
+    st.badge(shown.label, icon=shown.icon or None, color=shown.color)
+
+
+def key_results(ctx: Context, shown: KeyResults) -> None:
+    """Key results as progress bars (status colours, the expected marker) and their table."""
+    bars(shown.bars)
+    table(ctx, shown.table)
+
+
+def bars(shown: tuple[Bar, ...]) -> None:
+    """Status-coloured progress bars with the expected progress marked on each and the status in words.
+
+    Drawn as static HTML, not as a chart: a bar and a tick carry no more than a chart would, and a
+    Vega chart costs a browser that opens the page ~1 MB of JavaScript to fetch and compile and a
+    canvas per bar set (the team page of a large company drew twenty)."""
+    st.html(bars_html(shown))
+
+
+def bars_html(shown: tuple[Bar, ...]) -> str:
+    """The HTML of :func:`bars`: per bar its text (escaped) and a bar in the status colour with the
+    expected progress as a dark tick (its value in the tick's title)."""
+    cards = []
+    for bar in shown:
+        value = round(bar.share * 100, 1)
+        tick = ""
+        if bar.expected is not None:
+            at = round(min(max(bar.expected, 0.0), 1.0) * 100, 1)
+            tick = (f'<div title="{html.escape(bar.expected_text)}" '
+                    f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
+                    f'background:{_PROGRESS_TICK}"></div>')
+        cards.append(
+            '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
+            f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(bar.text)}</div>'
+            f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
+            f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
+            f'<div style="width:{value}%;height:100%;background:{bar.color};border-radius:2px"></div>{tick}</div></div>')
+    return "".join(cards)
+
+
+def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
+    """Download ``rows()`` (built when a button is clicked) as an Excel workbook and as a CSV in the
+    reader's convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet."""
+    stem = file_name.removesuffix(".csv")
+    row = st.container(horizontal=True)
+    row.download_button(
+        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang),
+        file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
+    )
+    row.download_button(
+        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem),
+        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", on_click="ignore",
+    )
 
 
 def status_label(ctx: Context, status: str | None) -> str:
     """Icon plus translated label, so the status never rests on colour alone."""
-    return f"{STATUS_ICONS.get(status or '', '')} {ctx.status(status)}".strip()
-
-
-def status_counts(ctx: Context, counts: dict[str, int], statuses: list[str]) -> None:
-    """How many have each status, side by side in one row that wraps (columns would stack on a phone)."""
-    with st.container(horizontal=True, wrap=True, gap="medium"):
-        for status in statuses:
-            st.metric(status_label(ctx, status), counts[status], width="content")
-
-
-def status_badge(ctx: Context, status: str | None) -> None:
-    st.badge(ctx.status(status), icon=STATUS_ICONS.get(status or ""), color=_BADGE_COLORS.get(status or "", "gray"))
-
-
-def with_status_labels(ctx: Context, frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
-    """A copy of ``frame`` with ``status_label`` (icon + translated status) next to ``column``."""
-    out = frame.copy()
-    labels = {status: status_label(ctx, status) for status in set(out[column])}  # a handful, for thousands of rows
-    out["status_label"] = [labels[status] for status in out[column]] if len(out) else []
-    return out
-
-
-def url_choice(ctx: Context, label: str, options: list, key: str, value: object, name: str | None = None,
-               segmented: bool = False, format_func: Any = str, placeholder: str | None = None,
-               place: Any = None, on_change_too: Any = None, **widget_args: Any) -> Any:
-    """A select box (or a segmented control) whose choice lives in the URL as the option itself.
-
-    Not ``bind="query-params"``: a bound widget writes its formatted label into the link, so a
-    translated option ("Perusahaan") would make a link that only works in one language. The page
-    gives ``value`` from its view state (okrdash/viewstate.py); a change writes the option under
-    ``name`` (default ``key``) and the rerun reads it back from the URL.
-    """
-    param = name or key
-
-    def changed() -> None:
-        context.set_param(param, st.session_state.get(key))
-        if on_change_too is not None:
-            on_change_too()
-
-    st.session_state[key] = value if value in options else None
-    where = place if place is not None else st
-    if segmented:
-        # Segmented control options render Markdown: the label is escaped.
-        return where.segmented_control(label, options, key=key, on_change=changed,
-                                       format_func=lambda option: plain(format_func(option)), **widget_args)
-    return where.selectbox(label, options, index=None, key=key, on_change=changed, format_func=format_func,
-                           placeholder=placeholder or ctx.t("filter.all"), **widget_args)
-
-
-def link_params(ctx: Context, page: str, **filters: Any) -> dict[str, str]:
-    """The query parameters of a link to ``page`` (its url path) from this view: the language,
-    cycle and date on show and ``filters``, written by okrdash/viewstate.py (for ``st.page_link``)."""
-    return viewstate.query(viewstate.for_page(page, ctx.shared, **filters))
+    return ctx.words.status_label(status)
 
 
 # Streamlit 1.67 draws its file uploader's texts in English and has no parameter to change them:
@@ -102,193 +146,8 @@ def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **upl
     return files
 
 
-def reserve_share_box(page: str) -> None:
-    """Keep the top of ``page`` for the share box (app.py calls this before the page runs; without
-    app.py the box is drawn where the page asks for it)."""
-    st.session_state[_PAGE] = page
-    st.session_state[_SHARE_BOX] = st.container()
-
-
-def share_link(ctx: Context, **params: Any) -> None:
-    """The link to exactly this view, at the top of the page, copied with one click.
-
-    Live by default (opened next week, it shows next week's numbers), and pinnable to its date. A
-    view of another day than today is always pinned: the link must show what the reader sees.
-    """
-    page = st.session_state.get(_PAGE)  # None when a page script runs without app.py (AppTest)
-    view = viewstate.from_page(page, ctx.lang, ctx.cycle.name if ctx.cycle else None, ctx.as_of, **params)
-    today = dt.date.today()
-    box = st.session_state.get(_SHARE_BOX) or st.container()
-    # A popover: the browser draws its contents only when it is opened, so a page's first load
-    # does not fetch and compile st.code's syntax highlighter (1.5 MB of JavaScript, about as much
-    # as all of Streamlit's own start-up script) for a box most readers never open.
-    with box.popover(ctx.t("share.title"), icon="🔗", help=ctx.t("share.help")):
-        pinned = ctx.as_of != today or st.toggle(ctx.t("share.pin", date=ctx.date(ctx.as_of)), key="share_pin")
-        if not pinned:
-            # A live link follows the date, and with it the cycle, unless the reader chose another one.
-            follows_date = ctx.cycle == readmodels.pick_cycle(ctx.store, None, today)
-            view = view.live() if follows_date else viewstate.View(view.page, view.lang, view.cycle, None,
-                                                                  view.filters)
-        st.code(viewstate.url(view, st.context.url or ""), language=None)
-        st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
-
-
 def chart(ctx: Context, spec: charts.Spec, **chart_args: Any) -> None:
     """``st.vega_lite_chart`` of a spec from okrdash.charts, with axes and tooltips in the reader's
     language (Vega-Lite's locale)."""
     configured = {**spec, "config": {**spec.get("config", {}), "locale": formatting.chart_locale(ctx.lang)}}
     st.vega_lite_chart(spec=configured, **chart_args)
-
-
-def download_csv(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
-    """Download exactly the rows and columns shown, as an Excel workbook and as a CSV in the reader's
-    convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet.
-
-    Statuses go out as words, without their icons. The files are built when a button is clicked,
-    not on every rerun of the page; ``frame`` may be a function that builds the rows then (a
-    table of the whole company that the page itself shows only the first rows of).
-    """
-    stem = file_name.removesuffix(".csv")
-    row = st.container(horizontal=True)
-    row.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(_for_download(ctx, frame), ctx.lang),
-        file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
-    )
-    row.download_button(
-        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(_for_download(ctx, frame), stem),
-        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore",
-    )
-
-
-def _for_download(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """``frame`` with every status label ("🟢 On Track") written as its word ("On Track")."""
-    words = {status_label(ctx, status): ctx.status(status) for status in STATUS_ICONS}
-    out = (frame() if callable(frame) else frame).copy()
-    for column in out.columns:
-        if _is_text(out[column]) and out[column].isin(words).any():
-            out[column] = out[column].map(lambda v: words.get(v, v) if isinstance(v, str) else v)
-    return out
-
-
-def _is_text(values: pd.Series) -> bool:
-    return values.dtype == object or pd.api.types.is_string_dtype(values)
-
-
-def show_table(ctx: Context, frame: pd.DataFrame, shares: tuple[str, ...] = (),
-               column_config: dict[str, Any] | None = None, **dataframe_args: Any) -> None:
-    """``st.dataframe`` of ``frame`` with every number and date written in the reader's language
-    (Streamlit's "localized" format follows the browser, not the chosen language), and the ``shares``
-    columns (0..1) in whole percent. (A table's bars take one colour per column, so status-coloured
-    progress is drawn by :func:`progress`.) Give downloads the frame itself: they keep real numbers."""
-    config = dict(column_config or {})
-    columns: dict[str, Any] = {}  # the frame is built once: setting columns one by one copies it each time
-    for column in frame.columns:
-        values = frame[column]
-        if column in shares:
-            columns[column] = formatting.percents(pd.to_numeric(values, errors="coerce"), ctx.lang)
-            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
-        elif pd.api.types.is_bool_dtype(values):
-            columns[column] = values
-        elif pd.api.types.is_numeric_dtype(values):
-            columns[column] = formatting.numbers(values, ctx.lang)
-            config.setdefault(column, st.column_config.TextColumn(alignment="right"))
-        elif pd.api.types.is_datetime64_any_dtype(values) or (values.dtype == object and _holds_dates(values)):
-            columns[column] = formatting.dates(values, ctx.lang)
-        else:
-            columns[column] = values
-    st.dataframe(pd.DataFrame(columns, index=frame.index), column_config=config, **dataframe_args)
-
-
-def _holds_dates(values: pd.Series) -> bool:
-    """Whether an object column holds dates (its first value that is not missing is one)."""
-    present = values.dropna()
-    return bool(len(present)) and isinstance(present.iloc[0], dt.date)
-
-
-def progress(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
-             titles: list[str] | None = None) -> None:
-    """Status-coloured progress bars with the expected progress marked on each and the status in words.
-
-    Drawn as static HTML, not as a chart: a bar and a tick carry no more than a chart would, and a
-    Vega chart costs a browser that opens the page ~1 MB of JavaScript to fetch and compile and a
-    canvas per bar set (the team page of a large company drew twenty)."""
-    st.html(progress_html(ctx, progress, expected, statuses, titles))
-
-
-_PROGRESS_TRACK = "#e8e8e8"
-_PROGRESS_TICK = "#212121"
-
-
-def progress_html(ctx: Context, progress: list[float | None], expected: list[float | None], statuses: list[str],
-                  titles: list[str] | None = None) -> str:
-    """The HTML of :func:`progress`: per row the title (escaped), the status line in words, and a bar in
-    the status colour with the expected progress as a dark tick (its value in the tick's title)."""
-    rows = presentation.progress_rows(titles or [""] * len(statuses), progress, expected, statuses, ctx.lang)
-    expected_word = html.escape(ctx.t("common.expected"))
-    cards = []
-    for text, bar, mark, status in zip(rows["text"], rows["bar"], rows["expected"], rows["status"]):
-        color = charts.STATUS_COLORS.get(status, charts.STATUS_COLORS["No Data"])
-        value = round(float(bar) * 100, 1)
-        tick = ""
-        if mark is not None and not pd.isna(mark):
-            at = round(min(max(float(mark), 0.0), 1.0) * 100, 1)
-            tick = (f'<div title="{expected_word}: {html.escape(formatting.percent(float(mark), ctx.lang))}" '
-                    f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
-                    f'background:{_PROGRESS_TICK}"></div>')
-        cards.append(
-            '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
-            f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(text)}</div>'
-            f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
-            f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
-            f'<div style="width:{value}%;height:100%;background:{color};border-radius:2px"></div>{tick}</div></div>')
-    return "".join(cards)
-
-
-def status_reason(ctx: Context, status: str, key_result_statuses: list[str]) -> None:
-    """Why an objective has its status, under its badge."""
-    st.caption(plain(presentation.objective_status_reason(status, key_result_statuses, ctx.lang)))
-
-
-def key_results_table(ctx: Context, rows: pd.DataFrame, file_name: str, key: str) -> None:
-    """Key results with progress against the expected marker, status, owner and confidence; downloadable."""
-    table = pd.DataFrame({
-        ctx.t("common.key_result"): rows["title"],
-        ctx.t("common.owner"): rows["owner"],
-        ctx.t("common.status"): [status_label(ctx, s) for s in rows["status"]],
-        ctx.t("common.progress"): rows["progress"],
-        ctx.t("common.expected"): rows["expected"],
-        ctx.t("common.current"): rows["current"],
-        ctx.t("common.target"): rows["target"],
-        ctx.t("common.unit"): rows["unit"],
-        ctx.t("common.confidence"): rows["confidence"],
-        ctx.t("common.last_checkin"): rows["last_checkin"],
-    })
-    progress(ctx, list(rows["progress"]), list(rows["expected"]), list(rows["status"]), titles=list(rows["title"]))
-    # On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
-    # progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
-    # off; the download keeps every column with real numbers.
-    # Title, status, progress, current and target first: they stay in view on a 1280 px desktop
-    # with the sidebar open; a long title wraps in its column instead of pushing them out.
-    title, current, target = ctx.t("common.key_result"), ctx.t("common.current"), ctx.t("common.target")
-    order = [title, ctx.t("common.status"), ctx.t("common.progress"), current, target, ctx.t("common.owner"),
-             ctx.t("common.confidence"), ctx.t("common.last_checkin")]
-    shown = table[order].copy()
-    for column in (current, target):
-        shown[column] = [amount_text(ctx, value, unit) for value, unit in zip(table[column], rows["unit"])]
-    config = {column: st.column_config.TextColumn(alignment="right") for column in (current, target)}
-    config[title] = st.column_config.TextColumn(width=KEY_RESULT_TITLE_WIDTH)
-    show_table(ctx, shown, shares=(ctx.t("common.progress"),), hide_index=True, width="stretch",
-               column_config=config, row_height=WRAPPING_ROW_HEIGHT)
-    download_csv(ctx, table, file_name, key=key)
-
-
-OBJECTIVES_PER_PAGE = 5        # objective cards a team page draws at once (a company's own team has dozens)
-KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
-WRAPPING_ROW_HEIGHT = 66       # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
-
-
-def amount_text(ctx: Context, value: object, unit: object) -> str:
-    """A table cell's amount with its unit in the reader's language (Rp2.400.000.000, 45%, 48 minutes)."""
-    usable = None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
-    return formatting.amount(usable, unit if isinstance(unit, str) else None, ctx.lang)

@@ -15,6 +15,7 @@ from okrdash import demo
 from okrdash.access import LOCAL_TOKEN_PARAM, Access, local_token
 from okrdash.i18n import translate
 from okrdash.ui import auth
+from tests.fixtures import company as fixture_company
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AS_OF = demo.DEMO_ANCHOR.isoformat()
@@ -49,6 +50,19 @@ def demo_db(demo_db_file: Path, tmp_path: Path) -> Path:
     test do not leak)."""
     path = tmp_path / "okrdash.duckdb"
     shutil.copyfile(demo_db_file, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def company_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixture_company.write_file(tmp_path_factory.mktemp("company") / "company.duckdb")
+
+
+@pytest.fixture
+def company_db(company_db_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the fixture company's database (tests/fixtures/company.py) for one test."""
+    path = tmp_path / "company.duckdb"
+    path.write_bytes(company_db_template.read_bytes())
     return path
 
 

@@ -206,7 +206,7 @@ def test_team_picker_options_and_kpi_units_are_escaped(empty_db, make_app):
 
 
 def test_the_picture_check_sees_what_escaping_alone_leaves():
-    from okrdash.ui.text import plain
+    from okrdash.markdown import plain
 
     # Escaped the old way (every special character, "/" not), the icon and the emoji are still drawn.
     escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=@])", r"\\\1", ":material/warning: :smile: :streamlit: a <-> b")

@@ -1,26 +1,28 @@
-"""The KPIs page through AppTest: filters and the selected KPI come from the link."""
+"""The KPIs page through AppTest, on the fixture company: it opens in both languages and its pickers
+write the link (what it shows is tested on its view model, tests/views/test_kpis.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from okrdash.i18n import translate
 from okrdash.store import open_store
-from tests.pages.conftest import AS_OF, CYCLE
+from tests.fixtures import company as fixture
+from tests.fixtures.company import AS_OF
 
 PAGE = "pages/kpis.py"
 LOCALES = Path(__file__).resolve().parents[2] / "okrdash" / "locales"
+DAY = {"as_of": AS_OF.isoformat()}
 
 
-@pytest.fixture
-def demo_kpis(demo_db):
-    """The demo KPIs as scored on AS_OF (read before the app opens the database)."""
-    store = open_store(demo_db)
+def kpi_ids(db) -> dict[str, int]:
+    store = open_store(db)
     try:
-        return store.kpi_scores(dt.date.fromisoformat(AS_OF))
+        return {name: fixture.kpi_id(store, name) for name in ("Average reply time", "Closed deals",
+                                                               "Overtime hours per week")}
     finally:
         store.close()
 
@@ -29,105 +31,54 @@ def kpi_table(app):
     return app.dataframe[0].value
 
 
-def test_every_kpi_listed_with_detail_of_the_first(demo_db, demo_kpis, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE)
-    assert not app.exception
-    assert app.title[0].value.endswith("KPIs")
-    table = kpi_table(app)
-    assert len(table) == len(demo_kpis)
-    assert {"Status", "Team", "KPI", "Latest value", "Target", "Trend", "Recent values", "Last measurement"} <= set(table.columns)
-    assert all(label[0] in "🟢🟠🔴🔵⚪" for label in table["Status"])
-    assert set(table["Trend"]) <= {"▲ better", "▼ better", "▲ worse", "▼ worse", "▶ no change", "–"}
-    assert any(s.value == "KPI detail" for s in app.subheader)
-    first = demo_kpis.iloc[0]
-    assert app.selectbox(key="kpi_picker").value == first["kpi_id"]
-    assert any(first["name"] in m.value for m in app.markdown)
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_kpis_page_opens_in_both_languages(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, lang=lang, **DAY)
+    assert not app.exception and not app.warning
+    assert app.title[0].value.endswith(translate("kpis.title", lang))
+    assert len(kpi_table(app)) == 4 and translate("kpis.latest", lang) in kpi_table(app).columns
+    assert any(s.value == translate("kpis.detail", lang) for s in app.subheader)
+    assert app.selectbox(key="kpi_picker").value == kpi_ids(company_db)["Overtime hours per week"]
     assert {b.key for b in app.download_button} >= {"download_kpis", "download_measurements"}
-    assert f"kpi={first['kpi_id']}" in app.code[-1].value
+    assert f"kpi={kpi_ids(company_db)['Overtime hours per week']}" in app.code[0].value
 
 
-def test_team_from_the_link(demo_db, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, team="Customer Support")
-    assert not app.exception and not app.warning
-    assert app.selectbox(key="team").value == "Customer Support"
-    table = kpi_table(app)
-    assert set(table["Team"]) == {"Customer Support"}
-    assert "Average reply time" in set(table["KPI"])
-    assert "team=Customer+Support" in app.code[-1].value
-
-
-def test_category_type_and_indicator_from_the_link(demo_db, demo_kpis, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, category="sales")
+def test_filters_write_the_link_and_the_detail_follows_a_narrowed_list(company_db, make_app):
+    ids = kpi_ids(company_db)
+    app = make_app(company_db, page=PAGE, lang="id", kpi=str(ids["Average reply time"]), **DAY)
     assert not app.exception
-    table = kpi_table(app)
-    assert set(table["Category"]) == {"sales"}
-    assert len(table) == (demo_kpis["category"] == "sales").sum()
-
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, type="functional", indicator="leading")
-    assert not app.exception
-    table = kpi_table(app)
-    wanted = demo_kpis[(demo_kpis["kpi_type"] == "functional") & (demo_kpis["indicator"] == "leading")]
-    assert sorted(table["KPI"]) == sorted(wanted["name"])
-    assert set(table["Type"]) == {"Functional"} and set(table["Indicator"]) == {"Leading"}
-
-
-def test_status_filter_and_a_kpi_outside_it(demo_db, demo_kpis, make_app):
-    on_track = demo_kpis[demo_kpis["status"] == "On Track"].iloc[0]
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, status="Off Track", kpi=str(on_track["kpi_id"]))
-    assert not app.exception
-    assert set(kpi_table(app)["Status"]) == {"🔴 Off Track"}
-    # A KPI named by the link stays on show, with a note that the filters leave it out.
-    assert app.selectbox(key="kpi_picker").value == on_track["kpi_id"]
-    assert any("does not match the filters" in c.value for c in app.caption)
-
-
-def test_kpi_from_the_link_shows_its_detail(demo_db, demo_kpis, make_app):
-    reply_time = demo_kpis[demo_kpis["name"] == "Average reply time"].iloc[0]
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, kpi=str(reply_time["kpi_id"]))
-    assert not app.exception and not app.warning
-    assert app.selectbox(key="kpi_picker").value == reply_time["kpi_id"]
-    assert any("Average reply time" in m.value and "Customer Support" in m.value for m in app.markdown)
-    assert any(m.label == "Target" and m.value == "30 minutes" for m in app.metric)
-    assert any("Lower is better" in m.value for m in app.markdown)
-    measurements = app.dataframe[1].value
-    assert len(measurements) == reply_time["measurement_count"]
-
-    # Picking another KPI puts it in the link.
-    other = demo_kpis[demo_kpis["name"] == "Employee overtime hours per week"].iloc[0]
-    app.selectbox(key="kpi_picker").set_value(int(other["kpi_id"])).run()
-    assert not app.exception
-    assert app.query_params["kpi"] == str(other["kpi_id"])
-    assert any(m.label == "Target range" for m in app.metric)
-
-    # Narrowing the list past the KPI on show moves the detail to the first KPI of the list.
+    assert any("Average reply time" in m.value for m in app.markdown)
+    assert "strategic" not in app.selectbox(key="type").options  # the options in Indonesian
+    app.selectbox(key="type").set_value("operational").run()
+    # Still in the list: the KPI on show stays.
+    assert app.query_params["type"] == "operational" and app.query_params["kpi"] == str(ids["Average reply time"])
+    app.selectbox(key="type").set_value(None).run()
     app.selectbox(key="team").set_value("Sales").run()
     assert not app.exception
-    assert set(kpi_table(app)["Team"]) == {"Sales"}
-    assert "kpi" not in app.query_params
-    first_sales = demo_kpis[demo_kpis["team"] == "Sales"].iloc[0]
-    assert app.selectbox(key="kpi_picker").value == first_sales["kpi_id"]
+    # Narrowed past the KPI on show: the detail follows the list and the link drops the KPI.
+    assert "kpi" not in app.query_params and "type" not in app.query_params and app.query_params["team"] == "Sales"
+    assert app.selectbox(key="kpi_picker").value == ids["Closed deals"]
+    assert list(kpi_table(app)["KPI"]) == ["Closed deals"]
+
+
+def test_picking_a_kpi_writes_it_to_the_link(company_db, make_app):
+    ids = kpi_ids(company_db)
+    app = make_app(company_db, page=PAGE, **DAY)
+    app.selectbox(key="kpi_picker").set_value(ids["Closed deals"]).run()
+    assert not app.exception
+    assert app.query_params["kpi"] == str(ids["Closed deals"])
+    assert any(m.label == "Target" and m.value == "20" for m in app.metric)
 
 
 @pytest.mark.parametrize("query", [{"kpi": "abc", "team": "No such team"},
                                    {"kpi": "99999", "category": "nothing", "type": "big"}])
-def test_bad_link_warns_and_shows_everything(demo_db, demo_kpis, make_app, query):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, **query)
+def test_bad_link_warns_shows_everything_and_leaves_the_link(company_db, make_app, query):
+    app = make_app(company_db, page=PAGE, **DAY, **query)
     assert not app.exception
     for value in query.values():
         assert any(f'"{value}"' in w.value for w in app.warning), value
-    assert len(kpi_table(app)) == len(demo_kpis)
-    assert app.selectbox(key="kpi_picker").value == demo_kpis.iloc[0]["kpi_id"]
-
-
-def test_kpis_in_indonesian(demo_db, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="id", team="Customer Support")
-    assert not app.exception
-    assert app.title[0].value.endswith("KPI")
-    table = kpi_table(app)
-    assert {"Tim", "Nilai terakhir", "Tren", "Kategori"} <= set(table.columns)
-    assert "🔴 Keluar Jalur" in set(table["Status"])
-    assert any(s.value == "Rincian KPI" for s in app.subheader)
-    assert any("Lebih rendah lebih baik" in m.value for m in app.markdown)
+        assert value not in app.query_params.values()
+    assert len(kpi_table(app)) == 4
 
 
 def test_kpis_on_empty_database(empty_db, make_app):
@@ -144,31 +95,10 @@ def test_locale_keys_match():
     assert keys["en"] == keys["id"]
 
 
-def test_more_kpis_than_the_table_sends_lists_the_first_and_says_so(demo_db, demo_kpis, make_app, monkeypatch):
-    from okrdash import readmodels
-
-    monkeypatch.setattr(readmodels, "KPI_ROWS", 3)
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, lang="id")
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_kpi_not_measured_within_its_frequency_is_marked_stale(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, lang=lang, as_of="2026-11-30")
     assert not app.exception
-    assert len(kpi_table(app)) == 3 < len(demo_kpis)
-    assert [c.value for c in app.caption if c.value.startswith(f"3 KPI pertama dari {len(demo_kpis)}")]
-    assert len(app.selectbox(key="kpi_picker").options) == 3
-    assert "download_kpis" in {b.key for b in app.download_button}
-
-
-def test_filters_show_indonesian_options_and_keep_neutral_values_in_the_link(demo_db, demo_kpis, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="id", team="Company")
-    assert not app.exception
-    team = app.selectbox(key="team")
-    assert team.value == "Company" and "Perusahaan" in team.options and "Company" not in team.options
-    assert set(kpi_table(app)["Tim"]) == {"Perusahaan"}
-    kind = app.selectbox(key="type")
-    assert "strategic" not in kind.options  # the option in Indonesian, not the stored key
-    kind.set_value("strategic").run()
-    assert not app.exception
-    assert app.query_params["type"] == "strategic" and app.query_params["team"] == "Company"
-    company = demo_kpis[(demo_kpis["team"] == "Company") & (demo_kpis["kpi_type"] == "strategic")]
-    assert len(kpi_table(app)) == len(company) > 0
-    # The same link in English picks the same filters.
-    english = make_app(demo_db, page=PAGE, as_of=AS_OF, lang="en", team="Company", type="strategic")
-    assert len(kpi_table(english)) == len(company) and english.selectbox(key="team").value == "Company"
+    marker = f"🕒 {translate('common.stale_kpi', lang)}"
+    assert kpi_table(app).iloc[0, 0].endswith(marker)  # Overtime hours per week, measured weekly, last on 14 Nov
+    assert any(c.value == marker for c in app.caption)  # and its detail

@@ -1,57 +1,51 @@
-"""My key results: bound to ?owner=, opens on the signed-in person, the ones due a check-in first."""
+"""My key results through AppTest, on the fixture company: it opens in both languages and its picker
+writes the link (what it shows is tested on its view model, tests/views/test_my_key_results.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from okrdash import readmodels
 from okrdash.access import Access, Role
-from okrdash.store import open_store
-from tests.pages.conftest import AS_OF, CYCLE
+from okrdash.i18n import translate
+from tests.fixtures.company import AS_OF, CYCLE
 
 PAGE = "pages/my_key_results.py"
+PINNED = {"as_of": AS_OF.isoformat(), "cycle": CYCLE}
 
 
-def expected_order(db, owner: str) -> list[tuple[str, bool]]:
-    store = open_store(db)
-    try:
-        krs = store.kr_scores(dt.date.fromisoformat(AS_OF), cycle=CYCLE)
-    finally:
-        store.close()
-    monday = readmodels.week_start(dt.date.fromisoformat(AS_OF))
-    mine = krs[krs["owner"] == owner]
-    due = [t for t, last in zip(mine["title"], mine["last_checkin"]) if last is None or last != last
-           or last.date() < monday]
-    return due
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_my_key_results_open_in_both_languages(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, owner="Dewi", lang=lang, **PINNED)
+    assert not app.exception and not app.warning
+    assert app.title[0].value.endswith(translate("my.title", lang))
+    assert app.selectbox(key="owner").value == "Dewi"
+    assert len(app.dataframe[0].value) == 3
+    assert any(translate("forms.checkin_title", lang) in e.label for e in app.expander)  # local mode may check in
+    assert "owner=Dewi" in app.code[0].value
 
 
-def test_the_link_names_the_owner_and_the_ones_due_a_check_in_come_first(demo_db, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, owner="Rizky")
+def test_picking_an_owner_writes_the_link(company_db, make_app):
+    app = make_app(company_db, page=PAGE, **PINNED)
+    assert any(i.value.startswith("Pick whose key results") for i in app.info)
+    app.selectbox(key="owner").set_value("Sari").run()
+    assert not app.exception and app.query_params["owner"] == "Sari"
+    assert len(app.dataframe[0].value) == 3
+
+
+def test_signed_in_person_opens_on_their_own(company_db, make_app, as_person):
+    as_person(Access(role=Role.EDITOR, who="sari@contoh.co.id", teams=frozenset({"Support"}), mode="oidc"))
+    app = make_app(company_db, page=PAGE, **PINNED)
     assert not app.exception
-    assert app.selectbox(key="owner").value == "Rizky"
-    table = app.dataframe[0].value
-    assert len(table) > 0
-    flags = list(table["Checked in this week"])
-    assert flags == sorted(flags)  # every False (due) before every True
-    due = expected_order(demo_db, "Rizky")
-    assert set(table["Key result"][: len(due)]) == set(due)
-    assert f"{len(due)} without a check-in this week" in app.caption[0].value
-    assert any("Check in" in e.label for e in app.expander)  # local mode: an admin may check in
+    assert app.selectbox(key="owner").value == "Sari"
 
 
-def test_signed_in_person_opens_on_their_own(demo_db, make_app, as_person):
-    as_person(Access(role=Role.EDITOR, who="rizky@contoh.co.id", teams=frozenset({"Engineering"}), mode="oidc"))
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE)
+def test_unknown_owner_in_the_link_is_reported(company_db, make_app):
+    app = make_app(company_db, page=PAGE, owner="Ghost", lang="id", **PINNED)
     assert not app.exception
-    assert app.selectbox(key="owner").value == "Rizky"
-    assert len(app.dataframe[0].value) > 0
-
-
-def test_unknown_owner_in_the_link_is_reported(demo_db, make_app):
-    app = make_app(demo_db, page=PAGE, as_of=AS_OF, cycle=CYCLE, owner="Ghost", lang="id")
-    assert not app.exception
-    assert any("Ghost" in w.value for w in app.warning)
-    assert app.title[0].value.endswith("Hasil kunci saya")
+    assert any("Ghost" in w.value for w in app.warning) and "owner" not in app.query_params
 
 
 def test_owner_of_matches_the_address_or_its_local_part():
@@ -61,3 +55,11 @@ def test_owner_of_matches_the_address_or_its_local_part():
     assert readmodels.owner_of("someone@contoh.co.id", owners) is None
     assert readmodels.owner_of(None, owners) is None
     assert readmodels.week_start(dt.date(2026, 11, 22)) == dt.date(2026, 11, 16)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_stale_key_result_is_marked_beside_its_status(company_db, make_app, lang):
+    app = make_app(company_db, page=PAGE, owner="Dewi", lang=lang, **PINNED)
+    assert not app.exception
+    statuses = list(app.dataframe[0].value[translate("common.status", lang)])
+    assert [cell.endswith(f"🕒 {translate('common.stale', lang)}") for cell in statuses] == [True, False, False]

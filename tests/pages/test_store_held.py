@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from okrdash.store import close_shared_store, open_store
-from okrdash.ui.text import plain
+from okrdash.markdown import plain
 from tests.pages.test_upload import PAGE
 from tests.test_reliability import Child
 

@@ -1,5 +1,8 @@
 """The one escaping helper for user and URL text that reaches a Streamlit element rendering Markdown.
 
+No Streamlit here: the view models (okrdash/views/) write the Markdown a page draws with it, and
+okrdash/ui/ escapes what it puts into labels and options.
+
 Streamlit renders Markdown in far more than st.markdown: labels, captions, alerts, metric values and
 deltas, tooltips (help), page links, expander and tab labels, toasts, and the options of segmented
 controls, pills and radios. Every user or URL value shown in one of those goes through :func:`plain`.

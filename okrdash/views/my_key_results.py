@@ -1,0 +1,74 @@
+"""My key results: the key results one person owns across teams, the ones without a check-in this
+week first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from okrdash import readmodels
+from okrdash.access import Access
+from okrdash.markdown import plain
+from okrdash.store import Store
+from okrdash.viewstate import MyKeyResultsState
+from okrdash.views.common import (Filter, Markdown, Message, Notice, Option, Scope, Table, choose, stale_marks,
+                                  status_labels, table, unread, with_stale)
+
+
+@dataclass(frozen=True, eq=False)
+class MyKeyResultsView:
+    shown: MyKeyResultsState
+    link: MyKeyResultsState                # what the address holds: the owner the page could use
+    notices: list[Notice]
+    no_cycle: Message | None = None
+    owner_filter: Filter | None = None
+    choose: Message | None = None          # nobody picked (nor signed in)
+    caption: Markdown = ""
+    none: Message | None = None            # the person owns no key result this cycle
+    key_results: Table | None = None
+    checkin: list[dict[str, Any]] | None = None  # for the check-in form
+
+
+def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -> MyKeyResultsView:
+    words = scope.words
+    notices = unread(words, state)
+    if scope.cycle is None:
+        return MyKeyResultsView(scope.shown(MyKeyResultsState()), state.with_(), notices,
+                                no_cycle=Message(words.t("common.no_cycle"), "📭"))
+    owners = readmodels.owners(store, scope.as_of)
+    requested = choose(words, notices, "owner", state.owner, owners, message="team.unknown_filter")
+    # A shared link opens on the person it names, a signed-in person on themself.
+    owner = requested or readmodels.owner_of(access.who, owners)
+    shown = MyKeyResultsState(owner=owner)
+    picker = Filter("owner", words.t("my.owner"), tuple(Option(name, name) for name in owners), owner, shown,
+                    placeholder=words.t("my.pick_owner"))
+    if not owner:
+        return MyKeyResultsView(scope.shown(shown), MyKeyResultsState(owner=requested), notices, owner_filter=picker,
+                                choose=Message(words.t("my.choose"), "👆"))
+    mine = readmodels.owned_key_results(store, scope.cycle, scope.as_of, owner)
+    due = int((~mine["checked_in_this_week"]).sum())
+    return MyKeyResultsView(
+        scope.shown(shown), MyKeyResultsState(owner=requested), notices, owner_filter=picker,
+        caption=words.t("my.caption", owner=plain(owner), count=len(mine), due=due,
+                        week=words.date(readmodels.week_start(scope.as_of))),
+        none=Message(words.t("my.none", owner=plain(owner), cycle=scope.cycle.name), "📭") if mine.empty else None,
+        key_results=_table(scope, mine) if len(mine) else None,
+        checkin=readmodels.records(mine))
+
+
+def _table(scope: Scope, mine: pd.DataFrame) -> Table:
+    words = scope.words
+    progress = words.t("common.progress")
+    frame = pd.DataFrame({
+        words.t("common.key_result"): mine["title"],
+        words.t("common.objective"): mine["team"] + " · " + mine["objective"],
+        words.t("common.status"): with_stale(status_labels(words, mine["status"]), stale_marks(words, mine["stale"])),
+        progress: mine["progress"],
+        words.t("common.current"): mine["current"],
+        words.t("common.target"): mine["target"],
+        words.t("common.last_checkin"): mine["last_checkin"],
+        words.t("my.this_week"): mine["checked_in_this_week"],
+    })
+    return table(words, frame, None, "mine", bars=(progress,))

@@ -1,0 +1,190 @@
+"""The team page: one team's objectives and key results for one cycle (filtered by status and owner,
+a page of objectives at a time) and its KPIs as tiles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from okrdash import okrfiles, presentation, readmodels
+from okrdash.access import Access
+from okrdash.markdown import plain
+from okrdash.models import Cycle, Status
+from okrdash.readmodels import COMPANY_TEAMS, STATUS_ORDER
+from okrdash.store import Store
+from okrdash.viewstate import TeamState
+from okrdash.views.common import (STALE_ICON, Badge, Bar, Count, Filter, KeyResults, Markdown, Message, Notice, Option,
+                                  PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
+                                  nothing_yet, unread)
+
+OBJECTIVES_PER_PAGE = 5   # objective cards drawn at once (a company's own team has dozens)
+SEGMENTED_TEAMS = 8       # up to this many teams the picker is a row of buttons; beyond, a searchable select box
+SEGMENTED_PAGES = 10      # the same for the pages of objectives
+
+
+@dataclass(frozen=True, eq=False)
+class ObjectiveCard:
+    objective_id: int
+    title: Markdown
+    badge: Badge
+    meta: Markdown                 # owner and type
+    reason: Markdown               # why it has its status
+    bar: tuple[Bar, ...]
+    link: PageLink                 # to the objective page
+    key_results: KeyResults | None  # those that pass the filters (None: none does)
+    checkin: list[dict[str, Any]]  # every key result of the objective, for the check-in form
+
+
+@dataclass(frozen=True, eq=False)
+class KpiTile:
+    name: Markdown
+    value: Markdown
+    delta: str | int | None        # the change since the previous reading
+    delta_color: str               # the rules' trend decides it (a range KPI included)
+    recent: list[float] | None     # the sparkline
+    caption: Markdown              # status and target
+
+
+@dataclass(frozen=True, eq=False)
+class TeamView:
+    shown: TeamState
+    link: TeamState                                 # what the address holds: the filters the page could use
+    notices: list[Notice]
+    empty: tuple[Message, PageLink] | None = None   # no team at all
+    team: str = ""                                  # the team shown (its stored name)
+    cycle: Cycle | None = None
+    team_filter: Filter | None = None
+    caption: Markdown = ""
+    message: Message | None = None                  # no cycle, or no objectives in it
+    counts: tuple[Count, ...] = ()
+    status_filter: Filter | None = None
+    owner_filter: Filter | None = None
+    nothing_matches: Message | None = None
+    objectives_shown: Markdown | None = None        # "Objectives 1–5 of 12" when there are several pages
+    cards: tuple[ObjectiveCard, ...] = ()
+    page_filter: Filter | None = None
+    kpi_names: list[str] | None = None              # the team's KPIs, for the OKR editor
+    okrs_file: Callable[[], pd.DataFrame] | None = None  # the team's OKRs as an okrs file (built on click)
+    okrs_file_name: str = ""
+    kpis: tuple[KpiTile, ...] = ()
+    no_kpis: Markdown | None = None
+
+
+def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page: int | None = None) -> TeamView:
+    """``per_page``: objectives a page lists (default :data:`OBJECTIVES_PER_PAGE`)."""
+    words = scope.words
+    per_page = per_page or OBJECTIVES_PER_PAGE
+    notices = unread(words, state)
+    teams = readmodels.teams(store, scope.as_of)
+    if not teams:
+        return TeamView(scope.shown(TeamState()), state.with_(), notices, empty=nothing_yet(words, scope.urls))
+    # No team in the link: the signed-in person's own team, else the company's, else the first.
+    default = access.home_team(teams) or next((name for name in teams if name in COMPANY_TEAMS), teams[0])
+    team = choose(words, notices, "team", state.team, teams, used=words.team(default),
+                  message="team.unknown_team") or default
+    caption = words.t("team.caption", team=plain(words.team(team)), cycle=scope.cycle.name if scope.cycle else "–",
+                      as_of=words.date(scope.as_of))
+    kpi_rows = readmodels.kpi_table(store, scope.as_of, team=team).kpis
+    base = TeamView(scope.shown(TeamState(team=team)), state.with_(team=team if team == state.team else None),
+                    notices, team=team, cycle=scope.cycle,
+                    team_filter=_team_filter(words, teams, TeamState(team=team)), caption=caption,
+                    kpis=_kpi_tiles(words, kpi_rows),
+                    no_kpis=None if len(kpi_rows) else words.t("team.no_kpis", team=plain(words.team(team))))
+    if scope.cycle is None:
+        return replace(base, message=Message(words.t("common.no_cycle"), "📭"))
+    cycle = scope.cycle
+    files = _okrs_file(store, team, cycle, scope)
+    base = replace(base, kpi_names=sorted(kpi_rows["name"]), okrs_file=files,
+                 okrs_file_name=f"okrs-{team}-{cycle.name}.csv")
+    statuses = tuple(s for s in state.status if s in STATUS_ORDER)
+    for unknown in [s for s in state.status if s not in STATUS_ORDER]:
+        notices.append(link_notice(words, "status", unknown, message="team.unknown_filter"))
+    page = readmodels.team_page(store, team, cycle, scope.as_of, statuses, state.owner, state.objective_page or 1,
+                                per_page)
+    owner = choose(words, notices, "owner", state.owner, page.owners, message="team.unknown_filter")
+    if owner != state.owner:  # an owner the team does not have: that filter is not applied
+        page = readmodels.team_page(store, team, cycle, scope.as_of, statuses, None, state.objective_page or 1,
+                                    per_page)
+    if state.objective_page is not None and page.page != state.objective_page:
+        notices.append(link_notice(words, "objective_page", state.objective_page, 1, message="team.unknown_page",
+                                   pages=words.number(page.pages)))
+    shown = TeamState(team=team, status=statuses, owner=owner, objective_page=page.page if page.page > 1 else None)
+    base = replace(base, shown=scope.shown(shown), team_filter=_team_filter(words, teams, shown),
+                   link=base.link.with_(status=statuses, owner=owner,
+                                        objective_page=page.page if page.page == state.objective_page else None))
+    if not page.team_objectives:
+        return replace(base, message=Message(words.t("team.no_objectives", team=plain(words.team(team)),
+                                                   cycle=cycle.name), "📭"))
+    present = {status for status, count in page.status_counts.items() if count}
+    first = (page.page - 1) * per_page
+    return replace(
+        base,
+        counts=counts(words, page.status_counts, [s for s in STATUS_ORDER if s != Status.NO_TARGET.value
+                                                  or page.status_counts[s]]),
+        status_filter=Filter("status", words.t("filter.status"),
+                             tuple(Option(s, words.status_label(s)) for s in STATUS_ORDER
+                                   if s in present or s in statuses),
+                             statuses, shown, style="pills", multi=True, resets=("objective_page",)),
+        owner_filter=Filter("owner", words.t("filter.owner"), tuple(Option(o, o) for o in page.owners),
+                            owner, shown, resets=("objective_page",)),
+        nothing_matches=None if page.key_results["matches"].any() else Message(words.t("team.nothing_matches"), "🔎"),
+        objectives_shown=words.t("team.objectives_shown", first=words.number(first + 1),
+                                 last=words.number(min(first + per_page, page.listed)),
+                                 total=words.number(page.listed)) if page.pages > 1 else None,
+        cards=tuple(_card(words, scope, team, objective, page.key_results)
+                    for objective in readmodels.records(page.objectives)),
+        page_filter=Filter("objective_page", words.t("team.objectives_page"),
+                           tuple(Option(n, words.number(n)) for n in range(1, page.pages + 1)), page.page, shown,
+                           style="segmented" if page.pages <= SEGMENTED_PAGES else "select",
+                           required=page.pages <= SEGMENTED_PAGES) if page.pages > 1 else None,
+    )
+
+
+def _team_filter(words: Words, teams: list[str], shown: TeamState) -> Filter:
+    """The team picker: the company's own team in the reader's language, every team by its stored name
+    in the link; a row of buttons for a few teams, a searchable select box for many."""
+    return Filter("team", words.t("filter.team"), tuple(Option(name, words.team(name)) for name in teams),
+                  shown.team, shown, style="segmented" if len(teams) <= SEGMENTED_TEAMS else "select", required=True)
+
+
+def _card(words: Words, scope: Scope, team: str, objective: dict[str, Any], team_key_results: pd.DataFrame) -> ObjectiveCard:
+    objective_id = int(objective["objective_id"])
+    own = team_key_results[team_key_results["objective_id"] == objective_id]
+    shown = own[own["matches"]]
+    return ObjectiveCard(
+        objective_id=objective_id,
+        title=plain(objective["title"]),
+        badge=badge(words, objective["status"]),
+        meta=words.t("team.objective_meta", owner=plain(objective["owner"] or "–"),
+                     type=words.t(f"objective.type_{objective['objective_type']}")),
+        reason=plain(presentation.objective_status_reason(objective["status"], list(own["status"]), words.lang)),
+        bar=bars(words, None, [objective["progress"]], [objective["expected"]], [objective["status"]]),
+        link=PageLink(words.t("team.open_objective"), scope.urls.objective(objective=objective_id), "🎯"),
+        key_results=key_results(words, shown.reset_index(drop=True), f"key-results-{team}-{objective_id}.csv",
+                                f"download_krs_{objective_id}") if len(shown) else None,
+        checkin=readmodels.records(own),
+    )
+
+
+def _okrs_file(store: Store, team: str, cycle: Cycle, scope: Scope) -> Callable[[], pd.DataFrame]:
+    """The team's OKRs as an okrs file in the reader's language: edit it in Excel, upload it back."""
+    return lambda: okrfiles.localise(okrfiles.team_okrs(store, team, cycle, scope.as_of), scope.lang)
+
+
+def _kpi_tiles(words: Words, kpis: pd.DataFrame) -> tuple[KpiTile, ...]:
+    tiles = []
+    for kpi in readmodels.records(kpis):
+        change = kpi["change"]
+        delta = None if change is None else 0 if change == 0 else f"{'+' if change > 0 else ''}{words.number(change)}"
+        target = (words.t("team.kpi_range", low=words.number(kpi["min_value"]), high=words.number(kpi["max_value"]))
+                  if kpi["direction"] == "range" else plain(words.amount(kpi["target"], kpi["unit"])))
+        tiles.append(KpiTile(
+            name=plain(kpi["name"]), value=plain(words.amount(kpi["value"], kpi["unit"])), delta=delta,
+            delta_color="green" if kpi["trend"] > 0 else "red" if kpi["trend"] < 0 else "gray",
+            recent=kpi["recent_values"] or None,
+            caption=words.t("team.kpi_status", status=words.status_label(kpi["status"]), target=target)
+            + (f" · {STALE_ICON} {words.t('common.stale_kpi')}" if kpi["stale"] else "")))
+    return tuple(tiles)
