@@ -11,8 +11,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import tomllib
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_time
@@ -131,6 +133,20 @@ def signed(value: float | int | None, lang: str = "en", unit: str | None = None)
     return ("+" if usable > 0 else "−") + text
 
 
+def unit_word(written: str | None, lang: str = "en") -> str:
+    """A unit in the reader's language when it is one of the unit words okrdash knows
+    (locales/*/units.toml: "minutes" is "menit" in Indonesian); any other unit as its writer typed it."""
+    spelled = (written or "").strip()
+    return _unit_words(_locale(lang)).get(spelled.casefold(), spelled) if spelled else ""
+
+
+@lru_cache(maxsize=len(LOCALES))
+def _unit_words(lang: str) -> dict[str, str]:
+    # Read here, not through i18n, which imports this module's formatters.
+    with open(Path(__file__).parent / "locales" / lang / "units.toml", "rb") as handle:
+        return tomllib.load(handle)["unit"]
+
+
 def amount(value: float | int | None, unit: str | None, lang: str = "en", range_start: bool = False) -> str:
     """A number with its unit where a reader expects it: Rp1.500.000, 45%, 4,5/5, 48 minutes.
 
@@ -138,7 +154,7 @@ def amount(value: float | int | None, unit: str | None, lang: str = "en", range_
     second (a currency and a percent sign stay on both: "Rp1 to Rp2", "40% to 60%").
     """
     text = number(value, lang)
-    unit = (unit or "").strip()
+    unit = unit_word(unit, lang)
     if text == MISSING or not unit:
         return text
     if unit in PREFIX_UNITS:

@@ -114,6 +114,7 @@ class DuckDBStore:
     teams = reads.read_method(reads.teams)
     owners = reads.read_method(reads.owners)
     batches = reads.read_method(reads.batches)
+    batch_changes = reads.read_method(reads.batch_changes)
     latest_data_date = reads.read_method(reads.latest_data_date)
     linked_key_results = reads.read_method(reads.linked_key_results)
     checkin_history = reads.read_method(reads.checkin_history)

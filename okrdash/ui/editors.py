@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import editing, readmodels
+from okrdash import editing, formatting, readmodels
 from okrdash.access import Access
 from okrdash.models import Cycle, Direction, KRKind, ObjectiveType
 from okrdash.problems import ImportFailed
@@ -303,7 +303,7 @@ def _kpi_fields(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> 
     directions = [d.value for d in Direction]
     st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
                  key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
-    unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
+    unit = f" ({widgets.plain(formatting.unit_word(kpi['unit'], ctx.lang))})" if kpi["unit"] else ""  # labels render Markdown
     forms.number_field(ctx, ctx.t("editing.target") + unit, f"{key}_target", value=kpi["target"])
     forms.number_field(ctx, ctx.t("editing.tolerance"), f"{key}_tolerance", value=_tolerance(kpi, numbers),
                        help=ctx.t("editing.tolerance_help"))

@@ -136,6 +136,20 @@ _UPLOADER_BUTTON_CSS = (f'[data-testid="{UPLOADER_DROPZONE}"] button [data-testi
                         '{ display: none; }')
 
 
+# Streamlit's own English words beside widgets, which no parameter translates: "(required)" after the
+# label of a picker that always keeps a choice (the marker reads as a demand on a form), and, outside
+# English, "Press Enter to apply / submit form" under a text field being typed in (a save button is
+# always beside it). Test ids checked by tests/pages/test_uploader_texts.py.
+REQUIRED_MARK = "stWidgetLabelRequired"
+INPUT_INSTRUCTIONS = "InputInstructions"
+
+
+def page_style(ctx: Context) -> None:
+    """Static CSS every page gets (no user text): Streamlit's English widget words hidden."""
+    hidden = [REQUIRED_MARK] + ([] if ctx.lang == "en" else [INPUT_INSTRUCTIONS])
+    st.html("<style>" + ", ".join(f'[data-testid="{test_id}"]' for test_id in hidden) + " { display: none; }</style>")
+
+
 def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **uploader_args: Any) -> Any:
     """``st.file_uploader`` with what it says about size and types in the reader's language."""
     css = _UPLOADER_CSS + ("" if ctx.lang == "en" else _UPLOADER_BUTTON_CSS)

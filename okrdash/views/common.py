@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from okrdash import charts, formatting, presentation
-from okrdash.i18n import translate
+from okrdash.i18n import strings, translate
 from okrdash.markdown import plain
 from okrdash.models import Cycle
 from okrdash.readmodels import COMPANY_TEAMS
@@ -58,6 +58,10 @@ class Words:
             return "–"
         return self.t("common.company") if team.strip() in COMPANY_TEAMS else team
 
+    def teams(self, teams: pd.Series) -> pd.Series:
+        """:meth:`team` of each row (empty where a row has none), translated once per distinct team."""
+        return teams.map({team: self.team(team) for team in set(teams.dropna())}).fillna("")
+
     def date(self, day: dt.date | None) -> str:
         return formatting.date(day, self.lang)
 
@@ -66,6 +70,20 @@ class Words:
 
     def percent(self, share: object) -> str:
         return formatting.percent(share, self.lang)  # type: ignore[arg-type]
+
+    def unit(self, unit: object) -> str:
+        """A unit okrdash knows in the reader's language ("menit"); any other as typed."""
+        return formatting.unit_word(unit if isinstance(unit, str) else None, self.lang)
+
+    def units(self, units: pd.Series) -> pd.Series:
+        """:meth:`unit` of each row, translated once per distinct unit."""
+        return units.map({unit: self.unit(unit) for unit in set(units)})
+
+    def category(self, category: object) -> str:
+        """A KPI category the file format names ("finance") in the reader's words; any other as typed."""
+        if not isinstance(category, str) or not category.strip():
+            return ""
+        return strings(self.lang).get(f"category.{category.strip().casefold()}", category)
 
     def amount(self, value: object, unit: object) -> str:
         """45%, Rp1.500.000, 48 minutes: a number with its unit where a reader expects it."""
@@ -258,8 +276,8 @@ def readable(frame: pd.DataFrame, lang: str, shares: Sequence[str] = (),
             right.append(column)
         elif pd.api.types.is_datetime64_any_dtype(values) or (values.dtype == object and _holds_dates(values)):
             columns[column] = formatting.dates(values, lang)
-        else:
-            columns[column] = values
+        else:  # text: an empty cell reads as empty, never as None or nan
+            columns[column] = values.astype(object).where(values.notna(), "")
     return pd.DataFrame(columns, index=frame.index), tuple(right)
 
 
@@ -344,7 +362,7 @@ def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> K
         words.t("common.expected"): rows["expected"],
         current: rows["current"],
         target: rows["target"],
-        words.t("common.unit"): rows["unit"],
+        words.t("common.unit"): words.units(rows["unit"]),
         words.t("common.confidence"): rows["confidence"],
         words.t("common.last_checkin"): rows["last_checkin"],
     })

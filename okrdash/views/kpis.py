@@ -106,7 +106,7 @@ def _filter(words: Words, name: str, options: list[str], filtered: KpisState) ->
     """A filter whose options are shown in the reader's language; the link keeps the option itself."""
     label_key = {"team": "filter.team", "category": "kpis.category", "type": "kpis.type",
                  "indicator": "kpis.indicator", "status": "common.status"}[name]
-    shown_as = {"team": words.team, "category": str, "type": lambda v: words.t(f"kpis.type_{v}"),
+    shown_as = {"team": words.team, "category": words.category, "type": lambda v: words.t(f"kpis.type_{v}"),
                 "indicator": lambda v: words.t(f"kpis.indicator_{v}"), "status": words.status_label}[name]
     return Filter(name, words.t(label_key), tuple(Option(value, shown_as(value)) for value in options),
                   getattr(filtered, name), filtered, placeholder=words.t("filter.all"))
@@ -144,11 +144,11 @@ def _frame(words: Words, rows: pd.DataFrame) -> pd.DataFrame:
         t("common.kpi"): rows["name"],
         t("kpis.latest"): rows["value"],
         t("common.target"): rows["target"],
-        t("common.unit"): rows["unit"],
+        t("common.unit"): words.units(rows["unit"]),
         t("common.trend"): [_trend(words, m, tr) for m, tr in zip(rows["trend_to"] - rows["trend_from"], rows["trend"])],
         t("kpis.change"): rows["change"],
         t("kpis.recent"): rows["recent_values"],
-        t("kpis.category"): rows["category"],
+        t("kpis.category"): rows["category"].map(words.category),
         t("kpis.type"): labels("kpi_type", "kpis.type_"),
         t("kpis.indicator"): labels("indicator", "kpis.indicator_"),
         t("kpis.frequency"): labels("frequency", "kpis.frequency_"),
@@ -263,6 +263,6 @@ def _measurements(words: Words, kpi: dict[str, Any], history: pd.DataFrame) -> T
         words.t("common.date"): pd.to_datetime(history["date"]).dt.date,
         words.t("common.value"): history["value"],
         words.t("kpis.period_target"): history["target"],
-        words.t("common.unit"): kpi["unit"],
+        words.t("common.unit"): words.unit(kpi["unit"]),
     })
     return table(words, frame, f"kpi-{kpi['kpi_id']}-measurements.csv", "download_measurements")

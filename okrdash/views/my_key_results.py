@@ -63,7 +63,7 @@ def _table(scope: Scope, mine: pd.DataFrame) -> Table:
     progress = words.t("common.progress")
     frame = pd.DataFrame({
         words.t("common.key_result"): mine["title"],
-        words.t("common.objective"): mine["team"] + " · " + mine["objective"],
+        words.t("common.objective"): words.teams(mine["team"]) + " · " + mine["objective"],
         words.t("common.status"): with_stale(status_labels(words, mine["status"]), stale_marks(words, mine["stale"])),
         progress: mine["progress"],
         words.t("common.current"): mine["current"],

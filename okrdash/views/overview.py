@@ -106,7 +106,7 @@ def alignment_summary(tree: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
 
 
 def _chart(words: Words, by_team: pd.DataFrame) -> charts.Spec:
-    data = by_team.assign(status_label=status_labels(words, by_team["status"]),
+    data = by_team.assign(team=words.teams(by_team["team"]), status_label=status_labels(words, by_team["status"]),
                           status_rank=by_team["status"].map(STATUS_ORDER.index))
     return charts.team_status_chart(data, words.t("overview.chart_title"), words.t("overview.chart_x"),
                                     words.t("common.team"), words.t("common.status"))
@@ -115,13 +115,14 @@ def _chart(words: Words, by_team: pd.DataFrame) -> charts.Spec:
 def _alignment(words: Words, summary: pd.DataFrame, titles: dict[str, str]) -> Table:
     frame = pd.DataFrame({
         words.t("common.status"): status_labels(words, summary["status"]).where(summary["status"].notna(), "–"),
-        words.t("common.team"): summary["team"].fillna(""),
+        words.t("common.team"): words.teams(summary["team"]),
         words.t("common.objective"): summary["key"].map(titles),
         words.t("common.progress"): summary["progress"],
         words.t("overview.aligned_count"): summary["aligned"],
         words.t("overview.aligned_behind"): summary["aligned_behind"],
     })
-    return table(words, frame, None, "alignment", shares=(words.t("common.progress"),))
+    return table(words, frame, None, "alignment", shares=(words.t("common.progress"),),
+                 helps={words.t(f"overview.{key}"): words.t(f"overview.{key}_help") for key in ("aligned_count", "aligned_behind")})
 
 
 def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
@@ -131,7 +132,7 @@ def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
     open_column = words.t("overview.open")
     frame = pd.DataFrame({
         words.t("common.status"): status_labels(words, ordered["status"]),
-        words.t("common.team"): ordered["team"],
+        words.t("common.team"): words.teams(ordered["team"]),
         words.t("common.objective"): ordered["title"],
         words.t("common.progress"): ordered["progress"],
         words.t("common.expected"): ordered["expected"],
@@ -150,7 +151,7 @@ def _attention(words: Words, scope: Scope, attention: pd.DataFrame) -> Table:
            for stale, low in zip(attention["stale"], attention["confidence_disagrees"])]
     frame = pd.DataFrame({
         words.t("common.status"): status_labels(words, attention["status"]),
-        words.t("common.team"): attention["team"],
+        words.t("common.team"): words.teams(attention["team"]),
         words.t("common.title"): attention["title"],
         words.t("overview.kind"): attention["subject"].map(lambda subject: words.t(f"overview.kind_{subject}")),
         words.t("overview.gap"): attention["gap"],
@@ -161,4 +162,4 @@ def _attention(words: Words, scope: Scope, attention: pd.DataFrame) -> Table:
     })
     cycle = scope.cycle.name if scope.cycle else ""
     return table(words, frame, f"needs-attention-{cycle}.csv", "download_attention", shares=(words.t("overview.gap"),),
-                 links=(open_column,))
+                 links=(open_column,), helps={words.t("overview.gap"): words.t("overview.gap_help")})
