@@ -26,6 +26,9 @@ else:
     if view.none:
         widgets.message(view.none)
     else:
-        widgets.table(ctx, view.key_results)
+        with widgets.wide("mine"):
+            widgets.table(ctx, view.key_results)
+        with widgets.narrow("mine"):
+            widgets.cards(view.cards)
         forms.checkin_form(ctx, access, view.checkin, key="checkin_mine")
 url_state.share(ctx, view.shown)

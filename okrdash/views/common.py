@@ -162,6 +162,22 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Card:
+    """One row of a list as a phone shows it: the title, the status in words (and colour), a
+    progress bar with the expected marker (no bar for a row without progress: a KPI), and a line
+    of details (owner, last check-in, value and target). Plain text: the drawing escapes it."""
+
+    title: str
+    status: str
+    color: str
+    share: float | None
+    expected: float | None
+    expected_text: str
+    details: str
+    href: str | None = None     # a relative link to the row's own page
+
+
+@dataclass(frozen=True)
 class Badge:
     """A status as a badge: its word, icon and colour."""
 
@@ -176,6 +192,7 @@ class KeyResults:
 
     bars: tuple[Bar, ...]
     table: Table
+    cards: tuple[Card, ...] = ()     # the same key results on a phone
 
 
 @dataclass(frozen=True)
@@ -374,7 +391,47 @@ def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> K
         bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
                   list(frame[flags])),
         table=table(words, frame, file_name, key, shown=shown, shares=(words.t("common.progress"),),
-                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True))
+                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True),
+        cards=cards(words, list(rows["title"]), list(rows["status"]), list(rows["progress"]), list(rows["expected"]),
+                    [detail_line(words, owner=owner, current=now, target=goal, last_checkin=words.date(day))
+                     for owner, now, goal, day in zip(rows["owner"], shown[current], shown[target],
+                                                       _days(rows["last_checkin"]))],
+                    list(frame[flags])))
+
+
+def cards(words: Words, titles: Sequence[str], statuses: Sequence[str | None], progress: Sequence[object],
+          expected: Sequence[object], details: Sequence[str], stale: Sequence[str] = (),
+          hrefs: Sequence[str | None] = ()) -> tuple[Card, ...]:
+    """A :class:`Card` per row; ``progress`` None (a KPI) draws no bar, ``stale`` marks are
+    :func:`stale_marks`' words, shown beside the status."""
+    marks = list(stale) or [""] * len(titles)
+    links = list(hrefs) or [None] * len(titles)
+    out = []
+    for title, status, share, at, detail, mark, href in zip(titles, statuses, progress, expected, details, marks, links):
+        usable = None if share is None or pd.isna(share) else float(share)  # type: ignore[arg-type]
+        line = words.status_label(status) if usable is None else presentation.status_line(
+            status, usable, None if at is None or pd.isna(at) else float(at), words.lang)  # type: ignore[arg-type]
+        out.append(Card(
+            title=str(title), status=f"{line} · {STALE_ICON} {mark}" if mark else line,
+            color=charts.STATUS_COLORS.get(status or "", charts.STATUS_COLORS["No Data"]),
+            share=None if usable is None else min(max(usable, 0.0), 1.0),
+            expected=None if at is None or pd.isna(at) else float(at),  # type: ignore[arg-type]
+            expected_text=f"{words.t('common.expected')}: {words.percent(at)}", details=detail, href=href))
+    return tuple(out)
+
+
+def _days(values: pd.Series) -> list[dt.date | None]:
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
+
+
+def detail_line(words: Words, **parts: object) -> str:
+    """"Owner: Agus · Last check-in: 20 Nov 2026": the parts given (common.<name> labels), empty ones left out."""
+    return " · ".join(f"{words.t(_DETAIL_LABELS.get(name, f'common.{name}'))}: {value}" for name, value in parts
+                      .items() if value not in (None, "", "–") and not (isinstance(value, float) and pd.isna(value)))
+
+
+# Card details whose label is not common.<name>.
+_DETAIL_LABELS = {"kind": "overview.kind", "gap": "overview.gap"}
 
 
 def counts(words: Words, counted: Mapping[str, int], statuses: Sequence[str]) -> tuple[Count, ...]:

@@ -12,7 +12,7 @@ from okrdash.models import Status
 from okrdash.store import Store
 from okrdash.viewstate import HomeState
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.views.common import (Count, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
+from okrdash.views.common import (Card, Count, cards, detail_line, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
                                   Table, Words, choose, counts, nothing_yet, status_labels, table, unread)
 
 CHART_TEAMS = 25     # teams the status chart draws: one bar each; a large company has thousands
@@ -37,6 +37,8 @@ class OverviewView:
     aligned: Table | None = None
     no_aligned: Markdown | None = None
     attention: Table | None = None
+    aligned_cards: tuple[Card, ...] = ()     # the two lists as cards (a phone)
+    attention_cards: tuple[Card, ...] = ()
     all_clear: Markdown | None = None
 
 
@@ -75,6 +77,8 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
         aligned=aligned,
         no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
         attention=_attention(words, scope, attention) if len(attention) else None,
+        aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
+        attention_cards=_attention_cards(words, scope, attention),
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
     )
 
@@ -141,6 +145,32 @@ def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
     return table(words, frame, "aligned-objectives.csv", "download_aligned", limit=ALIGNED_ROWS,
                  first_rows="overview.aligned_first", shares=(words.t("common.progress"), words.t("common.expected")),
                  links=(open_column,))
+
+
+def _aligned_cards(words: Words, scope: Scope, children: pd.DataFrame) -> tuple[Card, ...]:
+    rank = children["status"].map({Status.OFF_TRACK.value: 0, Status.AT_RISK.value: 1}).fillna(2)
+    ordered = children.assign(behind_rank=rank).sort_values(["behind_rank", "team", "title"], kind="stable")
+    ordered = ordered.head(ALIGNED_ROWS)
+    return cards(words, list(ordered["title"]), list(ordered["status"]), list(ordered["progress"]),
+                 list(ordered["expected"]), [detail_line(words, team=words.team(team)) for team in ordered["team"]],
+                 hrefs=list(scope.urls.objectives(ordered["objective_id"])))
+
+
+def _attention_cards(words: Words, scope: Scope, attention: pd.DataFrame) -> tuple[Card, ...]:
+    """What needs attention as cards: the title, status, the gap to expected, team and last check-in."""
+    urls = scope.urls
+    return cards(words, list(attention["title"]), list(attention["status"]), [None] * len(attention),
+                 [None] * len(attention),
+                 [detail_line(words, team=words.team(team), kind=words.t(f"overview.kind_{subject}"),
+                              gap=words.percent(gap),
+                              last_checkin=words.date(None if pd.isna(day) else pd.Timestamp(day).date()))
+                  for team, subject, gap, day in zip(attention["team"], attention["subject"], attention["gap"],
+                                                     attention["last_checkin"])],
+                 [", ".join(filter(None, [words.t("overview.stale") if stale else "",
+                                          words.t("overview.low_confidence") if low else ""]))
+                  for stale, low in zip(attention["stale"], attention["confidence_disagrees"])],
+                 [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
+                  for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])])
 
 
 def _attention(words: Words, scope: Scope, attention: pd.DataFrame) -> Table:
