@@ -89,6 +89,18 @@ def number(value: float | int | None, lang: str = "en", decimals: int | None = N
     return _grouped(rounded, places, lang, optional=True)
 
 
+def rounded(value: object) -> float | None:
+    """The number :func:`number` shows, as a number (1.5, not 1.4999999999999998; 0, never -0)."""
+    usable = _usable(value)
+    return None if usable is None else round(usable, _decimals_for(usable)) + 0.0
+
+
+def rounded_share(share: object) -> float | None:
+    """The share :func:`percent` shows, as a number (0.74 for "74%"; 0, never -0)."""
+    usable = _usable(share)
+    return None if usable is None else (round(usable * 100) + 0) / 100
+
+
 def numbers(values: Iterable[object], lang: str = "en", decimals: int | None = None) -> list[str]:
     """:func:`number` of every value: a table's column in one call."""
     return [number(value, lang, decimals) for value in values]

@@ -40,7 +40,7 @@ if view.aligned:
         widgets.table(ctx, view.aligned, download=False)
     with widgets.narrow("aligned"):
         widgets.cards(view.aligned_cards)
-    widgets.downloads(ctx, view.aligned.rows, view.aligned.file_name, key=view.aligned.key)
+    widgets.table_downloads(ctx, view.aligned)
 elif view.no_aligned:
     st.caption(view.no_aligned)
 
@@ -50,7 +50,7 @@ if view.attention:
         widgets.table(ctx, view.attention, download=False)
     with widgets.narrow("attention"):
         widgets.cards(view.attention_cards)
-    widgets.downloads(ctx, view.attention.rows, view.attention.file_name, key=view.attention.key)
+    widgets.table_downloads(ctx, view.attention)
 else:
     st.success(view.all_clear, icon="✅")
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, formatting
-from okrdash.export import to_csv_bytes, to_xlsx_bytes
+from okrdash.export import as_page_shows, to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui.context import Context
 from okrdash.views.common import Badge, Bar, Card, Count, KeyResults, Message, PageLink, Table
@@ -60,7 +60,7 @@ def table(ctx: Context, shown: Table, download: bool = True) -> None:
     st.dataframe(shown.shown, hide_index=True, width="stretch", column_config=config,
                  **({"row_height": WRAPPING_ROW_HEIGHT} if shown.wrapping else {}))
     if shown.file_name and download:
-        downloads(ctx, shown.rows, shown.file_name, key=shown.key)
+        table_downloads(ctx, shown)
 
 
 def badge(shown: Badge) -> None:
@@ -76,7 +76,7 @@ def key_results(ctx: Context, shown: KeyResults) -> None:
     with narrow(shown.table.key):
         cards(shown.cards)
     if shown.table.file_name:
-        downloads(ctx, shown.table.rows, shown.table.file_name, key=shown.table.key)
+        table_downloads(ctx, shown.table)
 
 
 def bars(shown: tuple[Bar, ...]) -> None:
@@ -110,17 +110,25 @@ def _bar_html(share: float, color: str, expected: float | None, expected_text: s
             f'<div style="width:{value}%;height:100%;background:{color};border-radius:2px"></div>{tick}</div>')
 
 
-def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
+def table_downloads(ctx: Context, shown: Table) -> None:
+    """A view model table's downloads: what the page says (numbers rounded as it rounds them, shares
+    as percents), every row."""
+    if shown.file_name:
+        downloads(ctx, lambda: as_page_shows(shown.rows(), shown.shares), shown.file_name, shown.key, shown.shares)
+
+
+def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str,
+              shares: tuple[str, ...] = ()) -> None:
     """Download ``rows()`` (built when a button is clicked) as an Excel workbook and as a CSV in the
     reader's convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet."""
     stem = file_name.removesuffix(".csv")
     row = st.container(horizontal=True)
     row.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang),
+        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang, shares),
         file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
     )
     row.download_button(
-        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem),
+        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem, shares),
         file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", on_click="ignore",
     )
@@ -223,7 +231,7 @@ def small_table(ctx: Context, shown: Table) -> None:
         st.caption(shown.first_rows)
     st.html(html_table(shown))
     if shown.file_name:
-        downloads(ctx, shown.rows, shown.file_name, key=shown.key)
+        table_downloads(ctx, shown)
 
 
 def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **uploader_args: Any) -> Any:

@@ -267,6 +267,7 @@ class Table:
     helps: Mapping[str, str] = field(default_factory=dict)
     times: Mapping[str, str] = field(default_factory=dict)    # date-time columns and their display format
     wrapping: bool = False                   # rows tall enough for a long title to wrap
+    shares: tuple[str, ...] = ()             # columns of shares (0..1): percents on screen and in downloads
 
 
 # -- building them ----------------------------------------------------------------------------------
@@ -321,7 +322,7 @@ def table(words: Words, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_n
     text, numbers = readable(on_screen, words.lang, shares, keep=(*hints.get("bars", ()), *hints.get("sparklines", ())))
     return Table(shown=text.reset_index(drop=True), rows=lambda: in_words(words, frame() if callable(frame) else frame),
                  file_name=file_name, key=key, first_rows=note, right=tuple(dict.fromkeys([*numbers, *right])),
-                 **hints)
+                 shares=tuple(shares), **hints)
 
 
 def in_words(words: Words, frame: pd.DataFrame) -> pd.DataFrame:
