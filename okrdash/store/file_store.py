@@ -168,8 +168,8 @@ class DuckDBStore:
     def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame:
         return scores.status_counts(self, as_of, cycle)
 
-    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
-        return scores.needs_attention(self, as_of, cycle, limit)
+    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None) -> pd.DataFrame:
+        return scores.needs_attention(self, as_of, cycle, limit, team)
 
     # -- writes (writes.py, writes.sql) and backups ---------------------------------------------
 

@@ -131,7 +131,8 @@ class Store(Protocol):
 
     def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame: ...
 
-    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame: ...
+    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None
+                        ) -> pd.DataFrame: ...
 
     # -- writes ------------------------------------------------------------------------------------
 

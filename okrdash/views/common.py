@@ -435,6 +435,48 @@ def detail_line(words: Words, **parts: object) -> str:
 _DETAIL_LABELS = {"kind": "overview.kind", "gap": "overview.gap"}
 
 
+# -- what needs attention (the overview's, a team's) ---------------------------------------------
+
+
+def attention_table(words: Words, scope: Scope, attention: pd.DataFrame, file_name: str) -> Table:
+    """What needs attention (store.needs_attention) as a table, a link to each row's page."""
+    urls = scope.urls
+    open_column = words.t("overview.open")
+    why = [", ".join(filter(None, [words.t("overview.stale") if stale else "",
+                                   words.t("overview.low_confidence") if low else ""]))
+           for stale, low in zip(attention["stale"], attention["confidence_disagrees"])]
+    frame = pd.DataFrame({
+        words.t("common.status"): status_labels(words, attention["status"]),
+        words.t("common.team"): words.teams(attention["team"]),
+        words.t("common.title"): attention["title"],
+        words.t("overview.kind"): attention["subject"].map(lambda subject: words.t(f"overview.kind_{subject}")),
+        words.t("overview.gap"): attention["gap"],
+        words.t("common.last_checkin"): pd.to_datetime(attention["last_checkin"]).dt.date,
+        words.t("overview.why"): why,
+        open_column: [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
+                      for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])],
+    })
+    return table(words, frame, file_name, "download_attention", shares=(words.t("overview.gap"),),
+                 links=(open_column,), helps={words.t("overview.gap"): words.t("overview.gap_help")})
+
+
+def attention_cards(words: Words, scope: Scope, attention: pd.DataFrame) -> tuple[Card, ...]:
+    """What needs attention as cards: the title, status, the gap to expected, team and last check-in."""
+    urls = scope.urls
+    return cards(words, list(attention["title"]), list(attention["status"]), [None] * len(attention),
+                 [None] * len(attention),
+                 [detail_line(words, team=words.team(team), kind=words.t(f"overview.kind_{subject}"),
+                              gap=words.percent(gap),
+                              last_checkin=words.date(None if pd.isna(day) else pd.Timestamp(day).date()))
+                  for team, subject, gap, day in zip(attention["team"], attention["subject"], attention["gap"],
+                                                     attention["last_checkin"])],
+                 [", ".join(filter(None, [words.t("overview.stale") if stale else "",
+                                          words.t("overview.low_confidence") if low else ""]))
+                  for stale, low in zip(attention["stale"], attention["confidence_disagrees"])],
+                 [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
+                  for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])])
+
+
 def counts(words: Words, counted: Mapping[str, int], statuses: Sequence[str]) -> tuple[Count, ...]:
     return tuple(Count(plain(words.status_label(status)), int(counted.get(status, 0))) for status in statuses)
 

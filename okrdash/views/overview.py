@@ -12,7 +12,7 @@ from okrdash.models import Status
 from okrdash.store import Store
 from okrdash.viewstate import HomeState
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.views.common import (Card, Count, cards, detail_line, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
+from okrdash.views.common import (Card, Count, attention_cards, attention_table, cards, detail_line, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
                                   Table, Words, choose, counts, nothing_yet, status_labels, table, unread)
 
 CHART_TEAMS = 25     # teams the status chart draws: one bar each; a large company has thousands
@@ -76,9 +76,10 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
                           key="_aligned_picker") if keys else None,
         aligned=aligned,
         no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
-        attention=_attention(words, scope, attention) if len(attention) else None,
+        attention=attention_table(words, scope, attention, f"needs-attention-{scope.cycle.name if scope.cycle else ''}.csv")
+        if len(attention) else None,
         aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
-        attention_cards=_attention_cards(words, scope, attention),
+        attention_cards=attention_cards(words, scope, attention),
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
     )
 
@@ -154,42 +155,3 @@ def _aligned_cards(words: Words, scope: Scope, children: pd.DataFrame) -> tuple[
     return cards(words, list(ordered["title"]), list(ordered["status"]), list(ordered["progress"]),
                  list(ordered["expected"]), [detail_line(words, team=words.team(team)) for team in ordered["team"]],
                  hrefs=list(scope.urls.objectives(ordered["objective_id"])))
-
-
-def _attention_cards(words: Words, scope: Scope, attention: pd.DataFrame) -> tuple[Card, ...]:
-    """What needs attention as cards: the title, status, the gap to expected, team and last check-in."""
-    urls = scope.urls
-    return cards(words, list(attention["title"]), list(attention["status"]), [None] * len(attention),
-                 [None] * len(attention),
-                 [detail_line(words, team=words.team(team), kind=words.t(f"overview.kind_{subject}"),
-                              gap=words.percent(gap),
-                              last_checkin=words.date(None if pd.isna(day) else pd.Timestamp(day).date()))
-                  for team, subject, gap, day in zip(attention["team"], attention["subject"], attention["gap"],
-                                                     attention["last_checkin"])],
-                 [", ".join(filter(None, [words.t("overview.stale") if stale else "",
-                                          words.t("overview.low_confidence") if low else ""]))
-                  for stale, low in zip(attention["stale"], attention["confidence_disagrees"])],
-                 [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
-                  for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])])
-
-
-def _attention(words: Words, scope: Scope, attention: pd.DataFrame) -> Table:
-    urls = scope.urls
-    open_column = words.t("overview.open")
-    why = [", ".join(filter(None, [words.t("overview.stale") if stale else "",
-                                   words.t("overview.low_confidence") if low else ""]))
-           for stale, low in zip(attention["stale"], attention["confidence_disagrees"])]
-    frame = pd.DataFrame({
-        words.t("common.status"): status_labels(words, attention["status"]),
-        words.t("common.team"): words.teams(attention["team"]),
-        words.t("common.title"): attention["title"],
-        words.t("overview.kind"): attention["subject"].map(lambda subject: words.t(f"overview.kind_{subject}")),
-        words.t("overview.gap"): attention["gap"],
-        words.t("common.last_checkin"): pd.to_datetime(attention["last_checkin"]).dt.date,
-        words.t("overview.why"): why,
-        open_column: [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
-                      for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])],
-    })
-    cycle = scope.cycle.name if scope.cycle else ""
-    return table(words, frame, f"needs-attention-{cycle}.csv", "download_attention", shares=(words.t("overview.gap"),),
-                 links=(open_column,), helps={words.t("overview.gap"): words.t("overview.gap_help")})
