@@ -16,6 +16,7 @@ pages = [
     st.Page("pages/team.py", title=t("nav.team"), icon="👥", url_path="team"),
     st.Page("pages/objective.py", title=t("nav.objective"), icon="🎯", url_path="objective"),
     st.Page("pages/my_key_results.py", title=t("nav.my_key_results"), icon="🙋", url_path="my"),
+    st.Page("pages/checkin.py", title=t("nav.checkin"), icon="✅", url_path="checkin"),
     st.Page("pages/kpis.py", title=t("nav.kpis"), icon="📈", url_path="kpis"),
     st.Page("pages/review.py", title=t("nav.review"), icon="🎓", url_path="review"),
     st.Page("pages/upload.py", title=t("nav.upload"), icon="⬆️", url_path="upload"),

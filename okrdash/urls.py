@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from okrdash.viewstate import (ExplainerState, HomeState, KpisState, MyKeyResultsState, ObjectiveState, PageState,
+from okrdash.viewstate import (CheckinState, ExplainerState, HomeState, KpisState, MyKeyResultsState, ObjectiveState, PageState,
                                ReviewState, TeamState, UploadState, query, url)
 
 
@@ -42,6 +42,10 @@ class Link:
         """The relative link: the page's url path and its query string."""
         return url(self.state, self.state.PAGE)
 
+    def at(self, base_url: str) -> str:
+        """The absolute link under ``base_url`` (where okrdash is opened), for an e-mail or a chat."""
+        return f"{base_url.rstrip('/')}/{self.href}"
+
 
 @dataclass(frozen=True)
 class Urls:
@@ -67,6 +71,10 @@ class Urls:
 
     def my_key_results(self, owner: str | None = None) -> Link:
         return self.to(MyKeyResultsState(owner=owner))
+
+    def checkin(self, owner: str | None = None) -> Link:
+        """The weekly check-in of ``owner``: every key result they own in the cycle, on one screen."""
+        return self.to(CheckinState(owner=owner))
 
     def kpis(self, team: str | None = None, category: str | None = None, type: str | None = None,
              indicator: str | None = None, status: str | None = None, kpi: int | None = None) -> Link:

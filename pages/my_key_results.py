@@ -27,5 +27,6 @@ else:
         widgets.message(view.none)
     else:
         widgets.table(ctx, view.key_results)
+        widgets.page_link(view.weekly)
         forms.checkin_form(ctx, access, view.checkin, key="checkin_mine")
 url_state.share(ctx, view.shown)
