@@ -3,7 +3,7 @@ nothing else."""
 
 import streamlit as st
 
-from okrdash.ui import auth, context, url_state
+from okrdash.ui import auth, context, url_state, weekly
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
@@ -29,7 +29,11 @@ page = st.navigation(pages)
 
 def draw_page() -> None:
     url_state.reserve_share_box()
-    page.run()
+    owed = st.sidebar.empty()
+    try:
+        page.run()
+    finally:  # also after a page's st.stop: the count follows the owner this run chose
+        weekly.sidebar(ctx, auth.current_access(ctx), owed)
 
 
 # The page, or the outage page while the database cannot be reached.

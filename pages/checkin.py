@@ -29,4 +29,5 @@ else:
         auth.editing_notice(ctx, access)
     weekly.draw(ctx, access, view)
     widgets.page_link(view.my_key_results)
+weekly.remember_owner(view.shown.owner)
 url_state.share(ctx, view.shown)

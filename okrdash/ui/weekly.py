@@ -23,6 +23,7 @@ from okrdash.views import checkin
 from okrdash.views.checkin import CheckinItem, CheckinView
 
 _FLASH = "_okrdash_weekly_flash"
+_CHOSEN = "_okrdash_checkin_owner"
 FIELDS = ("value", "confidence", "note")
 
 
@@ -94,3 +95,18 @@ def _save(ctx: Context, access: Access, view: CheckinView) -> None:
         for name in FIELDS:
             state.pop(field_key(item, name), None)
     st.rerun()  # the whole page: it shows the new values and statuses
+
+
+def remember_owner(owner: str | None) -> None:
+    """The owner this session chose on My key results or the weekly check-in (local mode's "me")."""
+    if owner:
+        st.session_state[_CHOSEN] = owner
+
+
+def sidebar(ctx: Context, access: Access, place: Any) -> None:
+    """In ``place`` (the sidebar's): how many check-ins I owe this week, linking to my weekly check-in."""
+    if ctx.outage is not None:
+        return
+    link = checkin.owed(ctx.store, ctx.scope, access, st.session_state.get(_CHOSEN))
+    if link is not None:
+        widgets.page_link(link, place)

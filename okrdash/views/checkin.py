@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from okrdash import readmodels
+from okrdash import readmodels, reminders
 from okrdash.access import Access
 from okrdash.checkins import KeyResultRef
 from okrdash.markdown import plain
@@ -162,3 +162,20 @@ def refusal(words: Words, problems: list[Problem], written: list[CheckinItem]) -
 
 def saved(words: Words, count: int, batch: int) -> Markdown:
     return words.t("checkin.saved", count=count, batch=batch) + "  \n" + words.t("forms.undo_hint")
+
+
+def owed(store: Store, scope: Scope, access: Access, chosen: str | None = None) -> PageLink | None:
+    """How many check-ins the reader owes this week (reminders.sql's rule), linking to their weekly
+    check-in: a signed-in person is the owner their address names; in local mode, where nobody is
+    signed in, the owner ``chosen`` last on My key results or the weekly check-in. None without an
+    owner or a cycle."""
+    if scope.cycle is None:
+        return None
+    owners = readmodels.owners(store, scope.as_of)
+    owner = readmodels.owner_of(access.who, owners) or (chosen if access.mode == "local" else None)
+    if owner not in owners:
+        return None
+    count = reminders.owed_by(reminders.week_checkins(store, scope.as_of), owner)
+    words = scope.words
+    label = words.t("checkin.owed", count=count) if count else words.t("checkin.owed_none")
+    return PageLink(label, scope.urls.checkin(owner), "⏰" if count else "✅")

@@ -10,6 +10,7 @@ from okrdash.access import Access, Role
 from okrdash.i18n import translate
 from okrdash.store import open_store
 from tests.fixtures.company import AS_OF, CYCLE
+from tests.pages.conftest import open_page
 
 PAGE = "pages/checkin.py"
 PINNED = {"as_of": AS_OF.isoformat(), "cycle": CYCLE}
@@ -82,3 +83,29 @@ def test_an_editor_of_another_team_sees_that_key_result_without_fields(company_d
     keys = {t.key for t in app.text_input}
     assert f"weekly_{ids['Cut the sales cycle from 60 to 40 days']}_value" in keys
     assert f"weekly_{ids['Answer at least 95% of tickets in a day']}_value" not in keys
+
+
+def sidebar_links(app) -> list[tuple[str, str]]:
+    return [(link.proto.label, link.proto.page) for link in app.sidebar.get("page_link")]
+
+
+def test_the_sidebar_says_how_many_check_ins_the_owner_chosen_owes_and_links_to_them(company_db, make_app,
+                                                                                     through_app_py):
+    # In local mode, the owner picked on My key results (app.py draws the sidebar after the page).
+    app = open_page(make_app, company_db, "pages/my_key_results.py", **PINNED)
+    assert not [link for link in sidebar_links(app) if "owed" in link[0]]
+    app.selectbox(key="owner").set_value("Dewi").run()
+    assert not app.exception
+    (label, page), = [link for link in sidebar_links(app) if "owed" in link[0]]
+    assert label == "1 check-in(s) owed this week" and page.startswith("checkin")
+
+
+def test_signed_in_the_sidebar_counts_my_own_and_the_overview_shows_the_week_s_rate(company_db, make_app, as_person):
+    as_person(Access(role=Role.EDITOR, who="rina@contoh.co.id", teams=frozenset({"Company"}), mode="oidc"))
+    app = make_app(company_db, lang="id", **PINNED)
+    assert not app.exception
+    assert [label for label, _ in sidebar_links(app) if "minggu ini" in label] == [
+        "2 check-in belum dilakukan minggu ini"]
+    assert "Check-in minggu ini" in [s.value for s in app.subheader]
+    rates = app.dataframe[-1].value
+    assert list(rates["Tingkat check-in"]) == ["0%", "50%", "50%"]

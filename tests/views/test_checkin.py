@@ -129,3 +129,20 @@ def test_nothing_typed_is_refused_and_a_team_the_writer_may_not_write_refuses_th
     with pytest.raises((ImportFailed, StoreError)):
         checkins.record_weekly(fresh_company, typed, view.day, SALES_EDITOR, view.labels)
     assert len(fresh_company.batches()) == before
+
+
+def test_the_check_ins_i_owe_this_week_link_to_my_weekly_check_in(fresh_company):
+    budi = Access(role=Role.EDITOR, who="budi@contoh.co.id", teams=frozenset({"Sales"}), mode="oidc")
+    # Signed in, I am the owner my address names (Budi: his milestone is not checked in this week).
+    owed = checkin.owed(fresh_company, scope_of(fresh_company, "id"), budi, chosen="Dewi")
+    assert owed.label == "1 check-in belum dilakukan minggu ini" and owed.link.state.owner == "Budi"
+    assert owed.link.href == "checkin?lang=id&cycle=2026-Q4&as_of=2026-11-20&owner=Budi"
+    # In local mode, the owner chosen last; nobody chosen (or no cycle), nothing to say.
+    assert checkin.owed(fresh_company, scope_of(fresh_company), LOCAL_ACCESS, chosen="Dewi").link.state.owner == "Dewi"
+    assert checkin.owed(fresh_company, scope_of(fresh_company), LOCAL_ACCESS) is None
+    assert checkin.owed(fresh_company, scope_of(fresh_company, cycle=None), budi) is None
+    # A complete key result owes nothing; once Dewi checks in her sales cycle, she owes nothing either.
+    view = open_checkin(fresh_company, "Dewi")
+    checkins.record_weekly(fresh_company, entries(view, cut=("57", None, None)), view.day, LOCAL_ACCESS, view.labels)
+    done = checkin.owed(fresh_company, scope_of(fresh_company), LOCAL_ACCESS, chosen="Dewi")
+    assert done.label == "All checked in this week" and done.icon == "✅"
