@@ -197,9 +197,9 @@ def test_a_measurement_dated_in_the_far_future_is_warned(load):
 
 
 def test_okrs_file_whose_numbers_sit_in_an_ignored_column_is_refused(reject):
-    data = "cycle,team,objective,key_result,Achievement %,Status\n2026-Q4,Sales,Grow,Deals,65%,On Track\n"
+    data = "cycle,team,objective,key_result,Angka %,Status\n2026-Q4,Sales,Grow,Deals,65%,On Track\n"
     [problem] = reject(("o.csv", data))
-    assert (problem.column, problem.code) == ("Achievement %", "numbers_only_in_ignored")
+    assert (problem.column, problem.code) == ("Angka %", "numbers_only_in_ignored")
 
 
 # -- progress-only sheets ---------------------------------------------------------------------------

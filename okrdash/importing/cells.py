@@ -9,6 +9,7 @@ import duckdb
 
 from okrdash.names import name_key
 from okrdash.settings import Settings, settings as default_settings
+from okrdash.vocabulary import sql_macros
 
 CELL_MACROS = (Path(__file__).with_name("cells.sql")).read_text(encoding="utf-8")
 # Where DuckDB spills what one validation holds beyond its memory limit (settings.import_memory_limit:
@@ -24,6 +25,7 @@ def scratch_connection(config: Settings | None = None) -> duckdb.DuckDBPyConnect
     if config.duckdb_threads:
         options["threads"] = config.duckdb_threads
     con = duckdb.connect(":memory:", config=options)
+    con.execute(sql_macros())  # the words (month names, confidence, milestone) of okrdash/vocabulary.py
     con.execute(CELL_MACROS)
     # Names are compared by one Python function everywhere (see okrdash/names.py), SQL included.
     con.create_function("okr_name_key", name_key, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR,

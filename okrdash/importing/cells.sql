@@ -80,26 +80,7 @@ CREATE OR REPLACE MACRO okr_number_unit(t) AS (
 -- starts with a four-digit year is year-month-day in every order; month names ("1 Mei 2026",
 -- "Jumat, 02 Oktober 2026", "Oct 9, 2026") and ISO timestamps ("2026-11-28T00:00:00+07:00", the
 -- date as written) need no order; a five-digit number is an Excel serial day (1899-12-30 + n).
-CREATE OR REPLACE MACRO okr_month(word) AS (
-    CASE lower(word)
-        WHEN 'jan' THEN 1 WHEN 'januari' THEN 1 WHEN 'january' THEN 1
-        WHEN 'feb' THEN 2 WHEN 'peb' THEN 2 WHEN 'februari' THEN 2 WHEN 'pebruari' THEN 2 WHEN 'february' THEN 2
-        WHEN 'mar' THEN 3 WHEN 'maret' THEN 3 WHEN 'march' THEN 3
-        WHEN 'apr' THEN 4 WHEN 'april' THEN 4
-        WHEN 'mei' THEN 5 WHEN 'may' THEN 5
-        WHEN 'jun' THEN 6 WHEN 'juni' THEN 6 WHEN 'june' THEN 6
-        WHEN 'jul' THEN 7 WHEN 'juli' THEN 7 WHEN 'july' THEN 7
-        WHEN 'agu' THEN 8 WHEN 'agt' THEN 8 WHEN 'ags' THEN 8 WHEN 'agustus' THEN 8 WHEN 'aug' THEN 8
-        WHEN 'august' THEN 8
-        WHEN 'sep' THEN 9 WHEN 'sept' THEN 9 WHEN 'september' THEN 9
-        WHEN 'okt' THEN 10 WHEN 'oktober' THEN 10 WHEN 'oct' THEN 10 WHEN 'october' THEN 10
-        WHEN 'nov' THEN 11 WHEN 'nop' THEN 11 WHEN 'november' THEN 11 WHEN 'nopember' THEN 11
-        WHEN 'des' THEN 12 WHEN 'desember' THEN 12 WHEN 'dec' THEN 12 WHEN 'december' THEN 12
-    END);
--- Month words only Indonesian spells: a file that writes them writes its dates day first.
-CREATE OR REPLACE MACRO okr_month_is_indonesian(word) AS lower(word) IN (
-    'peb', 'januari', 'februari', 'pebruari', 'maret', 'mei', 'juni', 'juli', 'agu', 'agt', 'ags', 'agustus',
-    'okt', 'oktober', 'nop', 'nopember', 'des', 'desember');
+-- Month names (okr_month, okr_month_is_indonesian) come from okrdash/vocabulary.py (cells.py creates them).
 CREATE OR REPLACE MACRO okr_ymd(y, m, d) AS TRY_CAST(printf('%04d-%02d-%02d', y, m, d) AS DATE);
 CREATE OR REPLACE MACRO okr_date_numeric(t) AS regexp_extract(trim(t),
     '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4}|[0-9]{2})(?:[ T][0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?$',
@@ -172,15 +153,11 @@ CREATE OR REPLACE MACRO okr_date(t, date_order) AS (
         WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(t AS DATE)
         ELSE okr_date_spelled(t, date_order)
     END);
+-- A confidence: a word of okrdash/vocabulary.py (okr_confidence_word) or a number 0-10.
 CREATE OR REPLACE MACRO okr_confidence(t) AS (
-    CASE lower(trim(t))
-        WHEN 'low' THEN 2 WHEN 'rendah' THEN 2 WHEN 'red' THEN 2 WHEN 'merah' THEN 2
-        WHEN 'medium' THEN 5 WHEN 'sedang' THEN 5 WHEN 'yellow' THEN 5 WHEN 'kuning' THEN 5
-        WHEN 'amber' THEN 5
-        WHEN 'high' THEN 8 WHEN 'tinggi' THEN 8 WHEN 'green' THEN 8 WHEN 'hijau' THEN 8
-        ELSE CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
-                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END
-    END);
+    coalesce(okr_confidence_word(t),
+             CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
+                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END));
 -- A spreadsheet formula that failed ("#DIV/0!", "#N/A", "#VALUE!") is reported as what it is.
 CREATE OR REPLACE MACRO okr_formula_error(t) AS
     regexp_full_match(upper(trim(t)), '#(DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)');
@@ -199,10 +176,4 @@ CREATE OR REPLACE MACRO okr_trim(t) AS (
 -- Spaces may sit next to other whitespace (" \n1"), so a cell found padded is trimmed of all of it.
 CREATE OR REPLACE MACRO okr_trim_spaces(t) AS (
     CASE WHEN t LIKE ' %' OR t LIKE '% ' THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE t END);
--- A milestone's value may be a word ("done", "selesai").
-CREATE OR REPLACE MACRO okr_milestone_value(t) AS (
-    CASE lower(trim(t))
-        WHEN 'done' THEN 1 WHEN 'yes' THEN 1 WHEN 'ya' THEN 1 WHEN 'selesai' THEN 1 WHEN 'sudah' THEN 1
-        WHEN 'true' THEN 1 WHEN 'not done' THEN 0 WHEN 'no' THEN 0 WHEN 'tidak' THEN 0
-        WHEN 'belum' THEN 0 WHEN 'false' THEN 0
-    END);
+-- A milestone's value may be a word ("done", "selesai", "tercapai"): okr_milestone_value, from okrdash/vocabulary.py.

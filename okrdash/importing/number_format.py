@@ -17,10 +17,13 @@ from dataclasses import dataclass
 
 import duckdb
 
+from okrdash.kinds import ColumnType, columns_of_type
+
 from okrdash.importing.reading import ColumnReading, Evidence, NumberFormat, ReadingChoices, cell_evidence
 from okrdash.problems import Problem
 
-NUMBER_COLUMNS = ("baseline", "target", "weight", "current", "value", "min", "max", "tolerance", "progress")
+# Every number column of okrdash/kinds.py ("year" only dates month columns, and is gone by then).
+NUMBER_COLUMNS = tuple(c for c in columns_of_type(ColumnType.NUMBER) if c != "year")
 
 # A file's other columns decide a column only with this many deciding cells between them.
 MIN_CELLS_FROM_OTHER_COLUMNS = 2

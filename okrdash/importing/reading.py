@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import duckdb
+
+from okrdash.kinds import AMBIGUOUS, COLUMNS
 
 
 class NumberFormat(StrEnum):
@@ -93,15 +96,16 @@ class Reading:
         return DateOrder(found.pop()) if len(found) == 1 else None
 
 
-# Words of Indonesian headers (after normalise_header): a file headed in Indonesian was written by
-# someone whose spreadsheet writes 1.500 for one thousand five hundred and the day first.
-INDONESIAN_HEADER_WORDS = frozenset({
-    "siklus", "periode", "kuartal", "triwulan", "tahun", "bulan", "mulai", "selesai", "tim", "divisi", "bagian",
-    "departemen", "tujuan", "objektif", "induk", "hasil", "kunci", "pemilik", "penanggung", "jawab", "jenis",
-    "tipe", "nilai", "awal", "sasaran", "satuan", "bobot", "nama", "saat", "ini", "realisasi", "capaian",
-    "aktual", "tanggal", "tgl", "keyakinan", "kepercayaan", "catatan", "keterangan", "arah", "batas", "bawah",
-    "atas", "maksimum", "toleransi", "frekuensi", "indikator", "kategori",
-})
+# Words of Indonesian headers (okrdash/kinds.py's Indonesian spellings, less the words English
+# ones use too): a file headed in Indonesian was written by someone whose spreadsheet writes 1.500
+# for one thousand five hundred and the day first.
+def _words(headers: Iterable[str]) -> set[str]:
+    return {word for header in headers for word in re.split(r"[^a-z]+", header.lower()) if word}
+
+
+INDONESIAN_HEADER_WORDS = frozenset(
+    _words([*(h for c in COLUMNS.values() for h in c.id), *AMBIGUOUS])
+    - _words(h for c in COLUMNS.values() for h in c.en))
 
 
 def headers_are_indonesian(headers: list[str]) -> bool:

@@ -23,6 +23,7 @@ import duckdb
 from okrdash.importing.decoding import DELIMITERS, sniff_delimiter
 from okrdash.importing.headers import header_meanings
 from okrdash.models import FileKind
+from okrdash.vocabulary import month_number
 
 HEADER_SEARCH_LINES = 50
 # The longest line DuckDB's reader takes (table.read_csv): a longer row is DuckDB's to report.
@@ -44,14 +45,6 @@ def line_cells(lines: list[str], delimiter: str) -> list[list[str]]:
             rows.append([])
     return rows
 
-_MONTHS = {
-    1: ("jan", "januari", "january"), 2: ("feb", "februari", "february", "peb", "pebruari"),
-    3: ("mar", "maret", "march"), 4: ("apr", "april"), 5: ("mei", "may"), 6: ("jun", "juni", "june"),
-    7: ("jul", "juli", "july"), 8: ("agu", "agt", "ags", "agus", "agustus", "aug", "august"),
-    9: ("sep", "sept", "september"), 10: ("okt", "oktober", "oct", "october"),
-    11: ("nov", "nop", "november", "nopember"), 12: ("des", "desember", "dec", "december"),
-}
-_MONTH_NUMBER = {name: number for number, names in _MONTHS.items() for name in names}
 _NAMED_MONTH = re.compile(r"(?P<month>[a-z]+)\.?(?:[\s\-/']+(?P<year>[0-9]{4}|[0-9]{2}))?")
 _DAY_NAMED_MONTH = re.compile(r"(?P<day>[0-9]{1,2})[\s\-]+(?P<month>[a-z]+)\.?[\s\-]+(?P<year>[0-9]{4})")
 _YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})")
@@ -85,7 +78,7 @@ def period_header(text: str) -> PeriodHeader | None:
             continue
         parts = found.groupdict()
         month_text = parts["month"]
-        month = int(month_text) if month_text.isdigit() else _MONTH_NUMBER.get(month_text)
+        month = int(month_text) if month_text.isdigit() else month_number(month_text)
         year = int(parts["year"]) if parts.get("year") else None
         if year is not None and year < 100:
             year += 2000

@@ -30,6 +30,7 @@ from okrdash.importing.headers import (
     resolve_ambiguous,
 )
 from okrdash.importing.notes import ReadingNote, line_list
+from okrdash.kinds import header, required_columns_text
 from okrdash.importing.shapes import (
     HEADER_SEARCH_LINES,
     MAX_LINE_BYTES,
@@ -51,7 +52,7 @@ from okrdash.importing.shapes import (
 from okrdash.importing.workbook import UnreadableWorkbook, is_workbook, read_sheets
 from okrdash.importing.reading import Reading
 from okrdash.models import FileKind
-from okrdash.problems import ImportFailed, Problem
+from okrdash.problems import ImportFailed, Localised, Problem
 
 _BLANK_LINE = re.compile(rb"\n[ \t]*\n")
 _BLANK_START = re.compile(rb"[ \t]*\n")
@@ -108,7 +109,7 @@ def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, tab
             tables.append(_read_text(con, label, sheet.text.encode("utf-8"), "xlsx", digest, f"{table}_{index}",
                                      max_rows, typed_from=sheet.typed_from))
         except ImportFailed as failed:
-            if [p.code for p in failed.problems] == ["file_kind_unknown"]:
+            if [p.code for p in failed.problems] in (["file_kind_unknown"], ["file_kind_none"]):
                 refused += failed.problems
                 skipped.append(sheet.name)
             else:
@@ -196,8 +197,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         mapped.headers["current"] = mapped.headers.pop("value")
     if kind is None:
         closest, missing = closest_kind(set(columns))
-        raise fail("file_kind_unknown", headers=", ".join(h for h in raw_headers if h.strip()) or "–",
-                   kind=closest.value, missing=", ".join(missing))
+        headers = ", ".join(h for h in raw_headers if h.strip()) or "–"
+        if closest is None:
+            raise fail("file_kind_none", headers=headers,
+                       kinds=Localised(required_columns_text("en"), required_columns_text("id")))
+        raise fail("file_kind_unknown", headers=headers, kind=closest.value, missing=Localised(
+            ", ".join(missing), ", ".join(header(c, "id") for c in missing)))
     periods = mapped.periods
     wide = bool(periods) and kind in (FileKind.KPIS, FileKind.CHECKINS) and not {"date", "value"} & set(columns)
     if periods and not wide:

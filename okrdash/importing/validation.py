@@ -35,7 +35,7 @@ from okrdash.models import (
     parse_enum,
 )
 from okrdash.names import name_key, normalise_name
-from okrdash.problems import ImportFailed, Problem
+from okrdash.problems import ImportFailed, Localised, Problem
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
 
@@ -503,8 +503,11 @@ class Validator:
                 self.problems += _pydantic_problems(error, table.file_name, line, row, _KPI_FIELD_COLUMNS)
                 continue
             except PydanticCustomError as error:
-                self._problem(table, line, error.context.get("column") if error.context else None,
-                              None, error.type, **(error.context or {}))
+                context = dict(error.context or {})
+                if error.type == "enum_choice":
+                    context["choices"] = enum_choices(error)
+                    context.pop("choices_id", None)
+                self._problem(table, line, context.pop("column", None), None, error.type, **context)
                 continue
             self.upload_kpis.append({"team": record.team, "kpi": record.name, "direction": record.direction.value})
             records.append(record.model_dump(mode="json"))
@@ -712,7 +715,7 @@ class Validator:
         try:
             return parse_enum(enum_type, row[column])
         except PydanticCustomError as error:
-            raise _BadCell(column, (error.context or {}).get("choices", "")) from None
+            raise _BadCell(column, enum_choices(error)) from None
 
     def _okr_cycle(self, table: CsvTable, row: dict[str, Any], stored: dict[str, dict[str, Any]],
                    seen: dict[str, Cycle]) -> Cycle | None:
@@ -882,8 +885,14 @@ def _none_if_nan(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+def enum_choices(error: PydanticCustomError) -> Localised:
+    """The words an enum column takes, for the reader of each language (models.parse_enum's error)."""
+    context = error.context or {}
+    return Localised(str(context.get("choices", "")), str(context.get("choices_id", context.get("choices", ""))))
+
+
 class _BadCell(Exception):
-    def __init__(self, column: str, choices: str):
+    def __init__(self, column: str, choices: Localised):
         self.column, self.choices = column, choices
 
 
