@@ -50,7 +50,8 @@ _C, _T = Column, ColumnType
 # Every meaning a column may have. Spellings are normalised before comparing (case, spaces, "_", "-",
 # "." and "/" do not matter; a unit in brackets, "Target (Rp)", is left out; see importing/headers.py).
 COLUMNS: dict[str, Column] = {c.name: c for c in (
-    _C("cycle", _T.CYCLE, ("cycle", "period", "quarter"), ("Siklus", "kuartal", "triwulan")),
+    _C("cycle", _T.CYCLE, ("cycle", "period", "quarter", "current period", "reporting period"),
+       ("Siklus", "kuartal", "triwulan", "periode laporan", "periode pelaporan")),
     _C("start_date", _T.DATE, ("start date", "start", "expected start date"), ("Tanggal mulai", "mulai")),
     _C("end_date", _T.DATE, ("end date", "end", "expected end date"), ("Tanggal selesai", "selesai")),
     _C("team", _T.TEXT, ("team", "department", "teams", "division"),
@@ -112,9 +113,9 @@ AMBIGUOUS: dict[str, tuple[str, str]] = {
 }
 
 # Meanings that change what a file's numbers say: a file whose kind cannot use one of them is
-# refused naming the column (``meaning_not_used``), never reported valid with it dropped.
-NEVER_DROPPED = ("cycle", "date", "last_checkin", "value", "current", "target", "baseline", "direction",
-                 "progress", "achievement", "status", "kind")
+# refused naming the column (``meaning_not_used``), never reported valid with it dropped. (A status
+# column is read by its cells: see importing/layout.py.)
+NEVER_DROPPED = ("cycle", "date", "last_checkin", "direction", "progress", "achievement")
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,9 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
         _K("key_result", "yes", "the key result"),
         _K("owner", "", "who updates it"),
         _K("kind", "", "`increase`, `decrease`, `at_least`, `at_most`, `milestone` (or their words, below); "
-                       "inferred from baseline vs target when blank. A polarity column (`Polaritas`: "
-                       "Maximize / Minimize) gives increase / decrease"),
+                       "inferred from baseline vs target when blank"),
+        _K("direction", "", "a polarity (`Polaritas`: Maximize / Minimize, `Semakin kecil semakin baik`): "
+                            "increase or decrease, which must fit baseline and target"),
         _K("baseline", "", "starting value"),
         _K("target", "", "value to reach (or the bound for at_least / at_most); milestone: 1. `<= 24` or "
                          "`≥ 80%` give the bound and the kind at once"),
@@ -199,7 +201,7 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
                            "start (default: the cycle's start). Not the cycle's `start_date`"),
     ), (_tell("key_result", "baseline"), _tell("key_result", "target"), _tell("key_result", "kind"),
         _tell("key_result", "weight"), _tell("key_result", "objective", "cycle", unless=("value",))),
-        read_as={"direction": "kind", "value": "current"}, about=("team", "objective", "key_result")),
+        read_as={"value": "current"}, about=("team", "objective", "key_result")),
     Kind(FileKind.CHECKINS, (
         _K("team", "yes", "team of the key result"),
         _K("key_result", "yes", "title of an existing key result (or one in the same upload)"),

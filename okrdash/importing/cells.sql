@@ -176,4 +176,8 @@ CREATE OR REPLACE MACRO okr_trim(t) AS (
 -- Spaces may sit next to other whitespace (" \n1"), so a cell found padded is trimmed of all of it.
 CREATE OR REPLACE MACRO okr_trim_spaces(t) AS (
     CASE WHEN t LIKE ' %' OR t LIKE '% ' THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE t END);
+-- okrdash's CSV downloads write a text cell that starts like a formula with an apostrophe before it
+-- (export.neutralise); read back, the cell is what was stored ("'=1+1" -> "=1+1").
+CREATE OR REPLACE MACRO okr_unprotect(t) AS (
+    CASE WHEN starts_with(t, '''') AND regexp_matches(t, '^''[=+@-]') THEN substr(t, 2) ELSE t END);
 -- A milestone's value may be a word ("done", "selesai", "tercapai"): okr_milestone_value, from okrdash/vocabulary.py.

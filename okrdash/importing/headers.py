@@ -94,13 +94,18 @@ def closest_kind(columns: set[str]) -> tuple[FileKind | None, list[str]]:
     return kind, missing(kind)
 
 
+# Word sets whose words say what the column is whatever its header: a trend column's "naik" /
+# "turun" is not a direction, so directions and kinds are read only under their own headers.
+_TELLING_WORDS = ("ObjectiveType", "Frequency", "KpiType", "Indicator")
+
+
 def column_of_words(cells: list[str], candidates: list[str]) -> str | None:
     """The one candidate column whose word set reads every non-blank cell (``"Strategis"`` is a KPI
-    type, ``"Maximize"`` a direction), or None when none or several do."""
+    type, ``"Bulanan"`` a frequency), or None when none or several do."""
     values = [c for c in cells if c.strip()]
     if not values:
         return None
-    fits = [name for name in candidates if COLUMNS[name].words
+    fits = [name for name in candidates if COLUMNS[name].words in _TELLING_WORDS
             and all(parse_word(COLUMNS[name].words, cell) for cell in values)]
     return fits[0] if len(fits) == 1 else None
 

@@ -1,0 +1,170 @@
+"""Step 5 of reading a file, rows of text -> cells: DuckDB reads the rows after the header into a
+scratch table of text columns (one per header position), each cell trimmed, with the file's own
+line numbers; rows it cannot read are reported with theirs.
+
+DuckDB's CSV reader does the tokenising (an order of magnitude faster than Python's csv module on
+the large files companies export); Python's reader only recounts line numbers in the rare file
+whose quoted cells span lines or that has blank lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from okrdash.importing.header_row import MAX_LINE_BYTES
+from okrdash.problems import ImportFailed, Problem
+
+# DuckDB's reject error types, each with a message that says why the row could not be read.
+_REJECT_CODES = {
+    "MISSING COLUMNS": "row_too_few_fields",
+    "TOO MANY COLUMNS": "row_too_many_fields",
+    "UNQUOTED VALUE": "row_unclosed_quote",
+    "LINE SIZE OVER MAXIMUM": "row_too_long",
+    "INVALID UNICODE": "row_not_text",
+}
+_BLANK_LINE = re.compile(rb"\n[ \t]*\n")
+_BLANK_START = re.compile(rb"[ \t]*\n")
+# okrdash's own CSV downloads protect a text cell that starts like a formula with an apostrophe
+# (export.neutralise); read back, the apostrophe goes (issue 22, finding 6).
+# (Cells are trimmed, so okrdash never writes one that starts with a tab or a line break.)
+_PROTECTED_STARTS = (b"'=", b"'+", b"'-", b"'@")
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, body_start: int, delimiter: str,
+              columns: list[str], table: str, first_line: int) -> None:
+    """Read ``data[body_start:]`` (UTF-8, never copied out of ``data``) into scratch table ``table``:
+    the column ``line`` (the file's own line; ``first_line`` is the header's last line) and one text
+    column per name of ``columns``. Raises ImportFailed with every row DuckDB cannot read."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as tmp:
+        try:
+            tmp.write(memoryview(data)[body_start:])
+        except OSError:  # a full temp folder: leave no half-written file behind
+            tmp.close()
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
+    try:
+        rejects = _read(con, tmp.name, data, body_start, delimiter, columns, table, first_line)
+    except duckdb.Error as error:
+        raise ImportFailed([Problem(file_name, None, None, None, "file_unreadable", {
+            "detail": str(error).splitlines()[0]})]) from None
+    finally:
+        os.unlink(tmp.name)
+    if rejects:
+        rejects = list({line: (line, error_type, csv_line) for line, error_type, csv_line in rejects}.values())
+        raise ImportFailed([
+            Problem(file_name, line + first_line, None, csv_line[:200], _REJECT_CODES.get(error_type, "row_unreadable"),
+                    {"expected": len(columns), "reason": error_type.lower()})
+            for line, error_type, csv_line in rejects[:200]])
+    # A blank line is "\n" followed by spaces or tabs up to the next "\n" (one pass, no per-line anchors).
+    # Trailing line breaks are not blank lines (found without copying the body, as rstrip would).
+    tail = data[max(body_start, len(data) - 64):]
+    ending = len(tail) - len(tail.rstrip(b"\n"))
+    has_blank_lines = _BLANK_START.match(data, body_start) is not None or _BLANK_LINE.search(
+        data, body_start, len(data) - ending) is not None
+    if has_blank_lines or (data.find(b'"', body_start) >= 0 and data.find(b"\n", body_start) >= 0):
+        _fix_line_numbers(con, table, data, body_start, delimiter, columns, has_blank_lines, first_line)
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: str, data: bytes, body_start: int, delimiter: str,
+          columns: list[str], table: str, first_line: int) -> list[tuple]:
+    column_spec = {name: "VARCHAR" for name in columns}
+    # Surrounding spaces, tabs and line breaks are never part of a value.
+    cell = cell_reader(data, delimiter, body_start)
+    cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in columns)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE "{table}_read" AS
+            SELECT {cells}
+            FROM read_csv(?, header = false, delim = ?, quote = '"', escape = '"', columns = ?,
+                          store_rejects = true, strict_mode = true, null_padding = false,
+                          auto_detect = false, max_line_size = {MAX_LINE_BYTES})""",
+        [path, delimiter, column_spec],
+    )
+    # A row of empty cells (",,,") is an empty line too: kept only when one cell holds text.
+    any_cell = _any(columns, "{} <> ''")
+    # Line numbers come from the row ids, which follow the file's order: a row_number() window
+    # would force the read above onto one core.
+    con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS SELECT rowid + {first_line + 1} AS line, *
+                    FROM "{table}_read" WHERE {any_cell};
+                    DROP TABLE "{table}_read" """)
+    rejects = con.execute("SELECT line, error_type, csv_line FROM reject_errors ORDER BY line").fetchall()
+    con.execute("DELETE FROM reject_errors; DELETE FROM reject_scans")
+    return rejects
+
+
+# Up to this many columns a condition is written out per column; a wider file tests one list over
+# the row (a condition of a thousand terms costs DuckDB's planner more than the read).
+_WRITTEN_OUT = 64
+
+
+def _any(columns: list[str], condition: str) -> str:
+    """SQL true when ``condition`` (``{}``: a cell) holds for a non-NULL cell of the row's ``columns``."""
+    if len(columns) <= _WRITTEN_OUT:
+        return "(" + " OR ".join(f"coalesce({condition.format(chr(34) + c + chr(34))}, false)" for c in columns) + ")"
+    cells = ", ".join(f'"{c}"' for c in columns)
+    return f"coalesce(list_bool_or(list_transform([{cells}], x -> {condition.format('x')})), false)"
+
+
+def cell_reader(data: bytes, delimiter: str, start: int = 0) -> str:
+    """The SQL template that reads one cell of this file's rows (the UTF-8 ``data[start:]``, not
+    copied): trimmed by ``okr_trim({})`` or the cheaper ``okr_trim_spaces({})``, and the apostrophe
+    of okrdash's own protected downloads removed when the file holds one.
+
+    Only spaces can pad a cell unless the file holds a tab, a no-break space, or a quoted cell
+    that starts or ends with a line break; checking for those is faster than trimming for them.
+    (A no-break space's first byte is looked for first: one byte is found ten times faster than two.)
+    """
+    d = delimiter.encode("utf-8")
+
+    def holds(sequence: bytes) -> bool:
+        return data.find(sequence, start) >= 0
+
+    quoted_line_break = holds(b'"') and (data.startswith(b'"\n', start) or (len(data) - start >= 2 and data.endswith(
+        b'\n"')) or any(holds(sequence) for sequence in (d + b'"\n', b'\n"\n', b'\n"' + d)))
+    trim = "okr_trim({})" if holds(b"\t") or (holds(b"\xc2") and holds("\xa0".encode("utf-8"))) or quoted_line_break \
+        else "okr_trim_spaces({})"
+    if any(holds(protected) for protected in _PROTECTED_STARTS):
+        return "okr_unprotect(" + trim + ")"
+    return trim
+
+
+def _fix_line_numbers(
+    con: duckdb.DuckDBPyConnection, table: str, data: bytes, body_start: int, delimiter: str, columns: list[str],
+    has_blank_lines: bool, first_line: int = 1,
+) -> None:
+    """Blank lines and quoted cells that span lines shift line numbers; recount them with Python's
+    csv over the rows ``data[body_start:]`` (UTF-8, read a line at a time, never decoded whole).
+
+    Only files that have such lines pay for this slower pass.
+    """
+    if not has_blank_lines:
+        if not con.execute(f'SELECT bool_or({_any(columns, "contains({}, chr(10))")}) FROM "{table}"').fetchall()[0][0]:
+            return
+    raw = io.BytesIO(data)  # (shares the bytes: nothing is copied until written to)
+    raw.seek(body_start)
+    reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""), delimiter=delimiter)
+    starts, previous_end = [], 0
+    for row in reader:
+        if row:  # DuckDB numbers every row but the empty lines it skips
+            starts.append(previous_end + first_line + 1)  # the lines up to the header, +1 for 1-based numbering
+        previous_end = reader.line_num
+    con.register("line_mapping", _line_mapping(starts, first_line))
+    try:
+        con.execute(
+            f'UPDATE "{table}" SET line = m.real_line FROM line_mapping m WHERE "{table}".line = m.row_line'
+        )
+    finally:
+        con.unregister("line_mapping")
+
+
+def _line_mapping(starts: list[int], first_line: int):  # pyarrow is imported lazily: only multi-line files need it
+    import pyarrow as pa
+
+    first_row = first_line + 1
+    return pa.table({"row_line": list(range(first_row, len(starts) + first_row)), "real_line": starts})
