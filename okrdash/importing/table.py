@@ -25,6 +25,7 @@ from okrdash.importing.header_row import HEADER_SEARCH_LINES, HeaderRow, find_he
 from okrdash.importing.layout import Layout, lay_out
 from okrdash.importing.load import load_rows
 from okrdash.importing.notes import ReadingNote
+from okrdash.importing.number_format import NUMBER_COLUMNS
 from okrdash.importing.reading import Reading
 from okrdash.importing.shapes import reshape
 from okrdash.importing.text import blank_from, first_lines, plain_lines
@@ -60,6 +61,23 @@ class CsvTable:
     typed_columns: frozenset[str] = frozenset()
     # What the reader decided (header row, sheet, skipped and filled rows, unpivoted columns).
     reading_notes: list[ReadingNote] = field(default_factory=list)
+    # A workbook's number columns that mix typed cells with text cells ("94%", "7,5"): per cell, a
+    # typed one is read as written ("0.92") and a text one in its column's decided format; the lines
+    # of the text cells are in the scratch table ``<table>_text_cells`` (col, line).
+    mixed_columns: frozenset[str] = frozenset()
+
+    def number_sql(self, column: str, cell: str, line: str = "line") -> str:
+        """SQL reading ``cell`` (an expression over ``column`` of the row whose line is ``line``) in
+        the number format decided for the column, or as written when it is a typed workbook cell."""
+        decided = f"okr_number({cell}, {'true' if self.reading.decimal_comma(column) else 'false'})"
+        if column not in self.mixed_columns:
+            return decided
+        return (f"(CASE WHEN {line} IN (SELECT line FROM \"{self.table}_text_cells\" WHERE col = '{column}') "
+                f"THEN {decided} ELSE okr_number({cell}, false) END)")
+
+    def date_sql(self, column: str, cell: str) -> str:
+        """SQL reading ``cell`` in the day/month order decided for the column (typed cells are ISO)."""
+        return f"okr_date({cell}, '{self.reading.date_order(column).value}')"
 
 
 def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str,
@@ -154,6 +172,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         headers={c: h for c, h in layout.headers.items() if c in columns},
         typed_columns=_typed_columns(layout, typed_from or {}),
         reading_notes=notes,
+        mixed_columns=_mixed_columns(con, table, layout, typed_from or {}, text_cells or {}),
     )
 
 
@@ -166,6 +185,19 @@ def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote
     if row.comment_lines:
         notes.append(ReadingNote("comment_lines", {"count": row.comment_lines}))
     return row
+
+
+def _mixed_columns(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, typed_from: dict[int, int],
+                   text_cells: dict[int, frozenset[int]]) -> frozenset[str]:
+    """A workbook sheet's number columns holding typed cells and text cells below the header: their
+    text cells' lines go into ``<table>_text_cells`` (col, line), so each cell is read as itself."""
+    rows = [(layout.columns[i], line) for i, lines in text_cells.items()
+            if i in typed_from and i < len(layout.columns) and layout.columns[i] in NUMBER_COLUMNS
+            for line in lines if line > layout.header_last + 1]
+    if rows:
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_text_cells" (col VARCHAR, line BIGINT)')
+        con.executemany(f'INSERT INTO "{table}_text_cells" VALUES (?, ?)', rows)
+    return frozenset(column for column, _ in rows)
 
 
 def _typed_columns(layout: Layout, typed_from: dict[int, int]) -> frozenset[str]:

@@ -203,8 +203,8 @@ class Validator:
         The parsers are the costly part of a large import; every later check and query reads the
         parsed columns. ``also`` adds select expressions (over alias ``f`` and ``join``) to the same pass.
         """
-        parsers = {**{c: _number_sql(table, c, f'f."{c}"') for c in numbers},
-                   **{c: _date_sql(table, c, f'f."{c}"') for c in dates},
+        parsers = {**{c: table.number_sql(c, f'f."{c}"', "f.line") for c in numbers},
+                   **{c: table.date_sql(c, f'f."{c}"') for c in dates},
                    **({"confidence": "okr_confidence(f.confidence)"} if confidence else {})}
         parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
         selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
@@ -314,9 +314,9 @@ class Validator:
         cell = f'{prefix}"{column}"'
         expr = {
             "text": f"nullif(trim({cell}), '')",
-            "number": _number_sql(table, column, cell),
+            "number": table.number_sql(column, cell, f"{prefix}line"),
             "unit": f"okr_number_unit({cell})",
-            "date": _date_sql(table, column, cell),
+            "date": table.date_sql(column, cell),
             "confidence": f"okr_confidence({cell})",
         }[parse]
         return f"{expr} AS \"{alias}\""
@@ -459,15 +459,21 @@ class Validator:
             for c in given
         )
         target_sql = ""
+        order = "date__parsed" if "date" in table.columns else "line"
         if "target" in table.columns:
-            order = "date__parsed" if "date" in table.columns else "line"
             # The latest dated target; else one given on a definition row without a date.
             target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                           f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
+        # A mixed workbook column's cell is read by its line (see CsvTable.number_sql).
+        lines = "".join(
+            f""", {"arg_max(line, " + order + ")" if c == "target" else "arg_min(line, line)"}
+                   FILTER (WHERE NOT okr_blank("{c}")) AS "{c}__line" """
+            for c in ("target", "min", "max", "tolerance") if c in table.mixed_columns and c in table.columns)
+        target_sql += lines
         # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
         parsed = ", ".join(
-            [_number_sql(table, c, f'"{c}"') + f' AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
-             if c in given or (c == "target" and target_sql)]
+            [table.number_sql(c, f'"{c}"', f'"{c}__line"') + f' AS "{c}__number"'
+             for c in ("target", "min", "max", "tolerance") if c in given or (c == "target" and "target" in table.columns)]
             + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
         )
         self.con.execute(
@@ -574,7 +580,7 @@ class Validator:
         if "current" in table.columns:
             for line, value, code in self.con.execute(
                 f"""SELECT line, current, okr_number_problem(current) FROM {t} WHERE NOT okr_blank(current)
-                    AND {_number_sql(table, "current", "current")} IS NULL AND okr_milestone_value(current) IS NULL
+                    AND {table.number_sql("current", "current")} IS NULL AND okr_milestone_value(current) IS NULL
                     ORDER BY line LIMIT {self.config.max_reported_problems}"""
             ).fetchall():
                 self._problem(table, line, "current", value, code)
@@ -791,7 +797,7 @@ class Validator:
         finally:
             self.con.unregister("kr_index")
             self.con.unregister("cycle_names")
-        value_sql = _number_sql(table, "value", "f.value")
+        value_sql = table.number_sql("value", "f.value", "f.line")
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
         self._parse_cells(
             table, dates=("date",), confidence=True,
@@ -861,16 +867,6 @@ def _progress_as_current(row: dict[str, Any], scale: float) -> None:
             row["unit"] = row["unit"] or ("%" if scale == 100 else None)
     if row["baseline_value"] is None and row["target_unit"] == "%" and row["target_value"] in (1.0, 100.0):
         row["baseline_value"] = 0.0
-
-
-def _number_sql(table: CsvTable, column: str, cell: str) -> str:
-    """SQL reading ``cell`` (an expression over ``column``) in the number format decided for the column."""
-    return f"okr_number({cell}, {'true' if table.reading.decimal_comma(column) else 'false'})"
-
-
-def _date_sql(table: CsvTable, column: str, cell: str) -> str:
-    """SQL reading ``cell`` in the day/month order decided for the column."""
-    return f"okr_date({cell}, '{table.reading.date_order(column).value}')"
 
 
 def _cycle_name(text: str) -> str:
