@@ -26,6 +26,11 @@ class Localised:
         return self.id if lang == "id" else self.en
 
 
+def localised(key: str) -> Localised:
+    """The string ``key`` of the locales in both languages, as a message parameter."""
+    return Localised(translate(key, "en"), translate(key, "id"))
+
+
 def localised_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
     return {k: v.text(lang) if isinstance(v, Localised) else v for k, v in params.items()}
 

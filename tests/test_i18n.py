@@ -11,7 +11,7 @@ import pytest
 
 from okrdash import i18n
 from okrdash.i18n import format_date, format_number, format_percent, translate
-from okrdash.importing.validation import _KNOWN_CODES
+from okrdash.importing.checks import KNOWN_CODES as _KNOWN_CODES
 from okrdash.models import Status
 
 

@@ -128,6 +128,24 @@ CREATE OR REPLACE MACRO okr_date_spelled(t, date_order) AS (
         WHEN regexp_full_match(trim(t), '[0-9]{5}(\.[0-9]+)?') AND TRY_CAST(trim(t) AS DOUBLE) BETWEEN 20000 AND 80000
             THEN DATE '1899-12-30' + floor(TRY_CAST(trim(t) AS DOUBLE))::INTEGER
     END);
+-- A period written in a cell that dates a value ("Juli 2026", "Sep 2026", "Q3 2026", "Triwulan III
+-- 2026", "2026-Q3"): its last day, as a month or quarter header dates its column (importing/periods.py).
+CREATE OR REPLACE MACRO okr_quarter_number(q) AS (
+    CASE upper(q) WHEN 'I' THEN 1 WHEN 'II' THEN 2 WHEN 'III' THEN 3 WHEN 'IV' THEN 4 ELSE TRY_CAST(q AS INTEGER) END);
+CREATE OR REPLACE MACRO okr_period_end(t) AS (
+    CASE
+        WHEN t IS NULL THEN NULL
+        WHEN regexp_full_match(trim(t), '[A-Za-z]+\.?[\s\-/]+[0-9]{4}')
+            THEN list_transform([regexp_extract(trim(t), '^([A-Za-z]+)\.?[\s\-/]+([0-9]{4})$', ['m', 'y'])],
+                                lambda p: last_day(okr_ymd(TRY_CAST(p.y AS INTEGER), okr_month(p.m), 1)))[1]
+        WHEN regexp_full_match(upper(trim(t)), '(Q|TW|TRIWULAN|KUARTAL|QUARTER)\s*-?\s*([1-4]|IV|III|II|I)[\s\-/]*[0-9]{4}')
+            THEN list_transform([regexp_extract(upper(trim(t)),
+                    '^(?:Q|TW|TRIWULAN|KUARTAL|QUARTER)\s*-?\s*([1-4]|IV|III|II|I)[\s\-/]*([0-9]{4})$', ['q', 'y'])],
+                    lambda p: last_day(okr_ymd(TRY_CAST(p.y AS INTEGER), 3 * okr_quarter_number(p.q), 1)))[1]
+        WHEN regexp_full_match(upper(trim(t)), '[0-9]{4}\s*-?\s*Q[1-4]')
+            THEN list_transform([regexp_extract(upper(trim(t)), '^([0-9]{4})\s*-?\s*Q([1-4])$', ['y', 'q'])],
+                    lambda p: last_day(okr_ymd(TRY_CAST(p.y AS INTEGER), 3 * TRY_CAST(p.q AS INTEGER), 1)))[1]
+    END);
 -- What a date cell says about its column's order: 'dmy' (its first number is above 12), 'mdy'
 -- (its second is), 'ambiguous' (both are 12 or less and differ), 'indonesian' (an Indonesian month
 -- name: the file writes day first), NULL (nothing).
@@ -173,6 +191,7 @@ CREATE OR REPLACE MACRO okr_formula_error(t) AS
 -- Why a cell is not a usable number: NaN, infinities and exponent forms are out of range.
 CREATE OR REPLACE MACRO okr_number_problem(t) AS (
     CASE WHEN okr_formula_error(t) THEN 'formula_error'
+         WHEN regexp_matches(t, '^\s*(<|>|≤|≥|=<|=>)') THEN 'number_with_bound'
          WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
          THEN 'number_out_of_range' ELSE 'not_a_number' END);
 CREATE OR REPLACE MACRO okr_date_problem(t) AS CASE WHEN okr_formula_error(t) THEN 'formula_error' ELSE 'not_a_date' END;
@@ -185,6 +204,12 @@ CREATE OR REPLACE MACRO okr_trim(t) AS (
 -- Spaces may sit next to other whitespace (" \n1"), so a cell found padded is trimmed of all of it.
 CREATE OR REPLACE MACRO okr_trim_spaces(t) AS (
     CASE WHEN t LIKE ' %' OR t LIKE '% ' THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE t END);
+-- A bound written in a target cell ("<= 24", "≥ 80%", "=< 3"): the kind it gives ('at_most',
+-- 'at_least'). ("< 24" says the bound itself is not allowed, which no kind says: not a number.)
+CREATE OR REPLACE MACRO okr_bound(t) AS (
+    CASE WHEN regexp_matches(t, '^\s*(<=|=<|≤)') THEN 'at_most'
+         WHEN regexp_matches(t, '^\s*(>=|=>|≥)') THEN 'at_least' END);
+CREATE OR REPLACE MACRO okr_unbound(t) AS regexp_replace(t, '^\s*(<=|=<|≤|>=|=>|≥)\s*', '');
 -- okrdash's CSV downloads write a text cell that starts like a formula with an apostrophe before it
 -- (export.neutralise); read back, the cell is what was stored ("'=1+1" -> "=1+1").
 CREATE OR REPLACE MACRO okr_unprotect(t) AS (

@@ -41,7 +41,7 @@ from okrdash.importing.periods import (
 )
 from okrdash.kinds import KINDS, NEVER_DROPPED, header, required_columns_text
 from okrdash.models import FileKind
-from okrdash.problems import ImportFailed, Localised, Problem
+from okrdash.problems import ImportFailed, Localised, Problem, localised
 from okrdash.vocabulary import milestone_value, status_of
 
 
@@ -250,7 +250,7 @@ def _misplaced(layout: Layout, placed: _Placed, index: int, name: str, failure: 
     if target is not None:  # the kind's own column says it already ("Update terakhir" beside "Tanggal")
         layout.ignored.append(raw)
     elif name in NEVER_DROPPED:
-        failure.add(raw, None, "meaning_not_used", meaning=name, kind=layout.kind.value)
+        failure.add(raw, None, "meaning_not_used", meaning=localised(f"meaning.{name}"), kind=localised(f"upload.kind_{layout.kind.value}"))
     else:
         placed.unknown[index] = raw
 
@@ -287,7 +287,8 @@ def _shape(layout: Layout, placed: _Placed, row: HeaderRow, failure: _Failure) -
         _wide(layout, placed, periods, row, failure)
     else:
         for index, (meaning, _) in placed.pairs.items():
-            failure.add(placed.texts[index], None, "meaning_not_used", meaning=meaning, kind=layout.kind.value)
+            failure.add(placed.texts[index], None, "meaning_not_used", meaning=localised(f"meaning.{meaning}"),
+                        kind=localised(f"upload.kind_{layout.kind.value}"))
     for index, name in enumerate(layout.columns):
         if name.startswith("_period_") and name not in layout.periods:
             layout.columns[index] = f"_ignored_{index}"

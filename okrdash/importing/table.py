@@ -34,6 +34,11 @@ from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
 
+_BOUND_SIGNS = (b"<", b">", "≤".encode(), "≥".encode())
+# The date columns that date a value: a period in one is its last day (not so a cycle's start).
+_VALUE_DATES = ("date", "last_checkin")
+
+
 @dataclass
 class CsvTable:
     """One uploaded file or workbook sheet, read into the scratch table ``table``.
@@ -65,10 +70,14 @@ class CsvTable:
     # typed one is read as written ("0.92") and a text one in its column's decided format; the lines
     # of the text cells are in the scratch table ``<table>_text_cells`` (col, line).
     mixed_columns: frozenset[str] = frozenset()
+    # Whether a target cell may hold a bound ("<= 24", "≥ 80%"): the file holds one of those signs.
+    bounded: bool = False
 
     def number_sql(self, column: str, cell: str, line: str = "line") -> str:
         """SQL reading ``cell`` (an expression over ``column`` of the row whose line is ``line``) in
         the number format decided for the column, or as written when it is a typed workbook cell."""
+        if column == "target" and self.bounded:  # "<= 24" is the bound 24 (its kind: okr_bound)
+            cell = f"okr_unbound({cell})"
         decided = f"okr_number({cell}, {'true' if self.reading.decimal_comma(column) else 'false'})"
         if column not in self.mixed_columns:
             return decided
@@ -76,8 +85,10 @@ class CsvTable:
                 f"THEN {decided} ELSE okr_number({cell}, false) END)")
 
     def date_sql(self, column: str, cell: str) -> str:
-        """SQL reading ``cell`` in the day/month order decided for the column (typed cells are ISO)."""
-        return f"okr_date({cell}, '{self.reading.date_order(column).value}')"
+        """SQL reading ``cell`` in the day/month order decided for the column (typed cells are ISO); a
+        column that dates values also reads a period ("Juli 2026", "Q3 2026") as its last day."""
+        day = f"okr_date({cell}, '{self.reading.date_order(column).value}')"
+        return f"coalesce({day}, okr_period_end({cell}))" if column in _VALUE_DATES else day
 
 
 def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str,
@@ -173,6 +184,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         typed_columns=_typed_columns(layout, typed_from or {}),
         reading_notes=notes,
         mixed_columns=_mixed_columns(con, table, layout, typed_from or {}, text_cells or {}),
+        bounded="target" in columns and any(data.find(sign, body_start) >= 0 for sign in _BOUND_SIGNS),
     )
 
 

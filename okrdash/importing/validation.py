@@ -18,6 +18,16 @@ import pyarrow as pa
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from okrdash.importing.checks import (
+    DATE_MARGIN_DAYS,
+    KNOWN_CODES,
+    MAX_WARNINGS_PER_CODE,
+    BadCell,
+    capped,
+    enum_choices,
+    pydantic_problems,
+)
+from okrdash.importing.okr_validation import validate_okrs
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
     MAX_ABS_NUMBER,
@@ -26,77 +36,14 @@ from okrdash.models import (
     FileKind,
     Frequency,
     Indicator,
-    KeyResult,
     Kpi,
     KpiType,
-    KRKind,
-    Objective,
-    ObjectiveType,
     parse_enum,
 )
 from okrdash.names import name_key, normalise_name
-from okrdash.problems import ImportFailed, Localised, Problem
+from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
-
-
-def capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> list[Problem]:
-    """At most ``max_reported_problems``, then one line saying how many more there are."""
-    limit = config.max_reported_problems
-    if len(problems) <= limit and not unlisted:
-        return problems
-    shown = sorted(problems, key=lambda p: (p.file_name, p.line or 0))[:limit]
-    more = len(problems) - len(shown) + unlisted
-    return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": more})]
-
-
-def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: dict[str, Any],
-                       column_of: dict[str, str]) -> list[Problem]:
-    """Pydantic errors as problems, with the CSV column the field came from."""
-    found = []
-    for detail in error.errors():
-        code = detail["type"]
-        field_name = str(detail["loc"][0]) if detail["loc"] else _MODEL_ERROR_FIELDS.get(code)
-        column = column_of.get(field_name or "", field_name)
-        params = dict(detail.get("ctx") or {})
-        if code == "string_too_long":
-            code = "text_too_long"
-        elif code == "missing" or code == "string_too_short":
-            code = "required"
-        elif not code.islower() or code not in _KNOWN_CODES:
-            params = {"detail": detail["msg"]}
-            code = "invalid"
-        value = row.get(column) if column else None
-        found.append(Problem(file_name, line, column, None if value is None else str(value), code, params))
-    return found
-
-
-# Errors raised by a model's cross-field validator, and the field each one is about.
-_MODEL_ERROR_FIELDS = {
-    "weight_positive": "weight", "target_equals_baseline": "target", "kind_contradicts_numbers": "kind",
-    "tolerance_negative": "tolerance", "range_needs_bounds": "direction", "range_inverted": "min_value",
-    "cycle_dates": "end_date",
-}
-
-_KNOWN_CODES = {
-    "text_too_long", "required", "enum_choice", "cycle_format", "cycle_dates", "weight_positive",
-    "target_equals_baseline", "kind_contradicts_numbers", "tolerance_negative", "range_needs_bounds",
-    "range_inverted", "number_out_of_range",
-}
-
-
-# A check-in this many days after its cycle's end is still a late update, not a typo.
-DATE_MARGIN_DAYS = 31
-MAX_WARNINGS_PER_CODE = 20
-
-
-def _within(day: dt.date, start: dt.date, end: dt.date) -> bool:
-    """``day`` inside the cycle, or at most DATE_MARGIN_DAYS after its end."""
-    return start <= day and (day - end).days <= DATE_MARGIN_DAYS  # (end + margin may pass year 9999)
-
-
-def _finite(value: float | None) -> bool:
-    return value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER)
 
 
 class _Spellings:
@@ -293,15 +240,6 @@ class Validator:
             f"""SELECT line, date FROM "{table.table}" WHERE date__parsed > ?::DATE OR date__parsed < DATE '2000-01-01'
                 ORDER BY line LIMIT {MAX_WARNINGS_PER_CODE}""", [latest]).fetchall():
             self._warn(table, line, "date", date, "date_unlikely", today=self.today.isoformat())
-
-    def _progress_scale(self, table: CsvTable) -> float:
-        """100 when the file's progress column is in percent (a cell above 1 or with %), else 1 (0.0-1.0)."""
-        if "progress" not in table.columns:
-            return 1.0
-        [(percent,)] = self.con.execute(
-            f"""SELECT coalesce(bool_or(abs(progress__parsed) > 1 OR ends_with(trim(progress), '%')), false)
-                FROM "{table.table}" WHERE NOT okr_blank(progress)""").fetchall()
-        return 100.0 if percent else 1.0
 
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
         """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
@@ -506,7 +444,7 @@ class Validator:
             try:
                 record = self._kpi_record(table, row, previous)
             except ValidationError as error:
-                self.problems += _pydantic_problems(error, table.file_name, line, row, _KPI_FIELD_COLUMNS)
+                self.problems += pydantic_problems(error, table.file_name, line, row, _KPI_FIELD_COLUMNS)
                 continue
             except PydanticCustomError as error:
                 context = dict(error.context or {})
@@ -567,152 +505,10 @@ class Validator:
         }
         return Kpi.model_validate({k: v for k, v in fields.items() if v is not None})
 
-    # -- OKR files ------------------------------------------------------------------------------
+    # -- OKR files (importing/okr_validation.py) ------------------------------------------------
 
     def _okrs(self, table: CsvTable) -> None:
-        t = f'"{table.table}"'
-        self._cell_problems(
-            # "current" is checked per row below: a milestone may say "done" / "selesai".
-            table, numbers=("baseline", "target", "weight", "progress"),
-            dates=("start_date", "end_date", "date", "kr_start", "last_checkin"),
-            required=("cycle", "team", "objective", "key_result"), confidence=True,
-        )
-        if "current" in table.columns:
-            for line, value, code in self.con.execute(
-                f"""SELECT line, current, okr_number_problem(current) FROM {t} WHERE NOT okr_blank(current)
-                    AND {table.number_sql("current", "current")} IS NULL AND okr_milestone_value(current) IS NULL
-                    ORDER BY line LIMIT {self.config.max_reported_problems}"""
-            ).fetchall():
-                self._problem(table, line, "current", value, code)
-        self._duplicates(table, ("cycle", "team", "objective", "key_result"))
-        if self.problems:
-            return
-        select = ", ".join([
-            "line", *(self._col(table, c) for c in (
-                "cycle", "team", "objective", "objective_owner", "objective_type", "parent_objective",
-                "key_result", "owner", "kind", "unit", "kpi", "current", "kr_start")),
-            self._col(table, "start_date", parse="date"), self._col(table, "end_date", parse="date"),
-            self._col(table, "baseline", "baseline_value", "number"), self._col(table, "target", "target_value", "number"),
-            self._col(table, "weight", "weight_value", "number"), self._col(table, "current", "current_value", "number"),
-            self._col(table, "date", "date_value", "date"), self._col(table, "confidence", "confidence_value", "confidence"),
-            self._col(table, "kr_start", "kr_start_value", "date"),
-            self._col(table, "last_checkin", "last_checkin_value", "date"),
-            self._col(table, "progress"), self._col(table, "progress", "progress_value", "number"),
-            self._col(table, "baseline", "baseline_unit", "unit"), self._col(table, "target", "target_unit", "unit"),
-            "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
-        ])
-        result = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line")
-        names, rows = [d[0] for d in result.description], result.fetchall()
-        stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
-        cycles: dict[str, Cycle] = {}
-        # The cycle each (cycle, start_date, end_date) spelling was found to be: thousands of rows
-        # share a handful, and once found it cannot change within the file (see _okr_cycle).
-        found_cycles: dict[tuple[Any, ...], Cycle] = {}
-        # (cycle, team, objective as written) -> (team, objective as stored): ~4 rows an objective.
-        spelled_objectives: dict[tuple[str, str, str], tuple[str, str]] = {}
-        objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any], Objective]] = {}
-        # The key results as columns (one list each), not a dict per row.
-        key_results: dict[str, list[Any]] = {c: [] for c in _KR_RECORD_COLUMNS}
-        checkins = []
-        progress_scale = self._progress_scale(table)
-        for row in (dict(zip(names, values)) for values in rows):
-            line = row["line"]
-            _progress_as_current(row, progress_scale)
-            cycle_key = (row["cycle"], row["start_date"], row["end_date"])
-            cycle = found_cycles.get(cycle_key)
-            if cycle is None:
-                cycle = self._okr_cycle(table, row, stored_cycles, cycles)
-                if cycle is None:
-                    continue
-                found_cycles[cycle_key] = cycle
-            objective_names = (cycle.name, row["team"], row["objective"])
-            spelled = spelled_objectives.get(objective_names)
-            if spelled is None:
-                team = self.spellings.team(row["team"])
-                spelled = spelled_objectives[objective_names] = (
-                    team, self.spellings.objective(cycle.name, team, row["objective"]))
-            row["team"], row["objective"] = spelled
-            row["key_result"] = self.spellings.key_result(cycle.name, row["team"], row["objective"], row["key_result"])
-            kr_start = row["kr_start_value"]
-            if kr_start is not None and not cycle.start_date <= kr_start <= cycle.end_date:
-                self._problem(table, line, "kr_start", row["kr_start"], "kr_start_outside_cycle", cycle=cycle.name,
-                              start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
-                continue
-            if row["kpi"]:
-                if not self.spellings.known_kpi(row["team"], row["kpi"]):
-                    self._problem(table, line, "kpi", row["kpi"], "unknown_kpi", team=row["team"])
-                    continue
-                row["kpi"] = self.spellings.kpi(row["team"], row["kpi"])
-            try:
-                objective_type = self._enum(ObjectiveType, row, "objective_type") or ObjectiveType.ASPIRATIONAL
-                kind = self._enum(KRKind, row, "kind")
-            except _BadCell as bad:
-                self._problem(table, line, bad.column, row[bad.column], "enum_choice", choices=bad.choices)
-                continue
-            objective_key = (cycle.name, row["team"], row["objective"])
-            try:
-                objective = Objective(
-                    cycle=cycle, team=row["team"], title=row["objective"],
-                    owner=row["objective_owner"] or row["owner"], type=objective_type,
-                    parent_title=row["parent_objective"],
-                ) if objective_key not in objectives else None
-                key_result = KeyResult(
-                    objective_title=row["objective"], title=row["key_result"], owner=row["owner"], kind=kind,
-                    baseline=row["baseline_value"], target=row["target_value"],
-                    unit=row["unit"] or row["target_unit"] or row["baseline_unit"],
-                    weight=1.0 if row["weight_value"] is None else row["weight_value"], kpi_name=row["kpi"],
-                    start_date=kr_start,
-                )
-            except ValidationError as error:
-                columns = _OBJECTIVE_FIELD_COLUMNS if error.title == "Objective" else _KR_FIELD_COLUMNS
-                self.problems += _pydantic_problems(error, table.file_name, line, row, columns)
-                continue
-            if objective is None:  # a later row of a known objective: only its columns are compared
-                first_line, first, objective = objectives[objective_key]
-                given = {"owner": row["objective_owner"] or row["owner"], "type": objective_type.value,
-                         "parent_title": row["parent_objective"]}
-                for field_name, column in (("owner", "objective_owner"), ("type", "objective_type"),
-                                           ("parent_title", "parent_objective")):
-                    if row[column] is not None and first[field_name] != given[field_name]:
-                        self._problem(table, line, column, row[column], "conflicting_value",
-                                      first_line=first_line, column=column, other=first[field_name])
-            else:
-                objectives[objective_key] = (line, objective.model_dump(mode="json", exclude={"cycle"}), objective)
-            kind_value = key_result.kind.value
-            for column, value in zip(_KR_RECORD_COLUMNS, (
-                    cycle.name, objective.team, objective.title, key_result.title, key_result.owner, kind_value,
-                    key_result.baseline, key_result.target, key_result.unit, key_result.weight, key_result.start_date,
-                    key_result.kpi_name)):
-                key_results[column].append(value)
-            self.upload_krs.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                    "key_result": key_result.title, "kind": kind_value, "kpi": key_result.kpi_name})
-            if row["current"] is not None:
-                milestone = key_result.kind is KRKind.MILESTONE
-                value = row["current_milestone"] if milestone and row["current_milestone"] is not None else row["current_value"]
-                if value is None or not _finite(value):
-                    code = "not_a_milestone" if milestone else "not_a_number" if value is None else "number_out_of_range"
-                    self._problem(table, line, "current", row["current"], code)
-                    continue
-                if key_result.kpi_name:
-                    self._problem(table, line, "current", row["current"], "linked_kr_checkin", kpi=key_result.kpi_name)
-                    continue
-                if row["date_value"] is not None and not _within(row["date_value"], cycle.start_date, cycle.end_date):
-                    self._warn(table, line, "date", row["date_value"], "date_outside_cycle", cycle=cycle.name,
-                               start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
-                checkins.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                 "key_result": key_result.title,
-                                 "date": row["date_value"] or row["last_checkin_value"] or self.today,
-                                 "value": value, "confidence": row["confidence_value"], "note": None})
-        if self.problems:
-            return
-        self.upload_cycles.update(cycles)
-        self.changes.append(FileChanges(
-            table.file_name, table.sha256, table.kind,
-            cycles=pd.DataFrame([c.model_dump() for c in cycles.values()]),
-            objectives=pd.DataFrame([{"cycle": k[0], **rec} for k, (_, rec, _) in objectives.items()]),
-            key_results=pd.DataFrame(key_results),
-            checkins=pd.DataFrame(checkins) if checkins else None,
-        ))
+        validate_okrs(self, table)
 
     @staticmethod
     def _enum(enum_type: type, row: dict[str, Any], column: str) -> Any:
@@ -721,7 +517,7 @@ class Validator:
         try:
             return parse_enum(enum_type, row[column])
         except PydanticCustomError as error:
-            raise _BadCell(column, enum_choices(error)) from None
+            raise BadCell(column, enum_choices(error)) from None
 
     def _okr_cycle(self, table: CsvTable, row: dict[str, Any], stored: dict[str, dict[str, Any]],
                    seen: dict[str, Cycle]) -> Cycle | None:
@@ -738,7 +534,7 @@ class Validator:
         cycle = self.parsed_cycles[key]
         if not isinstance(cycle, Cycle):
             code = cycle.type if isinstance(cycle, PydanticCustomError) else cycle.errors()[0]["type"]
-            self._problem(table, line, "cycle", row["cycle"], code if code in _KNOWN_CODES else "cycle_format")
+            self._problem(table, line, "cycle", row["cycle"], code if code in KNOWN_CODES else "cycle_format")
             return None
         if self.allowed_teams is not None and cycle.name not in stored and not _standard_quarter(cycle):
             # Cycles are company-wide: only an admin defines one with dates of its own (an editor of
@@ -856,19 +652,6 @@ def _standard_quarter(cycle: Cycle) -> bool:
     return (standard.start_date, standard.end_date) == (cycle.start_date, cycle.end_date)
 
 
-def _progress_as_current(row: dict[str, Any], scale: float) -> None:
-    """A progress-only sheet ("Progress 65%", no current value): the share done of a key result
-    measured from 0 to 100% (or 0 to 1), so that it shows the progress the sheet means, not the 0 a
-    first check-in taken as the baseline would give. "Target 100%" with no baseline is the same."""
-    if row["progress"] is not None and row["current"] is None:
-        row["current"], row["current_value"] = row["progress"], row["progress_value"]
-        if row["baseline_value"] is None and row["target_value"] is None:
-            row["baseline_value"], row["target_value"] = 0.0, scale
-            row["unit"] = row["unit"] or ("%" if scale == 100 else None)
-    if row["baseline_value"] is None and row["target_unit"] == "%" and row["target_value"] in (1.0, 100.0):
-        row["baseline_value"] = 0.0
-
-
 def _cycle_name(text: str) -> str:
     """ "Q2 2026" -> "2026-Q2"; a name that is not a quarter stays as written."""
     try:
@@ -881,31 +664,7 @@ def _none_if_nan(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def enum_choices(error: PydanticCustomError) -> Localised:
-    """The words an enum column takes, for the reader of each language (models.parse_enum's error)."""
-    context = error.context or {}
-    return Localised(str(context.get("choices", "")), str(context.get("choices_id", context.get("choices", ""))))
-
-
-class _BadCell(Exception):
-    def __init__(self, column: str, choices: Localised):
-        self.column, self.choices = column, choices
-
-
-# The columns of an okrs file's key results as the store takes them (FileChanges.key_results).
-_KR_RECORD_COLUMNS = ("cycle", "team", "objective", "title", "owner", "kind", "baseline", "target", "unit", "weight",
-                      "start_date", "kpi")
-
 # Model field -> CSV column, to name the column in a pydantic error.
-_OBJECTIVE_FIELD_COLUMNS = {
-    "team": "team", "title": "objective", "owner": "objective_owner", "type": "objective_type",
-    "parent_title": "parent_objective", "cycle": "cycle",
-}
-_KR_FIELD_COLUMNS = {
-    "title": "key_result", "objective_title": "objective", "owner": "owner", "kind": "kind",
-    "baseline": "baseline", "target": "target", "unit": "unit", "weight": "weight", "kpi_name": "kpi",
-    "start_date": "kr_start",
-}
 _KPI_FIELD_COLUMNS = {
     "team": "team", "name": "kpi", "unit": "unit", "direction": "direction", "target": "target",
     "min_value": "min", "max_value": "max", "tolerance": "tolerance", "frequency": "frequency",
