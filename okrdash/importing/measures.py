@@ -149,7 +149,7 @@ def _achievement(row: dict[str, Any], settled: Settled) -> None:
         elif settled.current != expected:
             settled.problem = Problem("achievement", "achievement_disagrees", {"current": settled.current})
         return
-    _from_share(settled, a, spread, bool(row.get("achievement_points")), "achievement", _achievement_of)
+    _from_share(settled, a, spread, bool(row.get("achievement_points")), "achievement", achievement_shares)
 
 
 def _from_share(settled: Settled, value: float, spread: float, points: bool, column: str, measure) -> None:
@@ -188,7 +188,8 @@ def _progress_of(settled: Settled, current: float) -> list[float] | None:
     return [(current - settled.baseline) / (settled.target - settled.baseline)]
 
 
-def _achievement_of(settled: Settled, current: float) -> list[float] | None:
+def achievement_shares(settled: Settled, current: float) -> list[float] | None:
+    """What the achievement of ``current`` is against the target, each way it is measured."""
     if settled.target in (None, 0):
         return None
     kind = _kind_now(settled)

@@ -64,7 +64,7 @@ def validate_okrs(v: Validator, table: CsvTable) -> None:
     _cells(v, table)
     if v.problems:
         return
-    scales = _scales(v, table)
+    scales = percent_scales(v, table)
     if v.problems:
         return
     state = _File({r["cycle"]: r for r in v.store.cycle_index()})
@@ -101,10 +101,10 @@ def _cells(v: Validator, table: CsvTable) -> None:
     v._duplicates(table, ("cycle", "team", "objective", "key_result"))
 
 
-def _scales(v: Validator, table: CsvTable) -> dict[str, Scale]:
+def percent_scales(v: Validator, table: CsvTable, columns: tuple[str, ...] = PERCENT_COLUMNS) -> dict[str, Scale]:
     """Each percent column's scale for its cells without a "%" (importing.measures.percent_scale)."""
     scales = {}
-    for column in (c for c in PERCENT_COLUMNS if c in table.columns):
+    for column in (c for c in columns if c in table.columns):
         cell, value = f'"{column}"', f'"{column}__parsed"'
 
         def first(condition: str) -> str:

@@ -8,7 +8,6 @@ over the parsed columns. The result is a list of :class:`FileChanges` for one st
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,19 +24,14 @@ from okrdash.importing.checks import (
     BadCell,
     capped,
     enum_choices,
-    pydantic_problems,
 )
+from okrdash.importing.kpi_validation import validate_kpis
 from okrdash.importing.okr_validation import validate_okrs
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
     MAX_ABS_NUMBER,
     Cycle,
-    Direction,
     FileKind,
-    Frequency,
-    Indicator,
-    Kpi,
-    KpiType,
     parse_enum,
 )
 from okrdash.names import name_key, normalise_name
@@ -241,6 +235,21 @@ class Validator:
                 ORDER BY line LIMIT {MAX_WARNINGS_PER_CODE}""", [latest]).fetchall():
             self._warn(table, line, "date", date, "date_unlikely", today=self.today.isoformat())
 
+    def values_on_one_scale(self, table: CsvTable, key: str) -> None:
+        """One KPI's (or key result's) values on two scales, "92%" beside a bare 0.94, are asked about:
+        a workbook cell formatted 0% read without its format, or a share typed among percents."""
+        if "value" not in table.columns or not self.con.execute(
+                f"""SELECT coalesce(bool_or(ends_with(value, '%')), false) FROM "{table.table}" """).fetchall()[0][0]:
+            return
+        for line, cell, other_line, other in self.con.execute(f"""
+            SELECT min(line) FILTER (WHERE NOT percent AND share), arg_min(value, line) FILTER (WHERE NOT percent AND share),
+                   min(line) FILTER (WHERE percent), arg_min(value, line) FILTER (WHERE percent)
+            FROM (SELECT {key} AS k, line, value, ends_with(value, '%') AS percent,
+                         abs(value__parsed) > 0 AND abs(value__parsed) < 1 AS share
+                  FROM "{table.table}" WHERE value__parsed IS NOT NULL AND {key} IS NOT NULL)
+            GROUP BY k HAVING bool_or(percent) AND bool_or(NOT percent AND share) ORDER BY 1 LIMIT 20""").fetchall():
+            self._problem(table, line, "value", cell, "share_beside_percent", other=other, other_line=other_line)
+
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
         """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
         alias = as_ or column
@@ -298,212 +307,10 @@ class Validator:
             self._problem(table, line, "team", team, "team_not_allowed", teams=", ".join(allowed) or "–")
         self.unlisted += rows[0][2] - len(rows) if rows else 0
 
-    # -- KPI files ------------------------------------------------------------------------------
-
-    _KPI_DEFINITION_COLUMNS = ("unit", "direction", "min", "max", "tolerance", "frequency",
-                               "kpi_type", "indicator", "category", "owner")
+    # -- KPI files (importing/kpi_validation.py) ------------------------------------------------
 
     def _kpis(self, table: CsvTable) -> None:
-        t = f'"{table.table}"'
-        # Each spelling of (team, KPI) gets a number once, so the per-row work below groups and
-        # joins on integers instead of millions of name pairs.
-        self.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}_names" AS
-            SELECT team, kpi, dense_rank() OVER (ORDER BY okr_name_key(team), okr_name_key(kpi)) AS kpi_key
-            FROM (SELECT DISTINCT team, kpi FROM {t} WHERE NOT okr_blank(team) AND NOT okr_blank(kpi))""")
-        self._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance"), dates=("date",),
-                          also=["n.kpi_key"],
-                          join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
-        has_date, has_value = "date" in table.columns, "value" in table.columns
-        # The checks of this file's own rules are flagged in the cell checks' scan and read back
-        # from the few rows flagged: each was a scan of the whole file of its own.
-        tolerance_bad = "tolerance__parsed IS NULL AND NOT okr_blank(tolerance)"
-        date_blank = "okr_blank(date)" if has_date else "true"
-        value_blank = "okr_blank(value)" if has_value else "true"
-        without_date = f"({date_blank}) <> ({value_blank})"
-        flagged = self._cell_problems(
-            table, numbers=("value", "target", "min", "max"), dates=("date",), required=("team", "kpi"),
-            flag=[*([tolerance_bad] if "tolerance" in table.columns else []),
-                  *([without_date] if has_date or has_value else [])])
-        if "tolerance" in table.columns:
-            for line, value in self.con.execute(
-                f"SELECT line, tolerance FROM {flagged} WHERE {tolerance_bad} ORDER BY line LIMIT 50"
-            ).fetchall():
-                self._problem(table, line, "tolerance", value, "not_a_number")
-        if has_date or has_value:
-            for line, date, value in self.con.execute(
-                f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {flagged}
-                    WHERE {without_date} ORDER BY line LIMIT 50"""
-            ).fetchall():
-                self._problem(table, line, "value" if date else "date", value or date, "value_without_date")
-        # One pass groups the file by KPI: its definitions (used below when nothing is wrong) and,
-        # per definition column, whether any KPI's rows give it two different texts. Only such a
-        # column can hold a conflict, and only its rows are compared one by one.
-        given = self._kpi_groups(table)
-        mixed = [c for c, is_mixed in zip(given, self.con.execute(
-            "SELECT " + ", ".join(f'coalesce(bool_or("{c}__mixed"), false)' for c in given)
-            + f' FROM "{table.table}_kpis"').fetchall()[0]) if is_mixed] if given else []
-        # Each definition column must hold one value per KPI across the file's rows.
-        for column in mixed:
-            normalised = f"lower(regexp_replace(trim(\"{column}\"), '[\\s_-]+', ' ', 'g'))"
-            for line, value, first_line, other in self.con.execute(
-                f"""WITH defined AS (
-                        SELECT line, kpi_key AS k, "{column}" AS value, {normalised} AS norm
-                        FROM {t} WHERE NOT okr_blank("{column}")),
-                    firsts AS (SELECT k, arg_min(line, line) AS first_line, arg_min(value, line) AS first_value,
-                                      arg_min(norm, line) AS first_norm FROM defined GROUP BY k)
-                    SELECT d.line, d.value, f.first_line, f.first_value FROM defined d JOIN firsts f USING (k)
-                    WHERE d.norm <> f.first_norm ORDER BY d.line LIMIT 50"""
-            ).fetchall():
-                self._problem(table, line, column, value, "conflicting_value", first_line=first_line,
-                              column=column, other=other)
-        if has_date:
-            self._duplicates(table, ("team", "kpi", "date"), where="date__parsed IS NOT NULL AND kpi_key IS NOT NULL",
-                             key=("kpi_key", "date__parsed"))
-        if self.problems:
-            return
-        if has_date:
-            self._unlikely_measurement_dates(table)
-
-        definitions, spelled = self._kpi_definitions(table)
-        measurements = None
-        if has_date:
-            self.con.register("kpi_spelled", spelled)
-            try:
-                measurements = self.con.sql(
-                    f"""SELECT s.team, s.kpi, f.date__parsed AS date,
-                               {self._col(table, 'value', parse='number', source='f')},
-                               {self._col(table, 'target', parse='number', source='f')}
-                        FROM {t} f JOIN kpi_spelled s USING (kpi_key)
-                        WHERE f.date__parsed IS NOT NULL"""
-                ).to_arrow_table()
-            finally:
-                self.con.unregister("kpi_spelled")
-        self.changes.append(FileChanges(table.file_name, table.sha256, table.kind,
-                                        kpis=definitions, measurements=measurements))
-
-    def _kpi_groups(self, table: CsvTable) -> list[str]:
-        """The file grouped by KPI once, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
-        line, the first text given in each definition column, the target, those numbers parsed, and
-        ``<column>__mixed`` when the KPI's rows give a column two different texts. Returns the
-        definition columns the file has."""
-        t = f'"{table.table}"'
-        given = [c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns]
-        firsts = ", ".join(
-            f"arg_min(\"{c}\", line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\", "
-            # Two different texts, at least: only then can the column's cells conflict (the same text
-            # twice cannot). Blank cells are not filtered out here: a blank beside a text marks the
-            # column for the exact comparison, which skips blanks, and the test stays a plain min/max.
-            f"min(\"{c}\") <> max(\"{c}\") AS \"{c}__mixed\""
-            for c in given
-        )
-        target_sql = ""
-        order = "date__parsed" if "date" in table.columns else "line"
-        if "target" in table.columns:
-            # The latest dated target; else one given on a definition row without a date.
-            target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
-                          f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
-        # A mixed workbook column's cell is read by its line (see CsvTable.number_sql).
-        lines = "".join(
-            f""", {"arg_max(line, " + order + ")" if c == "target" else "arg_min(line, line)"}
-                   FILTER (WHERE NOT okr_blank("{c}")) AS "{c}__line" """
-            for c in ("target", "min", "max", "tolerance") if c in table.mixed_columns and c in table.columns)
-        target_sql += lines
-        # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
-        parsed = ", ".join(
-            [table.number_sql(c, f'"{c}"', f'"{c}__line"') + f' AS "{c}__number"'
-             for c in ("target", "min", "max", "tolerance") if c in given or (c == "target" and "target" in table.columns)]
-            + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
-        )
-        self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table.table}_kpis" AS
-                SELECT *{', ' + parsed if parsed else ''} FROM (
-                    SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
-                           {', ' + firsts if firsts else ''} {target_sql}
-                    FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)"""
-        )
-        return given
-
-    def _kpi_definitions(self, table: CsvTable) -> tuple[pd.DataFrame | None, pa.Table]:
-        """The file's KPI definitions, and each ``kpi_key`` with the team and KPI names as stored
-        (from the groups of :meth:`_kpi_groups`)."""
-        mixed = ", ".join(f'"{c}__mixed"' for c in self._KPI_DEFINITION_COLUMNS if c in table.columns)
-        result = self.con.execute(
-            f"""SELECT * {f'EXCLUDE ({mixed})' if mixed else ''} FROM "{table.table}_kpis" ORDER BY line""")
-        columns, rows = [d[0] for d in result.description], result.fetchall()
-        stored = self.store.kpi_definitions()
-        stored_by_key = {(r["team"], r["name"]): r for r in stored}
-        records, keys, teams, names = [], [], [], []
-        for row in (dict(zip(columns, values)) for values in rows):
-            line = row["line"]
-            row["team"] = self.spellings.team(row["team"])
-            row["name"] = self.spellings.kpi(row["team"], row["name"])
-            keys.append(row["kpi_key"])
-            teams.append(row["team"])
-            names.append(row["name"])
-            previous = stored_by_key.get((row["team"], row["name"]), {})
-            try:
-                record = self._kpi_record(table, row, previous)
-            except ValidationError as error:
-                self.problems += pydantic_problems(error, table.file_name, line, row, _KPI_FIELD_COLUMNS)
-                continue
-            except PydanticCustomError as error:
-                context = dict(error.context or {})
-                if error.type == "enum_choice":
-                    context["choices"] = enum_choices(error)
-                    context.pop("choices_id", None)
-                self._problem(table, line, context.pop("column", None), None, error.type, **context)
-                continue
-            self.upload_kpis.append({"team": record.team, "kpi": record.name, "direction": record.direction.value})
-            records.append(record.model_dump(mode="json"))
-        spelled = pa.table({"kpi_key": pa.array(keys, pa.int64()), "team": pa.array(teams, pa.string()),
-                            "kpi": pa.array(names, pa.string())})
-        return (pd.DataFrame(records) if records else None), spelled
-
-    def _kpi_record(self, table: CsvTable, row: dict[str, Any], previous: dict[str, Any]) -> Kpi:
-        """A KPI from the file's values, falling back to the stored definition for columns left blank."""
-        def given(column: str) -> Any:
-            value = row.get(column)
-            return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-        def number(column: str, stored_field: str) -> float | None:
-            if given(column) is None:
-                return _none_if_nan(previous.get(stored_field))
-            return _none_if_nan(row.get(f"{column}__number"))
-
-        def enum(column: str, enum_type: type, stored_field: str) -> Any:
-            text = given(column)
-            if text is None:
-                return previous.get(stored_field) or None
-            try:
-                return parse_enum(enum_type, text)
-            except PydanticCustomError as error:
-                raise PydanticCustomError(error.type, error.message_template,
-                                          {**(error.context or {}), "column": column}) from None
-
-        tolerance_text = given("tolerance")
-        if tolerance_text is not None:
-            tolerance_is_share = tolerance_text.strip().endswith("%")
-            tolerance = _none_if_nan(row.get("tolerance__number"))
-            tolerance = tolerance / 100 if tolerance is not None and tolerance_is_share else tolerance
-        else:
-            tolerance = _none_if_nan(previous.get("tolerance"))
-            tolerance_is_share = bool(previous.get("tolerance_is_share", False))
-        unit = given("unit") or previous.get("unit")
-        if unit is None and given("target") is not None:
-            unit = given("target__unit")
-        fields: dict[str, Any] = {
-            "team": row["team"], "name": row["name"], "unit": unit,
-            "target": number("target", "target"), "min_value": number("min", "min_value"),
-            "max_value": number("max", "max_value"), "tolerance": tolerance,
-            "tolerance_is_share": tolerance_is_share,
-            "direction": enum("direction", Direction, "direction"),
-            "frequency": enum("frequency", Frequency, "frequency"),
-            "kpi_type": enum("kpi_type", KpiType, "kpi_type"),
-            "indicator": enum("indicator", Indicator, "indicator"),
-            "category": given("category") or previous.get("category"),
-            "owner": given("owner") or previous.get("owner"),
-        }
-        return Kpi.model_validate({k: v for k, v in fields.items() if v is not None})
+        validate_kpis(self, table)
 
     # -- OKR files (importing/okr_validation.py) ------------------------------------------------
 
@@ -629,6 +436,7 @@ class Validator:
         ).fetchall():
             self._problem(table, line, "value", value,
                           "not_a_milestone" if kind == "milestone" and code == "not_a_number" else code)
+        self.values_on_one_scale(table, "kr_key")
         self._duplicates(table, ("key_result", "date"), where="kr_key IS NOT NULL AND date__parsed IS NOT NULL",
                          key=("kr_key", "date__parsed"))
         if self.problems:
@@ -658,15 +466,3 @@ def _cycle_name(text: str) -> str:
         return Cycle.parse(text).name
     except (ValidationError, PydanticCustomError):
         return text
-
-
-def _none_if_nan(value: Any) -> Any:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-# Model field -> CSV column, to name the column in a pydantic error.
-_KPI_FIELD_COLUMNS = {
-    "team": "team", "name": "kpi", "unit": "unit", "direction": "direction", "target": "target",
-    "min_value": "min", "max_value": "max", "tolerance": "tolerance", "frequency": "frequency",
-    "kpi_type": "kpi_type", "indicator": "indicator", "category": "category", "owner": "owner",
-}
