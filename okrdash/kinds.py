@@ -78,7 +78,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
        ("Tanggal", "tgl", "bulan", "tanggal check in")),
     # When the values were last updated: the date of an okrs file's current value.
     _C("last_checkin", _T.DATE, ("last check in", "last checkin", "updated", "last updated", "last update",
-                                 "updated at", "last modified"),
+                                 "updated at", "last modified", "last edited", "last edited time"),
        ("Update terakhir", "tanggal update", "tgl update", "terakhir diperbarui", "tanggal pembaruan",
         "diperbarui", "tgl update terakhir", "pembaruan terakhir")),
     _C("progress", _T.NUMBER, ("progress", "progress %", "progress pct", "percent complete", "% complete"),

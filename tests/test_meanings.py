@@ -240,3 +240,25 @@ def test_a_header_with_a_line_break_in_it_is_one_header(store, load):
     load(("okr.csv", data), today=TODAY)
     row = kr_row(store, "Uptime", TODAY)
     assert (row["baseline"], row["target"]) == (97.0, 99.0)
+
+
+# -- titles keep no export decoration -----------------------------------------------------------------------
+
+
+def test_a_notion_export_keeps_no_page_url_or_id_in_its_names(store, load):
+    """Issue 21, class 6: a Notion title ended with its page URL."""
+    data = ("Name,Objective,Team,Quarter,Start value,Target,Current,Last edited time\n"
+            "Sign 20 partners https://www.notion.so/acme/Sign-20-partners-0123456789abcdef0123456789abcdef,"
+            "\"Grow the channel (https://www.notion.so/Grow-the-channel-fedcba9876543210fedcba9876543210)\","
+            "Sales,Q4 2026,0,20,5,\"November 10, 2026 9:30 AM\"\n")
+    result = load(("Key Results 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d.csv", data), today=TODAY)
+    row = kr_row(store, "Sign 20 partners", TODAY)
+    assert (row["objective"], row["current"]) == ("Grow the channel", 5.0)
+    assert notes(result)["decoration_removed"]["count"] == 1
+
+
+@pytest.mark.parametrize(("cell", "name"), [("[Grow revenue](https://docs.google.com/x)", "Grow revenue"),
+                                            ('"=HYPERLINK(""https://x.id/okr"",""Grow revenue"")"', "Grow revenue")])
+def test_links_around_a_name_are_left_out(store, load, cell, name):
+    load(("okr.csv", f"cycle,team,objective,key_result,target\n2026-Q4,Sales,{cell},Deals,10\n"), today=TODAY)
+    assert kr_row(store, "Deals", TODAY)["objective"] == name

@@ -61,3 +61,48 @@ def test_typed_cells_of_a_mixed_column_are_no_evidence(store, reject, sheets):
     sheets.append(CellSheet("KPI", text, {3: 3}, {3: frozenset({3})}))
     [problem] = reject(("book.xlsx", WORKBOOK), today=TODAY)
     assert (problem.line, problem.value, problem.code) == (3, "1.500", "numbers_ambiguous")
+
+
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+DIVISION = [["Tim", "Nama KPI", "Tanggal", "Realisasi"], ["Sales", "Omzet", dt.date(2026, 10, 31), 120],
+            ["Sales", "Leads", dt.date(2026, 10, 31), 40]]
+
+
+def test_a_summary_sheet_repeating_a_division_sheet_is_one_value(store, load):
+    summary = [["Ringkasan Oktober 2026"], *DIVISION]
+    load(("kpi.xlsx", workbook({"Sales": DIVISION, "Ringkasan": summary})), today=TODAY)
+    assert stored_measurements(store) == {("Omzet", dt.date(2026, 10, 31)): 120.0,
+                                          ("Leads", dt.date(2026, 10, 31)): 40.0}
+
+
+def test_a_summary_sheet_that_disagrees_names_both_sheets_and_lines(store, reject):
+    """Issue 21: the last sheet won, by sheet order."""
+    summary = [["Ringkasan Oktober 2026"], DIVISION[0], ["Sales", "Omzet", dt.date(2026, 10, 31), 125]]
+    [problem] = reject(("kpi.xlsx", workbook({"Sales": DIVISION, "Ringkasan": summary})), today=TODAY)
+    assert (problem.file_name, problem.line, problem.column, problem.code) == (
+        "kpi.xlsx › Ringkasan", 3, "Realisasi", "conflicting_sheets")
+    assert problem.params == {"other_file": "kpi.xlsx › Sales", "other": 120.0, "other_line": 2}
+
+
+def test_the_same_key_result_on_two_sheets_with_different_values(store, reject):
+    okrs = [["Siklus", "Tim", "Tujuan", "Hasil Kunci", "Nilai Awal", "Target", "Nilai Saat Ini", "Tanggal"],
+            ["2026-Q4", "Sales", "Tumbuh", "Deals", 0, 10, 4, dt.date(2026, 11, 10)]]
+    copied = [["Hasil Kunci", "Tim", "Tanggal", "Nilai"], ["Deals", "Sales", dt.date(2026, 11, 10), 5]]
+    [problem] = reject(("okr.xlsx", workbook({"OKR": okrs, "Rekap": copied})), today=TODAY)
+    assert (problem.file_name, problem.line, problem.code) == ("okr.xlsx › Rekap", 2, "conflicting_sheets")
+    assert problem.params["other_file"] == "okr.xlsx › OKR"

@@ -95,10 +95,12 @@ CREATE OR REPLACE MACRO okr_date_numeric(t) AS regexp_extract(trim(t),
     '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4}|[0-9]{2})(?:[ T][0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?$',
     ['a', 'b', 'y']);
 CREATE OR REPLACE MACRO okr_date_named(t) AS regexp_extract(
-    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})$',
+    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''),
+    '^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})(?:,?\s+[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s*(?:[AaPp][Mm])?)?$',
     ['d', 'month', 'y']);
 CREATE OR REPLACE MACRO okr_date_named_month_first(t) AS regexp_extract(
-    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$',
+    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''),
+    '^([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})(?:,?\s+[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s*(?:[AaPp][Mm])?)?$',
     ['month', 'd', 'y']);
 CREATE OR REPLACE MACRO okr_two_digit_year(y) AS CASE WHEN length(y) = 2 THEN 2000 + TRY_CAST(y AS INTEGER) ELSE TRY_CAST(y AS INTEGER) END;
 CREATE OR REPLACE MACRO okr_date_from_numbers(n, date_order) AS (
@@ -210,6 +212,14 @@ CREATE OR REPLACE MACRO okr_bound(t) AS (
     CASE WHEN regexp_matches(t, '^\s*(<=|=<|≤)') THEN 'at_most'
          WHEN regexp_matches(t, '^\s*(>=|=>|≥)') THEN 'at_least' END);
 CREATE OR REPLACE MACRO okr_unbound(t) AS regexp_replace(t, '^\s*(<=|=<|≤|>=|=>|≥)\s*', '');
+-- A name as an export decorates it: a Notion page's URL in brackets or after it, or its 32-digit page
+-- id; a Markdown link [Title](url); a spreadsheet's =HYPERLINK("url", "Title"). The name alone.
+CREATE OR REPLACE MACRO okr_undecorated(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(t, '^\[(.+)\]\(https?://[^)\s]*\)$', '\1'),
+    '^=HYPERLINK\("[^"]*"\s*[,;]\s*"(.*)"\)$', '\1', 'i'),
+    '\s*\(https?://[^)\s]*\)', '', 'g'),
+    '\s+https?://\S+$', ''),
+    '\s+[0-9a-f]{32}$', ''));
 -- okrdash's CSV downloads write a text cell that starts like a formula with an apostrophe before it
 -- (export.neutralise); read back, the cell is what was stored ("'=1+1" -> "=1+1").
 CREATE OR REPLACE MACRO okr_unprotect(t) AS (

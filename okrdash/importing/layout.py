@@ -28,6 +28,7 @@ from okrdash.importing.headers import (
     column_of_words,
     detect_kind,
     header_meanings,
+    normalise_header,
     resolve_ambiguous,
 )
 from okrdash.importing.notes import ReadingNote
@@ -91,6 +92,7 @@ def lay_out(file_name: str, row: HeaderRow, samples: list[list[str]], notes: lis
     export = exports.recognise(row.cells)
     provided = exports.provided_columns(export) if export else set()
     placed = _place(row.cells, samples, export, provided, notes)
+    _place_title(placed, notes)
     header_last = row.last
     if _merged_period_headers(placed, row.next_cells):
         header_last, samples = row.next_last, samples[1:]
@@ -162,6 +164,25 @@ def _place(cells: list[str], samples: list[list[str]], export: exports.Export | 
             placed.headers[name] = raw.strip()
         placed.columns.append(name)
     return placed
+
+
+# A database export's title column: which subject it is depends on the subjects beside it.
+_TITLE_HEADERS = ("name", "title", "nama", "judul")
+
+
+def _place_title(placed: _Placed, notes: list[ReadingNote]) -> None:
+    """A ``Name`` / ``Judul`` column (the title of a Notion or Airtable table) is the subject the file
+    lacks: the key result beside an objective, the objective beside its key results."""
+    named = placed.named()
+    missing = ("key_result" if "objective" in named and "key_result" not in named
+               else "objective" if "key_result" in named and "objective" not in named else None)
+    titles = [i for i, raw in placed.unknown.items() if normalise_header(raw) in _TITLE_HEADERS]
+    if missing is None or len(titles) != 1:
+        return
+    index = titles[0]
+    raw = placed.unknown.pop(index)
+    placed.columns[index], placed.headers[missing] = missing, raw.strip()
+    notes.append(ReadingNote("title_header", {"header": raw.strip(), "column": missing}))
 
 
 def _cells(samples: list[list[str]], index: int) -> list[str]:

@@ -55,6 +55,7 @@ class _File:
     # The key results as columns (one list each), not a dict per row.
     key_results: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in KR_RECORD_COLUMNS})
     checkins: list[dict[str, Any]] = field(default_factory=list)
+    checkin_lines: list[int] = field(default_factory=list)
     derived: dict[str, list[int]] = field(default_factory=dict)  # column a current value came from -> lines
     undated: list[int] = field(default_factory=list)  # lines whose current value is dated the import day
 
@@ -74,6 +75,8 @@ def validate_okrs(v: Validator, table: CsvTable) -> None:
         return
     _notes(v, table, state)
     v.upload_cycles.update(state.cycles)
+    if state.checkins:
+        v.okr_checkin_lines[table.file_name] = state.checkin_lines
     v.changes.append(FileChanges(
         table.file_name, table.sha256, table.kind,
         cycles=pd.DataFrame([c.model_dump() for c in state.cycles.values()]),
@@ -295,6 +298,7 @@ def _checkin(v: Validator, table: CsvTable, row: dict[str, Any], cycle: Cycle, k
                 start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
     if settled.derived:
         state.derived.setdefault(settled.derived, []).append(line)
+    state.checkin_lines.append(line)
     state.checkins.append({"cycle": cycle.name, "team": row["team"], "objective": row["objective"],
                            "key_result": key_result.title, "date": day, "value": value,
                            "confidence": row["confidence_value"], "note": None})

@@ -32,10 +32,13 @@ TOTAL_WORDS = ("total", "jumlah", "grand total", "subtotal", "sub total", "total
 
 
 def reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout, row: HeaderRow,
-            notes: list[ReadingNote]) -> list[str]:
+            notes: list[ReadingNote], links: bool = False) -> list[str]:
     """Rebuild exports, skip comment and total rows, fill merged cells down, join year and quarter,
-    unpivot period columns, date undated values by the title. Returns the table's columns afterwards."""
+    unpivot period columns, date undated values by the title, and (``links``: the file holds a link)
+    take an export's decoration off names. Returns the table's columns afterwards."""
     columns = list(layout.columns)
+    if links:
+        _undecorate(con, file_name, table, layout, notes)
     if layout.export:
         counts = exports.rebuild(con, table, layout.export, columns)
         notes.append(ReadingNote(f"export_{layout.export.tool}", counts))
@@ -60,6 +63,34 @@ def reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: 
         layout.headers["date"] = day.isoformat()
         notes.append(ReadingNote("title_date", {"date": day.isoformat()}))
     return table_columns(con, table)
+
+
+# The columns that hold names: an export's link or page id is no part of one.
+NAME_COLUMNS = ("team", "objective", "key_result", "kpi", "parent_objective", "objective_owner", "owner")
+
+
+def _undecorate(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout,
+                notes: list[ReadingNote]) -> None:
+    """Names as their export decorated them (a Notion page's URL or id, a Markdown link, =HYPERLINK) lose it.
+    A cell that links several pages (an export's relation to many) names several: refused, not joined."""
+    several = [(line, column, cell) for column in NAME_COLUMNS[:5] if column in layout.columns
+               for line, cell in con.execute(f"""
+                   SELECT line, "{column}" FROM "{table}"
+                   WHERE regexp_matches("{column}", '\\(https?://[^)]*\\).*\\(https?://') ORDER BY line LIMIT 20""").fetchall()]
+    if several:
+        raise ImportFailed([Problem(file_name, line, layout.headers[column], cell, "names_in_one_cell", {})
+                            for line, column, cell in several])
+    for column in (c for c in NAME_COLUMNS if c in layout.columns):
+        changed = con.execute(f"""
+            UPDATE "{table}" SET "{column}" = okr_undecorated("{column}")
+            WHERE (contains("{column}", 'http') OR regexp_matches("{column}", '\\s[0-9a-f]{{32}}$'))
+              AND okr_undecorated("{column}") <> "{column}"
+            RETURNING line, "{column}" """).fetchall()
+        if changed:
+            lines = sorted(line for line, _ in changed)
+            notes.append(ReadingNote("decoration_removed", {
+                "header": layout.headers[column], "count": len(lines), "lines": line_list(lines),
+                "example": changed[0][1]}))
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

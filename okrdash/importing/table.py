@@ -161,7 +161,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
     if blank_from(data, body_start):
         raise ImportFailed([Problem(file_name, None, None, None, "file_no_rows", {})])
     load_rows(con, file_name, data, body_start, row.delimiter, layout.columns, table, layout.header_last + 1)
-    columns = reshape(con, file_name, table, layout, row, notes)
+    columns = reshape(con, file_name, table, layout, row, notes, links=data.find(b"http", body_start) >= 0)
     row_count = con.execute(
         f'SELECT {"count(DISTINCT line)" if layout.wide or layout.export else "count(*)"} FROM "{table}"'
     ).fetchall()[0][0]

@@ -17,6 +17,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from okrdash.importing.across_files import conflicts_across_files
 from okrdash.importing.checks import (
     DATE_MARGIN_DAYS,
     KNOWN_CODES,
@@ -112,6 +113,8 @@ class Validator:
         self.spellings = _Spellings(store)
         self.upload_kpis: list[dict[str, Any]] = []
         self.parsed_cycles: dict[tuple[Any, ...], Cycle | ValidationError | PydanticCustomError] = {}
+        # Per okrs file, the line of each check-in its current values became (importing.across_files).
+        self.okr_checkin_lines: dict[str, list[int]] = {}
 
     def run(self) -> list[FileChanges]:
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
@@ -127,6 +130,8 @@ class Validator:
                 raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
             {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
+        if not self.problems:
+            conflicts_across_files(self)
         if self.problems:
             raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         return self.changes
