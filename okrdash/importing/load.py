@@ -41,7 +41,16 @@ def load_rows(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, body_
               columns: list[str], table: str, first_line: int) -> None:
     """Read ``data[body_start:]`` (UTF-8, never copied out of ``data``) into scratch table ``table``:
     the column ``line`` (the file's own line; ``first_line`` is the header's last line) and one text
-    column per name of ``columns``. Raises ImportFailed with every row DuckDB cannot read."""
+    column per name of ``columns`` (one per header position) that okrdash uses: a column it ignores
+    (``_ignored_<n>``) is tokenised but never kept, so a sheet of a thousand unknown columns costs
+    what its cells cost to split (the first column is kept: it may say "TOTAL" or "#").
+    Raises ImportFailed with every row DuckDB cannot read.
+
+    A file with more kept columns than :data:`WIDE_COLUMNS` (one per day for years) is read by
+    :func:`_read_wide` instead: DuckDB's reader holds buffers per column and runs out of memory."""
+    if len(kept_columns(columns)) > WIDE_COLUMNS:
+        _read_wide(con, file_name, data, body_start, delimiter, columns, table, first_line)
+        return
     with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as tmp:
         try:
             tmp.write(memoryview(data)[body_start:])
@@ -69,15 +78,16 @@ def load_rows(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, body_
     has_blank_lines = _BLANK_START.match(data, body_start) is not None or _BLANK_LINE.search(
         data, body_start, len(data) - ending) is not None
     if has_blank_lines or (data.find(b'"', body_start) >= 0 and data.find(b"\n", body_start) >= 0):
-        _fix_line_numbers(con, table, data, body_start, delimiter, columns, has_blank_lines, first_line)
+        _fix_line_numbers(con, table, data, body_start, delimiter, kept_columns(columns), has_blank_lines, first_line)
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: str, data: bytes, body_start: int, delimiter: str,
           columns: list[str], table: str, first_line: int) -> list[tuple]:
     column_spec = {name: "VARCHAR" for name in columns}
+    kept = kept_columns(columns)
     # Surrounding spaces, tabs and line breaks are never part of a value.
     cell = cell_reader(data, delimiter, body_start)
-    cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in columns)
+    cells = ", ".join(cell.format(f'"{c}"') + f' AS "{c}"' for c in kept)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE "{table}_read" AS
             SELECT {cells}
@@ -87,7 +97,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: str, data: bytes, body_start: in
         [path, delimiter, column_spec],
     )
     # A row of empty cells (",,,") is an empty line too: kept only when one cell holds text.
-    any_cell = _any(columns, "{} <> ''")
+    any_cell = _any(kept, "{} <> ''")
     # Line numbers come from the row ids, which follow the file's order: a row_number() window
     # would force the read above onto one core.
     con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS SELECT rowid + {first_line + 1} AS line, *
@@ -96,6 +106,79 @@ def _read(con: duckdb.DuckDBPyConnection, path: str, data: bytes, body_start: in
     rejects = con.execute("SELECT line, error_type, csv_line FROM reject_errors ORDER BY line").fetchall()
     con.execute("DELETE FROM reject_errors; DELETE FROM reject_scans")
     return rejects
+
+
+# Above this many kept columns a file is read a batch of rows at a time in Python (its cells, not
+# its columns, set the cost): 3,000 day columns made DuckDB's reader run out of its 256 MB.
+WIDE_COLUMNS = 256
+_WIDE_BATCH_CELLS = 1 << 20  # cells held at once before they go into the scratch table
+_PADDING = " \t\n\r\xa0"
+
+
+def _read_wide(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, body_start: int, delimiter: str,
+               columns: list[str], table: str, first_line: int) -> None:
+    """Python's csv reader over the rows, keeping the kept columns' cells trimmed (as okr_trim does)
+    with their real lines; a batch of rows at a time goes into the scratch table as Arrow."""
+    import pyarrow as pa
+
+    kept = kept_columns(columns)
+    positions = [columns.index(c) for c in kept]
+    unprotect = any(data.find(sign, body_start) >= 0 for sign in _PROTECTED_STARTS)
+    batch: dict[str, list] = {"line": [], **{c: [] for c in kept}}
+    problems: list[Problem] = []
+    created = False
+
+    def flush() -> None:
+        nonlocal created
+        con.register("wide_rows", pa.table({"line": pa.array(batch["line"], pa.int64()),
+                                            **{c: pa.array(batch[c], pa.string()) for c in kept}}))
+        try:
+            con.execute(f'INSERT INTO "{table}" SELECT * FROM wide_rows' if created
+                        else f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM wide_rows')
+        finally:
+            con.unregister("wide_rows")
+        created = True
+        for values in batch.values():
+            values.clear()
+
+    raw = io.BytesIO(data)
+    raw.seek(body_start)
+    reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""), delimiter=delimiter, strict=True)
+    previous_end = 0
+    try:
+        for row in reader:
+            line, previous_end = previous_end + first_line + 1, reader.line_num
+            if not row or len(problems) >= 200:
+                continue
+            if len(row) != len(columns):
+                code = "row_too_few_fields" if len(row) < len(columns) else "row_too_many_fields"
+                problems.append(Problem(file_name, line, None, delimiter.join(row)[:200], code, {
+                    "expected": len(columns), "reason": code}))
+                continue
+            cells = [_wide_cell(row[i], unprotect) for i in positions]
+            if any(cells):
+                batch["line"].append(line)
+                for name, cell in zip(kept, cells):
+                    batch[name].append(cell)
+                if len(batch["line"]) * len(kept) >= _WIDE_BATCH_CELLS:
+                    flush()
+    except csv.Error:
+        problems.append(Problem(file_name, previous_end + first_line + 1, None, None, "row_unclosed_quote", {}))
+    if problems:
+        raise ImportFailed(problems)
+    flush()
+
+
+def _wide_cell(cell: str, unprotect: bool) -> str | None:
+    text = cell.strip(_PADDING)
+    if unprotect and text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text or None
+
+
+def kept_columns(columns: list[str]) -> list[str]:
+    """The columns the scratch table keeps: every column okrdash uses, and the first one."""
+    return [c for i, c in enumerate(columns) if i == 0 or not c.startswith("_ignored_")]
 
 
 # Up to this many columns a condition is written out per column; a wider file tests one list over

@@ -72,6 +72,9 @@ class CsvTable:
     mixed_columns: frozenset[str] = frozenset()
     # Whether a target cell may hold a bound ("<= 24", "≥ 80%"): the file holds one of those signs.
     bounded: bool = False
+    # The headers of ignored columns whose cells in the file's first rows are numbers (see
+    # importing.ignored: a file whose only numbers sit there is refused).
+    ignored_numbers: list[str] = field(default_factory=list)
 
     def number_sql(self, column: str, cell: str, line: str = "line") -> str:
         """SQL reading ``cell`` (an expression over ``column`` of the row whose line is ``line``) in
@@ -185,7 +188,23 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         reading_notes=notes,
         mixed_columns=_mixed_columns(con, table, layout, typed_from or {}, text_cells or {}),
         bounded="target" in columns and any(data.find(sign, body_start) >= 0 for sign in _BOUND_SIGNS),
+        ignored_numbers=_ignored_numbers(con, layout, row, samples),
     )
+
+
+def _ignored_numbers(con: duckdb.DuckDBPyConnection, layout: Layout, row: HeaderRow,
+                     samples: list[list[str]]) -> list[str]:
+    """The ignored columns whose cells in the first rows read as numbers in either format (one query)."""
+    cells = [(i, cell) for i, name in enumerate(layout.columns) if name.startswith("_ignored_")
+             and i < len(row.cells) and row.cells[i].strip() for sample in samples if i < len(sample)
+             for cell in [sample[i].strip()] if cell]
+    if not cells:
+        return []
+    found = {i for (i,) in con.execute(
+        """SELECT DISTINCT i FROM (SELECT unnest(?) AS i, unnest(?) AS cell)
+           WHERE okr_number(cell, true) IS NOT NULL OR okr_number(cell, false) IS NOT NULL""",
+        [[i for i, _ in cells], [c for _, c in cells]]).fetchall()}
+    return [row.cells[i].strip() for i in sorted(found)]
 
 
 def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote]) -> HeaderRow:
