@@ -202,6 +202,7 @@ def _kpi_definitions(v: Validator, table: CsvTable) -> tuple[pd.DataFrame | None
         line = row["line"]
         row["team"] = v.spellings.team(row["team"])
         row["name"] = v.spellings.kpi(row["team"], row["name"])
+        v.spellings.owner(row.get("owner") if isinstance(row.get("owner"), str) else None)
         keys.append(row["kpi_key"])
         teams.append(row["team"])
         names.append(row["name"])

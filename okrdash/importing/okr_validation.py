@@ -170,6 +170,8 @@ def _row(v: Validator, table: CsvTable, row: dict[str, Any], scales: dict[str, S
     if cycle is None:
         return
     _spell(v, row, cycle, state)
+    v.spellings.owner(row["owner"])
+    v.spellings.owner(row["objective_owner"])
     kr_start = row["kr_start_value"]
     if kr_start is not None and not cycle.start_date <= kr_start <= cycle.end_date:
         v._problem(table, line, "kr_start", row["kr_start"], "kr_start_outside_cycle", cycle=cycle.name,

@@ -28,6 +28,7 @@ from okrdash.importing.checks import (
 )
 from okrdash.importing.kpi_validation import validate_kpis
 from okrdash.importing.okr_validation import validate_okrs
+from okrdash.importing.spellings import Spellings
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
     MAX_ABS_NUMBER,
@@ -35,65 +36,10 @@ from okrdash.models import (
     FileKind,
     parse_enum,
 )
-from okrdash.names import name_key, normalise_name
+from okrdash.names import name_key
 from okrdash.problems import ImportFailed, Problem
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
-
-
-class _Spellings:
-    """Names match whatever their case and surrounding spaces; the first spelling seen is kept.
-
-    Seeded with the store's spellings, so re-importing "sales" updates team "Sales" instead of
-    adding a look-alike.
-    """
-
-    def __init__(self, store: Store):
-        self._store = store
-        self._names: dict[tuple[str, ...], str] = {}
-        self._titles_loaded = False
-        for team in store.teams():
-            self.team(team)
-        for row in store.kpi_index():
-            self.kpi(row["team"], row["kpi"])
-
-    def _load_titles(self) -> None:
-        """Stored objective and key result titles, read on first use: only OKR files need them."""
-        if self._titles_loaded:
-            return
-        self._titles_loaded = True
-        index = self._store.key_result_index()
-        objective_of = None  # the index lists an objective's key results together: spell it once
-        for cycle, team, objective, key_result in zip(index["cycle"], index["team"], index["objective"],
-                                                      index["key_result"]):
-            if objective_of != (cycle, team, objective):
-                objective_of = (cycle, team, objective)
-                self.objective(cycle, team, objective)
-            self.key_result(cycle, team, objective, key_result)
-
-    def _spell(self, key: tuple[str | None, ...], text: str) -> str:
-        """The first spelling stored or seen under ``key`` (the name keys, as SQL's okr_name_key sees them)."""
-        spelled = self._names.get(key)
-        if spelled is None:
-            spelled = self._names[key] = normalise_name(text)
-        return spelled
-
-    def team(self, team: str) -> str:
-        return self._spell(("team", name_key(team)), team)
-
-    def objective(self, cycle: str, team: str, title: str) -> str:
-        self._load_titles()
-        return self._spell(("objective", name_key(cycle), name_key(team), name_key(title)), title)
-
-    def key_result(self, cycle: str, team: str, objective: str, title: str) -> str:
-        self._load_titles()
-        return self._spell(("key_result", name_key(cycle), name_key(team), name_key(objective), name_key(title)), title)
-
-    def kpi(self, team: str, name: str) -> str:
-        return self._spell(("kpi", name_key(team), name_key(name)), name)
-
-    def known_kpi(self, team: str, name: str) -> bool:
-        return ("kpi", name_key(team), name_key(name)) in self._names
 
 
 class Validator:
@@ -110,7 +56,7 @@ class Validator:
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
-        self.spellings = _Spellings(store)
+        self.spellings = Spellings(store)
         self.upload_kpis: list[dict[str, Any]] = []
         self.parsed_cycles: dict[tuple[Any, ...], Cycle | ValidationError | PydanticCustomError] = {}
         # Per okrs file, the line of each check-in its current values became (importing.across_files).
@@ -132,9 +78,23 @@ class Validator:
             {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
         if not self.problems:
             conflicts_across_files(self)
+            self._lookalike_problems()
         if self.problems:
             raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         return self.changes
+
+    def _lookalike_problems(self) -> None:
+        """A new name that looks like a stored one (or borrows a letter from another script), on the
+        first line of each file that writes it."""
+        for lookalike in self.spellings.lookalikes:
+            for table in self.tables:
+                for column in (c for c in lookalike.columns if c in table.columns):
+                    [(line,)] = self.con.execute(
+                        f'SELECT min(line) FROM "{table.table}" WHERE okr_name_key("{column}") = ?',
+                        [name_key(lookalike.name)]).fetchall()
+                    if line is not None:
+                        code, params = lookalike.problem()
+                        self._problem(table, line, column, lookalike.name, code, **params)
 
     # -- shared helpers -------------------------------------------------------------------------
 
