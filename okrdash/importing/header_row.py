@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from okrdash.importing.decoding import DELIMITERS, sniff_delimiter
 from okrdash.importing.headers import header_meanings
-from okrdash.importing.periods import PeriodHeader, period_header, title_period
+from okrdash.importing.periods import PeriodHeader, period_header, title_period, title_team
 
 HEADER_SEARCH_LINES = 50
 # The longest line DuckDB's reader takes (importing.load): a longer row is DuckDB's to report.
@@ -32,6 +32,7 @@ class HeaderRow:
     comment_lines: int  # lines above the header that start with "#"
     title_year: int | None  # the one year written above the header, if any
     title_period: PeriodHeader | None  # the one month or quarter written above the header ("Juni 2026")
+    title_team: str | None  # the one team a title above the header names ("Laporan KPI Divisi Penjualan")
     # The record after the header (sub-headers under merged period headers), and its last line.
     next_cells: list[str]
     next_last: int
@@ -91,7 +92,7 @@ def find_header_row(lines: list[str]) -> HeaderRow:
     years = {int(y) for line in above for y in _TITLE_YEAR.findall(line)}
     next_first, next_last, next_text = records[number + 1] if number + 1 < len(records) else (last + 1, last, "")
     return HeaderRow(first, last, delimiter, cells, sum(1 for line in above if line.lstrip().startswith("#")),
-                     years.pop() if len(years) == 1 else None, title_period(above, delimiter),
+                     years.pop() if len(years) == 1 else None, title_period(above, delimiter), title_team(above, delimiter),
                      line_cells([next_text], delimiter)[0] if next_text.strip() else [], next_last)
 
 

@@ -63,6 +63,7 @@ class Layout:
     provided: set[str] = field(default_factory=set)  # canonical columns the rows get once reshaped
     header_last: int = 0  # 0-based last line of the header (sub-headers under merged months included)
     title_date: PeriodHeader | None = None  # the title's period, dating values that have no date column
+    title_team: str | None = None  # the title's team, for a sheet that has no team column
 
     @property
     def wide(self) -> bool:
@@ -322,6 +323,9 @@ def _shape(layout: Layout, placed: _Placed, row: HeaderRow, failure: _Failure) -
     if undated and row.title_period and not layout.wide:
         layout.title_date = row.title_period
         layout.provided.add("date")
+    if "team" not in layout.columns and "team" not in layout.provided and row.title_team:
+        layout.title_team = row.title_team
+        layout.provided.add("team")
 
 
 def _wide(layout: Layout, placed: _Placed, periods: dict[int, PeriodHeader], row: HeaderRow,
@@ -347,7 +351,9 @@ def _wide(layout: Layout, placed: _Placed, periods: dict[int, PeriodHeader], row
     without_year = [layout.period_headers[k] for k, p in layout.periods.items() if p.year is None and not p.written]
     if without_year and "year" not in layout.columns and row.title_year is None:
         failure.add(None, None, "period_needs_year", headers=", ".join(without_year))
-    texts = list(layout.period_headers.values())
-    span = f"{texts[0]} … {texts[-1]}" if len(texts) > 1 else texts[0]
-    for meaning in ("date", "value", *({"target", "achievement"} & meanings)):
-        layout.headers.setdefault(meaning, span)
+    # Each meaning is named by its columns' headers, first to last ("Januari › Realisasi … Maret › Realisasi").
+    for meaning, source in (("date", "value"), ("value", "value"), ("target", "target"), ("achievement", "achievement")):
+        texts = [placed.texts[layout.columns.index(columns[source])] for columns in layout.period_columns.values()
+                 if source in columns]
+        if texts:
+            layout.headers.setdefault(meaning, f"{texts[0]} … {texts[-1]}" if len(texts) > 1 else texts[0])

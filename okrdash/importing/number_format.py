@@ -63,6 +63,12 @@ class NumberEvidence:
     def example_of_ambiguity(self) -> tuple[int, str]:
         return min(self.examples[key] for key in ("ambiguous", *_ROUND) if key in self.examples)
 
+    def deciding(self, decided: NumberFormat) -> int:
+        """How many of the column's cells decide it ``decided`` (its round cells, when they do)."""
+        if self.counts[decided.value]:
+            return self.counts[decided.value]
+        return sum(self.counts[key] for key, grouped in _ROUND.items() if grouped is decided)
+
     def example_of_grouping(self) -> tuple[int, str]:
         return next(self.examples[key] for key in _ROUND if key in self.examples)
 
@@ -116,8 +122,7 @@ def decide_numbers(
         if column in elsewhere:
             signals.append(elsewhere[column])
         others = [own[c] for c in evidence if c != column and own[c] is not None]
-        deciding_cells = sum(evidence[c].counts[f.value] for c in evidence if c != column for f in NumberFormat
-                             if own[c] is f)
+        deciding_cells = sum(evidence[c].deciding(own[c]) for c in evidence if c != column and own[c] is not None)
         if others and deciding_cells >= MIN_CELLS_FROM_OTHER_COLUMNS:
             signals += others
         file_format = _lean(signals) if not mixed else None

@@ -134,6 +134,28 @@ def title_period(lines: list[str], delimiter: str) -> PeriodHeader | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "Laporan KPI Divisi Penjualan", "Tim: Sales", "Department of Finance": the team a title names.
+_TITLE_TEAM = re.compile(r"(?i)\b(?:divisi|departemen|department|division|bagian|tim|team|unit kerja|satker)\b"
+                         r"\s*(?:of\s+)?[:\-–]?\s*(?P<team>[^\s,;:|()\-–/0-9][^,;:|()\-–/0-9]*)")
+_TEAM_STOP = re.compile(r"(?i)\s+(?:periode|period|bulan|month|tahun|year|per|triwulan|kuartal|quarter|q[1-4]|tw"
+                        r"|s\.?d\.?|sampai|tanggal|tgl|as of)\b.*$")
+
+
+def title_team(lines: list[str], delimiter: str) -> str | None:
+    """The one team the lines above a header name ("Laporan KPI Divisi Penjualan Periode Juni 2026"
+    -> "Penjualan"), or None when they name none or several."""
+    found = set()
+    for line in lines:
+        for match in _TITLE_TEAM.finditer(line.replace(delimiter, " ")):
+            team = _TEAM_STOP.sub("", match["team"]).strip()
+            words = team.split()
+            while words and month_number(words[-1]):  # "Penjualan Juni" (a month, its year cut above)
+                words.pop()
+            if 1 <= len(words) <= 4:
+                found.add(" ".join(words))
+    return found.pop() if len(found) == 1 else None
+
+
 def period_end(period: PeriodHeader, year: int) -> dt.date:
     """The day a period dates its values on: the day it names, else its month's last day."""
     if period.day is not None:

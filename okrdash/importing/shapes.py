@@ -57,9 +57,15 @@ def reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: 
         layout.ignored.append(layout.headers["year"])
     if layout.wide:
         _unpivot(con, file_name, table, layout, row, notes)
+    if layout.title_team is not None:
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN team VARCHAR')
+        con.execute(f'UPDATE "{table}" SET team = ?', [layout.title_team])
+        layout.headers["team"] = layout.title_team
+        notes.append(ReadingNote("title_team", {"team": layout.title_team}))
     if layout.title_date is not None:
         day = period_end(layout.title_date, layout.title_date.year or 0)
-        con.execute(f"ALTER TABLE \"{table}\" ADD COLUMN date VARCHAR DEFAULT '{day.isoformat()}'")
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN date VARCHAR')
+        con.execute(f'UPDATE "{table}" SET date = ?', [day.isoformat()])
         layout.headers["date"] = day.isoformat()
         notes.append(ReadingNote("title_date", {"date": day.isoformat()}))
     return table_columns(con, table)
@@ -169,7 +175,9 @@ def unpivot_periods(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, 
     con.execute(f"""CREATE OR REPLACE TEMP TABLE "{table}_long" AS
         SELECT u.* EXCLUDE (_period, {values}), p.key AS _period_key, p.written AS _written,
                {year} AS _year, p.month AS _month, p.day AS _day, {values}
-        FROM (UNPIVOT "{table}" ON {on} INTO NAME _period VALUE {values}) u JOIN _periods p ON p.key = u._period
+        -- (INCLUDE NULLS: a month with a target and no value yet is counted, not lost unseen)
+        FROM (SELECT * FROM "{table}" UNPIVOT INCLUDE NULLS (({values}) FOR _period IN ({on}))) u
+             JOIN _periods p ON p.key = u._period
         WHERE NOT okr_blank(u._value) OR NOT okr_blank({'u._target' if 'target' in meanings else "''"})""",
                 [title_year])
     unknown = con.execute(f"""SELECT line, _period_key FROM "{table}_long" WHERE _written IS NULL
