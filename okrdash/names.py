@@ -58,7 +58,7 @@ def foreign_letters(text: str) -> str:
     """The letters of a mostly Latin name that are look-alikes from another script ("а (CYRILLIC)"),
     or "" when there are none: a name typed in one script does not borrow a letter from another."""
     key = name_key(text) or ""
-    if not any(ch.isascii() and ch.isalpha() for ch in key):
+    if key.isascii() or not any(ch.isascii() and ch.isalpha() for ch in key):  # (most names: at once)
         return ""
     found = dict.fromkeys(ch for ch in key if ch.isalpha() and not ch.isascii() and ch.translate(_LOOKALIKE) != ch)
     return ", ".join(f"{ch} ({unicodedata.name(ch, '?').split()[0]})" for ch in found)

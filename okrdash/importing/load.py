@@ -123,7 +123,7 @@ def _read_wide(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, body
 
     kept = kept_columns(columns)
     positions = [columns.index(c) for c in kept]
-    unprotect = any(data.find(sign, body_start) >= 0 for sign in _PROTECTED_STARTS)
+    unprotect = data.find(b"'", body_start) >= 0 and any(data.find(s, body_start) >= 0 for s in _PROTECTED_STARTS)
     batch: dict[str, list] = {"line": [], **{c: [] for c in kept}}
     problems: list[Problem] = []
     created = False
@@ -212,7 +212,8 @@ def cell_reader(data: bytes, delimiter: str, start: int = 0) -> str:
         b'\n"')) or any(holds(sequence) for sequence in (d + b'"\n', b'\n"\n', b'\n"' + d)))
     trim = "okr_trim({})" if holds(b"\t") or (holds(b"\xc2") and holds("\xa0".encode("utf-8"))) or quoted_line_break \
         else "okr_trim_spaces({})"
-    if any(holds(protected) for protected in _PROTECTED_STARTS):
+    # An apostrophe is looked for first: one byte is found far faster than two, and most files hold none.
+    if holds(b"'") and any(holds(protected) for protected in _PROTECTED_STARTS):
         return "okr_unprotect(" + trim + ")"
     return trim
 

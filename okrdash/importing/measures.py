@@ -72,6 +72,10 @@ def settle(row: dict[str, Any]) -> Settled:
     """
     if row["baseline_value"] is None and row.get("target_unit") == "%" and row["target_value"] in (1.0, 100.0):
         row["baseline_value"] = 0.0  # "Target 100%" with no baseline is measured from 0 (documented)
+    if not (row.get("direction") or row.get("target_bound") or row.get("status_milestone") is not None
+            or row.get("progress_share") is not None or row.get("achievement_share") is not None):
+        kind = parse_enum(KRKind, row["kind"]) if row.get("kind") else None  # (most rows: nothing more to settle)
+        return Settled(kind, row["baseline_value"], row["target_value"], _current(row, kind), _unit(row))
     kind, problem = _kind(row)
     settled = Settled(kind, row["baseline_value"], row["target_value"], _current(row, kind), _unit(row), problem=problem)
     if problem is None:

@@ -34,7 +34,13 @@ from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
 
-_BOUND_SIGNS = (b"<", b">", "≤".encode(), "≥".encode())
+def _holds_a_bound(data: bytes, start: int) -> bool:
+    """Whether the text holds a sign a bound is written with (<, >, ≤, ≥): single bytes are looked for
+    first, and "≤" / "≥" only in a file with a letter of their block (a byte search of one byte is
+    far faster than of three)."""
+    return (data.find(b"<", start) >= 0 or data.find(b">", start) >= 0
+            or (data.find(b"\xe2", start) >= 0 and (data.find("≤".encode(), start) >= 0
+                                                     or data.find("≥".encode(), start) >= 0)))
 # The date columns that date a value: a period in one is its last day (not so a cycle's start).
 _VALUE_DATES = ("date", "last_checkin")
 
@@ -187,7 +193,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         typed_columns=_typed_columns(layout, typed_from or {}),
         reading_notes=notes,
         mixed_columns=_mixed_columns(con, table, layout, typed_from or {}, text_cells or {}),
-        bounded="target" in columns and any(data.find(sign, body_start) >= 0 for sign in _BOUND_SIGNS),
+        bounded="target" in columns and _holds_a_bound(data, body_start),
         ignored_numbers=_ignored_numbers(con, layout, row, samples),
     )
 
