@@ -191,7 +191,7 @@ MILESTONE: dict[float, tuple[str, ...]] = {
           "achieved", "complete", "completed", "tuntas", "finished", "terlaksana", "✓", "✔"),
     0.0: ("not done", "no", "tidak", "belum", "belum selesai", "false", "belum tercapai", "tidak tercapai",
           "not achieved", "not complete", "incomplete", "in progress", "dalam proses", "on progress", "proses",
-          "belum terlaksana", "tidak terlaksana", "✗", "✘"),
+          "belum terlaksana", "tidak terlaksana", "not started", "belum dimulai", "to do", "todo", "✗", "✘"),
 }
 
 

@@ -262,3 +262,10 @@ def test_a_notion_export_keeps_no_page_url_or_id_in_its_names(store, load):
 def test_links_around_a_name_are_left_out(store, load, cell, name):
     load(("okr.csv", f"cycle,team,objective,key_result,target\n2026-Q4,Sales,{cell},Deals,10\n"), today=TODAY)
     assert kr_row(store, "Deals", TODAY)["objective"] == name
+
+
+def test_a_status_of_in_progress_beside_a_number_key_result_has_nothing_to_record(store, load):
+    data = ("Siklus,Tim,Tujuan,Hasil Kunci,Nilai Awal,Target,Status\n"
+            "2026-Q4,Sales,Tumbuh,Rekrut 5 mitra,0,5,On Progress\n")
+    load(("okr.csv", data), today=TODAY)
+    assert kr_row(store, "Rekrut 5 mitra", TODAY)["current"] is None

@@ -131,7 +131,8 @@ def _status(row: dict[str, Any], settled: Settled) -> None:
         elif settled.current != done:
             settled.problem = Problem("status", "status_disagrees", {
                 "current": settled.current, "status_word": localised("meaning.done" if done else "meaning.not_done")})
-    elif settled.current is None and row.get("achievement_share") is None and row.get("progress_share") is None:
+    elif done and settled.current is None and row.get("achievement_share") is None and row.get("progress_share") is None:
+        # "Tercapai" says the target was met, but not the value; "belum" says nothing to record.
         settled.problem = Problem("status", "status_needs_value")
 
 
