@@ -269,3 +269,18 @@ def test_a_status_of_in_progress_beside_a_number_key_result_has_nothing_to_recor
             "2026-Q4,Sales,Tumbuh,Rekrut 5 mitra,0,5,On Progress\n")
     load(("okr.csv", data), today=TODAY)
     assert kr_row(store, "Rekrut 5 mitra", TODAY)["current"] is None
+
+
+def test_a_progress_worked_out_as_value_over_target_agrees_too(store, load):
+    data = ("Siklus,Tim,Tujuan,Hasil Kunci,Nilai Awal,Target,Realisasi,Progress,Tanggal\n"
+            "2026-Q4,Sales,Tumbuh,Pelanggan baru,100,200,150,75%,15/11/2026\n")
+    load(("okr.csv", data), today=TODAY)
+    assert kr_row(store, "Pelanggan baru", TODAY)["current"] == 150.0
+
+
+def test_a_percent_value_beside_the_value_is_the_achievement(store, load, reject):
+    data = "Tim,KPI,Tanggal,Target,Realisasi,Capaian (%)\nSales,Leads,31/10/2026,50,40,80\n"
+    load(("kpi.csv", data), today=TODAY)
+    assert stored_measurements(store) == {("Leads", dt.date(2026, 10, 31)): 40.0}
+    [problem] = reject(("kpi2.csv", data.replace(",80\n", ",90\n")), today=TODAY)
+    assert (problem.column, problem.code) == ("Capaian (%)", "achievement_disagrees")

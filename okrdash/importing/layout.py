@@ -18,6 +18,7 @@ Only the header and the first lines' cells are looked at here; every row is read
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from okrdash.importing import exports
@@ -158,6 +159,8 @@ def _place(cells: list[str], samples: list[list[str]], export: exports.Export | 
             name = options[0]
         else:
             name = _place_period(placed, index, raw)
+        if name in ("value", "current") and name in placed.columns and _PERCENT_MARK.search(raw):
+            name = "achievement"  # "Capaian (%)" beside "Realisasi": the value as a share of the target
         if name in placed.columns:
             placed.duplicates.append(raw)
             name = f"_ignored_{index}"
@@ -184,6 +187,9 @@ def _place_title(placed: _Placed, notes: list[ReadingNote]) -> None:
     raw = placed.unknown.pop(index)
     placed.columns[index], placed.headers[missing] = missing, raw.strip()
     notes.append(ReadingNote("title_header", {"header": raw.strip(), "column": missing}))
+
+
+_PERCENT_MARK = re.compile(r"%|\b(persen|percent|pct)\b", re.I)
 
 
 def _cells(samples: list[list[str]], index: int) -> list[str]:

@@ -140,7 +140,7 @@ def _progress(row: dict[str, Any], settled: Settled) -> None:
     p, spread = share(row.get("progress_share"), row.get("progress"), bool(row.get("progress_points")))
     if p is None:
         return
-    _from_share(settled, p, spread, bool(row.get("progress_points")), "progress", _progress_of)
+    _from_share(settled, p, spread, bool(row.get("progress_points")), "progress")
 
 
 def _achievement(row: dict[str, Any], settled: Settled) -> None:
@@ -154,10 +154,10 @@ def _achievement(row: dict[str, Any], settled: Settled) -> None:
         elif settled.current != expected:
             settled.problem = Problem("achievement", "achievement_disagrees", {"current": settled.current})
         return
-    _from_share(settled, a, spread, bool(row.get("achievement_points")), "achievement", achievement_shares)
+    _from_share(settled, a, spread, bool(row.get("achievement_points")), "achievement")
 
 
-def _from_share(settled: Settled, value: float, spread: float, points: bool, column: str, measure) -> None:
+def _from_share(settled: Settled, value: float, spread: float, points: bool, column: str) -> None:
     """Check the current value against a share, or work the current value out from it."""
     if settled.baseline is None and settled.target is None:
         if settled.current is None:  # progress-only: measured from 0 to 100% (or 0 to 1)
@@ -167,8 +167,10 @@ def _from_share(settled: Settled, value: float, spread: float, points: bool, col
             settled.derived = column
         return
     if settled.current is not None:
-        shares = measure(settled, settled.current)
-        if shares is not None and not any(abs(s - value) <= spread for s in shares):
+        # A share beside the value it was worked out from is a check: sheets work a "progress" out as
+        # value over target as often as from the baseline, and either agrees.
+        shares = [*(_progress_of(settled, settled.current) or []), *(achievement_shares(settled, settled.current) or [])]
+        if shares and not any(abs(s - value) <= spread for s in shares):
             settled.problem = Problem(column, f"{column}_disagrees", {"current": settled.current})
         return
     current = _current_from(settled, value, column)
