@@ -55,7 +55,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     _C("start_date", _T.DATE, ("start date", "start", "expected start date"), ("Tanggal mulai", "mulai")),
     _C("end_date", _T.DATE, ("end date", "end", "expected end date"), ("Tanggal selesai", "selesai")),
     _C("team", _T.TEXT, ("team", "department", "teams", "division"),
-       ("Tim", "departemen", "divisi", "bagian", "unit kerja", "satuan kerja", "satker", "bidang")),
+       ("Tim", "departemen", "divisi", "bagian", "unit kerja")),
     _C("objective", _T.TEXT, ("objective", "objective title", "objectives"), ("Tujuan", "objektif")),
     _C("objective_owner", _T.TEXT, ("objective owner",), ("Pemilik tujuan",)),
     _C("objective_type", _T.WORDS, ("objective type",), ("Jenis tujuan", "tipe tujuan"), words="ObjectiveType"),

@@ -55,10 +55,13 @@ def skeleton(text: str) -> str:
 
 @functools.lru_cache(maxsize=_CACHED_NAMES)
 def foreign_letters(text: str) -> str:
-    """The letters of a mostly Latin name that are look-alikes from another script ("а (CYRILLIC)"),
-    or "" when there are none: a name typed in one script does not borrow a letter from another."""
+    """The look-alike letters of another script inside a word of Latin letters ("а (CYRILLIC)" of
+    "Sаles"), or "" when there are none: a word typed in one script does not borrow a letter."""
     key = name_key(text) or ""
-    if key.isascii() or not any(ch.isascii() and ch.isalpha() for ch in key):  # (most names: at once)
+    if key.isascii():  # (most names: at once)
         return ""
-    found = dict.fromkeys(ch for ch in key if ch.isalpha() and not ch.isascii() and ch.translate(_LOOKALIKE) != ch)
+    found: dict[str, None] = {}
+    for word in re.findall(r"\w+", key):  # a word of Latin letters with one from elsewhere ("Sprint α" is two)
+        if any(ch.isascii() and ch.isalpha() for ch in word):
+            found.update(dict.fromkeys(ch for ch in word if not ch.isascii() and ch.translate(_LOOKALIKE) != ch))
     return ", ".join(f"{ch} ({unicodedata.name(ch, '?').split()[0]})" for ch in found)

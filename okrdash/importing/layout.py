@@ -170,17 +170,18 @@ def _place(cells: list[str], samples: list[list[str]], export: exports.Export | 
     return placed
 
 
-# A database export's title column: which subject it is depends on the subjects beside it.
+# A database export's title column.
 _TITLE_HEADERS = ("name", "title", "nama", "judul")
 
 
 def _place_title(placed: _Placed, notes: list[ReadingNote]) -> None:
-    """A ``Name`` / ``Judul`` column (the title of a Notion or Airtable table) is the subject the file
-    lacks: the key result beside an objective, the objective beside its key results."""
+    """A ``Name`` / ``Judul`` column (the title of a Notion or Airtable table of key results) is the
+    key result beside an objective column, in a file with numbers to measure it by. (Beside a key
+    result column a "Name" is as likely its owner: there it stays unknown.)"""
     named = placed.named()
-    missing = ("key_result" if "objective" in named and "key_result" not in named
-               else "objective" if "key_result" in named and "objective" not in named else None)
+    measured = bool(named & {"target", "current", "baseline", "progress", "achievement"})
     titles = [i for i, raw in placed.unknown.items() if normalise_header(raw) in _TITLE_HEADERS]
+    missing = "key_result" if "objective" in named and "key_result" not in named and measured else None
     if missing is None or len(titles) != 1:
         return
     index = titles[0]
