@@ -165,10 +165,10 @@ def markdown_words() -> str:
         for value, word in words.items():
             also = ", ".join(f"`{w}`" for w in word.also if w not in (value, word.en, word.id))
             lines.append(f"| {_SET_NAMES[word_set]} | `{value}` | `{word.en}` | `{word.id}` | {also or '–'} |")
-    for value, spellings in CONFIDENCE.items():
-        lines.append(f"| confidence | {value:g} | {', '.join(f'`{w}`' for w in spellings)} | | |")
-    for value, spellings in MILESTONE.items():
-        lines.append(f"| milestone value | {value:g} | {', '.join(f'`{w}`' for w in spellings)} | | |")
+    for label, table in (("confidence", CONFIDENCE), ("milestone value", MILESTONE)):
+        for value, word in table.items():
+            also = ", ".join(f"`{w}`" for w in word.also)
+            lines.append(f"| {label} | {value:g} | `{word.en}` | `{word.id}` | {also or '–'} |")
     lines.append("")
     lines.append("Every word a page shows for these values (`Aspirasional`, `Makin rendah makin baik`, "
                  "`Operasional` ...) is read back too, and so are the statuses (`On Track`, `Sesuai Jalur` ...).")
@@ -177,32 +177,42 @@ def markdown_words() -> str:
 
 # -- confidence and milestone words ---------------------------------------------------------------------
 
-# A confidence word -> its place on the 0-10 scale.
-CONFIDENCE: dict[float, tuple[str, ...]] = {
-    2.0: ("low", "rendah", "red", "merah", "kurang yakin", "tidak yakin"),
-    5.0: ("medium", "sedang", "yellow", "kuning", "amber", "cukup yakin"),
-    8.0: ("high", "tinggi", "green", "hijau", "yakin", "sangat yakin"),
+# A confidence word -> its place on the 0-10 scale (the form and the messages show the first two).
+CONFIDENCE: dict[float, Word] = {
+    2.0: Word("low", "rendah", ("red", "merah", "kurang yakin", "tidak yakin")),
+    5.0: Word("medium", "sedang", ("yellow", "kuning", "amber", "cukup yakin")),
+    8.0: Word("high", "tinggi", ("green", "hijau", "yakin", "sangat yakin")),
 }
 
 # A milestone's value in words: done (1) or not (0). "Tercapai" / "Belum tercapai" is what a
 # status column of achieved / not achieved holds; the check-in form shows "Selesai" / "Belum selesai".
-MILESTONE: dict[float, tuple[str, ...]] = {
-    1.0: ("done", "yes", "ya", "selesai", "sudah", "sudah selesai", "true", "tercapai", "sudah tercapai",
-          "achieved", "complete", "completed", "tuntas", "finished", "terlaksana", "✓", "✔"),
-    0.0: ("not done", "no", "tidak", "belum", "belum selesai", "false", "belum tercapai", "tidak tercapai",
-          "not achieved", "not complete", "incomplete", "in progress", "dalam proses", "on progress", "proses",
-          "belum terlaksana", "tidak terlaksana", "not started", "belum dimulai", "to do", "todo", "✗", "✘"),
+MILESTONE: dict[float, Word] = {
+    1.0: Word("done", "selesai", ("yes", "ya", "sudah", "sudah selesai", "true", "tercapai", "sudah tercapai",
+                                  "achieved", "complete", "completed", "tuntas", "finished", "terlaksana", "✓", "✔")),
+    0.0: Word("not done", "belum", ("no", "tidak", "belum selesai", "false", "belum tercapai", "tidak tercapai",
+                                    "not achieved", "not complete", "incomplete", "in progress", "dalam proses",
+                                    "on progress", "proses", "belum terlaksana", "tidak terlaksana", "not started",
+                                    "belum dimulai", "to do", "todo", "✗", "✘")),
 }
+
+
+def _spellings(word: Word) -> tuple[str, ...]:
+    return (word.en, word.id, *word.also)
+
+
+def scale_words(table: dict[float, Word], lang: str) -> str:
+    """``low / medium / high`` (or ``rendah / sedang / tinggi``): how a message names a scale's words."""
+    return " / ".join(word.id if lang == "id" else word.en for word in table.values())
 
 
 def confidence_value(text: str) -> float | None:
     word = normalise_word(text)
-    return next((value for value, words in CONFIDENCE.items() if word in words), None)
+    return next((value for value, spelled in CONFIDENCE.items() if word in _spellings(spelled)), None)
 
 
 def milestone_value(text: str) -> float | None:
     word = normalise_word(text)
-    return next((value for value, words in MILESTONE.items() if word in words), None)
+    return next((value for value, spelled in MILESTONE.items() if word in _spellings(spelled)), None)
 
 
 # -- statuses --------------------------------------------------------------------------------------------
@@ -242,8 +252,8 @@ def sql_macros() -> str:
             f"WHEN {_sql_text(word)} THEN {value}" for word, value in cases.items()) + " END"
 
     words = "regexp_replace(regexp_replace(lower(trim(t)), '[\\s_]+', ' ', 'g'), '(\\w)-(\\w)', '\\1 \\2', 'g')"
-    confidence = {word: int(value) for value, spellings in CONFIDENCE.items() for word in spellings}
-    milestone = {word: int(value) for value, spellings in MILESTONE.items() for word in spellings}
+    confidence = {word: int(value) for value, spelled in CONFIDENCE.items() for word in _spellings(spelled)}
+    milestone = {word: int(value) for value, spelled in MILESTONE.items() for word in _spellings(spelled)}
     indonesian = ", ".join(_sql_text(w) for w in sorted(INDONESIAN_ONLY_MONTHS))
     return "\n".join([
         f"CREATE OR REPLACE MACRO okr_month(word) AS ({case(_MONTH_NUMBER, 'lower(word)')});",

@@ -37,9 +37,13 @@ from okrdash.models import (
     parse_enum,
 )
 from okrdash.names import name_key
-from okrdash.problems import ImportFailed, Problem
+from okrdash.problems import ImportFailed, Localised, Problem
+from okrdash.vocabulary import CONFIDENCE, MILESTONE, scale_words
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
+
+
+_WORDS_OF = {"not_a_confidence": CONFIDENCE, "not_a_milestone": MILESTONE}
 
 
 class Validator:
@@ -100,6 +104,8 @@ class Validator:
 
     def _problem(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, /,
                  **params: Any) -> None:
+        if code in _WORDS_OF:  # the words a cell may hold, as the reader of each language types them
+            params.setdefault("words", Localised(*(scale_words(_WORDS_OF[code], lang) for lang in ("en", "id"))))
         self.problems.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
 
     def _parse_cells(self, table: CsvTable, numbers: Iterable[str] = (), dates: Iterable[str] = (),
