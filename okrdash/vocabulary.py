@@ -179,9 +179,9 @@ def markdown_words() -> str:
 
 # A confidence word -> its place on the 0-10 scale (the form and the messages show the first two).
 CONFIDENCE: dict[float, Word] = {
-    2.0: Word("low", "rendah", ("red", "merah", "kurang yakin", "tidak yakin")),
-    5.0: Word("medium", "sedang", ("yellow", "kuning", "amber", "cukup yakin")),
-    8.0: Word("high", "tinggi", ("green", "hijau", "yakin", "sangat yakin")),
+    2.0: Word("low", "rendah", ("red", "merah")),
+    5.0: Word("medium", "sedang", ("yellow", "kuning", "amber")),
+    8.0: Word("high", "tinggi", ("green", "hijau")),
 }
 
 # A milestone's value in words: done (1) or not (0). "Tercapai" / "Belum tercapai" is what a

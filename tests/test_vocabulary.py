@@ -91,5 +91,5 @@ def test_the_check_in_form_words_are_milestone_words():
 
 def test_messages_list_the_words_of_each_language(store, reject):
     [problem] = reject(("c.csv", "cycle,team,objective,key_result,baseline,target,current,date,confidence\n"
-                                 "2026-Q4,Sales,Grow,Deals,0,10,4,2026-11-10,yakin sekali\n"))
+                                 "2026-Q4,Sales,Grow,Deals,0,10,4,2026-11-10,sangat yakin\n"))
     assert "low / medium / high" in problem.message("en") and "rendah / sedang / tinggi" in problem.message("id")
