@@ -279,7 +279,8 @@ def _misplaced(layout: Layout, placed: _Placed, index: int, name: str, failure: 
     if target is not None:  # the kind's own column says it already ("Update terakhir" beside "Tanggal")
         layout.ignored.append(raw)
     elif name in NEVER_DROPPED:
-        failure.add(raw, None, "meaning_not_used", meaning=localised(f"meaning.{name}"), kind=localised(f"upload.kind_{layout.kind.value}"))
+        failure.add(raw, None, "meaning_not_used", meaning=localised(f"meaning.{name}"),
+                    kind=localised(f"upload.kind_{layout.kind.value}"))
     else:
         placed.unknown[index] = raw
 
@@ -309,7 +310,7 @@ def _status(layout: Layout, index: int, cells: list[str], notes: list[ReadingNot
 def _shape(layout: Layout, placed: _Placed, row: HeaderRow, failure: _Failure) -> None:
     """One column per period (with their pairs), week numbers, and a title that dates the values."""
     has_facts = layout.kind in (FileKind.KPIS, FileKind.CHECKINS)
-    periods = {i: p for i, p in placed.periods.items()}
+    periods = dict(placed.periods)
     if len(periods) == 1 and not placed.pairs:  # one month-like header alone is a column like any other
         periods = {}
     if (periods or placed.pairs) and has_facts and not {"date", "value"} & set(layout.columns):

@@ -66,7 +66,8 @@ def share(value: float | None, text: str | None, points: bool) -> tuple[float | 
 def settle(row: dict[str, Any]) -> Settled:
     """The kind, baseline, target and current value a row says, or the problem that keeps it from saying one.
 
-    ``row`` holds the parsed cells: ``kind``, ``direction``, ``target_bound`` ("at_most", "at_least" or None), ``baseline_value``, ``target_value``, ``current_value`` (a number or, for a
+    ``row`` holds the parsed cells: ``kind``, ``direction``, ``target_bound`` ("at_most", "at_least" or
+    None), ``baseline_value``, ``target_value``, ``current_value`` (a number or, for a
     milestone, ``current_milestone``), ``status_milestone``, and the shares ``progress_share`` /
     ``achievement_share`` with their ``*_points`` scale and cell text.
     """
@@ -169,7 +170,8 @@ def _from_share(settled: Settled, value: float, spread: float, points: bool, col
     if settled.current is not None:
         # A share beside the value it was worked out from is a check: sheets work a "progress" out as
         # value over target as often as from the baseline, and either agrees.
-        shares = [*(_progress_of(settled, settled.current) or []), *(achievement_shares(settled, settled.current) or [])]
+        shares = [*(_progress_of(settled, settled.current) or []),
+                  *(achievement_shares(settled, settled.current) or [])]
         if shares and not any(abs(s - value) <= spread for s in shares):
             settled.problem = Problem(column, f"{column}_disagrees", {"current": settled.current})
         return

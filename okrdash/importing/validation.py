@@ -213,7 +213,8 @@ class Validator:
                 f"""SELECT coalesce(bool_or(ends_with(value, '%')), false) FROM "{table.table}" """).fetchall()[0][0]:
             return
         for line, cell, other_line, other in self.con.execute(f"""
-            SELECT min(line) FILTER (WHERE NOT percent AND share), arg_min(value, line) FILTER (WHERE NOT percent AND share),
+            SELECT min(line) FILTER (WHERE NOT percent AND share),
+                   arg_min(value, line) FILTER (WHERE NOT percent AND share),
                    min(line) FILTER (WHERE percent), arg_min(value, line) FILTER (WHERE percent)
             FROM (SELECT {key} AS k, line, value, ends_with(value, '%') AS percent,
                          abs(value__parsed) > 0 AND abs(value__parsed) < 1 AS share
