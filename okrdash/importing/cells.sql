@@ -212,13 +212,15 @@ CREATE OR REPLACE MACRO okr_bound(t) AS (
     CASE WHEN regexp_matches(t, '^\s*(<=|=<|≤)') THEN 'at_most'
          WHEN regexp_matches(t, '^\s*(>=|=>|≥)') THEN 'at_least' END);
 CREATE OR REPLACE MACRO okr_unbound(t) AS regexp_replace(t, '^\s*(<=|=<|≤|>=|=>|≥)\s*', '');
--- A name as an export decorates it: a Notion page's URL in brackets or after it, or its 32-digit page
--- id; a Markdown link [Title](url); a spreadsheet's =HYPERLINK("url", "Title"). The name alone.
+-- A name as an export decorates it: a Notion page's URL in brackets after it (a relation cell) or
+-- after a space (a title), or its 32-digit page id; a whole cell that is a Markdown link
+-- [Title](url) or a spreadsheet's =HYPERLINK("url", "Title"). The name alone. (Other URLs in a
+-- name are the name's own text.)
 CREATE OR REPLACE MACRO okr_undecorated(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-    regexp_replace(t, '^\[(.+)\]\(https?://[^)\s]*\)$', '\1'),
+    regexp_replace(t, '^\[([^\]]+)\]\(https?://[^)\s]*\)$', '\1'),
     '^=HYPERLINK\("[^"]*"\s*[,;]\s*"(.*)"\)$', '\1', 'i'),
-    '\s*\(https?://[^)\s]*\)', '', 'g'),
-    '\s+https?://\S+$', ''),
+    '\s+\(https?://(www\.)?notion\.(so|site)/[^)\s]*\)', '', 'g'),
+    '\s+https?://(www\.)?notion\.(so|site)/\S*$', ''),
     '\s+[0-9a-f]{32}$', ''));
 -- okrdash's CSV downloads write a text cell that starts like a formula with an apostrophe before it
 -- (export.neutralise); read back, the cell is what was stored ("'=1+1" -> "=1+1").

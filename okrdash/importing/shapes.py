@@ -77,12 +77,14 @@ NAME_COLUMNS = ("team", "objective", "key_result", "kpi", "parent_objective", "o
 
 def _undecorate(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout,
                 notes: list[ReadingNote]) -> None:
-    """Names as their export decorated them (a Notion page's URL or id, a Markdown link, =HYPERLINK) lose it.
-    A cell that links several pages (an export's relation to many) names several: refused, not joined."""
+    """Names as their export decorated them (a Notion page's URL or id, a whole-cell Markdown link or
+    =HYPERLINK) lose it. A cell that links several Notion pages (a relation to many) names several:
+    refused, not joined."""
     several = [(line, column, cell) for column in NAME_COLUMNS[:5] if column in layout.columns
                for line, cell in con.execute(f"""
                    SELECT line, "{column}" FROM "{table}"
-                   WHERE regexp_matches("{column}", '\\(https?://[^)]*\\).*\\(https?://') ORDER BY line LIMIT 20""").fetchall()]
+                   WHERE regexp_matches("{column}", '\\(https?://(www\\.)?notion\\.(so|site)/[^)]*\\).*\\(https?://(www\\.)?notion\\.')
+                   ORDER BY line LIMIT 20""").fetchall()]
     if several:
         raise ImportFailed([Problem(file_name, line, layout.headers[column], cell, "names_in_one_cell", {})
                             for line, column, cell in several])
