@@ -1,6 +1,11 @@
-# The two commands of the README: `make run` (install, then start on the demo data) and
-# `make test` (install, lint with ruff check, then run every test, the browser tests included).
+# The two commands of the README: `make run` (install, then start on the demo data; PORT=8601 for
+# another port) and `make test` (install, lint with ruff check, then run every test, the browser
+# tests included, in TEST_WORKERS parallel processes).
 PYTHON ?= python3
+PORT ?= 8501
+# Three workers on two cores: the browser, server and PostgreSQL tests spend much of their time
+# waiting, so a third process keeps both cores busy (README, Tests, gives the measurements).
+TEST_WORKERS ?= 3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -40,11 +45,13 @@ system-packages:
 browser: system-packages
 
 run: $(STAMP)
-	$(BIN)/okrdash --create serve
+	$(BIN)/okrdash --create serve --port $(PORT)
 
+# --dist loadgroup: tests are handed out one by one, except that tests/e2e (the browser tests)
+# runs whole on one worker (pytest_xdist_make_scheduler in tests/conftest.py).
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pages

@@ -1,12 +1,14 @@
-"""okrdash: the entry point. Navigation, the sidebar and the share box shared by every page; nothing else."""
+"""okrdash: the entry point. Navigation, the sidebar, the share box and the outage page shared by every page;
+nothing else."""
 
 import streamlit as st
 
-from okrdash.ui import context, widgets
+from okrdash.ui import auth, context, widgets
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
 ctx = context.sidebar()
+auth.take_link_token(ctx)
 t = ctx.t
 
 pages = [
@@ -22,5 +24,12 @@ pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), url_path="overview", visibility="hidden"),
 ]
 page = st.navigation(pages)
-widgets.reserve_share_box(page.url_path or "home")
-page.run()
+
+
+def draw_page() -> None:
+    widgets.reserve_share_box(page.url_path or "home")
+    page.run()
+
+
+# The page, or the outage page while the database cannot be reached.
+context.run_page(ctx, draw_page)

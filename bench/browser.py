@@ -65,7 +65,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench.load import DEFAULT_DB, LOGS, RESULTS, link, loadavg, machine, owner_of, subjects
-from bench.serving import Server, free_port
+from bench.serving import Server, free_port, token_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_SCRIPT = ROOT / "bench" / "floor.py"
@@ -120,7 +120,9 @@ PROBE = """([title, wanted, since]) => {
 
 
 def new_context(browser):
-    return browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Asia/Jakarta")
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Asia/Jakarta")
+    context.add_cookies([token_cookie()])
+    return context
 
 
 def wait_content(page, title: str, wanted: list[tuple[str, int]], timeout_s: float, since: bool = False

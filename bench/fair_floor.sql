@@ -2,7 +2,7 @@
 -- importer's checks. bench/run.py runs one section per file kind in one transaction, with
 -- $file (the CSV path) and $name (its file name), into a database made by okrdash.store.
 --
--- What it does, as the store does (okrdash/store.py _apply_file and the _upsert_* methods):
+-- What it does, as the store does (okrdash/store/writes.py apply_file, writes.sql's statements):
 -- a batch row; names resolved to ids with joins (team + KPI name, cycle + team + objective title,
 -- objective + key result title); the replaced version of every row kept in <table>_prior (undo);
 -- the primary-key upsert (INSERT ... ON CONFLICT DO UPDATE); the batch's counts. What it does not

@@ -36,7 +36,9 @@ The company at the fixed as-of date 2026-11-22 (the demo anchor):
 
 Numbers are plain (``1234.5``) so a bare typed DuckDB ``read_csv`` reads the same files; the
 format's other spellings (``Rp150.000``, ``45%``, decimal commas) are covered by the importer tests.
-Deterministic: the same size and seed always give the same bytes. Only the standard library is used.
+Deterministic: the same size and seed always give the same bytes. Where each status begins, and the
+progress expected by a cycle's end, are asked of the rules (okrdash/rules.py, with the settings'
+thresholds); nothing here restates them.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from okrdash.demo import CHECKIN_COLUMNS, DEMO_ANCHOR, KPI_COLUMNS, OKR_COLUMNS, build_demo_files
+from okrdash.rules import Rules, StatusFloors
 
 AS_OF: date = DEMO_ANCHOR  # 2026-11-22
 SEED = 20261122
@@ -234,10 +237,10 @@ def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _wanted_progress(plan: str, expected: float, rng: random.Random) -> float:
-    """Progress at the as-of date in the middle of the planned status band (rules.md)."""
-    on_from = min(0.9 * expected, expected - 0.10)
-    risk_from = min(0.7 * expected, expected - 0.25)
+def _wanted_progress(plan: str, expected: float, floors: StatusFloors, rng: random.Random) -> float:
+    """Progress at the as-of date in the middle of the planned status band, given where the rules
+    begin On Track and At Risk at the expected progress (``floors``)."""
+    on_from, risk_from = floors
     if plan == "done":
         return 1.0
     if plan == "on":
@@ -252,6 +255,13 @@ class Generator:
         self.size, self.rng = size, random.Random(seed)
         self.teams = [team_name(i) for i in range(size.teams)]
         self.kpis: dict[str, list[KpiSeries]] = {}
+        # What the rules expect of each objective type by the end of a cycle, and where their statuses
+        # begin at the progress expected on each cycle's last day of check-ins.
+        with Rules() as rules:
+            self.end_points = {kind: rules.end_point(kind) for kind in ("committed", "aspirational")}
+            expected = sorted({end * max(cycle.share(day), 0.01) for end in self.end_points.values()
+                               for cycle, day in ((CURRENT, AS_OF), (PREVIOUS, PREVIOUS.end))})
+            self.floors = dict(zip(expected, rules.status_floors(expected), strict=True))
 
     # KPIs -----------------------------------------------------------------------------------------
 
@@ -413,14 +423,15 @@ class Generator:
                 kr.plan = _pick(rng, {"done": 0.25, "on": 0.45, "risk": 0.2, "off": 0.1})
                 last = PREVIOUS.end
             kr.window = (kr.cycle.start + timedelta(days=3), last)
-            factor = 0.7 if kr.aspirational else 1.0
+            factor = self.end_points["aspirational" if kr.aspirational else "committed"]
             if kr.kind in ("at_least", "at_most"):
                 kr.final = {"done": 1.0, "on": 1.0 if not kr.aspirational else 0.9, "risk": 0.75, "off": 0.4}.get(kr.plan, 0.0)
             elif kr.kind == "milestone":
                 kr.final = 1.0 if kr.plan == "done" or (kr.cycle is PREVIOUS and kr.plan == "on") else 0.0
             else:
                 expected = factor * max(kr.cycle.share(AS_OF if kr.cycle is CURRENT else PREVIOUS.end), 0.01)
-                kr.final = _wanted_progress(kr.plan if kr.plan != "nodata" else "on", expected, rng)
+                kr.final = _wanted_progress(kr.plan if kr.plan != "nodata" else "on", expected,
+                                            self.floors[expected], rng)
         # Exactly size.checkins check-ins, spread by window length and a per key result cadence.
         eligible = [kr for kr in krs if kr.kpi is None and kr.plan != "nodata"]
         windows = [(kr.window[1] - kr.window[0]).days + 1 for kr in eligible]

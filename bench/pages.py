@@ -17,6 +17,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from okrdash import demo
+from okrdash.access import LOCAL_TOKEN_PARAM, local_token
 from okrdash.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ WARM_RUNS = 7
 def _time_page(page: str) -> tuple[float, float]:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     app.query_params.update(QUERY)
+    app.query_params[LOCAL_TOKEN_PARAM] = local_token().value  # local mode: the editor's view, as before
     if page != "pages/overview.py":
         app.switch_page(page)
     started = time.perf_counter()

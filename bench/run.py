@@ -511,8 +511,11 @@ def page_query(subjects: dict[str, Any], page: str, as_of: dt.date, cycle: str) 
 def new_app(page: str, query: dict[str, str]):
     from streamlit.testing.v1 import AppTest
 
+    from okrdash.access import LOCAL_TOKEN_PARAM, local_token
+
     app = AppTest.from_file(str(APP), default_timeout=600)
     app.query_params.update(query)
+    app.query_params[LOCAL_TOKEN_PARAM] = local_token().value  # local mode: the editor's view, as before
     if page != "overview":
         app.switch_page(PAGES[page])
     return app

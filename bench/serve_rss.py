@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import RESULTS, ROOT, loadavg, machine, pick_subjects
+from bench.serving import BENCH_TOKEN, token_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 PORTS = range(55500, 55600)
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     subjects["team"] = quote(subjects["team"])
     port = _port()
     env = {**os.environ, "OKRDASH_DB": str(db), "OKRDASH_DEMO_WHEN_EMPTY": "false",
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
+           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "OKRDASH_LOCAL_TOKEN": BENCH_TOKEN.value}
     log = folder / "serve-rss.log"
     with log.open("wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "okrdash", "serve", "--port", str(port)],
@@ -130,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             for session in (1, 2):
                 context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+                context.add_cookies([token_cookie()])
                 page = context.new_page()
                 page.set_default_timeout(300_000)
                 opened = {}

@@ -13,11 +13,14 @@
   app's own "the database cannot be read" among them; the benchmarks only open links whose
   subject exists, so no error box is expected). A view without an error is one the browser
   would have drawn.
+* Every server runs local mode with :data:`BENCH_TOKEN`, and every session and browser context
+  (:func:`token_cookie`) holds its cookie: the views are the editor's, as before local mode needed it.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -28,8 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from okrdash.access import LocalToken
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
+# The local-mode token of the servers the benchmarks start (OKRDASH_LOCAL_TOKEN), made per run.
+BENCH_TOKEN = LocalToken(secrets.token_urlsafe(32))
+
+
+def token_cookie(domain: str = "127.0.0.1") -> dict:
+    """The cookie ``okrdash serve`` gives a browser that opens its printed link (Playwright's form)."""
+    return {"name": BENCH_TOKEN.cookie_name, "value": BENCH_TOKEN.value, "domain": domain, "path": "/",
+            "httpOnly": True, "sameSite": "Strict"}
 
 
 def free_port(low: int = 0, high: int = 0) -> int:
@@ -64,7 +77,8 @@ class Server:
         self.log_path = logs / f"server-{port}.log"
         env = dict(os.environ)
         env.update({"PYTHONUNBUFFERED": "1", "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-                    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "OKRDASH_DEMO_WHEN_EMPTY": "false"})
+                    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "OKRDASH_DEMO_WHEN_EMPTY": "false",
+                    "OKRDASH_LOCAL_TOKEN": BENCH_TOKEN.value})
         if threads:
             env["OKRDASH_DUCKDB_THREADS"] = str(threads)
         python = str(PY if PY.exists() else Path(sys.executable))
@@ -146,7 +160,8 @@ class Session:
         self.timeout = timeout
         host = base_url.split("://", 1)[1]
         self.ws = connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=base_url,
-                          max_size=None, open_timeout=timeout, compression=None, legacy=True)
+                          max_size=None, open_timeout=timeout, compression=None, legacy=True,
+                          additional_headers={"Cookie": f"{BENCH_TOKEN.cookie_name}={BENCH_TOKEN.value}"})
         self.closed = False
 
     def close(self) -> None:

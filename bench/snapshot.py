@@ -7,7 +7,8 @@ replica design in docs/scaling.md:
 
 - copying the checkpointed database file (what a publisher does after each import);
 - opening the copy read-only and scoring every key result and KPI there (the rules are table
-  macros stored in the file, so a read-only connection can use them without ``Store._install_rules``);
+  macros a write open leaves in the file, so a plain read-only connection can use them without
+  ``okrdash.store.schema.install_rules``);
 - several processes reading the same copy read-only at once;
 - a process holding the file read-write: can another process still open it (no: DuckDB's file lock);
 - ``EXPORT DATABASE ... (FORMAT parquet)``: time and size, for MotherDuck or object storage.

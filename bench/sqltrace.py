@@ -76,11 +76,11 @@ class TracedConnection:
 @contextlib.contextmanager
 def traced(trace: Trace):
     """Wrap the importer's scratch connection and the store's cursors for the duration."""
-    from okrdash import store as store_module
+    from okrdash.store.file_store import DuckDBStore
     from okrdash.importing import pipeline as importer
 
     original_scratch = importer.scratch_connection
-    original_cursor = store_module.Store.cursor
+    original_cursor = DuckDBStore.cursor
 
     def scratch():
         return TracedConnection(original_scratch(), trace, "scratch")
@@ -91,12 +91,12 @@ def traced(trace: Trace):
             yield TracedConnection(cur, trace, "store")
 
     importer.scratch_connection = scratch
-    store_module.Store.cursor = cursor
+    DuckDBStore.cursor = cursor
     try:
         yield
     finally:
         importer.scratch_connection = original_scratch
-        store_module.Store.cursor = original_cursor
+        DuckDBStore.cursor = original_cursor
 
 
 def report(kind: str, rows: int, total_wall: float, total_cpu: float, trace: Trace, top: int = 15) -> list[str]:

@@ -32,7 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.serving import free_port
+from bench.serving import BENCH_TOKEN, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -104,7 +104,7 @@ def measure(csv: Path, port: int, workdir: Path) -> dict:
 
     db = workdir / "fresh.duckdb"
     env = dict(os.environ, OKRDASH_DB=str(db), OKRDASH_DEMO_WHEN_EMPTY="false", PYTHONUNBUFFERED="1",
-               STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+               STREAMLIT_SERVER_FILE_WATCHER_TYPE="none", OKRDASH_LOCAL_TOKEN=BENCH_TOKEN.value)
     out = (workdir / "serve.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "okrdash", "--create", "serve", "--port", str(port), "--address", "127.0.0.1"],
                               cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -119,7 +119,7 @@ def measure(csv: Path, port: int, workdir: Path) -> dict:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
             expect.set_options(timeout=TIMEOUT_MS)
-            page.goto(f"{url}/upload")
+            page.goto(f"{url}/upload?token={BENCH_TOKEN.value}")  # local mode: the link that unlocks importing
             expect(page.locator("h1").filter(has_text="Upload CSV files")).to_be_visible()
             time.sleep(3)  # the first run's imports settle
             result["rss_before"] = status(server.pid, "VmRSS")

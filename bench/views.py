@@ -136,9 +136,12 @@ def _components() -> Any:
 def open_app(page: str, url: dict[str, str]):
     from streamlit.testing.v1 import AppTest
 
+    from okrdash.access import LOCAL_TOKEN_PARAM, local_token
+
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     app._bidi_component_manager = _components()  # AppTest's own attribute (Streamlit 1.67)
     app.query_params.update(url)
+    app.query_params[LOCAL_TOKEN_PARAM] = local_token().value  # local mode: the editor's view, as before
     if page != "overview":
         app.switch_page(PAGE_FILES[page])
     return app

@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import os
+import secrets
 import threading
 import time
 import tomllib
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdash.names import name_key
+from okrdash.settings import load_settings
 
 
 class Role(StrEnum):
@@ -37,6 +40,9 @@ class Access:
     who: str | None = None
     teams: frozenset[str] | None = None
     mode: str = "local"  # "oidc", "passphrase" or "local" (no access control configured)
+    # The command line's writer: the operating system account it runs as, recorded with its batches
+    # beside ``who`` (its --by, which the command line takes on trust). None in the app.
+    os_user: str | None = None
 
     @property
     def can_edit(self) -> bool:
@@ -63,6 +69,46 @@ class Access:
 
 
 LOCAL_ACCESS = Access(role=Role.ADMIN, who=None, teams=None, mode="local")
+# Local mode without this process's token (see LocalToken): the store refuses every write of it.
+LOCAL_VIEWER = Access(role=Role.VIEWER, who=None, teams=None, mode="local")
+
+
+@dataclass(frozen=True)
+class LocalToken:
+    """The secret that unlocks editing in local mode (no sign-in configured).
+
+    ``okrdash serve`` prints it in the link it starts with (``?token=...``); a browser that opens
+    that link keeps it in an HttpOnly cookie (ui/server.py), and a session without it is a
+    viewer. A proxy in front of the server, or anyone else who reaches the port, gets no further
+    than viewing: headers can be forged or left out, this cannot be guessed.
+    """
+
+    value: str
+
+    @property
+    def cookie_name(self) -> str:
+        """Named after the token, so servers with other tokens (another port, an earlier start)
+        on the same host name keep their own cookies and never overwrite this one."""
+        return "okrdash_editor_" + hashlib.sha256(self.value.encode()).hexdigest()[:12]
+
+    def matches(self, presented: object) -> bool:
+        """Whether ``presented`` is the token (compared in constant time)."""
+        return isinstance(presented, str) and hmac.compare_digest(presented.encode(), self.value.encode())
+
+
+LOCAL_TOKEN_PARAM = "token"
+_local_token: LocalToken | None = None
+_local_token_lock = threading.Lock()
+
+
+def local_token() -> LocalToken:
+    """This process's token: ``OKRDASH_LOCAL_TOKEN`` when set (to keep one across restarts or
+    share it between processes), else a random one made at the first call and kept until exit."""
+    global _local_token
+    with _local_token_lock:
+        if _local_token is None:
+            _local_token = LocalToken(load_settings().local_token or secrets.token_urlsafe(32))
+        return _local_token
 
 
 def admin_writer(who: str | None) -> Access:
@@ -189,43 +235,121 @@ def failure_delay(failures: int) -> float:
     return 0.0 if failures <= 0 else min(30.0, 2.0 ** (min(failures, 16) - 1))
 
 
+def throttle_key(client: str) -> str:
+    """The address a try is counted under: an IPv6 address by its /64 network (one machine may
+    hold a whole /64, and would otherwise get a fresh allowance per address), anything else as is."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+@dataclass(frozen=True)
+class PassphraseTry:
+    """What came of one try: ``accepted``; ``checked`` False when it was refused unchecked (too
+    soon after a wrong one from the same address, or while another try of it is being checked);
+    ``wait``, the seconds before that address may try again."""
+
+    accepted: bool
+    checked: bool
+    wait: float
+
+
+@dataclass
+class _Tries:
+    failures: int = 0  # wrong tries in a row
+    last: float = 0.0  # time of the last wrong one
+    checking: bool = False  # a try of this address is being checked now
+
+
 class PassphraseThrottle:
-    """Wrong passphrases slow down every later try, whichever session makes it.
+    """Wrong passphrases slow down the address that sends them, and nobody else.
 
     One per process (the app keeps it at module level, never in a session): a reload or a new
-    browser does not start again at full speed. Each try waits :func:`failure_delay` of the wrong
-    tries from the same client address, or of every client's recent wrong tries divided by
-    ``global_step``, whichever is longer; and tries are checked one at a time, so parallel
-    sessions cannot guess faster than one.
+    browser does not start again at full speed. After a wrong try an address waits
+    :func:`failure_delay` of its wrong tries in a row before its next try is checked, or longer
+    while many addresses guess (every address's wrong tries within ``window_seconds``, divided by
+    ``global_step``); a try that comes sooner, or while another try of the same address is being
+    checked, is refused unchecked with the wait it has left. Nothing waits here: the lock guards
+    the table only, never a passphrase check or a sleep, so one address's guesses never hold up
+    another's try, and an address that has made no wrong try is never slowed. At most
+    ``max_addresses`` addresses are remembered (quiet ones forgotten first).
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 window_seconds: float = 600.0, global_step: int = 10):
-        self._clock, self._sleep = clock, sleep
-        self._window, self._global_step = window_seconds, global_step
+    def __init__(self, clock: Callable[[], float] = time.monotonic, window_seconds: float = 600.0,
+                 global_step: int = 10, max_addresses: int = 10_000):
+        self._clock = clock
+        self._window, self._global_step, self._max_addresses = window_seconds, global_step, max_addresses
         self._lock = threading.Lock()
-        self._by_client: dict[str, tuple[int, float]] = {}  # client -> (wrong tries, time of the last)
-        self._recent: deque[float] = deque()  # times of every client's wrong tries within the window
+        self._by_client: OrderedDict[str, _Tries] = OrderedDict()  # least recently tried first
+        # Times of every address's wrong tries within the window; past this many the delay is at its cap.
+        self._recent: deque[float] = deque(maxlen=global_step * 16)
 
-    def delay(self, client: str) -> float:
-        """Seconds the next try of ``client`` waits."""
-        now = self._clock()
+    def __len__(self) -> int:
+        """How many addresses are remembered."""
+        return len(self._by_client)
+
+    def _wait(self, tries: _Tries, now: float) -> float:
+        """Seconds before ``tries``' address may try again (its own wrong tries, and everyone's)."""
+        if tries.failures == 0 or now - tries.last >= self._window:
+            return 0.0
         while self._recent and self._recent[0] < now - self._window:
             self._recent.popleft()
-        failures, last = self._by_client.get(client, (0, now))
-        own = failure_delay(failures) if now - last < self._window else 0.0
-        return max(own, failure_delay(len(self._recent) // self._global_step))
+        delay = max(failure_delay(tries.failures), failure_delay(len(self._recent) // self._global_step))
+        return max(0.0, tries.last + delay - now)
 
-    def check(self, passphrase: str, stored: str, client: str) -> bool:
+    def wait(self, client: str) -> float:
+        """Seconds before ``client``'s next try is checked (0: now)."""
         with self._lock:
-            self._sleep(self.delay(client))
-            if check_passphrase(passphrase, stored):
-                self._by_client.pop(client, None)
-                return True
+            tries = self._by_client.get(throttle_key(client))
+            return self._wait(tries, self._clock()) if tries else 0.0
+
+    def _entry(self, key: str, now: float) -> _Tries:
+        tries = self._by_client.get(key)
+        if tries is not None:
+            self._by_client.move_to_end(key)
+            return tries
+        if len(self._by_client) >= self._max_addresses:
+            quiet = [k for k, t in self._by_client.items() if not t.checking and now - t.last >= self._window]
+            for k in quiet:
+                del self._by_client[k]
+            while len(self._by_client) >= self._max_addresses:  # still full: forget the least recently tried
+                oldest = next((k for k, t in self._by_client.items() if not t.checking), None)
+                if oldest is None:
+                    break
+                del self._by_client[oldest]
+        tries = self._by_client[key] = _Tries()
+        return tries
+
+    def check(self, passphrase: str, stored: str, client: str) -> PassphraseTry:
+        key = throttle_key(client)
+        with self._lock:
             now = self._clock()
-            failures, last = self._by_client.get(client, (0, now))
-            self._by_client[client] = ((failures if now - last < self._window else 0) + 1, now)
-            self._recent.append(now)
-            if len(self._by_client) > 10_000:  # forget clients quiet for a whole window
-                self._by_client = {c: v for c, v in self._by_client.items() if now - v[1] < self._window}
-            return False
+            tries = self._entry(key, now)
+            wait = self._wait(tries, now)
+            if tries.checking:
+                return PassphraseTry(accepted=False, checked=False, wait=max(wait, failure_delay(tries.failures + 1)))
+            if wait > 0:
+                return PassphraseTry(accepted=False, checked=False, wait=wait)
+            tries.checking = True
+        right = False
+        try:
+            right = check_passphrase(passphrase, stored)  # scrypt: the slow part, outside the lock
+        finally:
+            with self._lock:
+                tries.checking = False
+                if right:
+                    self._by_client.pop(key, None)
+                else:
+                    now = self._clock()
+                    tries.failures = (tries.failures if now - tries.last < self._window else 0) + 1
+                    tries.last = now
+                    self._recent.append(now)
+                    wait = self._wait(tries, now)
+        return PassphraseTry(accepted=True, checked=True, wait=0.0) if right else \
+            PassphraseTry(accepted=False, checked=True, wait=wait)

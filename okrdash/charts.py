@@ -33,8 +33,10 @@ STATUS_COLORS = {
     "No Data": "#9e9e9e",
     "No Target": "#bdbdbd",
 }
-# The colours of the grade bands of okr_grade_band (rules.sql); None: not graded.
-GRADE_COLORS = {"green": STATUS_COLORS["On Track"], "yellow": STATUS_COLORS["At Risk"],
+# The colours of the bands of okr_band (rules.sql): a committed objective met or missed, an aspirational
+# one green, yellow or red; None: not graded.
+GRADE_COLORS = {"met": STATUS_COLORS["Complete"], "missed": STATUS_COLORS["Off Track"],
+                "green": STATUS_COLORS["On Track"], "yellow": STATUS_COLORS["At Risk"],
                 "red": STATUS_COLORS["Off Track"], None: STATUS_COLORS["No Data"]}
 # d3 formats for tooltips; the chart's locale (formatting.chart_locale) gives separators and month names.
 DATE_FORMAT = "%-d %b %Y"
@@ -204,7 +206,7 @@ def _grade_distribution(x_title: str, y_title: str, labels: tuple[str, ...], col
 
 
 def grade_distribution_chart(counts: pd.DataFrame, title: str, x_title: str, y_title: str) -> Spec:
-    """Bars of how many grades fall in each band. ``counts`` has band (green/yellow/red/None), label
+    """Bars of how many grades fall in each band. ``counts`` has band (review.GRADE_BANDS), label
     (the translated band with its range, shown beside the colour) and count, best band first."""
     labels = tuple(counts["label"])
     colours = tuple(GRADE_COLORS[None if pd.isna(band) else band] for band in counts["band"])

@@ -3,7 +3,8 @@
 A check-in is one row of a check-ins file and a measurement one row of a KPI file; both go through
 :func:`okrdash.importing.import_files`, so they are validated by the same rules as an upload,
 written by the same ``Store.apply`` (one batch, shown in the import history, undoable) and refused
-by the store for a writer without the right to the team.
+by the store for a writer without the right to the team. A value is the text the person typed, read
+by the file reader in the convention of their language (``numbers``), or a number.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from okrdash.importing.rows import FormRows, canonical_date, canonical_number
+from okrdash.importing.reading import NumberFormat
+from okrdash.importing.rows import FormRows, canonical_date, number_cell
 from okrdash.models import FileKind
+from okrdash.problems import ImportFailed, Problem
 
 if TYPE_CHECKING:
     from okrdash.access import Access
@@ -34,37 +37,48 @@ class KeyResultRef:
     key_result: str
 
 
-def checkin_rows(ref: KeyResultRef, value: float | None, day: dt.date | None, confidence: str | None,
-                 note: str | None, labels: dict[str, str]) -> FormRows:
+def checkin_rows(ref: KeyResultRef, value: str | float | None, day: dt.date | None, confidence: str | None,
+                 note: str | None, labels: dict[str, str], numbers: NumberFormat = NumberFormat.EN) -> FormRows:
     """The check-in as one check-ins row. ``confidence`` is the text typed (0-10 or a word the
     importer knows, in either language); a milestone's value is 1 (done) or 0 (not done)."""
     row = {"cycle": ref.cycle, "team": ref.team, "objective": ref.objective, "key_result": ref.key_result,
-           "date": canonical_date(day), "value": canonical_number(value), "confidence": confidence or None,
+           "date": canonical_date(day), "value": number_cell(value, numbers), "confidence": confidence or None,
            "note": note or None}
-    return FormRows(CHECKIN_FORM, FileKind.CHECKINS, (row,), labels)
+    return FormRows(CHECKIN_FORM, FileKind.CHECKINS, (row,), labels, numbers)
 
 
-def record_checkin(store: Store, ref: KeyResultRef, value: float | None, day: dt.date | None,
+def record_checkin(store: Store, ref: KeyResultRef, value: str | float | None, day: dt.date | None,
                    confidence: str | None, note: str | None, writer: Access, labels: dict[str, str],
-                   today: dt.date | None = None) -> ImportResult:
-    """Validate and write one check-in; raises ImportFailed (nothing written) or StoreError (no right)."""
+                   today: dt.date | None = None, *, numbers: NumberFormat = NumberFormat.EN,
+                   within: tuple[dt.date, dt.date] | None = None) -> ImportResult:
+    """Validate and write one check-in; raises ImportFailed (nothing written) or StoreError (no right).
+
+    ``within`` is the first and last day the form offers (the key result's cycle): a check-in dated
+    outside them is refused, never moved to another day.
+    """
     from okrdash.importing import import_files
 
-    return import_files(store, [checkin_rows(ref, value, day, confidence, note, labels)], writer=writer, today=today)
+    if within is not None and day is not None and not within[0] <= day <= within[1]:
+        raise ImportFailed([Problem(CHECKIN_FORM, None, labels.get("date", "date"), day.isoformat(),
+                                    "checkin_date_outside_cycle",
+                                    {"start": within[0].isoformat(), "end": within[1].isoformat()})])
+    rows = checkin_rows(ref, value, day, confidence, note, labels, numbers)
+    return import_files(store, [rows], writer=writer, today=today)
 
 
-def measurement_rows(team: str, kpi: str, value: float | None, day: dt.date | None, target: float | None,
-                     labels: dict[str, str]) -> FormRows:
-    row = {"team": team, "kpi": kpi, "date": canonical_date(day), "value": canonical_number(value),
-           "target": canonical_number(target)}
-    return FormRows(MEASUREMENT_FORM, FileKind.KPIS, (row,), labels)
+def measurement_rows(team: str, kpi: str, value: str | float | None, day: dt.date | None,
+                     target: str | float | None, labels: dict[str, str],
+                     numbers: NumberFormat = NumberFormat.EN) -> FormRows:
+    row = {"team": team, "kpi": kpi, "date": canonical_date(day), "value": number_cell(value, numbers),
+           "target": number_cell(target, numbers)}
+    return FormRows(MEASUREMENT_FORM, FileKind.KPIS, (row,), labels, numbers)
 
 
-def record_measurement(store: Store, team: str, kpi: str, value: float | None, day: dt.date | None,
-                       target: float | None, writer: Access, labels: dict[str, str],
-                       today: dt.date | None = None) -> ImportResult:
+def record_measurement(store: Store, team: str, kpi: str, value: str | float | None, day: dt.date | None,
+                       target: str | float | None, writer: Access, labels: dict[str, str],
+                       today: dt.date | None = None, *, numbers: NumberFormat = NumberFormat.EN) -> ImportResult:
     """Validate and write one KPI measurement (value, date, optional period target)."""
     from okrdash.importing import import_files
 
-    rows = measurement_rows(team, kpi, value, day, target, labels)
+    rows = measurement_rows(team, kpi, value, day, target, labels, numbers)
     return import_files(store, [rows], writer=writer, today=today)

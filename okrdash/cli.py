@@ -1,8 +1,9 @@
-"""The ``okrdash`` command: import, status, demo, serve."""
+"""The ``okrdash`` command: import, status, review, demo, serve."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import ipaddress
 import json
@@ -11,13 +12,18 @@ import os
 import sys
 from pathlib import Path
 
-from okrdash import demo, readmodels
-from okrdash.access import Access, admin_writer, hash_passphrase, load_roles, read_secrets, sign_in_configured
+from okrdash import demo, readmodels, review
+from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, local_token, read_secrets,
+                            sign_in_configured)
 from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
 from okrdash.importing.report import reading_report
+from okrdash.formatting import date as format_date
+from okrdash.formatting import fixed, number
+from okrdash.i18n import LANGUAGES, translate
+from okrdash.models import Cycle
+from okrdash.names import name_key
 from okrdash.problems import ImportFailed
-from okrdash.settings import load_settings
-from okrdash.i18n import translate
+from okrdash.settings import Settings, load_settings
 from okrdash.store import Store, StoreError, close_shared_store, is_database_url, open_store, restore, shared_store
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
@@ -59,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
+    review_cmd = commands.add_parser(
+        "review", help="the quarter review of a cycle: each objective's grade read by its type, the objectives "
+                       "that need a postmortem, the teams that should raise their ambition (never per person)")
+    review_cmd.add_argument("--cycle", required=True, help="the cycle to review, e.g. 2026-Q3")
+    review_cmd.add_argument("--team", help="one team's review (default: every team)")
+    review_cmd.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today); a cycle still running is "
+                                                        "graded so far, a finished one on its last day")
+    review_cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    review_cmd.add_argument("--lang", choices=LANGUAGES,
+                            help="language of the text (default: $OKRDASH_DEFAULT_LANGUAGE, else en)")
+
     demo_cmd = commands.add_parser("demo", help="load the demo company")
     demo_cmd.add_argument("--reset", action="store_true", help="delete all data first (an admin only)")
     demo_cmd.add_argument("--by", help="who is resetting (checked against the roles file when there is one)")
@@ -74,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore_cmd.add_argument("folder", type=Path)
 
     commands.add_parser("hash-passphrase", help="read an editor passphrase and print its hash for secrets.toml")
+
+    commands.add_parser("upgrade", help="bring the database to this okrdash's schema (the app and every command "
+                                        "that writes do it on their own; status and backup only read)")
 
     serve = commands.add_parser("serve", help="start the web app (loads the demo into an empty database)")
     serve.add_argument("--port", type=int, default=8501)
@@ -105,12 +125,16 @@ def main(argv: list[str] | None = None) -> int:
             restore(args.folder, db_path)
             print(f"Restored {args.folder} into {_shown(db_path)}.")
             return 0
-        store = open_store(db_path)
+        # A command that only reads opens the database read-only: a file's bytes stay as they are, so a
+        # backup tool or a checksum sees no change. A file that does not exist yet (--create) is made.
+        read_only = _reads_only(args) and (is_database_url(db_path) or db_path.exists())
+        store = open_store(db_path, read_only=read_only)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return EXIT_STORE
     try:
-        commands = {"import": _import, "status": _status, "demo": _demo, "undo": _undo, "backup": _backup}
+        commands = {"import": _import, "status": _status, "review": _review, "demo": _demo, "undo": _undo,
+                    "backup": _backup, "upgrade": _upgrade}
         return commands[args.command](store, args)
     except StoreError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
@@ -127,6 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORE
     finally:
         store.close()
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    return args.command in ("status", "review", "backup") or (args.command == "import" and args.dry_run)
+
+
+def _upgrade(store: Store, args: argparse.Namespace) -> int:
+    print(f"{_shown(store.path)}: schema version {store.schema_version()}, as this okrdash needs.")
+    return 0
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
@@ -178,6 +211,102 @@ def _status(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(store: Store, args: argparse.Namespace) -> int:
+    """The quarter review of ``--cycle`` (of ``--team``): a table per objective and per team in the
+    reader's language, or the review's document as JSON. Exit 2 for a cycle or team that is not there."""
+    lang = args.lang or store.config.default_language
+    cycles = store.cycles()
+    cycle = _named_cycle(cycles, args.cycle)
+    if cycle is None:
+        key = "cli.review.unknown_cycle" if cycles else "cli.review.no_cycles"
+        print(f"okrdash: {translate(key, lang, cycle=args.cycle, cycles=', '.join(c.name for c in cycles))}",
+              file=sys.stderr)
+        return 2
+    team = None
+    if args.team:
+        teams = review.cycle_teams(store, cycle)
+        team = next((name for name in teams if name_key(name) == name_key(args.team)), None)
+        if team is None:
+            message = translate("cli.review.unknown_team", lang, team=args.team, cycle=cycle.name,
+                                teams=", ".join(teams))
+            print(f"okrdash: {message}", file=sys.stderr)
+            return 2
+    result = review.review(store, cycle, args.as_of or dt.date.today(), team)
+    if args.json:
+        print(json.dumps(result.document(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(_review_text(result, lang, store.config)))
+    return 0
+
+
+def _named_cycle(cycles: list[Cycle], text: str) -> Cycle | None:
+    """The stored cycle named ``text``, or spelled as a quarter another way ("Q3 2026" is 2026-Q3)."""
+    names = {text.strip()}
+    try:
+        names.add(Cycle.parse(text).name)
+    except ValueError:  # not a quarter's spelling: only the name as written
+        pass
+    return next((cycle for cycle in cycles if cycle.name in names), None)
+
+
+def _review_text(result: review.Review, lang: str, config: Settings) -> list[str]:
+    """The review as a reader's text: a title, the objectives' table, the teams' table, what each flag
+    means. No person is named: grades are the objectives' and the teams'."""
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    title = "cli.review.title_final" if result.is_final else "cli.review.title_running"
+    lines = [t(title, cycle=_plain(result.cycle.name), graded_on=format_date(result.graded_on, lang))]
+    if result.team is not None:
+        lines.append(t("cli.review.team", team=_team(result.team, lang)))
+    if result.is_empty:
+        return [*lines, "", t("review.nothing", cycle=_plain(result.cycle.name))]
+    document = result.document()
+    objectives = [[_team(o["team"], lang), _plain(o["title"]), t(f"objective.type_{o['type']}"),
+                   fixed(o["grade"], lang), t(f"review.band_{o['band'] or 'none'}"), _flags(o["flags"], lang)]
+                  for o in document["objectives"]]
+    teams = [[_team(row["team"], lang), number(row["objective_count"], lang), _mean(row["mean_grade"], lang),
+              _mean(row["aspirational_mean_grade"], lang), _flags(flags, lang)]
+             for row, flags in zip(readmodels.records(result.teams), (d["flags"] for d in document["teams"]),
+                                   strict=True)]
+    lines += ["", t("cli.review.objectives"),
+              *_table([t("common.team"), t("common.objective"), t("review.type"), t("common.grade"), t("review.band"),
+                       t("review.flags")], objectives),
+              "", t("cli.review.teams"),
+              *_table([t("common.team"), t("review.objectives"), t("review.mean_grade"),
+                       t("review.aspirational_mean_grade"), t("review.flags")], teams)]
+    flagged = {flag for row in [*document["objectives"], *document["teams"]] for flag in row["flags"]}
+    legend = [t(f"cli.review.legend_{flag}", **config.rule_values())
+              for flag in (*review.OBJECTIVE_FLAGS, *review.TEAM_FLAGS) if flag in flagged]
+    return [*lines, *([""] + legend if legend else [])]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns padded to their widest cell, two spaces apart."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in (header, *rows)]
+
+
+def _plain(text: str) -> str:
+    """A stored name as one line of plain text: a control character (a line break, a terminal escape)
+    prints as a space."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _team(team: str, lang: str) -> str:
+    """A team as the reader names it: the company's own team in the reader's language."""
+    return translate("common.company", lang) if team.strip() in readmodels.COMPANY_TEAMS else _plain(team)
+
+
+def _mean(value: float | None, lang: str) -> str:
+    return number(None if value is None else round(value, 2), lang)
+
+
+def _flags(flags: list[str], lang: str) -> str:
+    return ", ".join(translate(f"review.flag_{flag}", lang) for flag in flags) or translate("cli.review.none", lang)
+
+
 def _hash_passphrase() -> int:
     import getpass
 
@@ -192,11 +321,27 @@ def _hash_passphrase() -> int:
 
 def _writer(store: Store, who: str | None) -> Access:
     """Who the terminal writes as. With a roles file, ``--by`` names the person and their rights
-    apply (the store refuses what they may not do); without one, the server's own user is admin."""
+    apply (the store refuses what they may not do); without one, the server's own user is admin.
+    ``--by`` is taken on trust (a shell on the host is trusted like the server's user), so the
+    batch also records the operating system account the command runs as."""
     path = store.config.roles_file
-    if path.is_file():
-        return load_roles(path).access_for(who)
-    return admin_writer(who)
+    access = load_roles(path).access_for(who) if path.is_file() else admin_writer(who)
+    return dataclasses.replace(access, os_user=os_account())
+
+
+def os_account() -> str:
+    """The operating system account this process runs as, by its user id (not $USER or $LOGNAME,
+    which anyone may set; getpass.getuser() reads those first)."""
+    try:
+        import pwd
+    except ImportError:  # not POSIX: no user ids, only the login name
+        import getpass
+
+        return getpass.getuser()
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id without a passwd entry (a container)
+        return str(os.getuid())
 
 
 def _undo(store: Store, args: argparse.Namespace) -> int:
@@ -223,7 +368,7 @@ def _num(value: float | None) -> str:
 def _demo(store: Store, args: argparse.Namespace) -> int:
     if args.reset:
         store.reset(_writer(store, args.by))
-    result = demo.load_demo(store)
+    result = demo.load_demo(store, writer=dataclasses.replace(admin_writer("demo"), os_user=os_account()))
     print(f"Demo company loaded: {result.inserted} rows inserted, {result.updated} updated.")
     return 0
 
@@ -257,9 +402,15 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
                     demo.load_demo(store)
         from okrdash.ui import server  # Streamlit is loaded only when serving
 
-        # Local mode answers only this machine: not a visitor that a proxy on this host passes on.
-        server.prepare(config.max_session_upload_bytes,
-                       refuse_proxied=not sign_in_configured(secrets) and not allow_open)
+        local_mode = not sign_in_configured(secrets)
+        if local_mode:
+            print("okrdash: local mode (no sign-in configured): changing data needs the link printed below, "
+                  "with its token. The token changes at every start unless OKRDASH_LOCAL_TOKEN sets one.",
+                  file=sys.stderr)
+        # Local mode: writes need the token of the printed link (a proxy in front gains nothing), and a
+        # visitor that a proxy announces itself for is refused outright.
+        server.prepare(config.max_session_upload_bytes, refuse_proxied=local_mode and not allow_open,
+                       local_token=local_token() if local_mode else None)
         options = ["--server.port", str(args.port), "--server.address", address]
         for host in (h.strip() for h in config.allowed_hosts.split(",")):
             if host:

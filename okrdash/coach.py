@@ -3,8 +3,10 @@
 The checks follow the source documents' advice: an objective is short, inspiring and free of
 numbers; it has two to five measurable key results; a team keeps to a few objectives and links
 them to a higher objective; a key result is an outcome with a baseline and a target, not a task.
-At the end of a cycle, a committed objective below 1.0 deserves a postmortem and an aspirational
-one at 1.0 was probably not ambitious enough.
+At the end of a cycle, a missed committed objective deserves a postmortem (the rules' ``postmortem``).
+How many key results and objectives, and how long a title, are rule settings with their sources
+(``settings.min_key_results`` ... ``max_objective_title``). Ambition is judged per team on its
+average, in the quarter review (``okr_raise_ambition``), never on one objective here.
 
 Two entry points share every check:
 
@@ -30,16 +32,13 @@ import pandas as pd
 from okrdash.i18n import translate
 from okrdash.models import Cycle, KRKind, parse_enum
 from okrdash.readmodels import COMPANY_TEAMS, records
+from okrdash.settings import Settings, settings
 
 if TYPE_CHECKING:
     from okrdash.store import Store
 
 __all__ = [
     "CHECKS",
-    "MAX_KEY_RESULTS",
-    "MAX_OBJECTIVES",
-    "MAX_OBJECTIVE_TITLE",
-    "MIN_KEY_RESULTS",
     "TASK_WORDS",
     "Finding",
     "check_rows",
@@ -50,13 +49,6 @@ __all__ = [
 
 Severity = Literal["warning", "info"]
 
-# The documents: two to five key results per objective (three to five is the sweet spot), two to
-# four objectives per team and cycle, and an objective short enough to repeat every week.
-MIN_KEY_RESULTS = 2
-MAX_KEY_RESULTS = 5
-MAX_OBJECTIVES = 4
-MAX_OBJECTIVE_TITLE = 70
-
 # Every check and its severity, in the order findings are listed for one objective.
 CHECKS: dict[str, Severity] = {
     "too_many_objectives": "warning",
@@ -66,7 +58,6 @@ CHECKS: dict[str, Severity] = {
     "too_few_key_results": "warning",
     "too_many_key_results": "warning",
     "committed_below_one": "warning",
-    "aspirational_at_one": "info",
     "key_result_is_task": "warning",
     "key_result_without_target": "warning",
     "key_result_without_baseline": "info",
@@ -200,7 +191,7 @@ class _Objective:
     objective_id: int | None = None
     objective_type: str | None = None
     grade: float | None = None
-    review_flag: str | None = None    # okr_review_flag of the rules: needs_postmortem, not_ambitious or None
+    postmortem: bool = False          # the rules' postmortem: a committed objective missed
     ended: bool = False
     key_results: list[_KR] = field(default_factory=list)
     key_result_count: int | None = None
@@ -216,11 +207,12 @@ def _finding(check: str, objective: _Objective, kr: _KR | None = None, variant: 
     )
 
 
-def _check(objectives: list[_Objective], cycle_titles: dict[str, set[str] | frozenset[str]], parents_known: bool = True,
-           grades: bool = False) -> list[Finding]:
+def _check(objectives: list[_Objective], cycle_titles: dict[str, set[str] | frozenset[str]], limits: Settings,
+           parents_known: bool = True, grades: bool = False) -> list[Finding]:
     """Every check over objectives grouped by team and cycle.
 
     ``cycle_titles`` holds the objective titles of each cycle (every team), for alignment.
+    ``limits`` gives the counts and lengths the checks hold OKRs to (the coach's rule settings).
     ``parents_known`` False skips "the parent is not an objective of this cycle" (a file checked
     without the store cannot know the objectives stored already).
     """
@@ -229,26 +221,26 @@ def _check(objectives: list[_Objective], cycle_titles: dict[str, set[str] | froz
     for objective in objectives:
         per_team.setdefault((objective.team, objective.cycle), []).append(objective)
     for (team, cycle), group in sorted(per_team.items()):
-        if len(group) > MAX_OBJECTIVES:
+        if len(group) > limits.max_objectives:
             first = min(group, key=lambda o: (o.line or 0, o.objective_id or 0))
             findings.append(Finding(
                 "too_many_objectives", CHECKS["too_many_objectives"], team, cycle, None, None, first.line,
-                {"count": len(group), "maximum": MAX_OBJECTIVES, "team": team, "cycle": cycle},
+                {"count": len(group), "maximum": limits.max_objectives, "team": team, "cycle": cycle},
             ))
         for objective in group:
-            findings += _objective_findings(objective, cycle_titles.get(cycle, set()), parents_known, grades)
+            findings += _objective_findings(objective, cycle_titles.get(cycle, set()), limits, parents_known, grades)
     return findings
 
 
-def _objective_findings(objective: _Objective, cycle_titles: set[str] | frozenset[str], parents_known: bool,
-                        grades: bool) -> list[Finding]:
+def _objective_findings(objective: _Objective, cycle_titles: set[str] | frozenset[str], limits: Settings,
+                        parents_known: bool, grades: bool) -> list[Finding]:
     found: list[Finding] = []
     number = number_in_title(objective.title)
     if number is not None:
         found.append(_finding("objective_has_number", objective, number=number))
-    if len(objective.title) > MAX_OBJECTIVE_TITLE:
+    if len(objective.title) > limits.max_objective_title:
         found.append(_finding("objective_title_too_long", objective, length=len(objective.title),
-                              maximum=MAX_OBJECTIVE_TITLE))
+                              maximum=limits.max_objective_title))
     if objective.team.strip() not in COMPANY_TEAMS:
         if not objective.parent:
             found.append(_finding("objective_not_aligned", objective))
@@ -256,19 +248,16 @@ def _objective_findings(objective: _Objective, cycle_titles: set[str] | frozense
             found.append(_finding("objective_not_aligned", objective, variant="unknown_parent",
                                   parent=objective.parent))
     count = objective.key_result_count if objective.key_result_count is not None else len(objective.key_results)
-    if count < MIN_KEY_RESULTS:
-        found.append(_finding("too_few_key_results", objective, count=count, minimum=MIN_KEY_RESULTS))
-    elif count > MAX_KEY_RESULTS:
-        found.append(_finding("too_many_key_results", objective, count=count, maximum=MAX_KEY_RESULTS))
-    if grades and objective.ended:
-        # The flag is the rules' (okr_review_flag in rules.sql, as the quarter review reads it).
-        if objective.review_flag == "needs_postmortem":
-            if objective.grade is None:
-                found.append(_finding("committed_below_one", objective, variant="ungraded"))
-            else:
-                found.append(_finding("committed_below_one", objective, grade=float(objective.grade)))
-        elif objective.review_flag == "not_ambitious":
-            found.append(_finding("aspirational_at_one", objective, grade=float(objective.grade or 0.0)))
+    if count < limits.min_key_results:
+        found.append(_finding("too_few_key_results", objective, count=count, minimum=limits.min_key_results))
+    elif count > limits.max_key_results:
+        found.append(_finding("too_many_key_results", objective, count=count, maximum=limits.max_key_results))
+    # The flag is the rules' (objective_scores' postmortem in rules.sql, as the quarter review reads it).
+    if grades and objective.ended and objective.postmortem:
+        if objective.grade is None:
+            found.append(_finding("committed_below_one", objective, variant="ungraded"))
+        else:
+            found.append(_finding("committed_below_one", objective, grade=float(objective.grade)))
     for kr in objective.key_results:
         found += _key_result_findings(objective, kr)
     return found
@@ -318,10 +307,10 @@ def check_store(store: Store, as_of: dt.date, cycle: str | None = None, team: st
         objectives.append(_Objective(
             cycle=row["cycle"], team=row["team"], title=row["title"], parent=row["parent_title"],
             objective_id=row["objective_id"], objective_type=row["objective_type"], grade=row["grade"],
-            review_flag=row["review_flag"], ended=end is not None and as_of >= end, key_results=key_results.get(row["objective_id"], []),
-            key_result_count=row["key_result_count"],
+            postmortem=row["postmortem"], ended=end is not None and as_of >= end,
+            key_results=key_results.get(row["objective_id"], []), key_result_count=row["key_result_count"],
         ))
-    return _check(objectives, cycle_titles, grades=True)
+    return _check(objectives, cycle_titles, store.config, grades=True)
 
 
 # -- upload rows ---------------------------------------------------------------------------------
@@ -358,7 +347,8 @@ def check_rows(okr_rows: pd.DataFrame, store: Store | None = None) -> list[Findi
     if store is not None:
         for row in records(store.key_result_index()):
             cycle_titles.setdefault(row["cycle"], set()).add(row["objective"])
-    return _check(list(objectives.values()), cycle_titles, parents_known=store is not None)
+    limits = store.config if store is not None else settings()
+    return _check(list(objectives.values()), cycle_titles, limits, parents_known=store is not None)
 
 
 def _text(value: Any) -> str | None:

@@ -12,9 +12,11 @@ deterministic: the same anchor always gives the same bytes.
 Values of the current cycle are shaped from the share of the quarter that has elapsed:
 ``value = baseline + (target - baseline) * pace * elapsed_share`` with a pace per key result, so
 the mix of statuses (On Track / At Risk / Off Track / Complete) is about the same for any anchor.
+Where each status begins, and which status a value has, is asked of the rules (okrdash/rules.py,
+with the settings' thresholds): the demo never restates them.
 
-Only the standard library is used; the module never imports Streamlit or DuckDB (`load_demo`
-imports the importer when it is called).
+Importing the module loads neither Streamlit nor DuckDB: building the files asks the rules in a
+small DuckDB of their own, and `load_demo` imports the importer when it is called.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:  # only for annotations: importing this module never loads DuckDB
+    from okrdash.access import Access
     from okrdash.importing import ImportResult
+    from okrdash.rules import Rules, StatusFloors
     from okrdash.store import Store
 
 __all__ = [
@@ -98,7 +102,6 @@ KPI_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 _SEED: Final[int] = 20261122
-_ASPIRATIONAL_FACTOR: Final[float] = 0.7
 _KPI_HISTORY_DAYS: Final[int] = 182
 
 COMPANY: Final[str] = "Company"
@@ -712,15 +715,12 @@ def _to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _wanted_progress(plan: str, expected: float, rng: random.Random) -> float:
-    """Progress at the anchor for a planned status, given the expected progress.
-
-    Status rules: On Track if p >= 0.9e or e - p <= 0.10; At Risk if p >= 0.7e or
-    e - p <= 0.25; Off Track otherwise; Complete if p >= 1. The values aim at the middle of
+def _wanted_progress(plan: str, expected: float, floors: StatusFloors, rng: random.Random) -> float:
+    """Progress at the anchor for a planned status, given the expected progress and where the rules
+    begin On Track and At Risk at it (``floors``; Complete from 1). The values aim at the middle of
     each band so that rounding never moves a key result to another status.
     """
-    on_track_from = min(0.9 * expected, expected - 0.10)
-    at_risk_from = min(0.7 * expected, expected - 0.25)
+    on_track_from, at_risk_from = floors
     if plan == "done":
         return 1.0
     if plan == "on":
@@ -766,14 +766,10 @@ def _confidence(level: float, words: bool) -> str:
     return str(round(level))
 
 
-def _status_of_progress(progress: float, expected: float) -> str:
-    if progress >= 1:
-        return "done"
-    if progress >= 0.9 * expected or expected - progress <= 0.10:
-        return "on"
-    if progress >= 0.7 * expected or expected - progress <= 0.25:
-        return "risk"
-    return "off"
+# The plan word of each status the rules give a key result's value.
+_PLAN_OF_STATUS: Final[dict[str, str]] = {
+    "Complete": "done", "On Track": "on", "At Risk": "risk", "Off Track": "off",
+}
 
 
 _CONFIDENCE_LEVEL: Final[dict[str, float]] = {"on": 7.5, "risk": 5.5, "off": 3.5, "done": 9.0}
@@ -848,12 +844,16 @@ def _kr_checkins(
     cycle: _Cycle,
     last_day: date,
     final_progress: float,
-    expected_factor: float,
+    end_point: float,
+    floors: dict[float, StatusFloors],
     rng: random.Random,
 ) -> list[dict[str, str]]:
     """Weekly check-ins of one key result, ending with `final_progress` on the last one.
 
     For at_least / at_most key results `final_progress` is the share of check-ins in bound.
+    `end_point` is the progress the rules expect by the cycle's end; the status of each check-in,
+    which sets the owner's confidence and note, is read from the rules' `floors` at the progress
+    expected on its day (:func:`_status_floors`).
     """
     days = _checkin_dates(team, cycle.start, last_day)
     finished = cycle.end <= last_day
@@ -876,11 +876,13 @@ def _kr_checkins(
     for index, (day, value) in enumerate(zip(days, values, strict=True)):
         is_last = index == len(days) - 1
         if bounded:
+            # Inside the bound is expected all cycle long: the share so far, never quite complete.
             in_bound += value >= target if kr.kind == "at_least" else value <= target
-            state = _status_of_progress(min(in_bound / (index + 1), 0.99), expected_factor)
+            status = floors[end_point].status(min(in_bound / (index + 1), 0.99))
         else:
             progress = (value - baseline) / (target - baseline) if target != baseline else 0.0
-            state = _status_of_progress(progress, expected_factor * cycle.share(day))
+            status = floors[end_point * cycle.share(day)].status(progress)
+        state = _PLAN_OF_STATUS[status]
         if milestone and final_progress >= 1 and state != "done":
             state = "on"  # an open milestone that will be delivered: the owner stays confident
         level = _CONFIDENCE_LEVEL[state] + rng.uniform(-1.0, 1.0)
@@ -944,29 +946,44 @@ def _okr_rows(cycle: _Cycle, objectives: tuple[_Objective, ...]) -> list[dict[st
     return rows
 
 
-def _checkin_rows(anchor: date, current: _Cycle, previous: _Cycle) -> list[dict[str, str]]:
+def _status_floors(rules: Rules, plans: tuple[tuple[_Cycle, tuple[_Objective, ...], date], ...]
+                   ) -> dict[float, StatusFloors]:
+    """Where the rules begin On Track and At Risk at every progress the demo expects: each objective
+    type's end point times the elapsed share of each day of each cycle up to its last day, and the
+    planned share at that day (one question to the rules for all of them)."""
+    expected: set[float] = set()
+    for cycle, objectives, last_day in plans:
+        shares = {cycle.share(cycle.start + timedelta(days=n)) for n in range((last_day - cycle.start).days + 1)}
+        shares |= {1.0, max(cycle.share(last_day), 0.01)}
+        for kind in {objective.objective_type for objective in objectives}:
+            expected |= {rules.end_point(kind) * share for share in shares}
+    ordered = sorted(expected)
+    return dict(zip(ordered, rules.status_floors(ordered), strict=True))
+
+
+def _checkin_rows(anchor: date, current: _Cycle, previous: _Cycle, rules: Rules) -> list[dict[str, str]]:
     rng = random.Random(_SEED)
     rows: list[dict[str, str]] = []
-    for cycle, objectives, last_day in (
-        (previous, _PREVIOUS, previous.end),
-        (current, _CURRENT, anchor),
-    ):
+    plans = ((previous, _PREVIOUS, previous.end), (current, _CURRENT, anchor))
+    floors = _status_floors(rules, plans)
+    for cycle, objectives, last_day in plans:
         final_share = cycle.share(last_day)
         for objective in objectives:
-            factor = _ASPIRATIONAL_FACTOR if objective.objective_type == "aspirational" else 1.0
+            end_point = rules.end_point(objective.objective_type)
+            expected_now = end_point * max(final_share, 0.01)
             for kr in objective.krs:
                 if kr.kpi:
                     continue  # values come from the KPI's measurements
                 if not isinstance(kr.plan, str):
                     progress = kr.plan  # end-of-cycle grade of a finished cycle
                 elif kr.kind in ("at_least", "at_most"):
-                    progress = _in_bound_share(kr.plan, factor == 1.0)
+                    progress = _in_bound_share(kr.plan, objective.objective_type == "committed")
                 else:
-                    progress = _wanted_progress(kr.plan, factor * max(final_share, 0.01), rng)
+                    progress = _wanted_progress(kr.plan, expected_now, floors[expected_now], rng)
                 if kr.kind == "milestone":
                     progress = 1.0 if progress >= 1 else 0.0
                 rows.extend(
-                    _kr_checkins(objective.team, kr, cycle, last_day, progress, factor, rng)
+                    _kr_checkins(objective.team, kr, cycle, last_day, progress, end_point, floors, rng)
                 )
     rows.sort(key=lambda row: (row["date"], row["team"], row["key_result"]))
     return rows
@@ -1023,8 +1040,9 @@ def _kpi_rows(anchor: date) -> list[dict[str, str]]:
     return rows
 
 
-def build_demo_files(anchor: date) -> dict[str, str]:
-    """CSV texts of the demo company as seen on `anchor`.
+def build_demo_files(anchor: date, rules: Rules | None = None) -> dict[str, str]:
+    """CSV texts of the demo company as seen on `anchor`, its statuses planned by `rules` (by default
+    the rules with the process's settings).
 
     Returns ``{"okrs.csv": ..., "kpis.csv": ..., "checkins.csv": ...}``: the OKRs of the
     calendar quarter containing `anchor` and of the quarter before it, weekly check-ins of every
@@ -1034,10 +1052,17 @@ def build_demo_files(anchor: date) -> dict[str, str]:
     current = _quarter_of(anchor)
     previous = _previous_quarter(current)
     okrs = _okr_rows(previous, _PREVIOUS) + _okr_rows(current, _CURRENT)
+    if rules is None:
+        from okrdash.rules import Rules
+
+        with Rules() as own:
+            checkins = _checkin_rows(anchor, current, previous, own)
+    else:
+        checkins = _checkin_rows(anchor, current, previous, rules)
     return {
         "okrs.csv": _to_csv(OKR_COLUMNS, okrs),
         "kpis.csv": _to_csv(KPI_COLUMNS, _kpi_rows(anchor)),
-        "checkins.csv": _to_csv(CHECKIN_COLUMNS, _checkin_rows(anchor, current, previous)),
+        "checkins.csv": _to_csv(CHECKIN_COLUMNS, checkins),
     }
 
 
@@ -1052,16 +1077,19 @@ def write_demo_files(folder: Path, anchor: date = DEMO_ANCHOR) -> list[Path]:
     return paths
 
 
-def load_demo(store: Store, anchor: date | None = None) -> ImportResult:
-    """Import the demo company into `store` as seen on `anchor` (default: today).
+def load_demo(store: Store, anchor: date | None = None, writer: Access | None = None) -> ImportResult:
+    """Import the demo company into `store` as seen on `anchor` (default: today), written by
+    `writer` (default: the admin "demo").
 
     The files go through the ordinary importer, so loading them twice updates rows instead of
     duplicating them.
     """
+    from okrdash.access import admin_writer
     from okrdash.importing import Upload, import_files
+    from okrdash.rules import Rules
 
     day = anchor or date.today()
-    uploads = [
-        Upload(name, text.encode("utf-8")) for name, text in build_demo_files(day).items()
-    ]
-    return import_files(store, uploads, imported_by="demo", today=day)
+    with store.cursor() as cursor:  # the store's rules, with its thresholds
+        files = build_demo_files(day, Rules(store.config, cursor))
+    uploads = [Upload(name, text.encode("utf-8")) for name, text in files.items()]
+    return import_files(store, uploads, writer=writer or admin_writer("demo"), today=day)

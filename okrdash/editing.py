@@ -6,6 +6,9 @@ importer's Validator checks with every rule it applies to a file, (2) the remova
 file cannot express, and (3) which rows changed; only those are written, in one ``Store.apply``:
 one batch, in the import history, undoable. :func:`save_okr_edit` refuses an edit over tables
 someone changed since they were opened (optimistic concurrency, compared inside the write lock).
+
+Numbers are text in both editors, in the convention of the reader's language (:func:`typed_numbers`
+writes the stored ones so, "4,4" in Indonesian), and the importer reads them as it reads a file's.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from okrdash.importing.rows import FormRows, canonical_date, canonical_number
+from okrdash.importing.reading import NumberFormat
+from okrdash.importing.rows import FormRows, canonical_date, canonical_number, number_cell
 from okrdash.models import Batch, FileKind
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import FileChanges
@@ -31,6 +35,7 @@ KPI_EDITOR = "KPI editor"
 OBJECTIVE_COLUMNS = ("id", "title", "type", "parent_title", "owner")
 KEY_RESULT_COLUMNS = ("id", "objective", "title", "owner", "kind", "baseline", "target", "unit", "weight", "kpi",
                       "start_date")
+KEY_RESULT_NUMBERS = ("baseline", "target", "weight")
 
 
 @dataclass
@@ -43,6 +48,7 @@ class OkrPlan:
     removals: list[dict[str, Any]] = field(default_factory=list)
     renames: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    numbers: NumberFormat = NumberFormat.EN  # the convention of the rows' number cells
 
     @property
     def is_empty(self) -> bool:
@@ -96,15 +102,42 @@ def _cell(value: Any) -> str | None:
     return str(value).strip()
 
 
+def _number(value: Any, numbers: NumberFormat) -> str | None:
+    """A number cell of an edited table: the text typed; a number (a table of numbers) written in ``numbers``.
+    A text column's blank is NaN in pandas, while a NaN the browser sends arrives as the text "nan"."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return None if _blank(value) else number_cell(float(value), numbers)
+
+
+def _field(value: Any, numbers: NumberFormat) -> str | None:
+    """A form's number field: the text typed; a number written out, NaN as "nan" (no pandas blank here)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return number_cell(value, numbers)
+
+
+def typed_numbers(frame: pd.DataFrame, columns: tuple[str, ...], numbers: NumberFormat) -> pd.DataFrame:
+    """``frame`` with its number ``columns`` as text in ``numbers``' convention (every digit kept), for
+    an editor whose cells a person types into: a text column, so the browser sends what was typed."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = pd.Series([None if _blank(v) else number_cell(float(v), numbers) for v in frame[column]],
+                                index=frame.index, dtype="str")
+    return out
+
+
 def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, objectives_after: pd.DataFrame,
                   key_results_before: pd.DataFrame, key_results_after: pd.DataFrame,
-                  today: dt.date, cycle_start: dt.date, cycle_end: dt.date) -> OkrPlan:
+                  today: dt.date, cycle_start: dt.date, cycle_end: dt.date,
+                  numbers: NumberFormat = NumberFormat.EN) -> OkrPlan:
     """Compare the tables as opened (``*_before``, from ``Store.team_okrs``) and as edited.
 
     A row keeps its ``id`` while edited; a row without one is new; a missing id is a removal. A key
-    result added after the cycle began starts today unless its start is given.
+    result added after the cycle began starts today unless its start is given. The number columns
+    hold text in ``numbers``' convention (:func:`typed_numbers`), or numbers.
     """
-    plan = OkrPlan(rows=[], changed=set(), changed_objectives=set())
+    plan = OkrPlan(rows=[], changed=set(), changed_objectives=set(), numbers=numbers)
     before_objectives = {int(r["id"]): r for r in objectives_before.to_dict("records")}
     after_objectives = [r for r in objectives_after.to_dict("records") if not _blank(r.get("title"))
                         or _id(r.get("id")) is not None]
@@ -145,6 +178,11 @@ def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, object
         if kr_id is not None and _key(objective_title) not in final_objectives and any(
                 _key(objective_title) == _key(o["title"]) for o in removed_objectives.values()):
             continue  # its objective is removed, and with it this key result
+        if objective_title is not None and _key(objective_title) not in final_objectives \
+                and _key(objective_title) not in renamed_objective:
+            # The table offers its own objectives only: another title was not chosen there (a forged edit).
+            plan.problems.append(Problem(OKR_EDITOR, len(plan.rows) + 2, "objective", objective_title,
+                                         "objective_not_in_table", {}))
         objective = final_objectives.get((objective_title or "").casefold(), {})
         start = row.get("start_date")
         if kr_id is None and _blank(start) and cycle_start < today <= cycle_end:
@@ -156,8 +194,9 @@ def plan_okr_edit(cycle: str, team: str, objectives_before: pd.DataFrame, object
             "objective_type": _cell(objective.get("type")), "parent_objective": _cell(objective.get("parent_title")),
             "objective_owner": _cell(objective.get("owner")),
             "key_result": _cell(row.get("title")), "owner": _cell(row.get("owner")), "kind": _cell(row.get("kind")),
-            "baseline": _cell(row.get("baseline")), "target": _cell(row.get("target")), "unit": _cell(row.get("unit")),
-            "weight": _cell(row.get("weight")), "kpi": _cell(row.get("kpi")), "kr_start": _cell(start),
+            "baseline": _number(row.get("baseline"), numbers), "target": _number(row.get("target"), numbers),
+            "unit": _cell(row.get("unit")), "weight": _number(row.get("weight"), numbers),
+            "kpi": _cell(row.get("kpi")), "kr_start": _cell(start),
         }
         plan.rows.append(okr_row)
         key = (_key(objective_title), _key(row.get("title")))
@@ -226,7 +265,7 @@ def save_okr_edit(store: Store, plan: OkrPlan, cycle: str, team: str, opened_ver
     """
     from okrdash.importing.pipeline import validate
 
-    form = FormRows(OKR_EDITOR, FileKind.OKRS, tuple(plan.rows), labels)
+    form = FormRows(OKR_EDITOR, FileKind.OKRS, tuple(plan.rows), labels, plan.numbers)
     with store.write_lock:
         _check_version(store, opened_version, store.okr_version(cycle, team))
         if plan.problems:
@@ -262,21 +301,29 @@ def _only_changed(change: FileChanges, plan: OkrPlan) -> None:
         change.objectives = frame
 
 
-def kpi_definition_rows(team: str, name: str, fields: dict[str, Any], labels: dict[str, str]) -> FormRows:
-    """A KPI's definition (target, tolerance, direction, min, max ...) as one KPI file row without a date."""
-    row = {"team": team, "kpi": name, **{column: _cell(value) for column, value in fields.items()}}
-    return FormRows(KPI_EDITOR, FileKind.KPIS, (row,), labels)
+KPI_DEFINITION_NUMBERS = ("target", "tolerance", "min", "max")
+
+
+def kpi_definition_rows(team: str, name: str, fields: dict[str, Any], labels: dict[str, str],
+                        numbers: NumberFormat = NumberFormat.EN) -> FormRows:
+    """A KPI's definition (target, tolerance, direction, min, max ...) as one KPI file row without a
+    date; the number fields as typed in ``numbers``' convention (or numbers)."""
+    row = {"team": team, "kpi": name, **{column: _field(value, numbers) if column in KPI_DEFINITION_NUMBERS
+                                         else _cell(value) for column, value in fields.items()}}
+    return FormRows(KPI_EDITOR, FileKind.KPIS, (row,), labels, numbers)
 
 
 def save_kpi_definition(store: Store, team: str, name: str, fields: dict[str, Any], opened_version: frozenset[int],
-                        writer: Access, labels: dict[str, str], today: dt.date | None = None) -> list[WriteCounts]:
+                        writer: Access, labels: dict[str, str], today: dt.date | None = None, *,
+                        numbers: NumberFormat = NumberFormat.EN) -> list[WriteCounts]:
     """Validate and write a KPI's edited definition; refuses a stale edit like :func:`save_okr_edit`."""
     from okrdash.importing import import_files
 
     with store.write_lock:
         _check_version(store, opened_version, store.kpi_version(team, name))
-        return import_files(store, [kpi_definition_rows(team, name, fields, labels)], writer=writer,
+        return import_files(store, [kpi_definition_rows(team, name, fields, labels, numbers)], writer=writer,
                             today=today).written
 
 
-__all__ = ["Conflict", "OkrPlan", "kpi_definition_rows", "plan_okr_edit", "save_kpi_definition", "save_okr_edit"]
+__all__ = ["Conflict", "OkrPlan", "kpi_definition_rows", "plan_okr_edit", "save_kpi_definition", "save_okr_edit",
+           "typed_numbers"]

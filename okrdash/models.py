@@ -296,5 +296,8 @@ class Batch(BaseModel):
     inserted: int
     updated: int
     imported_by: str | None = None
+    # The operating system account a command-line import or undo ran as (None for the app's writes).
+    imported_os_user: str | None = None
     undone_at: dt.datetime | None = None
     undone_by: str | None = None
+    undone_os_user: str | None = None

@@ -1,5 +1,6 @@
 -- The bookkeeping okrdash keeps in PostgreSQL beside the tables the DuckDB migrations define
--- (those are created from the mirror's own schema, see okrdash/postgres_store.py).
+-- (those are created from the mirror's own schema, see okrdash/postgres_store.py; its statements
+-- on the mirror are in mirror.sql).
 -- Each statement is named by the comment line above it; parameters are psycopg's %(name)s.
 
 -- name: bookkeeping
@@ -63,3 +64,10 @@ ON CONFLICT (name) DO UPDATE SET last_value = excluded.last_value;
 
 -- name: columns
 SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema();
+
+-- name: schema_versions
+SELECT version FROM schema_version;
+
+-- name: add_schema_version
+-- A migration the mirror has applied, recorded with the time it was first applied.
+INSERT INTO schema_version (version, applied_at) VALUES (%(version)s, %(applied_at)s);

@@ -1,8 +1,9 @@
-"""PostgreSQL as the store's database: a :class:`Store` whose DuckDB connection is an in-memory
-mirror of the tables held in PostgreSQL.
+"""PostgreSQL as the store's database: a store that holds an in-memory DuckDB store, the mirror of
+the tables held in PostgreSQL, and keeps the two equal.
 
-Every read, the rules (rules.sql) and the write SQL stay the DuckDB store's; this module only keeps
-the mirror and PostgreSQL equal:
+Every read, the rules (rules.sql) and the write SQL are the DuckDB store's, run on the mirror (reads
+through it, writes through okrdash.store.writes inside this store's own transaction); this module
+only keeps the mirror and PostgreSQL equal:
 
 - The PostgreSQL tables are made from the mirror's own schema (the DuckDB migrations, read back
   from information_schema with a type map), so there is one schema source; a later migration's
@@ -10,9 +11,9 @@ the mirror and PostgreSQL equal:
 - Reads: at most once per ``pg_poll_seconds`` a read asks PostgreSQL for the latest version of
   its change log (okrdash_changes: one row per write with the batches it wrote or undid); the
   rows of those batches, and the rows they replaced or restored, are copied out of PostgreSQL
-  (COPY, CSV) into the mirror in one mirror transaction (everything at first and after a reset or
-  restore), and the write version is bumped so every cache keyed by it (store.scores, ui.context)
-  refreshes. Each write prunes log rows older than a week (keeping the newest); a mirror behind
+  (COPY, CSV: postgres_copy.py) into the mirror in one mirror transaction (everything at first and
+  after a reset or restore), and the mirror's write version moves on so every cache keyed by it
+  (the kept scores, ui.context) refreshes. Each write prunes log rows older than a week (keeping the newest); a mirror behind
   the pruned rows (okrdash_pruned) reloads everything.
 - Writes (apply, undo, reset, restore): one PostgreSQL transaction holding an advisory lock
   (writers of every process and machine take turns), the mirror brought up to date inside it, the
@@ -24,35 +25,34 @@ the mirror and PostgreSQL equal:
 
 from __future__ import annotations
 
-import io
+import functools
 import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import psycopg
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 from psycopg import sql
 
-from okrdash import sqlfiles
-from okrdash.settings import Settings
-from okrdash.store import (
-    DATA_TABLES,
-    VERSIONED_TABLES,
-    Store,
-    StoreError,
-    _first_line,
-    _path_literal,
-    _rollback_quietly,
-    _write_lock_of,
-)
+from okrdash import postgres_copy, sqlfiles
+from okrdash.access import Access
+from okrdash.settings import Settings, settings as default_settings
+from okrdash.store import backups, writes
+from okrdash.store.errors import StoreError, first_line, rollback_quietly
+from okrdash.store.file_store import DuckDBStore
+from okrdash.store.interface import Store
+from okrdash.store.locations import write_lock_of
+from okrdash.store.schema import DATA_TABLES, VERSIONED_TABLES
+from okrdash.store.writes import FileChanges, WriteCounts
 
 POSTGRES_SQL = Path(__file__).with_name("postgres.sql")
+MIRROR_SQL = Path(__file__).with_name("mirror.sql")
 # pg_advisory_xact_lock key of okrdash's writers ("okrd").
 LOCK_KEY = 0x6F6B7264
 SEQUENCES = ("batch_ids", "objective_ids", "key_result_ids", "kpi_ids")
@@ -61,11 +61,22 @@ PG_TYPES = {"INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precisio
             "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
 # Days of okrdash_changes kept (see postgres.sql, prune_changes).
 CHANGE_LOG_DAYS = 7
-# Rows per CSV chunk pushed to PostgreSQL (bounds the memory a large import's push takes).
-PUSH_CHUNK_ROWS = 200_000
 
 
 SQL = {name: sql.strip() for name, sql in sqlfiles.named_queries(POSTGRES_SQL).items()}
+MIRROR = sqlfiles.named_queries(MIRROR_SQL)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _mirrored(read: Callable[Concatenate[DuckDBStore, P], R]) -> Callable[Concatenate[PostgresStore, P], R]:
+    """A read of the DuckDB store as one of this store: run on the mirror once it is up to date."""
+    @functools.wraps(read)
+    def method(self: PostgresStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        self._before_read()
+        return read(self._mirror, *args, **kwargs)
+    return method
 
 
 def _arrow(cur: duckdb.DuckDBPyConnection, query: str, params: list | dict | None = None) -> pa.Table:
@@ -78,23 +89,29 @@ def safe_url(url: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresStore(Store):
+class PostgresStore:
     """The okrdash database in PostgreSQL (``OKRDASH_DB=postgresql://user@host/dbname``)."""
 
-    def __init__(self, url: str, config: Settings | None = None):
+    def __init__(self, url: str, config: Settings | None = None, *, read_only: bool = False):
         self.url = url
+        self.path: Path | str = safe_url(url)
+        self.config = config or default_settings()
+        # Read-only refuses writes; okrdash's tables are still created in an empty database.
+        self.read_only = read_only
         self._pg_ready = False
         self._in_write = False
         self._last_poll = 0.0
         # The okrdash_changes version the mirror holds (None: nothing loaded yet).
         self._known: int | None = None
         self._pg: psycopg.Connection | None = None
-        self._pg_lock = threading.Lock()
         with self._unreachable_as_store_error():
             self._pg = self._connect_pg()
-        super().__init__(":memory:", config)  # the mirror: migrations and rules, as any store
-        self.path = safe_url(url)
-        self._write_lock = _write_lock_of(url)
+        try:
+            self._mirror = DuckDBStore(":memory:", self.config)  # migrations and rules, as any store
+        except BaseException:
+            self._pg.close()
+            raise
+        self._write_lock = write_lock_of(url)
         self._columns_of, self._constraints_of = self._mirror_schema()
         self._keys_of = {table: next(columns for kind, columns in self._constraints_of[table] if kind == "PRIMARY KEY")
                          for table in ("cycles", *VERSIONED_TABLES)}
@@ -114,7 +131,80 @@ class PostgresStore(Store):
     def close(self) -> None:
         if self._pg is not None:
             self._pg.close()
-        super().close()
+        self._mirror.close()
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        return self._write_lock
+
+    @property
+    def write_version(self) -> int:
+        self._before_read()
+        return self._mirror.write_version
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the mirror, brought up to date first (at most once per ``pg_poll_seconds``)."""
+        self._before_read()
+        with self._mirror.cursor() as cur:
+            yield cur
+
+    # -- reads: the DuckDB store's, on the mirror -------------------------------------------------
+
+    schema_version = _mirrored(DuckDBStore.schema_version)
+    is_empty = _mirrored(DuckDBStore.is_empty)
+    table_counts = _mirrored(DuckDBStore.table_counts)
+    cycles = _mirrored(DuckDBStore.cycles)
+    teams = _mirrored(DuckDBStore.teams)
+    owners = _mirrored(DuckDBStore.owners)
+    batches = _mirrored(DuckDBStore.batches)
+    latest_data_date = _mirrored(DuckDBStore.latest_data_date)
+    linked_key_results = _mirrored(DuckDBStore.linked_key_results)
+    checkin_history = _mirrored(DuckDBStore.checkin_history)
+    checkin_histories = _mirrored(DuckDBStore.checkin_histories)
+    kpi_history = _mirrored(DuckDBStore.kpi_history)
+    kpi_recent_values = _mirrored(DuckDBStore.kpi_recent_values)
+    kpi_index = _mirrored(DuckDBStore.kpi_index)
+    kpi_definitions = _mirrored(DuckDBStore.kpi_definitions)
+    cycle_index = _mirrored(DuckDBStore.cycle_index)
+    team_okrs = _mirrored(DuckDBStore.team_okrs)
+    key_result_index = _mirrored(DuckDBStore.key_result_index)
+    scores = _mirrored(DuckDBStore.scores)
+    kr_scores = _mirrored(DuckDBStore.kr_scores)
+    objective_scores = _mirrored(DuckDBStore.objective_scores)
+    kpi_scores = _mirrored(DuckDBStore.kpi_scores)
+    status_counts = _mirrored(DuckDBStore.status_counts)
+    needs_attention = _mirrored(DuckDBStore.needs_attention)
+
+    def okr_version(self, cycle: str, team: str) -> frozenset[int]:
+        """As the DuckDB store's, from PostgreSQL's current rows (the OKR editor compares it at save
+        time, so another process's save moments ago must count)."""
+        self.refresh()
+        return self._mirror.okr_version(cycle, team)
+
+    def kpi_version(self, team: str, name: str) -> frozenset[int]:
+        self.refresh()
+        return self._mirror.kpi_version(team, name)
+
+    # -- writes: okrdash.store.writes on the mirror, inside this store's transaction ---------------
+
+    def apply(self, files: list[FileChanges], writer: Access) -> list[WriteCounts]:
+        return writes.apply(self._write_transaction, files, writer)
+
+    def undo(self, batch_id: int, writer: Access) -> int:
+        with self._write_transaction(undo_of=batch_id) as cur:
+            return writes.undo(cur, batch_id, writer)
+
+    def reset(self, writer: Access) -> None:
+        writes.check_reset(writer)
+        with self._write_transaction(everything=True) as cur:
+            writes.delete_everything(cur)
+
+    def backup(self, folder: Path) -> Path:
+        """The same backup folder as a database file's: the mirror, brought up to date first."""
+        with self._write_lock:
+            self.refresh()
+            return self._mirror.backup(folder)
 
     # -- PostgreSQL connection -------------------------------------------------------------------
 
@@ -134,8 +224,8 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             lost = self._pg is None or self._pg.closed or self._pg.broken
             if isinstance(error, psycopg.OperationalError) and lost:  # no server, refused, dropped
-                raise StoreError("store_unreachable", url=safe_url(self.url), detail=_first_line(error)) from None
-            raise StoreError("write_failed", detail=_first_line(error)) from error
+                raise StoreError("store_unreachable", url=safe_url(self.url), detail=first_line(error)) from None
+            raise StoreError("write_failed", detail=first_line(error)) from error
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -145,16 +235,10 @@ class PostgresStore(Store):
         tables = ["schema_version", *DATA_TABLES]
         columns: dict[str, list[tuple[str, str, bool]]] = {table: [] for table in tables}
         constraints: dict[str, list[tuple[str, list[str]]]] = {table: [] for table in tables}
-        with self._con.cursor() as cur:
-            for table, name, kind, nullable in cur.execute(
-                    """SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-                       WHERE list_contains(?, table_name) ORDER BY table_name, ordinal_position""",
-                    [tables]).fetchall():
+        with self._mirror.cursor() as cur:
+            for table, name, kind, nullable in cur.execute(MIRROR["columns"], {"tables": tables}).fetchall():
                 columns[table].append((name, kind, nullable == "YES"))
-            for table, kind, names in cur.execute(
-                    """SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints()
-                       WHERE list_contains(?, table_name) AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')
-                       ORDER BY table_name, constraint_type, constraint_index""", [tables]).fetchall():
+            for table, kind, names in cur.execute(MIRROR["keys"], {"tables": tables}).fetchall():
                 constraints[table].append((kind, names))
         return columns, constraints
 
@@ -193,12 +277,12 @@ class PostgresStore(Store):
                         sql.Identifier(f"okrdash_{table}_{column}"), sql.Identifier(table), sql.Identifier(column)))
         if statements:  # one round trip
             pg.execute(sql.SQL("; ").join(statements))
-        with self._con.cursor() as cur:
-            applied = cur.execute("SELECT version, applied_at FROM schema_version ORDER BY version").fetchall()
-        have = {row[0] for row in pg.execute("SELECT version FROM schema_version").fetchall()}
+        with self._mirror.cursor() as cur:
+            applied = cur.execute(MIRROR["applied_versions"]).fetchall()
+        have = {row[0] for row in pg.execute(SQL["schema_versions"]).fetchall()}
         for version, applied_at in applied:
             if version not in have:
-                pg.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)", [version, applied_at])
+                pg.execute(SQL["add_schema_version"], {"version": version, "applied_at": applied_at})
 
     # -- bringing in other processes' writes ----------------------------------------------------
 
@@ -238,25 +322,24 @@ class PostgresStore(Store):
             latest, everything, batches = pg.execute(SQL["changes_since"], {"version": self._known}).fetchone()
             if latest == self._known:
                 return False
-        cur = self._con.cursor()
-        try:
-            cur.begin()
-            if everything:
-                for table in DATA_TABLES:
-                    cur.execute(f"DELETE FROM {table}")
-                    self._insert_text_rows(cur, table, self._copy_out(pg, table))
-            else:
-                self._reload_batches(pg, cur, list(batches))
-            cur.commit()
-        except BaseException:
-            _rollback_quietly(cur)
-            self._known = None  # the mirror is as before; reload everything next time
-            raise
-        finally:
-            cur.close()
+        with self._mirror.cursor() as cur:
+            try:
+                cur.begin()
+                if everything:
+                    for table in DATA_TABLES:
+                        cur.execute(f"DELETE FROM {table}")
+                        rows = postgres_copy.copy_out(pg, table, self._column_names(table))
+                        postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
+                else:
+                    self._reload_batches(pg, cur, list(batches))
+                cur.commit()
+            except BaseException:
+                rollback_quietly(cur)
+                self._known = None  # the mirror is as before; reload everything next time
+                raise
         self._advance_sequences(dict(pg.execute(SQL["sequences"]).fetchall()))
         self._known = latest
-        self._write_version += 1
+        self._mirror.data_changed()
         return True
 
     def _reload_batches(self, pg: psycopg.Connection, cur: duckdb.DuckDBPyConnection, batches: list[int]) -> None:
@@ -280,7 +363,8 @@ class PostgresStore(Store):
                                             for i, c in enumerate(key))
                 where.append(sql.SQL("({}) IN (SELECT * FROM unnest({}))").format(keys, arrays))
                 params.update({f"k{i}": mine[table].column(c).to_pylist() for i, c in enumerate(key)})
-            rows = self._copy_out(pg, table, sql.SQL(" OR ").join(where), params)
+            names = self._column_names(table)
+            rows = postgres_copy.copy_out(pg, table, names, sql.SQL(" OR ").join(where), params)
             join = " AND ".join(f't."{c}" = k."{c}"' for c in key)
             cur.register("old_keys", mine[table])
             try:
@@ -294,12 +378,13 @@ class PostgresStore(Store):
                     cur.execute(f"DELETE FROM {table} t USING (SELECT {casts} FROM pg_rows) k WHERE {join}")
                 finally:
                     cur.unregister("pg_rows")
-            self._insert_text_rows(cur, table, rows)
+            postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
         for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
             column = "id" if table == "batches" else "replaced_by"
             cur.execute(f"DELETE FROM {table} WHERE list_contains(?::INTEGER[], {column})", [batches])
-            self._insert_text_rows(cur, table, self._copy_out(
-                pg, table, sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches}))
+            rows = postgres_copy.copy_out(pg, table, self._column_names(table),
+                                          sql.SQL("{} = ANY(%(b)s)").format(sql.Identifier(column)), {"b": batches})
+            postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
         # A row those batches removed (a key result dropped in the OKR editor) is in no batch of
         # them and no longer in PostgreSQL: only its *_prior copy, now in the mirror, names it.
         for table in VERSIONED_TABLES:
@@ -308,61 +393,30 @@ class PostgresStore(Store):
                             WHERE list_contains($b::INTEGER[], p.replaced_by) AND {join}
                               AND NOT list_contains($b::INTEGER[], t.batch_id)""", {"b": batches})
 
-    def _insert_text_rows(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-        """Insert rows copied out of PostgreSQL (text columns) into a mirror table, cast to its types."""
-        if not rows.num_rows:
-            return
-        casts = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind, _ in self._columns_of[table])
-        cur.register("pg_rows", rows)
-        try:
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT {casts} FROM pg_rows")
-        finally:
-            cur.unregister("pg_rows")
-
-    def _copy_out(self, pg: psycopg.Connection, table: str, where: sql.Composable | None = None,
-                  params: dict | None = None) -> pa.Table:
-        """The rows of a PostgreSQL table (all, or those ``where`` selects) as text columns (NULL
-        stays NULL, '' stays '')."""
-        names = self._column_names(table)
-        buffer = io.BytesIO()
-        query = sql.SQL("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT (FORMAT csv)").format(
-            sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier(table), where or sql.SQL("true"))
-        with pg.cursor() as pcur, pcur.copy(query, params) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-        if not buffer.tell():
-            return pa.table({name: pa.array([], pa.string()) for name in names})
-        return pa_csv.read_csv(
-            pa.py_buffer(buffer.getvalue()),
-            read_options=pa_csv.ReadOptions(column_names=names),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
-                                                  strings_can_be_null=True, quoted_strings_can_be_null=False,
-                                                  null_values=[""]))
-
     def _sequence_values(self, con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         """The last id each sequence gave out (a restored sequence starts after its backup's last)."""
-        rows = con.execute("SELECT sequence_name, start_value, last_value FROM duckdb_sequences()").fetchall()
+        rows = con.execute(MIRROR["sequences"]).fetchall()
         return {name: (last if last is not None else start - 1) for name, start, last in rows if name in SEQUENCES}
 
-    def _advance_sequences(self, wanted: dict[str, int | None], con: duckdb.DuckDBPyConnection | None = None) -> None:
+    def _advance_sequences(self, wanted: dict[str, int | None]) -> None:
         """Move the mirror's sequences on to ``wanted`` (DuckDB sequences cannot be set: nextval
         is called as many times as needed, which costs milliseconds for 100,000 ids)."""
-        with (con or self._con).cursor() as cur:
+        with self._mirror.cursor() as cur:
             have = self._sequence_values(cur)
             for name in SEQUENCES:
                 gap = (wanted.get(name) or 0) - have.get(name, 0)
                 if gap > 0:
-                    cur.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [gap]).fetchall()
+                    cur.execute(MIRROR["advance_sequence"].format(name=name), {"gap": gap}).fetchall()
 
     # -- writes ---------------------------------------------------------------------------------
 
     @contextmanager
     def _write_transaction(self, undo_of: int | None = None, everything: bool = False
                            ) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._write_lock:
+        if self.read_only:
+            raise StoreError("store_read_only", path=self.path)
+        with self._write_lock, self._mirror.cursor() as cur:
             self._in_write = True
-            cur = self._con.cursor()
             mirror_open = False
             try:
                 with self._unreachable_as_store_error():
@@ -370,13 +424,12 @@ class PostgresStore(Store):
                     with pg.transaction():
                         pg.execute(SQL["lock"], {"key": LOCK_KEY})
                         self._sync(pg)
-                        last_batch = cur.execute("SELECT coalesce(max(id), 0) FROM batches").fetchall()[0][0]
+                        last_batch = cur.execute(MIRROR["last_batch"]).fetchall()[0][0]
                         before = self._touched_keys(cur, [undo_of], main=True) if undo_of is not None else {}
                         cur.begin()
                         mirror_open = True
                         yield cur
-                        batches = [r[0] for r in cur.execute(
-                            "SELECT id FROM batches WHERE id > ? ORDER BY id", [last_batch]).fetchall()]
+                        batches = [r[0] for r in cur.execute(MIRROR["batches_after"], {"batch": last_batch}).fetchall()]
                         if undo_of is not None:
                             batches.append(undo_of)
                         self._push(pg, cur, batches, before, everything)
@@ -389,13 +442,12 @@ class PostgresStore(Store):
                 cur.commit()
                 mirror_open = False
                 self._known = version
-                self._write_version += 1
+                self._mirror.data_changed()
             except BaseException:
                 if mirror_open:
-                    _rollback_quietly(cur)
+                    rollback_quietly(cur)
                 raise
             finally:
-                cur.close()
                 self._in_write = False
 
     def _touched_keys(self, cur: duckdb.DuckDBPyConnection, batches: list[int], main: bool) -> dict[str, pa.Table]:
@@ -421,7 +473,8 @@ class PostgresStore(Store):
         if everything:
             for table in reversed(DATA_TABLES):
                 pg.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-                self._copy_in(pg, table, _arrow(cur, f"SELECT {self._select_list(table)} FROM {table}"))
+                postgres_copy.copy_in(pg, table, _arrow(cur, f"SELECT {self._select_list(table)} FROM {table}"),
+                                      self._column_names(table))
             return list(DATA_TABLES)
         if not batches:
             return []
@@ -432,7 +485,7 @@ class PostgresStore(Store):
             gone = pa.concat_tables([t for t in (before.get(table), replaced.get(table)) if t is not None]
                                     or [written[table].slice(0, 0)])
             if gone.num_rows:
-                self._delete_keys(pg, table, key, gone)
+                postgres_copy.delete_keys(pg, table, key, gone)
             wanted = pa.concat_tables([gone, written[table]])
             if not wanted.num_rows:
                 continue
@@ -442,7 +495,7 @@ class PostgresStore(Store):
                                        SEMI JOIN push_keys USING ({", ".join(key)})""")
             finally:
                 cur.unregister("push_keys")
-            self._copy_in(pg, table, rows)
+            postgres_copy.copy_in(pg, table, rows, self._column_names(table))
             touched.append(table)
         for table in (*(f"{t}_prior" for t in VERSIONED_TABLES), "batches"):
             column = "id" if table == "batches" else "replaced_by"
@@ -450,54 +503,13 @@ class PostgresStore(Store):
                 sql.Identifier(table), sql.Identifier(column)), [batches]).rowcount
             rows = _arrow(cur, f"SELECT {self._select_list(table)} FROM {table} "
                                f"WHERE list_contains(?::INTEGER[], {column})", [batches])
-            self._copy_in(pg, table, rows)
+            postgres_copy.copy_in(pg, table, rows, self._column_names(table))
             if deleted or rows.num_rows:
                 touched.append(table)
         return touched
 
     def _select_list(self, table: str) -> str:
         return ", ".join(f'"{name}"' for name in self._column_names(table))
-
-    def _delete_keys(self, pg: psycopg.Connection, table: str, key: list[str], keys: pa.Table) -> None:
-        """Delete the rows of ``table`` whose key is in ``keys`` (copied into a temporary table first)."""
-        names = sql.SQL(", ").join(map(sql.Identifier, key))
-        pg.execute(sql.SQL("CREATE TEMP TABLE okrdash_keys ON COMMIT DROP AS SELECT {} FROM {} LIMIT 0").format(
-            names, sql.Identifier(table)))
-        self._copy_in(pg, "okrdash_keys", keys, key)
-        pg.execute(sql.SQL("DELETE FROM {} t USING okrdash_keys k WHERE {}").format(
-            sql.Identifier(table),
-            sql.SQL(" AND ").join(sql.SQL("t.{0} = k.{0}").format(sql.Identifier(c)) for c in key)))
-        pg.execute("DROP TABLE okrdash_keys")
-
-    def _copy_in(self, pg: psycopg.Connection, table: str, rows: pa.Table, names: list[str] | None = None) -> None:
-        """COPY Arrow rows into a PostgreSQL table as CSV: every value quoted, NULL left empty."""
-        if not rows.num_rows:
-            return
-        names = names or self._column_names(table)
-        query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)))
-        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
-        with pg.cursor() as pcur, pcur.copy(query) as copy:
-            for start in range(0, rows.num_rows, PUSH_CHUNK_ROWS):
-                buffer = io.BytesIO()
-                pa_csv.write_csv(rows.slice(start, PUSH_CHUNK_ROWS).select(names), buffer, options)
-                copy.write(buffer.getvalue())
-
-    def okr_version(self, cycle: str, team: str) -> frozenset[int]:
-        """As the store's, from PostgreSQL's current rows (the OKR editor compares it at save time,
-        so another process's save moments ago must count)."""
-        self.refresh()
-        return super().okr_version(cycle, team)
-
-    def kpi_version(self, team: str, name: str) -> frozenset[int]:
-        self.refresh()
-        return super().kpi_version(team, name)
-
-    def backup(self, folder: Path) -> Path:
-        """The same backup folder as a database file's: the mirror, brought up to date first."""
-        with self._write_lock:
-            self.refresh()
-            return super().backup(folder)
 
     def load_from(self, source: Store) -> None:
         """Replace every row with ``source``'s (restore, or moving from a database file)."""
@@ -514,7 +526,7 @@ class PostgresStore(Store):
                         cur.unregister("source_rows")
             with source.cursor() as src:
                 wanted = self._sequence_values(src)
-            self._advance_sequences(wanted, cur)
+            self._advance_sequences(wanted)
 
 
 def restore_into(folder: Path, url: str) -> None:
@@ -522,14 +534,8 @@ def restore_into(folder: Path, url: str) -> None:
     ``okrdash backup`` writes from a file or from PostgreSQL; older schema versions are migrated)."""
     with tempfile.TemporaryDirectory(prefix="okrdash-restore-") as scratch:
         path = Path(scratch) / "restore.duckdb"
-        con = duckdb.connect(str(path))
-        try:
-            con.execute(f"IMPORT DATABASE {_path_literal(folder)}")
-        except duckdb.Error as error:
-            raise StoreError("restore_failed", folder=str(folder), detail=_first_line(error)) from None
-        finally:
-            con.close()
-        source = Store(path)  # migrates a backup of an older schema
+        backups.import_into(folder, path)
+        source = DuckDBStore(path)  # migrates a backup of an older schema
         try:
             target = PostgresStore(url, source.config)
             try:

@@ -272,8 +272,7 @@ def _filtered(store: Store, as_of: dt.date, name: str, **params: Any) -> pd.Data
     used = sqlfiles.parameters(sql, {**params, "as_of": as_of})
     scored = store.scores(as_of)
     with store.cursor() as cur:
-        cur.register("scored_key_results", scored.key_results)
-        cur.register("scored_kpis", scored.kpis)
+        scored.register(cur)
         return cur.execute(sql, used).df()
 
 

@@ -1,13 +1,23 @@
--- The rules that turn numbers into progress, expected progress, status and grade.
--- This is the only place they are computed; every page, the CLI and the tests read them from here.
--- Thresholds arrive as macro parameters whose defaults the store fills from settings.py.
+-- The rules that turn numbers into progress, expected progress, status, grade and its band, the
+-- review's flags and staleness. This is the only place they are computed; every page, the CLI and
+-- the tests read them from here. Thresholds arrive as macro parameters whose defaults the store
+-- fills from settings.py, where each names the source of its value (docs/rules.md says the same).
+
+-- The per-objective "not ambitious" flag is gone (ambition is judged per team: okr_raise_ambition);
+-- a database an earlier okrdash wrote drops its macro.
+DROP MACRO IF EXISTS okr_review_flag;
 
 -- Elapsed share of a cycle at as_of: 0 before the start, 1 after the end.
 CREATE OR REPLACE MACRO okr_elapsed(start_date, end_date, as_of) AS
     greatest(0.0, least(1.0, date_diff('day', start_date, as_of)::DOUBLE
                               / greatest(1, date_diff('day', start_date, end_date))));
 
--- Key result status from progress p and expected progress e.
+-- The progress expected of an objective by the end of its cycle: all of it when committed, the
+-- playbook's 0.7 (settings.aspirational_end_point) when aspirational.
+CREATE OR REPLACE MACRO okr_end_point(objective_type, aspirational_end := {aspirational_end_point}) AS
+    CASE WHEN objective_type = 'aspirational' THEN aspirational_end ELSE 1.0 END;
+
+-- Key result status from progress p and expected progress e (thresholds: okrdash's calibration).
 CREATE OR REPLACE MACRO okr_kr_status(p, e, complete_allowed, on_ratio, on_gap, risk_ratio, risk_gap) AS
     CASE
         WHEN p IS NULL THEN 'No Data'
@@ -17,23 +27,74 @@ CREATE OR REPLACE MACRO okr_kr_status(p, e, complete_allowed, on_ratio, on_gap, 
         ELSE 'Off Track'
     END;
 
--- End-of-cycle grade band of a progress rounded to 0.1.
-CREATE OR REPLACE MACRO okr_grade_band(g) AS
-    CASE WHEN g IS NULL THEN NULL WHEN g >= 0.7 THEN 'green' WHEN g >= 0.4 THEN 'yellow' ELSE 'red' END;
+-- The same thresholds read the other way: the least progress that is On Track, and At Risk, at
+-- expected progress e (p >= r * e OR e - p <= g is p >= least(r * e, e - g)). What the demo company
+-- and the bench generator plan their values by (okrdash/rules.py); tests hold it to okr_kr_status.
+CREATE OR REPLACE MACRO okr_kr_status_floors(e, on_ratio := {on_track_ratio}, on_gap := {on_track_gap},
+        risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap}) AS
+    {{'on_track': least(on_ratio * e, e - on_gap), 'at_risk': least(risk_ratio * e, e - risk_gap)}};
 
--- What an objective's end-of-cycle grade asks of its team (Google's practice, as the documents tell
--- it): a committed objective is expected to reach 1.0, so anything less needs a postmortem; an
--- aspirational one is expected near 0.7, so 1.0 says the goal was not ambitious enough.
-CREATE OR REPLACE MACRO okr_review_flag(objective_type, g) AS
-    CASE WHEN objective_type = 'committed' AND (g IS NULL OR g < 1.0) THEN 'needs_postmortem'
-         WHEN objective_type = 'aspirational' AND g >= 1.0 THEN 'not_ambitious'
+-- Where an end-of-cycle grade (progress rounded to 0.1) falls on the playbook's scale, whatever the
+-- objective's type: green from 0.7, yellow from 0.4, red below. The colours an aspirational
+-- objective's grade reads in (okr_band); a committed one's reading is met or missed.
+CREATE OR REPLACE MACRO okr_grade_band(g, green_from := {grade_green_from}, yellow_from := {grade_yellow_from}) AS
+    CASE WHEN g IS NULL THEN NULL WHEN g >= green_from THEN 'green' WHEN g >= yellow_from THEN 'yellow'
+         ELSE 'red' END;
+
+-- How an end-of-cycle grade g reads by the objective's type (the playbook's grading): a committed
+-- objective is a promise, met at 1.0 and missed below it (with nothing measured too), and a missed
+-- one needs a postmortem; an aspirational one reads its grade_band (okr_grade_band: green, yellow
+-- or red), and is not graded (NULL) while nothing is measured. A committed 0.8 is missed, never green.
+-- (A scalar macro here never calls another: a backup recreates them in name order.)
+CREATE OR REPLACE MACRO okr_band(objective_type, g, grade_band) AS
+    CASE WHEN objective_type = 'committed' THEN CASE WHEN g >= 1.0 THEN 'met' ELSE 'missed' END
+         ELSE grade_band END;
+
+-- A team is asked to raise its ambition when its aspirational objectives' grades average raise_at
+-- or more in a cycle (the playbook: about 0.6 to 0.7 is right; settings.raise_ambition_mean_grade).
+-- Judged on the team's average, never on one objective or one person; the mean is taken to nine
+-- decimals, so a floating-point sum of tenths that lands a hair under the bar (0.8999...) counts
+-- as the 0.9 it is.
+CREATE OR REPLACE MACRO okr_raise_ambition(aspirational_mean_grade, raise_at := {raise_ambition_mean_grade}) AS
+    coalesce(round(aspirational_mean_grade, 9) >= raise_at, false);
+
+-- A key result is stale at as_of once more than interval_days have passed since its last check-in
+-- or, before its first, since it started (settings.checkin_interval_days: the weekly check-in the
+-- sources recommend). A key result in its first week is not stale for having no check-in yet.
+CREATE OR REPLACE MACRO okr_is_stale(last_checkin, started, as_of, interval_days := {checkin_interval_days}) AS
+    date_diff('day', coalesce(last_checkin, started), as_of) > interval_days;
+
+-- The time between two measurements of a KPI measured at frequency.
+CREATE OR REPLACE MACRO okr_kpi_period(frequency) AS
+    CASE frequency WHEN 'daily' THEN INTERVAL 1 DAY WHEN 'weekly' THEN INTERVAL 7 DAY
+                   WHEN 'monthly' THEN INTERVAL 1 MONTH WHEN 'quarterly' THEN INTERVAL 3 MONTH
+                   WHEN 'yearly' THEN INTERVAL 1 YEAR END;
+
+-- A KPI measured every period (okr_kpi_period) is stale at as_of when it was never measured, or
+-- its next measurement (last_date + period) is overdue by more than grace_share of the period
+-- (whole days; settings.kpi_stale_grace_share): a monthly KPI measured on 31 October is due on
+-- 30 November and stale from 8 December, a weekly one a day after its due day, a daily one the
+-- day after it.
+CREATE OR REPLACE MACRO okr_kpi_is_stale(last_date, period, as_of, grace_share := {kpi_stale_grace_share}) AS
+    last_date IS NULL OR coalesce(
+        date_diff('day', CAST(last_date + period AS DATE), as_of)
+            > floor(grace_share * date_diff('day', last_date, CAST(last_date + period AS DATE))),
+        false);
+
+-- How far a KPI's value is behind its target, as a share of the target (negative: ahead of it);
+-- none for a range KPI or a target of 0. What the overview's "needs attention" list sorts by.
+CREATE OR REPLACE MACRO okr_kpi_gap(direction, value, target) AS
+    CASE WHEN direction = 'lower_is_better' THEN (value - target) / nullif(abs(target), 0)
+         WHEN direction = 'higher_is_better' THEN (target - value) / nullif(abs(target), 0)
     END;
 
 -- Every key result at as_of, with its current value, progress, expected progress and status.
 CREATE OR REPLACE MACRO kr_scores(as_of, on_ratio := {on_track_ratio}, on_gap := {on_track_gap},
         risk_ratio := {at_risk_ratio}, risk_gap := {at_risk_gap},
         aspirational_end := {aspirational_end_point}, low_confidence := {low_confidence},
-        forecast_horizon := {forecast_horizon_days}) AS TABLE
+        forecast_horizon := {forecast_horizon_days}, green_from := {grade_green_from},
+        yellow_from := {grade_yellow_from}, checkin_interval := {checkin_interval_days},
+        kpi_grace := {kpi_stale_grace_share}) AS TABLE
 WITH kr_values AS (
     -- seq orders check-ins of one day (two people checking in at once): the later one is current.
     SELECT c.key_result_id, c.date, c.value, c.confidence, {{'date': c.date, 'seq': c.seq}} AS seen_at
@@ -64,13 +125,13 @@ in_bound AS (
 base AS (
     SELECT k.id AS key_result_id, o.id AS objective_id, o.cycle, o.team, o.title AS objective,
            o.type AS objective_type, o.parent_title, k.title, k.owner, k.kind, k.unit, k.weight,
-           k.kpi_id, kp.name AS kpi_name,
+           k.kpi_id, kp.name AS kpi_name, kp.frequency AS kpi_frequency,
            k.baseline AS stated_baseline, coalesce(k.baseline, l.first_value) AS baseline, k.target,
            l.current, l.last_checkin, l.confidence, coalesce(l.checkin_count, 0) AS checkin_count,
            -- A key result is measured from its own start (added mid-cycle) or else the cycle's.
            coalesce(k.start_date, c.start_date) AS start_date, c.start_date AS cycle_start, c.end_date,
            okr_elapsed(coalesce(k.start_date, c.start_date), c.end_date, as_of) AS elapsed,
-           CASE WHEN o.type = 'aspirational' THEN aspirational_end ELSE 1.0 END AS end_point,
+           okr_end_point(o.type, aspirational_end := aspirational_end) AS end_point,
            CASE k.kind
                WHEN 'milestone' THEN CASE WHEN l.current IS NULL THEN NULL
                                           WHEN l.current >= k.target THEN 1.0 ELSE 0.0 END
@@ -116,11 +177,20 @@ SELECT *,
        CASE WHEN status_by_numbers = 'On Track' AND confidence <= low_confidence THEN 'At Risk'
             ELSE status_by_numbers END AS status,
        round(progress_clamped, 1) AS grade,
-       okr_grade_band(round(progress_clamped, 1)) AS grade_band
+       okr_grade_band(grade, green_from := green_from, yellow_from := yellow_from) AS grade_band,
+       -- Read by the objective's type: met / missed when committed, green / yellow / red when aspirational.
+       okr_band(objective_type, grade, grade_band) AS band,
+       -- A key result that follows a KPI is as fresh as the KPI's measurements, by the KPI's frequency
+       -- (before the first, counted from the key result's start).
+       CASE WHEN kpi_id IS NOT NULL
+            THEN okr_kpi_is_stale(coalesce(last_checkin, start_date), okr_kpi_period(kpi_frequency), as_of,
+                                  grace_share := kpi_grace)
+            ELSE okr_is_stale(last_checkin, start_date, as_of, interval_days := checkin_interval) END AS stale
 FROM rated;
 
 -- Every objective at as_of: weighted mean of clamped key result progress, worst key result status.
-CREATE OR REPLACE MACRO objective_scores(as_of, aspirational_end := {aspirational_end_point}) AS TABLE
+CREATE OR REPLACE MACRO objective_scores(as_of, aspirational_end := {aspirational_end_point},
+        green_from := {grade_green_from}, yellow_from := {grade_yellow_from}) AS TABLE
 WITH per_objective AS (
     SELECT objective_id,
            sum(progress_clamped * weight) FILTER (WHERE progress IS NOT NULL)
@@ -137,7 +207,7 @@ WITH per_objective AS (
 SELECT o.id AS objective_id, o.cycle, o.team, o.title, o.owner, o.type AS objective_type, o.parent_title,
        c.start_date, c.end_date,
        p.progress, okr_elapsed(c.start_date, c.end_date, as_of)
-           * CASE WHEN o.type = 'aspirational' THEN aspirational_end ELSE 1.0 END AS expected,
+           * okr_end_point(o.type, aspirational_end := aspirational_end) AS expected,
        coalesce(p.key_result_count, 0) AS key_result_count, p.last_checkin,
        coalesce(p.confidence_disagrees, false) AS confidence_disagrees,
        CASE WHEN coalesce(p.measured_count, 0) = 0 THEN 'No Data'
@@ -146,16 +216,18 @@ SELECT o.id AS objective_id, o.cycle, o.team, o.title, o.owner, o.type AS object
             WHEN p.any_at_risk THEN 'At Risk'
             ELSE 'On Track' END AS status,
        round(p.progress, 1) AS grade,
-       okr_grade_band(round(p.progress, 1)) AS grade_band,
-       -- The review's flag (postmortem / not ambitious), read by the quarter review and the coach.
-       okr_review_flag(o.type, round(p.progress, 1)) AS review_flag
+       okr_grade_band(grade, green_from := green_from, yellow_from := yellow_from) AS grade_band,
+       okr_band(o.type, grade, grade_band) AS band,
+       -- A missed commitment needs a postmortem (read by the quarter review, the CLI and the coach).
+       coalesce(band = 'missed', false) AS postmortem
 FROM objectives o
 JOIN cycles c ON c.name = o.cycle
 LEFT JOIN per_objective p ON p.objective_id = o.id;
 
 -- Every KPI at as_of: latest and previous measurement, status against the target, trend.
 CREATE OR REPLACE MACRO kpi_scores(as_of, tolerance_share := {kpi_tolerance_share},
-        trend_points := {kpi_trend_points}, trend_flat_share := {kpi_trend_flat_share}) AS TABLE
+        trend_points := {kpi_trend_points}, trend_flat_share := {kpi_trend_flat_share},
+        kpi_grace := {kpi_stale_grace_share}) AS TABLE
 WITH recent AS (
     SELECT kpi_id, date_diff('day', DATE '2000-01-01', date)::DOUBLE AS day, value,
            row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
@@ -225,6 +297,8 @@ SELECT *,
             WHEN direction = 'lower_is_better' THEN target + tolerance
             ELSE max_value + tolerance END AS band_high,
        value - previous_value AS change,
+       -- Not measured within its own frequency (okr_kpi_is_stale).
+       okr_kpi_is_stale(last_date, okr_kpi_period(frequency), as_of, grace_share := kpi_grace) AS stale,
        -- +1 when the recent move is good for this KPI, -1 when bad, 0 when flat or unknown. A move
        -- under trend_flat_share of the level (of the band width for a range) counts as flat.
        CASE

@@ -2,21 +2,57 @@
 
 Values can be overridden by environment variables named ``OKRDASH_<FIELD>`` (for example
 ``OKRDASH_DB=/srv/okrdash.duckdb`` or ``OKRDASH_MAX_UPLOAD_ROWS=500000``).
+
+The rules' thresholds (rules.sql takes them as its macros' defaults; the coach reads its limits)
+each say where their value comes from (:func:`provenance`): one of the five Indonesian articles
+okrdash is built on, Google's OKR playbook, or okrdash's own calibration with the anchors it
+was set against. docs/rules.md gives the same, and tests/test_rules_provenance.py keeps the two
+from drifting.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Where a rule's value can come from. The first five are the Indonesian articles the product is
+# built on; then Google's OKR playbook; then okrdash's own choice where the sources give no number.
+SOURCES: dict[str, str] = {
+    "okr-kpi-together": 'the article "Bagaimana OKR dan KPI Berkolaborasi?" (an under-target KPI becomes a key '
+                        "result: reply time 48 to 30 minutes, NPS to 10)",
+    "start-friday": "Start Friday's article on online staff management, KPIs and OKRs (how often each is reported)",
+    "kpi-2022": 'the article "KPI: Apa itu, Bagaimana menentukan ... pada tahun 2022" (KPI types and examples)',
+    "clickup": "ClickUp's guide to SaaS OKRs (setting, checking in on and scoring OKRs)",
+    "dealls": "Dealls' article on the difference between KPI and OKR (structure, time span, how each is judged)",
+    "playbook": "Google's OKR playbook: re:Work's guide to setting and grading OKRs, and John Doerr's "
+                "Measure What Matters",
+    "okrdash": "okrdash's own calibration (the sources give no number)",
+}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a rule setting's value comes from: ``sources`` (keys of :data:`SOURCES`) and what they
+    say about it, in our words (``says``; for a calibration, the anchors it was set against)."""
+
+    sources: tuple[str, ...]
+    says: str
+
+
+def rule(default: Any, sources: tuple[str, ...], says: str, **limits: Any) -> Any:
+    """A rule setting: a pydantic field whose value's provenance travels with it."""
+    return Field(default=default, json_schema_extra={"sources": list(sources), "says": says}, **limits)
+
 
 class Settings(BaseModel):
-    """Product settings. The rule thresholds are the ones the documents give."""
+    """Product settings. A rule setting (made with :func:`rule`) names where its value comes from."""
 
     # A database file, or a PostgreSQL URL (postgresql://user@host/dbname), kept as text.
     db_path: Path | str = Field(default=PROJECT_ROOT / "data" / "okrdash.duckdb")
@@ -28,33 +64,130 @@ class Settings(BaseModel):
     # Load the demo company when the app starts on an empty database.
     demo_when_empty: bool = True
 
+    # -- the rules (rules.sql) -------------------------------------------------------------------
     # Key result status: On Track if p >= on_track_ratio * e or e - p <= on_track_gap ...
-    on_track_ratio: float = Field(default=0.9, ge=0, le=1)
-    on_track_gap: float = Field(default=0.10, ge=0, le=1)
+    on_track_ratio: float = rule(
+        0.9, ("clickup", "okrdash"),
+        "ClickUp's guide names the statuses (On Track, At Risk, Off Track, Complete) but gives no threshold. "
+        "okrdash's calibration, anchored on other OKR tools, which use 0.9 / 0.7 or 0.95 / 0.75 of the expected "
+        "progress: On Track from 90% of it.", ge=0, le=1)
+    on_track_gap: float = rule(
+        0.10, ("okrdash",),
+        "okrdash's calibration: one grade step (0.1) behind the expected progress is still On Track, so the first "
+        "weeks of a cycle, when little progress is expected, do not read as trouble.", ge=0, le=1)
     # ... At Risk if p >= at_risk_ratio * e or e - p <= at_risk_gap, Off Track otherwise.
-    at_risk_ratio: float = Field(default=0.7, ge=0, le=1)
-    at_risk_gap: float = Field(default=0.25, ge=0, le=1)
-    # Google's expected score for a stretch (aspirational) objective at cycle end.
-    aspirational_end_point: float = Field(default=0.7, gt=0, le=1)
-    # A check-in confidence at or below this caps the status at At Risk.
-    low_confidence: float = Field(default=3, ge=0, le=10)
+    at_risk_ratio: float = rule(
+        0.7, ("okrdash",),
+        "okrdash's calibration, anchored on the 0.7 of other tools' 0.9 / 0.7 pair: below 70% of the expected "
+        "progress (and more than at_risk_gap behind) a key result is Off Track.", ge=0, le=1)
+    at_risk_gap: float = rule(
+        0.25, ("okrdash",),
+        "okrdash's calibration: up to a quarter of the cycle's progress behind (about three weeks of a 13-week "
+        "quarter) is At Risk, not yet Off Track.", ge=0, le=1)
+    # The expected score of an aspirational (stretch) objective at the end of its cycle.
+    aspirational_end_point: float = rule(
+        0.7, ("playbook", "clickup"),
+        "The playbook expects aspirational OKRs to end around 0.7 (its sweet spot is 0.6 to 0.7); ClickUp's "
+        "guide calls 0.7 good progress that is not quite complete.", gt=0, le=1)
+    # A check-in confidence (0-10) at or below this caps the status at At Risk.
+    low_confidence: float = rule(
+        3, ("clickup", "okrdash"),
+        "ClickUp's guide has owners rate their confidence at each check-in (red, yellow, green, or 1 to 5) as an "
+        "early warning beyond the numbers; on okrdash's 0-10 scale, 3 or less is the red third.", ge=0, le=10)
+    # The end-of-cycle grade bands of an aspirational objective (a committed one is met at 1.0 or missed).
+    grade_green_from: float = rule(
+        0.7, ("playbook", "clickup"),
+        "The playbook colours a grade from 0.7 to 1.0 green (the aspirational sweet spot); ClickUp's guide "
+        "calls 0.7 good progress. A committed objective is judged otherwise: met at 1.0, missed below.",
+        gt=0, le=1)
+    grade_yellow_from: float = rule(
+        0.4, ("playbook", "clickup"),
+        "The playbook colours 0.4 to 0.6 yellow (progress, but short of the goal) and 0.0 to 0.3 red (no real "
+        "progress); ClickUp's guide calls 0.3 off track.", gt=0, le=1)
+    # A team whose aspirational objectives average this or more in a cycle is asked to raise its ambition.
+    raise_ambition_mean_grade: float = rule(
+        0.9, ("playbook", "okrdash"),
+        "The playbook asks for aspirational OKRs averaging about 0.6 to 0.7 and warns about those who "
+        "consistently reach 1.0: their goals are not ambitious enough. okrdash's calibration flags the team "
+        "(never one objective, never a person) once its aspirational objectives average 0.9 or more in a cycle, "
+        "two grade steps above the sweet spot. Consistently reaching 1.0 means every aspirational objective at "
+        "1.0, which is their average at 1.0 (no grade passes 1.0): this bar flags it in the first such cycle. "
+        "One objective at 1.0 in a team that averages less is a success.", gt=0, le=1)
+    # A key result without a check-in for more than this many days is stale.
+    checkin_interval_days: int = rule(
+        7, ("clickup", "start-friday"),
+        "ClickUp's guide recommends checking in every week or every two weeks; Start Friday's article has OKRs "
+        "followed weekly to quarterly. okrdash takes the weekly rhythm: a key result is stale once more days "
+        "than this have passed since its last check-in (a key result that follows a KPI, by the KPI's own "
+        "frequency).", ge=1, le=366)
+    # A KPI is stale once its next measurement (last one + its frequency) is overdue by more than this
+    # share of that period.
+    kpi_stale_grace_share: float = rule(
+        0.25, ("start-friday", "dealls", "okrdash"),
+        "The articles give each KPI its own rhythm (daily, weekly, monthly, quarterly or yearly). okrdash's "
+        "calibration: a KPI is stale once its next measurement is overdue by more than a quarter of its period, "
+        "so a monthly figure may come in the first week after its month closes, a weekly one a day late, a "
+        "daily one not late at all.", ge=0, le=1)
     # Default KPI tolerance, as a share of |target|.
-    kpi_tolerance_share: float = Field(default=0.10, ge=0, le=1)
+    kpi_tolerance_share: float = rule(
+        0.10, ("dealls", "okrdash"),
+        "Dealls' article judges a KPI as met or not met, and the articles' targets carry no margin. okrdash's "
+        "calibration: a KPI within 10% of its target is At Risk rather than Off Track, unless it states a "
+        "tolerance of its own.", ge=0, le=1)
     # A KPI's trend: the line through its last this-many measurements; a move under this share of
     # its level (of the band width for a range KPI) is flat.
-    kpi_trend_points: int = Field(default=6, ge=2, le=60)
-    kpi_trend_flat_share: float = Field(default=0.01, ge=0, le=1)
-    # A key result without a check-in for this many days is stale.
-    stale_after_days: int = Field(default=14, ge=1)
+    kpi_trend_points: int = rule(
+        6, ("okrdash",),
+        "okrdash's calibration: six readings, half a year of a monthly KPI or six weeks of a weekly one.",
+        ge=2, le=60)
+    kpi_trend_flat_share: float = rule(
+        0.01, ("okrdash",),
+        "okrdash's calibration: a move under 1% of the level is noise, not a trend.", ge=0, le=1)
     # A forecast (the day the pace so far reaches the target) further than this many days after the
     # cycle start is shown as "not at this pace": 10 years, and dates every page can draw.
-    forecast_horizon_days: int = Field(default=3653, ge=1, le=36500)
+    forecast_horizon_days: int = rule(
+        3653, ("okrdash",),
+        "okrdash's display bound, not a judgement: a forecast more than ten years after the start reads "
+        "\"not at this pace\".", ge=1, le=36500)
+
+    # -- the coach's limits (coach.py) -----------------------------------------------------------
+    min_key_results: int = rule(
+        2, ("dealls", "clickup"),
+        "Dealls' article gives an objective two to five measurable key results; ClickUp's guide three to five "
+        "at most.", ge=1, le=20)
+    max_key_results: int = rule(
+        5, ("dealls", "clickup"),
+        "Dealls' article gives an objective two to five measurable key results; ClickUp's guide three to five "
+        "at most.", ge=1, le=20)
+    max_objectives: int = rule(
+        4, ("clickup",),
+        "ClickUp's guide keeps a team to two to four objectives per cycle: fewer, sharper goals.", ge=1, le=20)
+    max_objective_title: int = rule(
+        70, ("clickup", "okrdash"),
+        "ClickUp's guide wants an objective short and inspiring enough to read again every week; okrdash's "
+        "calibration: one line of about 70 characters.", ge=10, le=500)
 
     # Import limits: a larger file is refused before it is parsed.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_upload_rows: int = Field(default=2_500_000, ge=1)
     # What one browser session may hold in uploaded files at once (okrdash serve refuses more).
     max_session_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
+    # Workbooks (.xlsx, .xls, .ods): what one may expand to, checked before python-calamine reads it
+    # (issue 22). calamine holds a sheet as ~72 bytes a cell plus its texts: a 1,000,000-row x
+    # 6-column KPI sheet took it 505 MB, too much beside a server of ~400 MB. 3,000,000 cells (a
+    # 500,000-row sheet of 6 columns) with the text limit below took at most 361 MB more while read
+    # (measured on the worst mix the limits admit; 271 MB for 499,000 KPI rows). Larger sheets are
+    # read as CSV, at ~20 bytes a cell.
+    max_workbook_cells: int = Field(default=3_000_000, ge=1)
+    # Text in those cells as calamine holds it: a shared string once for each cell that uses it, and
+    # each cell's text with its ~32-byte allocation (the 499,000-row sheet: 30 MB of CSV, 72 MB).
+    max_workbook_text_mb: int = Field(default=128, ge=1)
+    # The real, decompressed size of all parts of an .xlsx or .ods together: the 499,000-row sheet
+    # written by openpyxl is 160 MB (Excel's own XML is smaller); inflating 512 MB takes ~1 s.
+    max_workbook_unpacked_mb: int = Field(default=512, ge=1)
+    # Worksheets in one workbook: a sheet a month for ten years. Each sheet is read and checked as a
+    # file of its own: 260 small sheets took 74 s (0.2 s of it reading the workbook) at a load of 15.
+    max_workbook_sheets: int = Field(default=120, ge=1)
     # Validation stops listing problems after this many (the import fails either way).
     max_reported_problems: int = Field(default=200, ge=1)
 
@@ -73,6 +206,9 @@ class Settings(BaseModel):
     serve_address: str = "127.0.0.1"
     allowed_hosts: str = "localhost,127.0.0.1"
     allow_local_mode_on_network: bool = False
+    # Local mode: the token that unlocks editing (okrdash/access.py, LocalToken); unset, every start
+    # makes a new random one. URL-safe characters, long enough not to be guessed.
+    local_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{32,}$")
 
     @field_validator("db_path", mode="before")
     @classmethod
@@ -84,7 +220,32 @@ class Settings(BaseModel):
     def _thresholds_are_ordered(self) -> Settings:
         if self.at_risk_ratio > self.on_track_ratio or self.on_track_gap > self.at_risk_gap:
             raise ValueError("At Risk thresholds must be looser than On Track thresholds")
+        if self.grade_yellow_from >= self.grade_green_from:
+            raise ValueError("The yellow grade band must start below the green one")
+        if self.min_key_results > self.max_key_results:
+            raise ValueError("The fewest key results an objective should have cannot exceed the most")
         return self
+
+    def rule_values(self) -> dict[str, Any]:
+        """Every rule setting by name, as the texts that explain the rules quote them."""
+        return {name: getattr(self, name) for name in RULE_SETTINGS}
+
+
+def _is_rule(name: str) -> bool:
+    extra = Settings.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and "sources" in extra
+
+
+# The settings that are rules' thresholds and limits, each with its provenance.
+RULE_SETTINGS: tuple[str, ...] = tuple(name for name in Settings.model_fields if _is_rule(name))
+
+
+def provenance(name: str) -> Provenance:
+    """Where rule setting ``name``'s value comes from."""
+    extra = Settings.model_fields[name].json_schema_extra
+    if not (isinstance(extra, dict) and _is_rule(name)):
+        raise KeyError(f"{name} is not a rule setting")
+    return Provenance(sources=tuple(extra["sources"]), says=str(extra["says"]))
 
 
 _ENV_FIELDS = {name: f"OKRDASH_{name.upper()}" for name in Settings.model_fields}

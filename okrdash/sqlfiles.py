@@ -1,7 +1,7 @@
 """Named queries kept in ``.sql`` files: each statement follows a ``-- name: X`` line.
 
-readmodels.sql, review.sql and postgres.sql are read this way; ``$name`` parameters are bound by
-DuckDB from a dict holding only the names a query uses.
+The store's (okrdash/store/*.sql), readmodels.sql, review.sql, postgres.sql and mirror.sql are read this way;
+``$name`` parameters are bound by DuckDB from a dict holding only the names a query uses.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 _NAME = "-- name:"
-_PARAMETER = re.compile(r"\$([a-z_]+)")
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 @lru_cache(maxsize=None)

@@ -22,7 +22,7 @@ from okrdash.importing import Upload, import_files
 from okrdash.models import Cycle
 from okrdash.problems import ImportFailed, Problem
 from okrdash.readmodels import records
-from okrdash.store import Store
+from okrdash.store import Store, open_store
 from okrdash.ui import auth, context, widgets
 
 ctx = context.current()
@@ -44,7 +44,7 @@ PRACTICE = (
     ("focus", ("too_many_objectives",)),
     ("alignment", ("objective_not_aligned",)),
     ("rhythm", ()),
-    ("scoring", ("committed_below_one", "aspirational_at_one")),
+    ("scoring", ("committed_below_one",)),
     ("bonus", ()),
 )
 
@@ -58,7 +58,7 @@ class _Sandbox:
 
 @st.cache_resource(show_spinner=False)
 def _sandbox() -> _Sandbox:
-    return _Sandbox(Store(":memory:"), threading.Lock())
+    return _Sandbox(open_store(":memory:"), threading.Lock())
 
 
 def _csv_bytes(rows: list[dict[str, Any]]) -> bytes:
@@ -413,14 +413,14 @@ st.markdown(t("explainer.practice_intro"))
 config = ctx.store.config
 for practice, checks in PRACTICE:
     with st.container(border=True):
-        st.markdown(f"**{t(f'explainer.practice.{practice}', end_point=float(config.aspirational_end_point))}**")
+        st.markdown(f"**{t(f'explainer.practice.{practice}', **config.rule_values())}**")
         if checks:
             st.markdown(f"{t('explainer.checked_by')}:  \n" + "\n".join(
                 f"- **{t(f'coach.{check}.name')}** ({t(f'coach.severity_{CHECKS[check]}')}): {t(f'coach.{check}.fix')}"
                 for check in checks))
         elif practice == "rhythm":
             st.markdown(f"{t('explainer.checked_by')}:  \n- "
-                        + t("explainer.stale_check", label=t("overview.stale"), days=config.stale_after_days))
+                        + t("explainer.stale_check", label=t("overview.stale"), days=config.checkin_interval_days))
         else:
             st.caption(t("explainer.no_check"))
 

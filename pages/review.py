@@ -132,7 +132,7 @@ def _objective_list(frame: pd.DataFrame, key: str) -> None:
     _grades_table(table, key)
 
 
-for flagged, key in ((result.needs_postmortem, "postmortem"), (result.not_ambitious, "not_ambitious")):
+for flagged, key in ((result.needs_postmortem, "postmortem"),):
     with st.container(border=True):
         st.subheader(t(f"review.{key}"))
         st.caption(t(f"review.{key}_help"))

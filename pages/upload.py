@@ -381,8 +381,10 @@ else:
         t("upload.history_inserted"): [b.inserted for b in batches],
         t("upload.history_updated"): [b.updated for b in batches],
         t("upload.history_by"): [b.imported_by for b in batches],
+        t("upload.history_os_user"): [b.imported_os_user for b in batches],
         t("upload.history_undone"): [b.undone_at for b in batches],
         t("upload.history_undone_by"): [b.undone_by for b in batches],
+        t("upload.history_undone_os_user"): [b.undone_os_user for b in batches],
         t("upload.history_sha"): [b.sha256[:12] for b in batches],
     })
     st.dataframe(

@@ -2,6 +2,10 @@
 
 Every database lives in ``tmp_path`` or in memory; the autouse fixture points ``OKRDASH_DB`` at a
 temporary file so no test can ever touch ``data/okrdash.duckdb``.
+
+``make test`` runs the suite in parallel (pytest-xdist, ``--dist loadgroup``): every session
+fixture here exists once per worker process, in that worker's own temp folder (a PostgreSQL server
+on a Unix socket there, the demo company's file), so workers share nothing but the machine.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from okrdash import demo
 from okrdash import settings as settings_module
 from okrdash.importing import ImportResult, Upload, import_files
 from okrdash.problems import ImportFailed, Problem
@@ -46,6 +51,38 @@ def uploads(files: tuple[FileSpec, ...]) -> list[Upload]:
     return [Upload(name, data.encode("utf-8") if isinstance(data, str) else data) for name, data in files]
 
 
+# Folders whose tests run whole on one worker under ``--dist loadgroup`` (see the scheduler below).
+WORKER_GROUPS = ("tests/e2e/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` (``make test``) with the browser tests as one group: tests are handed out
+    one by one, except that tests/e2e runs whole on one worker, so Chromium, the shared Streamlit
+    server and the proxy test's nginx start once, not once per worker. The group, the largest work
+    unit, is handed out first.
+
+    The group is named by folder here because xdist 3.8 groups ``xdist_group`` marks by renaming
+    ``item._nodeid``, which pytest 9.2 no longer reads: marked tests were spread over every worker.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FolderGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            folder = next((folder for folder in WORKER_GROUPS if nodeid.startswith(folder)), None)
+            return folder or super()._split_scope(nodeid)
+
+    return FolderGroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Hypothesis tests first: each runs for seconds to a minute, and xdist hands tests out in this
+    order, so a long one started last would keep one worker busy after the others have finished."""
+    items.sort(key=lambda item: not getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path, monkeypatch):
     """Default database in tmp_path, and settings read afresh for each test."""
@@ -65,6 +102,21 @@ def pg_server():
     Without PostgreSQL binaries the PostgreSQL cases are skipped on a developer's machine and fail
     on CI (CI set), so they can never go silently missing there.
     """
+    server = _new_pg_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_server_to_stop():
+    """A throwaway PostgreSQL server of the module's own, for tests that stop it and start it again
+    (an outage): the session's ``pg_server`` stays up for every other test."""
+    server = _new_pg_server()
+    yield server
+    server.stop()
+
+
+def _new_pg_server():
     from tests.pg_server import PgServer, find_binaries
 
     binaries = find_binaries()
@@ -73,9 +125,18 @@ def pg_server():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    server = PgServer(binaries)
-    yield server
-    server.stop()
+    return PgServer(binaries)
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company (anchored at DEMO_ANCHOR) in a closed DuckDB file, built once per session (per
+    xdist worker). Never written: a test that changes data copies it first."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = open_store(path)
+    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
+    store.close()
+    return path
 
 
 @pytest.fixture

@@ -55,18 +55,27 @@ class PgServer:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
-        options = (f"-c listen_addresses='' -c unix_socket_directories={self.folder} -c fsync=off "
-                   "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o", options, "start")
+        self._options = (f"-c listen_addresses='' -c unix_socket_directories={self.folder} -c fsync=off "
+                         "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
+        self.start_serving()
         self.admin = psycopg.connect(self.url("postgres"), autocommit=True)
         self.admin.execute("CREATE DATABASE okrdash")
         self.tests = psycopg.connect(self.url("okrdash"), autocommit=True)
 
-    def _run(self, program: str, *args: str) -> None:
+    def _run(self, program: str, *args: str, check: bool = True) -> None:
         command = [str(self.binaries / program), *args]
         if self.user:
             command = ["runuser", "-u", self.user, "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
+        subprocess.run(command, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
+
+    def start_serving(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o", self._options,
+                  "start")
+
+    def stop_serving(self) -> None:
+        """Stop the server and keep its data (:meth:`start_serving` brings it back): an outage. The
+        connections of :meth:`new_database` end with it; use it before, or after the start."""
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
 
     def url(self, database: str, schema: str | None = None) -> str:
         options = f"&options=-csearch_path%3D{schema}" if schema else ""
@@ -76,13 +85,18 @@ class PgServer:
         """The URL of a new, empty database: a schema of its own in the ``okrdash`` database
         (CREATE DATABASE copies a template, ten times slower on a busy machine than CREATE SCHEMA)."""
         name = f"okrdash_test_{next(self._names)}"
-        self.tests.execute(f"CREATE SCHEMA {name}")
+        try:
+            self.tests.execute(f"CREATE SCHEMA {name}")
+        except psycopg.OperationalError:  # the server was stopped and started again since (stop_serving)
+            self.tests = psycopg.connect(self.url("okrdash"), autocommit=True)
+            self.tests.execute(f"CREATE SCHEMA {name}")
         return self.url("okrdash", name)
 
     def stop(self) -> None:
         self.tests.close()
         self.admin.close()
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop")
+            # Not checked: a test may have left the server stopped (stop_serving).
+            self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop", check=False)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

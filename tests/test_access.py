@@ -346,42 +346,148 @@ def test_a_hash_asking_for_too_much_memory_is_refused_without_computing():
 class _Clock:
     def __init__(self):
         self.now = 1000.0
-        self.slept: list[float] = []
 
     def __call__(self) -> float:
         return self.now
 
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+
+RIGHT = "kopi susu gula aren"
 
 
-def test_throttle_remembers_wrong_tries_of_a_client_across_sessions():
+@pytest.fixture
+def counted_checks(monkeypatch) -> list[str]:
+    """The passphrases the throttle let through to the scrypt check, in order."""
+    import okrdash.access as access
+
+    real, checked = access.check_passphrase, []
+
+    def counting(passphrase: str, stored: str) -> bool:
+        checked.append(passphrase)
+        return real(passphrase, stored)
+
+    monkeypatch.setattr(access, "check_passphrase", counting)
+    return checked
+
+
+def test_wrong_tries_make_their_own_address_wait_longer_and_nobody_else(counted_checks):
     from okrdash.access import PassphraseThrottle
 
     clock = _Clock()
-    throttle = PassphraseThrottle(clock=clock, sleep=clock.sleep)
-    stored = hash_passphrase("kopi susu gula aren")
-    for _ in range(3):  # three sessions (reloads) of the same address, one wrong try each
-        assert not throttle.check("guess", stored, client="10.0.0.7")
-    assert clock.slept == [0.0, 1.0, 2.0]
-    assert throttle.delay("10.0.0.7") == 4.0
-    assert throttle.delay("10.0.0.8") == 0.0  # another address is not slowed by three tries
-    assert throttle.check("kopi susu gula aren", stored, client="10.0.0.7")
-    assert throttle.delay("10.0.0.7") == 0.0
+    throttle = PassphraseThrottle(clock=clock)
+    stored = hash_passphrase(RIGHT)
+    first = throttle.check("guess", stored, client="10.0.0.7")
+    assert (first.accepted, first.checked, first.wait) == (False, True, 1.0)
+    too_soon = throttle.check(RIGHT, stored, client="10.0.0.7")  # even the right one: not checked yet
+    assert (too_soon.accepted, too_soon.checked, too_soon.wait) == (False, False, 1.0)
+    waits = []
+    for _ in range(3):  # three sessions (reloads) of the same address, each after its wait
+        clock.now += throttle.wait("10.0.0.7")
+        waits.append(throttle.check("guess", stored, client="10.0.0.7").wait)
+    assert waits == [2.0, 4.0, 8.0]
+    assert counted_checks == ["guess"] * 4  # the try made too soon never reached the check
+    assert throttle.wait("10.0.0.8") == 0.0
+    assert throttle.check(RIGHT, stored, client="10.0.0.8").accepted  # another address: at once
+    other = throttle.check("typo", stored, client="10.0.0.8")
+    assert other.wait == 1.0  # its own first wrong try, not the guesser's eighth
+    clock.now += 8
+    assert throttle.check(RIGHT, stored, client="10.0.0.7").accepted
+    assert throttle.wait("10.0.0.7") == 0.0
+    clock.now += 600  # a whole quiet window: the count starts again
+    assert throttle.check("typo", stored, client="10.0.0.8").wait == 1.0
 
 
-def test_throttle_slows_everyone_when_many_addresses_guess():
+def test_guesses_from_one_address_never_hold_up_another_addresss_try(monkeypatch):
+    """Issue 22, finding 4: 20 wrong tries in parallel from one address made the right passphrase
+    from another address wait 1,170 s (the throttle slept holding its one lock). Here the guess
+    being checked is held inside the check until the other address's try has been answered."""
+    import threading
+
+    import okrdash.access as access
+    from okrdash.access import PassphraseThrottle
+
+    stored = hash_passphrase(RIGHT)
+    real = access.check_passphrase
+    checking_a_guess, release = threading.Event(), threading.Event()
+    checked: list[str] = []
+
+    def slow_for_guesses(passphrase: str, stored_hash: str) -> bool:
+        checked.append(passphrase)
+        if passphrase != RIGHT:
+            checking_a_guess.set()
+            release.wait(timeout=300)
+        return real(passphrase, stored_hash)
+
+    monkeypatch.setattr(access, "check_passphrase", slow_for_guesses)
+    throttle = PassphraseThrottle()
+    guesses: list[access.PassphraseTry] = []
+    guessers = [threading.Thread(target=lambda: guesses.append(throttle.check("guess", stored, client="10.0.0.66")),
+                                 daemon=True) for _ in range(20)]
+    editor: list[access.PassphraseTry] = []
+    try:
+        for guesser in guessers:
+            guesser.start()
+        assert checking_a_guess.wait(timeout=300)
+        # A deadlock guard, not a time limit: the try either is answered or waits on the guesser for good.
+        answered = threading.Thread(target=lambda: editor.append(throttle.check(RIGHT, stored, client="10.0.0.7")),
+                                    daemon=True)
+        answered.start()
+        answered.join(timeout=120)
+        assert editor and editor[0].accepted, "the editor's try waited on the guessing address"
+        assert not release.is_set() and "guess" in checked  # ... while a guess was still being checked
+    finally:
+        release.set()
+    for guesser in guessers:
+        guesser.join(timeout=300)
+    # One guess of the address at a time: the other 19 were refused unchecked, with the wait shown.
+    assert checked.count("guess") == 1 and len(guesses) == 20
+    assert sum(1 for g in guesses if g.checked) == 1
+    assert all(g.wait > 0 and not g.accepted for g in guesses)
+    # The guessing address still slows down; the editor's address is not slowed at all.
+    again = throttle.check("guess", stored, client="10.0.0.66")
+    assert not again.checked and again.wait > 0 and checked.count("guess") == 1
+    assert throttle.wait("10.0.0.7") == 0.0
+
+
+def test_many_guessing_addresses_slow_each_other_but_not_a_new_one():
     from okrdash.access import PassphraseThrottle
 
     clock = _Clock()
-    throttle = PassphraseThrottle(clock=clock, sleep=clock.sleep, global_step=10)
-    stored = hash_passphrase("kopi susu gula aren")
+    throttle = PassphraseThrottle(clock=clock, global_step=10)
+    stored = hash_passphrase(RIGHT)
     for address in range(20):
         throttle.check("guess", stored, client=f"10.0.1.{address}")
-    assert throttle.delay("10.9.9.9") == 2.0  # 20 recent wrong tries anywhere: 2 ** (20 // 10 - 1)
+    # An address that guessed waits for the crowd: 20 recent wrong tries anywhere, 2 ** (20 // 10 - 1) s.
+    assert throttle.wait("10.0.1.0") == 2.0
+    assert throttle.wait("10.9.9.9") == 0.0  # one that made no wrong try is never slowed
+    assert throttle.check(RIGHT, stored, client="10.9.9.9").accepted
     clock.now += 601  # outside the window they no longer count
-    assert throttle.delay("10.9.9.9") == 0.0
+    assert throttle.wait("10.0.1.0") == 0.0
+
+
+def test_the_throttle_remembers_a_bounded_number_of_addresses():
+    from okrdash.access import PassphraseThrottle
+
+    clock = _Clock()
+    throttle = PassphraseThrottle(clock=clock, max_addresses=3)
+    stored = hash_passphrase(RIGHT)
+    for address in range(10):
+        throttle.check("guess", stored, client=f"10.0.2.{address}")
+        assert len(throttle) <= 3
+    assert throttle.wait("10.0.2.9") == 1.0  # the latest are kept, the least recently tried forgotten
+    assert throttle.wait("10.0.2.0") == 0.0
+
+
+def test_an_ipv6_machine_cannot_take_a_fresh_address_per_try():
+    from okrdash.access import PassphraseThrottle, throttle_key
+
+    clock = _Clock()
+    throttle = PassphraseThrottle(clock=clock)
+    stored = hash_passphrase(RIGHT)
+    throttle.check("guess", stored, client="2001:db8:0:1::5")
+    refused = throttle.check("guess", stored, client="2001:db8:0:1:abcd::9")  # the same /64
+    assert not refused.checked and refused.wait == 1.0
+    assert throttle.wait("2001:db8:0:2::5") == 0.0  # another /64
+    assert throttle_key("::ffff:10.0.0.7") == "10.0.0.7" and throttle_key("localhost") == "localhost"
 
 
 def test_app_throttle_lives_outside_the_session():

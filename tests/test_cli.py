@@ -1,4 +1,4 @@
-"""The ``okrdash`` command: import, status, database selection and exit codes."""
+"""The ``okrdash`` command: import, status, review, database selection and exit codes."""
 
 from __future__ import annotations
 
@@ -183,6 +183,88 @@ def test_status_text(imported, capsys):
     assert "Customer support reply time" in out and "Off Track" in out
 
 
+# -- okrdash review (issue 26) -------------------------------------------------------------------------------
+
+Q3 = "2026-Q3,2026-07-01,2026-09-30"
+REVIEW_OKRS = "cycle,start_date,end_date,team,objective,objective_type,key_result,owner,baseline,target,current,date\n" + \
+    "\n".join(f"{Q3},{team},{objective},{kind},{kr},{owner},0,10,{value},2026-09-25" for team, objective, kind, kr, owner, value in [
+        ("Sales", "Win back lost customers", "committed", "Win back 10 customers", "Andi", 8),      # 0.8: missed
+        ("Sales", "Open a new city", "aspirational", "Sign 10 partners", "Andi", 10),             # one success ...
+        ("Sales", "Sell abroad", "aspirational", "Sign 10 foreign clients", "Bayu", 5),           # ... averaging 0.75
+        ("Support", "Delight our customers", "aspirational", "Answer 10 surveys", "Maya", 10),    # averaging 0.95:
+        ("Support", "Make help easy to find", "aspirational", "Publish 10 articles", "Intan", 9),  # raise ambition
+    ]) + "\n"
+
+
+@pytest.fixture
+def reviewed(db, tmp_path, capsys) -> Path:
+    okrs = tmp_path / "q3.csv"
+    okrs.write_text(REVIEW_OKRS, encoding="utf-8")
+    assert main(["--db", str(db), "--create", "import", str(okrs)]) == 0
+    capsys.readouterr()
+    return db
+
+
+def test_review_prints_grades_read_by_type_and_the_teams_to_raise_their_ambition(reviewed, capsys):
+    assert main(["--db", str(reviewed), "review", "--cycle", "2026-Q3", "--as-of", "2026-10-15"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Quarter review of 2026-Q3: final grades, graded on its last day (30 Sep 2026)")
+    lines = out.splitlines()
+    missed = next(line for line in lines if "Win back lost customers" in line)
+    assert missed.split()[-6:] == ["Committed", "0.8", "Missed", "(below", "1.0)", "Postmortem"]
+    assert "Green" not in missed and "green" not in missed
+    success = next(line for line in lines if "Open a new city" in line)
+    assert "1.0" in success and "(green)" in success and success.endswith("–")
+    teams = lines[lines.index("Teams") + 1:]
+    assert next(line for line in teams if line.startswith("Sales")).endswith("–")            # 0.75 with one 1.0
+    assert next(line for line in teams if line.startswith("Support")).endswith("Raise ambition")  # 0.95
+    assert not {"Andi", "Bayu", "Maya", "Intan"} & set(out.split())  # grades are never shown per person
+    assert "Raise ambition: the team's aspirational objectives averaged 0.9 or more" in out
+
+
+def test_review_in_indonesian_and_for_one_team(reviewed, capsys):
+    assert main(["--db", str(reviewed), "review", "--cycle", "Q3 2026", "--team", "support", "--lang", "id",
+                 "--as-of", "2026-10-15"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Tinjauan kuartal 2026-Q3: nilai akhir") and "Tim: Support" in out
+    assert "Sales" not in out and "0,9" in out and "0,95" in out and "Naikkan ambisi" in out
+
+
+def test_review_json(reviewed, capsys):
+    assert main(["--db", str(reviewed), "review", "--cycle", "2026-Q3", "--json", "--as-of", "2026-10-15"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    objectives = {o["title"]: o for o in document["objectives"]}
+    assert objectives["Win back lost customers"] == {"team": "Sales", "title": "Win back lost customers",
+                                                     "type": "committed", "grade": 0.8, "band": "missed",
+                                                     "flags": ["postmortem"]}
+    assert {title: (o["band"], o["flags"]) for title, o in objectives.items()} == {
+        "Win back lost customers": ("missed", ["postmortem"]), "Open a new city": ("green", []),
+        "Sell abroad": ("yellow", []), "Delight our customers": ("green", []),
+        "Make help easy to find": ("green", [])}
+    assert [(t["team"], t["mean_grade"], t["flags"]) for t in document["teams"]] == [
+        ("Sales", pytest.approx(0.77, abs=0.005), []), ("Support", 0.95, ["raise_ambition"])]
+    assert all(set(t) >= {"team", "mean_grade", "flags"} for t in document["teams"])
+
+
+def test_review_of_a_cycle_or_team_that_is_not_there_is_a_usage_error(reviewed, capsys):
+    assert main(["--db", str(reviewed), "review", "--cycle", "2026-Q1"]) == 2
+    assert 'There is no cycle "2026-Q1". Cycles: 2026-Q3.' in capsys.readouterr().err
+    assert main(["--db", str(reviewed), "review", "--cycle", "2026-Q3", "--team", "Legal", "--lang", "id"]) == 2
+    assert 'Tim "Legal" tidak punya tujuan di siklus 2026-Q3. Tim yang ada: Sales, Support.' in capsys.readouterr().err
+    assert main(["--db", str(reviewed), "review"]) == 2  # --cycle is required
+    capsys.readouterr()
+
+
+def test_review_speaks_the_default_language(reviewed, monkeypatch, capsys):
+    monkeypatch.setenv("OKRDASH_DEFAULT_LANGUAGE", "id")
+    settings_module.settings.cache_clear()
+    try:
+        assert main(["--db", str(reviewed), "review", "--cycle", "2026-Q3", "--as-of", "2026-10-15"]) == 0
+        assert capsys.readouterr().out.startswith("Tinjauan kuartal 2026-Q3")
+    finally:
+        settings_module.settings.cache_clear()
+
+
 def test_db_flag_picks_the_database(tmp_path, capsys):
     first, second = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
     assert main(["--db", str(first), "--create", "import", KPIS]) == 0
@@ -284,3 +366,110 @@ def test_an_unknown_reading_option_is_a_usage_error(db, tmp_path, capsys):
     visits = tmp_path / "visits.csv"
     visits.write_text("team,kpi,date,value\nSales,Visits,2026-10-01,1\n")
     assert main(["--db", str(db), "--create", "import", str(visits), "--numbers", "fr"]) == 2
+
+
+# -- read-only commands leave the file as it is ---------------------------------------------------------
+
+
+def file_bytes(db: Path) -> dict[str, bytes]:
+    """The database file and any write-ahead log beside it, byte for byte."""
+    return {path.name: path.read_bytes() for path in sorted(db.parent.glob(db.name + "*"))}
+
+
+def test_read_only_commands_leave_the_database_file_byte_for_byte(imported, tmp_path, capsys):
+    new = tmp_path / "new.csv"
+    new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    before = file_bytes(imported)
+    assert list(before) == [imported.name]
+    for argv in (["status"], ["status", "--json", "--as-of", "2026-05-31"], ["backup", str(tmp_path / "backup")],
+                 ["import", "--dry-run", str(new)], ["review", "--cycle", "2026-Q2"]):
+        assert main(["--db", str(imported), *argv]) == 0, argv
+        assert file_bytes(imported) == before, argv
+    assert "Dry run" in capsys.readouterr().out
+    restored = tmp_path / "restored.duckdb"
+    assert main(["--db", str(restored), "restore", str(tmp_path / "backup")]) == 0
+    assert counts(restored) == counts(imported)
+
+
+def older_database(path: Path, version: int) -> Path:
+    """A database file as the okrdash of schema ``version`` left it, with one key result."""
+    import duckdb
+
+    from okrdash.store.schema import MIGRATIONS
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    for number in range(1, version + 1):
+        con.execute(MIGRATIONS[number])
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [number])
+    con.execute("INSERT INTO cycles (name, start_date, end_date) VALUES ('2026-Q2', DATE '2026-04-01', DATE '2026-06-30')")
+    con.execute("INSERT INTO objectives (cycle, team, title, type) VALUES ('2026-Q2', 'Sales', 'Grow', 'committed')")
+    con.execute("INSERT INTO key_results (objective_id, title, kind, baseline, target, weight) "
+                "VALUES (1, 'Sign', 'increase', 0, 10, 1)")
+    con.close()
+    return path
+
+
+def test_a_read_only_command_on_an_older_database_asks_for_an_upgrade_and_changes_nothing(tmp_path, capsys):
+    from okrdash.store import SCHEMA_VERSION
+
+    db = older_database(tmp_path / "older.duckdb", SCHEMA_VERSION - 1)
+    before = file_bytes(db)
+    for argv in (["status"], ["backup", str(tmp_path / "backup")]):
+        assert main(["--db", str(db), *argv]) == 3, argv
+        err = capsys.readouterr().err
+        assert f"schema version {SCHEMA_VERSION - 1}" in err and "okrdash upgrade" in err, err
+        assert "Nothing was changed" in err and "Traceback" not in err
+        assert file_bytes(db) == before
+    assert not (tmp_path / "backup").exists()
+    assert main(["--db", str(db), "upgrade"]) == 0
+    assert f"schema version {SCHEMA_VERSION}" in capsys.readouterr().out
+    assert main(["--db", str(db), "status", "--json", "--as-of", "2026-05-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [kr["title"] for o in report["objectives"] for kr in o["key_results"]] == ["Sign"]
+
+
+def test_a_read_only_store_refuses_writes(imported):
+    from okrdash.access import admin_writer
+    from okrdash.store import StoreError
+
+    store = open_store(imported, read_only=True)
+    try:
+        assert store.read_only
+        with pytest.raises(StoreError) as refused:
+            store.reset(admin_writer(None))
+        assert refused.value.code == "store_read_only"
+        assert store.table_counts()["key_results"] == 7
+    finally:
+        store.close()
+
+
+# -- who ran a command: --by as given, and the operating system account ------------------------------------
+
+
+def test_import_and_undo_record_the_os_account_beside_by(imported, capsys, monkeypatch):
+    import pwd
+
+    account = pwd.getpwuid(os.getuid()).pw_name
+    # The account comes from the process's user id, not from variables anyone may set.
+    monkeypatch.setenv("USER", "not-" + account)
+    monkeypatch.setenv("LOGNAME", "not-" + account)
+    new = Path(imported).with_name("new.csv")
+    new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")
+    assert main(["--db", str(imported), "import", str(new), "--by", "rina@contoh.co.id"]) == 0
+    batch = open_and(imported, lambda store: store.batches()[0])
+    assert (batch.imported_by, batch.imported_os_user) == ("rina@contoh.co.id", account)
+    assert main(["--db", str(imported), "undo", str(batch.id), "--by", "maya"]) == 0
+    batch = open_and(imported, lambda store: store.batches()[0])
+    assert (batch.undone_by, batch.undone_os_user) == ("maya", account)
+    assert main(["--db", str(imported), "demo", "--reset", "--by", "admin@contoh.co.id"]) == 0
+    assert {(b.imported_by, b.imported_os_user) for b in open_and(imported, lambda store: store.batches())} == {
+        ("demo", account)}
+
+
+def open_and(db: Path, read):
+    store = open_store(db)
+    try:
+        return read(store)
+    finally:
+        store.close()

@@ -27,11 +27,10 @@ SESSIONS = 8
 
 
 @pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
+def demo_file(demo_db_file: Path, tmp_path: Path) -> Path:
+    """A copy of the session's demo company file (tests/conftest.py)."""
     path = tmp_path / "demo.duckdb"
-    store = open_store(path)
-    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
-    store.close()
+    shutil.copyfile(demo_db_file, path)
     return path
 
 

@@ -99,7 +99,9 @@ PROBLEM_CODES = sorted(_KNOWN_CODES | {
     "file_encoding_mixed", "file_encoding_unknown", "file_encoding_invalid", "period_needs_year", "period_week_number",
     "cycle_conflict", "dates_need_both", "duplicate_key", "conflicting_value", "unknown_key_result",
     "ambiguous_key_result", "unknown_kpi", "linked_kr_checkin", "value_without_date", "invalid", "more_problems",
-    "row_unclosed_quote", "row_too_long", "row_not_text", "cycle_dates_admin_only",
+    "row_unclosed_quote", "row_too_long", "row_not_text", "cycle_dates_admin_only", "formula_without_value",
+    "workbook_unreadable", "workbook_too_large_cells", "workbook_too_large_text", "workbook_too_large_unpacked",
+    "workbook_too_large_sheets", "workbook_too_large_parts",
 })
 
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from okrdash import checkins, demo, editing
+from okrdash import checkins, demo, editing, postgres_copy
 from okrdash.access import admin_writer
 from okrdash.importing import import_files
 from okrdash.postgres_store import LOCK_KEY, PostgresStore
@@ -197,6 +197,50 @@ def test_a_write_in_another_process_shows_in_the_next_read(pg_server, tmp_path):
         store.close()
 
 
+def test_the_command_line_records_its_os_account_on_postgresql_too(pg_server, tmp_path):
+    import pwd
+
+    account = pwd.getpwuid(os.getuid()).pw_name
+    url = pg_server.new_database()
+    open_store(url).close()
+    with psycopg.connect(url, autocommit=True) as con:  # as the okrdash before schema version 4 left it
+        con.execute("ALTER TABLE batches DROP COLUMN imported_os_user, DROP COLUMN undone_os_user")
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(okrs_file([(0, 0, 0, 100.0)]))
+    process = _okrdash(url, "import", str(okrs), "--by", "rina@contoh.co.id")
+    assert process.communicate(timeout=300) and process.returncode == 0
+    process = _okrdash(url, "undo", "1", "--by", "maya")
+    assert process.communicate(timeout=300) and process.returncode == 0
+    store = open_store(url)
+    try:
+        batch = store.batches()[0]
+        assert (batch.imported_by, batch.imported_os_user, batch.undone_by, batch.undone_os_user) == (
+            "rina@contoh.co.id", account, "maya", account)
+    finally:
+        store.close()
+
+
+def test_a_read_only_store_refuses_writes_on_postgresql_too(pg_server):
+    url = pg_server.new_database()
+    writer = open_store(url)
+    reader = open_store(url, read_only=True)
+    try:
+        run_step(writer, ("okrs", [(0, 0, 0, 100.0)]))
+        before = contents(writer)
+        reader.refresh()  # the writer's batch now: reads ask PostgreSQL at most every pg_poll_seconds
+        assert reader.read_only and contents(reader) == before
+        for write in (lambda: reader.reset(admin_writer(None)), lambda: reader.undo(1, admin_writer(None)),
+                      lambda: import_files(reader, uploads((("okrs.csv", okrs_file([(1, 1, 1, 5.0)])),)))):
+            with pytest.raises(StoreError) as refused:
+                write()
+            assert refused.value.code == "store_read_only"
+        writer.refresh()
+        assert contents(writer) == before
+    finally:
+        reader.close()
+        writer.close()
+
+
 def _waiting_for_the_lock(admin: psycopg.Connection) -> int:
     return admin.execute(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = %s",
@@ -324,7 +368,7 @@ def test_a_failed_push_leaves_both_postgresql_and_the_mirror_as_before(pg_server
         def broken(*args, **kwargs):
             raise psycopg.errors.DiskFull("could not extend file: No space left on device")
 
-        monkeypatch.setattr(PostgresStore, "_copy_in", broken)
+        monkeypatch.setattr(postgres_copy, "copy_in", broken)
         with pytest.raises(StoreError) as caught:
             import_files(store, uploads((("okrs.csv", okrs_file([(1, 1, 1, 5.0)])),)), writer=admin_writer(None))
         assert caught.value.code == "write_failed"

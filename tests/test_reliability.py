@@ -164,14 +164,11 @@ def bulk_after(before: dict[str, int], rows: int) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """A closed database file holding the demo company at DEMO_ANCHOR (copied by each test)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = open_store(path)
-    demo.load_demo(store, anchor=ANCHOR)
-    store.close()
-    assert not Path(f"{path}.wal").exists()
-    return path
+def demo_db(demo_db_file) -> Path:
+    """A closed database file holding the demo company at DEMO_ANCHOR (the session's, copied by each test)."""
+    assert demo.DEMO_ANCHOR == ANCHOR
+    assert not Path(f"{demo_db_file}.wal").exists()
+    return demo_db_file
 
 
 @pytest.fixture(scope="module")

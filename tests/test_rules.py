@@ -238,6 +238,76 @@ def test_elapsed_macro(rules_store):
     assert [v[0] for v in values] == pytest.approx([0.0, 0.0, 0.1, 1.0, 1.0])
 
 
+@pytest.mark.parametrize(("last_checkin", "started", "as_of", "interval", "stale"), [
+    # 7 days: the default (settings.checkin_interval_days, the weekly check-in the sources recommend)
+    ("2026-01-01", "2025-12-01", "2026-01-08", None, False),
+    ("2026-01-01", "2025-12-01", "2026-01-09", None, True),
+    (None, "2026-01-01", "2026-01-08", None, False),          # no check-in yet, in its first week
+    (None, "2026-01-01", "2026-01-09", None, True),           # no check-in a week after it started
+    ("2026-01-10", "2025-12-01", "2026-01-01", None, False),  # checked in after the as-of date looked at
+    ("2026-01-01", "2025-12-01", "2026-01-04", 2, True), ("2026-01-01", "2025-12-01", "2026-01-03", 2, False),
+])
+def test_stale_macro(rules_store, last_checkin, started, as_of, interval, stale):
+    given = "" if interval is None else f", interval_days := {interval}"
+    with rules_store.cursor() as cur:
+        found = cur.execute(f"SELECT okr_is_stale(?::DATE, ?::DATE, ?::DATE{given})",
+                            [last_checkin, started, as_of]).fetchall()[0][0]
+    assert found is stale
+
+
+def test_the_stale_rule_takes_its_default_from_settings():
+    store = open_store(":memory:", Settings(checkin_interval_days=30))
+    try:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT okr_is_stale(DATE '2026-01-01', DATE '2025-12-01', DATE '2026-01-31'), "
+                               "okr_is_stale(DATE '2026-01-01', DATE '2025-12-01', DATE '2026-02-01')"
+                               ).fetchall() == [(False, True)]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("last_date", "frequency", "as_of", "stale"), [
+    # A KPI is stale once its next measurement (last + its period) is overdue by more than a quarter of
+    # the period (settings.kpi_stale_grace_share), in whole days.
+    ("2026-01-01", "daily", "2026-01-02", False), ("2026-01-01", "daily", "2026-01-03", True),
+    ("2026-01-04", "weekly", "2026-01-12", False), ("2026-01-04", "weekly", "2026-01-13", True),
+    ("2026-10-31", "monthly", "2026-12-07", False), ("2026-10-31", "monthly", "2026-12-08", True),
+    ("2026-03-31", "quarterly", "2026-07-22", False), ("2026-03-31", "quarterly", "2026-07-23", True),
+    ("2025-12-31", "yearly", "2027-04-01", False), ("2025-12-31", "yearly", "2027-04-02", True),
+    (None, "monthly", "2026-01-01", True),  # never measured
+])
+def test_kpi_stale_macro(rules_store, last_date, frequency, as_of, stale):
+    with rules_store.cursor() as cur:
+        found = cur.execute("SELECT okr_kpi_is_stale(?::DATE, okr_kpi_period(?), ?::DATE)",
+                            [last_date, frequency, as_of]).fetchall()[0][0]
+    assert found is stale
+
+
+def test_the_kpi_stale_grace_takes_its_default_from_settings():
+    store = open_store(":memory:", Settings(kpi_stale_grace_share=0))
+    try:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT okr_kpi_is_stale(DATE '2026-10-31', INTERVAL 1 MONTH, DATE '2026-11-30'), "
+                               "okr_kpi_is_stale(DATE '2026-10-31', INTERVAL 1 MONTH, DATE '2026-12-01')"
+                               ).fetchall() == [(False, True)]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("direction", "value", "target", "gap"), [
+    ("lower_is_better", 48, 30, 0.6),    # reply time 48 min against at most 30: 60% behind
+    ("lower_is_better", 24, 30, -0.2),   # ahead of the target
+    ("higher_is_better", 4, 10, 0.6),    # NPS 4 against 10
+    ("higher_is_better", 4, -10, -1.4),  # a negative target: the share of its size
+    ("higher_is_better", 4, 0, None),    # no share of a target of 0
+    ("range", 5, 10, None),
+])
+def test_kpi_gap_macro(rules_store, direction, value, target, gap):
+    with rules_store.cursor() as cur:
+        found = cur.execute("SELECT okr_kpi_gap(?, ?::DOUBLE, ?::DOUBLE)", [direction, value, target]).fetchall()[0][0]
+    assert found == (None if gap is None else pytest.approx(gap))
+
+
 # -- status thresholds ------------------------------------------------------------------------------------
 
 
@@ -545,3 +615,92 @@ def test_kpi_at_risk_band_comes_from_the_rules(store, load, row, band):
     load(("k.csv", "team,kpi,date,value,target,direction,min,max,tolerance\n" + row + "\n"))
     kpi = store.kpi_scores(dt.date(2026, 5, 15)).iloc[0]
     assert (kpi["band_low"], kpi["band_high"]) == pytest.approx(band)
+
+
+# -- a grade read by the objective's type (issue 26) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("current", "committed", "aspirational"), [
+    (100, "met", "green"), (86, "missed", "green"), (80, "missed", "green"), (66, "missed", "green"),
+    (64, "missed", "yellow"), (36, "missed", "yellow"), (34, "missed", "red"), (0, "missed", "red"),
+])
+def test_a_key_results_grade_reads_by_its_objectives_type(rules_store, current, committed, aspirational):
+    assert kr_row(rules_store, f"c{current}", day(100))["band"] == committed
+    assert kr_row(rules_store, f"a{current}", day(100))["band"] == aspirational
+
+
+TYPED = """cycle,start_date,end_date,team,objective,objective_type,key_result,baseline,target,current,date
+T,2026-01-01,2026-03-31,Support,Answer faster,committed,Cut reply time from 48 to 30 minutes,48,30,33.6,2026-03-30
+T,2026-01-01,2026-03-31,Support,Hire the manager,committed,Make 1 hire,0,1,1,2026-03-30
+T,2026-01-01,2026-03-31,Support,Be known for kind answers,committed,Ask every customer how we did,0,100,,
+T,2026-01-01,2026-03-31,Support,Delight our customers,aspirational,Raise NPS from 4 to 10,4,10,8.8,2026-03-30
+T,2026-01-01,2026-03-31,Support,Win the market,aspirational,Grow sign-ups from 0 to 100,0,100,50,2026-03-30
+T,2026-01-01,2026-03-31,Support,Try something new,aspirational,Try 10 ideas,0,10,,
+"""
+
+
+def test_a_committed_objective_is_met_at_one_and_a_committed_08_is_missed_with_a_postmortem(store, load):
+    """The playbook's grading: a committed objective is a promise, met at 1.0 and missed below it (a
+    postmortem), never green; the 0.7 sweet spot and the green / yellow / red bands are the
+    aspirational objective's."""
+    load(("okrs.csv", TYPED))
+    rows = {title: objective_row(store, title, dt.date(2026, 3, 31))
+            for title in store.objective_scores(dt.date(2026, 3, 31))["title"]}
+    read = {title: (row["grade"], row["band"], row["postmortem"]) for title, row in rows.items()}
+    assert read == {
+        "Answer faster": (pytest.approx(0.8), "missed", True),          # 48 -> 33.6 of 30: 0.8
+        "Hire the manager": (1.0, "met", False),
+        "Be known for kind answers": (None, "missed", True),              # nothing measured: not met either
+        "Delight our customers": (pytest.approx(0.8), "green", False),   # the same 0.8, aspirational
+        "Win the market": (pytest.approx(0.5), "yellow", False),
+        "Try something new": (None, None, False),                         # not graded
+    }
+
+
+def test_the_grade_bands_take_their_thresholds_from_settings():
+    store = open_store(":memory:", Settings(grade_green_from=0.9, grade_yellow_from=0.5))
+    try:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT okr_grade_band(0.8), okr_grade_band(0.9), okr_grade_band(0.4), "
+                               "okr_band('aspirational', 0.8, okr_grade_band(0.8)), okr_band('committed', 1.0, 'green')"
+                               ).fetchall() == [("yellow", "green", "red", "yellow", "met")]
+    finally:
+        store.close()
+
+
+# -- stale key results and KPIs in the scored rows (issue 26) -------------------------------------------------------
+
+STALE_OKRS = """cycle,start_date,end_date,team,objective,objective_type,key_result,baseline,target,kpi,kr_start
+S,2026-01-01,2026-03-31,Support,Answer faster,committed,Checked in a week ago,0,10,,
+S,2026-01-01,2026-03-31,Support,Answer faster,committed,Checked in eight days ago,0,10,,
+S,2026-01-01,2026-03-31,Support,Answer faster,committed,Added three days ago,0,10,,2026-02-12
+S,2026-01-01,2026-03-31,Support,Answer faster,committed,Follows a monthly KPI,10,4,Net Promoter Score,
+S,2026-01-01,2026-03-31,Support,Answer faster,committed,Follows a weekly KPI,48,30,Average reply time,
+"""
+STALE_CHECKINS = """team,key_result,cycle,date,value
+Support,Checked in a week ago,S,2026-02-08,5
+Support,Checked in eight days ago,S,2026-02-07,5
+"""
+STALE_KPIS = """team,kpi,date,value,target,direction,frequency
+Support,Net Promoter Score,2026-01-31,7,10,higher_is_better,monthly
+Support,Average reply time,2026-02-01,40,30,lower_is_better,weekly
+Support,Tickets resolved,2026-02-14,380,400,higher_is_better,daily
+"""
+
+
+def test_the_scored_rows_say_what_is_stale(store, load):
+    """A key result is stale after the check-in interval (7 days), counted from its start before its
+    first check-in; a KPI, and a key result that follows one, when not measured within the KPI's own
+    frequency (plus a quarter of it)."""
+    load(("kpis.csv", STALE_KPIS), ("okrs.csv", STALE_OKRS), ("checkins.csv", STALE_CHECKINS))
+    as_of = dt.date(2026, 2, 15)
+    stale = dict(zip(store.kr_scores(as_of)["title"], store.kr_scores(as_of)["stale"]))
+    assert stale == {"Checked in a week ago": False, "Checked in eight days ago": True, "Added three days ago": False,
+                     "Follows a monthly KPI": False,   # due 28 Feb
+                     "Follows a weekly KPI": True}     # due 8 Feb, a day of grace: stale from 10 Feb
+    kpis = dict(zip(store.kpi_scores(as_of)["name"], store.kpi_scores(as_of)["stale"]))
+    assert kpis == {"Net Promoter Score": False, "Average reply time": True, "Tickets resolved": False}
+    # NPS, measured on 31 January, is due on 28 February: stale after a quarter of its 28 days.
+    later = dict(zip(store.kpi_scores(dt.date(2026, 3, 7))["name"], store.kpi_scores(dt.date(2026, 3, 7))["stale"]))
+    assert later == {"Net Promoter Score": False, "Average reply time": True, "Tickets resolved": True}
+    assert store.kpi_scores(dt.date(2026, 3, 8)).set_index("name").loc["Net Promoter Score", "stale"]

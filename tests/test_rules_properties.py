@@ -10,9 +10,10 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from okrdash.rules import Rules
 from okrdash.settings import Settings
 from okrdash.store import Store, open_store
 
@@ -56,7 +57,7 @@ def score(key_results, as_of: dt.date, objective_type: str = "committed") -> lis
                                 [kr_id, START + dt.timedelta(days=offset), value])
                 ids.append(kr_id)
             result = cur.execute(
-                "SELECT key_result_id, progress, progress_clamped, expected, status, grade, grade_band "
+                "SELECT key_result_id, progress, progress_clamped, expected, status, grade, grade_band, band "
                 "FROM kr_scores(?::DATE)", [as_of])
             names = [d[0] for d in result.description]
             by_id = {row[0]: dict(zip(names, row)) for row in result.fetchall()}
@@ -162,6 +163,22 @@ def test_status_macro_is_monotone(p1, p2, e):
 
 
 @PROPERTY_SETTINGS
+@given(p=st.floats(-1, 2, allow_nan=False), e=st.floats(0, 1))
+def test_the_status_floors_the_demo_plans_by_agree_with_the_status_rule(p, e):
+    """okr_kr_status_floors (where On Track and At Risk begin, what the demo company and the bench
+    generator plan their values by through okrdash/rules.py) gives every progress the status
+    okr_kr_status gives it, but within a rounding error of a floor (p >= r * e OR e - p <= g is
+    p >= least(r * e, e - g) in exact arithmetic)."""
+    with STORE.cursor() as cur:
+        [floors] = Rules(CONFIG, cur).status_floors([e])
+        assume(all(abs(p - floor) > 1e-9 for floor in floors))
+        status = cur.execute("SELECT okr_kr_status(?, ?, true, ?, ?, ?, ?)",
+                             [p, e, CONFIG.on_track_ratio, CONFIG.on_track_gap, CONFIG.at_risk_ratio,
+                              CONFIG.at_risk_gap]).fetchall()[0][0]
+    assert floors.status(p) == status, (p, e, floors)
+
+
+@PROPERTY_SETTINGS
 @given(bt=baseline_target(), current=numbers, n=days, otype=objective_types)
 def test_grade_and_band_follow_clamped_progress(bt, current, n, otype):
     baseline, target = bt
@@ -170,4 +187,6 @@ def test_grade_and_band_follow_clamped_progress(bt, current, n, otype):
     assert abs(row["grade"] - row["progress_clamped"]) <= 0.05 + 1e-9
     assert close(row["grade"] * 10, round(row["grade"] * 10))
     assert row["grade_band"] == ("green" if row["grade"] >= 0.7 else "yellow" if row["grade"] >= 0.4 else "red")
+    # Read by type: a committed key result is met only at 1.0; an aspirational one reads its grade band.
+    assert row["band"] == (("met" if row["grade"] == 1.0 else "missed") if otype == "committed" else row["grade_band"])
     assert 0.0 <= row["expected"] <= (1.0 if otype == "committed" else CONFIG.aspirational_end_point)

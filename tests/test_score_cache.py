@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from okrdash import bridge, coach, demo, okrfiles, readmodels, store as store_module
+from okrdash import bridge, coach, demo, okrfiles, readmodels
+from okrdash.store import scores as scores_module
 from okrdash.access import admin_writer
 
 AS_OF = demo.DEMO_ANCHOR
@@ -64,7 +65,7 @@ def assert_same(kept: Any, fresh: Any, where: str) -> None:
 
 
 def nothing_kept(monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "SCORES_KEPT", 0)
+    monkeypatch.setattr(scores_module, "SCORES_KEPT", 0)
 
 
 @pytest.mark.parametrize("as_of", [AS_OF, EARLIER])
@@ -89,8 +90,9 @@ def test_filtered_lookups_equal_the_macros_filtered_in_sql(demo_store):
 
     def macro(name: str, order: str, **where: Any) -> pd.DataFrame:
         conditions = " AND ".join(f"{column} = ?" for column in where) or "true"
-        return demo_store._df(f"SELECT * FROM {name}(?::DATE) WHERE {conditions} ORDER BY {order}",
-                              [AS_OF, *where.values()])
+        with demo_store.cursor() as cur:
+            return cur.execute(f"SELECT * FROM {name}(?::DATE) WHERE {conditions} ORDER BY {order}",
+                               [AS_OF, *where.values()]).df()
 
     teams = demo_store.teams()
     cycle = demo_store.cycles()[-1].name
@@ -187,14 +189,13 @@ def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_sto
     new_value = float(row["current"]) + 4321.0
     load(checkin_file(row, new_value))
     scored: list[str] = []
-    real_df = demo_store._df
+    real_score = scores_module.score
 
-    def counting_df(sql: str, params: list | None = None) -> pd.DataFrame:
-        if "kr_scores(" in sql:
-            scored.append(params[0] if params else None)
-        return real_df(sql, params)
+    def counting_score(cur, as_of: dt.date) -> scores_module.Scores:
+        scored.append(as_of)
+        return real_score(cur, as_of)
 
-    monkeypatch.setattr(demo_store, "_df", counting_df)
+    monkeypatch.setattr(scores_module, "score", counting_score)
     seen: list[float] = []
     failures: list[BaseException] = []
     start = threading.Barrier(6)

@@ -1,5 +1,6 @@
 """``okrdash serve`` defaults: loopback unless told, no local mode on the network, allowed hosts,
-no global cache clearing, anti-framing headers; and no database made up from a typo in ``--db``.
+no global cache clearing, anti-framing headers, local mode's token (printed link, cookie, proxy
+headers refused); and no database made up from a typo in ``--db``.
 
 Streamlit itself is not started: its command-line entry point is replaced by one that records the
 arguments okrdash hands it.
@@ -20,10 +21,13 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.web import bootstrap
 from streamlit.web import cli as streamlit_cli
-from streamlit.web.server.starlette import starlette_app
+from streamlit.web.server import server_util
+from streamlit.web.server.starlette import starlette_app, starlette_routes
 
 from okrdash import settings as settings_module
+from okrdash.access import LocalToken, local_token
 from okrdash.cli import main
 from okrdash.store import open_store
 from okrdash.ui import server
@@ -46,6 +50,7 @@ def started(monkeypatch, tmp_path) -> list[list[str]]:
     monkeypatch.setattr(starlette_app, "create_streamlit_middleware", starlette_app.create_streamlit_middleware)
     monkeypatch.setattr(MemoryUploadedFileManager, "add_file", MemoryUploadedFileManager.add_file)
     monkeypatch.setattr(ScriptCache, "clear", ScriptCache.clear)
+    monkeypatch.setattr(bootstrap, "server_util", bootstrap.server_util)
     monkeypatch.chdir(tmp_path)  # no secrets.toml here unless a test writes one
     monkeypatch.setenv("HOME", str(tmp_path))
     return calls
@@ -181,18 +186,21 @@ def _run_middleware(middleware, scope: dict) -> list[dict]:
     return sent
 
 
-def test_local_mode_refuses_what_a_proxy_passes_on(started):
+# Every header a proxy or load balancer may add, as the finding names them and a few more.
+PROXY_HEADERS = (b"X-Forwarded-For", b"x-real-ip", b"Forwarded", b"Via", b"X-Forwarded-Host", b"X-Forwarded-Proto",
+                 b"X-Client-IP", b"CF-Connecting-IP", b"True-Client-IP")
+
+
+@pytest.mark.parametrize("header", PROXY_HEADERS)
+def test_local_mode_refuses_what_a_proxy_passes_on(started, header):
     server.prepare(2**20, refuse_proxied=True)
     server.prepare(2**20, refuse_proxied=True)  # idempotent
     stack = [m.cls for m in starlette_app.create_streamlit_middleware()]
     assert stack.count(server.ProxiedLocalModeMiddleware) == 1 and stack.count(server.FramingHeadersMiddleware) == 1
-    for header in (b"X-Forwarded-For", b"x-real-ip", b"Forwarded"):
-        sent = _run_middleware(server.ProxiedLocalModeMiddleware,
-                               {"type": "http", "headers": [(header, b"10.1.2.3")]})
-        assert sent[0]["status"] == 403 and b"--allow-local-mode-on-network" in sent[1]["body"]
-        assert "mode lokal" in sent[1]["body"].decode()
-    closed = _run_middleware(server.ProxiedLocalModeMiddleware,
-                             {"type": "websocket", "headers": [(b"x-forwarded-for", b"10.1.2.3")]})
+    sent = _run_middleware(server.ProxiedLocalModeMiddleware, {"type": "http", "headers": [(header, b"10.1.2.3")]})
+    assert sent[0]["status"] == 403 and b"--allow-local-mode-on-network" in sent[1]["body"]
+    assert "mode lokal" in sent[1]["body"].decode()
+    closed = _run_middleware(server.ProxiedLocalModeMiddleware, {"type": "websocket", "headers": [(header, b"x")]})
     assert closed == [{"type": "websocket.close", "code": 1008}]
     direct = _run_middleware(server.ProxiedLocalModeMiddleware, {"type": "http", "headers": [(b"host", b"x")]})
     assert direct[0]["status"] == 200
@@ -201,16 +209,86 @@ def test_local_mode_refuses_what_a_proxy_passes_on(started):
     assert server.ProxiedLocalModeMiddleware not in [m.cls for m in starlette_app.create_streamlit_middleware()]
 
 
-def test_serve_refuses_proxied_visitors_only_in_local_mode(started, existing_db, monkeypatch):
-    prepared: list[bool] = []
-    monkeypatch.setattr(server, "prepare", lambda limit, refuse_proxied=False: prepared.append(refuse_proxied))
+def test_serve_needs_the_token_and_refuses_proxied_visitors_only_in_local_mode(started, existing_db, monkeypatch):
+    prepared: list[tuple[bool, LocalToken | None]] = []
+    monkeypatch.setattr(server, "prepare", lambda limit, refuse_proxied=False, local_token=None:
+                        prepared.append((refuse_proxied, local_token)))
     assert main(["--db", str(existing_db), "serve", "--port", "8599"]) == 0
     assert main(["--db", str(existing_db), "serve", "--port", "8599", "--allow-local-mode-on-network"]) == 0
     (Path.cwd() / ".streamlit").mkdir()
     (Path.cwd() / ".streamlit" / "secrets.toml").write_text('[okrdash]\neditor_passphrase = "scrypt$x"\n')
     assert main(["--db", str(existing_db), "serve", "--port", "8599"]) == 0
-    assert prepared == [True, False, False]
+    # Local mode needs the token whether or not a proxy is acknowledged; with sign-in there is none.
+    assert prepared == [(True, local_token()), (False, local_token()), (False, None)]
     assert len(started) == 3
+
+
+TOKEN = LocalToken("t" * 43)
+
+
+def test_the_links_streamlit_prints_and_opens_at_start_carry_the_token(started):
+    # bootstrap._on_server_start prints server_util.get_url(...) and opens it when not headless.
+    plain = server_util.get_url("127.0.0.1")
+    server.prepare(2**20, local_token=TOKEN)
+    server.prepare(2**20, local_token=TOKEN)  # idempotent: one token, not two
+    assert bootstrap.server_util.get_url("127.0.0.1") == f"{plain}/?token={TOKEN.value}"
+    assert bootstrap.server_util.get_display_address is server_util.get_display_address  # the rest is Streamlit's
+    assert starlette_routes.get_url("localhost") == server_util.get_url("localhost")  # CORS is untouched
+    assert [m.cls for m in starlette_app.create_streamlit_middleware()].count(server.LocalTokenMiddleware) == 1
+    server.prepare(2**20)  # sign-in configured: Streamlit's own links, no token middleware
+    assert bootstrap.server_util is server_util
+    assert server.LocalTokenMiddleware not in [m.cls for m in starlette_app.create_streamlit_middleware()]
+
+
+def _token_request(path: str, query: bytes, method: str = "GET", scheme: str = "http") -> list[dict]:
+    def middleware(app):
+        return server.LocalTokenMiddleware(app, token=TOKEN)
+
+    return _run_middleware(middleware, {"type": "http", "method": method, "scheme": scheme, "path": path,
+                                        "query_string": query, "headers": []})
+
+
+def test_the_token_link_sets_the_cookie_and_leaves_the_address_bar_without_it(started):
+    sent = _token_request("/team", b"team=Sales&token=" + TOKEN.value.encode() + b"&lang=id")
+    assert sent[0]["status"] == 303
+    headers = dict(sent[0]["headers"])
+    assert headers[b"location"] == b"/team?team=Sales&lang=id"
+    cookie = headers[b"set-cookie"].decode()
+    assert cookie.startswith(f"{TOKEN.cookie_name}={TOKEN.value};")
+    assert {part.strip() for part in cookie.split(";")[1:]} == {"Path=/", "HttpOnly", "SameSite=Strict"}
+    assert headers[b"cache-control"] == b"no-store" and headers[b"referrer-policy"] == b"no-referrer"
+    alone = dict(_token_request("/", b"token=" + TOKEN.value.encode())[0]["headers"])
+    assert alone[b"location"] == b"/"
+    assert b"Secure" in dict(_token_request("/", b"token=" + TOKEN.value.encode(), scheme="https")[0]["headers"])[
+        b"set-cookie"]
+
+
+@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example", "///evil.example"])
+def test_the_redirect_stays_on_this_site(started, path):
+    location = dict(_token_request(path, b"token=" + TOKEN.value.encode())[0]["headers"])[b"location"]
+    assert location.startswith(b"/") and not location.startswith((b"//", b"/\\")), location
+
+
+@pytest.mark.parametrize("query, method", [(b"token=wrong", "GET"), (b"token=" + b"t" * 42, "GET"),
+                                           (b"team=Sales", "GET"), (b"token=" + b"t" * 43, "POST")])
+def test_a_wrong_token_or_another_request_goes_to_the_app_as_it_came(started, query, method):
+    sent = _token_request("/team", query, method)
+    assert sent[0]["status"] == 200 and not any(name == b"set-cookie" for name, _ in sent[0]["headers"])
+
+
+def test_the_token_is_compared_in_full_and_named_per_token():
+    assert TOKEN.matches("t" * 43)
+    assert not any(TOKEN.matches(other) for other in ("t" * 42, "t" * 44, "T" * 43, "", None, 43, "ť" * 43))
+    assert TOKEN.cookie_name != LocalToken("u" * 43).cookie_name
+    assert TOKEN.value not in TOKEN.cookie_name
+
+
+def test_a_token_can_be_kept_across_starts_by_the_environment():
+    kept = "k" * 40
+    assert settings_module.load_settings({"OKRDASH_LOCAL_TOKEN": kept}).local_token == kept
+    with pytest.raises(ValueError):  # too short to stand in for a random one
+        settings_module.load_settings({"OKRDASH_LOCAL_TOKEN": "secret"})
+    assert len(local_token().value) >= 40 and local_token() is local_token()  # one per process
 
 
 def test_one_session_holds_at_most_the_upload_limit(started):

@@ -12,6 +12,7 @@ import pytest
 from okrdash.importing import validate
 from okrdash.problems import Localised
 from tests.conftest import kr_row
+from tests.helpers.workbooks import workbook
 
 AS_OF = dt.date(2026, 12, 31)
 
@@ -283,19 +284,6 @@ def test_problems_name_the_users_header_and_show_blanks_as_blank(store, reject):
 
 
 # -- workbooks --------------------------------------------------------------------------------------
-
-
-def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_workbook_with_several_sheets_reads_real_cell_types(store, load):

@@ -12,7 +12,8 @@ import threading
 import streamlit as st
 
 from okrdash.importing import Upload, import_files
-from okrdash.store import Store, open_store
+from okrdash.store import open_store
+from okrdash.store.file_store import DuckDBStore
 from okrdash.ui import context
 
 OKRS = "cycle,team,objective,key_result,baseline,target,current,date\n2026-Q4,Sales,Grow,{title},0,10,{current},2026-11-01\n"
@@ -41,7 +42,7 @@ def test_imports_stay_in_turn_when_the_caches_are_cleared_between_them(tmp_path,
     monkeypatch.setenv("OKRDASH_DEMO_WHEN_EMPTY", "false")
     first_applying, second_done = threading.Event(), threading.Event()
     finished_while_first_held_the_lock: list[bool] = []
-    original_apply = Store.apply
+    original_apply = DuckDBStore.apply
 
     def pausing_apply(self, files, writer):
         if writer.who == "first":
@@ -50,7 +51,7 @@ def test_imports_stay_in_turn_when_the_caches_are_cleared_between_them(tmp_path,
             finished_while_first_held_the_lock.append(second_done.wait(timeout=2))
         return original_apply(self, files, writer)
 
-    monkeypatch.setattr(Store, "apply", pausing_apply)
+    monkeypatch.setattr(DuckDBStore, "apply", pausing_apply)
     errors: list[BaseException] = []
 
     def run(who: str, current: int) -> None:

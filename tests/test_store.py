@@ -7,9 +7,10 @@ import datetime as dt
 import duckdb
 import pytest
 
-from okrdash import store as store_module
 from okrdash.access import admin_writer
-from okrdash.store import DATA_TABLES, SCHEMA_VERSION, Store, open_store
+from okrdash.store import DATA_TABLES, SCHEMA_VERSION, open_store
+from okrdash.store.file_store import DuckDBStore
+from okrdash.store.schema import MIGRATIONS
 from tests.conftest import kr_row, objective_row
 
 # Each test using the store fixture runs on DuckDB and on PostgreSQL (tests/conftest.py).
@@ -23,8 +24,15 @@ INJECTION = "x'); DROP TABLE objectives; --"
 
 def test_schema_version_after_open(store):
     assert SCHEMA_VERSION >= 1
-    assert SCHEMA_VERSION == max(store_module._MIGRATIONS)
+    assert SCHEMA_VERSION == max(MIGRATIONS)
     assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_each_backend_offers_the_whole_store_interface(store):
+    from okrdash.store import Store
+
+    assert isinstance(store, Store)  # every member of the Protocol, methods and attributes
+    assert not store.read_only and store.write_version >= 0
 
 
 def test_new_store_is_empty(store):
@@ -48,7 +56,7 @@ def test_reopening_a_file_database_keeps_data_and_schema(tmp_path, load):
         assert second.schema_version() == SCHEMA_VERSION
         with second.cursor() as cur:
             # Migrations ran once: reopening does not apply them again.
-            assert cur.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == len(store_module._MIGRATIONS)
+            assert cur.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == len(MIGRATIONS)
         row = kr_row(second, "Sign 10 new customers", AS_OF)
         assert (row["current"], row["progress"]) == (4.0, pytest.approx(0.4))
         assert not second.is_empty()
@@ -58,7 +66,7 @@ def test_reopening_a_file_database_keeps_data_and_schema(tmp_path, load):
 
 def test_store_constructor_and_open_store_agree(tmp_path, load):
     path = tmp_path / "okrdash.duckdb"
-    direct = Store(path)
+    direct = DuckDBStore(path)
     load(("okrs.csv", OKRS), into=direct)
     direct.close()
     reopened = open_store(str(path))
@@ -87,7 +95,7 @@ def test_upgrade_from_schema_version_1_keeps_data(tmp_path):
     path = tmp_path / "v1.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
-    con.execute(store_module._MIGRATIONS[1])
+    con.execute(MIGRATIONS[1])
     con.execute("INSERT INTO schema_version VALUES (1, now())")
     con.execute("INSERT INTO cycles (name, start_date, end_date) VALUES ('2026-Q2', DATE '2026-04-01', DATE '2026-06-30')")
     con.execute("INSERT INTO objectives (cycle, team, title, type) VALUES ('2026-Q2', 'Sales', 'Grow', 'committed')")
@@ -157,7 +165,7 @@ def test_duckdb_threads_and_memory_come_from_settings(tmp_path):
     from okrdash.settings import Settings
 
     config = Settings(db_path=tmp_path / "okrdash.duckdb", duckdb_threads=1, duckdb_memory_limit="256MB")
-    store = Store(config.db_path, config)
+    store = DuckDBStore(config.db_path, config)
     try:
         with store.cursor() as cur:
             threads, memory = cur.execute(

@@ -17,7 +17,7 @@ from okrdash.cli import main as cli_main
 from okrdash.importing import FormRows, import_files, validate
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed
-from okrdash.store import StoreError, open_store
+from okrdash.store import SCHEMA_VERSION, StoreError, open_store
 from tests.conftest import END, START, day, kr_row, uploads
 
 # Each test using the store fixture runs on DuckDB and on PostgreSQL (tests/conftest.py).
@@ -172,13 +172,13 @@ def test_form_rows_of_an_unknown_column_are_a_programming_error(okrs):
 def test_a_version_2_database_keeps_its_check_ins_and_undo_history_when_opened(tmp_path):
     import duckdb
 
-    from okrdash import store as store_module
+    from okrdash.store.schema import MIGRATIONS
 
     path = tmp_path / "v2.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
     for version in (1, 2):
-        con.execute(store_module._MIGRATIONS[version])
+        con.execute(MIGRATIONS[version])
         con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
     for batch in (1, 2):
         con.execute("INSERT INTO batches (id, imported_at, file_name, sha256, kind, inserted, updated) "
@@ -192,7 +192,7 @@ def test_a_version_2_database_keeps_its_check_ins_and_undo_history_when_opened(t
     con.close()
     store = open_store(path)
     try:
-        assert store.schema_version() == 3
+        assert store.schema_version() == SCHEMA_VERSION
         with store.cursor() as cur:
             assert cur.execute("SELECT date, value, note, seq FROM checkins").fetchall() == [(day(30), 4.0, "kept", 0)]
         assert kr_row(store, "Sign", day(40))["current"] == 4.0

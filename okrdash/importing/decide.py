@@ -51,10 +51,12 @@ def decide_readings(con: duckdb.DuckDBPyConnection, tables: list[CsvTable], choi
             file_signals=[DateOrder.DMY] if indonesian or semicolon else [],
             elsewhere=_elsewhere(dates, index), choices=choices)
         problems += found
-        # Typed workbook cells are already plain numbers and ISO dates.
+        # Typed workbook cells are already plain numbers and ISO dates; a form's numbers keep the
+        # convention they were typed in (importing.rows sets it).
         for column in table.typed_columns:
             if column in NUMBER_COLUMNS:
-                number_readings[column] = ColumnReading(column, NumberFormat.EN, Evidence.TYPED)
+                number_readings[column] = (table.reading.numbers.get(column)
+                                           or ColumnReading(column, NumberFormat.EN, Evidence.TYPED))
             elif column in DATE_COLUMNS:
                 date_readings[column] = ColumnReading(column, DateOrder.YMD, Evidence.TYPED)
         table.reading = Reading(numbers=number_readings, dates=date_readings)

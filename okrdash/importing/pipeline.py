@@ -26,6 +26,7 @@ from okrdash.importing.reading import Reading, ReadingChoices
 from okrdash.importing.rows import FormRows, form_table
 from okrdash.importing.table import CsvTable, read_upload
 from okrdash.importing.validation import Validator, capped
+from okrdash.importing.workbook import WorkbookLimits
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import FileChanges, Store, WriteCounts
@@ -226,7 +227,8 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
                     "size": round(len(upload.data) / 2**20, 1), "limit": round(config.max_upload_bytes / 2**20, 1)}))
                 continue
             try:
-                tables += read_upload(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows)
+                tables += read_upload(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows,
+                                      WorkbookLimits.of(config))
             except ImportFailed as failed:
                 problems += failed.problems
         problems += decide_readings(con, tables, choices)

@@ -29,7 +29,16 @@ from okrdash.importing.number_format import NUMBER_COLUMNS
 from okrdash.importing.reading import Reading
 from okrdash.importing.shapes import reshape
 from okrdash.importing.text import blank_from, first_lines, plain_lines
-from okrdash.importing.workbook import UnreadableWorkbook, is_workbook, read_sheets
+from okrdash.importing.workbook import (
+    Rows,
+    Sheet,
+    UnreadableWorkbook,
+    WorkbookLimits,
+    WorkbookTooLarge,
+    cell_address,
+    is_workbook,
+    read_sheets,
+)
 from okrdash.models import FileKind
 from okrdash.problems import ImportFailed, Problem
 
@@ -101,16 +110,21 @@ class CsvTable:
 
 
 def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str,
-                max_rows: int) -> list[CsvTable]:
+                max_rows: int, workbook_limits: WorkbookLimits | None = None) -> list[CsvTable]:
     """Read one upload: a CSV / text file into one table, a workbook into one table per sheet that holds a kind."""
     if not is_workbook(data):
         return [read_csv(con, file_name, data, table, max_rows)]
+    fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
     try:
-        sheets = read_sheets(data)
-    except UnreadableWorkbook:
-        raise ImportFailed([Problem(file_name, None, None, None, "file_binary", {})]) from None
+        sheets = read_sheets(data, workbook_limits)
+    except WorkbookTooLarge as large:
+        raise fail(f"workbook_too_large_{large.what}", **_sizes(large)) from None
+    except UnreadableWorkbook as unreadable:
+        if unreadable.recognised:
+            raise fail("workbook_unreadable", reason=unreadable.reason) from None
+        raise fail("file_binary") from None
     digest = hashlib.sha256(data).hexdigest()
-    tables, refused, skipped = [], [], []
+    tables, refused, skipped, uncached = [], [], [], []
     for index, sheet in enumerate(sheets):
         label = f"{file_name} › {sheet.name}"
         if not sheet.text.strip():
@@ -118,19 +132,30 @@ def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, tab
             continue
         try:
             tables.append(_read_text(con, label, sheet.text.encode("utf-8"), "xlsx", digest, f"{table}_{index}",
-                                     max_rows, typed_from=sheet.typed_from,
-                                     text_cells=getattr(sheet, "text_cells", None)))
+                                     max_rows, sheet=sheet))
         except ImportFailed as failed:
+            codes = {p.code for p in failed.problems}
             if [p.code for p in failed.problems] in (["file_kind_unknown"], ["file_kind_none"]):
                 refused += failed.problems
                 skipped.append(sheet.name)
-            else:
-                raise
+                continue
+            if codes == {"formula_without_value"}:  # every sheet's are listed at once
+                uncached += failed.problems
+                continue
+            raise
+    if uncached:
+        raise ImportFailed(uncached)
     if not tables:
         raise ImportFailed(refused or [Problem(file_name, None, None, None, "file_empty", {})])
     if skipped:
         tables[0].reading_notes.insert(0, ReadingNote("sheets_skipped", {"sheets": ", ".join(skipped)}))
     return tables
+
+
+def _sizes(large: WorkbookTooLarge) -> dict[str, float]:
+    """A limit's figures (floats: the message writes them in the reader's convention), bytes in MB."""
+    scale = 2**20 if large.what in ("unpacked", "text") else 1
+    return {"found": float(round(large.found / scale)), "limit": float(round(large.limit / scale))}
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int) -> CsvTable:
@@ -151,13 +176,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
 
 
 def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, encoding: str, sha256: str, table: str,
-               max_rows: int, *, start: int = 0, typed_from: dict[int, int] | None = None,
-               text_cells: dict[int, frozenset[int]] | None = None,
+               max_rows: int, *, start: int = 0, sheet: Sheet | None = None,
                notes: list[ReadingNote] | None = None) -> CsvTable:
     """Read the UTF-8 text ``data[start:]`` (``start``: past byte order marks) into scratch table ``table``.
 
-    ``typed_from``: for a workbook sheet, column index -> the last row holding a text cell in that
-    column; below it (and so below a header row at or under it) every non-blank cell is typed."""
+    ``sheet``: the workbook sheet the text was written from, which says which cells were typed and
+    which formulas have no stored result."""
     notes = list(notes or [])
     data, start = plain_lines(file_name, data, start, notes)
     head_lines = first_lines(data, HEADER_SEARCH_LINES, start)
@@ -179,6 +203,9 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
     if row_count > max_rows:
         raise ImportFailed([Problem(file_name, None, None, None, "file_too_many_rows", {
             "rows": row_count, "limit": max_rows})])
+    if sheet is not None and sheet.uncached_formulas:
+        _refuse_uncached_formulas(con, file_name, table, layout, sheet.uncached_formulas)
+    typed_from = sheet.typed_from if sheet is not None else {}
     return CsvTable(
         file_name=file_name,
         sha256=sha256,
@@ -190,12 +217,27 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         encoding=encoding,
         ignored_headers=layout.ignored,
         headers={c: h for c, h in layout.headers.items() if c in columns},
-        typed_columns=_typed_columns(layout, typed_from or {}),
+        typed_columns=_typed_columns(layout, typed_from),
         reading_notes=notes,
-        mixed_columns=_mixed_columns(con, table, layout, typed_from or {}, text_cells or {}),
+        mixed_columns=_mixed_columns(con, table, layout, typed_from, sheet.text_cells if sheet is not None else {}),
         bounded="target" in columns and _holds_a_bound(data, body_start),
         ignored_numbers=_ignored_numbers(con, layout, row, samples),
     )
+
+
+def _refuse_uncached_formulas(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout,
+                              cells: tuple[tuple[int, int], ...]) -> None:
+    """Refuse each formula without a stored result (0-based row, column) on a line the sheet's data
+    is read from, unless its column is one the import does not use: calamine reads it as blank."""
+    lines = sorted({row + 1 for row, _ in cells})
+    read = {line for (line,) in con.execute(
+        f'SELECT DISTINCT line FROM "{table}" WHERE line IN (SELECT unnest(?))', [lines]).fetchall()}
+    problems = [Problem(file_name, row + 1, None, None, "formula_without_value", {"cell": cell_address(row, column)})
+                for row, column in cells
+                if row + 1 in read and not (column < len(layout.columns)
+                                            and layout.columns[column].startswith("_ignored_"))]
+    if problems:
+        raise ImportFailed(problems)
 
 
 def _ignored_numbers(con: duckdb.DuckDBPyConnection, layout: Layout, row: HeaderRow,
@@ -225,16 +267,20 @@ def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote
 
 
 def _mixed_columns(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, typed_from: dict[int, int],
-                   text_cells: dict[int, frozenset[int]]) -> frozenset[str]:
+                   text_cells: dict[int, Rows]) -> frozenset[str]:
     """A workbook sheet's number columns holding typed cells and text cells below the header: their
-    text cells' lines go into ``<table>_text_cells`` (col, line), so each cell is read as itself."""
-    rows = [(layout.columns[i], line) for i, lines in text_cells.items()
+    text cells' lines go into ``<table>_text_cells`` (col, line), so each cell is read as itself.
+    The sheet's runs of text rows are expanded by DuckDB (a column may hold 500,000 text cells)."""
+    first_data = layout.header_last + 2  # 1-based line of the first data row
+    runs = [(layout.columns[i], max(first, first_data), last) for i, rows in text_cells.items()
             if i in typed_from and i < len(layout.columns) and layout.columns[i] in NUMBER_COLUMNS
-            for line in lines if line > layout.header_last + 1]
-    if rows:
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_text_cells" (col VARCHAR, line BIGINT)')
-        con.executemany(f'INSERT INTO "{table}_text_cells" VALUES (?, ?)', rows)
-    return frozenset(column for column, _ in rows)
+            for first, last in rows.runs if last >= first_data]
+    if runs:
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_text_cells" AS '
+                    "SELECT col, unnest(range(first, last + 1)) AS line "
+                    "FROM (SELECT unnest(?) AS col, unnest(?) AS first, unnest(?) AS last)",
+                    [[c for c, _, _ in runs], [f for _, f, _ in runs], [la for _, _, la in runs]])
+    return frozenset(column for column, _, _ in runs)
 
 
 def _typed_columns(layout: Layout, typed_from: dict[int, int]) -> frozenset[str]:

@@ -4,20 +4,25 @@
   e-mail address or domain to viewer, editor (of named teams) or admin.
 - else ``[okrdash] editor_passphrase`` (an scrypt hash from ``okrdash hash-passphrase``): the
   passphrase unlocks editing for the session.
-- else local mode: editing is open to everyone, and a banner says so.
+- else local mode: editing needs the token of the link ``okrdash serve`` printed at start (kept
+  in a cookie by ui/server.py, or given in this session's URL); a session without it is a viewer.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
 
-from okrdash.access import LOCAL_ACCESS, Access, PassphraseThrottle, Role, load_roles
+from okrdash.access import (LOCAL_ACCESS, LOCAL_TOKEN_PARAM, LOCAL_VIEWER, Access, PassphraseThrottle, Role,
+                            load_roles, local_token)
 from okrdash.settings import load_settings
 from okrdash.ui.context import Context
 
 _UNLOCKED = "_okrdash_editor_unlocked"
+# This session opened a link with the local token (where no cookie keeps it: AppTest, streamlit run).
+_LINK_TOKEN = "_okrdash_local_token_given"
 # Process-wide, not in st.session_state: a reload or a new session must not guess at full speed.
 PASSPHRASE_THROTTLE = PassphraseThrottle()
 
@@ -29,16 +34,51 @@ def _secret(section: str) -> Any:
         return None
 
 
+def _stored_passphrase() -> str | None:
+    okrdash_secrets = _secret("okrdash") or {}
+    stored = okrdash_secrets.get("editor_passphrase") if hasattr(okrdash_secrets, "get") else None
+    return str(stored) if stored else None
+
+
+def _local_mode() -> bool:
+    return not _secret("auth") and not _stored_passphrase()
+
+
+def take_link_token(ctx: Context) -> None:
+    """A token in this run's URL is taken out of it at once (never left in the address bar, a share
+    link or a screenshot). In local mode the server's token unlocks editing for this session, and
+    any other is named as a link of an earlier start. app.py calls this on every run, and
+    :func:`current_access` before it looks (a page run without app.py)."""
+    presented = st.query_params.get_all(LOCAL_TOKEN_PARAM)
+    if not presented:
+        return
+    st.query_params.pop(LOCAL_TOKEN_PARAM)
+    if not _local_mode():
+        return
+    if any(local_token().matches(value) for value in presented):
+        st.session_state[_LINK_TOKEN] = True
+    else:
+        st.warning(ctx.t("auth.wrong_token"), icon="🔑")
+
+
+def _has_local_token() -> bool:
+    token = local_token()
+    return bool(st.session_state.get(_LINK_TOKEN)) or token.matches(st.context.cookies.get(token.cookie_name))
+
+
 def current_access(ctx: Context) -> Access:
     """Who is here and what they may do; draws the sign-in or unlock control in the sidebar."""
     if _secret("auth"):
         return _oidc_access(ctx)
-    okrdash_secrets = _secret("okrdash") or {}
-    stored = okrdash_secrets.get("editor_passphrase") if hasattr(okrdash_secrets, "get") else None
+    stored = _stored_passphrase()
     if stored:
-        return _passphrase_access(ctx, str(stored))
-    st.sidebar.caption(f"🔓 {ctx.t('auth.local_mode')}")
-    return LOCAL_ACCESS
+        return _passphrase_access(ctx, stored)
+    take_link_token(ctx)
+    if _has_local_token():
+        st.sidebar.caption(f"🔓 {ctx.t('auth.local_mode')}")
+        return LOCAL_ACCESS
+    st.sidebar.caption(f"🔒 {ctx.t('auth.local_view_only_short')}")
+    return LOCAL_VIEWER
 
 
 def _oidc_access(ctx: Context) -> Access:
@@ -62,16 +102,25 @@ def _passphrase_access(ctx: Context, stored: str) -> Access:
             passphrase = st.text_input(ctx.t("auth.passphrase"), type="password")
             submitted = st.form_submit_button(ctx.t("auth.unlock"))
         if submitted:
-            if PASSPHRASE_THROTTLE.check(passphrase, stored, client=st.context.ip_address or "localhost"):
+            address = st.context.ip_address  # None on this machine (and not text under AppTest)
+            outcome = PASSPHRASE_THROTTLE.check(passphrase, stored,
+                                                client=address if isinstance(address, str) else "localhost")
+            if outcome.accepted:
                 st.session_state[_UNLOCKED] = True
                 st.rerun()
-            st.error(ctx.t("auth.wrong_passphrase"))
+            seconds = max(1, math.ceil(outcome.wait))
+            if outcome.checked:
+                st.error(ctx.t("auth.wrong_passphrase", seconds=seconds))
+            else:
+                st.warning(ctx.t("auth.wait_before_trying", seconds=seconds))
     return Access(role=Role.VIEWER, mode="passphrase")
 
 
 def editing_notice(ctx: Context, access: Access) -> None:
     """The banner of local mode, or why this person cannot change data here."""
-    if access.mode == "local":
+    if access.mode == "local" and access.can_edit:
         st.warning(ctx.t("auth.local_banner"), icon="🔓")
+    elif access.mode == "local":
+        st.info(ctx.t("auth.local_view_only"), icon="🔒")
     elif not access.can_edit:
         st.info(ctx.t("auth.view_only"), icon="🔒")

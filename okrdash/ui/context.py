@@ -8,6 +8,7 @@ view is a link.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import demo, readmodels, review, viewstate
+from okrdash.formatting import clock_time
 from okrdash.i18n import LANGUAGES, format_date, normalise_language, translate
 from okrdash.models import Cycle
 from okrdash.settings import load_settings
 from okrdash.store import Store, StoreError, shared_store
+from okrdash.ui.caching import cache_data
 from okrdash.ui.text import plain
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
@@ -68,6 +71,8 @@ class Context:
     cycle: Cycle | None
     cycles: list[Cycle]
     as_of: dt.date
+    # The database could not be reached while the sidebar read it: run_page shows the outage page.
+    outage: StoreError | None = None
 
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.lang, **params)
@@ -100,8 +105,11 @@ def sidebar() -> Context:
         store = get_store()
     except StoreError as error:  # a damaged database or one held by another process: say so, instead of
         # Streamlit's generic error page (the next visit tries again: a failed open is not kept)
-        st.error(store_failure(error, normalise_language(st.query_params.get("lang")
-                                                         or load_settings().default_language)), icon="🛑")
+        lang = normalise_language(st.query_params.get("lang") or load_settings().default_language)
+        if error.code == UNREACHABLE:
+            outage_page(error, lang)
+        else:
+            st.error(store_failure(error, lang), icon="🛑")
         st.stop()
     default_lang = normalise_language(store.config.default_language)
     requested = {k: st.query_params.get(k) for k in ("lang", "cycle", "as_of")}
@@ -114,17 +122,28 @@ def sidebar() -> Context:
         as_of = st.date_input(translate("filter.as_of", lang), value=dt.date.today(), key="as_of",
                               bind="query-params", format="DD/MM/YYYY" if lang == "id" else "YYYY-MM-DD")
         as_of = as_of if isinstance(as_of, dt.date) else dt.date.today()
-        cycles = store.cycles()
-        names = [c.name for c in reversed(cycles)]
-        default_cycle = readmodels.pick_cycle(store, None, as_of)
+        outage = None
+        try:
+            cycles = store.cycles()
+            default_cycle = readmodels.pick_cycle(store, None, as_of)
+        except StoreError as error:
+            if error.code != UNREACHABLE:
+                raise
+            # The picker keeps the options of the session's last run (or the link's cycle), so the
+            # choice and the link stay as they were until the database answers again.
+            outage, earlier = error, st.session_state.get(_CONTEXT_KEY)
+            cycles = earlier.cycles if earlier else []
+            default_cycle = earlier.cycle if earlier else None
+        names = [c.name for c in reversed(cycles)] or ([requested["cycle"]] if outage and requested["cycle"] else [])
         chosen = st.selectbox(
             translate("filter.cycle", lang), names,
             index=names.index(default_cycle.name) if default_cycle else None,
             key="cycle", bind="query-params", placeholder=translate("filter.no_cycles", lang),
         )
     cycle = next((c for c in cycles if c.name == chosen), None)
-    context = Context(store=store, lang=lang, cycle=cycle, cycles=cycles, as_of=as_of)
-    _warn_about_ignored(context, requested, {"lang": lang, "cycle": chosen, "as_of": as_of.isoformat()})
+    context = Context(store=store, lang=lang, cycle=cycle, cycles=cycles, as_of=as_of, outage=outage)
+    if outage is None:
+        _warn_about_ignored(context, requested, {"lang": lang, "cycle": chosen, "as_of": as_of.isoformat()})
     st.session_state[_CONTEXT_KEY] = context
     return context
 
@@ -136,6 +155,51 @@ def store_failure(error: StoreError, lang: str) -> str:
     if error.code == "store_locked":
         return translate("store.store_locked_app", lang, **{k: plain(v) for k, v in error.params.items()})
     return error.message(lang)
+
+
+# The code of a StoreError for a database server that cannot be reached (PostgreSQL down, refused, cut off).
+UNREACHABLE = "store_unreachable"
+# How often the outage page tries the database again.
+RETRY_SECONDS = 5.0
+_OUTAGE_DRAWN = "_okrdash_outage_drawn"
+
+
+def run_page(ctx: Context, draw: Callable[[], None]) -> None:
+    """``draw()`` the page; when the database cannot be reached, before it or while it draws, the
+    outage page instead of anything it drew (a form's own message included: the page says the same)."""
+    outage = ctx.outage
+    if outage is None:
+        body = st.empty()
+        try:
+            with body.container():
+                draw()
+            return
+        except StoreError as error:
+            if error.code != UNREACHABLE:
+                raise
+            body.empty()
+            outage = error
+    outage_page(outage, ctx.lang)
+
+
+def outage_page(error: StoreError, lang: str) -> None:
+    """The one page shown while the database cannot be reached: that nothing was changed and when
+    the next try is. It tries again by itself every :data:`RETRY_SECONDS` (the whole app reruns),
+    so the page the link asks for comes back once the database does."""
+    next_try = dt.datetime.now() + dt.timedelta(seconds=RETRY_SECONDS)
+    st.title(translate("store.outage_title", lang))
+    st.error(translate("store.outage", lang, time=clock_time(next_try, lang)), icon="🛑")
+    st.caption(plain(error.message(lang)))
+    st.session_state[_OUTAGE_DRAWN] = True
+    _retry_soon()
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def _retry_soon() -> None:
+    # Drawn with the outage page (nothing to do yet), then run by itself every RETRY_SECONDS: a
+    # rerun of the whole app, which reads the database again.
+    if not st.session_state.pop(_OUTAGE_DRAWN, False):
+        st.rerun(scope="app")
 
 
 def _warn_about_ignored(context: Context, requested: dict[str, str | None], used: dict[str, str | None]) -> None:
@@ -226,7 +290,7 @@ def team_key_results(store: Store, team: str, cycle: Cycle, as_of: dt.date, stat
     return readmodels.team_key_results(store, team, cycle, as_of, statuses, owner)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache_data(show_spinner=False, max_entries=128)
 def _objective_view(_store: Store, version: int, objective_id: int, as_of: dt.date) -> readmodels.ObjectiveView | None:
     return readmodels.objective_view(_store, objective_id, as_of)
 
@@ -239,12 +303,12 @@ def owners(store: Store) -> list[str]:
     return _owners(store, store.write_version)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache_data(show_spinner=False, max_entries=16)
 def _teams(_store: Store, version: int) -> list[str]:
     return _store.teams()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache_data(show_spinner=False, max_entries=16)
 def _owners(_store: Store, version: int) -> list[str]:
     return _store.owners()
 
@@ -261,11 +325,11 @@ def review_teams(store: Store, cycle: Cycle) -> list[str]:
     return _review_teams(store, store.write_version, cycle)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _quarter_review(_store: Store, version: int, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
     return review.review(_store, cycle, as_of, team=team)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _review_teams(_store: Store, version: int, cycle: Cycle) -> list[str]:
     return review.cycle_teams(_store, cycle)

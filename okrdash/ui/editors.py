@@ -2,6 +2,10 @@
 definition editor. Both only draw and report: ``okrdash.editing`` plans the rows and the save goes
 through the importer and ``Store.apply`` (one batch, undoable), refused when someone changed the
 same team or KPI since the editor was opened.
+
+Numbers are typed as text in the reader's convention, as in the forms (``forms.number_field``): the
+grid's number columns are text columns (a number column parses in the browser, where "4,4" is 44),
+and the numbers an edit changed are listed as the file reader reads them before Save.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from okrdash.access import Access
 from okrdash.models import Cycle, Direction, KRKind, ObjectiveType
 from okrdash.problems import ImportFailed
 from okrdash.store import StoreError
+from okrdash.importing.cells import read_number
+from okrdash.importing.reading import NumberFormat
+from okrdash.importing.rows import number_text
 from okrdash.ui import context, forms, widgets
 from okrdash.ui.context import Context
 
@@ -68,12 +75,16 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
     if not st.toggle(f"✏️ {ctx.t('editing.okr_title')}", key=f"{key}_open", on_change=_forget, args=(key,)):
         _show(flash)
         return
+    numbers = forms.typing_convention(ctx)
+    if opened_key in st.session_state and st.session_state[opened_key][3] is not numbers:
+        _forget(key)  # the language changed: the tables' numbers are written in the other convention
     with st.container(border=True):
         if opened_key not in st.session_state:
             # What was stored when the editor opened: the save compares the team's version with it.
             objectives, key_results = ctx.store.team_okrs(cycle.name, team)
-            st.session_state[opened_key] = (ctx.store.okr_version(cycle.name, team), objectives, key_results)
-        version, objectives, key_results = st.session_state[opened_key]
+            key_results = editing.typed_numbers(key_results, editing.KEY_RESULT_NUMBERS, numbers)
+            st.session_state[opened_key] = (ctx.store.okr_version(cycle.name, team), objectives, key_results, numbers)
+        version, objectives, key_results, _ = st.session_state[opened_key]
         st.caption(ctx.t("editing.okr_help"))
         label = _labels(ctx)
         st.markdown(f"**{ctx.t('editing.objectives')}**")
@@ -102,17 +113,20 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
                 "title": st.column_config.TextColumn(ctx.t("common.key_result"), required=True, max_chars=500),
                 "owner": st.column_config.TextColumn(label["owner"], help=_owners_help(ctx)),
                 "kind": st.column_config.SelectboxColumn(label["kind"], options=[k.value for k in KRKind]),
-                "baseline": st.column_config.NumberColumn(label["baseline"]),
-                "target": st.column_config.NumberColumn(label["target"]),
+                # Text, not NumberColumn: the browser would read "4,4" as 44 before the server sees it.
+                "baseline": st.column_config.TextColumn(label["baseline"], help=ctx.t("editing.number_help")),
+                "target": st.column_config.TextColumn(label["target"], help=ctx.t("editing.number_help")),
                 "unit": st.column_config.TextColumn(label["unit"]),
-                "weight": st.column_config.NumberColumn(label["weight"], min_value=0, default=1.0),
+                "weight": st.column_config.TextColumn(label["weight"], help=ctx.t("editing.number_help"),
+                                                      default=number_text(1.0, numbers)),
                 "kpi": st.column_config.SelectboxColumn(label["kpi"], options=kpi_names),
                 "start_date": st.column_config.DateColumn(label["start_date"], help=ctx.t("editing.kr_start_help"),
                                                           min_value=cycle.start_date, max_value=cycle.end_date),
             },
         )
         plan = editing.plan_okr_edit(cycle.name, team, objectives, edited_objectives, key_results,
-                                     edited_key_results, dt.date.today(), cycle.start_date, cycle.end_date)
+                                     edited_key_results, dt.date.today(), cycle.start_date, cycle.end_date, numbers)
+        unread = _show_number_readings(ctx, key_results, edited_key_results)
         confirmed = True
         if plan.removals:
             items = ", ".join(widgets.plain(r["key_result"] or r["objective"]) for r in plan.removals)
@@ -120,12 +134,37 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
             confirmed = st.checkbox(ctx.t("editing.confirm_removal", count=len(plan.removals)), key=f"{key}_confirm")
         left, right = st.columns([1, 1])
         left.button(f"💾 {ctx.t('editing.save')}", key=f"{key}_save", type="primary",
-                    disabled=plan.is_empty or not confirmed, on_click=_save_okrs,
+                    disabled=plan.is_empty or not confirmed or unread, on_click=_save_okrs,
                     args=(ctx, access, team, cycle, plan, version, key))
         right.button(f"🔄 {ctx.t('editing.reload')}", key=f"{key}_reload", on_click=_forget, args=(key,))
         if plan.is_empty and flash is None:
             st.caption(ctx.t("editing.nothing_changed"))
         _show(flash)
+
+
+def _show_number_readings(ctx: Context, before: pd.DataFrame, after: pd.DataFrame) -> bool:
+    """Each number cell the edit typed (a changed cell, every cell of a new row), as the file reader
+    reads it, under the table; True when one cannot be read (Save waits for it to be fixed)."""
+    label = _labels(ctx)
+    stored = {int(row["id"]): row for row in before.to_dict("records")}
+    lines, unread = [], False
+    for row in after.to_dict("records"):
+        row_id = row.get("id")
+        old = None if row_id is None or pd.isna(row_id) else stored.get(int(row_id))  # None: a new row
+        for column in editing.KEY_RESULT_NUMBERS:
+            text = row.get(column)
+            if not isinstance(text, str) or (old is not None and text == old[column]):
+                continue
+            reading = read_number(text, forms.typing_convention(ctx))
+            if reading is None:
+                continue
+            unread = unread or reading.problem is not None
+            title = row.get("title") if isinstance(row.get("title"), str) else ""
+            lines.append(f"{widgets.plain(title)} · {label[column]} «{widgets.plain(text)}»: "
+                         f"{forms.reading_text(ctx, reading)}")
+    if lines:
+        st.caption("  \n".join(lines))
+    return unread
 
 
 def _owners_help(ctx: Context) -> str:
@@ -152,6 +191,9 @@ def _save_okrs(ctx: Context, access: Access, team: str, cycle: Cycle, plan: edit
                                                 updated=batch.updated) + "  \n" + ctx.t("forms.undo_hint"))
 
 
+_KPI_NUMBER_FIELDS = ("target", "tolerance", "min", "max")
+
+
 def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any]) -> None:
     """A KPI's target, tolerance, direction and range; editors of its team only."""
     if not access.may_edit_team(kpi["team"]):
@@ -159,52 +201,59 @@ def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any]) -> None:
     key = f"kpi_editor_{kpi['kpi_id']}"
     # The stored definition, not the scored row (whose target may be a period's target).
     kpi = {**kpi, **next(d for d in ctx.store.kpi_definitions() if (d["team"], d["name"]) == (kpi["team"], kpi["name"]))}
-    flash = st.session_state.pop(_FLASH.format(key=key), None)
-    opened_key = _OPENED.format(key=key)
+    flash = st.session_state.get(_FLASH.format(key=key))
     with st.expander(f"✏️ {ctx.t('editing.kpi_title')}", expanded=flash is not None):
-        if opened_key not in st.session_state:
-            st.session_state[opened_key] = ctx.store.kpi_version(kpi["team"], kpi["name"])
         st.caption(ctx.t("editing.kpi_help"))
-        with st.form(f"{key}_form", border=False):
-            directions = [d.value for d in Direction]
-            st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
-                         key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
-            unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
-            st.number_input(ctx.t("editing.target") + unit, value=_number(kpi["target"]), key=f"{key}_target",
-                            format="%g", step=1.0)
-            st.text_input(ctx.t("editing.tolerance"), value=_tolerance(kpi), key=f"{key}_tolerance",
-                          help=ctx.t("editing.tolerance_help"))
-            st.number_input(ctx.t("editing.min") + unit, value=_number(kpi["min_value"]), key=f"{key}_min",
-                            format="%g", step=1.0)
-            st.number_input(ctx.t("editing.max") + unit, value=_number(kpi["max_value"]), key=f"{key}_max",
-                            format="%g", step=1.0)
-            st.form_submit_button(f"💾 {ctx.t('editing.save')}", type="primary", on_click=_save_kpi,
-                                  args=(ctx, access, kpi, key))
-        _show(flash)
+        _kpi_fields(ctx, access, kpi, key)
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+@st.fragment
+def _kpi_fields(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
+    state, opened_key = st.session_state, _OPENED.format(key=key)
+    numbers = forms.typing_convention(ctx)
+    if opened_key in state and state[opened_key][1] is not numbers:
+        # The language changed: the fields hold numbers written in the other convention.
+        for name in _KPI_NUMBER_FIELDS:
+            state.pop(f"{key}_{name}", None)
+        state.pop(opened_key)
+    if opened_key not in state:
+        state[opened_key] = (ctx.store.kpi_version(kpi["team"], kpi["name"]), numbers)
+    directions = [d.value for d in Direction]
+    st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
+                 key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
+    unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
+    forms.number_field(ctx, ctx.t("editing.target") + unit, f"{key}_target", value=kpi["target"])
+    forms.number_field(ctx, ctx.t("editing.tolerance"), f"{key}_tolerance", value=_tolerance(kpi, numbers),
+                       help=ctx.t("editing.tolerance_help"))
+    forms.number_field(ctx, ctx.t("editing.min") + unit, f"{key}_min", value=kpi["min_value"])
+    forms.number_field(ctx, ctx.t("editing.max") + unit, f"{key}_max", value=kpi["max_value"])
+    st.button(f"💾 {ctx.t('editing.save')}", key=f"{key}_save", type="primary", on_click=_save_kpi,
+              args=(ctx, access, kpi, key))
+    _show(state.pop(_FLASH.format(key=key), None))
 
 
-def _tolerance(kpi: dict[str, Any]) -> str:
+def _tolerance(kpi: dict[str, Any], numbers: NumberFormat) -> str | None:
+    """The stored tolerance as the reader types it: a share in percent ("7,5%"), else a number in the KPI's unit."""
     value = kpi["tolerance"]
     if value is None or pd.isna(value):
-        return ""
-    return f"{float(value) * 100:g}%" if kpi["tolerance_is_share"] else f"{float(value):g}"
+        return None
+    if kpi["tolerance_is_share"]:
+        # 0.07 * 100 is 7.000000000000001 in floating point: twelve digits are what was typed.
+        return number_text(float(f"{float(value) * 100:.12g}"), numbers) + "%"
+    return number_text(float(value), numbers)
 
 
 def _save_kpi(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
     state, flash = st.session_state, _FLASH.format(key=key)
-    fields = {"direction": state.get(f"{key}_direction"), "target": state.get(f"{key}_target"),
-              "tolerance": state.get(f"{key}_tolerance"), "min": state.get(f"{key}_min"),
-              "max": state.get(f"{key}_max")}
+    version, numbers = state[_OPENED.format(key=key)]
+    fields = {"direction": state.get(f"{key}_direction"),
+              **{name: state.get(f"{key}_{name}") for name in _KPI_NUMBER_FIELDS}}
     labels = {"direction": ctx.t("editing.direction"), "target": ctx.t("editing.target"),
               "tolerance": ctx.t("editing.tolerance"), "min": ctx.t("editing.min"), "max": ctx.t("editing.max"),
               "min_value": ctx.t("editing.min"), "max_value": ctx.t("editing.max")}
     try:
-        written = editing.save_kpi_definition(ctx.store, kpi["team"], kpi["name"], fields,
-                                              state[_OPENED.format(key=key)], access, labels)
+        written = editing.save_kpi_definition(ctx.store, kpi["team"], kpi["name"], fields, version, access, labels,
+                                              numbers=numbers)
     except editing.Conflict as conflict:
         state[flash] = ("error", "  \n".join(
             [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
@@ -215,6 +264,7 @@ def _save_kpi(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> No
     context.measurements_changed()
     state.pop(_OPENED.format(key=key), None)
     state[flash] = ("success", ctx.t("editing.kpi_saved", batch=written[0].batch_id) + "  \n" + ctx.t("forms.undo_hint"))
+    st.rerun()  # the whole page: its metrics and chart show the new definition
 
 
 def _show(flash: tuple[str, str] | None) -> None:

@@ -1,9 +1,14 @@
 """The browser's ways in: the check-in form and the KPI measurement form.
 
 Each form becomes rows of a file kind (``okrdash.checkins``) and goes through the importer and
-``Store.apply`` like an upload; this module only draws fields and reports. Saving runs in the
-submit button's callback, before the page draws again, so the page shows the new value, status and
-burn-up point in the same run. Only the caches that show the changed data are cleared.
+``Store.apply`` like an upload; this module only draws fields and reports. A number is typed as
+text in the convention of the reader's language ("6,5" in Indonesian, "6.5" in English: a number
+input would turn "6,5" into 65 in the browser) and read by the file reader; what it reads is shown
+under the field before anything is saved (:func:`number_field`). The fields are a fragment, not an
+``st.form``: a form holds its values until submit, so it could not show the reading; a fragment
+reruns only itself when a field commits. Saving runs in the save button's callback, which reruns
+the whole page (``st.rerun`` from a callback), so the page shows the new value, status and burn-up
+point in the same run. Only the caches that show the changed data are cleared.
 """
 
 from __future__ import annotations
@@ -16,13 +21,49 @@ import streamlit as st
 
 from okrdash import checkins
 from okrdash.access import Access
-from okrdash.i18n import format_number
+from okrdash.i18n import format_number, translate
+from okrdash.importing.cells import CellReading, read_number
+from okrdash.importing.reading import NumberFormat
+from okrdash.importing.rows import number_text, typed_problem
 from okrdash.problems import ImportFailed, Problem
 from okrdash.store import StoreError
 from okrdash.ui import context, widgets
 from okrdash.ui.context import Context
 
 _FLASH = "_okrdash_form_flash_{key}"
+
+
+def typing_convention(ctx: Context) -> NumberFormat:
+    """How the reader writes numbers: the convention of the language they read the page in."""
+    return NumberFormat.ID if ctx.lang == "id" else NumberFormat.EN
+
+
+def number_field(ctx: Context, label: str, key: str, *, value: float | str | None = None, **text_args: Any) -> None:
+    """A number typed as text and, under it, what the file reader reads in it: "Read as 6,5", or why
+    it cannot be read. ``value`` is what the field starts with: a stored number (written in the
+    reader's convention) or a text. The field commits after a pause in typing (``live``), so the
+    reading follows as the person types."""
+    initial = value if value is None or isinstance(value, str) else (
+        None if pd.isna(value) else number_text(float(value), typing_convention(ctx)))
+    st.text_input(label, value=initial, key=key, live=True, **text_args)
+    reading_caption(ctx, st.session_state.get(key))
+
+
+def reading_caption(ctx: Context, text: object) -> None:
+    """What the file reader makes of ``text`` in the reader's convention, as a caption (nothing for a blank)."""
+    reading = None if text is None else read_number(str(text), typing_convention(ctx))
+    if reading is not None:
+        st.caption(reading_text(ctx, reading))
+
+
+def reading_text(ctx: Context, reading: CellReading) -> str:
+    """ "Read as 6,5" (a share typed with % keeps it: "Read as 10%"), or "⚠️ Not read: why", escaped."""
+    numbers = typing_convention(ctx)
+    if reading.problem is None:
+        percent = "%" if reading.text.strip().endswith("%") else ""
+        return ctx.t("forms.read_as", value=widgets.plain(number_text(reading.value, numbers) + percent))
+    code, params = typed_problem(reading.problem, {}, numbers)
+    return "⚠️ " + ctx.t("forms.not_read", message=widgets.plain(translate(f"problem.{code}", ctx.lang, **params)))
 
 
 def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]], key: str) -> None:
@@ -33,32 +74,35 @@ def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]]
         return
     flash = st.session_state.get(_FLASH.format(key=key))
     with st.expander(f"✍️ {ctx.t('forms.checkin_title')}", expanded=flash is not None):
-        by_id = {int(kr["key_result_id"]): kr for kr in writable}
-        if len(by_id) > 1:
-            chosen = st.selectbox(ctx.t("common.key_result"), list(by_id), key=f"{key}_kr",
-                                  format_func=lambda i: by_id[i]["title"])
-        else:
-            chosen = next(iter(by_id))
-        kr = by_id[int(chosen)]
-        first_day, last_day = kr["cycle_start"], kr["end_date"]
-        with st.form(f"{key}_form", border=False):
-            if kr["kind"] == "milestone":
-                st.radio(ctx.t("forms.milestone"), [1.0, 0.0], key=f"{key}_value", horizontal=True,
-                         format_func=lambda v: ctx.t("forms.done") if v else ctx.t("forms.not_done"))
-            else:
-                unit = f" ({widgets.plain(kr['unit'])})" if kr["unit"] else ""  # labels render Markdown
-                st.number_input(ctx.t("forms.value") + unit, value=None, key=f"{key}_value", format="%g",
-                                step=1.0, placeholder=ctx.t("forms.value_placeholder"))
-            # Today, unless the page shows an earlier day: a check-in after it would not show.
-            st.date_input(ctx.t("common.date"), value=min(max(min(dt.date.today(), ctx.as_of), first_day), last_day),
-                          min_value=first_day, max_value=last_day, key=f"{key}_date",
-                          format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
-            st.text_input(ctx.t("common.confidence"), key=f"{key}_confidence", help=ctx.t("forms.confidence_help"),
-                          placeholder=ctx.t("forms.confidence_placeholder"))
-            st.text_area(ctx.t("common.note"), key=f"{key}_note", height=68)
-            st.form_submit_button(f"💾 {ctx.t('forms.save_checkin')}", type="primary", on_click=_save_checkin,
-                                  args=(ctx, access, kr, key))
-        _show_flash(ctx, key, by_id)
+        _checkin_fields(ctx, access, writable, key)
+
+
+@st.fragment
+def _checkin_fields(ctx: Context, access: Access, writable: list[dict[str, Any]], key: str) -> None:
+    by_id = {int(kr["key_result_id"]): kr for kr in writable}
+    if len(by_id) > 1:
+        chosen = st.selectbox(ctx.t("common.key_result"), list(by_id), key=f"{key}_kr",
+                              format_func=lambda i: by_id[i]["title"])
+    else:
+        chosen = next(iter(by_id))
+    kr = by_id[int(chosen)]
+    first_day, last_day = kr["cycle_start"], kr["end_date"]
+    if kr["kind"] == "milestone":
+        st.radio(ctx.t("forms.milestone"), [1.0, 0.0], key=f"{key}_value", horizontal=True,
+                 format_func=lambda v: ctx.t("forms.done") if v else ctx.t("forms.not_done"))
+    else:
+        unit = f" ({widgets.plain(kr['unit'])})" if kr["unit"] else ""  # labels render Markdown
+        number_field(ctx, ctx.t("forms.value") + unit, f"{key}_value", placeholder=ctx.t("forms.value_placeholder"))
+    # Today, unless the page shows an earlier day: a check-in after it would not show. No bounds on
+    # the widget: Streamlit would replace a day outside them with this default; the save refuses it.
+    st.date_input(ctx.t("common.date"), value=min(max(min(dt.date.today(), ctx.as_of), first_day), last_day),
+                  key=f"{key}_date", format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
+    st.text_input(ctx.t("common.confidence"), key=f"{key}_confidence", help=ctx.t("forms.confidence_help"),
+                  placeholder=ctx.t("forms.confidence_placeholder"))
+    st.text_area(ctx.t("common.note"), key=f"{key}_note", height=68)
+    st.button(f"💾 {ctx.t('forms.save_checkin')}", key=f"{key}_save", type="primary", on_click=_save_checkin,
+              args=(ctx, access, kr, key))
+    _show_flash(ctx, key, by_id)
 
 
 def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) -> None:
@@ -68,15 +112,17 @@ def _save_checkin(ctx: Context, access: Access, kr: dict[str, Any], key: str) ->
                      note="common.note", key_result="common.key_result", team="common.team")
     try:
         result = checkins.record_checkin(ctx.store, ref, state.get(f"{key}_value"), state.get(f"{key}_date"),
-                                         state.get(f"{key}_confidence"), state.get(f"{key}_note"), access, labels)
+                                         state.get(f"{key}_confidence"), state.get(f"{key}_note"), access, labels,
+                                         numbers=typing_convention(ctx), within=(kr["cycle_start"], kr["end_date"]))
     except (ImportFailed, StoreError) as refused:
         state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
-        return
+        return  # the fragment draws the refusal; nothing else changed
     context.checkins_changed()
     # The message is written when the form is drawn again, from the page's fresh scores.
     state[_FLASH.format(key=key)] = ("saved", (int(kr["key_result_id"]), result.written[0].batch_id))
     for field in ("value", "confidence", "note"):
         state.pop(f"{key}_{field}", None)
+    st.rerun()  # the whole page, not only the fragment: it shows the new value and status
 
 
 def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
@@ -85,17 +131,19 @@ def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str
         return
     flash = st.session_state.get(_FLASH.format(key=key))
     with st.expander(f"✍️ {ctx.t('forms.measurement_title')}", expanded=flash is not None):
-        with st.form(f"{key}_form", border=False):
-            unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
-            st.number_input(ctx.t("forms.value") + unit, value=None, key=f"{key}_value", format="%g", step=1.0,
-                            placeholder=ctx.t("forms.value_placeholder"))
-            st.date_input(ctx.t("common.date"), value=min(dt.date.today(), ctx.as_of), key=f"{key}_date",
-                          format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
-            st.number_input(ctx.t("forms.period_target") + unit, value=None, key=f"{key}_target", format="%g",
-                            step=1.0, help=ctx.t("forms.period_target_help"))
-            st.form_submit_button(f"💾 {ctx.t('forms.save_measurement')}", type="primary",
-                                  on_click=_save_measurement, args=(ctx, access, kpi, key))
-        _show_flash(ctx, key)
+        _measurement_fields(ctx, access, kpi, key)
+
+
+@st.fragment
+def _measurement_fields(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
+    unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
+    number_field(ctx, ctx.t("forms.value") + unit, f"{key}_value", placeholder=ctx.t("forms.value_placeholder"))
+    st.date_input(ctx.t("common.date"), value=min(dt.date.today(), ctx.as_of), key=f"{key}_date",
+                  format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
+    number_field(ctx, ctx.t("forms.period_target") + unit, f"{key}_target", help=ctx.t("forms.period_target_help"))
+    st.button(f"💾 {ctx.t('forms.save_measurement')}", key=f"{key}_save", type="primary",
+              on_click=_save_measurement, args=(ctx, access, kpi, key))
+    _show_flash(ctx, key)
 
 
 def _save_measurement(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
@@ -104,7 +152,8 @@ def _save_measurement(ctx: Context, access: Access, kpi: dict[str, Any], key: st
                      kpi="common.kpi", team="common.team")
     try:
         result = checkins.record_measurement(ctx.store, kpi["team"], kpi["name"], state.get(f"{key}_value"),
-                                             state.get(f"{key}_date"), state.get(f"{key}_target"), access, labels)
+                                             state.get(f"{key}_date"), state.get(f"{key}_target"), access, labels,
+                                             numbers=typing_convention(ctx))
     except (ImportFailed, StoreError) as refused:
         state[_FLASH.format(key=key)] = ("error", refusal(ctx, refused))
         return
@@ -113,6 +162,7 @@ def _save_measurement(ctx: Context, access: Access, kpi: dict[str, Any], key: st
                                                       batch=result.written[0].batch_id))
     for field in ("value", "target"):
         state.pop(f"{key}_{field}", None)
+    st.rerun()
 
 
 def _labels(ctx: Context, **keys: str) -> dict[str, str]:

@@ -9,16 +9,17 @@ from okrdash import bridge, coach
 from okrdash.access import Access
 from okrdash.problems import ImportFailed
 from okrdash.ui import auth, context, widgets
+from okrdash.ui.caching import cache_data
 from okrdash.ui.context import Context
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _coach_findings(_store, version: int, as_of, cycle: str | None, team: str | None) -> list[coach.Finding]:
     # ``version``: the store's write version, so a result computed during a write is never served after it.
     return coach.check_store(_store, as_of, cycle=cycle, team=team)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def _proposals(_store, version: int, as_of, cycle: str, lang: str, team: str | None) -> list[bridge.Proposal]:
     return bridge.proposals(_store, as_of, cycle, lang, team=team)
 

@@ -7,9 +7,12 @@ tests in tests/test_serve.py fail when an upgrade moves what they patch.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote_plus, urlencode
+
+from okrdash.access import LOCAL_TOKEN_PARAM, LocalToken
 
 # Anti-framing: no other site may show okrdash inside a frame (clickjacking of the Import button).
 FRAMING_HEADERS = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
@@ -41,14 +44,18 @@ class FramingHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-# Headers a reverse proxy adds: their presence means the visitor is not on this machine.
-PROXY_HEADERS = (b"x-forwarded-for", b"x-real-ip", b"forwarded")
+# Headers proxies and load balancers add: their presence means the visitor is not on this machine.
+# A second line only (a plain nginx proxy_pass sends none of them): local mode's writes need the
+# token, which no header can stand in for (LocalTokenMiddleware).
+PROXY_HEADERS = (b"x-forwarded-for", b"x-real-ip", b"forwarded", b"via", b"x-forwarded-host", b"x-forwarded-proto",
+                 b"x-forwarded-port", b"x-forwarded-server", b"x-client-ip", b"cf-connecting-ip", b"true-client-ip",
+                 b"x-cluster-client-ip", b"fastly-client-ip", b"x-original-forwarded-for")
 PROXIED_LOCAL_MODE = (
-    "okrdash runs in local mode (no sign-in, everyone may change data), so it answers only visitors on "
-    "this machine, and this request came through a proxy. Configure [auth] or an editor passphrase in "
-    ".streamlit/secrets.toml, or start okrdash serve with --allow-local-mode-on-network.\n"
-    "okrdash berjalan dalam mode lokal (tanpa masuk, semua orang boleh mengubah data), jadi hanya "
-    "melayani pengunjung di mesin ini, dan permintaan ini datang lewat proxy. Atur [auth] atau kata sandi "
+    "okrdash runs in local mode (no sign-in, editing with the link printed at start), so it answers only "
+    "visitors on this machine, and this request came through a proxy. Configure [auth] or an editor passphrase "
+    "in .streamlit/secrets.toml, or start okrdash serve with --allow-local-mode-on-network.\n"
+    "okrdash berjalan dalam mode lokal (tanpa masuk, mengubah data lewat tautan yang dicetak saat mulai), jadi "
+    "hanya melayani pengunjung di mesin ini, dan permintaan ini datang lewat proxy. Atur [auth] atau kata sandi "
     "editor di .streamlit/secrets.toml, atau jalankan okrdash serve dengan --allow-local-mode-on-network.\n"
 )
 
@@ -57,7 +64,7 @@ class ProxiedLocalModeMiddleware:
     """Refuse requests that came through a reverse proxy while no sign-in is configured.
 
     okrdash serve listens on 127.0.0.1 in local mode, but a proxy on the same host would still make
-    a server where everyone may change data reachable from the network.
+    the server reachable from the network; a proxy that announces itself is refused outright.
     """
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]):
@@ -76,6 +83,87 @@ class ProxiedLocalModeMiddleware:
                         "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                     (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
+
+
+def without_token(query: bytes) -> bytes:
+    """A query string without its token parameter(s), the rest as sent."""
+    return b"&".join(part for part in query.split(b"&")
+                     if part and unquote_plus(part.partition(b"=")[0].decode("latin-1")) != LOCAL_TOKEN_PARAM)
+
+
+class LocalTokenMiddleware:
+    """Local mode: a page request whose link carries this server's token gets a cookie that keeps
+    it (HttpOnly, SameSite=Strict, path /) and a redirect to the same address without it, so the
+    token never stays in the address bar, the history or a link copied from there.
+
+    The app reads the cookie from its websocket's request (ui/auth.py); a wrong token is passed on
+    untouched, for the page to say that the link is not this server's.
+    """
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], token: LocalToken):
+        self.app, self.token = app, token
+
+    def _presented(self, scope: Scope) -> bool:
+        for part in scope.get("query_string", b"").split(b"&"):
+            name, _, value = part.partition(b"=")
+            if unquote_plus(name.decode("latin-1")) == LOCAL_TOKEN_PARAM and \
+                    self.token.matches(unquote_plus(value.decode("latin-1"))):
+                return True
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") != "http" or scope.get("method") != "GET" or not self._presented(scope):
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "/")
+        root = scope.get("root_path", "")
+        if root and not path.startswith(root):
+            path = root + path
+        # One leading slash, everything else percent-encoded: "//host" or "/\host" would take the
+        # browser to another site.
+        location = quote("/" + path.lstrip("/\\"), safe="/").encode()
+        rest = without_token(scope.get("query_string", b""))
+        if rest:
+            location += b"?" + rest
+        cookie = f"{self.token.cookie_name}={self.token.value}; Path=/; HttpOnly; SameSite=Strict"
+        if scope.get("scheme") == "https":
+            cookie += "; Secure"
+        await send({"type": "http.response.start", "status": 303,
+                    "headers": [(b"location", location), (b"set-cookie", cookie.encode()),
+                                (b"cache-control", b"no-store"), (b"referrer-policy", b"no-referrer"),
+                                (b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def link_with_token(url: str, token: LocalToken) -> str:
+    """The app's address ``url`` (``http://127.0.0.1:8501``) as the link that unlocks editing."""
+    return f"{url.rstrip('/')}/?{urlencode({LOCAL_TOKEN_PARAM: token.value})}"
+
+
+class _LinksWithToken:
+    """Streamlit's ``server_util`` module as its bootstrap sees it, except that the app's address
+    it prints at start, and opens in a browser when not headless, carries the token."""
+
+    def __init__(self, module: Any, token: LocalToken):
+        self.streamlit_own, self._token = module, token
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.streamlit_own, name)
+
+    def get_url(self, host_ip: str) -> str:
+        return link_with_token(self.streamlit_own.get_url(host_ip), self._token)
+
+
+def print_links_with_token(token: LocalToken | None) -> None:
+    """Make the links Streamlit prints (and opens) at start carry ``token``; None: Streamlit's own.
+
+    bootstrap._on_server_start builds them with ``server_util.get_url``; only bootstrap's name for
+    the module is replaced, so the server's other uses of ``get_url`` (CORS) are untouched.
+    """
+    from streamlit.web import bootstrap
+
+    own = getattr(bootstrap.server_util, "streamlit_own", bootstrap.server_util)
+    bootstrap.server_util = own if token is None else _LinksWithToken(own, token)
 
 
 def _clear_own_session_only(session: Any) -> None:
@@ -130,10 +218,12 @@ def keep_compiled_scripts() -> None:
     ScriptCache.clear = clear_unless_unwatched  # type: ignore[method-assign]
 
 
-def prepare(max_session_upload_bytes: int, refuse_proxied: bool = False) -> None:
+def prepare(max_session_upload_bytes: int, refuse_proxied: bool = False, local_token: LocalToken | None = None) -> None:
     """Patch Streamlit for okrdash serve: st.navigation pages, no global cache clearing, framing
     headers, a bound on the uploaded bytes one session holds, compiled scripts kept while no file
-    is watched; with ``refuse_proxied`` (local mode), no request through a reverse proxy."""
+    is watched; with ``refuse_proxied`` (local mode), no request through a reverse proxy; with
+    ``local_token`` (local mode), the link printed at start carries it and a browser that opens
+    that link keeps it in a cookie."""
     from starlette.middleware import Middleware
     from streamlit.runtime.app_session import AppSession
     from streamlit.runtime.pages_manager import PagesManager
@@ -153,12 +243,15 @@ def prepare(max_session_upload_bytes: int, refuse_proxied: bool = False) -> None
         ours = [Middleware(FramingHeadersMiddleware)]
         if refuse_proxied:
             ours.append(Middleware(ProxiedLocalModeMiddleware))
+        if local_token is not None:
+            ours.append(Middleware(LocalTokenMiddleware, token=local_token))
         return [*ours, *streamlit_middleware()]
 
     with_okrdash_middleware.streamlit_own = streamlit_middleware  # type: ignore[attr-defined]
     starlette_app.create_streamlit_middleware = with_okrdash_middleware
     limit_session_uploads(max_session_upload_bytes)
     keep_compiled_scripts()
+    print_links_with_token(local_token)
 
 
 # What the pages import (besides Streamlit): loaded before serving so they are in the frozen heap.

@@ -2,10 +2,12 @@
 
 Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out).
 
-* ``demo_db_file``: the demo company in a DuckDB file in a tmp dir (built once per session).
+* ``demo_db_file`` (tests/conftest.py): the demo company in a DuckDB file, built once per session.
 * ``app_url``: one Streamlit server for the whole session on that file, for tests that only read.
 * ``fresh_app_url``: a server of its own on a fresh copy of the file, for a test that writes.
-* ``browser`` / ``page``: Debian's Chromium through sync Playwright; a new context per test.
+* ``browser`` / ``page``: Debian's Chromium through sync Playwright; a new context per test. Every
+  context holds the cookie of the servers' local-mode token (:data:`E2E_TOKEN`), as the browser of
+  the person who started them and opened the printed link does: local mode lets it change data.
 * ``wait_idle(page)`` and ``screenshot(page, request)``: helpers the tests import from here.
 
 Playwright cannot download a browser here, so it always launches ``/usr/bin/chromium``. When that
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -30,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from okrdash import demo
+from okrdash.access import LocalToken
 from okrdash.store import open_store
 
 HERE = Path(__file__).resolve().parent
@@ -48,6 +52,8 @@ AS_OF = demo.DEMO_ANCHOR.isoformat()  # 2026-11-22
 CYCLE = "2026-Q4"
 SERVER_START_TIMEOUT = 60.0
 IDLE_TIMEOUT_MS = 30_000
+# The local-mode token of every server these fixtures start (OKRDASH_LOCAL_TOKEN); made per run.
+E2E_TOKEN = LocalToken(secrets.token_urlsafe(32))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,16 +96,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo company (anchored at DEMO_ANCHOR) in a DuckDB file; never written by a server."""
-    path = tmp_path_factory.mktemp("e2e-demo") / "demo.duckdb"
-    store = open_store(path)
-    demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
-    store.close()
-    return path
-
-
-@pytest.fixture(scope="session")
 def objective_ids(demo_db_file: Path) -> dict[str, int]:
     """Objective id by title for the demo cycle (ids depend on import order, so never hard-coded)."""
     store = open_store(demo_db_file)
@@ -137,17 +133,22 @@ class StreamlitServer:
     def __init__(self, db: Path, logs: Path) -> None:
         _SERVERS.append(self)
         self.db = db
+        self.logs = logs
+        self._start()
+
+    def _start(self) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.stdout_path = logs / f"streamlit-{self.port}.out"
-        self.stderr_path = logs / f"streamlit-{self.port}.err"
+        self.stdout_path = self.logs / f"streamlit-{self.port}.out"
+        self.stderr_path = self.logs / f"streamlit-{self.port}.err"
         env = dict(os.environ)
         env.update({
-            "OKRDASH_DB": str(db),
+            "OKRDASH_DB": str(self.db),
             "OKRDASH_DEMO_WHEN_EMPTY": "false",
             "PYTHONUNBUFFERED": "1",
             # Do not rerun the app under the tests' feet when a file changes.
             "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+            "OKRDASH_LOCAL_TOKEN": E2E_TOKEN.value,
         })
         command = [sys.executable, "-m", "okrdash", "serve", "--port", str(self.port), "--address", "127.0.0.1"]
         self._stdout = self.stdout_path.open("wb")
@@ -164,7 +165,15 @@ class StreamlitServer:
 
     def wait_healthy(self, timeout: float = SERVER_START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
+        port_retries = 3
         while time.monotonic() < deadline:
+            if self.process.poll() is not None and port_retries and self._port_was_taken():
+                # Another process (a parallel test worker, another engineer's run) bound the free port
+                # between _free_port() and Streamlit's bind: start again on another one.
+                port_retries -= 1
+                self.stop()
+                self._start()
+                continue
             if self.process.poll() is not None:
                 pytest.fail(f"streamlit exited with code {self.process.returncode} before it was healthy\n"
                             f"{self.output()}", pytrace=False)
@@ -174,6 +183,9 @@ class StreamlitServer:
         self.stop()
         pytest.fail(f"streamlit did not answer /_stcore/health within {timeout:.0f} s\n{self.output()}",
                     pytrace=False)
+
+    def _port_was_taken(self) -> bool:
+        return f"Port {self.port} is not available" in self.stderr_path.read_text(errors="replace")
 
     def stop(self) -> None:
         if self._stdout.closed:
@@ -287,7 +299,14 @@ def browser(chromium: Path):
 def _new_context(browser):
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(IDLE_TIMEOUT_MS)
+    context.add_cookies([token_cookie("127.0.0.1")])
     return context
+
+
+def token_cookie(domain: str, token: LocalToken = E2E_TOKEN) -> dict:
+    """The cookie ``okrdash serve`` gives a browser that opens its printed link (ui/server.py)."""
+    return {"name": token.cookie_name, "value": token.value, "domain": domain, "path": "/", "httpOnly": True,
+            "sameSite": "Strict"}
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@
 Announces each stage on stdout (one word a line, flushed) so the test knows when to SIGKILL:
 
 - ``started``  just before ``import_files`` is called;
-- ``applying`` when ``Store.apply`` begins (validation is over, the write transaction starts);
+- ``applying`` when ``DuckDBStore.apply`` begins (validation is over, the write transaction starts);
 - ``written``  (MODE ``pause`` only) after every row of the file is written inside the still open
   transaction; the process then sleeps there, so a kill lands before COMMIT for certain;
 - ``done``     after ``import_files`` returned (the transaction is committed).
@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from okrdash.importing import Upload, import_files
-from okrdash.store import Store, open_store
+from okrdash.store import open_store, writes
+from okrdash.store.file_store import DuckDBStore
 
 
 def say(word: str) -> None:
@@ -33,23 +34,23 @@ def main() -> int:
     store = open_store(db)
     data = csv_path.read_bytes()
 
-    original_apply = Store.apply
+    original_apply = DuckDBStore.apply
 
     def announcing_apply(self, files, writer):
         say("applying")
         return original_apply(self, files, writer)
 
-    Store.apply = announcing_apply
+    DuckDBStore.apply = announcing_apply
     if mode == "pause":
-        original_apply_file = Store._apply_file
+        original_apply_file = writes.apply_file
 
-        def pausing_apply_file(self, cur, change, imported_by):
-            result = original_apply_file(self, cur, change, imported_by)
+        def pausing_apply_file(cur, change, writer):
+            result = original_apply_file(cur, change, writer)
             say("written")
             time.sleep(300)  # the test kills us here, inside the open transaction
             return result
 
-        Store._apply_file = pausing_apply_file
+        writes.apply_file = pausing_apply_file
 
     say("started")
     import_files(store, [Upload(csv_path.name, data)], imported_by="killed-helper", today=dt.date(2026, 11, 22))

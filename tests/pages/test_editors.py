@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from okrdash.access import Access, Role, admin_writer
 from okrdash.importing import Upload, import_files
@@ -52,7 +53,7 @@ def test_nothing_is_written_until_save_then_edits_land_in_one_batch(demo_db, mak
     assert app.button(key=f"{KEY}_save").disabled  # nothing changed yet
     before = counts(demo_db)
     app.session_state[f"{KEY}_key_results"] = {
-        "edited_rows": {0: {"title": "Raise sprint velocity to 65 points", "target": 65}},
+        "edited_rows": {0: {"title": "Raise sprint velocity to 65 points", "target": "65"}},
         "added_rows": [{"objective": first["objective"], "title": "Pair on every release", "kind": "milestone"}],
         "deleted_rows": [],
     }
@@ -92,8 +93,9 @@ def test_an_invalid_edit_names_the_column_and_writes_nothing(demo_db, make_app):
     app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id"))
     before = counts(demo_db)
     _, key_results = engineering(demo_db)
-    app.session_state[f"{KEY}_key_results"] = {
-        "edited_rows": {0: {"target": float(key_results.iloc[0]["baseline"])}}, "added_rows": [], "deleted_rows": []}
+    app.session_state[f"{KEY}_key_results"] = {  # the target typed as the baseline, as Indonesian writes it
+        "edited_rows": {0: {"target": f"{key_results.iloc[0]['baseline']:g}".replace(".", ",")}}, "added_rows": [],
+        "deleted_rows": []}
     app.run()
     save(app)
     assert not app.exception
@@ -182,11 +184,11 @@ def test_kpi_definition_editor_saves_and_refuses(demo_db, make_app, as_person):
     assert not app.exception
     app.text_input(key=f"{key}_tolerance").input("banyak")
     before = counts(demo_db)
-    next(b for b in app.get("form_submit_button") if b.proto.form_id == f"{key}_form").click().run()
+    app.button(key=f"{key}_save").click().run()
     assert "**Tolerance**" in app.error[0].value and counts(demo_db) == before
     app.text_input(key=f"{key}_tolerance").input("10%")
-    app.number_input(key=f"{key}_target").set_value(30)
-    next(b for b in app.get("form_submit_button") if b.proto.form_id == f"{key}_form").click().run()
+    app.text_input(key=f"{key}_target").input("30")
+    app.button(key=f"{key}_save").click().run()
     assert not app.exception and any("KPI definition saved" in s.value for s in app.success)
     store = open_store(demo_db)
     try:
@@ -197,3 +199,97 @@ def test_kpi_definition_editor_saves_and_refuses(demo_db, make_app, as_person):
     as_person(SALES_EDITOR)
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
     assert not [e for e in app.expander if "definition" in e.label]
+
+
+# -- numbers as the reader writes them (issue 21) and forged edits (issue 22, finding 9) ------------------------
+
+def captions(app) -> str:
+    return "\n".join(c.value for c in app.caption).replace("\\", "")  # escaped Markdown
+
+
+@pytest.mark.parametrize(("lang", "decimal", "read_as"), [("id", ",", "Dibaca sebagai"), ("en", ".", "Read as")])
+def test_the_okr_editor_reads_a_typed_baseline_in_the_readers_language_before_saving(demo_db, make_app, lang, decimal,
+                                                                                      read_as):
+    _, key_results = engineering(demo_db)
+    first = key_results.iloc[0]
+    baseline = round(float(first["baseline"]) + 0.4, 6)  # a fraction, on the same side of the target
+    typed = f"{baseline:g}".replace(".", decimal)
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang=lang))
+    before = counts(demo_db)
+    app.session_state[f"{KEY}_key_results"] = {"edited_rows": {0: {"baseline": typed}}, "added_rows": [],
+                                                "deleted_rows": []}
+    app.run()
+    assert not app.exception and f"«{typed}»: {read_as} {typed}" in captions(app)
+    assert first["title"] in captions(app)
+    assert counts(demo_db) == before  # shown, not saved
+    save(app)
+    assert not app.exception and not app.error
+    _, after = engineering(demo_db)
+    assert after[after["id"] == first["id"]].iloc[0]["baseline"] == baseline
+
+
+def test_the_okr_editor_shows_stored_numbers_in_the_readers_convention(demo_db, make_app):
+    _, key_results = engineering(demo_db)
+    fractional = key_results[key_results["baseline"].notna() & (key_results["baseline"] % 1 != 0)].iloc[0]
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id"))
+    (grid,) = [frame.value for frame in app.dataframe if "baseline" in frame.value.columns]
+    assert grid[grid["id"] == fractional["id"]].iloc[0]["baseline"] == f"{fractional['baseline']:g}".replace(".", ",")
+
+
+def test_the_okr_editor_refuses_an_unreadable_number_before_and_at_save(demo_db, make_app):
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id"))
+    before = counts(demo_db)
+    app.session_state[f"{KEY}_key_results"] = {"edited_rows": {0: {"target": "4.4"}}, "added_rows": [],
+                                                "deleted_rows": []}
+    app.run()
+    assert "«4.4»: ⚠️ Tidak terbaca: Harus berupa angka yang ditulis seperti 6,5" in captions(app)
+    assert app.button(key=f"{KEY}_save").disabled
+    assert counts(demo_db) == before
+
+
+def test_a_forged_nan_weight_and_an_objective_the_table_does_not_offer_are_refused(demo_db, make_app):
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    before = counts(demo_db)
+    # Widget state a browser would not send: NaN in a number cell (the text column keeps it as "nan",
+    # no blank that would store the default weight), an objective not among the column's options.
+    app.session_state[f"{KEY}_key_results"] = {"edited_rows": {0: {"weight": float("nan")}}, "added_rows": [],
+                                                "deleted_rows": []}
+    app.run()
+    assert "«nan»: ⚠️ Not read: Must be a finite number" in captions(app)
+    assert app.button(key=f"{KEY}_save").disabled
+    app.session_state[f"{KEY}_key_results"] = {"edited_rows": {1: {"objective": "Not one of ours"}}, "added_rows": [],
+                                                "deleted_rows": []}
+    app.run()
+    save(app)
+    assert not app.exception
+    error = app.error[0].value.replace("\\", "")
+    assert "**Objective** «Not one of ours»: Not an objective of this table" in error
+    assert counts(demo_db) == before
+
+
+@pytest.mark.parametrize(("lang", "target", "tolerance", "stored"), [("id", "1.500", "7,5%", (1500.0, 0.075)),
+                                                                     ("en", "1,500", "7.5%", (1500.0, 0.075))])
+def test_the_kpi_editor_reads_the_readers_numbers_and_refuses_nan(demo_db, make_app, lang, target, tolerance, stored):
+    store = open_store(demo_db)
+    try:
+        kpi = store.kpi_scores(dt.date.fromisoformat(AS_OF), team="Engineering").iloc[0]
+        kpi_id, name = int(kpi["kpi_id"]), kpi["name"]
+    finally:
+        store.close()
+    key = f"kpi_editor_{kpi_id}"
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id), lang=lang)
+    app.text_input(key=f"{key}_target").input(target).run()
+    app.text_input(key=f"{key}_tolerance").input(tolerance).run()
+    assert ("Dibaca sebagai 7,5%" if lang == "id" else "Read as 7.5%") in captions(app)
+    app.button(key=f"{key}_save").click().run()
+    assert not app.exception and not app.error
+    store = open_store(demo_db)
+    try:
+        saved = next(d for d in store.kpi_definitions() if d["name"] == name and d["team"] == "Engineering")
+    finally:
+        store.close()
+    assert (saved["target"], saved["tolerance"]) == stored
+    before = counts(demo_db)
+    app.text_input(key=f"{key}_target").input("NaN").run()
+    app.button(key=f"{key}_save").click().run()
+    assert "**Target** «NaN»" in app.error[0].value and counts(demo_db) == before

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from okrdash.access import Access, Role
 from okrdash.store import open_store
 from tests.pages.conftest import AS_OF, CYCLE
@@ -56,7 +58,14 @@ def uptime_form(app, db: Path) -> str:
 
 
 def submit(app, form: str):
-    next(b for b in app.get("form_submit_button") if b.proto.form_id == form).click()
+    """Click the form's save button (``form``: the form's key) and run the page."""
+    app.button(key=f"{form}_save").click()
+    return app.run()
+
+
+def type_into(app, key: str, text: str):
+    """Type ``text`` into the text field ``key`` and let the page read it (the field commits)."""
+    app.text_input(key=key).input(text)
     return app.run()
 
 
@@ -75,10 +84,10 @@ def test_check_in_from_the_team_page_shows_the_new_value_and_status_at_once(demo
     assert before["Status"] == "🔴 Off Track"
     history = stored_checkins(demo_db, UPTIME)
     key = uptime_form(app, demo_db)
-    app.number_input(key=f"{key}_value").set_value(99.9)
+    app.text_input(key=f"{key}_value").input("99.9")
     app.text_input(key=f"{key}_confidence").input("tinggi")
     app.text_area(key=f"{key}_note").input("Failover tested")
-    submit(app, f"{key}_form")
+    submit(app, key)
     assert not app.exception and not app.error
     assert any("Check-in saved" in s.value for s in app.success)
     after = key_result_row(app, UPTIME)
@@ -92,17 +101,17 @@ def test_invalid_check_in_names_the_field_and_writes_nothing(demo_db, make_app):
     app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id")
     key = uptime_form(app, demo_db)
     before = counts(demo_db)
-    app.number_input(key=f"{key}_value").set_value(99.8)
+    app.text_input(key=f"{key}_value").input("99,8")
     app.text_input(key=f"{key}_confidence").input("sangat yakin")
-    submit(app, f"{key}_form")
+    submit(app, key)
     assert not app.exception
     (error,) = app.error
     assert "Tidak ada yang disimpan" in error.value and "**Keyakinan**" in error.value and "sangat yakin" in error.value
     assert counts(demo_db) == before
 
-    app.number_input(key=f"{key}_value").set_value(None)
+    app.text_input(key=f"{key}_value").input("")
     app.text_input(key=f"{key}_confidence").input("")
-    submit(app, f"{key}_form")
+    submit(app, key)
     assert "**Nilai baru**" in app.error[0].value
     assert counts(demo_db) == before
 
@@ -114,7 +123,7 @@ def test_viewer_and_editor_of_another_team_see_no_form(demo_db, make_app, as_per
             app = make_app(demo_db, page=page, as_of=AS_OF, cycle=CYCLE, **query)
             assert not app.exception
             assert not [e for e in app.expander if "Check in" in e.label], (person.who, page)
-            assert not app.get("form_submit_button")
+            assert not [b for b in app.button if b.key and b.key.endswith("_save")]
     as_person(ENGINEERING_EDITOR)
     app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
     assert [e for e in app.expander if "Check in" in e.label]
@@ -131,8 +140,8 @@ def test_check_in_from_the_objective_page_then_undo_it_from_the_import_history(d
     assert not app.exception
     before = counts(demo_db)
     key = f"checkin_kr_{kr_id}"
-    app.number_input(key=f"{key}_value").set_value(99.6)
-    submit(app, f"{key}_form")
+    app.text_input(key=f"{key}_value").input("99.6")
+    submit(app, key)
     assert not app.exception and not app.error
     assert any("Current 99\\.6% · target 99\\.9%" in m.value for m in app.markdown)  # Markdown-escaped
     assert stored_checkins(demo_db, UPTIME)[-1][1:] == (99.6, None, None, "check-in form", "rizky@contoh.co.id")
@@ -159,12 +168,12 @@ def test_kpi_measurement_form_saves_a_value_and_refuses_a_bad_one(demo_db, make_
     assert not app.exception
     key = f"measure_{kpi_id}"
     before = counts(demo_db)
-    submit(app, f"{key}_form")  # no value
+    submit(app, key)  # no value
     assert "**New value**" in app.error[0].value
     assert counts(demo_db) == before
-    app.number_input(key=f"{key}_value").set_value(12.5)
-    app.number_input(key=f"{key}_target").set_value(10)
-    submit(app, f"{key}_form")
+    app.text_input(key=f"{key}_value").input("12.5")
+    app.text_input(key=f"{key}_target").input("10")
+    submit(app, key)
     assert not app.exception and not app.error
     assert any(f"Measurement saved for {name}" in s.value for s in app.success)
     store = open_store(demo_db)
@@ -175,3 +184,106 @@ def test_kpi_measurement_form_saves_a_value_and_refuses_a_bad_one(demo_db, make_
     last = history.iloc[-1]
     assert (last["date"].date(), last["value"], last["target"]) == (dt.date.fromisoformat(AS_OF), 12.5, 10.0)
     assert counts(demo_db)["batches"] == before["batches"] + 1
+
+
+# -- numbers as the reader writes them (issue 21) and forged input (issue 22, finding 9) ------------------------
+
+def page_captions_text(app) -> str:
+    return "\n".join(c.value for c in app.caption).replace("\\", "")  # captions are escaped Markdown
+
+
+@pytest.mark.parametrize(("lang", "typed", "shown"), [("id", "99,7", "Dibaca sebagai 99,7"),
+                                                      ("en", "99.7", "Read as 99.7")])
+def test_a_check_in_value_is_read_in_the_readers_language_and_shown_before_it_is_saved(demo_db, make_app, lang,
+                                                                                       typed, shown):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang=lang)
+    key = uptime_form(app, demo_db)
+    before = counts(demo_db)
+    type_into(app, f"{key}_value", typed)
+    assert not app.exception and shown in page_captions_text(app)
+    assert counts(demo_db) == before  # shown, not saved
+    submit(app, key)
+    assert not app.exception and not app.error
+    assert stored_checkins(demo_db, UPTIME)[-1][:2] == (dt.date.fromisoformat(AS_OF), 99.7)
+
+
+@pytest.mark.parametrize(("lang", "typed", "message"), [
+    ("id", "99.7", "Harus berupa angka yang ditulis seperti 6,5 · 1.500 · 45% · Rp1.500.000"),
+    ("en", "99,7", "Must be a number written like 6.5 · 1,500 · 45% · Rp1,500,000"),
+])
+def test_a_number_the_readers_language_does_not_write_is_refused_naming_the_field(demo_db, make_app, lang, typed,
+                                                                                   message):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang=lang)
+    key = uptime_form(app, demo_db)
+    before = counts(demo_db)
+    type_into(app, f"{key}_value", typed)
+    assert message in page_captions_text(app)  # said under the field before any save
+    submit(app, key)
+    (error,) = app.error
+    label = "Nilai baru" if lang == "id" else "New value"
+    shown = error.value.replace("\\", "")  # escaped Markdown
+    assert f"**{label}** «{typed}»" in shown and message in shown
+    assert counts(demo_db) == before
+
+
+def test_nan_and_a_day_outside_the_cycle_in_a_check_in_are_refused_with_their_own_message(demo_db, make_app):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering", lang="id")
+    key = uptime_form(app, demo_db)
+    before, history = counts(demo_db), stored_checkins(demo_db, UPTIME)
+    type_into(app, f"{key}_value", "NaN")
+    submit(app, key)
+    (error,) = app.error
+    assert "Harus berupa angka terhingga" in error.value and "wajib diisi" not in error.value
+    # A day the date picker would not offer (Q4 ends on 31 December): refused, not replaced by today.
+    type_into(app, f"{key}_value", "99,7")
+    app.date_input(key=f"{key}_date").set_value(dt.date(2027, 2, 1))
+    submit(app, key)
+    (error,) = app.error
+    assert "**Tanggal** «2027\\-02\\-01»" in error.value and "harus di dalam siklusnya" in error.value
+    assert counts(demo_db) == before and stored_checkins(demo_db, UPTIME) == history
+
+
+def engineering_kpi(db: Path) -> tuple[int, str]:
+    store = open_store(db)
+    try:
+        kpi = store.kpi_scores(dt.date.fromisoformat(AS_OF), team="Engineering").iloc[0]
+        return int(kpi["kpi_id"]), kpi["name"]
+    finally:
+        store.close()
+
+
+def last_measurement(db: Path, kpi_id: int) -> tuple:
+    store = open_store(db)
+    try:
+        last = store.kpi_history(kpi_id).iloc[-1]
+        return last["date"].date(), last["value"], last["target"]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("lang", "value", "target", "shown"), [
+    ("id", "1.234,5", "Rp1.500", "Dibaca sebagai 1.234,5"),
+    ("en", "1,234.5", "Rp1,500", "Read as 1,234.5"),
+])
+def test_the_measurement_form_reads_the_readers_numbers(demo_db, make_app, lang, value, target, shown):
+    kpi_id, _ = engineering_kpi(demo_db)
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id), lang=lang)
+    key = f"measure_{kpi_id}"
+    type_into(app, f"{key}_value", value)
+    type_into(app, f"{key}_target", target)
+    assert shown in page_captions_text(app)
+    submit(app, key)
+    assert not app.exception and not app.error
+    assert last_measurement(demo_db, kpi_id) == (dt.date.fromisoformat(AS_OF), 1234.5, 1500.0)
+
+
+def test_infinity_in_a_measurement_is_refused_naming_the_value(demo_db, make_app):
+    kpi_id, _ = engineering_kpi(demo_db)
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
+    key = f"measure_{kpi_id}"
+    before = counts(demo_db)
+    type_into(app, f"{key}_value", "inf")
+    submit(app, key)
+    (error,) = app.error
+    assert "**New value** «inf»: Must be a finite number" in error.value.replace("\\.", ".")
+    assert counts(demo_db) == before

@@ -63,16 +63,21 @@ def test_hostile_text_on_the_objective_page(hostile_db, make_app):
 
 # -- every text field and every URL parameter, on every page -------------------------------------------------
 #
-# The payload carries each Markdown construct Streamlit renders (bold, a colour directive, LaTeX, a
-# link, an image, HTML, a bare URL, an e-mail autolink). Every string of every element the page drew
-# is read from its protobuf message, except fields Streamlit shows as plain text; in those strings
-# the constructs must only appear escaped.
+# The payload carries each Markdown construct Streamlit renders (bold, colour directives, LaTeX, a
+# link, an image, HTML, a bare URL, an e-mail autolink) and each spelling it turns into a picture
+# (a Material icon, an emoji shortcode, the Streamlit logo, an arrow). Every string of every element
+# the page drew is read from its protobuf message, except fields Streamlit shows as plain text; in
+# those strings the constructs must only appear escaped, and the pictures not at all.
 
-PAYLOAD = ("X **BOLD** :red[RED] $LATEX$ [LINK](http://evil.example) ![IMG](http://evil.example/p.png) "
-           "<b>HTML</b> http://evil.example/bare www.evil.example boss@evil.example")
-LIVE_CONSTRUCTS = ("**BOLD", ":red[", "$LATEX", "<b>", "](http", "evil.example", "http://", "www.evil")
+PAYLOAD = ("X **BOLD** :red[RED] :red-background[REDBG] $LATEX$ [LINK](http://evil.example) "
+           "![IMG](http://evil.example/p.png) <b>HTML</b> http://evil.example/bare www.evil.example boss@evil.example "
+           ":material/warning: :smile: :streamlit: a <-> b")
+# What the payload would draw as pictures, unescaped (the docs the Upload page shows hold arrows of their own).
+PAYLOAD_PICTURES = (":material_warning:", ":smile:", ":streamlit:", " <->")
+LIVE_CONSTRUCTS = ("**BOLD", ":red[", ":red-background[", "$LATEX", "<b>", "](http", "evil.example", "http://",
+                   "www.evil")
 PAGES = ("pages/overview.py", "pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/upload.py",
-         "pages/explainer.py")
+         "pages/explainer.py", "pages/review.py", "pages/my_key_results.py")
 URL_PARAMETERS = ("lang", "cycle", "as_of", "team", "status", "owner", "objective", "kpi", "category", "type",
                   "indicator")
 # Fields Streamlit does not render as Markdown (per protobuf message type).
@@ -81,6 +86,20 @@ PLAIN_FIELDS = {
     "Selectbox": {"options", "raw_value", "default"}, "MultiSelect": {"options", "raw_values", "default"},
     "Html": {"body"},  # HTML, not Markdown: checked by _assert_no_live_html
 }
+
+
+def pictures(source: str) -> list[str]:
+    """What Streamlit 1.67's Markdown draws as a picture in ``source`` (its StreamlitMarkdown component):
+    the source's ``:material/`` is rewritten to ``:material_`` before parsing; after parsing (escapes
+    gone) ``:material_name:`` is an icon, ``:streamlit:`` the logo, a shortcode an emoji (when the
+    source holds one, the test that loads remark-emoji) and an arrow between spaces a symbol."""
+    rewritten = source.replace(":material/", ":material_")
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", rewritten)  # CommonMark escapes of ASCII punctuation
+    found = re.findall(r":material_\w+:", text) + re.findall(r":streamlit:", text)
+    if re.search(r":(?!material/|streamlit:)[\w+-][\w_+-]*:", source):
+        found += [code for code in re.findall(r":[\w-]+:", text) if not code.startswith((":material_", ":streamlit"))]
+    found += re.findall(r"(?:^|\s)(?:<->|->|<-|--|>=|<=|~=)(?=\s|$)", text)
+    return found
 
 
 def _markdown_strings(app) -> list[tuple[str, str]]:
@@ -125,6 +144,7 @@ def _assert_nothing_live(app, page: str) -> list[tuple[str, str]]:
         live = re.sub(r"\\.", "", text)  # what Markdown sees as syntax: the text without its escaped characters
         for construct in LIVE_CONSTRUCTS:
             assert construct not in live, (page, where, text)
+        assert not [p for p in pictures(text) if p in PAYLOAD_PICTURES], (page, where, text)
     return strings
 
 
@@ -157,9 +177,9 @@ def payload_db(demo_db):
 def test_stored_payload_stays_text_on_every_page(payload_db, make_app, page):
     db, objective_id, kpi_id = payload_db
     app = make_app(db, page=page, as_of=AS_OF, cycle=CYCLE, team=PAYLOAD, objective=str(objective_id),
-                   kpi=str(kpi_id))
+                   kpi=str(kpi_id), owner=PAYLOAD)
     strings = _assert_nothing_live(app, page)
-    if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py"):
+    if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/my_key_results.py"):
         # The payload is on the page (escaped), so the assertions above had something to check.
         assert any("BOLD" in text for _, text in strings), page
     if page in ("pages/team.py", "pages/objective.py"):
@@ -179,7 +199,23 @@ def test_team_picker_options_and_kpi_units_are_escaped(empty_db, make_app):
     app = make_app(empty_db, page="pages/team.py", as_of=AS_OF, cycle=CYCLE, team=PAYLOAD)
     picker = next(b for b in app.get("button_group") if b.key == "team")
     assert any("\\*\\*BOLD\\*\\*" in option.content for option in picker.proto.options)
+    assert any("warning" in option.content for option in picker.proto.options)  # the icon's name, as text
+    assert not [pictures(option.content) for option in picker.proto.options if pictures(option.content)]
     assert any("\\:red\\[RED\\]" in metric.value for metric in app.metric)
+    assert not [pictures(metric.value) for metric in app.metric if pictures(metric.value)]
+
+
+def test_the_picture_check_sees_what_escaping_alone_leaves():
+    from okrdash.ui.text import plain
+
+    # Escaped the old way (every special character, "/" not), the icon and the emoji are still drawn.
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=@])", r"\\\1", ":material/warning: :smile: :streamlit: a <-> b")
+    assert pictures(escaped) == [":material_warning:", ":streamlit:", " <->"]
+    assert pictures(escaped + " :+1:") == [":material_warning:", ":streamlit:", ":smile:", " <->"]
+    assert pictures(plain(PAYLOAD)) == [] and pictures(plain(PAYLOAD) + " :+1:") == []
+    # The text itself is kept: only invisible word joiners were added, and escapes.
+    shown = re.sub(r"\\(.)", r"\1", plain(PAYLOAD)).replace("\u2060", "")
+    assert shown == PAYLOAD
 
 
 def test_payload_in_an_uploaded_file_stays_text(demo_db, make_app):

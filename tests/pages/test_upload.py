@@ -75,6 +75,24 @@ def test_valid_file_is_previewed_then_imported(demo_db, make_app):
     assert after["batches"] == before["batches"] + 1
 
 
+def test_the_history_names_the_os_account_of_a_command_line_import(demo_db, make_app):
+    from okrdash.access import Access, Role
+    from okrdash.importing import Upload, import_files
+
+    store = open_store(demo_db)
+    try:  # what `okrdash import --by rina@contoh.co.id` run as the account budi writes
+        import_files(store, [Upload("sales.csv", NEW_MEASUREMENTS)], today=dt.date.fromisoformat(AS_OF),
+                     writer=Access(role=Role.ADMIN, who="rina@contoh.co.id", os_user="budi"))
+    finally:
+        store.close()
+    for lang, by, account in (("en", "By", "OS account (command line)"), ("id", "Oleh", "Akun OS (baris perintah)")):
+        app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang=lang)
+        assert not app.exception
+        history = app.dataframe[-1].value
+        assert (history.iloc[0][by], history.iloc[0][account]) == ("rina@contoh.co.id", "budi")
+        assert history.iloc[1:][account].isna().all()  # the demo's imports ran in the app, not a shell
+
+
 def test_invalid_file_is_reported_and_nothing_written(demo_db, make_app):
     before = counts(demo_db)
     app = make_app(demo_db, page=PAGE, as_of=AS_OF)

@@ -75,6 +75,18 @@ def test_file_over_the_row_limit_is_refused(demo_db, make_app, monkeypatch):
 
 
 def test_passphrase_unlocks_editing_for_the_session(demo_db, make_app, monkeypatch):
+    from okrdash.access import PassphraseThrottle
+    from okrdash.ui import auth
+
+    class Clock:
+        now = 1000.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    clock = Clock()
+    monkeypatch.setattr(auth, "PASSPHRASE_THROTTLE", PassphraseThrottle(clock=clock))
+
     def with_secret(app):
         app.secrets["okrdash"] = {"editor_passphrase": hash_passphrase("correct horse")}
         return app
@@ -84,7 +96,12 @@ def test_passphrase_unlocks_editing_for_the_session(demo_db, make_app, monkeypat
     assert any("needs the editor role" in i.value for i in app.info)
     app.text_input[0].input("wrong guess")
     app.get("form_submit_button")[0].click().run()
-    assert any("not right" in e.value for e in app.error)
+    assert any("not right" in e.value and "try again in 1 s" in e.value for e in app.error)
+    app.text_input[0].input("correct horse")  # at once: this address waits its second first
+    app.get("form_submit_button")[0].click().run()
+    assert any("Too soon" in w.value and "1 s" in w.value for w in app.warning)
+    assert any("needs the editor role" in i.value for i in app.info)
+    clock.now += 1
     app.text_input[0].input("correct horse")
     app.get("form_submit_button")[0].click().run()
     assert not app.exception

@@ -1,0 +1,115 @@
+-- The store's reads of its tables (the scored reads are in scores.sql). Parameters are $name.
+
+-- name: is_empty
+SELECT (SELECT count(*) FROM objectives) + (SELECT count(*) FROM kpis) = 0;
+
+-- name: table_counts
+-- Rows of every data table (store.DATA_TABLES).
+SELECT 'batches' AS data_table, count(*) FROM batches
+UNION ALL SELECT 'cycles', count(*) FROM cycles
+UNION ALL SELECT 'objectives', count(*) FROM objectives
+UNION ALL SELECT 'key_results', count(*) FROM key_results
+UNION ALL SELECT 'checkins', count(*) FROM checkins
+UNION ALL SELECT 'kpis', count(*) FROM kpis
+UNION ALL SELECT 'kpi_measurements', count(*) FROM kpi_measurements
+UNION ALL SELECT 'kpis_prior', count(*) FROM kpis_prior
+UNION ALL SELECT 'kpi_measurements_prior', count(*) FROM kpi_measurements_prior
+UNION ALL SELECT 'objectives_prior', count(*) FROM objectives_prior
+UNION ALL SELECT 'key_results_prior', count(*) FROM key_results_prior
+UNION ALL SELECT 'checkins_prior', count(*) FROM checkins_prior;
+
+-- name: schema_version
+SELECT max(version) FROM schema_version;
+
+-- name: cycles
+SELECT name, start_date, end_date FROM cycles ORDER BY start_date, name;
+
+-- name: teams
+SELECT team FROM objectives UNION SELECT team FROM kpis ORDER BY team;
+
+-- name: linked_key_results
+-- KPI id -> titles of the cycle's key results that follow it (of $team, or of every team when NULL).
+SELECT k.kpi_id, list(k.title ORDER BY o.team, o.title, k.id)
+FROM key_results k JOIN objectives o ON o.id = k.objective_id
+WHERE k.kpi_id IS NOT NULL AND o.cycle = $cycle AND ($team::VARCHAR IS NULL OR o.team = $team)
+GROUP BY k.kpi_id;
+
+-- name: checkin_histories
+-- Each key result's values over time: its check-ins, or its linked KPI's measurements.
+SELECT key_result_id, date, value, confidence, note FROM (
+    SELECT c.key_result_id, c.date, c.value, c.confidence, c.note
+    FROM checkins c WHERE list_contains($ids, c.key_result_id) AND ($as_of::DATE IS NULL OR c.date <= $as_of)
+    UNION ALL
+    SELECT k.id, m.date, m.value, NULL, NULL
+    FROM key_results k JOIN kpi_measurements m ON m.kpi_id = k.kpi_id
+    WHERE list_contains($ids, k.id) AND ($as_of::DATE IS NULL OR m.date <= $as_of))
+ORDER BY key_result_id, date;
+
+-- name: kpi_history
+SELECT date, value, target FROM kpi_measurements
+WHERE kpi_id = $kpi_id AND ($as_of::DATE IS NULL OR date <= $as_of) AND ($since::DATE IS NULL OR date >= $since)
+ORDER BY date;
+
+-- name: kpi_recent_values
+-- The last $points values of each KPI, oldest first, for sparklines.
+SELECT m.kpi_id, list(m.value ORDER BY m.date) AS recent_values
+FROM (SELECT kpi_id, date, value,
+             row_number() OVER (PARTITION BY kpi_id ORDER BY date DESC) AS age
+      FROM kpi_measurements
+      -- the team's KPIs before the window: one team's view need not rank every measurement
+      WHERE date <= $as_of AND kpi_id IN (SELECT id FROM kpis WHERE $team::VARCHAR IS NULL OR team = $team)) m
+WHERE m.age <= $points
+GROUP BY m.kpi_id;
+
+-- name: latest_data_date
+SELECT greatest((SELECT max(date) FROM checkins), (SELECT max(date) FROM kpi_measurements));
+
+-- name: batches
+SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by, imported_os_user,
+       undone_at, undone_by, undone_os_user
+FROM batches ORDER BY id DESC;
+
+-- name: key_result_index
+-- Natural keys of the stored key results, for resolving check-ins during validation.
+SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi
+FROM key_results k JOIN objectives o ON o.id = k.objective_id
+LEFT JOIN kpis kp ON kp.id = k.kpi_id;
+
+-- name: kpi_index
+SELECT team, name AS kpi, direction FROM kpis;
+
+-- name: kpi_definitions
+SELECT team, name, unit, direction, target, min_value, max_value, tolerance, tolerance_is_share,
+       frequency, kpi_type, indicator, category, owner FROM kpis;
+
+-- name: team_objectives
+SELECT id, title, type, parent_title, owner FROM objectives WHERE cycle = $cycle AND team = $team
+ORDER BY id;
+
+-- name: team_key_results
+SELECT k.id, o.title AS objective, k.title, k.owner, k.kind, k.baseline, k.target, k.unit, k.weight,
+       kp.name AS kpi, k.start_date
+FROM key_results k JOIN objectives o ON o.id = k.objective_id LEFT JOIN kpis kp ON kp.id = k.kpi_id
+WHERE o.cycle = $cycle AND o.team = $team ORDER BY o.id, k.id;
+
+-- name: okr_version
+-- The batches whose rows make up a team's objectives and key results of a cycle now.
+SELECT o.batch_id FROM objectives o WHERE o.cycle = $c AND o.team = $t
+UNION SELECT k.batch_id FROM key_results k JOIN objectives o ON o.id = k.objective_id
+      WHERE o.cycle = $c AND o.team = $t
+UNION SELECT replaced_by FROM objectives_prior WHERE cycle = $c AND team = $t
+UNION SELECT p.replaced_by FROM key_results_prior p JOIN objectives o ON o.id = p.objective_id
+      WHERE o.cycle = $c AND o.team = $t;
+
+-- name: kpi_version
+SELECT batch_id FROM kpis WHERE team = $t AND name = $n
+UNION SELECT replaced_by FROM kpis_prior WHERE team = $t AND name = $n;
+
+-- name: owners
+-- Every owner name of objectives, key results and KPIs (owner fields offer them).
+SELECT DISTINCT owner FROM (SELECT owner FROM key_results UNION ALL SELECT owner FROM objectives
+                            UNION ALL SELECT owner FROM kpis)
+WHERE nullif(trim(owner), '') IS NOT NULL ORDER BY lower(owner), owner;
+
+-- name: cycle_index
+SELECT name AS cycle, start_date, end_date FROM cycles;

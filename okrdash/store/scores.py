@@ -1,0 +1,142 @@
+"""The kept scores: the whole company scored by the rules once per write and as-of date, and the
+store's queries over them (statements in scores.sql)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+
+from okrdash import sqlfiles
+
+if TYPE_CHECKING:
+    from okrdash.store.interface import Store
+
+SCORES_SQL = Path(__file__).with_name("scores.sql")
+# As-of dates whose scored company stays in memory (a few hundred KB to a few MB each at 30,000 key results).
+SCORES_KEPT = 4
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The whole company as the rules of rules.sql score it at one as-of date, in each view's order.
+
+    Kept by the store until the next write, so a team, objective or KPI never viewed before is a
+    filtered lookup, not another run of the macros over every check-in and measurement. Lookups
+    by a column go through that column's row positions (:meth:`rows`), built once per kept
+    scoring: one team's rows out of 30,000 without comparing every row's team again.
+    """
+
+    key_results: pd.DataFrame  # kr_scores, by team, objective, key_result_id
+    objectives: pd.DataFrame   # objective_scores, by team, objective_id
+    kpis: pd.DataFrame         # kpi_scores, by team, name
+    # What is derived from these frames once (row positions per column, read models' extras).
+    _kept: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+    _kept_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def register(self, cur: duckdb.DuckDBPyConnection, prefix: str = "scored") -> None:
+        """Let ``cur``'s queries read these scores as tables ``<prefix>_key_results``,
+        ``<prefix>_objectives`` and ``<prefix>_kpis`` (no copy of the frames)."""
+        for name in ("key_results", "objectives", "kpis"):
+            cur.register(f"{prefix}_{name}", getattr(self, name))
+
+    def kept(self, key: object, build: Callable[[], Any]) -> Any:
+        """``build()`` computed once for these scores (freed with them after the next write)."""
+        found = self._kept.get(key)
+        if found is None:
+            with self._kept_lock:
+                found = self._kept.get(key)
+                if found is None:
+                    found = self._kept[key] = build()
+        return found
+
+    def frame(self, table: object) -> pd.DataFrame:
+        """Frame ``table``: key_results, objectives, kpis, or one kept under that key (:meth:`kept`)."""
+        return getattr(self, table) if isinstance(table, str) else self._kept[table]
+
+    def rows(self, table: object, column: str) -> dict[object, Any]:
+        """Value of ``column`` -> the positions of its rows in frame ``table`` (ascending: view order)."""
+        frame = self.frame(table)
+        return self.kept(("rows", table, column),
+                         lambda: frame.groupby(column, sort=False, dropna=True).indices if len(frame) else {})
+
+    def lookup(self, table: object, **wanted: object) -> pd.DataFrame:
+        """The rows of frame ``table`` whose columns equal every value given that is not None, in
+        view order and renumbered (a new frame: a caller that changes it leaves the kept scores alone).
+        The first column given narrows by its row positions; the rest compare the rows left."""
+        frame = self.frame(table)
+        given = {column: value for column, value in wanted.items() if value is not None}
+        if not given:
+            return frame.reset_index(drop=True)
+        column, value = next(iter(given.items()))
+        positions = self.rows(table, column).get(value)
+        narrowed = frame.iloc[positions if positions is not None else []]
+        return _matching(narrowed, **{k: v for k, v in given.items() if k != column})
+
+
+def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns equal every value given that is not None, renumbered
+    (a new frame: under copy-on-write a caller that changes it leaves the kept scores alone)."""
+    mask = None
+    for column, value in wanted.items():
+        if value is not None:
+            equal = frame[column] == value
+            mask = equal if mask is None else mask & equal
+    return (frame if mask is None else frame[mask]).reset_index(drop=True)
+
+
+def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> Scores:
+    """Run the rules' macros over the whole company at ``as_of``."""
+    queries = sqlfiles.named_queries(SCORES_SQL)
+    return Scores(*(cur.execute(queries[name], {"as_of": as_of}).df()
+                    for name in ("key_results", "objectives", "kpis")))
+
+
+class ScoreKeeper:
+    """The last :data:`SCORES_KEPT` scorings of one write version, most recently used last; one
+    scoring at a time, so sessions asking for the same new date wait for one result."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[int, dt.date], Scores] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, version: int, as_of: dt.date, compute: Callable[[], Scores]) -> Scores:
+        key = (version, as_of)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+            scored = compute()
+            for stale in [k for k in self._kept if k[0] != version]:
+                del self._kept[stale]
+            self._kept[key] = scored
+            while len(self._kept) > SCORES_KEPT:
+                self._kept.popitem(last=False)
+            return scored
+
+
+def _over_scores(store: Store, as_of: dt.date, name: str, **params: object) -> pd.DataFrame:
+    """Query ``name`` of scores.sql over the kept scores of ``as_of``."""
+    sql = sqlfiles.named_queries(SCORES_SQL)[name]
+    scored = store.scores(as_of)
+    with store.cursor() as cur:
+        scored.register(cur)
+        return cur.execute(sql, sqlfiles.parameters(sql, {**params, "as_of": as_of})).df()
+
+
+def status_counts(store: Store, as_of: dt.date, cycle: str) -> pd.DataFrame:
+    """Per team: how many key results and KPIs have each status (aggregated in the engine)."""
+    return _over_scores(store, as_of, "status_counts", cycle=cycle)
+
+
+def needs_attention(store: Store, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
+    """Off Track and At Risk key results and KPIs, and stale key results; biggest gap first."""
+    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit)

@@ -1,0 +1,38 @@
+-- The whole company as the rules of rules.sql score it at one as-of date (kept by the store until
+-- the next write), and the store's queries over those kept scores, which a cursor sees registered
+-- as scored_key_results, scored_objectives and scored_kpis (Scores.register). Nothing here restates
+-- a rule; these queries only choose, count and order.
+
+-- name: key_results
+SELECT * FROM kr_scores($as_of::DATE) ORDER BY team, objective, key_result_id;
+
+-- name: objectives
+SELECT * FROM objective_scores($as_of::DATE) ORDER BY team, objective_id;
+
+-- name: kpis
+SELECT * FROM kpi_scores($as_of::DATE) ORDER BY team, name;
+
+-- name: status_counts
+-- Per team: how many key results and KPIs have each status.
+SELECT 'okr' AS subject, team, status, count(*) AS count
+FROM scored_key_results WHERE cycle = $cycle GROUP BY ALL
+UNION ALL
+SELECT 'kpi', team, status, count(*) FROM scored_kpis GROUP BY ALL
+ORDER BY subject, team, status;
+
+-- name: needs_attention
+-- Off Track and At Risk key results and KPIs, and stale ones (the rules' stale: a key result past
+-- the check-in interval, a KPI not measured within its frequency); biggest gap first (a KPI's:
+-- okr_kpi_gap).
+SELECT * FROM (
+    SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
+           NULL::INTEGER AS kpi_id, status, gap, last_checkin, stale, confidence_disagrees
+    FROM scored_key_results
+    WHERE cycle = $cycle
+    UNION ALL
+    SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status, okr_kpi_gap(direction, value, target),
+           last_date, stale, false
+    FROM scored_kpis)
+WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
+ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title
+LIMIT $limit;
