@@ -31,12 +31,16 @@ def scratch_connection(config: Settings | None = None) -> duckdb.DuckDBPyConnect
     if config.duckdb_threads:
         options["threads"] = config.duckdb_threads
     con = duckdb.connect(":memory:", config=options)
-    con.execute(sql_macros())  # the words (month names, confidence, milestone) of okrdash/vocabulary.py
-    con.execute(CELL_MACROS)
+    _add_cell_macros(con)
     # Names are compared by one Python function everywhere (see okrdash/names.py), SQL included.
     con.create_function("okr_name_key", name_key, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR,
                         null_handling="special", side_effects=False)
     return con
+
+
+def _add_cell_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_macros())  # the words (month names, confidence, milestone) of okrdash/vocabulary.py
+    con.execute(CELL_MACROS)  # which reads them
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def _typed_cells() -> duckdb.DuckDBPyConnection:
     with _TYPED_CELLS_LOCK:
         if _TYPED_CELLS is None:
             con = duckdb.connect(":memory:", config={"memory_limit": "64MB", "threads": 1})
-            con.execute(CELL_MACROS)
+            _add_cell_macros(con)
             _TYPED_CELLS = con
         return _TYPED_CELLS
 
