@@ -122,6 +122,16 @@ def test_target_and_realisasi_under_each_merged_month(store, load):
     assert {"unpivoted", "targets_without_value"} <= notes(result)
 
 
+def test_target_and_realisasi_under_the_one_merged_month_of_a_monthly_report(store, load):
+    """The first report of a year has one month: its Target / Realisasi pair was ignored and the
+    import refused as numbers only in ignored columns (the oracle's paired-months)."""
+    rows = [["Tim", "KPI", "Januari 2026", None], [None, None, "Target", "Realisasi"], ["Sales", "Leads", 40, 38]]
+    result = load(("januari.xlsx", workbook({"KPI": rows}, merged={"KPI": ["C1:D1"]})), today=TODAY)
+    assert stored_measurements(store) == {("Leads", dt.date(2026, 1, 31)): 38.0}
+    assert kpis(store)["Leads"] == ("Sales", "higher_is_better", 40.0)
+    assert result.files[0].headers["value"] == "Januari 2026 › Realisasi"
+
+
 def test_target_and_actual_of_each_month_in_one_header_row(store, load):
     data = ("team,kpi,Target Jan 2026,Actual Jan 2026,Target Feb 2026,Actual Feb 2026\n"
             "Sales,Leads,40,38,45,47\n")

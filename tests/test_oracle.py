@@ -16,7 +16,7 @@ CI runs the "oracle" settings profile: 15 examples per scenario, the same ones e
 **Failing on main** (each marked xfail, strict: the reader fix that makes its scenario pass must
 remove the mark in the same change, and the oracle then holds it there). Still failing after the
 staged reader (the reader branch) fixed kpi-polarity, last-update-column, summary-sheet-typo,
-typed-numbers-beside-words, undated-values and notion-export:
+typed-numbers-beside-words, undated-values, notion-export and paired-months:
 
 - 2 meaning dropped while valid: ``milestone-status``, ``achievement-column``, ``week-columns-dmy``
   (KPI columns headed 31/10/2026 beside a Target) and ``one-month-column`` (a KPI sheet's single
@@ -25,8 +25,7 @@ typed-numbers-beside-words, undated-values and notion-export:
 - x1, found by the oracle: ``three-decimals`` (a number below 1 with three decimals, ``0,256``,
   gives its column no evidence and is read by the file's leaning: 256 in a comma file with English
   headers). Until it is fixed, other scenarios draw no three-decimal measure
-  (company.EVERYDAY_MEASURES): add "ratio" back with the fix;
-- and ``paired-months``, a shape issue 21 requires to be read.
+  (company.EVERYDAY_MEASURES): add "ratio" back with the fix.
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ from tests.oracle.spelling import Convention, spell_number
 FAILING_ON_MAIN = {
     "one-month-column": "class 2: a KPI sheet's only month column is ignored, its values dropped",
     "week-columns-dmy": "class 2: KPI columns headed 31/10/2026 are ignored beside a Target column",
-    "paired-months": "Target / Realisasi pairs under each month are refused (issue 21 asks to read them)",
     "milestone-status": "class 2: a milestone's Tercapai / Belum tercapai status is ignored",
     "achievement-column": "class 2: an achievement (Pencapaian) column is ignored",
     "progress-beside-targets": "class 3: the progress is stored as the current value",

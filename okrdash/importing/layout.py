@@ -214,8 +214,8 @@ def _place_period(placed: _Placed, index: int, raw: str) -> str:
 def _merged_period_headers(placed: _Placed, sub_cells: list[str]) -> bool:
     """Target / Realisasi under each merged month header (the month written once over its columns,
     blank beside it; the meanings on the next line): those columns become the pairs of their period."""
-    starts = sorted(placed.periods)
-    if len(starts) < 2 or not sub_cells:
+    starts = sorted(placed.periods)  # one month is enough: its sub-headers name two meanings under it
+    if not starts or not sub_cells:
         return False
     groups: dict[int, list[tuple[int, str]]] = {}
     for number, start in enumerate(starts):
@@ -231,13 +231,13 @@ def _merged_period_headers(placed: _Placed, sub_cells: list[str]) -> bool:
             return False
         groups[start] = found
     for start, found in groups.items():
-        period = placed.periods.pop(start)
+        period, month = placed.periods.pop(start), placed.texts[start]
         placed.columns[start] = f"_ignored_{start}"
         for index, meaning in found:
             placed.unknown.pop(index, None)
             placed.pairs[index] = (meaning, period)
             placed.columns[index] = f"_pair_{index}"
-            placed.texts[index] = f"{placed.texts[start]} › {sub_cells[index].strip()}"
+            placed.texts[index] = f"{month} › {sub_cells[index].strip()}"
     return True
 
 
