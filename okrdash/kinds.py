@@ -88,7 +88,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
        ("Pencapaian", "persen capaian", "% capaian", "capaian %", "persentase capaian", "% pencapaian",
         "persentase pencapaian", "pencapaian %", "tingkat capaian"), percent=True),
     # Achieved / not achieved (a milestone), or the status a tool computed (On Track ...).
-    _C("status", _T.TEXT, ("status", "state"), ("Status", "keadaan")),
+    _C("status", _T.TEXT, ("status", "state"), ("Status", "keadaan", "status capaian", "status pencapaian")),
     _C("confidence", _T.CONFIDENCE, ("confidence",), ("Keyakinan", "kepercayaan", "tingkat keyakinan")),
     _C("note", _T.TEXT, ("note", "notes", "comment", "comments", "remarks"), ("Catatan", "keterangan", "komentar")),
     _C("direction", _T.WORDS, ("direction", "polarity"), ("Arah", "polaritas", "arah kinerja"), words="Direction"),

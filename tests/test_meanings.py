@@ -79,6 +79,17 @@ def test_a_status_of_achieved_and_not_achieved_makes_milestones(store, load):
     assert notes(result)["current_from_status"]["count"] == 2
 
 
+def test_a_status_capaian_column_beside_a_blank_realisasi_gives_milestones_their_value(store, load):
+    """"Status Capaian" was an unknown header: ignored, the milestones' check-ins dropped while valid."""
+    data = ("Siklus;Divisi;Tujuan;KR;Jenis KR;Target;Realisasi;Status Capaian;Tgl\r\n"
+            "2026-Q4;HR;Tim yang kuat;Luncurkan program mentor;tonggak;1;;Tercapai;13-11-2026\r\n"
+            "2026-Q4;HR;Tim yang kuat;Susun jenjang karier;tonggak;1;;Belum tercapai;14-11-2026\r\n")
+    result = load(("okr.csv", data), today=TODAY)
+    done, not_done = kr_row(store, "Luncurkan program mentor", TODAY), kr_row(store, "Susun jenjang karier", TODAY)
+    assert (done["current"], not_done["current"]) == (1.0, 0.0)
+    assert notes(result)["current_from_status"] == {"header": "Status Capaian", "count": 2, "lines": "2, 3"}
+
+
 def test_a_status_beside_a_number_key_result_asks_for_its_value(store, reject):
     data = ("Siklus,Tim,Tujuan,Hasil Kunci,Target,Status\n"
             "2026-Q4,Sales,Tumbuh,Rekrut 5 mitra,5,Tercapai\n")
