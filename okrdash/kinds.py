@@ -192,7 +192,9 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
                            "then per column). With `baseline` and `target` it must agree with `current` "
                            "(or gives it); alone, the key result is measured from 0 to 100%"),
         _K("achievement", "", "actual over target (`Pencapaian 92%`): with `current` the two must agree; "
-                              "without it, an increase key result's current value is achievement × target"),
+                              "without it, an increase key result's current value is achievement × target (beside a "
+                              "baseline other than 0, where counting from the baseline gives another value, "
+                              "the current value is asked for)"),
         _K("status", "", "a milestone's achieved / not achieved (`Tercapai`, `Belum tercapai`, `Selesai`): "
                          "its current value; a status a tool computed (`On Track`) is not imported"),
         _K("confidence", "", "confidence of `current` (see check-ins)"),

@@ -127,6 +127,17 @@ def test_an_achievement_that_agrees_within_its_rounding_is_read(store, load):
     assert kr_row(store, "Pelanggan baru", TODAY)["current"] == 200.0
 
 
+def test_an_achievement_beside_a_baseline_other_than_zero_asks_for_the_current_value(store, reject):
+    """Capaian 13% of baseline 0,8 and target 7,8 was stored as 1,014 (over target); counted from the
+    baseline it is 1,71, and sheets write it both ways."""
+    data = ("Siklus;Tim;Tujuan;Hasil Kunci;Nilai Awal;Target;Persen Capaian;Tanggal\n"
+            "2026-Q4;HR;Tim yang kuat;Skor kepuasan;0,8;7,8;13%;15/11/2026\n")
+    [problem] = reject(("okr.csv", data), today=TODAY)
+    assert (problem.column, problem.code) == ("Persen Capaian", "achievement_from_where")
+    assert problem.params == {"over_target": 1.014, "from_baseline": 1.71}
+    assert "1,01" in problem.message("id") and "1,71" in problem.message("id")
+
+
 # -- progress beside baseline and target --------------------------------------------------------------------
 
 

@@ -155,6 +155,16 @@ def _achievement(row: dict[str, Any], settled: Settled) -> None:
         elif settled.current != expected:
             settled.problem = Problem("achievement", "achievement_disagrees", {"current": settled.current})
         return
+    if settled.current is None and _kind_now(settled) in (None, *_HIGHER) and settled.baseline \
+            and settled.target is not None and settled.target != settled.baseline:
+        # Beside a baseline other than 0, "Capaian 13%" is actual over target in some sheets and the
+        # way from the baseline in others; where the two give different values, the file must say.
+        over_target = a * settled.target
+        from_baseline = settled.baseline + a * (settled.target - settled.baseline)
+        if abs(over_target - from_baseline) > spread * abs(settled.target - settled.baseline):
+            settled.problem = Problem("achievement", "achievement_from_where", {
+                "over_target": round(over_target, 9), "from_baseline": round(from_baseline, 9)})
+            return
     _from_share(settled, a, spread, bool(row.get("achievement_points")), "achievement")
 
 
