@@ -132,6 +132,14 @@ def test_target_and_realisasi_under_the_one_merged_month_of_a_monthly_report(sto
     assert result.files[0].headers["value"] == "Januari 2026 › Realisasi"
 
 
+def test_the_one_day_column_of_a_kpi_sheet_beside_its_target_holds_the_values(store, load):
+    """A KPI sheet's single column headed 31/10/2026 was a column like any other: ignored, its values
+    dropped while the import said valid (the oracle's week-columns-dmy)."""
+    load(("kpi.csv", "Tim;Nama KPI;Target;31/10/2026\nSales;Leads;40;38\n"), today=TODAY)
+    assert stored_measurements(store) == {("Leads", dt.date(2026, 10, 31)): 38.0}
+    assert kpis(store)["Leads"][2] == 40.0
+
+
 def test_target_and_actual_of_each_month_in_one_header_row(store, load):
     data = ("team,kpi,Target Jan 2026,Actual Jan 2026,Target Feb 2026,Actual Feb 2026\n"
             "Sales,Leads,40,38,45,47\n")

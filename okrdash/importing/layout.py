@@ -311,8 +311,6 @@ def _shape(layout: Layout, placed: _Placed, row: HeaderRow, failure: _Failure) -
     """One column per period (with their pairs), week numbers, and a title that dates the values."""
     has_facts = layout.kind in (FileKind.KPIS, FileKind.CHECKINS)
     periods = dict(placed.periods)
-    if len(periods) == 1 and not placed.pairs:  # one month-like header alone is a column like any other
-        periods = {}
     if (periods or placed.pairs) and has_facts and not {"date", "value"} & set(layout.columns):
         _wide(layout, placed, periods, row, failure)
     else:
