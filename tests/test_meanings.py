@@ -242,6 +242,12 @@ def test_periods_written_in_cells_are_dated_on_their_last_day(store, load, perio
 # -- meanings a kind has no place for ---------------------------------------------------------------------------
 
 
+def test_an_achievement_column_in_a_kpi_sheet_without_values_is_named_not_dropped(store, reject):
+    """It stopped the import with a DuckDB binder error (found by tests/test_fuzz.py)."""
+    [problem] = reject(("kpi.csv", "Tim,KPI,Target,Pencapaian\nSales,Leads,40,95%\n"), today=TODAY)
+    assert (problem.column, problem.code) == ("Pencapaian", "meaning_not_used")
+
+
 def test_a_progress_column_in_a_kpi_sheet_is_named_not_dropped(store, reject):
     data = "Tim,KPI,Tanggal,Realisasi,Progress\nSales,Leads,31/10/2026,40,80%\n"
     [problem] = reject(("kpi.csv", data), today=TODAY)

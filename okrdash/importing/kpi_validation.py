@@ -19,6 +19,7 @@ from okrdash.importing.measures import Settled, achievement_shares, share
 from okrdash.importing.okr_validation import percent_scales
 from okrdash.importing.table import CsvTable
 from okrdash.models import Direction, Frequency, Indicator, Kpi, KpiType, KRKind, parse_enum
+from okrdash.problems import localised
 from okrdash.store import FileChanges
 
 if TYPE_CHECKING:
@@ -99,6 +100,11 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
 
     v.values_on_one_scale(table, "kpi_key")
     if v.problems:
+        return
+    if "achievement" in table.columns and "value" not in table.columns:
+        # An achievement is checked against its row's value; without values it has nothing to say.
+        v._problem(table, None, "achievement", None, "meaning_not_used", meaning=localised("meaning.achievement"),
+                   kind=localised("upload.kind_kpis"))
         return
     definitions, spelled = _kpi_definitions(v, table)
     if "achievement" in table.columns and definitions is not None:
