@@ -42,7 +42,7 @@ from tests.oracle.scenarios import SCENARIOS
 from tests.oracle.spelling import Convention, spell_number
 
 FAILING_ON_MAIN = {
-    "one-month-column": "class 2: a KPI sheet's only month column is ignored, its values dropped",
+    "one-month-column": "class 2: a KPI whose only month cell is blank is not stored with its target",
     "three-decimals": "found by the oracle: 0,256 gives no evidence and is read as 256",
 }
 
