@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import SecretStr
 
@@ -30,7 +30,7 @@ from okrdash.formatting import amount
 from okrdash.formatting import date as format_date
 from okrdash.i18n import translate
 from okrdash.reminders import Due, ManagerDigest, OpenKeyResult, OwnerReminder
-from okrdash.urls import Urls
+from okrdash.urls import Urls, whatsapp
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 # Seconds to wait for the server to answer (connecting, and each command).
@@ -130,11 +130,6 @@ def checkin_link(base_url: str, owner: str, lang: str) -> str:
     return Urls(lang).checkin(owner).at(base_url)
 
 
-def whatsapp_link(text: str) -> str:
-    """A WhatsApp share of ``text`` (the person picks the chat or group)."""
-    return f"https://wa.me/?{urlencode({'text': text}, quote_via=quote)}"
-
-
 # -- messages ---------------------------------------------------------------------------------------
 
 
@@ -197,7 +192,7 @@ def owner_message(reminder: OwnerReminder, due: Due, sender: str, base_url: str)
              *(_Line(_key_result(kr, kr.days_since_checkin(due.today), lang), item=True)
                for kr in reminder.key_results),
              _Line(translate("mail.owner_action", lang), href=link),
-             _Line(translate("mail.share", lang), href=whatsapp_link(share)),
+             _Line(translate("mail.share", lang), href=whatsapp(share)),
              _Line(translate("mail.owner_footer", lang))]
     return _compose(translate("mail.owner_subject", lang, week=week), reminder.person.email, sender, lines)
 
@@ -224,6 +219,6 @@ def digest_message(digest: ManagerDigest, due: Due, sender: str, base_url: str, 
               for r in digest.missing]
     share = translate("mail.digest_whatsapp", lang, week=week, missing=len(digest.missing),
                       off_track=len(digest.off_track), link=base_url.rstrip("/") + "/")
-    lines += [_Line(translate("mail.share", lang), href=whatsapp_link(share)),
+    lines += [_Line(translate("mail.share", lang), href=whatsapp(share)),
               _Line(translate("mail.digest_footer", lang, days=grace_days))]
     return _compose(translate("mail.digest_subject", lang, week=week), digest.email, sender, lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 
@@ -99,6 +100,12 @@ class Urls:
     def kpi_details(self, ids: pd.Series) -> pd.Series:
         """The link to each KPI of ``ids`` on the KPIs page, for a table's link column."""
         return _column(self.kpis(), "kpi", ids)
+
+
+def whatsapp(text: str) -> str:
+    """A WhatsApp share of ``text`` (a short summary and a view's link): whoever opens it picks the
+    chat or group to send it to."""
+    return f"https://wa.me/?{urlencode({'text': text}, quote_via=quote)}"
 
 
 def _column(base: Link, name: str, ids: pd.Series) -> pd.Series:

@@ -68,4 +68,4 @@ for start in range(0, len(view.kpis), 4):
 
 panels.coach_panel(ctx, team=view.team, key="team_coach")
 panels.bridge_panel(ctx, access, team=view.team, key="team_bridge")
-url_state.share(ctx, view.shown)
+url_state.share(ctx, view.shown, view.summary)

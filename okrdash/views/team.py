@@ -71,6 +71,7 @@ class TeamView:
     okrs_file_name: str = ""
     kpis: tuple[KpiTile, ...] = ()
     no_kpis: Markdown | None = None
+    summary: str | None = None                      # plain text for a chat: the team's key results by status
 
 
 def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page: int | None = None) -> TeamView:
@@ -119,9 +120,13 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         return replace(base, message=Message(words.t("team.no_objectives", team=plain(words.team(team)),
                                                    cycle=cycle.name), "📭"))
     present = {status for status, count in page.status_counts.items() if count}
+    by_status = ", ".join(f"{count} {words.status_label(status)}" for status, count in page.status_counts.items()
+                          if count)
     first = (page.page - 1) * per_page
     return replace(
         base,
+        summary=words.t("team.whatsapp", team=words.team(team), cycle=cycle.name, as_of=words.date(scope.as_of),
+                        statuses=by_status),
         counts=counts(words, page.status_counts, [s for s in STATUS_ORDER if s != Status.NO_TARGET.value
                                                   or page.status_counts[s]]),
         status_filter=Filter("status", words.t("filter.status"),
