@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from okrdash.vocabulary import WORDS, month_number, parse_word, word_list
+
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -94,43 +96,18 @@ class Language(StrEnum):
     ID = "id"
 
 
-# Words people write in the enum columns, English and Indonesian, mapped to the enum value.
-ENUM_ALIASES: dict[type[StrEnum], dict[str, str]] = {
-    KRKind: {
-        "naik": "increase", "tingkatkan": "increase", "up": "increase",
-        "turun": "decrease", "kurangi": "decrease", "down": "decrease",
-        "minimal": "at_least", "min": "at_least", "at least": "at_least", "paling sedikit": "at_least",
-        "maksimal": "at_most", "max": "at_most", "at most": "at_most", "paling banyak": "at_most",
-        "tonggak": "milestone", "done": "milestone",
-    },
-    ObjectiveType: {"komitmen": "committed", "aspiratif": "aspirational", "stretch": "aspirational"},
-    Direction: {
-        "higher": "higher_is_better", "up": "higher_is_better", "naik": "higher_is_better",
-        "lebih tinggi lebih baik": "higher_is_better",
-        "lower": "lower_is_better", "down": "lower_is_better", "turun": "lower_is_better",
-        "lebih rendah lebih baik": "lower_is_better",
-        "rentang": "range", "between": "range",
-    },
-    Frequency: {
-        "harian": "daily", "mingguan": "weekly", "bulanan": "monthly",
-        "kuartalan": "quarterly", "triwulanan": "quarterly", "tahunan": "yearly", "annual": "yearly",
-    },
-    KpiType: {"strategis": "strategic", "operasional": "operational", "fungsional": "functional"},
-    Indicator: {"utama": "leading", "tertinggal": "lagging", "lead": "leading", "lag": "lagging"},
-}
-
-
 @functools.lru_cache(maxsize=4096)  # a large file repeats a handful of spellings thousands of times
 def parse_enum(enum: type[E], text: str) -> E:
-    """Parse an enum value written in any case, with spaces or dashes, or in Indonesian."""
-    key = re.sub(r"[\s_-]+", " ", text.strip().lower())
-    value = ENUM_ALIASES.get(enum, {}).get(key, key.replace(" ", "_"))
+    """Parse an enum value written in any case, with spaces or dashes, in English or Indonesian, or
+    as a page shows it (okrdash/vocabulary.py holds the words)."""
+    value = parse_word(enum.__name__, text) if enum.__name__ in WORDS else None
     try:
-        return enum(value)
+        return enum(value if value is not None else text.strip().lower().replace(" ", "_"))
     except ValueError:
-        raise PydanticCustomError(
-            "enum_choice", "must be one of {choices}", {"choices": ", ".join(e.value for e in enum)}
-        ) from None
+        choices = word_list(enum.__name__, "en") if enum.__name__ in WORDS else ", ".join(e.value for e in enum)
+        raise PydanticCustomError("enum_choice", "must be one of {choices}", {
+            "choices": choices, "choices_id": word_list(enum.__name__, "id") if enum.__name__ in WORDS else choices,
+        }) from None
 
 
 def _finite(value: float | None) -> float | None:
@@ -159,9 +136,7 @@ _QUARTER_PATTERNS = (
     re.compile(r"^(?P<year>\d{4})\s+(?P<q>[1-4]|IV|III|II|I)$", re.I),
 )
 # "Okt-Des 2026", "Jan - Mar 2026": a quarter written as its first and last month.
-_MONTH_RANGE = re.compile(r"^(?P<first>[A-Za-z]{3})[a-z]*\s*[-–/]\s*(?P<last>[A-Za-z]{3})[a-z]*\s+(?P<year>\d{4})$")
-_MONTHS = {"jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7, "agu": 8,
-           "agt": 8, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "nop": 11, "des": 12, "dec": 12}
+_MONTH_RANGE = re.compile(r"^(?P<first>[A-Za-z]{3,})\.?\s*[-–/]\s*(?P<last>[A-Za-z]{3,})\.?\s+(?P<year>\d{4})$")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
@@ -172,7 +147,7 @@ def _quarter_of(name: str) -> tuple[int, int] | None:
             year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
             return year, _ROMAN.get(match["q"].upper()) or int(match["q"])
     if match := _MONTH_RANGE.match(name):
-        first, last = _MONTHS.get(match["first"].lower()), _MONTHS.get(match["last"].lower())
+        first, last = month_number(match["first"]), month_number(match["last"])
         if first in (1, 4, 7, 10) and last == first + 2:
             return int(match["year"]), (first + 2) // 3
     return None

@@ -1,7 +1,7 @@
 """Files people edit in Excel and upload back: the templates, and one team's OKRs, written in the
 reader's language (headers, words, and with export.to_csv_bytes: separator, decimal mark, date order).
 
-Every header written here is one the importer reads (importing/headers.py); a test holds them to it.
+Headers and words come from okrdash/kinds.py and okrdash/vocabulary.py, which the importer reads too.
 """
 
 from __future__ import annotations
@@ -12,35 +12,20 @@ import re
 
 import pandas as pd
 
+from okrdash.kinds import COLUMNS, ColumnType, columns_of_type, header
 from okrdash.models import Cycle, FileKind
 from okrdash.settings import PROJECT_ROOT
 from okrdash.store import Store
+from okrdash.vocabulary import written
 
 TEMPLATES = PROJECT_ROOT / "data" / "templates"
 
-# The header a reader of each language sees for each column of an okrdash file.
-HEADERS: dict[str, dict[str, str]] = {
-    "id": {
-        "cycle": "Siklus", "start_date": "Tanggal mulai", "end_date": "Tanggal selesai", "team": "Tim",
-        "objective": "Tujuan", "objective_owner": "Pemilik tujuan", "objective_type": "Jenis tujuan",
-        "parent_objective": "Tujuan induk", "key_result": "Hasil kunci", "owner": "Pemilik", "kind": "Jenis",
-        "baseline": "Nilai awal", "target": "Target", "unit": "Satuan", "weight": "Bobot", "kpi": "KPI",
-        "current": "Nilai saat ini", "date": "Tanggal", "confidence": "Keyakinan", "value": "Nilai",
-        "note": "Catatan", "direction": "Arah", "min": "Minimum", "max": "Maksimum", "tolerance": "Toleransi",
-        "frequency": "Frekuensi", "kpi_type": "Jenis KPI", "indicator": "Indikator", "category": "Kategori",
-    },
-}
-# Indonesian words the importer reads for the values of these columns (models.ENUM_ALIASES).
-WORDS: dict[str, dict[str, dict[str, str]]] = {
-    "id": {
-        "objective_type": {"committed": "komitmen", "aspirational": "aspiratif"},
-        "kind": {"increase": "naik", "decrease": "turun", "at_least": "minimal", "at_most": "maksimal",
-                 "milestone": "tonggak"},
-        "direction": {"higher_is_better": "naik", "lower_is_better": "turun"},
-    },
-}
-_NUMBER_COLUMNS = {"baseline", "target", "weight", "current", "value", "min", "max", "confidence"}
-_DATE_COLUMNS = {"start_date", "end_date", "date"}
+# The header a reader of each language sees for each column of an okrdash file (okrdash/kinds.py).
+HEADERS: dict[str, dict[str, str]] = {"id": {name: header(name, "id") for name in COLUMNS}}
+# The columns whose cells are words, written in the reader's language (okrdash/vocabulary.py).
+_WORD_COLUMNS = {name: column.words for name, column in COLUMNS.items() if column.words}
+_NUMBER_COLUMNS = {*columns_of_type(ColumnType.NUMBER), "confidence"}
+_DATE_COLUMNS = set(columns_of_type(ColumnType.DATE))
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -48,9 +33,11 @@ def localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A frame with canonical column names (cycle, key_result ...) as a reader of ``lang`` writes it:
     headers and the words of enum columns. Numbers and dates keep their types for the writer."""
     out = frame.copy()
-    for column, words in WORDS.get(lang, {}).items():
-        if column in out.columns:
-            out[column] = out[column].map(lambda v, words=words: words.get(v, v) if isinstance(v, str) else v)
+    if lang != "en":  # English files keep the stored words (increase, higher_is_better) as they always have
+        for column, word_set in _WORD_COLUMNS.items():
+            if column in out.columns:
+                out[column] = out[column].map(
+                    lambda v, word_set=word_set: written(word_set, v, lang) if isinstance(v, str) else v)
     return out.rename(columns=HEADERS.get(lang, {}))
 
 

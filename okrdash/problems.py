@@ -13,6 +13,29 @@ from okrdash.i18n import translate
 
 
 @dataclass(frozen=True)
+class Localised:
+    """A message parameter written for each reader: ``Localised("cycle, team", "Siklus, Tim")``."""
+
+    en: str
+    id: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def text(self, lang: str) -> str:
+        return self.id if lang == "id" else self.en
+
+
+def localised(key: str) -> Localised:
+    """The string ``key`` of the locales in both languages, as a message parameter."""
+    return Localised(translate(key, "en"), translate(key, "id"))
+
+
+def localised_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {k: v.text(lang) if isinstance(v, Localised) else v for k, v in params.items()}
+
+
+@dataclass(frozen=True)
 class Problem:
     file_name: str
     line: int | None
@@ -22,7 +45,7 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        return translate(f"problem.{self.code}", lang, **self.params)
+        return translate(f"problem.{self.code}", lang, **localised_params(self.params, lang))
 
     def describe(self, lang: str = "en") -> str:
         """One line for a terminal: ``okrs.csv line 7, column target, value "x": must be a number``."""

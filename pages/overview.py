@@ -54,4 +54,8 @@ if view.attention:
 else:
     st.success(view.all_clear, icon="✅")
 
+if view.checkin_rates:
+    st.subheader(t("checkin.rate_title"))
+    widgets.small_table(ctx, view.checkin_rates)  # one row per team: no grid to load, fits a phone
+
 url_state.share(ctx, view.shown)

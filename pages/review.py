@@ -5,7 +5,7 @@ import streamlit as st
 
 from okrdash.viewstate import ReviewState
 from okrdash.views import review
-from okrdash.ui import context, url_state, widgets
+from okrdash.ui import auth, carry_forward, context, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -70,5 +70,6 @@ st.subheader(t("review.objective_grades"))
 widgets.table(ctx, view.objectives)
 st.subheader(t("review.key_result_grades"))
 widgets.table(ctx, view.key_results)
+carry_forward.carry_panel(ctx, auth.current_access(ctx), view.carry)
 
-url_state.share(ctx, view.shown)
+url_state.share(ctx, view.shown, view.summary)

@@ -11,7 +11,7 @@ import pytest
 
 from okrdash import i18n
 from okrdash.i18n import format_date, format_number, format_percent, translate
-from okrdash.importing.validation import _KNOWN_CODES
+from okrdash.importing.checks import KNOWN_CODES as _KNOWN_CODES
 from okrdash.models import Status
 
 
@@ -94,7 +94,7 @@ def test_no_empty_strings():
 
 PROBLEM_CODES = sorted(_KNOWN_CODES | {
     "file_empty", "file_binary", "file_no_header", "file_no_rows", "file_unreadable", "file_too_large",
-    "file_too_many_rows", "file_kind_unknown", "header_missing", "header_duplicate", "row_too_few_fields",
+    "file_too_many_rows", "file_kind_unknown", "file_kind_none", "header_missing", "header_duplicate", "row_too_few_fields",
     "row_too_many_fields", "row_unreadable", "not_a_number", "not_a_date", "not_a_confidence", "not_a_milestone",
     "file_encoding_mixed", "file_encoding_unknown", "file_encoding_invalid", "period_needs_year", "period_week_number",
     "cycle_conflict", "dates_need_both", "duplicate_key", "conflicting_value", "unknown_key_result",

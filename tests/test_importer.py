@@ -700,7 +700,7 @@ def test_kpi_of_another_team_is_unknown(seeded, reject):
 
 def test_headers_matching_no_kind(seeded, reject):
     problems = reject(("budget.csv", "name,amount,month\nTravel,100,May\n"), into=seeded)
-    assert where(problems) == [(None, None, "file_kind_unknown")]
+    assert where(problems) == [(None, None, "file_kind_none")]
     assert "amount" in problems[0].message("en")
 
 

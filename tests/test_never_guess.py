@@ -47,18 +47,56 @@ def test_semicolon_file_with_english_headers_reads_dots_as_thousands(store, load
     assert values(store) == [1500.0, 640.0]
 
 
-AMBIGUOUS = "team,kpi,date,value\nSales,Visits,2026-11-01,1.500\nSales,Visits,2026-11-02,640\n"
+AMBIGUOUS = "team,kpi,date,value\nSales,Visits,2026-11-01,1.234\nSales,Visits,2026-11-02,640\n"
 
 
-def test_nothing_decides_1_500_so_it_is_asked(store, reject):
+def test_nothing_decides_1_234_so_it_is_asked(store, reject):
     [problem] = reject(("visits.csv", AMBIGUOUS), today=TODAY)
-    assert (problem.line, problem.column, problem.value, problem.code) == (2, "value", "1.500", "numbers_ambiguous")
+    assert (problem.line, problem.column, problem.value, problem.code) == (2, "value", "1.234", "numbers_ambiguous")
     message = problem.message("en")
-    assert "1500" in message and "1.5" in message and "--numbers" in message
-    assert "1,5" in problem.message("id")
+    assert "1234 if its separator groups thousands (Indonesian style)" in message
+    assert "1.234 if the separator is a decimal sign (English style)" in message and "--numbers" in message
+    assert "1,234 bila pemisahnya tanda desimal (gaya Inggris)" in problem.message("id")
 
 
-@pytest.mark.parametrize(("choices", "expected"), [(ID, [1500.0, 640.0]), (EN, [1.5, 640.0])])
+def test_the_comma_question_is_the_right_way_round(store, reject):
+    """Issue 21: for "12,500" the question called grouping "Indonesian" and the decimal "English"."""
+    [problem] = reject(("v.csv", 'team,kpi,date,value\nSales,V,2026-11-01,"12,500"\n'), today=TODAY)
+    assert problem.code == "numbers_ambiguous"
+    assert ("12500 if its separator groups thousands (English style), or 12.5 if the separator is a decimal sign "
+            "(Indonesian style)") in problem.message("en")
+    assert ("12500 bila pemisahnya memisahkan ribuan (gaya Inggris), atau 12,5 bila pemisahnya tanda desimal "
+            "(gaya Indonesia)") in problem.message("id")
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    (('"12,500"', '"12,000"', "800", "950"), [12500.0, 12000.0, 800.0, 950.0]),
+    (("1.500", "32.000", "640", "1.020"), [1500.0, 32000.0, 640.0, 1020.0]),
+    (('"12,500"', '"1,234"', "800"), [12500.0, 1234.0, 800.0]),
+])
+def test_round_numbers_beside_whole_numbers_group_thousands(store, load, cells, expected):
+    """Issue 21: "12,500" and "12,000" among whole numbers in an English comma file were asked about.
+    A format of fixed decimals would write 800 as "800,000": with whole numbers beside them, the
+    separator of a round "12,500" can only group thousands."""
+    rows = "".join(f"Sales,V,2026-11-{day + 1:02d},{cell}\n" for day, cell in enumerate(cells))
+    result = load(("v.csv", "team,kpi,date,value\n" + rows), today=TODAY)
+    assert values(store) == expected
+    assert result.files[0].reading.numbers["value"].evidence is Evidence.ROUND
+
+
+def test_round_numbers_without_whole_numbers_beside_them_are_still_asked(store, reject):
+    [problem] = reject(("v.csv", 'team,kpi,date,value\nSales,V,2026-11-01,"12,500"\nSales,V,2026-11-02,"3,000"\n'),
+                       today=TODAY)
+    assert problem.code == "numbers_ambiguous"
+
+
+def test_a_round_number_that_contradicts_a_decimal_comma_is_refused_as_written_two_ways(store, reject):
+    data = 'team,kpi,date,value\nSales,V,2026-11-01,"12,500"\nSales,V,2026-11-02,"4,5"\nSales,V,2026-11-03,800\n'
+    [problem] = reject(("v.csv", data), today=TODAY)
+    assert problem.code == "numbers_mixed"
+
+
+@pytest.mark.parametrize(("choices", "expected"), [(ID, [1234.0, 640.0]), (EN, [1.234, 640.0])])
 def test_both_readings_of_the_ambiguous_file(store, load, choices, expected):
     result = load(("visits.csv", AMBIGUOUS), today=TODAY, choices=choices)
     assert values(store) == expected
@@ -197,9 +235,9 @@ def test_a_measurement_dated_in_the_far_future_is_warned(load):
 
 
 def test_okrs_file_whose_numbers_sit_in_an_ignored_column_is_refused(reject):
-    data = "cycle,team,objective,key_result,Achievement %,Status\n2026-Q4,Sales,Grow,Deals,65%,On Track\n"
+    data = "cycle,team,objective,key_result,Angka %,Status\n2026-Q4,Sales,Grow,Deals,65%,On Track\n"
     [problem] = reject(("o.csv", data))
-    assert (problem.column, problem.code) == ("Achievement %", "numbers_only_in_ignored")
+    assert (problem.column, problem.code) == ("Angka %", "numbers_only_in_ignored")
 
 
 # -- progress-only sheets ---------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_templates_in_indonesian_are_in_the_current_cycle_and_import_like_the_en
     okrs = indonesian[FileKind.OKRS][len(BOM):].decode("utf-8")
     assert okrs.startswith("Siklus;Tanggal mulai;Tanggal selesai;Tim;Tujuan;Pemilik tujuan;Jenis tujuan;")
     assert "2026-Q4;01/10/2026;31/12/2026;" in okrs and "2026-Q2" not in okrs
-    assert ";aspiratif;" in okrs and ";106,5;" in okrs
+    assert ";aspirasional;" in okrs and ";106,5;" in okrs  # the word the pages show (issue 21)
     kpis = indonesian[FileKind.KPIS][len(BOM):].decode("utf-8")
     assert kpis.startswith("Tim;KPI;Tanggal;Nilai;Target;") and ";7,5;" in kpis
 

@@ -10,6 +10,7 @@ import io
 import pytest
 
 from okrdash.importing import validate
+from okrdash.problems import Localised
 from tests.conftest import kr_row
 from tests.helpers.workbooks import workbook
 
@@ -255,9 +256,24 @@ def test_unit_is_the_team_without_a_team_column_and_the_unit_beside_one(store, l
 
 
 def test_file_of_no_kind_says_the_closest_kind_and_what_it_needs(store, reject):
-    [problem] = reject(("budget.csv", "Tim,Anggaran,Bulan\nSales,100,2026-10-31\n"))
+    [problem] = reject(("okr.csv", "Tujuan,Pemilik,Status\nGrow,Ana,On track\n"))
     assert problem.code == "file_kind_unknown"
-    assert problem.params == {"headers": "Tim, Anggaran, Bulan", "kind": "kpis", "missing": "kpi"}
+    assert (problem.params["kind"], problem.params["missing"]) == (
+        "okrs", Localised("cycle, team, key_result", "Siklus, Tim, Hasil kunci"))
+    assert "Siklus, Tim, Hasil kunci" in problem.message("id")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("budget.csv", "Tim,Anggaran,Bulan\nSales,100,2026-10-31\n"),
+    ("jira.csv", "Summary,Issue key,Issue id,Issue Type,Status,Assignee,Created\nFix login,OKR-1,10001,Task,Done,Ana,"
+                 "01/Oct/26 10:00 AM\n"),
+    ("trello.csv", "Card ID,Card Name,Card URL,Labels,List Name,Due Date\nabc,Launch,https://trello.com/c/abc,,Doing,\n"),
+])
+def test_a_file_that_names_no_objective_key_result_or_kpi_is_not_called_closest_to_a_kind(store, reject, name, data):
+    """Issue 21: Jira, Trello and a budget sheet were "closest to a kpis file"."""
+    [problem] = reject((name, data))
+    assert problem.code == "file_kind_none"
+    assert "KPI: team, kpi" in problem.message("en") and "KPI: Tim, KPI" in problem.message("id")
 
 
 def test_problems_name_the_users_header_and_show_blanks_as_blank(store, reject):
@@ -311,7 +327,7 @@ def test_workbook_month_date_headers_become_month_ends(store, load):
 
 def test_workbook_of_no_kind_is_refused_per_sheet(store, reject):
     problems = reject(("b.xlsx", workbook({"Budget": [["Item", "Amount"], ["Travel", 100]]})))
-    assert [(p.file_name, p.code) for p in problems] == [("b.xlsx › Budget", "file_kind_unknown")]
+    assert [(p.file_name, p.code) for p in problems] == [("b.xlsx › Budget", "file_kind_none")]
 
 
 def test_dry_run_reports_the_reading(store):

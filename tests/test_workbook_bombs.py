@@ -14,7 +14,7 @@ import pytest
 from okrdash.importing import Upload, validate
 from okrdash.importing.workbook import WorkbookLimits, WorkbookTooLarge, read_sheets
 from okrdash.problems import ImportFailed
-from tests.workbooks import (
+from tests.helpers.workbooks import (
     MAIN,
     Deflated,
     ods,

@@ -18,8 +18,9 @@ from okrdash.importing.workbook_bounds import Budget, WorkbookLimits
 from okrdash.importing.workbook_xlsx import is_percent_format, scan_xlsx
 from okrdash.importing.workbook_zip import ZipParts
 from okrdash.problems import ImportFailed
-from tests.workbooks import (
+from tests.helpers.workbooks import (
     MAIN,
+    XCell,
     ods,
     ods_date,
     ods_number,
@@ -28,8 +29,8 @@ from tests.workbooks import (
     shared_strings,
     styles,
     worksheet,
+    workbook,
     xls,
-    xlsx,
     xlsx_parts,
 )
 
@@ -70,11 +71,10 @@ def test_percent_text_reads_back_as_the_same_number(value):
 
 
 def test_xlsx_percent_cells_are_written_as_the_writer_saw_them_and_other_numbers_plain():
-    data = xlsx({"KPI": [["team", "kpi", "date", "value", "target"],
-                         ["S", "Win rate", dt.date(2026, 10, 31), 0.65, 0.8],
-                         ["S", "Win rate", dt.date(2026, 11, 30), 1.2, 0.655],
-                         ["S", "Leads", dt.date(2026, 11, 30), 1500, 0.5]]},
-                formats={("KPI", "D2"): "0%", ("KPI", "D3"): "0%", ("KPI", "E3"): "0.0%", ("KPI", "E2"): '0"%"'})
+    data = workbook({"KPI": [["team", "kpi", "date", "value", "target"],
+                             ["S", "Win rate", dt.date(2026, 10, 31), XCell(0.65, "0%"), XCell(0.8, '0"%"')],
+                             ["S", "Win rate", dt.date(2026, 11, 30), XCell(1.2, "0%"), XCell(0.655, "0.0%")],
+                             ["S", "Leads", dt.date(2026, 11, 30), 1500, 0.5]]})
     assert text_of(data).splitlines()[1:] == ["S,Win rate,2026-10-31,65%,0.8", "S,Win rate,2026-11-30,120%,65.5%",
                                               "S,Leads,2026-11-30,1500,0.5"]
 
@@ -90,10 +90,9 @@ def test_ods_percentage_cells_and_xls_percent_styles_are_written_the_same_way():
 
 def test_one_over_achieving_percent_cell_no_longer_turns_the_others_into_hundredths(store):
     """Issue 21, class 1: progress cells formatted 0% holding 0.65 and 1.2 are 65% and 120%."""
-    data = xlsx({"OKR": [["Siklus", "Tim", "Tujuan", "Hasil Kunci", "Progress"],
-                         ["2026-Q4", "Sales", "Grow", "Close deals", 0.65],
-                         ["2026-Q4", "Sales", "Grow", "Open markets", 1.2]]},
-                formats={("OKR", "E2"): "0%", ("OKR", "E3"): "0%"})
+    data = workbook({"OKR": [["Siklus", "Tim", "Tujuan", "Hasil Kunci", "Progress"],
+                             ["2026-Q4", "Sales", "Grow", "Close deals", XCell(0.65, "0%")],
+                             ["2026-Q4", "Sales", "Grow", "Open markets", XCell(1.2, "0%")]]})
     import_files(store, [Upload("okr.xlsx", data)], today=TODAY)
     with store.cursor() as cur:
         stored = cur.execute("""SELECT k.title, k.baseline, k.target, c.value FROM key_results k
@@ -105,13 +104,12 @@ def test_one_over_achieving_percent_cell_no_longer_turns_the_others_into_hundred
 
 
 def test_text_cells_name_the_rows_of_text_in_a_column_that_also_holds_typed_cells():
-    data = xlsx({"KPI": [["team", "kpi", "value", "note"],
-                         ["S", "Win", 0.92, "ok"],
-                         ["S", "Win", "94%", "ok"],
-                         ["S", "Win", "7,5", "ok"],
-                         ["S", "Win", 1500, "ok"],
-                         ["S", "Win", "Rp1.500.000.000", "ok"]]},
-                formats={("KPI", "C2"): "0%"})
+    data = workbook({"KPI": [["team", "kpi", "value", "note"],
+                             ["S", "Win", XCell(0.92, "0%"), "ok"],
+                             ["S", "Win", "94%", "ok"],
+                             ["S", "Win", "7,5", "ok"],
+                             ["S", "Win", 1500, "ok"],
+                             ["S", "Win", "Rp1.500.000.000", "ok"]]})
     [sheet] = read_sheets(data)
     assert sheet.text.splitlines()[1:] == ["S,Win,92%,ok", "S,Win,94%,ok", "S,Win,\"7,5\",ok", "S,Win,1500,ok",
                                            "S,Win,Rp1.500.000.000,ok"]
@@ -161,8 +159,8 @@ def test_a_formula_without_a_result_in_a_column_the_import_does_not_use_is_no_pr
 
 
 def test_openpyxl_formulas_are_refused_they_store_no_result(store):
-    data = xlsx({"KPI": [["team", "kpi", "date", "value"], ["S", "Win", "2026-10-31", 5],
-                         ["S", "Win", "2026-11-30", "=D2*2"]]})
+    data = workbook({"KPI": [["team", "kpi", "date", "value"], ["S", "Win", "2026-10-31", 5],
+                             ["S", "Win", "2026-11-30", XCell(None, formula="D2*2")]]})
     with pytest.raises(ImportFailed) as refused:
         validate(store, [Upload("k.xlsx", data)], TODAY)
     assert [(p.line, p.params) for p in refused.value.problems] == [(3, {"cell": "D3"})]

@@ -15,6 +15,7 @@ from okrdash.importing.reading import NumberFormat
 from okrdash.models import MAX_ABS_NUMBER
 from okrdash.names import name_key
 from okrdash.settings import Settings, settings as default_settings
+from okrdash.vocabulary import sql_macros
 
 CELL_MACROS = (Path(__file__).with_name("cells.sql")).read_text(encoding="utf-8")
 # Where DuckDB spills what one validation holds beyond its memory limit (settings.import_memory_limit:
@@ -30,11 +31,16 @@ def scratch_connection(config: Settings | None = None) -> duckdb.DuckDBPyConnect
     if config.duckdb_threads:
         options["threads"] = config.duckdb_threads
     con = duckdb.connect(":memory:", config=options)
-    con.execute(CELL_MACROS)
+    _add_cell_macros(con)
     # Names are compared by one Python function everywhere (see okrdash/names.py), SQL included.
     con.create_function("okr_name_key", name_key, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR,
                         null_handling="special", side_effects=False)
     return con
+
+
+def _add_cell_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_macros())  # the words (month names, confidence, milestone) of okrdash/vocabulary.py
+    con.execute(CELL_MACROS)  # which reads them
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def _typed_cells() -> duckdb.DuckDBPyConnection:
     with _TYPED_CELLS_LOCK:
         if _TYPED_CELLS is None:
             con = duckdb.connect(":memory:", config={"memory_limit": "64MB", "threads": 1})
-            con.execute(CELL_MACROS)
+            _add_cell_macros(con)
             _TYPED_CELLS = con
         return _TYPED_CELLS
 

@@ -48,15 +48,20 @@ CREATE OR REPLACE MACRO okr_number_from_parts(p, decimal_comma) AS (
 CREATE OR REPLACE MACRO okr_number_spelled(t, decimal_comma) AS (
     CASE WHEN t IS NULL OR trim(t) = '' THEN NULL
          ELSE list_transform([okr_number_split(t)], lambda p: okr_number_from_parts(p, decimal_comma))[1] END);
+-- An ambiguous cell ("1.500", "12,500", "1,234"): 'round_dot' / 'round_comma' when its three digits end
+-- in 0 (a decimal written so only by a format of fixed decimals, which whole numbers in the same
+-- column rule out: see importing/number_format.py), else 'ambiguous'.
+CREATE OR REPLACE MACRO okr_number_ambiguity(t) AS (
+    CASE WHEN NOT ends_with(t, '0') THEN 'ambiguous' WHEN contains(t, '.') THEN 'round_dot' ELSE 'round_comma' END);
 -- What a cell says about its column's number format: 'id' (only "1.234,5" reads it: a decimal
 -- comma, dot groups before a comma, two dot groups, Rupiah dot groups), 'en' (only "1,234.5"
--- reads it), 'ambiguous' (both read it, differently: "1.500", "1,500", "-1.234"), NULL (both read
--- it the same, or neither does).
+-- reads it), 'ambiguous', 'round_dot' or 'round_comma' (both read it, differently: "1.234", "1,500",
+-- "-1.234"; see okr_number_ambiguity), NULL (both read it the same, or neither does).
 CREATE OR REPLACE MACRO okr_number_evidence_of(p) AS (
     CASE
         WHEN NOT okr_number_well_formed(p) OR NOT contains(p.body, '.') AND NOT contains(p.body, ',') THEN NULL
         WHEN okr_number_is_rupiah(p) AND regexp_full_match(p.body, '[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?') THEN 'id'
-        WHEN regexp_full_match(p.body, '[1-9][0-9]{0,2}[.,][0-9]{3}') THEN 'ambiguous'
+        WHEN regexp_full_match(p.body, '[1-9][0-9]{0,2}[.,][0-9]{3}') THEN okr_number_ambiguity(p.body)
         WHEN okr_number_digits(p, true) IS NOT NULL AND okr_number_digits(p, false) IS NULL THEN 'id'
         WHEN okr_number_digits(p, false) IS NOT NULL AND okr_number_digits(p, true) IS NULL THEN 'en'
     END);
@@ -66,9 +71,13 @@ CREATE OR REPLACE MACRO okr_number_evidence(t) AS (
         -- Most separators in a large export are plain decimals ("75.6"), which decide alone.
         WHEN regexp_full_match(t, '[+-]?[0-9]*\.([0-9]{1,2}|[0-9]{4,})') THEN 'en'
         WHEN regexp_full_match(t, '[+-]?[0-9]*,([0-9]{1,2}|[0-9]{4,})') THEN 'id'
-        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}') THEN 'ambiguous'
+        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}') THEN okr_number_ambiguity(t)
         ELSE list_transform([okr_number_split(t)], lambda p: okr_number_evidence_of(p))[1]
     END);
+-- A whole number written without a separator ("800", "Rp 950", "45%"): a column holding one has no
+-- format of fixed decimals.
+CREATE OR REPLACE MACRO okr_whole_number(t) AS
+    regexp_full_match(upper(replace(t, ' ', '')), '\(?[+-]?(RP\.?|IDR|\$)?[+-]?[0-9]+%?\)?');
 CREATE OR REPLACE MACRO okr_number_unit(t) AS (
     CASE
         WHEN regexp_matches(trim(t), '%\)?$') THEN '%'
@@ -80,35 +89,18 @@ CREATE OR REPLACE MACRO okr_number_unit(t) AS (
 -- starts with a four-digit year is year-month-day in every order; month names ("1 Mei 2026",
 -- "Jumat, 02 Oktober 2026", "Oct 9, 2026") and ISO timestamps ("2026-11-28T00:00:00+07:00", the
 -- date as written) need no order; a five-digit number is an Excel serial day (1899-12-30 + n).
-CREATE OR REPLACE MACRO okr_month(word) AS (
-    CASE lower(word)
-        WHEN 'jan' THEN 1 WHEN 'januari' THEN 1 WHEN 'january' THEN 1
-        WHEN 'feb' THEN 2 WHEN 'peb' THEN 2 WHEN 'februari' THEN 2 WHEN 'pebruari' THEN 2 WHEN 'february' THEN 2
-        WHEN 'mar' THEN 3 WHEN 'maret' THEN 3 WHEN 'march' THEN 3
-        WHEN 'apr' THEN 4 WHEN 'april' THEN 4
-        WHEN 'mei' THEN 5 WHEN 'may' THEN 5
-        WHEN 'jun' THEN 6 WHEN 'juni' THEN 6 WHEN 'june' THEN 6
-        WHEN 'jul' THEN 7 WHEN 'juli' THEN 7 WHEN 'july' THEN 7
-        WHEN 'agu' THEN 8 WHEN 'agt' THEN 8 WHEN 'ags' THEN 8 WHEN 'agustus' THEN 8 WHEN 'aug' THEN 8
-        WHEN 'august' THEN 8
-        WHEN 'sep' THEN 9 WHEN 'sept' THEN 9 WHEN 'september' THEN 9
-        WHEN 'okt' THEN 10 WHEN 'oktober' THEN 10 WHEN 'oct' THEN 10 WHEN 'october' THEN 10
-        WHEN 'nov' THEN 11 WHEN 'nop' THEN 11 WHEN 'november' THEN 11 WHEN 'nopember' THEN 11
-        WHEN 'des' THEN 12 WHEN 'desember' THEN 12 WHEN 'dec' THEN 12 WHEN 'december' THEN 12
-    END);
--- Month words only Indonesian spells: a file that writes them writes its dates day first.
-CREATE OR REPLACE MACRO okr_month_is_indonesian(word) AS lower(word) IN (
-    'peb', 'januari', 'februari', 'pebruari', 'maret', 'mei', 'juni', 'juli', 'agu', 'agt', 'ags', 'agustus',
-    'okt', 'oktober', 'nop', 'nopember', 'des', 'desember');
+-- Month names (okr_month, okr_month_is_indonesian) come from okrdash/vocabulary.py (cells.py creates them).
 CREATE OR REPLACE MACRO okr_ymd(y, m, d) AS TRY_CAST(printf('%04d-%02d-%02d', y, m, d) AS DATE);
 CREATE OR REPLACE MACRO okr_date_numeric(t) AS regexp_extract(trim(t),
     '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4}|[0-9]{2})(?:[ T][0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?$',
     ['a', 'b', 'y']);
 CREATE OR REPLACE MACRO okr_date_named(t) AS regexp_extract(
-    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})$',
+    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''),
+    '^([0-9]{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+([0-9]{4})(?:,?\s+[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s*(?:[AaPp][Mm])?)?$',
     ['d', 'month', 'y']);
 CREATE OR REPLACE MACRO okr_date_named_month_first(t) AS regexp_extract(
-    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''), '^([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$',
+    regexp_replace(trim(t), '^[A-Za-z]+,\s*', ''),
+    '^([A-Za-z]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})(?:,?\s+[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s*(?:[AaPp][Mm])?)?$',
     ['month', 'd', 'y']);
 CREATE OR REPLACE MACRO okr_two_digit_year(y) AS CASE WHEN length(y) = 2 THEN 2000 + TRY_CAST(y AS INTEGER) ELSE TRY_CAST(y AS INTEGER) END;
 CREATE OR REPLACE MACRO okr_date_from_numbers(n, date_order) AS (
@@ -137,6 +129,24 @@ CREATE OR REPLACE MACRO okr_date_spelled(t, date_order) AS (
                                 lambda n: okr_ymd(TRY_CAST(n.y AS INTEGER), okr_month(n.month), TRY_CAST(n.d AS INTEGER)))[1]
         WHEN regexp_full_match(trim(t), '[0-9]{5}(\.[0-9]+)?') AND TRY_CAST(trim(t) AS DOUBLE) BETWEEN 20000 AND 80000
             THEN DATE '1899-12-30' + floor(TRY_CAST(trim(t) AS DOUBLE))::INTEGER
+    END);
+-- A period written in a cell that dates a value ("Juli 2026", "Sep 2026", "Q3 2026", "Triwulan III
+-- 2026", "2026-Q3"): its last day, as a month or quarter header dates its column (importing/periods.py).
+CREATE OR REPLACE MACRO okr_quarter_number(q) AS (
+    CASE upper(q) WHEN 'I' THEN 1 WHEN 'II' THEN 2 WHEN 'III' THEN 3 WHEN 'IV' THEN 4 ELSE TRY_CAST(q AS INTEGER) END);
+CREATE OR REPLACE MACRO okr_period_end(t) AS (
+    CASE
+        WHEN t IS NULL THEN NULL
+        WHEN regexp_full_match(trim(t), '[A-Za-z]+\.?[\s\-/]+[0-9]{4}')
+            THEN list_transform([regexp_extract(trim(t), '^([A-Za-z]+)\.?[\s\-/]+([0-9]{4})$', ['m', 'y'])],
+                                lambda p: last_day(okr_ymd(TRY_CAST(p.y AS INTEGER), okr_month(p.m), 1)))[1]
+        WHEN regexp_full_match(upper(trim(t)), '(Q|TW|TRIWULAN|KUARTAL|QUARTER)\s*-?\s*([1-4]|IV|III|II|I)[\s\-/]*[0-9]{4}')
+            THEN list_transform([regexp_extract(upper(trim(t)),
+                    '^(?:Q|TW|TRIWULAN|KUARTAL|QUARTER)\s*-?\s*([1-4]|IV|III|II|I)[\s\-/]*([0-9]{4})$', ['q', 'y'])],
+                    lambda p: last_day(okr_ymd(TRY_CAST(p.y AS INTEGER), 3 * okr_quarter_number(p.q), 1)))[1]
+        WHEN regexp_full_match(upper(trim(t)), '[0-9]{4}\s*-?\s*Q[1-4]')
+            THEN list_transform([regexp_extract(upper(trim(t)), '^([0-9]{4})\s*-?\s*Q([1-4])$', ['y', 'q'])],
+                    lambda p: last_day(okr_ymd(TRY_CAST(p.y AS INTEGER), 3 * TRY_CAST(p.q AS INTEGER), 1)))[1]
     END);
 -- What a date cell says about its column's order: 'dmy' (its first number is above 12), 'mdy'
 -- (its second is), 'ambiguous' (both are 12 or less and differ), 'indonesian' (an Indonesian month
@@ -172,21 +182,18 @@ CREATE OR REPLACE MACRO okr_date(t, date_order) AS (
         WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(t AS DATE)
         ELSE okr_date_spelled(t, date_order)
     END);
+-- A confidence: a word of okrdash/vocabulary.py (okr_confidence_word) or a number 0-10.
 CREATE OR REPLACE MACRO okr_confidence(t) AS (
-    CASE lower(trim(t))
-        WHEN 'low' THEN 2 WHEN 'rendah' THEN 2 WHEN 'red' THEN 2 WHEN 'merah' THEN 2
-        WHEN 'medium' THEN 5 WHEN 'sedang' THEN 5 WHEN 'yellow' THEN 5 WHEN 'kuning' THEN 5
-        WHEN 'amber' THEN 5
-        WHEN 'high' THEN 8 WHEN 'tinggi' THEN 8 WHEN 'green' THEN 8 WHEN 'hijau' THEN 8
-        ELSE CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
-                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END
-    END);
+    coalesce(okr_confidence_word(t),
+             CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
+                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END));
 -- A spreadsheet formula that failed ("#DIV/0!", "#N/A", "#VALUE!") is reported as what it is.
 CREATE OR REPLACE MACRO okr_formula_error(t) AS
     regexp_full_match(upper(trim(t)), '#(DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)');
 -- Why a cell is not a usable number: NaN, infinities and exponent forms are out of range.
 CREATE OR REPLACE MACRO okr_number_problem(t) AS (
     CASE WHEN okr_formula_error(t) THEN 'formula_error'
+         WHEN regexp_matches(t, '^\s*(<|>|≤|≥|=<|=>)') THEN 'number_with_bound'
          WHEN regexp_full_match(lower(trim(t)), '[+-]?(nan|inf|infinity|[0-9]*[.,]?[0-9]+e[+-]?[0-9]+)')
          THEN 'number_out_of_range' ELSE 'not_a_number' END);
 CREATE OR REPLACE MACRO okr_date_problem(t) AS CASE WHEN okr_formula_error(t) THEN 'formula_error' ELSE 'not_a_date' END;
@@ -199,10 +206,24 @@ CREATE OR REPLACE MACRO okr_trim(t) AS (
 -- Spaces may sit next to other whitespace (" \n1"), so a cell found padded is trimmed of all of it.
 CREATE OR REPLACE MACRO okr_trim_spaces(t) AS (
     CASE WHEN t LIKE ' %' OR t LIKE '% ' THEN trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE t END);
--- A milestone's value may be a word ("done", "selesai").
-CREATE OR REPLACE MACRO okr_milestone_value(t) AS (
-    CASE lower(trim(t))
-        WHEN 'done' THEN 1 WHEN 'yes' THEN 1 WHEN 'ya' THEN 1 WHEN 'selesai' THEN 1 WHEN 'sudah' THEN 1
-        WHEN 'true' THEN 1 WHEN 'not done' THEN 0 WHEN 'no' THEN 0 WHEN 'tidak' THEN 0
-        WHEN 'belum' THEN 0 WHEN 'false' THEN 0
-    END);
+-- A bound written in a target cell ("<= 24", "≥ 80%", "=< 3"): the kind it gives ('at_most',
+-- 'at_least'). ("< 24" says the bound itself is not allowed, which no kind says: not a number.)
+CREATE OR REPLACE MACRO okr_bound(t) AS (
+    CASE WHEN regexp_matches(t, '^\s*(<=|=<|≤)') THEN 'at_most'
+         WHEN regexp_matches(t, '^\s*(>=|=>|≥)') THEN 'at_least' END);
+CREATE OR REPLACE MACRO okr_unbound(t) AS regexp_replace(t, '^\s*(<=|=<|≤|>=|=>|≥)\s*', '');
+-- A name as an export decorates it: a Notion page's URL in brackets after it (a relation cell) or
+-- after a space (a title), or its 32-digit page id; a whole cell that is a Markdown link
+-- [Title](url) or a spreadsheet's =HYPERLINK("url", "Title"). The name alone. (Other URLs in a
+-- name are the name's own text.)
+CREATE OR REPLACE MACRO okr_undecorated(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(t, '^\[([^\]]+)\]\(https?://[^)\s]*\)$', '\1'),
+    '^=HYPERLINK\("[^"]*"\s*[,;]\s*"(.*)"\)$', '\1', 'i'),
+    '\s+\(https?://(www\.)?notion\.(so|site)/[^)\s]*\)', '', 'g'),
+    '\s+https?://(www\.)?notion\.(so|site)/\S*$', ''),
+    '\s+[0-9a-f]{32}$', ''));
+-- okrdash's CSV downloads write a text cell that starts like a formula with an apostrophe before it
+-- (export.neutralise); read back, the cell is what was stored ("'=1+1" -> "=1+1").
+CREATE OR REPLACE MACRO okr_unprotect(t) AS (
+    CASE WHEN starts_with(t, '''') AND regexp_matches(t, '^''[=+@-]') THEN substr(t, 2) ELSE t END);
+-- A milestone's value may be a word ("done", "selesai", "tercapai"): okr_milestone_value, from okrdash/vocabulary.py.

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from okrdash.kinds import ColumnType, columns_of_type
+
 from okrdash.importing.reading import ColumnReading, DateOrder, Evidence, ReadingChoices, cell_evidence
 from okrdash.problems import Problem
 
-DATE_COLUMNS = ("date", "start_date", "end_date", "last_checkin")
+DATE_COLUMNS = columns_of_type(ColumnType.DATE)
 
 
 @dataclass(frozen=True)

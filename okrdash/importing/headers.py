@@ -1,84 +1,36 @@
-"""The header vocabulary: every spelling of a column people write, and which file kind a set of columns is."""
+"""Header words -> the columns they name, and which file kind a set of columns is (okrdash/kinds.py
+declares the spellings, the kinds and their columns; this module only reads them)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
+from okrdash.kinds import AMBIGUOUS, COLUMNS, KINDS
 from okrdash.models import FileKind
+from okrdash.vocabulary import parse_word
 
-# Canonical column -> the header spellings accepted for it (after normalising case and spacing).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "cycle": ("siklus", "period", "quarter", "kuartal", "triwulan"),
-    "start_date": ("tanggal_mulai", "mulai", "start", "expected_start_date"),
-    "end_date": ("tanggal_selesai", "selesai", "end", "expected_end_date"),
-    "team": ("tim", "departemen", "department", "divisi", "bagian", "teams", "unit_kerja"),
-    "objective": ("tujuan", "objektif", "objective_title"),
-    "objective_owner": ("pemilik_tujuan",),
-    "objective_type": ("jenis_tujuan", "tipe_tujuan"),
-    "parent_objective": ("tujuan_induk", "induk", "parent"),
-    "key_result": ("hasil_kunci", "kr", "key_results"),
-    # The day a key result is measured from when it starts after its cycle (blank: the cycle's start).
-    "kr_start": ("kr_start_date", "mulai_kr", "tanggal_mulai_kr", "key_result_start"),
-    "owner": ("pemilik", "pic", "penanggung_jawab"),
-    "kind": ("jenis", "jenis_kr", "tipe_kr", "kr_kind"),
-    "baseline": ("nilai_awal", "awal", "start_value", "starting_value", "initial_value"),
-    "target": ("sasaran_nilai", "target_value"),
-    "unit": ("satuan",),
-    "weight": ("bobot",),
-    "kpi": ("nama_kpi", "kpi_name", "metric", "metrik", "nama_indikator"),
-    "current": ("nilai_saat_ini", "current_value", "saat_ini"),
-    "value": ("nilai", "actual", "realisasi", "aktual", "capaian"),
-    "date": ("tanggal", "tgl", "bulan", "month", "check_in_date", "checkin_date", "tanggal_check_in"),
-    "last_checkin": ("last_check_in", "last_checkin", "updated", "last_updated", "tanggal_update"),
-    "progress": ("progres", "progress_%", "progress_pct", "persen_capaian"),  # share done, 0-100 or 0-1
-    "confidence": ("keyakinan", "kepercayaan"),
-    "note": ("catatan", "keterangan", "notes", "comment"),
-    "direction": ("arah",),
-    "min": ("minimum", "batas_bawah"),
-    "max": ("maximum", "maksimum", "batas_atas"),
-    "tolerance": ("toleransi",),
-    "frequency": ("frekuensi",),
-    "kpi_type": ("jenis_kpi", "tipe_kpi"),
-    "indicator": (),
-    "category": ("kategori",),
-    # Only a sheet with one column per month reads it: it gives those months their year.
-    "year": ("tahun", "fiscal_year", "tahun_anggaran"),
-}
-# Words that name two columns; the other headers of the file decide which (see map_headers).
-AMBIGUOUS_HEADERS: dict[str, tuple[str, str]] = {
-    "periode": ("cycle", "date"),
-    "unit": ("unit", "team"),
-    "indikator": ("indicator", "kpi"),
-}
+# Canonical column -> the header spellings read for it (normalised), and the other way round.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {}
+AMBIGUOUS_HEADERS = AMBIGUOUS
+KIND_COLUMNS: dict[FileKind, tuple[str, ...]] = {k: kind.names for k, kind in KINDS.items()}
+REQUIRED_COLUMNS: dict[FileKind, tuple[str, ...]] = {k: kind.required for k, kind in KINDS.items()}
+
+
+def normalise_header(text: str) -> str:
+    """``" Nilai Awal "`` -> ``"nilai_awal"``; ``"KEY-RESULT"`` -> ``"key_result"``; ``"Nilai⏎Awal"`` -> ``"nilai_awal"``."""
+    return re.sub(r"[\s_\-./]+", "_", text.strip().lower()).strip("_")
+
+
+for _name, _column in COLUMNS.items():
+    HEADER_ALIASES[_name] = tuple(dict.fromkeys(
+        alias for alias in map(normalise_header, (*_column.en, *_column.id)) if alias != _name))
 _ALIAS_TO_CANONICAL = {
     alias: canonical
     for canonical, aliases in HEADER_ALIASES.items()
     for alias in (canonical, *aliases)
     if alias not in AMBIGUOUS_HEADERS
 }
-
-KIND_COLUMNS: dict[FileKind, tuple[str, ...]] = {
-    FileKind.OKRS: (
-        "cycle", "start_date", "end_date", "team", "objective", "objective_owner", "objective_type",
-        "parent_objective", "key_result", "owner", "kind", "baseline", "target", "unit", "weight",
-        "kpi", "current", "date", "confidence", "kr_start",
-    ),
-    FileKind.CHECKINS: ("team", "key_result", "objective", "cycle", "date", "value", "confidence", "note"),
-    FileKind.KPIS: (
-        "team", "kpi", "date", "value", "target", "unit", "direction", "min", "max", "tolerance",
-        "frequency", "kpi_type", "indicator", "category", "owner",
-    ),
-}
-REQUIRED_COLUMNS: dict[FileKind, tuple[str, ...]] = {
-    FileKind.OKRS: ("cycle", "team", "objective", "key_result"),
-    FileKind.CHECKINS: ("team", "key_result", "date", "value"),
-    FileKind.KPIS: ("team", "kpi"),
-}
-
-
-def normalise_header(text: str) -> str:
-    """``" Nilai Awal "`` -> ``"nilai_awal"``; ``"KEY-RESULT"`` -> ``"key_result"``."""
-    return re.sub(r"[\s_\-./]+", "_", text.strip().lower()).strip("_")
 
 
 def canonical_header(text: str) -> str | None:
@@ -87,6 +39,7 @@ def canonical_header(text: str) -> str | None:
     return meanings[0] if len(meanings) == 1 else None
 
 
+@functools.lru_cache(maxsize=8192)  # a wide sheet repeats its headers on every line looked at
 def header_meanings(text: str) -> tuple[str, ...]:
     """Every canonical column ``text`` may name: one, none, or two for a word like ``Periode``.
 
@@ -113,31 +66,54 @@ def _word_meanings(text: str) -> tuple[str, ...]:
 
 
 def detect_kind(columns: set[str]) -> FileKind | None:
-    if "key_result" in columns:
-        if columns & {"baseline", "target", "kind", "weight"} or {"objective", "cycle"} <= columns and (
-            "value" not in columns
-        ):
-            return FileKind.OKRS
-        return FileKind.CHECKINS
-    if "kpi" in columns:
-        return FileKind.KPIS
+    """The first kind (in the declared order) whose telling columns the file has."""
+    for kind in KINDS.values():
+        if any(tell.columns <= columns and not tell.unless & columns for tell in kind.told_by):
+            return kind.kind
     return None
 
 
-def closest_kind(columns: set[str]) -> tuple[FileKind, list[str]]:
-    """The kind the file lacks the fewest required columns of (then: has the most of), and those it lacks."""
+# The columns that say what a row is about: a file with none of them names no objective, key result or KPI.
+_SUBJECTS = ("objective", "key_result", "kpi")
+
+
+def closest_kind(columns: set[str]) -> tuple[FileKind | None, list[str]]:
+    """The kind whose columns the file's headers place most of (then: lacks the fewest required of),
+    and the required ones it lacks; None when no header names an objective, a key result or a KPI."""
+    if not columns & set(_SUBJECTS):
+        return None, []
+
     def missing(kind: FileKind) -> list[str]:
         return [c for c in REQUIRED_COLUMNS[kind] if c not in columns]
 
-    kind = min(FileKind, key=lambda k: (len(missing(k)), -(len(REQUIRED_COLUMNS[k]) - len(missing(k)))))
+    def placed(kind: FileKind) -> int:
+        return len(columns & set(KIND_COLUMNS[kind]))
+
+    kind = max(KINDS, key=lambda k: (bool(columns & set(KIND_COLUMNS[k]) & set(_SUBJECTS)), placed(k),
+                                     -len(missing(k))))
     return kind, missing(kind)
+
+
+# Word sets whose words say what the column is whatever its header: a trend column's "naik" /
+# "turun" is not a direction, so directions and kinds are read only under their own headers.
+_TELLING_WORDS = ("ObjectiveType", "Frequency", "KpiType", "Indicator")
+
+
+def column_of_words(cells: list[str], candidates: list[str]) -> str | None:
+    """The one candidate column whose word set reads every non-blank cell (``"Strategis"`` is a KPI
+    type, ``"Bulanan"`` a frequency), or None when none or several do."""
+    values = [c for c in cells if c.strip()]
+    if not values:
+        return None
+    fits = [name for name in candidates if COLUMNS[name].words in _TELLING_WORDS
+            and all(parse_word(COLUMNS[name].words, cell) for cell in values)]
+    return fits[0] if len(fits) == 1 else None
 
 
 # Cell values that tell the two readings of an ambiguous header apart.
 _UNIT_WORDS = {"%", "persen", "percent", "rp", "idr", "$", "usd", "orang", "people", "jam", "hours", "hari",
                "days", "menit", "minutes", "pcs", "unit", "units", "kali", "times", "x", "poin", "points",
                "skor", "score", "nps", "rupiah", "juta", "miliar", "ton", "kg", "km", "transaksi", "tiket"}
-_INDICATOR_WORDS = {"leading", "lagging", "lead", "lag", "utama", "tertinggal"}
 _QUARTER_LIKE = re.compile(r"(?i)^\s*(q[1-4]|kuartal|triwulan|tw\s*[1-4iv]|fy|[0-9]{4}\s*-?\s*q[1-4])")
 
 
@@ -161,7 +137,7 @@ def resolve_ambiguous(
             return "unit", "cells"
         return "team", "cells" if values else "required"
     if name == "indikator":  # the KPI's name, or its leading / lagging type
-        if values and all(v in _INDICATOR_WORDS for v in values):
+        if values and all(parse_word("Indicator", v) for v in values):
             return "indicator", "cells"
         return "kpi", "cells" if values else "required"
     # "periode": the cycle of an OKR, or the date of a measurement

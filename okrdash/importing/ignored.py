@@ -30,21 +30,15 @@ def numbers_only_in_ignored(con: duckdb.DuckDBPyConnection, table: CsvTable) -> 
     """One problem per ignored column holding numbers, when none of the file's used columns holds one.
 
     An okrs file whose progress sits in ``Progress %``, or a KPI sheet of month columns, would
-    otherwise import with every number dropped.
+    otherwise import with every number dropped. Ignored columns are not kept (importing.load), so
+    their numbers are those of the file's first rows (``CsvTable.ignored_numbers``).
     """
-    ignored = [name for name, *_ in con.execute(f'DESCRIBE "{table.table}"').fetchall() if name.startswith("_ignored_")]
+    if not table.ignored_numbers:
+        return []
     used = [c for c in NUMBER_COLUMNS if c in table.columns]
-    if not ignored:
-        return []
     any_used = " OR ".join(f"NOT okr_blank(\"{c}\")" for c in used) or "false"
-    holds_numbers = ", ".join(
-        f"count(*) FILTER (WHERE okr_number(\"{c}\", true) IS NOT NULL OR okr_number(\"{c}\", false) IS NOT NULL)"
-        for c in ignored)
-    used_count, *numbers = con.execute(
-        f'SELECT count(*) FILTER (WHERE {any_used}), {holds_numbers} FROM "{table.table}"').fetchall()[0]
-    if used_count:
+    if con.execute(f'SELECT count(*) FILTER (WHERE {any_used}) FROM "{table.table}"').fetchall()[0][0]:
         return []
-    by_name = dict(zip(ignored, table.ignored_headers))
-    return [Problem(table.file_name, 1, by_name[name], None, "numbers_only_in_ignored",
+    return [Problem(table.file_name, 1, header, None, "numbers_only_in_ignored",
                     {"kind": table.kind.value, "columns": ", ".join(_NUMBERS_OF_KIND[table.kind])})
-            for name, count in zip(ignored, numbers) if count]
+            for header in table.ignored_numbers]

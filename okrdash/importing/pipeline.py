@@ -286,10 +286,10 @@ def _parsed_preview(con: duckdb.DuckDBPyConnection, table: CsvTable) -> pd.DataF
         if name in table.parsed and (name in NUMBER_COLUMNS or name in DATE_COLUMNS):
             return f'"{table.parsed[name]}" AS "{name}"'
         if name in NUMBER_COLUMNS:  # an okrs file's current value may be a milestone word ("selesai")
-            decimal_comma = "true" if table.reading.decimal_comma(name) else "false"
-            return f'coalesce(okr_milestone_value("{name}"), okr_number("{name}", {decimal_comma})) AS "{name}"'
+            cell = f'"{name}"'
+            return f'coalesce(okr_milestone_value({cell}), {table.number_sql(name, cell)}) AS {cell}'
         if name in DATE_COLUMNS:
-            return f"okr_date(\"{name}\", '{table.reading.date_order(name).value}') AS \"{name}\""
+            return f'{table.date_sql(name, chr(34) + name + chr(34))} AS "{name}"'
         return f"nullif(trim(\"{name}\"), '') AS \"{name}\""
 
     columns = ", ".join(["line", *(column(c) for c in table.columns)])

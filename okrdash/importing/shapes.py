@@ -1,168 +1,201 @@
-"""The shapes people keep their sheets in, turned into one row per record.
+"""Step 6 of reading a file, cells -> rows: the shapes people keep their sheets in, turned into one
+row per record, each change one SQL statement over the scratch table.
 
-- a comma file that Excel reopened into one column and saved back (every line one quoted cell);
-- a title block or ``#`` comment lines above the header: the header row is found;
-- TOTAL / Jumlah / Total rows: skipped;
+- another tool's export rebuilt as okrs rows (importing.exports);
+- ``#`` comment rows and TOTAL / Jumlah / Total rows: skipped;
 - merged cells (cycle, team, objective written once, blank below): filled down;
-- one column per month or date (``Jan``..``Des``, ``Jul-26``, ``Agu 2026``, ``2026-07``,
-  ``2026-10-05``): one measurement or check-in per cell (see :func:`period_header` for the dates).
+- a year column beside a quarter column: one cycle ("Q4 2026");
+- one column per month, quarter, week or day, alone or as Target / Realisasi pairs per month: one
+  measurement or check-in per period with a value (its date, value, and target when there is one);
+- values with no date column, dated by the one period the title names ("Periode Juni 2026").
 
-Only the first lines are looked at in Python (:data:`HEADER_SEARCH_LINES`); every change to the
-rows is one SQL statement over the scratch table.
+Each step says what it did in a reading note.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import re
 from dataclasses import dataclass
 
 import duckdb
 
-from okrdash.importing.decoding import DELIMITERS, sniff_delimiter
-from okrdash.importing.headers import header_meanings
+from okrdash.importing import exports
+from okrdash.importing.header_row import HeaderRow
+from okrdash.importing.layout import Layout
+from okrdash.importing.notes import ReadingNote, line_list
+from okrdash.importing.periods import period_end
 from okrdash.models import FileKind
+from okrdash.problems import ImportFailed, Problem
 
-HEADER_SEARCH_LINES = 50
-# The longest line DuckDB's reader takes (table.read_csv): a longer row is DuckDB's to report.
-MAX_LINE_BYTES = 1_048_576
-
-
-def line_cells(lines: list[str], delimiter: str) -> list[list[str]]:
-    """The cells of each of the first lines, as the shape checks look at them; a line too long for
-    Python's csv module has none here (DuckDB's reader reports it with its line number)."""
-    try:
-        return list(csv.reader(lines, delimiter=delimiter))  # (a quoted cell may span lines)
-    except csv.Error:
-        pass
-    rows = []
-    for line in lines:
-        try:
-            rows.append(next(csv.reader([line], delimiter=delimiter), []))
-        except csv.Error:
-            rows.append([])
-    return rows
-
-_MONTHS = {
-    1: ("jan", "januari", "january"), 2: ("feb", "februari", "february", "peb", "pebruari"),
-    3: ("mar", "maret", "march"), 4: ("apr", "april"), 5: ("mei", "may"), 6: ("jun", "juni", "june"),
-    7: ("jul", "juli", "july"), 8: ("agu", "agt", "ags", "agus", "agustus", "aug", "august"),
-    9: ("sep", "sept", "september"), 10: ("okt", "oktober", "oct", "october"),
-    11: ("nov", "nop", "november", "nopember"), 12: ("des", "desember", "dec", "december"),
-}
-_MONTH_NUMBER = {name: number for number, names in _MONTHS.items() for name in names}
-_NAMED_MONTH = re.compile(r"(?P<month>[a-z]+)\.?(?:[\s\-/']+(?P<year>[0-9]{4}|[0-9]{2}))?")
-_DAY_NAMED_MONTH = re.compile(r"(?P<day>[0-9]{1,2})[\s\-]+(?P<month>[a-z]+)\.?[\s\-]+(?P<year>[0-9]{4})")
-_YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})")
-_MONTH_YEAR = re.compile(r"(?P<month>[0-9]{1,2})[-/.](?P<year>[0-9]{4})")
-_ISO_DAY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
-# "Minggu 1", "Week 12", "W3", "Pekan 2": a week of some cycle, which the header alone cannot date.
-WEEK_NUMBER_HEADER = re.compile(r"(?i)\s*(minggu|pekan|week|wk|mg|w)\s*-?\s*[0-9]{1,2}\s*")
-_TITLE_YEAR = re.compile(r"\b(20[0-9]{2})\b")
-_WRAPPED_LINE = re.compile(r'^"(?:[^"\n]|"")*"[ \t]*$', re.M)
-_LEADING_LINE_BREAKS = re.compile(rb"\n*")
 # A row that sums the rows above it: its label cell holds one of these words and nothing else.
 TOTAL_WORDS = ("total", "jumlah", "grand total", "subtotal", "sub total", "total keseluruhan", "jumlah total",
                "total:", "jumlah:", "grand total:", "subtotal:")
 
 
+def reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout, row: HeaderRow,
+            notes: list[ReadingNote], links: bool = False) -> list[str]:
+    """Rebuild exports, skip comment and total rows, fill merged cells down, join year and quarter,
+    unpivot period columns, date undated values by the title, and (``links``: the file holds a link)
+    take an export's decoration off names. Returns the table's columns afterwards."""
+    columns = list(layout.columns)
+    if links:
+        _undecorate(con, file_name, table, layout, notes)
+    if layout.export:
+        counts = exports.rebuild(con, table, layout.export, columns)
+        notes.append(ReadingNote(f"export_{layout.export.tool}", counts))
+        columns = table_columns(con, table)
+    if row.comment_lines:
+        lines = drop_rows(con, table, f"starts_with(trim(\"{columns[0]}\"), '#')")
+        if lines:
+            notes.append(ReadingNote("comment_rows", {"count": len(lines), "lines": line_list(lines)}))
+    _totals_and_merged_cells(con, table, layout, columns, notes)
+    if "year" in columns and "cycle" in columns and not layout.wide:
+        lines = year_into_cycle(con, table)
+        if lines:
+            notes.append(ReadingNote("year_into_cycle", {
+                "cycle": layout.headers["cycle"], "year": layout.headers["year"], "count": len(lines)}))
+    elif "year" in columns and not layout.wide:
+        layout.ignored.append(layout.headers["year"])
+    if layout.wide:
+        _unpivot(con, file_name, table, layout, row, notes)
+    if layout.title_team is not None:
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN team VARCHAR')
+        con.execute(f'UPDATE "{table}" SET team = ?', [layout.title_team])
+        layout.headers["team"] = layout.title_team
+        notes.append(ReadingNote("title_team", {"team": layout.title_team}))
+    if layout.title_date is not None:
+        day = period_end(layout.title_date, layout.title_date.year or 0)
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN date VARCHAR')
+        con.execute(f'UPDATE "{table}" SET date = ?', [day.isoformat()])
+        layout.headers["date"] = day.isoformat()
+        notes.append(ReadingNote("title_date", {"date": day.isoformat()}))
+    return table_columns(con, table)
+
+
+# The columns that hold names: an export's link or page id is no part of one.
+NAME_COLUMNS = ("team", "objective", "key_result", "kpi", "parent_objective", "objective_owner", "owner")
+
+
+def _undecorate(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout,
+                notes: list[ReadingNote]) -> None:
+    """Names as their export decorated them (a Notion page's URL or id, a whole-cell Markdown link or
+    =HYPERLINK) lose it. A cell that links several Notion pages (a relation to many) names several:
+    refused, not joined."""
+    several = [(line, column, cell) for column in NAME_COLUMNS[:5] if column in layout.columns
+               for line, cell in con.execute(f"""
+                   SELECT line, "{column}" FROM "{table}"
+                   WHERE regexp_matches("{column}", '\\(https?://(www\\.)?notion\\.(so|site)/[^)]*\\).*\\(https?://(www\\.)?notion\\.')
+                   ORDER BY line LIMIT 20""").fetchall()]
+    if several:
+        raise ImportFailed([Problem(file_name, line, layout.headers[column], cell, "names_in_one_cell", {})
+                            for line, column, cell in several])
+    for column in (c for c in NAME_COLUMNS if c in layout.columns):
+        changed = con.execute(f"""
+            UPDATE "{table}" SET "{column}" = okr_undecorated("{column}")
+            WHERE (contains("{column}", 'http') OR regexp_matches("{column}", '\\s[0-9a-f]{{32}}$'))
+              AND okr_undecorated("{column}") <> "{column}"
+            RETURNING line, "{column}" """).fetchall()
+        if changed:
+            lines = sorted(line for line, _ in changed)
+            notes.append(ReadingNote("decoration_removed", {
+                "header": layout.headers[column], "count": len(lines), "lines": line_list(lines),
+                "example": changed[0][1]}))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description if d[0] != "line"]
+
+
+def _totals_and_merged_cells(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, columns: list[str],
+                             notes: list[ReadingNote]) -> None:
+    labels = list(dict.fromkeys([columns[0], *(c for c in ("team", "kpi", "objective", "key_result") if c in columns)]))
+    # One scan tells whether there is a total row or a merged cell at all: most files have neither.
+    checks = fill_down_checks(layout.kind, columns)
+    found_any = con.execute(f"""SELECT count(*) FILTER (WHERE {total_condition(labels)})
+                                       {"".join(f", count(*) FILTER (WHERE {c})" for c in checks.values())}
+                                FROM "{table}" """).fetchall()[0]
+    lines = drop_rows(con, table, total_condition(labels)) if found_any[0] else []
+    if lines:
+        notes.append(ReadingNote("total_rows", {"count": len(lines), "lines": line_list(lines)}))
+    checks = {rule: sql for (rule, sql), count in zip(checks.items(), found_any[1:]) if count}
+    for column, filled in fill_down(con, table, checks, columns).items():
+        notes.append(ReadingNote("filled_down", {"header": layout.headers.get(column, column), "count": len(filled),
+                                                 "lines": line_list(filled)}))
+
+
+def _unpivot(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: Layout, row: HeaderRow,
+             notes: list[ReadingNote]) -> None:
+    year_column = "year" if "year" in layout.columns else None
+    result = unpivot_periods(con, table, layout, year_column, row.title_year)
+    if result.unknown_years:
+        raise ImportFailed([
+            Problem(file_name, line, layout.headers.get("year") or layout.period_headers[column], None,
+                    "period_needs_year", {"headers": layout.period_headers[column]})
+            for line, column in result.unknown_years])
+    texts = list(layout.period_headers.values())
+    span = f"{texts[0]} … {texts[-1]}" if len(texts) > 1 else texts[0]
+    notes.append(ReadingNote("unpivoted", {"count": len(texts), "headers": span, "cells": result.values,
+                                           "kind": layout.kind.value}))
+    if result.targets_without_value:
+        notes.append(ReadingNote("targets_without_value", {"count": result.targets_without_value}))
+
+
 @dataclass(frozen=True)
-class PeriodHeader:
-    """A column header that names a month or a day; ``year`` None when the header has none."""
-
-    year: int | None
-    month: int
-    day: int | None
+class Unpivoted:
+    values: int  # rows made (periods with a value)
+    targets_without_value: int  # periods with a target and no value yet (not imported)
+    unknown_years: list[tuple[int, str]]  # (line, period key) of cells whose year is unknown
 
 
-def period_header(text: str) -> PeriodHeader | None:
-    """``Jan``, ``Januari``, ``Jul-26``, ``Agu 2026``, ``2026-07``, ``07/2026``, ``2026-10-05``, ``5 Okt 2026``."""
-    cell = text.strip().lower()
-    for pattern in (_ISO_DAY, _DAY_NAMED_MONTH, _YEAR_MONTH, _MONTH_YEAR, _NAMED_MONTH):
-        found = pattern.fullmatch(cell)
-        if not found:
-            continue
-        parts = found.groupdict()
-        month_text = parts["month"]
-        month = int(month_text) if month_text.isdigit() else _MONTH_NUMBER.get(month_text)
-        year = int(parts["year"]) if parts.get("year") else None
-        if year is not None and year < 100:
-            year += 2000
-        day = int(parts["day"]) if parts.get("day") else None
-        if month is None or not 1 <= month <= 12:
-            return None
-        if day is not None:
-            try:
-                dt.date(year or 2000, month, day)
-            except ValueError:
-                return None
-        return PeriodHeader(year, month, day)
-    return None
+def unpivot_periods(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, year_column: str | None,
+                    title_year: int | None) -> Unpivoted:
+    """One row per period with a value: ``date`` (ISO text, or the header as written for a day in
+    numbers, read by the date column's order), ``value`` and, when the periods have them, ``target``
+    and ``achievement``.
 
-
-def period_dates(periods: list[PeriodHeader]) -> list[PeriodHeader]:
-    """The documented dating rule: a month column is dated on the month's last day.
-
-    A header that names a day dates its column on that day, except when every such header is the
-    first of a month (a workbook's "Jul-26" is a date cell of 1 July): those are months too.
+    The year of a header without one comes from the row's ``year`` column, else from the title
+    above the header. When some cell's year is unknown, the table is left as it was.
     """
-    days = [p for p in periods if p.day is not None]
-    if len(days) >= 2 and all(p.day == 1 for p in days):
-        return [PeriodHeader(p.year, p.month, None) for p in periods]
-    return periods
-
-
-@dataclass(frozen=True)
-class HeaderRow:
-    index: int  # 0-based line of the header in the text
-    delimiter: str
-    cells: list[str]
-    comment_lines: int  # lines above the header that start with "#"
-    title_year: int | None  # the one year written above the header, if any
-
-
-def unwrap_quoted_lines(data: bytes, start: int = 0) -> bytes | None:
-    """The UTF-8 file ``data[start:]`` as it was before Excel wrapped each line into one quoted
-    cell, or None if it was not. Only the first line is looked at (and decoded) unless it is wrapped."""
-    at = _LEADING_LINE_BREAKS.match(data, start).end()
-    end = data.find(b"\n", at)
-    first = data[at:end if end >= 0 else len(data)].decode("utf-8")
-    if not _WRAPPED_LINE.fullmatch(first) or not any(d in first for d in DELIMITERS):
-        return None
-    text = str(memoryview(data)[start:], "utf-8")
-    non_blank = sum(1 for _ in re.finditer(r"^.*\S.*$", text, re.M))
-    if sum(1 for _ in _WRAPPED_LINE.finditer(text)) != non_blank:
-        return None
-    return re.sub(r'^"(.*)"[ \t]*$', r"\1", text, flags=re.M).replace('""', '"').encode("utf-8")
-
-
-def find_header_row(lines: list[str]) -> HeaderRow:
-    """The line among the first ones whose cells name the most known columns, and its delimiter."""
-    best: tuple[int, int, str, list[str]] | None = None  # (score, index, delimiter, cells)
-    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        for delimiter in (sniff_delimiter(line), *DELIMITERS):
-            [cells] = line_cells([line], delimiter)
-            score = _header_score(cells)
-            if best is None or score > best[0]:
-                best = (score, index, delimiter, cells)
-    if best is None or best[0] == 0:  # nothing looks like a header: the first line is, as before
-        index = next((i for i, line in enumerate(lines) if line.strip()), 0)
-        delimiter = sniff_delimiter(lines[index]) if lines else ","
-        best = (0, index, delimiter, line_cells([lines[index]], delimiter)[0] if lines else [])
-    _, index, delimiter, cells = best
-    above = lines[:index]
-    years = {int(y) for line in above for y in _TITLE_YEAR.findall(line)}
-    return HeaderRow(index, delimiter, cells, sum(1 for line in above if line.lstrip().startswith("#")),
-                     years.pop() if len(years) == 1 else None)
-
-
-def _header_score(cells: list[str]) -> int:
-    meanings = {m for cell in cells for m in header_meanings(cell)[:1]}
-    periods = sum(1 for cell in cells if period_header(cell))
-    return len(meanings) + (1 if periods >= 2 else 0)
+    meanings = [m for m in ("value", "target", "achievement")
+                if any(m in columns for columns in layout.period_columns.values())]
+    missing = []
+    for key, columns in layout.period_columns.items():
+        for meaning in meanings:
+            if meaning not in columns:  # a period without this meaning: a blank column stands in
+                columns[meaning] = f"_none_{meaning}_{key}"
+                missing.append(columns[meaning])
+    for column in missing:
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" VARCHAR')
+    rows = [(key, p.year, p.month, p.day, p.written) for key, p in layout.periods.items()]
+    con.execute("""CREATE OR REPLACE TEMP TABLE _periods
+                   (key VARCHAR, year INTEGER, month INTEGER, day INTEGER, written VARCHAR)""")
+    con.executemany("INSERT INTO _periods VALUES (?, ?, ?, ?, ?)", rows)
+    row_year = f'TRY_CAST(trim(u."{year_column}") AS INTEGER)' if year_column else "NULL::INTEGER"
+    year = f"coalesce(p.year, {row_year}, ?::INTEGER)"
+    on = ", ".join("(" + ", ".join(f'"{layout.period_columns[k][m]}"' for m in meanings) + f') AS "{k}"'
+                   for k in layout.period_columns)
+    values = ", ".join(f'"_{m}"' for m in meanings)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE "{table}_long" AS
+        SELECT u.* EXCLUDE (_period, {values}), p.key AS _period_key, p.written AS _written,
+               {year} AS _year, p.month AS _month, p.day AS _day, {values}
+        -- (INCLUDE NULLS: a month with a target and no value yet is counted, not lost unseen)
+        FROM (SELECT * FROM "{table}" UNPIVOT INCLUDE NULLS (({values}) FOR _period IN ({on}))) u
+             JOIN _periods p ON p.key = u._period
+        WHERE NOT okr_blank(u._value) OR NOT okr_blank({'u._target' if 'target' in meanings else "''"})""",
+                [title_year])
+    unknown = con.execute(f"""SELECT line, _period_key FROM "{table}_long" WHERE _written IS NULL
+                              AND (_year IS NULL OR _year NOT BETWEEN 1900 AND 2999) ORDER BY line LIMIT 50""").fetchall()
+    counts = con.execute(f"""SELECT count(*) FILTER (WHERE NOT okr_blank(_value)),
+                                    count(*) FILTER (WHERE okr_blank(_value)) FROM "{table}_long" """).fetchall()[0]
+    if not unknown:
+        renamed = ", ".join(f'"_{m}" AS "{m}"' for m in meanings)
+        con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS
+            SELECT * EXCLUDE (_period_key, _written, _year, _month, _day, {values}),
+                   coalesce(_written, strftime(CASE WHEN _day IS NULL THEN last_day(make_date(_year, _month, 1))
+                                                    ELSE make_date(_year, _month, _day) END, '%Y-%m-%d')) AS date,
+                   {renamed}
+            FROM "{table}_long" WHERE NOT okr_blank(_value) ORDER BY line, _period_key""")
+    con.execute(f'DROP TABLE "{table}_long"; DROP TABLE _periods')
+    return Unpivoted(counts[0], counts[1], unknown)
 
 
 def drop_rows(con: duckdb.DuckDBPyConnection, table: str, condition: str) -> list[int]:
@@ -258,40 +291,6 @@ def fill_down(con: duckdb.DuckDBPyConnection, table: str, checks: dict[FillDown,
         FROM "{table}_above" ORDER BY line;
         DROP TABLE "{table}_above" """)
     return {c: lines for c, lines in filled.items() if lines}
-
-
-def unpivot_periods(
-    con: duckdb.DuckDBPyConnection, table: str, periods: dict[str, PeriodHeader], year_column: str | None,
-    title_year: int | None,
-) -> list[tuple[int, str]]:
-    """One row per non-blank period cell, with ``date`` (ISO text) and ``value``.
-
-    The year of a header without one comes from the row's ``year`` column, else from the title
-    above the header. Returns the (line, period column) of cells whose year is unknown (then the
-    table is left as it was).
-    """
-    rows = [(column, p.year, p.month, p.day) for column, p in periods.items()]
-    con.execute("CREATE OR REPLACE TEMP TABLE _periods (col VARCHAR, year INTEGER, month INTEGER, day INTEGER)")
-    con.executemany("INSERT INTO _periods VALUES (?, ?, ?, ?)", rows)
-    row_year = f'TRY_CAST(trim(u."{year_column}") AS INTEGER)' if year_column else "NULL::INTEGER"
-    year = f"coalesce(p.year, {row_year}, ?::INTEGER)"
-    on = ", ".join(f'"{c}"' for c in periods)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE "{table}_long" AS
-        SELECT u.* EXCLUDE (_period, value), p.col AS _period_column, {year} AS _year, p.month AS _month,
-               p.day AS _day, u.value AS value
-        FROM (UNPIVOT "{table}" ON {on} INTO NAME _period VALUE value) u JOIN _periods p ON p.col = u._period
-        WHERE NOT okr_blank(u.value)""", [title_year])
-    unknown = con.execute(f'SELECT line, _period_column FROM "{table}_long" WHERE _year IS NULL '
-                          "OR _year NOT BETWEEN 1900 AND 2999 ORDER BY line LIMIT 50").fetchall()
-    if not unknown:
-        con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS
-            SELECT * EXCLUDE (_period_column, _year, _month, _day, value),
-                   strftime(CASE WHEN _day IS NULL THEN last_day(make_date(_year, _month, 1))
-                                 ELSE make_date(_year, _month, _day) END, '%Y-%m-%d') AS date,
-                   value
-            FROM "{table}_long" ORDER BY line, date""")
-    con.execute(f'DROP TABLE "{table}_long"; DROP TABLE _periods')
-    return unknown
 
 
 def year_into_cycle(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:

@@ -8,7 +8,6 @@ over the parsed columns. The result is a list of :class:`FileChanges` for one st
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,140 +17,33 @@ import pyarrow as pa
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from okrdash.importing.across_files import conflicts_across_files
+from okrdash.importing.checks import (
+    DATE_MARGIN_DAYS,
+    KNOWN_CODES,
+    MAX_WARNINGS_PER_CODE,
+    BadCell,
+    capped,
+    enum_choices,
+)
+from okrdash.importing.kpi_validation import validate_kpis
+from okrdash.importing.okr_validation import validate_okrs
+from okrdash.importing.spellings import Spellings
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
     MAX_ABS_NUMBER,
     Cycle,
-    Direction,
     FileKind,
-    Frequency,
-    Indicator,
-    KeyResult,
-    Kpi,
-    KpiType,
-    KRKind,
-    Objective,
-    ObjectiveType,
     parse_enum,
 )
-from okrdash.names import name_key, normalise_name
-from okrdash.problems import ImportFailed, Problem
+from okrdash.names import name_key
+from okrdash.problems import ImportFailed, Localised, Problem
+from okrdash.vocabulary import CONFIDENCE, MILESTONE, scale_words
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
 
 
-def capped(problems: list[Problem], config: Settings, unlisted: int = 0) -> list[Problem]:
-    """At most ``max_reported_problems``, then one line saying how many more there are."""
-    limit = config.max_reported_problems
-    if len(problems) <= limit and not unlisted:
-        return problems
-    shown = sorted(problems, key=lambda p: (p.file_name, p.line or 0))[:limit]
-    more = len(problems) - len(shown) + unlisted
-    return shown + [Problem(shown[-1].file_name, None, None, None, "more_problems", {"count": more})]
-
-
-def _pydantic_problems(error: ValidationError, file_name: str, line: int, row: dict[str, Any],
-                       column_of: dict[str, str]) -> list[Problem]:
-    """Pydantic errors as problems, with the CSV column the field came from."""
-    found = []
-    for detail in error.errors():
-        code = detail["type"]
-        field_name = str(detail["loc"][0]) if detail["loc"] else _MODEL_ERROR_FIELDS.get(code)
-        column = column_of.get(field_name or "", field_name)
-        params = dict(detail.get("ctx") or {})
-        if code == "string_too_long":
-            code = "text_too_long"
-        elif code == "missing" or code == "string_too_short":
-            code = "required"
-        elif not code.islower() or code not in _KNOWN_CODES:
-            params = {"detail": detail["msg"]}
-            code = "invalid"
-        value = row.get(column) if column else None
-        found.append(Problem(file_name, line, column, None if value is None else str(value), code, params))
-    return found
-
-
-# Errors raised by a model's cross-field validator, and the field each one is about.
-_MODEL_ERROR_FIELDS = {
-    "weight_positive": "weight", "target_equals_baseline": "target", "kind_contradicts_numbers": "kind",
-    "tolerance_negative": "tolerance", "range_needs_bounds": "direction", "range_inverted": "min_value",
-    "cycle_dates": "end_date",
-}
-
-_KNOWN_CODES = {
-    "text_too_long", "required", "enum_choice", "cycle_format", "cycle_dates", "weight_positive",
-    "target_equals_baseline", "kind_contradicts_numbers", "tolerance_negative", "range_needs_bounds",
-    "range_inverted", "number_out_of_range",
-}
-
-
-# A check-in this many days after its cycle's end is still a late update, not a typo.
-DATE_MARGIN_DAYS = 31
-MAX_WARNINGS_PER_CODE = 20
-
-
-def _within(day: dt.date, start: dt.date, end: dt.date) -> bool:
-    """``day`` inside the cycle, or at most DATE_MARGIN_DAYS after its end."""
-    return start <= day and (day - end).days <= DATE_MARGIN_DAYS  # (end + margin may pass year 9999)
-
-
-def _finite(value: float | None) -> bool:
-    return value is None or (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER)
-
-
-class _Spellings:
-    """Names match whatever their case and surrounding spaces; the first spelling seen is kept.
-
-    Seeded with the store's spellings, so re-importing "sales" updates team "Sales" instead of
-    adding a look-alike.
-    """
-
-    def __init__(self, store: Store):
-        self._store = store
-        self._names: dict[tuple[str, ...], str] = {}
-        self._titles_loaded = False
-        for team in store.teams():
-            self.team(team)
-        for row in store.kpi_index():
-            self.kpi(row["team"], row["kpi"])
-
-    def _load_titles(self) -> None:
-        """Stored objective and key result titles, read on first use: only OKR files need them."""
-        if self._titles_loaded:
-            return
-        self._titles_loaded = True
-        index = self._store.key_result_index()
-        objective_of = None  # the index lists an objective's key results together: spell it once
-        for cycle, team, objective, key_result in zip(index["cycle"], index["team"], index["objective"],
-                                                      index["key_result"]):
-            if objective_of != (cycle, team, objective):
-                objective_of = (cycle, team, objective)
-                self.objective(cycle, team, objective)
-            self.key_result(cycle, team, objective, key_result)
-
-    def _spell(self, key: tuple[str | None, ...], text: str) -> str:
-        """The first spelling stored or seen under ``key`` (the name keys, as SQL's okr_name_key sees them)."""
-        spelled = self._names.get(key)
-        if spelled is None:
-            spelled = self._names[key] = normalise_name(text)
-        return spelled
-
-    def team(self, team: str) -> str:
-        return self._spell(("team", name_key(team)), team)
-
-    def objective(self, cycle: str, team: str, title: str) -> str:
-        self._load_titles()
-        return self._spell(("objective", name_key(cycle), name_key(team), name_key(title)), title)
-
-    def key_result(self, cycle: str, team: str, objective: str, title: str) -> str:
-        self._load_titles()
-        return self._spell(("key_result", name_key(cycle), name_key(team), name_key(objective), name_key(title)), title)
-
-    def kpi(self, team: str, name: str) -> str:
-        return self._spell(("kpi", name_key(team), name_key(name)), name)
-
-    def known_kpi(self, team: str, name: str) -> bool:
-        return ("kpi", name_key(team), name_key(name)) in self._names
+_WORDS_OF = {"not_a_confidence": CONFIDENCE, "not_a_milestone": MILESTONE}
 
 
 class Validator:
@@ -168,9 +60,11 @@ class Validator:
         self.unlisted = 0  # problems counted by SQL but not fetched, beyond the report limit
         self.changes: list[FileChanges] = []
         self.upload_krs: list[dict[str, Any]] = []
-        self.spellings = _Spellings(store)
+        self.spellings = Spellings(store)
         self.upload_kpis: list[dict[str, Any]] = []
         self.parsed_cycles: dict[tuple[Any, ...], Cycle | ValidationError | PydanticCustomError] = {}
+        # Per okrs file, the line of each check-in its current values became (importing.across_files).
+        self.okr_checkin_lines: dict[str, list[int]] = {}
 
     def run(self) -> list[FileChanges]:
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
@@ -186,14 +80,32 @@ class Validator:
                 raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
             {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
+        if not self.problems:
+            conflicts_across_files(self)
+            self._lookalike_problems()
         if self.problems:
             raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         return self.changes
+
+    def _lookalike_problems(self) -> None:
+        """A new name that looks like a stored one (or borrows a letter from another script), on the
+        first line of each file that writes it."""
+        for lookalike in self.spellings.lookalikes:
+            for table in self.tables:
+                for column in (c for c in lookalike.columns if c in table.columns):
+                    [(line,)] = self.con.execute(
+                        f'SELECT min(line) FROM "{table.table}" WHERE okr_name_key("{column}") = ?',
+                        [name_key(lookalike.name)]).fetchall()
+                    if line is not None:
+                        code, params = lookalike.problem()
+                        self._problem(table, line, column, lookalike.name, code, **params)
 
     # -- shared helpers -------------------------------------------------------------------------
 
     def _problem(self, table: CsvTable, line: int | None, column: str | None, value: Any, code: str, /,
                  **params: Any) -> None:
+        if code in _WORDS_OF:  # the words a cell may hold, as the reader of each language types them
+            params.setdefault("words", Localised(*(scale_words(_WORDS_OF[code], lang) for lang in ("en", "id"))))
         self.problems.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
 
     def _parse_cells(self, table: CsvTable, numbers: Iterable[str] = (), dates: Iterable[str] = (),
@@ -203,8 +115,8 @@ class Validator:
         The parsers are the costly part of a large import; every later check and query reads the
         parsed columns. ``also`` adds select expressions (over alias ``f`` and ``join``) to the same pass.
         """
-        parsers = {**{c: _number_sql(table, c, f'f."{c}"') for c in numbers},
-                   **{c: _date_sql(table, c, f'f."{c}"') for c in dates},
+        parsers = {**{c: table.number_sql(c, f'f."{c}"', "f.line") for c in numbers},
+                   **{c: table.date_sql(c, f'f."{c}"') for c in dates},
                    **({"confidence": "okr_confidence(f.confidence)"} if confidence else {})}
         parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
         selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
@@ -294,14 +206,21 @@ class Validator:
                 ORDER BY line LIMIT {MAX_WARNINGS_PER_CODE}""", [latest]).fetchall():
             self._warn(table, line, "date", date, "date_unlikely", today=self.today.isoformat())
 
-    def _progress_scale(self, table: CsvTable) -> float:
-        """100 when the file's progress column is in percent (a cell above 1 or with %), else 1 (0.0-1.0)."""
-        if "progress" not in table.columns:
-            return 1.0
-        [(percent,)] = self.con.execute(
-            f"""SELECT coalesce(bool_or(abs(progress__parsed) > 1 OR ends_with(trim(progress), '%')), false)
-                FROM "{table.table}" WHERE NOT okr_blank(progress)""").fetchall()
-        return 100.0 if percent else 1.0
+    def values_on_one_scale(self, table: CsvTable, key: str) -> None:
+        """One KPI's (or key result's) values on two scales, "92%" beside a bare 0.94, are asked about:
+        a workbook cell formatted 0% read without its format, or a share typed among percents."""
+        if "value" not in table.columns or not self.con.execute(
+                f"""SELECT coalesce(bool_or(ends_with(value, '%')), false) FROM "{table.table}" """).fetchall()[0][0]:
+            return
+        for line, cell, other_line, other in self.con.execute(f"""
+            SELECT min(line) FILTER (WHERE NOT percent AND share),
+                   arg_min(value, line) FILTER (WHERE NOT percent AND share),
+                   min(line) FILTER (WHERE percent), arg_min(value, line) FILTER (WHERE percent)
+            FROM (SELECT {key} AS k, line, value, ends_with(value, '%') AS percent,
+                         abs(value__parsed) > 0 AND abs(value__parsed) < 1 AS share
+                  FROM "{table.table}" WHERE value__parsed IS NOT NULL AND {key} IS NOT NULL)
+            GROUP BY k HAVING bool_or(percent) AND bool_or(NOT percent AND share) ORDER BY 1 LIMIT 20""").fetchall():
+            self._problem(table, line, "value", cell, "share_beside_percent", other=other, other_line=other_line)
 
     def _col(self, table: CsvTable, column: str, as_: str | None = None, parse: str = "text", source: str = "") -> str:
         """SQL for one canonical column (of table alias ``source``), NULL when the file lacks it."""
@@ -314,9 +233,9 @@ class Validator:
         cell = f'{prefix}"{column}"'
         expr = {
             "text": f"nullif(trim({cell}), '')",
-            "number": _number_sql(table, column, cell),
+            "number": table.number_sql(column, cell, f"{prefix}line"),
             "unit": f"okr_number_unit({cell})",
-            "date": _date_sql(table, column, cell),
+            "date": table.date_sql(column, cell),
             "confidence": f"okr_confidence({cell})",
         }[parse]
         return f"{expr} AS \"{alias}\""
@@ -360,350 +279,15 @@ class Validator:
             self._problem(table, line, "team", team, "team_not_allowed", teams=", ".join(allowed) or "–")
         self.unlisted += rows[0][2] - len(rows) if rows else 0
 
-    # -- KPI files ------------------------------------------------------------------------------
-
-    _KPI_DEFINITION_COLUMNS = ("unit", "direction", "min", "max", "tolerance", "frequency",
-                               "kpi_type", "indicator", "category", "owner")
+    # -- KPI files (importing/kpi_validation.py) ------------------------------------------------
 
     def _kpis(self, table: CsvTable) -> None:
-        t = f'"{table.table}"'
-        # Each spelling of (team, KPI) gets a number once, so the per-row work below groups and
-        # joins on integers instead of millions of name pairs.
-        self.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}_names" AS
-            SELECT team, kpi, dense_rank() OVER (ORDER BY okr_name_key(team), okr_name_key(kpi)) AS kpi_key
-            FROM (SELECT DISTINCT team, kpi FROM {t} WHERE NOT okr_blank(team) AND NOT okr_blank(kpi))""")
-        self._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance"), dates=("date",),
-                          also=["n.kpi_key"],
-                          join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
-        has_date, has_value = "date" in table.columns, "value" in table.columns
-        # The checks of this file's own rules are flagged in the cell checks' scan and read back
-        # from the few rows flagged: each was a scan of the whole file of its own.
-        tolerance_bad = "tolerance__parsed IS NULL AND NOT okr_blank(tolerance)"
-        date_blank = "okr_blank(date)" if has_date else "true"
-        value_blank = "okr_blank(value)" if has_value else "true"
-        without_date = f"({date_blank}) <> ({value_blank})"
-        flagged = self._cell_problems(
-            table, numbers=("value", "target", "min", "max"), dates=("date",), required=("team", "kpi"),
-            flag=[*([tolerance_bad] if "tolerance" in table.columns else []),
-                  *([without_date] if has_date or has_value else [])])
-        if "tolerance" in table.columns:
-            for line, value in self.con.execute(
-                f"SELECT line, tolerance FROM {flagged} WHERE {tolerance_bad} ORDER BY line LIMIT 50"
-            ).fetchall():
-                self._problem(table, line, "tolerance", value, "not_a_number")
-        if has_date or has_value:
-            for line, date, value in self.con.execute(
-                f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {flagged}
-                    WHERE {without_date} ORDER BY line LIMIT 50"""
-            ).fetchall():
-                self._problem(table, line, "value" if date else "date", value or date, "value_without_date")
-        # One pass groups the file by KPI: its definitions (used below when nothing is wrong) and,
-        # per definition column, whether any KPI's rows give it two different texts. Only such a
-        # column can hold a conflict, and only its rows are compared one by one.
-        given = self._kpi_groups(table)
-        mixed = [c for c, is_mixed in zip(given, self.con.execute(
-            "SELECT " + ", ".join(f'coalesce(bool_or("{c}__mixed"), false)' for c in given)
-            + f' FROM "{table.table}_kpis"').fetchall()[0]) if is_mixed] if given else []
-        # Each definition column must hold one value per KPI across the file's rows.
-        for column in mixed:
-            normalised = f"lower(regexp_replace(trim(\"{column}\"), '[\\s_-]+', ' ', 'g'))"
-            for line, value, first_line, other in self.con.execute(
-                f"""WITH defined AS (
-                        SELECT line, kpi_key AS k, "{column}" AS value, {normalised} AS norm
-                        FROM {t} WHERE NOT okr_blank("{column}")),
-                    firsts AS (SELECT k, arg_min(line, line) AS first_line, arg_min(value, line) AS first_value,
-                                      arg_min(norm, line) AS first_norm FROM defined GROUP BY k)
-                    SELECT d.line, d.value, f.first_line, f.first_value FROM defined d JOIN firsts f USING (k)
-                    WHERE d.norm <> f.first_norm ORDER BY d.line LIMIT 50"""
-            ).fetchall():
-                self._problem(table, line, column, value, "conflicting_value", first_line=first_line,
-                              column=column, other=other)
-        if has_date:
-            self._duplicates(table, ("team", "kpi", "date"), where="date__parsed IS NOT NULL AND kpi_key IS NOT NULL",
-                             key=("kpi_key", "date__parsed"))
-        if self.problems:
-            return
-        if has_date:
-            self._unlikely_measurement_dates(table)
+        validate_kpis(self, table)
 
-        definitions, spelled = self._kpi_definitions(table)
-        measurements = None
-        if has_date:
-            self.con.register("kpi_spelled", spelled)
-            try:
-                measurements = self.con.sql(
-                    f"""SELECT s.team, s.kpi, f.date__parsed AS date,
-                               {self._col(table, 'value', parse='number', source='f')},
-                               {self._col(table, 'target', parse='number', source='f')}
-                        FROM {t} f JOIN kpi_spelled s USING (kpi_key)
-                        WHERE f.date__parsed IS NOT NULL"""
-                ).to_arrow_table()
-            finally:
-                self.con.unregister("kpi_spelled")
-        self.changes.append(FileChanges(table.file_name, table.sha256, table.kind,
-                                        kpis=definitions, measurements=measurements))
-
-    def _kpi_groups(self, table: CsvTable) -> list[str]:
-        """The file grouped by KPI once, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
-        line, the first text given in each definition column, the target, those numbers parsed, and
-        ``<column>__mixed`` when the KPI's rows give a column two different texts. Returns the
-        definition columns the file has."""
-        t = f'"{table.table}"'
-        given = [c for c in self._KPI_DEFINITION_COLUMNS if c in table.columns]
-        firsts = ", ".join(
-            f"arg_min(\"{c}\", line) FILTER (WHERE NOT okr_blank(\"{c}\")) AS \"{c}\", "
-            # Two different texts, at least: only then can the column's cells conflict (the same text
-            # twice cannot). Blank cells are not filtered out here: a blank beside a text marks the
-            # column for the exact comparison, which skips blanks, and the test stays a plain min/max.
-            f"min(\"{c}\") <> max(\"{c}\") AS \"{c}__mixed\""
-            for c in given
-        )
-        target_sql = ""
-        if "target" in table.columns:
-            order = "date__parsed" if "date" in table.columns else "line"
-            # The latest dated target; else one given on a definition row without a date.
-            target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
-                          f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
-        # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
-        parsed = ", ".join(
-            [_number_sql(table, c, f'"{c}"') + f' AS "{c}__number"' for c in ("target", "min", "max", "tolerance")
-             if c in given or (c == "target" and target_sql)]
-            + (["okr_number_unit(target) AS target__unit"] if target_sql else [])
-        )
-        self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table.table}_kpis" AS
-                SELECT *{', ' + parsed if parsed else ''} FROM (
-                    SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
-                           {', ' + firsts if firsts else ''} {target_sql}
-                    FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)"""
-        )
-        return given
-
-    def _kpi_definitions(self, table: CsvTable) -> tuple[pd.DataFrame | None, pa.Table]:
-        """The file's KPI definitions, and each ``kpi_key`` with the team and KPI names as stored
-        (from the groups of :meth:`_kpi_groups`)."""
-        mixed = ", ".join(f'"{c}__mixed"' for c in self._KPI_DEFINITION_COLUMNS if c in table.columns)
-        result = self.con.execute(
-            f"""SELECT * {f'EXCLUDE ({mixed})' if mixed else ''} FROM "{table.table}_kpis" ORDER BY line""")
-        columns, rows = [d[0] for d in result.description], result.fetchall()
-        stored = self.store.kpi_definitions()
-        stored_by_key = {(r["team"], r["name"]): r for r in stored}
-        records, keys, teams, names = [], [], [], []
-        for row in (dict(zip(columns, values)) for values in rows):
-            line = row["line"]
-            row["team"] = self.spellings.team(row["team"])
-            row["name"] = self.spellings.kpi(row["team"], row["name"])
-            keys.append(row["kpi_key"])
-            teams.append(row["team"])
-            names.append(row["name"])
-            previous = stored_by_key.get((row["team"], row["name"]), {})
-            try:
-                record = self._kpi_record(table, row, previous)
-            except ValidationError as error:
-                self.problems += _pydantic_problems(error, table.file_name, line, row, _KPI_FIELD_COLUMNS)
-                continue
-            except PydanticCustomError as error:
-                self._problem(table, line, error.context.get("column") if error.context else None,
-                              None, error.type, **(error.context or {}))
-                continue
-            self.upload_kpis.append({"team": record.team, "kpi": record.name, "direction": record.direction.value})
-            records.append(record.model_dump(mode="json"))
-        spelled = pa.table({"kpi_key": pa.array(keys, pa.int64()), "team": pa.array(teams, pa.string()),
-                            "kpi": pa.array(names, pa.string())})
-        return (pd.DataFrame(records) if records else None), spelled
-
-    def _kpi_record(self, table: CsvTable, row: dict[str, Any], previous: dict[str, Any]) -> Kpi:
-        """A KPI from the file's values, falling back to the stored definition for columns left blank."""
-        def given(column: str) -> Any:
-            value = row.get(column)
-            return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-        def number(column: str, stored_field: str) -> float | None:
-            if given(column) is None:
-                return _none_if_nan(previous.get(stored_field))
-            return _none_if_nan(row.get(f"{column}__number"))
-
-        def enum(column: str, enum_type: type, stored_field: str) -> Any:
-            text = given(column)
-            if text is None:
-                return previous.get(stored_field) or None
-            try:
-                return parse_enum(enum_type, text)
-            except PydanticCustomError as error:
-                raise PydanticCustomError(error.type, error.message_template,
-                                          {**(error.context or {}), "column": column}) from None
-
-        tolerance_text = given("tolerance")
-        if tolerance_text is not None:
-            tolerance_is_share = tolerance_text.strip().endswith("%")
-            tolerance = _none_if_nan(row.get("tolerance__number"))
-            tolerance = tolerance / 100 if tolerance is not None and tolerance_is_share else tolerance
-        else:
-            tolerance = _none_if_nan(previous.get("tolerance"))
-            tolerance_is_share = bool(previous.get("tolerance_is_share", False))
-        unit = given("unit") or previous.get("unit")
-        if unit is None and given("target") is not None:
-            unit = given("target__unit")
-        fields: dict[str, Any] = {
-            "team": row["team"], "name": row["name"], "unit": unit,
-            "target": number("target", "target"), "min_value": number("min", "min_value"),
-            "max_value": number("max", "max_value"), "tolerance": tolerance,
-            "tolerance_is_share": tolerance_is_share,
-            "direction": enum("direction", Direction, "direction"),
-            "frequency": enum("frequency", Frequency, "frequency"),
-            "kpi_type": enum("kpi_type", KpiType, "kpi_type"),
-            "indicator": enum("indicator", Indicator, "indicator"),
-            "category": given("category") or previous.get("category"),
-            "owner": given("owner") or previous.get("owner"),
-        }
-        return Kpi.model_validate({k: v for k, v in fields.items() if v is not None})
-
-    # -- OKR files ------------------------------------------------------------------------------
+    # -- OKR files (importing/okr_validation.py) ------------------------------------------------
 
     def _okrs(self, table: CsvTable) -> None:
-        t = f'"{table.table}"'
-        self._cell_problems(
-            # "current" is checked per row below: a milestone may say "done" / "selesai".
-            table, numbers=("baseline", "target", "weight", "progress"),
-            dates=("start_date", "end_date", "date", "kr_start", "last_checkin"),
-            required=("cycle", "team", "objective", "key_result"), confidence=True,
-        )
-        if "current" in table.columns:
-            for line, value, code in self.con.execute(
-                f"""SELECT line, current, okr_number_problem(current) FROM {t} WHERE NOT okr_blank(current)
-                    AND {_number_sql(table, "current", "current")} IS NULL AND okr_milestone_value(current) IS NULL
-                    ORDER BY line LIMIT {self.config.max_reported_problems}"""
-            ).fetchall():
-                self._problem(table, line, "current", value, code)
-        self._duplicates(table, ("cycle", "team", "objective", "key_result"))
-        if self.problems:
-            return
-        select = ", ".join([
-            "line", *(self._col(table, c) for c in (
-                "cycle", "team", "objective", "objective_owner", "objective_type", "parent_objective",
-                "key_result", "owner", "kind", "unit", "kpi", "current", "kr_start")),
-            self._col(table, "start_date", parse="date"), self._col(table, "end_date", parse="date"),
-            self._col(table, "baseline", "baseline_value", "number"), self._col(table, "target", "target_value", "number"),
-            self._col(table, "weight", "weight_value", "number"), self._col(table, "current", "current_value", "number"),
-            self._col(table, "date", "date_value", "date"), self._col(table, "confidence", "confidence_value", "confidence"),
-            self._col(table, "kr_start", "kr_start_value", "date"),
-            self._col(table, "last_checkin", "last_checkin_value", "date"),
-            self._col(table, "progress"), self._col(table, "progress", "progress_value", "number"),
-            self._col(table, "baseline", "baseline_unit", "unit"), self._col(table, "target", "target_unit", "unit"),
-            "okr_milestone_value(current) AS current_milestone" if "current" in table.columns else "NULL AS current_milestone",
-        ])
-        result = self.con.execute(f"SELECT {select} FROM {t} ORDER BY line")
-        names, rows = [d[0] for d in result.description], result.fetchall()
-        stored_cycles = {r["cycle"]: r for r in self.store.cycle_index()}
-        cycles: dict[str, Cycle] = {}
-        # The cycle each (cycle, start_date, end_date) spelling was found to be: thousands of rows
-        # share a handful, and once found it cannot change within the file (see _okr_cycle).
-        found_cycles: dict[tuple[Any, ...], Cycle] = {}
-        # (cycle, team, objective as written) -> (team, objective as stored): ~4 rows an objective.
-        spelled_objectives: dict[tuple[str, str, str], tuple[str, str]] = {}
-        objectives: dict[tuple[str, str, str], tuple[int, dict[str, Any], Objective]] = {}
-        # The key results as columns (one list each), not a dict per row.
-        key_results: dict[str, list[Any]] = {c: [] for c in _KR_RECORD_COLUMNS}
-        checkins = []
-        progress_scale = self._progress_scale(table)
-        for row in (dict(zip(names, values)) for values in rows):
-            line = row["line"]
-            _progress_as_current(row, progress_scale)
-            cycle_key = (row["cycle"], row["start_date"], row["end_date"])
-            cycle = found_cycles.get(cycle_key)
-            if cycle is None:
-                cycle = self._okr_cycle(table, row, stored_cycles, cycles)
-                if cycle is None:
-                    continue
-                found_cycles[cycle_key] = cycle
-            objective_names = (cycle.name, row["team"], row["objective"])
-            spelled = spelled_objectives.get(objective_names)
-            if spelled is None:
-                team = self.spellings.team(row["team"])
-                spelled = spelled_objectives[objective_names] = (
-                    team, self.spellings.objective(cycle.name, team, row["objective"]))
-            row["team"], row["objective"] = spelled
-            row["key_result"] = self.spellings.key_result(cycle.name, row["team"], row["objective"], row["key_result"])
-            kr_start = row["kr_start_value"]
-            if kr_start is not None and not cycle.start_date <= kr_start <= cycle.end_date:
-                self._problem(table, line, "kr_start", row["kr_start"], "kr_start_outside_cycle", cycle=cycle.name,
-                              start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
-                continue
-            if row["kpi"]:
-                if not self.spellings.known_kpi(row["team"], row["kpi"]):
-                    self._problem(table, line, "kpi", row["kpi"], "unknown_kpi", team=row["team"])
-                    continue
-                row["kpi"] = self.spellings.kpi(row["team"], row["kpi"])
-            try:
-                objective_type = self._enum(ObjectiveType, row, "objective_type") or ObjectiveType.ASPIRATIONAL
-                kind = self._enum(KRKind, row, "kind")
-            except _BadCell as bad:
-                self._problem(table, line, bad.column, row[bad.column], "enum_choice", choices=bad.choices)
-                continue
-            objective_key = (cycle.name, row["team"], row["objective"])
-            try:
-                objective = Objective(
-                    cycle=cycle, team=row["team"], title=row["objective"],
-                    owner=row["objective_owner"] or row["owner"], type=objective_type,
-                    parent_title=row["parent_objective"],
-                ) if objective_key not in objectives else None
-                key_result = KeyResult(
-                    objective_title=row["objective"], title=row["key_result"], owner=row["owner"], kind=kind,
-                    baseline=row["baseline_value"], target=row["target_value"],
-                    unit=row["unit"] or row["target_unit"] or row["baseline_unit"],
-                    weight=1.0 if row["weight_value"] is None else row["weight_value"], kpi_name=row["kpi"],
-                    start_date=kr_start,
-                )
-            except ValidationError as error:
-                columns = _OBJECTIVE_FIELD_COLUMNS if error.title == "Objective" else _KR_FIELD_COLUMNS
-                self.problems += _pydantic_problems(error, table.file_name, line, row, columns)
-                continue
-            if objective is None:  # a later row of a known objective: only its columns are compared
-                first_line, first, objective = objectives[objective_key]
-                given = {"owner": row["objective_owner"] or row["owner"], "type": objective_type.value,
-                         "parent_title": row["parent_objective"]}
-                for field_name, column in (("owner", "objective_owner"), ("type", "objective_type"),
-                                           ("parent_title", "parent_objective")):
-                    if row[column] is not None and first[field_name] != given[field_name]:
-                        self._problem(table, line, column, row[column], "conflicting_value",
-                                      first_line=first_line, column=column, other=first[field_name])
-            else:
-                objectives[objective_key] = (line, objective.model_dump(mode="json", exclude={"cycle"}), objective)
-            kind_value = key_result.kind.value
-            for column, value in zip(_KR_RECORD_COLUMNS, (
-                    cycle.name, objective.team, objective.title, key_result.title, key_result.owner, kind_value,
-                    key_result.baseline, key_result.target, key_result.unit, key_result.weight, key_result.start_date,
-                    key_result.kpi_name)):
-                key_results[column].append(value)
-            self.upload_krs.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                    "key_result": key_result.title, "kind": kind_value, "kpi": key_result.kpi_name})
-            if row["current"] is not None:
-                milestone = key_result.kind is KRKind.MILESTONE
-                value = row["current_milestone"] if milestone and row["current_milestone"] is not None else row["current_value"]
-                if value is None or not _finite(value):
-                    code = "not_a_milestone" if milestone else "not_a_number" if value is None else "number_out_of_range"
-                    self._problem(table, line, "current", row["current"], code)
-                    continue
-                if key_result.kpi_name:
-                    self._problem(table, line, "current", row["current"], "linked_kr_checkin", kpi=key_result.kpi_name)
-                    continue
-                if row["date_value"] is not None and not _within(row["date_value"], cycle.start_date, cycle.end_date):
-                    self._warn(table, line, "date", row["date_value"], "date_outside_cycle", cycle=cycle.name,
-                               start=cycle.start_date.isoformat(), end=cycle.end_date.isoformat())
-                checkins.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                                 "key_result": key_result.title,
-                                 "date": row["date_value"] or row["last_checkin_value"] or self.today,
-                                 "value": value, "confidence": row["confidence_value"], "note": None})
-        if self.problems:
-            return
-        self.upload_cycles.update(cycles)
-        self.changes.append(FileChanges(
-            table.file_name, table.sha256, table.kind,
-            cycles=pd.DataFrame([c.model_dump() for c in cycles.values()]),
-            objectives=pd.DataFrame([{"cycle": k[0], **rec} for k, (_, rec, _) in objectives.items()]),
-            key_results=pd.DataFrame(key_results),
-            checkins=pd.DataFrame(checkins) if checkins else None,
-        ))
+        validate_okrs(self, table)
 
     @staticmethod
     def _enum(enum_type: type, row: dict[str, Any], column: str) -> Any:
@@ -712,7 +296,7 @@ class Validator:
         try:
             return parse_enum(enum_type, row[column])
         except PydanticCustomError as error:
-            raise _BadCell(column, (error.context or {}).get("choices", "")) from None
+            raise BadCell(column, enum_choices(error)) from None
 
     def _okr_cycle(self, table: CsvTable, row: dict[str, Any], stored: dict[str, dict[str, Any]],
                    seen: dict[str, Cycle]) -> Cycle | None:
@@ -729,7 +313,7 @@ class Validator:
         cycle = self.parsed_cycles[key]
         if not isinstance(cycle, Cycle):
             code = cycle.type if isinstance(cycle, PydanticCustomError) else cycle.errors()[0]["type"]
-            self._problem(table, line, "cycle", row["cycle"], code if code in _KNOWN_CODES else "cycle_format")
+            self._problem(table, line, "cycle", row["cycle"], code if code in KNOWN_CODES else "cycle_format")
             return None
         if self.allowed_teams is not None and cycle.name not in stored and not _standard_quarter(cycle):
             # Cycles are company-wide: only an admin defines one with dates of its own (an editor of
@@ -788,7 +372,7 @@ class Validator:
         finally:
             self.con.unregister("kr_index")
             self.con.unregister("cycle_names")
-        value_sql = _number_sql(table, "value", "f.value")
+        value_sql = table.number_sql("value", "f.value", "f.line")
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
         self._parse_cells(
             table, dates=("date",), confidence=True,
@@ -824,6 +408,7 @@ class Validator:
         ).fetchall():
             self._problem(table, line, "value", value,
                           "not_a_milestone" if kind == "milestone" and code == "not_a_number" else code)
+        self.values_on_one_scale(table, "kr_key")
         self._duplicates(table, ("key_result", "date"), where="kr_key IS NOT NULL AND date__parsed IS NOT NULL",
                          key=("kr_key", "date__parsed"))
         if self.problems:
@@ -847,62 +432,9 @@ def _standard_quarter(cycle: Cycle) -> bool:
     return (standard.start_date, standard.end_date) == (cycle.start_date, cycle.end_date)
 
 
-def _progress_as_current(row: dict[str, Any], scale: float) -> None:
-    """A progress-only sheet ("Progress 65%", no current value): the share done of a key result
-    measured from 0 to 100% (or 0 to 1), so that it shows the progress the sheet means, not the 0 a
-    first check-in taken as the baseline would give. "Target 100%" with no baseline is the same."""
-    if row["progress"] is not None and row["current"] is None:
-        row["current"], row["current_value"] = row["progress"], row["progress_value"]
-        if row["baseline_value"] is None and row["target_value"] is None:
-            row["baseline_value"], row["target_value"] = 0.0, scale
-            row["unit"] = row["unit"] or ("%" if scale == 100 else None)
-    if row["baseline_value"] is None and row["target_unit"] == "%" and row["target_value"] in (1.0, 100.0):
-        row["baseline_value"] = 0.0
-
-
-def _number_sql(table: CsvTable, column: str, cell: str) -> str:
-    """SQL reading ``cell`` (an expression over ``column``) in the number format decided for the column."""
-    return f"okr_number({cell}, {'true' if table.reading.decimal_comma(column) else 'false'})"
-
-
-def _date_sql(table: CsvTable, column: str, cell: str) -> str:
-    """SQL reading ``cell`` in the day/month order decided for the column."""
-    return f"okr_date({cell}, '{table.reading.date_order(column).value}')"
-
-
 def _cycle_name(text: str) -> str:
     """ "Q2 2026" -> "2026-Q2"; a name that is not a quarter stays as written."""
     try:
         return Cycle.parse(text).name
     except (ValidationError, PydanticCustomError):
         return text
-
-
-def _none_if_nan(value: Any) -> Any:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-class _BadCell(Exception):
-    def __init__(self, column: str, choices: str):
-        self.column, self.choices = column, choices
-
-
-# The columns of an okrs file's key results as the store takes them (FileChanges.key_results).
-_KR_RECORD_COLUMNS = ("cycle", "team", "objective", "title", "owner", "kind", "baseline", "target", "unit", "weight",
-                      "start_date", "kpi")
-
-# Model field -> CSV column, to name the column in a pydantic error.
-_OBJECTIVE_FIELD_COLUMNS = {
-    "team": "team", "title": "objective", "owner": "objective_owner", "type": "objective_type",
-    "parent_title": "parent_objective", "cycle": "cycle",
-}
-_KR_FIELD_COLUMNS = {
-    "title": "key_result", "objective_title": "objective", "owner": "owner", "kind": "kind",
-    "baseline": "baseline", "target": "target", "unit": "unit", "weight": "weight", "kpi_name": "kpi",
-    "start_date": "kr_start",
-}
-_KPI_FIELD_COLUMNS = {
-    "team": "team", "name": "kpi", "unit": "unit", "direction": "direction", "target": "target",
-    "min_value": "min", "max_value": "max", "tolerance": "tolerance", "frequency": "frequency",
-    "kpi_type": "kpi_type", "indicator": "indicator", "category": "category", "owner": "owner",
-}

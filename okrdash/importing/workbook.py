@@ -66,6 +66,11 @@ class Rows(collections.abc.Set):
     def __len__(self) -> int:
         return self._size
 
+    @property
+    def runs(self) -> tuple[tuple[int, int], ...]:
+        """The rows as (first, last) runs, inclusive and ascending."""
+        return self._runs
+
     def __repr__(self) -> str:
         return f"Rows({list(self._runs)})"
 

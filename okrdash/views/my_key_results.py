@@ -13,8 +13,8 @@ from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.store import Store
 from okrdash.viewstate import MyKeyResultsState
-from okrdash.views.common import (Card, Filter, Markdown, Message, Notice, Option, Scope, Table, cards, choose,
-                                  detail_line, stale_marks, status_labels, table, unread, with_stale)
+from okrdash.views.common import (Card, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, cards,
+                                  choose, detail_line, stale_marks, status_labels, table, unread, with_stale)
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +30,7 @@ class MyKeyResultsView:
     key_results: Table | None = None
     cards: tuple[Card, ...] = ()           # the same key results as cards (a phone)
     checkin: list[dict[str, Any]] | None = None  # for the check-in form
+    weekly: PageLink | None = None         # this person's weekly check-in: every key result on one screen
 
 
 def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -> MyKeyResultsView:
@@ -57,7 +58,9 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
         none=Message(words.t("my.none", owner=plain(owner), cycle=scope.cycle.name), "📭") if mine.empty else None,
         key_results=_table(scope, mine) if len(mine) else None,
         cards=_cards(scope, mine),
-        checkin=readmodels.records(mine))
+        checkin=readmodels.records(mine),
+        weekly=PageLink(words.t("checkin.open", owner=plain(owner)), scope.urls.checkin(owner), "✅") if len(mine)
+        else None)
 
 
 def _table(scope: Scope, mine: pd.DataFrame) -> Table:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from okrdash import charts, readmodels
+from okrdash import charts, readmodels, reminders
 from okrdash.models import Status
 from okrdash.store import Store
 from okrdash.viewstate import HomeState
@@ -40,6 +40,7 @@ class OverviewView:
     aligned_cards: tuple[Card, ...] = ()     # the two lists as cards (a phone)
     attention_cards: tuple[Card, ...] = ()
     all_clear: Markdown | None = None
+    checkin_rates: Table | None = None      # this week's check-ins per team: checked in / due
 
 
 def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
@@ -81,6 +82,7 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
         aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
         attention_cards=attention_cards(words, scope, attention),
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
+        checkin_rates=checkin_rates(store, scope),
     )
 
 
@@ -155,3 +157,22 @@ def _aligned_cards(words: Words, scope: Scope, children: pd.DataFrame) -> tuple[
     return cards(words, list(ordered["title"]), list(ordered["status"]), list(ordered["progress"]),
                  list(ordered["expected"]), [detail_line(words, team=words.team(team)) for team in ordered["team"]],
                  hrefs=list(scope.urls.objectives(ordered["objective_id"])))
+
+
+def checkin_rates(store: Store, scope: Scope) -> Table | None:
+    """This week's check-in rate per team of the cycle shown: key results checked in since Monday out
+    of those due (reminders.sql says which are); None when no key result of the cycle is due."""
+    cycle = scope.cycle.name if scope.cycle else None
+    rates = reminders.week_rates(kr for kr in reminders.week_checkins(store, scope.as_of) if kr.cycle == cycle)
+    if not rates:
+        return None
+    words = scope.words
+    rate = words.t("checkin.rate")
+    frame = pd.DataFrame({
+        words.t("common.team"): [words.team(r.team) for r in rates],
+        words.t("checkin.checked_in"): [r.checked_in for r in rates],
+        words.t("checkin.due"): [r.due for r in rates],
+        rate: [r.rate for r in rates],
+    })
+    return table(words, frame, f"checkin-rate-{readmodels.week_start(scope.as_of).isoformat()}.csv",
+                 "download_checkin_rate", shares=(rate,))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from okrdash import charts, formatting, readmodels, review
+from okrdash import carry_forward, charts, formatting, readmodels, review
 from okrdash.markdown import plain
 from okrdash.models import Cycle
 from okrdash.store import Store
@@ -26,6 +26,19 @@ class Flagged:
     help: str
     table: Table | None
     none: str | None        # nothing flagged
+
+
+@dataclass(frozen=True)
+class CarryOffer:
+    """A finished cycle's unfinished aspirational objectives, offered to carry into the next cycle
+    (okrdash/carry_forward.py); the page offers each to an editor of its team."""
+
+    cycle: Cycle
+    to: Cycle
+    title: str
+    help: str
+    options: tuple[Option, ...]      # value: the objective's id; label: team · title (grade)
+    teams: dict[int, str]            # objective id -> its team, for the writer's rights
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +59,24 @@ class ReviewView:
     by_team: Table | None = None
     objectives: Table | None = None
     key_results: Table | None = None
+    carry: CarryOffer | None = None
+    summary: str | None = None           # plain text for a chat: what the review counts
+
+
+def _carry_offer(store: Store, words: Words, result: review.Review, team: str | None) -> CarryOffer | None:
+    """What a finished cycle may carry into the next one; None while it runs, or with nothing to carry."""
+    if not result.is_final:
+        return None
+    to = carry_forward.following_cycle(store.cycles(), result.cycle)
+    offered = carry_forward.candidates(store, result.cycle, team) if to is not None else []
+    if not offered:
+        return None
+    options = tuple(Option(c.objective_id, f"{words.team(c.team)} · {c.title}"
+                                           + ("" if c.grade is None else f" ({formatting.fixed(c.grade, words.lang)})"))
+                    for c in offered)
+    return CarryOffer(result.cycle, to, words.t("review.carry_title", to=plain(to.name)),
+                      words.t("review.carry_help", cycle=plain(result.cycle.name), to=plain(to.name)), options,
+                      {c.objective_id: c.team for c in offered})
 
 
 def quarter_review(store: Store, cycle: Cycle, as_of: dt.date, team: str | None) -> review.Review:
@@ -85,6 +116,8 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
     rules = store.config.rule_values()
     return replace(
         base,
+        summary=t("review.whatsapp", cycle=cycle.name, team=words.team(team) if team else t("review.all_teams"),
+                  objectives=len(result.objectives), key_results=len(result.key_results)),
         counts=(Count(t("review.teams"), len(result.teams)), Count(t("review.objectives"), len(result.objectives)),
                 Count(t("review.key_results"), len(result.key_results))),
         charts=tuple(_distribution_chart(words, rules, result, subject) for subject in ("objective", "key_result")),
@@ -94,6 +127,7 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
         by_team_caption=words.t("review.by_team_help", cycle=plain(cycle.name), previous=plain(result.previous.name))
         if result.previous is not None else words.t("review.by_team_no_previous", cycle=plain(cycle.name)),
         by_team=_by_team(words, result),
+        carry=_carry_offer(store, words, result, team),
         objectives=_grades(words, result, pd.DataFrame({
             t("common.team"): [words.team(name) for name in result.objectives["team"]],
             t("common.objective"): result.objectives["title"],

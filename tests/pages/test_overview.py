@@ -16,7 +16,7 @@ def test_the_overview_opens_in_both_languages(company_db, make_app, lang):
     assert int(next(m for m in app.metric if m.label.startswith("🔴")).value) == 2
     assert any(s.value == translate("overview.needs_attention", lang) for s in app.subheader)
     # The team objectives aligned to the first company objective and what needs attention (the company
-    # objectives, a few rows, are an HTML table).
+    # objectives and this week's check-ins, a few rows each, are HTML tables).
     assert len(app.dataframe) == 2
 
 

@@ -65,3 +65,48 @@ def test_grades_read_by_type_and_the_teams_to_raise_their_ambition(company_db, m
     ambition = next(t for t in tables if translate("review.aspirational_mean_grade", lang) in t and flags not in t)
     assert list(ambition[translate("common.team", lang)]) == ["Support"]
     assert all(translate("common.owner", lang) not in t for t in tables)  # grades are never per person
+
+
+@pytest.mark.parametrize(("lang", "carried"), [("en", "carried into 2026-Q4"), ("id", "dilanjutkan ke 2026-Q4")])
+def test_an_editor_carries_an_unfinished_aspirational_objective_from_the_review(company_db, make_app, lang, carried):
+    store = open_store(company_db)
+    try:
+        load_graded(store)
+    finally:
+        store.close()
+    app = make_app(company_db, page=PAGE, as_of=AS_OF.isoformat(), cycle=PREVIOUS, team="Ops", lang=lang)
+    assert not app.exception
+    chosen = app.multiselect(key="carry_chosen")
+    assert [o.replace("\\", "") for o in chosen.options] == ["Ops · Halve returns (0" + (",7)" if lang == "id" else ".7)")]
+    assert app.button(key="carry_button").disabled  # nothing chosen yet
+    store = open_store(company_db)
+    try:
+        with store.cursor() as cur:
+            (halve,) = cur.execute("SELECT id FROM objectives WHERE title = 'Halve returns'").fetchone()
+    finally:
+        store.close()
+    chosen.set_value([halve]).run()
+    app.button(key="carry_button").click().run()
+    assert not app.exception and not app.error
+    assert any(carried in s.value.replace("\\", "") for s in app.success)
+    store = open_store(company_db)
+    try:
+        objectives, key_results = store.team_okrs(CYCLE, "Ops")
+        assert list(objectives["title"]) == ["Halve returns"] and list(objectives["type"]) == ["aspirational"]
+        assert (key_results.iloc[0]["title"], key_results.iloc[0]["baseline"]) == ("Fix 10 packaging faults", 7.0)
+        assert store.batches()[0].file_name == "carry-forward"
+    finally:
+        store.close()
+
+
+def test_a_viewer_is_offered_nothing_to_carry(company_db, make_app, as_person):
+    from okrdash.access import Access, Role
+
+    store = open_store(company_db)
+    try:
+        load_graded(store)
+    finally:
+        store.close()
+    as_person(Access(role=Role.VIEWER, who="tamu@contoh.co.id", mode="oidc"))
+    app = make_app(company_db, page=PAGE, as_of=AS_OF.isoformat(), cycle=PREVIOUS, team="Ops")
+    assert not app.exception and not [m for m in app.multiselect if m.key == "carry_chosen"]

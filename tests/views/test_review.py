@@ -138,3 +138,14 @@ def test_the_bands_are_named_with_the_rules_settings_not_restated():
     assert objectives.loc["Halve returns", "Rentang nilai"] == "Kuning (0,5 sampai di bawah 0,8)"
     assert objectives.loc["Open the new warehouse", "Rentang nilai"] == "Tidak tercapai (di bawah 1,0)"
     assert "hijau mulai 0,8" in view.distribution_help and "kuning mulai 0,5" in view.distribution_help
+
+
+def test_a_finished_cycle_offers_its_unfinished_aspirational_objectives_to_carry(graded_company):
+    view = review_view.view(graded_company, ReviewState(team="Ops"),
+                            scope_of(graded_company, "id", cycle=fixture.PREVIOUS))
+    # Halve returns (aspirational, 0.7) may go on; Ship same day reached 1.0; a missed committed one
+    # gets a postmortem instead.
+    assert view.carry.to.name == "2026-Q4"
+    assert [o.label for o in view.carry.options] == ["Ops · Halve returns (0,7)"]
+    assert view.carry.title == "Lanjutkan ke 2026\\-Q4"
+    assert review_view.view(graded_company, ReviewState(), scope_of(graded_company)).carry is None  # still running
