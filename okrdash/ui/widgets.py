@@ -14,6 +14,7 @@ from okrdash import charts, formatting
 from okrdash.export import as_page_shows, to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui.context import Context
+from okrdash.viewstate import SHARED
 from okrdash.views.common import Badge, Bar, Card, Count, KeyResults, Message, PageLink, Table
 
 WRAPPING_ROW_HEIGHT = 66  # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
@@ -28,7 +29,12 @@ def message(shown: Message) -> None:
 
 
 def page_link(shown: PageLink, place: Any = None) -> None:
-    (place or st).page_link(shown.link.script, label=shown.label, icon=shown.icon, query_params=shown.link.query)
+    """A link to another page of the app. The sidebar's language, cycle and date are bound to the
+    address (ui/context.py), and Streamlit adds a bound value that is not its default to the new
+    page's address itself: the link carries only the page's own filters, so neither lang twice nor
+    today's date pinned on a live view."""
+    query = {name: value for name, value in shown.link.query.items() if name not in SHARED}
+    (place or st).page_link(shown.link.script, label=shown.label, icon=shown.icon, query_params=query)
 
 
 def metrics(counts: tuple[Count, ...]) -> None:

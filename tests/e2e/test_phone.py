@@ -54,3 +54,20 @@ def test_a_phone_sees_cards_and_nothing_past_the_screens_edge(page: Page, app_ur
     if name == "kpis":  # the five filters are folded away: the first card is in the first screen
         assert re.search("Saringan|Filters", main.locator('[data-testid="stExpander"] summary').first.inner_text())
         assert main.locator(".okr-card").first.bounding_box()["y"] < PHONE["height"]
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+def test_open_this_objective_keeps_the_views_date_and_language_once(page: Page, app_url: str, pinned: bool):
+    """Issue 24.8: the team page's "Open this objective" link neither pins today's date on a live view
+    nor repeats lang; a pinned view stays pinned to its day."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.e2e.conftest import wait_idle
+
+    open_app(page, app_url, f"/team?team=Engineering&lang=id&cycle={CYCLE}" + (f"&as_of={AS_OF}" if pinned else ""))
+    page.locator('[data-testid="stPageLink"]').filter(has_text="Buka tujuan ini").first.click()
+    wait_idle(page)
+    page.wait_for_url(re.compile(r"/objective\?"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["lang"] == ["id"] and "objective" in query, page.url
+    assert query.get("as_of") == ([AS_OF] if pinned else None), page.url
