@@ -128,6 +128,13 @@ def _picker(words: Words, listed: KpiTable, row: dict[str, Any], filtered: KpisS
                   row["kpi_id"], filtered, key="kpi_picker")
 
 
+def trend_change(kpi: Any) -> Any:
+    """The change the trend reads: from the start to the end of the line through the recent readings
+    (rules.sql's trend_from, trend_to), for a KPI's row or a table of them. Shown beside the trend
+    and coloured by it, it never contradicts it, as the last step (value - previous) can."""
+    return kpi["trend_to"] - kpi["trend_from"] if kpi["trend_from"] is not None else None
+
+
 def _trend(words: Words, movement: float | None, trend: int | None) -> str:
     """Arrow: which way the trend line of the recent readings moves; word: whether that is good."""
     if movement is None or pd.isna(movement):
@@ -152,7 +159,7 @@ def _frame(words: Words, rows: pd.DataFrame) -> pd.DataFrame:
         t("common.target"): rows["target"],
         t("common.unit"): words.units(rows["unit"]),
         t("common.trend"): [_trend(words, m, tr) for m, tr in zip(rows["trend_to"] - rows["trend_from"], rows["trend"])],
-        t("kpis.change"): rows["change"],
+        t("kpis.change"): trend_change(rows),
         t("kpis.recent"): rows["recent_values"],
         t("kpis.category"): rows["category"].map(words.category),
         t("kpis.type"): labels("kpi_type", "kpis.type_"),
@@ -184,7 +191,8 @@ def _table(store: Store, scope: Scope, chosen: dict[str, str | None], listed: Kp
 
     return table(words, every, f"kpis-{scope.as_of.isoformat()}.csv", "download_kpis", shown=shown,
                  limit=KPI_ROWS, total=listed.listed, first_rows="kpis.first_rows", right=(latest, target),
-                 sparklines=(words.t("kpis.recent"),), helps={words.t("common.trend"): words.t("kpis.trend_help")})
+                 sparklines=(words.t("kpis.recent"),), helps={words.t("common.trend"): words.t("kpis.trend_help"),
+                                                              words.t("kpis.change"): words.t("kpis.change_help")})
 
 
 def _cards(scope: Scope, kpis: pd.DataFrame) -> tuple[Card, ...]:
@@ -229,16 +237,16 @@ def _detail(store: Store, scope: Scope, kpi: dict[str, Any]) -> KpiDetail:
 
 
 def _latest(words: Words, kpi: dict[str, Any]) -> Metric:
-    change, trend = kpi["change"], kpi["trend"] or 0
+    change, trend = trend_change(kpi), kpi["trend"] or 0
     delta = None
-    if change is not None:
+    if change is not None and not pd.isna(change):
         sign = "+" if change > 0 else "-" if change < 0 else ""
         delta = f"{sign}{plain(words.amount(abs(change), kpi['unit']))}"
     return Metric(f"{words.t('kpis.latest')} ({words.date(kpi['last_date'])})",
                   plain(words.amount(kpi["value"], kpi["unit"])), delta=delta,
                   delta_color="green" if trend > 0 else "red" if trend < 0 else "gray",
                   delta_arrow="off" if not change else "auto",
-                  delta_description=words.t("kpis.since_previous") if delta else None,
+                  delta_description=words.t("kpis.over_trend") if delta else None,
                   chart=kpi["recent_values"] or None)
 
 

@@ -16,6 +16,7 @@ from okrdash.models import Cycle, Status
 from okrdash.readmodels import COMPANY_TEAMS, STATUS_ORDER
 from okrdash.store import Store
 from okrdash.viewstate import TeamState
+from okrdash.views import kpis as kpis_view
 from okrdash.views.common import (STALE_ICON, Badge, Bar, Card, Count, Table, attention_cards, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
                                   PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
                                   nothing_yet, unread)
@@ -209,7 +210,8 @@ def _okrs_file(store: Store, team: str, cycle: Cycle, scope: Scope) -> Callable[
 def _kpi_tiles(words: Words, kpis: pd.DataFrame) -> tuple[KpiTile, ...]:
     tiles = []
     for kpi in readmodels.records(kpis):
-        change = kpi["change"]
+        change = kpis_view.trend_change(kpi)
+        change = None if change is None or pd.isna(change) else change
         delta = None if change is None else 0 if change == 0 else f"{'+' if change > 0 else ''}{words.number(change)}"
         target = (words.t("team.kpi_range", low=words.number(kpi["min_value"]), high=words.number(kpi["max_value"]))
                   if kpi["direction"] == "range" else plain(words.amount(kpi["target"], kpi["unit"])))
