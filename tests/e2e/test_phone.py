@@ -71,3 +71,22 @@ def test_open_this_objective_keeps_the_views_date_and_language_once(page: Page, 
     query = parse_qs(urlsplit(page.url).query)
     assert query["lang"] == ["id"] and "objective" in query, page.url
     assert query.get("as_of") == ([AS_OF] if pinned else None), page.url
+
+
+OTHER_PAGES = {"objective": "/objective?objective=25&", "review": "/review?", "upload": "/upload?",
+               "explainer": "/explainer?"}
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("name", list(OTHER_PAGES))
+def test_the_other_pages_run_past_no_edge_on_a_phone_and_leak_no_english(page: Page, app_url: str, demo_db_file,
+                                                                       request: pytest.FixtureRequest, name: str,
+                                                                       lang: str):
+    page.set_viewport_size(PHONE)
+    open_app(page, app_url, f"{OTHER_PAGES[name]}lang={lang}&{PINNED}")
+    screenshot(page, request)
+    measured = page.evaluate(_PAST_THE_EDGE)
+    assert measured["scroll"] <= measured["width"] and measured["past"] == [], measured
+    if lang == "id":
+        shown = page.locator("body").inner_text()
+        assert leaks([line for line in shown.splitlines() if line.strip()], typed_data(demo_db_file)) == []
