@@ -302,6 +302,8 @@ class ObjectiveView:
     objective: dict[str, Any]
     key_results: pd.DataFrame
     histories: dict[int, pd.DataFrame]
+    # Per key result, its expected path (the rules' expected_path: date, expected progress).
+    expected_paths: dict[int, pd.DataFrame]
 
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
@@ -318,12 +320,17 @@ def objective_view(store: Store, objective_id: int, as_of: dt.date) -> Objective
 def _objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView:
     match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
     key_results = store.kr_scores(as_of, objective_id=objective_id)
-    histories = store.checkin_histories([int(kr_id) for kr_id in key_results["key_result_id"]], as_of)
-    return ObjectiveView(records(match)[0], key_results, histories)
+    ids = [int(kr_id) for kr_id in key_results["key_result_id"]]
+    histories = store.checkin_histories(ids, as_of)
+    scored = store.scores(as_of)
+    paths = {kr_id: scored.lookup("expected_lines", key_result_id=kr_id) for kr_id in ids}
+    return ObjectiveView(records(match)[0], key_results, histories, paths)
 
 
-def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
-    """The expected value of a key result from cycle start to end (for the burn-up chart).
+def expected_line(key_result: dict[str, Any], path: pd.DataFrame | None) -> pd.DataFrame:
+    """The expected value of a key result from its start to its cycle's end (for the burn-up chart):
+    the rules' expected path (kr_scores' expected_path: the planned path, else the linear one) in
+    the key result's values.
 
     An at-least / at-most key result is expected inside its bound all cycle long (its expected
     progress in kr_scores is the end point from day one), so its line is flat at the bound.
@@ -332,10 +339,10 @@ def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
     baseline, target = key_result["baseline"], key_result["target"]
     if key_result["kind"] in ("at_least", "at_most") and None not in (target, start, end):
         return pd.DataFrame({"date": [start, end], "value": [target, target]})
-    if baseline is None or target is None or start is None or end is None:
+    if baseline is None or target is None or path is None or not len(path):
         return pd.DataFrame(columns=["date", "value"])
-    end_value = baseline + (target - baseline) * key_result["end_point"]
-    return pd.DataFrame({"date": [start, end], "value": [baseline, end_value]})
+    return pd.DataFrame({"date": [d.date() if isinstance(d, pd.Timestamp) else d for d in path["date"]],
+                         "value": [baseline + (target - baseline) * e for e in path["expected"]]})
 
 
 def week_start(day: dt.date) -> dt.date:

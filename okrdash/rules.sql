@@ -12,6 +12,21 @@ CREATE OR REPLACE MACRO okr_elapsed(start_date, end_date, as_of) AS
     greatest(0.0, least(1.0, date_diff('day', start_date, as_of)::DOUBLE
                               / greatest(1, date_diff('day', start_date, end_date))));
 
+-- Expected progress at as_of on a path of points (structs of date and expected) in date order (a key result's
+-- planned path, kr_scores' expected_path): linear between the last point on or before as_of and the
+-- first after it; the first point's before the path starts, the last one's after it ends. Two
+-- points on one day make a step (a milestone done on its planned day, not before).
+CREATE OR REPLACE MACRO okr_path_at(path, as_of) AS (
+    CASE WHEN as_of < path[1].date THEN path[1].expected
+         WHEN as_of >= list_last(path).date THEN list_last(path).expected
+         ELSE list_last(list_filter(path, lambda x: x.date <= as_of)).expected
+              + (list_filter(path, lambda x: x.date > as_of)[1].expected
+                 - list_last(list_filter(path, lambda x: x.date <= as_of)).expected)
+              * date_diff('day', list_last(list_filter(path, lambda x: x.date <= as_of)).date, as_of)::DOUBLE
+              / date_diff('day', list_last(list_filter(path, lambda x: x.date <= as_of)).date,
+                          list_filter(path, lambda x: x.date > as_of)[1].date)
+    END);
+
 -- The progress expected of an objective by the end of its cycle: all of it when committed, the
 -- playbook's 0.7 (settings.aspirational_end_point) when aspirational.
 CREATE OR REPLACE MACRO okr_end_point(objective_type, aspirational_end := {aspirational_end_point}) AS
@@ -147,13 +162,58 @@ base AS (
     LEFT JOIN latest l ON l.key_result_id = k.id
     LEFT JOIN in_bound b ON b.key_result_id = k.id
 ),
+-- A key result's planned values (kr_plans) as shares of the way from its baseline to its target
+-- (a milestone's: done or not), on days inside its cycle. A bound is kept all cycle: no plan.
+planned_points AS (
+    SELECT b.key_result_id, p.date,
+           CASE WHEN b.kind = 'milestone' THEN (p.planned >= b.target)::DOUBLE
+                ELSE (p.planned - b.baseline) / nullif(b.target - b.baseline, 0) END AS share
+    FROM kr_plans p JOIN base b ON b.key_result_id = p.key_result_id
+    WHERE b.kind NOT IN ('at_least', 'at_most') AND p.date > b.start_date AND p.date < b.end_date
+),
+-- The planned path runs from the start (the baseline: nothing yet) through the planned points to
+-- the end (the target: all of it).
+plan_ends AS (
+    SELECT * FROM planned_points
+    UNION ALL SELECT key_result_id, start_date, 0.0 FROM base
+              WHERE key_result_id IN (SELECT key_result_id FROM planned_points)
+    UNION ALL SELECT key_result_id, end_date, 1.0 FROM base
+              WHERE key_result_id IN (SELECT key_result_id FROM planned_points)
+),
+plan_steps AS (
+    SELECT key_result_id, date, share, 1 AS step FROM plan_ends
+    UNION ALL
+    -- A milestone is done or not: its expected progress steps up on the planned day, not before.
+    SELECT key_result_id, date, previous, 0 FROM (
+        SELECT e.*, lag(e.share) OVER (PARTITION BY e.key_result_id ORDER BY e.date) AS previous
+        FROM plan_ends e JOIN base b ON b.key_result_id = e.key_result_id WHERE b.kind = 'milestone')
+    WHERE previous IS NOT NULL
+),
+plan_paths AS (
+    SELECT s.key_result_id,
+           list({{'date': s.date, 'expected': s.share * b.end_point}} ORDER BY s.date, s.step) AS path
+    FROM plan_steps s JOIN base b ON b.key_result_id = s.key_result_id GROUP BY s.key_result_id
+),
+paths AS (
+    SELECT b.*,
+           -- Without a plan the path is the linear one, from nothing at the start to the end point.
+           coalesce(pp.path, CASE WHEN b.kind NOT IN ('at_least', 'at_most')
+                                  THEN [{{'date': b.start_date, 'expected': 0.0}},
+                                        {{'date': b.end_date, 'expected': b.end_point}}] END) AS expected_path,
+           pp.path IS NOT NULL AS planned
+    FROM base b LEFT JOIN plan_paths pp ON pp.key_result_id = b.key_result_id
+),
 expected AS (
     SELECT *,
-           -- Keeping a value inside a bound is expected all cycle long, not by its end.
-           CASE WHEN kind IN ('at_least', 'at_most') THEN end_point ELSE elapsed * end_point END AS expected,
+           -- Keeping a value inside a bound is expected all cycle long, not by its end. A planned
+           -- path is followed; without one, the elapsed share of the cycle. (Nine decimals: a plan
+           -- on the linear points expects what the linear rule does, float rounding aside.)
+           round(CASE WHEN kind IN ('at_least', 'at_most') THEN end_point
+                      WHEN planned THEN okr_path_at(expected_path, as_of)
+                      ELSE elapsed * end_point END, 9) AS expected,
            -- least() skips NULL (least(1.0, NULL) is 1.0), so no progress must stay no progress.
            CASE WHEN progress IS NOT NULL THEN greatest(0.0, least(1.0, progress)) END AS progress_clamped
-    FROM base
+    FROM paths
 ),
 rated AS (
     SELECT *,

@@ -124,6 +124,7 @@ class DuckDBStore:
     kpi_definitions = reads.read_method(reads.kpi_definitions)
     cycle_index = reads.read_method(reads.cycle_index)
     team_okrs = reads.read_method(reads.team_okrs)
+    team_plans = reads.read_method(reads.team_plans)
     okr_version = reads.read_method(reads.okr_version)
     kpi_version = reads.read_method(reads.kpi_version)
     people = reads.read_method(reads.people)

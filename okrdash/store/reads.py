@@ -140,6 +140,11 @@ def team_okrs(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> tuple[pd
             _df(cur, "team_key_results", cycle=cycle, team=team))
 
 
+def team_plans(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> pd.DataFrame:
+    """The planned values (objective, key_result, date, planned) of a team's key results of one cycle."""
+    return _df(cur, "team_plans", cycle=cycle, team=team)
+
+
 def okr_version(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> frozenset[int]:
     """The batches whose rows make up a team's objectives and key results of a cycle now.
 

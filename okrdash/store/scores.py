@@ -37,6 +37,9 @@ class Scores:
     key_results: pd.DataFrame  # kr_scores, by team, objective, key_result_id
     objectives: pd.DataFrame   # objective_scores, by team, objective_id
     kpis: pd.DataFrame         # kpi_scores, by team, name
+    # Each key result's expected path (kr_scores' expected_path: key_result_id, date, expected), in
+    # path order: what the burn-up draws as its expected line.
+    expected_lines: pd.DataFrame
     # What is derived from these frames once (row positions per column, read models' extras).
     _kept: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
     _kept_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
@@ -95,8 +98,16 @@ def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
 def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> Scores:
     """Run the rules' macros over the whole company at ``as_of``."""
     queries = sqlfiles.named_queries(SCORES_SQL)
-    return Scores(*(cur.execute(queries[name], {"as_of": as_of}).df()
-                    for name in ("key_results", "objectives", "kpis")))
+    # The key results are scored once; their expected paths (a list per row) become rows of their own.
+    scored_krs = cur.sql(queries["key_results"], params={"as_of": as_of}).to_arrow_table()
+    cur.register("kr_scored", scored_krs)
+    try:
+        key_results = cur.execute(queries["key_results_unlisted"]).df()
+        expected_lines = cur.execute(queries["expected_lines"]).df()
+    finally:
+        cur.unregister("kr_scored")
+    objectives, kpis = (cur.execute(queries[name], {"as_of": as_of}).df() for name in ("objectives", "kpis"))
+    return Scores(key_results, objectives, kpis, expected_lines)
 
 
 class ScoreKeeper:

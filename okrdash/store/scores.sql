@@ -6,6 +6,16 @@
 -- name: key_results
 SELECT * FROM kr_scores($as_of::DATE) ORDER BY team, objective, key_result_id;
 
+-- name: key_results_unlisted
+-- The scored key results (key_results above, registered as kr_scored) without their expected path,
+-- a list kept as rows of its own (expected_lines).
+SELECT * EXCLUDE (expected_path) FROM kr_scored;
+
+-- name: expected_lines
+SELECT key_result_id, expected_path[i].date AS date, expected_path[i].expected AS expected
+FROM (SELECT key_result_id, expected_path, unnest(generate_series(1, len(expected_path))) AS i FROM kr_scored)
+ORDER BY key_result_id, i;
+
 -- name: objectives
 SELECT * FROM objective_scores($as_of::DATE) ORDER BY team, objective_id;
 
