@@ -93,10 +93,15 @@ def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
 
 
 def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> Scores:
-    """Run the rules' macros over the whole company at ``as_of``."""
+    """Run the rules' macros over the whole company at ``as_of``, every key result scored once."""
     queries = sqlfiles.named_queries(SCORES_SQL)
-    return Scores(*(cur.execute(queries[name], {"as_of": as_of}).df()
-                    for name in ("key_results", "objectives", "kpis")))
+    cur.execute(queries["score_key_results"], {"as_of": as_of})
+    try:
+        return Scores(cur.execute(queries["key_results"]).df(),
+                      cur.execute(queries["objectives"], {"as_of": as_of}).df(),
+                      cur.execute(queries["kpis"], {"as_of": as_of}).df())
+    finally:
+        cur.execute(queries["drop_scoring_key_results"])
 
 
 class ScoreKeeper:

@@ -3,11 +3,19 @@
 -- as scored_key_results, scored_objectives and scored_kpis (Scores.register). Nothing here restates
 -- a rule; these queries only choose, count and order.
 
+-- name: score_key_results
+-- The key results scored once, into the scoring cursor's own temp table: the objectives are rolled
+-- up from these rows (objective_rollup) instead of scoring every key result a second time.
+CREATE OR REPLACE TEMP TABLE scoring_key_results AS SELECT * FROM kr_scores($as_of::DATE);
+
 -- name: key_results
-SELECT * FROM kr_scores($as_of::DATE) ORDER BY team, objective, key_result_id;
+SELECT * FROM scoring_key_results ORDER BY team, objective, key_result_id;
 
 -- name: objectives
-SELECT * FROM objective_scores($as_of::DATE) ORDER BY team, objective_id;
+SELECT * FROM objective_rollup('scoring_key_results', $as_of::DATE) ORDER BY team, objective_id;
+
+-- name: drop_scoring_key_results
+DROP TABLE scoring_key_results;
 
 -- name: kpis
 SELECT * FROM kpi_scores($as_of::DATE) ORDER BY team, name;
