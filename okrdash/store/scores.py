@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from okrdash import sqlfiles
 
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from okrdash.store.interface import Store
 
 SCORES_SQL = Path(__file__).with_name("scores.sql")
