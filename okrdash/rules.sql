@@ -187,14 +187,16 @@ SELECT *,
 FROM rated;
 
 -- Every objective at as_of from its key results already scored (kr_scores' rows in the table or
--- CTE named scored_key_results): weighted mean of clamped key result progress, worst key result
--- status. The store scores the key results once and rolls the objectives up from those rows.
-CREATE OR REPLACE MACRO objective_rollup(scored_key_results, as_of, aspirational_end := {aspirational_end_point},
+-- CTE whose name key_results_table holds): weighted mean of clamped key result progress, worst key
+-- result status. The store scores the key results once and rolls the objectives up from those rows.
+CREATE OR REPLACE MACRO objective_rollup(key_results_table, as_of, aspirational_end := {aspirational_end_point},
         green_from := {grade_green_from}, yellow_from := {grade_yellow_from}) AS TABLE
 WITH per_objective AS (
+    -- Summed in key result order: an objective's progress is the same to the last bit whatever
+    -- order the engine's threads hand its key results over in.
     SELECT objective_id,
-           sum(progress_clamped * weight) FILTER (WHERE progress IS NOT NULL)
-               / nullif(sum(weight) FILTER (WHERE progress IS NOT NULL), 0) AS progress,
+           sum(progress_clamped * weight ORDER BY key_result_id) FILTER (WHERE progress IS NOT NULL)
+               / nullif(sum(weight ORDER BY key_result_id) FILTER (WHERE progress IS NOT NULL), 0) AS progress,
            count(*) AS key_result_count,
            count(*) FILTER (WHERE status NOT IN ('No Data', 'No Target')) AS measured_count,
            bool_and(status = 'Complete') AS all_complete,
@@ -202,7 +204,7 @@ WITH per_objective AS (
            bool_or(status = 'At Risk') AS any_at_risk,
            bool_or(confidence_disagrees) AS confidence_disagrees,
            max(last_checkin) AS last_checkin
-    FROM query_table(scored_key_results) GROUP BY objective_id
+    FROM query_table(key_results_table) GROUP BY objective_id
 )
 SELECT o.id AS objective_id, o.cycle, o.team, o.title, o.owner, o.type AS objective_type, o.parent_title,
        c.start_date, c.end_date,
@@ -227,8 +229,8 @@ LEFT JOIN per_objective p ON p.objective_id = o.id;
 -- Every objective at as_of, its key results scored on the way (objective_rollup).
 CREATE OR REPLACE MACRO objective_scores(as_of, aspirational_end := {aspirational_end_point},
         green_from := {grade_green_from}, yellow_from := {grade_yellow_from}) AS TABLE
-WITH scored_key_results AS (SELECT * FROM kr_scores(as_of))
-SELECT * FROM objective_rollup('scored_key_results', as_of, aspirational_end := aspirational_end,
+WITH objective_key_results AS (SELECT * FROM kr_scores(as_of))
+SELECT * FROM objective_rollup('objective_key_results', as_of, aspirational_end := aspirational_end,
                                green_from := green_from, yellow_from := yellow_from);
 
 -- Every KPI at as_of: latest and previous measurement, status against the target, trend.

@@ -6,7 +6,7 @@
 
 -- name: objectives
 -- The cycle's objectives (of $team, every team when NULL) by team and id, their key results by id.
-WITH scored_key_results AS (
+WITH cycle_key_results AS (
     SELECT * FROM kr_scores($as_of::DATE)
     WHERE cycle = $cycle AND ($team::VARCHAR IS NULL OR team = $team)
 ),
@@ -17,12 +17,12 @@ grouped AS (
                  'current': nullif(current, 'NaN'::DOUBLE), 'baseline': nullif(baseline, 'NaN'::DOUBLE),
                  'target': nullif(target, 'NaN'::DOUBLE), 'grade': nullif(grade, 'NaN'::DOUBLE)}
                 ORDER BY key_result_id) AS key_results
-    FROM scored_key_results GROUP BY objective_id
+    FROM cycle_key_results GROUP BY objective_id
 )
 SELECT o.team, o.cycle, o.title, nullif(o.progress, 'NaN'::DOUBLE) AS progress,
        nullif(o.expected, 'NaN'::DOUBLE) AS expected, o.status, nullif(o.grade, 'NaN'::DOUBLE) AS grade,
        coalesce(g.key_results, []) AS key_results
-FROM objective_rollup('scored_key_results', $as_of::DATE) o
+FROM objective_rollup('cycle_key_results', $as_of::DATE) o
 LEFT JOIN grouped g ON g.objective_id = o.objective_id
 WHERE o.cycle = $cycle AND ($team::VARCHAR IS NULL OR o.team = $team)
 ORDER BY o.team, o.objective_id;
