@@ -238,7 +238,8 @@ CREATE OR REPLACE MACRO kpi_scores(as_of, tolerance_share := {kpi_tolerance_shar
         trend_points := {kpi_trend_points}, trend_flat_share := {kpi_trend_flat_share},
         kpi_grace := {kpi_stale_grace_share}) AS TABLE
 -- One pass over the measurements: per KPI its last trend_points values and their days, newest
--- first (a top-n aggregate, not a sort of every measurement), its latest target, last day and count.
+-- first (a top-n aggregate, not a sort of every measurement; a KPI has one measurement a day, so
+-- the two lists line up), its latest target, last day and count.
 WITH latest AS (
     SELECT kpi_id,
            arg_max(value, date, trend_points::BIGINT) AS recent_values,
