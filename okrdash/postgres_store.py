@@ -170,6 +170,7 @@ class PostgresStore:
     kpi_definitions = _mirrored(DuckDBStore.kpi_definitions)
     cycle_index = _mirrored(DuckDBStore.cycle_index)
     team_okrs = _mirrored(DuckDBStore.team_okrs)
+    team_plans = _mirrored(DuckDBStore.team_plans)
     key_result_index = _mirrored(DuckDBStore.key_result_index)
     scores = _mirrored(DuckDBStore.scores)
     kr_scores = _mirrored(DuckDBStore.kr_scores)

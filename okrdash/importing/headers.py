@@ -84,7 +84,7 @@ def closest_kind(columns: set[str]) -> tuple[FileKind | None, list[str]]:
         return None, []
 
     def missing(kind: FileKind) -> list[str]:
-        return [c for c in REQUIRED_COLUMNS[kind] if c not in columns]
+        return KINDS[kind].missing(columns)
 
     def placed(kind: FileKind) -> int:
         return len(columns & set(KIND_COLUMNS[kind]))

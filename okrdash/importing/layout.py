@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from okrdash.importing import exports
 from okrdash.importing.header_row import HeaderRow
 from okrdash.importing.headers import (
-    REQUIRED_COLUMNS,
     closest_kind,
     column_of_words,
     detect_kind,
@@ -107,9 +106,8 @@ def lay_out(file_name: str, row: HeaderRow, samples: list[list[str]], notes: lis
                     provided=set(provided))
     _fit_kind(layout, placed, samples, failure, notes)
     _shape(layout, placed, row, failure)
-    for column in REQUIRED_COLUMNS[kind]:
-        if column not in layout.columns and column not in layout.provided:
-            failure.add(column, None, "header_missing", kind=kind.value)
+    for column in KINDS[kind].missing(set(layout.columns) | layout.provided):
+        failure.add(column, None, "header_missing", kind=kind.value)
     failure.raise_any()
     return layout
 

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from okrdash.access import Access
 from okrdash.settings import Settings, settings as default_settings
@@ -25,6 +25,11 @@ from okrdash.store.errors import StoreError, first_line, rollback_quietly
 from okrdash.store.locations import write_lock_of
 from okrdash.store.scores import ScoreKeeper, Scores
 from okrdash.store.writes import FileChanges, WriteCounts
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class DuckDBStore:
@@ -125,6 +130,7 @@ class DuckDBStore:
     kpi_definitions = reads.read_method(reads.kpi_definitions)
     cycle_index = reads.read_method(reads.cycle_index)
     team_okrs = reads.read_method(reads.team_okrs)
+    team_plans = reads.read_method(reads.team_plans)
     okr_version = reads.read_method(reads.okr_version)
     kpi_version = reads.read_method(reads.kpi_version)
     people = reads.read_method(reads.people)

@@ -10,16 +10,20 @@ import datetime as dt
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import duckdb
-import pandas as pd
 
 from okrdash.access import Access
 from okrdash.models import Batch, Cycle
 from okrdash.settings import Settings
 from okrdash.store.scores import Scores
 from okrdash.store.writes import FileChanges, WriteCounts
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @runtime_checkable
@@ -100,6 +104,10 @@ class Store(Protocol):
     def cycle_index(self) -> list[dict]: ...
 
     def team_okrs(self, cycle: str, team: str) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+    def team_plans(self, cycle: str, team: str) -> pd.DataFrame:
+        """The planned values (objective, key_result, date, planned) of a team's key results of a cycle."""
+        ...
 
     def okr_version(self, cycle: str, team: str) -> frozenset[int]: ...
 

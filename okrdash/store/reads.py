@@ -11,14 +11,18 @@ import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import duckdb
-import pandas as pd
 
 from okrdash import sqlfiles
 from okrdash.models import Batch, Cycle
 from okrdash.store.schema import DATA_TABLES
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 READS_SQL = Path(__file__).with_name("reads.sql")
 SQL = sqlfiles.named_queries(READS_SQL)
@@ -144,6 +148,11 @@ def team_okrs(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> tuple[pd
     """A team's objectives and key results of one cycle as stored, for the OKR editor."""
     return (_df(cur, "team_objectives", cycle=cycle, team=team),
             _df(cur, "team_key_results", cycle=cycle, team=team))
+
+
+def team_plans(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> pd.DataFrame:
+    """The planned values (objective, key_result, date, planned) of a team's key results of one cycle."""
+    return _df(cur, "team_plans", cycle=cycle, team=team)
 
 
 def okr_version(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> frozenset[int]:

@@ -43,8 +43,9 @@ class Template:
 
 # The sources of batches written from the browser or the command line (the batch's file name), each
 # shown in the reader's words; a file keeps its own name.
-SOURCES = {checkins.CHECKIN_FORM: "upload.source_checkin_form", checkins.MEASUREMENT_FORM: "upload.source_measurement_form",
-           editing.OKR_EDITOR: "upload.source_okr_editor", editing.KPI_EDITOR: "upload.source_kpi_editor",
+SOURCES = {checkins.CHECKIN_FORM: "upload.source_checkin_form", checkins.WEEKLY_CHECKIN: "upload.source_weekly_checkin",
+           checkins.MEASUREMENT_FORM: "upload.source_measurement_form", editing.OKR_EDITOR: "upload.source_okr_editor",
+           editing.PLAN_EDITOR: "upload.source_plan_editor", editing.KPI_EDITOR: "upload.source_kpi_editor",
            carry_forward.CARRY_FORWARD: "upload.source_carry_forward"}
 KINDS = ("okrs", "checkins", "kpis", "people")
 
