@@ -219,7 +219,8 @@ def test_a_table_downloads_as_csv_built_on_click(page: Page, app_url: str, reque
     # The CSV is made when the button is clicked (st.download_button with a callable), not per rerun.
     open_app(page, app_url, f"/team?team=Engineering&{PINNED}")
     expect_healthy(page)
-    button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button').first
+    # The first key results' download (Streamlit gives a keyed element the class st-key-<key>).
+    button = page.locator('[data-testid="stMain"] [class*="st-key-download_krs_"] button').first
     with page.expect_download() as download:
         button.click()
     screenshot(page, request)
