@@ -159,6 +159,7 @@ class PostgresStore:
     teams = _mirrored(DuckDBStore.teams)
     owners = _mirrored(DuckDBStore.owners)
     batches = _mirrored(DuckDBStore.batches)
+    batch_changes = _mirrored(DuckDBStore.batch_changes)
     latest_data_date = _mirrored(DuckDBStore.latest_data_date)
     linked_key_results = _mirrored(DuckDBStore.linked_key_results)
     checkin_history = _mirrored(DuckDBStore.checkin_history)

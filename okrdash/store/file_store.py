@@ -119,6 +119,7 @@ class DuckDBStore:
     teams = reads.read_method(reads.teams)
     owners = reads.read_method(reads.owners)
     batches = reads.read_method(reads.batches)
+    batch_changes = reads.read_method(reads.batch_changes)
     latest_data_date = reads.read_method(reads.latest_data_date)
     linked_key_results = reads.read_method(reads.linked_key_results)
     checkin_history = reads.read_method(reads.checkin_history)
@@ -173,8 +174,8 @@ class DuckDBStore:
     def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame:
         return scores.status_counts(self, as_of, cycle)
 
-    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
-        return scores.needs_attention(self, as_of, cycle, limit)
+    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None) -> pd.DataFrame:
+        return scores.needs_attention(self, as_of, cycle, limit, team)
 
     # -- writes (writes.py, writes.sql) and backups ---------------------------------------------
 

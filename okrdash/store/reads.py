@@ -124,6 +124,12 @@ def batches(cur: duckdb.DuckDBPyConnection) -> list[Batch]:
     return [Batch(**dict(zip(BATCH_FIELDS, row))) for row in _run(cur, "batches").fetchall()]
 
 
+def batch_changes(cur: duckdb.DuckDBPyConnection, batch_id: int) -> list[tuple[str, int, int]]:
+    """Per table what undoing ``batch_id`` changes: (table, rows it holds, earlier rows it replaced)."""
+    return [(table, int(written), int(replaced))
+            for table, written, replaced in _run(cur, "batch_changes", batch=batch_id).fetchall()]
+
+
 def key_result_index(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Natural keys of the stored key results, for resolving check-ins during validation."""
     return _df(cur, "key_result_index")

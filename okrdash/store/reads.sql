@@ -74,6 +74,26 @@ SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by,
        undone_at, undone_by, undone_os_user
 FROM batches ORDER BY id DESC;
 
+-- name: batch_changes
+-- What undoing a batch changes, per table: the rows it holds (removed, or given their earlier
+-- version back) and the earlier versions it replaced (restored).
+SELECT data_table, written, replaced FROM (
+    SELECT 1 AS position, 'objectives' AS data_table,
+           (SELECT count(*) FROM objectives WHERE batch_id = $batch) AS written,
+           (SELECT count(*) FROM objectives_prior WHERE replaced_by = $batch) AS replaced
+    UNION ALL SELECT 2, 'key_results', (SELECT count(*) FROM key_results WHERE batch_id = $batch),
+           (SELECT count(*) FROM key_results_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 3, 'checkins', (SELECT count(*) FROM checkins WHERE batch_id = $batch),
+           (SELECT count(*) FROM checkins_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 4, 'kpis', (SELECT count(*) FROM kpis WHERE batch_id = $batch),
+           (SELECT count(*) FROM kpis_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 5, 'kpi_measurements', (SELECT count(*) FROM kpi_measurements WHERE batch_id = $batch),
+           (SELECT count(*) FROM kpi_measurements_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 6, 'people', (SELECT count(*) FROM people WHERE batch_id = $batch),
+           (SELECT count(*) FROM people_prior WHERE replaced_by = $batch))
+WHERE written + replaced > 0
+ORDER BY position;
+
 -- name: key_result_index
 -- Natural keys of the stored key results, for resolving check-ins during validation.
 SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi

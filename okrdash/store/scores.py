@@ -149,6 +149,8 @@ def status_counts(store: Store, as_of: dt.date, cycle: str) -> pd.DataFrame:
     return _over_scores(store, as_of, "status_counts", cycle=cycle)
 
 
-def needs_attention(store: Store, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
-    """Off Track and At Risk key results and KPIs, and stale key results; biggest gap first."""
-    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit)
+def needs_attention(store: Store, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None
+                    ) -> pd.DataFrame:
+    """Off Track and At Risk key results and KPIs, and stale key results (of one ``team``, or of
+    all); biggest gap first."""
+    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit, team=team)

@@ -38,7 +38,7 @@ ORDER BY subject, team, status;
 -- name: needs_attention
 -- Off Track and At Risk key results and KPIs, and stale ones (the rules' stale: a key result past
 -- the check-in interval, a KPI not measured within its frequency); biggest gap first (a KPI's:
--- okr_kpi_gap).
+-- okr_kpi_gap). $team: one team's (NULL: the whole company's).
 SELECT * FROM (
     SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
            NULL::INTEGER AS kpi_id, status, gap, last_checkin, stale, confidence_disagrees
@@ -48,6 +48,7 @@ SELECT * FROM (
     SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status, okr_kpi_gap(direction, value, target),
            last_date, stale, false
     FROM scored_kpis)
-WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
+WHERE (status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees)
+  AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title
 LIMIT $limit;

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import editing, readmodels
+from okrdash import editing, formatting, readmodels
 from okrdash.access import Access
 from okrdash.models import Cycle, Direction, KRKind, ObjectiveType
 from okrdash.problems import ImportFailed
@@ -68,7 +68,10 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
     if not access.may_edit_team(team):
         return
     key = okr_editor_key(cycle.name, team)
-    if ctx.as_of <= cycle.end_date:  # a cycle finished on the day the page shows takes no new key results
+    # A cycle finished on the day the page shows takes no new objectives or key results (neither the
+    # form nor a new grid row); its rows can still be corrected.
+    running = ctx.as_of <= cycle.end_date
+    if running:
         add_key_result(ctx, access, team, cycle, kpi_names, key=f"{key}_add")
     flash = st.session_state.pop(_FLASH.format(key=key), None)
     opened_key = _OPENED.format(key=key)
@@ -91,7 +94,8 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
         label = _labels(ctx)
         st.markdown(f"**{ctx.t('editing.objectives')}**")
         edited_objectives = st.data_editor(
-            objectives, key=f"{key}_objectives", num_rows="dynamic", hide_index=True, width="stretch",
+            objectives, key=f"{key}_objectives", num_rows="dynamic" if running else "fixed", hide_index=True,
+            width="stretch",
             disabled=["id"], column_order=["title", "type", "parent_title", "owner"],
             column_config={
                 "id": None,
@@ -107,7 +111,8 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
         titles = [t for t in edited_objectives["title"] if isinstance(t, str) and t.strip()]
         st.markdown(f"**{ctx.t('editing.key_results')}**")
         edited_key_results = st.data_editor(
-            key_results, key=f"{key}_key_results", num_rows="dynamic", hide_index=True, width="stretch",
+            key_results, key=f"{key}_key_results", num_rows="dynamic" if running else "fixed", hide_index=True,
+            width="stretch",
             disabled=["id"],
             column_order=["objective", "title", "owner", "kind", "baseline", "target", "unit", "weight", "kpi",
                           "start_date"],
@@ -366,7 +371,7 @@ def _kpi_fields(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> 
     directions = [d.value for d in Direction]
     st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
                  key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
-    unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
+    unit = f" ({widgets.plain(formatting.unit_word(kpi['unit'], ctx.lang))})" if kpi["unit"] else ""  # labels render Markdown
     forms.number_field(ctx, ctx.t("editing.target") + unit, f"{key}_target", value=kpi["target"])
     forms.number_field(ctx, ctx.t("editing.tolerance"), f"{key}_tolerance", value=_tolerance(kpi, numbers),
                        help=ctx.t("editing.tolerance_help"))

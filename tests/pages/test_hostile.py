@@ -247,3 +247,20 @@ def test_payload_in_an_uploaded_file_stays_text(demo_db, make_app):
     choose(app, "X **BOLD** [LINK](http:evil.example).csv", bad)
     strings = _assert_nothing_live(app, "upload, file with problems")
     assert any("BOLD" in text for _, text in strings)  # the report's heading names the file
+
+
+@pytest.mark.parametrize("page, query", [
+    (None, {}),
+    ("pages/team.py", {"team": HOSTILE_TEAM}),
+    ("pages/kpis.py", {"team": HOSTILE_TEAM}),
+    ("pages/my_key_results.py", {"owner": SCRIPT}),
+])
+def test_hostile_text_in_phone_cards_and_html_tables_is_escaped(hostile_db, make_app, page, query):
+    """The cards and small tables are HTML we write: every user text in them is escaped."""
+    db, _ = hostile_db
+    app = make_app(db, page=page, as_of=AS_OF, cycle=CYCLE, **query)
+    assert not app.exception
+    drawn = " ".join(h.proto.body for h in app.get("html"))
+    assert "okr-card" in drawn or "okr-table" in drawn
+    assert "&lt;script&gt;" in drawn and "<script>" not in drawn
+    assert '<a href="http://evil' not in drawn and "<img" not in drawn
