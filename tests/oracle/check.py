@@ -32,7 +32,8 @@ from tests.oracle.spelling import Convention
 # fix that adds a new question adds its code here.
 ANSWERABLE_CODES = frozenset({"numbers_ambiguous", "dates_ambiguous"})
 ASKING_CODES = ANSWERABLE_CODES | frozenset({"period_needs_year", "period_week_number", "numbers_only_in_ignored",
-                                             "header_missing", "achievement_from_where"})
+                                             "header_missing", "achievement_from_where",
+                                             "percent_scale_undecided"})
 
 
 @dataclass(frozen=True)
