@@ -325,6 +325,23 @@ def test_workbook_month_date_headers_become_month_ends(store, load):
                                    ("Sales", "Leads", dt.date(2026, 8, 31), 12.0)]
 
 
+def kpis(store) -> list[tuple]:
+    with store.cursor() as cur:
+        return cur.execute("SELECT team, name, target FROM kpis ORDER BY 1, 2").fetchall()
+
+
+def test_a_kpi_whose_month_cells_are_blank_is_kept_with_its_target(store, load):
+    """The oracle's one-month-column: a KPI row with its only month cell blank vanished with its target."""
+    data = workbook({"KPI": [["Tim", "Nama KPI", "Target", "Okt 2026"], ["Sales", "Omzet bulanan", 5000, None],
+                             ["Sales", "Tingkat churn", 2, 1.5]]})
+    load(("b.xlsx", data))
+    assert kpis(store) == [("Sales", "Omzet bulanan", 5000.0), ("Sales", "Tingkat churn", 2.0)]
+    assert measurements(store) == [("Sales", "Tingkat churn", dt.date(2026, 10, 31), 1.5)]
+    load(("k.csv", "team,kpi,Okt 2026,Nov 2026\nSales,Leads,,\nSales,Calls,4,\n"))
+    assert [k[:2] for k in kpis(store)] == [("Sales", "Calls"), ("Sales", "Leads"), ("Sales", "Omzet bulanan"),
+                                            ("Sales", "Tingkat churn")]
+
+
 def test_workbook_of_no_kind_is_refused_per_sheet(store, reject):
     problems = reject(("b.xlsx", workbook({"Budget": [["Item", "Amount"], ["Travel", 100]]})))
     assert [(p.file_name, p.code) for p in problems] == [("b.xlsx › Budget", "file_kind_none")]
