@@ -229,7 +229,9 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
                           "(the baseline) through the planned values to the end (the target) instead of a straight "
                           "line. Within the key result's cycle; not for `at_least` / `at_most`"),
         _K("confidence", "", "0-10, `low`/`medium`/`high`, `red`/`yellow`/`green`, `rendah`/`sedang`/`tinggi`, "
-                             "`merah`/`kuning`/`hijau`"),
+                             "`merah`/`kuning`/`hijau`; 1-5 when the header says so (`Confidence (1-5)`, "
+                             "`Keyakinan 1-5`), kept on 0-10 (1 is 0, 3 is 5, 5 is 10); a column of numbers "
+                             "from 1 to 5 under a header naming no scale is asked"),
         _K("note", "", "free text"),
     ), (_tell("key_result"),),
         read_as={"last_checkin": "date", "status": "value"}, about=("team", "objective", "key_result"),

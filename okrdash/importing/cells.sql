@@ -184,11 +184,12 @@ CREATE OR REPLACE MACRO okr_date(t, date_order) AS (
         WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(t AS DATE)
         ELSE okr_date_spelled(t, date_order)
     END);
--- A confidence: a word of okrdash/vocabulary.py (okr_confidence_word) or a number 0-10.
-CREATE OR REPLACE MACRO okr_confidence(t) AS (
-    coalesce(okr_confidence_word(t),
-             CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
-                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END));
+-- A confidence on 0-10: a word of okrdash/vocabulary.py (okr_confidence_word), or a number on the
+-- column's scale (importing/confidence.py): 0-10 as written, or 1-5 mapped linearly (1 -> 0, 5 -> 10).
+CREATE OR REPLACE MACRO okr_confidence(t, scale) AS (
+    coalesce(okr_confidence_word(t), list_transform([TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE)], lambda v:
+        CASE WHEN scale = 5 THEN CASE WHEN v BETWEEN 1 AND 5 THEN (v - 1) * 2.5 END
+             WHEN v BETWEEN 0 AND 10 THEN v END)[1]));
 -- A spreadsheet formula that failed ("#DIV/0!", "#N/A", "#VALUE!") is reported as what it is.
 CREATE OR REPLACE MACRO okr_formula_error(t) AS
     regexp_full_match(upper(trim(t)), '#(DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)');
