@@ -118,7 +118,7 @@ AMBIGUOUS: dict[str, tuple[str, str]] = {
 # Meanings that change what a file's numbers say: a file whose kind cannot use one of them is
 # refused naming the column (``meaning_not_used``), never reported valid with it dropped. (A status
 # column is read by its cells: see importing/layout.py.)
-NEVER_DROPPED = ("cycle", "date", "last_checkin", "direction", "progress", "achievement")
+NEVER_DROPPED = ("cycle", "date", "last_checkin", "direction", "progress", "achievement", "planned")
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,8 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
         _K("owner", "", ""),
         _K("achievement", "", "actual over target (`Pencapaian 92%`): must agree with `value` and `target`"),
     ), (_tell("kpi"),),
-        read_as={"last_checkin": "date", "cycle": "date"}, about=("team", "kpi")),
+        # "Target bulan ini" (a key result's planned value elsewhere) is a KPI row's target.
+        read_as={"last_checkin": "date", "cycle": "date", "planned": "target"}, about=("team", "kpi")),
 )}
 
 

@@ -403,3 +403,18 @@ def test_week_number_columns_are_refused_asking_for_dates(store, reject):
     problems = reject(("c.csv", "team,key_result,Minggu 1,Minggu 2,Minggu 3\nT,Leads,10,20,30\n"))
     assert [(p.line, p.code, p.params) for p in problems] == [
         (1, "period_week_number", {"headers": "Minggu 1, Minggu 2, Minggu 3"})]
+
+
+def test_target_bulan_ini_in_a_kpi_sheet_is_the_rows_target(store, load):
+    """Read as the check-ins' planned column, "Target bulan ini" was dropped from a KPI sheet without a word."""
+    result = load(("k.csv", "Tim;KPI;Tanggal;Realisasi;Target bulan ini\nSales;Omzet;31/10/2026;90;100\n"))
+    with store.cursor() as cur:
+        assert cur.execute("SELECT value, target FROM kpi_measurements").fetchall() == [(90.0, 100.0)]
+    assert ("read_as", "Target bulan ini") in [(n.code, n.params.get("header")) for n in result.files[0].reading_notes]
+    assert result.files[0].ignored_headers == []
+
+
+def test_target_bulan_ini_beside_a_target_is_named_not_dropped(store, reject):
+    [problem] = reject(("k.csv", "Tim;KPI;Tanggal;Realisasi;Target;Target bulan ini\nSales;Omzet;31/10/2026;90;1200;100\n"))
+    assert (problem.column, problem.code) == ("Target bulan ini", "meaning_not_used")
+    assert "nilai rencana" in problem.message("id") and "planned value" in problem.message("en")
