@@ -1,31 +1,35 @@
-"""The ``okrdash`` command: import, status, review, remind, demo, serve."""
+"""The ``okrdash`` command: import, status, review, carry-forward, remind, demo, serve.
+
+Each command loads what it needs when it runs: ``okrdash --help`` loads neither the settings, the
+store nor pandas, ``status`` loads the store but not pandas, and only ``serve`` loads Streamlit
+(tests/test_cli_startup.py holds this).
+"""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import ipaddress
 import json
 import math
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from okrdash import demo, readmodels, reminders, review
-from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, local_token, read_secrets,
-                            sign_in_configured)
-from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
-from okrdash.importing.report import reading_report
-from okrdash.formatting import date as format_date
-from okrdash.formatting import fixed, number
 from okrdash.i18n import LANGUAGES, translate
-from okrdash.mail import Mailer, MailError, SmtpServer, digest_message, owner_message
-from okrdash.models import Cycle
-from okrdash.names import name_key
-from okrdash.problems import ImportFailed
-from okrdash.settings import Settings, load_settings
-from okrdash.store import Store, StoreError, close_shared_store, is_database_url, open_store, restore, shared_store
+
+if TYPE_CHECKING:
+    from okrdash import review
+    from okrdash.access import Access
+    from okrdash.models import Cycle
+    from okrdash.settings import Settings
+    from okrdash.store import Store
+
+# The values of okrdash.importing's NumberFormat and DateOrder, spelled here so that parsing the
+# command line does not load the importer (and pandas with it); tests/test_cli_startup.py holds
+# them equal to the enums.
+NUMBER_FORMATS = ("id", "en")
+DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).
@@ -60,10 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     imp.add_argument("--by", help="who is importing (recorded with the batch)")
-    imp.add_argument("--numbers", choices=[f.value for f in NumberFormat],
+    imp.add_argument("--numbers", choices=NUMBER_FORMATS,
                      help="how to read 1.500 where the files do not say: id = one thousand five hundred "
                           "(1.500,5), en = one and a half (1,500.5)")
-    imp.add_argument("--dates", choices=[o.value for o in DateOrder],
+    imp.add_argument("--dates", choices=DATE_ORDERS,
                      help="how to read 10/1/2026 where the files do not say: dmy = 10 January, mdy = 1 October, "
                           "ymd = year first (26/10/01)")
 
@@ -139,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "hash-passphrase":
         return _hash_passphrase()
+    from okrdash.settings import load_settings
+    from okrdash.store import StoreError, is_database_url, open_store, restore
+
     db_path = (args.db if is_database_url(args.db) else Path(args.db)) if args.db else load_settings().db_path
     # A PostgreSQL URL names a server's database: the store creates okrdash's tables there when missing.
     if args.command != "restore" and not args.create and not is_database_url(db_path) and not db_path.exists():
@@ -191,6 +198,10 @@ def _upgrade(store: Store, args: argparse.Namespace) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
+    from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
+    from okrdash.importing.report import reading_report
+    from okrdash.problems import ImportFailed
+
     uploads = []
     for path in args.files:
         if not path.is_file():
@@ -221,10 +232,15 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 def _status(store: Store, args: argparse.Namespace) -> int:
+    from okrdash.status_report import status_report
+
     as_of = args.as_of or dt.date.today()
-    report = readmodels.status_report(store, as_of=as_of, cycle=args.cycle, team=args.team)
+    report = status_report(store, as_of=as_of, cycle=args.cycle, team=args.team)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        # Indented for a person at a terminal; one line for a program reading a pipe or a file, as the
+        # indenting encoder is pure Python and took a quarter of a large company's run.
+        indent = 2 if sys.stdout.isatty() else None
+        print(json.dumps(report, indent=indent, ensure_ascii=False, default=str))
         return 0
     print(f"Cycle {report['cycle'] or '-'}, as of {as_of.isoformat()}")
     for objective in report["objectives"]:
@@ -242,6 +258,9 @@ def _status(store: Store, args: argparse.Namespace) -> int:
 def _review(store: Store, args: argparse.Namespace) -> int:
     """The quarter review of ``--cycle`` (of ``--team``): a table per objective and per team in the
     reader's language, or the review's document as JSON. Exit 2 for a cycle or team that is not there."""
+    from okrdash import review
+    from okrdash.names import name_key
+
     lang = args.lang or store.config.default_language
     cycles = store.cycles()
     cycle = _named_cycle(cycles, args.cycle)
@@ -271,6 +290,9 @@ def _carry_forward(store: Store, args: argparse.Namespace) -> int:
     """List what ``--cycle`` may carry, or carry the chosen objectives as one batch. Exit 2 for a
     cycle, team, objective or target cycle that cannot be used, 1 when the import refuses."""
     from okrdash import carry_forward
+    from okrdash.models import Cycle
+    from okrdash.names import name_key
+    from okrdash.problems import ImportFailed
 
     cycles = store.cycles()
     cycle = _named_cycle(cycles, args.cycle)
@@ -329,6 +351,8 @@ def _carry_forward(store: Store, args: argparse.Namespace) -> int:
 
 def _named_cycle(cycles: list[Cycle], text: str) -> Cycle | None:
     """The stored cycle named ``text``, or spelled as a quarter another way ("Q3 2026" is 2026-Q3)."""
+    from okrdash.models import Cycle
+
     names = {text.strip()}
     try:
         names.add(Cycle.parse(text).name)
@@ -340,6 +364,11 @@ def _named_cycle(cycles: list[Cycle], text: str) -> Cycle | None:
 def _review_text(result: review.Review, lang: str, config: Settings) -> list[str]:
     """The review as a reader's text: a title, the objectives' table, the teams' table, what each flag
     means. No person is named: grades are the objectives' and the teams'."""
+    from okrdash import readmodels, review
+    from okrdash.formatting import date as format_date
+    from okrdash.formatting import fixed
+    from okrdash.formatting import number as format_number
+
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
@@ -353,7 +382,7 @@ def _review_text(result: review.Review, lang: str, config: Settings) -> list[str
     objectives = [[_team(o["team"], lang), _plain(o["title"]), t(f"objective.type_{o['type']}"),
                    fixed(o["grade"], lang), t(f"review.band_{o['band'] or 'none'}", **config.rule_values()), _flags(o["flags"], lang)]
                   for o in document["objectives"]]
-    teams = [[_team(row["team"], lang), number(row["objective_count"], lang), _mean(row["mean_grade"], lang),
+    teams = [[_team(row["team"], lang), format_number(row["objective_count"], lang), _mean(row["mean_grade"], lang),
               _mean(row["aspirational_mean_grade"], lang), _flags(flags, lang)]
              for row, flags in zip(readmodels.records(result.teams), (d["flags"] for d in document["teams"]),
                                    strict=True)]
@@ -384,11 +413,15 @@ def _plain(text: str) -> str:
 
 def _team(team: str, lang: str) -> str:
     """A team as the reader names it: the company's own team in the reader's language."""
-    return translate("common.company", lang) if team.strip() in readmodels.COMPANY_TEAMS else _plain(team)
+    from okrdash.readmodels import COMPANY_TEAMS
+
+    return translate("common.company", lang) if team.strip() in COMPANY_TEAMS else _plain(team)
 
 
 def _mean(value: float | None, lang: str) -> str:
-    return number(None if value is None else round(value, 2), lang)
+    from okrdash.formatting import number as format_number
+
+    return format_number(None if value is None else round(value, 2), lang)
 
 
 def _flags(flags: list[str], lang: str) -> str:
@@ -398,6 +431,9 @@ def _flags(flags: list[str], lang: str) -> str:
 def _remind(store: Store, args: argparse.Namespace) -> int:
     """Send the reminders and digests due at ``--at`` (now) that were not sent before: each recorded
     in the transaction that sends it, so a crash or a refusal leaves the rest for the next run."""
+    from okrdash import reminders
+    from okrdash.mail import Mailer, MailError, SmtpServer, digest_message, owner_message
+
     config = store.config
     found = reminders.due(store, args.at or dt.datetime.now(dt.UTC), config)
     for owner in found.unknown_owners:
@@ -452,6 +488,8 @@ def _remind(store: Store, args: argparse.Namespace) -> int:
 def _hash_passphrase() -> int:
     import getpass
 
+    from okrdash.access import hash_passphrase
+
     passphrase = getpass.getpass("Editor passphrase: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(passphrase) < 8:
         print("okrdash: use at least 8 characters", file=sys.stderr)
@@ -466,6 +504,10 @@ def _writer(store: Store, who: str | None) -> Access:
     apply (the store refuses what they may not do); without one, the server's own user is admin.
     ``--by`` is taken on trust (a shell on the host is trusted like the server's user), so the
     batch also records the operating system account the command runs as."""
+    import dataclasses
+
+    from okrdash.access import admin_writer, load_roles
+
     path = store.config.roles_file
     access = load_roles(path).access_for(who) if path.is_file() else admin_writer(who)
     return dataclasses.replace(access, os_user=os_account())
@@ -508,6 +550,11 @@ def _num(value: float | None) -> str:
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from okrdash import demo
+    from okrdash.access import admin_writer
+
     if args.reset:
         store.reset(_writer(store, args.by))
     result = demo.load_demo(store, writer=dataclasses.replace(admin_writer("demo"), os_user=os_account()))
@@ -516,6 +563,11 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
+    from okrdash import demo
+    from okrdash.access import local_token, read_secrets, sign_in_configured
+    from okrdash.settings import load_settings
+    from okrdash.store import StoreError, close_shared_store, is_database_url, shared_store
+
     config = load_settings()
     address = args.address or config.serve_address
     allow_open = args.allow_local_mode_on_network or config.allow_local_mode_on_network
@@ -564,6 +616,8 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
 
 def _shown(db_path: Path | str) -> str:
     """The database as printed: a URL without its password."""
+    from okrdash.store import is_database_url
+
     if is_database_url(db_path):
         from okrdash.postgres_store import safe_url
 
@@ -572,6 +626,8 @@ def _shown(db_path: Path | str) -> str:
 
 
 def _is_loopback(address: str) -> bool:
+    import ipaddress
+
     if address.lower() == "localhost":
         return True
     try:

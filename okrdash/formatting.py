@@ -11,14 +11,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_time
 from babel.numbers import format_decimal, format_percent
-
-import pandas as pd
 
 LOCALES = {"en": "en", "id": "id"}
 MISSING = "–"
@@ -154,11 +153,18 @@ def amount(value: float | int | None, unit: str | None, lang: str = "en", range_
 
 def date(day: dt.date | None, lang: str = "en") -> str:
     """31 May 2026 / 31 Mei 2026 (Babel's "d MMM y", with the month names read once)."""
-    if day is None or day is pd.NaT or (isinstance(day, float) and math.isnan(day)):
+    if day is None or _is_nat(day) or (isinstance(day, float) and math.isnan(day)):
         return MISSING
     if isinstance(day, dt.datetime):
         day = day.date()
     return f"{day.day} {month_names(lang, 'abbreviated')[day.month - 1]} {day.year}"
+
+
+def _is_nat(day: object) -> bool:
+    """Whether ``day`` is pandas' missing time (NaT). Only a loaded pandas makes one, so this module
+    does not load pandas for it: the command line formats dates without pandas."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and day is pandas.NaT
 
 
 def clock_time(moment: dt.datetime | dt.time, lang: str = "en") -> str:
@@ -171,7 +177,7 @@ def dates(days: Iterable[object], lang: str = "en") -> list[str | None]:
     shown: list[str | None] = []
     for day in days:
         if isinstance(day, dt.datetime):
-            day = None if day is pd.NaT else day.date()
+            day = None if _is_nat(day) else day.date()
         shown.append(date(day, lang) if isinstance(day, dt.date) else None)
     return shown
 

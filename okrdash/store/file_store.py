@@ -14,9 +14,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from okrdash.access import Access
 from okrdash.settings import Settings, settings as default_settings
@@ -25,6 +25,11 @@ from okrdash.store.errors import StoreError, first_line, rollback_quietly
 from okrdash.store.locations import write_lock_of
 from okrdash.store.scores import ScoreKeeper, Scores
 from okrdash.store.writes import FileChanges, WriteCounts
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class DuckDBStore:

@@ -10,16 +10,20 @@ import datetime as dt
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import duckdb
-import pandas as pd
 
 from okrdash.access import Access
 from okrdash.models import Batch, Cycle
 from okrdash.settings import Settings
 from okrdash.store.scores import Scores
 from okrdash.store.writes import FileChanges, WriteCounts
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @runtime_checkable

@@ -11,14 +11,18 @@ import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import duckdb
-import pandas as pd
 
 from okrdash import sqlfiles
 from okrdash.models import Batch, Cycle
 from okrdash.store.schema import DATA_TABLES
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 READS_SQL = Path(__file__).with_name("reads.sql")
 SQL = sqlfiles.named_queries(READS_SQL)

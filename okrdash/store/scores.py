@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from okrdash import sqlfiles
 
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from okrdash.store.interface import Store
 
 SCORES_SQL = Path(__file__).with_name("scores.sql")
@@ -96,18 +99,16 @@ def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
 
 
 def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> Scores:
-    """Run the rules' macros over the whole company at ``as_of``."""
+    """Run the rules' macros over the whole company at ``as_of``, every key result scored once."""
     queries = sqlfiles.named_queries(SCORES_SQL)
-    # The key results are scored once; their expected paths (a list per row) become rows of their own.
-    scored_krs = cur.sql(queries["key_results"], params={"as_of": as_of}).to_arrow_table()
-    cur.register("kr_scored", scored_krs)
+    cur.execute(queries["score_key_results"], {"as_of": as_of})
     try:
-        key_results = cur.execute(queries["key_results_unlisted"]).df()
-        expected_lines = cur.execute(queries["expected_lines"]).df()
+        return Scores(cur.execute(queries["key_results"]).df(),
+                      cur.execute(queries["objectives"], {"as_of": as_of}).df(),
+                      cur.execute(queries["kpis"], {"as_of": as_of}).df(),
+                      cur.execute(queries["expected_lines"]).df())
     finally:
-        cur.unregister("kr_scored")
-    objectives, kpis = (cur.execute(queries[name], {"as_of": as_of}).df() for name in ("objectives", "kpis"))
-    return Scores(key_results, objectives, kpis, expected_lines)
+        cur.execute(queries["drop_scoring_key_results"])
 
 
 class ScoreKeeper:

@@ -3,21 +3,26 @@
 -- as scored_key_results, scored_objectives and scored_kpis (Scores.register). Nothing here restates
 -- a rule; these queries only choose, count and order.
 
--- name: key_results
-SELECT * FROM kr_scores($as_of::DATE) ORDER BY team, objective, key_result_id;
+-- name: score_key_results
+-- The key results scored once, into the scoring cursor's own temp table: the objectives are rolled
+-- up from these rows (objective_rollup) instead of scoring every key result a second time.
+CREATE OR REPLACE TEMP TABLE scoring_key_results AS SELECT * FROM kr_scores($as_of::DATE);
 
--- name: key_results_unlisted
--- The scored key results (key_results above, registered as kr_scored) without their expected path,
--- a list kept as rows of its own (expected_lines).
-SELECT * EXCLUDE (expected_path) FROM kr_scored;
+-- name: key_results
+-- Without their expected paths: a path (a list per row) is kept as rows of its own (expected_lines).
+SELECT * EXCLUDE (expected_path) FROM scoring_key_results ORDER BY team, objective, key_result_id;
 
 -- name: expected_lines
 SELECT key_result_id, expected_path[i].date AS date, expected_path[i].expected AS expected
-FROM (SELECT key_result_id, expected_path, unnest(generate_series(1, len(expected_path))) AS i FROM kr_scored)
+FROM (SELECT key_result_id, expected_path, unnest(generate_series(1, len(expected_path))) AS i
+      FROM scoring_key_results)
 ORDER BY key_result_id, i;
 
 -- name: objectives
-SELECT * FROM objective_scores($as_of::DATE) ORDER BY team, objective_id;
+SELECT * FROM objective_rollup('scoring_key_results', $as_of::DATE) ORDER BY team, objective_id;
+
+-- name: drop_scoring_key_results
+DROP TABLE scoring_key_results;
 
 -- name: kpis
 SELECT * FROM kpi_scores($as_of::DATE) ORDER BY team, name;

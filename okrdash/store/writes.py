@@ -11,17 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from okrdash import sqlfiles
 from okrdash.access import Access, Role
 from okrdash.models import FileKind, PeopleKind
 from okrdash.store.errors import StoreError, first_line
 from okrdash.store.schema import VERSIONED_TABLES
+
+# pandas and pyarrow hold the rows a write brings (its caller has loaded them); a command that only
+# reads (okrdash status) imports the store without them.
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 WRITES_SQL = Path(__file__).with_name("writes.sql")
 SQL = sqlfiles.named_queries(WRITES_SQL)
@@ -72,6 +76,9 @@ class FileChanges:
 
     def teams(self) -> set[str]:
         """Every team a row of this file belongs to (what the writer must be allowed to write)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         found: set[str] = set()
         for frame in (self.objectives, self.key_results, self.checkins, self.kpis, self.measurements,
                       self.removals, self.renames, self.plans, self.replaced_plans):
@@ -124,9 +131,9 @@ def apply_file(cur: Cursor, change: FileChanges, writer: Access) -> WriteCounts:
     batch_id = _run(cur, "new_batch", file_name=change.file_name, sha256=change.sha256, kind=change.kind.value,
                     imported_by=writer.who, os_user=writer.os_user).fetchall()[0][0]
     inserted = updated = 0
-    renames = change.renames if change.renames is not None else pd.DataFrame()
-    objective_renames = renames[renames["subject"] == "objective"] if len(renames) else None
-    key_result_renames = renames[renames["subject"] == "key_result"] if len(renames) else None
+    renames = change.renames if change.renames is not None and len(change.renames) else None
+    objective_renames = renames[renames["subject"] == "objective"] if renames is not None else None
+    key_result_renames = renames[renames["subject"] == "key_result"] if renames is not None else None
     # Removals and objective renames first, so the rows below find the new titles; key results
     # move after the objectives they move to exist.
     steps: tuple[tuple[object, Callable[[Cursor, int], tuple[int, int]]], ...] = (
