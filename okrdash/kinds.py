@@ -118,7 +118,7 @@ AMBIGUOUS: dict[str, tuple[str, str]] = {
 # Meanings that change what a file's numbers say: a file whose kind cannot use one of them is
 # refused naming the column (``meaning_not_used``), never reported valid with it dropped. (A status
 # column is read by its cells: see importing/layout.py.)
-NEVER_DROPPED = ("cycle", "date", "last_checkin", "direction", "progress", "achievement")
+NEVER_DROPPED = ("cycle", "date", "last_checkin", "direction", "progress", "achievement", "planned")
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,9 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
                           "(the baseline) through the planned values to the end (the target) instead of a straight "
                           "line. Within the key result's cycle; not for `at_least` / `at_most`"),
         _K("confidence", "", "0-10, `low`/`medium`/`high`, `red`/`yellow`/`green`, `rendah`/`sedang`/`tinggi`, "
-                             "`merah`/`kuning`/`hijau`"),
+                             "`merah`/`kuning`/`hijau`; 1-5 when the header says so (`Confidence (1-5)`, "
+                             "`Keyakinan 1-5`), kept on 0-10 (1 is 0, 3 is 5, 5 is 10); a column of numbers "
+                             "from 1 to 5 under a header naming no scale is asked"),
         _K("note", "", "free text"),
     ), (_tell("key_result"),),
         read_as={"last_checkin": "date", "status": "value"}, about=("team", "objective", "key_result"),
@@ -256,7 +258,8 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
         _K("owner", "", ""),
         _K("achievement", "", "actual over target (`Pencapaian 92%`): must agree with `value` and `target`"),
     ), (_tell("kpi"),),
-        read_as={"last_checkin": "date", "cycle": "date"}, about=("team", "kpi")),
+        # "Target bulan ini" (a key result's planned value elsewhere) is a KPI row's target.
+        read_as={"last_checkin": "date", "cycle": "date", "planned": "target"}, about=("team", "kpi")),
 )}
 
 

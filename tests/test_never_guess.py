@@ -416,3 +416,17 @@ def test_shipped_files_resaved_by_indonesian_excel_store_the_same_values(folder)
     finally:
         original.close()
         resaved.close()
+
+
+def test_three_decimals_after_a_leading_zero_are_asked(store, load, reject):
+    """Found by the oracle (three-decimals): "0,001" in a comma file with English headers gave its column no
+    evidence and was read as 1; "0,250" beside a whole number was read as 250 (thousands)."""
+    for data, thousands, fraction in (
+            ('team,kpi,date,value\nSales,Ratio,2026-11-01,"0,001"\n', "1", "0,001"),
+            ('team,kpi,date,value\nSales,Ratio,2026-11-01,"0,250"\nSales,Ratio,2026-11-02,2\n', "250", "0,25")):
+        [problem] = reject(("ratio.csv", data), today=TODAY)
+        assert (problem.line, problem.column, problem.code) == (2, "value", "numbers_ambiguous")
+        assert problem.params["thousands"] == thousands
+        assert f"{fraction} bila pemisahnya tanda desimal" in problem.message("id")
+    load(("ratio.csv", 'team,kpi,date,value\nSales,Ratio,2026-11-01,"0,001"\n'), today=TODAY, choices=ID)
+    assert values(store) == [0.001]

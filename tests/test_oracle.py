@@ -18,14 +18,9 @@ remove the mark in the same change, and the oracle then holds it there). Still f
 staged reader (the reader branch) fixed kpi-polarity, last-update-column, summary-sheet-typo,
 typed-numbers-beside-words, undated-values, notion-export, paired-months,
 milestone-status, achievement-column and progress-beside-targets (an achievement beside a baseline
-other than 0 and no current value is asked about: achievement_from_where) and week-columns-dmy:
-
-- 2 meaning dropped while valid: ``one-month-column`` (a KPI sheet's single month column is now
-  read, but a KPI whose month cell is blank is not stored with its target);
-- x1, found by the oracle: ``three-decimals`` (a number below 1 with three decimals, ``0,256``,
-  gives its column no evidence and is read by the file's leaning: 256 in a comma file with English
-  headers). Until it is fixed, other scenarios draw no three-decimal measure
-  (company.EVERYDAY_MEASURES): add "ratio" back with the fix.
+other than 0 and no current value is asked about: achievement_from_where), week-columns-dmy and
+one-month-column (a KPI whose only month cell is blank is kept with its target) and three-decimals
+(``0,256`` in a comma file with English headers is asked, not read as 256): none.
 """
 
 from __future__ import annotations
@@ -41,10 +36,7 @@ from tests.oracle.run import OracleFailure, examples_per_scenario, run_scenario
 from tests.oracle.scenarios import SCENARIOS
 from tests.oracle.spelling import Convention, spell_number
 
-FAILING_ON_MAIN = {
-    "one-month-column": "class 2: a KPI whose only month cell is blank is not stored with its target",
-    "three-decimals": "found by the oracle: 0,256 gives no evidence and is read as 256",
-}
+FAILING_ON_MAIN: dict[str, str] = {}
 
 
 SCENARIO_PARAMS = [

@@ -70,3 +70,29 @@ def test_different_kpis_may_use_different_scales(store, load):
     load(("kpi.csv", data), today=TODAY)
     assert stored_measurements(store) == {("Konversi", dt.date(2026, 10, 31)): 94.0,
                                           ("Rasio lancar", dt.date(2026, 10, 31)): 0.8}
+
+
+def test_one_number_cell_of_two_is_asked_naming_no_other_cell(store, reject):
+    """Found by the oracle (progress-only): a workbook's one Progress cell 2.0 (no % format) was refused as
+    "mixed" with a phantom other cell "–" (line –). 2 is 2% or 200% (over-achievement): asked."""
+    from tests.helpers.workbooks import workbook
+
+    data = workbook({"OKR": [["Cycle", "Team", "Objective", "Key Result", "Progress"],
+                             ["2026-Q4", "Sales", "Grow", "Deals", 2.0], ["2026-Q4", "Sales", "Grow", "Calls", None]]})
+    [problem] = reject(("okr.xlsx", data), today=TODAY)
+    assert (problem.line, problem.column, problem.value, problem.code) == (2, "Progress", "2", "percent_scale_undecided")
+    assert problem.params == {}
+    assert "–" not in problem.message("en") and "200%" in problem.message("id")
+
+
+def test_cells_from_one_to_two_agreeing_are_asked_not_refused_as_mixed(store, reject):
+    data = HEAD + "2026-Q4,Sales,Tumbuh,Deals,1.5,10/11/2026\n2026-Q4,Sales,Tumbuh,Calls,1,10/11/2026\n"
+    [problem] = reject(("okr.csv", data), today=TODAY)
+    assert (problem.line, problem.value, problem.code) == (2, "1.5", "percent_scale_undecided")
+
+
+def test_a_percent_header_decides_cells_from_one_to_two(store, load):
+    data = ("Siklus,Tim,Tujuan,Hasil Kunci,Progress (%),Update Terakhir\n"
+            "2026-Q4,Sales,Tumbuh,Deals,2,10/11/2026\n")
+    load(("okr.csv", data), today=TODAY)
+    assert progress(store, "Deals") == [0.02]

@@ -313,12 +313,18 @@ def test_okr_date_rejects(con, text):
     ],
 )
 def test_okr_confidence(con, text, value):
-    assert scalar(con, "SELECT okr_confidence(?)", text) == pytest.approx(value)
+    assert scalar(con, "SELECT okr_confidence(?, 10)", text) == pytest.approx(value)
 
 
 @pytest.mark.parametrize("text", ["11", "-1", "very", "sangat"])
 def test_okr_confidence_rejects(con, text):
-    assert scalar(con, "SELECT okr_confidence(?)", text) is None
+    assert scalar(con, "SELECT okr_confidence(?, 10)", text) is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("1", 0), ("2", 2.5), ("3", 5), ("4,5", 8.75), ("5", 10), ("hijau", 8),
+                                             ("0", None), ("6", None)])
+def test_okr_confidence_on_1_to_5(con, text, value):
+    assert scalar(con, "SELECT okr_confidence(?, 5)", text) == (None if value is None else pytest.approx(value))
 
 
 def test_typed_workbook_columns_are_read_as_written_without_asking(con):

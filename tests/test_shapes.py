@@ -325,6 +325,23 @@ def test_workbook_month_date_headers_become_month_ends(store, load):
                                    ("Sales", "Leads", dt.date(2026, 8, 31), 12.0)]
 
 
+def kpis(store) -> list[tuple]:
+    with store.cursor() as cur:
+        return cur.execute("SELECT team, name, target FROM kpis ORDER BY 1, 2").fetchall()
+
+
+def test_a_kpi_whose_month_cells_are_blank_is_kept_with_its_target(store, load):
+    """The oracle's one-month-column: a KPI row with its only month cell blank vanished with its target."""
+    data = workbook({"KPI": [["Tim", "Nama KPI", "Target", "Okt 2026"], ["Sales", "Omzet bulanan", 5000, None],
+                             ["Sales", "Tingkat churn", 2, 1.5]]})
+    load(("b.xlsx", data))
+    assert kpis(store) == [("Sales", "Omzet bulanan", 5000.0), ("Sales", "Tingkat churn", 2.0)]
+    assert measurements(store) == [("Sales", "Tingkat churn", dt.date(2026, 10, 31), 1.5)]
+    load(("k.csv", "team,kpi,Okt 2026,Nov 2026\nSales,Leads,,\nSales,Calls,4,\n"))
+    assert [k[:2] for k in kpis(store)] == [("Sales", "Calls"), ("Sales", "Leads"), ("Sales", "Omzet bulanan"),
+                                            ("Sales", "Tingkat churn")]
+
+
 def test_workbook_of_no_kind_is_refused_per_sheet(store, reject):
     problems = reject(("b.xlsx", workbook({"Budget": [["Item", "Amount"], ["Travel", 100]]})))
     assert [(p.file_name, p.code) for p in problems] == [("b.xlsx › Budget", "file_kind_none")]
@@ -386,3 +403,18 @@ def test_week_number_columns_are_refused_asking_for_dates(store, reject):
     problems = reject(("c.csv", "team,key_result,Minggu 1,Minggu 2,Minggu 3\nT,Leads,10,20,30\n"))
     assert [(p.line, p.code, p.params) for p in problems] == [
         (1, "period_week_number", {"headers": "Minggu 1, Minggu 2, Minggu 3"})]
+
+
+def test_target_bulan_ini_in_a_kpi_sheet_is_the_rows_target(store, load):
+    """Read as the check-ins' planned column, "Target bulan ini" was dropped from a KPI sheet without a word."""
+    result = load(("k.csv", "Tim;KPI;Tanggal;Realisasi;Target bulan ini\nSales;Omzet;31/10/2026;90;100\n"))
+    with store.cursor() as cur:
+        assert cur.execute("SELECT value, target FROM kpi_measurements").fetchall() == [(90.0, 100.0)]
+    assert ("read_as", "Target bulan ini") in [(n.code, n.params.get("header")) for n in result.files[0].reading_notes]
+    assert result.files[0].ignored_headers == []
+
+
+def test_target_bulan_ini_beside_a_target_is_named_not_dropped(store, reject):
+    [problem] = reject(("k.csv", "Tim;KPI;Tanggal;Realisasi;Target;Target bulan ini\nSales;Omzet;31/10/2026;90;1200;100\n"))
+    assert (problem.column, problem.code) == ("Target bulan ini", "meaning_not_used")
+    assert "nilai rencana" in problem.message("id") and "planned value" in problem.message("en")

@@ -48,11 +48,13 @@ CREATE OR REPLACE MACRO okr_number_from_parts(p, decimal_comma) AS (
 CREATE OR REPLACE MACRO okr_number_spelled(t, decimal_comma) AS (
     CASE WHEN t IS NULL OR trim(t) = '' THEN NULL
          ELSE list_transform([okr_number_split(t)], lambda p: okr_number_from_parts(p, decimal_comma))[1] END);
--- An ambiguous cell ("1.500", "12,500", "1,234"): 'round_dot' / 'round_comma' when its three digits end
--- in 0 (a decimal written so only by a format of fixed decimals, which whole numbers in the same
--- column rule out: see importing/number_format.py), else 'ambiguous'.
+-- An ambiguous cell ("1.500", "12,500", "1,234", "0,256"): 'round_dot' / 'round_comma' when its three
+-- digits end in 0 (a decimal written so only by a format of fixed decimals, which whole numbers in the
+-- same column rule out: see importing/number_format.py), else 'ambiguous'. "0,250" is never round:
+-- the whole numbers beside it say nothing about a group of thousands that starts with 0.
 CREATE OR REPLACE MACRO okr_number_ambiguity(t) AS (
-    CASE WHEN NOT ends_with(t, '0') THEN 'ambiguous' WHEN contains(t, '.') THEN 'round_dot' ELSE 'round_comma' END);
+    CASE WHEN NOT ends_with(t, '0') OR regexp_matches(t, '^[+-]?0[.,]') THEN 'ambiguous'
+         WHEN contains(t, '.') THEN 'round_dot' ELSE 'round_comma' END);
 -- What a cell says about its column's number format: 'id' (only "1.234,5" reads it: a decimal
 -- comma, dot groups before a comma, two dot groups, Rupiah dot groups), 'en' (only "1,234.5"
 -- reads it), 'ambiguous', 'round_dot' or 'round_comma' (both read it, differently: "1.234", "1,500",
@@ -61,7 +63,7 @@ CREATE OR REPLACE MACRO okr_number_evidence_of(p) AS (
     CASE
         WHEN NOT okr_number_well_formed(p) OR NOT contains(p.body, '.') AND NOT contains(p.body, ',') THEN NULL
         WHEN okr_number_is_rupiah(p) AND regexp_full_match(p.body, '[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?') THEN 'id'
-        WHEN regexp_full_match(p.body, '[1-9][0-9]{0,2}[.,][0-9]{3}') THEN okr_number_ambiguity(p.body)
+        WHEN regexp_full_match(p.body, '(0|[1-9][0-9]{0,2})[.,][0-9]{3}') THEN okr_number_ambiguity(p.body)
         WHEN okr_number_digits(p, true) IS NOT NULL AND okr_number_digits(p, false) IS NULL THEN 'id'
         WHEN okr_number_digits(p, false) IS NOT NULL AND okr_number_digits(p, true) IS NULL THEN 'en'
     END);
@@ -71,7 +73,7 @@ CREATE OR REPLACE MACRO okr_number_evidence(t) AS (
         -- Most separators in a large export are plain decimals ("75.6"), which decide alone.
         WHEN regexp_full_match(t, '[+-]?[0-9]*\.([0-9]{1,2}|[0-9]{4,})') THEN 'en'
         WHEN regexp_full_match(t, '[+-]?[0-9]*,([0-9]{1,2}|[0-9]{4,})') THEN 'id'
-        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}') THEN okr_number_ambiguity(t)
+        WHEN regexp_full_match(t, '[+-]?(0|[1-9][0-9]{0,2})[.,][0-9]{3}') THEN okr_number_ambiguity(t)
         ELSE list_transform([okr_number_split(t)], lambda p: okr_number_evidence_of(p))[1]
     END);
 -- A whole number written without a separator ("800", "Rp 950", "45%"): a column holding one has no
@@ -182,11 +184,12 @@ CREATE OR REPLACE MACRO okr_date(t, date_order) AS (
         WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(t AS DATE)
         ELSE okr_date_spelled(t, date_order)
     END);
--- A confidence: a word of okrdash/vocabulary.py (okr_confidence_word) or a number 0-10.
-CREATE OR REPLACE MACRO okr_confidence(t) AS (
-    coalesce(okr_confidence_word(t),
-             CASE WHEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) BETWEEN 0 AND 10
-                  THEN TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE) END));
+-- A confidence on 0-10: a word of okrdash/vocabulary.py (okr_confidence_word), or a number on the
+-- column's scale (importing/confidence.py): 0-10 as written, or 1-5 mapped linearly (1 -> 0, 5 -> 10).
+CREATE OR REPLACE MACRO okr_confidence(t, scale) AS (
+    coalesce(okr_confidence_word(t), list_transform([TRY_CAST(replace(trim(t), ',', '.') AS DOUBLE)], lambda v:
+        CASE WHEN scale = 5 THEN CASE WHEN v BETWEEN 1 AND 5 THEN (v - 1) * 2.5 END
+             WHEN v BETWEEN 0 AND 10 THEN v END)[1]));
 -- A spreadsheet formula that failed ("#DIV/0!", "#N/A", "#VALUE!") is reported as what it is.
 CREATE OR REPLACE MACRO okr_formula_error(t) AS
     regexp_full_match(upper(trim(t)), '#(DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)');

@@ -1,4 +1,5 @@
-"""Decide how every number and date column of an upload is read, before any cell is parsed.
+"""Decide how every number and date column of an upload is read (and a confidence column's scale,
+importing.confidence), before any cell is parsed.
 
 Runs once per upload, after the files are read and before validation: the evidence of each file
 is gathered in aggregate SQL (one query per file and cell type, no loop over rows), then each
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
+from okrdash.importing.confidence import decide_confidence_scale
 from okrdash.importing.date_order import DATE_COLUMNS, DateEvidence, date_evidence, decide_dates
 from okrdash.importing.number_format import NUMBER_COLUMNS, NumberEvidence, decide_numbers, number_evidence
 from okrdash.importing.reading import (
@@ -60,6 +62,7 @@ def decide_readings(con: duckdb.DuckDBPyConnection, tables: list[CsvTable], choi
             elif column in DATE_COLUMNS:
                 date_readings[column] = ColumnReading(column, DateOrder.YMD, Evidence.TYPED)
         table.reading = Reading(numbers=number_readings, dates=date_readings)
+        problems += decide_confidence_scale(con, table)
     return problems
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from okrdash.importing.confidence import without_scale
 from okrdash.kinds import AMBIGUOUS, COLUMNS, KINDS
 from okrdash.models import FileKind
 from okrdash.vocabulary import parse_word
@@ -51,6 +52,8 @@ def header_meanings(text: str) -> tuple[str, ...]:
         return meanings
     bare = re.sub(r"\(.*?\)|\[.*?\]", "", text)
     meanings = _word_meanings(bare)
+    if not meanings and _word_meanings(without_scale(bare)) == ("confidence",):
+        return ("confidence",)  # "Keyakinan 1-5": the scale is read by importing.confidence
     if meanings or not re.search(r"[/|]", bare):
         return meanings
     halves = {_word_meanings(half) for half in re.split(r"\s*[/|]\s*", bare) if half.strip()}

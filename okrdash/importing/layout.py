@@ -274,8 +274,8 @@ def _misplaced(layout: Layout, placed: _Placed, index: int, name: str, failure: 
         notes.append(ReadingNote("read_as", {"header": raw, "column": target}))
         return
     layout.columns[index] = f"_ignored_{index}"
-    if target is not None:  # the kind's own column says it already ("Update terakhir" beside "Tanggal")
-        layout.ignored.append(raw)
+    if target is not None and name != "planned":  # the kind's own column says it already ("Update terakhir"
+        layout.ignored.append(raw)                # beside "Tanggal"); a planned value beside a target does not
     elif name in NEVER_DROPPED:
         failure.add(raw, None, "meaning_not_used", meaning=localised(f"meaning.{name}"),
                     kind=localised(f"upload.kind_{layout.kind.value}"))

@@ -245,6 +245,8 @@ class Scale:
     line: int | None = None
     value: str | None = None
     asked: tuple[tuple[int, str], tuple[int, str]] | None = None
+    # Every cell without a "%" lies between 1 and 2: 2 is 2% or 200% (over-achievement), and nothing says which.
+    undecided: tuple[int, str] | None = None
 
 
 def percent_scale(header: str, stats: dict[str, Any]) -> Scale:
@@ -252,7 +254,7 @@ def percent_scale(header: str, stats: dict[str, Any]) -> Scale:
     largest value alone (over 100% achievement is normal): ``stats`` counts its cells without a "%":
     ``fractions`` strictly between 0 and 1, ``large`` above 2, ``between`` from 1 (excluded) to 2, ``ones``
     equal to 1; ``percents`` its cells with a "%"; and the first line and text of a fraction, a large
-    one and a one."""
+    one and a one. A column whose every bare cell lies from 1 to 2 is ``undecided`` (asked)."""
     fraction, large, one = stats["fraction"], stats["large_cell"], stats["one"]
     if _PERCENT_HEADER.search(header):
         return Scale(True)
@@ -262,5 +264,7 @@ def percent_scale(header: str, stats: dict[str, Any]) -> Scale:
         return Scale(False, *(fraction if stats["fractions"] else one if stats["ones"] else (None, None)))
     if not stats["large"] and not stats["fractions"] and not stats["between"] and not stats["ones"]:
         return Scale(True)  # only zeros beside "%" cells
+    if not stats["large"] and not stats["fractions"] and not stats["percents"]:
+        return Scale(False, undecided=stats["middle"])
     return Scale(False, asked=(fraction if stats["fractions"] else one if stats["ones"] else stats["middle"],
                                large if stats["large"] else stats["percent_cell"]))

@@ -166,7 +166,7 @@ def ambiguity_params(cell: str) -> dict[str, object]:
     whole, fraction = digits[:-3], digits[-3:]
     dot = "." in cell
     indonesian, english = Localised("Indonesian style", "gaya Indonesia"), Localised("English style", "gaya Inggris")
-    return {"thousands": f"{sign}{whole}{fraction}",
+    return {"thousands": f"{sign}{int(whole + fraction)}",
             "fraction": Localised(f"{sign}{whole}.{fraction.rstrip('0') or '0'}",
                                   f"{sign}{whole},{fraction.rstrip('0') or '0'}"),
             "thousands_style": indonesian if dot else english, "decimal_style": english if dot else indonesian}

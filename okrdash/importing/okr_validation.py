@@ -130,8 +130,10 @@ def percent_scales(v: Validator, table: CsvTable, columns: tuple[str, ...] = PER
         scale = scales[column] = percent_scale(table.headers[column], stats)
         if scale.asked:
             (line, cell), (other_line, other) = scale.asked
-            v._problem(table, line, column, cell, "percent_scale_mixed", other=other or "–",
-                       other_line=other_line or "–")
+            v._problem(table, line, column, cell, "percent_scale_mixed", other=other, other_line=other_line)
+        elif scale.undecided:
+            line, cell = scale.undecided
+            v._problem(table, line, column, cell, "percent_scale_undecided")
         elif scale.line is not None:
             table.reading_notes.append(ReadingNote("percent_points" if scale.points else "percent_shares", {
                 "header": table.headers[column], "line": scale.line, "value": scale.value}))

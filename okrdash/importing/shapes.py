@@ -188,12 +188,22 @@ def unpivot_periods(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, 
                                     count(*) FILTER (WHERE okr_blank(_value)) FROM "{table}_long" """).fetchall()[0]
     if not unknown:
         renamed = ", ".join(f'"_{m}" AS "{m}"' for m in meanings)
+        valued = f'SELECT line FROM "{table}_long" WHERE NOT okr_blank(_value)'
+        # A KPI row without a value in any period still defines its KPI (and its target): it stays, undated.
+        period_cells = ", ".join(f'"{c}"' for columns in layout.period_columns.values() for c in columns.values())
+        unmeasured = f"""UNION ALL BY NAME
+            SELECT * EXCLUDE ({period_cells}), NULL::VARCHAR AS date, {", ".join(f'NULL::VARCHAR AS "{m}"' for m in meanings)}
+            FROM "{table}" WHERE NOT okr_blank(kpi) AND line NOT IN ({valued})""" if layout.kind is FileKind.KPIS else ""
         con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS
-            SELECT * EXCLUDE (_period_key, _written, _year, _month, _day, {values}),
-                   coalesce(_written, strftime(CASE WHEN _day IS NULL THEN last_day(make_date(_year, _month, 1))
-                                                    ELSE make_date(_year, _month, _day) END, '%Y-%m-%d')) AS date,
-                   {renamed}
-            FROM "{table}_long" WHERE NOT okr_blank(_value) ORDER BY line, _period_key""")
+            SELECT * FROM (
+                SELECT * EXCLUDE (_period_key, _written, _year, _month, _day, {values}), _period_key,
+                       coalesce(_written, strftime(CASE WHEN _day IS NULL THEN last_day(make_date(_year, _month, 1))
+                                                        ELSE make_date(_year, _month, _day) END, '%Y-%m-%d')) AS date,
+                       {renamed}
+                FROM "{table}_long" WHERE NOT okr_blank(_value)
+                {unmeasured})
+            ORDER BY line, _period_key""")
+        con.execute(f'ALTER TABLE "{table}" DROP COLUMN _period_key')
     con.execute(f'DROP TABLE "{table}_long"; DROP TABLE _periods')
     return Unpivoted(counts[0], counts[1], unknown)
 

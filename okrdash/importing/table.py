@@ -85,6 +85,9 @@ class CsvTable:
     # typed one is read as written ("0.92") and a text one in its column's decided format; the lines
     # of the text cells are in the scratch table ``<table>_text_cells`` (col, line).
     mixed_columns: frozenset[str] = frozenset()
+    # The scale of the confidence column's numbers: 10 (0-10, okrdash's own) or 5 (1-5, stored on 0-10;
+    # importing.confidence decides it from the header or asks).
+    confidence_scale: int = 10
     # Whether a target cell may hold a bound ("<= 24", "≥ 80%"): the file holds one of those signs.
     bounded: bool = False
     # The headers of ignored columns whose cells in the file's first rows are numbers (see

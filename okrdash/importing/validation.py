@@ -43,7 +43,7 @@ from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
 
 
-_WORDS_OF = {"not_a_confidence": CONFIDENCE, "not_a_milestone": MILESTONE}
+_WORDS_OF = {"not_a_confidence": CONFIDENCE, "not_a_confidence_five": CONFIDENCE, "not_a_milestone": MILESTONE}
 
 
 class Validator:
@@ -117,7 +117,7 @@ class Validator:
         """
         parsers = {**{c: table.number_sql(c, f'f."{c}"', "f.line") for c in numbers},
                    **{c: table.date_sql(c, f'f."{c}"') for c in dates},
-                   **({"confidence": "okr_confidence(f.confidence)"} if confidence else {})}
+                   **({"confidence": f"okr_confidence(f.confidence, {table.confidence_scale})"} if confidence else {})}
         parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
         selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
         if not selects:
@@ -148,7 +148,8 @@ class Validator:
             checks.append((column, f'okr_date_problem("{column}")',
                            f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
         if confidence and "confidence" in table.columns:
-            checks.append(("confidence", "'not_a_confidence'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
+            code = "not_a_confidence_five" if table.confidence_scale == 5 else "not_a_confidence"
+            checks.append(("confidence", f"'{code}'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
         flag = list(flag)
         if not checks and not flag:
             return f'"{table.table}"'
@@ -236,7 +237,7 @@ class Validator:
             "number": table.number_sql(column, cell, f"{prefix}line"),
             "unit": f"okr_number_unit({cell})",
             "date": table.date_sql(column, cell),
-            "confidence": f"okr_confidence({cell})",
+            "confidence": f"okr_confidence({cell}, {table.confidence_scale})",
         }[parse]
         return f"{expr} AS \"{alias}\""
 

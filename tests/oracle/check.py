@@ -30,9 +30,12 @@ from tests.oracle.spelling import Convention
 
 # Problems that ask the person something the file cannot say, or name a meaning it lacks. A reader
 # fix that adds a new question adds its code here.
-ANSWERABLE_CODES = frozenset({"numbers_ambiguous", "dates_ambiguous"})
+# A column written two ways ("numbers_mixed": "1.130", a ratio of three decimals, beside "0.1") is
+# answered by the number format too, as the Upload page and --numbers do.
+ANSWERABLE_CODES = frozenset({"numbers_ambiguous", "numbers_mixed", "dates_ambiguous"})
 ASKING_CODES = ANSWERABLE_CODES | frozenset({"period_needs_year", "period_week_number", "numbers_only_in_ignored",
-                                             "header_missing", "achievement_from_where"})
+                                             "header_missing", "achievement_from_where",
+                                             "percent_scale_undecided"})
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,8 @@ def import_and_compare(store: Store, files: list[tuple[str, bytes]], expected: E
             import_files(store, [Upload(name, data) for name, data in files], today=today, choices=answers)
         except ImportFailed as failed:
             codes = {p.code for p in failed.problems}
-            answered = ReadingChoices(numbers=conv.number_format if "numbers_ambiguous" in codes else answers.numbers,
+            answered = ReadingChoices(numbers=conv.number_format if codes & {"numbers_ambiguous", "numbers_mixed"}
+                                      else answers.numbers,
                                       dates=conv.date_order if "dates_ambiguous" in codes else answers.dates)
             if codes <= ANSWERABLE_CODES and answered != answers:
                 answers = answered

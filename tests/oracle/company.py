@@ -205,11 +205,8 @@ def key_results(draw, cycle: Cycle, title: str, measure_name: str, kind: KRKind)
     return KeyResult(title, owner, kind, measure, baseline, target, checkins)
 
 
-# Measures every company may use. "ratio" (three decimals: 0,256 and 1,234) is drawn only where a
-# scenario asks for it: on main a three-decimal number below 1 gives its column no evidence, and a
-# workbook's number cell in a column that also holds words is re-read as text (the scenarios
-# "three-decimals" and "typed-numbers-beside-words"); elsewhere it would make every shape fail.
-EVERYDAY_MEASURES = frozenset(MEASURES) - {"ratio"}
+# Measures every company may use, "ratio" (three decimals: 0,256 and 1,234) among them.
+EVERYDAY_MEASURES = frozenset(MEASURES)
 
 
 @st.composite

@@ -471,7 +471,20 @@ def _progress_only(draw: Draw) -> Rendered:
     else:
         conv = Convention(conv.lang, conv.decimal, conv.group, conv.dates, True, conv.rupiah_prefix)
         files = any_file_format(draw, [table], conv, style)
+        bare = [p for p, _ in progress.values() if p]
+        if not files[0][0].endswith(".csv") and not PERCENT_HEADER.search(layout.headers["progress"]):
+            # A workbook's plain number cells: percent points only when one is above 2 and none below 1.
+            # Cells from 0.1 to 2 alone read as shares (0.5 and 1.5: 50% and 150%); a real sheet has more to say.
+            assume(any(p > 2 for p in bare) or not any(p < 1 for p in bare))
+            if not any(p > 2 for p in bare):
+                expected.must_ask.append(f"progress cells {bare} without a % may be percent points or shares")
+            elif any(p < 1 for p in bare):
+                expected.must_ask.append(f"progress cells {bare}: {min(bare)} reads as a share beside percent points")
     return rendered("progress-only", company, conv, files, expected, style)
+
+
+# A header that names percent points ("Progress (%)", "Persentase"), as okrdash/importing/measures.py reads one.
+PERCENT_HEADER = re.compile(r"%|\b(persen|percent|pct|prosentase|persentase)\b", re.I)
 
 
 @scenario("paired-months", "Target and Realisasi under each month, the month merged over both (issue 21: read them)",
