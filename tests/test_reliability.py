@@ -410,6 +410,9 @@ def test_backup_and_restore_round_trip(demo_db, tmp_path):
         _import(source, "update-okrs.csv", UNDO_OKRS)
         (again,) = _import(source, "again.csv", "team,kpi,date,value\nSales,Monthly sales growth,2026-11-30,5.3\n").written
         source.undo(again.batch_id, admin_writer("rina@contoh.co.id"))
+        # A planned path, and a later version of its point (kr_plans_prior).
+        for planned in (6, 7):
+            _import(source, "plan.csv", f"team,key_result,date,planned\nSales,Recruit 10 resellers,2026-11-30,{planned}\n")
         # People, a later version of one of them (people_prior), and a reminder sent.
         for name in ("Rizky", "Rizky Pratama"):
             people = PeopleRows(source="people.csv", people=(Person(name=name, email="rizky@contoh.co.id"),))

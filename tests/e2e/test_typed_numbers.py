@@ -28,10 +28,12 @@ MTTR_KPI_ID, MTTR_KPI = 17, "Mean time to resolution"
 WORDS = {
     "id": {"check_in": "Check-in", "value": "Nilai baru", "save_check_in": "Simpan check-in",
            "measure": "Catat pengukuran", "save_measurement": "Simpan pengukuran", "edit": "Sunting OKR tim ini",
-           "save_edit": "Simpan perubahan", "read_as": "Dibaca sebagai", "saved": "tersimpan"},
+           "save_edit": "Simpan perubahan", "read_as": "Dibaca sebagai", "saved": "tersimpan",
+           "seconds": "detik", "hours": "jam"},
     "en": {"check_in": "Check in", "value": "New value", "save_check_in": "Save check-in",
            "measure": "Record a measurement", "save_measurement": "Save measurement",
-           "edit": "Edit this team's OKRs", "save_edit": "Save changes", "read_as": "Read as", "saved": "saved"},
+           "edit": "Edit this team's OKRs", "save_edit": "Save changes", "read_as": "Read as", "saved": "saved",
+           "seconds": "seconds", "hours": "hours"},
 }
 # The OKR editor's key results grid: header and rows are 35 px; the load time key result is the
 # team's eighth row (in the order they were stored), its baseline the fifth column.
@@ -90,7 +92,7 @@ def check_in(page: Page, base: str, lang: str, text: str, words: dict[str, str])
     form.locator('[data-testid="stSelectbox"]').click()
     page.get_by_role("option", name=LOAD_TIME).click()
     wait_idle(page)
-    type_number(page, form.get_by_label(f"{words['value']} (seconds)"), text, words)
+    type_number(page, form.get_by_label(f"{words['value']} ({words['seconds']})"), text, words)
     form.get_by_role("button", name=words["save_check_in"]).click()
     wait_idle(page)
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=words["saved"])).to_be_visible()
@@ -100,7 +102,7 @@ def measure(page: Page, base: str, lang: str, text: str, words: dict[str, str]) 
     open_app(page, base, f"/kpis?kpi={MTTR_KPI_ID}&lang={lang}&as_of={AS_OF}&cycle={CYCLE}")
     form = expander(page, words["measure"])
     form.locator("summary").click()
-    type_number(page, form.get_by_label(f"{words['value']} (hours)"), text, words)
+    type_number(page, form.get_by_label(f"{words['value']} ({words['hours']})"), text, words)
     form.get_by_role("button", name=words["save_measurement"]).click()
     wait_idle(page)
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=words["saved"])).to_be_visible()

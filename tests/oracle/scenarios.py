@@ -638,9 +638,11 @@ def _week_checkins_dmy(draw: Draw) -> Rendered:
 def _progress_beside_targets(draw: Draw) -> Rendered:
     company, conv, style = draw(companies()), draw(conventions()), []
     progress = shares_done(draw, company)
-    # A progress that, stored as the current value, happens to be the same share says nothing.
-    assume(any(abs(kr.share_done(progress[kr.title][0]) - progress[kr.title][0] / 100) > 1e-9
-               for _, kr in company.key_results() if kr.title in progress))
+    # A progress that, stored as the current value, happens to be the same share says nothing. (A
+    # bound of the same title as a key result with a progress has no share of its own: skipped.)
+    assume(any(abs(share - progress[kr.title][0] / 100) > 1e-9
+               for _, kr in company.key_results() if kr.title in progress
+               if (share := kr.share_done(progress[kr.title][0])) is not None))
     expected = Expected()
     layout = okr_layout(draw, company, conv.lang, current=False, extra=("progress",))
     table = okr_table(company, conv, layout, expected, cycle_text=company.cycle.name, progress=progress)
