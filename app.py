@@ -3,7 +3,7 @@ nothing else."""
 
 import streamlit as st
 
-from okrdash.ui import auth, context, url_state
+from okrdash.ui import auth, context, url_state, weekly
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
@@ -16,6 +16,7 @@ pages = [
     st.Page("pages/team.py", title=t("nav.team"), icon="👥", url_path="team"),
     st.Page("pages/objective.py", title=t("nav.objective"), icon="🎯", url_path="objective"),
     st.Page("pages/my_key_results.py", title=t("nav.my_key_results"), icon="🙋", url_path="my"),
+    st.Page("pages/checkin.py", title=t("nav.checkin"), icon="✅", url_path="checkin"),
     st.Page("pages/kpis.py", title=t("nav.kpis"), icon="📈", url_path="kpis"),
     st.Page("pages/review.py", title=t("nav.review"), icon="🎓", url_path="review"),
     st.Page("pages/upload.py", title=t("nav.upload"), icon="⬆️", url_path="upload"),
@@ -28,7 +29,11 @@ page = st.navigation(pages)
 
 def draw_page() -> None:
     url_state.reserve_share_box()
-    page.run()
+    owed = st.sidebar.empty()
+    try:
+        page.run()
+    finally:  # also after a page's st.stop: the count follows the owner this run chose
+        weekly.sidebar(ctx, auth.current_access(ctx), owed)
 
 
 # The page, or the outage page while the database cannot be reached.

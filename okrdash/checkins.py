@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from okrdash.store import Store
 
 CHECKIN_FORM = "check-in form"
+WEEKLY_CHECKIN = "weekly check-in"
 MEASUREMENT_FORM = "KPI measurement form"
 
 
@@ -63,6 +64,47 @@ def record_checkin(store: Store, ref: KeyResultRef, value: str | float | None, d
                                     "checkin_date_outside_cycle",
                                     {"start": within[0].isoformat(), "end": within[1].isoformat()})])
     rows = checkin_rows(ref, value, day, confidence, note, labels, numbers)
+    return import_files(store, [rows], writer=writer, today=today)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a person typed for one key result on the weekly check-in (text as typed; a milestone's
+    value is 1 or 0)."""
+
+    ref: KeyResultRef
+    value: str | float | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        """Nothing typed: the key result is left out of the save."""
+        return all(part is None or (isinstance(part, str) and not part.strip())
+                   for part in (self.value, self.confidence, self.note))
+
+
+def weekly_rows(entries: list[Entry], day: dt.date, labels: dict[str, str],
+                numbers: NumberFormat = NumberFormat.EN) -> FormRows:
+    """The weekly check-in's entries that are not blank, as the rows of one check-ins form (one
+    batch), in the order given; a problem's row is the entry's place among them."""
+    rows = tuple({"cycle": e.ref.cycle, "team": e.ref.team, "objective": e.ref.objective,
+                  "key_result": e.ref.key_result, "date": canonical_date(day),
+                  "value": number_cell(e.value, numbers), "confidence": e.confidence or None, "note": e.note or None}
+                 for e in entries if not e.blank)
+    return FormRows(WEEKLY_CHECKIN, FileKind.CHECKINS, rows, labels, numbers)
+
+
+def record_weekly(store: Store, entries: list[Entry], day: dt.date, writer: Access, labels: dict[str, str],
+                  today: dt.date | None = None, *, numbers: NumberFormat = NumberFormat.EN) -> ImportResult:
+    """Validate and write every entry that is not blank as one batch (all or nothing); raises
+    ImportFailed (nothing written; a problem's ``line`` is the entry's place among those written
+    when there are several) or StoreError (no right to a team)."""
+    from okrdash.importing import import_files
+
+    rows = weekly_rows(entries, day, labels, numbers)
+    if not rows.rows:
+        raise ImportFailed([Problem(WEEKLY_CHECKIN, None, None, None, "weekly_checkin_blank", {})])
     return import_files(store, [rows], writer=writer, today=today)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import SecretStr
 
@@ -30,6 +30,7 @@ from okrdash.formatting import amount
 from okrdash.formatting import date as format_date
 from okrdash.i18n import translate
 from okrdash.reminders import Due, ManagerDigest, OpenKeyResult, OwnerReminder
+from okrdash.urls import Urls, whatsapp
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 # Seconds to wait for the server to answer (connecting, and each command).
@@ -122,14 +123,11 @@ class Mailer:
 # -- links ------------------------------------------------------------------------------------------
 
 
-def checkin_link(base_url: str, owner: str) -> str:
-    """The owner's weekly check-in page (``/checkin?owner=``), named as their owner cells write them."""
-    return f"{base_url.rstrip('/')}/checkin?{urlencode({'owner': owner}, quote_via=quote)}"
-
-
-def whatsapp_link(text: str) -> str:
-    """A WhatsApp share of ``text`` (the person picks the chat or group)."""
-    return f"https://wa.me/?{urlencode({'text': text}, quote_via=quote)}"
+def checkin_link(base_url: str, owner: str, lang: str) -> str:
+    """The owner's weekly check-in page (``/checkin?lang=..&owner=..``, urls.py's link), named as
+    their owner cells write them and opened in the language of the mail it is in; live: opened next
+    week, it shows next week's check-in."""
+    return Urls(lang).checkin(owner).at(base_url)
 
 
 # -- messages ---------------------------------------------------------------------------------------
@@ -186,7 +184,7 @@ def owner_message(reminder: OwnerReminder, due: Due, sender: str, base_url: str)
     """The owner's weekly reminder, in their language."""
     lang = reminder.person.language.value
     week = format_date(due.schedule.week, lang)
-    link = checkin_link(base_url, reminder.owner)
+    link = checkin_link(base_url, reminder.owner, lang)
     share = translate("mail.owner_whatsapp", lang, name=reminder.person.name, week=week,
                       count=len(reminder.key_results), link=link)
     lines = [_Line(translate("mail.greeting", lang, name=reminder.person.name)),
@@ -194,7 +192,7 @@ def owner_message(reminder: OwnerReminder, due: Due, sender: str, base_url: str)
              *(_Line(_key_result(kr, kr.days_since_checkin(due.today), lang), item=True)
                for kr in reminder.key_results),
              _Line(translate("mail.owner_action", lang), href=link),
-             _Line(translate("mail.share", lang), href=whatsapp_link(share)),
+             _Line(translate("mail.share", lang), href=whatsapp(share)),
              _Line(translate("mail.owner_footer", lang))]
     return _compose(translate("mail.owner_subject", lang, week=week), reminder.person.email, sender, lines)
 
@@ -217,10 +215,10 @@ def digest_message(digest: ManagerDigest, due: Due, sender: str, base_url: str, 
                                   value=translate("mail.no_value", lang) if kr.current is None
                                   else amount(kr.current, kr.unit, lang)), item=True)
                   for kr in digest.off_track]
-    lines += [_Line(translate("mail.digest_open", lang, name=r.person.name), href=checkin_link(base_url, r.owner))
+    lines += [_Line(translate("mail.digest_open", lang, name=r.person.name), href=checkin_link(base_url, r.owner, lang))
               for r in digest.missing]
     share = translate("mail.digest_whatsapp", lang, week=week, missing=len(digest.missing),
                       off_track=len(digest.off_track), link=base_url.rstrip("/") + "/")
-    lines += [_Line(translate("mail.share", lang), href=whatsapp_link(share)),
+    lines += [_Line(translate("mail.share", lang), href=whatsapp(share)),
               _Line(translate("mail.digest_footer", lang, days=grace_days))]
     return _compose(translate("mail.digest_subject", lang, week=week), digest.email, sender, lines)

@@ -22,11 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from okrdash import sqlfiles
 from okrdash.models import Language, Status
+from okrdash.names import name_key
+from okrdash.readmodels import week_start
 from okrdash.people import OwnerMatch, Person, match_owners, stored_people
 from okrdash.settings import Settings
 from okrdash.store import Store
@@ -56,9 +59,8 @@ class OpenKeyResult:
     last_checkin: dt.date | None
     status: Status
     status_before: Status | None
-
-    def checked_in_since(self, day: dt.date) -> bool:
-        return self.last_checkin is not None and self.last_checkin >= day
+    checked_in_this_week: bool  # reminders.sql says what counts for the week and what is owed
+    owes_checkin: bool
 
     def days_since_checkin(self, today: dt.date) -> int | None:
         return None if self.last_checkin is None else (today - self.last_checkin).days
@@ -134,26 +136,66 @@ def due(store: Store, at: dt.datetime, config: Settings | None = None) -> Due:
     local = local_time(at, config)
     schedule = Schedule.of(local, config)
     today = local.date()
-    key_results = _checked_by_hand(store, today, schedule.week - dt.timedelta(days=1))
+    key_results = _checked_by_hand(store, today, schedule.week - dt.timedelta(days=1), schedule.week)
     people = stored_people(store)
     matched = match_owners((kr.owner for kr in key_results), people)
-    reminders = _owner_reminders(key_results, matched, schedule.week) if local >= schedule.reminders_from else ()
+    reminders = _owner_reminders(key_results, matched) if local >= schedule.reminders_from else ()
     digests = (_digests(reminders, key_results, matched, people, config)
                if local >= schedule.digest_from else ())
     return Due(local, schedule, reminders, digests, matched.unknown, matched.ambiguous)
 
 
-def _checked_by_hand(store: Store, today: dt.date, before: dt.date) -> list[OpenKeyResult]:
+def week_checkins(store: Store, day: dt.date) -> list[OpenKeyResult]:
+    """The key results checked in by hand running on ``day``, each with whether it is checked in for
+    ``day``'s week (from its Monday) and whether it owes a check-in: what the app counts (the sidebar's
+    check-ins owed, the overview's weekly rate). Their ``status_before`` is not asked (it is ``status``)."""
+    return _checked_by_hand(store, day, day, week_start(day))
+
+
+@dataclass(frozen=True)
+class WeekRate:
+    """One team's weekly check-ins: key results checked in this week out of those due (checked in,
+    or owing one)."""
+
+    team: str
+    checked_in: int
+    due: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.checked_in / self.due if self.due else None
+
+
+def week_rates(key_results: Iterable[OpenKeyResult]) -> list[WeekRate]:
+    """Per team, in name order: how many of :func:`week_checkins`' key results are checked in of those due."""
+    counted: dict[str, list[int]] = {}
+    for kr in key_results:
+        if kr.checked_in_this_week or kr.owes_checkin:
+            team = counted.setdefault(kr.team, [0, 0])
+            team[0] += kr.checked_in_this_week
+            team[1] += 1
+    return [WeekRate(team, checked, due) for team, (checked, due) in sorted(counted.items())]
+
+
+def owed_by(key_results: Iterable[OpenKeyResult], owner: str) -> int:
+    """How many check-ins ``owner`` (as owner cells write the name, compared by name key) owes this week."""
+    wanted = name_key(owner)
+    return sum(1 for kr in key_results if kr.owes_checkin and name_key(kr.owner) == wanted)
+
+
+def _checked_by_hand(store: Store, today: dt.date, before: dt.date, week: dt.date) -> list[OpenKeyResult]:
     with store.cursor() as cur:
         store.scores(today).register(cur, "now")
         store.scores(before).register(cur, "before")
         sql = SQL["checked_by_hand"]
-        result = cur.execute(sql, sqlfiles.parameters(sql, {"today": today}))
+        result = cur.execute(sql, sqlfiles.parameters(sql, {"today": today, "week": week}))
         names = [d[0] for d in result.description]
         rows = [dict(zip(names, row)) for row in result.fetchall()]
     return [OpenKeyResult(**{**row, "status": Status(row["status"]),
                              "status_before": Status(row["status_before"]) if row["status_before"] else None,
-                             "current": _number(row["current"])})
+                             "current": _number(row["current"]),
+                             "checked_in_this_week": bool(row["checked_in_this_week"]),
+                             "owes_checkin": bool(row["owes_checkin"])})
             for row in rows]
 
 
@@ -161,12 +203,11 @@ def _number(value: object) -> float | None:
     return None if value is None or value != value else float(value)  # NaN from a pandas frame is None
 
 
-def _owner_reminders(key_results: list[OpenKeyResult], matched: OwnerMatch, week: dt.date
-                     ) -> tuple[OwnerReminder, ...]:
-    """One reminder per person owning key results with no check-in since ``week`` began."""
+def _owner_reminders(key_results: list[OpenKeyResult], matched: OwnerMatch) -> tuple[OwnerReminder, ...]:
+    """One reminder per person owning key results that owe this week's check-in."""
     owed: dict[str, list[OpenKeyResult]] = {}
     for kr in key_results:
-        if kr.owner in matched.people and kr.status is not Status.COMPLETE and not kr.checked_in_since(week):
+        if kr.owner in matched.people and kr.owes_checkin:
             owed.setdefault(kr.owner, []).append(kr)
     # Two spellings of one person's name ("Rizky", "rizky") are one person's one reminder.
     by_person: dict[str, OwnerReminder] = {}

@@ -81,6 +81,8 @@ class Settings(BaseModel):
     roles_file: Path = Field(default=PROJECT_ROOT / ".streamlit" / "roles.toml")
     # Load the demo company when the app starts on an empty database.
     demo_when_empty: bool = True
+    # The company's name, as the team page's status card (a PNG for chat groups) names it.
+    company_name: str = Field(default="okrdash", min_length=1, max_length=200)
 
     # -- the rules (rules.sql) -------------------------------------------------------------------
     # Key result status: On Track if p >= on_track_ratio * e or e - p <= on_track_gap ...

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 
-from okrdash.viewstate import (ExplainerState, HomeState, KpisState, MyKeyResultsState, ObjectiveState, PageState,
+from okrdash.viewstate import (CheckinState, ExplainerState, HomeState, KpisState, MyKeyResultsState, ObjectiveState, PageState,
                                ReviewState, TeamState, UploadState, query, url)
 
 
@@ -42,6 +43,10 @@ class Link:
         """The relative link: the page's url path and its query string."""
         return url(self.state, self.state.PAGE)
 
+    def at(self, base_url: str) -> str:
+        """The absolute link under ``base_url`` (where okrdash is opened), for an e-mail or a chat."""
+        return f"{base_url.rstrip('/')}/{self.href}"
+
 
 @dataclass(frozen=True)
 class Urls:
@@ -68,6 +73,10 @@ class Urls:
     def my_key_results(self, owner: str | None = None) -> Link:
         return self.to(MyKeyResultsState(owner=owner))
 
+    def checkin(self, owner: str | None = None) -> Link:
+        """The weekly check-in of ``owner``: every key result they own in the cycle, on one screen."""
+        return self.to(CheckinState(owner=owner))
+
     def kpis(self, team: str | None = None, category: str | None = None, type: str | None = None,
              indicator: str | None = None, status: str | None = None, kpi: int | None = None) -> Link:
         return self.to(KpisState(team=team, category=category, type=type, indicator=indicator, status=status,
@@ -91,6 +100,12 @@ class Urls:
     def kpi_details(self, ids: pd.Series) -> pd.Series:
         """The link to each KPI of ``ids`` on the KPIs page, for a table's link column."""
         return _column(self.kpis(), "kpi", ids)
+
+
+def whatsapp(text: str) -> str:
+    """A WhatsApp share of ``text`` (a short summary and a view's link): whoever opens it picks the
+    chat or group to send it to."""
+    return f"https://wa.me/?{urlencode({'text': text}, quote_via=quote)}"
 
 
 def _column(base: Link, name: str, ids: pd.Series) -> pd.Series:

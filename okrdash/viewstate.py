@@ -132,6 +132,13 @@ class MyKeyResultsState(PageState):
 
 
 @dataclass(frozen=True)
+class CheckinState(PageState):
+    PAGE: ClassVar[str] = "checkin"
+    SCRIPT: ClassVar[str] = "pages/checkin.py"
+    owner: str | None = text()          # as the owner cells write the name (the reminder's link names it)
+
+
+@dataclass(frozen=True)
 class KpisState(PageState):
     PAGE: ClassVar[str] = "kpis"
     SCRIPT: ClassVar[str] = "pages/kpis.py"
@@ -171,7 +178,8 @@ class ExplainerState(PageState):
 
 # Every page's state by its url path.
 STATES: dict[str, type[PageState]] = {cls.PAGE: cls for cls in (
-    HomeState, TeamState, ObjectiveState, MyKeyResultsState, KpisState, ReviewState, UploadState, ExplainerState)}
+    HomeState, TeamState, ObjectiveState, MyKeyResultsState, CheckinState, KpisState, ReviewState, UploadState,
+    ExplainerState)}
 
 
 def read(cls: type[S], params: Mapping[str, str | list[str] | None]) -> S:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from okrdash.viewstate import MyKeyResultsState
 from okrdash.views import my_key_results
-from okrdash.ui import auth, context, forms, url_state, widgets
+from okrdash.ui import auth, context, forms, url_state, weekly, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -27,5 +27,7 @@ else:
         widgets.message(view.none)
     else:
         widgets.table(ctx, view.key_results)
+        widgets.page_link(view.weekly)
         forms.checkin_form(ctx, access, view.checkin, key="checkin_mine")
+weekly.remember_owner(view.shown.owner)
 url_state.share(ctx, view.shown)

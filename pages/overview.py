@@ -46,4 +46,8 @@ if view.attention:
 else:
     st.success(view.all_clear, icon="✅")
 
+if view.checkin_rates:
+    st.subheader(t("checkin.rate_title"))
+    widgets.table(ctx, view.checkin_rates)
+
 url_state.share(ctx, view.shown)

@@ -72,4 +72,4 @@ st.subheader(t("review.key_result_grades"))
 widgets.table(ctx, view.key_results)
 carry_forward.carry_panel(ctx, auth.current_access(ctx), view.carry)
 
-url_state.share(ctx, view.shown)
+url_state.share(ctx, view.shown, view.summary)

@@ -68,4 +68,7 @@ for start in range(0, len(view.kpis), 4):
 
 panels.coach_panel(ctx, team=view.team, key="team_coach")
 panels.bridge_panel(ctx, access, team=view.team, key="team_bridge")
-url_state.share(ctx, view.shown)
+if view.status_card:
+    st.download_button(f"🖼️ {t('team.status_card')}", data=view.status_card, file_name=view.status_card_name,
+                       mime="image/png", key="status_card", on_click="ignore")
+url_state.share(ctx, view.shown, view.summary)

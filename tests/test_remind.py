@@ -4,6 +4,8 @@ included; a refusing or unreachable server; dry runs; several processes on Postg
 
 from __future__ import annotations
 
+import html
+
 import datetime as dt
 import email
 import os
@@ -136,8 +138,8 @@ def test_monday_reminds_owners_in_their_language_then_nothing_then_the_managers_
     assert "Halo Rizky," in text and "nilai terakhir 12,5 transaksi" in text
     assert "Tutup 40 transaksi (Sales: Tumbuhkan pendapatan): Sesuai Jalur" in text
     assert "check-in terakhir 7 hari lalu" in text
-    checkin = "https://okr.contoh.co.id/okrdash/checkin?owner=Rizky"
-    assert checkin in links(text) and f'href="{checkin}"' in markup
+    checkin = "https://okr.contoh.co.id/okrdash/checkin?lang=id&owner=Rizky"
+    assert checkin in links(text) and f'href="{html.escape(checkin)}"' in markup
     share = next(link for link in links(text) if link.startswith("https://wa.me/?text="))
     shared = parse_qs(urlsplit(share).query)["text"][0]
     assert shared.startswith("Check-in mingguan Rizky, pekan 23 Nov 2026: 1 hasil kunci") and checkin in shared
@@ -150,7 +152,7 @@ def test_monday_reminds_owners_in_their_language_then_nothing_then_the_managers_
     assert "Ani &lt;img src=x onerror=alert(1)&gt; &amp; Co" in markup
     assert "Cut &lt;b&gt;lead&lt;/b&gt; time &amp; &quot;cost&quot;" in markup
     (own,) = [link for link in links(text) if "/checkin?" in link]
-    assert own.startswith(BASE_URL + "checkin?owner=") and parse_qs(urlsplit(own).query)["owner"] == [HOSTILE]
+    assert own.startswith(BASE_URL + "checkin?lang=en&owner=") and parse_qs(urlsplit(own).query)["owner"] == [HOSTILE]
     assert "last value 9 days, last check-in 14 days ago" in text
 
     # The same command again sends nothing new.
@@ -165,8 +167,9 @@ def test_monday_reminds_owners_in_their_language_then_nothing_then_the_managers_
     assert digest["To"] == "dewi@contoh.co.id" and digest["Subject"] == "Check-in tim Anda, pekan 23 Nov 2026"
     assert "Belum check-in sejak 23 Nov 2026:" in text and "- Rizky: Tutup 40 transaksi" in text
     assert f"- {HOSTILE}: " in text and "<img" not in markup
+    # The digest's links open in the manager's language.
     assert {link for link in links(text) if "/checkin?" in link} == {
-        "https://okr.contoh.co.id/okrdash/checkin?owner=Rizky", own}
+        "https://okr.contoh.co.id/okrdash/checkin?lang=id&owner=Rizky", own.replace("lang=en", "lang=id")}
 
     # The next week starts over.
     assert remind(company, "--at", "2026-11-30T09:00") == 0

@@ -95,6 +95,7 @@ URLS = Urls("id", "2026 Q4 & more", dt.date(2026, 11, 22))
      TeamState(team="Sales", status=("Off Track", "At Risk"), owner="Rizky", objective_page=2)),
     (URLS.objective(objective=12, team="Company"), ObjectiveState(objective=12, team="Company")),
     (URLS.my_key_results(owner="Rizky"), viewstate.MyKeyResultsState(owner="Rizky")),
+    (URLS.checkin(owner="Rizky"), viewstate.CheckinState(owner="Rizky")),
     (URLS.kpis(team="Sales", category="sales", type="strategic", indicator="leading", status="At Risk", kpi=7),
      KpisState(team="Sales", category="sales", type="strategic", indicator="leading", status="At Risk", kpi=7)),
     (URLS.review(team="Sales"), viewstate.ReviewState(team="Sales")),
@@ -114,6 +115,12 @@ def test_every_link_between_pages_reads_back_as_its_state_with_the_view_it_came_
 def test_a_link_to_any_state_carries_the_view_it_is_made_from(state, lang, cycle, as_of):
     link = Urls(lang, cycle, as_of).to(state)
     assert viewstate.read(type(state), _read(link.href)) == state.sharing(lang, cycle, as_of)
+
+
+def test_an_absolute_link_is_the_relative_one_under_the_base_address():
+    link = Urls("id").checkin(owner="Ani <b> & Co")
+    assert link.at("https://okr.contoh.co.id/okrdash/") == link.at("https://okr.contoh.co.id/okrdash") == \
+        "https://okr.contoh.co.id/okrdash/checkin?lang=id&owner=Ani+%3Cb%3E+%26+Co"
 
 
 def test_a_link_column_is_the_link_of_each_id():

@@ -20,6 +20,7 @@ import streamlit as st
 
 from okrdash import readmodels, viewstate
 from okrdash.markdown import plain
+from okrdash.urls import whatsapp
 from okrdash.ui.context import Context
 from okrdash.viewstate import PageState
 from okrdash.views.common import Filter, Notice
@@ -99,9 +100,10 @@ def reserve_share_box() -> None:
     st.session_state[_SHARE_BOX] = st.container()
 
 
-def share(ctx: Context, state: PageState) -> None:
+def share(ctx: Context, state: PageState, summary: str | None = None) -> None:
     """The link to exactly this view (``state``: the view on show, with its language, cycle and
-    date), at the top of the page, copied with one click.
+    date), at the top of the page, copied with one click; with a ``summary`` (plain text in the
+    reader's language), also a WhatsApp share of the summary and the link.
 
     Live by default (opened next week, it shows next week's numbers), and pinnable to its date. A
     view of another day than today is always pinned: the link must show what the reader sees.
@@ -118,5 +120,8 @@ def share(ctx: Context, state: PageState) -> None:
             follows_date = ctx.cycle == readmodels.pick_cycle(ctx.store, None, today)
             state = state.live() if follows_date else state.with_(as_of=None)
         base = st.context.url or ""
-        st.code(viewstate.url(state, base), language=None)
+        link = viewstate.url(state, base)
+        st.code(link, language=None)
         st.caption(ctx.t("share.pinned", date=ctx.date(ctx.as_of)) if pinned else ctx.t("share.live"))
+        if summary:
+            st.link_button(ctx.t("share.whatsapp"), whatsapp(f"{summary} {link}"), icon="💬", width="stretch")

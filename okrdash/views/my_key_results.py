@@ -13,7 +13,8 @@ from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.store import Store
 from okrdash.viewstate import MyKeyResultsState
-from okrdash.views.common import (Filter, Markdown, Message, Notice, Option, Scope, Table, choose, stale_marks,
+from okrdash.views.common import (Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, choose,
+                                  stale_marks,
                                   status_labels, table, unread, with_stale)
 
 
@@ -29,6 +30,7 @@ class MyKeyResultsView:
     none: Message | None = None            # the person owns no key result this cycle
     key_results: Table | None = None
     checkin: list[dict[str, Any]] | None = None  # for the check-in form
+    weekly: PageLink | None = None         # this person's weekly check-in: every key result on one screen
 
 
 def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -> MyKeyResultsView:
@@ -55,7 +57,9 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
                         week=words.date(readmodels.week_start(scope.as_of))),
         none=Message(words.t("my.none", owner=plain(owner), cycle=scope.cycle.name), "📭") if mine.empty else None,
         key_results=_table(scope, mine) if len(mine) else None,
-        checkin=readmodels.records(mine))
+        checkin=readmodels.records(mine),
+        weekly=PageLink(words.t("checkin.open", owner=plain(owner)), scope.urls.checkin(owner), "✅") if len(mine)
+        else None)
 
 
 def _table(scope: Scope, mine: pd.DataFrame) -> Table:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from okrdash import charts, readmodels
+from okrdash import charts, readmodels, reminders
 from okrdash.models import Status
 from okrdash.store import Store
 from okrdash.viewstate import HomeState
@@ -38,6 +38,7 @@ class OverviewView:
     no_aligned: Markdown | None = None
     attention: Table | None = None
     all_clear: Markdown | None = None
+    checkin_rates: Table | None = None      # this week's check-ins per team: checked in / due
 
 
 def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
@@ -76,6 +77,7 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
         no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
         attention=_attention(words, scope, attention) if len(attention) else None,
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
+        checkin_rates=checkin_rates(store, scope),
     )
 
 
@@ -162,3 +164,22 @@ def _attention(words: Words, scope: Scope, attention: pd.DataFrame) -> Table:
     cycle = scope.cycle.name if scope.cycle else ""
     return table(words, frame, f"needs-attention-{cycle}.csv", "download_attention", shares=(words.t("overview.gap"),),
                  links=(open_column,))
+
+
+def checkin_rates(store: Store, scope: Scope) -> Table | None:
+    """This week's check-in rate per team of the cycle shown: key results checked in since Monday out
+    of those due (reminders.sql says which are); None when no key result of the cycle is due."""
+    cycle = scope.cycle.name if scope.cycle else None
+    rates = reminders.week_rates(kr for kr in reminders.week_checkins(store, scope.as_of) if kr.cycle == cycle)
+    if not rates:
+        return None
+    words = scope.words
+    rate = words.t("checkin.rate")
+    frame = pd.DataFrame({
+        words.t("common.team"): [words.team(r.team) for r in rates],
+        words.t("checkin.checked_in"): [r.checked_in for r in rates],
+        words.t("checkin.due"): [r.due for r in rates],
+        rate: [r.rate for r in rates],
+    })
+    return table(words, frame, f"checkin-rate-{readmodels.week_start(scope.as_of).isoformat()}.csv",
+                 "download_checkin_rate", shares=(rate,))

@@ -60,6 +60,7 @@ class ReviewView:
     objectives: Table | None = None
     key_results: Table | None = None
     carry: CarryOffer | None = None
+    summary: str | None = None           # plain text for a chat: what the review counts
 
 
 def _carry_offer(store: Store, words: Words, result: review.Review, team: str | None) -> CarryOffer | None:
@@ -115,6 +116,8 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
     rules = store.config.rule_values()
     return replace(
         base,
+        summary=t("review.whatsapp", cycle=cycle.name, team=words.team(team) if team else t("review.all_teams"),
+                  objectives=len(result.objectives), key_results=len(result.key_results)),
         counts=(Count(t("review.teams"), len(result.teams)), Count(t("review.objectives"), len(result.objectives)),
                 Count(t("review.key_results"), len(result.key_results))),
         charts=tuple(_distribution_chart(words, rules, result, subject) for subject in ("objective", "key_result")),

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from okrdash import okrfiles, presentation, readmodels
+from okrdash import charts, okrfiles, presentation, readmodels, statuscard
 from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.models import Cycle, Status
@@ -71,6 +71,9 @@ class TeamView:
     okrs_file_name: str = ""
     kpis: tuple[KpiTile, ...] = ()
     no_kpis: Markdown | None = None
+    summary: str | None = None                      # plain text for a chat: the team's key results by status
+    status_card: Callable[[], bytes] | None = None  # the team's objectives as a PNG for a chat (built on click)
+    status_card_name: str = ""
 
 
 def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page: int | None = None) -> TeamView:
@@ -119,9 +122,14 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         return replace(base, message=Message(words.t("team.no_objectives", team=plain(words.team(team)),
                                                    cycle=cycle.name), "📭"))
     present = {status for status, count in page.status_counts.items() if count}
+    by_status = ", ".join(f"{count} {words.status_label(status)}" for status, count in page.status_counts.items()
+                          if count)
     first = (page.page - 1) * per_page
     return replace(
         base,
+        status_card=lambda: status_card(store, scope, team), status_card_name=f"status-{team}-{cycle.name}.png",
+        summary=words.t("team.whatsapp", team=words.team(team), cycle=cycle.name, as_of=words.date(scope.as_of),
+                        statuses=by_status),
         counts=counts(words, page.status_counts, [s for s in STATUS_ORDER if s != Status.NO_TARGET.value
                                                   or page.status_counts[s]]),
         status_filter=Filter("status", words.t("filter.status"),
@@ -141,6 +149,20 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
                            style="segmented" if page.pages <= SEGMENTED_PAGES else "select",
                            required=page.pages <= SEGMENTED_PAGES) if page.pages > 1 else None,
     )
+
+
+def status_card(store: Store, scope: Scope, team: str) -> bytes:
+    """The team's objectives of the cycle shown with status and progress, as a PNG (okrdash/statuscard.py)."""
+    words = scope.words
+    assert scope.cycle is not None
+    objectives = readmodels.records(store.objective_scores(scope.as_of, cycle=scope.cycle.name, team=team))
+    rows = tuple(statuscard.CardRow(
+        o["title"], words.status(o["status"]), charts.STATUS_COLORS.get(o["status"], charts.STATUS_COLORS["No Data"]),
+        o["progress"] or 0.0, words.percent(o["progress"])) for o in objectives)
+    return statuscard.png(statuscard.Card(
+        store.config.company_name, f"{words.team(team)} · {scope.cycle.name}",
+        words.t("team.card_as_of", as_of=words.date(scope.as_of)), rows,
+        words.t("team.no_objectives", team=words.team(team), cycle=scope.cycle.name)))
 
 
 def _team_filter(words: Words, teams: list[str], shown: TeamState) -> Filter:

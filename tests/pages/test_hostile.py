@@ -50,6 +50,7 @@ def _assert_inert(app) -> None:
     ("pages/team.py", {"team": HOSTILE_TEAM}),
     ("pages/kpis.py", {"team": HOSTILE_TEAM}),
     ("pages/my_key_results.py", {"owner": SCRIPT}),
+    ("pages/checkin.py", {"owner": SCRIPT}),
 ])
 def test_hostile_text_is_shown_as_text(hostile_db, make_app, page, query):
     db, _ = hostile_db
@@ -77,7 +78,7 @@ PAYLOAD_PICTURES = (":material_warning:", ":smile:", ":streamlit:", " <->")
 LIVE_CONSTRUCTS = ("**BOLD", ":red[", ":red-background[", "$LATEX", "<b>", "](http", "evil.example", "http://",
                    "www.evil")
 PAGES = ("pages/overview.py", "pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/upload.py",
-         "pages/explainer.py", "pages/review.py", "pages/my_key_results.py")
+         "pages/explainer.py", "pages/review.py", "pages/my_key_results.py", "pages/checkin.py")
 URL_PARAMETERS = ("lang", "cycle", "as_of", "team", "status", "owner", "objective", "kpi", "category", "type",
                   "indicator")
 # Fields Streamlit does not render as Markdown (per protobuf message type).
@@ -179,7 +180,7 @@ def test_stored_payload_stays_text_on_every_page(payload_db, make_app, page):
     app = make_app(db, page=page, as_of=AS_OF, cycle=CYCLE, team=PAYLOAD, objective=str(objective_id),
                    kpi=str(kpi_id), owner=PAYLOAD)
     strings = _assert_nothing_live(app, page)
-    if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/my_key_results.py"):
+    if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/my_key_results.py", "pages/checkin.py"):
         # The payload is on the page (escaped), so the assertions above had something to check.
         assert any("BOLD" in text for _, text in strings), page
     if page in ("pages/team.py", "pages/objective.py"):

@@ -20,7 +20,7 @@ from tests.pages.test_upload import counts
 UPLOAD = "pages/upload.py"
 # Each page that offers a way to change data, with the link that shows it.
 EDITING_PAGES = [(TEAM, {"team": "Engineering"}), (OBJECTIVE, {"objective": "25"}), ("pages/kpis.py", {}),
-                 ("pages/my_key_results.py", {"owner": "Rizky"}), (UPLOAD, {})]
+                 ("pages/my_key_results.py", {"owner": "Rizky"}), ("pages/checkin.py", {"owner": "Rizky"}), (UPLOAD, {})]
 
 
 def _texts(app) -> list[str]:
@@ -33,7 +33,8 @@ def _texts(app) -> list[str]:
 def _editing_controls(app) -> list[str]:
     return ([e.label for e in app.expander if "Check in" in e.label or "Check-in" in e.label]
             + [b.label for b in app.get("form_submit_button")] + [str(u) for u in app.get("file_uploader")]
-            + [b.key for b in app.button if b.key and ("import" in b.key or "undo" in b.key)])
+            + [b.key for b in app.button if b.key and ("import" in b.key or "undo" in b.key or "save" in b.key)]
+            + [t.key for t in app.text_input if t.key and t.key.startswith("weekly_")])
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])

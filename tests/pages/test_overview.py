@@ -15,7 +15,8 @@ def test_the_overview_opens_in_both_languages(company_db, make_app, lang):
     assert app.title[0].value.endswith(translate("overview.title", lang))
     assert int(next(m for m in app.metric if m.label.startswith("🔴")).value) == 2
     assert any(s.value == translate("overview.needs_attention", lang) for s in app.subheader)
-    assert len(app.dataframe) == 3  # company objectives, the team objectives aligned to the first, attention
+    # company objectives, the team objectives aligned to the first, attention, this week's check-ins
+    assert len(app.dataframe) == 4
 
 
 def test_the_sidebar_reads_the_cycle_and_date_from_the_link(company_db, make_app):

@@ -29,9 +29,9 @@ def test_the_team_page_opens_in_both_languages(company_db, make_app, lang):
     assert objective_headings(app) == ["Delight customers", "Cut reply time"]
     assert translate("status.At Risk", lang) in " ".join(m.label for m in app.metric)
     assert [p.proto.page for p in app.page_link] == ["objective", "objective"]
-    # CSV and Excel of every table, and of the team's OKRs as a file to edit and upload back.
-    assert len(app.get("download_button")) == 2 * len(app.dataframe) + 2 > 2
-    assert {"download_team_okrs", "download_team_okrs_xlsx"} <= {b.key for b in app.download_button}
+    # CSV and Excel of every table, of the team's OKRs as a file to edit and upload back, and its status card.
+    assert len(app.get("download_button")) == 2 * len(app.dataframe) + 3 > 3
+    assert {"download_team_okrs", "download_team_okrs_xlsx", "status_card"} <= {b.key for b in app.download_button}
     assert "team=Support" in app.code[0].value  # the share box
 
 

@@ -24,6 +24,7 @@ def test_the_link_names_the_owner_and_those_due_a_check_in_come_first(company):
     assert view.caption == ("Dewi: 3 key result(s) this cycle, 1 without a check-in this week (since 16 Nov 2026); "
                             "those come first.")
     assert [kr["title"] for kr in view.checkin] == list(table["Key result"])
+    assert view.weekly.link.href == "checkin?lang=en&cycle=2026-Q4&as_of=2026-11-20&owner=Dewi"
     assert view.shown == MyKeyResultsState(lang="en", cycle="2026-Q4", as_of=fixture.AS_OF, owner="Dewi")
 
 

@@ -155,3 +155,15 @@ def test_the_alignment_summary_has_a_row_per_root_with_its_aligned_counts():
          "aligned": 1, "aligned_behind": 1},
     ]
     assert alignment_summary([]).empty
+
+
+def test_this_week_s_check_in_rate_per_team(company):
+    # Week of Monday 16 Nov: Sales checked in 2 of its 4 key results due (the partner programme and the
+    # sales cycle are not), Support 1 of 2 (its help centre is Complete, its reply time follows a KPI:
+    # neither is due), the company's team none of 2.
+    view = overview.view(company, HomeState(), scope_of(company, "id"))
+    rates = view.checkin_rates
+    assert rates.shown.to_dict("list") == {"Tim": ["Perusahaan", "Sales", "Support"], "Sudah check-in": ["0", "2", "1"],
+                                           "Wajib check-in": ["2", "4", "2"], "Tingkat check-in": ["0%", "50%", "50%"]}
+    assert rates.file_name == "checkin-rate-2026-11-16.csv"
+    assert overview.view(company, HomeState(), scope_of(company, cycle=fixture.PREVIOUS)).checkin_rates is None
