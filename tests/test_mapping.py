@@ -260,3 +260,41 @@ def test_an_export_whose_object_type_says_objective_or_key_result_links_parents_
     assert run(db, path, "--column", "Start=baseline", "--set", "date=2026-11-15") == 0
     assert rows(db, KEY_RESULTS) == [("2026-Q4", "Support", "Delight customers", None, "Cut first reply time",
                                       None, 4.0, "Budi")]
+
+
+# -- the Upload page's mapping step: its guesses ----------------------------------------------------------
+
+
+def test_the_mapping_step_shows_each_column_with_its_cells_and_okrdashs_guess():
+    from okrdash.importing.peek import file_columns
+    from okrdash.views.common import Words
+    from okrdash.views.mapping import step
+
+    data = "Laporan KPI\n\nKPI;Tanggal;Realisasi;Kode\nOmzet;31/10/2026;1.250;K-1\nLeads;31/10/2026;40;K-2\n".encode()
+    answers = Mapping(columns=(("Kode", "ignore"),), values=(("team", "Cabang A"),))
+    [found] = file_columns("kpi.csv", data, answers)
+    assert (found.header_line, [(c.header, c.samples, c.guess) for c in found.columns]) == (3, [
+        ("KPI", ("Omzet", "Leads"), "kpi"), ("Tanggal", ("31/10/2026", "31/10/2026"), "date"),
+        ("Realisasi", ("1.250", "40"), "value"), ("Kode", ("K-1", "K-2"), None)])
+    view = step(Words("id"), [found], answers)
+    [(heading, choices)] = view.files
+    assert "judul kolom di baris 3" in heading
+    assert [(c.header, c.chosen, c.option_labels[""]) for c in choices] == [
+        ("KPI", "", "okrdash membacanya sebagai kpi"), ("Tanggal", "", "okrdash membacanya sebagai date"),
+        ("Realisasi", "", "okrdash membacanya sebagai value"),
+        ("Kode", "ignore", "okrdash tidak mengenalnya (diabaikan)")]
+    assert choices[0].label == "KPI (mis. Omzet, Leads)"  # (a label renders Markdown: "31/10" is escaped)
+    assert ("team", "Tim, untuk baris yang tidak mencantumkannya", "Cabang A") in view.fields
+    assert Mapping.from_toml(view.toml) == answers
+
+
+def test_saved_answers_are_found_again_by_the_files_headers(tmp_path):
+    from okrdash.importing.mapping import mapping_folder, save, saved_for
+
+    folder = mapping_folder(tmp_path / "okrdash.duckdb")
+    assert folder == tmp_path / "mappings" and mapping_folder("postgresql://db/okr") is None
+    answers = Mapping(values=(("team", "Cabang A"),), headers=("KPI", "Tanggal", "Realisasi"))
+    assert save(folder, "Cabang A / Bogor", answers).name == "Cabang A - Bogor.toml"
+    (folder / "broken.toml").write_text("kind = 3\n", encoding="utf-8")
+    assert saved_for(folder, ["realisasi", " tanggal", "KPI"]) == ("Cabang A - Bogor", answers)
+    assert saved_for(folder, ["KPI", "Tanggal", "Realisasi", "Target"]) is None

@@ -13,7 +13,9 @@ inside the reader (importing.table, header_row, layout, shapes), never after it:
   replaced;
 - ``metrics``: columns of a wide sheet that are each one KPI named by its header, each cell a value
   dated by its row's date;
-- ``sheets``: the only sheets of a workbook to read; ``header_row``: the line that holds the headers.
+- ``sheets``: the only sheets of a workbook to read; ``header_row``: the line that holds the headers;
+- ``headers``: the headers of the file the answers were saved for: a later upload with the same
+  headers is read with them (:func:`saved_for`).
 
 A mapping is a small TOML file (:meth:`Mapping.to_toml`, :meth:`Mapping.from_toml`); the CLI's
 flags and the Upload page build the same object. What a mapping may say is checked by
@@ -22,8 +24,10 @@ flags and the Upload page build the same object. What a mapping may say is check
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from okrdash.importing.headers import normalise_header
 from okrdash.kinds import KINDS
@@ -56,6 +60,7 @@ class Mapping:
     metrics: tuple[str, ...] = ()
     sheets: tuple[str, ...] = ()
     header_row: int | None = None  # 1-based line of the file (a workbook: row of the sheet)
+    headers: tuple[str, ...] = ()
 
     @property
     def file_kind(self) -> FileKind | None:
@@ -75,6 +80,12 @@ class Mapping:
         """Every header the answers name (mapped columns and metrics), as written."""
         return [written for written, _ in self.columns] + list(self.metrics)
 
+    def matches(self, headers: list[str]) -> bool:
+        """Whether a file with ``headers`` is the one these answers were saved for (the same
+        headers, case and spacing free, in any order)."""
+        return bool(self.headers) and ({normalise_header(h) for h in self.headers if h.strip()}
+                                       == {normalise_header(h) for h in headers if h.strip()})
+
     def over(self, base: Mapping) -> Mapping:
         """These answers over ``base`` (flags over a mapping file): a header, column or value given
         here replaces base's, the rest of base stays."""
@@ -86,7 +97,7 @@ class Mapping:
             values=tuple((n, v) for n, v in base.values if n not in set_here) + self.values,
             metrics=tuple(dict.fromkeys(base.metrics + self.metrics)),
             sheets=tuple(dict.fromkeys(base.sheets + self.sheets)),
-            header_row=self.header_row or base.header_row)
+            header_row=self.header_row or base.header_row, headers=self.headers or base.headers)
 
     def to_toml(self) -> str:
         """The mapping as a TOML file (strings written as TOML basic strings)."""
@@ -95,7 +106,7 @@ class Mapping:
             lines.append(f"kind = {_string(self.kind.value)}")
         if self.header_row is not None:
             lines.append(f"header_row = {self.header_row}")
-        for key, items in (("sheets", self.sheets), ("metrics", self.metrics)):
+        for key, items in (("sheets", self.sheets), ("metrics", self.metrics), ("headers", self.headers)):
             if items:
                 lines.append(f"{key} = [{', '.join(_string(i) for i in items)}]")
         for table, pairs in (("columns", self.columns), ("values", self.values)):
@@ -110,7 +121,7 @@ class Mapping:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise MappingError("not_toml", {"error": str(error)}) from None
-        known = {"kind", "header_row", "sheets", "metrics", "columns", "values"}
+        known = {"kind", "header_row", "sheets", "metrics", "headers", "columns", "values"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise MappingError("unknown_key", {"key": unknown[0], "accepted": ", ".join(sorted(known))})
@@ -132,7 +143,7 @@ class Mapping:
             raise MappingError("header_row", {"value": str(header_row)})
         mapping = cls(kind=kind_named(data["kind"]) if "kind" in data else None, columns=pairs("columns"),
                       values=pairs("values"), metrics=strings("metrics"), sheets=strings("sheets"),
-                      header_row=header_row)
+                      header_row=header_row, headers=strings("headers"))
         check(mapping)
         return mapping
 
@@ -188,3 +199,39 @@ def check(mapping: Mapping) -> None:
         if mapping.column_for(metric) is not None:
             raise MappingError("metric_and_column", {"header": metric})
 
+
+
+# Saved mappings are TOML files in a folder beside the database (``mappings/``), one per name.
+_NAME = re.compile(r"[^\w .-]+")
+
+
+def mapping_folder(database: Path | str) -> Path | None:
+    """Where a database keeps its saved mappings: a ``mappings`` folder beside its file; None for
+    a PostgreSQL URL or a database in memory (the mapping is then downloaded, not saved)."""
+    if not isinstance(database, Path) or str(database) == ":memory:":
+        return None
+    return database.parent / "mappings"
+
+
+def save(folder: Path, name: str, mapping: Mapping) -> Path:
+    """Write ``mapping`` as ``folder/<name>.toml`` (the name made a plain file name)."""
+    clean = _NAME.sub("-", name).strip(" .-") or "mapping"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{clean}.toml"
+    path.write_text(mapping.to_toml(), encoding="utf-8")
+    return path
+
+
+def saved_for(folder: Path | None, headers: list[str]) -> tuple[str, Mapping] | None:
+    """The saved mapping (its name and answers) whose headers are these, if one is; a saved file
+    that no longer reads as a mapping is passed over."""
+    if folder is None or not folder.is_dir():
+        return None
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            mapping = Mapping.from_toml(path.read_text(encoding="utf-8"))
+        except (MappingError, OSError, UnicodeDecodeError):
+            continue
+        if mapping.matches(headers):
+            return path.stem, mapping
+    return None
