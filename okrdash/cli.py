@@ -18,6 +18,7 @@ from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, l
 from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
 from okrdash.importing.headers import normalise_header
 from okrdash.importing.mapping import IGNORE, Mapping, MappingError, check, kind_named
+from okrdash.importing.peek import file_columns
 from okrdash.importing.report import reading_report
 from okrdash.formatting import date as format_date
 from okrdash.formatting import fixed, number
@@ -256,8 +257,10 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     except MappingError as error:
         print(f"okrdash: {error.message()}", file=sys.stderr)
         return 2
-    if args.save_mapping:
-        args.save_mapping.write_text(mapping.to_toml(), encoding="utf-8")
+    if args.save_mapping:  # with the first file's headers: the Upload page uses it for a file that has them
+        found = file_columns(uploads[0].name, uploads[0].data, mapping)
+        headers = tuple(c.header for c in found[0].columns) if found else ()
+        args.save_mapping.write_text(dataclasses.replace(mapping, headers=headers).to_toml(), encoding="utf-8")
         print(f"Mapping saved to {args.save_mapping}.")
     try:
         choices = ReadingChoices(numbers=NumberFormat(args.numbers) if args.numbers else None,
@@ -302,8 +305,9 @@ def answering_flags(problems: list[Problem]) -> list[str]:
         header_text = unplaced[0] if len(unplaced) == 1 else "HEADER"
         if problem.code == "file_kind_none":
             flags.append(f"--kind {'|'.join(k.value for k in FileKind)}")
-            if unplaced:
-                flags.append(" ".join(f'--metric "{h}"' for h in unplaced) + "  (each column one KPI)")
+            numeric = problem.params.get("numeric") or []
+            if numeric:
+                flags.append(" ".join(f'--metric "{h}"' for h in numeric) + "  (each column one KPI)")
         missing = list(problem.params.get("missing_columns", ()))
         if problem.code == "file_kind_unknown":
             flags.append(f"--kind {problem.params['kind']}")

@@ -156,7 +156,7 @@ def test_a_saved_mapping_reads_the_file_again_the_same_way(db, tmp_path):
     saved = tmp_path / "toko.toml"
     assert run(db, path, "--metric", "Penjualan", "--set", "team=Toko", "--save-mapping", str(saved), "--dry-run") == 0
     assert Mapping.from_toml(saved.read_text(encoding="utf-8")) == Mapping(
-        values=(("team", "Toko"),), metrics=("Penjualan",))
+        values=(("team", "Toko"),), metrics=("Penjualan",), headers=("Tanggal", "Penjualan"))
     assert run(db, path, "--mapping", str(saved)) == 0
     assert rows(db, MEASUREMENTS) == [("Toko", "Penjualan", dt.date(2026, 7, 31), 100.0)]
 
@@ -298,3 +298,26 @@ def test_saved_answers_are_found_again_by_the_files_headers(tmp_path):
     (folder / "broken.toml").write_text("kind = 3\n", encoding="utf-8")
     assert saved_for(folder, ["realisasi", " tanggal", "KPI"]) == ("Cabang A - Bogor", answers)
     assert saved_for(folder, ["KPI", "Tanggal", "Realisasi", "Target"]) is None
+
+
+def test_an_answer_that_gives_a_second_column_the_same_meaning_is_asked_not_guessed(db, tmp_path, capsys):
+    # "Target Revisi" is the target the sheet's owner means; okrdash reads "Target" as the target too.
+    data = "Tim;KPI;Tanggal;Realisasi;Target;Target Revisi\nSales;Leads;31/10/2026;40;50;45\n"
+    path = write(tmp_path, "kpi.csv", data)
+    assert run(db, path, "--column", "Target Revisi=target") == 1
+    assert ("column Target Revisi: This column and the column Target would both be target"
+            in capsys.readouterr().err)
+    assert run(db, path, "--column", "Target Revisi=target", "--column", "Target=ignore") == 0
+    assert rows(db, "SELECT name, target FROM kpis") == [("Leads", 45.0)]
+
+
+def test_a_history_in_another_language_with_day_dot_month_dates(db, tmp_path, capsys):
+    """A Bulgarian sales history (dd.mm.yyyy): its date column is named, each other column a metric."""
+    path = write(tmp_path, "history.csv", "Дата;Продажби;Посещения\n31.01.2024;1200;340\n29.02.2024;1350;\n")
+    assert run(db, path, "--metric", "Продажби", "--metric", "Посещения", "--set", "team=Sofia") == 1
+    assert '--set date=... (or --column "Дата=date")' in capsys.readouterr().err
+    assert run(db, path, "--metric", "Продажби", "--metric", "Посещения", "--set", "team=Sofia",
+               "--column", "Дата=date") == 0
+    assert rows(db, MEASUREMENTS) == [("Sofia", "Посещения", dt.date(2024, 1, 31), 340.0),
+                                      ("Sofia", "Продажби", dt.date(2024, 1, 31), 1200.0),
+                                      ("Sofia", "Продажби", dt.date(2024, 2, 29), 1350.0)]

@@ -68,7 +68,8 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
             f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {flagged}
                 WHERE {without_date} ORDER BY line LIMIT 50"""
         ).fetchall():
-            v._problem(table, line, "value" if date else "date", value or date, "value_without_date")
+            v._problem(table, line, "value" if date else "date", value or date, "value_without_date",
+                       unplaced=table.ignored_headers)  # (a column that may hold the dates: cli.answering_flags)
     # One pass groups the file by KPI: its definitions (used below when nothing is wrong) and,
     # per definition column, whether any KPI's rows give it two different texts. Only such a
     # column can hold a conflict, and only its rows are compared one by one.

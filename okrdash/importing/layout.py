@@ -91,6 +91,7 @@ class _Placed:
     mapped: set[int] = field(default_factory=set)  # positions whose column a person's answer gave
     asked_ignored: list[str] = field(default_factory=list)  # headers a person's answer ignores
     metrics: dict[int, str] = field(default_factory=dict)  # position -> header of a column that is one KPI
+    twice: list[tuple[str, str, str]] = field(default_factory=list)  # (header, other header, column) of an answer
 
     def named(self) -> set[str]:
         return {c for c in self.columns if not c.startswith("_")} | {m for m, _ in self.pairs.values()}
@@ -119,9 +120,11 @@ def lay_out(file_name: str, row: HeaderRow, samples: list[list[str]], notes: lis
     # Another OKR tool's export is rebuilt as okrs rows (importing.exports), whatever else it holds.
     kind = mapping.file_kind or (FileKind.OKRS if export else detect_kind(placed.named() | provided))
     if kind is None:
-        raise ImportFailed(failure.problems + failure.no_kind(row.cells, placed).problems)
+        raise ImportFailed(failure.problems + failure.no_kind(row.cells, placed, samples).problems)
     for raw in placed.duplicates:
         failure.add(raw, raw, "header_duplicate")
+    for raw, other, column in placed.twice:
+        failure.add(raw, None, "mapping_column_twice", other=other, column=column)
     layout = Layout(kind, placed.columns, placed.headers, export=export, header_last=header_last,
                     provided=set(provided),
                     mapped_found={normalise_header(h) for h in mapping.named_headers()} & found)
@@ -149,17 +152,19 @@ class _Failure:
         if self.problems:
             raise ImportFailed(self.problems)
 
-    def no_kind(self, cells: list[str], placed: _Placed) -> ImportFailed:
+    def no_kind(self, cells: list[str], placed: _Placed, samples: list[list[str]]) -> ImportFailed:
         """The file is none of the kinds: the closest one by the meanings its columns carry, the
-        columns placed and what is still missing (``missing_columns``, ``unplaced``: for the
-        questions that would answer it, see cli.py)."""
+        columns placed and what is still missing (``missing_columns``, ``unplaced``, ``numeric``:
+        for the questions that would answer it, see cli.py)."""
         headers = ", ".join(h for h in cells if h.strip()) or "–"
         closest, missing = closest_kind(placed.named())
         unplaced = [h.strip() for h in placed.unknown.values() if h.strip()]
         if closest is None:
+            numeric = [h.strip() for i, h in placed.unknown.items() if h.strip()
+                       and _NUMBER_LIKE.fullmatch(" ".join(_cells(samples, i)).strip() or "x")]
             return ImportFailed([Problem(self.file_name, None, None, None, "file_kind_none", {
                 "headers": headers, "kinds": Localised(required_columns_text("en"), required_columns_text("id")),
-                "unplaced": unplaced})])
+                "unplaced": unplaced, "numeric": numeric})])
         found = {c: h for c, h in placed.headers.items() if c in KINDS[closest].names}
         return ImportFailed([Problem(self.file_name, None, None, None, "file_kind_unknown", {
             "headers": headers, "kind": closest.value,
@@ -210,9 +215,14 @@ def _place(cells: list[str], samples: list[list[str]], export: exports.Export | 
             name = options[0]
         else:
             name = _place_period(placed, index, raw)
-        if name in ("value", "current") and name in placed.columns and _PERCENT_MARK.search(raw):
+        if (name in ("value", "current") and name in placed.columns and _PERCENT_MARK.search(raw)
+                and index not in placed.mapped):
             name = "achievement"  # "Capaian (%)" beside "Realisasi": the value as a share of the target
-        if name in placed.columns:
+        if name in placed.columns and {index, placed.columns.index(name)} & placed.mapped:
+            # The answer and okrdash's own reading (or two answers) give two columns one meaning: asked.
+            placed.twice.append((raw.strip(), placed.texts[placed.columns.index(name)], name))
+            name = f"_ignored_{index}"
+        elif name in placed.columns:
             placed.duplicates.append(raw)
             name = f"_ignored_{index}"
         elif not name.startswith("_"):
@@ -241,6 +251,9 @@ def _place_title(placed: _Placed, notes: list[ReadingNote]) -> None:
     notes.append(ReadingNote("title_header", {"header": raw.strip(), "column": missing}))
 
 
+# Cells that look like numbers (blank cells left out): only to offer "one KPI per column" for such
+# columns in a question; how a number is read is importing.cells' alone.
+_NUMBER_LIKE = re.compile(r"(?i)(\s*[-+(]?\s*(rp|\$)?\s*[0-9][0-9.,]*\s*%?\)?\s*)+")
 _PERCENT_MARK = re.compile(r"%|\b(persen|percent|pct)\b", re.I)
 
 

@@ -21,7 +21,8 @@ FIELDS = ("team", "cycle", "date", "direction", "unit")
 # Problems a mapping answers: the step opens on them.
 QUESTIONS = {"file_kind_unknown", "file_kind_none", "header_missing", "value_without_date", "meaning_not_used",
              "target_undated_conflict", "mapping_header_not_found", "mapping_column_not_in_kind",
-             "mapping_value_not_in_kind", "mapping_sheet_not_found", "mapping_header_row_beyond"}
+             "mapping_value_not_in_kind", "mapping_sheet_not_found", "mapping_header_row_beyond",
+             "mapping_column_twice"}
 
 
 @dataclass(frozen=True)
