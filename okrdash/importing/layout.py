@@ -71,6 +71,7 @@ class Layout:
     metrics: dict[str, str] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
     mapped_found: set[str] = field(default_factory=set)
+    answered_lines: dict[str, list[int]] = field(default_factory=dict)  # column -> lines an answer filled
 
     @property
     def wide(self) -> bool:

@@ -108,10 +108,12 @@ def _fill_answers(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, no
             layout.headers.setdefault(column, column)
         dated = _DATED[layout.kind] if column == "date" and _DATED[layout.kind] in columns else None
         only_valued = f' AND NOT okr_blank("{dated}")' if dated else ""
-        filled = con.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE okr_blank("{column}"){only_valued}',
-                             [value]).fetchall()[0][0]
-        notes.append(ReadingNote("answer_used" if filled else "answer_unused",
-                                 {"column": column, "value": value, "count": filled}))
+        lines = [line for (line,) in con.execute(
+            f'UPDATE "{table}" SET "{column}" = ? WHERE okr_blank("{column}"){only_valued} RETURNING line',
+            [value]).fetchall()]
+        layout.answered_lines[column] = lines
+        notes.append(ReadingNote("answer_used" if lines else "answer_unused",
+                                 {"column": column, "value": value, "count": len(lines)}))
 
 
 # The columns that hold names: an export's link or page id is no part of one.

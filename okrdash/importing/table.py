@@ -243,7 +243,8 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         encoding=encoding,
         ignored_headers=layout.ignored,
         headers={c: h for c, h in layout.headers.items() if c in columns},
-        typed_columns=_typed_columns(layout, typed_from),
+        # A column an answer filled holds a text cell: read by evidence, typed cells each as themselves.
+        typed_columns=_typed_columns(layout, typed_from) - {c for c, lines in layout.answered_lines.items() if lines},
         reading_notes=notes,
         mixed_columns=_mixed_columns(con, table, layout, typed_from, sheet.text_cells if sheet is not None else {}),
         bounded="target" in columns and _holds_a_bound(data, body_start),
@@ -309,6 +310,10 @@ def _mixed_columns(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, t
     runs = [(layout.columns[i], max(first, first_data), last) for i, rows in text_cells.items()
             if i in typed_from and i < len(layout.columns) and layout.columns[i] in NUMBER_COLUMNS
             for first, last in rows.runs if last >= first_data]
+    # A person's answer put into a typed number column is a text cell there, read as its own text.
+    typed = {layout.columns[i] for i in typed_from if i < len(layout.columns)}
+    runs += [(column, line, line) for column, lines in layout.answered_lines.items()
+             if column in typed and column in NUMBER_COLUMNS for line in lines]
     if runs:
         con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_text_cells" AS '
                     "SELECT col, unnest(range(first, last + 1)) AS line "
