@@ -333,3 +333,16 @@ def test_an_answer_in_a_workbooks_typed_column_is_read_as_its_own_text(db, tmp_p
     assert run(db, path, "--set", "date=01/11/2026", "--set", "target=1.500") == 0
     assert rows(db, "SELECT k.name, m.date, m.target FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id") == [
         ("Leads", dt.date(2026, 10, 31), 0.5), ("Visits", dt.date(2026, 11, 1), 1500.0)]
+
+
+def test_the_mapping_step_offers_the_workbooks_sheets_and_the_header_line():
+    from okrdash.importing.peek import file_columns
+    from okrdash.views.common import Words
+    from okrdash.views.mapping import step
+
+    data = workbook({"Catatan": [["Isi lembar ini"]],
+                     "Data": [["Laporan"], [], ["KPI", "Realisasi"], ["Omzet", 5]]})
+    answers = Mapping(sheets=("data",))
+    view = step(Words("en"), file_columns("b.xlsx", data, answers), answers)
+    assert (view.sheets, view.sheets_chosen, view.header_row) == (("Catatan", "Data"), ("Data",), 3)
+    assert [heading for heading, _ in view.files] == ["**b\\.xlsx › Data**: headers on line 3"]  # (escaped)

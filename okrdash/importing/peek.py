@@ -30,30 +30,33 @@ class FileColumns:
     label: str  # the file, or "file › sheet"
     header_line: int  # 1-based
     columns: tuple[Column, ...]
+    sheet: str | None = None  # a workbook's sheet
+    read: bool = True  # whether the answers let the sheet be read
 
 
 def file_columns(file_name: str, data: bytes, mapping: Mapping) -> list[FileColumns]:
-    """Each text of the upload (a CSV, or each sheet of a workbook ``mapping`` lets be read) with its
-    columns; a file that cannot be read at all has none (its problems say why)."""
+    """Each text of the upload (a CSV, or each sheet of a workbook, ``read`` when ``mapping`` lets it
+    be read) with its columns; a file that cannot be read at all has none (its problems say why)."""
     chosen = {normalise_header(n) for n in mapping.sheets}
     try:
         if is_workbook(data):
-            texts = [(f"{file_name} › {s.name}", s.text.encode("utf-8"), 0) for s in read_sheets(data)
-                     if s.text.strip() and (not chosen or normalise_header(s.name) in chosen)]
+            texts = [(f"{file_name} › {s.name}", s.text.encode("utf-8"), 0, s.name) for s in read_sheets(data)
+                     if s.text.strip()]
         else:
             decoded = decode(data)
-            texts = [(file_name, decoded.data, decoded.start)]
+            texts = [(file_name, decoded.data, decoded.start, None)]
         found = []
-        for label, text, start in texts:
+        for label, text, start, sheet in texts:
             text, start = plain_lines(label, text, start, [])
             lines = [line.decode("utf-8") for line in first_lines(text, HEADER_SEARCH_LINES, start)]
-            found.append(_columns(label, lines, mapping))
+            found.append(_columns(label, lines, mapping, sheet,
+                                  sheet is None or not chosen or normalise_header(sheet) in chosen))
     except (UndecodableFile, UnreadableWorkbook, WorkbookTooLarge, ImportFailed):
         return []
     return [f for f in found if f.columns]
 
 
-def _columns(label: str, lines: list[str], mapping: Mapping) -> FileColumns:
+def _columns(label: str, lines: list[str], mapping: Mapping, sheet: str | None, read: bool) -> FileColumns:
     if mapping.header_row is not None and mapping.header_row <= len(lines):
         row = header_row_at(lines, mapping.header_row - 1)
     else:
@@ -65,5 +68,5 @@ def _columns(label: str, lines: list[str], mapping: Mapping) -> FileColumns:
             continue
         cells = [r[index].strip() for r in body if index < len(r) and r[index].strip()][:SAMPLES]
         columns.append(Column(header.strip(), tuple(cells), canonical_header(header)))
-    return FileColumns(label, row.index + 1, tuple(columns))
+    return FileColumns(label, row.index + 1, tuple(columns), sheet, read)
 

@@ -87,6 +87,15 @@ def _field(ctx: Context, key: str, column: str) -> None:
     _set(ctx, replace(answers, values=values))
 
 
+def _sheets(ctx: Context, key: str, every: tuple[str, ...]) -> None:
+    chosen = tuple(st.session_state.get(key) or ())
+    _set(ctx, replace(_answers(), sheets=() if set(chosen) == set(every) else chosen))
+
+
+def _header_row(ctx: Context, key: str) -> None:
+    _set(ctx, replace(_answers(), header_row=int(st.session_state.get(key) or 1)))
+
+
 def draw(ctx: Context, files: list[Any], problems: list[Problem] | None) -> None:
     """The step, when a problem it answers was found or answers were given."""
     answers = current(files)
@@ -100,6 +109,11 @@ def draw(ctx: Context, files: list[Any], problems: list[Problem] | None) -> None
         kinds = {k: ctx.t(f"upload.kind_{k}") if k else ctx.t("upload.mapping_kind_as_read") for k in view.kinds}
         st.selectbox(view.kind_label, view.kinds, index=view.kinds.index(view.kind), key="mapping_kind",
                      format_func=kinds.get, on_change=_kind, args=(ctx, "mapping_kind"))
+        if len(view.sheets) > 1:
+            st.multiselect(view.sheets_label, view.sheets, default=list(view.sheets_chosen), key="mapping_sheets",
+                           on_change=_sheets, args=(ctx, "mapping_sheets", view.sheets))
+        st.number_input(view.header_row_label, min_value=1, max_value=50, step=1, value=view.header_row,
+                        key="mapping_header_row", on_change=_header_row, args=(ctx, "mapping_header_row"))
         for heading, choices in view.files:
             st.markdown(heading)
             for choice in choices:

@@ -44,6 +44,11 @@ class MappingStep:
     kind: str
     files: tuple[tuple[Markdown, tuple[ColumnChoice, ...]], ...]
     fields: tuple[tuple[str, str, str], ...]  # (column, label, value)
+    sheets_label: str
+    sheets: tuple[str, ...]  # the workbooks' sheets (none for text files)
+    sheets_chosen: tuple[str, ...]
+    header_row_label: str
+    header_row: int  # the line the headers are on: the answer, else where the reader found them
     download_label: str
     toml: str
 
@@ -57,7 +62,7 @@ def step(words: Words, found: list[FileColumns], mapping: Mapping) -> MappingSte
     kind = mapping.file_kind
     columns = accepted_columns(kind)
     files = []
-    for number, file in enumerate(found):
+    for number, file in enumerate(f for f in found if f.read):
         choices = []
         for index, column in enumerate(file.columns):
             given = (METRIC if mapping.is_metric(column.header) else mapping.column_for(column.header)) or ""
@@ -78,4 +83,9 @@ def step(words: Words, found: list[FileColumns], mapping: Mapping) -> MappingSte
         files=tuple(files),
         fields=tuple((c, words.t(f"upload.mapping_field_{c}"), next((v for n, v in mapping.values if n == c), ""))
                      for c in FIELDS),
-        download_label=words.t("upload.mapping_download"), toml=mapping.to_toml())
+        download_label=words.t("upload.mapping_download"), toml=mapping.to_toml(),
+        sheets_label=words.t("upload.mapping_sheets"),
+        sheets=tuple(dict.fromkeys(f.sheet for f in found if f.sheet)),
+        sheets_chosen=tuple(dict.fromkeys(f.sheet for f in found if f.sheet and f.read)),
+        header_row_label=words.t("upload.mapping_header_row"),
+        header_row=mapping.header_row or next((f.header_line for f in found if f.read), 1))
