@@ -3,12 +3,13 @@ nothing else."""
 
 import streamlit as st
 
-from okrdash.ui import auth, context, url_state, weekly
+from okrdash.ui import auth, context, url_state, weekly, widgets
 
 st.set_page_config(page_title="okrdash", page_icon="🎯", layout="wide")
 
 ctx = context.sidebar()
 auth.take_link_token(ctx)
+widgets.page_style(ctx)
 t = ctx.t
 
 pages = [

@@ -28,7 +28,9 @@ Writes ``bench/results/scale-<size>.json`` and ``scale-<size>.md``. What is meas
    so its peak RSS is the import's own. ``--import-only`` runs just this phase and writes its
    figures into the earlier full run's scale-<size>.json.
 2. scoring: ``CREATE TEMP TABLE AS SELECT * FROM kr_scores(as_of)`` (and objective_scores,
-   kpi_scores) fully materialised in the engine, and the same through the store into DataFrames.
+   kpi_scores) fully materialised in the engine, all three as the store scores them (the
+   objectives rolled up from the key results scored once), and the same through the store into
+   DataFrames. ``python -m bench.scoring`` sets the CPU seconds of it beside pandas and polars.
 3. read models (``readmodels.overview``, ``team_page``, ``objective_view``, ``kpi_table``) and every
    page script through Streamlit's AppTest on the imported database (OKRDASH_DB, demo off): the
    first run after ``st.cache_data.clear()`` and the median of warm reruns; then warm reruns per
@@ -429,9 +431,11 @@ def measure_scoring(store, as_of: dt.date, warm: int) -> dict[str, Any]:
                 cur.execute(f"CREATE OR REPLACE TEMP TABLE bench_{macro} AS SELECT * FROM {macro}(?::DATE)", [as_of])
             return run
 
-        def all_three():
-            for macro in ("kr_scores", "objective_scores", "kpi_scores"):
-                materialise(macro)()
+        def all_three():  # as the store scores: every key result once, the objectives rolled up from them
+            materialise("kr_scores")()
+            cur.execute("CREATE OR REPLACE TEMP TABLE bench_rollup AS "
+                        "SELECT * FROM objective_rollup('bench_kr_scores', ?::DATE)", [as_of])
+            materialise("kpi_scores")()
 
         for name, fn in (("kr_scores", materialise("kr_scores")), ("objective_scores", materialise("objective_scores")),
                          ("kpi_scores", materialise("kpi_scores")), ("all_three", all_three),
@@ -747,6 +751,28 @@ def build_report(result: dict[str, Any]) -> str:
         f"Target: every key result, objective and KPI under 1 s: **{mark(total / 1000 < TARGET_SCORING_SECONDS)}** "
         f"({total:.0f} ms).",
         "",
+    ]
+    if "okrdash_cpu_s" in sc:  # python -m bench.scoring --record
+        side = sc.get("comparators", {})
+        lines += [
+            f"Side by side in CPU seconds (`bench.scoring`, {side.get('measured', '')}; the same rules restated in "
+            f"pandas and polars, statuses equal on every row): okrdash **{sc['okrdash_cpu_s']:.3f}**, pandas "
+            f"{sc['pandas_cpu_s']:.3f}, polars {sc['polars_cpu_s']:.3f}; okrdash into the app's frames "
+            f"{side.get('okrdash_frames_cpu_s', float('nan')):.3f}. Target ≤ {side.get('target_cpu_s', 0.3)} CPU s: "
+            f"**{mark(side.get('met', False))}**.",
+            "",
+        ]
+    cli = result.get("cli")
+    if cli:  # python -m bench.cli --record
+        lines += [
+            f"Command line in CPU seconds (`bench.cli`, {cli['measured']}, median of {cli['runs']}): start-up "
+            f"(`okrdash --help`) **{cli['startup_cpu_s']:.3f}** (target ≤ {cli['targets_cpu_s']['startup']}: "
+            f"**{mark(cli['met']['startup'])}**; python + duckdb {cli['floor_cpu_s']:.3f}), `okrdash status --json` "
+            f"for the whole company **{cli['status_json_cpu_s']:.3f}** (target ≤ {cli['targets_cpu_s']['status_json']}: "
+            f"**{mark(cli['met']['status_json'])}**).",
+            "",
+        ]
+    lines += [
         "## 3. Read models and page scripts",
         "",
         f"Subjects: team `{result['subjects']['team']}`, objective {result['subjects']['objective']}, "

@@ -1,34 +1,39 @@
-"""The ``okrdash`` command: import, status, review, remind, demo, serve."""
+"""The ``okrdash`` command: import, status, review, carry-forward, remind, demo, serve.
+
+Each command loads what it needs when it runs: ``okrdash --help`` loads neither the settings, the
+store nor pandas, ``status`` loads the store but not pandas, and only ``serve`` loads Streamlit
+(tests/test_cli_startup.py holds this).
+"""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import ipaddress
 import json
 import math
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from okrdash import demo, readmodels, reminders, review
-from okrdash.access import (Access, admin_writer, hash_passphrase, load_roles, local_token, read_secrets,
-                            sign_in_configured)
-from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
-from okrdash.importing.headers import normalise_header
-from okrdash.importing.mapping import IGNORE, Mapping, MappingError, check, kind_named
-from okrdash.importing.peek import file_columns
-from okrdash.importing.report import reading_report
-from okrdash.formatting import date as format_date
-from okrdash.formatting import fixed, number
 from okrdash.i18n import LANGUAGES, translate
-from okrdash.mail import Mailer, MailError, SmtpServer, digest_message, owner_message
-from okrdash.models import Cycle, FileKind
-from okrdash.names import name_key
-from okrdash.problems import ImportFailed, Problem
-from okrdash.settings import Settings, load_settings
-from okrdash.store import Store, StoreError, close_shared_store, is_database_url, open_store, restore, shared_store
+
+if TYPE_CHECKING:
+    from okrdash import review
+    from okrdash.access import Access
+    from okrdash.importing.mapping import Mapping
+    from okrdash.problems import Problem
+    from okrdash.models import Cycle
+    from okrdash.settings import Settings
+    from okrdash.store import Store
+
+# The values of okrdash.importing's NumberFormat and DateOrder, spelled here so that parsing the
+# command line does not load the importer (and pandas with it); tests/test_cli_startup.py holds
+# them equal to the enums.
+NUMBER_FORMATS = ("id", "en")
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+# The file kinds (models.FileKind) for --kind, spelled here for the same reason.
+FILE_KINDS = ("okrs", "checkins", "kpis")
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).
@@ -69,14 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     imp.add_argument("--by", help="who is importing (recorded with the batch)")
-    imp.add_argument("--numbers", choices=[f.value for f in NumberFormat],
+    imp.add_argument("--numbers", choices=NUMBER_FORMATS,
                      help="how to read 1.500 where the files do not say: id = one thousand five hundred "
                           "(1.500,5), en = one and a half (1,500.5)")
-    imp.add_argument("--dates", choices=[o.value for o in DateOrder],
+    imp.add_argument("--dates", choices=DATE_ORDERS,
                      help="how to read 10/1/2026 where the files do not say: dmy = 10 January, mdy = 1 October, "
                           "ymd = year first (26/10/01)")
     # The answers to what a file leaves out (importing.mapping; docs/csv-format.md, "Answering for a file").
-    imp.add_argument("--kind", choices=[k.value for k in FileKind], help="the files' kind when their headers do not tell")
+    imp.add_argument("--kind", choices=FILE_KINDS, help="the files' kind when their headers do not tell")
     imp.add_argument("--column", action="append", default=[], metavar="HEADER=MEANING",
                      help="the file's column HEADER (as written; case and spacing free) is MEANING: a column name of "
                           "docs/csv-format.md for the kind, or ignore (repeatable)")
@@ -165,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "hash-passphrase":
         return _hash_passphrase()
+    from okrdash.settings import load_settings
+    from okrdash.store import StoreError, is_database_url, open_store, restore
+
     db_path = (args.db if is_database_url(args.db) else Path(args.db)) if args.db else load_settings().db_path
     # A PostgreSQL URL names a server's database: the store creates okrdash's tables there when missing.
     if args.command != "restore" and not args.create and not is_database_url(db_path) and not db_path.exists():
@@ -219,6 +227,8 @@ def _upgrade(store: Store, args: argparse.Namespace) -> int:
 def _pair(text: str, form: str, example: str, *, last: bool) -> tuple[str, str]:
     """``"HEADER=MEANING"`` (split at the last "=": a header may hold one) or ``"MEANING=VALUE"`` (at
     the first: a value may hold one, ``target=<= 24``)."""
+    from okrdash.importing.mapping import MappingError
+
     left, sep, right = text.rpartition("=") if last else text.partition("=")
     if not sep:
         raise MappingError("flag_pair", {"value": text, "form": form, "example": example})
@@ -227,6 +237,9 @@ def _pair(text: str, form: str, example: str, *, last: bool) -> tuple[str, str]:
 
 def _answers(args: argparse.Namespace) -> Mapping:
     """The answers the flags give, over those of ``--mapping``; MappingError when one cannot be used."""
+    from okrdash.importing.headers import normalise_header
+    from okrdash.importing.mapping import IGNORE, Mapping, check, kind_named
+
     base = Mapping.from_toml(args.mapping.read_text(encoding="utf-8")) if args.mapping else Mapping()
     columns = []
     for text in args.column:
@@ -243,6 +256,14 @@ def _answers(args: argparse.Namespace) -> Mapping:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
+    from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
+    from dataclasses import replace
+
+    from okrdash.importing.mapping import MappingError
+    from okrdash.importing.peek import file_columns
+    from okrdash.importing.report import reading_report
+    from okrdash.problems import ImportFailed
+
     uploads = []
     for path in args.files:
         if not path.is_file():
@@ -260,7 +281,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     if args.save_mapping:  # with the first file's headers: the Upload page uses it for a file that has them
         found = file_columns(uploads[0].name, uploads[0].data, mapping)
         headers = tuple(c.header for c in found[0].columns) if found else ()
-        args.save_mapping.write_text(dataclasses.replace(mapping, headers=headers).to_toml(), encoding="utf-8")
+        args.save_mapping.write_text(replace(mapping, headers=headers).to_toml(), encoding="utf-8")
         print(f"Mapping saved to {args.save_mapping}.")
     try:
         choices = ReadingChoices(numbers=NumberFormat(args.numbers) if args.numbers else None,
@@ -304,7 +325,7 @@ def answering_flags(problems: list[Problem]) -> list[str]:
         unplaced = problem.params.get("unplaced") or []
         header_text = unplaced[0] if len(unplaced) == 1 else "HEADER"
         if problem.code == "file_kind_none":
-            flags.append(f"--kind {'|'.join(k.value for k in FileKind)}")
+            flags.append(f"--kind {'|'.join(FILE_KINDS)}")
             numeric = problem.params.get("numeric") or []
             if numeric:
                 flags.append(" ".join(f'--metric "{h}"' for h in numeric) + "  (each column one KPI)")
@@ -325,10 +346,15 @@ def answering_flags(problems: list[Problem]) -> list[str]:
 
 
 def _status(store: Store, args: argparse.Namespace) -> int:
+    from okrdash.status_report import status_report
+
     as_of = args.as_of or dt.date.today()
-    report = readmodels.status_report(store, as_of=as_of, cycle=args.cycle, team=args.team)
+    report = status_report(store, as_of=as_of, cycle=args.cycle, team=args.team)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        # Indented for a person at a terminal; one line for a program reading a pipe or a file, as the
+        # indenting encoder is pure Python and took a quarter of a large company's run.
+        indent = 2 if sys.stdout.isatty() else None
+        print(json.dumps(report, indent=indent, ensure_ascii=False, default=str))
         return 0
     print(f"Cycle {report['cycle'] or '-'}, as of {as_of.isoformat()}")
     for objective in report["objectives"]:
@@ -346,6 +372,9 @@ def _status(store: Store, args: argparse.Namespace) -> int:
 def _review(store: Store, args: argparse.Namespace) -> int:
     """The quarter review of ``--cycle`` (of ``--team``): a table per objective and per team in the
     reader's language, or the review's document as JSON. Exit 2 for a cycle or team that is not there."""
+    from okrdash import review
+    from okrdash.names import name_key
+
     lang = args.lang or store.config.default_language
     cycles = store.cycles()
     cycle = _named_cycle(cycles, args.cycle)
@@ -375,6 +404,9 @@ def _carry_forward(store: Store, args: argparse.Namespace) -> int:
     """List what ``--cycle`` may carry, or carry the chosen objectives as one batch. Exit 2 for a
     cycle, team, objective or target cycle that cannot be used, 1 when the import refuses."""
     from okrdash import carry_forward
+    from okrdash.models import Cycle
+    from okrdash.names import name_key
+    from okrdash.problems import ImportFailed
 
     cycles = store.cycles()
     cycle = _named_cycle(cycles, args.cycle)
@@ -433,6 +465,8 @@ def _carry_forward(store: Store, args: argparse.Namespace) -> int:
 
 def _named_cycle(cycles: list[Cycle], text: str) -> Cycle | None:
     """The stored cycle named ``text``, or spelled as a quarter another way ("Q3 2026" is 2026-Q3)."""
+    from okrdash.models import Cycle
+
     names = {text.strip()}
     try:
         names.add(Cycle.parse(text).name)
@@ -444,6 +478,11 @@ def _named_cycle(cycles: list[Cycle], text: str) -> Cycle | None:
 def _review_text(result: review.Review, lang: str, config: Settings) -> list[str]:
     """The review as a reader's text: a title, the objectives' table, the teams' table, what each flag
     means. No person is named: grades are the objectives' and the teams'."""
+    from okrdash import readmodels, review
+    from okrdash.formatting import date as format_date
+    from okrdash.formatting import fixed
+    from okrdash.formatting import number as format_number
+
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
@@ -457,7 +496,7 @@ def _review_text(result: review.Review, lang: str, config: Settings) -> list[str
     objectives = [[_team(o["team"], lang), _plain(o["title"]), t(f"objective.type_{o['type']}"),
                    fixed(o["grade"], lang), t(f"review.band_{o['band'] or 'none'}", **config.rule_values()), _flags(o["flags"], lang)]
                   for o in document["objectives"]]
-    teams = [[_team(row["team"], lang), number(row["objective_count"], lang), _mean(row["mean_grade"], lang),
+    teams = [[_team(row["team"], lang), format_number(row["objective_count"], lang), _mean(row["mean_grade"], lang),
               _mean(row["aspirational_mean_grade"], lang), _flags(flags, lang)]
              for row, flags in zip(readmodels.records(result.teams), (d["flags"] for d in document["teams"]),
                                    strict=True)]
@@ -488,11 +527,15 @@ def _plain(text: str) -> str:
 
 def _team(team: str, lang: str) -> str:
     """A team as the reader names it: the company's own team in the reader's language."""
-    return translate("common.company", lang) if team.strip() in readmodels.COMPANY_TEAMS else _plain(team)
+    from okrdash.readmodels import COMPANY_TEAMS
+
+    return translate("common.company", lang) if team.strip() in COMPANY_TEAMS else _plain(team)
 
 
 def _mean(value: float | None, lang: str) -> str:
-    return number(None if value is None else round(value, 2), lang)
+    from okrdash.formatting import number as format_number
+
+    return format_number(None if value is None else round(value, 2), lang)
 
 
 def _flags(flags: list[str], lang: str) -> str:
@@ -502,6 +545,9 @@ def _flags(flags: list[str], lang: str) -> str:
 def _remind(store: Store, args: argparse.Namespace) -> int:
     """Send the reminders and digests due at ``--at`` (now) that were not sent before: each recorded
     in the transaction that sends it, so a crash or a refusal leaves the rest for the next run."""
+    from okrdash import reminders
+    from okrdash.mail import Mailer, MailError, SmtpServer, digest_message, owner_message
+
     config = store.config
     found = reminders.due(store, args.at or dt.datetime.now(dt.UTC), config)
     for owner in found.unknown_owners:
@@ -556,6 +602,8 @@ def _remind(store: Store, args: argparse.Namespace) -> int:
 def _hash_passphrase() -> int:
     import getpass
 
+    from okrdash.access import hash_passphrase
+
     passphrase = getpass.getpass("Editor passphrase: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(passphrase) < 8:
         print("okrdash: use at least 8 characters", file=sys.stderr)
@@ -570,6 +618,10 @@ def _writer(store: Store, who: str | None) -> Access:
     apply (the store refuses what they may not do); without one, the server's own user is admin.
     ``--by`` is taken on trust (a shell on the host is trusted like the server's user), so the
     batch also records the operating system account the command runs as."""
+    import dataclasses
+
+    from okrdash.access import admin_writer, load_roles
+
     path = store.config.roles_file
     access = load_roles(path).access_for(who) if path.is_file() else admin_writer(who)
     return dataclasses.replace(access, os_user=os_account())
@@ -612,6 +664,11 @@ def _num(value: float | None) -> str:
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from okrdash import demo
+    from okrdash.access import admin_writer
+
     if args.reset:
         store.reset(_writer(store, args.by))
     result = demo.load_demo(store, writer=dataclasses.replace(admin_writer("demo"), os_user=os_account()))
@@ -620,6 +677,11 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
+    from okrdash import demo
+    from okrdash.access import local_token, read_secrets, sign_in_configured
+    from okrdash.settings import load_settings
+    from okrdash.store import StoreError, close_shared_store, is_database_url, shared_store
+
     config = load_settings()
     address = args.address or config.serve_address
     allow_open = args.allow_local_mode_on_network or config.allow_local_mode_on_network
@@ -668,6 +730,8 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
 
 def _shown(db_path: Path | str) -> str:
     """The database as printed: a URL without its password."""
+    from okrdash.store import is_database_url
+
     if is_database_url(db_path):
         from okrdash.postgres_store import safe_url
 
@@ -676,6 +740,8 @@ def _shown(db_path: Path | str) -> str:
 
 
 def _is_loopback(address: str) -> bool:
+    import ipaddress
+
     if address.lower() == "localhost":
         return True
     try:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 OKR_EDITOR = "OKR editor"
 KPI_EDITOR = "KPI editor"
+PLAN_EDITOR = "plan editor"
 OBJECTIVE_COLUMNS = ("id", "title", "type", "parent_title", "owner")
 KEY_RESULT_COLUMNS = ("id", "objective", "title", "owner", "kind", "baseline", "target", "unit", "weight", "kpi",
                       "start_date")
@@ -336,6 +337,38 @@ def _only_changed(change: FileChanges, plan: OkrPlan) -> None:
         change.objectives = frame
 
 
+def plan_form(cycle: str, team: str, objective: str, key_result: str, points: pd.DataFrame, labels: dict[str, str],
+              numbers: NumberFormat = NumberFormat.EN) -> FormRows:
+    """A key result's planned points (columns date, planned: as typed, or numbers) as the rows of a
+    plan sheet (a check-ins sheet of planned values); rows with neither cell are the grid's empty ones."""
+    rows = tuple(
+        {"cycle": cycle, "team": team, "objective": objective, "key_result": key_result,
+         "date": _cell(date), "planned": _number(planned, numbers)}
+        for date, planned in zip(points["date"], points["planned"]) if not (_blank(date) and _blank(planned)))
+    return FormRows(PLAN_EDITOR, FileKind.CHECKINS, rows, labels, numbers)
+
+
+def save_plan(store: Store, cycle: str, team: str, objective: str, key_result: str, points: pd.DataFrame,
+              opened_version: frozenset[int], writer: Access, labels: dict[str, str], today: dt.date | None = None,
+              *, numbers: NumberFormat = NumberFormat.EN) -> list[WriteCounts]:
+    """Write a key result's planned path as edited: its points replace the stored ones (a point taken
+    out is a change too), one batch, undoable; checked as a plan sheet's rows are. Refused like
+    :func:`save_okr_edit` when the team's OKRs changed since ``opened_version``."""
+    from okrdash.importing.pipeline import validate
+
+    form = plan_form(cycle, team, objective, key_result, points, labels, numbers)
+    with store.write_lock:
+        _check_version(store, opened_version, store.okr_version(cycle, team))
+        if form.rows:
+            _, changes = validate(store, [form], today=today or dt.date.today(), allowed_teams=writer.allowed_teams)
+        else:  # every point taken out: the key result goes back to the straight line
+            changes = [FileChanges(PLAN_EDITOR, form.sha256, FileKind.CHECKINS)]
+        for change in changes:
+            change.replaced_plans = pd.DataFrame([{"cycle": cycle, "team": team, "objective": objective,
+                                                   "key_result": key_result}])
+        return store.apply(changes, writer)
+
+
 KPI_DEFINITION_NUMBERS = ("target", "tolerance", "min", "max")
 
 
@@ -360,5 +393,5 @@ def save_kpi_definition(store: Store, team: str, name: str, fields: dict[str, An
                             today=today).written
 
 
-__all__ = ["Conflict", "OkrPlan", "kpi_definition_rows", "plan_okr_edit", "save_kpi_definition", "save_okr_edit",
-           "typed_numbers"]
+__all__ = ["Conflict", "OkrPlan", "kpi_definition_rows", "plan_form", "plan_okr_edit", "save_kpi_definition",
+           "save_okr_edit", "save_plan", "typed_numbers"]

@@ -8,11 +8,15 @@ import io
 import math
 import re
 
+from collections.abc import Sequence
+
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+
+from okrdash import formatting
 
 # A cell a spreadsheet would run as a formula. Plain numbers ("-3", "+4.5", "-1e3") are data.
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
@@ -48,14 +52,30 @@ def _is_text(column: pd.Series) -> bool:
         column.dtype, pd.CategoricalDtype)
 
 
-def to_csv_bytes(frame: pd.DataFrame, lang: str = "en") -> bytes:
+def as_page_shows(frame: pd.DataFrame, shares: Sequence[str] = ()) -> pd.DataFrame:
+    """``frame``'s numbers as a page shows them: rounded as formatting.number rounds (no float noise,
+    no -0), the ``shares`` (0..1) as the whole percent formatting.percent shows."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if column in shares:
+            out[column] = pd.to_numeric(values, errors="coerce").map(formatting.rounded_share).astype("float64")
+        elif pd.api.types.is_float_dtype(values):
+            out[column] = values.map(formatting.rounded).astype("float64")
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, lang: str = "en", shares: Sequence[str] = ()) -> bytes:
     """UTF-8 (with BOM, so Excel reads it right) CSV of exactly the frame's rows and columns, in the
-    convention of ``lang``: separator, decimal mark and date order."""
+    convention of ``lang``: separator, decimal mark and date order; the ``shares`` (0..1) as percents
+    ("74%", which a spreadsheet reads as the number 0.74)."""
     convention = CONVENTIONS.get(lang, CONVENTIONS["en"])
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
-        if pd.api.types.is_float_dtype(values):
+        if column in shares:
+            safe[column] = [None if _missing(v) else formatting.percent(v, lang) for v in values]
+        elif pd.api.types.is_float_dtype(values):
             safe[column] = values.round(_CSV_DECIMALS)
         elif _is_text(values):
             safe[column] = values.map(lambda v: _csv_cell(v, convention))
@@ -72,9 +92,10 @@ def _csv_cell(value: object, convention: CsvConvention) -> object:
     return neutralise(value)
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "okrdash") -> bytes:
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "okrdash", shares: Sequence[str] = ()) -> bytes:
     """An Excel workbook of exactly the frame: numbers stay numbers, dates are date cells, columns are
-    as wide as their content, and every text is stored as text (Excel never runs it as a formula)."""
+    as wide as their content, every text is stored as text (Excel never runs it as a formula), and the
+    ``shares`` (0..1) are numbers in Excel's percent format (0.74 shows 74%)."""
     book = Workbook(write_only=True)
     page = book.create_sheet(_sheet_title(sheet))
     columns = [str(c) for c in frame.columns]
@@ -84,8 +105,10 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "okrdash") -> bytes:
         page.column_dimensions[get_column_letter(index)].width = max(_MIN_WIDTH, min(_MAX_WIDTH, width))
     page.freeze_panes = "A2"
     page.append([_text_cell(page, name) for name in columns])
+    percent = [column in shares for column in frame.columns]
     for row in frame.itertuples(index=False, name=None):
-        page.append([_cell(page, value) for value in row])
+        page.append([_percent_cell(page, value) if is_share else _cell(page, value)
+                     for value, is_share in zip(row, percent)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -108,6 +131,15 @@ def _missing(value: object) -> bool:
 def _text_cell(page, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(page, value=ILLEGAL_CHARACTERS_RE.sub("", text))
     cell.data_type = "s"  # openpyxl would store "=..." as a formula
+    return cell
+
+
+def _percent_cell(page, value: object) -> object:
+    number = _cell(page, value)
+    if not isinstance(number, (int, float)) or isinstance(number, bool):
+        return number
+    cell = WriteOnlyCell(page, value=number)
+    cell.number_format = "0%"
     return cell
 
 

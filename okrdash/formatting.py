@@ -11,14 +11,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import sys
+import tomllib
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_time
 from babel.numbers import format_decimal, format_percent
-
-import pandas as pd
 
 LOCALES = {"en": "en", "id": "id"}
 MISSING = "–"
@@ -87,6 +88,18 @@ def number(value: float | int | None, lang: str = "en", decimals: int | None = N
     return _grouped(rounded, places, lang, optional=True)
 
 
+def rounded(value: object) -> float | None:
+    """The number :func:`number` shows, as a number (1.5, not 1.4999999999999998; 0, never -0)."""
+    usable = _usable(value)
+    return None if usable is None else round(usable, _decimals_for(usable)) + 0.0
+
+
+def rounded_share(share: object) -> float | None:
+    """The share :func:`percent` shows, as a number (0.74 for "74%"; 0, never -0)."""
+    usable = _usable(share)
+    return None if usable is None else (round(usable * 100) + 0) / 100
+
+
 def numbers(values: Iterable[object], lang: str = "en", decimals: int | None = None) -> list[str]:
     """:func:`number` of every value: a table's column in one call."""
     return [number(value, lang, decimals) for value in values]
@@ -131,6 +144,20 @@ def signed(value: float | int | None, lang: str = "en", unit: str | None = None)
     return ("+" if usable > 0 else "−") + text
 
 
+def unit_word(written: str | None, lang: str = "en") -> str:
+    """A unit in the reader's language when it is one of the unit words okrdash knows
+    (locales/*/units.toml: "minutes" is "menit" in Indonesian); any other unit as its writer typed it."""
+    spelled = (written or "").strip()
+    return _unit_words(_locale(lang)).get(spelled.casefold(), spelled) if spelled else ""
+
+
+@lru_cache(maxsize=len(LOCALES))
+def _unit_words(lang: str) -> dict[str, str]:
+    # Read here, not through i18n, which imports this module's formatters.
+    with open(Path(__file__).parent / "locales" / lang / "units.toml", "rb") as handle:
+        return tomllib.load(handle)["unit"]
+
+
 def amount(value: float | int | None, unit: str | None, lang: str = "en", range_start: bool = False) -> str:
     """A number with its unit where a reader expects it: Rp1.500.000, 45%, 4,5/5, 48 minutes.
 
@@ -138,7 +165,7 @@ def amount(value: float | int | None, unit: str | None, lang: str = "en", range_
     second (a currency and a percent sign stay on both: "Rp1 to Rp2", "40% to 60%").
     """
     text = number(value, lang)
-    unit = (unit or "").strip()
+    unit = unit_word(unit, lang)
     if text == MISSING or not unit:
         return text
     if unit in PREFIX_UNITS:
@@ -154,11 +181,18 @@ def amount(value: float | int | None, unit: str | None, lang: str = "en", range_
 
 def date(day: dt.date | None, lang: str = "en") -> str:
     """31 May 2026 / 31 Mei 2026 (Babel's "d MMM y", with the month names read once)."""
-    if day is None or day is pd.NaT or (isinstance(day, float) and math.isnan(day)):
+    if day is None or _is_nat(day) or (isinstance(day, float) and math.isnan(day)):
         return MISSING
     if isinstance(day, dt.datetime):
         day = day.date()
     return f"{day.day} {month_names(lang, 'abbreviated')[day.month - 1]} {day.year}"
+
+
+def _is_nat(day: object) -> bool:
+    """Whether ``day`` is pandas' missing time (NaT). Only a loaded pandas makes one, so this module
+    does not load pandas for it: the command line formats dates without pandas."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and day is pandas.NaT
 
 
 def clock_time(moment: dt.datetime | dt.time, lang: str = "en") -> str:
@@ -171,7 +205,7 @@ def dates(days: Iterable[object], lang: str = "en") -> list[str | None]:
     shown: list[str | None] = []
     for day in days:
         if isinstance(day, dt.datetime):
-            day = None if day is pd.NaT else day.date()
+            day = None if _is_nat(day) else day.date()
         shown.append(date(day, lang) if isinstance(day, dt.date) else None)
     return shown
 

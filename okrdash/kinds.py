@@ -90,6 +90,9 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
         "persentase pencapaian", "pencapaian %", "tingkat capaian"), percent=True),
     # Achieved / not achieved (a milestone), or the status a tool computed (On Track ...).
     _C("status", _T.TEXT, ("status", "state"), ("Status", "keadaan", "status capaian", "status pencapaian")),
+    # A key result's planned value on a day of its cycle: its planned path (expected progress follows it).
+    _C("planned", _T.NUMBER, ("planned", "plan", "planned value", "target this month", "monthly plan"),
+       ("Rencana", "target bulan ini", "nilai rencana", "rencana capaian", "target rencana")),
     _C("confidence", _T.CONFIDENCE, ("confidence",), ("Keyakinan", "kepercayaan", "tingkat keyakinan")),
     _C("note", _T.TEXT, ("note", "notes", "comment", "comments", "remarks"), ("Catatan", "keterangan", "komentar")),
     _C("direction", _T.WORDS, ("direction", "polarity"), ("Arah", "polaritas", "arah kinerja"), words="Direction"),
@@ -146,6 +149,8 @@ class Kind:
     read_as: dict[str, str] = field(default_factory=dict)
     # The column the kind's rows are about (a "total" row names none).
     about: tuple[str, ...] = ()
+    # Columns that stand in for a required one: a plan sheet's planned values need no value column.
+    stands_in: dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -154,6 +159,11 @@ class Kind:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required == "yes")
+
+    def missing(self, columns: set[str]) -> list[str]:
+        """The required columns ``columns`` lack (one a column that stands in for it gives is not)."""
+        given = columns | {self.stands_in[c] for c in columns if c in self.stands_in}
+        return [c for c in self.required if c not in given]
 
 
 def _tell(*columns: str, unless: tuple[str, ...] = ()) -> Tell:
@@ -213,12 +223,18 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
         _K("date", "yes", "the day of the value; `last_checkin` spellings (`Update terakhir`) when there is "
                           "no date column"),
         _K("value", "yes", "milestones: `1`/`0`, `done`, `selesai`, `ya`, `tercapai` (a `status` column of "
-                           "those words is the value when there is no value column)"),
+                           "those words is the value when there is no value column). Not needed with `planned`: "
+                           "a row may hold a planned value only, a sheet only planned values (a plan sheet)"),
+        _K("planned", "", "the value planned for the key result on `date` (its planned path; a milestone's: "
+                          "`1`/`0` or the words of `value`): expected progress follows the plan from the start "
+                          "(the baseline) through the planned values to the end (the target) instead of a straight "
+                          "line. Within the key result's cycle; not for `at_least` / `at_most`"),
         _K("confidence", "", "0-10, `low`/`medium`/`high`, `red`/`yellow`/`green`, `rendah`/`sedang`/`tinggi`, "
                              "`merah`/`kuning`/`hijau`"),
         _K("note", "", "free text"),
     ), (_tell("key_result"),),
-        read_as={"last_checkin": "date", "status": "value"}, about=("team", "objective", "key_result")),
+        read_as={"last_checkin": "date", "status": "value"}, about=("team", "objective", "key_result"),
+        stands_in={"planned": "value"}),
     Kind(FileKind.KPIS, (
         _K("team", "yes", ""),
         _K("kpi", "yes", "KPI name"),

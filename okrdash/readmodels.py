@@ -16,6 +16,8 @@ import pandas as pd
 
 from okrdash import sqlfiles
 from okrdash.models import Cycle, Status
+# The pages choose their cycle as the CLI does (status_report.py: the CLI's status without pandas).
+from okrdash.status_report import pick_cycle as pick_cycle
 from okrdash.store import Store
 
 STATUS_ORDER = [s.value for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE,
@@ -31,20 +33,6 @@ def teams(store: Store, as_of: dt.date) -> list[str]:
 def owners(store: Store, as_of: dt.date) -> list[str]:
     """Every owner of objectives, key results and KPIs, kept like :func:`teams`."""
     return store.scores(as_of).kept(("owners",), store.owners)
-
-
-def pick_cycle(store: Store, name: str | None, as_of: dt.date) -> Cycle | None:
-    """The named cycle; else the one containing ``as_of``; else the latest that started before it."""
-    cycles = store.cycles()
-    if name:
-        for cycle in cycles:
-            if cycle.name == name:
-                return cycle
-    containing = [c for c in cycles if c.start_date <= as_of <= c.end_date]
-    if containing:
-        return containing[-1]
-    started = [c for c in cycles if c.start_date <= as_of]
-    return (started or cycles or [None])[-1]
 
 
 def _none(value: Any) -> Any:
@@ -76,26 +64,6 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     return [dict(zip(names, row)) for row in zip(*plain)] if names else [{} for _ in range(len(frame))]
 
 
-def status_report(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> dict[str, Any]:
-    """The CLI's ``status --json`` document."""
-    chosen = pick_cycle(store, cycle, as_of)
-    if cycle and (chosen is None or chosen.name != cycle):
-        chosen = None
-    objectives, key_results = [], pd.DataFrame()
-    if chosen is not None:
-        key_results = store.kr_scores(as_of, cycle=chosen.name, team=team)
-        for objective in records(store.objective_scores(as_of, cycle=chosen.name, team=team)):
-            krs = key_results[key_results["objective_id"] == objective["objective_id"]]
-            objectives.append({
-                "team": objective["team"], "cycle": objective["cycle"], "title": objective["title"],
-                "progress": objective["progress"], "expected": objective["expected"],
-                "status": objective["status"], "grade": objective["grade"],
-                "key_results": records(krs, ["title", "progress", "expected", "status", "current", "baseline",
-                                             "target", "grade"]),
-            })
-    kpis = records(store.kpi_scores(as_of, team=team), ["team", "name", "value", "target", "status"])
-    return {"cycle": chosen.name if chosen else None, "as_of": as_of.isoformat(),
-            "objectives": objectives, "kpis": kpis}
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -302,6 +270,8 @@ class ObjectiveView:
     objective: dict[str, Any]
     key_results: pd.DataFrame
     histories: dict[int, pd.DataFrame]
+    # Per key result, its expected path (the rules' expected_path: date, expected progress).
+    expected_paths: dict[int, pd.DataFrame]
 
 
 def objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView | None:
@@ -318,12 +288,17 @@ def objective_view(store: Store, objective_id: int, as_of: dt.date) -> Objective
 def _objective_view(store: Store, objective_id: int, as_of: dt.date) -> ObjectiveView:
     match = store.scores(as_of).lookup("objectives", objective_id=objective_id)
     key_results = store.kr_scores(as_of, objective_id=objective_id)
-    histories = store.checkin_histories([int(kr_id) for kr_id in key_results["key_result_id"]], as_of)
-    return ObjectiveView(records(match)[0], key_results, histories)
+    ids = [int(kr_id) for kr_id in key_results["key_result_id"]]
+    histories = store.checkin_histories(ids, as_of)
+    scored = store.scores(as_of)
+    paths = {kr_id: scored.lookup("expected_lines", key_result_id=kr_id) for kr_id in ids}
+    return ObjectiveView(records(match)[0], key_results, histories, paths)
 
 
-def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
-    """The expected value of a key result from cycle start to end (for the burn-up chart).
+def expected_line(key_result: dict[str, Any], path: pd.DataFrame | None) -> pd.DataFrame:
+    """The expected value of a key result from its start to its cycle's end (for the burn-up chart):
+    the rules' expected path (kr_scores' expected_path: the planned path, else the linear one) in
+    the key result's values.
 
     An at-least / at-most key result is expected inside its bound all cycle long (its expected
     progress in kr_scores is the end point from day one), so its line is flat at the bound.
@@ -332,10 +307,10 @@ def expected_line(key_result: dict[str, Any]) -> pd.DataFrame:
     baseline, target = key_result["baseline"], key_result["target"]
     if key_result["kind"] in ("at_least", "at_most") and None not in (target, start, end):
         return pd.DataFrame({"date": [start, end], "value": [target, target]})
-    if baseline is None or target is None or start is None or end is None:
+    if baseline is None or target is None or path is None or not len(path):
         return pd.DataFrame(columns=["date", "value"])
-    end_value = baseline + (target - baseline) * key_result["end_point"]
-    return pd.DataFrame({"date": [start, end], "value": [baseline, end_value]})
+    return pd.DataFrame({"date": [d.date() if isinstance(d, pd.Timestamp) else d for d in path["date"]],
+                         "value": [baseline + (target - baseline) * e for e in path["expected"]]})
 
 
 def week_start(day: dt.date) -> dt.date:

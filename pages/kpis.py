@@ -19,11 +19,16 @@ if view.empty:
     widgets.page_link(upload)
     st.stop()
 
-for place, choice in zip(st.columns(len(view.filters)), view.filters):
-    url_state.picker(ctx, choice, place=place)
+# Folded away, so a phone reaches the KPIs first; open while any filter is set.
+with st.expander(view.filtering, expanded=view.filters_open):
+    for place, choice in zip(st.columns(len(view.filters)), view.filters):
+        url_state.picker(ctx, choice, place=place)
 st.caption(view.caption)
 if view.table:
-    widgets.table(ctx, view.table)
+    with widgets.wide("kpis"):
+        widgets.table(ctx, view.table)
+    with widgets.narrow("kpis"):
+        widgets.cards(view.cards)
 else:
     widgets.message(view.no_match)
 
@@ -52,7 +57,7 @@ if detail:
         if detail.band_note:
             st.caption(detail.band_note)
         st.markdown(f"##### {t('kpis.measurements')}")
-        widgets.table(ctx, detail.measurements)
+        widgets.small_table(ctx, detail.measurements)  # a dozen rows: no grid to load
     else:
         widgets.message(detail.no_measurements)
     panels.bridge_panel(ctx, access, team=detail.kpi["team"], kpi_id=detail.kpi["kpi_id"], key="kpi_bridge")

@@ -57,7 +57,7 @@ for card in view.cards:
         widgets.chart(ctx, card.chart, width="stretch")
         st.markdown(f"**{t('objective.checkins')}**")
         if card.checkins:
-            widgets.table(ctx, card.checkins)
+            widgets.small_table(ctx, card.checkins)  # a cycle of weekly check-ins: no grid to load
         else:
             st.caption(t("objective.no_checkins"))
 

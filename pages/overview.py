@@ -32,22 +32,30 @@ st.subheader(t("overview.alignment"))
 # One summary row per company objective, and the aligned team objectives of the one picked: a large
 # company aligns thousands, too many to send to a browser at once.
 if view.alignment:
-    widgets.table(ctx, view.alignment)
+    widgets.small_table(ctx, view.alignment)
 if view.aligned_to:
     url_state.picker(ctx, view.aligned_to)
 if view.aligned:
-    widgets.table(ctx, view.aligned)
+    with widgets.wide("aligned"):
+        widgets.table(ctx, view.aligned, download=False)
+    with widgets.narrow("aligned"):
+        widgets.cards(view.aligned_cards)
+    widgets.table_downloads(ctx, view.aligned)
 elif view.no_aligned:
     st.caption(view.no_aligned)
 
 st.subheader(t("overview.needs_attention"))
 if view.attention:
-    widgets.table(ctx, view.attention)
+    with widgets.wide("attention"):
+        widgets.table(ctx, view.attention, download=False)
+    with widgets.narrow("attention"):
+        widgets.cards(view.attention_cards)
+    widgets.table_downloads(ctx, view.attention)
 else:
     st.success(view.all_clear, icon="✅")
 
 if view.checkin_rates:
     st.subheader(t("checkin.rate_title"))
-    widgets.table(ctx, view.checkin_rates)
+    widgets.small_table(ctx, view.checkin_rates)  # one row per team: no grid to load, fits a phone
 
 url_state.share(ctx, view.shown)

@@ -52,7 +52,7 @@ st.caption(view.distribution_help)
 for place, chart in zip(st.columns(len(view.charts)), view.charts):
     with place:
         widgets.chart(ctx, chart, width="stretch")
-widgets.table(ctx, view.distribution)
+widgets.small_table(ctx, view.distribution)  # the six grade bands
 
 for flagged in view.flagged:
     with st.container(border=True):

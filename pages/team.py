@@ -26,6 +26,15 @@ if view.message:
 else:
     st.subheader(t("team.key_results"))
     widgets.metrics(view.counts)
+    st.subheader(t("team.needs_attention"))
+    if view.attention:
+        with widgets.wide("team_attention"):
+            widgets.table(ctx, view.attention, download=False)
+        with widgets.narrow("team_attention"):
+            widgets.cards(view.attention_cards)
+        widgets.table_downloads(ctx, view.attention)
+    else:
+        st.success(view.all_clear, icon="✅")
     st.subheader(t("team.objectives"))
     left, right = st.columns(2)
     url_state.picker(ctx, view.status_filter, place=left)

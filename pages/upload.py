@@ -102,16 +102,27 @@ else:
     if view.undoable:
         with st.expander(f"↩️ {t('upload.undo_title')}"):
             st.caption(t("upload.undo_help"))
-            labels = {undoable.batch: undoable.label for undoable in view.undoable}
-            chosen = st.selectbox(t("upload.undo_batch"), list(labels), key="undo_batch", format_func=labels.get)
+            offered = {undoable.batch: undoable for undoable in view.undoable}
+            chosen = st.selectbox(t("upload.undo_batch"), list(offered), key="undo_batch",
+                                  format_func=lambda batch: offered[batch].label)
+            # Asked first: what the undo changes, who wrote the batch and when, then Yes or Cancel.
             if st.button(t("upload.undo_button"), key="undo_button"):
-                try:
-                    changed = ctx.store.undo(int(chosen), access)
-                except StoreError as error:
-                    st.error(error.message(ctx.lang))
-                else:
-                    context.data_changed()
-                    st.success(t("upload.undone", batch=chosen, rows=changed))
+                st.session_state["_undo_asked"] = chosen
+            if st.session_state.get("_undo_asked") == chosen and chosen in offered:
+                st.warning(offered[chosen].changes, icon="↩️")
+                yes, cancel = st.columns(2)
+                if cancel.button(t("upload.undo_cancel"), key="undo_cancel"):
+                    del st.session_state["_undo_asked"]
+                    st.rerun()
+                if yes.button(t("upload.undo_yes"), key="undo_yes", type="primary"):
+                    del st.session_state["_undo_asked"]
+                    try:
+                        changed = ctx.store.undo(int(chosen), access)
+                    except StoreError as error:
+                        st.error(error.message(ctx.lang))
+                    else:
+                        context.data_changed()
+                        st.success(t("upload.undone", batch=chosen, rows=changed))
 
 if view.backup:
     st.subheader(t("upload.backup_title"))

@@ -169,3 +169,23 @@ def test_workbook_keeps_numbers_dates_and_text_and_runs_no_formula():
     assert rows[1][3].date() == dt.date(2026, 5, 31) and sheet["D2"].is_date and rows[3][3] is None
     assert sheet.column_dimensions["A"].width == len("Grow revenue to Rp2.400.000.000") + 2
     assert sheet.column_dimensions["C"].width == 8
+
+
+def test_a_pages_download_says_what_the_page_says_percents_rounded_and_no_minus_zero():
+    """Issue 24.7: progress as the page's percent (0% format in Excel, "74%" in the CSV), no float
+    noise, no -0, in both conventions."""
+    from openpyxl import load_workbook
+
+    from okrdash.export import as_page_shows, to_xlsx_bytes
+
+    frame = pd.DataFrame({"Key result": ["Uptime", "Sales"], "Progress": [0.736264, -0.0004],
+                          "Change": [0.9000000000000057, -0.0000001], "Target": [99.9, 20.0]})
+    shown = as_page_shows(frame, shares=("Progress",))
+    assert list(shown["Progress"]) == [0.74, 0.0] and list(shown["Change"]) == [0.9, 0.0]
+    assert math.copysign(1, shown["Progress"][1]) == 1 and math.copysign(1, shown["Change"][1]) == 1
+    assert to_csv_bytes(shown, "id", shares=("Progress",)).decode("utf-8-sig").splitlines() == [
+        "Key result;Progress;Change;Target", "Uptime;74%;0,9;99,9", "Sales;0%;0,0;20,0"]
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(shown, "krs", shares=("Progress",)))).active
+    progress = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.number_format) for c in progress] == [(0.74, "0%"), (0, "0%")]
+    assert [row[2].value for row in sheet.iter_rows(min_row=2)] == [0.9, 0]

@@ -37,16 +37,25 @@ def _key_result(kind: str, baseline: float | None, target: float, end_point: flo
             "start_date": dt.date(2026, 10, 1), "end_date": dt.date(2026, 12, 31)}
 
 
-def test_expected_line_rises_to_the_end_point_of_an_increase():
-    line = expected_line(_key_result("increase", 0.0, 100.0, 0.7))
+def _path(*points: tuple[dt.date, float]) -> pd.DataFrame:
+    return pd.DataFrame(points, columns=["date", "expected"])
+
+
+def test_expected_line_is_the_rules_path_in_the_key_results_values():
+    line = expected_line(_key_result("increase", 0.0, 100.0, 0.7),
+                         _path((dt.date(2026, 10, 1), 0.0), (dt.date(2026, 12, 31), 0.7)))
     assert list(line["value"]) == [0.0, 70.0]
     assert list(line["date"]) == [dt.date(2026, 10, 1), dt.date(2026, 12, 31)]
+    # A decrease from 48 to 30 minutes planned to reach 44 by the end of November.
+    line = expected_line(_key_result("decrease", 48.0, 30.0, 1.0), _path(
+        (dt.date(2026, 10, 1), 0.0), (dt.date(2026, 11, 30), 4 / 18), (dt.date(2026, 12, 31), 1.0)))
+    assert [round(v, 9) for v in line["value"]] == [48.0, 44.0, 30.0]
 
 
 def test_expected_line_of_a_bound_is_flat_at_the_bound():
     # "Keep features blocked at 2% or less", first check-in 1.0, aspirational: not a line from 1.0 to 1.7.
-    assert list(expected_line(_key_result("at_most", 1.0, 2.0, 0.7))["value"]) == [2.0, 2.0]
-    assert list(expected_line(_key_result("at_least", None, 80.0, 1.0))["value"]) == [80.0, 80.0]
+    assert list(expected_line(_key_result("at_most", 1.0, 2.0, 0.7), None)["value"]) == [2.0, 2.0]
+    assert list(expected_line(_key_result("at_least", None, 80.0, 1.0), None)["value"]) == [80.0, 80.0]
 
 
 def test_the_team_pages_filters_match_the_scores():

@@ -413,6 +413,24 @@ def test_low_confidence_caps_on_track(rules_store, title, expected_status, disag
     assert (row["status"], row["confidence_disagrees"]) == (expected_status, disagrees)
 
 
+def test_an_objectives_progress_is_the_same_whatever_order_its_key_results_arrive_in(rules_store):
+    """objective_rollup sums in key result order: threads hand rows over in any order, and a
+    floating-point sum taken in another order gives another last bit."""
+    with rules_store.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE scored AS SELECT * FROM kr_scores(?::DATE) WHERE objective = 'Committed grid'",
+                    [day(50)])
+        # One whole progress and a hundred tiny ones: added before the whole one, the tiny ones count.
+        cur.execute("UPDATE scored SET progress_clamped = CASE WHEN title = 'c0' THEN 1.0 ELSE 1.1e-16 END")
+        cur.execute("CREATE TEMP TABLE forward AS SELECT * FROM scored ORDER BY key_result_id")
+        cur.execute("CREATE TEMP TABLE backward AS SELECT * FROM scored ORDER BY key_result_id DESC")
+        progress = {name: cur.execute(f"SELECT progress FROM objective_rollup('{name}', ?::DATE) "
+                                      "WHERE title = 'Committed grid'", [day(50)]).fetchall()
+                    for name in ("forward", "backward")}
+        cur.execute("DROP TABLE scored; DROP TABLE forward; DROP TABLE backward")
+    assert progress["forward"] == progress["backward"]
+    assert progress["forward"][0][0] == pytest.approx(1.0 / 101, rel=1e-12)
+
+
 def test_objective_flags_confidence_disagreement(rules_store):
     row = objective_row(rules_store, "Confidence", day(50))
     assert row["confidence_disagrees"] is True

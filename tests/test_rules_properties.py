@@ -37,8 +37,10 @@ PROPERTY_SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def score(key_results, as_of: dt.date, objective_type: str = "committed") -> list[dict]:
-    """Write key results ``(kind, baseline, target, [values...])`` in a rolled-back transaction; their scores."""
+def score(key_results, as_of: dt.date, objective_type: str = "committed",
+          plans: dict[int, list[tuple[int, float]]] | None = None) -> list[dict]:
+    """Write key results ``(kind, baseline, target, [values...])`` in a rolled-back transaction; their scores.
+    ``plans``: per key result's index, its planned values (days after START, planned value)."""
     with STORE.cursor() as cur:
         cur.begin()
         try:
@@ -55,6 +57,9 @@ def score(key_results, as_of: dt.date, objective_type: str = "committed") -> lis
                 for offset, value in enumerate(values):
                     cur.execute("INSERT INTO checkins (key_result_id, date, value) VALUES (?, ?, ?)",
                                 [kr_id, START + dt.timedelta(days=offset), value])
+                for offset, planned in (plans or {}).get(index, []):
+                    cur.execute("INSERT INTO kr_plans (key_result_id, date, planned) VALUES (?, ?, ?)",
+                                [kr_id, START + dt.timedelta(days=offset), planned])
                 ids.append(kr_id)
             result = cur.execute(
                 "SELECT key_result_id, progress, progress_clamped, expected, status, grade, grade_band, band "
@@ -122,6 +127,22 @@ def test_increase_and_decrease_are_mirror_images(bt, current, mirror, n, otype):
     assert close(original["progress"], image["progress"], abs(original["progress"]))
     assert original["status"] == image["status"]
     assert original["expected"] == image["expected"]
+
+
+@PROPERTY_SETTINGS
+@given(bt=baseline_target(), current=numbers, n=days, otype=objective_types,
+       plan_days=st.lists(st.integers(1, 99), min_size=1, max_size=6, unique=True))
+def test_a_plan_of_the_linear_points_expects_what_the_linear_rule_does(bt, current, n, otype, plan_days):
+    """A plan whose points lie on the straight line from baseline to target (planned value at day d of
+    the 100-day cycle: baseline + (target - baseline) * d / 100) gives the linear rule's expected
+    progress and status, on any day, for either type."""
+    baseline, target = bt
+    kind = direction(baseline, target)
+    line = [(d, baseline + (target - baseline) * d / 100) for d in sorted(plan_days)]
+    linear, planned = score([(kind, baseline, target, [current]), (kind, baseline, target, [current])],
+                            START + dt.timedelta(days=n), otype, plans={1: line})
+    assert planned["expected"] == linear["expected"], (line, n)
+    assert planned["status"] == linear["status"]
 
 
 @PROPERTY_SETTINGS

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from okrdash import bridge, coach, demo, okrfiles, readmodels
+from okrdash import bridge, coach, demo, okrfiles, readmodels, status_report
 from okrdash.store import scores as scores_module
 from okrdash.access import admin_writer
 from okrdash.views import review as review_view
@@ -34,7 +35,7 @@ def every_read_model(store, as_of: dt.date) -> dict[tuple, Any]:
     models: dict[tuple, Any] = {("kpis",): readmodels.kpi_table(store, as_of)}
     for cycle in store.cycles():
         models[("overview", cycle.name)] = readmodels.overview(store, cycle, as_of)
-        models[("status", cycle.name)] = readmodels.status_report(store, as_of, cycle.name)
+        models[("status", cycle.name)] = status_report.status_report(store, as_of, cycle.name)
         models[("coach", cycle.name)] = coach.check_store(store, as_of, cycle.name)
         models[("proposals", cycle.name)] = bridge.proposals(store, as_of, cycle.name)
         for team in store.teams():
@@ -91,8 +92,10 @@ def test_filtered_lookups_equal_the_macros_filtered_in_sql(demo_store):
 
     def macro(name: str, order: str, **where: Any) -> pd.DataFrame:
         conditions = " AND ".join(f"{column} = ?" for column in where) or "true"
+        # A key result's expected path (a list) is kept as rows of their own (compared below).
+        columns = "* EXCLUDE (expected_path)" if name == "kr_scores" else "*"
         with demo_store.cursor() as cur:
-            return cur.execute(f"SELECT * FROM {name}(?::DATE) WHERE {conditions} ORDER BY {order}",
+            return cur.execute(f"SELECT {columns} FROM {name}(?::DATE) WHERE {conditions} ORDER BY {order}",
                                [AS_OF, *where.values()]).df()
 
     teams = demo_store.teams()
@@ -109,6 +112,41 @@ def test_filtered_lookups_equal_the_macros_filtered_in_sql(demo_store):
              macro("kr_scores", "team, objective, key_result_id",
                    objective_id=int(objective_id)))
     same(demo_store.kr_scores(AS_OF), macro("kr_scores", "team, objective, key_result_id"))
+    with demo_store.cursor() as cur:
+        paths = cur.execute("""SELECT key_result_id, expected_path[i].date AS date, expected_path[i].expected AS expected
+                               FROM (SELECT key_result_id, expected_path,
+                                            unnest(generate_series(1, len(expected_path))) AS i
+                                     FROM kr_scores(?::DATE)) ORDER BY key_result_id, i""", [AS_OF]).df()
+    same(demo_store.scores(AS_OF).expected_lines, paths)
+
+
+def test_scoring_scores_each_key_result_once(demo_store, monkeypatch):
+    """The objectives are rolled up from the key results just scored (objective_rollup), not by
+    objective_scores, which would score every key result again (issue 27)."""
+    executed: list[str] = []
+    real_cursor = demo_store.cursor
+
+    class Recording:
+        def __init__(self, cursor):
+            self._cursor = cursor
+
+        def execute(self, sql, *args, **kwargs):
+            executed.append(sql)
+            return self._cursor.execute(sql, *args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._cursor, name)
+
+    @contextmanager
+    def recording():
+        with real_cursor() as cursor:
+            yield Recording(cursor)
+
+    monkeypatch.setattr(demo_store, "cursor", recording)
+    scored = demo_store.scores(AS_OF)
+    assert len(scored.key_results) and len(scored.objectives) and len(scored.kpis)
+    assert sum(sql.count("kr_scores(") for sql in executed) == 1
+    assert not [sql for sql in executed if "objective_scores(" in sql]
 
 
 def test_a_caller_changing_a_returned_frame_leaves_the_kept_scores_alone(demo_store):

@@ -229,6 +229,9 @@ def test_renaming_an_objective_and_its_key_result_keeps_check_ins_and_undo_resto
     assert kr_row(okrs, "Sign 120 customers", day(30))["current"] == 30.0  # the check-in followed
     assert kr_row(okrs, "Sign 120 customers", day(30))["objective"] == "Grow revenue fast"
     assert okrs.table_counts()["key_results"] == 2
+    # What undoing it changes, per table (asked before the Upload page undoes): the renamed objective
+    # and key result, each back to its earlier version.
+    assert okrs.batch_changes(written.batch_id) == [("objectives", 1, 1), ("key_results", 1, 1)]
     okrs.undo(written.batch_id, SALES_EDITOR)
     after = okrs.team_okrs("Sprint 1", "Sales")
     assert all(a.equals(b) for a, b in zip(after, before))

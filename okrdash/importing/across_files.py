@@ -25,13 +25,15 @@ _KPI_FACTS = """SELECT line, okr_name_key(team) AS a, okr_name_key(kpi) AS b, ''
                 FROM "{table}" WHERE date__parsed IS NOT NULL AND value__parsed IS NOT NULL"""
 _CHECKIN_FACTS = """SELECT f.line, okr_name_key(rr.team) AS a, okr_name_key(rr.key_result) AS b,
                            okr_name_key(rr.objective) AS c, rr.cycle AS d, f.date__parsed AS date, f.value__parsed AS value
-                    FROM "{table}" f JOIN "{table}_resolved" rr USING (ref_key)"""
+                    FROM "{table}" f JOIN "{table}_resolved" rr USING (ref_key) WHERE f.value__parsed IS NOT NULL"""
 
 
 def conflicts_across_files(v: Validator) -> None:
     """A problem on each fact another file or sheet of the upload gives a different value."""
     kpis = [t for t in v.tables if t.kind is FileKind.KPIS and "date" in t.columns and "value" in t.columns]
-    checkins = [t for t in v.tables if t.kind is FileKind.CHECKINS or t.file_name in v.okr_checkin_lines]
+    # (A plan sheet holds no check-in values.)
+    checkins = [t for t in v.tables if (t.kind is FileKind.CHECKINS and "value" in t.columns)
+                or t.file_name in v.okr_checkin_lines]
     for group, kind in ((kpis, FileKind.KPIS), (checkins, FileKind.CHECKINS)):
         if len(group) >= 2:
             _compare(v, group, kind)

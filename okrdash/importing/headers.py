@@ -88,7 +88,7 @@ def closest_kind(columns: set[str]) -> tuple[FileKind | None, list[str]]:
         return None, []
 
     def missing(kind: FileKind) -> list[str]:
-        return [c for c in REQUIRED_COLUMNS[kind] if c not in columns]
+        return KINDS[kind].missing(columns)
 
     def only_its_own(kind: FileKind) -> int:
         others = {c for k in KINDS if k is not kind for c in KIND_COLUMNS[k]}

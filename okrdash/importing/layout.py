@@ -25,7 +25,6 @@ from okrdash.importing import exports
 from okrdash.importing.header_row import HeaderRow
 from okrdash.importing.mapping import IGNORE, NO_MAPPING, Mapping
 from okrdash.importing.headers import (
-    REQUIRED_COLUMNS,
     closest_kind,
     column_of_words,
     detect_kind,
@@ -132,10 +131,9 @@ def lay_out(file_name: str, row: HeaderRow, samples: list[list[str]], notes: lis
     _fit_kind(layout, placed, samples, failure, notes)
     _answers(layout, placed, mapping, failure)  # (before the title's team and period: an answer is the person's word)
     _shape(layout, placed, row, failure)
-    for column in REQUIRED_COLUMNS[kind]:
-        if column not in layout.columns and column not in layout.provided:
-            failure.add(column, None, "header_missing", kind=kind.value,
-                        unplaced=[h for h in layout.ignored if h not in placed.asked_ignored])
+    for column in KINDS[kind].missing(set(layout.columns) | layout.provided):
+        failure.add(column, None, "header_missing", kind=kind.value,
+                    unplaced=[h for h in layout.ignored if h not in placed.asked_ignored])
     failure.raise_any()
     return layout
 

@@ -38,7 +38,7 @@ from okrdash.models import (
 )
 from okrdash.names import name_key
 from okrdash.problems import ImportFailed, Localised, Problem
-from okrdash.vocabulary import CONFIDENCE, MILESTONE, scale_words
+from okrdash.vocabulary import CONFIDENCE, MILESTONE, WORDS, scale_words
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
 
@@ -372,24 +372,49 @@ class Validator:
         finally:
             self.con.unregister("kr_index")
             self.con.unregister("cycle_names")
-        value_sql = table.number_sql("value", "f.value", "f.line")
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
+        # Check-in values, and planned values (a plan sheet's, or beside a value), read alike.
+        numbers = [c for c in ("value", "planned") if c in table.columns]
+        # A milestone's value may be a word ("done", "selesai").
+        parsed = [f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.{c}), {number})
+                          ELSE {number} END AS {c}__parsed"""
+                  for c in numbers for number in [table.number_sql(c, f"f.{c}", "f.line")]]
         self._parse_cells(
             table, dates=("date",), confidence=True,
-            also=["rr.ref_key", "rr.kr_key", "rr.matches", "rr.kpi IS NOT NULL AS kr_linked",
-                  # A milestone's value may be a word ("done", "selesai").
-                  f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.value), {value_sql})
-                           ELSE {value_sql} END AS value__parsed"""],
+            also=["rr.ref_key", "rr.kr_key", "rr.matches", "rr.kpi IS NOT NULL AS kr_linked", "rr.kind AS kr_kind",
+                  *parsed],
             join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
+        table.parsed.update({c: f"{c}__parsed" for c in numbers})
+        planning = "planned" in table.columns
         # The key result and value checks are flagged in the cell checks' scan (see _cell_problems).
-        unmatched = "matches <> 1 OR kr_linked"
-        bad_value = f"""matches = 1 AND NOT okr_blank(value)
-                        AND (value__parsed IS NULL OR isnan(value__parsed) OR isinf(value__parsed)
-                             OR abs(value__parsed) > {MAX_ABS_NUMBER!r})"""
+        # A key result that follows a KPI takes its values from the KPI, but may carry a plan.
+        has_value = "value" in table.columns
+        unmatched = ("matches <> 1 OR kr_linked" if not planning else
+                     "matches <> 1 OR (kr_linked AND NOT okr_blank(value))" if has_value else "matches <> 1")
+        bad_value = " OR ".join(
+            f"""(matches = 1 AND NOT okr_blank({c})
+                 AND ({c}__parsed IS NULL OR isnan({c}__parsed) OR isinf({c}__parsed)
+                      OR abs({c}__parsed) > {MAX_ABS_NUMBER!r}))""" for c in numbers) or "false"
+        # A row of a plan sheet holds a planned value, a check-in a value: one of them is needed.
+        neither = ("false" if not planning else
+                   "okr_blank(value) AND okr_blank(planned)" if has_value else "okr_blank(planned)")
+        # A bound (at least / at most) is expected all cycle long: a plan cannot move it.
+        planned_bound = "kr_kind IN ('at_least', 'at_most') AND NOT okr_blank(planned)" if planning else "false"
         flagged = self._cell_problems(table, numbers=(), dates=("date",),
-                                      required=("team", "key_result", "date", "value"), confidence=True,
-                                      flag=[unmatched, bad_value])
+                                      required=("team", "key_result", "date") if planning
+                                      else ("team", "key_result", "date", "value"), confidence=True,
+                                      flag=[unmatched, bad_value, neither, planned_bound])
         limit = self.config.max_reported_problems + 1
+        if planning:
+            for line, cell in self.con.execute(
+                    f"""SELECT line, {'value' if has_value else 'NULL'} FROM {flagged}
+                        WHERE {neither} ORDER BY line LIMIT {limit}""").fetchall():
+                self._problem(table, line, "value" if has_value else "planned", cell, "required")
+            for line, cell, kind in self.con.execute(
+                    f"SELECT line, planned, kr_kind FROM {flagged} WHERE {planned_bound} ORDER BY line LIMIT {limit}"
+            ).fetchall():
+                self._problem(table, line, "planned", cell, "planned_for_bound",
+                              kind=Localised(WORDS["KRKind"][kind].en, WORDS["KRKind"][kind].id))
         for line, team, kr_text, matches, kpi in self.con.execute(
             f"""SELECT f.line, f.team, f.key_result, f.matches, rr.kpi FROM (SELECT * FROM {flagged} WHERE {unmatched}) f
                 JOIN {resolved} rr USING (ref_key) ORDER BY f.line LIMIT {limit}"""
@@ -400,17 +425,23 @@ class Validator:
                 self._problem(table, line, "key_result", kr_text, "ambiguous_key_result", team=team, count=matches)
             else:
                 self._problem(table, line, "key_result", kr_text, "linked_kr_checkin", kpi=kpi)
-        for line, value, kind, code in self.con.execute(
-            f"""SELECT f.line, f.value, rr.kind,
-                       CASE WHEN value__parsed IS NOT NULL THEN 'number_out_of_range' ELSE okr_number_problem(f.value) END
-                FROM (SELECT * FROM {flagged} WHERE {bad_value}) f JOIN {resolved} rr USING (ref_key)
-                ORDER BY f.line LIMIT {limit}"""
-        ).fetchall():
-            self._problem(table, line, "value", value,
-                          "not_a_milestone" if kind == "milestone" and code == "not_a_number" else code)
+        for column in numbers:
+            for line, value, kind, code in self.con.execute(
+                f"""SELECT f.line, f.{column}, rr.kind,
+                           CASE WHEN {column}__parsed IS NOT NULL THEN 'number_out_of_range'
+                                ELSE okr_number_problem(f.{column}) END
+                    FROM (SELECT * FROM {flagged} WHERE matches = 1 AND NOT okr_blank({column})
+                          AND ({column}__parsed IS NULL OR isnan({column}__parsed) OR isinf({column}__parsed)
+                               OR abs({column}__parsed) > {MAX_ABS_NUMBER!r})) f
+                    JOIN {resolved} rr USING (ref_key) ORDER BY f.line LIMIT {limit}"""
+            ).fetchall():
+                self._problem(table, line, column, value,
+                              "not_a_milestone" if kind == "milestone" and code == "not_a_number" else code)
         self.values_on_one_scale(table, "kr_key")
         self._duplicates(table, ("key_result", "date"), where="kr_key IS NOT NULL AND date__parsed IS NOT NULL",
                          key=("kr_key", "date__parsed"))
+        if planning:
+            self._plans_outside_their_cycle(table, resolved)
         if self.problems:
             return
         self._checkins_outside_their_cycle(table, resolved)
@@ -418,9 +449,37 @@ class Validator:
             f"""SELECT rr.cycle, rr.team, rr.objective, rr.key_result, f.date__parsed AS date,
                        f.value__parsed AS value, {self._col(table, "confidence", parse="confidence", source="f")},
                        {'f.note' if 'note' in table.columns else 'NULL::VARCHAR'} AS note
-                FROM {t} f JOIN {resolved} rr USING (ref_key)"""
-        ).to_arrow_table()
-        self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame))
+                FROM {t} f JOIN {resolved} rr USING (ref_key)
+                {'WHERE f.value__parsed IS NOT NULL' if planning else ''}"""
+        ).to_arrow_table() if has_value else None
+        plans = self.con.sql(
+            f"""SELECT rr.cycle, rr.team, rr.objective, rr.key_result, f.date__parsed AS date,
+                       f.planned__parsed AS planned
+                FROM {t} f JOIN {resolved} rr USING (ref_key) WHERE f.planned__parsed IS NOT NULL"""
+        ).to_arrow_table() if planning else None
+        self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame, plans=plans))
+
+    def _plans_outside_their_cycle(self, table: CsvTable, resolved: str) -> None:
+        """Planned values dated outside their key result's cycle: a plan is a path through the cycle,
+        from its start (the baseline) to its end (the target)."""
+        cycles = {r["cycle"]: (r["start_date"], r["end_date"]) for r in self.store.cycle_index()}
+        cycles.update({name: (c.start_date, c.end_date) for name, c in self.upload_cycles.items()})
+        self.con.register("plan_cycles", pa.table({
+            "name": pa.array(list(cycles), pa.string()),
+            "start_date": pa.array([v[0] for v in cycles.values()], pa.date32()),
+            "end_date": pa.array([v[1] for v in cycles.values()], pa.date32())}))
+        try:
+            rows = self.con.execute(
+                f"""SELECT f.line, f.date, c.name, c.start_date, c.end_date
+                    FROM "{table.table}" f JOIN {resolved} rr USING (ref_key) JOIN plan_cycles c ON c.name = rr.cycle
+                    WHERE f.planned__parsed IS NOT NULL
+                      AND (f.date__parsed < c.start_date OR f.date__parsed > c.end_date)
+                    ORDER BY f.line LIMIT {self.config.max_reported_problems + 1}""").fetchall()
+        finally:
+            self.con.unregister("plan_cycles")
+        for line, date, cycle, start, end in rows:
+            self._problem(table, line, "date", date, "planned_outside_cycle", cycle=cycle, start=start.isoformat(),
+                          end=end.isoformat())
 
 
 def _standard_quarter(cycle: Cycle) -> bool:

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from okrdash.access import Access
 from okrdash.settings import Settings, settings as default_settings
@@ -25,6 +25,11 @@ from okrdash.store.errors import StoreError, first_line, rollback_quietly
 from okrdash.store.locations import write_lock_of
 from okrdash.store.scores import ScoreKeeper, Scores
 from okrdash.store.writes import FileChanges, WriteCounts
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class DuckDBStore:
@@ -114,6 +119,7 @@ class DuckDBStore:
     teams = reads.read_method(reads.teams)
     owners = reads.read_method(reads.owners)
     batches = reads.read_method(reads.batches)
+    batch_changes = reads.read_method(reads.batch_changes)
     latest_data_date = reads.read_method(reads.latest_data_date)
     linked_key_results = reads.read_method(reads.linked_key_results)
     checkin_history = reads.read_method(reads.checkin_history)
@@ -124,6 +130,7 @@ class DuckDBStore:
     kpi_definitions = reads.read_method(reads.kpi_definitions)
     cycle_index = reads.read_method(reads.cycle_index)
     team_okrs = reads.read_method(reads.team_okrs)
+    team_plans = reads.read_method(reads.team_plans)
     okr_version = reads.read_method(reads.okr_version)
     kpi_version = reads.read_method(reads.kpi_version)
     people = reads.read_method(reads.people)
@@ -167,8 +174,8 @@ class DuckDBStore:
     def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame:
         return scores.status_counts(self, as_of, cycle)
 
-    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
-        return scores.needs_attention(self, as_of, cycle, limit)
+    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None) -> pd.DataFrame:
+        return scores.needs_attention(self, as_of, cycle, limit, team)
 
     # -- writes (writes.py, writes.sql) and backups ---------------------------------------------
 

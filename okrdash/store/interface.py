@@ -10,16 +10,20 @@ import datetime as dt
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import duckdb
-import pandas as pd
 
 from okrdash.access import Access
 from okrdash.models import Batch, Cycle
 from okrdash.settings import Settings
 from okrdash.store.scores import Scores
 from okrdash.store.writes import FileChanges, WriteCounts
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @runtime_checkable
@@ -71,6 +75,10 @@ class Store(Protocol):
 
     def batches(self) -> list[Batch]: ...
 
+    def batch_changes(self, batch_id: int) -> list[tuple[str, int, int]]:
+        """What undoing ``batch_id`` changes, per table: (table, rows it holds, earlier rows it replaced)."""
+        ...
+
     def latest_data_date(self) -> dt.date | None: ...
 
     def linked_key_results(self, cycle: str, team: str | None = None) -> dict[int, list[str]]: ...
@@ -96,6 +104,10 @@ class Store(Protocol):
     def cycle_index(self) -> list[dict]: ...
 
     def team_okrs(self, cycle: str, team: str) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+    def team_plans(self, cycle: str, team: str) -> pd.DataFrame:
+        """The planned values (objective, key_result, date, planned) of a team's key results of a cycle."""
+        ...
 
     def okr_version(self, cycle: str, team: str) -> frozenset[int]: ...
 
@@ -127,7 +139,8 @@ class Store(Protocol):
 
     def status_counts(self, as_of: dt.date, cycle: str) -> pd.DataFrame: ...
 
-    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame: ...
+    def needs_attention(self, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None
+                        ) -> pd.DataFrame: ...
 
     # -- writes ------------------------------------------------------------------------------------
 

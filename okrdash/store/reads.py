@@ -11,14 +11,18 @@ import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import duckdb
-import pandas as pd
 
 from okrdash import sqlfiles
 from okrdash.models import Batch, Cycle
 from okrdash.store.schema import DATA_TABLES
+
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
+if TYPE_CHECKING:
+    import pandas as pd
 
 READS_SQL = Path(__file__).with_name("reads.sql")
 SQL = sqlfiles.named_queries(READS_SQL)
@@ -120,6 +124,12 @@ def batches(cur: duckdb.DuckDBPyConnection) -> list[Batch]:
     return [Batch(**dict(zip(BATCH_FIELDS, row))) for row in _run(cur, "batches").fetchall()]
 
 
+def batch_changes(cur: duckdb.DuckDBPyConnection, batch_id: int) -> list[tuple[str, int, int]]:
+    """Per table what undoing ``batch_id`` changes: (table, rows it holds, earlier rows it replaced)."""
+    return [(table, int(written), int(replaced))
+            for table, written, replaced in _run(cur, "batch_changes", batch=batch_id).fetchall()]
+
+
 def key_result_index(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Natural keys of the stored key results, for resolving check-ins during validation."""
     return _df(cur, "key_result_index")
@@ -138,6 +148,11 @@ def team_okrs(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> tuple[pd
     """A team's objectives and key results of one cycle as stored, for the OKR editor."""
     return (_df(cur, "team_objectives", cycle=cycle, team=team),
             _df(cur, "team_key_results", cycle=cycle, team=team))
+
+
+def team_plans(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> pd.DataFrame:
+    """The planned values (objective, key_result, date, planned) of a team's key results of one cycle."""
+    return _df(cur, "team_plans", cycle=cycle, team=team)
 
 
 def okr_version(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> frozenset[int]:

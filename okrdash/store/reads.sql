@@ -10,6 +10,7 @@ UNION ALL SELECT 'cycles', count(*) FROM cycles
 UNION ALL SELECT 'objectives', count(*) FROM objectives
 UNION ALL SELECT 'key_results', count(*) FROM key_results
 UNION ALL SELECT 'checkins', count(*) FROM checkins
+UNION ALL SELECT 'kr_plans', count(*) FROM kr_plans
 UNION ALL SELECT 'kpis', count(*) FROM kpis
 UNION ALL SELECT 'kpi_measurements', count(*) FROM kpi_measurements
 UNION ALL SELECT 'kpis_prior', count(*) FROM kpis_prior
@@ -17,6 +18,7 @@ UNION ALL SELECT 'kpi_measurements_prior', count(*) FROM kpi_measurements_prior
 UNION ALL SELECT 'objectives_prior', count(*) FROM objectives_prior
 UNION ALL SELECT 'key_results_prior', count(*) FROM key_results_prior
 UNION ALL SELECT 'checkins_prior', count(*) FROM checkins_prior
+UNION ALL SELECT 'kr_plans_prior', count(*) FROM kr_plans_prior
 UNION ALL SELECT 'people', count(*) FROM people
 UNION ALL SELECT 'people_prior', count(*) FROM people_prior
 UNION ALL SELECT 'reminders_sent', count(*) FROM reminders_sent;
@@ -72,6 +74,26 @@ SELECT id, imported_at, file_name, sha256, kind, inserted, updated, imported_by,
        undone_at, undone_by, undone_os_user
 FROM batches ORDER BY id DESC;
 
+-- name: batch_changes
+-- What undoing a batch changes, per table: the rows it holds (removed, or given their earlier
+-- version back) and the earlier versions it replaced (restored).
+SELECT data_table, written, replaced FROM (
+    SELECT 1 AS position, 'objectives' AS data_table,
+           (SELECT count(*) FROM objectives WHERE batch_id = $batch) AS written,
+           (SELECT count(*) FROM objectives_prior WHERE replaced_by = $batch) AS replaced
+    UNION ALL SELECT 2, 'key_results', (SELECT count(*) FROM key_results WHERE batch_id = $batch),
+           (SELECT count(*) FROM key_results_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 3, 'checkins', (SELECT count(*) FROM checkins WHERE batch_id = $batch),
+           (SELECT count(*) FROM checkins_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 4, 'kpis', (SELECT count(*) FROM kpis WHERE batch_id = $batch),
+           (SELECT count(*) FROM kpis_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 5, 'kpi_measurements', (SELECT count(*) FROM kpi_measurements WHERE batch_id = $batch),
+           (SELECT count(*) FROM kpi_measurements_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 6, 'people', (SELECT count(*) FROM people WHERE batch_id = $batch),
+           (SELECT count(*) FROM people_prior WHERE replaced_by = $batch))
+WHERE written + replaced > 0
+ORDER BY position;
+
 -- name: key_result_index
 -- Natural keys of the stored key results, for resolving check-ins during validation.
 SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi
@@ -95,14 +117,24 @@ SELECT k.id, o.title AS objective, k.title, k.owner, k.kind, k.baseline, k.targe
 FROM key_results k JOIN objectives o ON o.id = k.objective_id LEFT JOIN kpis kp ON kp.id = k.kpi_id
 WHERE o.cycle = $cycle AND o.team = $team ORDER BY o.id, k.id;
 
+-- name: team_plans
+-- The planned values of a team's key results of one cycle (the OKR editor's planned paths).
+SELECT o.title AS objective, k.title AS key_result, p.date, p.planned
+FROM kr_plans p JOIN key_results k ON k.id = p.key_result_id JOIN objectives o ON o.id = k.objective_id
+WHERE o.cycle = $cycle AND o.team = $team ORDER BY o.id, k.id, p.date;
+
 -- name: okr_version
--- The batches whose rows make up a team's objectives and key results of a cycle now.
+-- The batches whose rows make up a team's objectives and key results of a cycle now (their plans too).
 SELECT o.batch_id FROM objectives o WHERE o.cycle = $c AND o.team = $t
 UNION SELECT k.batch_id FROM key_results k JOIN objectives o ON o.id = k.objective_id
       WHERE o.cycle = $c AND o.team = $t
 UNION SELECT replaced_by FROM objectives_prior WHERE cycle = $c AND team = $t
 UNION SELECT p.replaced_by FROM key_results_prior p JOIN objectives o ON o.id = p.objective_id
-      WHERE o.cycle = $c AND o.team = $t;
+      WHERE o.cycle = $c AND o.team = $t
+UNION SELECT p.batch_id FROM kr_plans p JOIN key_results k ON k.id = p.key_result_id
+      JOIN objectives o ON o.id = k.objective_id WHERE o.cycle = $c AND o.team = $t
+UNION SELECT p.replaced_by FROM kr_plans_prior p JOIN key_results k ON k.id = p.key_result_id
+      JOIN objectives o ON o.id = k.objective_id WHERE o.cycle = $c AND o.team = $t;
 
 -- name: kpi_version
 SELECT batch_id FROM kpis WHERE team = $t AND name = $n

@@ -22,9 +22,10 @@ MIGRATIONS: dict[int, str] = {int(name.removeprefix("migration ")): sql for name
 SCHEMA_VERSION = max(MIGRATIONS)
 
 # Tables whose rows imports write, parents before children.
-VERSIONED_TABLES = ("kpis", "kpi_measurements", "objectives", "key_results", "checkins", "people")
+VERSIONED_TABLES = ("kpis", "kpi_measurements", "objectives", "key_results", "checkins", "kr_plans", "people")
 # reminders_sent is written by okrdash remind (one row a message), not by batches: no undo.
-DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kpis", "kpi_measurements", "people",
+DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kr_plans", "kpis", "kpi_measurements",
+               "people",
                "reminders_sent", *(f"{t}_prior" for t in VERSIONED_TABLES))
 
 

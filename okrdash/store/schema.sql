@@ -145,6 +145,19 @@ CREATE TABLE reminders_sent (
     PRIMARY KEY (kind, person, week)
 );
 
+-- name: migration 6
+-- Planned paths (issue 26): a key result's planned values on days inside its cycle, written like
+-- check-ins (a check-ins sheet's planned column) and undone like them. Expected progress follows
+-- them (rules.sql, kr_scores).
+CREATE TABLE kr_plans (
+    key_result_id INTEGER NOT NULL,
+    date DATE NOT NULL,
+    planned DOUBLE NOT NULL,
+    batch_id INTEGER,
+    PRIMARY KEY (key_result_id, date)
+);
+CREATE TABLE kr_plans_prior AS SELECT *, 0::INTEGER AS replaced_by FROM kr_plans LIMIT 0;
+
 -- name: version_table
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
 

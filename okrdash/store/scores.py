@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from okrdash import sqlfiles
 
+# pandas only names the frames' type here: DuckDB loads it with the first frame a read returns,
+# so a command that never asks for one (okrdash status) starts without it.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from okrdash.store.interface import Store
 
 SCORES_SQL = Path(__file__).with_name("scores.sql")
@@ -37,6 +40,9 @@ class Scores:
     key_results: pd.DataFrame  # kr_scores, by team, objective, key_result_id
     objectives: pd.DataFrame   # objective_scores, by team, objective_id
     kpis: pd.DataFrame         # kpi_scores, by team, name
+    # Each key result's expected path (kr_scores' expected_path: key_result_id, date, expected), in
+    # path order: what the burn-up draws as its expected line.
+    expected_lines: pd.DataFrame
     # What is derived from these frames once (row positions per column, read models' extras).
     _kept: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
     _kept_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
@@ -93,10 +99,16 @@ def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
 
 
 def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> Scores:
-    """Run the rules' macros over the whole company at ``as_of``."""
+    """Run the rules' macros over the whole company at ``as_of``, every key result scored once."""
     queries = sqlfiles.named_queries(SCORES_SQL)
-    return Scores(*(cur.execute(queries[name], {"as_of": as_of}).df()
-                    for name in ("key_results", "objectives", "kpis")))
+    cur.execute(queries["score_key_results"], {"as_of": as_of})
+    try:
+        return Scores(cur.execute(queries["key_results"]).df(),
+                      cur.execute(queries["objectives"], {"as_of": as_of}).df(),
+                      cur.execute(queries["kpis"], {"as_of": as_of}).df(),
+                      cur.execute(queries["expected_lines"]).df())
+    finally:
+        cur.execute(queries["drop_scoring_key_results"])
 
 
 class ScoreKeeper:
@@ -137,6 +149,8 @@ def status_counts(store: Store, as_of: dt.date, cycle: str) -> pd.DataFrame:
     return _over_scores(store, as_of, "status_counts", cycle=cycle)
 
 
-def needs_attention(store: Store, as_of: dt.date, cycle: str, limit: int = 50) -> pd.DataFrame:
-    """Off Track and At Risk key results and KPIs, and stale key results; biggest gap first."""
-    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit)
+def needs_attention(store: Store, as_of: dt.date, cycle: str, limit: int = 50, team: str | None = None
+                    ) -> pd.DataFrame:
+    """Off Track and At Risk key results and KPIs, and stale key results (of one ``team``, or of
+    all); biggest gap first."""
+    return _over_scores(store, as_of, "needs_attention", cycle=cycle, limit=limit, team=team)

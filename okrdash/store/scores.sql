@@ -3,11 +3,26 @@
 -- as scored_key_results, scored_objectives and scored_kpis (Scores.register). Nothing here restates
 -- a rule; these queries only choose, count and order.
 
+-- name: score_key_results
+-- The key results scored once, into the scoring cursor's own temp table: the objectives are rolled
+-- up from these rows (objective_rollup) instead of scoring every key result a second time.
+CREATE OR REPLACE TEMP TABLE scoring_key_results AS SELECT * FROM kr_scores($as_of::DATE);
+
 -- name: key_results
-SELECT * FROM kr_scores($as_of::DATE) ORDER BY team, objective, key_result_id;
+-- Without their expected paths: a path (a list per row) is kept as rows of its own (expected_lines).
+SELECT * EXCLUDE (expected_path) FROM scoring_key_results ORDER BY team, objective, key_result_id;
+
+-- name: expected_lines
+SELECT key_result_id, expected_path[i].date AS date, expected_path[i].expected AS expected
+FROM (SELECT key_result_id, expected_path, unnest(generate_series(1, len(expected_path))) AS i
+      FROM scoring_key_results)
+ORDER BY key_result_id, i;
 
 -- name: objectives
-SELECT * FROM objective_scores($as_of::DATE) ORDER BY team, objective_id;
+SELECT * FROM objective_rollup('scoring_key_results', $as_of::DATE) ORDER BY team, objective_id;
+
+-- name: drop_scoring_key_results
+DROP TABLE scoring_key_results;
 
 -- name: kpis
 SELECT * FROM kpi_scores($as_of::DATE) ORDER BY team, name;
@@ -23,7 +38,7 @@ ORDER BY subject, team, status;
 -- name: needs_attention
 -- Off Track and At Risk key results and KPIs, and stale ones (the rules' stale: a key result past
 -- the check-in interval, a KPI not measured within its frequency); biggest gap first (a KPI's:
--- okr_kpi_gap).
+-- okr_kpi_gap). $team: one team's (NULL: the whole company's).
 SELECT * FROM (
     SELECT 'key_result' AS subject, team, title, objective, objective_id, key_result_id,
            NULL::INTEGER AS kpi_id, status, gap, last_checkin, stale, confidence_disagrees
@@ -33,6 +48,7 @@ SELECT * FROM (
     SELECT 'kpi', team, name, NULL, NULL, NULL, kpi_id, status, okr_kpi_gap(direction, value, target),
            last_date, stale, false
     FROM scored_kpis)
-WHERE status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees
+WHERE (status IN ('Off Track', 'At Risk') OR stale OR confidence_disagrees)
+  AND ($team::VARCHAR IS NULL OR team = $team)
 ORDER BY status = 'Off Track' DESC, status = 'At Risk' DESC, gap DESC NULLS LAST, team, title
 LIMIT $limit;

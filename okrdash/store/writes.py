@@ -11,17 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from okrdash import sqlfiles
 from okrdash.access import Access, Role
 from okrdash.models import FileKind, PeopleKind
 from okrdash.store.errors import StoreError, first_line
 from okrdash.store.schema import VERSIONED_TABLES
+
+# pandas and pyarrow hold the rows a write brings (its caller has loaded them); a command that only
+# reads (okrdash status) imports the store without them.
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 WRITES_SQL = Path(__file__).with_name("writes.sql")
 SQL = sqlfiles.named_queries(WRITES_SQL)
@@ -57,6 +61,12 @@ class FileChanges:
     # objective (the same plus new_objective, new_title). ``subject`` is "objective" or "key_result".
     removals: pd.DataFrame | None = None
     renames: pd.DataFrame | None = None
+    # Planned values (columns cycle, team, objective, key_result, date, planned): a key result's
+    # planned path, upserted by key result and day like a file's check-ins.
+    plans: pa.Table | pd.DataFrame | None = None
+    # Key results (cycle, team, objective, key_result) whose stored plan ``plans`` replaces whole:
+    # the OKR editor's plan of one key result, where removing a point is a change too.
+    replaced_plans: pd.DataFrame | None = None
     # People (columns email, name, manager_email, language, team, whatsapp; e-mail addresses in
     # lower case): only an admin may write them, whatever their team.
     people: pd.DataFrame | None = None
@@ -66,9 +76,12 @@ class FileChanges:
 
     def teams(self) -> set[str]:
         """Every team a row of this file belongs to (what the writer must be allowed to write)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         found: set[str] = set()
         for frame in (self.objectives, self.key_results, self.checkins, self.kpis, self.measurements,
-                      self.removals, self.renames):
+                      self.removals, self.renames, self.plans, self.replaced_plans):
             if frame is None or not len(frame):
                 continue
             # Distinct values only: a KPI file may hold millions of measurement rows.
@@ -118,9 +131,9 @@ def apply_file(cur: Cursor, change: FileChanges, writer: Access) -> WriteCounts:
     batch_id = _run(cur, "new_batch", file_name=change.file_name, sha256=change.sha256, kind=change.kind.value,
                     imported_by=writer.who, os_user=writer.os_user).fetchall()[0][0]
     inserted = updated = 0
-    renames = change.renames if change.renames is not None else pd.DataFrame()
-    objective_renames = renames[renames["subject"] == "objective"] if len(renames) else None
-    key_result_renames = renames[renames["subject"] == "key_result"] if len(renames) else None
+    renames = change.renames if change.renames is not None and len(change.renames) else None
+    objective_renames = renames[renames["subject"] == "objective"] if renames is not None else None
+    key_result_renames = renames[renames["subject"] == "key_result"] if renames is not None else None
     # Removals and objective renames first, so the rows below find the new titles; key results
     # move after the objectives they move to exist.
     steps: tuple[tuple[object, Callable[[Cursor, int], tuple[int, int]]], ...] = (
@@ -133,6 +146,8 @@ def apply_file(cur: Cursor, change: FileChanges, writer: Access) -> WriteCounts:
         (key_result_renames, _rename_key_results),
         (change.key_results, _upsert_key_results),
         (change.checkins, _add_same_day_checkins if change.keep_same_day else _upsert_checkins),
+        (change.replaced_plans, _drop_plans),
+        (change.plans, _upsert_plans),
         (change.people, _upsert_people),
     )
     for frame, upsert in steps:
@@ -191,16 +206,17 @@ def _upsert_measurements(cur: Cursor, batch_id: int) -> tuple[int, int]:
 
 
 def _remove(cur: Cursor, batch_id: int) -> tuple[int, int]:
-    """Delete the staged objectives (with their key results and check-ins) and key results
-    (with their check-ins), keeping every deleted row in ``*_prior`` so undo restores it."""
+    """Delete the staged objectives (with their key results, check-ins and plans) and key results
+    (with their check-ins and plans), keeping every deleted row in ``*_prior`` so undo restores it."""
     objective_ids = [r[0] for r in _run(cur, "removed_objectives").fetchall()]
     key_result_ids = [r[0] for r in _run(cur, "removed_key_results", objectives=objective_ids).fetchall()]
     removed = 0
-    for table, column, ids in (("checkins", "key_result_id", key_result_ids), ("key_results", "id", key_result_ids),
+    for table, column, ids in (("checkins", "key_result_id", key_result_ids),
+                               ("kr_plans", "key_result_id", key_result_ids), ("key_results", "id", key_result_ids),
                                ("objectives", "id", objective_ids)):
         _on_table(cur, "keep_removed", table, column, batch=batch_id, ids=ids)
         count = _on_table(cur, "delete_removed", table, column, ids=ids).fetchall()[0][0]
-        removed += count if table != "checkins" else 0
+        removed += count if table in ("key_results", "objectives") else 0
     return 0, removed
 
 
@@ -243,6 +259,18 @@ def _add_same_day_checkins(cur: Cursor, batch_id: int) -> tuple[int, int]:
 def _upsert_checkins(cur: Cursor, batch_id: int) -> tuple[int, int]:
     existing = _count(cur, "keep_prior_checkins", batch=batch_id)
     total = _count(cur, "upsert_checkins", batch=batch_id)  # the rows inserted or updated
+    return total - existing, existing
+
+
+def _drop_plans(cur: Cursor, batch_id: int) -> tuple[int, int]:
+    """The stored plans of the staged key results, kept for undo and deleted (a whole plan replaced)."""
+    _run(cur, "keep_dropped_plans", batch=batch_id)
+    return 0, _count(cur, "drop_plans")
+
+
+def _upsert_plans(cur: Cursor, batch_id: int) -> tuple[int, int]:
+    existing = _count(cur, "keep_prior_plans", batch=batch_id)
+    total = _count(cur, "upsert_plans", batch=batch_id)  # the rows inserted or updated
     return total - existing, existing
 
 

@@ -202,6 +202,38 @@ ON CONFLICT (key_result_id, date, seq) DO UPDATE SET
     value = excluded.value, confidence = excluded.confidence, note = excluded.note,
     batch_id = excluded.batch_id;
 
+-- name: keep_prior_plans
+-- A planned value replaces the one stored for its key result and day; as keep_prior_checkins,
+-- every stored row met is one the batch replaces.
+INSERT INTO kr_plans_prior BY NAME
+SELECT t.*, $batch AS replaced_by FROM staged s
+JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
+JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result
+LEFT JOIN kr_plans t ON t.key_result_id = k.id AND t.date = s.date
+WHERE t.rowid IS NOT NULL;
+
+-- name: upsert_plans
+INSERT INTO kr_plans (key_result_id, date, planned, batch_id)
+SELECT k.id, s.date, s.planned, $batch FROM staged s
+JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
+JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result
+ON CONFLICT (key_result_id, date) DO UPDATE SET planned = excluded.planned, batch_id = excluded.batch_id;
+
+-- name: keep_dropped_plans
+-- The OKR editor's plan of a key result replaces its stored plan whole: the stored points of the
+-- staged key results are kept for undo, then dropped (drop_plans) before the new points land.
+INSERT INTO kr_plans_prior BY NAME
+SELECT t.*, $batch AS replaced_by FROM kr_plans t
+WHERE t.key_result_id IN (SELECT k.id FROM staged s
+                          JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
+                          JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result);
+
+-- name: drop_plans
+DELETE FROM kr_plans
+WHERE key_result_id IN (SELECT k.id FROM staged s
+                        JOIN objectives o ON o.cycle = s.cycle AND o.team = s.team AND o.title = s.objective
+                        JOIN key_results k ON k.objective_id = o.id AND k.title = s.key_result);
+
 -- name: keep_prior_people
 -- The people rows the staged ones replace (by e-mail address, as stored: lower case).
 INSERT INTO people_prior BY NAME
@@ -247,6 +279,10 @@ SELECT DISTINCT team FROM (
               JOIN objectives o ON o.id = k.objective_id WHERE c.batch_id = $batch
     UNION ALL SELECT o.team FROM checkins_prior c JOIN key_results k ON k.id = c.key_result_id
               JOIN objectives o ON o.id = k.objective_id WHERE c.replaced_by = $batch
+    UNION ALL SELECT o.team FROM kr_plans p JOIN key_results k ON k.id = p.key_result_id
+              JOIN objectives o ON o.id = k.objective_id WHERE p.batch_id = $batch
+    UNION ALL SELECT o.team FROM kr_plans_prior p JOIN key_results k ON k.id = p.key_result_id
+              JOIN objectives o ON o.id = k.objective_id WHERE p.replaced_by = $batch
     UNION ALL SELECT team FROM kpis WHERE batch_id = $batch
     UNION ALL SELECT team FROM kpis_prior WHERE replaced_by = $batch
     UNION ALL SELECT k.team FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id WHERE m.batch_id = $batch
@@ -261,6 +297,7 @@ SELECT DISTINCT later FROM (
     SELECT replaced_by AS later FROM objectives_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM key_results_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM checkins_prior WHERE batch_id = $batch
+    UNION ALL SELECT replaced_by FROM kr_plans_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM kpis_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM kpi_measurements_prior WHERE batch_id = $batch
     UNION ALL SELECT replaced_by FROM people_prior WHERE batch_id = $batch
@@ -269,6 +306,9 @@ SELECT DISTINCT later FROM (
                 AND o.id NOT IN (SELECT id FROM objectives_prior WHERE replaced_by = $batch)
     UNION ALL SELECT c.batch_id FROM checkins c JOIN key_results k ON k.id = c.key_result_id
               WHERE c.batch_id <> $batch AND k.batch_id = $batch
+                AND k.id NOT IN (SELECT id FROM key_results_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT p.batch_id FROM kr_plans p JOIN key_results k ON k.id = p.key_result_id
+              WHERE p.batch_id <> $batch AND k.batch_id = $batch
                 AND k.id NOT IN (SELECT id FROM key_results_prior WHERE replaced_by = $batch)
     UNION ALL SELECT m.batch_id FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id
               WHERE m.batch_id <> $batch AND k.batch_id = $batch
@@ -301,6 +341,7 @@ DELETE FROM reminders_sent;
 DELETE FROM people_prior;
 DELETE FROM people;
 DELETE FROM checkins_prior;
+DELETE FROM kr_plans_prior;
 DELETE FROM key_results_prior;
 DELETE FROM objectives_prior;
 DELETE FROM kpi_measurements_prior;
@@ -308,6 +349,7 @@ DELETE FROM kpis_prior;
 DELETE FROM kpi_measurements;
 DELETE FROM kpis;
 DELETE FROM checkins;
+DELETE FROM kr_plans;
 DELETE FROM key_results;
 DELETE FROM objectives;
 DELETE FROM cycles;

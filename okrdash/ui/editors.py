@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import editing, readmodels
+from okrdash import editing, formatting, readmodels
 from okrdash.access import Access
 from okrdash.models import Cycle, Direction, KRKind, ObjectiveType
 from okrdash.problems import ImportFailed
@@ -68,7 +68,10 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
     if not access.may_edit_team(team):
         return
     key = okr_editor_key(cycle.name, team)
-    if ctx.as_of <= cycle.end_date:  # a cycle finished on the day the page shows takes no new key results
+    # A cycle finished on the day the page shows takes no new objectives or key results (neither the
+    # form nor a new grid row); its rows can still be corrected.
+    running = ctx.as_of <= cycle.end_date
+    if running:
         add_key_result(ctx, access, team, cycle, kpi_names, key=f"{key}_add")
     flash = st.session_state.pop(_FLASH.format(key=key), None)
     opened_key = _OPENED.format(key=key)
@@ -91,7 +94,8 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
         label = _labels(ctx)
         st.markdown(f"**{ctx.t('editing.objectives')}**")
         edited_objectives = st.data_editor(
-            objectives, key=f"{key}_objectives", num_rows="dynamic", hide_index=True, width="stretch",
+            objectives, key=f"{key}_objectives", num_rows="dynamic" if running else "fixed", hide_index=True,
+            width="stretch",
             disabled=["id"], column_order=["title", "type", "parent_title", "owner"],
             column_config={
                 "id": None,
@@ -107,7 +111,8 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
         titles = [t for t in edited_objectives["title"] if isinstance(t, str) and t.strip()]
         st.markdown(f"**{ctx.t('editing.key_results')}**")
         edited_key_results = st.data_editor(
-            key_results, key=f"{key}_key_results", num_rows="dynamic", hide_index=True, width="stretch",
+            key_results, key=f"{key}_key_results", num_rows="dynamic" if running else "fixed", hide_index=True,
+            width="stretch",
             disabled=["id"],
             column_order=["objective", "title", "owner", "kind", "baseline", "target", "unit", "weight", "kpi",
                           "start_date"],
@@ -147,6 +152,69 @@ def okr_editor(ctx: Context, access: Access, team: str, cycle: Cycle, kpi_names:
         if plan.is_empty and flash is None:
             st.caption(ctx.t("editing.nothing_changed"))
         _show(flash)
+        plan_editor(ctx, access, team, cycle, key_results, key=f"{key}_plan")
+
+
+def plan_editor(ctx: Context, access: Access, team: str, cycle: Cycle, key_results: pd.DataFrame, key: str) -> None:
+    """One key result's planned path: its planned values by day, saved as a plan sheet's rows are
+    (editing.save_plan: the points replace the stored ones, one batch, undoable)."""
+    planned_kinds = [k.value for k in KRKind if k not in (KRKind.AT_LEAST, KRKind.AT_MOST)]
+    choices = key_results[key_results["kind"].isin(planned_kinds)] if len(key_results) else key_results
+    if not len(choices):
+        return
+    st.markdown(f"**{ctx.t('editing.plan_title')}**")
+    st.caption(ctx.t("editing.plan_help"))
+    picked = st.selectbox(ctx.t("common.key_result"), list(range(len(choices))), index=None, key=f"{key}_pick",
+                          format_func=lambda i: f"{choices.iloc[i]['objective']} · {choices.iloc[i]['title']}",
+                          placeholder=ctx.t("editing.plan_pick"))
+    if picked is None:
+        return
+    row = choices.iloc[picked]
+    numbers = forms.typing_convention(ctx)
+    stored = ctx.store.team_plans(cycle.name, team)
+    mine = stored[(stored["objective"] == row["objective"]) & (stored["key_result"] == row["title"])]
+    # Typed columns even when empty: the grid refuses a date column of an empty frame's floats.
+    points = pd.DataFrame({"date": pd.Series(pd.to_datetime(list(mine["date"])), dtype="datetime64[ns]"),
+                           "planned": pd.Series([number_text(float(v), numbers) for v in mine["planned"]],
+                                                dtype="string")})
+    editor_key = f"{key}_points_{int(row['id'])}"
+    edited = st.data_editor(
+        points, key=editor_key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "date": st.column_config.DateColumn(ctx.t("common.date"), min_value=cycle.start_date,
+                                                max_value=cycle.end_date,
+                                                format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD"),
+            # Text, not NumberColumn: the browser would read "4,4" as 44 before the server sees it.
+            "planned": st.column_config.TextColumn(ctx.t("editing.planned"), help=ctx.t("editing.number_help")),
+        })
+    readings = [read_number(text, numbers) for text in edited["planned"] if isinstance(text, str) and text.strip()]
+    if readings:
+        st.caption("  \n".join(f"{ctx.t('editing.planned')}: {forms.reading_text(ctx, r)}" for r in readings if r))
+    st.button(f"💾 {ctx.t('editing.plan_save')}", key=f"{key}_save", on_click=_save_plan,
+              disabled=any(r is not None and r.problem is not None for r in readings),
+              args=(ctx, access, team, cycle, str(row["objective"]), str(row["title"]), edited,
+                    ctx.store.okr_version(cycle.name, team), key))
+    _show(st.session_state.pop(_FLASH.format(key=key), None))
+
+
+def _save_plan(ctx: Context, access: Access, team: str, cycle: Cycle, objective: str, key_result: str,
+               points: pd.DataFrame, version: frozenset[int], key: str) -> None:
+    flash = _FLASH.format(key=key)
+    labels = {"date": ctx.t("common.date"), "planned": ctx.t("editing.planned"), "value": ctx.t("editing.planned")}
+    try:
+        written = editing.save_plan(ctx.store, cycle.name, team, objective, key_result, points, version, access,
+                                    labels, numbers=forms.typing_convention(ctx))
+    except editing.Conflict as conflict:
+        st.session_state[flash] = ("error", "  \n".join(
+            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
+        return
+    except (ImportFailed, StoreError) as refused:
+        st.session_state[flash] = ("error", forms.refusal(ctx, refused))
+        return
+    context.data_changed()
+    _forget(okr_editor_key(cycle.name, team))  # the version the OKR tables were opened at moved on
+    st.session_state[flash] = ("success", ctx.t("editing.plan_saved", key_result=widgets.plain(key_result),
+                                                batch=written[0].batch_id) + "  \n" + ctx.t("forms.undo_hint"))
 
 
 _ADD_FIELDS = ("objective", "title", "kind", "baseline", "target", "unit", "owner", "start_date")
@@ -303,7 +371,7 @@ def _kpi_fields(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> 
     directions = [d.value for d in Direction]
     st.selectbox(ctx.t("editing.direction"), directions, index=directions.index(kpi["direction"]),
                  key=f"{key}_direction", format_func=lambda d: ctx.t(f"editing.direction_{d}"))
-    unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
+    unit = f" ({widgets.plain(formatting.unit_word(kpi['unit'], ctx.lang))})" if kpi["unit"] else ""  # labels render Markdown
     forms.number_field(ctx, ctx.t("editing.target") + unit, f"{key}_target", value=kpi["target"])
     forms.number_field(ctx, ctx.t("editing.tolerance"), f"{key}_tolerance", value=_tolerance(kpi, numbers),
                        help=ctx.t("editing.tolerance_help"))

@@ -129,7 +129,7 @@ def _checkin_fields(ctx: Context, access: Access, writable: list[dict[str, Any]]
         st.radio(ctx.t("forms.milestone"), [1.0, 0.0], key=f"{key}_value", horizontal=True,
                  format_func=lambda v: ctx.t("forms.done") if v else ctx.t("forms.not_done"))
     else:
-        unit = f" ({widgets.plain(kr['unit'])})" if kr["unit"] else ""  # labels render Markdown
+        unit = f" ({widgets.plain(formatting.unit_word(kr['unit'], ctx.lang))})" if kr["unit"] else ""  # labels render Markdown
         number_field(ctx, ctx.t("forms.value") + unit, f"{key}_value", placeholder=ctx.t("forms.value_placeholder"))
     # Today, unless the page shows an earlier day: a check-in after it would not show. No bounds on
     # the widget: Streamlit would replace a day outside them with this default; the save refuses it.
@@ -174,7 +174,7 @@ def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str
 
 @st.fragment
 def _measurement_fields(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> None:
-    unit = f" ({widgets.plain(kpi['unit'])})" if kpi["unit"] else ""  # labels render Markdown
+    unit = f" ({widgets.plain(formatting.unit_word(kpi['unit'], ctx.lang))})" if kpi["unit"] else ""  # labels render Markdown
     number_field(ctx, ctx.t("forms.value") + unit, f"{key}_value", placeholder=ctx.t("forms.value_placeholder"))
     st.date_input(ctx.t("common.date"), value=min(dt.date.today(), ctx.as_of), key=f"{key}_date",
                   format="DD/MM/YYYY" if ctx.lang == "id" else "YYYY-MM-DD")
@@ -237,7 +237,7 @@ def _show_flash(ctx: Context, key: str, key_results: dict[int, dict[str, Any]] |
         kind, text = "success", ctx.t(
             "forms.checkin_saved", key_result=widgets.plain(now["title"]), batch=batch,
             value=format_number(None if pd.isna(now["current"]) else float(now["current"]), ctx.lang),
-            unit=widgets.plain(now["unit"] or ""), status=widgets.status_label(ctx, now["status"]))
+            unit=widgets.plain(formatting.unit_word(now["unit"], ctx.lang)), status=widgets.status_label(ctx, now["status"]))
     if kind == "success":
         st.success(text + "  \n" + ctx.t("forms.undo_hint"), icon="✅")
     else:

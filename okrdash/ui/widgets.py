@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import charts, formatting
-from okrdash.export import to_csv_bytes, to_xlsx_bytes
+from okrdash.export import as_page_shows, to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui.context import Context
-from okrdash.views.common import Badge, Bar, Count, KeyResults, Message, PageLink, Table
+from okrdash.viewstate import SHARED
+from okrdash.views.common import Badge, Bar, Card, Count, KeyResults, Message, PageLink, Table
 
 WRAPPING_ROW_HEIGHT = 66  # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
 _PROGRESS_TRACK = "#e8e8e8"
@@ -28,7 +29,12 @@ def message(shown: Message) -> None:
 
 
 def page_link(shown: PageLink, place: Any = None) -> None:
-    (place or st).page_link(shown.link.script, label=shown.label, icon=shown.icon, query_params=shown.link.query)
+    """A link to another page of the app. The sidebar's language, cycle and date are bound to the
+    address (ui/context.py), and Streamlit adds a bound value that is not its default to the new
+    page's address itself: the link carries only the page's own filters, so neither lang twice nor
+    today's date pinned on a live view."""
+    query = {name: value for name, value in shown.link.query.items() if name not in SHARED}
+    (place or st).page_link(shown.link.script, label=shown.label, icon=shown.icon, query_params=query)
 
 
 def metrics(counts: tuple[Count, ...]) -> None:
@@ -38,7 +44,7 @@ def metrics(counts: tuple[Count, ...]) -> None:
             st.metric(count.label, count.count, width="content")
 
 
-def table(ctx: Context, shown: Table) -> None:
+def table(ctx: Context, shown: Table, download: bool = True) -> None:
     """A view model's table: its first rows note, the grid (text in the reader's language; link,
     sparkline and progress columns drawn as such) and, with a file name, its downloads."""
     if shown.first_rows:
@@ -59,8 +65,8 @@ def table(ctx: Context, shown: Table) -> None:
                 help=shown.helps.get(column))
     st.dataframe(shown.shown, hide_index=True, width="stretch", column_config=config,
                  **({"row_height": WRAPPING_ROW_HEIGHT} if shown.wrapping else {}))
-    if shown.file_name:
-        downloads(ctx, shown.rows, shown.file_name, key=shown.key)
+    if shown.file_name and download:
+        table_downloads(ctx, shown)
 
 
 def badge(shown: Badge) -> None:
@@ -68,9 +74,15 @@ def badge(shown: Badge) -> None:
 
 
 def key_results(ctx: Context, shown: KeyResults) -> None:
-    """Key results as progress bars (status colours, the expected marker) and their table."""
-    bars(shown.bars)
-    table(ctx, shown.table)
+    """Key results as progress bars (status colours, the expected marker) and their table; on a
+    phone as cards."""
+    with wide(shown.table.key):
+        bars(shown.bars)
+        table(ctx, shown.table, download=False)
+    with narrow(shown.table.key):
+        cards(shown.cards)
+    if shown.table.file_name:
+        table_downloads(ctx, shown.table)
 
 
 def bars(shown: tuple[Bar, ...]) -> None:
@@ -85,35 +97,44 @@ def bars(shown: tuple[Bar, ...]) -> None:
 def bars_html(shown: tuple[Bar, ...]) -> str:
     """The HTML of :func:`bars`: per bar its text (escaped) and a bar in the status colour with the
     expected progress as a dark tick (its value in the tick's title)."""
-    cards = []
-    for bar in shown:
-        value = round(bar.share * 100, 1)
-        tick = ""
-        if bar.expected is not None:
-            at = round(min(max(bar.expected, 0.0), 1.0) * 100, 1)
-            tick = (f'<div title="{html.escape(bar.expected_text)}" '
-                    f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
-                    f'background:{_PROGRESS_TICK}"></div>')
-        cards.append(
-            '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
-            f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(bar.text)}</div>'
-            f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
+    return "".join(
+        '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
+        f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(bar.text)}</div>'
+        f'{_bar_html(bar.share, bar.color, bar.expected, bar.expected_text)}</div>' for bar in shown)
+
+
+def _bar_html(share: float, color: str, expected: float | None, expected_text: str) -> str:
+    value = round(share * 100, 1)
+    tick = ""
+    if expected is not None:
+        at = round(min(max(expected, 0.0), 1.0) * 100, 1)
+        tick = (f'<div title="{html.escape(expected_text)}" '
+                f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
+                f'background:{_PROGRESS_TICK}"></div>')
+    return (f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
             f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
-            f'<div style="width:{value}%;height:100%;background:{bar.color};border-radius:2px"></div>{tick}</div></div>')
-    return "".join(cards)
+            f'<div style="width:{value}%;height:100%;background:{color};border-radius:2px"></div>{tick}</div>')
 
 
-def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
+def table_downloads(ctx: Context, shown: Table) -> None:
+    """A view model table's downloads: what the page says (numbers rounded as it rounds them, shares
+    as percents), every row."""
+    if shown.file_name:
+        downloads(ctx, lambda: as_page_shows(shown.rows(), shown.shares), shown.file_name, shown.key, shown.shares)
+
+
+def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str,
+              shares: tuple[str, ...] = ()) -> None:
     """Download ``rows()`` (built when a button is clicked) as an Excel workbook and as a CSV in the
     reader's convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet."""
     stem = file_name.removesuffix(".csv")
     row = st.container(horizontal=True)
     row.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang),
+        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang, shares),
         file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
     )
     row.download_button(
-        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem),
+        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem, shares),
         file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", on_click="ignore",
     )
@@ -134,6 +155,89 @@ UPLOADER_DROPZONE = "stFileUploaderDropzone"
 _UPLOADER_CSS = (f'[data-testid="{UPLOADER_INSTRUCTIONS}"] {{ display: none; }}')
 _UPLOADER_BUTTON_CSS = (f'[data-testid="{UPLOADER_DROPZONE}"] button [data-testid="stMarkdownContainer"] '
                         '{ display: none; }')
+
+
+# Streamlit's own English words beside widgets, which no parameter translates: "(required)" after the
+# label of a picker that always keeps a choice (the marker reads as a demand on a form), and, outside
+# English, "Press Enter to apply / submit form" under a text field being typed in (a save button is
+# always beside it). Test ids checked by tests/pages/test_uploader_texts.py.
+REQUIRED_MARK = "stWidgetLabelRequired"
+INPUT_INSTRUCTIONS = "InputInstructions"
+
+
+# Below this width (Streamlit's own breakpoint, where columns stack) a list is drawn as cards.
+PHONE_MAX_PX = 640
+# Container keys: Streamlit gives a keyed container the class st-key-<key>.
+WIDE, NARROW = "wide_", "narrow_"
+_LAYOUT_CSS = (
+    f"@media (max-width: {PHONE_MAX_PX}px) {{ [class*=\"st-key-{WIDE}\"] {{ display: none; }} }}"
+    f"@media (min-width: {PHONE_MAX_PX + 1}px) {{ [class*=\"st-key-{NARROW}\"] {{ display: none; }} }}"
+    # A metric's value wraps instead of being cut ("Rp2.400.0…"), and nothing is wider than the screen.
+    '[data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }'
+    ".okr-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"
+    ".okr-table th, .okr-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e8e8e8; "
+    "vertical-align: top; overflow-wrap: anywhere; }"
+    ".okr-table .num { text-align: right; white-space: nowrap; }")
+
+
+def page_style(ctx: Context) -> None:
+    """Static CSS every page gets (no user text): Streamlit's English widget words hidden, and the
+    layout rules that show wide-screen tables or phone cards."""
+    hidden = [REQUIRED_MARK] + ([] if ctx.lang == "en" else [INPUT_INSTRUCTIONS])
+    st.html("<style>" + ", ".join(f'[data-testid="{test_id}"]' for test_id in hidden) + " { display: none; }"
+            + _LAYOUT_CSS + "</style>")
+
+
+def wide(key: str) -> Any:
+    """A container shown on a wide screen only (a grid to sort and explore)."""
+    return st.container(key=WIDE + key)
+
+
+def narrow(key: str) -> Any:
+    """A container shown on a phone only (the same rows as cards)."""
+    return st.container(key=NARROW + key)
+
+
+def cards(shown: tuple[Card, ...]) -> None:
+    st.html(cards_html(shown))
+
+
+def cards_html(shown: tuple[Card, ...]) -> str:
+    """Cards as static HTML, every text escaped: the title (a link to its page when it has one), the
+    status line in the status colour, the progress bar with the expected tick, the details."""
+    out = []
+    for card in shown:
+        title = html.escape(card.title)
+        if card.href:
+            title = f'<a href="{html.escape(card.href, quote=True)}" target="_self">{title}</a>'
+        bar = _bar_html(card.share, card.color, card.expected, card.expected_text) if card.share is not None else ""
+        out.append(
+            f'<div class="okr-card" style="border:1px solid #e0e0e0;border-left:6px solid {card.color};'
+            'border-radius:6px;padding:8px 10px;margin:0 0 8px 0;overflow-wrap:anywhere">'
+            f'<div style="font-weight:600;line-height:1.3">{title}</div>'
+            f'<div style="font-size:0.875rem">{html.escape(card.status)}</div>{bar}'
+            f'<div style="font-size:0.8rem;color:#555">{html.escape(card.details)}</div></div>')
+    return "".join(out)
+
+
+def html_table(shown: Table) -> str:
+    """A small table as static HTML (every cell escaped), instead of the canvas grid: nothing to load,
+    and the text wraps on a phone."""
+    frame = shown.shown
+    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
+    kinds = ['<td class="num">' if column in shown.right else "<td>" for column in frame.columns]
+    rows = "".join("<tr>" + "".join(f"{cell}{html.escape(str(value))}</td>" for cell, value in zip(kinds, row))
+                   + "</tr>" for row in frame.itertuples(index=False))
+    return f'<table class="okr-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def small_table(ctx: Context, shown: Table) -> None:
+    """A view model's small fixed table (a dozen rows) as escaped HTML, with its downloads."""
+    if shown.first_rows:
+        st.caption(shown.first_rows)
+    st.html(html_table(shown))
+    if shown.file_name:
+        table_downloads(ctx, shown)
 
 
 def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **uploader_args: Any) -> Any:

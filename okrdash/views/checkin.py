@@ -118,7 +118,7 @@ def _item(words: Words, kr: dict[str, Any], history: pd.DataFrame, access: Acces
         status += f" · 🕒 {words.t('common.stale')}"
     if kr["status"] != Status.COMPLETE.value:
         status += " · " + words.t("checkin.done_this_week" if kr["checked_in_this_week"] else "checkin.due_this_week")
-    unit = f" ({plain(kr['unit'])})" if kr["unit"] else ""
+    unit = f" ({plain(words.unit(kr['unit']))})" if kr["unit"] else ""
     return CheckinItem(
         key_result_id=int(kr["key_result_id"]),
         ref=KeyResultRef(kr["cycle"], kr["team"], kr["objective"], kr["title"]),

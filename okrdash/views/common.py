@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from okrdash import charts, formatting, presentation
-from okrdash.i18n import translate
+from okrdash.i18n import strings, translate
 from okrdash.markdown import plain
 from okrdash.models import Cycle
 from okrdash.readmodels import COMPANY_TEAMS
@@ -58,6 +58,10 @@ class Words:
             return "–"
         return self.t("common.company") if team.strip() in COMPANY_TEAMS else team
 
+    def teams(self, teams: pd.Series) -> pd.Series:
+        """:meth:`team` of each row (empty where a row has none), translated once per distinct team."""
+        return teams.map({team: self.team(team) for team in set(teams.dropna())}).fillna("")
+
     def date(self, day: dt.date | None) -> str:
         return formatting.date(day, self.lang)
 
@@ -66,6 +70,20 @@ class Words:
 
     def percent(self, share: object) -> str:
         return formatting.percent(share, self.lang)  # type: ignore[arg-type]
+
+    def unit(self, unit: object) -> str:
+        """A unit okrdash knows in the reader's language ("menit"); any other as typed."""
+        return formatting.unit_word(unit if isinstance(unit, str) else None, self.lang)
+
+    def units(self, units: pd.Series) -> pd.Series:
+        """:meth:`unit` of each row, translated once per distinct unit."""
+        return units.map({unit: self.unit(unit) for unit in set(units)})
+
+    def category(self, category: object) -> str:
+        """A KPI category the file format names ("finance") in the reader's words; any other as typed."""
+        if not isinstance(category, str) or not category.strip():
+            return ""
+        return strings(self.lang).get(f"category.{category.strip().casefold()}", category)
 
     def amount(self, value: object, unit: object) -> str:
         """45%, Rp1.500.000, 48 minutes: a number with its unit where a reader expects it."""
@@ -144,6 +162,22 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Card:
+    """One row of a list as a phone shows it: the title, the status in words (and colour), a
+    progress bar with the expected marker (no bar for a row without progress: a KPI), and a line
+    of details (owner, last check-in, value and target). Plain text: the drawing escapes it."""
+
+    title: str
+    status: str
+    color: str
+    share: float | None
+    expected: float | None
+    expected_text: str
+    details: str
+    href: str | None = None     # a relative link to the row's own page
+
+
+@dataclass(frozen=True)
 class Badge:
     """A status as a badge: its word, icon and colour."""
 
@@ -158,6 +192,7 @@ class KeyResults:
 
     bars: tuple[Bar, ...]
     table: Table
+    cards: tuple[Card, ...] = ()     # the same key results on a phone
 
 
 @dataclass(frozen=True)
@@ -232,6 +267,7 @@ class Table:
     helps: Mapping[str, str] = field(default_factory=dict)
     times: Mapping[str, str] = field(default_factory=dict)    # date-time columns and their display format
     wrapping: bool = False                   # rows tall enough for a long title to wrap
+    shares: tuple[str, ...] = ()             # columns of shares (0..1): percents on screen and in downloads
 
 
 # -- building them ----------------------------------------------------------------------------------
@@ -258,8 +294,8 @@ def readable(frame: pd.DataFrame, lang: str, shares: Sequence[str] = (),
             right.append(column)
         elif pd.api.types.is_datetime64_any_dtype(values) or (values.dtype == object and _holds_dates(values)):
             columns[column] = formatting.dates(values, lang)
-        else:
-            columns[column] = values
+        else:  # text: an empty cell reads as empty, never as None or nan
+            columns[column] = values.astype(object).where(values.notna(), "")
     return pd.DataFrame(columns, index=frame.index), tuple(right)
 
 
@@ -286,7 +322,7 @@ def table(words: Words, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_n
     text, numbers = readable(on_screen, words.lang, shares, keep=(*hints.get("bars", ()), *hints.get("sparklines", ())))
     return Table(shown=text.reset_index(drop=True), rows=lambda: in_words(words, frame() if callable(frame) else frame),
                  file_name=file_name, key=key, first_rows=note, right=tuple(dict.fromkeys([*numbers, *right])),
-                 **hints)
+                 shares=tuple(shares), **hints)
 
 
 def in_words(words: Words, frame: pd.DataFrame) -> pd.DataFrame:
@@ -344,7 +380,7 @@ def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> K
         words.t("common.expected"): rows["expected"],
         current: rows["current"],
         target: rows["target"],
-        words.t("common.unit"): rows["unit"],
+        words.t("common.unit"): words.units(rows["unit"]),
         words.t("common.confidence"): rows["confidence"],
         words.t("common.last_checkin"): rows["last_checkin"],
     })
@@ -356,7 +392,89 @@ def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> K
         bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
                   list(frame[flags])),
         table=table(words, frame, file_name, key, shown=shown, shares=(words.t("common.progress"),),
-                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True))
+                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True),
+        cards=cards(words, list(rows["title"]), list(rows["status"]), list(rows["progress"]), list(rows["expected"]),
+                    [detail_line(words, owner=owner, current=now, target=goal, last_checkin=words.date(day))
+                     for owner, now, goal, day in zip(rows["owner"], shown[current], shown[target],
+                                                       _days(rows["last_checkin"]))],
+                    list(frame[flags])))
+
+
+def cards(words: Words, titles: Sequence[str], statuses: Sequence[str | None], progress: Sequence[object],
+          expected: Sequence[object], details: Sequence[str], stale: Sequence[str] = (),
+          hrefs: Sequence[str | None] = ()) -> tuple[Card, ...]:
+    """A :class:`Card` per row; ``progress`` None (a KPI) draws no bar, ``stale`` marks are
+    :func:`stale_marks`' words, shown beside the status."""
+    marks = list(stale) or [""] * len(titles)
+    links = list(hrefs) or [None] * len(titles)
+    out = []
+    for title, status, share, at, detail, mark, href in zip(titles, statuses, progress, expected, details, marks, links):
+        usable = None if share is None or pd.isna(share) else float(share)  # type: ignore[arg-type]
+        line = words.status_label(status) if usable is None else presentation.status_line(
+            status, usable, None if at is None or pd.isna(at) else float(at), words.lang)  # type: ignore[arg-type]
+        out.append(Card(
+            title=str(title), status=f"{line} · {STALE_ICON} {mark}" if mark else line,
+            color=charts.STATUS_COLORS.get(status or "", charts.STATUS_COLORS["No Data"]),
+            share=None if usable is None else min(max(usable, 0.0), 1.0),
+            expected=None if at is None or pd.isna(at) else float(at),  # type: ignore[arg-type]
+            expected_text=f"{words.t('common.expected')}: {words.percent(at)}", details=detail, href=href))
+    return tuple(out)
+
+
+def _days(values: pd.Series) -> list[dt.date | None]:
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
+
+
+def detail_line(words: Words, **parts: object) -> str:
+    """"Owner: Agus · Last check-in: 20 Nov 2026": the parts given (common.<name> labels), empty ones left out."""
+    return " · ".join(f"{words.t(_DETAIL_LABELS.get(name, f'common.{name}'))}: {value}" for name, value in parts
+                      .items() if value not in (None, "", "–") and not (isinstance(value, float) and pd.isna(value)))
+
+
+# Card details whose label is not common.<name>.
+_DETAIL_LABELS = {"kind": "overview.kind", "gap": "overview.gap"}
+
+
+# -- what needs attention (the overview's, a team's) ---------------------------------------------
+
+
+def attention_table(words: Words, scope: Scope, attention: pd.DataFrame, file_name: str) -> Table:
+    """What needs attention (store.needs_attention) as a table, a link to each row's page."""
+    urls = scope.urls
+    open_column = words.t("overview.open")
+    why = [", ".join(filter(None, [words.t("overview.stale") if stale else "",
+                                   words.t("overview.low_confidence") if low else ""]))
+           for stale, low in zip(attention["stale"], attention["confidence_disagrees"])]
+    frame = pd.DataFrame({
+        words.t("common.status"): status_labels(words, attention["status"]),
+        words.t("common.team"): words.teams(attention["team"]),
+        words.t("common.title"): attention["title"],
+        words.t("overview.kind"): attention["subject"].map(lambda subject: words.t(f"overview.kind_{subject}")),
+        words.t("overview.gap"): attention["gap"],
+        words.t("common.last_checkin"): pd.to_datetime(attention["last_checkin"]).dt.date,
+        words.t("overview.why"): why,
+        open_column: [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
+                      for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])],
+    })
+    return table(words, frame, file_name, "download_attention", shares=(words.t("overview.gap"),),
+                 links=(open_column,), helps={words.t("overview.gap"): words.t("overview.gap_help")})
+
+
+def attention_cards(words: Words, scope: Scope, attention: pd.DataFrame) -> tuple[Card, ...]:
+    """What needs attention as cards: the title, status, the gap to expected, team and last check-in."""
+    urls = scope.urls
+    return cards(words, list(attention["title"]), list(attention["status"]), [None] * len(attention),
+                 [None] * len(attention),
+                 [detail_line(words, team=words.team(team), kind=words.t(f"overview.kind_{subject}"),
+                              gap=words.percent(gap),
+                              last_checkin=words.date(None if pd.isna(day) else pd.Timestamp(day).date()))
+                  for team, subject, gap, day in zip(attention["team"], attention["subject"], attention["gap"],
+                                                     attention["last_checkin"])],
+                 [", ".join(filter(None, [words.t("overview.stale") if stale else "",
+                                          words.t("overview.low_confidence") if low else ""]))
+                  for stale, low in zip(attention["stale"], attention["confidence_disagrees"])],
+                 [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
+                  for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])])
 
 
 def counts(words: Words, counted: Mapping[str, int], statuses: Sequence[str]) -> tuple[Count, ...]:

@@ -48,6 +48,7 @@ PRACTICE = (
     ("focus", ("too_many_objectives",)),
     ("alignment", ("objective_not_aligned",)),
     ("rhythm", ()),
+    ("plan", ()),
     ("scoring", ("committed_below_one",)),
     ("bonus", ()),
 )
@@ -341,6 +342,8 @@ def _practice(words: Words, practice: str, checks: tuple[str, ...], config: Sett
     if practice == "rhythm":
         return Practice(title, f"{t('explainer.checked_by')}:  \n- "
                         + t("explainer.stale_check", label=t("overview.stale"), days=config.checkin_interval_days), False)
+    if practice == "plan":
+        return Practice(title, f"{t('explainer.checked_by')}:  \n- " + t("explainer.plan_check"), False)
     return Practice(title, None, True)
 
 

@@ -14,9 +14,9 @@ from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER, KpiTable
 from okrdash.store import Store
 from okrdash.viewstate import KpisState
-from okrdash.views.common import (Badge, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, Words,
+from okrdash.views.common import (Badge, Card, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, Words,
                                   STALE_ICON, badge, choose, link_notice, nothing_yet, stale_marks, status_labels,
-                                  table, unread, with_stale)
+                                  table, unread, with_stale, cards, detail_line)
 
 KPI_ROWS = 100  # rows of the table (and choices of the detail's picker) a browser gets; a filter narrows them
 FILTERS = ("team", "category", "type", "indicator", "status")
@@ -60,6 +60,9 @@ class KpisView:
     caption: Markdown = ""
     no_match: Message | None = None
     table: Table | None = None
+    cards: tuple[Card, ...] = ()        # the listed KPIs as cards (a phone)
+    filtering: Markdown = ""            # the folded filters' label, with how many are set
+    filters_open: bool = False          # any filter set: the fold opens
     picker: Filter | None = None        # which KPI the detail shows
     outside_filter: str | None = None   # the KPI on show is not in the filtered list (the link names it)
     detail: KpiDetail | None = None
@@ -96,6 +99,9 @@ def view(store: Store, state: KpisState, scope: Scope, changed: Set[str] = froze
         caption=words.t("kpis.caption", as_of=words.date(as_of), shown=listed.listed, total=listed.every),
         no_match=None if listed.listed else Message(words.t("kpis.no_match"), "🔎"),
         table=_table(store, scope, chosen, listed) if listed.listed else None,
+        cards=_cards(scope, listed.kpis),
+        filtering=words.t("kpis.filters", count=sum(chosen[name] is not None for name in FILTERS)),
+        filters_open=any(chosen[name] is not None for name in FILTERS),
         picker=_picker(words, listed, row, filtered) if row is not None else None,
         outside_filter=words.t("kpis.outside_filter") if linked is not None and not listed.holds else None,
         detail=_detail(store, scope, row) if row is not None else None,
@@ -106,7 +112,7 @@ def _filter(words: Words, name: str, options: list[str], filtered: KpisState) ->
     """A filter whose options are shown in the reader's language; the link keeps the option itself."""
     label_key = {"team": "filter.team", "category": "kpis.category", "type": "kpis.type",
                  "indicator": "kpis.indicator", "status": "common.status"}[name]
-    shown_as = {"team": words.team, "category": str, "type": lambda v: words.t(f"kpis.type_{v}"),
+    shown_as = {"team": words.team, "category": words.category, "type": lambda v: words.t(f"kpis.type_{v}"),
                 "indicator": lambda v: words.t(f"kpis.indicator_{v}"), "status": words.status_label}[name]
     return Filter(name, words.t(label_key), tuple(Option(value, shown_as(value)) for value in options),
                   getattr(filtered, name), filtered, placeholder=words.t("filter.all"))
@@ -120,6 +126,13 @@ def _picker(words: Words, listed: KpiTable, row: dict[str, Any], filtered: KpisS
     return Filter("kpi", words.t("kpis.picker"),
                   tuple(Option(r["kpi_id"], f"{words.team(r['team'])} · {r['name']}") for r in rows),
                   row["kpi_id"], filtered, key="kpi_picker")
+
+
+def trend_change(kpi: Any) -> Any:
+    """The change the trend reads: from the start to the end of the line through the recent readings
+    (rules.sql's trend_from, trend_to), for a KPI's row or a table of them. Shown beside the trend
+    and coloured by it, it never contradicts it, as the last step (value - previous) can."""
+    return kpi["trend_to"] - kpi["trend_from"] if kpi["trend_from"] is not None else None
 
 
 def _trend(words: Words, movement: float | None, trend: int | None) -> str:
@@ -144,11 +157,11 @@ def _frame(words: Words, rows: pd.DataFrame) -> pd.DataFrame:
         t("common.kpi"): rows["name"],
         t("kpis.latest"): rows["value"],
         t("common.target"): rows["target"],
-        t("common.unit"): rows["unit"],
+        t("common.unit"): words.units(rows["unit"]),
         t("common.trend"): [_trend(words, m, tr) for m, tr in zip(rows["trend_to"] - rows["trend_from"], rows["trend"])],
-        t("kpis.change"): rows["change"],
+        t("kpis.change"): trend_change(rows),
         t("kpis.recent"): rows["recent_values"],
-        t("kpis.category"): rows["category"],
+        t("kpis.category"): rows["category"].map(words.category),
         t("kpis.type"): labels("kpi_type", "kpis.type_"),
         t("kpis.indicator"): labels("indicator", "kpis.indicator_"),
         t("kpis.frequency"): labels("frequency", "kpis.frequency_"),
@@ -178,7 +191,23 @@ def _table(store: Store, scope: Scope, chosen: dict[str, str | None], listed: Kp
 
     return table(words, every, f"kpis-{scope.as_of.isoformat()}.csv", "download_kpis", shown=shown,
                  limit=KPI_ROWS, total=listed.listed, first_rows="kpis.first_rows", right=(latest, target),
-                 sparklines=(words.t("kpis.recent"),), helps={words.t("common.trend"): words.t("kpis.trend_help")})
+                 sparklines=(words.t("kpis.recent"),), helps={words.t("common.trend"): words.t("kpis.trend_help"),
+                                                              words.t("kpis.change"): words.t("kpis.change_help")})
+
+
+def _cards(scope: Scope, kpis: pd.DataFrame) -> tuple[Card, ...]:
+    """The listed KPIs as cards: name, status, latest value against target, team, last measurement;
+    each opens its own detail."""
+    words = scope.words
+    none = [None] * len(kpis)
+    return cards(words, list(kpis["name"]), list(kpis["status"]), none, none,
+                 [detail_line(words, team=words.team(team), value=words.amount(value, unit),
+                              target=words.amount(target, unit), date=words.date(None if pd.isna(day) else
+                                                                                 pd.Timestamp(day).date()))
+                  for team, value, target, unit, day in zip(kpis["team"], kpis["value"], kpis["target"], kpis["unit"],
+                                                            kpis["last_date"])],
+                 list(stale_marks(words, kpis["stale"], kpi=True)),
+                 [scope.urls.kpis(kpi=int(k)).href for k in kpis["kpi_id"]])
 
 
 def _detail(store: Store, scope: Scope, kpi: dict[str, Any]) -> KpiDetail:
@@ -208,16 +237,16 @@ def _detail(store: Store, scope: Scope, kpi: dict[str, Any]) -> KpiDetail:
 
 
 def _latest(words: Words, kpi: dict[str, Any]) -> Metric:
-    change, trend = kpi["change"], kpi["trend"] or 0
+    change, trend = trend_change(kpi), kpi["trend"] or 0
     delta = None
-    if change is not None:
+    if change is not None and not pd.isna(change):
         sign = "+" if change > 0 else "-" if change < 0 else ""
         delta = f"{sign}{plain(words.amount(abs(change), kpi['unit']))}"
     return Metric(f"{words.t('kpis.latest')} ({words.date(kpi['last_date'])})",
                   plain(words.amount(kpi["value"], kpi["unit"])), delta=delta,
                   delta_color="green" if trend > 0 else "red" if trend < 0 else "gray",
                   delta_arrow="off" if not change else "auto",
-                  delta_description=words.t("kpis.since_previous") if delta else None,
+                  delta_description=words.t("kpis.over_trend") if delta else None,
                   chart=kpi["recent_values"] or None)
 
 
@@ -263,6 +292,6 @@ def _measurements(words: Words, kpi: dict[str, Any], history: pd.DataFrame) -> T
         words.t("common.date"): pd.to_datetime(history["date"]).dt.date,
         words.t("common.value"): history["value"],
         words.t("kpis.period_target"): history["target"],
-        words.t("common.unit"): kpi["unit"],
+        words.t("common.unit"): words.unit(kpi["unit"]),
     })
     return table(words, frame, f"kpi-{kpi['kpi_id']}-measurements.csv", "download_measurements")

@@ -119,12 +119,14 @@ def _objective(base: ObjectiveView, words: Words, scope: Scope, shown: readmodel
         key_results=key_results(words, krs, f"objective-{objective_id}-key-results.csv", "download_key_results")
         if len(krs) else None,
         no_key_results=None if len(krs) else Message(words.t("objective.no_key_results"), "📭"),
-        cards=tuple(_card(words, scope, kr, shown.histories.get(int(kr["key_result_id"])))
+        cards=tuple(_card(words, scope, kr, shown.histories.get(int(kr["key_result_id"])),
+                          shown.expected_paths.get(int(kr["key_result_id"])))
                     for kr in readmodels.records(krs)),
     )
 
 
-def _card(words: Words, scope: Scope, kr: dict[str, Any], history: pd.DataFrame | None) -> KeyResultCard:
+def _card(words: Words, scope: Scope, kr: dict[str, Any], history: pd.DataFrame | None,
+          expected_path: pd.DataFrame | None) -> KeyResultCard:
     kr_id = int(kr["key_result_id"])
     history = history if history is not None else pd.DataFrame(columns=_CHECKIN_COLUMNS)
     labels = {name: words.t(f"objective.chart_{name}") for name in ("actual", "expected", "target")}
@@ -138,7 +140,8 @@ def _card(words: Words, scope: Scope, kr: dict[str, Any], history: pd.DataFrame 
         kpi=PageLink(words.t("objective.from_kpi", kpi=plain(kr["kpi_name"])),
                      scope.urls.kpis(kpi=int(kr["kpi_id"])), "📈") if kr["kpi_id"] is not None else None,
         checkin=kr,
-        chart=charts.burn_up_chart(history, readmodels.expected_line(kr), kr["target"], words.t("objective.chart_title"),
+        chart=charts.burn_up_chart(history, readmodels.expected_line(kr, expected_path), kr["target"],
+                                   words.t("objective.chart_title"),
                                    kr["unit"] or words.t("common.value"), words.t("common.date"), labels),
         checkins=_checkins(words, kr_id, history) if len(history) else None,
     )

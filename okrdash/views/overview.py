@@ -12,7 +12,7 @@ from okrdash.models import Status
 from okrdash.store import Store
 from okrdash.viewstate import HomeState
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.views.common import (Count, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
+from okrdash.views.common import (Card, Count, attention_cards, attention_table, cards, detail_line, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
                                   Table, Words, choose, counts, nothing_yet, status_labels, table, unread)
 
 CHART_TEAMS = 25     # teams the status chart draws: one bar each; a large company has thousands
@@ -37,6 +37,8 @@ class OverviewView:
     aligned: Table | None = None
     no_aligned: Markdown | None = None
     attention: Table | None = None
+    aligned_cards: tuple[Card, ...] = ()     # the two lists as cards (a phone)
+    attention_cards: tuple[Card, ...] = ()
     all_clear: Markdown | None = None
     checkin_rates: Table | None = None      # this week's check-ins per team: checked in / due
 
@@ -75,7 +77,10 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
                           key="_aligned_picker") if keys else None,
         aligned=aligned,
         no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
-        attention=_attention(words, scope, attention) if len(attention) else None,
+        attention=attention_table(words, scope, attention, f"needs-attention-{scope.cycle.name if scope.cycle else ''}.csv")
+        if len(attention) else None,
+        aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
+        attention_cards=attention_cards(words, scope, attention),
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
         checkin_rates=checkin_rates(store, scope),
     )
@@ -108,7 +113,7 @@ def alignment_summary(tree: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
 
 
 def _chart(words: Words, by_team: pd.DataFrame) -> charts.Spec:
-    data = by_team.assign(status_label=status_labels(words, by_team["status"]),
+    data = by_team.assign(team=words.teams(by_team["team"]), status_label=status_labels(words, by_team["status"]),
                           status_rank=by_team["status"].map(STATUS_ORDER.index))
     return charts.team_status_chart(data, words.t("overview.chart_title"), words.t("overview.chart_x"),
                                     words.t("common.team"), words.t("common.status"))
@@ -117,13 +122,14 @@ def _chart(words: Words, by_team: pd.DataFrame) -> charts.Spec:
 def _alignment(words: Words, summary: pd.DataFrame, titles: dict[str, str]) -> Table:
     frame = pd.DataFrame({
         words.t("common.status"): status_labels(words, summary["status"]).where(summary["status"].notna(), "–"),
-        words.t("common.team"): summary["team"].fillna(""),
+        words.t("common.team"): words.teams(summary["team"]),
         words.t("common.objective"): summary["key"].map(titles),
         words.t("common.progress"): summary["progress"],
         words.t("overview.aligned_count"): summary["aligned"],
         words.t("overview.aligned_behind"): summary["aligned_behind"],
     })
-    return table(words, frame, None, "alignment", shares=(words.t("common.progress"),))
+    return table(words, frame, None, "alignment", shares=(words.t("common.progress"),),
+                 helps={words.t(f"overview.{key}"): words.t(f"overview.{key}_help") for key in ("aligned_count", "aligned_behind")})
 
 
 def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
@@ -133,7 +139,7 @@ def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
     open_column = words.t("overview.open")
     frame = pd.DataFrame({
         words.t("common.status"): status_labels(words, ordered["status"]),
-        words.t("common.team"): ordered["team"],
+        words.t("common.team"): words.teams(ordered["team"]),
         words.t("common.objective"): ordered["title"],
         words.t("common.progress"): ordered["progress"],
         words.t("common.expected"): ordered["expected"],
@@ -144,26 +150,13 @@ def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
                  links=(open_column,))
 
 
-def _attention(words: Words, scope: Scope, attention: pd.DataFrame) -> Table:
-    urls = scope.urls
-    open_column = words.t("overview.open")
-    why = [", ".join(filter(None, [words.t("overview.stale") if stale else "",
-                                   words.t("overview.low_confidence") if low else ""]))
-           for stale, low in zip(attention["stale"], attention["confidence_disagrees"])]
-    frame = pd.DataFrame({
-        words.t("common.status"): status_labels(words, attention["status"]),
-        words.t("common.team"): attention["team"],
-        words.t("common.title"): attention["title"],
-        words.t("overview.kind"): attention["subject"].map(lambda subject: words.t(f"overview.kind_{subject}")),
-        words.t("overview.gap"): attention["gap"],
-        words.t("common.last_checkin"): pd.to_datetime(attention["last_checkin"]).dt.date,
-        words.t("overview.why"): why,
-        open_column: [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
-                      for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])],
-    })
-    cycle = scope.cycle.name if scope.cycle else ""
-    return table(words, frame, f"needs-attention-{cycle}.csv", "download_attention", shares=(words.t("overview.gap"),),
-                 links=(open_column,))
+def _aligned_cards(words: Words, scope: Scope, children: pd.DataFrame) -> tuple[Card, ...]:
+    rank = children["status"].map({Status.OFF_TRACK.value: 0, Status.AT_RISK.value: 1}).fillna(2)
+    ordered = children.assign(behind_rank=rank).sort_values(["behind_rank", "team", "title"], kind="stable")
+    ordered = ordered.head(ALIGNED_ROWS)
+    return cards(words, list(ordered["title"]), list(ordered["status"]), list(ordered["progress"]),
+                 list(ordered["expected"]), [detail_line(words, team=words.team(team)) for team in ordered["team"]],
+                 hrefs=list(scope.urls.objectives(ordered["objective_id"])))
 
 
 def checkin_rates(store: Store, scope: Scope) -> Table | None:

@@ -124,7 +124,9 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
         distribution_help=t("review.distribution_help", **rules),
         distribution=_distribution(words, rules, result),
         flagged=(_postmortem(words, rules, result), _raise_ambition(words, result, rules)),
-        by_team_caption=words.t("review.by_team_help", cycle=plain(cycle.name), previous=plain(result.previous.name))
+        by_team_caption=words.t("review.by_team_help" if result.is_final else "review.by_team_help_running",
+                                cycle=plain(cycle.name), previous=plain(result.previous.name),
+                                graded_on=words.date(result.graded_on))
         if result.previous is not None else words.t("review.by_team_no_previous", cycle=plain(cycle.name)),
         by_team=_by_team(words, result),
         carry=_carry_offer(store, words, result, team),

@@ -16,7 +16,8 @@ from okrdash.models import Cycle, Status
 from okrdash.readmodels import COMPANY_TEAMS, STATUS_ORDER
 from okrdash.store import Store
 from okrdash.viewstate import TeamState
-from okrdash.views.common import (STALE_ICON, Badge, Bar, Count, Filter, KeyResults, Markdown, Message, Notice, Option,
+from okrdash.views import kpis as kpis_view
+from okrdash.views.common import (STALE_ICON, Badge, Bar, Card, Count, Table, attention_cards, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
                                   PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
                                   nothing_yet, unread)
 
@@ -71,6 +72,9 @@ class TeamView:
     okrs_file_name: str = ""
     kpis: tuple[KpiTile, ...] = ()
     no_kpis: Markdown | None = None
+    attention: Table | None = None                  # the team's own: Off Track, At Risk, stale, low confidence
+    attention_cards: tuple[Card, ...] = ()
+    all_clear: Markdown | None = None
     summary: str | None = None                      # plain text for a chat: the team's key results by status
     status_card: Callable[[], bytes] | None = None  # the team's objectives as a PNG for a chat (built on click)
     status_card_name: str = ""
@@ -100,8 +104,15 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         return replace(base, message=Message(words.t("common.no_cycle"), "📭"))
     cycle = scope.cycle
     files = _okrs_file(store, team, cycle, scope)
+    # The rules' statuses, stale and confidence flags and gap order (scores.sql), for this team only.
+    attention = store.needs_attention(scope.as_of, cycle.name, team=team)
     base = replace(base, kpi_names=sorted(kpi_rows["name"]), okrs_file=files,
-                 okrs_file_name=f"okrs-{team}-{cycle.name}.csv")
+                   okrs_file_name=f"okrs-{team}-{cycle.name}.csv",
+                   attention=attention_table(words, scope, attention, f"needs-attention-{team}-{cycle.name}.csv")
+                   if len(attention) else None,
+                   attention_cards=attention_cards(words, scope, attention),
+                   all_clear=None if len(attention) else words.t("team.nothing_needs_attention",
+                                                                 team=plain(words.team(team))))
     statuses = tuple(s for s in state.status if s in STATUS_ORDER)
     for unknown in [s for s in state.status if s not in STATUS_ORDER]:
         notices.append(link_notice(words, "status", unknown, message="team.unknown_filter"))
@@ -199,7 +210,8 @@ def _okrs_file(store: Store, team: str, cycle: Cycle, scope: Scope) -> Callable[
 def _kpi_tiles(words: Words, kpis: pd.DataFrame) -> tuple[KpiTile, ...]:
     tiles = []
     for kpi in readmodels.records(kpis):
-        change = kpi["change"]
+        change = kpis_view.trend_change(kpi)
+        change = None if change is None or pd.isna(change) else change
         delta = None if change is None else 0 if change == 0 else f"{'+' if change > 0 else ''}{words.number(change)}"
         target = (words.t("team.kpi_range", low=words.number(kpi["min_value"]), high=words.number(kpi["max_value"]))
                   if kpi["direction"] == "range" else plain(words.amount(kpi["target"], kpi["unit"])))

@@ -5,13 +5,14 @@ keeps them across reruns)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from okrdash import coach, okrfiles
+from okrdash import carry_forward, checkins, coach, editing, okrfiles
 from okrdash.access import Access, Role
 from okrdash.importing import DateOrder, FileSummary, NumberFormat, Prepared, ReadingChoices
 from okrdash.importing.number_format import ambiguous_readings
@@ -40,10 +41,55 @@ class Template:
     rows: Callable[[], pd.DataFrame]   # the template in the reader's language and the chosen cycle
 
 
+# The sources of batches written from the browser or the command line (the batch's file name), each
+# shown in the reader's words; a file keeps its own name.
+SOURCES = {checkins.CHECKIN_FORM: "upload.source_checkin_form", checkins.WEEKLY_CHECKIN: "upload.source_weekly_checkin",
+           checkins.MEASUREMENT_FORM: "upload.source_measurement_form", editing.OKR_EDITOR: "upload.source_okr_editor",
+           editing.PLAN_EDITOR: "upload.source_plan_editor", editing.KPI_EDITOR: "upload.source_kpi_editor",
+           carry_forward.CARRY_FORWARD: "upload.source_carry_forward"}
+KINDS = ("okrs", "checkins", "kpis", "people")
+
+
 @dataclass(frozen=True)
 class Undoable:
+    """A batch this person may undo: its line in the picker (source, when, size) and, before the undo
+    is confirmed, what it changes (rows per table, who wrote it, when)."""
+
     batch: int
     label: str
+    changes: Markdown
+
+
+def source(words: Words, file_name: str) -> str:
+    """Where a batch came from in the reader's words: a form or editor named, a file by its name."""
+    return words.t(SOURCES[file_name]) if file_name in SOURCES else file_name
+
+
+def kind(words: Words, batch_kind: str) -> str:
+    return words.t(f"upload.kind_{batch_kind}") if batch_kind in KINDS else batch_kind
+
+
+def who(words: Words, name: str | None, os_user: str | None) -> str:
+    """Who wrote (or undid) a batch: the name recorded, else the OS account, else "unknown"."""
+    return name or (words.t("upload.os_account", account=os_user) if os_user else words.t("upload.who_unknown"))
+
+
+def when(words: Words, moment: dt.datetime) -> str:
+    return f"{words.date(moment.date())} {moment:%H:%M}"
+
+
+def undoable(words: Words, store: Store, batch: Batch) -> Undoable:
+    rows = batch.inserted + batch.updated
+    changes = store.batch_changes(batch.id)
+    lines = [words.t("upload.undo_table", table=words.t(f"upload.table_{table}"), removed=words.number(max(written - replaced, 0)),
+                     restored=words.number(replaced)) for table, written, replaced in changes]
+    return Undoable(
+        batch.id,
+        words.t("upload.undo_option", batch=batch.id, source=source(words, batch.file_name),
+                when=when(words, batch.imported_at), rows=words.number(rows)),
+        words.t("upload.undo_confirm", batch=batch.id, source=plain(source(words, batch.file_name)),
+                who=plain(who(words, batch.imported_by, batch.imported_os_user)), when=when(words, batch.imported_at))
+        + "\n\n" + "\n".join(f"- {line}" for line in lines))
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +130,7 @@ def view(store: Store, state: UploadState, scope: Scope, access: Access) -> Uplo
                         for kind in FileKind),
         max_mb=max(1, math.ceil(store.config.max_upload_bytes / 2**20)),
         history=_history(words, batches) if batches else None,
-        undoable=tuple(Undoable(b.id, f"{b.id} · {b.file_name} · {b.imported_at:%Y-%m-%d %H:%M}") for b in batches
+        undoable=tuple(undoable(words, store, b) for b in batches
                        if b.undone_at is None and (access.allowed_teams is None or b.imported_by == access.who))
         if access.can_edit else (),
         backup=access.role is Role.ADMIN,
@@ -96,15 +142,16 @@ def _history(words: Words, batches: list[Batch]) -> Table:
     frame = pd.DataFrame({
         t("upload.history_id"): [b.id for b in batches],
         t("upload.history_time"): [b.imported_at for b in batches],
-        t("upload.history_file"): [b.file_name for b in batches],
-        t("upload.history_kind"): [b.kind for b in batches],
+        t("upload.history_file"): [source(words, b.file_name) for b in batches],
+        t("upload.history_kind"): [kind(words, b.kind) for b in batches],
         t("upload.history_inserted"): [b.inserted for b in batches],
         t("upload.history_updated"): [b.updated for b in batches],
-        t("upload.history_by"): [b.imported_by for b in batches],
-        t("upload.history_os_user"): [b.imported_os_user for b in batches],
-        t("upload.history_undone"): [b.undone_at for b in batches],
-        t("upload.history_undone_by"): [b.undone_by for b in batches],
-        t("upload.history_undone_os_user"): [b.undone_os_user for b in batches],
+        t("upload.history_by"): [who(words, b.imported_by, b.imported_os_user) for b in batches],
+        t("upload.history_os_user"): [b.imported_os_user or "" for b in batches],
+        t("upload.history_undone"): pd.to_datetime(pd.Series([b.undone_at for b in batches], dtype=object)),
+        t("upload.history_undone_by"): ["" if b.undone_at is None else who(words, b.undone_by, b.undone_os_user)
+                                         for b in batches],
+        t("upload.history_undone_os_user"): [b.undone_os_user or "" for b in batches],
         t("upload.history_sha"): [b.sha256[:12] for b in batches],
     })
     return Table(shown=frame, rows=lambda: frame, file_name="import-history.csv", key="download_history",

@@ -124,7 +124,7 @@ def test_upload_kpi_csv_then_see_it_on_the_kpis_page(page: Page, fresh_app_url: 
                                                      request: pytest.FixtureRequest) -> None:
     csv = DATA / "e2e_kpis.csv"
     open_app(page, fresh_app_url, "/upload")
-    expect(heading(page, "Upload CSV files")).to_be_visible()
+    expect(heading(page, "Upload files")).to_be_visible()
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     if not uploader.count():
         uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
@@ -160,7 +160,7 @@ PAGES = [
     pytest.param("/objective?objective={objective}&{pinned}", "Objective detail", ENGINEERING_OBJECTIVE,
                  id="objective-en"),
     pytest.param("/kpis?team=Engineering&{pinned}", "KPIs", " · Engineering", id="kpis-en"),
-    pytest.param("/upload?{pinned}", "Upload CSV files", None, id="upload-en"),
+    pytest.param("/upload?{pinned}", "Upload files", None, id="upload-en"),
     pytest.param("/explainer?{pinned}", "OKR vs KPI", None, id="explainer-en"),
     pytest.param("/?lang=id&{pinned}", "Ringkasan perusahaan", "Perlu perhatian", id="overview-id"),
     pytest.param("/team?team=Engineering&lang=id&{pinned}", "Tampilan tim", ENGINEERING_OBJECTIVE, id="team-id"),
@@ -219,7 +219,8 @@ def test_a_table_downloads_as_csv_built_on_click(page: Page, app_url: str, reque
     # The CSV is made when the button is clicked (st.download_button with a callable), not per rerun.
     open_app(page, app_url, f"/team?team=Engineering&{PINNED}")
     expect_healthy(page)
-    button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button').first
+    # The first key results' download (Streamlit gives a keyed element the class st-key-<key>).
+    button = page.locator('[data-testid="stMain"] [class*="st-key-download_krs_"] button').first
     with page.expect_download() as download:
         button.click()
     screenshot(page, request)
@@ -272,6 +273,11 @@ def test_check_in_from_a_team_link_then_undo_it(page: Page, fresh_app_url: str,
     expect(undo).to_be_enabled()
     # The newest batch (the check-in) is the one offered first.
     undo.click()
+    wait_idle(page)
+    # Asked first: what the undo changes, and who wrote the batch.
+    expect(page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="Check-ins: 1 row(s) removed")) \
+        .to_be_visible(timeout=IDLE_TIMEOUT_MS)
+    page.get_by_role("button", name="Yes, undo it").click()
     wait_idle(page)
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="undone")) \
         .to_be_visible(timeout=IDLE_TIMEOUT_MS)

@@ -138,7 +138,10 @@ def _sidebar(page):
 
 
 def _check_in_forms(page):
-    return page.locator('[data-testid="stMain"] [data-testid="stExpander"]').filter(has_text="Check in")
+    """The check-in forms' expanders, by their own heading (an expander's body, such as the column
+    reference on the Upload page, may say "check in" too)."""
+    heading = page.locator("summary", has_text=translate("forms.checkin_title", "en"))
+    return page.locator('[data-testid="stMain"] [data-testid="stExpander"]').filter(has=heading)
 
 
 def _expect_view_only(page) -> None:

@@ -133,6 +133,11 @@ def as_person(monkeypatch: pytest.MonkeyPatch) -> Callable[[Access], None]:
     return become
 
 
+def tables(app: AppTest) -> int:
+    """The tables a page draws: canvas grids and the small ones drawn as HTML (widgets.small_table)."""
+    return len(app.dataframe) + sum(html.proto.body.count('class="okr-table"') for html in app.get("html"))
+
+
 def page_captions(app: AppTest) -> list[str]:
     """The page's captions, without those of the share box app.py puts above every page."""
     share = {translate(key, lang).split("{")[0] for key in ("share.live", "share.pinned") for lang in ("en", "id")}

@@ -346,3 +346,40 @@ def test_a_finished_cycle_offers_no_new_key_results(demo_db, make_app):
     app = make_app(demo_db, page=TEAM, as_of="2026-10-15", cycle="2026-Q3", team="Engineering")
     assert not app.exception
     assert not [t for t in app.toggle if t.key == f"{okr_editor_key('2026-Q3', 'Engineering')}_add_open"]
+    # Nor does the editor's grid take new rows (issue 24.8); its rows can still be corrected.
+    assert grid_modes(open_editor(app, okr_editor_key("2026-Q3", "Engineering"))) == ["FIXED", "FIXED"]
+    running = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    assert grid_modes(running) == ["DYNAMIC", "DYNAMIC"]
+
+
+def grid_modes(app) -> list[str]:
+    """The editing mode of the OKR editor's two grids (objectives, key results)."""
+    grids = [f.proto for f in app.dataframe if f.proto.id.endswith(("_objectives", "_key_results"))]
+    return [type(grid).EditingMode.Name(grid.editing_mode) for grid in grids]
+
+
+def test_a_key_results_planned_path_is_edited_under_the_okr_editor(demo_db, make_app):
+    _, key_results = engineering(demo_db)
+    offered = key_results[~key_results["kind"].isin(["at_least", "at_most"])].reset_index(drop=True)
+    chosen = offered.iloc[0]
+    app = open_editor(make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering"))
+    app.selectbox(key=f"{KEY}_plan_pick").set_value(0)
+    app.run()
+    assert not app.exception
+    halfway = chosen["baseline"] + (chosen["target"] - chosen["baseline"]) / 2
+    app.session_state[f"{KEY}_plan_points_{int(chosen['id'])}"] = {
+        "edited_rows": {}, "added_rows": [{"date": "2026-12-01", "planned": f"{halfway:g}"}], "deleted_rows": []}
+    app.run()
+    assert not app.exception
+    app.button(key=f"{KEY}_plan_save").click()
+    app.run()
+    assert not app.exception and not app.error
+    assert any("Plan of" in s.value for s in app.success)
+    store = open_store(demo_db)
+    try:
+        plans = store.team_plans(CYCLE, "Engineering")
+        assert [(r.key_result, pd.Timestamp(r.date).date(), r.planned) for r in plans.itertuples()] == [
+            (chosen["title"], dt.date(2026, 12, 1), halfway)]
+        assert store.batches()[0].file_name == "plan editor"
+    finally:
+        store.close()

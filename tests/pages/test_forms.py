@@ -149,8 +149,13 @@ def test_check_in_from_the_objective_page_then_undo_it_from_the_import_history(d
 
     app = make_app(demo_db, page="pages/upload.py", as_of=AS_OF)
     latest = app.selectbox(key="undo_batch").value
-    assert "check-in form" in app.selectbox(key="undo_batch").format_func(latest)
+    assert "check-in form · " in app.selectbox(key="undo_batch").format_func(latest)
     app.button(key="undo_button").click().run()
+    # Asked first, with what changes and who wrote it; nothing is undone before Yes.
+    asked = app.warning[-1].value
+    assert "rizky\\@contoh\\.co\\.id" in asked and "Check-ins: 1 row(s) removed, 0 back" in asked, asked
+    assert counts(demo_db)["checkins"] == before["checkins"] + 1 and not app.success
+    app.button(key="undo_yes").click().run()
     assert not app.exception and app.success
     assert counts(demo_db)["checkins"] == before["checkins"]
     app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -86,7 +87,10 @@ PLAIN_FIELDS = {
     "Code": {"code_text"}, "PageLink": {"page", "query_string"}, "VegaLiteChart": {"spec"},
     "Selectbox": {"options", "raw_value", "default"}, "MultiSelect": {"options", "raw_values", "default"},
     "Html": {"body"},  # HTML, not Markdown: checked by _assert_no_live_html
+    "LinkButton": {"url"},  # an address, not Markdown: checked by _assert_links_stay_home
 }
+# Where a link button may lead: okrdash's own pages, or WhatsApp's share page with the text encoded.
+LINK_HOSTS = {"", "wa.me"}
 
 
 def pictures(source: str) -> list[str]:
@@ -137,9 +141,19 @@ def _assert_no_live_html(app, page: str) -> None:
         assert "<b>" not in element.proto.body and "<script" not in element.proto.body, (page, element.proto.body)
 
 
+def _assert_links_stay_home(app, page: str) -> None:
+    """A link button's address is okrdash's or WhatsApp's share page: stored text is only ever its
+    percent-encoded query (``?text=...``), never its scheme, host or path."""
+    for button in app.get("link_button"):
+        parts = urlsplit(button.proto.url)
+        assert parts.netloc in LINK_HOSTS and "evil" not in parts.path, (page, button.proto.url)
+        assert not [c for c in ("<", ">", " ", '"') if c in button.proto.url], (page, button.proto.url)
+
+
 def _assert_nothing_live(app, page: str) -> list[tuple[str, str]]:
     assert not app.exception, (page, [e.value for e in app.exception])
     _assert_no_live_html(app, page)
+    _assert_links_stay_home(app, page)
     strings = _markdown_strings(app)
     for where, text in strings:
         live = re.sub(r"\\.", "", text)  # what Markdown sees as syntax: the text without its escaped characters
@@ -180,6 +194,8 @@ def test_stored_payload_stays_text_on_every_page(payload_db, make_app, page):
     app = make_app(db, page=page, as_of=AS_OF, cycle=CYCLE, team=PAYLOAD, objective=str(objective_id),
                    kpi=str(kpi_id), owner=PAYLOAD)
     strings = _assert_nothing_live(app, page)
+    if page in ("pages/team.py", "pages/review.py"):  # the WhatsApp share carries the payload, encoded
+        assert any("BOLD" in b.proto.url for b in app.get("link_button")), page
     if page in ("pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/my_key_results.py", "pages/checkin.py"):
         # The payload is on the page (escaped), so the assertions above had something to check.
         assert any("BOLD" in text for _, text in strings), page
@@ -231,3 +247,20 @@ def test_payload_in_an_uploaded_file_stays_text(demo_db, make_app):
     choose(app, "X **BOLD** [LINK](http:evil.example).csv", bad)
     strings = _assert_nothing_live(app, "upload, file with problems")
     assert any("BOLD" in text for _, text in strings)  # the report's heading names the file
+
+
+@pytest.mark.parametrize("page, query", [
+    (None, {}),
+    ("pages/team.py", {"team": HOSTILE_TEAM}),
+    ("pages/kpis.py", {"team": HOSTILE_TEAM}),
+    ("pages/my_key_results.py", {"owner": SCRIPT}),
+])
+def test_hostile_text_in_phone_cards_and_html_tables_is_escaped(hostile_db, make_app, page, query):
+    """The cards and small tables are HTML we write: every user text in them is escaped."""
+    db, _ = hostile_db
+    app = make_app(db, page=page, as_of=AS_OF, cycle=CYCLE, **query)
+    assert not app.exception
+    drawn = " ".join(h.proto.body for h in app.get("html"))
+    assert "okr-card" in drawn or "okr-table" in drawn
+    assert "&lt;script&gt;" in drawn and "<script>" not in drawn
+    assert '<a href="http://evil' not in drawn and "<img" not in drawn

@@ -48,3 +48,19 @@ def test_upload_page_states_size_and_types_in_the_readers_language(demo_db, make
         styles = " ".join(h.proto.body for h in app.get("html"))
         assert widgets.UPLOADER_INSTRUCTIONS in styles
         assert (f"\"{widgets.UPLOADER_DROPZONE}\"]" in styles) == (lang != "en")
+
+
+def test_streamlit_draws_its_english_widget_words_where_page_style_hides_them():
+    static = Path(st.__file__).parent / "static"
+    bundle = "\n".join(path.read_text(encoding="utf-8", errors="ignore") for path in static.rglob("*.js")
+                       if path.name.startswith(("WidgetLabel", "InputInstructions")))
+    for test_id, english in ((widgets.REQUIRED_MARK, "(required)"), (widgets.INPUT_INSTRUCTIONS, "Press Enter to")):
+        assert f"`{test_id}`" in bundle and english in bundle, test_id
+
+
+def test_every_page_hides_the_required_mark_and_outside_english_the_enter_hint(demo_db, make_app):
+    for lang in ("id", "en"):
+        app = make_app(demo_db, as_of=AS_OF, cycle=CYCLE, lang=lang)  # app.py, which every page runs in
+        styles = " ".join(h.proto.body for h in app.get("html"))
+        assert f'"{widgets.REQUIRED_MARK}"]' in styles
+        assert (f'"{widgets.INPUT_INSTRUCTIONS}"]' in styles) == (lang != "en")

@@ -146,3 +146,8 @@ def test_the_check_ins_i_owe_this_week_link_to_my_weekly_check_in(fresh_company)
     checkins.record_weekly(fresh_company, entries(view, cut=("57", None, None)), view.day, LOCAL_ACCESS, view.labels)
     done = checkin.owed(fresh_company, scope_of(fresh_company), LOCAL_ACCESS, chosen="Dewi")
     assert done.label == "All checked in this week" and done.icon == "✅"
+
+
+def test_a_known_unit_is_named_in_the_readers_language(company):
+    (first, *_) = open_checkin(company, "Dewi", "id").items
+    assert first.value_label == "Nilai baru (hari)"  # "days", stored as typed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from okrdash import readmodels
@@ -157,3 +158,36 @@ def test_the_kpi_filters_run_in_sql_and_pick_the_rows_filtering_the_scores_does(
     first = readmodels.kpi_table(company, fixture.AS_OF, limit=1, kpi_id=fixture.kpi_id(company, "Closed deals"))
     assert len(first.kpis) == 1 and first.listed == 4 and first.holds
     assert all(isinstance(values, list) for values in readmodels.kpi_table(company, fixture.AS_OF).kpis["recent_values"])
+
+
+@pytest.mark.parametrize("which", ["company", "demo"])
+def test_the_change_shown_never_contradicts_the_trend_lower_is_better_included(company, demo_db_file, which):
+    """Issue 24.8: "Change" is the move the trend reads, so a KPI whose trend is worse never shows a
+    change in its good direction (the demo's average reply time, lower is better, fell by a minute in
+    its last step while its trend rose)."""
+    from okrdash import demo
+
+    store = company if which == "company" else open_store(demo_db_file)
+    as_of = fixture.AS_OF if which == "company" else demo.DEMO_ANCHOR
+    try:
+        listed = readmodels.kpi_table(store, as_of).kpis
+        view = kpis.view(store, KpisState(), scope_of(store) if which == "company" else _demo_scope(store, as_of))
+        changes = view.table.rows()["Change"]
+    finally:
+        if which == "demo":
+            store.close()
+    good = {"higher_is_better": 1, "lower_is_better": -1}
+    checked = 0
+    for direction, trend, change in zip(listed["direction"], listed["trend"], changes):
+        if direction in good and trend and not pd.isna(change):
+            assert (change > 0) == (trend * good[direction] > 0), (direction, trend, change)
+            checked += 1
+    assert checked >= 3
+    lower = listed[(listed["direction"] == "lower_is_better") & listed["trend_from"].notna()]
+    assert len(lower)  # a lower-is-better KPI with a trend
+
+
+def _demo_scope(store, as_of):
+    from okrdash.views.common import Scope
+
+    return Scope("en", readmodels.pick_cycle(store, None, as_of), as_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from okrdash import charts
 from okrdash.access import LOCAL_ACCESS, Access, Role
 from okrdash.viewstate import MyKeyResultsState
 from okrdash.views import my_key_results
@@ -19,8 +20,12 @@ def test_the_link_names_the_owner_and_those_due_a_check_in_come_first(company):
     assert list(table["Checked in this week"]) == [False, True, True]
     assert list(table["Objective"]) == ["Sales · Win new accounts", "Sales · Keep our customers",
                                         "Support · Delight customers"]
-    assert list(table["Current"]) == ["58", "1.5", "96"] and list(table["Progress"]) == [0.1, 1.0, 1.0]
-    assert view.key_results.bars == ("Progress",) and view.key_results.file_name is None
+    assert list(table["Current"]) == ["58", "1.5", "96"] and list(table["Progress"]) == ["10%", "100%", "100%"]
+    assert view.key_results.bars == () and view.key_results.file_name is None
+    # On a phone each is a card whose bar has its status colour, not the theme's red (issue 24.5).
+    assert [(card.title, card.color, card.share) for card in view.cards] == [
+        (kr["title"], charts.STATUS_COLORS[kr["status"]], min(kr["progress"], 1.0)) for kr in view.checkin]
+    assert charts.STATUS_COLORS["Off Track"] not in {card.color for card in view.cards[1:]}  # 100%, not Off Track
     assert view.caption == ("Dewi: 3 key result(s) this cycle, 1 without a check-in this week (since 16 Nov 2026); "
                             "those come first.")
     assert [kr["title"] for kr in view.checkin] == list(table["Key result"])

@@ -39,8 +39,8 @@ def test_company_objectives_with_the_team_objectives_aligned_to_the_one_picked(c
     view = overview.view(company, HomeState(), scope)
     grow = str(fixture.objective_id(company, "Company", "Grow revenue"))
     assert column(view.alignment, "Objective") == ["Grow revenue", "Not aligned to a company objective"]
-    assert column(view.alignment, "Team objectives aligned") == ["3", "1"]
-    assert column(view.alignment, "Of them Off Track or At Risk") == ["3", "0"]
+    assert column(view.alignment, "Aligned") == ["3", "1"]
+    assert column(view.alignment, "Behind") == ["3", "0"]
     assert column(view.alignment, "Progress") == ["50%", "–"]
     assert view.aligned_to.values == [grow, UNALIGNED] and view.aligned_to.selected == grow
     # Off Track first, then At Risk, then by team and title; each row links to its objective.
@@ -82,7 +82,7 @@ def test_what_needs_attention_biggest_gap_first_with_a_link_to_each(company):
     shown = view.attention.shown
     assert list(shown["Title"][:3]) == ["Average reply time", "Bring the average reply time to 30 minutes",
                                         "Cut the sales cycle from 60 to 40 days"]
-    assert list(shown["Gap to expected"][:3]) == ["60%", "55%", "45%"]
+    assert list(shown["Gap"][:3]) == ["60%", "55%", "45%"]
     why = dict(zip(shown["Title"], shown["Also"]))
     assert why["Cut the sales cycle from 60 to 40 days"] == "no recent check-in"
     assert why["Answer at least 95% of tickets in a day"] == "owner's confidence is low"
@@ -91,7 +91,7 @@ def test_what_needs_attention_biggest_gap_first_with_a_link_to_each(company):
         f"kpis?lang=en&cycle=2026-Q4&as_of=2026-11-20&kpi={fixture.kpi_id(company, 'Average reply time')}")
     # The download holds the numbers and the statuses in words.
     rows = view.attention.rows()
-    assert rows["Status"].iloc[0] == "Off Track" and rows["Gap to expected"].iloc[0] == 0.6
+    assert rows["Status"].iloc[0] == "Off Track" and rows["Gap"].iloc[0] == 0.6
     assert view.attention.file_name == "needs-attention-2026-Q4.csv"
 
 
@@ -100,7 +100,7 @@ def test_overview_in_indonesian(company):
     assert view.caption == "Siklus 2026-Q4, per 20 Nov 2026"
     assert view.key_results[0].label == "🟢 Sesuai Jalur"
     assert list(view.attention.shown.columns)[:2] == ["Status", "Tim"]
-    assert view.attention.shown["Selisih dari seharusnya"].iloc[0] == "60%"
+    assert view.attention.shown["Selisih"].iloc[0] == "60%"
 
 
 def test_an_empty_company_says_so_and_links_to_the_upload_page(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from okrdash import review
 from okrdash.settings import Settings
 from okrdash.store import open_store
@@ -36,7 +38,8 @@ def test_the_review_of_the_running_cycle(company):
     assert list(by_team.loc["Sales", ["Mean grade", "Previous cycle", "Change"]]) == ["0.7", "1", "−0.3"]
     assert list(by_team.loc["Company", ["Previous cycle", "Change"]]) == ["–", "–"]
     assert view.by_team.rows().set_index("Team").loc["Sales", "Change"] == -0.3
-    assert view.by_team_caption == "Mean grade of each team's objectives in 2026\\-Q4 against 2026\\-Q3."
+    assert view.by_team_caption.startswith("Mean grade so far of each team's objectives in 2026\\-Q4, which is still "
+                                           "running (as of 20 Nov 2026), against the final grades of 2026\\-Q3")
     assert list(view.objectives.shown["Grade"]) == ["0.5", "1.0", "0.4", "0.0", "0.6"]
     assert list(view.objectives.shown["Grade band"]) == ["Yellow (0.4 to below 0.7)", "Met (1.0)", "Missed (below 1.0)",
                                                          "Missed (below 1.0)", "Yellow (0.4 to below 0.7)"]
@@ -149,3 +152,13 @@ def test_a_finished_cycle_offers_its_unfinished_aspirational_objectives_to_carry
     assert [o.label for o in view.carry.options] == ["Ops · Halve returns (0,7)"]
     assert view.carry.title == "Lanjutkan ke 2026\\-Q4"
     assert review_view.view(graded_company, ReviewState(), scope_of(graded_company)).carry is None  # still running
+
+
+def test_comparing_a_cycle_still_running_says_its_grades_are_so_far(graded_company):
+    """Issue 24.8: a quarter in progress against a finished one reads as grades so far, in both languages."""
+    running = review_view.view(graded_company, ReviewState(), scope_of(graded_company))
+    assert "so far" in running.by_team_caption and "still running" in running.by_team_caption
+    indonesian = review_view.view(graded_company, ReviewState(), scope_of(graded_company, "id"))
+    assert "sementara" in indonesian.by_team_caption and "masih berjalan" in indonesian.by_team_caption
+    finished = review_view.view(graded_company, ReviewState(), scope_of(graded_company, as_of=dt.date(2027, 1, 15)))
+    assert finished.by_team_caption and "so far" not in finished.by_team_caption

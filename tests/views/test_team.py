@@ -7,8 +7,8 @@ import datetime as dt
 from okrdash import readmodels
 from okrdash.access import LOCAL_ACCESS, LOCAL_VIEWER, Access, Role
 from okrdash.store import open_store
-from okrdash.viewstate import TeamState
-from okrdash.views import team
+from okrdash.viewstate import HomeState, TeamState
+from okrdash.views import overview, team
 from tests.fixtures import company as fixture
 from tests.views.conftest import scope_of
 
@@ -186,3 +186,15 @@ def test_the_team_page_read_model_pages_in_sql(company):
     assert page.owners == ["Budi", "Dewi"] and page.status_counts["Off Track"] == 1
     none = readmodels.team_page(company, "Sales", cycle, fixture.AS_OF, (), "x'); DROP TABLE kpis; --")
     assert (none.listed, none.pages, none.page, len(none.objectives)) == (0, 1, 1, 0)  # a value, never SQL
+
+
+def test_a_teams_own_attention_list_off_track_at_risk_stale_and_low_confidence_biggest_gap_first(company):
+    """Issue 24.6: the team page lists what needs attention in that team only, in the overview's order."""
+    whole = overview.view(company, HomeState(), scope_of(company)).attention.shown
+    for name in ("Sales", "Support"):
+        view = team.view(company, TeamState(team=name), scope_of(company), LOCAL_ACCESS)
+        shown = view.attention.shown
+        assert set(shown["Team"]) == {name}
+        assert list(shown["Title"]) == [title for title, team_ in zip(whole["Title"], whole["Team"]) if team_ == name]
+        assert [card.title for card in view.attention_cards] == list(shown["Title"])
+        assert view.attention.file_name == f"needs-attention-{name}-2026-Q4.csv" and view.all_clear is None

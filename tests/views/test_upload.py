@@ -105,3 +105,38 @@ def test_what_an_import_ended_with(company):
     assert refused.refused == "The store refused it" and refused.choose_again is not None
     late = upload.outcome(words, None, problems_of(company, AMBIGUOUS), forgotten=False)
     assert late.late.kind == "warning" and late.imported is None
+
+
+def test_undo_offers_each_batch_with_its_size_and_asks_with_what_changes_and_who_wrote_it(company):
+    from okrdash import checkins
+
+    view = upload.view(company, UploadState(), scope_of(company, "id"), LOCAL_ACCESS)
+    newest = view.undoable[0]
+    assert newest.label.startswith("3 · checkins.csv · ") and newest.label.endswith(" · 6 baris")
+    assert "Check-in: 6 baris dihapus, 0 kembali ke versi sebelumnya" in newest.changes
+    assert "None" not in newest.changes and "None" not in " ".join(view.history.shown["Oleh"])
+    # Who is never None: the name recorded, else the OS account, else "unknown" in the reader's words.
+    assert upload.who(scope_of(company, "id").words, None, None) == "tidak diketahui"
+    assert upload.who(scope_of(company).words, None, "budi") == "OS account budi"
+    # A form's batch is named in the reader's words; a file keeps its name.
+    assert upload.source(scope_of(company, "id").words, checkins.CHECKIN_FORM) == "formulir check-in"
+    assert upload.source(scope_of(company, "id").words, "okrs.csv") == "okrs.csv"
+
+
+def test_every_source_the_browser_writes_is_named_in_the_readers_words():
+    """Each FormRows(<source>, ...) of the package is one of upload.SOURCES, with a text in both languages."""
+    import re
+    from pathlib import Path
+
+    import okrdash
+    from okrdash import carry_forward, checkins, editing
+    from okrdash.i18n import strings
+
+    modules = {"checkins": checkins, "editing": editing, "carry_forward": carry_forward}
+    used = set()
+    for path in Path(okrdash.__file__).parent.glob("*.py"):
+        for name in re.findall(r"FormRows\(([A-Z_]+),", path.read_text(encoding="utf-8")):
+            used.add(getattr(modules[path.stem], name))
+    assert used and used <= set(upload.SOURCES), used - set(upload.SOURCES)
+    for key in upload.SOURCES.values():
+        assert key.removeprefix("upload.") and all(key in strings(lang) for lang in ("en", "id")), key
