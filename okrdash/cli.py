@@ -21,6 +21,8 @@ from okrdash.i18n import LANGUAGES, translate
 if TYPE_CHECKING:
     from okrdash import review
     from okrdash.access import Access
+    from okrdash.importing.mapping import Mapping
+    from okrdash.problems import Problem
     from okrdash.models import Cycle
     from okrdash.settings import Settings
     from okrdash.store import Store
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 # them equal to the enums.
 NUMBER_FORMATS = ("id", "en")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
+# The file kinds (models.FileKind) for --kind, spelled here for the same reason.
+FILE_KINDS = ("okrs", "checkins", "kpis")
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).
@@ -43,6 +47,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _line_number(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a line number (1, 2, 3 ...): {text!r}")
+    return int(text)
 
 
 def _moment(text: str) -> dt.datetime:
@@ -70,6 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dates", choices=DATE_ORDERS,
                      help="how to read 10/1/2026 where the files do not say: dmy = 10 January, mdy = 1 October, "
                           "ymd = year first (26/10/01)")
+    # The answers to what a file leaves out (importing.mapping; docs/csv-format.md, "Answering for a file").
+    imp.add_argument("--kind", choices=FILE_KINDS, help="the files' kind when their headers do not tell")
+    imp.add_argument("--column", action="append", default=[], metavar="HEADER=MEANING",
+                     help="the file's column HEADER (as written; case and spacing free) is MEANING: a column name of "
+                          "docs/csv-format.md for the kind, or ignore (repeatable)")
+    imp.add_argument("--set", action="append", default=[], metavar="MEANING=VALUE", dest="values",
+                     help="VALUE for every row that has no MEANING of its own, read like a cell (repeatable): "
+                          "--set team=Penjualan --set date=30/09/2026")
+    imp.add_argument("--metric", action="append", default=[], metavar="HEADER",
+                     help="the column HEADER is one KPI named by its header, each cell a value dated by the row's "
+                          "date (repeatable)")
+    imp.add_argument("--sheet", action="append", default=[], metavar="NAME",
+                     help="read only this sheet of a workbook (repeatable)")
+    imp.add_argument("--header-row", type=_line_number, metavar="N", help="the file's line that holds the headers")
+    imp.add_argument("--mapping", type=Path, metavar="FILE.toml", help="answers saved in a mapping file (the flags "
+                                                                       "above are added to them)")
+    imp.add_argument("--save-mapping", type=Path, metavar="FILE.toml", help="save the answers as a mapping file")
 
     status = commands.add_parser("status", help="progress and status per objective, key result and KPI")
     status.add_argument("--team")
@@ -197,8 +224,43 @@ def _upgrade(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _pair(text: str, form: str, example: str, *, last: bool) -> tuple[str, str]:
+    """``"HEADER=MEANING"`` (split at the last "=": a header may hold one) or ``"MEANING=VALUE"`` (at
+    the first: a value may hold one, ``target=<= 24``)."""
+    from okrdash.importing.mapping import MappingError
+
+    left, sep, right = text.rpartition("=") if last else text.partition("=")
+    if not sep:
+        raise MappingError("flag_pair", {"value": text, "form": form, "example": example})
+    return left.strip(), right.strip()
+
+
+def _answers(args: argparse.Namespace) -> Mapping:
+    """The answers the flags give, over those of ``--mapping``; MappingError when one cannot be used."""
+    from okrdash.importing.headers import normalise_header
+    from okrdash.importing.mapping import IGNORE, Mapping, check, kind_named
+
+    base = Mapping.from_toml(args.mapping.read_text(encoding="utf-8")) if args.mapping else Mapping()
+    columns = []
+    for text in args.column:
+        header_text, meaning = _pair(text, "HEADER=MEANING", '--column "NAMA UNIT=team"', last=True)
+        columns.append((header_text, IGNORE if meaning.lower() == IGNORE else normalise_header(meaning)))
+    values = [(normalise_header(meaning), value) for meaning, value in
+              (_pair(text, "MEANING=VALUE", "--set team=Penjualan", last=False) for text in args.values)]
+    flags = Mapping(kind=kind_named(args.kind) if args.kind else None, columns=tuple(columns), values=tuple(values),
+                    metrics=tuple(m.strip() for m in args.metric), sheets=tuple(s.strip() for s in args.sheet),
+                    header_row=args.header_row)
+    answers = flags.over(base)
+    check(answers)
+    return answers
+
+
 def _import(store: Store, args: argparse.Namespace) -> int:
     from okrdash.importing import DateOrder, NumberFormat, ReadingChoices, Upload, import_files
+    from dataclasses import replace
+
+    from okrdash.importing.mapping import MappingError
+    from okrdash.importing.peek import file_columns
     from okrdash.importing.report import reading_report
     from okrdash.problems import ImportFailed
 
@@ -208,14 +270,33 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             print(f"okrdash: no such file: {path}", file=sys.stderr)
             return 2
         uploads.append(Upload(path.name, path.read_bytes()))
+    if args.mapping and not args.mapping.is_file():
+        print(f"okrdash: no such mapping file: {args.mapping}", file=sys.stderr)
+        return 2
+    try:
+        mapping = _answers(args)
+    except MappingError as error:
+        print(f"okrdash: {error.message()}", file=sys.stderr)
+        return 2
+    if args.save_mapping:  # with the first file's headers: the Upload page uses it for a file that has them
+        found = file_columns(uploads[0].name, uploads[0].data, mapping)
+        headers = tuple(c.header for c in found[0].columns) if found else ()
+        args.save_mapping.write_text(replace(mapping, headers=headers).to_toml(), encoding="utf-8")
+        print(f"Mapping saved to {args.save_mapping}.")
     try:
         choices = ReadingChoices(numbers=NumberFormat(args.numbers) if args.numbers else None,
                                  dates=DateOrder(args.dates) if args.dates else None)
-        result = import_files(store, uploads, dry_run=args.dry_run, writer=_writer(store, args.by), choices=choices)
+        result = import_files(store, uploads, dry_run=args.dry_run, writer=_writer(store, args.by), choices=choices,
+                              mapping=mapping)
     except ImportFailed as failed:
         for problem in failed.problems:
             print(problem.describe(), file=sys.stderr)
         print(f"{failed.total} problem(s); nothing was imported.", file=sys.stderr)
+        flags = answering_flags(failed.problems)
+        if flags:
+            print("To answer for the file, run the import again with:", file=sys.stderr)
+            for flag in flags:
+                print(f"  {flag}", file=sys.stderr)
         return 1
     for summary in result.files:
         print(f"{summary.file_name}: {summary.kind.value}, {summary.rows} rows, valid")
@@ -229,6 +310,39 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         for written in result.written:
             print(f"{written.file_name}: batch {written.batch_id}, {written.inserted} inserted, {written.updated} updated")
     return 0
+
+
+# Columns a row is about or measured by: a file gives them in a column of its own (--column), never one
+# value for every row. The others a whole file may share (--set team=..., --set cycle=...).
+_PER_ROW = ("objective", "key_result", "kpi", "value", "current")
+
+
+def answering_flags(problems: list[Problem]) -> list[str]:
+    """The flags that would answer what the problems ask: the kind, a column for what a row is
+    about (naming the file's unplaced headers), a value for what the whole file leaves out."""
+    flags: list[str] = []
+    for problem in problems:
+        unplaced = problem.params.get("unplaced") or []
+        header_text = unplaced[0] if len(unplaced) == 1 else "HEADER"
+        if problem.code == "file_kind_none":
+            flags.append(f"--kind {'|'.join(FILE_KINDS)}")
+            numeric = problem.params.get("numeric") or []
+            if numeric:
+                flags.append(" ".join(f'--metric "{h}"' for h in numeric) + "  (each column one KPI)")
+        missing = list(problem.params.get("missing_columns", ()))
+        if problem.code == "file_kind_unknown":
+            flags.append(f"--kind {problem.params['kind']}")
+        elif problem.code == "header_missing" and problem.column:
+            missing = [problem.column]
+        elif problem.code == "value_without_date":
+            missing = ["date"]
+        for column in missing:
+            if column in _PER_ROW:
+                among = f" (one of: {', '.join(unplaced)})" if len(unplaced) > 1 else ""
+                flags.append(f'--column "{header_text}={column}"{among}')
+            else:
+                flags.append(f"--set {column}=..." + (f' (or --column "{header_text}={column}")' if unplaced else ""))
+    return list(dict.fromkeys(flags))
 
 
 def _status(store: Store, args: argparse.Namespace) -> int:

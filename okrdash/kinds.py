@@ -50,12 +50,12 @@ _C, _T = Column, ColumnType
 # Every meaning a column may have. Spellings are normalised before comparing (case, spaces, "_", "-",
 # "." and "/" do not matter; a unit in brackets, "Target (Rp)", is left out; see importing/headers.py).
 COLUMNS: dict[str, Column] = {c.name: c for c in (
-    _C("cycle", _T.CYCLE, ("cycle", "period", "quarter", "current period", "reporting period"),
+    _C("cycle", _T.CYCLE, ("cycle", "period", "quarter", "current period", "reporting period", "time period"),
        ("Siklus", "kuartal", "triwulan", "periode laporan", "periode pelaporan")),
     _C("start_date", _T.DATE, ("start date", "start", "expected start date"), ("Tanggal mulai", "mulai")),
     _C("end_date", _T.DATE, ("end date", "end", "expected end date"), ("Tanggal selesai", "selesai")),
     _C("team", _T.TEXT, ("team", "department", "teams", "division"),
-       ("Tim", "departemen", "divisi", "bagian", "unit kerja")),
+       ("Tim", "departemen", "divisi", "bagian", "unit kerja", "nama unit", "nama unit kerja")),
     _C("objective", _T.TEXT, ("objective", "objective title", "objectives"), ("Tujuan", "objektif")),
     _C("objective_owner", _T.TEXT, ("objective owner",), ("Pemilik tujuan",)),
     _C("objective_type", _T.WORDS, ("objective type",), ("Jenis tujuan", "tipe tujuan"), words="ObjectiveType"),
@@ -63,7 +63,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     _C("key_result", _T.TEXT, ("key result", "kr", "key results"), ("Hasil kunci",)),
     # The day a key result is measured from when it starts after its cycle (blank: the cycle's start).
     _C("kr_start", _T.DATE, ("kr start", "kr start date", "key result start"), ("Mulai KR", "tanggal mulai kr")),
-    _C("owner", _T.TEXT, ("owner", "pic", "assignee"), ("Pemilik", "penanggung jawab")),
+    _C("owner", _T.TEXT, ("owner", "pic", "assignee", "owner email"), ("Pemilik", "penanggung jawab")),
     _C("kind", _T.WORDS, ("kind", "kr kind"), ("Jenis", "jenis kr", "tipe kr"), words="KRKind"),
     _C("baseline", _T.NUMBER, ("baseline", "start value", "starting value", "initial value"),
        ("Nilai awal", "awal")),
@@ -71,7 +71,8 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     _C("unit", _T.TEXT, ("unit of measure", "uom"), ("Satuan", "satuan ukur")),
     _C("weight", _T.NUMBER, ("weight",), ("Bobot",)),
     _C("kpi", _T.TEXT, ("kpi", "kpi name", "metric"),
-       ("KPI", "nama kpi", "metrik", "nama indikator", "indikator kinerja", "indikator kinerja utama", "iku")),
+       ("KPI", "nama kpi", "metrik", "nama indikator", "indikator kinerja", "indikator kinerja utama", "iku",
+        "indikator kpi")),
     _C("current", _T.NUMBER, ("current", "current value"), ("Nilai saat ini", "saat ini")),
     _C("value", _T.NUMBER, ("value", "actual"), ("Nilai", "realisasi", "aktual", "capaian")),
     _C("date", _T.DATE, ("date", "month", "check in date", "checkin date"),

@@ -10,7 +10,7 @@ from okrdash.export import to_csv_bytes
 from okrdash.store import StoreError
 from okrdash.viewstate import UploadState
 from okrdash.views import upload
-from okrdash.ui import auth, context, uploads, url_state, widgets
+from okrdash.ui import auth, context, mapping_step, uploads, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
@@ -35,7 +35,7 @@ for column, template in zip(st.columns(len(view.templates)), view.templates):
                            key=f"template_{template.file_name.removesuffix('.csv')}", on_click="ignore")
 
 files = uploads.picker(ctx, access, view.max_mb)
-step = uploads.step(ctx, access, files, view.choices)
+step = uploads.step(ctx, access, files, view.choices, mapping_step.current(files))
 if step.waiting:
     uploads.wait_for(ctx, step.waiting)
 elif step.outcome:
@@ -59,6 +59,8 @@ elif step.checked:
     _, prepared, problems = step.checked
     for question in upload.questions(ctx.words, problems, view.link):
         url_state.picker(ctx, question)
+    mapping_step.recall(ctx, files, step.signature, problems)
+    mapping_step.draw(ctx, files, problems)
     if problems:
         failed, reports = upload.reports(ctx.words, problems)
         widgets.message(failed)

@@ -17,6 +17,7 @@ import pytest
 
 from okrdash import cli, demo
 from okrdash.importing import DateOrder, NumberFormat
+from okrdash.models import FileKind
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "streamlit", "altair")
@@ -55,3 +56,4 @@ def test_the_command_lines_spellings_are_the_importers():
     """--numbers and --dates are spelled in cli.py so that parsing does not load the importer."""
     assert cli.NUMBER_FORMATS == tuple(f.value for f in NumberFormat)
     assert cli.DATE_ORDERS == tuple(o.value for o in DateOrder)
+    assert cli.FILE_KINDS == tuple(k.value for k in FileKind)

@@ -232,6 +232,16 @@ def test_a_period_column_dates_its_row_and_the_target_is_the_latest_periods(stor
         assert cur.execute("SELECT target FROM kpis").fetchall() == [(130.0,)]
 
 
+@pytest.mark.parametrize("rows", [("Q2 2024,130", "Q1 2024,110"), ("Q1 2024,110", "Q2 2024,130")])
+def test_a_kpis_target_is_never_taken_from_the_last_row_in_file_order(store, reject, rows):
+    """Issue 29: a period column the reader does not know ("Period Name") was ignored and the KPI's
+    target was its last row's: reordering the rows stored another target without a word."""
+    data = "Team,KPI,Period Name,Target\n" + "".join(f"Sales,Revenue,{row}\n" for row in rows)
+    [problem] = reject(("kpi.csv", data), today=TODAY)
+    assert (problem.line, problem.column, problem.code) == (3, "Target", "target_undated_conflict")
+    assert "--column" in problem.message("en") and "--column" in problem.message("id")
+
+
 @pytest.mark.parametrize(("period", "day"), [("Juli 2026", dt.date(2026, 7, 31)), ("Sep 2026", dt.date(2026, 9, 30)),
                                              ("Agustus 2026", dt.date(2026, 8, 31)), ("Q3 2026", dt.date(2026, 9, 30))])
 def test_periods_written_in_cells_are_dated_on_their_last_day(store, load, period, day):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from okrdash.importing.decoding import DELIMITERS, sniff_delimiter
-from okrdash.importing.headers import header_meanings
+from okrdash.importing.headers import header_meanings, normalise_header
 from okrdash.importing.periods import PeriodHeader, period_header, title_period, title_team
 
 HEADER_SEARCH_LINES = 50
@@ -69,8 +69,9 @@ def _records(lines: list[str]) -> list[tuple[int, int, str]]:
     return records
 
 
-def find_header_row(lines: list[str]) -> HeaderRow:
-    """The record among the first lines whose cells name the most known columns, and its delimiter."""
+def find_header_row(lines: list[str], mapped: set[str] | frozenset[str] = frozenset()) -> HeaderRow:
+    """The record among the first lines whose cells name the most known columns (``mapped``: the
+    normalised headers a person's answers name count as known), and its delimiter."""
     records = _records(lines[:HEADER_SEARCH_LINES])
     best: tuple[int, int, str, list[str]] | None = None  # (score, record number, delimiter, cells)
     for number, (_, _, text) in enumerate(records):
@@ -78,7 +79,7 @@ def find_header_row(lines: list[str]) -> HeaderRow:
             continue
         for delimiter in dict.fromkeys((sniff_delimiter(text), *DELIMITERS)):
             [cells] = line_cells([text], delimiter)[:1] or [[]]
-            score = _header_score(cells)
+            score = _header_score(cells, mapped)
             if best is None or score > best[0]:
                 best = (score, number, delimiter, cells)
     if best is None or best[0] == 0:  # nothing looks like a header: the first line is, as before
@@ -87,6 +88,22 @@ def find_header_row(lines: list[str]) -> HeaderRow:
         delimiter = sniff_delimiter(text) if records else ","
         best = (0, number, delimiter, line_cells([text], delimiter)[0] if text else [])
     _, number, delimiter, cells = best
+    return _header_row(lines, records, number, delimiter, cells)
+
+
+def header_row_at(lines: list[str], index: int) -> HeaderRow:
+    """The record starting on (or spanning) the 0-based line ``index``, as the header a person named;
+    its delimiter is the one that splits it into the most cells."""
+    records = _records(lines[:HEADER_SEARCH_LINES])
+    number = next(n for n, (first, last, _) in enumerate(records) if first <= index <= last)
+    text = records[number][2]
+    splits = [(line_cells([text], d)[0] if text else [], d) for d in dict.fromkeys((sniff_delimiter(text), *DELIMITERS))]
+    cells, delimiter = max(splits, key=lambda split: len(split[0]))
+    return _header_row(lines, records, number, delimiter, cells)
+
+
+def _header_row(lines: list[str], records: list[tuple[int, int, str]], number: int, delimiter: str,
+                cells: list[str]) -> HeaderRow:
     first, last = (records[number][0], records[number][1]) if records else (0, 0)
     above = lines[:first]
     years = {int(y) for line in above for y in _TITLE_YEAR.findall(line)}
@@ -96,7 +113,8 @@ def find_header_row(lines: list[str]) -> HeaderRow:
                      line_cells([next_text], delimiter)[0] if next_text.strip() else [], next_last)
 
 
-def _header_score(cells: list[str]) -> int:
+def _header_score(cells: list[str], mapped: set[str] | frozenset[str] = frozenset()) -> int:
     meanings = {m for cell in cells for m in header_meanings(cell)[:1]}
+    meanings |= {f"_mapped_{key}" for cell in cells for key in [normalise_header(cell)] if key in mapped}
     periods = sum(1 for cell in cells if period_header(cell))
     return len(meanings) + (1 if periods >= 2 else 0)

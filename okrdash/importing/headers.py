@@ -76,24 +76,29 @@ def detect_kind(columns: set[str]) -> FileKind | None:
     return None
 
 
-# The columns that say what a row is about: a file with none of them names no objective, key result or KPI.
+# The columns that say what a row is about, and those that measure it: a file with none of them
+# names no objective, key result or KPI and measures nothing (a budget, a task list).
 _SUBJECTS = ("objective", "key_result", "kpi")
+_MEASURES = ("target", "value", "baseline", "current", "progress", "achievement")
 
 
 def closest_kind(columns: set[str]) -> tuple[FileKind | None, list[str]]:
-    """The kind whose columns the file's headers place most of (then: lacks the fewest required of),
-    and the required ones it lacks; None when no header names an objective, a key result or a KPI."""
-    if not columns & set(_SUBJECTS):
+    """The kind the meanings of the file's columns point to, and the required columns it lacks:
+    the kind that has the file's subject column (objective, key result, KPI), then the most of its
+    columns no other kind has (a baseline or a progress is an OKR's, a direction a KPI's), then the
+    most of its columns, then the fewest missing. None when no column names or measures anything."""
+    if not columns & {*_SUBJECTS, *_MEASURES}:
         return None, []
 
     def missing(kind: FileKind) -> list[str]:
         return KINDS[kind].missing(columns)
 
-    def placed(kind: FileKind) -> int:
-        return len(columns & set(KIND_COLUMNS[kind]))
+    def only_its_own(kind: FileKind) -> int:
+        others = {c for k in KINDS if k is not kind for c in KIND_COLUMNS[k]}
+        return len(columns & (set(KIND_COLUMNS[kind]) - others))
 
-    kind = max(KINDS, key=lambda k: (bool(columns & set(KIND_COLUMNS[k]) & set(_SUBJECTS)), placed(k),
-                                     -len(missing(k))))
+    kind = max(KINDS, key=lambda k: (bool(columns & set(KIND_COLUMNS[k]) & set(_SUBJECTS)), only_its_own(k),
+                                     len(columns & set(KIND_COLUMNS[k])), -len(missing(k))))
     return kind, missing(kind)
 
 

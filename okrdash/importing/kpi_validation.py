@@ -68,7 +68,8 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
             f"""SELECT line, {'date' if has_date else 'NULL'}, {'value' if has_value else 'NULL'} FROM {flagged}
                 WHERE {without_date} ORDER BY line LIMIT 50"""
         ).fetchall():
-            v._problem(table, line, "value" if date else "date", value or date, "value_without_date")
+            v._problem(table, line, "value" if date else "date", value or date, "value_without_date",
+                       unplaced=table.ignored_headers)  # (a column that may hold the dates: cli.answering_flags)
     # One pass groups the file by KPI: its definitions (used below when nothing is wrong) and,
     # per definition column, whether any KPI's rows give it two different texts. Only such a
     # column can hold a conflict, and only its rows are compared one by one.
@@ -90,6 +91,8 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
         ).fetchall():
             v._problem(table, line, column, value, "conflicting_value", first_line=first_line,
                           column=column, other=other)
+    if "target" in table.columns:
+        _undated_targets(v, table)
     if has_date:
         v._duplicates(table, ("team", "kpi", "date"), where="date__parsed IS NOT NULL AND kpi_key IS NOT NULL",
                          key=("kpi_key", "date__parsed"))
@@ -148,6 +151,23 @@ def _achievements(v: Validator, table: CsvTable, definitions: pd.DataFrame, spel
         shares = achievement_shares(settled, value)
         if shares is not None and not any(abs(s - share_value) <= spread for s in shares):
             v._problem(table, line, "achievement", cell, "achievement_disagrees", current=value)
+
+
+def _undated_targets(v: Validator, table: CsvTable) -> None:
+    """Two different targets of one KPI on rows without a date: which is the KPI's target is the
+    rows' periods' to say, never their order in the file (a period column the reader does not know,
+    "Period Name: Q1 2024", would otherwise leave the last row's target stored)."""
+    undated = "date__parsed IS NULL" if "date" in table.columns else "true"
+    for line, value, first_line, other in v.con.execute(
+        f"""WITH targets AS (
+                SELECT line, kpi_key AS k, target, target__parsed AS number FROM "{table.table}"
+                WHERE {undated} AND target__parsed IS NOT NULL AND kpi_key IS NOT NULL),
+            firsts AS (SELECT k, arg_min(line, line) AS first_line, arg_min(target, line) AS first_target,
+                              arg_min(number, line) AS first_number FROM targets GROUP BY k)
+            SELECT t.line, t.target, f.first_line, f.first_target FROM targets t JOIN firsts f USING (k)
+            WHERE t.number <> f.first_number ORDER BY t.line LIMIT 50"""
+    ).fetchall():
+        v._problem(table, line, "target", value, "target_undated_conflict", first_line=first_line, other=other)
 
 
 def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from okrdash.importing import exports
 from okrdash.importing.header_row import HeaderRow
+from okrdash.importing.mapping import IGNORE, NO_MAPPING, Mapping
 from okrdash.importing.headers import (
     closest_kind,
     column_of_words,
@@ -64,6 +65,12 @@ class Layout:
     header_last: int = 0  # 0-based last line of the header (sub-headers under merged months included)
     title_date: PeriodHeader | None = None  # the title's period, dating values that have no date column
     title_team: str | None = None  # the title's team, for a sheet that has no team column
+    # A person's answers (importing.mapping): scratch column -> header of each column that is one
+    # KPI, the value of each column the rows have none of, and the answers' headers the file holds.
+    metrics: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+    mapped_found: set[str] = field(default_factory=set)
+    answered_lines: dict[str, list[int]] = field(default_factory=dict)  # column -> lines an answer filled
 
     @property
     def wide(self) -> bool:
@@ -81,33 +88,52 @@ class _Placed:
     periods: dict[int, PeriodHeader] = field(default_factory=dict)  # position -> the period a header names
     pairs: dict[int, tuple[str, PeriodHeader]] = field(default_factory=dict)  # "Target Jan 2026"
     duplicates: list[str] = field(default_factory=list)
+    mapped: set[int] = field(default_factory=set)  # positions whose column a person's answer gave
+    asked_ignored: list[str] = field(default_factory=list)  # headers a person's answer ignores
+    metrics: dict[int, str] = field(default_factory=dict)  # position -> header of a column that is one KPI
+    twice: list[tuple[str, str, str]] = field(default_factory=list)  # (header, other header, column) of an answer
 
     def named(self) -> set[str]:
         return {c for c in self.columns if not c.startswith("_")} | {m for m, _ in self.pairs.values()}
 
 
-def lay_out(file_name: str, row: HeaderRow, samples: list[list[str]], notes: list[ReadingNote]) -> Layout:
-    """The layout of a file from its header row and the cells of its first rows; raises ImportFailed
-    with every problem of the header (no kind, a required column missing, a meaning not used ...)."""
+def lay_out(file_name: str, row: HeaderRow, samples: list[list[str]], notes: list[ReadingNote],
+            mapping: Mapping = NO_MAPPING, lone: bool = True) -> Layout:
+    """The layout of a file from its header row and the cells of its first rows, with a person's
+    answers (``mapping``; ``lone``: the only text of its upload, so a header the answers name and
+    it lacks is named here); raises ImportFailed with every problem of the header (no kind, a
+    required column missing, a meaning not used ...)."""
     failure = _Failure(file_name, row.last + 1)
     export = exports.recognise(row.cells)
     provided = exports.provided_columns(export) if export else set()
-    placed = _place(row.cells, samples, export, provided, notes)
+    placed = _place(row.cells, samples, export, provided, notes, mapping)
     _place_title(placed, notes)
     header_last = row.last
     if _merged_period_headers(placed, row.next_cells):
         header_last, samples = row.next_last, samples[1:]
-    kind = detect_kind(placed.named() | provided)
+    found = {normalise_header(c) for c in row.cells}
+    if lone:
+        for header_text in mapping.named_headers():
+            if normalise_header(header_text) not in found:
+                failure.add(header_text, None, "mapping_header_not_found",
+                            headers=", ".join(h for h in row.cells if h.strip()) or "–")
+    # Another OKR tool's export is rebuilt as okrs rows (importing.exports), whatever else it holds.
+    kind = mapping.file_kind or (FileKind.OKRS if export else detect_kind(placed.named() | provided))
     if kind is None:
-        raise failure.no_kind(row.cells, placed.named())
+        raise ImportFailed(failure.problems + failure.no_kind(row.cells, placed, samples).problems)
     for raw in placed.duplicates:
         failure.add(raw, raw, "header_duplicate")
+    for raw, other, column in placed.twice:
+        failure.add(raw, None, "mapping_column_twice", other=other, column=column)
     layout = Layout(kind, placed.columns, placed.headers, export=export, header_last=header_last,
-                    provided=set(provided))
+                    provided=set(provided),
+                    mapped_found={normalise_header(h) for h in mapping.named_headers()} & found)
     _fit_kind(layout, placed, samples, failure, notes)
+    _answers(layout, placed, mapping, failure)  # (before the title's team and period: an answer is the person's word)
     _shape(layout, placed, row, failure)
     for column in KINDS[kind].missing(set(layout.columns) | layout.provided):
-        failure.add(column, None, "header_missing", kind=kind.value)
+        failure.add(column, None, "header_missing", kind=kind.value,
+                    unplaced=[h for h in layout.ignored if h not in placed.asked_ignored])
     failure.raise_any()
     return layout
 
@@ -125,29 +151,60 @@ class _Failure:
         if self.problems:
             raise ImportFailed(self.problems)
 
-    def no_kind(self, cells: list[str], named: set[str]) -> ImportFailed:
+    def no_kind(self, cells: list[str], placed: _Placed, samples: list[list[str]]) -> ImportFailed:
+        """The file is none of the kinds: the closest one by the meanings its columns carry, the
+        columns placed and what is still missing (``missing_columns``, ``unplaced``, ``numeric``:
+        for the questions that would answer it, see cli.py)."""
         headers = ", ".join(h for h in cells if h.strip()) or "–"
-        closest, missing = closest_kind(named)
+        closest, missing = closest_kind(placed.named())
+        unplaced = [h.strip() for h in placed.unknown.values() if h.strip()]
         if closest is None:
+            numeric = [h.strip() for i, h in placed.unknown.items() if h.strip()
+                       and _NUMBER_LIKE.fullmatch(" ".join(_cells(samples, i)).strip() or "x")]
             return ImportFailed([Problem(self.file_name, None, None, None, "file_kind_none", {
-                "headers": headers, "kinds": Localised(required_columns_text("en"), required_columns_text("id"))})])
+                "headers": headers, "kinds": Localised(required_columns_text("en"), required_columns_text("id")),
+                "unplaced": unplaced, "numeric": numeric})])
+        found = {c: h for c, h in placed.headers.items() if c in KINDS[closest].names}
         return ImportFailed([Problem(self.file_name, None, None, None, "file_kind_unknown", {
             "headers": headers, "kind": closest.value,
-            "missing": Localised(", ".join(missing), ", ".join(header(c, "id") for c in missing))})])
+            "placed": Localised(", ".join(f"{h} → {c}" for c, h in found.items()) or "–",
+                                ", ".join(f"{h} → {header(c, 'id')}" for c, h in found.items()) or "–"),
+            "missing": Localised(", ".join(missing), ", ".join(header(c, "id") for c in missing)),
+            "missing_columns": tuple(missing), "unplaced": unplaced})])
 
 
 # -- each header's column ------------------------------------------------------------------------------
 
 
 def _place(cells: list[str], samples: list[list[str]], export: exports.Export | None, provided: set[str],
-           notes: list[ReadingNote]) -> _Placed:
-    meanings = [() if export and i in export.special else header_meanings(raw) for i, raw in enumerate(cells)]
+           notes: list[ReadingNote], mapping: Mapping = NO_MAPPING) -> _Placed:
+    answered = {i: mapping.column_for(raw) for i, raw in enumerate(cells)}
+    metrics = {i for i, raw in enumerate(cells) if raw.strip() and mapping.is_metric(raw)}
+
+    def meanings_of(index: int, raw: str) -> tuple[str, ...]:
+        if answered[index] == IGNORE or index in metrics:
+            return ()
+        if answered[index] is not None:
+            return (answered[index],)
+        return () if export and index in export.special else header_meanings(raw)
+
+    meanings = [meanings_of(i, raw) for i, raw in enumerate(cells)]
     taken = {m[0] for m in meanings if len(m) == 1} | provided
     placed = _Placed([], {})
     for index, raw in enumerate(cells):
         placed.texts[index] = raw.strip()
         options = meanings[index]
-        if export and index in export.special:
+        if answered[index] is not None or index in metrics:  # the person's answer
+            placed.mapped.add(index)
+            if index in metrics:
+                name = f"_metric_{index}"
+                placed.metrics[index] = raw.strip()
+            elif answered[index] == IGNORE:
+                name = f"_ignored_{index}"
+                placed.asked_ignored.append(raw.strip())
+            else:
+                name = options[0]
+        elif export and index in export.special:
             name = export.special[index]
         elif len(options) == 2:
             name, reason = resolve_ambiguous(raw, options, taken, _cells(samples, index))
@@ -157,9 +214,14 @@ def _place(cells: list[str], samples: list[list[str]], export: exports.Export | 
             name = options[0]
         else:
             name = _place_period(placed, index, raw)
-        if name in ("value", "current") and name in placed.columns and _PERCENT_MARK.search(raw):
+        if (name in ("value", "current") and name in placed.columns and _PERCENT_MARK.search(raw)
+                and index not in placed.mapped):
             name = "achievement"  # "Capaian (%)" beside "Realisasi": the value as a share of the target
-        if name in placed.columns:
+        if name in placed.columns and {index, placed.columns.index(name)} & placed.mapped:
+            # The answer and okrdash's own reading (or two answers) give two columns one meaning: asked.
+            placed.twice.append((raw.strip(), placed.texts[placed.columns.index(name)], name))
+            name = f"_ignored_{index}"
+        elif name in placed.columns:
             placed.duplicates.append(raw)
             name = f"_ignored_{index}"
         elif not name.startswith("_"):
@@ -188,6 +250,9 @@ def _place_title(placed: _Placed, notes: list[ReadingNote]) -> None:
     notes.append(ReadingNote("title_header", {"header": raw.strip(), "column": missing}))
 
 
+# Cells that look like numbers (blank cells left out): only to offer "one KPI per column" for such
+# columns in a question; how a number is read is importing.cells' alone.
+_NUMBER_LIKE = re.compile(r"(?i)(\s*[-+(]?\s*(rp|\$)?\s*[0-9][0-9.,]*\s*%?\)?\s*)+")
 _PERCENT_MARK = re.compile(r"%|\b(persen|percent|pct)\b", re.I)
 
 
@@ -261,12 +326,18 @@ def _fit_kind(layout: Layout, placed: _Placed, samples: list[list[str]], failure
             notes.append(ReadingNote("words_header", {"header": raw, "column": column}))
         elif raw.strip():
             layout.ignored.append(raw.strip())
+    layout.ignored += placed.asked_ignored
 
 
 def _misplaced(layout: Layout, placed: _Placed, index: int, name: str, failure: _Failure,
                notes: list[ReadingNote]) -> None:
     kind = KINDS[layout.kind]
     raw = layout.headers.pop(name)
+    if index in placed.mapped:  # the person's answer names a column this kind has no place for
+        layout.columns[index] = f"_ignored_{index}"
+        failure.add(raw, None, "mapping_column_not_in_kind", column=name, kind=localised(f"upload.kind_{layout.kind.value}"),
+                    accepted=", ".join(kind.names))
+        return
     target = kind.read_as.get(name)
     if target is not None and target not in layout.columns and target not in layout.provided:
         layout.columns[index] = target
@@ -323,13 +394,34 @@ def _shape(layout: Layout, placed: _Placed, row: HeaderRow, failure: _Failure) -
     if len(weeks) >= 2 and has_facts and not {"date", "value"} & set(layout.columns):
         failure.add(None, None, "period_week_number", headers=", ".join(weeks))
         layout.provided |= {"date", "value"}
-    undated = {"value", "current"} & set(layout.columns) and not {"date", "last_checkin"} & set(layout.columns)
+    valued = set(layout.columns) | ({"value"} if placed.metrics else set())
+    undated = ({"value", "current"} & valued and not {"date", "last_checkin"} & set(layout.columns)
+               and "date" not in layout.answers)
     if undated and row.title_period and not layout.wide:
         layout.title_date = row.title_period
         layout.provided.add("date")
     if "team" not in layout.columns and "team" not in layout.provided and row.title_team:
         layout.title_team = row.title_team
         layout.provided.add("team")
+
+
+def _answers(layout: Layout, placed: _Placed, mapping: Mapping, failure: _Failure) -> None:
+    """The person's answers the kind can use: the columns that are one KPI each, and a value for
+    the rows that have none (importing.shapes puts it in); an answer the kind has no column for is named."""
+    kind = KINDS[layout.kind]
+    if placed.metrics:
+        layout.metrics = {f"_metric_{i}": header_text for i, header_text in placed.metrics.items()}
+        texts = list(layout.metrics.values())
+        for meaning in ("kpi", "value"):
+            layout.headers.setdefault(meaning, f"{texts[0]} … {texts[-1]}" if len(texts) > 1 else texts[0])
+        layout.provided |= {"kpi", "value"}
+    for column, value in mapping.values:
+        if column not in kind.names:
+            failure.add(None, value, "mapping_value_not_in_kind", column=column,
+                        kind=localised(f"upload.kind_{layout.kind.value}"), accepted=", ".join(kind.names))
+            continue
+        layout.answers[column] = value
+        layout.provided.add(column)
 
 
 def _wide(layout: Layout, placed: _Placed, periods: dict[int, PeriodHeader], row: HeaderRow,

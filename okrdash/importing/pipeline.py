@@ -20,6 +20,7 @@ from okrdash.importing.cells import scratch_connection
 from okrdash.importing.date_order import DATE_COLUMNS
 from okrdash.importing.decide import decide_readings
 from okrdash.importing.ignored import numbers_only_in_ignored
+from okrdash.importing.mapping import NO_MAPPING, Mapping
 from okrdash.importing.notes import ReadingNote
 from okrdash.importing.number_format import NUMBER_COLUMNS
 from okrdash.importing.reading import Reading, ReadingChoices
@@ -94,23 +95,27 @@ def import_files(
     allowed_teams: frozenset[str] | None = None,
     writer: Access | None = None,
     choices: ReadingChoices = NO_CHOICES,
+    mapping: Mapping = NO_MAPPING,
 ) -> ImportResult:
     """Validate every upload, then write all of them in one transaction (unless ``dry_run``).
 
     ``writer`` is who writes and which teams they may write (the store refuses the rest); older
     callers give ``imported_by`` and ``allowed_teams`` (None: every team) instead. ``choices``
     answers how to read numbers and dates where the files do not decide it (see
-    ``importing.reading``). Raises :class:`ImportFailed` with every problem found; in that case
+    ``importing.reading``); ``mapping`` gives the person's answers about what the files leave out
+    (``importing.mapping``). Raises :class:`ImportFailed` with every problem found; in that case
     nothing was written.
     """
     uploads = list(uploads)
     writer = writer or writer_for(imported_by, allowed_teams)
     today = today or dt.date.today()
     if dry_run:
-        prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices)
+        prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices,
+                           mapping=mapping)
         return ImportResult(files=prepared.summaries, dry_run=True)
     with store.write_lock:  # validated and written with no other write in between
-        prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices)
+        prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices,
+                           mapping=mapping)
         return commit(store, prepared, writer, today=today)
 
 
@@ -139,6 +144,7 @@ class Prepared:
     choices: ReadingChoices
     summaries: list[FileSummary]
     changes: list[FileChanges]
+    mapping: Mapping = NO_MAPPING
 
     def is_current(self, store: Store, today: dt.date, allowed_teams: frozenset[str] | None) -> bool:
         """Whether writing ``changes`` now writes what validating again would give."""
@@ -152,15 +158,15 @@ class Prepared:
 
 def prepare(store: Store, uploads: list[Upload | FormRows], *, today: dt.date,
             allowed_teams: frozenset[str] | None = None, choices: ReadingChoices = NO_CHOICES,
-            progress: Progress = _quiet) -> Prepared:
+            progress: Progress = _quiet, mapping: Mapping = NO_MAPPING) -> Prepared:
     """Validate the uploads once, keeping what they would write for :func:`commit`.
 
     Raises :class:`ImportFailed` with every problem; nothing is written either way.
     """
     uploads = list(uploads)
     version = store.write_version  # before validation: a write while it runs makes the result stale
-    summaries, changes = validate(store, uploads, today, allowed_teams, choices, progress=progress)
-    return Prepared(store, version, uploads, today, allowed_teams, choices, summaries, changes)
+    summaries, changes = validate(store, uploads, today, allowed_teams, choices, progress=progress, mapping=mapping)
+    return Prepared(store, version, uploads, today, allowed_teams, choices, summaries, changes, mapping)
 
 
 def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date | None = None,
@@ -177,7 +183,7 @@ def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date |
             current = prepared
             if not prepared.is_current(store, today, writer.allowed_teams):
                 current = prepare(store, prepared.uploads, today=today, allowed_teams=writer.allowed_teams,
-                                  choices=prepared.choices, progress=progress)
+                                  choices=prepared.choices, progress=progress, mapping=prepared.mapping)
             # The rows to write are all the write needs: let the uploaded bytes go before the store's
             # upsert, the import's peak (127 MB of a yearly KPI file).
             prepared.uploads = current.uploads = []
@@ -191,14 +197,14 @@ def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date |
 def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
              allowed_teams: frozenset[str] | None = None,
              choices: ReadingChoices = NO_CHOICES, *,
-             progress: Progress = _quiet) -> tuple[list[FileSummary], list[FileChanges]]:
+             progress: Progress = _quiet, mapping: Mapping = NO_MAPPING) -> tuple[list[FileSummary], list[FileChanges]]:
     """Every problem of every upload (and form), or what each one would write.
 
     ``progress`` is told each stage as it begins ("reading", then "checking").
     """
     forms = {u.name: u for u in uploads if isinstance(u, FormRows)}
     try:
-        summaries, changes = _validate(store, uploads, today, allowed_teams, choices, progress)
+        summaries, changes = _validate(store, uploads, today, allowed_teams, choices, progress, mapping)
     except ImportFailed as failed:
         if not forms:
             raise
@@ -212,7 +218,7 @@ def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
 
 def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
               allowed_teams: frozenset[str] | None, choices: ReadingChoices,
-              progress: Progress = _quiet) -> tuple[list[FileSummary], list[FileChanges]]:
+              progress: Progress = _quiet, mapping: Mapping = NO_MAPPING) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     progress("reading")
     con = scratch_connection(config)
@@ -228,7 +234,7 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
                 continue
             try:
                 tables += read_upload(con, upload.name, upload.data, f"upload_{index}", config.max_upload_rows,
-                                      WorkbookLimits.of(config))
+                                      WorkbookLimits.of(config), mapping)
             except ImportFailed as failed:
                 problems += failed.problems
         problems += decide_readings(con, tables, choices)

@@ -57,6 +57,8 @@ def reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: 
         layout.ignored.append(layout.headers["year"])
     if layout.wide:
         _unpivot(con, file_name, table, layout, row, notes)
+    if layout.metrics:
+        _unpivot_metrics(con, table, layout, notes)
     if layout.title_team is not None:
         con.execute(f'ALTER TABLE "{table}" ADD COLUMN team VARCHAR')
         con.execute(f'UPDATE "{table}" SET team = ?', [layout.title_team])
@@ -68,7 +70,50 @@ def reshape(con: duckdb.DuckDBPyConnection, file_name: str, table: str, layout: 
         con.execute(f'UPDATE "{table}" SET date = ?', [day.isoformat()])
         layout.headers["date"] = day.isoformat()
         notes.append(ReadingNote("title_date", {"date": day.isoformat()}))
+    if layout.answers:
+        _fill_answers(con, table, layout, notes)
     return table_columns(con, table)
+
+
+def _unpivot_metrics(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, notes: list[ReadingNote]) -> None:
+    """Each column a person named a metric is one KPI named by its header: one row per filled cell,
+    its ``kpi`` the header and its ``value`` the cell (dated by the row's date); blank cells are no value."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _metrics (key VARCHAR, kpi VARCHAR, position INTEGER)")
+    con.executemany("INSERT INTO _metrics VALUES (?, ?, ?)",
+                    [(key, header, position) for position, (key, header) in enumerate(layout.metrics.items())])
+    on = ", ".join(f'"{key}"' for key in layout.metrics)
+    con.execute(f"""CREATE OR REPLACE TABLE "{table}" AS
+        SELECT u.* EXCLUDE (_metric, value), m.kpi, u.value
+        FROM (UNPIVOT "{table}" ON {on} INTO NAME _metric VALUE value) u JOIN _metrics m ON m.key = u._metric
+        WHERE NOT okr_blank(u.value) ORDER BY u.line, m.position;
+        DROP TABLE _metrics""")
+    texts = list(layout.metrics.values())
+    notes.append(ReadingNote("metrics_unpivoted", {
+        "count": len(texts), "headers": ", ".join(texts),
+        "cells": con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]}))
+
+
+# The column whose value a row's date dates: only a row with a value takes an answered date.
+_DATED = {FileKind.OKRS: "current", FileKind.CHECKINS: "value", FileKind.KPIS: "value"}
+
+
+def _fill_answers(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, notes: list[ReadingNote]) -> None:
+    """A person's answer for each row that has no cell of its own: the column is added when the file
+    has none, its blank cells filled when it has one (a row's own cell is never replaced). The
+    answer is put in as text, so the cell reader reads it like the file's cells."""
+    columns = table_columns(con, table)
+    for column, value in layout.answers.items():
+        if column not in columns:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" VARCHAR')
+            layout.headers.setdefault(column, column)
+        dated = _DATED[layout.kind] if column == "date" and _DATED[layout.kind] in columns else None
+        only_valued = f' AND NOT okr_blank("{dated}")' if dated else ""
+        lines = [line for (line,) in con.execute(
+            f'UPDATE "{table}" SET "{column}" = ? WHERE okr_blank("{column}"){only_valued} RETURNING line',
+            [value]).fetchall()]
+        layout.answered_lines[column] = lines
+        notes.append(ReadingNote("answer_used" if lines else "answer_unused",
+                                 {"column": column, "value": value, "count": len(lines)}))
 
 
 # The columns that hold names: an export's link or page id is no part of one.

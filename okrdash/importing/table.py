@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 import duckdb
 
 from okrdash.importing.decoding import UndecodableFile, decode
-from okrdash.importing.header_row import HEADER_SEARCH_LINES, HeaderRow, find_header_row, line_cells
+from okrdash.importing.headers import normalise_header
+from okrdash.importing.header_row import HEADER_SEARCH_LINES, HeaderRow, find_header_row, header_row_at, line_cells
 from okrdash.importing.layout import Layout, lay_out
+from okrdash.importing.mapping import NO_MAPPING, Mapping
 from okrdash.importing.load import load_rows
 from okrdash.importing.notes import ReadingNote
 from okrdash.importing.number_format import NUMBER_COLUMNS
@@ -93,6 +95,8 @@ class CsvTable:
     # The headers of ignored columns whose cells in the file's first rows are numbers (see
     # importing.ignored: a file whose only numbers sit there is refused).
     ignored_numbers: list[str] = field(default_factory=list)
+    # The headers the person's answers name (importing.mapping) that this file or sheet holds.
+    mapped_found: frozenset[str] = frozenset()
 
     def number_sql(self, column: str, cell: str, line: str = "line") -> str:
         """SQL reading ``cell`` (an expression over ``column`` of the row whose line is ``line``) in
@@ -113,10 +117,12 @@ class CsvTable:
 
 
 def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str,
-                max_rows: int, workbook_limits: WorkbookLimits | None = None) -> list[CsvTable]:
-    """Read one upload: a CSV / text file into one table, a workbook into one table per sheet that holds a kind."""
+                max_rows: int, workbook_limits: WorkbookLimits | None = None,
+                mapping: Mapping = NO_MAPPING) -> list[CsvTable]:
+    """Read one upload: a CSV / text file into one table, a workbook into one table per sheet that
+    holds a kind (``mapping.sheets``: only those). ``mapping``: the person's answers about the file."""
     if not is_workbook(data):
-        return [read_csv(con, file_name, data, table, max_rows)]
+        return [read_csv(con, file_name, data, table, max_rows, mapping)]
     fail = lambda code, **params: ImportFailed([Problem(file_name, None, None, None, code, params)])  # noqa: E731
     try:
         sheets = read_sheets(data, workbook_limits)
@@ -128,14 +134,15 @@ def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, tab
         raise fail("file_binary") from None
     digest = hashlib.sha256(data).hexdigest()
     tables, refused, skipped, uncached = [], [], [], []
+    chosen = _chosen_sheets(file_name, sheets, mapping)
     for index, sheet in enumerate(sheets):
         label = f"{file_name} › {sheet.name}"
-        if not sheet.text.strip():
+        if not sheet.text.strip() or sheet.name not in chosen:
             skipped.append(sheet.name)
             continue
         try:
             tables.append(_read_text(con, label, sheet.text.encode("utf-8"), "xlsx", digest, f"{table}_{index}",
-                                     max_rows, sheet=sheet))
+                                     max_rows, sheet=sheet, mapping=mapping, lone=len(chosen) == 1))
         except ImportFailed as failed:
             codes = {p.code for p in failed.problems}
             if [p.code for p in failed.problems] in (["file_kind_unknown"], ["file_kind_none"]):
@@ -150,9 +157,26 @@ def read_upload(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, tab
         raise ImportFailed(uncached)
     if not tables:
         raise ImportFailed(refused or [Problem(file_name, None, None, None, "file_empty", {})])
+    found = set().union(*(t.mapped_found for t in tables))
+    unfound = [h for h in mapping.named_headers() if normalise_header(h) not in found]
+    if unfound and len(chosen) > 1:  # (a lone sheet names its own, on its header line)
+        raise ImportFailed([Problem(file_name, None, h, None, "mapping_header_not_found", {"headers": "–"})
+                            for h in unfound])
     if skipped:
         tables[0].reading_notes.insert(0, ReadingNote("sheets_skipped", {"sheets": ", ".join(skipped)}))
     return tables
+
+
+def _chosen_sheets(file_name: str, sheets: list[Sheet], mapping: Mapping) -> set[str]:
+    """The names of the sheets to read: every one, or those the answers name (case and spacing free)."""
+    if not mapping.sheets:
+        return {s.name for s in sheets}
+    by_key = {normalise_header(s.name): s.name for s in sheets}
+    missing = [name for name in mapping.sheets if normalise_header(name) not in by_key]
+    if missing:
+        raise ImportFailed([Problem(file_name, None, None, name, "mapping_sheet_not_found", {
+            "sheets": ", ".join(s.name for s in sheets)}) for name in missing])
+    return {by_key[normalise_header(name)] for name in mapping.sheets}
 
 
 def _sizes(large: WorkbookTooLarge) -> dict[str, float]:
@@ -161,7 +185,8 @@ def _sizes(large: WorkbookTooLarge) -> dict[str, float]:
     return {"found": float(round(large.found / scale)), "limit": float(round(large.limit / scale))}
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int) -> CsvTable:
+def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table: str, max_rows: int,
+             mapping: Mapping = NO_MAPPING) -> CsvTable:
     """Read one text upload into scratch table ``table``; raise ImportFailed with every structural problem."""
     if not data or data.isspace():  # (strip() would copy a large file)
         raise ImportFailed([Problem(file_name, None, None, None, "file_empty", {})])
@@ -175,22 +200,23 @@ def read_csv(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, table:
     if decoded.extra_boms:
         notes.append(ReadingNote("extra_bom", {"count": decoded.extra_boms}))
     return _read_text(con, file_name, decoded.data, decoded.encoding, hashlib.sha256(data).hexdigest(), table,
-                      max_rows, start=decoded.start, notes=notes)
+                      max_rows, start=decoded.start, notes=notes, mapping=mapping)
 
 
 def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, encoding: str, sha256: str, table: str,
                max_rows: int, *, start: int = 0, sheet: Sheet | None = None,
-               notes: list[ReadingNote] | None = None) -> CsvTable:
+               notes: list[ReadingNote] | None = None, mapping: Mapping = NO_MAPPING, lone: bool = True) -> CsvTable:
     """Read the UTF-8 text ``data[start:]`` (``start``: past byte order marks) into scratch table ``table``.
 
     ``sheet``: the workbook sheet the text was written from, which says which cells were typed and
-    which formulas have no stored result."""
+    which formulas have no stored result. ``mapping``: the person's answers; ``lone``: the only
+    text of its upload read, so a header the answers name and it lacks is a problem here."""
     notes = list(notes or [])
     data, start = plain_lines(file_name, data, start, notes)
     head_lines = first_lines(data, HEADER_SEARCH_LINES, start)
-    row = _header_row(file_name, head_lines, notes)
+    row = _header_row(file_name, head_lines, notes, mapping)
     samples = line_cells([line.decode("utf-8") for line in head_lines[row.last + 1:]], row.delimiter)
-    layout = lay_out(file_name, row, samples, notes)
+    layout = lay_out(file_name, row, samples, notes, mapping, lone)
     # The rows after the header are data[body_start:], never copied out: a 127 MB file's copy
     # would be held beside the file and DuckDB's table of it.
     body_start = min(start + sum(len(line) + 1 for line in head_lines[:layout.header_last + 1]), len(data))
@@ -199,8 +225,8 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
     load_rows(con, file_name, data, body_start, row.delimiter, layout.columns, table, layout.header_last + 1)
     columns = reshape(con, file_name, table, layout, row, notes, links=data.find(b"http", body_start) >= 0)
     row_count = con.execute(
-        f'SELECT {"count(DISTINCT line)" if layout.wide or layout.export else "count(*)"} FROM "{table}"'
-    ).fetchall()[0][0]
+        f'SELECT {"count(DISTINCT line)" if layout.wide or layout.export or layout.metrics else "count(*)"} '
+        f'FROM "{table}"').fetchall()[0][0]
     if row_count == 0:
         raise ImportFailed([Problem(file_name, None, None, None, "file_no_rows", {})])
     if row_count > max_rows:
@@ -220,11 +246,13 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         encoding=encoding,
         ignored_headers=layout.ignored,
         headers={c: h for c, h in layout.headers.items() if c in columns},
-        typed_columns=_typed_columns(layout, typed_from),
+        # A column an answer filled holds a text cell: read by evidence, typed cells each as themselves.
+        typed_columns=_typed_columns(layout, typed_from) - {c for c, lines in layout.answered_lines.items() if lines},
         reading_notes=notes,
         mixed_columns=_mixed_columns(con, table, layout, typed_from, sheet.text_cells if sheet is not None else {}),
         bounded="target" in columns and _holds_a_bound(data, body_start),
         ignored_numbers=_ignored_numbers(con, layout, row, samples),
+        mapped_found=frozenset(layout.mapped_found),
     )
 
 
@@ -258,8 +286,15 @@ def _ignored_numbers(con: duckdb.DuckDBPyConnection, layout: Layout, row: Header
     return [row.cells[i].strip() for i in sorted(found)]
 
 
-def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote]) -> HeaderRow:
-    row = find_header_row([line.decode("utf-8") for line in head_lines])
+def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote], mapping: Mapping) -> HeaderRow:
+    lines = [line.decode("utf-8") for line in head_lines]
+    if mapping.header_row is not None:
+        if mapping.header_row > len(lines):
+            raise ImportFailed([Problem(file_name, None, None, str(mapping.header_row), "mapping_header_row_beyond", {
+                "lines": min(len(lines), HEADER_SEARCH_LINES)})])
+        row = header_row_at(lines, mapping.header_row - 1)
+    else:
+        row = find_header_row(lines, {normalise_header(h) for h in mapping.named_headers()})
     if not "".join(row.cells).strip():
         raise ImportFailed([Problem(file_name, None, None, None, "file_no_header", {})])
     if row.index:
@@ -278,6 +313,10 @@ def _mixed_columns(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, t
     runs = [(layout.columns[i], max(first, first_data), last) for i, rows in text_cells.items()
             if i in typed_from and i < len(layout.columns) and layout.columns[i] in NUMBER_COLUMNS
             for first, last in rows.runs if last >= first_data]
+    # A person's answer put into a typed number column is a text cell there, read as its own text.
+    typed = {layout.columns[i] for i in typed_from if i < len(layout.columns)}
+    runs += [(column, line, line) for column, lines in layout.answered_lines.items()
+             if column in typed and column in NUMBER_COLUMNS for line in lines]
     if runs:
         con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_text_cells" AS '
                     "SELECT col, unnest(range(first, last + 1)) AS line "
@@ -290,6 +329,8 @@ def _typed_columns(layout: Layout, typed_from: dict[int, int]) -> frozenset[str]
     """The canonical columns whose every cell below the header is a typed workbook cell."""
     typed = {layout.columns[i] for i, row in typed_from.items()
              if i < len(layout.columns) and row <= layout.header_last + 1}
+    if layout.metrics and all(column in typed for column in layout.metrics):
+        typed.add("value")
     if layout.wide:
         if not any(p.written for p in layout.periods.values()):
             typed.add("date")

@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from okrdash import importing
 from okrdash.access import Access
 from okrdash.importing import ReadingChoices, worker
+from okrdash.importing.mapping import NO_MAPPING, Mapping
 from okrdash.markdown import plain
 from okrdash.problems import ImportFailed
 from okrdash.store import StoreError
@@ -56,9 +57,10 @@ def picker(ctx: Context, access: Access, max_mb: int) -> list[Any]:
     return files or []
 
 
-def step(ctx: Context, access: Access, files: list[Any], choices: ReadingChoices) -> Step:
+def step(ctx: Context, access: Access, files: list[Any], choices: ReadingChoices,
+         mapping: Mapping = NO_MAPPING) -> Step:
     """The step this run shows: a job's progress, an import's outcome, or a check of the files (done
-    once per files and reading choices; a large upload's in the background)."""
+    once per files, reading choices and answers of the mapping step; a large upload's in the background)."""
     # Each upload is known by Streamlit's id of it: nothing is hashed on a rerun (the importer hashes
     # each file once, for its batch).
     signature = tuple((f.file_id, f.name, f.size) for f in files)
@@ -92,7 +94,7 @@ def step(ctx: Context, access: Access, files: list[Any], choices: ReadingChoices
     st.session_state.pop(_RESULT, None)
     # A dry run writes nothing; it is redone when the files or the reading choices change. Import
     # writes what it found, unless the store changed since (then it validates again first).
-    check_key = (signature, choices, access.allowed_teams)
+    check_key = (signature, choices, mapping, access.allowed_teams)
     checked = st.session_state.get(_CHECKED)
     if checked is not None and checked[0] == check_key:
         return Step(signature, checked=checked)
@@ -101,12 +103,13 @@ def step(ctx: Context, access: Access, files: list[Any], choices: ReadingChoices
     if sum(f.size for f in files) > worker.BACKGROUND_BYTES:
         store, allowed_teams, today = ctx.store, access.allowed_teams, dt.date.today()
         job = worker.WORKER.submit("check", lambda progress: importing.prepare(
-            store, uploads, today=today, allowed_teams=allowed_teams, choices=choices, progress=progress),
+            store, uploads, today=today, allowed_teams=allowed_teams, choices=choices, progress=progress,
+            mapping=mapping),
             files=[f.name for f in files])
         st.session_state[_JOB] = ("check", signature, check_key, job)
         return Step(signature, waiting=job)
     with st.spinner(ctx.t("upload.checking")):
-        checked = (check_key, *_check(ctx, access, uploads, choices))
+        checked = (check_key, *_check(ctx, access, uploads, choices, mapping))
     st.session_state[_CHECKED] = checked
     return Step(signature, checked=checked)
 
@@ -116,11 +119,12 @@ def forgotten(outcome: tuple) -> bool:
     return outcome[1] is None and outcome[0] == _FORGOTTEN
 
 
-def _check(ctx: Context, access: Access, uploads: list[importing.Upload], choices: ReadingChoices):
+def _check(ctx: Context, access: Access, uploads: list[importing.Upload], choices: ReadingChoices,
+           mapping: Mapping):
     """Validate once: a Prepared (what Import writes) or the problems found."""
     try:
         return importing.prepare(ctx.store, uploads, today=dt.date.today(), allowed_teams=access.allowed_teams,
-                                 choices=choices), None
+                                 choices=choices, mapping=mapping), None
     except ImportFailed as failed:
         return None, failed.problems
 
