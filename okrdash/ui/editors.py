@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +28,9 @@ from okrdash.importing.reading import NumberFormat
 from okrdash.importing.rows import number_text
 from okrdash.ui import context, forms, widgets
 from okrdash.ui.context import Context
+
+if TYPE_CHECKING:
+    from okrdash.store import WriteCounts
 
 _FLASH = "_okrdash_editor_flash_{key}"
 _OPENED = "_okrdash_editor_opened_{key}"
@@ -201,15 +205,9 @@ def _save_plan(ctx: Context, access: Access, team: str, cycle: Cycle, objective:
                points: pd.DataFrame, version: frozenset[int], key: str) -> None:
     flash = _FLASH.format(key=key)
     labels = {"date": ctx.t("common.date"), "planned": ctx.t("editing.planned"), "value": ctx.t("editing.planned")}
-    try:
-        written = editing.save_plan(ctx.store, cycle.name, team, objective, key_result, points, version, access,
-                                    labels, numbers=forms.typing_convention(ctx))
-    except editing.Conflict as conflict:
-        st.session_state[flash] = ("error", "  \n".join(
-            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
-        return
-    except (ImportFailed, StoreError) as refused:
-        st.session_state[flash] = ("error", forms.refusal(ctx, refused))
+    written = _saved(ctx, flash, lambda: editing.save_plan(ctx.store, cycle.name, team, objective, key_result, points, version, access,
+                                    labels, numbers=forms.typing_convention(ctx)))
+    if written is None:
         return
     context.data_changed()
     _forget(okr_editor_key(cycle.name, team))  # the version the OKR tables were opened at moved on
@@ -274,14 +272,8 @@ def _save_new_key_result(ctx: Context, access: Access, team: str, cycle: Cycle, 
                                        cycle.start_date, cycle.end_date, numbers,
                                        objective_type=state.get(f"{key}_type", ObjectiveType.COMMITTED.value))
     flash = _FLASH.format(key=key)
-    try:
-        written = editing.save_okr_edit(ctx.store, plan, cycle.name, team, version, access, _okrs_labels(ctx))
-    except editing.Conflict as conflict:
-        state[flash] = ("error", "  \n".join(
-            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
-        return
-    except (ImportFailed, StoreError) as refused:
-        state[flash] = ("error", forms.refusal(ctx, refused))
+    written = _saved(ctx, flash, lambda: editing.save_okr_edit(ctx.store, plan, cycle.name, team, version, access, _okrs_labels(ctx)))
+    if written is None:
         return
     context.data_changed()
     _forget(okr_editor_key(cycle.name, team))  # the editor's tables, if open, show the new row
@@ -325,14 +317,8 @@ def _owners_help(ctx: Context) -> str:
 def _save_okrs(ctx: Context, access: Access, team: str, cycle: Cycle, plan: editing.OkrPlan,
                version: frozenset[int], key: str) -> None:
     flash = _FLASH.format(key=key)
-    try:
-        written = editing.save_okr_edit(ctx.store, plan, cycle.name, team, version, access, _okrs_labels(ctx))
-    except editing.Conflict as conflict:
-        st.session_state[flash] = ("error", "  \n".join(
-            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
-        return
-    except (ImportFailed, StoreError) as refused:
-        st.session_state[flash] = ("error", forms.refusal(ctx, refused))
+    written = _saved(ctx, flash, lambda: editing.save_okr_edit(ctx.store, plan, cycle.name, team, version, access, _okrs_labels(ctx)))
+    if written is None:
         return
     context.data_changed()  # titles, owners and teams can change: every view may show them
     _forget(key)
@@ -401,20 +387,27 @@ def _save_kpi(ctx: Context, access: Access, kpi: dict[str, Any], key: str) -> No
     labels = {"direction": ctx.t("editing.direction"), "target": ctx.t("editing.target"),
               "tolerance": ctx.t("editing.tolerance"), "min": ctx.t("editing.min"), "max": ctx.t("editing.max"),
               "min_value": ctx.t("editing.min"), "max_value": ctx.t("editing.max")}
-    try:
-        written = editing.save_kpi_definition(ctx.store, kpi["team"], kpi["name"], fields, version, access, labels,
-                                              numbers=numbers)
-    except editing.Conflict as conflict:
-        state[flash] = ("error", "  \n".join(
-            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
-        return
-    except (ImportFailed, StoreError) as refused:
-        state[flash] = ("error", forms.refusal(ctx, refused))
+    written = _saved(ctx, flash, lambda: editing.save_kpi_definition(ctx.store, kpi["team"], kpi["name"], fields, version, access, labels,
+                                              numbers=numbers))
+    if written is None:
         return
     context.measurements_changed()
     state.pop(_OPENED.format(key=key), None)
     state[flash] = ("success", ctx.t("editing.kpi_saved", batch=written[0].batch_id) + "  \n" + ctx.t("forms.undo_hint"))
     st.rerun()  # the whole page: its metrics and chart show the new definition
+
+
+def _saved(ctx: Context, flash: str, save: Callable[[], list[WriteCounts]]) -> list[WriteCounts] | None:
+    """What ``save`` wrote; or None, with why not in the ``flash`` session key: someone changed the
+    same team or KPI since it was opened (naming their batches), the importer refused, or the store did."""
+    try:
+        return save()
+    except editing.Conflict as conflict:
+        st.session_state[flash] = ("error", "  \n".join(
+            [ctx.t("editing.conflict"), *(widgets.plain(line) for line in conflict.describe(ctx.t))]))
+    except (ImportFailed, StoreError) as refused:
+        st.session_state[flash] = ("error", forms.refusal(ctx, refused))
+    return None
 
 
 def _show(flash: tuple[str, str] | None) -> None:
