@@ -57,7 +57,7 @@ def test_proposals_in_indonesian(kpi_store):
     found = by_kpi(proposals(kpi_store, AS_OF, CYCLE, "id"))
     assert found[NPS].objective == "Tingkatkan pengalaman pelanggan"
     assert found[NPS].key_result == "Tingkatkan Net Promoter Score dari 4 menjadi 10"
-    assert found[REPLY_TIME].key_result == "Turunkan customer support reply time dari 48 menjadi 30 minutes"
+    assert found[REPLY_TIME].key_result == "Turunkan customer support reply time dari 48 menjadi 30 menit"
     assert "Keluar Jalur" in found[REPLY_TIME].why() and found[REPLY_TIME].why("en").startswith(REPLY_TIME)
 
 

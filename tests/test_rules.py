@@ -78,8 +78,9 @@ def _okr_rows() -> list[str]:
     return rows
 
 
+# The confidence column says its scale: its numbers all lie from 1 to 5, which would be asked.
 OKR_HEADER = ("cycle,start_date,end_date,team,objective,objective_type,key_result,kind,baseline,target,weight,"
-              "current,date,confidence\n")
+              "current,date,confidence (0-10)\n")
 
 CHECKINS = [
     # at_least 80: 85 in, 80 in (inclusive), 70 out, 90 in -> 3/4
