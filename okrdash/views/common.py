@@ -60,7 +60,9 @@ class Words:
 
     def teams(self, teams: pd.Series) -> pd.Series:
         """:meth:`team` of each row (empty where a row has none), translated once per distinct team."""
-        return teams.map({team: self.team(team) for team in set(teams.dropna())}).fillna("")
+        names = {team: self.team(team) for team in set(teams.dropna())}
+        # Built as text: a column with no team at all is float NaN, which fillna("") would have to cast.
+        return pd.Series([names.get(team, "") for team in teams], index=teams.index, dtype=object)
 
     def date(self, day: dt.date | None) -> str:
         return formatting.date(day, self.lang)
