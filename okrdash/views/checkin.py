@@ -18,8 +18,7 @@ from okrdash.models import Status
 from okrdash.problems import Problem
 from okrdash.store import Store
 from okrdash.viewstate import CheckinState
-from okrdash.views.common import (Filter, Markdown, Message, Notice, Option, PageLink, Scope, Words, choose,
-                                  unread)
+from okrdash.views.common import (choose_owner, Filter, Markdown, Message, Notice, PageLink, Scope, Words, unread)
 
 
 @dataclass(frozen=True)
@@ -62,12 +61,10 @@ def view(store: Store, state: CheckinState, scope: Scope, access: Access,
     if scope.cycle is None:
         return CheckinView(scope.shown(CheckinState()), state.with_(), notices,
                            no_cycle=Message(words.t("common.no_cycle"), "📭"))
-    owners = readmodels.owners(store, scope.as_of)
-    requested = choose(words, notices, "owner", state.owner, owners, message="checkin.unknown_owner")
-    owner = requested or readmodels.owner_of(access.who, owners)
+    chosen = choose_owner(store, words, notices, scope, state.owner, access.who,
+                          lambda owner: CheckinState(owner=owner), "checkin.unknown_owner")
+    requested, owner, picker = chosen.requested, chosen.owner, chosen.picker
     shown = CheckinState(owner=owner)
-    picker = Filter("owner", words.t("my.owner"), tuple(Option(name, name) for name in owners), owner, shown,
-                    placeholder=words.t("my.pick_owner"))
     link = CheckinState(owner=requested)
     if not owner:
         return CheckinView(scope.shown(shown), link, notices, owner_filter=picker,

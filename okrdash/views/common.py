@@ -16,11 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from okrdash import charts, formatting, presentation
+from okrdash import charts, formatting, presentation, readmodels
+from okrdash.readmodels import COMPANY_TEAMS
+from okrdash.store import Store
 from okrdash.i18n import strings, translate
 from okrdash.markdown import plain
 from okrdash.models import Cycle
-from okrdash.readmodels import COMPANY_TEAMS
 from okrdash.urls import Link, Urls
 from okrdash.viewstate import SHARED, PageState
 
@@ -544,3 +545,26 @@ def nothing_yet(words: Words, urls: Urls, body: str = "common.empty_body") -> tu
     """What a page says on an empty database, and the way to the Upload page."""
     return (Message(f"**{words.t('common.empty_title')}**  \n{words.t(body)}", "📭"),
             PageLink(words.t("common.go_upload"), urls.upload(), "⬆️"))
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    """Whose key results a person's page shows: the owner its link names (``requested``), else the
+    signed-in person's own name; and the owner picker bound to the page's state."""
+
+    requested: str | None
+    owner: str | None
+    picker: Filter
+
+
+def choose_owner(store: Store, words: Words, notices: list[Notice], scope: Scope, wanted: str | None, who: str | None,
+                 state_of: Callable[[str | None], PageState], message: str) -> OwnerChoice:
+    """The owner of My key results and the weekly check-in: a shared link opens on the person it
+    names (``wanted``, reported with ``message`` when nobody owns anything by that name), a
+    signed-in person (``who``) on themself."""
+    owners = readmodels.owners(store, scope.as_of)
+    requested = choose(words, notices, "owner", wanted, owners, message=message)
+    owner = requested or readmodels.owner_of(who, owners)
+    picker = Filter("owner", words.t("my.owner"), tuple(Option(name, name) for name in owners), owner,
+                    state_of(owner), placeholder=words.t("my.pick_owner"))
+    return OwnerChoice(requested, owner, picker)

@@ -13,8 +13,8 @@ from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.store import Store
 from okrdash.viewstate import MyKeyResultsState
-from okrdash.views.common import (Card, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, cards,
-                                  choose, detail_line, stale_marks, status_labels, table, unread, with_stale)
+from okrdash.views.common import (choose_owner, Card, Filter, Markdown, Message, Notice, PageLink, Scope, Table, cards,
+                                  detail_line, stale_marks, status_labels, table, unread, with_stale)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,13 +39,10 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
     if scope.cycle is None:
         return MyKeyResultsView(scope.shown(MyKeyResultsState()), state.with_(), notices,
                                 no_cycle=Message(words.t("common.no_cycle"), "📭"))
-    owners = readmodels.owners(store, scope.as_of)
-    requested = choose(words, notices, "owner", state.owner, owners, message="team.unknown_filter")
-    # A shared link opens on the person it names, a signed-in person on themself.
-    owner = requested or readmodels.owner_of(access.who, owners)
+    chosen = choose_owner(store, words, notices, scope, state.owner, access.who,
+                          lambda owner: MyKeyResultsState(owner=owner), "team.unknown_filter")
+    requested, owner, picker = chosen.requested, chosen.owner, chosen.picker
     shown = MyKeyResultsState(owner=owner)
-    picker = Filter("owner", words.t("my.owner"), tuple(Option(name, name) for name in owners), owner, shown,
-                    placeholder=words.t("my.pick_owner"))
     if not owner:
         return MyKeyResultsView(scope.shown(shown), MyKeyResultsState(owner=requested), notices, owner_filter=picker,
                                 choose=Message(words.t("my.choose"), "👆"))
