@@ -288,18 +288,6 @@ def test_the_mapping_step_shows_each_column_with_its_cells_and_okrdashs_guess():
     assert Mapping.from_toml(view.toml) == answers
 
 
-def test_saved_answers_are_found_again_by_the_files_headers(tmp_path):
-    from okrdash.importing.mapping import mapping_folder, save, saved_for
-
-    folder = mapping_folder(tmp_path / "okrdash.duckdb")
-    assert folder == tmp_path / "mappings" and mapping_folder("postgresql://db/okr") is None
-    answers = Mapping(values=(("team", "Cabang A"),), headers=("KPI", "Tanggal", "Realisasi"))
-    assert save(folder, "Cabang A / Bogor", answers).name == "Cabang A - Bogor.toml"
-    (folder / "broken.toml").write_text("kind = 3\n", encoding="utf-8")
-    assert saved_for(folder, ["realisasi", " tanggal", "KPI"]) == ("Cabang A - Bogor", answers)
-    assert saved_for(folder, ["KPI", "Tanggal", "Realisasi", "Target"]) is None
-
-
 def test_an_answer_that_gives_a_second_column_the_same_meaning_is_asked_not_guessed(db, tmp_path, capsys):
     # "Target Revisi" is the target the sheet's owner means; okrdash reads "Target" as the target too.
     data = "Tim;KPI;Tanggal;Realisasi;Target;Target Revisi\nSales;Leads;31/10/2026;40;50;45\n"
