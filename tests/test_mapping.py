@@ -334,3 +334,34 @@ def test_the_mapping_step_offers_the_workbooks_sheets_and_the_header_line():
     view = step(Words("en"), file_columns("b.xlsx", data, answers), answers)
     assert (view.sheets, view.sheets_chosen, view.header_row) == (("Catatan", "Data"), ("Data",), 3)
     assert [heading for heading, _ in view.files] == ["**b\\.xlsx › Data**: headers on line 3"]  # (escaped)
+
+
+def test_a_metric_column_of_typed_numbers_with_a_few_text_cells_reads_each_cell_as_itself(db, tmp_path, capsys):
+    """A dashboard workbook, one column per metric: most cells typed numbers, a few typed as text in
+    the file's own convention ("85,5", "1.350"). The typed 86.25 is 86.25, not evidence of English
+    numbers against "85,5" (the refusal this file once met, naming "Penjualan … Kepuasan")."""
+    data = workbook({"Data": [["Tanggal", "Penjualan", "Kepuasan"],
+                              [dt.date(2026, 1, 31), 1200, 85], [dt.date(2026, 2, 28), "1.350", "85,5"],
+                              [dt.date(2026, 3, 31), 1400, 86.25], [dt.date(2026, 4, 30), 1450.5, None]]})
+    path = write(tmp_path, "dasbor.xlsx", data)
+    flags = ("--metric", "Penjualan", "--metric", "Kepuasan", "--set", "team=Toko", "--column", "Tanggal=date")
+    assert run(db, path, *flags) == 0, capsys.readouterr().err
+    assert rows(db, MEASUREMENTS) == [
+        ("Toko", "Kepuasan", dt.date(2026, 1, 31), 85.0), ("Toko", "Kepuasan", dt.date(2026, 2, 28), 85.5),
+        ("Toko", "Kepuasan", dt.date(2026, 3, 31), 86.25), ("Toko", "Penjualan", dt.date(2026, 1, 31), 1200.0),
+        ("Toko", "Penjualan", dt.date(2026, 2, 28), 1350.0), ("Toko", "Penjualan", dt.date(2026, 3, 31), 1400.0),
+        ("Toko", "Penjualan", dt.date(2026, 4, 30), 1450.5)]
+
+
+def test_a_metric_cell_that_is_no_number_is_named_by_its_own_column_with_what_to_do(db, tmp_path, capsys):
+    data = workbook({"Data": [["Tanggal", "Penjualan", "Kepuasan"],
+                              [dt.date(2026, 1, 31), 1200, 85], [dt.date(2026, 2, 28), "-", "85,5"],
+                              [dt.date(2026, 3, 31), 1400, "n/a"]]})
+    path = write(tmp_path, "dasbor.xlsx", data)
+    assert run(db, path, "--metric", "Penjualan", "--metric", "Kepuasan", "--set", "team=Toko",
+               "--column", "Tanggal=date") == 1
+    err = capsys.readouterr().err
+    assert 'line 3, column Penjualan, value "-": Must be a number: this column is one KPI' in err
+    assert 'line 4, column Kepuasan, value "n/a": Must be a number' in err
+    assert "leave the cell blank when there is no value for that date" in err and "…" not in err
+    assert rows(db, "SELECT count(*) FROM kpi_measurements") == [(0,)]
