@@ -80,3 +80,13 @@ ON CONFLICT DO NOTHING RETURNING person;
 
 -- name: reminders_sent
 SELECT kind, person FROM reminders_sent WHERE week = %(week)s;
+
+-- name: saved_mappings
+SELECT name, mapping FROM saved_mappings WHERE headers = %(headers)s ORDER BY name;
+
+-- name: save_mapping
+-- As the DuckDB store's (okrdash/store/writes.sql).
+INSERT INTO saved_mappings (name, headers, mapping, saved_by, saved_at)
+VALUES (%(name)s, %(headers)s, %(mapping)s, %(saved_by)s, now())
+ON CONFLICT (name) DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping,
+                                 saved_by = excluded.saved_by, saved_at = excluded.saved_at;

@@ -49,7 +49,7 @@ from okrdash.store.errors import StoreError, first_line, rollback_quietly
 from okrdash.store.file_store import DuckDBStore
 from okrdash.store.interface import Store
 from okrdash.store.locations import write_lock_of
-from okrdash.store.schema import DATA_TABLES, VERSIONED_TABLES
+from okrdash.store.schema import DATA_TABLES, UNBATCHED_TABLES, VERSIONED_TABLES
 from okrdash.store.writes import FileChanges, WriteCounts
 
 POSTGRES_SQL = Path(__file__).with_name("postgres.sql")
@@ -210,14 +210,31 @@ class PostgresStore:
                                      ).fetchone() is not None
                 yield claimed
 
-    def _copy_reminders_sent(self) -> None:
-        """The mirror's reminders_sent as PostgreSQL's (for a backup)."""
+    # -- saved mappings: read and written in PostgreSQL itself, as reminders sent are --------------
+
+    def saved_mappings(self, headers: str) -> list[tuple[str, str]]:
+        with self._write_lock, self._unreachable_as_store_error():
+            return [(name, text) for name, text in
+                    self._connection().execute(SQL["saved_mappings"], {"headers": headers}).fetchall()]
+
+    def save_mapping(self, name: str, headers: str, text: str, writer: Access) -> None:
+        if self.read_only:
+            raise StoreError("store_read_only", path=self.path)
+        writes.check_mapping_writer(writer)
+        with self._write_lock, self._unreachable_as_store_error():
+            self._connection().execute(SQL["save_mapping"], {"name": name, "headers": headers, "mapping": text,
+                                                             "saved_by": writer.who})
+
+    def _copy_unbatched(self) -> None:
+        """The mirror's reminders_sent and saved_mappings as PostgreSQL's (for a backup)."""
         with self._write_lock, self._unreachable_as_store_error(), self._mirror.cursor() as cur:
-            rows = postgres_copy.copy_out(self._connection(), "reminders_sent", self._column_names("reminders_sent"))
+            copied = {table: postgres_copy.copy_out(self._connection(), table, self._column_names(table))
+                      for table in UNBATCHED_TABLES}
             cur.begin()
             try:
-                cur.execute("DELETE FROM reminders_sent")
-                postgres_copy.insert_text_rows(cur, "reminders_sent", rows, self._columns_of["reminders_sent"])
+                for table, rows in copied.items():
+                    cur.execute(f"DELETE FROM {table}")
+                    postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
                 cur.commit()
             except BaseException:
                 rollback_quietly(cur)
@@ -241,7 +258,7 @@ class PostgresStore:
         """The same backup folder as a database file's: the mirror, brought up to date first."""
         with self._write_lock:
             self.refresh()
-            self._copy_reminders_sent()
+            self._copy_unbatched()
             return self._mirror.backup(folder)
 
     # -- PostgreSQL connection -------------------------------------------------------------------

@@ -60,7 +60,7 @@ elif step.checked:
     for question in upload.questions(ctx.words, problems, view.link):
         url_state.picker(ctx, question)
     mapping_step.recall(ctx, files, step.signature, problems)
-    mapping_step.draw(ctx, files, problems)
+    mapping_step.draw(ctx, access, files, problems)
     if problems:
         failed, reports = upload.reports(ctx.words, problems)
         widgets.message(failed)

@@ -288,18 +288,6 @@ def test_the_mapping_step_shows_each_column_with_its_cells_and_okrdashs_guess():
     assert Mapping.from_toml(view.toml) == answers
 
 
-def test_saved_answers_are_found_again_by_the_files_headers(tmp_path):
-    from okrdash.importing.mapping import mapping_folder, save, saved_for
-
-    folder = mapping_folder(tmp_path / "okrdash.duckdb")
-    assert folder == tmp_path / "mappings" and mapping_folder("postgresql://db/okr") is None
-    answers = Mapping(values=(("team", "Cabang A"),), headers=("KPI", "Tanggal", "Realisasi"))
-    assert save(folder, "Cabang A / Bogor", answers).name == "Cabang A - Bogor.toml"
-    (folder / "broken.toml").write_text("kind = 3\n", encoding="utf-8")
-    assert saved_for(folder, ["realisasi", " tanggal", "KPI"]) == ("Cabang A - Bogor", answers)
-    assert saved_for(folder, ["KPI", "Tanggal", "Realisasi", "Target"]) is None
-
-
 def test_an_answer_that_gives_a_second_column_the_same_meaning_is_asked_not_guessed(db, tmp_path, capsys):
     # "Target Revisi" is the target the sheet's owner means; okrdash reads "Target" as the target too.
     data = "Tim;KPI;Tanggal;Realisasi;Target;Target Revisi\nSales;Leads;31/10/2026;40;50;45\n"
@@ -346,3 +334,34 @@ def test_the_mapping_step_offers_the_workbooks_sheets_and_the_header_line():
     view = step(Words("en"), file_columns("b.xlsx", data, answers), answers)
     assert (view.sheets, view.sheets_chosen, view.header_row) == (("Catatan", "Data"), ("Data",), 3)
     assert [heading for heading, _ in view.files] == ["**b\\.xlsx › Data**: headers on line 3"]  # (escaped)
+
+
+def test_a_metric_column_of_typed_numbers_with_a_few_text_cells_reads_each_cell_as_itself(db, tmp_path, capsys):
+    """A dashboard workbook, one column per metric: most cells typed numbers, a few typed as text in
+    the file's own convention ("85,5", "1.350"). The typed 86.25 is 86.25, not evidence of English
+    numbers against "85,5" (the refusal this file once met, naming "Penjualan … Kepuasan")."""
+    data = workbook({"Data": [["Tanggal", "Penjualan", "Kepuasan"],
+                              [dt.date(2026, 1, 31), 1200, 85], [dt.date(2026, 2, 28), "1.350", "85,5"],
+                              [dt.date(2026, 3, 31), 1400, 86.25], [dt.date(2026, 4, 30), 1450.5, None]]})
+    path = write(tmp_path, "dasbor.xlsx", data)
+    flags = ("--metric", "Penjualan", "--metric", "Kepuasan", "--set", "team=Toko", "--column", "Tanggal=date")
+    assert run(db, path, *flags) == 0, capsys.readouterr().err
+    assert rows(db, MEASUREMENTS) == [
+        ("Toko", "Kepuasan", dt.date(2026, 1, 31), 85.0), ("Toko", "Kepuasan", dt.date(2026, 2, 28), 85.5),
+        ("Toko", "Kepuasan", dt.date(2026, 3, 31), 86.25), ("Toko", "Penjualan", dt.date(2026, 1, 31), 1200.0),
+        ("Toko", "Penjualan", dt.date(2026, 2, 28), 1350.0), ("Toko", "Penjualan", dt.date(2026, 3, 31), 1400.0),
+        ("Toko", "Penjualan", dt.date(2026, 4, 30), 1450.5)]
+
+
+def test_a_metric_cell_that_is_no_number_is_named_by_its_own_column_with_what_to_do(db, tmp_path, capsys):
+    data = workbook({"Data": [["Tanggal", "Penjualan", "Kepuasan"],
+                              [dt.date(2026, 1, 31), 1200, 85], [dt.date(2026, 2, 28), "-", "85,5"],
+                              [dt.date(2026, 3, 31), 1400, "n/a"]]})
+    path = write(tmp_path, "dasbor.xlsx", data)
+    assert run(db, path, "--metric", "Penjualan", "--metric", "Kepuasan", "--set", "team=Toko",
+               "--column", "Tanggal=date") == 1
+    err = capsys.readouterr().err
+    assert 'line 3, column Penjualan, value "-": Must be a number: this column is one KPI' in err
+    assert 'line 4, column Kepuasan, value "n/a": Must be a number' in err
+    assert "leave the cell blank when there is no value for that date" in err and "…" not in err
+    assert rows(db, "SELECT count(*) FROM kpi_measurements") == [(0,)]

@@ -26,6 +26,7 @@ from okrdash.postgres_store import LOCK_KEY, PostgresStore
 from okrdash.problems import ImportFailed
 from okrdash.settings import Settings
 from okrdash.store import DATA_TABLES, Store, StoreError, open_store, restore
+from okrdash.store.schema import UNBATCHED_TABLES
 from tests.conftest import END, START, day, uploads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -417,5 +418,5 @@ def test_what_a_poll_reloads_is_found_through_indexes(pg_server):
     for table in DATA_TABLES:
         if table.endswith("_prior"):
             assert (table, "replaced_by") in indexed
-        elif table not in ("batches", "cycles", "reminders_sent"):  # reminders_sent: read by its key, no batch
+        elif table not in ("batches", "cycles", *UNBATCHED_TABLES):  # read by their keys, no batch
             assert (table, "batch_id") in indexed

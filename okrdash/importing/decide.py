@@ -36,7 +36,8 @@ def decide_readings(con: duckdb.DuckDBPyConnection, tables: list[CsvTable], choi
     dates: dict[int, dict[str, DateEvidence]] = {}
     for index, table in enumerate(tables):
         numbers[index] = number_evidence(con, table.table, [c for c in NUMBER_COLUMNS if c in table.columns
-                                                            and c not in table.typed_columns], table.mixed_columns)
+                                                            and c not in table.typed_columns], table.mixed_columns,
+                                        table.mixed_by_kpi)
         dates[index] = date_evidence(con, table.table, [c for c in DATE_COLUMNS if c in table.columns
                                                         and c not in table.typed_columns])
     problems: list[Problem] = []

@@ -24,14 +24,19 @@ flags and the Upload page build the same object. What a mapping may say is check
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from okrdash.importing.headers import normalise_header
 from okrdash.kinds import KINDS
 from okrdash.models import FileKind
+
+if TYPE_CHECKING:
+    from okrdash.access import Access
+    from okrdash.store import Store
 
 IGNORE = "ignore"
 # The kind a sheet of one column per metric is: each column one KPI.
@@ -83,8 +88,7 @@ class Mapping:
     def matches(self, headers: list[str]) -> bool:
         """Whether a file with ``headers`` is the one these answers were saved for (the same
         headers, case and spacing free, in any order)."""
-        return bool(self.headers) and ({normalise_header(h) for h in self.headers if h.strip()}
-                                       == {normalise_header(h) for h in headers if h.strip()})
+        return bool(self.headers) and headers_signature(self.headers) == headers_signature(headers)
 
     def over(self, base: Mapping) -> Mapping:
         """These answers over ``base`` (flags over a mapping file): a header, column or value given
@@ -201,37 +205,47 @@ def check(mapping: Mapping) -> None:
 
 
 
-# Saved mappings are TOML files in a folder beside the database (``mappings/``), one per name.
-_NAME = re.compile(r"[^\w .-]+")
+# Saved mappings are kept in the store (table saved_mappings, on both backends), one per name, found
+# by the signature of the headers they were saved for. A ``mappings/`` folder an earlier okrdash
+# wrote beside a database file is still read, after the store, and never written.
+def headers_signature(headers: list[str] | tuple[str, ...]) -> str:
+    """The headers as a saved mapping is found by: case and spacing free, in any order."""
+    return "\n".join(sorted({normalise_header(h) for h in headers if h.strip()}))
 
 
-def mapping_folder(database: Path | str) -> Path | None:
-    """Where a database keeps its saved mappings: a ``mappings`` folder beside its file; None for
-    a PostgreSQL URL or a database in memory (the mapping is then downloaded, not saved)."""
-    if not isinstance(database, Path) or str(database) == ":memory:":
-        return None
-    return database.parent / "mappings"
+def save(store: Store, name: str, mapping: Mapping, writer: Access) -> str:
+    """Keep ``mapping`` (which names the headers it is for) in ``store`` as ``name`` (blank: "mapping");
+    the name it was saved as. Its TOML is read back first, so only a mapping that reads is kept;
+    the store checks ``writer`` may (StoreError)."""
+    clean = " ".join(name.split()) or "mapping"
+    if not mapping.headers:
+        raise MappingError("no_headers", {"name": clean})
+    text = mapping.to_toml()
+    Mapping.from_toml(text)  # the text as it will be read back: a MappingError now, not at the next upload
+    store.save_mapping(clean, headers_signature(mapping.headers), text, writer)
+    return clean
 
 
-def save(folder: Path, name: str, mapping: Mapping) -> Path:
-    """Write ``mapping`` as ``folder/<name>.toml`` (the name made a plain file name)."""
-    clean = _NAME.sub("-", name).strip(" .-") or "mapping"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{clean}.toml"
-    path.write_text(mapping.to_toml(), encoding="utf-8")
-    return path
-
-
-def saved_for(folder: Path | None, headers: list[str]) -> tuple[str, Mapping] | None:
-    """The saved mapping (its name and answers) whose headers are these, if one is; a saved file
-    that no longer reads as a mapping is passed over."""
-    if folder is None or not folder.is_dir():
-        return None
-    for path in sorted(folder.glob("*.toml")):
+def saved_for(store: Store, headers: list[str]) -> tuple[str, Mapping] | None:
+    """The saved mapping (its name and answers) whose headers are these, if one is: the store's
+    first, then an earlier okrdash's ``mappings/`` folder beside a database file. One that no longer
+    reads as a mapping is passed over."""
+    kept = [(name, text) for name, text in store.saved_mappings(headers_signature(headers))]
+    folder = _legacy_folder(store.path)
+    if folder is not None and folder.is_dir():
+        kept += [(path.stem, path) for path in sorted(folder.glob("*.toml"))]
+    for name, source in kept:
         try:
-            mapping = Mapping.from_toml(path.read_text(encoding="utf-8"))
+            mapping = Mapping.from_toml(source if isinstance(source, str) else source.read_text(encoding="utf-8"))
         except (MappingError, OSError, UnicodeDecodeError):
             continue
         if mapping.matches(headers):
-            return path.stem, mapping
+            return name, mapping
     return None
+
+
+def _legacy_folder(database: Path | str) -> Path | None:
+    """Where an earlier okrdash saved mappings: a ``mappings`` folder beside a database file."""
+    if not isinstance(database, Path):
+        return None
+    return database.parent / "mappings"

@@ -74,13 +74,14 @@ class NumberEvidence:
 
 
 def number_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
-                    text_cells: frozenset[str] = frozenset()) -> dict[str, NumberEvidence]:
+                    text_cells: frozenset[str] = frozenset(), by_kpi: frozenset[str] = frozenset()
+                    ) -> dict[str, NumberEvidence]:
     """Each column's evidence, in one query; cells without a separator are skipped unread. For a
     column of ``text_cells`` (a workbook's mixed column) only its text cells are evidence."""
     if not columns:
         return {}
     found = cell_evidence(con, table, columns, "okr_number_evidence", "(contains({c}, '.') OR contains({c}, ','))",
-                          text_cells)
+                          text_cells, by_kpi)
     rounded = [c for c, (counts, _) in found.items() if any(counts[key] for key in _ROUND)]
     whole = dict(zip(rounded, con.execute(
         "SELECT " + ", ".join(f'coalesce(bool_or(okr_whole_number("{c}")), false)' for c in rounded)

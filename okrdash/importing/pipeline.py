@@ -241,13 +241,13 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
         for table in tables:
             problems += numbers_only_in_ignored(con, table)
         if problems:
-            raise ImportFailed(capped(in_users_words(problems, tables), config))
+            raise ImportFailed(capped(in_users_words(in_metric_cells(con, problems, tables), tables), config))
         progress("checking")
         validator = Validator(con, store, config, tables, today, allowed_teams)
         try:
             changes = validator.run()
         except ImportFailed as failed:
-            raise ImportFailed(in_users_words(failed.problems, tables)) from None
+            raise ImportFailed(in_users_words(in_metric_cells(con, failed.problems, tables), tables)) from None
         summaries = [
             FileSummary(t.file_name, t.kind, t.row_count, t.encoding, t.delimiter,
                         t.ignored_headers, _preview(con, t),
@@ -265,6 +265,33 @@ def _preview(con: duckdb.DuckDBPyConnection, table: CsvTable, limit: int | None 
     """The file's first rows (all rows with ``limit=None``) as canonical text columns with line numbers."""
     columns = ", ".join(["line", *(f'"{c}"' for c in table.columns)])
     return con.execute(f'SELECT {columns} FROM "{table.table}" ORDER BY line LIMIT ?', [limit]).df()
+
+
+def in_metric_cells(con: duckdb.DuckDBPyConnection, problems: list[Problem], tables: list[CsvTable]) -> list[Problem]:
+    """A problem in a value cell of a sheet of one column per metric names that cell's own column
+    (the KPI its header names) and, for a cell that is no number, what such a cell may hold."""
+    metric_tables = {t.file_name: t for t in tables if t.metrics}
+    if not any(p.column == "value" and p.line is not None and p.file_name in metric_tables for p in problems):
+        return problems
+    out, taken = [], set()
+    for problem in problems:
+        table = metric_tables.get(problem.file_name)
+        if table is None or problem.column != "value" or problem.line is None:
+            out.append(problem)
+            continue
+        # One line holds a cell of each metric: the cells of this line with this text, in column order.
+        kpis = [k for (k,) in con.execute(
+            f'SELECT kpi FROM "{table.table}" WHERE line = ? AND value IS NOT DISTINCT FROM ? ORDER BY line',
+            [problem.line, problem.value]).fetchall()]
+        kpi = next((k for k in sorted(kpis, key=table.metrics.index) if (problem.file_name, problem.line, k) not in taken),
+                   None)
+        if kpi is None:
+            out.append(problem)
+            continue
+        taken.add((problem.file_name, problem.line, kpi))
+        code = "metric_not_a_number" if problem.code == "not_a_number" else problem.code
+        out.append(replace(problem, column=kpi, code=code))
+    return out
 
 
 def in_users_words(problems: list[Problem], tables: list[CsvTable]) -> list[Problem]:

@@ -117,7 +117,7 @@ def headers_are_indonesian(headers: list[str]) -> bool:
 
 
 def cell_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], macro: str,
-                  read_only_where: str, text_cells: frozenset[str] = frozenset()
+                  read_only_where: str, text_cells: frozenset[str] = frozenset(), by_kpi: frozenset[str] = frozenset()
                   ) -> dict[str, tuple[Counter[str], dict[str, tuple[int, str]]]]:
     """Per column, how many cells give each kind of evidence (``macro`` over the cell) and the first
     such cell (line, text), in one query over the cells ``read_only_where`` selects (``{c}``: the column).
@@ -129,7 +129,7 @@ def cell_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
         f"""SELECT '{c}' AS col, ev, sum(n)::BIGINT AS n, min(line) AS line FROM (
                 SELECT {macro}(cell) AS ev, n, line FROM (
                     SELECT "{c}" AS cell, count(*) AS n, min(line) AS line FROM "{table}"
-                    WHERE {read_only_where.format(c=f'"{c}"')} {_text_lines(table, c, text_cells)} GROUP BY "{c}"))
+                    WHERE {read_only_where.format(c=f'"{c}"')} {_text_lines(table, c, text_cells, by_kpi)} GROUP BY "{c}"))
             WHERE ev IS NOT NULL GROUP BY ev"""
         for c in columns)
     found: dict[str, tuple[Counter[str], dict[str, tuple[int, str]]]] = {c: (Counter(), {}) for c in columns}
@@ -143,7 +143,15 @@ def cell_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
     return found
 
 
-def _text_lines(table: str, column: str, text_cells: frozenset[str]) -> str:
-    if column not in text_cells:
-        return ""
-    return f"""AND line IN (SELECT line FROM "{table}_text_cells" WHERE col = '{column}')"""
+def _text_lines(table: str, column: str, text_cells: frozenset[str], by_kpi: frozenset[str]) -> str:
+    return f"AND {text_cell_sql(table, column, by_kpi=column in by_kpi)}" if column in text_cells else ""
+
+
+def text_cell_sql(table: str, column: str, line: str = "line", by_kpi: bool = False) -> str:
+    """SQL: whether the cell of ``column`` on the row whose line is ``line`` is a workbook's text cell
+    (a mixed column's). ``by_kpi``: the column's cells are keyed by line and KPI (the row's ``kpi``
+    beside ``line``: ``f.line`` -> ``f.kpi``)."""
+    if by_kpi:
+        kpi = line.removesuffix("line") + "kpi"
+        return f"""({line}, {kpi}) IN (SELECT line, kpi FROM "{table}_text_cells" WHERE col = '{column}')"""
+    return f"""{line} IN (SELECT line FROM "{table}_text_cells" WHERE col = '{column}')"""

@@ -161,6 +161,9 @@ def _totals_and_merged_cells(con: duckdb.DuckDBPyConnection, table: str, layout:
     lines = drop_rows(con, table, total_condition(labels)) if found_any[0] else []
     if lines:
         notes.append(ReadingNote("total_rows", {"count": len(lines), "lines": line_list(lines)}))
+    footnotes = drop_rows(con, table, footnote_condition(table, [c for c in table_columns(con, table) if c != "line"]))
+    if footnotes:
+        notes.append(ReadingNote("footnote_rows", {"count": len(footnotes), "lines": line_list(footnotes)}))
     checks = {rule: sql for (rule, sql), count in zip(checks.items(), found_any[1:]) if count}
     for column, filled in fill_down(con, table, checks, columns).items():
         notes.append(ReadingNote("filled_down", {"header": layout.headers.get(column, column), "count": len(filled),
@@ -266,6 +269,21 @@ def total_condition(label_columns: list[str]) -> str:
     shortest, longest = min(map(len, TOTAL_WORDS)), max(map(len, TOTAL_WORDS))
     return " OR ".join(f'(length("{c}") BETWEEN {shortest} AND {longest} AND lower("{c}") IN ({words}))'
                        for c in label_columns) or "false"
+
+
+# How a note under a table begins ("*) Sumber: PDDikti", "Catatan: angka Maret belum final").
+FOOTNOTE = r"^(\*|sumber\b|catatan\b|keterangan\b|ket\.|note\b|notes\b|source\b)"
+
+
+def footnote_condition(table: str, columns: list[str]) -> str:
+    """SQL true on a note below the table: below every row with a second cell, only one cell filled,
+    and that one starting as a note does. Anything else down there stays a row (and is checked)."""
+    if len(columns) < 2:
+        return "false"
+    one_cell = " + ".join(f'(NOT {_blank(c)})::INTEGER' for c in columns) + " = 1"
+    several = " + ".join(f'(NOT {_blank(c)})::INTEGER' for c in columns) + " > 1"
+    starts = " OR ".join(f"""regexp_matches(lower("{c}"), '{FOOTNOTE}')""" for c in columns)
+    return (f'{one_cell} AND ({starts}) AND line > (SELECT coalesce(max(line), 0) FROM "{table}" WHERE {several})')
 
 
 def _blank(column: str) -> str:

@@ -28,7 +28,7 @@ from okrdash.importing.mapping import NO_MAPPING, Mapping
 from okrdash.importing.load import load_rows
 from okrdash.importing.notes import ReadingNote
 from okrdash.importing.number_format import NUMBER_COLUMNS
-from okrdash.importing.reading import Reading
+from okrdash.importing.reading import Reading, text_cell_sql
 from okrdash.importing.shapes import reshape
 from okrdash.importing.text import blank_from, first_lines, plain_lines
 from okrdash.importing.workbook import (
@@ -85,8 +85,14 @@ class CsvTable:
     reading_notes: list[ReadingNote] = field(default_factory=list)
     # A workbook's number columns that mix typed cells with text cells ("94%", "7,5"): per cell, a
     # typed one is read as written ("0.92") and a text one in its column's decided format; the lines
-    # of the text cells are in the scratch table ``<table>_text_cells`` (col, line).
+    # of the text cells are in the scratch table ``<table>_text_cells`` (col, line, kpi).
     mixed_columns: frozenset[str] = frozenset()
+    # Mixed columns whose text cells are keyed by line and KPI: the value of a sheet of one column
+    # per metric, where one line holds several metrics' cells, some typed and some text.
+    mixed_by_kpi: frozenset[str] = frozenset()
+    # The headers of the columns a person named metrics (one KPI each): a problem in a value cell
+    # names the cell's own column, not the span of them.
+    metrics: tuple[str, ...] = ()
     # The scale of the confidence column's numbers: 10 (0-10, okrdash's own) or 5 (1-5, stored on 0-10;
     # importing.confidence decides it from the header or asks).
     confidence_scale: int = 10
@@ -106,7 +112,7 @@ class CsvTable:
         decided = f"okr_number({cell}, {'true' if self.reading.decimal_comma(column) else 'false'})"
         if column not in self.mixed_columns:
             return decided
-        return (f"(CASE WHEN {line} IN (SELECT line FROM \"{self.table}_text_cells\" WHERE col = '{column}') "
+        return (f"(CASE WHEN {text_cell_sql(self.table, column, line, column in self.mixed_by_kpi)} "
                 f"THEN {decided} ELSE okr_number({cell}, false) END)")
 
     def date_sql(self, column: str, cell: str) -> str:
@@ -235,6 +241,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
     if sheet is not None and sheet.uncached_formulas:
         _refuse_uncached_formulas(con, file_name, table, layout, sheet.uncached_formulas)
     typed_from = sheet.typed_from if sheet is not None else {}
+    mixed = _mixed_columns(con, table, layout, typed_from, sheet.text_cells if sheet is not None else {})
     return CsvTable(
         file_name=file_name,
         sha256=sha256,
@@ -249,7 +256,9 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
         # A column an answer filled holds a text cell: read by evidence, typed cells each as themselves.
         typed_columns=_typed_columns(layout, typed_from) - {c for c, lines in layout.answered_lines.items() if lines},
         reading_notes=notes,
-        mixed_columns=_mixed_columns(con, table, layout, typed_from, sheet.text_cells if sheet is not None else {}),
+        mixed_columns=mixed,
+        mixed_by_kpi=frozenset({"value"} & mixed) if layout.metrics else frozenset(),
+        metrics=tuple(layout.metrics.values()),
         bounded="target" in columns and _holds_a_bound(data, body_start),
         ignored_numbers=_ignored_numbers(con, layout, row, samples),
         mapped_found=frozenset(layout.mapped_found),
@@ -317,11 +326,24 @@ def _mixed_columns(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, t
     typed = {layout.columns[i] for i in typed_from if i < len(layout.columns)}
     runs += [(column, line, line) for column, lines in layout.answered_lines.items()
              if column in typed and column in NUMBER_COLUMNS for line in lines]
+    kpis: list[str | None] = [None] * len(runs)
+    # A sheet of one column per metric: its values are one column once unpivoted, each cell still
+    # typed or text as its metric's column holds it (a column without typed cells is text throughout).
+    positions = {key: int(key.removeprefix("_metric_")) for key in layout.metrics}
+    if any(i in typed_from for i in positions.values()) and not all(
+            i in typed_from and i not in text_cells for i in positions.values()):
+        last_line = con.execute(f'SELECT max(line) FROM "{table}"').fetchall()[0][0] or first_data
+        for key, i in positions.items():
+            found = (text_cells[i].runs if i in text_cells else []) if i in typed_from else [(first_data, last_line)]
+            for first, last in found:
+                if last >= first_data:
+                    runs.append(("value", max(first, first_data), last))
+                    kpis.append(layout.metrics[key])
     if runs:
         con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_text_cells" AS '
-                    "SELECT col, unnest(range(first, last + 1)) AS line "
-                    "FROM (SELECT unnest(?) AS col, unnest(?) AS first, unnest(?) AS last)",
-                    [[c for c, _, _ in runs], [f for _, f, _ in runs], [la for _, _, la in runs]])
+                    "SELECT col, unnest(range(first, last + 1)) AS line, kpi "
+                    "FROM (SELECT unnest(?) AS col, unnest(?) AS first, unnest(?) AS last, unnest(?::VARCHAR[]) AS kpi)",
+                    [[c for c, _, _ in runs], [f for _, f, _ in runs], [la for _, _, la in runs], kpis])
     return frozenset(column for column, _, _ in runs)
 
 

@@ -135,6 +135,7 @@ class DuckDBStore:
     kpi_version = reads.read_method(reads.kpi_version)
     people = reads.read_method(reads.people)
     reminders_sent = reads.read_method(reads.reminders_sent)
+    saved_mappings = reads.read_method(reads.saved_mappings)
 
     def key_result_index(self) -> pd.DataFrame:
         """Natural keys of the stored key results, for resolving check-ins during validation.
@@ -190,6 +191,11 @@ class DuckDBStore:
         writes.check_reset(writer)
         with self._write_transaction() as cur:
             writes.delete_everything(cur)
+
+    def save_mapping(self, name: str, headers: str, text: str, writer: Access) -> None:
+        writes.check_mapping_writer(writer)
+        with writes.failures_as_store_error(), self._write_transaction() as cur:
+            writes.save_mapping(cur, name, headers, text, writer)
 
     @contextmanager
     def sending_reminder(self, kind: str, person: str, week: dt.date) -> Iterator[bool]:

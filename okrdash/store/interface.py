@@ -122,6 +122,12 @@ class Store(Protocol):
         PostgreSQL holds them now)."""
         ...
 
+    def saved_mappings(self, headers: str) -> list[tuple[str, str]]:
+        """(name, TOML text) of the mappings saved for files whose headers have the signature
+        ``headers`` (importing.mapping.headers_signature), by name; on PostgreSQL, as PostgreSQL
+        holds them now."""
+        ...
+
     # -- the kept scores ---------------------------------------------------------------------------
 
     def scores(self, as_of: dt.date) -> Scores:
@@ -161,6 +167,12 @@ class Store(Protocol):
         transaction the block sends it in: the block gets False when it was sent before (or, on
         PostgreSQL, by another process: that one's block runs first), and the record commits when
         the block ends, or is rolled back when it raises."""
+        ...
+
+    def save_mapping(self, name: str, headers: str, text: str, writer: Access) -> None:
+        """Keep a mapping's TOML ``text`` as ``name`` (replacing one of that name) for files whose
+        headers have the signature ``headers``, with who saved it and when. Anyone who may import
+        may (StoreError ``mapping_not_allowed``); the caller has checked the text is a mapping."""
         ...
 
     def backup(self, folder: Path) -> Path:

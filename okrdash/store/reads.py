@@ -186,3 +186,8 @@ def people(cur: duckdb.DuckDBPyConnection) -> list[dict]:
 def reminders_sent(cur: duckdb.DuckDBPyConnection, week: dt.date) -> set[tuple[str, str]]:
     """(kind, person) of each reminder sent for the week starting ``week``."""
     return {(kind, person) for kind, person in _run(cur, "reminders_sent", week=week).fetchall()}
+
+
+def saved_mappings(cur: duckdb.DuckDBPyConnection, headers: str) -> list[tuple[str, str]]:
+    """(name, TOML text) of the mappings saved for files whose headers' signature is ``headers``, by name."""
+    return [(name, text) for name, text in _run(cur, "saved_mappings", headers=headers).fetchall()]

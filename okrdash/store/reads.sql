@@ -21,7 +21,8 @@ UNION ALL SELECT 'checkins_prior', count(*) FROM checkins_prior
 UNION ALL SELECT 'kr_plans_prior', count(*) FROM kr_plans_prior
 UNION ALL SELECT 'people', count(*) FROM people
 UNION ALL SELECT 'people_prior', count(*) FROM people_prior
-UNION ALL SELECT 'reminders_sent', count(*) FROM reminders_sent;
+UNION ALL SELECT 'reminders_sent', count(*) FROM reminders_sent
+UNION ALL SELECT 'saved_mappings', count(*) FROM saved_mappings;
 
 -- name: schema_version
 SELECT max(version) FROM schema_version;
@@ -156,3 +157,7 @@ SELECT email, name, manager_email, language, team, whatsapp FROM people ORDER BY
 -- name: reminders_sent
 -- The reminders sent in the week starting $week: (kind, person).
 SELECT kind, person FROM reminders_sent WHERE week = $week::DATE ORDER BY kind, person;
+
+-- name: saved_mappings
+-- The mappings saved for files with these headers (their signature), by name.
+SELECT name, mapping FROM saved_mappings WHERE headers = $headers ORDER BY name;

@@ -23,10 +23,11 @@ SCHEMA_VERSION = max(MIGRATIONS)
 
 # Tables whose rows imports write, parents before children.
 VERSIONED_TABLES = ("kpis", "kpi_measurements", "objectives", "key_results", "checkins", "kr_plans", "people")
-# reminders_sent is written by okrdash remind (one row a message), not by batches: no undo.
+# reminders_sent (written by okrdash remind, one row a message) and saved_mappings (the Upload
+# page's saved answers) are not written by batches: no undo.
+UNBATCHED_TABLES = ("reminders_sent", "saved_mappings")
 DATA_TABLES = ("batches", "cycles", "objectives", "key_results", "checkins", "kr_plans", "kpis", "kpi_measurements",
-               "people",
-               "reminders_sent", *(f"{t}_prior" for t in VERSIONED_TABLES))
+               "people", *UNBATCHED_TABLES, *(f"{t}_prior" for t in VERSIONED_TABLES))
 
 
 def connect(path: str, config: Settings | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:

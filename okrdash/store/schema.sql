@@ -158,6 +158,19 @@ CREATE TABLE kr_plans (
 );
 CREATE TABLE kr_plans_prior AS SELECT *, 0::INTEGER AS replaced_by FROM kr_plans LIMIT 0;
 
+-- name: migration 7
+-- Saved mappings (issue 29): a person's answers about a file, kept by name in the database (so
+-- every process of a PostgreSQL deployment finds them), found again by the headers of a later
+-- upload (their signature: importing/mapping.py, headers_signature). Written by anyone who may
+-- import, not by batches: no undo; a reset deletes them, a backup keeps them.
+CREATE TABLE saved_mappings (
+    name VARCHAR PRIMARY KEY,
+    headers VARCHAR NOT NULL,
+    mapping VARCHAR NOT NULL,
+    saved_by VARCHAR,
+    saved_at TIMESTAMP NOT NULL
+);
+
 -- name: version_table
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
 

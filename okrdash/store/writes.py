@@ -319,6 +319,18 @@ def claim_reminder(cur: Cursor, kind: str, person: str, week: dt.date) -> bool:
     return bool(_run(cur, "claim_reminder", kind=kind, person=person, week=week).fetchall())
 
 
+def check_mapping_writer(writer: Access) -> None:
+    """Anyone who may import may save the answers that read a file (a team-bound editor too: a
+    mapping writes no team's rows; the import it reads is checked as every import is)."""
+    if not writer.can_edit:
+        raise StoreError("mapping_not_allowed", who=writer.who or "?")
+
+
+def save_mapping(cur: Cursor, name: str, headers: str, text: str, writer: Access) -> None:
+    """Keep ``text`` (a mapping's TOML) as ``name`` for files whose headers' signature is ``headers``."""
+    _run(cur, "save_mapping", mapping_name=name, headers=headers, mapping=text, saved_by=writer.who)
+
+
 def check_reset(writer: Access) -> None:
     """Only an admin may delete every row."""
     if writer.role is not Role.ADMIN:

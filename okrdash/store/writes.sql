@@ -338,6 +338,7 @@ UPDATE batches SET undone_at = now(), undone_by = $undone_by, undone_os_user = $
 -- name: delete_everything
 -- A reset: every row of every data table (store.DATA_TABLES), children first; the schema stays.
 DELETE FROM reminders_sent;
+DELETE FROM saved_mappings;
 DELETE FROM people_prior;
 DELETE FROM people;
 DELETE FROM checkins_prior;
@@ -354,3 +355,10 @@ DELETE FROM key_results;
 DELETE FROM objectives;
 DELETE FROM cycles;
 DELETE FROM batches;
+
+-- name: save_mapping
+-- A mapping saved under a name already taken replaces it (the Upload page says the name it saved).
+INSERT INTO saved_mappings (name, headers, mapping, saved_by, saved_at)
+VALUES ($mapping_name, $headers, $mapping, $saved_by, now())
+ON CONFLICT (name) DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping,
+                                 saved_by = excluded.saved_by, saved_at = excluded.saved_at;

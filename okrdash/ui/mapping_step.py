@@ -9,11 +9,12 @@ from typing import Any
 
 import streamlit as st
 
-from okrdash.importing.mapping import (NO_MAPPING, Mapping, MappingError, check, kind_named, mapping_folder, save,
-                                      saved_for)
+from okrdash.access import Access
+from okrdash.importing.mapping import NO_MAPPING, Mapping, MappingError, check, kind_named, save, saved_for
 from okrdash.importing.peek import file_columns
 from okrdash.markdown import plain
 from okrdash.problems import Problem
+from okrdash.store import StoreError
 from okrdash.ui.context import Context
 from okrdash.views import mapping as mapping_view
 
@@ -35,9 +36,8 @@ def recall(ctx: Context, files: list[Any], signature: tuple, problems: list[Prob
     if (not files or not problems or _answers() != NO_MAPPING
             or st.session_state.get(_RECALLED, (None,))[0] == signature):
         return
-    folder = mapping_folder(ctx.store.path)
-    found = file_columns(files[0].name, files[0].getvalue(), NO_MAPPING) if folder else []
-    saved = saved_for(folder, [c.header for c in found[0].columns]) if found else None
+    found = file_columns(files[0].name, files[0].getvalue(), NO_MAPPING)
+    saved = saved_for(ctx.store, [c.header for c in found[0].columns]) if found else None
     st.session_state[_RECALLED] = (signature, saved[0] if saved else None)
     if saved is not None:
         st.session_state[_MAPPING] = saved[1]
@@ -96,7 +96,7 @@ def _header_row(ctx: Context, key: str) -> None:
     _set(ctx, replace(_answers(), header_row=int(st.session_state.get(key) or 1)))
 
 
-def draw(ctx: Context, files: list[Any], problems: list[Problem] | None) -> None:
+def draw(ctx: Context, access: Access, files: list[Any], problems: list[Problem] | None) -> None:
     """The step, when a problem it answers was found or answers were given."""
     answers = current(files)
     if not files or not mapping_view.wanted(problems, answers):
@@ -130,14 +130,17 @@ def draw(ctx: Context, files: list[Any], problems: list[Problem] | None) -> None
         name = recalled()
         if name and answers == st.session_state.get(_MAPPING):
             st.info(ctx.t("upload.mapping_recalled", name=plain(name)), icon="🗂️")
-        folder = mapping_folder(ctx.store.path)
-        if answers != NO_MAPPING and folder is not None and found:
+        if answers != NO_MAPPING and access.can_edit and found:
             st.text_input(ctx.t("upload.mapping_name"), key="mapping_name")
             if st.button(ctx.t("upload.mapping_save"), key="mapping_save"):
-                headers = [c.header for c in found[0].columns]
-                saved_path = save(folder, st.session_state.get("mapping_name") or files[0].name,
-                                  replace(answers, headers=tuple(headers)))
-                st.success(ctx.t("upload.mapping_saved", name=plain(saved_path.stem)), icon="💾")
+                headers = tuple(c.header for c in found[0].columns)
+                try:
+                    name = save(ctx.store, st.session_state.get("mapping_name") or files[0].name,
+                                replace(answers, headers=headers), access)
+                except (MappingError, StoreError) as error:
+                    st.error(error.message(ctx.lang), icon="🛑")
+                else:
+                    st.success(ctx.t("upload.mapping_saved", name=plain(name)), icon="💾")
         if answers != NO_MAPPING:
             st.download_button(f"⬇️ {view.download_label}", data=view.toml.encode("utf-8"),
                                file_name="okrdash-mapping.toml", mime="application/toml",
