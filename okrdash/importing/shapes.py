@@ -14,6 +14,7 @@ Each step says what it did in a reading note.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -161,7 +162,9 @@ def _totals_and_merged_cells(con: duckdb.DuckDBPyConnection, table: str, layout:
     lines = drop_rows(con, table, total_condition(labels)) if found_any[0] else []
     if lines:
         notes.append(ReadingNote("total_rows", {"count": len(lines), "lines": line_list(lines)}))
-    footnotes = drop_rows(con, table, footnote_condition(table, [c for c in table_columns(con, table) if c != "line"]))
+    footnotes = footnote_lines(con, table)
+    if footnotes:
+        drop_rows(con, table, f"line IN ({', '.join(map(str, footnotes))})")
     if footnotes:
         notes.append(ReadingNote("footnote_rows", {"count": len(footnotes), "lines": line_list(footnotes)}))
     checks = {rule: sql for (rule, sql), count in zip(checks.items(), found_any[1:]) if count}
@@ -272,18 +275,28 @@ def total_condition(label_columns: list[str]) -> str:
 
 
 # How a note under a table begins ("*) Sumber: PDDikti", "Catatan: angka Maret belum final").
-FOOTNOTE = r"^(\*|sumber\b|catatan\b|keterangan\b|ket\.|note\b|notes\b|source\b)"
+FOOTNOTE = re.compile(r"^(\*|sumber\b|catatan\b|keterangan\b|ket\.|note\b|notes\b|source\b)")
+# Notes sit in a sheet's last lines; only these are looked at (a plain filter, no sort), so a file
+# with a column per day for years costs no more than a narrow one.
+FOOTNOTE_WINDOW = 50
 
 
-def footnote_condition(table: str, columns: list[str]) -> str:
-    """SQL true on a note below the table: below every row with a second cell, only one cell filled,
+def footnote_lines(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:
+    """The lines of notes below the table: below every row with a second cell, only one cell filled,
     and that one starting as a note does. Anything else down there stays a row (and is checked)."""
-    if len(columns) < 2:
-        return "false"
-    one_cell = " + ".join(f'(NOT {_blank(c)})::INTEGER' for c in columns) + " = 1"
-    several = " + ".join(f'(NOT {_blank(c)})::INTEGER' for c in columns) + " > 1"
-    starts = " OR ".join(f"""regexp_matches(lower("{c}"), '{FOOTNOTE}')""" for c in columns)
-    return (f'{one_cell} AND ({starts}) AND line > (SELECT coalesce(max(line), 0) FROM "{table}" WHERE {several})')
+    cursor = con.execute(f'SELECT * FROM "{table}" WHERE line > (SELECT max(line) FROM "{table}") - ?',
+                         [FOOTNOTE_WINDOW])
+    names = [d[0] for d in cursor.description]
+    found: list[int] = []
+    for row in sorted(cursor.fetchall(), key=lambda row: -row[names.index("line")]):
+        cells = dict(zip(names, row))
+        line = cells.pop("line")
+        filled = [c for c in cells.values() if c is not None and str(c) != ""]
+        if len(filled) > 1:
+            return sorted(found)
+        if len(filled) == 1 and FOOTNOTE.match(str(filled[0]).lower()):
+            found.append(line)
+    return []  # no table row among the last lines: nothing here is told apart as a note
 
 
 def _blank(column: str) -> str:
