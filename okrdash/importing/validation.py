@@ -28,6 +28,7 @@ from okrdash.importing.checks import (
 )
 from okrdash.importing.kpi_validation import validate_kpis
 from okrdash.importing.okr_validation import validate_okrs
+from okrdash.importing.people_validation import validate_people
 from okrdash.importing.spellings import Spellings
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
@@ -67,8 +68,14 @@ class Validator:
         self.okr_checkin_lines: dict[str, list[int]] = {}
 
     def run(self) -> list[FileChanges]:
-        order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
-        for table in self.tables:  # teams first: every file of the upload spells a team the same way
+        order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2, FileKind.PEOPLE: 3}
+        if self.allowed_teams is not None:  # only an admin writes people (the store refuses anyone else too)
+            for table in (t for t in self.tables if t.kind is FileKind.PEOPLE):
+                self._problem(table, None, None, None, "people_file_not_allowed")
+            if self.problems:
+                raise ImportFailed(self.problems)
+        # Teams first: every file of the upload spells a team the same way (a person's team is no write).
+        for table in (t for t in self.tables if t.kind is not FileKind.PEOPLE):
             for (team,) in self.con.execute(
                 f'SELECT DISTINCT team FROM "{table.table}" WHERE team <> \'\' ORDER BY 1'  # cells are trimmed
             ).fetchall():
@@ -79,7 +86,8 @@ class Validator:
             if self.problems:
                 raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
-            {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
+            {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins,
+             FileKind.PEOPLE: self._people}[table.kind](table)
         if not self.problems:
             conflicts_across_files(self)
             self._lookalike_problems()
@@ -284,6 +292,11 @@ class Validator:
 
     def _kpis(self, table: CsvTable) -> None:
         validate_kpis(self, table)
+
+    # -- people files (importing/people_validation.py) -----------------------------------------
+
+    def _people(self, table: CsvTable) -> None:
+        validate_people(self, table)
 
     # -- OKR files (importing/okr_validation.py) ------------------------------------------------
 
