@@ -51,9 +51,10 @@ class Validator:
     """Validates all tables of one upload together (check-ins may name key results of an OKR file in it)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, store: Store, config: Settings,
-                 tables: list[CsvTable], today: dt.date, allowed_teams: frozenset[str] | None = None):
+                 tables: list[CsvTable], today: dt.date, allowed_teams: frozenset[str] | None = None, *,
+                 people_allowed: bool = True):
         self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
-        self.allowed_teams = allowed_teams
+        self.allowed_teams, self.people_allowed = allowed_teams, people_allowed
         self.problems: list[Problem] = []
         # Per file name: what is worth a look but does not stop the import.
         self.warnings: dict[str, list[Problem]] = {}
@@ -69,7 +70,7 @@ class Validator:
 
     def run(self) -> list[FileChanges]:
         order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2, FileKind.PEOPLE: 3}
-        if self.allowed_teams is not None:  # only an admin writes people (the store refuses anyone else too)
+        if not self.people_allowed:  # only an admin writes people (the store refuses anyone else too)
             for table in (t for t in self.tables if t.kind is FileKind.PEOPLE):
                 self._problem(table, None, None, None, "people_file_not_allowed")
             if self.problems:
