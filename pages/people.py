@@ -28,8 +28,9 @@ if not view.empty:
     st.caption(view.count)
 with widgets.wide("people"):
     editors.people_editor(ctx, access, view.people, view.labels, view.languages)
-with widgets.narrow("people"):
-    widgets.cards(view.cards)
+if view.cards:
+    with widgets.narrow("people"):
+        widgets.cards(view.cards)
 
 st.subheader(t("people.unknown_title"))
 if view.unknown is None:

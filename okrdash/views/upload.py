@@ -46,6 +46,7 @@ class Template:
 SOURCES = {checkins.CHECKIN_FORM: "upload.source_checkin_form", checkins.WEEKLY_CHECKIN: "upload.source_weekly_checkin",
            checkins.MEASUREMENT_FORM: "upload.source_measurement_form", editing.OKR_EDITOR: "upload.source_okr_editor",
            editing.PLAN_EDITOR: "upload.source_plan_editor", editing.KPI_EDITOR: "upload.source_kpi_editor",
+           editing.PEOPLE_EDITOR: "upload.source_people_editor",
            carry_forward.CARRY_FORWARD: "upload.source_carry_forward"}
 KINDS = ("okrs", "checkins", "kpis", "people")
 
