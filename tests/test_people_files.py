@@ -64,8 +64,10 @@ def test_the_kind_is_told_by_its_columns_and_never_called_a_kpis_file():
     # An e-mail column beside a key result or a KPI is no people file.
     assert detect_kind({"team", "key_result", "email"}) is FileKind.CHECKINS
     assert detect_kind({"team", "kpi", "email", "value", "date"}) is FileKind.KPIS
-    # A list of names and departments without addresses: closest to a people file, which needs the address.
-    assert closest_kind({"name", "team"}) == (FileKind.PEOPLE, ["email"])
+    # Names, departments and phone numbers without addresses: closest to a people file, which needs them.
+    assert closest_kind({"name", "team", "whatsapp"}) == (FileKind.PEOPLE, ["email"])
+    # A bare name column (a budget's lines) says nothing of people.
+    assert closest_kind({"name", "date"}) == (None, [])
 
 
 def test_an_hr_export_with_title_rows_is_read_as_people(store):

@@ -128,7 +128,7 @@ def view(store: Store, state: UploadState, scope: Scope, access: Access) -> Uplo
                           f"{words.t('upload.templates_help', cycle=plain(template_cycle.name))}",
         templates=tuple(Template(f"⬇️ {words.t(f'upload.template_{kind.value}')}", f"{kind.value}.csv",
                                  lambda kind=kind: okrfiles.template(kind, scope.lang, template_cycle))
-                        for kind in FileKind),
+                        for kind in FileKind if kind is not FileKind.PEOPLE or access.role is Role.ADMIN),
         max_mb=max(1, math.ceil(store.config.max_upload_bytes / 2**20)),
         history=_history(words, batches) if batches else None,
         undoable=tuple(undoable(words, store, b) for b in batches
