@@ -21,6 +21,9 @@ pages = [
     st.Page("pages/kpis.py", title=t("nav.kpis"), icon="📈", url_path="kpis"),
     st.Page("pages/review.py", title=t("nav.review"), icon="🎓", url_path="review"),
     st.Page("pages/upload.py", title=t("nav.upload"), icon="⬆️", url_path="upload"),
+    # Listed for admins only; anyone else opening its link is told it is for admins.
+    st.Page("pages/people.py", title=t("nav.people"), icon="📇", url_path="people",
+            visibility="visible" if auth.is_admin() else "hidden"),
     st.Page("pages/explainer.py", title=t("nav.explainer"), icon="💡", url_path="explainer"),
     # The default page is served at "/" (its url_path only reserves a name); /overview works too.
     st.Page("pages/overview.py", title=t("nav.overview"), url_path="overview", visibility="hidden"),

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 NUMBER_FORMATS = ("id", "en")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 # The file kinds (models.FileKind) for --kind, spelled here for the same reason.
-FILE_KINDS = ("okrs", "checkins", "kpis")
+FILE_KINDS = ("okrs", "checkins", "kpis", "people")
 
 # Exit codes: 0 success, 1 invalid input (nothing written), 2 usage error, 3 the store refused
 # (database in use by another process, batch cannot be undone, backup folder not empty ...).

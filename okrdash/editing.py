@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from okrdash.store import Store, WriteCounts
 
 OKR_EDITOR = "OKR editor"
+PEOPLE_EDITOR = "people editor"
 KPI_EDITOR = "KPI editor"
 PLAN_EDITOR = "plan editor"
 OBJECTIVE_COLUMNS = ("id", "title", "type", "parent_title", "owner")
@@ -393,5 +394,65 @@ def save_kpi_definition(store: Store, team: str, name: str, fields: dict[str, An
                             today=today).written
 
 
-__all__ = ["Conflict", "OkrPlan", "kpi_definition_rows", "plan_form", "plan_okr_edit", "save_kpi_definition",
+# -- the People page's table (admins) ---------------------------------------------------------------
+
+PEOPLE_FILE_COLUMNS = ("name", "email", "manager_email", "language", "team", "whatsapp")
+
+
+@dataclass(frozen=True)
+class PeoplePlan:
+    """What one save of the People page's table writes: the new and changed people as people file
+    rows, and the addresses of those removed (a changed address: the old one removed)."""
+
+    rows: tuple[dict[str, str | None], ...]
+    removed: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.rows or self.removed)
+
+
+def plan_people_edit(opened: pd.DataFrame, edited: pd.DataFrame) -> PeoplePlan:
+    """The table as opened and as edited (columns ``opened_email`` and the people file's) -> the plan.
+    A row left as it was is not written again: it keeps its batch (and its undo)."""
+    stored = {row["opened_email"]: {c: _text(row[c]) for c in PEOPLE_FILE_COLUMNS}
+              for row in opened.to_dict("records")}
+    rows: list[dict[str, str | None]] = []
+    kept: set[str] = set()
+    for row in edited.to_dict("records"):
+        cells = {c: _text(row.get(c)) for c in PEOPLE_FILE_COLUMNS}
+        if not any(cells.values()):
+            continue  # a new row left empty
+        original = _text(row.get("opened_email"))
+        if original in stored and _key(cells["email"]) == _key(original):
+            kept.add(original)
+            if cells == stored[original]:
+                continue
+        rows.append(cells)
+    written = {_key(r["email"]) for r in rows}
+    return PeoplePlan(tuple(rows), tuple(e for e in stored if e not in kept and _key(e) not in written))
+
+
+def save_people_edit(store: Store, plan: PeoplePlan, opened_version: frozenset[int], writer: Access,
+                     labels: dict[str, str], today: dt.date | None = None) -> list[WriteCounts]:
+    """Validate the edited people as a people file's rows and write them, with the removals, as one
+    batch (through ``PeopleRows`` and ``Store.apply``). Raises :class:`Conflict` when the people
+    changed since ``opened_version`` (``Store.people_version``), ImportFailed with every problem
+    (the table's labels), StoreError when the writer is not an admin. Nothing is written then."""
+    from okrdash.access import Role
+    from okrdash.importing.pipeline import validate
+
+    form = FormRows(PEOPLE_EDITOR, FileKind.PEOPLE, plan.rows, labels)
+    with store.write_lock:
+        _check_version(store, opened_version, store.people_version())
+        if plan.rows:
+            _, changes = validate(store, [form], today=today or dt.date.today(), allowed_teams=writer.allowed_teams,
+                                  people_allowed=writer.role is Role.ADMIN)
+        else:  # only removals
+            changes = [FileChanges(PEOPLE_EDITOR, form.sha256, FileKind.PEOPLE)]
+        changes[0].removed_people = pd.DataFrame({"email": list(plan.removed)}) if plan.removed else None
+        return store.apply(changes, writer)
+
+
+__all__ = ["Conflict", "OkrPlan", "PeoplePlan", "plan_people_edit", "save_people_edit", "kpi_definition_rows", "plan_form", "plan_okr_edit", "save_kpi_definition",
            "save_okr_edit", "save_plan", "typed_numbers"]

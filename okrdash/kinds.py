@@ -106,6 +106,22 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     # Only a sheet with one column per month reads it (it gives those months their year), and a
     # quarter column beside it (the cycle "Q4 2026").
     _C("year", _T.NUMBER, ("year", "fiscal year"), ("Tahun", "tahun anggaran")),
+    # A people file's columns (issue 25), with the spellings HR exports use.
+    _C("name", _T.TEXT, ("name", "full name", "employee name"),
+       ("Nama", "nama karyawan", "nama lengkap", "nama pegawai", "karyawan", "pegawai")),
+    _C("email", _T.TEXT, ("email", "e-mail", "email address", "e-mail address", "mail", "work email",
+                          "office email"),
+       ("Email", "surel", "alamat email", "alamat e-mail", "alamat surel", "email kantor", "email karyawan")),
+    _C("manager_email", _T.TEXT, ("manager email", "manager e-mail", "manager", "line manager email",
+                                  "supervisor email", "reports to"),
+       ("Email atasan", "atasan", "email atasan langsung", "e-mail atasan", "e-mail atasan langsung",
+        "surel atasan", "atasan langsung")),
+    _C("language", _T.WORDS, ("language", "lang", "preferred language", "mail language"),
+       ("Bahasa", "bahasa email", "bahasa surel"), words="Language"),
+    _C("whatsapp", _T.TEXT, ("whatsapp", "wa", "whatsapp number", "mobile", "mobile number", "phone",
+                             "phone number"),
+       ("No WA", "no whatsapp", "nomor wa", "nomor whatsapp", "no hp", "nomor hp", "no handphone",
+        "nomor handphone", "hp", "no telepon", "nomor telepon", "telepon")),
 )}
 
 # Header words with two meanings; the file's other headers, then the cells, decide which
@@ -261,6 +277,16 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
     ), (_tell("kpi"),),
         # "Target bulan ini" (a key result's planned value elsewhere) is a KPI row's target.
         read_as={"last_checkin": "date", "cycle": "date", "planned": "target"}, about=("team", "kpi")),
+    # Last: a file with a key result or KPI column is one of those whatever e-mail column it also has.
+    Kind(FileKind.PEOPLE, (
+        _K("name", "yes", "the person's name as written in owner cells (matched ignoring case and spacing)"),
+        _K("email", "yes", "one e-mail address per person (one row per address; a later file updates it)"),
+        _K("manager_email", "", "the e-mail address of their manager, who gets the weekly digest; blank: none"),
+        _K("language", "", "the language of their e-mails: `id` (default) or `en` (or their words, below)"),
+        _K("team", "", "their team, as the OKR files name it"),
+        _K("whatsapp", "", "a phone number, like `+62 812 3456 7890`"),
+    ), (_tell("email"), _tell("manager_email"), _tell("name", "language"), _tell("name", "whatsapp")),
+        about=("email",)),
 )}
 
 
@@ -308,7 +334,7 @@ _GENERATED = re.compile(r"(<!-- generated: (?P<name>[a-z_]+) -->)\n(?:(?:(?!<!--
 
 def generated_docs(text: str) -> str:
     """``text`` (docs/csv-format.md) with every generated block written from the declarations:
-    ``okrs``, ``checkins``, ``kpis`` (column tables) and ``words`` (the words of each word set)."""
+    ``okrs``, ``checkins``, ``kpis``, ``people`` (column tables) and ``words`` (the words of each word set)."""
     from okrdash.vocabulary import markdown_words
 
     def block(match: re.Match[str]) -> str:

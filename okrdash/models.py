@@ -75,18 +75,12 @@ class Indicator(StrEnum):
 
 
 class FileKind(StrEnum):
+    """The kinds of file the importer tells apart by their headers (okrdash/kinds.py declares them)."""
+
     OKRS = "okrs"
     CHECKINS = "checkins"
     KPIS = "kpis"
-
-
-class PeopleKind(StrEnum):
-    """The people a company's reminders go to (issue 25), written as a batch like a file kind.
-
-    Kept apart from :class:`FileKind` until the importer reads people files: every FileKind is a
-    kind the importer tells apart by its headers."""
-
-    PEOPLE = "people"
+    PEOPLE = "people"  # the people reminders go to (issue 25): only an admin writes them
 
 
 class Language(StrEnum):

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-from okrdash.models import Language, OptionalText, PeopleKind, Text
+from okrdash.models import FileKind, Language, OptionalText, Text
 from okrdash.names import name_key, normalise_name
 from okrdash.store.writes import FileChanges
 
@@ -89,7 +89,7 @@ class PeopleRows(BaseModel):
         frame = pd.DataFrame([person.model_dump(mode="json") for person in self.people],
                              columns=["email", "name", "manager_email", "language", "team", "whatsapp"])
         digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
-        return FileChanges(file_name=self.source, sha256=digest, kind=PeopleKind.PEOPLE, people=frame)
+        return FileChanges(file_name=self.source, sha256=digest, kind=FileKind.PEOPLE, people=frame)
 
 
 class HasPeople(Protocol):

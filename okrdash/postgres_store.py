@@ -190,6 +190,10 @@ class PostgresStore:
         self.refresh()
         return self._mirror.kpi_version(team, name)
 
+    def people_version(self) -> frozenset[int]:
+        self.refresh()
+        return self._mirror.people_version()
+
     # -- reminders sent: read and claimed in PostgreSQL itself ---------------------------------
     # They are no batch's rows, so the change log does not carry them to other processes' mirrors:
     # every process asks PostgreSQL, and a backup copies them from there first.

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 
 from okrdash.viewstate import (CheckinState, ExplainerState, HomeState, KpisState, MyKeyResultsState, ObjectiveState, PageState,
-                               ReviewState, TeamState, UploadState, query, url)
+                               PeopleState, ReviewState, TeamState, UploadState, query, url)
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,10 @@ class Urls:
 
     def upload(self) -> Link:
         return self.to(UploadState())
+
+    def people(self) -> Link:
+        """The People page (admins): the people okrdash reminds and the owners no person is."""
+        return self.to(PeopleState())
 
     def explainer(self, ex_team: str | None = None, ex_role: str | None = None, ex_category: str | None = None,
                   ex_type: str | None = None, ex_indicator: str | None = None) -> Link:

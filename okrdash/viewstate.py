@@ -166,6 +166,12 @@ class UploadState(PageState):
 
 
 @dataclass(frozen=True)
+class PeopleState(PageState):
+    PAGE: ClassVar[str] = "people"
+    SCRIPT: ClassVar[str] = "pages/people.py"
+
+
+@dataclass(frozen=True)
 class ExplainerState(PageState):
     PAGE: ClassVar[str] = "explainer"
     SCRIPT: ClassVar[str] = "pages/explainer.py"
@@ -179,7 +185,7 @@ class ExplainerState(PageState):
 # Every page's state by its url path.
 STATES: dict[str, type[PageState]] = {cls.PAGE: cls for cls in (
     HomeState, TeamState, ObjectiveState, MyKeyResultsState, CheckinState, KpisState, ReviewState, UploadState,
-    ExplainerState)}
+    PeopleState, ExplainerState)}
 
 
 def read(cls: type[S], params: Mapping[str, str | list[str] | None]) -> S:

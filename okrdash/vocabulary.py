@@ -99,6 +99,11 @@ WORDS: dict[str, dict[str, Word]] = {
         "leading": Word("leading", "utama", ("lead",)),
         "lagging": Word("lagging", "tertinggal", ("lag",)),
     },
+    # The language of a person's e-mails (a people file's language column).
+    "Language": {
+        "en": Word("English", "Inggris", ("bahasa inggris", "eng", "en-us", "en-gb")),
+        "id": Word("Indonesian", "Indonesia", ("bahasa indonesia", "indonesian", "ind", "indo", "in")),
+    },
 }
 
 # Word set -> the locale key a page shows a value with: those words are read back too.
@@ -108,6 +113,7 @@ DISPLAYED: dict[str, tuple[str, ...]] = {
     "Frequency": ("kpis.frequency_{value}",),
     "KpiType": ("kpis.type_{value}",),
     "Indicator": ("kpis.indicator_{value}",),
+    "Language": ("people.language_{value}",),
 }
 
 
@@ -155,7 +161,8 @@ def word_list(word_set: str, lang: str) -> str:
 
 
 _SET_NAMES = {"KRKind": "kind (okrs)", "ObjectiveType": "objective_type (okrs)", "Direction": "direction (kpis)",
-              "Frequency": "frequency (kpis)", "KpiType": "kpi_type (kpis)", "Indicator": "indicator (kpis)"}
+              "Frequency": "frequency (kpis)", "KpiType": "kpi_type (kpis)", "Indicator": "indicator (kpis)",
+              "Language": "language (people)"}
 
 
 def markdown_words() -> str:

@@ -163,7 +163,7 @@ def test_a_saved_mapping_reads_the_file_again_the_same_way(db, tmp_path):
 
 @pytest.mark.parametrize(("flags", "named"), [
     (["--column", "KPI"], 'e.g. --column "NAMA UNIT=team"'),
-    (["--column", "KPI=kpii"], "ignore or a column of okrs/checkins/kpis files: cycle"),
+    (["--column", "KPI=kpii"], "ignore or a column of okrs/checkins/kpis/people files: cycle"),
     (["--kind", "kpis", "--set", "objective=Grow"], "use a column of kpis files: team, kpi"),
     (["--set", "team="], "(team=VALUE)"),
     (["--kind", "okrs", "--metric", "Leads"], "make a kpis file, not a okrs file"),

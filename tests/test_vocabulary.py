@@ -10,9 +10,10 @@ import pytest
 from okrdash import formatting, vocabulary
 from okrdash.i18n import strings
 from okrdash.importing.cells import scratch_connection
-from okrdash.models import Direction, Frequency, Indicator, KpiType, KRKind, ObjectiveType, Status, parse_enum
+from okrdash.models import (Direction, Frequency, Indicator, KpiType, KRKind, Language, ObjectiveType, Status,
+                            parse_enum)
 
-ENUMS = {e.__name__: e for e in (KRKind, ObjectiveType, Direction, Frequency, KpiType, Indicator)}
+ENUMS = {e.__name__: e for e in (KRKind, ObjectiveType, Direction, Frequency, KpiType, Indicator, Language)}
 
 
 def test_each_word_set_is_its_enum():

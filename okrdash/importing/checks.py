@@ -56,7 +56,7 @@ MODEL_ERROR_FIELDS = {
 KNOWN_CODES = {
     "text_too_long", "required", "enum_choice", "cycle_format", "cycle_dates", "weight_positive",
     "target_equals_baseline", "kind_contradicts_numbers", "tolerance_negative", "range_needs_bounds",
-    "range_inverted", "number_out_of_range",
+    "range_inverted", "number_out_of_range", "email_invalid", "whatsapp_invalid", "email_repeated",
 }
 
 

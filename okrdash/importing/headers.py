@@ -77,14 +77,16 @@ def detect_kind(columns: set[str]) -> FileKind | None:
 
 
 # The columns that say what a row is about, and those that measure it: a file with none of them
-# names no objective, key result or KPI and measures nothing (a budget, a task list).
-_SUBJECTS = ("objective", "key_result", "kpi")
+# names no objective, key result, KPI or person and measures nothing (a budget, a task list).
+# (A person is named by the columns only people files have: a bare "name" is as likely a budget line's.)
+_SUBJECTS = ("objective", "key_result", "kpi", "email", "manager_email", "language", "whatsapp")
 _MEASURES = ("target", "value", "baseline", "current", "progress", "achievement")
 
 
 def closest_kind(columns: set[str]) -> tuple[FileKind | None, list[str]]:
     """The kind the meanings of the file's columns point to, and the required columns it lacks:
-    the kind that has the file's subject column (objective, key result, KPI), then the most of its
+    the kind that has the file's subject column (objective, key result, KPI, a person's address,
+    language or phone), then the most of its
     columns no other kind has (a baseline or a progress is an OKR's, a direction a KPI's), then the
     most of its columns, then the fewest missing. None when no column names or measures anything."""
     if not columns & {*_SUBJECTS, *_MEASURES}:

@@ -33,7 +33,7 @@ def numbers_only_in_ignored(con: duckdb.DuckDBPyConnection, table: CsvTable) -> 
     otherwise import with every number dropped. Ignored columns are not kept (importing.load), so
     their numbers are those of the file's first rows (``CsvTable.ignored_numbers``).
     """
-    if not table.ignored_numbers:
+    if not table.ignored_numbers or table.kind not in _NUMBERS_OF_KIND:  # (a people file holds no numbers)
         return []
     used = [c for c in NUMBER_COLUMNS if c in table.columns]
     any_used = " OR ".join(f"NOT okr_blank(\"{c}\")" for c in used) or "false"

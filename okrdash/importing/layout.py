@@ -240,12 +240,16 @@ def _place_title(placed: _Placed, notes: list[ReadingNote]) -> None:
     result column a "Name" is as likely its owner: there it stays unknown.)"""
     named = placed.named()
     measured = bool(named & {"target", "current", "baseline", "progress", "achievement"})
-    titles = [i for i, raw in placed.unknown.items() if normalise_header(raw) in _TITLE_HEADERS]
+    # (A "Name" is also a people file's column: beside an objective and numbers it is the title.)
+    titles = [i for i, raw in placed.texts.items() if normalise_header(raw) in _TITLE_HEADERS
+              and (i in placed.unknown or placed.columns[i] == "name")]
     missing = "key_result" if "objective" in named and "key_result" not in named and measured else None
     if missing is None or len(titles) != 1:
         return
     index = titles[0]
-    raw = placed.unknown.pop(index)
+    raw = placed.texts[index]
+    placed.unknown.pop(index, None)
+    placed.headers.pop(placed.columns[index], None)
     placed.columns[index], placed.headers[missing] = missing, raw.strip()
     notes.append(ReadingNote("title_header", {"header": raw.strip(), "column": missing}))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
-from okrdash.access import Access, writer_for
+from okrdash.access import Access, Role, writer_for
 from okrdash.importing.cells import scratch_connection
 from okrdash.importing.date_order import DATE_COLUMNS
 from okrdash.importing.decide import decide_readings
@@ -111,11 +111,11 @@ def import_files(
     today = today or dt.date.today()
     if dry_run:
         prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices,
-                           mapping=mapping)
+                           mapping=mapping, people_allowed=writer.role is Role.ADMIN)
         return ImportResult(files=prepared.summaries, dry_run=True)
     with store.write_lock:  # validated and written with no other write in between
         prepared = prepare(store, uploads, today=today, allowed_teams=writer.allowed_teams, choices=choices,
-                           mapping=mapping)
+                           mapping=mapping, people_allowed=writer.role is Role.ADMIN)
         return commit(store, prepared, writer, today=today)
 
 
@@ -158,14 +158,17 @@ class Prepared:
 
 def prepare(store: Store, uploads: list[Upload | FormRows], *, today: dt.date,
             allowed_teams: frozenset[str] | None = None, choices: ReadingChoices = NO_CHOICES,
-            progress: Progress = _quiet, mapping: Mapping = NO_MAPPING) -> Prepared:
+            progress: Progress = _quiet, mapping: Mapping = NO_MAPPING, people_allowed: bool | None = None) -> Prepared:
     """Validate the uploads once, keeping what they would write for :func:`commit`.
 
-    Raises :class:`ImportFailed` with every problem; nothing is written either way.
+    ``people_allowed``: whether the writer is an admin, who alone may write people (None: when
+    ``allowed_teams`` is None). Raises :class:`ImportFailed` with every problem; nothing is written
+    either way.
     """
     uploads = list(uploads)
     version = store.write_version  # before validation: a write while it runs makes the result stale
-    summaries, changes = validate(store, uploads, today, allowed_teams, choices, progress=progress, mapping=mapping)
+    summaries, changes = validate(store, uploads, today, allowed_teams, choices, progress=progress, mapping=mapping,
+                                  people_allowed=people_allowed)
     return Prepared(store, version, uploads, today, allowed_teams, choices, summaries, changes, mapping)
 
 
@@ -183,7 +186,8 @@ def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date |
             current = prepared
             if not prepared.is_current(store, today, writer.allowed_teams):
                 current = prepare(store, prepared.uploads, today=today, allowed_teams=writer.allowed_teams,
-                                  choices=prepared.choices, progress=progress, mapping=prepared.mapping)
+                                  choices=prepared.choices, progress=progress, mapping=prepared.mapping,
+                                  people_allowed=writer.role is Role.ADMIN)
             # The rows to write are all the write needs: let the uploaded bytes go before the store's
             # upsert, the import's peak (127 MB of a yearly KPI file).
             prepared.uploads = current.uploads = []
@@ -197,14 +201,16 @@ def commit(store: Store, prepared: Prepared, writer: Access, *, today: dt.date |
 def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
              allowed_teams: frozenset[str] | None = None,
              choices: ReadingChoices = NO_CHOICES, *,
-             progress: Progress = _quiet, mapping: Mapping = NO_MAPPING) -> tuple[list[FileSummary], list[FileChanges]]:
+             progress: Progress = _quiet, mapping: Mapping = NO_MAPPING,
+             people_allowed: bool | None = None) -> tuple[list[FileSummary], list[FileChanges]]:
     """Every problem of every upload (and form), or what each one would write.
 
     ``progress`` is told each stage as it begins ("reading", then "checking").
     """
     forms = {u.name: u for u in uploads if isinstance(u, FormRows)}
     try:
-        summaries, changes = _validate(store, uploads, today, allowed_teams, choices, progress, mapping)
+        people = allowed_teams is None if people_allowed is None else people_allowed
+        summaries, changes = _validate(store, uploads, today, allowed_teams, choices, progress, mapping, people)
     except ImportFailed as failed:
         if not forms:
             raise
@@ -218,7 +224,8 @@ def validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
 
 def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
               allowed_teams: frozenset[str] | None, choices: ReadingChoices,
-              progress: Progress = _quiet, mapping: Mapping = NO_MAPPING) -> tuple[list[FileSummary], list[FileChanges]]:
+              progress: Progress = _quiet, mapping: Mapping = NO_MAPPING,
+              people_allowed: bool = True) -> tuple[list[FileSummary], list[FileChanges]]:
     config = store.config
     progress("reading")
     con = scratch_connection(config)
@@ -243,7 +250,7 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
         if problems:
             raise ImportFailed(capped(in_users_words(in_metric_cells(con, problems, tables), tables), config))
         progress("checking")
-        validator = Validator(con, store, config, tables, today, allowed_teams)
+        validator = Validator(con, store, config, tables, today, allowed_teams, people_allowed=people_allowed)
         try:
             changes = validator.run()
         except ImportFailed as failed:
@@ -253,7 +260,7 @@ def _validate(store: Store, uploads: list[Upload | FormRows], today: dt.date,
                         t.ignored_headers, _preview(con, t),
                         _preview(con, t, limit=None) if t.kind is FileKind.OKRS else None, t.reading_notes,
                         reading=t.reading, headers=t.headers, parsed_preview=_parsed_preview(con, t),
-                        warnings=validator.warnings.get(t.file_name, []))
+                        warnings=in_users_words(validator.warnings.get(t.file_name, []), tables))
             for t in tables
         ]
         return summaries, changes

@@ -107,7 +107,7 @@ def _fill_answers(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, no
         if column not in columns:
             con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" VARCHAR')
             layout.headers.setdefault(column, column)
-        dated = _DATED[layout.kind] if column == "date" and _DATED[layout.kind] in columns else None
+        dated = _DATED.get(layout.kind) if column == "date" and _DATED.get(layout.kind) in columns else None
         only_valued = f' AND NOT okr_blank("{dated}")' if dated else ""
         lines = [line for (line,) in con.execute(
             f'UPDATE "{table}" SET "{column}" = ? WHERE okr_blank("{column}"){only_valued} RETURNING line',
@@ -337,6 +337,8 @@ FILL_DOWN: dict[FileKind, tuple[FillDown, ...]] = {
         FillDown("team", ("kpi", "date")),
         FillDown("kpi", ("date",), ("team",)),
     ),
+    # A person's team is optional: a blank one is no team, not the row above's.
+    FileKind.PEOPLE: (),
 }
 
 

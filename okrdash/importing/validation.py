@@ -28,6 +28,7 @@ from okrdash.importing.checks import (
 )
 from okrdash.importing.kpi_validation import validate_kpis
 from okrdash.importing.okr_validation import validate_okrs
+from okrdash.importing.people_validation import validate_people
 from okrdash.importing.spellings import Spellings
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
@@ -50,9 +51,10 @@ class Validator:
     """Validates all tables of one upload together (check-ins may name key results of an OKR file in it)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, store: Store, config: Settings,
-                 tables: list[CsvTable], today: dt.date, allowed_teams: frozenset[str] | None = None):
+                 tables: list[CsvTable], today: dt.date, allowed_teams: frozenset[str] | None = None, *,
+                 people_allowed: bool = True):
         self.con, self.store, self.config, self.tables, self.today = con, store, config, tables, today
-        self.allowed_teams = allowed_teams
+        self.allowed_teams, self.people_allowed = allowed_teams, people_allowed
         self.problems: list[Problem] = []
         # Per file name: what is worth a look but does not stop the import.
         self.warnings: dict[str, list[Problem]] = {}
@@ -67,8 +69,14 @@ class Validator:
         self.okr_checkin_lines: dict[str, list[int]] = {}
 
     def run(self) -> list[FileChanges]:
-        order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2}
-        for table in self.tables:  # teams first: every file of the upload spells a team the same way
+        order = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2, FileKind.PEOPLE: 3}
+        if not self.people_allowed:  # only an admin writes people (the store refuses anyone else too)
+            for table in (t for t in self.tables if t.kind is FileKind.PEOPLE):
+                self._problem(table, None, None, None, "people_file_not_allowed")
+            if self.problems:
+                raise ImportFailed(self.problems)
+        # Teams first: every file of the upload spells a team the same way (a person's team is no write).
+        for table in (t for t in self.tables if t.kind is not FileKind.PEOPLE):
             for (team,) in self.con.execute(
                 f'SELECT DISTINCT team FROM "{table.table}" WHERE team <> \'\' ORDER BY 1'  # cells are trimmed
             ).fetchall():
@@ -79,7 +87,8 @@ class Validator:
             if self.problems:
                 raise ImportFailed(capped(self.problems, self.config, self.unlisted))
         for table in sorted(self.tables, key=lambda t: order[t.kind]):
-            {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins}[table.kind](table)
+            {FileKind.KPIS: self._kpis, FileKind.OKRS: self._okrs, FileKind.CHECKINS: self._checkins,
+             FileKind.PEOPLE: self._people}[table.kind](table)
         if not self.problems:
             conflicts_across_files(self)
             self._lookalike_problems()
@@ -284,6 +293,11 @@ class Validator:
 
     def _kpis(self, table: CsvTable) -> None:
         validate_kpis(self, table)
+
+    # -- people files (importing/people_validation.py) -----------------------------------------
+
+    def _people(self, table: CsvTable) -> None:
+        validate_people(self, table)
 
     # -- OKR files (importing/okr_validation.py) ------------------------------------------------
 

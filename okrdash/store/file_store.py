@@ -134,6 +134,7 @@ class DuckDBStore:
     okr_version = reads.read_method(reads.okr_version)
     kpi_version = reads.read_method(reads.kpi_version)
     people = reads.read_method(reads.people)
+    people_version = reads.read_method(reads.people_version)
     reminders_sent = reads.read_method(reads.reminders_sent)
     saved_mappings = reads.read_method(reads.saved_mappings)
 

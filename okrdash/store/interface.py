@@ -117,6 +117,10 @@ class Store(Protocol):
         """The people okrdash reminds (``okrdash.people.stored_people`` reads them as Person)."""
         ...
 
+    def people_version(self) -> frozenset[int]:
+        """The batches that wrote the people as they are now (the People page's save compares it)."""
+        ...
+
     def reminders_sent(self, week: dt.date) -> set[tuple[str, str]]:
         """(kind, person) of each reminder sent for the week starting ``week`` (on PostgreSQL, as
         PostgreSQL holds them now)."""

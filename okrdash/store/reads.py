@@ -183,6 +183,11 @@ def people(cur: duckdb.DuckDBPyConnection) -> list[dict]:
     return _records(cur, "people")
 
 
+def people_version(cur: duckdb.DuckDBPyConnection) -> frozenset[int]:
+    """The batches that wrote the people as they are now (see :func:`okr_version`)."""
+    return frozenset(r[0] for r in _run(cur, "people_version").fetchall() if r[0] is not None)
+
+
 def reminders_sent(cur: duckdb.DuckDBPyConnection, week: dt.date) -> set[tuple[str, str]]:
     """(kind, person) of each reminder sent for the week starting ``week``."""
     return {(kind, person) for kind, person in _run(cur, "reminders_sent", week=week).fetchall()}

@@ -154,6 +154,10 @@ SELECT name AS cycle, start_date, end_date FROM cycles;
 -- The people okrdash reminds (issue 25), by name.
 SELECT email, name, manager_email, language, team, whatsapp FROM people ORDER BY lower(name), name, email;
 
+-- name: people_version
+-- The batches whose rows make up the people now (the People page's table compares it at save).
+SELECT batch_id FROM people UNION SELECT replaced_by FROM people_prior;
+
 -- name: reminders_sent
 -- The reminders sent in the week starting $week: (kind, person).
 SELECT kind, person FROM reminders_sent WHERE week = $week::DATE ORDER BY kind, person;

@@ -17,7 +17,7 @@ import duckdb
 
 from okrdash import sqlfiles
 from okrdash.access import Access, Role
-from okrdash.models import FileKind, PeopleKind
+from okrdash.models import FileKind
 from okrdash.store.errors import StoreError, first_line
 from okrdash.store.schema import VERSIONED_TABLES
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 WRITES_SQL = Path(__file__).with_name("writes.sql")
 SQL = sqlfiles.named_queries(WRITES_SQL)
 # Files of one write land parents first: a KPI before the key results that follow it.
-FILE_ORDER = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2, PeopleKind.PEOPLE: 3}
+FILE_ORDER = {FileKind.KPIS: 0, FileKind.OKRS: 1, FileKind.CHECKINS: 2, FileKind.PEOPLE: 3}
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -46,7 +46,7 @@ class FileChanges:
 
     file_name: str
     sha256: str
-    kind: FileKind | PeopleKind
+    kind: FileKind
     cycles: pd.DataFrame | None = None
     objectives: pd.DataFrame | None = None
     key_results: pd.DataFrame | None = None
@@ -70,9 +70,11 @@ class FileChanges:
     # People (columns email, name, manager_email, language, team, whatsapp; e-mail addresses in
     # lower case): only an admin may write them, whatever their team.
     people: pd.DataFrame | None = None
+    # People removed (column email, as stored): what a file cannot say, from the People page's table.
+    removed_people: pd.DataFrame | None = None
 
     def writes_people(self) -> bool:
-        return self.people is not None and len(self.people) > 0
+        return any(frame is not None and len(frame) > 0 for frame in (self.people, self.removed_people))
 
     def teams(self) -> set[str]:
         """Every team a row of this file belongs to (what the writer must be allowed to write)."""
@@ -148,6 +150,7 @@ def apply_file(cur: Cursor, change: FileChanges, writer: Access) -> WriteCounts:
         (change.checkins, _add_same_day_checkins if change.keep_same_day else _upsert_checkins),
         (change.replaced_plans, _drop_plans),
         (change.plans, _upsert_plans),
+        (change.removed_people, _remove_people),
         (change.people, _upsert_people),
     )
     for frame, upsert in steps:
@@ -279,6 +282,12 @@ def _upsert_people(cur: Cursor, batch_id: int) -> tuple[int, int]:
     total, existing = _run(cur, "count_people").fetchall()[0]
     _run(cur, "upsert_people", batch=batch_id)
     return total - existing, existing
+
+
+def _remove_people(cur: Cursor, batch_id: int) -> tuple[int, int]:
+    """Delete the staged people, keeping each in ``people_prior`` so undo restores them."""
+    _run(cur, "keep_removed_people", batch=batch_id)
+    return 0, _count(cur, "delete_removed_people")
 
 
 def undo(cur: Cursor, batch_id: int, writer: Access) -> int:

@@ -250,6 +250,14 @@ ON CONFLICT (email) DO UPDATE SET
     name = excluded.name, manager_email = excluded.manager_email, language = excluded.language,
     team = excluded.team, whatsapp = excluded.whatsapp, batch_id = excluded.batch_id;
 
+-- name: keep_removed_people
+-- The people the People page removes (by e-mail address, as stored), kept for undo.
+INSERT INTO people_prior BY NAME
+SELECT t.*, $batch AS replaced_by FROM people t WHERE t.email IN (SELECT email FROM staged);
+
+-- name: delete_removed_people
+DELETE FROM people WHERE email IN (SELECT email FROM staged);
+
 -- name: batch_wrote_people
 -- Whether a batch wrote or replaced people (only an admin may undo it, as only an admin may write them).
 SELECT EXISTS (SELECT 1 FROM people WHERE batch_id = $batch)

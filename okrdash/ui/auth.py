@@ -81,6 +81,16 @@ def current_access(ctx: Context) -> Access:
     return LOCAL_VIEWER
 
 
+def is_admin() -> bool:
+    """Whether the person here is an admin, drawing nothing (the navigation lists admin pages by it)."""
+    if _secret("auth"):
+        return bool(st.user.is_logged_in) and load_roles(load_settings().roles_file).access_for(
+            st.user.get("email")).role is Role.ADMIN
+    if _stored_passphrase():
+        return False  # the passphrase unlocks editing, never the admin's rights
+    return _has_local_token() and LOCAL_ACCESS.role is Role.ADMIN
+
+
 def _oidc_access(ctx: Context) -> Access:
     if not st.user.is_logged_in:
         if st.sidebar.button(ctx.t("auth.sign_in"), icon="🔑"):

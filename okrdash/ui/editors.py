@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from okrdash import editing, formatting, readmodels
-from okrdash.access import Access
+from okrdash.access import Access, Role
 from okrdash.models import Cycle, Direction, KRKind, ObjectiveType
 from okrdash.problems import ImportFailed
 from okrdash.store import StoreError
@@ -415,3 +415,67 @@ def _show(flash: tuple[str, str] | None) -> None:
         return
     kind, text = flash
     (st.success if kind == "success" else st.error)(text, icon="✅" if kind == "success" else "🛑")
+
+
+def people_editor(ctx: Context, access: Access, people: pd.DataFrame, labels: dict[str, str],
+                  languages: dict[str, str]) -> None:
+    """The people okrdash reminds as one editable table (admins): add, change and remove rows; one
+    save is one batch through the importer's people checks and ``Store.apply``, undoable."""
+    if access.role is not Role.ADMIN:
+        return
+    key = "people_editor"
+    opened_key = _OPENED.format(key=key)
+    flash = st.session_state.pop(_FLASH.format(key=key), None)
+    if opened_key not in st.session_state:
+        # What was stored when the table opened: the save compares the people's version with it.
+        st.session_state[opened_key] = (ctx.store.people_version(), people)
+    version, opened = st.session_state[opened_key]
+    st.caption(ctx.t("people.edit_help"))
+    edited = st.data_editor(
+        opened, key=f"{key}_table", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=["name", "email", "manager_email", "language", "team", "whatsapp"],
+        column_config={
+            "opened_email": None,
+            # Not required=True: the grid would keep a half-filled row to itself, unsaved and gone;
+            # the importer's checks name it instead.
+            "name": st.column_config.TextColumn(labels["name"], max_chars=500),
+            "email": st.column_config.TextColumn(labels["email"], max_chars=254),
+            "manager_email": st.column_config.TextColumn(labels["manager_email"], max_chars=254),
+            "language": st.column_config.SelectboxColumn(labels["language"], options=list(languages),
+                                                         default="id", format_func=languages.get),
+            "team": st.column_config.TextColumn(labels["team"], max_chars=500),
+            "whatsapp": st.column_config.TextColumn(labels["whatsapp"], max_chars=30),
+        })
+    plan = editing.plan_people_edit(opened, edited)
+    confirmed = True
+    if plan.removed:
+        st.warning(ctx.t("people.removal_warning", items=", ".join(widgets.plain(e) for e in plan.removed)), icon="🗑️")
+        confirmed = st.checkbox(ctx.t("people.confirm_removal", count=len(plan.removed)), key=f"{key}_confirm")
+    left, right = st.columns([1, 1])
+    left.button(f"💾 {ctx.t('people.save')}", key=f"{key}_save", type="primary",
+                disabled=plan.is_empty or not confirmed, on_click=_save_people,
+                args=(ctx, access, plan, version, labels, key))
+    right.button(f"🔄 {ctx.t('people.reload')}", key=f"{key}_reload", on_click=_forget_people, args=(key,))
+    if plan.is_empty and flash is None:
+        st.caption(ctx.t("people.nothing_changed"))
+    _show(flash)
+
+
+def _forget_people(key: str) -> None:
+    for suffix in ("table", "confirm"):
+        st.session_state.pop(f"{key}_{suffix}", None)
+    st.session_state.pop(_OPENED.format(key=key), None)
+
+
+def _save_people(ctx: Context, access: Access, plan: editing.PeoplePlan, version: frozenset[int],
+                 labels: dict[str, str], key: str) -> None:
+    flash = _FLASH.format(key=key)
+    written = _saved(ctx, flash, lambda: editing.save_people_edit(ctx.store, plan, version, access, labels))
+    if written is None:
+        return
+    context.data_changed()
+    _forget_people(key)
+    batch = written[0]
+    st.session_state[flash] = ("success", ctx.t("people.saved", batch=batch.batch_id,
+                                                inserted=batch.inserted, updated=batch.updated - len(plan.removed),
+                                                removed=len(plan.removed)) + "  \n" + ctx.t("forms.undo_hint"))

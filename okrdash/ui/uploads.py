@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from okrdash import importing
-from okrdash.access import Access
+from okrdash.access import Access, Role
 from okrdash.importing import ReadingChoices, worker
 from okrdash.importing.mapping import NO_MAPPING, Mapping
 from okrdash.markdown import plain
@@ -94,7 +94,7 @@ def step(ctx: Context, access: Access, files: list[Any], choices: ReadingChoices
     st.session_state.pop(_RESULT, None)
     # A dry run writes nothing; it is redone when the files or the reading choices change. Import
     # writes what it found, unless the store changed since (then it validates again first).
-    check_key = (signature, choices, mapping, access.allowed_teams)
+    check_key = (signature, choices, mapping, access.allowed_teams, access.role)
     checked = st.session_state.get(_CHECKED)
     if checked is not None and checked[0] == check_key:
         return Step(signature, checked=checked)
@@ -104,7 +104,7 @@ def step(ctx: Context, access: Access, files: list[Any], choices: ReadingChoices
         store, allowed_teams, today = ctx.store, access.allowed_teams, dt.date.today()
         job = worker.WORKER.submit("check", lambda progress: importing.prepare(
             store, uploads, today=today, allowed_teams=allowed_teams, choices=choices, progress=progress,
-            mapping=mapping),
+            mapping=mapping, people_allowed=access.role is Role.ADMIN),
             files=[f.name for f in files])
         st.session_state[_JOB] = ("check", signature, check_key, job)
         return Step(signature, waiting=job)
@@ -124,7 +124,7 @@ def _check(ctx: Context, access: Access, uploads: list[importing.Upload], choice
     """Validate once: a Prepared (what Import writes) or the problems found."""
     try:
         return importing.prepare(ctx.store, uploads, today=dt.date.today(), allowed_teams=access.allowed_teams,
-                                 choices=choices, mapping=mapping), None
+                                 choices=choices, mapping=mapping, people_allowed=access.role is Role.ADMIN), None
     except ImportFailed as failed:
         return None, failed.problems
 

@@ -46,6 +46,7 @@ class Template:
 SOURCES = {checkins.CHECKIN_FORM: "upload.source_checkin_form", checkins.WEEKLY_CHECKIN: "upload.source_weekly_checkin",
            checkins.MEASUREMENT_FORM: "upload.source_measurement_form", editing.OKR_EDITOR: "upload.source_okr_editor",
            editing.PLAN_EDITOR: "upload.source_plan_editor", editing.KPI_EDITOR: "upload.source_kpi_editor",
+           editing.PEOPLE_EDITOR: "upload.source_people_editor",
            carry_forward.CARRY_FORWARD: "upload.source_carry_forward"}
 KINDS = ("okrs", "checkins", "kpis", "people")
 
@@ -127,7 +128,7 @@ def view(store: Store, state: UploadState, scope: Scope, access: Access) -> Uplo
                           f"{words.t('upload.templates_help', cycle=plain(template_cycle.name))}",
         templates=tuple(Template(f"⬇️ {words.t(f'upload.template_{kind.value}')}", f"{kind.value}.csv",
                                  lambda kind=kind: okrfiles.template(kind, scope.lang, template_cycle))
-                        for kind in FileKind),
+                        for kind in FileKind if kind is not FileKind.PEOPLE or access.role is Role.ADMIN),
         max_mb=max(1, math.ceil(store.config.max_upload_bytes / 2**20)),
         history=_history(words, batches) if batches else None,
         undoable=tuple(undoable(words, store, b) for b in batches

@@ -79,7 +79,7 @@ PAYLOAD_PICTURES = (":material_warning:", ":smile:", ":streamlit:", " <->")
 LIVE_CONSTRUCTS = ("**BOLD", ":red[", ":red-background[", "$LATEX", "<b>", "](http", "evil.example", "http://",
                    "www.evil")
 PAGES = ("pages/overview.py", "pages/team.py", "pages/objective.py", "pages/kpis.py", "pages/upload.py",
-         "pages/explainer.py", "pages/review.py", "pages/my_key_results.py", "pages/checkin.py")
+         "pages/explainer.py", "pages/review.py", "pages/my_key_results.py", "pages/checkin.py", "pages/people.py")
 URL_PARAMETERS = ("lang", "cycle", "as_of", "team", "status", "owner", "objective", "kpi", "category", "type",
                   "indicator")
 # Fields Streamlit does not render as Markdown (per protobuf message type).

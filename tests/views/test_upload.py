@@ -28,7 +28,13 @@ def test_templates_in_the_readers_language_and_the_cycle_on_show(company):
     view = upload.view(company, UploadState(), scope_of(company, "id"), LOCAL_ACCESS)
     assert view.templates_caption.startswith("**Templat** · ") and "2026\\-Q4" in view.templates_caption
     assert [(t.label, t.file_name) for t in view.templates] == [
-        ("⬇️ Templat OKR", "okrs.csv"), ("⬇️ Templat check-in", "checkins.csv"), ("⬇️ Templat KPI", "kpis.csv")]
+        ("⬇️ Templat OKR", "okrs.csv"), ("⬇️ Templat check-in", "checkins.csv"), ("⬇️ Templat KPI", "kpis.csv"),
+        ("⬇️ Templat daftar orang (admin)", "people.csv")]  # the people template for an admin only
+    people = view.templates[3].rows()
+    assert list(people.columns) == ["Nama", "Email", "Email atasan", "Bahasa", "Tim", "No WA"]
+    assert list(people["Bahasa"]) == ["Indonesia", "Inggris"]
+    editor = upload.view(company, UploadState(), scope_of(company, "id"), Access(role=Role.EDITOR, who="x"))
+    assert [t.file_name for t in editor.templates] == ["okrs.csv", "checkins.csv", "kpis.csv"]
     okrs = view.templates[0].rows()
     assert list(okrs.columns[:4]) == ["Siklus", "Tanggal mulai", "Tanggal selesai", "Tim"]
     assert set(okrs["Siklus"]) == {"2026-Q4"}
