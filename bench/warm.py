@@ -78,6 +78,7 @@ def after_write(db: Path, chosen: list[dict[str, Any]]) -> dict[str, Any]:
     warmer = warming.Warmer(store, today=lambda: AS_OF).start()
     assert warmer.wait_warm(600)
     krs = store.kr_scores(AS_OF, cycle=query("team", None)["cycle"]).dropna(subset=["current"])
+    krs = krs[krs["kpi_id"].isna()]  # a key result that follows a KPI takes no check-in
     rows: dict[str, float] = {}
     warm_s: list[float] = []
     for index, page in enumerate(PAGES):

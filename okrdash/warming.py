@@ -49,6 +49,17 @@ def warm(store: Store, as_of: dt.date) -> None:
             store.scores(graded)
 
 
+def warm_examples(store: Store, as_of: dt.date) -> None:
+    """The explainer's examples, scored in its own sandbox once per process (they never change)."""
+    from okrdash.i18n import LANGUAGES
+    from okrdash.views import explainer
+    from okrdash.views.common import Scope
+    from okrdash.viewstate import ExplainerState
+
+    for lang in LANGUAGES:
+        explainer.view(store, ExplainerState(), Scope(lang, readmodels.pick_cycle(store, None, as_of), as_of))
+
+
 class Warmer:
     """A daemon thread warming ``store`` (:func:`warm`) at ``today()`` and at the dates the store
     scored most recently, whenever its write version is not the one last warmed."""
@@ -90,6 +101,8 @@ class Warmer:
                     # recently: with the dates their reviews grade on, within the scorings kept.
                     for as_of in [today, *[d for d in self.store.scored_dates() if d != today][:WARM_OTHER_DATES]]:
                         warm(self.store, as_of)
+                    if self._warmed is None:
+                        warm_examples(self.store, today)
                     with self._idle:
                         self._warmed = version
                         self._idle.notify_all()
