@@ -72,6 +72,7 @@ def after_write(db: Path, chosen: list[dict[str, Any]]) -> dict[str, Any]:
     import shutil
 
     copy = db.with_name("warm-writes.duckdb")  # the writes go into a copy: the large company stays as built
+    copy.with_name(copy.name + ".wal").unlink(missing_ok=True)
     shutil.copyfile(db, copy)
     use_database(copy)
     store, _ = shared_store(copy)
