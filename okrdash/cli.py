@@ -708,7 +708,12 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
             with store.write_lock:
                 if store.is_empty():
                     demo.load_demo(store)
+        from okrdash import warming
         from okrdash.ui import server  # Streamlit is loaded only when serving
+
+        # The company scored, and what the pages read first kept, before the first visitor asks
+        # (and again after every write): a thread beside the server.
+        warming.start(store)
 
         local_mode = not sign_in_configured(secrets)
         if local_mode:
@@ -725,6 +730,8 @@ def _serve(args: argparse.Namespace, db_path: Path | str) -> int:
                 options += ["--server.allowedHosts", host]
         return server.run(APP, options)
     finally:
+        if "okrdash.warming" in sys.modules:
+            sys.modules["okrdash.warming"].stop()
         close_shared_store(config.db_path)
 
 

@@ -173,6 +173,7 @@ class PostgresStore:
     team_plans = _mirrored(DuckDBStore.team_plans)
     key_result_index = _mirrored(DuckDBStore.key_result_index)
     scores = _mirrored(DuckDBStore.scores)
+    scored_dates = _mirrored(DuckDBStore.scored_dates)
     kr_scores = _mirrored(DuckDBStore.kr_scores)
     objective_scores = _mirrored(DuckDBStore.objective_scores)
     kpi_scores = _mirrored(DuckDBStore.kpi_scores)
@@ -391,14 +392,13 @@ class PostgresStore:
                         postgres_copy.insert_text_rows(cur, table, rows, self._columns_of[table])
                 else:
                     self._reload_batches(pg, cur, list(batches))
-                cur.commit()
+                self._mirror.commit_changes(cur)
             except BaseException:
                 rollback_quietly(cur)
                 self._known = None  # the mirror is as before; reload everything next time
                 raise
         self._advance_sequences(dict(pg.execute(SQL["sequences"]).fetchall()))
         self._known = latest
-        self._mirror.data_changed()
         return True
 
     def _reload_batches(self, pg: psycopg.Connection, cur: duckdb.DuckDBPyConnection, batches: list[int]) -> None:
@@ -498,10 +498,9 @@ class PostgresStore:
                                              ).fetchone()[0]
                         pg.execute(SQL["prune_changes"], {"version": version, "days": CHANGE_LOG_DAYS})
                     # PostgreSQL has committed: now the mirror.
-                cur.commit()
+                self._mirror.commit_changes(cur)
                 mirror_open = False
                 self._known = version
-                self._mirror.data_changed()
             except BaseException:
                 if mirror_open:
                     rollback_quietly(cur)

@@ -5,11 +5,11 @@ import streamlit as st
 
 from okrdash.viewstate import ExplainerState
 from okrdash.views import explainer
-from okrdash.ui import auth, context, panels, url_state, widgets
+from okrdash.ui import auth, caching, context, panels, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
-view = explainer.view(ctx.store, url_state.read(ExplainerState), ctx.scope)
+view = caching.shared_view(explainer.view, ctx.store, url_state.read(ExplainerState), ctx.scope)
 
 # -- header and the comparison ---------------------------------------------------------------------
 st.title(f"💡 {t('explainer.title')}")

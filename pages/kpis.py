@@ -5,11 +5,11 @@ import streamlit as st
 
 from okrdash.viewstate import KpisState
 from okrdash.views import kpis
-from okrdash.ui import auth, context, editors, forms, panels, url_state, widgets
+from okrdash.ui import auth, caching, context, editors, forms, panels, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
-view = kpis.view(ctx.store, url_state.read(KpisState), ctx.scope, url_state.changed())
+view = caching.shared_view(kpis.view, ctx.store, url_state.read(KpisState), ctx.scope, url_state.changed())
 
 st.title(f"📈 {t('kpis.title')}")
 url_state.settle(view.notices, view.link)

@@ -5,12 +5,12 @@ import streamlit as st
 
 from okrdash.viewstate import MyKeyResultsState
 from okrdash.views import my_key_results
-from okrdash.ui import auth, context, forms, url_state, weekly, widgets
+from okrdash.ui import auth, caching, context, forms, url_state, weekly, widgets
 
 ctx = context.current()
 t = ctx.t
 access = auth.current_access(ctx)
-view = my_key_results.view(ctx.store, url_state.read(MyKeyResultsState), ctx.scope, access)
+view = caching.shared_view(my_key_results.view, ctx.store, url_state.read(MyKeyResultsState), ctx.scope, access)
 
 st.title(f"🙋 {t('my.title')}")
 url_state.settle(view.notices, view.link)

@@ -5,11 +5,11 @@ import streamlit as st
 
 from okrdash.viewstate import ObjectiveState
 from okrdash.views import objective
-from okrdash.ui import auth, context, forms, panels, url_state, widgets
+from okrdash.ui import auth, caching, context, forms, panels, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
-view = objective.view(ctx.store, url_state.read(ObjectiveState), ctx.scope)
+view = caching.shared_view(objective.view, ctx.store, url_state.read(ObjectiveState), ctx.scope)
 
 st.title(f"🎯 {t('objective.title')}")
 url_state.settle(view.notices, view.link)

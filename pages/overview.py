@@ -4,11 +4,11 @@ import streamlit as st
 
 from okrdash.viewstate import HomeState
 from okrdash.views import overview
-from okrdash.ui import context, url_state, widgets
+from okrdash.ui import caching, context, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
-view = overview.view(ctx.store, url_state.read(HomeState), ctx.scope)
+view = caching.shared_view(overview.view, ctx.store, url_state.read(HomeState), ctx.scope)
 
 st.title(f"🏢 {t('overview.title')}")
 url_state.settle(view.notices, view.link)

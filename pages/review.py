@@ -5,11 +5,11 @@ import streamlit as st
 
 from okrdash.viewstate import ReviewState
 from okrdash.views import review
-from okrdash.ui import auth, carry_forward, context, url_state, widgets
+from okrdash.ui import auth, caching, carry_forward, context, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
-view = review.view(ctx.store, url_state.read(ReviewState), ctx.scope)
+view = caching.shared_view(review.view, ctx.store, url_state.read(ReviewState), ctx.scope)
 
 # Our own static CSS, no user text: printing drops the sidebar, the toolbar and every button, and
 # keeps a table or chart from being cut across two sheets.

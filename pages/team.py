@@ -4,12 +4,12 @@ import streamlit as st
 
 from okrdash.viewstate import TeamState
 from okrdash.views import team
-from okrdash.ui import auth, context, editors, forms, panels, url_state, widgets
+from okrdash.ui import auth, caching, context, editors, forms, panels, url_state, widgets
 
 ctx = context.current()
 t = ctx.t
 access = auth.current_access(ctx)
-view = team.view(ctx.store, url_state.read(TeamState), ctx.scope, access)
+view = caching.shared_view(team.view, ctx.store, url_state.read(TeamState), ctx.scope, access)
 
 st.title(f"👥 {t('team.title')}")
 url_state.settle(view.notices, view.link)

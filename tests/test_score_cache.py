@@ -228,9 +228,9 @@ def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_sto
     scored: list[str] = []
     real_score = scores_module.score
 
-    def counting_score(cur, as_of: dt.date) -> scores_module.Scores:
+    def counting_score(cur, as_of: dt.date, *args) -> scores_module.Scores:
         scored.append(as_of)
-        return real_score(cur, as_of)
+        return real_score(cur, as_of, *args)
 
     monkeypatch.setattr(scores_module, "score", counting_score)
     seen: list[float] = []
@@ -261,3 +261,58 @@ def test_a_checkin_rescores_once_per_date_however_many_sessions_view_it(demo_sto
     graded_on = {AS_OF, EARLIER, *(review.graded_on(c, d) for c in demo_store.cycles() for d in (AS_OF, EARLIER))}
     assert sorted(scored) == sorted(set(scored)), f"a date scored twice: {scored}"
     assert AS_OF in scored and EARLIER in scored and set(scored) <= graded_on
+
+
+def test_a_write_committing_during_a_scoring_leaves_it_one_snapshot_and_unkept(demo_store, load, monkeypatch):
+    """A KPI measurement commits after the key results are scored and before the KPIs are: the
+    scoring is still of one snapshot (the KPI's old value beside the old key results), and it is not
+    kept, so the next view scores the new data."""
+    kpi = demo_store.kpi_scores(AS_OF).iloc[0].to_dict()
+    old_value, new_value = float(kpi["value"]), float(kpi["value"]) + 555.0
+    real_score = scores_module.score
+    written: list[bool] = []
+
+    def score_with_a_write_inside(cur, as_of, *args):
+        class WritingCursor:
+            def execute(self, sql, *params):
+                result = cur.execute(sql, *params)
+                if "EXCLUDE (expected_path)" in sql and not written:
+                    written.append(True)
+                    load(("kpis.csv", f"team,kpi,date,value\n{kpi['team']},{kpi['name']},{AS_OF.isoformat()},"
+                                      f"{new_value}\n"))
+                return result
+
+            def __getattr__(self, name):
+                return getattr(cur, name)
+
+        return real_score(WritingCursor(), as_of, *args)
+
+    demo_store.kpi_scores(EARLIER)  # a write makes the next scoring a new one
+    load(("kpis.csv", f"team,kpi,date,value\n{kpi['team']},{kpi['name']},{AS_OF.isoformat()},{old_value}\n"))
+    monkeypatch.setattr(scores_module, "score", score_with_a_write_inside)
+    during = demo_store.scores(AS_OF)
+    assert written
+    assert float(during.kpis.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == old_value
+    monkeypatch.setattr(scores_module, "score", real_score)
+    after = demo_store.scores(AS_OF)
+    assert after is not during and not during.current
+    assert float(after.kpis.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == new_value
+
+
+def test_what_is_built_while_a_write_commits_is_not_kept(demo_store, load):
+    """Read models kept with the scores (Scores.kept) are kept only when no write committed while
+    they were built: one built across a write is given to its caller and built again afterwards."""
+    row = demo_store.kr_scores(AS_OF).dropna(subset=["current"]).iloc[0].to_dict()
+    scored = demo_store.scores(AS_OF)
+    builds: list[int] = []
+
+    def build_across_a_write() -> int:
+        builds.append(1)
+        load(checkin_file(row, float(row["current"]) + 1.0))
+        return len(builds)
+
+    assert scored.kept(("probe",), build_across_a_write) == 1
+    assert scored.kept(("probe",), lambda: 2) == 2  # not kept: built again
+    assert not scored.current
+    fresh = demo_store.scores(AS_OF)
+    assert fresh.current and fresh.kept(("probe",), lambda: 3) == 3 and fresh.kept(("probe",), lambda: 4) == 3

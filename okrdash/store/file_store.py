@@ -75,9 +75,12 @@ class DuckDBStore:
     def write_version(self) -> int:
         return self._write_version
 
-    def data_changed(self) -> None:
-        """The tables changed other than by this store's own writes (the PostgreSQL store reloaded
-        its mirror): what is kept by the write version is computed again."""
+    def commit_changes(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Commit ``cur``'s write with the write version moved on both sides of the commit: whatever
+        was computed while it committed sees the version move and is not kept (Scores.kept), so
+        nothing kept mixes the data before and after it."""
+        self._write_version += 1
+        cur.commit()
         self._write_version += 1
 
     def close(self) -> None:
@@ -104,11 +107,10 @@ class DuckDBStore:
             cur.begin()
             try:
                 yield cur
-                cur.commit()
+                self.commit_changes(cur)
             except BaseException:
                 rollback_quietly(cur)
                 raise
-            self._write_version += 1
 
     # -- reads (reads.py, reads.sql) ------------------------------------------------------------
 
@@ -156,11 +158,17 @@ class DuckDBStore:
     # -- the kept scores (scores.py, scores.sql) ------------------------------------------------
 
     def scores(self, as_of: dt.date) -> Scores:
+        version = self.write_version
+
         def score() -> Scores:
             with self.cursor() as cur:
-                return scores.score(cur, as_of)
+                return scores.score(cur, as_of, version, lambda: self._write_version)
 
-        return self._scores.get(self.write_version, as_of, score)
+        return self._scores.get(version, as_of, score)
+
+    def scored_dates(self) -> list[dt.date]:
+        """The as-of dates asked of :meth:`scores` most recently, the latest first."""
+        return self._scores.asked()
 
     def kr_scores(self, as_of: dt.date, cycle: str | None = None, team: str | None = None,
                   objective_id: int | None = None) -> pd.DataFrame:

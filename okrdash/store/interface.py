@@ -139,6 +139,11 @@ class Store(Protocol):
         Callers must not modify the frames; the filtered reads below return their own."""
         ...
 
+    def scored_dates(self) -> list[dt.date]:
+        """The as-of dates asked of :meth:`scores` most recently, the latest first (what okrdash.warming
+        scores again after a write)."""
+        ...
+
     def kr_scores(self, as_of: dt.date, cycle: str | None = None, team: str | None = None,
                   objective_id: int | None = None) -> pd.DataFrame: ...
 

@@ -43,6 +43,11 @@ class Scores:
     # Each key result's expected path (kr_scores' expected_path: key_result_id, date, expected), in
     # path order: what the burn-up draws as its expected line.
     expected_lines: pd.DataFrame
+    # The store's write version these frames are the data of (-1: not known, e.g. built by hand),
+    # and how to read the store's version now: what is derived from them is kept only when the
+    # version did not move while it was built, so nothing kept mixes two versions of the data.
+    version: int = field(default=-1, compare=False)
+    version_now: Callable[[], int] | None = field(default=None, repr=False, compare=False)
     # What is derived from these frames once (row positions per column, read models' extras).
     _kept: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
     _kept_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
@@ -53,14 +58,24 @@ class Scores:
         for name in ("key_results", "objectives", "kpis"):
             cur.register(f"{prefix}_{name}", getattr(self, name))
 
+    @property
+    def current(self) -> bool:
+        """Whether the store still holds the data these scores were made from."""
+        return self.version_now is None or self.version_now() == self.version
+
     def kept(self, key: object, build: Callable[[], Any]) -> Any:
-        """``build()`` computed once for these scores (freed with them after the next write)."""
+        """``build()`` computed once for these scores (freed with them after the next write).
+
+        A build during which a write committed may have read the newer data: it is returned to its
+        caller (as any read during a write would be) but not kept under these scores' version."""
         found = self._kept.get(key)
         if found is None:
             with self._kept_lock:
                 found = self._kept.get(key)
                 if found is None:
-                    found = self._kept[key] = build()
+                    found = build()
+                    if self.current:
+                        self._kept[key] = found
         return found
 
     def frame(self, table: object) -> pd.DataFrame:
@@ -98,17 +113,22 @@ def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:
     return (frame if mask is None else frame[mask]).reset_index(drop=True)
 
 
-def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> Scores:
-    """Run the rules' macros over the whole company at ``as_of``, every key result scored once."""
+def score(cur: duckdb.DuckDBPyConnection, as_of: dt.date, version: int = -1,
+          version_now: Callable[[], int] | None = None) -> Scores:
+    """Run the rules' macros over the whole company at ``as_of``, every key result scored once.
+
+    In one read transaction: the key results, objectives and KPIs are of one snapshot of the data,
+    even when a write commits meanwhile."""
     queries = sqlfiles.named_queries(SCORES_SQL)
-    cur.execute(queries["score_key_results"], {"as_of": as_of})
+    cur.begin()
     try:
+        cur.execute(queries["score_key_results"], {"as_of": as_of})
         return Scores(cur.execute(queries["key_results"]).df(),
                       cur.execute(queries["objectives"], {"as_of": as_of}).df(),
                       cur.execute(queries["kpis"], {"as_of": as_of}).df(),
-                      cur.execute(queries["expected_lines"]).df())
+                      cur.execute(queries["expected_lines"]).df(), version, version_now)
     finally:
-        cur.execute(queries["drop_scoring_key_results"])
+        cur.rollback()  # nothing to keep: the scoring's temp table goes with it
 
 
 class ScoreKeeper:
@@ -117,9 +137,13 @@ class ScoreKeeper:
 
     def __init__(self) -> None:
         self._kept: OrderedDict[tuple[int, dt.date], Scores] = OrderedDict()
+        self._asked: OrderedDict[dt.date, None] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, version: int, as_of: dt.date, compute: Callable[[], Scores]) -> Scores:
+        """The scores of ``as_of`` at write version ``version``: kept, or ``compute()``d and kept
+        unless a write committed while they were computed (then :attr:`Scores.current` is False and
+        the next call computes them again, of the new version)."""
         key = (version, as_of)
         with self._lock:
             found = self._kept.get(key)
@@ -129,10 +153,21 @@ class ScoreKeeper:
             scored = compute()
             for stale in [k for k in self._kept if k[0] != version]:
                 del self._kept[stale]
-            self._kept[key] = scored
+            if scored.current:
+                self._kept[key] = scored
             while len(self._kept) > SCORES_KEPT:
                 self._kept.popitem(last=False)
+            self._asked[as_of] = None
+            self._asked.move_to_end(as_of)
+            while len(self._asked) > SCORES_KEPT:
+                self._asked.popitem(last=False)
             return scored
+
+    def asked(self) -> list[dt.date]:
+        """The as-of dates scored most recently (at most :data:`SCORES_KEPT`), the latest first:
+        the dates worth scoring again after a write, before anyone asks."""
+        with self._lock:
+            return list(reversed(self._asked))
 
 
 def _over_scores(store: Store, as_of: dt.date, name: str, **params: object) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from okrdash import bridge, coach, demo, readmodels
+from okrdash import bridge, coach, demo, readmodels, warming
 from okrdash.formatting import clock_time
 from okrdash.i18n import LANGUAGES, normalise_language, translate
 from okrdash.markdown import plain
@@ -45,20 +45,24 @@ def get_store() -> Store:
 
 def data_changed() -> None:
     """After an import or undo: free every cached query now (entries of older write versions can
-    no longer be hit, see the cached read models below, but would stay in memory until evicted)."""
+    no longer be hit, see the cached read models below, but would stay in memory until evicted),
+    and warm the new version's scores before the next view asks (okrdash.warming)."""
     st.cache_data.clear()
+    warming.poke()
 
 
 def checkins_changed() -> None:
     """After a check-in: free the cached views that show key results' values (the KPI table, the
     team list and the KPI proposals do not depend on check-ins)."""
     _coach_findings.clear()
+    warming.poke()
 
 
 def measurements_changed() -> None:
     """After a KPI measurement: the views of KPIs and of key results that follow a KPI."""
     for cached in (_coach_findings, _proposals):
         cached.clear()
+    warming.poke()
 
 
 @dataclass
