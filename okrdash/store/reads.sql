@@ -95,8 +95,10 @@ WHERE written + replaced > 0
 ORDER BY position;
 
 -- name: key_result_index
--- Natural keys of the stored key results, for resolving check-ins during validation.
-SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi
+-- Natural keys of the stored key results, for resolving check-ins during validation, with what
+-- a planned value is checked against (baseline, target, the key result's own start).
+SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi,
+       k.baseline, k.target, k.start_date AS kr_start
 FROM key_results k JOIN objectives o ON o.id = k.objective_id
 LEFT JOIN kpis kp ON kp.id = k.kpi_id;
 
