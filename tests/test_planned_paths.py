@@ -117,8 +117,10 @@ def test_the_editor_saves_a_key_results_plan_as_typed_replacing_it_whole_and_und
     opened = store.okr_version("2026-Q1", "Sales")
     points = pd.DataFrame({"date": [dt.date(2026, 1, 31), dt.date(2026, 2, 28), None],
                            "planned": ["150.000.000", "300.000.000", None]})  # typed the Indonesian way
-    editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points, opened, editor,
-                      {"planned": "Rencana"}, dt.date(2026, 2, 20), numbers=NumberFormat.ID)
+    (first,) = editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points, opened,
+                                 editor, {"planned": "Rencana"}, dt.date(2026, 2, 20), numbers=NumberFormat.ID)
+    # What undoing it would change, as the Upload page asks before it undoes: two planned values.
+    assert store.batch_changes(first.batch_id) == [("kr_plans", 2, 0)]
     assert list(store.team_plans("2026-Q1", "Sales")["planned"]) == [150_000_000.0, 300_000_000.0]
     assert kr_row(store, title, MONTH_TWO)["status"] == "On Track"
 
@@ -131,6 +133,7 @@ def test_the_editor_saves_a_key_results_plan_as_typed_replacing_it_whole_and_und
     with pytest.raises(editing.Conflict):
         editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points.iloc[:0], opened,
                           editor, {}, dt.date(2026, 2, 20))
+    assert store.batch_changes(written[0].batch_id) == [("kr_plans", 1, 2)]
     store.undo(written[0].batch_id, editor)
     assert len(store.team_plans("2026-Q1", "Sales")) == 2
 

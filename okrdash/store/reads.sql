@@ -85,11 +85,13 @@ SELECT data_table, written, replaced FROM (
            (SELECT count(*) FROM key_results_prior WHERE replaced_by = $batch)
     UNION ALL SELECT 3, 'checkins', (SELECT count(*) FROM checkins WHERE batch_id = $batch),
            (SELECT count(*) FROM checkins_prior WHERE replaced_by = $batch)
-    UNION ALL SELECT 4, 'kpis', (SELECT count(*) FROM kpis WHERE batch_id = $batch),
+    UNION ALL SELECT 4, 'kr_plans', (SELECT count(*) FROM kr_plans WHERE batch_id = $batch),
+           (SELECT count(*) FROM kr_plans_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 5, 'kpis', (SELECT count(*) FROM kpis WHERE batch_id = $batch),
            (SELECT count(*) FROM kpis_prior WHERE replaced_by = $batch)
-    UNION ALL SELECT 5, 'kpi_measurements', (SELECT count(*) FROM kpi_measurements WHERE batch_id = $batch),
+    UNION ALL SELECT 6, 'kpi_measurements', (SELECT count(*) FROM kpi_measurements WHERE batch_id = $batch),
            (SELECT count(*) FROM kpi_measurements_prior WHERE replaced_by = $batch)
-    UNION ALL SELECT 6, 'people', (SELECT count(*) FROM people WHERE batch_id = $batch),
+    UNION ALL SELECT 7, 'people', (SELECT count(*) FROM people WHERE batch_id = $batch),
            (SELECT count(*) FROM people_prior WHERE replaced_by = $batch))
 WHERE written + replaced > 0
 ORDER BY position;
