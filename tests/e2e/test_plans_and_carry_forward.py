@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
@@ -164,3 +166,65 @@ def test_a_team_lead_plans_a_key_result_in_indonesian_and_undoes_it(page: Page, 
     expect(card(page, TIME_TO_HIRE)).to_contain_text("Keluar Jalur")
     server.stop()
     assert stored_plans(server.db) == []
+
+
+CARRIED = "Spot unhappy customers earlier"  # graded 0.8 in 2026-Q3; its health score key result is complete
+LEFT = "Get customers to adopt what we launched"  # graded 0.6
+
+
+def carried_key_results(db: Path) -> dict[str, float]:
+    """The carried objective's key results in 2026-Q4 and their baselines."""
+    store = open_store(db)
+    try:
+        frame = store.kr_scores(dt.date.fromisoformat(AS_OF), CYCLE, "Customer Success")
+        rows = frame[frame["objective"] == CARRIED]
+        return {str(t): float(b) for t, b in zip(rows["title"], rows["stated_baseline"])}
+    finally:
+        store.close()
+
+
+def test_the_review_carries_one_of_two_unfinished_aspirational_objectives_and_undoes_it(
+        page: Page, server, request: pytest.FixtureRequest) -> None:
+    words = {"upload": "Upload", "undo_title": "Undo an import", "undo_button": "Undo this batch",
+             "undo_yes": "Yes, undo it", "undone": "undone"}
+    team_link = f"/team?team=Customer%20Success&as_of={AS_OF}&cycle={CYCLE}"
+    open_app(page, server.url, f"/review?team=Customer%20Success&as_of={AS_OF}&cycle=2026-Q3")
+    panel = page.locator('[data-testid="stMain"] [data-testid="stVerticalBlock"]').filter(
+        has=page.locator("h3", has_text="Carry on into 2026-Q4")).last
+    expect(panel).to_contain_text("start from their last value")
+    chooser = panel.get_by_role("combobox", name="Objectives to carry")
+    chooser.click()
+    wait_idle(page)
+    chooser.press("ArrowDown")  # the list opens from the keyboard too, whatever the click's run did to it
+    offered = page.get_by_role("option")
+    # The titles as typed: a multiselect's options are text, not Markdown (no "\(0\.6\)").
+    expect(offered.filter(has_text=LEFT)).to_have_text(f"Customer Success · {LEFT} (0.6)")
+    offered.filter(has_text=CARRIED).click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.get_by_role("button", name="Carry into 2026-Q4").click()
+    wait_idle(page)
+    expect(panel.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(
+        "1 objective(s) carried into 2026-Q4")
+    screenshot(page, request, suffix="carried")
+
+    open_app(page, server.url, team_link)
+    headings = page.locator('[data-testid="stMain"] h4')
+    expect(headings.filter(has_text=CARRIED)).to_have_count(1)
+    expect(headings.filter(has_text=LEFT)).to_have_count(0)
+    screenshot(page, request)
+    # The team's OKRs as a file to edit: the two key results not complete, each from its last value of
+    # 2026-Q3 (CSAT at 84%, small-account churn at 4.3%); the complete health score stayed behind.
+    with page.expect_download() as download:
+        page.locator(".st-key-download_team_okrs button").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert {r["key_result"]: float(r["baseline"]) for r in rows if r["objective"] == CARRIED} == {
+        "Raise CSAT from 80% to 86%": 84.0, "Reduce churn of small accounts from 5% to 4%": 4.3}
+
+    undo_newest_batch(page, words, "Key results: 2 row(s) removed")
+    open_app(page, server.url, team_link)
+    expect(page.locator('[data-testid="stMain"] h4').filter(has_text="Keep more customers")).to_have_count(1)
+    expect(page.locator('[data-testid="stMain"] h4').filter(has_text=CARRIED)).to_have_count(0)
+    server.stop()
+    assert carried_key_results(server.db) == {}
+
