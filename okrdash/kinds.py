@@ -244,7 +244,9 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
         _K("planned", "", "the value planned for the key result on `date` (its planned path; a milestone's: "
                           "`1`/`0` or the words of `value`): expected progress follows the plan from the start "
                           "(the baseline) through the planned values to the end (the target) instead of a straight "
-                          "line. Within the key result's cycle; not for `at_least` / `at_most`"),
+                          "line. Within the key result's cycle, from its own start; on the start day only the baseline, on "
+                          "the cycle's last day only the target; not for `at_least` / `at_most` or a key result "
+                          "without a target (docs/rules.md, Planned path)"),
         _K("confidence", "", "0-10, `low`/`medium`/`high`, `red`/`yellow`/`green`, `rendah`/`sedang`/`tinggi`, "
                              "`merah`/`kuning`/`hijau`; 1-5 when the header says so (`Confidence (1-5)`, "
                              "`Keyakinan 1-5`), kept on 0-10 (1 is 0, 3 is 5, 5 is 10); a column of numbers "

@@ -88,6 +88,22 @@ def test_import_problem_with_parameters_is_printed(imported, tmp_path, capsys):
     assert counts(imported) == before
 
 
+def test_import_refuses_a_plan_point_the_rules_would_not_read_and_takes_one_they_do(imported, tmp_path, capsys):
+    """A plan reaches its target on the cycle's last day (rules.sql): another value there is refused."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text("team,key_result,date,planned\n"
+                    "Customer Support,Raise NPS from 4 to 10,2026-05-15,6\n"
+                    "Customer Support,Raise NPS from 4 to 10,2026-06-30,9\n")
+    before = counts(imported)
+    assert main(["--db", str(imported), "import", str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert "plan.csv, line 3, column planned, value \"9\"" in err and "target (10)" in err
+    assert counts(imported) == before
+    plan.write_text("team,key_result,date,planned\nCustomer Support,Raise NPS from 4 to 10,2026-05-15,6\n")
+    assert main(["--db", str(imported), "import", str(plan)]) == 0
+    assert counts(imported)["kr_plans"] == before["kr_plans"] + 1
+
+
 def test_import_dry_run_writes_nothing(imported, tmp_path, capsys):
     new = tmp_path / "new.csv"
     new.write_text("team,kpi,date,value\nOps,Uptime,2026-05-31,99.9\n")

@@ -117,8 +117,10 @@ def test_the_editor_saves_a_key_results_plan_as_typed_replacing_it_whole_and_und
     opened = store.okr_version("2026-Q1", "Sales")
     points = pd.DataFrame({"date": [dt.date(2026, 1, 31), dt.date(2026, 2, 28), None],
                            "planned": ["150.000.000", "300.000.000", None]})  # typed the Indonesian way
-    editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points, opened, editor,
-                      {"planned": "Rencana"}, dt.date(2026, 2, 20), numbers=NumberFormat.ID)
+    (first,) = editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points, opened,
+                                 editor, {"planned": "Rencana"}, dt.date(2026, 2, 20), numbers=NumberFormat.ID)
+    # What undoing it would change, as the Upload page asks before it undoes: two planned values.
+    assert store.batch_changes(first.batch_id) == [("kr_plans", 2, 0)]
     assert list(store.team_plans("2026-Q1", "Sales")["planned"]) == [150_000_000.0, 300_000_000.0]
     assert kr_row(store, title, MONTH_TWO)["status"] == "On Track"
 
@@ -131,5 +133,92 @@ def test_the_editor_saves_a_key_results_plan_as_typed_replacing_it_whole_and_und
     with pytest.raises(editing.Conflict):
         editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points.iloc[:0], opened,
                           editor, {}, dt.date(2026, 2, 20))
+    assert store.batch_changes(written[0].batch_id) == [("kr_plans", 1, 2)]
     store.undo(written[0].batch_id, editor)
     assert len(store.team_plans("2026-Q1", "Sales")) == 2
+
+
+# A key result added a month into the cycle, and one with no target yet, beside the plan's others.
+LATE = ("okrs.csv", """cycle,team,objective,objective_type,key_result,kind,baseline,target,owner,kr start
+2026-Q1,Sales,Grow revenue after Lebaran,committed,Sign 12 resellers,increase,2,12,Budi,2026-02-01
+2026-Q1,Sales,Grow revenue after Lebaran,committed,Grow the pipeline,increase,,,Sari,
+""")
+
+
+def test_plan_points_the_rules_would_never_read_are_refused_naming_line_header_and_value(store, load, reject):
+    """rules.sql reads a plan strictly inside the key result's span, from its start (the baseline) to
+    the cycle's end (the target), as shares of the way from baseline to target: a point before a
+    later start, another value on the start or the last day, a plan without a target are refused."""
+    load(OKRS, LATE)
+    problems = reject(("rencana.csv", """Tim;Hasil kunci;Tanggal;Rencana
+Sales;Sign 12 resellers;15/01/2026;4
+Sales;Sign 12 resellers;01/02/2026;3
+Sales;Close Rp3.000.000.000 in new deals;01/01/2026;100.000.000
+Sales;Close Rp3.000.000.000 in new deals;31/03/2026;2.500.000.000
+Sales;Launch the reseller portal;01/01/2026;selesai
+Sales;Launch the reseller portal;31/03/2026;belum
+Sales;Grow the pipeline;28/02/2026;40
+"""))
+    assert [(p.line, p.column, p.value, p.code) for p in problems] == [
+        (2, "Tanggal", "15/01/2026", "planned_before_key_result_start"),
+        (3, "Rencana", "3", "planned_at_start"),
+        (4, "Rencana", "100.000.000", "planned_at_start"),
+        (5, "Rencana", "2.500.000.000", "planned_at_end"),
+        (6, "Rencana", "selesai", "planned_at_start"),
+        (7, "Rencana", "belum", "planned_at_end"),
+        (8, "Rencana", "40", "planned_without_target")]
+    said = {p.line: (p.message("en"), p.message("id")) for p in problems}
+    assert "2026-02-01" in said[2][0] and "2026-02-01" in said[2][1]
+    assert "(2)" in said[3][0] and "nilai awal (2)" in said[3][1]
+    assert "(3,000,000,000)" in said[5][0] and "(3.000.000.000)" in said[5][1]
+    assert "(not done)" in said[6][0] and "(belum selesai)" in said[6][1]
+    assert "(done)" in said[7][0] and "(selesai)" in said[7][1]
+
+
+def test_plan_points_the_rules_read_as_the_path_does_are_kept(store, load):
+    """The start day at the baseline and the last day at the target say what the path says anyway;
+    a plan that dips below the baseline (a slow month) is unusual, not unusable: the rules follow it."""
+    load(OKRS, LATE, CHECKINS)
+    load(("rencana.csv", """Tim;Hasil kunci;Tanggal;Rencana
+Sales;Sign 12 resellers;01/02/2026;2
+Sales;Sign 12 resellers;31/03/2026;12
+Sales;Launch the reseller portal;01/01/2026;belum
+Sales;Launch the reseller portal;31/03/2026;selesai
+Sales;Close Rp3.000.000.000 in new deals;31/01/2026;-300.000.000
+Sales;Close Rp3.000.000.000 in new deals;28/02/2026;300.000.000
+"""))
+    # Straight from 0 on 1 January down to -10% on 31 January, up to 10% on 28 February.
+    assert kr_row(store, "Close Rp3.000.000.000 in new deals", dt.date(2026, 1, 16))["expected"] == pytest.approx(
+        -0.1 * 15 / 30)
+    assert kr_row(store, "Close Rp3.000.000.000 in new deals", MONTH_TWO)["expected"] == pytest.approx(
+        -0.1 + 0.2 * 20 / 28)
+
+
+def test_a_plan_in_the_same_upload_as_its_key_results_is_checked_against_them(store, load, reject):
+    """The okrs file of the same upload gives the start and target the plan is checked against."""
+    problems = reject(LATE, ("rencana.csv", """Tim;Hasil kunci;Tanggal;Rencana
+Sales;Sign 12 resellers;20/01/2026;4
+Sales;Sign 12 resellers;31/03/2026;10
+"""))
+    assert [(p.line, p.code) for p in problems] == [(2, "planned_before_key_result_start"), (3, "planned_at_end")]
+
+
+def test_the_editor_refuses_a_last_day_value_other_than_the_target_in_the_readers_words(store, load):
+    import pandas as pd
+
+    from okrdash import editing
+    from okrdash.importing.reading import NumberFormat
+    from okrdash.problems import ImportFailed
+
+    load(OKRS, CHECKINS)
+    title = "Close Rp3.000.000.000 in new deals"
+    points = pd.DataFrame({"date": [dt.date(2026, 2, 28), dt.date(2026, 3, 31)],
+                           "planned": ["300.000.000", "2.900.000.000"]})
+    with pytest.raises(ImportFailed) as failed:
+        editing.save_plan(store, "2026-Q1", "Sales", "Grow revenue after Lebaran", title, points,
+                          store.okr_version("2026-Q1", "Sales"), admin_writer("sari@contoh.co.id"),
+                          {"date": "Tanggal", "planned": "Nilai rencana"}, MONTH_TWO, numbers=NumberFormat.ID)
+    [problem] = failed.value.problems
+    assert (problem.line, problem.column, problem.value, problem.code) == (
+        2, "Nilai rencana", "2.900.000.000", "planned_at_end")  # the grid's second row
+    assert store.team_plans("2026-Q1", "Sales").empty

@@ -200,7 +200,9 @@ def _row(v: Validator, table: CsvTable, row: dict[str, Any], scales: dict[str, S
             key_result.kpi_name)):
         state.key_results[column].append(value)
     v.upload_krs.append({"cycle": cycle.name, "team": objective.team, "objective": objective.title,
-                         "key_result": key_result.title, "kind": kind_value, "kpi": key_result.kpi_name})
+                         "key_result": key_result.title, "kind": kind_value, "kpi": key_result.kpi_name,
+                         "baseline": key_result.baseline, "target": key_result.target,
+                         "kr_start": key_result.start_date})
     if settled.current is not None or row["current"] is not None:
         _checkin(v, table, row, cycle, key_result, settled, state)
 

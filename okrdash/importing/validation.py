@@ -29,6 +29,8 @@ from okrdash.importing.checks import (
 from okrdash.importing.kpi_validation import validate_kpis
 from okrdash.importing.okr_validation import validate_okrs
 from okrdash.importing.people_validation import validate_people
+from okrdash.importing.reading import NumberFormat
+from okrdash.importing.rows import number_text
 from okrdash.importing.spellings import Spellings
 from okrdash.importing.table import CsvTable
 from okrdash.models import (
@@ -38,7 +40,7 @@ from okrdash.models import (
     parse_enum,
 )
 from okrdash.names import name_key
-from okrdash.problems import ImportFailed, Localised, Problem
+from okrdash.problems import ImportFailed, Localised, Problem, localised
 from okrdash.vocabulary import CONFIDENCE, MILESTONE, WORDS, scale_words
 from okrdash.settings import Settings
 from okrdash.store import FileChanges, Store
@@ -359,9 +361,7 @@ class Validator:
         self.con.execute(f"""CREATE OR REPLACE TABLE {refs} AS
             SELECT row_number() OVER () AS ref_key, * FROM (
                 SELECT DISTINCT {", ".join(given)} FROM {t} WHERE team <> '' AND key_result <> '')""")
-        index = pd.concat([self.store.key_result_index(), pd.DataFrame(self.upload_krs,
-                           columns=["cycle", "team", "objective", "key_result", "kind", "kpi"])],
-                          ignore_index=True).drop_duplicates(["cycle", "team", "objective", "key_result"], keep="last")
+        index = self._key_result_index()
         self.con.register("kr_index", index)
         try:
             objective_match = ("AND (okr_blank(r.objective) OR okr_name_key(r.objective) = okr_name_key(i.objective))"
@@ -379,7 +379,9 @@ class Validator:
                 FROM (SELECT r.ref_key, count(i.key_result) AS matches,
                              any_value(i.cycle) AS cycle, any_value(i.team) AS team,
                              any_value(i.objective) AS objective, any_value(i.key_result) AS key_result,
-                             any_value(i.kind) AS kind, any_value(i.kpi) AS kpi
+                             any_value(i.kind) AS kind, any_value(i.kpi) AS kpi,
+                             any_value(i.baseline) AS baseline, any_value(i.target) AS target,
+                             any_value(i.kr_start) AS kr_start
                       FROM {refs} r {cycle_join}
                       LEFT JOIN kr_index i ON okr_name_key(i.team) = okr_name_key(r.team)
                            AND okr_name_key(i.key_result) = okr_name_key(r.key_result) {objective_match} {cycle_match}
@@ -456,7 +458,7 @@ class Validator:
         self._duplicates(table, ("key_result", "date"), where="kr_key IS NOT NULL AND date__parsed IS NOT NULL",
                          key=("kr_key", "date__parsed"))
         if planning:
-            self._plans_outside_their_cycle(table, resolved)
+            self._plans_the_rules_cannot_use(table, resolved)
         if self.problems:
             return
         self._checkins_outside_their_cycle(table, resolved)
@@ -474,27 +476,87 @@ class Validator:
         ).to_arrow_table() if planning else None
         self.changes.append(FileChanges(table.file_name, table.sha256, table.kind, checkins=frame, plans=plans))
 
-    def _plans_outside_their_cycle(self, table: CsvTable, resolved: str) -> None:
-        """Planned values dated outside their key result's cycle: a plan is a path through the cycle,
-        from its start (the baseline) to its end (the target)."""
+    def _key_result_index(self) -> pd.DataFrame:
+        """The stored key results and the upload's (an upload's row stands for the stored one; a start
+        it leaves blank keeps the stored one, as the store's write does)."""
+        stored = self.store.key_result_index()
+        keys = ["cycle", "team", "objective", "key_result"]
+        upload = pd.DataFrame(self.upload_krs, columns=[*keys, "kind", "kpi", "baseline", "target", "kr_start"])
+        if len(upload):
+            kept = upload.merge(stored[[*keys, "kr_start"]], on=keys, how="left", suffixes=("", "_stored"))
+            upload["kr_start"] = [given if given is not None and not pd.isna(given) else before
+                                  for given, before in zip(kept["kr_start"], kept["kr_start_stored"])]
+        index = pd.concat([stored, upload], ignore_index=True) if len(upload) else stored
+        return index.drop_duplicates(keys, keep="last").astype({"baseline": "float64", "target": "float64"})
+
+    def _plans_the_rules_cannot_use(self, table: CsvTable, resolved: str) -> None:
+        """Planned values the rules would store but never read (rules.sql's planned_points, plan_ends):
+        the path runs strictly inside the key result's span, from its start (the baseline: nothing
+        yet) to the cycle's end (the target: all of it), so a point outside the cycle, before a later
+        start of the key result, on the start day other than the baseline, or on the last day other
+        than the target would be ignored; so would any point of a key result without a target. Each
+        is refused, naming what the path holds there (docs/rules.md, Planned path)."""
         cycles = {r["cycle"]: (r["start_date"], r["end_date"]) for r in self.store.cycle_index()}
         cycles.update({name: (c.start_date, c.end_date) for name, c in self.upload_cycles.items()})
         self.con.register("plan_cycles", pa.table({
             "name": pa.array(list(cycles), pa.string()),
             "start_date": pa.array([v[0] for v in cycles.values()], pa.date32()),
             "end_date": pa.array([v[1] for v in cycles.values()], pa.date32())}))
+        # Equal as the rules see it: a planned value read from the same text as the target is the
+        # same double; the margin only absorbs a percent read as a share (60% and 0.6).
+        same = "abs(f.planned__parsed - {0}) <= 1e-9 * greatest(1.0, abs({0}))"
+        done = "f.planned__parsed >= rr.target"
         try:
             rows = self.con.execute(
-                f"""SELECT f.line, f.date, c.name, c.start_date, c.end_date
+                f"""SELECT * FROM (
+                    SELECT f.line, f.date, f.planned, rr.kind, rr.baseline,
+                           rr.target, c.name, c.start_date, c.end_date, coalesce(rr.kr_start, c.start_date) AS since,
+                           CASE WHEN f.date__parsed < c.start_date OR f.date__parsed > c.end_date
+                                     THEN 'planned_outside_cycle'
+                                WHEN f.date__parsed < rr.kr_start THEN 'planned_before_key_result_start'
+                                WHEN rr.target IS NULL THEN 'planned_without_target'
+                                WHEN f.date__parsed = coalesce(rr.kr_start, c.start_date)
+                                     AND NOT coalesce(CASE WHEN rr.kind = 'milestone' THEN NOT ({done})
+                                                           ELSE {same.format("rr.baseline")} END, false)
+                                     THEN 'planned_at_start'
+                                WHEN f.date__parsed = c.end_date
+                                     AND NOT CASE WHEN rr.kind = 'milestone' THEN {done}
+                                                  ELSE {same.format("rr.target")} END
+                                     THEN 'planned_at_end'
+                           END AS code
                     FROM "{table.table}" f JOIN {resolved} rr USING (ref_key) JOIN plan_cycles c ON c.name = rr.cycle
-                    WHERE f.planned__parsed IS NOT NULL
-                      AND (f.date__parsed < c.start_date OR f.date__parsed > c.end_date)
-                    ORDER BY f.line LIMIT {self.config.max_reported_problems + 1}""").fetchall()
+                    WHERE f.planned__parsed IS NOT NULL AND f.date__parsed IS NOT NULL
+                          AND rr.kind NOT IN ('at_least', 'at_most'))
+                    WHERE code IS NOT NULL
+                    ORDER BY line LIMIT {self.config.max_reported_problems + 1}""").fetchall()
         finally:
             self.con.unregister("plan_cycles")
-        for line, date, cycle, start, end in rows:
-            self._problem(table, line, "date", date, "planned_outside_cycle", cycle=cycle, start=start.isoformat(),
-                          end=end.isoformat())
+        for line, date, planned, kind, baseline, target, cycle, start, end, since, code in rows:
+            if code == "planned_outside_cycle":
+                self._problem(table, line, "date", date, code, cycle=cycle, start=start.isoformat(),
+                              end=end.isoformat())
+            elif code == "planned_before_key_result_start":
+                self._problem(table, line, "date", date, code, start=since.isoformat(), cycle=cycle,
+                              cycle_start=start.isoformat())
+            elif code == "planned_without_target":
+                self._problem(table, line, "planned", planned, code)
+            elif code == "planned_at_start":
+                self._problem(table, line, "planned", planned, code, start=since.isoformat(),
+                              baseline=_plan_value(kind, baseline, done=False))
+            else:
+                self._problem(table, line, "planned", planned, code, end=end.isoformat(), cycle=cycle,
+                              target=_plan_value(kind, target, done=True))
+
+
+def _plan_value(kind: str, value: float | None, *, done: bool) -> Localised:
+    """What a key result's path holds at its start (``done`` False: the baseline) or end (the target),
+    as a message says it: a number in each reader's convention, a milestone's state in words, or
+    "none given" for a baseline left to the first check-in."""
+    if kind == "milestone":
+        return localised("problem.plan_done" if done else "problem.plan_not_done")
+    if value is None or pd.isna(value):
+        return localised("problem.plan_no_baseline")
+    return Localised(number_text(float(value), NumberFormat.EN), number_text(float(value), NumberFormat.ID))
 
 
 def _standard_quarter(cycle: Cycle) -> bool:

@@ -86,18 +86,22 @@ SELECT data_table, written, replaced FROM (
            (SELECT count(*) FROM key_results_prior WHERE replaced_by = $batch)
     UNION ALL SELECT 3, 'checkins', (SELECT count(*) FROM checkins WHERE batch_id = $batch),
            (SELECT count(*) FROM checkins_prior WHERE replaced_by = $batch)
-    UNION ALL SELECT 4, 'kpis', (SELECT count(*) FROM kpis WHERE batch_id = $batch),
+    UNION ALL SELECT 4, 'kr_plans', (SELECT count(*) FROM kr_plans WHERE batch_id = $batch),
+           (SELECT count(*) FROM kr_plans_prior WHERE replaced_by = $batch)
+    UNION ALL SELECT 5, 'kpis', (SELECT count(*) FROM kpis WHERE batch_id = $batch),
            (SELECT count(*) FROM kpis_prior WHERE replaced_by = $batch)
-    UNION ALL SELECT 5, 'kpi_measurements', (SELECT count(*) FROM kpi_measurements WHERE batch_id = $batch),
+    UNION ALL SELECT 6, 'kpi_measurements', (SELECT count(*) FROM kpi_measurements WHERE batch_id = $batch),
            (SELECT count(*) FROM kpi_measurements_prior WHERE replaced_by = $batch)
-    UNION ALL SELECT 6, 'people', (SELECT count(*) FROM people WHERE batch_id = $batch),
+    UNION ALL SELECT 7, 'people', (SELECT count(*) FROM people WHERE batch_id = $batch),
            (SELECT count(*) FROM people_prior WHERE replaced_by = $batch))
 WHERE written + replaced > 0
 ORDER BY position;
 
 -- name: key_result_index
--- Natural keys of the stored key results, for resolving check-ins during validation.
-SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi
+-- Natural keys of the stored key results, for resolving check-ins during validation, with what
+-- a planned value is checked against (baseline, target, the key result's own start).
+SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, k.kind, kp.name AS kpi,
+       k.baseline, k.target, k.start_date AS kr_start
 FROM key_results k JOIN objectives o ON o.id = k.objective_id
 LEFT JOIN kpis kp ON kp.id = k.kpi_id;
 

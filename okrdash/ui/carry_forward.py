@@ -29,8 +29,9 @@ def carry_panel(ctx: Context, access: Access, offer: CarryOffer | None) -> None:
         st.caption(offer.help)
         if options:
             labels = {int(o.value): o.label for o in options}
+            # A multiselect shows its options as text (not Markdown): the titles as typed, unescaped.
             st.multiselect(ctx.t("review.carry_choose"), list(labels), key="carry_chosen",
-                           format_func=lambda i: widgets.plain(labels[i]))
+                           format_func=lambda i: labels[i])
             st.button(f"➡️ {ctx.t('review.carry_button', to=widgets.plain(offer.to.name))}", key="carry_button",
                       type="primary", disabled=not st.session_state.get("carry_chosen"), on_click=_carry,
                       args=(ctx, access, offer))
