@@ -12,6 +12,7 @@ from okrdash.i18n import translate
 from okrdash.store import open_store
 from tests.fixtures import company as fixture
 from tests.fixtures.company import AS_OF
+from tests.helpers.html_tables import shown_tables
 
 PAGE = "pages/kpis.py"
 LOCALES = Path(__file__).resolve().parents[2] / "okrdash" / "locales"
@@ -28,7 +29,7 @@ def kpi_ids(db) -> dict[str, int]:
 
 
 def kpi_table(app):
-    return app.dataframe[0].value
+    return shown_tables(app)[0]
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
