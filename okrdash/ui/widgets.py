@@ -230,7 +230,9 @@ def html_table(shown: Table, lang: str = "en") -> str:
     cells = [_cell(shown, column, lang) for column in frame.columns]
     rows = "".join("<tr>" + "".join(cell(value) for cell, value in zip(cells, row)) + "</tr>"
                    for row in frame.itertuples(index=False))
-    return f'<table class="okr-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    # In a frame of its own: a wide table scrolls inside it, never the page on a phone.
+    return (f'<div style="overflow-x:auto"><table class="okr-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{rows}</tbody></table></div>')
 
 
 def _cell(shown: Table, column: str, lang: str) -> Callable[[Any], str]:
@@ -258,9 +260,9 @@ def _written(value: Any, lang: str) -> str:
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         return f"{formatting.date(value.date(), lang)} {formatting.clock_time(value, lang)}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, float):
         return formatting.number(value, lang)
-    return str(value)
+    return str(value)  # a whole number here is a line, a batch or a count of rows, written as the grid did
 
 
 def small_table(ctx: Context, shown: Table) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -75,7 +76,13 @@ def _of(node) -> list[pd.DataFrame]:
 _IMAGE = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
-def drawn_images(app, kind: str = "okr-chart") -> list[str]:
-    """The SVG of every image of ``kind`` (okr-chart, okr-sparkline) the run drew, in page order."""
+def drawn_images(app, kind: str | None = "okr-chart") -> list[str]:
+    """The SVG of every image of ``kind`` (okr-chart, okr-sparkline; None: all) the run drew, in page order."""
     svgs = [base64.b64decode(data).decode() for element in app.get("html") for data in _IMAGE.findall(element.proto.body)]
-    return [svg for svg in svgs if f'class="{kind}"' in svg]
+    return [svg for svg in svgs if kind is None or f'class="{kind}"' in svg]
+
+
+def image_texts(app) -> list[str]:
+    """Every text the run's drawings show: their labels, titles and tooltips."""
+    return [text for svg in drawn_images(app, None) for element in ET.fromstring(svg).iter()
+            if element.tag.endswith(("}text", "}title")) and (text := (element.text or "").strip())]

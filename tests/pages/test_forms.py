@@ -72,7 +72,7 @@ def type_into(app, key: str, text: str):
 
 def key_result_row(app, title: str) -> dict:
     for frame in shown_tables(app):
-        table = frame.value
+        table = frame
         if "Key result" in table.columns and title in set(table["Key result"]):
             return table[table["Key result"] == title].iloc[0].to_dict()
     raise AssertionError(f"{title} is not shown")

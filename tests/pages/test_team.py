@@ -132,6 +132,6 @@ def test_stale_key_results_and_kpis_are_marked_where_their_status_is(company_db,
     assert not app.exception
     marker = f"🕒 {translate('common.stale', lang)}"
     statuses = [cell for frame in shown_tables(app) if translate("common.status", lang) in frame
-                for cell in frame.value[translate("common.status", lang)]]
+                for cell in frame[translate("common.status", lang)]]
     assert any(cell.endswith(marker) for cell in statuses)
     assert any(c.value.endswith(f"🕒 {translate('common.stale_kpi', lang)}") for c in app.caption)

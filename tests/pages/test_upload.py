@@ -58,7 +58,7 @@ def test_valid_file_is_previewed_then_imported(demo_db, make_app):
     assert metrics["Rows"] == "2"
     assert "semicolon" in metrics["Delimiter"] and "comma" in metrics["Decimals"]
     assert any("catatan" in w.value for w in app.warning)     # the ignored column is named
-    preview = shown_tables(app)[0]
+    preview = app.dataframe[0].value  # the preview is a grid: a reader explores it
     assert list(preview["line"]) == [2, 3]
     assert any("valid" in s.value for s in app.success)
     assert counts(demo_db) == before                           # checking wrote nothing
@@ -102,7 +102,7 @@ def test_invalid_file_is_reported_and_nothing_written(demo_db, make_app):
     assert any("Nothing was written" in e.value for e in app.error)
     report = shown_tables(app)[0]
     assert list(report.columns) == ["Line", "Column", "Value", "Problem"]
-    assert list(report["Line"]) == [3, 4]
+    assert list(report["Line"]) == ["3", "4"]
     assert list(report["Column"]) == ["value", "date"]
     assert "download_report_0" in {b.key for b in app.download_button}
     assert not [b for b in app.button if b.key == "import_button"]
@@ -206,7 +206,7 @@ def test_ambiguous_numbers_are_asked_then_read_as_chosen(demo_db, make_app):
     radio.set_value("id").run()
     assert not app.exception and not app.error
     assert app.query_params["numbers"] == "id"
-    preview = shown_tables(app)[0]
+    preview = app.dataframe[0].value
     assert list(preview["value"]) == ["1,500"] and list(preview["target"]) == ["2,000"]  # as stored, in English
     app.button(key="import_button").click().run()
     assert not app.exception
@@ -226,7 +226,7 @@ def test_the_reading_panel_names_columns_used_ignored_and_the_near_match(demo_db
     assert not app.exception and not app.error
     assert any("taget" in w.value and "target" in w.value for w in app.warning)
     assert any("value → value" in c.value for c in app.caption)
-    assert list(shown_tables(app)[0]["value"]) == ["4,5"]  # stored 4.5, shown the Indonesian way
+    assert list(app.dataframe[0].value["value"]) == ["4,5"]  # stored 4.5, shown the Indonesian way
 
 
 def test_a_file_is_validated_once_and_import_writes_what_was_validated(demo_db, make_app, monkeypatch):

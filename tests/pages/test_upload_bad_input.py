@@ -49,7 +49,7 @@ def test_bad_input_is_reported_and_changes_nothing(demo_db, make_app, name):
     if where is not None:
         line, column = where
         rows = [(r["Baris"], r["Kolom"]) for _, r in report.iterrows()]
-        assert any(row_line == line and (column is None or row_column == column) for row_line, row_column in rows), rows
+        assert any(row_line == str(line) and (column is None or row_column == column) for row_line, row_column in rows), rows
     assert counts(demo_db) == before
 
 
