@@ -105,7 +105,8 @@ def sparkline(values: Sequence[object] | None, lang: str = "en", width: int = 12
 
 # -- charts ---------------------------------------------------------------------------------------
 
-WIDTH = 640
+WIDTH = 640          # px of a line chart; it scales down to its column
+BAR_WIDTH = 460      # px of a bar chart: narrower, so its labels stay readable in half a page
 ROW = 22             # px a bar takes
 LEFT = 170           # px of labels left of the bars
 LINE_HEIGHT = 220
@@ -117,7 +118,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str, str]]]], titl
     stacked. The count of each row is written after its bar; ``legend`` is (label, colour) pairs."""
     totals = [sum(max(_usable(value) or 0.0, 0.0) for value, _, _ in parts) for _, parts in rows]
     most = max(totals, default=0.0) or 1.0
-    span = WIDTH - LEFT - 60
+    span = BAR_WIDTH - LEFT - 50
     top = 24
     out = [f'<text x="0" y="14" font-weight="600">{_text(title)}</text>']
     for index, ((label, parts), total) in enumerate(zip(rows, totals)):
@@ -134,14 +135,14 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str, str]]]], titl
         out.append(f'<text x="{round(x + 4, 1)}" y="{y + 14}">{_text(formatting.number(total, lang))}</text>')
     y = top + len(rows) * ROW + 14
     out.append(f'<text x="{LEFT}" y="{y}" fill="{AXIS}">{_text(value_title)}</text>')
-    x = LEFT
+    x = 0
     for label, color in legend:
         y_legend = y + 18
         out.append(f'<rect x="{x}" y="{y_legend - 9}" width="10" height="10" fill="{_text(color)}"/>'
                    f'<text x="{x + 14}" y="{y_legend}">{_text(label)}</text>')
         x += 24 + 7 * len(label)
     height = y + (22 if legend else 6)
-    return _svg(out, height, title)
+    return _svg(out, height, title, BAR_WIDTH)
 
 
 def line_chart(series: Sequence[tuple[str, str, bool, Sequence[tuple[dt.date, float]]]], title: str,
@@ -212,9 +213,9 @@ def _clip(label: str, characters: int) -> str:
     return label if len(label) <= characters else label[:characters - 1] + "…"
 
 
-def _svg(parts: list[str], height: int, title: str) -> str:
-    return (f'<svg class="okr-chart" role="img" aria-label="{_text(title)}" viewBox="0 0 {WIDTH} {height}" '
-            f'width="100%" style="max-width:{WIDTH}px" {FONT} xmlns="http://www.w3.org/2000/svg">'
+def _svg(parts: list[str], height: int, title: str, width: int = WIDTH) -> str:
+    return (f'<svg class="okr-chart" role="img" aria-label="{_text(title)}" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" {FONT} xmlns="http://www.w3.org/2000/svg">'
             + "".join(parts) + "</svg>")
 
 

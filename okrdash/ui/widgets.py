@@ -175,7 +175,7 @@ _LAYOUT_CSS = (
     '[data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }'
     ".okr-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"
     ".okr-table th, .okr-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e8e8e8; "
-    "vertical-align: top; overflow-wrap: anywhere; }"
+    "vertical-align: top; overflow-wrap: break-word; }"
     ".okr-table .num { text-align: right; white-space: nowrap; }")
 
 
