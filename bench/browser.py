@@ -18,15 +18,18 @@ what a reader of that page waits for, checked on elements that are not stale (St
 previous page's elements, marked ``data-stale``, until they are replaced), below the page's own
 title:
 
-- overview: the status counts (8 metric values) and the first table drawn (a data grid canvas);
+- overview: the status counts (8 metric values) and the first table drawn;
 - team: its status counts (4 metric values) and its first key results table drawn;
-- objective: its key results table drawn and the first burn-up chart drawn (a Vega canvas or SVG);
+- objective: its key results table drawn and the first burn-up chart drawn;
 - KPIs: the KPI table drawn;
 - review: its counts (3 metric values) and the first grades table drawn;
 - explainer: the side-by-side table and a metric of the worked example;
 - upload: the file drop zone and the import history table drawn;
 - my key results: the person's key results table drawn;
 - floor: its Markdown line.
+
+Tables are HTML (``table.okr-table``) and charts images (an SVG data URI) in an ``stHtml``
+element: the canvas grid and Vega are drawn only when a reader switches them on (okrdash/ui/widgets.py).
 
 A view whose page shows an exception or an error box, or that has not reached its content within
 ``--timeout`` seconds, is an **error** and gets no time. Each page is opened once first on the
@@ -48,6 +51,15 @@ there is the picker and its prompt (an info box).
 ``sent_kb`` of a page is the median over those contexts of the websocket bytes the server sent
 for the view, its whole first script run (counted after the time is taken, so it never delays it);
 the target is at most 300 KB a view.
+
+``js_bytes`` and ``js_files`` of a page (and ``floor_js_bytes``, ``floor_js_files`` of the floor)
+are the JavaScript a fresh context fetched for it: every response of resource type script, its
+body's bytes as served (decoded), from the navigation until the script run is over and no new
+script has been asked for in a second (Streamlit loads an element's code, the data grid's or
+Vega's, when it first draws one). Median over the contexts; ``js_over_floor`` is the page's bytes
+over the floor's, ``js_chunks`` (in browser-large.json) the files of one view, largest first, to
+see which element brought which. Target: at most 3 MB a page. Counted after the time is taken, so
+it never delays it; with ``--http-cache`` the later tabs fetch nothing and the count means little.
 
 Writes ``bench/results/browser-large.json``; ``--record`` sets ``browser`` in
 ``bench/results/scale-large.json`` (``floor_s``, ``pages[]`` of ``page`` and ``to_content_s``,
@@ -74,22 +86,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1440, "height": 1000}
 TARGET_RATIO = 1.5
+TARGET_JS_BYTES = 3_000_000
+# A view's scripts are all asked for once no new one has been in this long after its run ended.
+SCRIPTS_QUIET_MS = 1_000
 
-GRID = '[data-testid="stDataFrame"] canvas'
 METRIC = '[data-testid="stMetricValue"]'
-CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+# A table drawn as HTML (widgets.html_table) and a chart drawn as an image (widgets.chart); the canvas
+# grid and the Vega chart load only when a reader switches them on.
+TABLE = '[data-testid="stHtml"] table.okr-table'
+CHART = '[data-testid="stHtml"] img[src^="data:image/svg+xml"]'
 INFO = '[data-testid="stAlertContentInfo"]'
 
 # page url_path -> (title, English, as st.title writes it; [(selector, at least)]) of its main content.
 PAGES: dict[str, tuple[str, list[tuple[str, int]]]] = {
-    "overview": ("Company overview", [(METRIC, 8), (GRID, 1)]),
-    "team": ("Team view", [(METRIC, 4), (GRID, 1)]),
-    "objective": ("Objective detail", [(GRID, 1), (CHART, 1)]),
-    "kpis": ("KPIs", [(GRID, 1)]),
-    "review": ("Quarter review", [(METRIC, 3), (GRID, 1)]),
-    "explainer": ("OKR vs KPI", [('[data-testid="stTable"]', 1), (METRIC, 1)]),
-    "upload": ("Upload CSV files", [('[data-testid="stFileUploaderDropzone"]', 1), (GRID, 1)]),
-    "my": ("My key results", [(GRID, 1)]),
+    "overview": ("Company overview", [(METRIC, 8), (TABLE, 1)]),
+    "team": ("Team view", [(METRIC, 4), (TABLE, 1)]),
+    "objective": ("Objective detail", [(TABLE, 1), (CHART, 1)]),
+    "kpis": ("KPIs", [(TABLE, 1)]),
+    "review": ("Quarter review", [(METRIC, 3), (TABLE, 1)]),
+    "explainer": ("OKR vs KPI", [(TABLE, 1), (METRIC, 1)]),
+    "upload": ("Upload files", [('[data-testid="stFileUploaderDropzone"]', 1), (TABLE, 1)]),
+    "my": ("My key results", [(TABLE, 1)]),
 }
 # Opened from the sidebar, without a subject in the link.
 SWITCH_CONTENT: dict[str, list[tuple[str, int]]] = {
@@ -142,26 +159,63 @@ def wait_content(page, title: str, wanted: list[tuple[str, int]], timeout_s: flo
 RUN_OVER = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
 
 
+class Scripts:
+    """The JavaScript one tab fetches: each response of resource type script, read once the view is
+    drawn (reading a body while the page loads would compete with it)."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.responses: list[Any] = []
+        page.on("response", lambda response: self.responses.append(response)
+                if response.request.resource_type == "script" else None)
+
+    def settle(self, timeout_s: float) -> None:
+        """Wait until no new script has been asked for in SCRIPTS_QUIET_MS (at most ``timeout_s``)."""
+        deadline = time.monotonic() + timeout_s
+        seen = -1
+        while len(self.responses) != seen and time.monotonic() < deadline:
+            seen = len(self.responses)
+            self.page.wait_for_timeout(SCRIPTS_QUIET_MS)
+
+    def files(self) -> dict[str, int]:
+        """File name -> bytes of its body, every script fetched."""
+        out: dict[str, int] = {}
+        for response in self.responses:
+            name = response.url.split("?", 1)[0].rsplit("/", 1)[-1]
+            try:
+                out[name] = len(response.body())
+            except Exception:  # noqa: BLE001 - a body the browser dropped (a redirect, a failed fetch) counts 0
+                out[name] = 0
+        return out
+
+
 def open_fresh(browser, url: str, title: str, wanted: list[tuple[str, int]], timeout_s: float,
-               shared_context=None, sent: list[int] | None = None) -> tuple[float | None, str | None]:
+               shared_context=None, sent: list[int] | None = None,
+               scripts: list[dict[str, int]] | None = None) -> tuple[float | None, str | None]:
     """Open ``url`` in a new context (or in a new tab of ``shared_context``: a new Streamlit session
     whose browser already holds Streamlit's scripts in its HTTP cache). With ``sent``, after the
     content is timed, waits for the script run to end and appends the websocket bytes the server
-    sent for the view (every frame received, the whole run)."""
+    sent for the view (every frame received, the whole run); with ``scripts``, then appends the
+    scripts the tab fetched (:meth:`Scripts.files`)."""
     context = shared_context or new_context(browser)
     page = context.new_page()
     received: list[int] = []
+    fetched = Scripts(page) if scripts is not None else None
     if sent is not None:
         page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(len(frame))))
     try:
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         outcome = wait_content(page, title, wanted, timeout_s)
-        if sent is not None and outcome[1] is None:
+        if (sent is not None or fetched is not None) and outcome[1] is None:
             try:
                 page.wait_for_function(RUN_OVER, polling=100, timeout=timeout_s * 1000)
+            except Exception:  # noqa: BLE001 - the time stands; only the byte counts are missing
+                return outcome
+            if sent is not None:
                 sent.append(sum(received))
-            except Exception:  # noqa: BLE001 - the time stands; only the byte count is missing
-                pass
+            if fetched is not None and scripts is not None:
+                fetched.settle(timeout_s)
+                scripts.append(fetched.files())
         return outcome
     finally:
         page.close()
@@ -203,6 +257,20 @@ def median_or_none(values: list[float]) -> float | None:
     return round(statistics.median(values), 3) if values else None
 
 
+def js_figures(views: list[dict[str, int]]) -> dict[str, Any]:
+    """``js_bytes`` and ``js_files``: medians over the views (each a file -> bytes map of
+    :meth:`Scripts.files`); ``js_chunks``: the files of the first view, largest first."""
+    if not views:
+        return {"js_bytes": None, "js_files": None, "js_chunks": []}
+    return {"js_bytes": int(statistics.median(sum(view.values()) for view in views)),
+            "js_files": int(statistics.median(len(view) for view in views)),
+            "js_chunks": sorted(views[0].items(), key=lambda item: -item[1])}
+
+
+def mb(count: int | None) -> str:
+    return "–" if count is None else f"{count / 1e6:.2f}"
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -240,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
             try:
                 times: dict[str, list[float]] = {name: [] for name in ["floor", *names]}
                 sent: dict[str, list[int]] = {name: [] for name in ["floor", *names]}
+                scripts: dict[str, list[dict[str, int]]] = {name: [] for name in ["floor", *names]}
                 errors: dict[str, list[str]] = {name: [] for name in ["floor", *names]}
                 first: dict[str, float | None] = {}
                 for name in ["floor", *names]:  # the first visit of each view on the fresh servers
@@ -258,7 +327,7 @@ def main(argv: list[str] | None = None) -> None:
                     for name in ["floor", *names]:
                         url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
                         seconds, error = open_fresh(browser, url, title, wanted, args.timeout, shared,
-                                                    sent=sent[name])
+                                                    sent=sent[name], scripts=scripts[name])
                         if error:
                             errors[name].append(error)
                         else:
@@ -290,24 +359,35 @@ def main(argv: list[str] | None = None) -> None:
     result["floor_first_s"] = first["floor"]
     result["floor_errors"] = errors["floor"]
     result["floor_sent_kb"] = round(statistics.median(sent["floor"]) / 1024, 1) if sent["floor"] else None
+    floor_js = js_figures(scripts["floor"])
+    result["floor_js_bytes"], result["floor_js_files"] = floor_js["js_bytes"], floor_js["js_files"]
+    result["floor_js_chunks"] = floor_js["js_chunks"]
     result["pages"] = []
     for name in names:
         to_content = median_or_none(times[name])
         ratio = round(to_content / floor_s, 2) if to_content and floor_s else None
+        js = js_figures(scripts[name])
         result["pages"].append({
             "page": name, "to_content_s": to_content, "first_s": first[name],
             "slowest_s": round(max(times[name]), 3) if times[name] else None, "runs": len(times[name]),
             "errors": len(errors[name]), "error_samples": errors[name][:3], "over_floor": ratio,
             "sent_kb": round(statistics.median(sent[name]) / 1024, 1) if sent[name] else None,
-            "met": ratio is not None and ratio <= TARGET_RATIO and not errors[name]})
+            "js_bytes": js["js_bytes"], "js_files": js["js_files"],
+            "js_over_floor": round(js["js_bytes"] / floor_js["js_bytes"], 2)
+            if js["js_bytes"] and floor_js["js_bytes"] else None,
+            "js_chunks": js["js_chunks"],
+            "met": ratio is not None and ratio <= TARGET_RATIO and not errors[name]
+            and js["js_bytes"] is not None and js["js_bytes"] <= TARGET_JS_BYTES})
     result["switches"] = [{"switch": key, "to_content_s": median_or_none(values), "runs": len(values),
                            "errors": len(switch_errors[key]), "error_samples": switch_errors[key][:2]}
                           for key, values in switches.items()] if args.walks else []
-    result["target"] = f"time to main content of a fresh deep link within {TARGET_RATIO}x of the floor"
-    print(f"floor {floor_s} s")
+    result["target"] = (f"time to main content of a fresh deep link within {TARGET_RATIO}x of the floor, "
+                        f"at most {TARGET_JS_BYTES / 1e6:.0f} MB of JavaScript a page")
+    print(f"floor {floor_s} s, {mb(result['floor_js_bytes'])} MB of JavaScript in {result['floor_js_files']} files")
     for row in result["pages"]:
         print(f"{row['page']:>10}: {row['to_content_s']} s ({row['over_floor']}x floor), first {row['first_s']} s, "
-              f"{row['sent_kb']} KB sent, {row['errors']} errors {'met' if row['met'] else 'MISSED'}")
+              f"{row['sent_kb']} KB sent, JavaScript {mb(row['js_bytes'])} MB in {row['js_files']} files, "
+              f"{row['errors']} errors {'met' if row['met'] else 'MISSED'}")
     for row in result["switches"]:
         print(f"{row['switch']:>22}: {row['to_content_s']} s, {row['errors']} errors")
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -324,7 +404,10 @@ def record_in_scale(result: dict[str, Any]) -> None:
         "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.browser, "
                     f"{result['contexts']} fresh contexts per page",
         "floor_s": result["floor_s"],
-        "pages": [{k: row[k] for k in ("page", "to_content_s", "first_s", "over_floor", "sent_kb", "errors")}
+        "floor_js_bytes": result["floor_js_bytes"],
+        "floor_js_files": result["floor_js_files"],
+        "pages": [{k: row[k] for k in ("page", "to_content_s", "first_s", "over_floor", "sent_kb", "js_bytes",
+                                       "js_files", "js_over_floor", "errors")}
                   for row in result["pages"]],
         "switches": [{k: row[k] for k in ("switch", "to_content_s", "errors")} for row in result["switches"]],
         "loadavg": result["loadavg"],

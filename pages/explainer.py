@@ -21,7 +21,7 @@ kpi_column.container(border=True).markdown(f"**📊 {t('explainer.kpi_label')}**
 okr_column.container(border=True).markdown(f"**🧭 {t('explainer.okr_label')}** · {t('explainer.okr_short')}")
 st.subheader(t("explainer.compare_title"))
 st.caption(t("explainer.compare_caption"))
-st.table(view.comparison, hide_index=True)
+widgets.text_table(view.comparison)
 st.subheader(f"🚗 {t('explainer.analogy_title')}")
 st.markdown(t("explainer.analogy"))
 

@@ -43,9 +43,10 @@ if detail:
     if detail.stale:
         st.caption(detail.stale)
     for place, metric in zip(st.columns(3), (detail.latest, detail.goal, detail.tolerance)):
-        place.metric(metric.label, metric.value, delta=metric.delta, delta_color=metric.delta_color,
-                     delta_arrow=metric.delta_arrow, delta_description=metric.delta_description,
-                     chart_data=metric.chart, border=True)
+        with place:
+            st.metric(metric.label, metric.value, delta=metric.delta, delta_color=metric.delta_color,
+                      delta_arrow=metric.delta_arrow, delta_description=metric.delta_description, border=True)
+            widgets.sparkline(metric.chart, metric.label, ctx.lang)
     st.caption(detail.tolerance_note)
     st.markdown(detail.direction)
 
@@ -53,7 +54,7 @@ if detail:
     forms.measurement_form(ctx, access, detail.kpi, key=f"measure_{detail.kpi['kpi_id']}")
     editors.kpi_editor(ctx, access, detail.kpi)
     if detail.chart:
-        widgets.chart(ctx, detail.chart, width="stretch")
+        widgets.chart(ctx, detail.chart, key=f"kpi_history_{detail.kpi['kpi_id']}")
         if detail.band_note:
             st.caption(detail.band_note)
         st.markdown(f"##### {t('kpis.measurements')}")

@@ -54,7 +54,7 @@ for card in view.cards:
         if card.kpi:
             widgets.page_link(card.kpi)
         forms.checkin_form(ctx, access, [card.checkin], key=f"checkin_kr_{card.key_result_id}")
-        widgets.chart(ctx, card.chart, width="stretch")
+        widgets.chart(ctx, card.chart, key=f"burn_up_{card.key_result_id}")
         st.markdown(f"**{t('objective.checkins')}**")
         if card.checkins:
             widgets.small_table(ctx, card.checkins)  # a cycle of weekly check-ins: no grid to load

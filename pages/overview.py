@@ -26,7 +26,7 @@ widgets.metrics(view.kpis)
 if view.chart_note:
     st.caption(view.chart_note)
 if view.chart:
-    widgets.chart(ctx, view.chart, width="stretch")
+    widgets.chart(ctx, view.chart, key="overview_chart")
 
 st.subheader(t("overview.alignment"))
 # One summary row per company objective, and the aligned team objectives of the one picked: a large

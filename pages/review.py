@@ -49,9 +49,9 @@ for place, count in zip(st.columns(len(view.counts)), view.counts):
 
 st.subheader(t("review.distribution"))
 st.caption(view.distribution_help)
-for place, chart in zip(st.columns(len(view.charts)), view.charts):
+for number, (place, chart) in enumerate(zip(st.columns(len(view.charts)), view.charts)):
     with place:
-        widgets.chart(ctx, chart, width="stretch")
+        widgets.chart(ctx, chart, key=f"grades_{number}")
 widgets.small_table(ctx, view.distribution)  # the six grade bands
 
 for flagged in view.flagged:

@@ -71,8 +71,8 @@ if view.no_kpis:
 for start in range(0, len(view.kpis), 4):
     for column, tile in zip(st.columns(4), view.kpis[start:start + 4]):
         with column:
-            st.metric(tile.name, tile.value, delta=tile.delta, delta_color=tile.delta_color, chart_data=tile.recent,
-                      chart_type="line", border=True)
+            st.metric(tile.name, tile.value, delta=tile.delta, delta_color=tile.delta_color, border=True)
+            widgets.sparkline(tile.recent, tile.name, ctx.lang)
             st.caption(tile.caption)
 
 panels.coach_panel(ctx, team=view.team, key="team_coach")

@@ -24,8 +24,10 @@ st.markdown(t("upload.intro"))
 st.markdown(f"**{t('upload.formats_title')}**")
 st.markdown(t("upload.formats"))
 if view.reference:
-    with st.expander(f"📄 {t('upload.reference_title')}"):
-        st.markdown(view.reference)
+    # Drawn only once opened: its code blocks load st.code's highlighter (1.5 MB of JavaScript).
+    with st.expander(f"📄 {t('upload.reference_title')}", key="format_reference", on_change="rerun") as reference:
+        if reference.open:
+            st.markdown(view.reference)
 
 # Templates in the reader's language (headers, decimal mark, date order) and in the chosen cycle.
 st.markdown(view.templates_caption)

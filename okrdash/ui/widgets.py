@@ -3,6 +3,7 @@ status counts, tables with their downloads, badges, progress bars, charts, the f
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from okrdash import charts, formatting
+from okrdash import charts, drawings, formatting
 from okrdash.export import as_page_shows, to_csv_bytes, to_xlsx_bytes
 from okrdash.markdown import plain as plain  # pages call widgets.plain
 from okrdash.ui.context import Context
@@ -18,8 +19,8 @@ from okrdash.viewstate import SHARED
 from okrdash.views.common import Badge, Bar, Card, Count, KeyResults, Message, PageLink, Table
 
 WRAPPING_ROW_HEIGHT = 66  # px: Streamlit's grid wraps cell text only in rows taller than 4rem (64 px)
-_PROGRESS_TRACK = "#e8e8e8"
-_PROGRESS_TICK = "#212121"
+# Rows a table shows as HTML only; a longer one also offers the grid, to sort and search.
+SMALL_TABLE_ROWS = 12
 
 
 def message(shown: Message) -> None:
@@ -45,10 +46,23 @@ def metrics(counts: tuple[Count, ...]) -> None:
 
 
 def table(ctx: Context, shown: Table, download: bool = True) -> None:
-    """A view model's table: its first rows note, the grid (text in the reader's language; link,
-    sparkline and progress columns drawn as such) and, with a file name, its downloads."""
+    """A view model's table: its first rows note, the rows as escaped HTML (:func:`html_table`) and,
+    with a file name, its downloads. A table of more than SMALL_TABLE_ROWS rows also offers the
+    canvas grid, to sort and search it: only a reader who switches it on makes the browser load the
+    grid's code (~1.7 MB of JavaScript, more than the rest of the page)."""
     if shown.first_rows:
         st.caption(shown.first_rows)
+    if len(shown.shown) > SMALL_TABLE_ROWS and st.toggle(f"🔎 {ctx.t('common.explore_table')}",
+                                                         key=f"{shown.key}_explore"):
+        grid(shown)
+    else:
+        st.html(html_table(shown, ctx.lang))
+    if shown.file_name and download:
+        table_downloads(ctx, shown)
+
+
+def grid(shown: Table) -> None:
+    """The canvas grid of a table (link, sparkline and progress columns drawn as such)."""
     config: dict[str, Any] = {}
     for column in shown.shown.columns:
         if column in shown.links:
@@ -65,8 +79,6 @@ def table(ctx: Context, shown: Table, download: bool = True) -> None:
                 help=shown.helps.get(column))
     st.dataframe(shown.shown, hide_index=True, width="stretch", column_config=config,
                  **({"row_height": WRAPPING_ROW_HEIGHT} if shown.wrapping else {}))
-    if shown.file_name and download:
-        table_downloads(ctx, shown)
 
 
 def badge(shown: Badge) -> None:
@@ -100,20 +112,7 @@ def bars_html(shown: tuple[Bar, ...]) -> str:
     return "".join(
         '<div class="okr-progress" style="margin:0 0 0.6rem 0">'
         f'<div style="white-space:pre-line;font-size:0.875rem;line-height:1.3">{html.escape(bar.text)}</div>'
-        f'{_bar_html(bar.share, bar.color, bar.expected, bar.expected_text)}</div>' for bar in shown)
-
-
-def _bar_html(share: float, color: str, expected: float | None, expected_text: str) -> str:
-    value = round(share * 100, 1)
-    tick = ""
-    if expected is not None:
-        at = round(min(max(expected, 0.0), 1.0) * 100, 1)
-        tick = (f'<div title="{html.escape(expected_text)}" '
-                f'style="position:absolute;left:calc({at}% - 1.5px);top:-4px;width:3px;height:20px;'
-                f'background:{_PROGRESS_TICK}"></div>')
-    return (f'<div role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{value}" '
-            f'style="position:relative;height:12px;margin:6px 0 4px 0;background:{_PROGRESS_TRACK};border-radius:2px">'
-            f'<div style="width:{value}%;height:100%;background:{color};border-radius:2px"></div>{tick}</div>')
+        f'{drawings.progress_bar(bar.share, bar.color, bar.expected, bar.expected_text)}</div>' for bar in shown)
 
 
 def table_downloads(ctx: Context, shown: Table) -> None:
@@ -176,7 +175,7 @@ _LAYOUT_CSS = (
     '[data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }'
     ".okr-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"
     ".okr-table th, .okr-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e8e8e8; "
-    "vertical-align: top; overflow-wrap: anywhere; }"
+    "vertical-align: top; overflow-wrap: break-word; }"
     ".okr-table .num { text-align: right; white-space: nowrap; }")
 
 
@@ -210,7 +209,7 @@ def cards_html(shown: tuple[Card, ...]) -> str:
         title = html.escape(card.title)
         if card.href:
             title = f'<a href="{html.escape(card.href, quote=True)}" target="_self">{title}</a>'
-        bar = _bar_html(card.share, card.color, card.expected, card.expected_text) if card.share is not None else ""
+        bar = drawings.progress_bar(card.share, card.color, card.expected, card.expected_text) if card.share is not None else ""
         out.append(
             f'<div class="okr-card" style="border:1px solid #e0e0e0;border-left:6px solid {card.color};'
             'border-radius:6px;padding:8px 10px;margin:0 0 8px 0;overflow-wrap:anywhere">'
@@ -220,24 +219,64 @@ def cards_html(shown: tuple[Card, ...]) -> str:
     return "".join(out)
 
 
-def html_table(shown: Table) -> str:
-    """A small table as static HTML (every cell escaped), instead of the canvas grid: nothing to load,
-    and the text wraps on a phone."""
+def html_table(shown: Table, lang: str = "en") -> str:
+    """A table as static HTML, every cell escaped, instead of the canvas grid: nothing to load, and
+    the text wraps on a phone. Link columns are links (↗), sparkline columns small line images,
+    progress columns bars with their percent, date-time columns the date and time in the reader's
+    language; a column's help is its heading's tooltip."""
     frame = shown.shown
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
-    kinds = ['<td class="num">' if column in shown.right else "<td>" for column in frame.columns]
-    rows = "".join("<tr>" + "".join(f"{cell}{html.escape(str(value))}</td>" for cell, value in zip(kinds, row))
-                   + "</tr>" for row in frame.itertuples(index=False))
-    return f'<table class="okr-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    head = "".join(f'<th title="{html.escape(shown.helps[column])}">{html.escape(str(column))}</th>'
+                   if column in shown.helps else f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
+    cells = [_cell(shown, column, lang) for column in frame.columns]
+    rows = "".join("<tr>" + "".join(cell(value) for cell, value in zip(cells, row)) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    # In a frame of its own: a wide table scrolls inside it, never the page on a phone.
+    return (f'<div style="overflow-x:auto"><table class="okr-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{rows}</tbody></table></div>')
+
+
+def _cell(shown: Table, column: str, lang: str) -> Callable[[Any], str]:
+    """How one column's cells are written."""
+    if column in shown.links:
+        return lambda href: (f'<td><a href="{html.escape(str(href), quote=True)}" target="_self">↗</a></td>'
+                             if isinstance(href, str) and href else "<td></td>")
+    if column in shown.sparklines:
+        return lambda values: f"<td>{drawings.image(drawings.sparkline(values, lang), str(column))}</td>"
+    if column in shown.bars:
+        return lambda share: (f'<td style="min-width:90px">{html.escape(formatting.percent(share, lang))}'
+                              f'{drawings.progress_bar(share, drawings.LINE)}</td>')
+    width = shown.widths.get(column)
+    style = f' style="min-width:{width}px"' if isinstance(width, int) else ""
+    opening = '<td class="num">' if column in shown.right else f"<td{style}>"
+    return lambda value: f"{opening}{html.escape(_written(value, lang))}</td>"
+
+
+def _written(value: Any, lang: str) -> str:
+    """A cell as text: a view model's tables hold text already (views.common.readable); a raw one
+    (the import history) holds numbers and times, written here in the reader's language."""
+    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return f"{formatting.date(value.date(), lang)} {formatting.clock_time(value, lang)}"
+    if isinstance(value, float):
+        return formatting.number(value, lang)
+    return str(value)  # a whole number here is a line, a batch or a count of rows, written as the grid did
 
 
 def small_table(ctx: Context, shown: Table) -> None:
     """A view model's small fixed table (a dozen rows) as escaped HTML, with its downloads."""
     if shown.first_rows:
         st.caption(shown.first_rows)
-    st.html(html_table(shown))
+    st.html(html_table(shown, ctx.lang))
     if shown.file_name:
         table_downloads(ctx, shown)
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """A frame of text (no downloads), such as the explainer's comparison, as escaped HTML."""
+    st.html(html_table(Table(shown=frame, rows=lambda: frame, file_name=None, key="")))
 
 
 def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **uploader_args: Any) -> Any:
@@ -250,8 +289,19 @@ def file_uploader(ctx: Context, label: str, types: list[str], max_mb: int, **upl
     return files
 
 
-def chart(ctx: Context, spec: charts.Spec, **chart_args: Any) -> None:
-    """``st.vega_lite_chart`` of a spec from okrdash.charts, with axes and tooltips in the reader's
-    language (Vega-Lite's locale)."""
-    configured = {**spec, "config": {**spec.get("config", {}), "locale": formatting.chart_locale(ctx.lang)}}
-    st.vega_lite_chart(spec=configured, **chart_args)
+def chart(ctx: Context, spec: charts.Spec, key: str) -> None:
+    """A spec from okrdash.charts drawn as a static image (okrdash.drawings: its rows, axes and
+    labels in the reader's language), with a switch to the interactive Vega chart (tooltips, zoom):
+    only a reader who switches it on makes the browser load Vega (~1 MB of JavaScript)."""
+    if st.toggle(f"🔍 {ctx.t('common.interactive_chart')}", key=f"{key}_interactive"):
+        configured = {**spec, "config": {**spec.get("config", {}), "locale": formatting.chart_locale(ctx.lang)}}
+        st.vega_lite_chart(spec=configured, width="stretch")
+    else:
+        st.html(drawings.image(drawings.chart(spec, ctx.lang), str(spec.get("title") or "")))
+
+
+def sparkline(values: list[float] | None, label: str, lang: str) -> None:
+    """The recent values under a metric, as a small line image (st.metric's own chart is a Vega chart)."""
+    drawn = drawings.image(drawings.sparkline(values, lang), label)
+    if drawn:
+        st.html(drawn)

@@ -17,6 +17,7 @@ from okrdash.views.common import (Card, Count, attention_cards, attention_table,
 
 CHART_TEAMS = 25     # teams the status chart draws: one bar each; a large company has thousands
 ALIGNED_ROWS = 100   # team objectives listed at once under one company objective
+CHECKIN_RATE_ROWS = 100  # teams in this week's check-in rates on the page (a large company has thousands)
 UNALIGNED = "none"   # the ``aligned`` link value for the objectives aligned to no company objective
 _BEHIND = (Status.OFF_TRACK.value, Status.AT_RISK.value)
 
@@ -175,4 +176,5 @@ def checkin_rates(store: Store, scope: Scope) -> Table | None:
         rate: [r.rate for r in rates],
     })
     return table(words, frame, f"checkin-rate-{readmodels.week_start(scope.as_of).isoformat()}.csv",
-                 "download_checkin_rate", shares=(rate,))
+                 "download_checkin_rate", shares=(rate,), limit=CHECKIN_RATE_ROWS,
+                 first_rows="overview.checkin_rate_first_rows")

@@ -58,7 +58,7 @@ def test_overview_link_shows_company_overview(page: Page, app_url: str, request:
     expect(page.locator('[data-testid="stMain"] h3').filter(has_text="Needs attention")).to_be_visible()
     expect(main_text(page, "Cycle 2026-Q4, as of 22 Nov 2026")).to_be_visible()
     # The section is a table (or the all-clear message): either way something is under the heading.
-    attention = page.locator('[data-testid="stDataFrame"], [data-testid="stAlertContentSuccess"]')
+    attention = page.locator('[data-testid="stMain"] table.okr-table, [data-testid="stAlertContentSuccess"]')
     expect(attention.first).to_be_visible()
 
 

@@ -134,7 +134,7 @@ def as_person(monkeypatch: pytest.MonkeyPatch) -> Callable[[Access], None]:
 
 
 def tables(app: AppTest) -> int:
-    """The tables a page draws: canvas grids and the small ones drawn as HTML (widgets.small_table)."""
+    """The tables a page draws: canvas grids (a reader switched one on, or an editor) and HTML tables."""
     return len(app.dataframe) + sum(html.proto.body.count('class="okr-table"') for html in app.get("html"))
 
 

@@ -20,6 +20,7 @@ from okrdash.ui.editors import okr_editor_key
 from tests.pages.conftest import AS_OF, CYCLE
 from tests.pages.test_forms import SALES_EDITOR, VIEWER
 from tests.pages.test_upload import counts
+from tests.helpers.html_tables import shown_tables
 
 TEAM = "pages/team.py"
 KPIS = "pages/kpis.py"
@@ -85,7 +86,7 @@ def test_nothing_is_written_until_save_then_edits_land_in_one_batch(demo_db, mak
         assert checkins_kept > 0  # a rename keeps the key result's check-ins
     finally:
         store.close()
-    shown = {t for frame in app.dataframe if "Key result" in frame.value.columns for t in frame.value["Key result"]}
+    shown = {t for frame in shown_tables(app) if "Key result" in frame.columns for t in frame["Key result"]}
     assert "Raise sprint velocity to 65 points" in shown  # the page shows the edit in the same run
 
 

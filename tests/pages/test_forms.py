@@ -16,6 +16,7 @@ from okrdash.access import Access, Role
 from okrdash.store import open_store
 from tests.pages.conftest import AS_OF, CYCLE
 from tests.pages.test_upload import counts
+from tests.helpers.html_tables import shown_tables
 
 TEAM = "pages/team.py"
 OBJECTIVE = "pages/objective.py"
@@ -70,8 +71,8 @@ def type_into(app, key: str, text: str):
 
 
 def key_result_row(app, title: str) -> dict:
-    for frame in app.dataframe:
-        table = frame.value
+    for frame in shown_tables(app):
+        table = frame
         if "Key result" in table.columns and title in set(table["Key result"]):
             return table[table["Key result"] == title].iloc[0].to_dict()
     raise AssertionError(f"{title} is not shown")

@@ -16,6 +16,7 @@ from google.protobuf.json_format import MessageToDict
 from okrdash.i18n import strings
 from okrdash.markdown import plain
 from tests.pages.conftest import AS_OF, CYCLE
+from tests.helpers.html_tables import image_texts, shown_tables
 
 PAGES = [
     (None, {}),
@@ -69,7 +70,8 @@ def shown_texts(app, fields: tuple[str, ...] = _FIELDS) -> list[str]:
             walk(child)
 
     walk(app._tree)
-    texts += [str(column) for frame in app.dataframe for column in frame.value.columns]
+    texts += [str(column) for frame in shown_tables(app) for column in frame.columns]
+    texts += image_texts(app)  # the charts' and sparklines' words and numbers
     return texts
 
 
@@ -126,6 +128,6 @@ def test_every_page_in_indonesian_shows_no_english_word_or_raw_value_it_used_to_
     assert not app.exception
     texts = [text for text in shown_texts(app, fields=(*_FIELDS, "value", "rawValue", "delta"))
              if not text.startswith(("<style>", REFERENCE))]
-    texts += [str(cell) for frame in app.dataframe for column in frame.value.columns
-              if not frame.value[column].map(lambda v: isinstance(v, list)).any() for cell in frame.value[column]]
+    texts += [str(cell) for frame in shown_tables(app) for column in frame.columns
+              if not frame[column].map(lambda v: isinstance(v, list)).any() for cell in frame[column]]
     assert leaks(texts, typed_data(demo_db_file)) == []

@@ -12,6 +12,7 @@ from okrdash.i18n import translate
 from okrdash.store import open_store
 from tests.fixtures import company as fixture
 from tests.fixtures.company import AS_OF
+from tests.helpers.html_tables import shown_tables
 
 PAGE = "pages/kpis.py"
 LOCALES = Path(__file__).resolve().parents[2] / "okrdash" / "locales"
@@ -28,7 +29,7 @@ def kpi_ids(db) -> dict[str, int]:
 
 
 def kpi_table(app):
-    return app.dataframe[0].value
+    return shown_tables(app)[0]
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
@@ -102,3 +103,14 @@ def test_a_kpi_not_measured_within_its_frequency_is_marked_stale(company_db, mak
     marker = f"🕒 {translate('common.stale_kpi', lang)}"
     assert kpi_table(app).iloc[0, 0].endswith(marker)  # Overtime hours per week, measured weekly, last on 14 Nov
     assert any(c.value == marker for c in app.caption)  # and its detail
+
+
+def test_a_long_table_opens_in_the_grid_only_on_request_with_the_same_rows(demo_db, make_app):
+    app = make_app(demo_db, page=PAGE, **DAY)
+    assert not app.exception
+    drawn = kpi_table(app)
+    assert len(drawn) > 12 and not app.dataframe  # HTML: the browser loads no grid for it
+    app.toggle(key="download_kpis_explore").set_value(True).run()
+    assert not app.exception
+    grid = app.dataframe[0].value
+    assert list(grid["KPI"]) == list(drawn["KPI"]) and list(grid.columns) == list(drawn.columns)

@@ -10,6 +10,7 @@ import pytest
 from okrdash.formatting import amount, date
 from okrdash.store import open_store
 from tests.pages.conftest import AS_OF, CYCLE
+from tests.helpers.html_tables import drawn_images, shown_tables
 
 # The pages that draw charts, with the query that shows at least one.
 CHARTED = [("pages/overview.py", {}), ("pages/kpis.py", {}), ("pages/objective.py", {"objective": "1"}),
@@ -21,8 +22,14 @@ CHARTED = [("pages/overview.py", {}), ("pages/kpis.py", {}), ("pages/objective.p
 def test_every_chart_speaks_the_chosen_language(demo_db, make_app, page, query, lang, decimal, may):
     app = make_app(demo_db, page=page, as_of=AS_OF, cycle=CYCLE, lang=lang, **query)
     assert not app.exception
+    assert drawn_images(app), f"{page} drew no chart"
+    assert not app.get("vega_lite_chart")  # Vega loads only when a reader switches a chart to it
+    for toggle in app.toggle:
+        if toggle.key.endswith("_interactive"):
+            toggle.set_value(True)
+    app.run()
     specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    assert specs, f"{page} drew no chart"
+    assert specs, f"{page} drew no interactive chart"
     for spec in specs:
         locale = spec["config"]["locale"]
         assert locale["number"]["decimal"] == decimal
@@ -37,7 +44,7 @@ def test_kpi_tables_write_numbers_and_dates_in_indonesian(demo_db, make_app):
         store.close()
     app = make_app(demo_db, page="pages/kpis.py", as_of=AS_OF, cycle=CYCLE, lang="id")
     assert not app.exception
-    table = app.dataframe[0].value
+    table = shown_tables(app)[0]
     latest = dict(zip(table["KPI"], table["Nilai terakhir"]))
     for name, value, unit in zip(kpis["name"], kpis["value"], kpis["unit"]):
         assert latest[name] == amount(value, unit, "id")

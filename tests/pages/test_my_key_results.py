@@ -11,6 +11,7 @@ from okrdash import readmodels
 from okrdash.access import Access, Role
 from okrdash.i18n import translate
 from tests.fixtures.company import AS_OF, CYCLE
+from tests.helpers.html_tables import shown_tables
 
 PAGE = "pages/my_key_results.py"
 PINNED = {"as_of": AS_OF.isoformat(), "cycle": CYCLE}
@@ -22,7 +23,7 @@ def test_my_key_results_open_in_both_languages(company_db, make_app, lang):
     assert not app.exception and not app.warning
     assert app.title[0].value.endswith(translate("my.title", lang))
     assert app.selectbox(key="owner").value == "Dewi"
-    assert len(app.dataframe[0].value) == 3
+    assert len(shown_tables(app)[0]) == 3
     assert any(translate("forms.checkin_title", lang) in e.label for e in app.expander)  # local mode may check in
     assert "owner=Dewi" in app.code[0].value
 
@@ -32,7 +33,7 @@ def test_picking_an_owner_writes_the_link(company_db, make_app):
     assert any(i.value.startswith("Pick whose key results") for i in app.info)
     app.selectbox(key="owner").set_value("Sari").run()
     assert not app.exception and app.query_params["owner"] == "Sari"
-    assert len(app.dataframe[0].value) == 3
+    assert len(shown_tables(app)[0]) == 3
 
 
 def test_signed_in_person_opens_on_their_own(company_db, make_app, as_person):
@@ -61,5 +62,5 @@ def test_owner_of_matches_the_address_or_its_local_part():
 def test_a_stale_key_result_is_marked_beside_its_status(company_db, make_app, lang):
     app = make_app(company_db, page=PAGE, owner="Dewi", lang=lang, **PINNED)
     assert not app.exception
-    statuses = list(app.dataframe[0].value[translate("common.status", lang)])
+    statuses = list(shown_tables(app)[0][translate("common.status", lang)])
     assert [cell.endswith(f"🕒 {translate('common.stale', lang)}") for cell in statuses] == [True, False, False]

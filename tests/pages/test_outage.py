@@ -21,6 +21,7 @@ from okrdash.store.file_store import DuckDBStore
 from tests.pages.conftest import AS_OF, CYCLE, open_page
 from tests.pages.test_forms import TEAM, submit, uptime_form
 from tests.pages.test_upload import counts
+from tests.helpers.html_tables import shown_tables
 
 PAGES = [(None, {}), (TEAM, {"team": "Engineering"}), ("pages/objective.py", {"objective": "25"}),
          ("pages/my_key_results.py", {"owner": "Rizky"}), ("pages/kpis.py", {}), ("pages/review.py", {}),
@@ -42,7 +43,7 @@ def assert_outage_page(app, lang: str) -> None:
     (error,) = app.error
     assert NOTHING_CHANGED[lang] in error.value and re.search(NEXT_TRY[lang], error.value), error.value
     # Nothing of the page it replaces, and no form's own message above it.
-    assert not (app.dataframe or app.metric or app.expander or app.warning or app.success or app.info
+    assert not (shown_tables(app) or app.metric or app.expander or app.warning or app.success or app.info
                 or app.get("form_submit_button") or app.get("vega_lite_chart")), app.main
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from okrdash import bridge
 from okrdash.store import open_store
 from tests.pages.conftest import AS_OF, CYCLE
+from tests.helpers.html_tables import shown_tables
 
 
 def _open_proposal(db):
@@ -25,7 +26,7 @@ def test_team_page_adds_a_proposed_key_result_linked_to_its_kpi(demo_db, make_ap
     assert not app.exception
     assert any("Added" in s.value for s in app.success)
     # The page drew again: the new key result is in its objective's table, measured from today.
-    shown = {title for frame in app.dataframe if "Key result" in frame.value.columns for title in frame.value["Key result"]}
+    shown = {title for frame in shown_tables(app) if "Key result" in frame.columns for title in frame["Key result"]}
     assert proposal.key_result in shown
     store = open_store(demo_db)
     try:

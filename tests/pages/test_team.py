@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from okrdash.i18n import translate
 from tests.fixtures.company import AS_OF, CYCLE
+from tests.helpers.html_tables import shown_tables
 
 PAGE = "pages/team.py"
 PINNED = {"as_of": AS_OF.isoformat(), "cycle": CYCLE}
@@ -13,7 +14,7 @@ PINNED = {"as_of": AS_OF.isoformat(), "cycle": CYCLE}
 
 def key_result_titles(app: AppTest) -> list[str]:
     """The key results of every key results table on the page."""
-    return [title for frame in app.dataframe if "Progress" in frame.value for title in frame.value["Key result"]]
+    return [title for frame in shown_tables(app) if "Progress" in frame for title in frame["Key result"]]
 
 
 def objective_headings(app: AppTest) -> list[str]:
@@ -30,7 +31,7 @@ def test_the_team_page_opens_in_both_languages(company_db, make_app, lang):
     assert translate("status.At Risk", lang) in " ".join(m.label for m in app.metric)
     assert [p.proto.page for p in app.page_link] == ["objective", "objective"]
     # CSV and Excel of every table, of the team's OKRs as a file to edit and upload back, and its status card.
-    assert len(app.get("download_button")) == 2 * len(app.dataframe) + 3 > 3
+    assert len(app.get("download_button")) == 2 * len(shown_tables(app)) + 3 > 3
     assert {"download_team_okrs", "download_team_okrs_xlsx", "status_card"} <= {b.key for b in app.download_button}
     assert "team=Support" in app.code[0].value  # the share box
 
@@ -41,7 +42,7 @@ def test_filters_and_team_switch_through_the_widgets(company_db, make_app):
     assert not app.exception
     assert app.query_params["status"] == "Off Track,Complete"
     # (the help centre, Complete, was last checked in on 20 Oct: stale, marked beside its status)
-    assert {s.split(" · ")[0] for frame in app.dataframe if "Progress" in frame.value for s in frame.value["Status"]} == {
+    assert {s.split(" · ")[0] for frame in shown_tables(app) if "Progress" in frame for s in frame["Status"]} == {
         "🔴 Off Track", "🔵 Complete"}
 
     app.segmented_control(key="team").set_value("Sales").run()
@@ -130,7 +131,7 @@ def test_stale_key_results_and_kpis_are_marked_where_their_status_is(company_db,
     app = make_app(company_db, page=PAGE, team="Support", lang=lang, cycle=CYCLE, as_of="2026-11-30")
     assert not app.exception
     marker = f"🕒 {translate('common.stale', lang)}"
-    statuses = [cell for frame in app.dataframe if translate("common.status", lang) in frame.value
-                for cell in frame.value[translate("common.status", lang)]]
+    statuses = [cell for frame in shown_tables(app) if translate("common.status", lang) in frame
+                for cell in frame[translate("common.status", lang)]]
     assert any(cell.endswith(marker) for cell in statuses)
     assert any(c.value.endswith(f"🕒 {translate('common.stale_kpi', lang)}") for c in app.caption)

@@ -11,6 +11,7 @@ import pytest
 from okrdash.store import open_store
 from tests.conftest import stored_measurements
 from tests.pages.conftest import AS_OF
+from tests.helpers.html_tables import shown_tables
 
 PAGE = "pages/upload.py"
 LOCALES = Path(__file__).resolve().parents[2] / "okrdash" / "locales"
@@ -49,7 +50,7 @@ def test_valid_file_is_previewed_then_imported(demo_db, make_app):
     assert not app.exception
     assert app.title[0].value.endswith("Upload files")
     assert {"template_okrs", "template_checkins", "template_kpis"} <= {b.key for b in app.download_button}
-    history_rows = len(app.dataframe[-1].value)
+    history_rows = len(shown_tables(app)[-1])
 
     choose(app, "sales.csv", NEW_MEASUREMENTS)
     assert not app.exception and not app.error
@@ -57,7 +58,7 @@ def test_valid_file_is_previewed_then_imported(demo_db, make_app):
     assert metrics["Rows"] == "2"
     assert "semicolon" in metrics["Delimiter"] and "comma" in metrics["Decimals"]
     assert any("catatan" in w.value for w in app.warning)     # the ignored column is named
-    preview = app.dataframe[0].value
+    preview = app.dataframe[0].value  # the preview is a grid: a reader explores it
     assert list(preview["line"]) == [2, 3]
     assert any("valid" in s.value for s in app.success)
     assert counts(demo_db) == before                           # checking wrote nothing
@@ -66,7 +67,7 @@ def test_valid_file_is_previewed_then_imported(demo_db, make_app):
     assert not app.exception
     assert any("Imported" in s.value and "2 new row(s), 1 updated" in s.value for s in app.success)
     assert not [b for b in app.button if b.key == "import_button"]
-    history = app.dataframe[-1].value
+    history = shown_tables(app)[-1]
     assert len(history) == history_rows + 1
     assert history.iloc[0]["File"] == "sales.csv"
 
@@ -88,7 +89,7 @@ def test_the_history_names_the_os_account_of_a_command_line_import(demo_db, make
     for lang, by, account in (("en", "By", "OS account (command line)"), ("id", "Oleh", "Akun OS (baris perintah)")):
         app = make_app(demo_db, page=PAGE, as_of=AS_OF, lang=lang)
         assert not app.exception
-        history = app.dataframe[-1].value
+        history = shown_tables(app)[-1]
         assert (history.iloc[0][by], history.iloc[0][account]) == ("rina@contoh.co.id", "budi")
         assert (history.iloc[1:][account] == "").all()  # the demo's imports ran in the app, not a shell
 
@@ -99,9 +100,9 @@ def test_invalid_file_is_reported_and_nothing_written(demo_db, make_app):
     choose(app, "broken.csv", BROKEN_KPIS)
     assert not app.exception
     assert any("Nothing was written" in e.value for e in app.error)
-    report = app.dataframe[0].value
+    report = shown_tables(app)[0]
     assert list(report.columns) == ["Line", "Column", "Value", "Problem"]
-    assert list(report["Line"]) == [3, 4]
+    assert list(report["Line"]) == ["3", "4"]
     assert list(report["Column"]) == ["value", "date"]
     assert "download_report_0" in {b.key for b in app.download_button}
     assert not [b for b in app.button if b.key == "import_button"]
@@ -114,7 +115,7 @@ def test_upload_in_indonesian(demo_db, make_app):
     choose(app, "rusak.csv", BROKEN_KPIS)
     assert not app.exception
     assert any("Tidak ada yang ditulis" in e.value for e in app.error)
-    report = app.dataframe[0].value
+    report = shown_tables(app)[0]
     assert list(report.columns) == ["Baris", "Kolom", "Nilai", "Masalah"]
     assert report.iloc[0]["Masalah"].startswith("Harus berupa angka")
 

@@ -7,6 +7,7 @@ import pytest
 
 from okrdash.access import hash_passphrase
 from tests.pages.test_upload import choose, counts
+from tests.helpers.html_tables import shown_tables
 
 PAGE = "pages/upload.py"
 OKR_HEADER = "cycle,team,objective,key_result,baseline,target,weight\n"
@@ -43,12 +44,12 @@ def test_bad_input_is_reported_and_changes_nothing(demo_db, make_app, name):
     assert not app.exception
     assert app.error, "the page says nothing was written"
     assert "import_button" not in {b.key for b in app.button}
-    report = app.dataframe[0].value
+    report = shown_tables(app)[0]
     assert list(report.columns)[:2] == ["Baris", "Kolom"]       # line and column, in Indonesian
     if where is not None:
         line, column = where
         rows = [(r["Baris"], r["Kolom"]) for _, r in report.iterrows()]
-        assert any(row_line == line and (column is None or row_column == column) for row_line, row_column in rows), rows
+        assert any(row_line == str(line) and (column is None or row_column == column) for row_line, row_column in rows), rows
     assert counts(demo_db) == before
 
 
@@ -70,7 +71,7 @@ def test_file_over_the_row_limit_is_refused(demo_db, make_app, monkeypatch):
     app = make_app(demo_db, page=PAGE)
     choose(app, "big.csv", (KPI_HEADER + "".join(f"Sales,Leads,2026-11-0{d},3,5,\n" for d in range(1, 5))).encode())
     assert app.error and "import_button" not in {b.key for b in app.button}
-    assert any("limit" in str(v) for v in app.dataframe[0].value.iloc[:, -1])
+    assert any("limit" in str(v) for v in shown_tables(app)[0].iloc[:, -1])
     assert counts(demo_db) == before
 
 

@@ -167,3 +167,12 @@ def test_this_week_s_check_in_rate_per_team(company):
                                            "Wajib check-in": ["2", "4", "2"], "Tingkat check-in": ["0%", "50%", "50%"]}
     assert rates.file_name == "checkin-rate-2026-11-16.csv"
     assert overview.view(company, HomeState(), scope_of(company, cycle=fixture.PREVIOUS)).checkin_rates is None
+
+
+def test_the_check_in_rates_show_the_first_teams_and_download_them_all(company, monkeypatch):
+    # A large company has thousands of teams: as an HTML table of every one the overview sent 390 KB.
+    monkeypatch.setattr(overview, "CHECKIN_RATE_ROWS", 2)
+    rates = overview.view(company, HomeState(), scope_of(company)).checkin_rates
+    assert list(rates.shown["Team"]) == ["Company", "Sales"]
+    assert rates.first_rows == "The first 2 of 3 teams, by name: download them all."
+    assert list(rates.rows()["Team"]) == ["Company", "Sales", "Support"]
