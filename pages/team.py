@@ -52,8 +52,7 @@ else:
         with st.container(border=True):
             st.markdown(f"#### {card.title}")
             widgets.badge(card.badge)
-            if card.grade:
-                widgets.badge(card.grade)
+            widgets.badges(card.grade)
             st.caption(card.meta)
             st.caption(card.reason)
             widgets.bars(card.bar)

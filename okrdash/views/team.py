@@ -37,7 +37,7 @@ class ObjectiveCard:
     meta: Markdown                 # owner and type
     reason: Markdown               # why it has its status
     bar: tuple[Bar, ...]
-    grade: Badge | None            # the review's grade: final with its band and flags, or so far
+    grade: tuple[Badge, ...]       # the review's grade: final, then its band and flags; or so far
     link: PageLink                 # to the objective page
     key_results: KeyResults | None  # those that pass the filters (None: none does)
     checkin: list[dict[str, Any]]  # every key result of the objective, for the check-in form
@@ -168,7 +168,7 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         objectives_shown=words.t("team.objectives_shown", first=words.number(first + 1),
                                  last=words.number(min(first + per_page, page.listed)),
                                  total=words.number(page.listed)) if page.pages > 1 else None,
-        cards=tuple(_card(words, scope, team, objective, page.key_results, badges.get(int(objective["objective_id"])))
+        cards=tuple(_card(words, scope, team, objective, page.key_results, badges.get(int(objective["objective_id"]), ()))
                     for objective in readmodels.records(page.objectives)),
         page_filter=Filter("objective_page", words.t("team.objectives_page"),
                            tuple(Option(n, words.number(n)) for n in range(1, page.pages + 1)), page.page, shown,
@@ -198,20 +198,22 @@ def _team_filter(words: Words, teams: list[str], shown: TeamState) -> Filter:
                   shown.team, shown, style="segmented" if len(teams) <= SEGMENTED_TEAMS else "select", required=True)
 
 
-def _grades(words: Words, rules: dict[str, Any], graded: review.Review) -> dict[int, Badge]:
-    """Each objective's grade as a badge: once the cycle is over its final grade, band (read by type)
-    and flags in the band's colour; while it runs the grade so far, provisional, with no band: a
-    band is the end-of-cycle reading, and until then the status is what to act on."""
+def _grades(words: Words, rules: dict[str, Any], graded: review.Review) -> dict[int, tuple[Badge, ...]]:
+    """Each objective's grade as badges: once the cycle is over its final grade, band (read by type)
+    and flags, each a badge in the band's colour (short enough for a phone's line); while it runs
+    the grade so far, provisional, with no band: a band is the end-of-cycle reading, and until then
+    the status is what to act on."""
     objectives = graded.objectives
     ids = [int(i) for i in objectives["objective_id"]]
     numbers = [formatting.fixed(g, words.lang) for g in objectives["grade"]]
     if not graded.is_final:
-        return {i: Badge(words.t("team.grade_so_far", grade=g), "⏳", "gray") for i, g in zip(ids, numbers)}
+        return {i: (Badge(words.t("team.grade_so_far", grade=g), "⏳", "gray"),) for i, g in zip(ids, numbers)}
     bands = review_view.band_labels(words, rules, objectives["band"])
     flags = review_view.flag_labels(words, objectives, review.OBJECTIVE_FLAGS)
-    return {i: Badge(" · ".join(part for part in (words.t("team.grade_final", grade=g), band, flag) if part), "🎓",
-                     BAND_COLORS.get(code, "gray") if isinstance(code, str) else "gray")
-            for i, g, band, flag, code in zip(ids, numbers, bands, flags, objectives["band"])}
+    colors = [BAND_COLORS.get(code, "gray") if isinstance(code, str) else "gray" for code in objectives["band"]]
+    return {i: (Badge(words.t("team.grade_final", grade=g), "🎓", color), Badge(band, "", color))
+            + ((Badge(flag, "", color),) if flag else ())
+            for i, g, band, flag, color in zip(ids, numbers, bands, flags, colors)}
 
 
 def _ambition(words: Words, rules: dict[str, Any], graded: review.Review) -> Message | None:
@@ -248,7 +250,7 @@ def _objectives(words: Words, rules: dict[str, Any], graded: review.Review, file
 
 
 def _card(words: Words, scope: Scope, team: str, objective: dict[str, Any], team_key_results: pd.DataFrame,
-          grade: Badge | None) -> ObjectiveCard:
+          grade: tuple[Badge, ...]) -> ObjectiveCard:
     objective_id = int(objective["objective_id"])
     own = team_key_results[team_key_results["objective_id"] == objective_id]
     shown = own[own["matches"]]

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from okrdash.i18n import translate
+from okrdash.markdown import plain
 from tests.fixtures.company import AS_OF, CYCLE
 
 PAGE = "pages/team.py"
@@ -153,10 +154,12 @@ def test_a_finished_cycle_shows_each_objectives_grade_and_band_and_downloads_the
     app = make_app(company_db, page=PAGE, team="Field", lang=lang, cycle="2026-Q3", as_of=AS_OF.isoformat())
     assert not app.exception and not app.warning
     badges = [m.value for m in app.markdown if "-badge[" in m.value]
-    missed = translate("review.band_missed", lang)
-    assert f":red-badge[🎓 {translate('team.grade_final', lang, grade='0,9' if lang == 'id' else '0.9')} · {missed} · " \
-           f"{translate('review.flag_postmortem', lang)}]" in badges
-    assert any(b.startswith(":green-badge[🎓 ") and ("0,7" if lang == "id" else "0.7") in b for b in badges)
+    final, missed = translate("team.grade_final", lang, grade="0,9" if lang == "id" else "0.9"), translate(
+        "review.band_missed", lang)
+    # Grade, band and flag: badges on one line that wraps between them (Markdown-escaped labels).
+    assert f":red-badge[🎓 {plain(final)}] :red-badge[{plain(missed)}] " \
+           f":red-badge[{plain(translate('review.flag_postmortem', lang))}]" in badges
+    assert any(b.startswith(":green-badge[🎓 ") and ("0,7" if lang == "id" else "0\\.7") in b for b in badges)
     assert not any("⏳" in b for b in badges)
     assert any(c.value.startswith(translate("team.grades_final", lang, cycle="2026\\-Q3", grade_green_from=0.7,
                                             grade_yellow_from=0.4)[:20]) for c in app.caption)
@@ -167,6 +170,6 @@ def test_a_running_cycle_shows_grades_so_far_as_provisional(company_db, make_app
     app = make_app(company_db, page=PAGE, team="Support", lang="id", **PINNED)
     assert not app.exception
     badges = [m.value for m in app.markdown if "-badge[" in m.value]
-    assert ":gray-badge[⏳ Nilai sementara 0,6 (belum final)]" in badges
+    assert ":gray-badge[⏳ Nilai sementara 0,6 \\(belum final\\)]" in badges
     assert not any("🎓" in b for b in badges)
     assert any("baru final saat siklus berakhir, 31 Des 2026" in c.value for c in app.caption)
