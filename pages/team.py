@@ -36,6 +36,9 @@ else:
     else:
         st.success(view.all_clear, icon="✅")
     st.subheader(t("team.objectives"))
+    st.caption(view.grades_caption)
+    if view.ambition:
+        widgets.message(view.ambition)
     left, right = st.columns(2)
     url_state.picker(ctx, view.status_filter, place=left)
     url_state.picker(ctx, view.owner_filter, place=right)
@@ -49,6 +52,7 @@ else:
         with st.container(border=True):
             st.markdown(f"#### {card.title}")
             widgets.badge(card.badge)
+            widgets.badges(card.grade)
             st.caption(card.meta)
             st.caption(card.reason)
             widgets.bars(card.bar)
@@ -58,6 +62,8 @@ else:
             forms.checkin_form(ctx, access, card.checkin, key=f"checkin_{card.objective_id}")
     if view.page_filter:
         url_state.picker(ctx, view.page_filter)
+    st.markdown(f"**{t('team.objectives_file')}**")
+    widgets.table_downloads(ctx, view.objectives)
 
 if view.cycle:
     editors.okr_editor(ctx, access, view.team, view.cycle, view.kpi_names)

@@ -85,6 +85,13 @@ def badge(shown: Badge) -> None:
     st.badge(shown.label, icon=shown.icon or None, color=shown.color)
 
 
+def badges(shown: tuple[Badge, ...]) -> None:
+    """Badges on one line that wraps between them (st.badge's own directive): one st.badge never
+    wraps, so a long label is cut short on a phone. Labels are plain text, made inert for Markdown."""
+    if shown:
+        st.markdown(" ".join(f":{b.color}-badge[{f'{b.icon} ' if b.icon else ''}{plain(b.label)}]" for b in shown))
+
+
 def key_results(ctx: Context, shown: KeyResults) -> None:
     """Key results as progress bars (status colours, the expected marker) and their table; on a
     phone as cards."""

@@ -136,8 +136,8 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
             t("review.type"): result.objectives["objective_type"].map(
                 {kind: t(f"objective.type_{kind}") for kind in set(result.objectives["objective_type"])}),
             t("common.grade"): result.objectives["grade"],
-            t("review.band"): _bands(words, rules, result.objectives["band"]),
-            t("review.flags"): _flags(words, result.objectives, review.OBJECTIVE_FLAGS),
+            t("review.band"): band_labels(words, rules, result.objectives["band"]),
+            t("review.flags"): flag_labels(words, result.objectives, review.OBJECTIVE_FLAGS),
             t("common.status"): status_labels(words, result.objectives["status"]),
         }), "objectives"),
         key_results=_grades(words, result, pd.DataFrame({
@@ -145,7 +145,7 @@ def view(store: Store, state: ReviewState, scope: Scope) -> ReviewView:
             t("common.objective"): result.key_results["objective"],
             t("common.key_result"): result.key_results["title"],
             t("common.grade"): result.key_results["grade"],
-            t("review.band"): _bands(words, rules, result.key_results["band"]),
+            t("review.band"): band_labels(words, rules, result.key_results["band"]),
         }), "key_results"),
     )
 
@@ -155,13 +155,13 @@ def _band(words: Words, rules: dict[str, object], band: object) -> str:
     return words.t(f"review.band_{'none' if band is None or pd.isna(band) else band}", **rules)
 
 
-def _bands(words: Words, rules: dict[str, object], column: pd.Series) -> pd.Series:
+def band_labels(words: Words, rules: dict[str, object], column: pd.Series) -> pd.Series:
     """Per column, translated once per distinct value: a large company grades 15,000 key results."""
     named = {band: _band(words, rules, band) for band in review.GRADE_BANDS if band is not None}
     return column.map(named).fillna(_band(words, rules, None)).astype(object)
 
 
-def _flags(words: Words, rows: pd.DataFrame, flags: tuple[str, ...]) -> list[str]:
+def flag_labels(words: Words, rows: pd.DataFrame, flags: tuple[str, ...]) -> list[str]:
     """Each row's flags of ``flags`` (the review's: postmortem, raise_ambition) in words."""
     return [", ".join(words.t(f"review.flag_{flag}") for flag in flags if row[flag])
             for row in rows[list(flags)].to_dict("records")]
@@ -199,7 +199,7 @@ def _postmortem(words: Words, rules: dict[str, object], result: review.Review) -
         words.t("common.team"): [words.team(name) for name in missed["team"]],
         words.t("common.objective"): missed["title"],
         words.t("common.grade"): missed["grade"],
-        words.t("review.band"): _bands(words, rules, missed["band"]),
+        words.t("review.band"): band_labels(words, rules, missed["band"]),
     })
     return Flagged(words.t("review.postmortem"), words.t("review.postmortem_help"),
                    _grades(words, result, listed, "postmortem") if len(missed) else None,
@@ -230,7 +230,7 @@ def _by_team(words: Words, result: review.Review) -> Table:
         words.t("review.mean_grade"): result.teams["mean_grade"].round(2),
         words.t("review.previous_mean_grade"): result.teams["previous_mean_grade"].round(2),
         change: result.teams["change"].round(2),
-        words.t("review.flags"): _flags(words, result.teams, review.TEAM_FLAGS),
+        words.t("review.flags"): flag_labels(words, result.teams, review.TEAM_FLAGS),
     })
     shown = frame.head(review.REVIEW_ROWS)
     shown = shown.assign(**{change: [formatting.signed(value, words.lang) for value in shown[change]]})

@@ -1,5 +1,7 @@
 """The team page: one team's objectives and key results for one cycle (filtered by status and owner,
-a page of objectives at a time) and its KPIs as tiles."""
+a page of objectives at a time) and its KPIs as tiles. Each objective carries its grade as the quarter
+review reads it (okrdash/views/review.py): final and read by type once the cycle is over, so far while
+it runs."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from okrdash import charts, okrfiles, presentation, readmodels, statuscard
+from okrdash import charts, formatting, okrfiles, presentation, readmodels, review, statuscard
 from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.models import Cycle, Status
@@ -17,9 +19,10 @@ from okrdash.readmodels import COMPANY_TEAMS, STATUS_ORDER
 from okrdash.store import Store
 from okrdash.viewstate import TeamState
 from okrdash.views import kpis as kpis_view
-from okrdash.views.common import (STALE_ICON, Badge, Bar, Card, Count, Table, attention_cards, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
+from okrdash.views import review as review_view
+from okrdash.views.common import (BAND_COLORS, STALE_ICON, Badge, Bar, Card, Count, Table, attention_cards, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
                                   PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
-                                  nothing_yet, unread)
+                                  nothing_yet, table, unread)
 
 OBJECTIVES_PER_PAGE = 5   # objective cards drawn at once (a company's own team has dozens)
 SEGMENTED_TEAMS = 8       # up to this many teams the picker is a row of buttons; beyond, a searchable select box
@@ -34,6 +37,7 @@ class ObjectiveCard:
     meta: Markdown                 # owner and type
     reason: Markdown               # why it has its status
     bar: tuple[Bar, ...]
+    grade: tuple[Badge, ...]       # the review's grade: final, then its band and flags; or so far
     link: PageLink                 # to the objective page
     key_results: KeyResults | None  # those that pass the filters (None: none does)
     checkin: list[dict[str, Any]]  # every key result of the objective, for the check-in form
@@ -65,6 +69,9 @@ class TeamView:
     owner_filter: Filter | None = None
     nothing_matches: Message | None = None
     objectives_shown: Markdown | None = None        # "Objectives 1–5 of 12" when there are several pages
+    grades_caption: Markdown = ""                   # whether the objectives' grades are final or so far
+    ambition: Message | None = None                 # the review's raise-ambition flag, once the cycle is over
+    objectives: Table | None = None                 # every objective of the team with its grade (a download)
     cards: tuple[ObjectiveCard, ...] = ()
     page_filter: Filter | None = None
     kpi_names: list[str] | None = None              # the team's KPIs, for the OKR editor
@@ -136,8 +143,16 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
     by_status = ", ".join(f"{count} {words.status_label(status)}" for status, count in page.status_counts.items()
                           if count)
     first = (page.page - 1) * per_page
+    rules = store.config.rule_values()
+    # The grades the quarter review gives this team's objectives (one reading, kept with the scores).
+    graded = review_view.quarter_review(store, cycle, scope.as_of, team)
+    badges = _grades(words, rules, graded)
     return replace(
         base,
+        grades_caption=words.t("team.grades_final", cycle=plain(cycle.name), **rules) if graded.is_final
+        else words.t("team.grades_so_far", cycle=plain(cycle.name), end=words.date(cycle.end_date)),
+        ambition=_ambition(words, rules, graded),
+        objectives=_objectives(words, rules, graded, f"objectives-{team}-{cycle.name}.csv"),
         status_card=lambda: status_card(store, scope, team), status_card_name=f"status-{team}-{cycle.name}.png",
         summary=words.t("team.whatsapp", team=words.team(team), cycle=cycle.name, as_of=words.date(scope.as_of),
                         statuses=by_status),
@@ -153,7 +168,7 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         objectives_shown=words.t("team.objectives_shown", first=words.number(first + 1),
                                  last=words.number(min(first + per_page, page.listed)),
                                  total=words.number(page.listed)) if page.pages > 1 else None,
-        cards=tuple(_card(words, scope, team, objective, page.key_results)
+        cards=tuple(_card(words, scope, team, objective, page.key_results, badges.get(int(objective["objective_id"]), ()))
                     for objective in readmodels.records(page.objectives)),
         page_filter=Filter("objective_page", words.t("team.objectives_page"),
                            tuple(Option(n, words.number(n)) for n in range(1, page.pages + 1)), page.page, shown,
@@ -183,7 +198,59 @@ def _team_filter(words: Words, teams: list[str], shown: TeamState) -> Filter:
                   shown.team, shown, style="segmented" if len(teams) <= SEGMENTED_TEAMS else "select", required=True)
 
 
-def _card(words: Words, scope: Scope, team: str, objective: dict[str, Any], team_key_results: pd.DataFrame) -> ObjectiveCard:
+def _grades(words: Words, rules: dict[str, Any], graded: review.Review) -> dict[int, tuple[Badge, ...]]:
+    """Each objective's grade as badges: once the cycle is over its final grade, band (read by type)
+    and flags, each a badge in the band's colour (short enough for a phone's line); while it runs
+    the grade so far, provisional, with no band: a band is the end-of-cycle reading, and until then
+    the status is what to act on."""
+    objectives = graded.objectives
+    ids = [int(i) for i in objectives["objective_id"]]
+    numbers = [formatting.fixed(g, words.lang) for g in objectives["grade"]]
+    if not graded.is_final:
+        return {i: (Badge(words.t("team.grade_so_far", grade=g), "⏳", "gray"),) for i, g in zip(ids, numbers)}
+    bands = review_view.band_labels(words, rules, objectives["band"])
+    flags = review_view.flag_labels(words, objectives, review.OBJECTIVE_FLAGS)
+    colors = [BAND_COLORS.get(code, "gray") if isinstance(code, str) else "gray" for code in objectives["band"]]
+    return {i: (Badge(words.t("team.grade_final", grade=g), "🎓", color), Badge(band, "", color))
+            + ((Badge(flag, "", color),) if flag else ())
+            for i, g, band, flag, color in zip(ids, numbers, bands, flags, colors)}
+
+
+def _ambition(words: Words, rules: dict[str, Any], graded: review.Review) -> Message | None:
+    """The review's flag on a team whose aspirational objectives averaged so high they were not
+    ambitious enough: said once the cycle is over, of the team, never of an objective or a person."""
+    flagged = graded.raise_ambition
+    if not graded.is_final or flagged.empty:
+        return None
+    row = readmodels.records(flagged)[0]
+    return Message(words.t("team.raise_ambition", team=plain(words.team(row["team"])), cycle=plain(graded.cycle.name),
+                           mean=words.number(round(row["aspirational_mean_grade"], 2)), **rules), "📈", "warning")
+
+
+def _objectives(words: Words, rules: dict[str, Any], graded: review.Review, file_name: str) -> Table:
+    """The team's objectives with type, status, progress and the review's grade, band and flags, as
+    the cards show them (grades so far while the cycle runs, without a band); no owner: grades are
+    never given per person."""
+    objectives = graded.objectives
+    t = words.t
+    frame = pd.DataFrame({
+        t("common.objective"): objectives["title"],
+        t("review.type"): objectives["objective_type"].map(
+            {kind: t(f"objective.type_{kind}") for kind in set(objectives["objective_type"])}),
+        t("common.status"): [words.status(status) for status in objectives["status"]],
+        t("common.progress"): objectives["progress"],
+    })
+    if graded.is_final:
+        frame[t("common.grade")] = objectives["grade"]
+        frame[t("review.band")] = review_view.band_labels(words, rules, objectives["band"])
+        frame[t("review.flags")] = review_view.flag_labels(words, objectives, review.OBJECTIVE_FLAGS)
+    else:
+        frame[t("team.grade_so_far_column")] = objectives["grade"]
+    return table(words, frame, file_name, "download_team_objectives", shares=(t("common.progress"),))
+
+
+def _card(words: Words, scope: Scope, team: str, objective: dict[str, Any], team_key_results: pd.DataFrame,
+          grade: tuple[Badge, ...]) -> ObjectiveCard:
     objective_id = int(objective["objective_id"])
     own = team_key_results[team_key_results["objective_id"] == objective_id]
     shown = own[own["matches"]]
@@ -195,6 +262,7 @@ def _card(words: Words, scope: Scope, team: str, objective: dict[str, Any], team
                      type=words.t(f"objective.type_{objective['objective_type']}")),
         reason=plain(presentation.objective_status_reason(objective["status"], list(own["status"]), words.lang)),
         bar=bars(words, None, [objective["progress"]], [objective["expected"]], [objective["status"]]),
+        grade=grade,
         link=PageLink(words.t("team.open_objective"), scope.urls.objective(objective=objective_id), "🎯"),
         key_results=key_results(words, shown.reset_index(drop=True), f"key-results-{team}-{objective_id}.csv",
                                 f"download_krs_{objective_id}") if len(shown) else None,

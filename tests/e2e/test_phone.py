@@ -90,3 +90,29 @@ def test_the_other_pages_run_past_no_edge_on_a_phone_and_leak_no_english(page: P
     if lang == "id":
         shown = page.locator("body").inner_text()
         assert leaks([line for line in shown.splitlines() if line.strip()], typed_data(demo_db_file)) == []
+
+
+@pytest.mark.parametrize("lang, missed, green", [
+    ("en", ("🎓 Final grade 0.9", "Missed (below 1.0)", "Postmortem"), ("🎓 Final grade 0.7", "Green (0.7 or more)")),
+    ("id", ("🎓 Nilai akhir 0,9", "Tidak tercapai (di bawah 1,0)", "Perlu postmortem"),
+     ("🎓 Nilai akhir 0,7", "Hijau (0,7 atau lebih)"))])
+def test_a_finished_cycles_objective_cards_carry_their_grade_and_band_on_a_phone(page: Page, app_url: str,
+                                                                                 request: pytest.FixtureRequest,
+                                                                                 lang: str, missed: tuple[str, ...],
+                                                                                 green: tuple[str, ...]):
+    """Issue 26: in the demo's finished 2026-Q3, Engineering's committed objective ended at 0.9 (its
+    status At Risk) and is missed with a postmortem; its aspirational one at 0.7 is green. At 390 px
+    each objective card says so inside the screen."""
+    page.set_viewport_size(PHONE)
+    open_app(page, app_url, f"/team?team=Engineering&lang={lang}&as_of={AS_OF}&cycle=2026-Q3")
+    screenshot(page, request)
+    main = page.locator('[data-testid="stMain"]')
+    # Each badge whole (a single badge never wraps: a long one was cut short) and inside the screen.
+    for text in (*missed, *green):
+        shown = main.get_by_text(text, exact=True)
+        assert shown.count() == 1 and shown.is_visible(), text
+        box = shown.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"] + 1, text
+        assert shown.evaluate("e => e.scrollWidth <= e.clientWidth"), text  # not cut off with an ellipsis
+    measured = page.evaluate(_PAST_THE_EDGE)
+    assert measured["scroll"] <= measured["width"] and measured["past"] == [], measured

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from okrdash.i18n import translate
+from okrdash.markdown import plain
 from tests.fixtures.company import AS_OF, CYCLE
 from tests.helpers.html_tables import shown_tables
 
@@ -30,9 +31,11 @@ def test_the_team_page_opens_in_both_languages(company_db, make_app, lang):
     assert objective_headings(app) == ["Delight customers", "Cut reply time"]
     assert translate("status.At Risk", lang) in " ".join(m.label for m in app.metric)
     assert [p.proto.page for p in app.page_link] == ["objective", "objective"]
-    # CSV and Excel of every table, of the team's OKRs as a file to edit and upload back, and its status card.
-    assert len(app.get("download_button")) == 2 * len(shown_tables(app)) + 3 > 3
-    assert {"download_team_okrs", "download_team_okrs_xlsx", "status_card"} <= {b.key for b in app.download_button}
+    # CSV and Excel of every table, of the team's objectives with their grades, of the team's OKRs as a
+    # file to edit and upload back, and its status card.
+    assert len(app.get("download_button")) == 2 * len(shown_tables(app)) + 5 > 5
+    assert {"download_team_objectives", "download_team_objectives_xlsx", "download_team_okrs",
+            "download_team_okrs_xlsx", "status_card"} <= {b.key for b in app.download_button}
     assert "team=Support" in app.code[0].value  # the share box
 
 
@@ -135,3 +138,39 @@ def test_stale_key_results_and_kpis_are_marked_where_their_status_is(company_db,
                 for cell in frame[translate("common.status", lang)]]
     assert any(cell.endswith(marker) for cell in statuses)
     assert any(c.value.endswith(f"🕒 {translate('common.stale_kpi', lang)}") for c in app.caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_finished_cycle_shows_each_objectives_grade_and_band_and_downloads_them(company_db, make_app, lang):
+    """Issue 26: a committed objective at 0.93 in a finished cycle reads On Track by its status, and
+    its grade says it was missed (a postmortem), never green; an aspirational 0.7 is green."""
+    from okrdash.store import open_store
+    from tests.fixtures.company import load_bands
+
+    store = open_store(company_db)
+    try:
+        load_bands(store)
+    finally:
+        store.close()
+    app = make_app(company_db, page=PAGE, team="Field", lang=lang, cycle="2026-Q3", as_of=AS_OF.isoformat())
+    assert not app.exception and not app.warning
+    badges = [m.value for m in app.markdown if "-badge[" in m.value]
+    final, missed = translate("team.grade_final", lang, grade="0,9" if lang == "id" else "0.9"), translate(
+        "review.band_missed", lang)
+    # Grade, band and flag: badges on one line that wraps between them (Markdown-escaped labels).
+    assert f":red-badge[🎓 {plain(final)}] :red-badge[{plain(missed)}] " \
+           f":red-badge[{plain(translate('review.flag_postmortem', lang))}]" in badges
+    assert any(b.startswith(":green-badge[🎓 ") and ("0,7" if lang == "id" else "0\\.7") in b for b in badges)
+    assert not any("⏳" in b for b in badges)
+    assert any(c.value.startswith(translate("team.grades_final", lang, cycle="2026\\-Q3", grade_green_from=0.7,
+                                            grade_yellow_from=0.4)[:20]) for c in app.caption)
+    assert {"download_team_objectives", "download_team_objectives_xlsx"} <= {b.key for b in app.download_button}
+
+
+def test_a_running_cycle_shows_grades_so_far_as_provisional(company_db, make_app):
+    app = make_app(company_db, page=PAGE, team="Support", lang="id", **PINNED)
+    assert not app.exception
+    badges = [m.value for m in app.markdown if "-badge[" in m.value]
+    assert ":gray-badge[⏳ Nilai sementara 0,6 \\(belum final\\)]" in badges
+    assert not any("🎓" in b for b in badges)
+    assert any("baru final saat siklus berakhir, 31 Des 2026" in c.value for c in app.caption)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from okrdash import readmodels
+from okrdash.i18n import translate
 from okrdash.access import LOCAL_ACCESS, LOCAL_VIEWER, Access, Role
 from okrdash.store import open_store
-from okrdash.viewstate import HomeState, TeamState
+from okrdash.viewstate import HomeState, ReviewState, TeamState
 from okrdash.views import overview, team
+from okrdash.views import review as review_view
 from tests.fixtures import company as fixture
 from tests.views.conftest import scope_of
 
@@ -198,3 +202,65 @@ def test_a_teams_own_attention_list_off_track_at_risk_stale_and_low_confidence_b
         assert list(shown["Title"]) == [title for title, team_ in zip(whole["Title"], whole["Team"]) if team_ == name]
         assert [card.title for card in view.attention_cards] == list(shown["Title"])
         assert view.attention.file_name == f"needs-attention-{name}-2026-Q4.csv" and view.all_clear is None
+
+
+@pytest.fixture(scope="module")
+def banded_company():
+    store = fixture.new_store()
+    fixture.load_bands(store)
+    yield store
+    store.close()
+
+
+def grades(view) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Each objective card's grade badges: label, icon, colour."""
+    return {card.title: tuple((b.label, b.icon, b.color) for b in card.grade) for card in view.cards}
+
+
+@pytest.mark.parametrize("lang, committed, aspirational, type_words", [
+    ("en", ("Final grade 0.9", "Missed (below 1.0)", "Postmortem"), ("Final grade 0.7", "Green (0.7 or more)"),
+     ("Committed", "Aspirational")),
+    ("id", ("Nilai akhir 0,9", "Tidak tercapai (di bawah 1,0)", "Perlu postmortem"),
+     ("Nilai akhir 0,7", "Hijau (0,7 atau lebih)"), ("Komitmen", "Aspirasional"))])
+def test_a_finished_cycle_grades_each_objective_by_its_type_as_the_review_does(banded_company, lang, committed,
+                                                                               aspirational, type_words):
+    scope = scope_of(banded_company, lang, cycle=fixture.PREVIOUS)
+    view = team.view(banded_company, TeamState(team="Field"), scope, LOCAL_ACCESS)
+    # A committed objective at 0.93 is a miss with a postmortem, never green; an aspirational 0.7 is green.
+    assert grades(view) == {
+        "Open the depot": ((committed[0], "🎓", "red"), (committed[1], "", "red"), (committed[2], "", "red")),
+        "Cut fuel use": ((aspirational[0], "🎓", "green"), (aspirational[1], "", "green"))}
+    assert [card.meta.endswith(kind) for card, kind in zip(view.cards, type_words)] == [True, True]
+    assert view.grades_caption.startswith("Grades of 2026\\-Q3 are final" if lang == "en" else
+                                          "Nilai siklus 2026\\-Q3 sudah final")
+    assert view.ambition is None  # aspirational objectives averaging 0.7: no flag
+    # The download carries type, grade (a number), band and flags; no owner, so no grade per person.
+    rows = view.objectives.rows().set_index(translate("common.objective", lang))
+    grade, band = translate("common.grade", lang), translate("review.band", lang)
+    assert rows.loc["Open the depot", [translate("review.type", lang), grade]].tolist() == [type_words[0], 0.9]
+    assert rows.loc["Open the depot", band] == committed[1] and rows.loc["Cut fuel use", band] == aspirational[1]
+    assert rows.loc["Open the depot", translate("review.flags", lang)] == committed[2]
+    assert "Agus" not in rows.to_string() and view.objectives.file_name == "objectives-Field-2026-Q3.csv"
+    # The same numbers as the quarter review, which reads them from the same rows.
+    reviewed = review_view.view(banded_company, ReviewState(team="Field"), scope).objectives.rows()
+    assert reviewed.set_index(translate("common.objective", lang))[band].to_dict() == rows[band].to_dict()
+
+
+def test_a_team_whose_aspirational_objectives_average_high_is_told_to_raise_its_ambition(banded_company):
+    for lang, words in (("en", "Sprint's aspirational objectives averaged 1"), ("id", "rata-rata bernilai 1 di siklus 2026\\-Q3")):
+        view = team.view(banded_company, TeamState(team="Sprint"), scope_of(banded_company, lang, cycle=fixture.PREVIOUS),
+                         LOCAL_ACCESS)
+        assert words in view.ambition.text and view.ambition.kind == "warning"
+        # One objective at 1.0 is a success: green, and no flag on the objective.
+        assert [color for _, _, color in grades(view)["Ship every route"]] == ["green", "green"]
+
+
+def test_a_running_cycle_shows_the_grade_so_far_as_provisional_without_a_band(company):
+    for lang, so_far, caption in (("en", "Grade so far 0.6 (provisional)", "final when it ends on 31 Dec 2026"),
+                                  ("id", "Nilai sementara 0,6 (belum final)", "final saat siklus berakhir, 31 Des 2026")):
+        view = team.view(company, TeamState(team="Support"), scope_of(company, lang), LOCAL_ACCESS)
+        assert grades(view)["Delight customers"] == ((so_far, "⏳", "gray"),)
+        assert caption in view.grades_caption and view.ambition is None
+        # The download says what the page says: the grade so far, no band yet.
+        rows = view.objectives.rows()
+        assert translate("review.band", lang) not in rows and translate("team.grade_so_far_column", lang) in rows
