@@ -75,3 +75,13 @@ EXPECTED_CHECKINS = [
 def test_checkin_file_reports_every_planted_problem(store, load, reject):
     load(*CHECKIN_SETUP)
     assert found(reject(("c.csv", CHECKIN_FILE), into=store)) == EXPECTED_CHECKINS
+
+
+def test_a_row_of_empty_cells_still_counts_as_a_line(store, reject):
+    """The reader numbers the rows as it reads them and drops the rows of empty cells afterwards:
+    a problem below such a row names the line the user's editor shows."""
+    data = ("team,kpi,date,value\n"
+            "T,Revenue,2026-04-30,10\n"
+            ",,,\n"
+            "T,Revenue,2026-05-31,abc\n")
+    assert found(reject(("k.csv", data), into=store)) == [(4, "value", "abc", "not_a_number")]
