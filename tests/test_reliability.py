@@ -28,6 +28,7 @@ from okrdash import demo
 from okrdash.access import admin_writer
 from okrdash.cli import main as cli_main
 from okrdash.importing import Upload, import_files
+from okrdash.importing.mapping import Mapping, save
 from okrdash.people import PeopleRows, Person
 from okrdash.problems import ImportFailed
 from okrdash.store import DATA_TABLES, StoreError, open_store, restore
@@ -419,6 +420,10 @@ def test_backup_and_restore_round_trip(demo_db, tmp_path):
             source.apply([people.changes()], admin_writer("rina@contoh.co.id"))
         with source.sending_reminder("owner", "rizky@contoh.co.id", dt.date(2026, 11, 23)) as ours:
             assert ours
+        # A saved mapping (the answers to a sheet's questions).
+        save(source, "Cabang", Mapping(columns=(("Indikator KPI", "kpi"),), values=(("team", "Sales"),),
+                                       headers=("Indikator KPI", "Tanggal", "Realisasi")),
+             admin_writer("rina@contoh.co.id"))
         expected = snapshot(source)
         expected_counts = source.table_counts()
         folder = source.backup(tmp_path / "backup")
