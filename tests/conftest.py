@@ -101,7 +101,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadgroup`` (``make test``) with groups of our own: tests are handed out one by one,
     largest group first, except that
 
-    * each browser lane (WORKER_GROUPS) runs whole on one worker;
+    * each browser lane (WORKER_GROUPS) runs whole on one worker, and the lanes go out first;
     * a test that uses a module- or class-scoped fixture runs on one worker with the rest of its
       file, so the fixture (a demo store, a throwaway PostgreSQL server for an outage, nginx) is
       made once per run, not again each time the worker's next test comes from another file.
@@ -125,6 +125,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 written = sorted(groups_folder.glob("*.json"))
                 self.file_groups = json.loads(written[0].read_text()) if written else {}
             return _group_of(nodeid, self.file_groups) or super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            # The browser lanes first (the longest units, mostly waiting), even before a file group
+            # with more tests.
+            for group in dict.fromkeys(group for _, group in reversed(WORKER_GROUPS)):
+                if group in self.workqueue:
+                    self.workqueue.move_to_end(group, last=False)
+            super()._assign_work_unit(node)
 
     return FolderGroupScheduling(config, log)
 
