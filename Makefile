@@ -47,8 +47,9 @@ browser: system-packages
 run: $(STAMP)
 	$(BIN)/okrdash --create serve --port $(PORT)
 
-# --dist loadgroup: tests are handed out one by one, except that tests/e2e (the browser tests)
-# runs whole on one worker (pytest_xdist_make_scheduler in tests/conftest.py).
+# --dist loadgroup: tests are handed out one by one, except that the browser tests (tests/e2e) run
+# in two lanes, each whole on one worker, and a test using a module-scoped fixture runs with the rest
+# of its file (pytest_xdist_make_scheduler in tests/conftest.py).
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,36 +53,113 @@ def uploads(files: tuple[FileSpec, ...]) -> list[Upload]:
     return [Upload(name, data.encode("utf-8") if isinstance(data, str) else data) for name, data in files]
 
 
-# Folders whose tests run whole on one worker under ``--dist loadgroup`` (see the scheduler below).
-WORKER_GROUPS = ("tests/e2e/",)
+# The browser tests (tests/e2e) run in two lanes: each lane's files run whole on one worker, so
+# Chromium and the shared Streamlit server start once per lane, and two workers drive browsers at
+# once (the browser tests mostly wait on Chromium and their servers, so one lane alone was the run's
+# critical path). First match wins. The lanes are balanced by the files' wall times in one run
+# (2026-12-07, load 15: the three files of lane 1 took 665 s, the rest 711 s; README, Tests).
+WORKER_GROUPS = (
+    ("tests/e2e/test_browser.py", "browser-lane-1"),
+    ("tests/e2e/test_plans_and_carry_forward.py", "browser-lane-1"),
+    ("tests/e2e/test_desktop_tables.py", "browser-lane-1"),
+    ("tests/e2e/", "browser-lane-2"),
+)
+# Fixture scopes that outlive a test: a test using one runs with the rest of its file (below).
+SHARED_SCOPES = ("class", "module", "package")
+GROUPS_FOLDER = "okrdash_groups_folder"
+
+
+def _groups_folder(config: pytest.Config) -> Path:
+    """Where the workers write the file groups they found at collection, for the controller's
+    scheduler (the controller collects nothing itself)."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        return Path(workerinput[GROUPS_FOLDER])
+    if not hasattr(config, "_okrdash_groups_folder"):
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="okrdash-xdist-"))
+        config._okrdash_groups_folder = folder  # type: ignore[attr-defined]
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return config._okrdash_groups_folder  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput[GROUPS_FOLDER] = str(_groups_folder(node.config))
+
+
+def _group_of(nodeid: str, file_groups: dict[str, str]) -> str | None:
+    for prefix, group in WORKER_GROUPS:
+        if nodeid.startswith(prefix):
+            return group
+    return file_groups.get(nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist loadgroup`` (``make test``) with the browser tests as one group: tests are handed out
-    one by one, except that tests/e2e runs whole on one worker, so Chromium, the shared Streamlit
-    server and the proxy test's nginx start once, not once per worker. The group, the largest work
-    unit, is handed out first.
+    """``--dist loadgroup`` (``make test``) with groups of our own: tests are handed out one by one,
+    largest group first, except that
 
-    The group is named by folder here because xdist 3.8 groups ``xdist_group`` marks by renaming
+    * each browser lane (WORKER_GROUPS) runs whole on one worker, and the lanes go out first;
+    * a test that uses a module- or class-scoped fixture runs on one worker with the rest of its
+      file, so the fixture (a demo store, a throwaway PostgreSQL server for an outage, nginx) is
+      made once per run, not again each time the worker's next test comes from another file.
+
+    The groups are made here because xdist 3.8 groups ``xdist_group`` marks by renaming
     ``item._nodeid``, which pytest 9.2 no longer reads: marked tests were spread over every worker.
+    The workers name the file-grouped tests at collection (pytest_collection_modifyitems) in a file
+    the scheduler reads once every worker has collected.
     """
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
+    groups_folder = _groups_folder(config)
+
     class FolderGroupScheduling(LoadGroupScheduling):
+        file_groups: dict[str, str] | None = None
+
         def _split_scope(self, nodeid: str) -> str:
-            folder = next((folder for folder in WORKER_GROUPS if nodeid.startswith(folder)), None)
-            return folder or super()._split_scope(nodeid)
+            if self.file_groups is None:
+                written = sorted(groups_folder.glob("*.json"))
+                self.file_groups = json.loads(written[0].read_text()) if written else {}
+            return _group_of(nodeid, self.file_groups) or super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            # The browser lanes first (the longest units, mostly waiting), even before a file group
+            # with more tests.
+            for group in dict.fromkeys(group for _, group in reversed(WORKER_GROUPS)):
+                if group in self.workqueue:
+                    self.workqueue.move_to_end(group, last=False)
+            super()._assign_work_unit(node)
 
     return FolderGroupScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Hypothesis tests first: each runs for seconds to a minute, and xdist hands tests out in this
-    order, so a long one started last would keep one worker busy after the others have finished."""
+    order, so a long one started last would keep one worker busy after the others have finished.
+
+    Under xdist, also write which tests go with their file (see pytest_xdist_make_scheduler)."""
     items.sort(key=lambda item: not getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None or GROUPS_FOLDER not in workerinput:
+        return
+    file_groups = {item.nodeid: item.nodeid.split("::", 1)[0] for item in items if _uses_shared_fixture(item)}
+    # Every worker writes the same groups, each to a file of its own (no two writers of one file).
+    folder = _groups_folder(config)
+    partial = folder / f"{workerinput['workerid']}.partial"
+    partial.write_text(json.dumps(file_groups))
+    partial.replace(folder / f"{workerinput['workerid']}.json")
+
+
+def _uses_shared_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions and definitions[-1].scope in SHARED_SCOPES
+               for definitions in info.name2fixturedefs.values())
 
 
 @pytest.fixture(autouse=True)
