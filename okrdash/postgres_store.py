@@ -102,6 +102,8 @@ class PostgresStore:
         self._pg_ready = False
         self._in_write = False
         self._last_poll = 0.0
+        # The error of the last poll that could not reach PostgreSQL (None once one reaches it again).
+        self._unreachable: StoreError | None = None
         # The okrdash_changes version the mirror holds (None: nothing loaded yet).
         self._known: int | None = None
         self._pg: psycopg.Connection | None = None
@@ -347,8 +349,16 @@ class PostgresStore:
     # -- bringing in other processes' writes ----------------------------------------------------
 
     def _before_read(self) -> None:
-        """At most once per ``pg_poll_seconds``: reload the tables another process changed."""
-        if not self._pg_ready or time.monotonic() - self._last_poll < self.config.pg_poll_seconds:
+        """At most once per ``pg_poll_seconds``: reload the tables another process changed.
+
+        After a poll that could not reach PostgreSQL, every read says so until a poll reaches it
+        again, whichever thread polled (the warmer polls every second): the mirror is no longer known
+        to be current, and a page shows the outage instead of numbers that may be old."""
+        if not self._pg_ready:
+            return
+        if time.monotonic() - self._last_poll < self.config.pg_poll_seconds:
+            if self._unreachable is not None:
+                raise self._unreachable
             return
         # A write in progress (another thread) refreshes the mirror itself; the reader goes on.
         if not self._write_lock.acquire(blocking=False):
@@ -357,7 +367,13 @@ class PostgresStore:
             if self._in_write:  # this thread's own write, between its statements
                 return
             self._last_poll = time.monotonic()
-            self.refresh()
+            try:
+                self.refresh()
+            except StoreError as error:
+                if error.code == "store_unreachable":
+                    self._unreachable = error
+                raise
+            self._unreachable = None
         finally:
             self._write_lock.release()
 

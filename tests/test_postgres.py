@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -420,3 +421,36 @@ def test_what_a_poll_reloads_is_found_through_indexes(pg_server):
             assert (table, "replaced_by") in indexed
         elif table not in ("batches", "cycles", *UNBATCHED_TABLES):  # read by their keys, no batch
             assert (table, "batch_id") in indexed
+
+
+def test_after_a_poll_that_found_postgresql_down_every_read_says_so_until_it_answers(pg_server_to_stop):
+    """The warmer polls PostgreSQL every second on its own thread; a page's read right after that poll
+    found the server down must not be served the mirror's old rows as if current (issue 22's outage
+    page), and reads work again once a poll reaches it."""
+    store = open_store(pg_server_to_stop.new_database(), Settings(pg_poll_seconds=3600))
+    try:
+        demo.load_demo(store, anchor=demo.DEMO_ANCHOR)
+        store._last_poll = 0.0  # the next read polls
+        pg_server_to_stop.stop_serving()
+        try:
+            polled: list[StoreError] = []
+
+            def warmer_polls() -> None:
+                try:
+                    _ = store.write_version  # what the warmer reads each second
+                except StoreError as error:
+                    polled.append(error)
+
+            poller = threading.Thread(target=warmer_polls)
+            poller.start()
+            poller.join()
+            assert [e.code for e in polled] == ["store_unreachable"]
+            with pytest.raises(StoreError) as caught:  # within the poll interval, on another thread
+                store.cycles()
+            assert caught.value.code == "store_unreachable"
+        finally:
+            pg_server_to_stop.start_serving()
+        store._last_poll = 0.0
+        assert [c.name for c in store.cycles()]
+    finally:
+        store.close()
