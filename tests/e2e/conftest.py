@@ -378,6 +378,22 @@ def wait_idle(page, settle_ms: int = 200, timeout_ms: int = IDLE_TIMEOUT_MS, aft
         page.wait_for_timeout(settle_ms)
 
 
+def settled_box(locator, timeout_ms: int = 10_000) -> dict:
+    """The element scrolled into view and its box once it stops moving: images and lazily loaded
+    elements above it may still shift the page after a run has ended, and a click at a stale box
+    lands on the wrong row of a grid."""
+    locator.scroll_into_view_if_needed()
+    box, deadline = locator.bounding_box(), time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        locator.page.wait_for_timeout(150)
+        locator.scroll_into_view_if_needed()
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 def open_app(page, base: str, path: str) -> None:
     """Go to ``base + path`` and wait for the first script run to finish."""
     page.goto(f"{base}{path}", wait_until="domcontentloaded")

@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from okrdash.store import open_store
 from okrdash.ui.editors import okr_editor_key
-from tests.e2e.conftest import AS_OF, CYCLE, IDLE_TIMEOUT_MS, open_app, screenshot, wait_idle
+from tests.e2e.conftest import AS_OF, CYCLE, IDLE_TIMEOUT_MS, open_app, screenshot, settled_box, wait_idle
 
 TEAM = "HR"
 OBJECTIVE = "Make every new hire ready in their first month"
@@ -52,8 +52,7 @@ def card(page: Page, title: str):
 def cell_at(canvas, row: int, column: int) -> tuple[float, float]:
     """Where the grid's cell is on the screen now (``row`` from 0 under the header; two columns of
     equal width after the row markers): a rerun may have moved the page."""
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
+    box = settled_box(canvas)
     return box["x"] + 100 + column * box["width"] / 2, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2
 
 

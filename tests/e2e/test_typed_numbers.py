@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from okrdash.store import open_store
 from okrdash.ui.editors import okr_editor_key
-from tests.e2e.conftest import AS_OF, CYCLE, open_app, screenshot, wait_idle
+from tests.e2e.conftest import AS_OF, CYCLE, open_app, screenshot, settled_box, wait_idle
 
 TEAM = "Engineering"
 OBJECTIVE = "Keep the platform fast and reliable"
@@ -115,8 +115,7 @@ def edit_baseline(page: Page, base: str, lang: str, text: str, words: dict[str, 
     key = okr_editor_key(CYCLE, TEAM)
     grid = page.locator(f'.st-key-{key}_key_results [data-testid="stDataFrame"]')
     canvas = grid.locator('canvas[data-testid="data-grid-canvas"]')
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
+    box = settled_box(canvas)
     # Select the load time row's first cell (its objective), move to its baseline, type over it, commit.
     page.mouse.click(box["x"] + 120, box["y"] + ROW_PX * (LOAD_TIME_ROW + 1) + ROW_PX / 2)
     for _ in range(BASELINE_COLUMN):
