@@ -322,3 +322,14 @@ def test_a_percent_value_beside_the_value_is_the_achievement(store, load, reject
     assert stored_measurements(store) == {("Leads", dt.date(2026, 10, 31)): 40.0}
     [problem] = reject(("kpi2.csv", data.replace(",80\n", ",90\n")), today=TODAY)
     assert (problem.column, problem.code) == ("Capaian (%)", "achievement_disagrees")
+
+
+def test_an_achievement_of_zero_beside_a_baseline_asks_too(store, reject):
+    """A share column of fractions holding a whole 0 is an exact 0, not 0 to 0,5: over the target it
+    gives 0, from the baseline 1000, and the file does not say which (tests/oracle, achievement-column,
+    stored 0 before)."""
+    data = ("Cycle,Team,Objective,Key Result,Kind,Baseline,Target,Achievement,Date\n"
+            "2026-Q4,Sales,Grow,Cut acquisition cost,increase,1000,3000,0,2026-11-15\n")
+    [problem] = reject(("okr.csv", data), today=TODAY)
+    assert (problem.column, problem.code) == ("Achievement", "achievement_from_where")
+    assert problem.params == {"over_target": 0.0, "from_baseline": 1000.0}

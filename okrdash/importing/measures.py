@@ -60,6 +60,11 @@ def share(value: float | None, text: str | None, points: bool) -> tuple[float | 
     scale = 100.0 if points else 1.0
     found = _DIGITS_AFTER_SEPARATOR.search(text)
     decimals = len(found[1]) if found else 0
+    if not points and not decimals:
+        # A whole number on the 0-1 scale (0, 1, 2 for 200%) is written exactly: no sheet rounds 0.3 to
+        # "0" in a share column (it would show "0%"), and a span of a half would let a 0 beside a
+        # baseline pass for both readings of an achievement (tests/oracle, achievement-column).
+        return value, 1e-9
     return value / scale, 0.5 * 10.0 ** -decimals / scale + 1e-9
 
 
