@@ -102,7 +102,7 @@ if not view.history:
 else:
     widgets.table(ctx, view.history)
     if view.undoable:
-        with st.expander(f"↩️ {t('upload.undo_title')}"):
+        with st.expander(f"↩️ {t('upload.undo_title')}", key="undo_expander"):
             st.caption(t("upload.undo_help"))
             offered = {undoable.batch: undoable for undoable in view.undoable}
             chosen = st.selectbox(t("upload.undo_batch"), list(offered), key="undo_batch",

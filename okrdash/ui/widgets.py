@@ -49,16 +49,21 @@ def table(ctx: Context, shown: Table, download: bool = True) -> None:
     """A view model's table: its first rows note, the rows as escaped HTML (:func:`html_table`) and,
     with a file name, its downloads. A table of more than SMALL_TABLE_ROWS rows also offers the
     canvas grid, to sort and search it: only a reader who switches it on makes the browser load the
-    grid's code (~1.7 MB of JavaScript, more than the rest of the page)."""
-    if shown.first_rows:
-        st.caption(shown.first_rows)
-    if len(shown.shown) > SMALL_TABLE_ROWS and st.toggle(f"🔎 {ctx.t('common.explore_table')}",
-                                                         key=f"{shown.key}_explore"):
-        grid(shown)
-    else:
-        st.html(html_table(shown, ctx.lang))
-    if shown.file_name and download:
-        table_downloads(ctx, shown)
+    grid's code (~1.7 MB of JavaScript, more than the rest of the page).
+
+    All of it is one container: a table that grows past SMALL_TABLE_ROWS (its switch appears) or
+    gains a first rows note must not move the elements after it, or an expander below (the Upload
+    page's undo) would be a new one, closed, on the next run."""
+    with st.container():
+        if shown.first_rows:
+            st.caption(shown.first_rows)
+        if len(shown.shown) > SMALL_TABLE_ROWS and st.toggle(f"🔎 {ctx.t('common.explore_table')}",
+                                                             key=f"{shown.key}_explore"):
+            grid(shown)
+        else:
+            st.html(html_table(shown, ctx.lang))
+        if shown.file_name and download:
+            table_downloads(ctx, shown)
 
 
 def grid(shown: Table) -> None:
