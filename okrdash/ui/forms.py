@@ -75,7 +75,8 @@ def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]]
     if not editable:
         return
     flash = st.session_state.get(_FLASH.format(key=key))
-    with st.expander(f"✍️ {ctx.t('forms.checkin_title')}", expanded=flash is not None):
+    # Keyed: an open form stays open when what is drawn above it changes between runs.
+    with st.expander(f"✍️ {ctx.t('forms.checkin_title')}", expanded=flash is not None, key=f"{key}_expander"):
         if writable:
             _checkin_fields(ctx, access, writable, key)
         if linked:
@@ -168,7 +169,8 @@ def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str
     if not access.may_edit_team(kpi["team"]):
         return
     flash = st.session_state.get(_FLASH.format(key=key))
-    with st.expander(f"✍️ {ctx.t('forms.measurement_title')}", expanded=flash is not None):
+    # Keyed: an open form stays open when what is drawn above it changes between runs.
+    with st.expander(f"✍️ {ctx.t('forms.measurement_title')}", expanded=flash is not None, key=f"{key}_expander"):
         _measurement_fields(ctx, access, kpi, key)
 
 
