@@ -88,7 +88,10 @@ def undo_newest_batch(page: Page, words: dict[str, str], changes: str) -> None:
         .to_be_visible(timeout=IDLE_TIMEOUT_MS)
     wait_idle(page)
     page.locator('[data-testid="stExpander"] summary').filter(has_text=words["undo_title"]).click()
-    page.get_by_role("button", name=words["undo_button"]).click()
+    wait_idle(page)  # the expander's own run first: a click during it could be lost
+    undo = page.get_by_role("button", name=words["undo_button"])
+    expect(undo).to_be_enabled()
+    undo.click()
     wait_idle(page)
     expect(page.locator('[data-testid="stAlertContentWarning"]').filter(has_text=changes)) \
         .to_be_visible(timeout=IDLE_TIMEOUT_MS)
