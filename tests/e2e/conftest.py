@@ -253,24 +253,31 @@ def app_url(app_server: StreamlitServer) -> str:
 
 
 def _fresh_server(start_server: Callable[..., StreamlitServer], demo_db_file: Path, tmp_path: Path,
-                  warm: bool) -> Iterator[str]:
+                  warm: bool) -> Iterator[StreamlitServer]:
     db = tmp_path / "okrdash.duckdb"
     shutil.copyfile(demo_db_file, db)
     server = start_server(db, warm=warm)
-    yield server.url
+    yield server
     server.stop()
 
 
 @pytest.fixture
-def fresh_app_url(start_server: Callable[..., StreamlitServer], demo_db_file: Path, tmp_path: Path) -> Iterator[str]:
-    """A server of its own on a fresh copy of the demo database (for a test that imports data)."""
+def server(start_server: Callable[..., StreamlitServer], demo_db_file: Path, tmp_path: Path) -> Iterator[StreamlitServer]:
+    """A server of its own on a fresh copy of the demo company; a test may stop it to read the store
+    (``server.db``)."""
     yield from _fresh_server(start_server, demo_db_file, tmp_path, warm=True)
+
+
+@pytest.fixture
+def fresh_app_url(server: StreamlitServer) -> str:
+    """The address of :func:`server` (for a test that imports data)."""
+    return server.url
 
 
 @pytest.fixture
 def cold_app_url(start_server: Callable[..., StreamlitServer], demo_db_file: Path, tmp_path: Path) -> Iterator[str]:
     """A server of its own that no browser has visited yet (see :func:`warm_up`)."""
-    yield from _fresh_server(start_server, demo_db_file, tmp_path, warm=False)
+    yield from (server.url for server in _fresh_server(start_server, demo_db_file, tmp_path, warm=False))
 
 
 # --------------------------------------------------------------------------- the browser

@@ -6,7 +6,6 @@ and the same sheet uploaded again is read with them without asking. The page nev
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,6 @@ from playwright.sync_api import Page, expect
 from okrdash.store import open_store
 from tests.e2e.conftest import open_app, screenshot, wait_idle
 
-
-@pytest.fixture
-def server(start_server, demo_db_file: Path, tmp_path: Path):
-    db = tmp_path / "okrdash.duckdb"
-    shutil.copyfile(demo_db_file, db)
-    started = start_server(db)
-    yield started
-    started.stop()
 
 
 def measurements(db: Path, team: str) -> list[tuple]:

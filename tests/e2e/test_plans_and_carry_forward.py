@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -32,15 +31,6 @@ OBJECTIVE = "Make every new hire ready in their first month"
 TIME_TO_HIRE = "Cut time to hire from 38 to 30 days"
 ROW_PX = 35  # the grid's header and rows
 
-
-@pytest.fixture
-def server(start_server, demo_db_file: Path, tmp_path: Path):
-    """A server of its own on a fresh copy of the demo company; the test stops it to read the store."""
-    db = tmp_path / "okrdash.duckdb"
-    shutil.copyfile(demo_db_file, db)
-    started = start_server(db)
-    yield started
-    started.stop()
 
 
 def card(page: Page, title: str):

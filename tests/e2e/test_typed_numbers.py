@@ -10,7 +10,6 @@ after the server stops) holds 6.5 each time.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -39,15 +38,6 @@ WORDS = {
 # team's eighth row (in the order they were stored), its baseline the fifth column.
 ROW_PX, LOAD_TIME_ROW, BASELINE_COLUMN = 35, 7, 4
 
-
-@pytest.fixture
-def server(start_server, demo_db_file: Path, tmp_path: Path):
-    """A server of its own on a fresh copy of the demo company; the test stops it to read the store."""
-    db = tmp_path / "okrdash.duckdb"
-    shutil.copyfile(demo_db_file, db)
-    started = start_server(db)
-    yield started
-    started.stop()
 
 
 def stored(db: Path) -> dict[str, float]:

@@ -4,7 +4,6 @@ saved with one click as one batch, and stored as meant. The page never scrolls s
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,6 @@ OWNER = "Wulan"  # five open key results of Customer Success and a complete mile
 COMPLAINTS = "Cut customer complaints by 15% from last quarter"
 RESPONSE_TIME = "Cut average response time to customer questions by 25%"
 
-
-@pytest.fixture
-def server(start_server, demo_db_file: Path, tmp_path: Path):
-    db = tmp_path / "okrdash.duckdb"
-    shutil.copyfile(demo_db_file, db)
-    started = start_server(db)
-    yield started
-    started.stop()
 
 
 def latest(db: Path, title: str) -> tuple[float, str | None, str]:
