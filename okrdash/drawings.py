@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,20 +34,9 @@ def _text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _usable(value: object) -> float | None:
-    """A finite float, or None (None, NaN, text and infinities are no point on a drawing)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _share(value: object) -> float:
     """A share clamped to 0..1 for drawing (the words beside it say the real value, 130% or -5%)."""
-    usable = _usable(value)
+    usable = formatting.finite_number(value)
     return 0.0 if usable is None else min(max(usable, 0.0), 1.0)
 
 
@@ -58,7 +46,7 @@ def progress_bar(share: object, color: str, expected: object = None, expected_te
     HTML, not SVG: it sits in a line of text, a table cell or a phone card and takes their width."""
     value = round(_share(share) * 100, 1)
     tick = ""
-    at = _usable(expected)
+    at = formatting.finite_number(expected)
     if at is not None:
         left = round(min(max(at, 0.0), 1.0) * 100, 1)
         tick = (f'<div title="{_text(expected_text)}" '
@@ -84,7 +72,7 @@ def sparkline(values: Sequence[object] | None, lang: str = "en", width: int = 12
               color: str = LINE) -> str:
     """The recent values as a line, the last one as a dot; empty when fewer than one value is usable.
     Its tooltip lists the first and last values in the reader's language."""
-    points = [value for value in (_usable(v) for v in values or ()) if value is not None]
+    points = [value for value in (formatting.finite_number(v) for v in values or ()) if value is not None]
     if not points:
         return ""
     low, high = min(points), max(points)
@@ -116,7 +104,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str, str]]]], titl
               lang: str = "en", legend: Sequence[tuple[str, str]] = ()) -> str:
     """Horizontal bars, one per row: ``(label, [(value, colour, tooltip), ...])``, the parts of a row
     stacked. The count of each row is written after its bar; ``legend`` is (label, colour) pairs."""
-    totals = [sum(max(_usable(value) or 0.0, 0.0) for value, _, _ in parts) for _, parts in rows]
+    totals = [sum(max(formatting.finite_number(value) or 0.0, 0.0) for value, _, _ in parts) for _, parts in rows]
     most = max(totals, default=0.0) or 1.0
     span = BAR_WIDTH - LEFT - 50
     top = 24
@@ -127,7 +115,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str, str]]]], titl
                    f'<title>{_text(label)}</title></text>')
         x = float(LEFT)
         for value, color, tip in parts:
-            size = max(_usable(value) or 0.0, 0.0) / most * span
+            size = max(formatting.finite_number(value) or 0.0, 0.0) / most * span
             if size > 0:
                 out.append(f'<rect x="{round(x, 1)}" y="{y + 3}" width="{round(size, 1)}" height="{ROW - 6}" '
                            f'fill="{_text(color)}"><title>{_text(tip)}</title></rect>')
@@ -151,9 +139,9 @@ def line_chart(series: Sequence[tuple[str, str, bool, Sequence[tuple[dt.date, fl
     """Lines over time: ``series`` of (name, colour, dashed, [(date, value), ...]), each point with
     its date and value as a tooltip; ``target`` (value, label) a dashed rule; ``band`` (low, high) a
     shaded range. The axes name the first and last date and the lowest and highest value."""
-    points = [(day, value) for _, _, _, rows in series for day, value in rows if _usable(value) is not None]
+    points = [(day, value) for _, _, _, rows in series for day, value in rows if formatting.finite_number(value) is not None]
     values = [float(v) for _, v in points] + ([target[0]] if target else []) + (list(band) if band else [])
-    values = [v for v in (_usable(v) for v in values) if v is not None]
+    values = [v for v in (formatting.finite_number(v) for v in values) if v is not None]
     out = [f'<text x="0" y="14" font-weight="600">{_text(title)}</text>']
     if not points:
         return _svg(out, 24, title)
@@ -193,7 +181,7 @@ def line_chart(series: Sequence[tuple[str, str, bool, Sequence[tuple[dt.date, fl
                    f'<title>{_text(target[1])}: {_text(formatting.number(target[0], lang))}</title></line>')
     legend_x = left
     for name, color, dashed, rows in series:
-        usable = sorted((day, float(v)) for day, v in rows if _usable(v) is not None)
+        usable = sorted((day, float(v)) for day, v in rows if formatting.finite_number(v) is not None)
         if not usable:
             continue
         dash = ' stroke-dasharray="6 4"' if dashed else ""

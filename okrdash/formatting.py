@@ -33,7 +33,7 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, "en")
 
 
-def _usable(value: object) -> float | None:
+def finite_number(value: object) -> float | None:
     """The value as a finite float, or None for missing, NaN and infinite values."""
     if value is None or isinstance(value, bool):
         return None
@@ -77,7 +77,7 @@ def _grouped(rounded: float, places: int, lang: str, optional: bool) -> str:
 
 def number(value: float | int | None, lang: str = "en", decimals: int | None = None) -> str:
     """1234.5 -> "1,234.5" in English, "1.234,5" in Indonesian; at most ``decimals`` decimals."""
-    usable = _usable(value)
+    usable = finite_number(value)
     if usable is None:
         return MISSING
     places = _decimals_for(usable) if decimals is None else decimals
@@ -90,13 +90,13 @@ def number(value: float | int | None, lang: str = "en", decimals: int | None = N
 
 def rounded(value: object) -> float | None:
     """The number :func:`number` shows, as a number (1.5, not 1.4999999999999998; 0, never -0)."""
-    usable = _usable(value)
+    usable = finite_number(value)
     return None if usable is None else round(usable, _decimals_for(usable)) + 0.0
 
 
 def rounded_share(share: object) -> float | None:
     """The share :func:`percent` shows, as a number (0.74 for "74%"; 0, never -0)."""
-    usable = _usable(share)
+    usable = finite_number(share)
     return None if usable is None else (round(usable * 100) + 0) / 100
 
 
@@ -107,7 +107,7 @@ def numbers(values: Iterable[object], lang: str = "en", decimals: int | None = N
 
 def fixed(value: float | int | None, lang: str = "en", decimals: int = 1) -> str:
     """Exactly ``decimals`` decimals (a grade reads 0,7 and 1,0)."""
-    usable = _usable(value)
+    usable = finite_number(value)
     if usable is None:
         return MISSING
     rounded = round(usable, decimals) + 0.0
@@ -119,7 +119,7 @@ def fixed(value: float | int | None, lang: str = "en", decimals: int = 1) -> str
 
 def percent(share: float | None, lang: str = "en") -> str:
     """A share rounded for reading: 0.4692 -> "47%"; never "-0%"."""
-    usable = _usable(share)
+    usable = finite_number(share)
     if usable is None:
         return MISSING
     whole = round(usable * 100) + 0
@@ -135,7 +135,7 @@ def percents(shares: Iterable[object], lang: str = "en") -> list[str]:
 
 def signed(value: float | int | None, lang: str = "en", unit: str | None = None) -> str:
     """A change with its sign: "+1,5", "−2 minutes", "0" (no sign for no change)."""
-    usable = _usable(value)
+    usable = finite_number(value)
     if usable is None:
         return MISSING
     text = amount(abs(usable), unit, lang)
