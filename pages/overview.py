@@ -36,21 +36,13 @@ if view.alignment:
 if view.aligned_to:
     url_state.picker(ctx, view.aligned_to)
 if view.aligned:
-    with widgets.wide("aligned"):
-        widgets.table(ctx, view.aligned, download=False)
-    with widgets.narrow("aligned"):
-        widgets.cards(view.aligned_cards)
-    widgets.table_downloads(ctx, view.aligned)
+    widgets.table_and_cards(ctx, view.aligned, view.aligned_cards, "aligned")
 elif view.no_aligned:
     st.caption(view.no_aligned)
 
 st.subheader(t("overview.needs_attention"))
 if view.attention:
-    with widgets.wide("attention"):
-        widgets.table(ctx, view.attention, download=False)
-    with widgets.narrow("attention"):
-        widgets.cards(view.attention_cards)
-    widgets.table_downloads(ctx, view.attention)
+    widgets.table_and_cards(ctx, view.attention, view.attention_cards, "attention")
 else:
     st.success(view.all_clear, icon="✅")
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from okrdash.viewstate import PeopleState
 from okrdash.views import people
+from okrdash.views.common import Card, Table
 from okrdash.ui import auth, context, editors, url_state, widgets
 
 ctx = context.current()
@@ -32,23 +33,20 @@ if view.cards:
     with widgets.narrow("people"):
         widgets.cards(view.cards)
 
-st.subheader(t("people.unknown_title"))
-if view.unknown is None:
-    st.caption(view.unknown_none)
-else:
-    st.caption(t("people.unknown_help"))
-    with widgets.wide("people_unknown"):
-        widgets.table(ctx, view.unknown)
-    with widgets.narrow("people_unknown"):
-        widgets.cards(view.unknown_cards)
 
-st.subheader(t("people.ambiguous_title"))
-if view.ambiguous is None:
-    st.caption(view.ambiguous_none)
-else:
-    st.caption(t("people.ambiguous_help"))
-    with widgets.wide("people_ambiguous"):
-        widgets.table(ctx, view.ambiguous)
-    with widgets.narrow("people_ambiguous"):
-        widgets.cards(view.ambiguous_cards)
+def owners_listed(name: str, shown: Table | None, shown_as_cards: tuple[Card, ...], none: str) -> None:
+    """Owners that match no person (``unknown``) or two (``ambiguous``): a table, or why there is none."""
+    st.subheader(t(f"people.{name}_title"))
+    if shown is None:
+        st.caption(none)
+        return
+    st.caption(t(f"people.{name}_help"))
+    with widgets.wide(f"people_{name}"):
+        widgets.table(ctx, shown)
+    with widgets.narrow(f"people_{name}"):
+        widgets.cards(shown_as_cards)
+
+
+owners_listed("unknown", view.unknown, view.unknown_cards, view.unknown_none)
+owners_listed("ambiguous", view.ambiguous, view.ambiguous_cards, view.ambiguous_none)
 url_state.share(ctx, view.shown)

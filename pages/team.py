@@ -28,11 +28,7 @@ else:
     widgets.metrics(view.counts)
     st.subheader(t("team.needs_attention"))
     if view.attention:
-        with widgets.wide("team_attention"):
-            widgets.table(ctx, view.attention, download=False)
-        with widgets.narrow("team_attention"):
-            widgets.cards(view.attention_cards)
-        widgets.table_downloads(ctx, view.attention)
+        widgets.table_and_cards(ctx, view.attention, view.attention_cards, "team_attention")
     else:
         st.success(view.all_clear, icon="✅")
     st.subheader(t("team.objectives"))

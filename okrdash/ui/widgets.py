@@ -209,6 +209,15 @@ def narrow(key: str) -> Any:
     return st.container(key=NARROW + key)
 
 
+def table_and_cards(ctx: Context, shown: Table, shown_as_cards: tuple[Card, ...], key: str) -> None:
+    """A table on a wide screen, the same rows as cards on a phone, and its downloads on both."""
+    with wide(key):
+        table(ctx, shown, download=False)
+    with narrow(key):
+        cards(shown_as_cards)
+    table_downloads(ctx, shown)
+
+
 def cards(shown: tuple[Card, ...]) -> None:
     st.html(cards_html(shown))
 
