@@ -401,6 +401,24 @@ def settled_box(locator, timeout_ms: int = 10_000) -> dict:
     return box
 
 
+def type_over_cell(page, x: float, y: float, text: str) -> None:
+    """Type ``text`` over a grid cell's value as a person does: select the cell, open its editor, wait
+    for the editor to be there (under load it opens late, and keys sent before it land on the grid),
+    select what it holds, type key by key, commit with Enter."""
+    from playwright.sync_api import expect
+
+    page.mouse.click(x, y)  # selected first: after a button, the first click only gives the grid the focus
+    page.wait_for_timeout(300)
+    page.mouse.dblclick(x, y)
+    editor = page.locator(".gdg-input")  # the grid's overlay editor (text and number cells)
+    expect(editor).to_be_visible()
+    editor.press("ControlOrMeta+a")
+    editor.press_sequentially(text, delay=50)
+    expect(editor).to_have_value(text)
+    editor.press("Enter")
+    wait_idle(page)
+
+
 def open_app(page, base: str, path: str) -> None:
     """Go to ``base + path`` and wait for the first script run to finish."""
     page.goto(f"{base}{path}", wait_until="domcontentloaded")

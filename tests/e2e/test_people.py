@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from okrdash.access import admin_writer
 from okrdash.people import PeopleRows, Person, stored_people
 from okrdash.store import open_store
-from tests.e2e.conftest import AS_OF, CYCLE, open_app, screenshot, settled_box, wait_idle
+from tests.e2e.conftest import AS_OF, CYCLE, open_app, screenshot, settled_box, type_over_cell, wait_idle
 
 OWNER = "Wulan"  # owns key results of Customer Success in the demo company
 ROW_PX = 35
@@ -47,12 +47,7 @@ def test_an_admin_corrects_a_name_and_the_owner_is_known(page: Page, server, req
     grid = page.locator('.st-key-people_editor_table [data-testid="stDataFrame"]')
     canvas = grid.locator('canvas[data-testid="data-grid-canvas"]')
     box = settled_box(canvas)
-    page.mouse.click(box["x"] + 60, box["y"] + ROW_PX + ROW_PX / 2)  # the first row's name
-    page.keyboard.press("Enter")  # open the cell's editor on its text, select it all, type over it
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(OWNER, delay=50)
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    type_over_cell(page, box["x"] + 60, box["y"] + ROW_PX + ROW_PX / 2, OWNER)  # the first row's name
     page.get_by_role("button", name="Simpan daftar orang").click()
     wait_idle(page)
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Tersimpan sebagai batch")) \

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from okrdash.store import open_store
 from okrdash.ui.editors import okr_editor_key
-from tests.e2e.conftest import AS_OF, CYCLE, IDLE_TIMEOUT_MS, open_app, screenshot, settled_box, wait_idle
+from tests.e2e.conftest import AS_OF, CYCLE, IDLE_TIMEOUT_MS, open_app, screenshot, settled_box, type_over_cell, wait_idle
 
 TEAM = "HR"
 OBJECTIVE = "Make every new hire ready in their first month"
@@ -56,17 +56,15 @@ def type_cell(page: Page, canvas, row: int, column: int, text: str, *, date: boo
     """Open the grid's cell and type ``text`` into it, as a person does: a date into the grid's date
     picker, a number key by key (the grid's text editor)."""
     x, y = cell_at(canvas, row, column)
+    if not date:
+        type_over_cell(page, x, y, text)
+        return
     page.mouse.click(x, y)  # selected first: after a button, the first click only gives the grid the focus
     page.wait_for_timeout(300)
     page.mouse.dblclick(x, y)
-    if date:
-        picker = page.locator('input[data-testid="date-picker-cell"]')
-        expect(picker).to_be_visible()
-        picker.fill(text)
-    else:
-        page.wait_for_timeout(300)  # the overlay editor takes the keys once it has opened
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type(text, delay=50)
+    picker = page.locator('input[data-testid="date-picker-cell"]')
+    expect(picker).to_be_visible()
+    picker.fill(text)
     page.keyboard.press("Enter")
     wait_idle(page)
 
