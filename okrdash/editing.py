@@ -406,6 +406,7 @@ class PeoplePlan:
 
     rows: tuple[dict[str, str | None], ...]
     removed: tuple[str, ...]
+    table_rows: tuple[int, ...] = ()  # each row's place in the table (1 = the first), for problems
 
     @property
     def is_empty(self) -> bool:
@@ -418,8 +419,9 @@ def plan_people_edit(opened: pd.DataFrame, edited: pd.DataFrame) -> PeoplePlan:
     stored = {row["opened_email"]: {c: _text(row[c]) for c in PEOPLE_FILE_COLUMNS}
               for row in opened.to_dict("records")}
     rows: list[dict[str, str | None]] = []
+    table_rows: list[int] = []
     kept: set[str] = set()
-    for row in edited.to_dict("records"):
+    for place, row in enumerate(edited.to_dict("records"), start=1):
         cells = {c: _text(row.get(c)) for c in PEOPLE_FILE_COLUMNS}
         if not any(cells.values()):
             continue  # a new row left empty
@@ -429,8 +431,10 @@ def plan_people_edit(opened: pd.DataFrame, edited: pd.DataFrame) -> PeoplePlan:
             if cells == stored[original]:
                 continue
         rows.append(cells)
+        table_rows.append(place)
     written = {_key(r["email"]) for r in rows}
-    return PeoplePlan(tuple(rows), tuple(e for e in stored if e not in kept and _key(e) not in written))
+    return PeoplePlan(tuple(rows), tuple(e for e in stored if e not in kept and _key(e) not in written),
+                      tuple(table_rows))
 
 
 def save_people_edit(store: Store, plan: PeoplePlan, opened_version: frozenset[int], writer: Access,
@@ -442,7 +446,7 @@ def save_people_edit(store: Store, plan: PeoplePlan, opened_version: frozenset[i
     from okrdash.access import Role
     from okrdash.importing.pipeline import validate
 
-    form = FormRows(PEOPLE_EDITOR, FileKind.PEOPLE, plan.rows, labels)
+    form = FormRows(PEOPLE_EDITOR, FileKind.PEOPLE, plan.rows, labels, table_rows=plan.table_rows)
     with store.write_lock:
         _check_version(store, opened_version, store.people_version())
         if plan.rows:

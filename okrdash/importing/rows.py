@@ -34,13 +34,16 @@ class FormRows:
     """Rows from the browser. ``name`` is what the import history shows (e.g. "check-in form");
     ``labels`` maps a canonical column to the form's field label in the reader's language, so a
     problem names the field the person typed into; ``numbers`` is the convention the number cells
-    are written in (the reader's language for what a person typed; see :func:`number_cell`)."""
+    are written in (the reader's language for what a person typed; see :func:`number_cell`);
+    ``table_rows`` is the table row (1 = the first) each row is, when a save writes only the rows
+    a person changed: a problem then names the row where they see it."""
 
     name: str
     kind: FileKind
     rows: tuple[dict[str, str | None], ...]
     labels: dict[str, str] = field(default_factory=dict)
     numbers: NumberFormat = NumberFormat.EN
+    table_rows: tuple[int, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -49,7 +52,10 @@ class FormRows:
     def relabel(self, problem: Problem) -> Problem:
         """The problem as the form's reader sees it: the field label instead of the column, and a
         row number only where there are rows to count (an editable table)."""
-        line = problem.line - 1 if problem.line is not None and len(self.rows) > 1 else None
+        if problem.line is not None and self.table_rows:
+            line = self.table_rows[problem.line - 2]
+        else:
+            line = problem.line - 1 if problem.line is not None and len(self.rows) > 1 else None
         column = self.labels.get(problem.column or "", problem.column)
         code, params = typed_problem(problem.code, problem.params, self.numbers)
         return Problem(problem.file_name, line, column, problem.value, code, params)

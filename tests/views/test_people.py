@@ -93,5 +93,6 @@ def test_a_bad_address_typed_in_the_table_is_named_and_nothing_is_written(with_p
         editing.save_people_edit(with_people, editing.plan_people_edit(opened, edited),
                                  with_people.people_version(), ADMIN, {"email": "Surel"})
     [problem] = failed.value.problems
-    assert (problem.column, problem.value, problem.code) == ("Surel", "budi@", "email_invalid")
+    # Only the new row is written, but the problem names its place in the table: the fourth row.
+    assert (problem.line, problem.column, problem.value, problem.code) == (4, "Surel", "budi@", "email_invalid")
     assert len(with_people.people()) == 3
