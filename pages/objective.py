@@ -34,8 +34,7 @@ widgets.badge(view.badge)
 st.caption(view.reason)
 st.markdown(view.meta)
 widgets.bars(view.bar)
-if view.grade:
-    widgets.badge(view.grade)
+widgets.badges(view.grade)
 widgets.page_link(view.back)
 
 st.subheader(t("objective.key_results"))

@@ -48,7 +48,7 @@ class ObjectiveView:
     reason: Markdown = ""
     meta: Markdown = ""
     bar: tuple[Bar, ...] = ()
-    grade: Badge | None = None                      # once the cycle has ended
+    grade: tuple[Badge, ...] = ()                   # grade and band, once the cycle has ended
     back: PageLink | None = None                    # to the team page
     key_results: KeyResults | None = None
     no_key_results: Message | None = None
@@ -111,9 +111,11 @@ def _objective(base: ObjectiveView, words: Words, scope: Scope, shown: readmodel
         meta=words.t("objective.meta", team=plain(words.team(objective["team"])), owner=plain(objective["owner"] or "–"),
                      type=words.t(f"objective.type_{objective['objective_type']}")),
         bar=bars(words, None, [objective["progress"]], [objective["expected"]], [objective["status"]]),
-        grade=Badge(words.t("objective.grade", grade=formatting.fixed(objective["grade"], words.lang),
-                            band=words.t(f"objective.band_{objective['band']}")), "🎓",
-                    BAND_COLORS[objective["band"]]) if ended else None,
+        # Two badges, so that a phone's line wraps between them (one badge is never wrapped, only cut).
+        grade=(Badge(words.t("objective.grade", grade=formatting.fixed(objective["grade"], words.lang)), "🎓",
+                     BAND_COLORS[objective["band"]]),
+               Badge(words.t(f"objective.band_{objective['band']}"), "", BAND_COLORS[objective["band"]]))
+        if ended else (),
         back=PageLink(words.t("objective.back_to_team", team=plain(words.team(objective["team"]))),
                       scope.urls.team(team=objective["team"]), "👥"),
         key_results=key_results(words, krs, f"objective-{objective_id}-key-results.csv", "download_key_results")

@@ -4,11 +4,13 @@ Indonesian the browser shows no word or raw value the app used to leak (issue 24
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Page
 
+from okrdash.store import open_store
 from tests.e2e.conftest import AS_OF, CYCLE, open_app, screenshot
 from tests.pages.test_indonesian import leaks, typed_data
 
@@ -114,5 +116,33 @@ def test_a_finished_cycles_objective_cards_carry_their_grade_and_band_on_a_phone
         box = shown.bounding_box()
         assert box["x"] + box["width"] <= PHONE["width"] + 1, text
         assert shown.evaluate("e => e.scrollWidth <= e.clientWidth"), text  # not cut off with an ellipsis
+    measured = page.evaluate(_PAST_THE_EDGE)
+    assert measured["scroll"] <= measured["width"] and measured["past"] == [], measured
+
+
+@pytest.mark.parametrize("lang, badges", [("en", ("🎓 Final grade 0.9", "Missed: needs a postmortem")),
+                                          ("id", ("🎓 Nilai akhir 0,9", "Tidak tercapai: perlu postmortem"))])
+def test_a_finished_objectives_grade_and_band_fit_a_phone(page: Page, app_url: str, demo_db_file,
+                                                          request: pytest.FixtureRequest, lang: str,
+                                                          badges: tuple[str, ...]):
+    """The objective page of Engineering's committed objective of the finished 2026-Q3 (0.9: missed):
+    its grade and band are two badges, each whole and inside a 390 px screen (one long badge was cut)."""
+    store = open_store(demo_db_file)
+    try:
+        scores = store.objective_scores(dt.date.fromisoformat(AS_OF))
+    finally:
+        store.close()
+    [objective_id] = scores[(scores["cycle"] == "2026-Q3") & (scores["team"] == "Engineering")
+                            & (scores["objective_type"] == "committed")]["objective_id"].tolist()
+    page.set_viewport_size(PHONE)
+    open_app(page, app_url, f"/objective?objective={objective_id}&lang={lang}&as_of={AS_OF}&cycle=2026-Q3")
+    screenshot(page, request)
+    main = page.locator('[data-testid="stMain"]')
+    for text in badges:
+        shown = main.get_by_text(text, exact=True)
+        assert shown.count() == 1 and shown.is_visible(), text
+        box = shown.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"] + 1, text
+        assert shown.evaluate("e => e.scrollWidth <= e.clientWidth"), text
     measured = page.evaluate(_PAST_THE_EDGE)
     assert measured["scroll"] <= measured["width"] and measured["past"] == [], measured
