@@ -201,18 +201,19 @@ _LAYOUT_CSS = (
     ".okr-table th, .okr-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e8e8e8; "
     "vertical-align: top; overflow-wrap: break-word; }"
     ".okr-table .num { text-align: right; white-space: nowrap; }"
-    # A list's rows as cards on a phone (html_table with cards): each cell a line under its column's
-    # name (data-label), the status colour down the left edge. The header row stays for screen
-    # readers, visually hidden.
+    # A list's rows as cards on a phone (html_table with cards): the title's cell first, each other
+    # cell a line after its column's name (data-label), the status colour down the left edge. The
+    # header row stays for screen readers, visually hidden.
     f"@media (max-width: {PHONE_MAX_PX}px) {{"
     ".okr-cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }"
-    ".okr-cards table, .okr-cards tbody, .okr-cards tr, .okr-cards td { display: block; width: auto; }"
-    ".okr-cards tr.okr-card { border: 1px solid #e0e0e0; border-left: 6px solid var(--okr-status, #bdbdbd); "
+    ".okr-cards table, .okr-cards tbody, .okr-cards td { display: block; width: auto; }"
+    ".okr-cards tr.okr-card { display: flex; flex-direction: column; "
+    "border: 1px solid #e0e0e0; border-left: 6px solid var(--okr-status, #bdbdbd); "
     "border-radius: 6px; padding: 8px 10px; margin: 0 0 8px 0; overflow-wrap: anywhere; }"
     ".okr-cards td, .okr-cards .num { border: 0; padding: 1px 0; text-align: left; white-space: normal; "
     "min-width: 0 !important; }"
-    ".okr-cards td:first-child { font-weight: 600; line-height: 1.3; }"
-    '.okr-cards td:not(:first-child)::before { content: attr(data-label) ": "; color: #555; }'
+    ".okr-cards td[data-title] { order: -1; font-weight: 600; line-height: 1.3; }"
+    '.okr-cards td:not([data-title])::before { content: attr(data-label) ": "; color: #555; }'
     ".okr-cards td:empty { display: none; } }")
 
 
@@ -269,19 +270,29 @@ def html_table(shown: Table, lang: str = "en", shown_as_cards: tuple[Card, ...] 
     labelled = shown_as_cards is not None
     cells = [_cell(shown, column, lang, f' data-label="{html.escape(str(column))}"' if labelled else "")
              for column in frame.columns]
-    openings = (_card_row(card) for card in shown_as_cards) if labelled else None
-    rows = "".join((next(openings, "<tr>") if openings else "<tr>")
-                   + "".join(cell(value) for cell, value in zip(cells, row)) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    drawn = [[cell(value) for cell, value in zip(cells, row)] for row in frame.itertuples(index=False)]
+    if labelled:
+        # A row without its card (the view model listed fewer) is still a card, without a status colour.
+        colours = [*shown_as_cards, *[None] * (len(drawn) - len(shown_as_cards))]
+        rows = "".join(_card_row(card, row, values) for card, row, values in zip(
+            colours, drawn, frame.itertuples(index=False)))
+    else:
+        rows = "".join("<tr>" + "".join(row) + "</tr>" for row in drawn)
     # In a frame of its own: a wide table scrolls inside it, never the page on a phone.
     frame_class = ' class="okr-cards"' if labelled else ""
     return (f'<div{frame_class} style="overflow-x:auto"><table class="okr-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{rows}</tbody></table></div>')
 
 
-def _card_row(card: Card) -> str:
-    """A row's opening as a phone's card: its status colour (a colour of okrdash.charts, escaped all the same)."""
-    return f'<tr class="okr-card" style="--okr-status:{html.escape(card.color, quote=True)}">'
+def _card_row(card: Card | None, row: list[str], values: tuple[Any, ...]) -> str:
+    """A row (its cells drawn) as a phone's card: its status colour (a colour of okrdash.charts,
+    escaped all the same) and the cell that holds the card's title marked, to head the card."""
+    if card is None:
+        return '<tr class="okr-card">' + "".join(row) + "</tr>"
+    titled = next((i for i, value in enumerate(values) if isinstance(value, str) and value == card.title), None)
+    cells = [f"<td data-title{drawn[3:]}" if i == titled else drawn for i, drawn in enumerate(row)]
+    return (f'<tr class="okr-card" style="--okr-status:{html.escape(card.color, quote=True)}">'
+            + "".join(cells) + "</tr>")
 
 
 def _cell(shown: Table, column: str, lang: str, label: str = "") -> Callable[[Any], str]:

@@ -77,3 +77,4 @@ def test_each_list_is_drawn_once_its_rows_the_phones_cards(company_db, make_app,
         [table] = read(body)  # the cards are the rows of the one table of their block
         assert body.count('class="okr-card"') == len(table) > 0
         assert all(f'data-label="{escape(column)}"' in body for column in table.columns)
+        assert body.count("<td data-title") == len(table)  # each card headed by its title's cell
