@@ -110,7 +110,12 @@ def badges(shown: tuple[Badge, ...]) -> None:
     """Badges on one line that wraps between them (st.badge's own directive): one st.badge never
     wraps, so a long label is cut short on a phone. Labels are plain text, made inert for Markdown."""
     if shown:
-        st.markdown(" ".join(f":{b.color}-badge[{f'{b.icon} ' if b.icon else ''}{plain(b.label)}]" for b in shown))
+        st.markdown(badges_markdown(shown))
+
+
+def badges_markdown(shown: tuple[Badge, ...]) -> str:
+    """The Markdown of :func:`badges`, to write them inside a larger Markdown element."""
+    return " ".join(f":{b.color}-badge[{f'{b.icon} ' if b.icon else ''}{plain(b.label)}]" for b in shown)
 
 
 def key_results(ctx: Context, shown: KeyResults) -> None:
