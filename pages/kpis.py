@@ -25,10 +25,7 @@ with st.expander(view.filtering, expanded=view.filters_open):
         url_state.picker(ctx, choice, place=place)
 st.caption(view.caption)
 if view.table:
-    with widgets.wide("kpis"):
-        widgets.table(ctx, view.table)
-    with widgets.narrow("kpis"):
-        widgets.cards(view.cards)
+    widgets.listing(ctx, view.table, view.cards)
 else:
     widgets.message(view.no_match)
 

@@ -26,10 +26,7 @@ else:
     if view.none:
         widgets.message(view.none)
     else:
-        with widgets.wide("mine"):
-            widgets.table(ctx, view.key_results)
-        with widgets.narrow("mine"):
-            widgets.cards(view.cards)
+        widgets.listing(ctx, view.key_results, view.cards)
         widgets.page_link(view.weekly)
         forms.checkin_form(ctx, access, view.checkin, key="checkin_mine")
 weekly.remember_owner(view.shown.owner)

@@ -45,9 +45,9 @@ else:
 
 for card in view.cards:
     with st.container(border=True):
-        st.markdown(f"#### {card.title}")
-        widgets.badge(card.badge)
-        st.markdown(card.meta)
+        # One Markdown element, not three: each element is a delta and a React subtree the browser
+        # draws before the page's content is on screen (docs/scaling.md, issue 27).
+        st.markdown(f"#### {card.title}\n\n{widgets.badges_markdown((card.badge,))}\n\n{card.meta}")
         if card.forecast:
             st.caption(card.forecast)
         if card.kpi:

@@ -36,13 +36,13 @@ if view.alignment:
 if view.aligned_to:
     url_state.picker(ctx, view.aligned_to)
 if view.aligned:
-    widgets.table_and_cards(ctx, view.aligned, view.aligned_cards, "aligned")
+    widgets.listing(ctx, view.aligned, view.aligned_cards)
 elif view.no_aligned:
     st.caption(view.no_aligned)
 
 st.subheader(t("overview.needs_attention"))
 if view.attention:
-    widgets.table_and_cards(ctx, view.attention, view.attention_cards, "attention")
+    widgets.listing(ctx, view.attention, view.attention_cards)
 else:
     st.success(view.all_clear, icon="✅")
 

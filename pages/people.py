@@ -41,10 +41,7 @@ def owners_listed(name: str, shown: Table | None, shown_as_cards: tuple[Card, ..
         st.caption(none)
         return
     st.caption(t(f"people.{name}_help"))
-    with widgets.wide(f"people_{name}"):
-        widgets.table(ctx, shown)
-    with widgets.narrow(f"people_{name}"):
-        widgets.cards(shown_as_cards)
+    widgets.listing(ctx, shown, shown_as_cards)
 
 
 owners_listed("unknown", view.unknown, view.unknown_cards, view.unknown_none)

@@ -28,7 +28,7 @@ else:
     widgets.metrics(view.counts)
     st.subheader(t("team.needs_attention"))
     if view.attention:
-        widgets.table_and_cards(ctx, view.attention, view.attention_cards, "team_attention")
+        widgets.listing(ctx, view.attention, view.attention_cards)
     else:
         st.success(view.all_clear, icon="✅")
     st.subheader(t("team.objectives"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import pandas as pd
@@ -49,19 +50,34 @@ def table(ctx: Context, shown: Table, download: bool = True) -> None:
     """A view model's table: its first rows note, the rows as escaped HTML (:func:`html_table`) and,
     with a file name, its downloads. A table of more than SMALL_TABLE_ROWS rows also offers the
     canvas grid, to sort and search it: only a reader who switches it on makes the browser load the
-    grid's code (~1.7 MB of JavaScript, more than the rest of the page).
+    grid's code (~1.7 MB of JavaScript, more than the rest of the page)."""
+    listing(ctx, shown, None, download)
 
-    All of it is one container: a table that grows past SMALL_TABLE_ROWS (its switch appears) or
-    gains a first rows note must not move the elements after it, or an expander below (the Upload
-    page's undo) would be a new one, closed, on the next run."""
-    with st.container():
+
+def listing(ctx: Context, shown: Table, shown_as_cards: tuple[Card, ...] | None, download: bool = True) -> None:
+    """A list drawn once: an HTML table that CSS lays out as a table on a wide screen and, with
+    ``shown_as_cards`` (their status colours), each row as a card on a phone (:func:`html_table`).
+    The grid's switch of a long list is for a wide screen only; switched on, the grid replaces the
+    table there and the phone keeps its cards.
+
+    All of it is one container (a list's is keyed list_<table key>): a table that grows past
+    SMALL_TABLE_ROWS (its switch appears) or gains a first rows note must not move the elements
+    after it, or an expander below (the Upload page's undo) would be a new one, closed, on the next run."""
+    cards = shown_as_cards is not None
+    with st.container(key=LIST + shown.key if cards else None):
         if shown.first_rows:
             st.caption(shown.first_rows)
-        if len(shown.shown) > SMALL_TABLE_ROWS and st.toggle(f"🔎 {ctx.t('common.explore_table')}",
-                                                             key=f"{shown.key}_explore"):
-            grid(shown)
-        else:
-            st.html(html_table(shown, ctx.lang))
+        explore = False
+        if len(shown.shown) > SMALL_TABLE_ROWS:
+            with wide(f"{shown.key}_explore") if cards else nullcontext():
+                explore = st.toggle(f"🔎 {ctx.t('common.explore_table')}", key=f"{shown.key}_explore")
+                if explore:
+                    grid(shown)
+        if not explore:
+            st.html(html_table(shown, ctx.lang, shown_as_cards))
+        elif cards:
+            with narrow(shown.key):
+                st.html(html_table(shown, ctx.lang, shown_as_cards))
         if shown.file_name and download:
             table_downloads(ctx, shown)
 
@@ -94,19 +110,20 @@ def badges(shown: tuple[Badge, ...]) -> None:
     """Badges on one line that wraps between them (st.badge's own directive): one st.badge never
     wraps, so a long label is cut short on a phone. Labels are plain text, made inert for Markdown."""
     if shown:
-        st.markdown(" ".join(f":{b.color}-badge[{f'{b.icon} ' if b.icon else ''}{plain(b.label)}]" for b in shown))
+        st.markdown(badges_markdown(shown))
+
+
+def badges_markdown(shown: tuple[Badge, ...]) -> str:
+    """The Markdown of :func:`badges`, to write them inside a larger Markdown element."""
+    return " ".join(f":{b.color}-badge[{f'{b.icon} ' if b.icon else ''}{plain(b.label)}]" for b in shown)
 
 
 def key_results(ctx: Context, shown: KeyResults) -> None:
-    """Key results as progress bars (status colours, the expected marker) and their table; on a
-    phone as cards."""
+    """Key results as progress bars (status colours, the expected marker; a wide screen's, a phone's
+    cards carry the same) and their table, whose rows are cards on a phone."""
     with wide(shown.table.key):
         bars(shown.bars)
-        table(ctx, shown.table, download=False)
-    with narrow(shown.table.key):
-        cards(shown.cards)
-    if shown.table.file_name:
-        table_downloads(ctx, shown.table)
+    listing(ctx, shown.table, shown.cards)
 
 
 def bars(shown: tuple[Bar, ...]) -> None:
@@ -179,7 +196,7 @@ INPUT_INSTRUCTIONS = "InputInstructions"
 # Below this width (Streamlit's own breakpoint, where columns stack) a list is drawn as cards.
 PHONE_MAX_PX = 640
 # Container keys: Streamlit gives a keyed container the class st-key-<key>.
-WIDE, NARROW = "wide_", "narrow_"
+WIDE, NARROW, LIST = "wide_", "narrow_", "list_"
 _LAYOUT_CSS = (
     f"@media (max-width: {PHONE_MAX_PX}px) {{ [class*=\"st-key-{WIDE}\"] {{ display: none; }} }}"
     f"@media (min-width: {PHONE_MAX_PX + 1}px) {{ [class*=\"st-key-{NARROW}\"] {{ display: none; }} }}"
@@ -188,34 +205,39 @@ _LAYOUT_CSS = (
     ".okr-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"
     ".okr-table th, .okr-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e8e8e8; "
     "vertical-align: top; overflow-wrap: break-word; }"
-    ".okr-table .num { text-align: right; white-space: nowrap; }")
+    ".okr-table .num { text-align: right; white-space: nowrap; }"
+    # A list's rows as cards on a phone (html_table with cards): the title's cell first, each other
+    # cell a line after its column's name (data-label), the status colour down the left edge. The
+    # header row stays for screen readers, visually hidden.
+    f"@media (max-width: {PHONE_MAX_PX}px) {{"
+    ".okr-cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }"
+    ".okr-cards table, .okr-cards tbody, .okr-cards td { display: block; width: auto; }"
+    ".okr-cards tr.okr-card { display: flex; flex-direction: column; "
+    "border: 1px solid #e0e0e0; border-left: 6px solid var(--okr-status, #bdbdbd); "
+    "border-radius: 6px; padding: 8px 10px; margin: 0 0 8px 0; overflow-wrap: anywhere; }"
+    ".okr-cards td, .okr-cards .num { border: 0; padding: 1px 0; text-align: left; white-space: normal; "
+    "min-width: 0 !important; }"
+    ".okr-cards td[data-title] { order: -1; font-weight: 600; line-height: 1.3; }"
+    '.okr-cards td:not([data-title])::before { content: attr(data-label) ": "; color: #555; }'
+    ".okr-cards td:empty { display: none; } }")
 
 
 def page_style(ctx: Context) -> None:
     """Static CSS every page gets (no user text): Streamlit's English widget words hidden, and the
-    layout rules that show wide-screen tables or phone cards."""
+    layout rules that show a list as a table on a wide screen and as cards on a phone."""
     hidden = [REQUIRED_MARK] + ([] if ctx.lang == "en" else [INPUT_INSTRUCTIONS])
     st.html("<style>" + ", ".join(f'[data-testid="{test_id}"]' for test_id in hidden) + " { display: none; }"
             + _LAYOUT_CSS + "</style>")
 
 
 def wide(key: str) -> Any:
-    """A container shown on a wide screen only (a grid to sort and explore)."""
+    """A container shown on a wide screen only (progress bars, a grid's switch, the people editor)."""
     return st.container(key=WIDE + key)
 
 
 def narrow(key: str) -> Any:
-    """A container shown on a phone only (the same rows as cards)."""
+    """A container shown on a phone only (cards beside a wide screen's grid)."""
     return st.container(key=NARROW + key)
-
-
-def table_and_cards(ctx: Context, shown: Table, shown_as_cards: tuple[Card, ...], key: str) -> None:
-    """A table on a wide screen, the same rows as cards on a phone, and its downloads on both."""
-    with wide(key):
-        table(ctx, shown, download=False)
-    with narrow(key):
-        cards(shown_as_cards)
-    table_downloads(ctx, shown)
 
 
 def cards(shown: tuple[Card, ...]) -> None:
@@ -240,35 +262,57 @@ def cards_html(shown: tuple[Card, ...]) -> str:
     return "".join(out)
 
 
-def html_table(shown: Table, lang: str = "en") -> str:
+def html_table(shown: Table, lang: str = "en", shown_as_cards: tuple[Card, ...] | None = None) -> str:
     """A table as static HTML, every cell escaped, instead of the canvas grid: nothing to load, and
     the text wraps on a phone. Link columns are links (↗), sparkline columns small line images,
     progress columns bars with their percent, date-time columns the date and time in the reader's
-    language; a column's help is its heading's tooltip."""
+    language; a column's help is its heading's tooltip. With ``shown_as_cards`` (a card per row, in
+    the rows' order) each row is also a phone's card (page_style's CSS): its cells carry their
+    column's name, the row the card's status colour."""
     frame = shown.shown
     head = "".join(f'<th title="{html.escape(shown.helps[column])}">{html.escape(str(column))}</th>'
                    if column in shown.helps else f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
-    cells = [_cell(shown, column, lang) for column in frame.columns]
-    rows = "".join("<tr>" + "".join(cell(value) for cell, value in zip(cells, row)) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    labelled = shown_as_cards is not None
+    cells = [_cell(shown, column, lang, f' data-label="{html.escape(str(column))}"' if labelled else "")
+             for column in frame.columns]
+    drawn = [[cell(value) for cell, value in zip(cells, row)] for row in frame.itertuples(index=False)]
+    if labelled:
+        # A row without its card (the view model listed fewer) is still a card, without a status colour.
+        colours = [*shown_as_cards, *[None] * (len(drawn) - len(shown_as_cards))]
+        rows = "".join(_card_row(card, row, values) for card, row, values in zip(
+            colours, drawn, frame.itertuples(index=False)))
+    else:
+        rows = "".join("<tr>" + "".join(row) + "</tr>" for row in drawn)
     # In a frame of its own: a wide table scrolls inside it, never the page on a phone.
-    return (f'<div style="overflow-x:auto"><table class="okr-table"><thead><tr>{head}</tr></thead>'
+    frame_class = ' class="okr-cards"' if labelled else ""
+    return (f'<div{frame_class} style="overflow-x:auto"><table class="okr-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{rows}</tbody></table></div>')
 
 
-def _cell(shown: Table, column: str, lang: str) -> Callable[[Any], str]:
-    """How one column's cells are written."""
+def _card_row(card: Card | None, row: list[str], values: tuple[Any, ...]) -> str:
+    """A row (its cells drawn) as a phone's card: its status colour (a colour of okrdash.charts,
+    escaped all the same) and the cell that holds the card's title marked, to head the card."""
+    if card is None:
+        return '<tr class="okr-card">' + "".join(row) + "</tr>"
+    titled = next((i for i, value in enumerate(values) if isinstance(value, str) and value == card.title), None)
+    cells = [f"<td data-title{drawn[3:]}" if i == titled else drawn for i, drawn in enumerate(row)]
+    return (f'<tr class="okr-card" style="--okr-status:{html.escape(card.color, quote=True)}">'
+            + "".join(cells) + "</tr>")
+
+
+def _cell(shown: Table, column: str, lang: str, label: str = "") -> Callable[[Any], str]:
+    """How one column's cells are written; ``label`` is the cells' data-label attribute (or none)."""
     if column in shown.links:
-        return lambda href: (f'<td><a href="{html.escape(str(href), quote=True)}" target="_self">↗</a></td>'
-                             if isinstance(href, str) and href else "<td></td>")
+        return lambda href: (f'<td{label}><a href="{html.escape(str(href), quote=True)}" target="_self">↗</a></td>'
+                             if isinstance(href, str) and href else f"<td{label}></td>")
     if column in shown.sparklines:
-        return lambda values: f"<td>{drawings.image(drawings.sparkline(values, lang), str(column))}</td>"
+        return lambda values: f"<td{label}>{drawings.image(drawings.sparkline(values, lang), str(column))}</td>"
     if column in shown.bars:
-        return lambda share: (f'<td style="min-width:90px">{html.escape(formatting.percent(share, lang))}'
+        return lambda share: (f'<td{label} style="min-width:90px">{html.escape(formatting.percent(share, lang))}'
                               f'{drawings.progress_bar(share, drawings.LINE)}</td>')
     width = shown.widths.get(column)
     style = f' style="min-width:{width}px"' if isinstance(width, int) else ""
-    opening = '<td class="num">' if column in shown.right else f"<td{style}>"
+    opening = f'<td class="num"{label}>' if column in shown.right else f"<td{style}{label}>"
     return lambda value: f"{opening}{html.escape(_written(value, lang))}</td>"
 
 

@@ -50,6 +50,14 @@ def test_a_phone_sees_cards_and_nothing_past_the_screens_edge(page: Page, app_ur
     # Every list of these pages is cards on a phone: no canvas grid in view.
     assert main.locator('[data-testid="stDataFrame"]:visible').count() == 0
     assert main.locator(".okr-card").count() > 0
+    # A card is its table row laid out as a card: headed by its title, each other line named by its column.
+    card = main.locator(".okr-card").first
+    assert card.evaluate("e => getComputedStyle(e).display") == "flex"
+    assert card.evaluate("e => e.querySelector('td[data-title]').getBoundingClientRect().top <= Math.min("
+                         "...[...e.cells].filter(cell => cell.getClientRects().length)"  # an empty cell is not drawn
+                         ".map(cell => cell.getBoundingClientRect().top))")
+    named = card.locator("td:not([data-title])").first
+    assert named.evaluate("e => getComputedStyle(e, '::before').content") == f'"{named.get_attribute("data-label")}: "'
     if lang == "id":
         shown = page.locator("body").inner_text()
         assert leaks([line for line in shown.splitlines() if line.strip()], typed_data(demo_db_file)) == []

@@ -80,3 +80,15 @@ def test_objective_page_on_empty_database_explains_what_to_do(empty_db, make_app
     app = make_app(empty_db, page=PAGE, objective="1")
     assert not app.exception
     assert any("Nothing here yet" in i.value for i in app.info)
+
+
+def test_a_key_result_cards_title_status_and_figures_are_one_markdown_element(company_db, make_app):
+    """Issue 27: every element is a delta and a React subtree a fresh tab draws before its content;
+    a key result card's static texts are one Markdown element (its status still a badge)."""
+    objective_id = objective_ids(company_db)["Win new accounts"]
+    app = make_app(company_db, page=PAGE, objective=str(objective_id), **PINNED)
+    headed = [m.value for m in app.markdown if m.value.startswith("#### ")]
+    assert len(headed) == 3
+    for value in headed:
+        title, badge, meta = value.split("\n\n")
+        assert "-badge[" in badge and "-badge[" not in title + meta and meta

@@ -1,12 +1,14 @@
 """The overview page through AppTest, on the fixture company: it opens in both languages and its picker
 writes the link (what it shows is tested on its view model, tests/views/test_overview.py)."""
 
+from html import escape
+
 import pytest
 
 from okrdash.i18n import translate
 from tests.fixtures.company import AS_OF, CYCLE
 from tests.pages.conftest import page_captions
-from tests.helpers.html_tables import shown_tables
+from tests.helpers.html_tables import read, shown_tables
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
@@ -58,3 +60,21 @@ def test_a_link_to_a_company_objective_the_cycle_does_not_have_warns_and_leaves_
     assert not app.exception
     assert any("999999" in w.value and "does not have" in w.value for w in app.warning)
     assert "aligned" not in app.query_params
+
+
+@pytest.mark.parametrize("page, query", [(None, {}), ("pages/team.py", {"team": "Engineering"}),
+                                         ("pages/kpis.py", {}), ("pages/my_key_results.py", {"owner": "Dewi"})])
+def test_each_list_is_drawn_once_its_rows_the_phones_cards(company_db, make_app, page, query):
+    """Issue 27: a list was drawn twice, as a table for a wide screen and as hidden phone cards (the
+    overview of a large company: ~14,000 elements). Now every card is a row of its table (CSS lays
+    it out as a card on a phone), each cell named by its column for the card's lines."""
+    app = make_app(company_db, page=page, as_of=AS_OF.isoformat(), cycle=CYCLE, **query)
+    assert not app.exception
+    drawn = [html.proto.body for html in app.get("html")]
+    listed = [body for body in drawn if 'class="okr-card"' in body]
+    assert listed
+    for body in listed:
+        [table] = read(body)  # the cards are the rows of the one table of their block
+        assert body.count('class="okr-card"') == len(table) > 0
+        assert all(f'data-label="{escape(column)}"' in body for column in table.columns)
+        assert body.count("<td data-title") == len(table)  # each card headed by its title's cell
