@@ -50,17 +50,19 @@ def warm(store: Store, as_of: dt.date) -> None:
 
 
 def warm_examples(store: Store, as_of: dt.date) -> None:
-    """Once per process: the explainer's examples, scored in its own sandbox (they never change), and
-    the overview's, KPIs' and review's views in both languages, so the charts' declarations
-    (okrdash.charts, kept per declaration) and the number formats are made before the first visit."""
+    """Once per process: the explainer's examples and its two worked cases as a link opens them (the
+    cases' starting numbers), scored in its own sandbox (they never change), and the overview's, KPIs'
+    and review's views in both languages, so the charts' declarations (okrdash.charts, kept per
+    declaration) and the number formats are made before the first visit."""
     from okrdash.i18n import LANGUAGES
     from okrdash.views import explainer, kpis, overview
-    from okrdash.views.common import Scope
+    from okrdash.views.common import Scope, Words
     from okrdash.viewstate import ExplainerState, HomeState, KpisState, ReviewState
 
     for lang in LANGUAGES:
         scope = Scope(lang, readmodels.pick_cycle(store, None, as_of), as_of)
         explainer.view(store, ExplainerState(), scope)
+        explainer.worked_cases(Words(lang), explainer.CASE_INPUTS)
         overview.view(store, HomeState(), scope)
         kpis.view(store, KpisState(), scope)
         review_view.view(store, ReviewState(), scope)

@@ -132,3 +132,23 @@ def test_no_kept_view_mixes_two_versions_while_writes_and_the_warmer_run(demo_st
     final = demo_store.scores(AS_OF)
     assert float(final.key_results.set_index("key_result_id").loc[row["key_result_id"], "current"]) == 15.0
     assert float(final.kpis.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == 15.0
+
+
+def test_the_explainers_worked_cases_are_scored_before_the_first_visit(demo_store):
+    """The explainer's cases as a link opens them (their starting numbers), in both languages, are
+    scored in the sandbox by the warmer: the first visit after a start finds them kept."""
+    from okrdash.i18n import LANGUAGES
+    from okrdash.views import explainer
+    from okrdash.views.common import Words
+
+    for kept in (explainer._kpi_cases, explainer._kr_cases):
+        kept.cache_clear()
+    running = warming.Warmer(demo_store, today=lambda: AS_OF, poll_seconds=0.05).start()
+    try:
+        assert running.wait_warm(WAIT)
+        misses = [kept.cache_info().misses for kept in (explainer._kpi_cases, explainer._kr_cases)]
+        for lang in LANGUAGES:
+            explainer.worked_cases(Words(lang), explainer.CASE_INPUTS)
+        assert [kept.cache_info().misses for kept in (explainer._kpi_cases, explainer._kr_cases)] == misses
+    finally:
+        running.stop()
