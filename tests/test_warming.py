@@ -152,3 +152,24 @@ def test_the_explainers_worked_cases_are_scored_before_the_first_visit(demo_stor
         assert [kept.cache_info().misses for kept in (explainer._kpi_cases, explainer._kr_cases)] == misses
     finally:
         running.stop()
+
+
+def test_a_teams_an_objectives_and_a_kpis_first_lookups_find_their_rows_kept(demo_store, warmer):
+    """What the team, objective and KPI pages look up first after a start (a team's key results,
+    objectives and KPIs, an objective's key results and expected lines, the coach's titles) builds
+    nothing of its own: the warmer made the row positions and titles they go through."""
+    from okrdash import coach
+
+    assert warmer.wait_warm(WAIT)
+    cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
+    kept = demo_store.scores(AS_OF)
+    row = kept.key_results.iloc[0]
+    before = dict(kept._kept)
+    demo_store.kr_scores(AS_OF, cycle=cycle.name, team=row["team"])
+    demo_store.objective_scores(AS_OF, cycle=cycle.name, team=row["team"])
+    demo_store.kpi_scores(AS_OF, team=row["team"])
+    demo_store.kr_scores(AS_OF, objective_id=int(row["objective_id"]))
+    kept.lookup("objectives", objective_id=int(row["objective_id"]))
+    kept.lookup("expected_lines", key_result_id=int(row["key_result_id"]))
+    coach.check_store(demo_store, AS_OF, cycle=cycle.name, team=row["team"])
+    assert set(kept._kept) - set(before) == set(), "a first view built these itself"
