@@ -23,7 +23,10 @@ from collections.abc import Callable
 
 from okrdash import coach, readmodels, reminders, review
 from okrdash.store import Store
+from okrdash.i18n import LANGUAGES
+from okrdash.views import overview as overview_view
 from okrdash.views import review as review_view
+from okrdash.views.common import Scope
 
 POLL_SECONDS = 1.0
 WARM_OTHER_DATES = 1  # dates warmed besides today's
@@ -35,10 +38,11 @@ _LOG = logging.getLogger(__name__)
 
 
 def warm(store: Store, as_of: dt.date) -> None:
-    """Keep with the scores of ``as_of`` what the pages read first: the overview and the review of
-    the cycle ``as_of`` falls in (and the dates that review grades on), the KPI rows, the pickers'
-    teams and owners, the week's check-ins, and what a team's, an objective's or a KPI's first view
-    looks up by (the row positions of :data:`LOOKUPS`, the coach's objective titles)."""
+    """Keep with the scores of ``as_of`` what the pages read first: the overview (what every view of
+    it shows, shaped for the page in both languages) and the review of the cycle ``as_of`` falls in
+    (and the dates that review grades on), the KPI rows, the pickers' teams and owners, the week's
+    check-ins, and what a team's, an objective's or a KPI's first view looks up by (the row
+    positions of :data:`LOOKUPS`, the coach's objective titles)."""
     scored = store.scores(as_of)
     for table, column in LOOKUPS:
         scored.rows(table, column)
@@ -49,7 +53,8 @@ def warm(store: Store, as_of: dt.date) -> None:
     readmodels.kpi_table(store, as_of, limit=1)
     cycle = readmodels.pick_cycle(store, None, as_of)
     if cycle is not None:
-        readmodels.overview(store, cycle, as_of)
+        for lang in LANGUAGES:  # what every overview shows, whichever company objective it lists
+            overview_view.company_view(store, Scope(lang, cycle, as_of))
         review_view.review_teams(store, cycle, as_of)
         review_view.quarter_review(store, cycle, as_of, None)
         previous = review.previous_cycle(store.cycles(), cycle)
@@ -62,16 +67,15 @@ def warm_examples(store: Store, as_of: dt.date) -> None:
     cases' starting numbers), scored in its own sandbox (they never change), and the overview's, KPIs'
     and review's views in both languages, so the charts' declarations (okrdash.charts, kept per
     declaration) and the number formats are made before the first visit."""
-    from okrdash.i18n import LANGUAGES
-    from okrdash.views import explainer, kpis, overview
-    from okrdash.views.common import Scope, Words
+    from okrdash.views import explainer, kpis
+    from okrdash.views.common import Words
     from okrdash.viewstate import ExplainerState, HomeState, KpisState, ReviewState
 
     for lang in LANGUAGES:
         scope = Scope(lang, readmodels.pick_cycle(store, None, as_of), as_of)
         explainer.view(store, ExplainerState(), scope)
         explainer.worked_cases(Words(lang), explainer.CASE_INPUTS)
-        overview.view(store, HomeState(), scope)
+        overview_view.view(store, HomeState(), scope)
         kpis.view(store, KpisState(), scope)
         review_view.view(store, ReviewState(), scope)
 

@@ -9,7 +9,11 @@ import pytest
 
 from okrdash import demo, readmodels, reminders, warming
 from okrdash.store import scores as scores_module
+from okrdash.i18n import LANGUAGES
+from okrdash.views import overview as overview_view
 from okrdash.views import review as review_view
+from okrdash.views.common import Scope
+from okrdash.viewstate import HomeState
 
 pytestmark = pytest.mark.both_backends
 
@@ -54,6 +58,9 @@ def test_after_a_write_the_next_views_find_the_new_version_scored_and_kept(demo_
     kept = demo_store.scores(AS_OF)
     for name, read in {
         "overview": lambda: readmodels.overview(demo_store, cycle, AS_OF),
+        **{f"overview's view ({lang})": lambda lang=lang: overview_view.view(demo_store, HomeState(),
+                                                                             Scope(lang, cycle, AS_OF))
+           for lang in LANGUAGES},
         "review": lambda: review_view.quarter_review(demo_store, cycle, AS_OF, None),
         "week": lambda: reminders.week_checkins(demo_store, AS_OF),
         "teams": lambda: readmodels.teams(demo_store, AS_OF),
