@@ -180,3 +180,21 @@ def test_a_teams_an_objectives_and_a_kpis_first_lookups_find_their_rows_kept(dem
     kept.lookup("expected_lines", key_result_id=int(row["key_result_id"]))
     coach.check_store(demo_store, AS_OF, cycle=cycle.name, team=row["team"])
     assert set(kept._kept) - set(before) == set(), "a first view built these itself"
+
+
+def test_what_the_warmer_keeps_is_left_out_of_the_collections_a_view_sets_off(demo_store, warmer, load):
+    """After a warm-up (at a start and after a write) the warmer collects the garbage itself and
+    freezes what is alive: a view's allocations then never set off a walk over the kept scores."""
+    import gc
+
+    def tracked() -> set[int]:
+        return {id(found) for generation in range(3) for found in gc.get_objects(generation)}
+
+    assert warmer.wait_warm(WAIT)
+    assert id(demo_store.scores(AS_OF)._kept) not in tracked()
+    cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
+    row = demo_store.kr_scores(AS_OF, cycle=cycle.name).dropna(subset=["current"]).iloc[0].to_dict()
+    load(checkin(row, float(row["current"]) + 3.0))
+    warming.poke()
+    assert warmer.wait_warm(WAIT)
+    assert id(demo_store.scores(AS_OF)._kept) not in tracked()
