@@ -1,7 +1,7 @@
 """Chart builders: data in, Vega-Lite spec out. No Streamlit here.
 
 Each chart is declared with Altair over *named* data (``alt.NamedData``), so its declaration does not
-depend on the rows. The declaration is turned into a validated Vega-Lite (v6) dict once per distinct
+depend on the rows. The declaration is turned into a Vega-Lite (v6) dict once per distinct
 set of its non-data arguments (translated axis and legend titles, label domains, target or band
 present) and kept (``functools.lru_cache``; building through Altair costs 0.1-0.2 CPU s a chart,
 a kept one nothing). Each call returns a shallow copy of that dict with this view's rows in
@@ -60,9 +60,12 @@ def _data(name: str) -> alt.NamedData:
 
 
 def _declared(chart: alt.TopLevelMixin) -> Spec:
-    """The chart as a validated Vega-Lite dict, without what Altair adds for a standalone chart
-    (``$schema`` and its default theme's ``config``): the specs stay those the dict builders wrote."""
-    spec = chart.to_dict()
+    """The chart as a Vega-Lite dict, without what Altair adds for a standalone chart (``$schema``
+    and its default theme's ``config``): the specs stay those the dict builders wrote. Altair's own
+    check of the whole chart against the schema is left out: it was two thirds of a declaration's
+    cost (an objective page's first view declares a burn-up per unit), and tests/test_charts.py
+    checks every builder's output against the same schema."""
+    spec = chart.to_dict(validate=False)  # tests/test_charts.py checks every builder's output instead
     spec.pop("$schema", None)
     spec.pop("config", None)
     return spec

@@ -280,19 +280,23 @@ def _key_result_findings(objective: _Objective, kr: _KR) -> list[Finding]:
 # -- stored OKRs ---------------------------------------------------------------------------------
 
 
+def objective_titles(store: Store, as_of: dt.date) -> dict[str, frozenset[str]]:
+    """Every cycle's objective titles, of every team: a team objective may align to another team's
+    (or the company's). Gathered once per kept scoring (okrdash.warming does it before any view)."""
+    scored = store.scores(as_of)
+    return scored.kept("coach_cycle_titles", lambda: {
+        name: frozenset(titles) for name, titles in scored.objectives.groupby("cycle")["title"]})
+
+
 def check_store(store: Store, as_of: dt.date, cycle: str | None = None, team: str | None = None) -> list[Finding]:
     """Findings for the stored OKRs of ``cycle`` (every cycle when None) and ``team`` (every team).
 
     Grades and key result counts come from ``Store.objective_scores`` / ``kr_scores`` at ``as_of``;
     the grade checks apply to cycles that have ended on ``as_of``.
     """
-    # Every team's objective titles: a team objective may align to another team's (or the company's);
-    # gathered once per kept scoring. Only the team's own rows become dicts: a large company has
-    # thousands of objectives per cycle.
-    scored = store.scores(as_of)
-    every_title = scored.kept("coach_cycle_titles", lambda: {
-        name: frozenset(titles) for name, titles in scored.objectives.groupby("cycle")["title"]})
-    cycle_titles = {name: titles for name, titles in every_title.items() if cycle is None or name == cycle}
+    # Only the team's own rows become dicts: a large company has thousands of objectives per cycle.
+    cycle_titles = {name: titles for name, titles in objective_titles(store, as_of).items()
+                    if cycle is None or name == cycle}
     objective_rows = records(store.objective_scores(as_of, cycle=cycle, team=team))
     kr_rows = records(store.kr_scores(as_of, cycle=cycle, team=team))
     key_results: dict[int, list[_KR]] = {}

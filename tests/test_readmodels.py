@@ -191,3 +191,33 @@ def test_the_overview_is_kept_per_scoring_and_each_caller_gets_its_own_frames():
             readmodels._overview = real
     finally:
         store.close()
+
+
+def test_queries_over_the_kept_scores_read_arrow_tables_made_once_per_scoring():
+    """Registering a DataFrame with DuckDB inspects every column again (5 ms a table and query, three
+    tables a team page query): the kept scores register Arrow tables made once, and their queries
+    find the rows the frames hold."""
+    import pyarrow as pa
+
+    from okrdash import demo
+    from okrdash.store import open_store
+
+    class Cursor:
+        def __init__(self):
+            self.registered = {}
+
+        def register(self, name, table):
+            self.registered[name] = table
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        scored = store.scores(demo.DEMO_ANCHOR)
+        first, second = Cursor(), Cursor()
+        scored.register(first)
+        scored.register(second, prefix="previous")
+        assert all(isinstance(table, pa.Table) for table in first.registered.values())
+        assert [id(t) for t in first.registered.values()] == [id(t) for t in second.registered.values()]
+        assert first.registered["scored_key_results"].num_rows == len(scored.key_results)
+    finally:
+        store.close()

@@ -9,7 +9,11 @@ import pytest
 
 from okrdash import demo, readmodels, reminders, warming
 from okrdash.store import scores as scores_module
+from okrdash.i18n import LANGUAGES
+from okrdash.views import overview as overview_view
 from okrdash.views import review as review_view
+from okrdash.views.common import Scope
+from okrdash.viewstate import HomeState
 
 pytestmark = pytest.mark.both_backends
 
@@ -54,6 +58,9 @@ def test_after_a_write_the_next_views_find_the_new_version_scored_and_kept(demo_
     kept = demo_store.scores(AS_OF)
     for name, read in {
         "overview": lambda: readmodels.overview(demo_store, cycle, AS_OF),
+        **{f"overview's view ({lang})": lambda lang=lang: overview_view.view(demo_store, HomeState(),
+                                                                             Scope(lang, cycle, AS_OF))
+           for lang in LANGUAGES},
         "review": lambda: review_view.quarter_review(demo_store, cycle, AS_OF, None),
         "week": lambda: reminders.week_checkins(demo_store, AS_OF),
         "teams": lambda: readmodels.teams(demo_store, AS_OF),
@@ -132,3 +139,62 @@ def test_no_kept_view_mixes_two_versions_while_writes_and_the_warmer_run(demo_st
     final = demo_store.scores(AS_OF)
     assert float(final.key_results.set_index("key_result_id").loc[row["key_result_id"], "current"]) == 15.0
     assert float(final.kpis.set_index("kpi_id").loc[kpi["kpi_id"], "value"]) == 15.0
+
+
+def test_the_explainers_worked_cases_are_scored_before_the_first_visit(demo_store):
+    """The explainer's cases as a link opens them (their starting numbers), in both languages, are
+    scored in the sandbox by the warmer: the first visit after a start finds them kept."""
+    from okrdash.i18n import LANGUAGES
+    from okrdash.views import explainer
+    from okrdash.views.common import Words
+
+    for kept in (explainer._kpi_cases, explainer._kr_cases):
+        kept.cache_clear()
+    running = warming.Warmer(demo_store, today=lambda: AS_OF, poll_seconds=0.05).start()
+    try:
+        assert running.wait_warm(WAIT)
+        misses = [kept.cache_info().misses for kept in (explainer._kpi_cases, explainer._kr_cases)]
+        for lang in LANGUAGES:
+            explainer.worked_cases(Words(lang), explainer.CASE_INPUTS)
+        assert [kept.cache_info().misses for kept in (explainer._kpi_cases, explainer._kr_cases)] == misses
+    finally:
+        running.stop()
+
+
+def test_a_teams_an_objectives_and_a_kpis_first_lookups_find_their_rows_kept(demo_store, warmer):
+    """What the team, objective and KPI pages look up first after a start (a team's key results,
+    objectives and KPIs, an objective's key results and expected lines, the coach's titles) builds
+    nothing of its own: the warmer made the row positions and titles they go through."""
+    from okrdash import coach
+
+    assert warmer.wait_warm(WAIT)
+    cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
+    kept = demo_store.scores(AS_OF)
+    row = kept.key_results.iloc[0]
+    before = dict(kept._kept)
+    demo_store.kr_scores(AS_OF, cycle=cycle.name, team=row["team"])
+    demo_store.objective_scores(AS_OF, cycle=cycle.name, team=row["team"])
+    demo_store.kpi_scores(AS_OF, team=row["team"])
+    demo_store.kr_scores(AS_OF, objective_id=int(row["objective_id"]))
+    kept.lookup("objectives", objective_id=int(row["objective_id"]))
+    kept.lookup("expected_lines", key_result_id=int(row["key_result_id"]))
+    coach.check_store(demo_store, AS_OF, cycle=cycle.name, team=row["team"])
+    assert set(kept._kept) - set(before) == set(), "a first view built these itself"
+
+
+def test_what_the_warmer_keeps_is_left_out_of_the_collections_a_view_sets_off(demo_store, warmer, load):
+    """After a warm-up (at a start and after a write) the warmer collects the garbage itself and
+    freezes what is alive: a view's allocations then never set off a walk over the kept scores."""
+    import gc
+
+    def tracked() -> set[int]:
+        return {id(found) for generation in range(3) for found in gc.get_objects(generation)}
+
+    assert warmer.wait_warm(WAIT)
+    assert id(demo_store.scores(AS_OF)._kept) not in tracked()
+    cycle = readmodels.pick_cycle(demo_store, None, AS_OF)
+    row = demo_store.kr_scores(AS_OF, cycle=cycle.name).dropna(subset=["current"]).iloc[0].to_dict()
+    load(checkin(row, float(row["current"]) + 3.0))
+    warming.poke()
+    assert warmer.wait_warm(WAIT)
+    assert id(demo_store.scores(AS_OF)._kept) not in tracked()

@@ -54,9 +54,10 @@ class Scores:
 
     def register(self, cur: duckdb.DuckDBPyConnection, prefix: str = "scored") -> None:
         """Let ``cur``'s queries read these scores as tables ``<prefix>_key_results``,
-        ``<prefix>_objectives`` and ``<prefix>_kpis`` (no copy of the frames)."""
+        ``<prefix>_objectives`` and ``<prefix>_kpis``: Arrow tables of the frames, made once per
+        kept scoring (registering a frame inspects every column again, 5 ms a table and query)."""
         for name in ("key_results", "objectives", "kpis"):
-            cur.register(f"{prefix}_{name}", getattr(self, name))
+            cur.register(f"{prefix}_{name}", self.kept(("arrow", name), lambda name=name: _arrow(getattr(self, name))))
 
     @property
     def current(self) -> bool:
@@ -100,6 +101,12 @@ class Scores:
         positions = self.rows(table, column).get(value)
         narrowed = frame.iloc[positions if positions is not None else []]
         return _matching(narrowed, **{k: v for k, v in given.items() if k != column})
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _matching(frame: pd.DataFrame, **wanted: object) -> pd.DataFrame:

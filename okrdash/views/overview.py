@@ -45,26 +45,72 @@ class OverviewView:
 
 
 def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
-    words, urls = scope.words, scope.urls
+    words = scope.words
     notices = unread(words, state)
+    company = company_view(store, scope)
+    if company is None:
+        return OverviewView(scope.shown(HomeState()), state.with_(), notices, nothing_yet(words, scope.urls))
+    titles, keys = company.titles, list(company.titles)
+    requested = choose(words, notices, "aligned", state.aligned, keys, used=titles[keys[0]] if keys else None,
+                       message="overview.unknown_aligned")
+    chosen = requested or (keys[0] if keys else None)
+    children = company.children.get(chosen) if chosen else None
+    aligned = _aligned(words, scope, children) if children is not None and len(children) else None
+    return OverviewView(
+        shown=scope.shown(HomeState(aligned=requested)), link=HomeState(aligned=requested), notices=notices,
+        empty=None, caption=company.caption, key_results=company.key_results, kpis=company.kpis,
+        chart=company.chart, chart_note=company.chart_note, alignment=company.alignment,
+        aligned_to=Filter("aligned", words.t("overview.aligned_to"), company.aligned_options, chosen,
+                          HomeState(aligned=requested), key="_aligned_picker") if keys else None,
+        aligned=aligned,
+        no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
+        attention=company.attention,
+        aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
+        attention_cards=company.attention_cards, all_clear=company.all_clear,
+        checkin_rates=company.checkin_rates,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CompanyView:
+    """What the overview shows whichever company objective's aligned objectives are listed: the same
+    for every view of one cycle, language and kept scoring, so it is built once for all of them."""
+
+    caption: Markdown
+    key_results: tuple[Count, ...]
+    kpis: tuple[Count, ...]
+    chart: charts.Spec | None
+    chart_note: Markdown | None
+    titles: dict[str, str]                  # each company objective's link value -> its title
+    aligned_options: tuple[Option, ...]
+    children: dict[str, pd.DataFrame]       # each company objective's link value -> its aligned objectives
+    alignment: Table | None
+    attention: Table | None
+    attention_cards: tuple[Card, ...]
+    all_clear: Markdown | None
+    checkin_rates: Table | None
+
+
+def company_view(store: Store, scope: Scope) -> CompanyView | None:
+    """The overview's :class:`CompanyView` of ``scope``, kept with the scores of its date until the
+    next write (okrdash.warming makes it in both languages before the first view); None for a
+    company with nothing to show yet."""
+    return store.scores(scope.as_of).kept(("overview_view", scope.cycle, scope.lang),
+                                          lambda: _company_view(store, scope))
+
+
+def _company_view(store: Store, scope: Scope) -> CompanyView | None:
+    words = scope.words
     overview = readmodels.overview(store, scope.cycle, scope.as_of)
     if overview.is_empty:
-        return OverviewView(scope.shown(HomeState()), state.with_(), notices, nothing_yet(words, urls))
+        return None
     shown = [s for s in STATUS_ORDER if s != Status.NO_TARGET.value]
     by_team, team_count = teams_to_chart(overview.team_status)
     tree = readmodels.alignment_tree(overview.objectives)
     summary = alignment_summary(tree)
     titles = dict(zip(summary["key"], summary["title"].fillna(words.t("overview.unaligned"))))
-    keys = list(titles)
-    requested = choose(words, notices, "aligned", state.aligned, keys, used=titles[keys[0]] if keys else None,
-                       message="overview.unknown_aligned")
-    chosen = requested or (keys[0] if keys else None)
-    children = dict(zip(summary["key"], (frame for _, frame in tree))).get(chosen) if chosen else None
-    aligned = _aligned(words, scope, children) if children is not None and len(children) else None
     attention = overview.needs_attention
-    return OverviewView(
-        shown=scope.shown(HomeState(aligned=requested)), link=HomeState(aligned=requested), notices=notices,
-        empty=None,
+    return CompanyView(
         caption=words.t("overview.caption", cycle=scope.cycle.name if scope.cycle else "–",
                         as_of=words.date(scope.as_of)),
         key_results=counts(words, overview.key_result_counts, shown),
@@ -72,15 +118,12 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
         chart=_chart(words, by_team) if len(by_team) else None,
         chart_note=words.t("overview.chart_some_teams", shown=words.number(CHART_TEAMS),
                            teams=words.number(team_count)) if team_count > CHART_TEAMS else None,
-        alignment=_alignment(words, summary, titles) if keys else None,
-        aligned_to=Filter("aligned", words.t("overview.aligned_to"),
-                          tuple(Option(key, titles[key]) for key in keys), chosen, HomeState(aligned=requested),
-                          key="_aligned_picker") if keys else None,
-        aligned=aligned,
-        no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
+        titles=titles,
+        aligned_options=tuple(Option(key, title) for key, title in titles.items()),
+        children=dict(zip(summary["key"], (frame for _, frame in tree))),
+        alignment=_alignment(words, summary, titles) if titles else None,
         attention=attention_table(words, scope, attention, f"needs-attention-{scope.cycle.name if scope.cycle else ''}.csv")
         if len(attention) else None,
-        aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
         attention_cards=attention_cards(words, scope, attention),
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
         checkin_rates=checkin_rates(store, scope),
