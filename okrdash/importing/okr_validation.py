@@ -1,5 +1,6 @@
-"""Validation of an okrs file: its cells in bulk (SQL), then each row through the pydantic models,
-with what its columns say about each key result's numbers settled by importing.measures.
+"""Validation of an okrs file: its cells in bulk (SQL), then each row by the models' rules (a new
+objective through Objective, each key result through KeyResult's rule function without a model per
+row), with what its columns say about each key result's numbers settled by importing.measures.
 
 Split from importing/validation.py (which holds the Validator every file kind shares) so that each
 step stays small: the cells, the percent columns' scale, the rows, each row, its check-in.
