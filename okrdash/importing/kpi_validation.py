@@ -53,8 +53,7 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
     tolerance_bad = "tolerance__parsed IS NULL AND NOT okr_blank(tolerance)"
     date_blank = "okr_blank(date)" if has_date else "true"
     value_blank = "okr_blank(value)" if has_value else "true"
-    # (Written as two conjunctions, not blank <> blank: as a filter, each side stops at its first answer.)
-    without_date = f"(({date_blank}) AND NOT ({value_blank})) OR (({value_blank}) AND NOT ({date_blank}))"
+    without_date = f"({date_blank}) <> ({value_blank})"
     flagged = v._cell_problems(
         table, numbers=("value", "target", "min", "max", "achievement"), dates=("date",), required=("team", "kpi"),
         flag=[*([tolerance_bad] if "tolerance" in table.columns else []),
