@@ -152,7 +152,7 @@ def record(figures: dict[str, Any], measured: str) -> None:
     for row in result["import"]["rows"]:
         if row["kind"] in figures:
             row["fresh_cpu"] = {"measured": measured, **figures[row["kind"]]}
-    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     log(f"recorded in {path}")
 
 
