@@ -7,7 +7,8 @@
 
 Each file of the large company (bench/.work/large: kpis.csv, okrs.csv, checkins.csv) is imported
 into a copy of a store that already holds the file kinds before it (KPIs, then OKRs, then
-check-ins: made once with this checkout's importer and kept beside the files), in a process of
+check-ins: made once with this checkout's importer and kept beside the files as
+import-base-<kind>.duckdb; delete them after a schema change), in a process of
 its own (what a user's ``okrdash import`` or a fresh upload pays: nothing cached), through
 ``okrdash.importing.import_files`` with the bytes as the page hands them over. The CPU seconds
 (user + system, every thread) are ``time.process_time()`` around that call alone. The fair floor
