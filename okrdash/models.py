@@ -113,8 +113,10 @@ def _finite(value: float | None) -> float | None:
 # Values beyond this are typos or overflow probes, not business numbers.
 MAX_ABS_NUMBER = 1e15
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=500)]
+# The longest name or text field a model takes.
+MAX_TEXT = 500
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
 Number = Annotated[float, AfterValidator(_finite)]
 OptionalNumber = Annotated[float | None, AfterValidator(_finite)]
 
@@ -218,32 +220,44 @@ class KeyResult(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.weight <= 0:
-            raise PydanticCustomError("weight_positive", "the weight must be greater than 0", {})
-        if self.kind is None:
-            self.kind = self.infer_kind()
-        if self.kind is KRKind.MILESTONE:
-            self.target = 1.0 if self.target is None else self.target
-            self.baseline = 0.0 if self.baseline is None else self.baseline
-        elif self.baseline is not None and self.target is not None and self.kind in (
-            KRKind.INCREASE, KRKind.DECREASE
-        ):
-            if self.baseline == self.target:
-                raise PydanticCustomError(
-                    "target_equals_baseline", "the target equals the baseline, so progress cannot move", {}
-                )
-            if (self.kind is KRKind.INCREASE) != (self.target > self.baseline):
-                raise PydanticCustomError(
-                    "kind_contradicts_numbers", "{kind} does not fit a baseline of {baseline} and a target of {target}",
-                    {"kind": self.kind.value, "baseline": self.baseline, "target": self.target},
-                )
+        self.kind, self.baseline, self.target = key_result_numbers(
+            self.title, self.kind, self.baseline, self.target, self.weight)
         return self
 
     def infer_kind(self) -> KRKind:
         """Increase or decrease from baseline vs target; from the title's verb when the baseline is missing."""
-        if self.baseline is not None and self.target is not None and self.baseline != self.target:
-            return KRKind.INCREASE if self.target > self.baseline else KRKind.DECREASE
-        return KRKind.DECREASE if _DECREASE_WORDS.search(self.title) else KRKind.INCREASE
+        return infer_kind(self.title, self.baseline, self.target)
+
+
+def infer_kind(title: str, baseline: float | None, target: float | None) -> KRKind:
+    """Increase or decrease from baseline vs target; from the title's verb when the baseline is missing."""
+    if baseline is not None and target is not None and baseline != target:
+        return KRKind.INCREASE if target > baseline else KRKind.DECREASE
+    return KRKind.DECREASE if _DECREASE_WORDS.search(title) else KRKind.INCREASE
+
+
+def key_result_numbers(title: str, kind: KRKind | None, baseline: float | None, target: float | None,
+                       weight: float) -> tuple[KRKind, float | None, float | None]:
+    """A key result's kind, baseline and target as stored (a kind inferred, a milestone's 0 and 1), or
+    the PydanticCustomError that keeps its numbers from fitting. KeyResult's own rule, and the one
+    the importer applies to a file's rows without a model per row."""
+    if weight <= 0:
+        raise PydanticCustomError("weight_positive", "the weight must be greater than 0", {})
+    if kind is None:
+        kind = infer_kind(title, baseline, target)
+    if kind is KRKind.MILESTONE:
+        return kind, 0.0 if baseline is None else baseline, 1.0 if target is None else target
+    if baseline is not None and target is not None and kind in (KRKind.INCREASE, KRKind.DECREASE):
+        if baseline == target:
+            raise PydanticCustomError(
+                "target_equals_baseline", "the target equals the baseline, so progress cannot move", {}
+            )
+        if (kind is KRKind.INCREASE) != (target > baseline):
+            raise PydanticCustomError(
+                "kind_contradicts_numbers", "{kind} does not fit a baseline of {baseline} and a target of {target}",
+                {"kind": kind.value, "baseline": baseline, "target": target},
+            )
+    return kind, baseline, target
 
 
 class CheckIn(BaseModel):

@@ -278,6 +278,24 @@ def test_okr_date_fast_path_agrees_with_the_full_parser(con, text, order):
     assert scalar(con, "SELECT okr_date(?, ?) IS NOT DISTINCT FROM okr_date_spelled(?, ?)", text, order, text, order)
 
 
+# okr_blank finds most cells not blank from their first character: it must answer as trim() does.
+_SPACES = "".join(map(chr, (32, 160, 5760, *range(8192, 8203), 8239, 8287, 12288))) + "\t\n\r\u200b\u180e\x85"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.none() | st.text(alphabet=_SPACES, max_size=4) | st.text(max_size=6)
+       | st.builds(str.__add__, st.text(alphabet=_SPACES, max_size=3), st.text(max_size=3)))
+def test_okr_blank_is_blank_after_trim(con, text):
+    assert scalar(con, "SELECT okr_blank(?) = (?::VARCHAR IS NULL OR trim(?) = '')", text, text, text)
+
+
+def test_okr_blank_knows_every_character_trim_removes(con):
+    """Every code point alone: blank exactly when DuckDB's trim() takes it away."""
+    assert scalar(con, """SELECT count(*) FROM (SELECT chr(c::INTEGER) AS t  -- (surrogates are no characters)
+                                          FROM (SELECT * FROM range(1, 55296) UNION ALL SELECT * FROM range(57344, 1114112)) r(c))
+                          WHERE okr_blank(t) <> (trim(t) = '')""") == 0
+
+
 @pytest.mark.parametrize(
     ("text", "unit"),
     [("45%", "%"), ("Rp150.000", "Rp"), ("IDR 2.500", "Rp"), ("$1,200.50", "$"), ("1200", None)],

@@ -1,5 +1,6 @@
-"""Validation of an okrs file: its cells in bulk (SQL), then each row through the pydantic models,
-with what its columns say about each key result's numbers settled by importing.measures.
+"""Validation of an okrs file: its cells in bulk (SQL), then each row by the models' rules (a new
+objective through Objective, each key result through KeyResult's rule function without a model per
+row), with what its columns say about each key result's numbers settled by importing.measures.
 
 Split from importing/validation.py (which holds the Validator every file kind shares) so that each
 step stays small: the cells, the percent columns' scale, the rows, each row, its check-in.
@@ -7,8 +8,9 @@ step stays small: the cells, the percent columns' scale, the rows, each row, its
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from pydantic import ValidationError
@@ -18,7 +20,7 @@ from okrdash.importing.checks import BadCell, enum_choices, finite, pydantic_pro
 from okrdash.importing.measures import Scale, Settled, percent_scale, settle
 from okrdash.importing.notes import ReadingNote, line_list
 from okrdash.importing.table import CsvTable
-from okrdash.models import Cycle, KeyResult, KRKind, Objective, ObjectiveType
+from okrdash.models import MAX_TEXT, Cycle, KeyResult, KRKind, Objective, ObjectiveType, key_result_numbers
 from okrdash.store import FileChanges
 
 if TYPE_CHECKING:
@@ -242,7 +244,7 @@ def _settle(v: Validator, table: CsvTable, row: dict[str, Any]) -> Settled | Non
 
 
 def _models(v: Validator, table: CsvTable, row: dict[str, Any], cycle: Cycle, settled: Settled,
-            state: _File) -> tuple[Objective, KeyResult] | None:
+            state: _File) -> tuple[Objective, _KeyResult] | None:
     line = row["line"]
     try:
         objective_type = v._enum(ObjectiveType, row, "objective_type") or ObjectiveType.ASPIRATIONAL
@@ -255,12 +257,7 @@ def _models(v: Validator, table: CsvTable, row: dict[str, Any], cycle: Cycle, se
             cycle=cycle, team=row["team"], title=row["objective"], owner=row["objective_owner"] or row["owner"],
             type=objective_type, parent_title=row["parent_objective"],
         ) if objective_key not in state.objectives else None
-        key_result = KeyResult(
-            objective_title=row["objective"], title=row["key_result"], owner=row["owner"], kind=settled.kind,
-            baseline=settled.baseline, target=settled.target, unit=settled.unit,
-            weight=1.0 if row["weight_value"] is None else row["weight_value"], kpi_name=row["kpi"],
-            start_date=row["kr_start_value"],
-        )
+        key_result = _key_result(row, settled)
     except ValidationError as error:
         columns = OBJECTIVE_FIELD_COLUMNS if error.title == "Objective" else KR_FIELD_COLUMNS
         v.problems += pydantic_problems(error, table.file_name, line, row, columns)
@@ -279,7 +276,50 @@ def _models(v: Validator, table: CsvTable, row: dict[str, Any], cycle: Cycle, se
     return objective, key_result
 
 
-def _checkin(v: Validator, table: CsvTable, row: dict[str, Any], cycle: Cycle, key_result: KeyResult,
+class _KeyResult(NamedTuple):
+    """A file row's key result as the store takes it (KeyResult's fields)."""
+
+    title: str
+    owner: str | None
+    kind: KRKind
+    baseline: float | None
+    target: float | None
+    unit: str | None
+    weight: float
+    kpi_name: str | None
+    start_date: dt.date | None
+
+
+def _key_result(row: dict[str, Any], settled: Settled) -> _KeyResult:
+    """The row's key result by KeyResult's rules, without a model per row: a row whose texts and numbers
+    already fit the model's field types (stripped, short, finite floats: nearly every row) only needs
+    its numbers checked (models.key_result_numbers); any other row, or one whose numbers do not fit,
+    goes through the model, which raises ValidationError with every problem in its own words."""
+    weight = 1.0 if row["weight_value"] is None else row["weight_value"]
+    title, objective = row["key_result"], row["objective"]
+    texts = (objective, title, row["owner"], settled.unit, row["kpi"])
+    numbers = (settled.baseline, settled.target, weight)
+    if (title and objective and all(t is None or (type(t) is str and len(t) <= MAX_TEXT and t == t.strip())
+                                    for t in texts)
+            and all(n is None or (type(n) is float and finite(n)) for n in numbers)
+            and (row["kr_start_value"] is None or type(row["kr_start_value"]) is dt.date)):
+        try:
+            kind, baseline, target = key_result_numbers(title, settled.kind, settled.baseline, settled.target, weight)
+        except PydanticCustomError:
+            pass  # the model says it, naming the field
+        else:
+            return _KeyResult(title, row["owner"], kind, baseline, target, settled.unit, weight, row["kpi"],
+                              row["kr_start_value"])
+    model = KeyResult(
+        objective_title=objective, title=title, owner=row["owner"], kind=settled.kind,
+        baseline=settled.baseline, target=settled.target, unit=settled.unit, weight=weight, kpi_name=row["kpi"],
+        start_date=row["kr_start_value"],
+    )
+    return _KeyResult(model.title, model.owner, model.kind, model.baseline, model.target, model.unit, model.weight,
+                      model.kpi_name, model.start_date)
+
+
+def _checkin(v: Validator, table: CsvTable, row: dict[str, Any], cycle: Cycle, key_result: _KeyResult,
              settled: Settled, state: _File) -> None:
     """The row's current value as a check-in, dated by its date column, its last update, or the import day."""
     line, milestone = row["line"], key_result.kind is KRKind.MILESTONE

@@ -1,8 +1,8 @@
 """The one way data gets in: uploads -> validation -> one write to the store, all or nothing.
 
 Cells are parsed column-wise by DuckDB (see ``importing.table`` and ``cells.sql``); entity rows
-(objectives, key results, KPI definitions) go through the pydantic models, where their cross-field
-rules live; the large fact tables (check-ins, KPI measurements) are validated in bulk with SQL
+(objectives, key results, KPI definitions) are held to the pydantic models' cross-field rules (a key
+result through ``models.key_result_numbers``, without a model per row); the large fact tables (check-ins, KPI measurements) are validated in bulk with SQL
 (``importing.validation``). Nothing reaches the store unless every row of every file is valid.
 """
 

@@ -52,6 +52,7 @@ class Spellings:
         self._shapes: dict[tuple[str | None, ...], tuple[str | None, ...]] = {}  # skeleton key -> name key
         self._seeding = True
         self._titles_loaded = False
+        self._owners: set[str] = set()  # the owner texts spelled already
         self.lookalikes: list[Lookalike] = []
         for team in store.teams():
             self.team(team)
@@ -108,5 +109,6 @@ class Spellings:
 
     def owner(self, owner: str | None) -> None:
         """An owner is stored as written; only a look-alike of another owner is recorded."""
-        if owner:
+        if owner and owner not in self._owners:  # (a file names a few hundred owners on 30,000 rows)
+            self._owners.add(owner)
             self._spell(("owner", name_key(owner)), owner)

@@ -392,10 +392,10 @@ class Validator:
         same_ref = " AND ".join(f"r.{c} IS NOT DISTINCT FROM f.{c}" for c in given)
         # Check-in values, and planned values (a plan sheet's, or beside a value), read alike.
         numbers = [c for c in ("value", "planned") if c in table.columns]
-        # A milestone's value may be a word ("done", "selesai").
-        parsed = [f"""CASE WHEN rr.kind = 'milestone' THEN coalesce(okr_milestone_value(f.{c}), {number})
-                          ELSE {number} END AS {c}__parsed"""
-                  for c in numbers for number in [table.number_sql(c, f"f.{c}", "f.line")]]
+        # A milestone's value may be a word ("done", "selesai"). (The number is read outside a CASE on
+        # the kind: DuckDB read it five times slower inside one, 0.5 of a 400,000-row file's 2.5 CPU s.)
+        parsed = [f"""coalesce(okr_milestone_value(CASE WHEN rr.kind = 'milestone' THEN f.{c} END),
+                               {table.number_sql(c, f"f.{c}", "f.line")}) AS {c}__parsed""" for c in numbers]
         self._parse_cells(
             table, dates=("date",), confidence=True,
             also=["rr.ref_key", "rr.kr_key", "rr.matches", "rr.kpi IS NOT NULL AS kr_linked", "rr.kind AS kr_kind",
