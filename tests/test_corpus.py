@@ -190,7 +190,7 @@ def test_a_progress_only_sheet_in_english(store, load):
 def test_milestone_check_ins_as_a_status_column(store, load):
     load(("okr.csv", "Siklus,Tim,Tujuan,Hasil Kunci,Jenis\n2026-Q4,HR,Tim kuat,Luncurkan mentoring,tonggak\n"),
          today=TODAY)
-    load(("checkin.csv", "Tim,Hasil Kunci,Tanggal,Status\nHR,Luncurkan mentoring,10/11/2026,Tercapai\n"),
+    load(("checkin.csv", "Tim,Hasil Kunci,Tanggal,Status\nHR,Luncurkan mentoring,2026-11-10,Tercapai\n"),
          today=TODAY)
     assert kr_row(store, "Luncurkan mentoring", TODAY)["current"] == 1.0
 

@@ -312,13 +312,15 @@ def test_a_history_in_another_language_with_day_dot_month_dates(db, tmp_path, ca
 
 
 def test_an_answer_in_a_workbooks_typed_column_is_read_as_its_own_text(db, tmp_path):
-    """A typed date or number column with a blank cell: the answer is a text cell there, read by the
-    file's evidence (Indonesian headers: day first, a dot between thousands), the typed cells as they are."""
+    """A typed date or number column with a blank cell: the answer is a text cell there, read as any
+    text cell (ambiguous here, so read by the choices given: day first, a dot between thousands),
+    the typed cells as they are."""
     data = workbook({"KPI": [["Tim", "KPI", "Tanggal", "Realisasi", "Target"],
                              ["Sales", "Leads", dt.date(2026, 10, 31), 40, 0.5],
                              ["Sales", "Visits", None, 12, None]]})
     path = write(tmp_path, "kpi.xlsx", data)
-    assert run(db, path, "--set", "date=01/11/2026", "--set", "target=1.500") == 0
+    assert run(db, path, "--set", "date=01/11/2026", "--set", "target=1.500") == 1  # asked: which reading?
+    assert run(db, path, "--set", "date=01/11/2026", "--set", "target=1.500", "--dates", "dmy", "--numbers", "id") == 0
     assert rows(db, "SELECT k.name, m.date, m.target FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id") == [
         ("Leads", dt.date(2026, 10, 31), 0.5), ("Visits", dt.date(2026, 11, 1), 1500.0)]
 

@@ -31,13 +31,26 @@ def values(store) -> list[float]:
 # -- thousands separators ---------------------------------------------------------------------------
 
 
-def test_indonesian_sheet_without_a_decimal_comma_reads_dots_as_thousands(store, load):
-    """Google Sheets in Indonesian: comma delimiter, `#.##0` counts, Indonesian headers."""
+def test_indonesian_headers_do_not_decide_a_thousands_dot(store, reject, load):
+    """Google Sheets' CSV download is comma-separated in every locale, and a sheet headed in
+    Indonesian may be kept in an English locale: headers are no evidence, so `1.500` is asked,
+    and the answer reads it."""
     data = ("Tim,Nama KPI,Tanggal,Nilai\n"
             "Sales,Kunjungan,2026-11-01,1.500\nSales,Kunjungan,2026-11-02,32.000\nSales,Kunjungan,2026-11-03,1.020\n")
-    result = load(("kunjungan.csv", data), today=TODAY)
+    [problem] = reject(("kunjungan.csv", data), today=TODAY)
+    assert (problem.line, problem.column, problem.value, problem.code) == (2, "Nilai", "1.500", "numbers_ambiguous")
+    result = load(("kunjungan.csv", data), today=TODAY, choices=ID)
     assert values(store) == [1500.0, 32000.0, 1020.0]
-    assert result.files[0].reading.numbers["value"].evidence is Evidence.FILE
+    assert result.files[0].reading.numbers["value"].evidence is Evidence.CHOSEN
+
+
+def test_indonesian_headers_over_an_english_sheet_are_asked_not_read_as_decimals(reject):
+    """The oracle's Google Sheets case: Indonesian headers, an English-locale sheet, `"1,955"` the
+    only number with a separator (1955 to its writer). It was stored as 1.955."""
+    data = ("Siklus,Tim,Tujuan,Hasil Kunci,Jenis,Nilai Awal,Target\n"
+            '2025-Q1,Penjualan,Tingkatkan kepuasan pelanggan,Tambah pelanggan baru,increase,0,"1,955"\n')
+    [problem] = reject(("OKR 2025-Q1 - OKR.csv", data), today=dt.date(2025, 1, 1))
+    assert (problem.line, problem.column, problem.value, problem.code) == (2, "Target", "1,955", "numbers_ambiguous")
 
 
 def test_semicolon_file_with_english_headers_reads_dots_as_thousands(store, load):
@@ -203,7 +216,6 @@ def test_both_readings_of_the_ambiguous_dates(store, load, choices, days):
 
 @pytest.mark.parametrize("data", [
     "team;kpi;date;value\nSales;V;10/1/2026;1\n",  # a ';' delimiter
-    "Tim,Nama KPI,Tanggal,Nilai\nSales,V,10/1/2026,1\n",  # Indonesian headers
     "team,kpi,date,value\nSales,V,10/1/2026,1\nSales,V,9 Okt 2026,2\n",  # an Indonesian month name
 ])
 def test_the_file_decides_day_first(store, load, data):

@@ -22,7 +22,6 @@ from okrdash.importing.reading import (
     NumberFormat,
     Reading,
     ReadingChoices,
-    headers_are_indonesian,
 )
 from okrdash.importing.table import CsvTable
 from okrdash.problems import Problem
@@ -42,16 +41,18 @@ def decide_readings(con: duckdb.DuckDBPyConnection, tables: list[CsvTable], choi
                                                         and c not in table.typed_columns])
     problems: list[Problem] = []
     for index, table in enumerate(tables):
-        indonesian = headers_are_indonesian([*table.headers.values(), *table.ignored_headers])
+        # A ';' is Excel's list separator in an Indonesian locale. Indonesian headers are not
+        # evidence: a sheet headed "Tim", "Target" may still be kept in an English locale (Google
+        # Sheets' default), where "1,955" is 1955.
         semicolon = table.delimiter == ";"
         number_readings, found = decide_numbers(
             table.file_name, numbers[index],
-            file_signals=[NumberFormat.ID] if indonesian or semicolon else [],
+            file_signals=[NumberFormat.ID] if semicolon else [],
             elsewhere=_elsewhere(numbers, index), choices=choices)
         problems += found
         date_readings, found = decide_dates(
             table.file_name, dates[index],
-            file_signals=[DateOrder.DMY] if indonesian or semicolon else [],
+            file_signals=[DateOrder.DMY] if semicolon else [],
             elsewhere=_elsewhere(dates, index), choices=choices)
         problems += found
         # Typed workbook cells are already plain numbers and ISO dates; a form's numbers keep the

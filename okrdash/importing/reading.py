@@ -10,15 +10,12 @@ file's :class:`Reading`, shown before anything is written.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import duckdb
 
-from okrdash.kinds import AMBIGUOUS, COLUMNS
 
 
 class NumberFormat(StrEnum):
@@ -44,7 +41,7 @@ class Evidence(StrEnum):
     """What decided a column's reading."""
 
     CELLS = "cells"  # the column's own cells ("4,5", "1.234.567", a day above 12)
-    FILE = "file"  # the rest of the file or upload (other columns, a ";" delimiter, Indonesian headers)
+    FILE = "file"  # the rest of the file or upload (other columns, a ";" delimiter)
     CHOSEN = "chosen"  # the person's choice
     TYPED = "typed"  # typed workbook cells: already plain numbers and ISO dates
     ROUND = "round"  # "12,500" beside whole numbers: its separator groups thousands
@@ -95,25 +92,6 @@ class Reading:
     def date_format(self) -> DateOrder | None:
         found = {r.format for r in self.dates.values() if r.evidence is not Evidence.NOT_NEEDED}
         return DateOrder(found.pop()) if len(found) == 1 else None
-
-
-# Words of Indonesian headers (okrdash/kinds.py's Indonesian spellings, less the words English
-# ones use too): a file headed in Indonesian was written by someone whose spreadsheet writes 1.500
-# for one thousand five hundred and the day first.
-def _words(headers: Iterable[str]) -> set[str]:
-    return {word for header in headers for word in re.split(r"[^a-z]+", header.lower()) if word}
-
-
-INDONESIAN_HEADER_WORDS = frozenset(
-    _words([*(h for c in COLUMNS.values() for h in c.id), *AMBIGUOUS])
-    - _words(h for c in COLUMNS.values() for h in c.en))
-
-
-def headers_are_indonesian(headers: list[str]) -> bool:
-    """Most of the file's headers use an Indonesian word ("Tim", "Nilai Awal", "Tanggal")."""
-    words = [set(re.split(r"[^a-z]+", header.lower())) - {""} for header in headers if header.strip()]
-    indonesian = sum(1 for header_words in words if header_words & INDONESIAN_HEADER_WORDS)
-    return bool(words) and indonesian * 2 > len(words)
 
 
 def cell_evidence(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], macro: str,
