@@ -3,9 +3,10 @@
 # tests included, in TEST_WORKERS parallel processes).
 PYTHON ?= python3
 PORT ?= 8501
-# Three workers on two cores: the browser, server and PostgreSQL tests spend much of their time
-# waiting, so a third process keeps both cores busy (README, Tests, gives the measurements).
-TEST_WORKERS ?= 3
+# Four workers on two cores: two of them spend the first minutes in the two browser lanes, mostly
+# waiting on Chromium and Streamlit, so two more keep both cores busy meanwhile (README, Tests,
+# gives the measurements).
+TEST_WORKERS ?= 4
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -6,7 +6,7 @@ empty store and asserts that exactly what they say is stored, or that the import
 (tests/oracle/check.py). A failure prints the company, the files (saved under pytest's tmp_path)
 and every differing value.
 
-CI runs the "oracle" settings profile: 15 examples per scenario, the same ones every run when
+CI runs the "oracle" settings profile: 10 examples per scenario, the same ones every run when
 ``CI`` is set. Longer by hand:
 
     OKRDASH_ORACLE_EXAMPLES=200 .venv/bin/python -m pytest tests/test_oracle.py
