@@ -20,7 +20,7 @@ from okrdash.store import Store
 from okrdash.viewstate import TeamState
 from okrdash.views import kpis as kpis_view
 from okrdash.views import review as review_view
-from okrdash.views.common import (BAND_COLORS, STALE_ICON, Badge, Bar, Card, Count, Table, attention_cards, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
+from okrdash.views.common import (BAND_COLORS, STALE_ICON, Badge, Bar, Count, Table, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
                                   PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
                                   nothing_yet, table, unread)
 
@@ -80,7 +80,6 @@ class TeamView:
     kpis: tuple[KpiTile, ...] = ()
     no_kpis: Markdown | None = None
     attention: Table | None = None                  # the team's own: Off Track, At Risk, stale, low confidence
-    attention_cards: tuple[Card, ...] = ()
     all_clear: Markdown | None = None
     summary: str | None = None                      # plain text for a chat: the team's key results by status
     status_card: Callable[[], bytes] | None = None  # the team's objectives as a PNG for a chat (built on click)
@@ -117,7 +116,6 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
                    okrs_file_name=f"okrs-{team}-{cycle.name}.csv",
                    attention=attention_table(words, scope, attention, f"needs-attention-{team}-{cycle.name}.csv")
                    if len(attention) else None,
-                   attention_cards=attention_cards(words, scope, attention),
                    all_clear=None if len(attention) else words.t("team.nothing_needs_attention",
                                                                  team=plain(words.team(team))))
     statuses = tuple(s for s in state.status if s in STATUS_ORDER)
