@@ -166,6 +166,7 @@ class PostgresStore:
     linked_key_results = _mirrored(DuckDBStore.linked_key_results)
     checkin_history = _mirrored(DuckDBStore.checkin_history)
     checkin_histories = _mirrored(DuckDBStore.checkin_histories)
+    last_checkins = _mirrored(DuckDBStore.last_checkins)
     kpi_history = _mirrored(DuckDBStore.kpi_history)
     kpi_recent_values = _mirrored(DuckDBStore.kpi_recent_values)
     kpi_index = _mirrored(DuckDBStore.kpi_index)

@@ -126,6 +126,7 @@ class DuckDBStore:
     linked_key_results = reads.read_method(reads.linked_key_results)
     checkin_history = reads.read_method(reads.checkin_history)
     checkin_histories = reads.read_method(reads.checkin_histories)
+    last_checkins = reads.read_method(reads.last_checkins)
     kpi_history = reads.read_method(reads.kpi_history)
     kpi_recent_values = reads.read_method(reads.kpi_recent_values)
     kpi_index = reads.read_method(reads.kpi_index)

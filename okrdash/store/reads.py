@@ -105,6 +105,13 @@ def checkin_history(cur: duckdb.DuckDBPyConnection, key_result_id: int, as_of: d
     return checkin_histories(cur, [key_result_id], as_of)[int(key_result_id)]
 
 
+def last_checkins(cur: duckdb.DuckDBPyConnection, key_result_ids: list[int], as_of: dt.date) -> dict[int, dict]:
+    """Each key result's last check-in up to ``as_of`` (date, value, note) by id, in one query; a
+    key result without one is not in it."""
+    return {int(row.pop("key_result_id")): row
+            for row in _records(cur, "last_checkins", ids=[int(i) for i in key_result_ids], as_of=as_of)}
+
+
 def kpi_history(cur: duckdb.DuckDBPyConnection, kpi_id: int, as_of: dt.date | None = None,
                 since: dt.date | None = None) -> pd.DataFrame:
     return _df(cur, "kpi_history", kpi_id=kpi_id, as_of=as_of, since=since)

@@ -385,38 +385,50 @@ def badge(words: Words, status: str | None) -> Badge:
 KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
 
 
-def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> KeyResults:
-    """Key results with progress against the expected marker, status, owner and confidence.
+def key_results(words: Words, rows: pd.DataFrame, names: Callable[[int], tuple[str, str]]) -> dict[int, KeyResults]:
+    """The key results of each objective in ``rows`` (by ``objective_id``) with progress against the
+    expected marker, status, owner and confidence; ``names(objective_id)`` is its table's file name
+    and download key.
 
     On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
     progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
     off; title, status, progress, current and target come first, and a long title wraps. The
-    download keeps every column with real numbers."""
+    download keeps every column with real numbers. Every row is shaped in one pass, then split by
+    objective: a team page's objectives cost one frame, not one each."""
     title, current, target = words.t("common.key_result"), words.t("common.current"), words.t("common.target")
-    status, flags = words.t("common.status"), words.t("common.flags")
+    status, flags, progress = words.t("common.status"), words.t("common.flags"), words.t("common.progress")
     frame = pd.DataFrame({
         title: rows["title"],
         words.t("common.owner"): rows["owner"],
         status: status_labels(words, rows["status"]),
         flags: stale_marks(words, rows["stale"]),
-        words.t("common.progress"): rows["progress"],
+        progress: rows["progress"],
         words.t("common.expected"): rows["expected"],
         current: rows["current"],
         target: rows["target"],
         words.t("common.unit"): words.units(rows["unit"]),
         words.t("common.confidence"): rows["confidence"],
         words.t("common.last_checkin"): rows["last_checkin"],
-    })
-    order = [title, status, words.t("common.progress"), current, target, words.t("common.owner"),
+    }).reset_index(drop=True)
+    order = [title, status, progress, current, target, words.t("common.owner"),
              words.t("common.confidence"), words.t("common.last_checkin")]
     shown = frame[order].assign(**{column: [words.amount(value, unit) for value, unit in zip(frame[column], rows["unit"])]
                                    for column in (current, target)}, **{status: with_stale(frame[status], frame[flags])})
-    return KeyResults(
-        bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
-                  list(frame[flags])),
-        table=table(words, frame, file_name, key, shown=shown, shares=(words.t("common.progress"),),
-                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True,
-                    cards=RowsAsCards(title, status_colors(list(rows["status"])))))
+    text, numbers = readable(shown, words.lang, (progress,))
+    drawn = bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
+                 list(frame[flags]))
+    colors = status_colors(list(rows["status"]))
+    shaped = {}
+    for objective_id, positions in frame.groupby(rows["objective_id"].to_numpy(), sort=False).indices.items():
+        file_name, key = names(int(objective_id))
+        own = frame.iloc[positions].reset_index(drop=True)
+        shaped[int(objective_id)] = KeyResults(
+            bars=tuple(drawn[i] for i in positions),
+            table=Table(shown=text.iloc[positions].reset_index(drop=True), rows=lambda own=own: in_words(words, own),
+                        file_name=file_name, key=key, right=tuple(dict.fromkeys([*numbers, current, target])),
+                        shares=(progress,), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True,
+                        cards=RowsAsCards(title, tuple(colors[i] for i in positions))))
+    return shaped
 
 
 # -- what needs attention (the overview's, a team's) ---------------------------------------------

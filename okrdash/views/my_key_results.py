@@ -53,7 +53,7 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
                         week=words.date(readmodels.week_start(scope.as_of))),
         none=Message(words.t("my.none", owner=plain(owner), cycle=scope.cycle.name), "📭") if mine.empty else None,
         key_results=_table(scope, mine) if len(mine) else None,
-        checkin=readmodels.records(mine),
+        checkin=readmodels.with_last_checkins(store, readmodels.records(mine), scope.as_of),
         weekly=PageLink(words.t("checkin.open", owner=plain(owner)), scope.urls.checkin(owner), "✅") if len(mine)
         else None)
 
