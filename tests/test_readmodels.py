@@ -221,3 +221,28 @@ def test_queries_over_the_kept_scores_read_arrow_tables_made_once_per_scoring():
         assert first.registered["scored_key_results"].num_rows == len(scored.key_results)
     finally:
         store.close()
+
+
+def test_the_last_check_ins_of_a_page_are_each_key_results_last_up_to_the_date_in_one_query():
+    """Issue 27: readmodels.with_last_checkins gives a check-in form the last check-in of each key result
+    (the last row of its history up to the date shown; none for one without a check-in or that follows
+    a KPI), for all of a page's key results at once."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR - dt.timedelta(days=20)  # an earlier day: later check-ins are not its last
+        rows = readmodels.with_last_checkins(store, readmodels.records(store.kr_scores(as_of)), as_of)
+        histories = store.checkin_histories([kr["key_result_id"] for kr in rows], as_of)
+        assert any(kr["last_checkin_row"] for kr in rows) and any(kr["last_checkin_row"] is None for kr in rows)
+        for kr in rows:
+            history = histories[kr["key_result_id"]]
+            if kr["kpi_id"] is not None or history.empty:
+                assert kr["last_checkin_row"] is None, kr["title"]
+            else:
+                assert kr["last_checkin_row"] == readmodels.records(history.tail(1), ["date", "value", "note"])[0]
+        assert store.last_checkins([], as_of) == {}
+    finally:
+        store.close()
