@@ -164,7 +164,6 @@ class PostgresStore:
     batch_changes = _mirrored(DuckDBStore.batch_changes)
     latest_data_date = _mirrored(DuckDBStore.latest_data_date)
     linked_key_results = _mirrored(DuckDBStore.linked_key_results)
-    checkin_history = _mirrored(DuckDBStore.checkin_history)
     checkin_histories = _mirrored(DuckDBStore.checkin_histories)
     last_checkins = _mirrored(DuckDBStore.last_checkins)
     kpi_history = _mirrored(DuckDBStore.kpi_history)

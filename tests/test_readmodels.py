@@ -135,7 +135,7 @@ def test_the_kpis_are_built_once_per_scoring_and_every_filter_reads_the_kept_row
 
 def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results():
     """objective_view reads every key result's history (check-ins, or its KPI's measurements) in one
-    query; each equals Store.checkin_history of that key result alone."""
+    query; each equals the history of that key result read alone."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
 
@@ -149,7 +149,7 @@ def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results(
             view = readmodels.objective_view(store, objective_id, as_of)
             assert set(view.histories) == set(view.key_results["key_result_id"])
             for kr_id, history in view.histories.items():
-                alone = store.checkin_history(kr_id, as_of)
+                alone = store.checkin_histories([kr_id], as_of)[kr_id]
                 assert list(history.columns) == list(alone.columns)
                 # Values (None for missing): a column empty for one key result has another dtype alone.
                 assert readmodels.records(history.sort_values(["date", "value"])) == readmodels.records(

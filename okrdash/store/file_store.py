@@ -124,7 +124,6 @@ class DuckDBStore:
     batch_changes = reads.read_method(reads.batch_changes)
     latest_data_date = reads.read_method(reads.latest_data_date)
     linked_key_results = reads.read_method(reads.linked_key_results)
-    checkin_history = reads.read_method(reads.checkin_history)
     checkin_histories = reads.read_method(reads.checkin_histories)
     last_checkins = reads.read_method(reads.last_checkins)
     kpi_history = reads.read_method(reads.kpi_history)
