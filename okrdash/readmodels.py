@@ -247,6 +247,16 @@ def team_page(store: Store, team: str, cycle: Cycle, as_of: dt.date, statuses: t
         owners=list(owners["owner"]))
 
 
+def with_last_checkins(store: Store, key_results: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
+    """``key_results`` (records) each with ``last_checkin_row``: its last check-in up to ``as_of``
+    (value, date, note; None without one, or for a key result that follows a KPI), what a check-in
+    form shows beside the new value. One query for all of them: a team page's forms cost one, not
+    one each."""
+    ids = [int(kr["key_result_id"]) for kr in key_results if kr["kpi_id"] is None]
+    last = store.last_checkins(ids, as_of) if ids else {}
+    return [{**kr, "last_checkin_row": last.get(int(kr["key_result_id"]))} for kr in key_results]
+
+
 READMODELS_SQL = Path(__file__).with_name("readmodels.sql")
 
 

@@ -25,7 +25,7 @@ with st.expander(view.filtering, expanded=view.filters_open):
         url_state.picker(ctx, choice, place=place)
 st.caption(view.caption)
 if view.table:
-    widgets.listing(ctx, view.table, view.cards)
+    widgets.table(ctx, view.table)
 else:
     widgets.message(view.no_match)
 

@@ -26,7 +26,7 @@ else:
     if view.none:
         widgets.message(view.none)
     else:
-        widgets.listing(ctx, view.key_results, view.cards)
+        widgets.table(ctx, view.key_results)
         widgets.page_link(view.weekly)
         forms.checkin_form(ctx, access, view.checkin, key="checkin_mine")
 weekly.remember_owner(view.shown.owner)

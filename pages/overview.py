@@ -36,13 +36,13 @@ if view.alignment:
 if view.aligned_to:
     url_state.picker(ctx, view.aligned_to)
 if view.aligned:
-    widgets.listing(ctx, view.aligned, view.aligned_cards)
+    widgets.table(ctx, view.aligned)
 elif view.no_aligned:
     st.caption(view.no_aligned)
 
 st.subheader(t("overview.needs_attention"))
 if view.attention:
-    widgets.listing(ctx, view.attention, view.attention_cards)
+    widgets.table(ctx, view.attention)
 else:
     st.success(view.all_clear, icon="✅")
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from okrdash.viewstate import PeopleState
 from okrdash.views import people
-from okrdash.views.common import Card, Table
+from okrdash.views.common import Table
 from okrdash.ui import auth, context, editors, url_state, widgets
 
 ctx = context.current()
@@ -34,16 +34,16 @@ if view.cards:
         widgets.cards(view.cards)
 
 
-def owners_listed(name: str, shown: Table | None, shown_as_cards: tuple[Card, ...], none: str) -> None:
+def owners_listed(name: str, shown: Table | None, none: str) -> None:
     """Owners that match no person (``unknown``) or two (``ambiguous``): a table, or why there is none."""
     st.subheader(t(f"people.{name}_title"))
     if shown is None:
         st.caption(none)
         return
     st.caption(t(f"people.{name}_help"))
-    widgets.listing(ctx, shown, shown_as_cards)
+    widgets.table(ctx, shown)
 
 
-owners_listed("unknown", view.unknown, view.unknown_cards, view.unknown_none)
-owners_listed("ambiguous", view.ambiguous, view.ambiguous_cards, view.ambiguous_none)
+owners_listed("unknown", view.unknown, view.unknown_none)
+owners_listed("ambiguous", view.ambiguous, view.ambiguous_none)
 url_state.share(ctx, view.shown)

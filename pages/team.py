@@ -28,7 +28,7 @@ else:
     widgets.metrics(view.counts)
     st.subheader(t("team.needs_attention"))
     if view.attention:
-        widgets.listing(ctx, view.attention, view.attention_cards)
+        widgets.table(ctx, view.attention)
     else:
         st.success(view.all_clear, icon="✅")
     st.subheader(t("team.objectives"))

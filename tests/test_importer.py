@@ -427,7 +427,8 @@ def test_multiline_note_is_kept(store, load):
     load(("o.csv", okr_file("2026-Q2,T,O,K,0,10,,")))
     data = 'team,key_result,date,value,note\nT,K,2026-05-01,3,"first line\nsecond line"\nT,K,2026-05-02,4,plain\n'
     load(("c.csv", data))
-    history = store.checkin_history(int(kr_row(store, "K", AS_OF)["key_result_id"]))
+    kr_id = int(kr_row(store, "K", AS_OF)["key_result_id"])
+    history = store.checkin_histories([kr_id])[kr_id]
     assert list(history["note"]) == ["first line\nsecond line", "plain"]
 
 

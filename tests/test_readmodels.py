@@ -135,7 +135,7 @@ def test_the_kpis_are_built_once_per_scoring_and_every_filter_reads_the_kept_row
 
 def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results():
     """objective_view reads every key result's history (check-ins, or its KPI's measurements) in one
-    query; each equals Store.checkin_history of that key result alone."""
+    query; each equals the history of that key result read alone."""
     from okrdash import demo, readmodels
     from okrdash.store import open_store
 
@@ -149,7 +149,7 @@ def test_an_objectives_histories_come_from_one_query_and_equal_each_key_results(
             view = readmodels.objective_view(store, objective_id, as_of)
             assert set(view.histories) == set(view.key_results["key_result_id"])
             for kr_id, history in view.histories.items():
-                alone = store.checkin_history(kr_id, as_of)
+                alone = store.checkin_histories([kr_id], as_of)[kr_id]
                 assert list(history.columns) == list(alone.columns)
                 # Values (None for missing): a column empty for one key result has another dtype alone.
                 assert readmodels.records(history.sort_values(["date", "value"])) == readmodels.records(
@@ -219,5 +219,30 @@ def test_queries_over_the_kept_scores_read_arrow_tables_made_once_per_scoring():
         assert all(isinstance(table, pa.Table) for table in first.registered.values())
         assert [id(t) for t in first.registered.values()] == [id(t) for t in second.registered.values()]
         assert first.registered["scored_key_results"].num_rows == len(scored.key_results)
+    finally:
+        store.close()
+
+
+def test_the_last_check_ins_of_a_page_are_each_key_results_last_up_to_the_date_in_one_query():
+    """Issue 27: readmodels.with_last_checkins gives a check-in form the last check-in of each key result
+    (the last row of its history up to the date shown; none for one without a check-in or that follows
+    a KPI), for all of a page's key results at once."""
+    from okrdash import demo, readmodels
+    from okrdash.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        demo.load_demo(store, demo.DEMO_ANCHOR)
+        as_of = demo.DEMO_ANCHOR - dt.timedelta(days=20)  # an earlier day: later check-ins are not its last
+        rows = readmodels.with_last_checkins(store, readmodels.records(store.kr_scores(as_of)), as_of)
+        histories = store.checkin_histories([kr["key_result_id"] for kr in rows], as_of)
+        assert any(kr["last_checkin_row"] for kr in rows) and any(kr["last_checkin_row"] is None for kr in rows)
+        for kr in rows:
+            history = histories[kr["key_result_id"]]
+            if kr["kpi_id"] is not None or history.empty:
+                assert kr["last_checkin_row"] is None, kr["title"]
+            else:
+                assert kr["last_checkin_row"] == readmodels.records(history.tail(1), ["date", "value", "note"])[0]
+        assert store.last_checkins([], as_of) == {}
     finally:
         store.close()

@@ -211,7 +211,7 @@ def test_key_result_linked_to_kpi_takes_the_kpi_measurements(acceptance_store):
     earlier = kr_row(acceptance_store, title, dt.date(2026, 5, 15))
     assert earlier["current"] == 52.0
     assert earlier["progress"] == pytest.approx(8 / 30)
-    history = acceptance_store.checkin_history(int(latest["key_result_id"]))
+    history = acceptance_store.checkin_histories([int(latest["key_result_id"])])[int(latest["key_result_id"])]
     assert list(history["value"]) == [52.0, 48.0]
 
 

@@ -128,7 +128,8 @@ def test_sql_injection_in_kpi_and_checkin_files(store, load):
     load(("o.csv", OKRS),
          ("c.csv", f"team,key_result,date,value,note\nSales,Sign 10 new customers,2026-05-20,6,\"{INJECTION}\"\n"))
     assert list(store.kpi_scores(AS_OF)["name"]) == [INJECTION]
-    history = store.checkin_history(int(kr_row(store, "Sign 10 new customers", AS_OF)["key_result_id"]))
+    kr_id = int(kr_row(store, "Sign 10 new customers", AS_OF)["key_result_id"])
+    history = store.checkin_histories([kr_id])[kr_id]
     assert INJECTION in list(history["note"])
     assert store.table_counts()["objectives"] == 1
 

@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import duckdb
 
@@ -83,10 +83,12 @@ class Store(Protocol):
 
     def linked_key_results(self, cycle: str, team: str | None = None) -> dict[int, list[str]]: ...
 
-    def checkin_history(self, key_result_id: int, as_of: dt.date | None = None) -> pd.DataFrame: ...
-
     def checkin_histories(self, key_result_ids: list[int], as_of: dt.date | None = None
                           ) -> dict[int, pd.DataFrame]: ...
+
+    def last_checkins(self, key_result_ids: list[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
+        """Each key result's last check-in up to ``as_of`` (date, value, note), by id; one query."""
+        ...
 
     def kpi_history(self, kpi_id: int, as_of: dt.date | None = None, since: dt.date | None = None
                     ) -> pd.DataFrame: ...

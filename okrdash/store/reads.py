@@ -100,9 +100,11 @@ def checkin_histories(cur: duckdb.DuckDBPyConnection, key_result_ids: list[int],
     return {int(kr_id): by_id.get(int(kr_id), none) for kr_id in key_result_ids}
 
 
-def checkin_history(cur: duckdb.DuckDBPyConnection, key_result_id: int, as_of: dt.date | None = None) -> pd.DataFrame:
-    """A key result's values over time: its check-ins, or its linked KPI's measurements."""
-    return checkin_histories(cur, [key_result_id], as_of)[int(key_result_id)]
+def last_checkins(cur: duckdb.DuckDBPyConnection, key_result_ids: list[int], as_of: dt.date) -> dict[int, dict]:
+    """Each key result's last check-in up to ``as_of`` (date, value, note) by id, in one query; a
+    key result without one is not in it."""
+    return {int(row.pop("key_result_id")): row
+            for row in _records(cur, "last_checkins", ids=[int(i) for i in key_result_ids], as_of=as_of)}
 
 
 def kpi_history(cur: duckdb.DuckDBPyConnection, kpi_id: int, as_of: dt.date | None = None,

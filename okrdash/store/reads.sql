@@ -51,6 +51,12 @@ SELECT key_result_id, date, value, confidence, note FROM (
     WHERE list_contains($ids, k.id) AND ($as_of::DATE IS NULL OR m.date <= $as_of))
 ORDER BY key_result_id, date;
 
+-- name: last_checkins
+-- Each key result's last check-in up to as_of, what a check-in form shows beside the new value.
+SELECT key_result_id, date, value, note FROM checkins
+WHERE list_contains($ids, key_result_id) AND date <= $as_of
+QUALIFY row_number() OVER (PARTITION BY key_result_id ORDER BY date DESC) = 1;
+
 -- name: kpi_history
 SELECT date, value, target FROM kpi_measurements
 WHERE kpi_id = $kpi_id AND ($as_of::DATE IS NULL OR date <= $as_of) AND ($since::DATE IS NULL OR date >= $since)

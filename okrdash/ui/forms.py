@@ -103,10 +103,9 @@ def kr_last_checkin(kr: dict[str, Any]) -> dt.date | None:
 
 def _previous_checkin(ctx: Context, kr: dict[str, Any]) -> str:
     """The last value, its date and note, for beside the new one; or that there is none yet."""
-    history = ctx.store.checkin_history(int(kr["key_result_id"]), ctx.as_of)
-    if history.empty:
+    last = kr["last_checkin_row"]  # the view model's (readmodels.with_last_checkins)
+    if last is None:
         return ctx.t("forms.no_previous")
-    last = history.iloc[-1]
     value = widgets.plain(formatting.amount(float(last["value"]), kr.get("unit"), ctx.lang))
     text = ctx.t("forms.previous", value=value, date=formatting.date(last["date"], ctx.lang))
     note = last["note"]

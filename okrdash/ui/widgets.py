@@ -47,23 +47,18 @@ def metrics(counts: tuple[Count, ...]) -> None:
 
 
 def table(ctx: Context, shown: Table, download: bool = True) -> None:
-    """A view model's table: its first rows note, the rows as escaped HTML (:func:`html_table`) and,
-    with a file name, its downloads. A table of more than SMALL_TABLE_ROWS rows also offers the
-    canvas grid, to sort and search it: only a reader who switches it on makes the browser load the
-    grid's code (~1.7 MB of JavaScript, more than the rest of the page)."""
-    listing(ctx, shown, None, download)
-
-
-def listing(ctx: Context, shown: Table, shown_as_cards: tuple[Card, ...] | None, download: bool = True) -> None:
-    """A list drawn once: an HTML table that CSS lays out as a table on a wide screen and, with
-    ``shown_as_cards`` (their status colours), each row as a card on a phone (:func:`html_table`).
-    The grid's switch of a long list is for a wide screen only; switched on, the grid replaces the
+    """A view model's table drawn once: its first rows note, the rows as escaped HTML
+    (:func:`html_table`) that CSS lays out as a table on a wide screen and, for a table with
+    ``cards``, each row as a card on a phone; with a file name, its downloads. A table of more than
+    SMALL_TABLE_ROWS rows also offers the canvas grid, to sort and search it: only a reader who
+    switches it on makes the browser load the grid's code (~1.7 MB of JavaScript, more than the rest
+    of the page). A list's switch is for a wide screen only; switched on, the grid replaces the
     table there and the phone keeps its cards.
 
-    All of it is one container (a list's is keyed list_<table key>): a table that grows past
-    SMALL_TABLE_ROWS (its switch appears) or gains a first rows note must not move the elements
-    after it, or an expander below (the Upload page's undo) would be a new one, closed, on the next run."""
-    cards = shown_as_cards is not None
+    A list is one container (keyed list_<table key>): a table that grows past SMALL_TABLE_ROWS (its
+    switch appears) or gains a first rows note must not move the elements after it, or an expander
+    below (the Upload page's undo) would be a new one, closed, on the next run."""
+    cards = shown.cards is not None
     with st.container(key=LIST + shown.key if cards else None):
         if shown.first_rows:
             st.caption(shown.first_rows)
@@ -74,10 +69,10 @@ def listing(ctx: Context, shown: Table, shown_as_cards: tuple[Card, ...] | None,
                 if explore:
                     grid(shown)
         if not explore:
-            st.html(html_table(shown, ctx.lang, shown_as_cards))
+            st.html(html_table(shown, ctx.lang))
         elif cards:
             with narrow(shown.key):
-                st.html(html_table(shown, ctx.lang, shown_as_cards))
+                st.html(html_table(shown, ctx.lang))
         if shown.file_name and download:
             table_downloads(ctx, shown)
 
@@ -123,7 +118,7 @@ def key_results(ctx: Context, shown: KeyResults) -> None:
     cards carry the same) and their table, whose rows are cards on a phone."""
     with wide(shown.table.key):
         bars(shown.bars)
-    listing(ctx, shown.table, shown.cards)
+    table(ctx, shown.table)
 
 
 def bars(shown: tuple[Bar, ...]) -> None:
@@ -245,59 +240,48 @@ def cards(shown: tuple[Card, ...]) -> None:
 
 
 def cards_html(shown: tuple[Card, ...]) -> str:
-    """Cards as static HTML, every text escaped: the title (a link to its page when it has one), the
-    status line in the status colour, the progress bar with the expected tick, the details."""
-    out = []
-    for card in shown:
-        title = html.escape(card.title)
-        if card.href:
-            title = f'<a href="{html.escape(card.href, quote=True)}" target="_self">{title}</a>'
-        bar = drawings.progress_bar(card.share, card.color, card.expected, card.expected_text) if card.share is not None else ""
-        out.append(
-            f'<div class="okr-card" style="border:1px solid #e0e0e0;border-left:6px solid {card.color};'
-            'border-radius:6px;padding:8px 10px;margin:0 0 8px 0;overflow-wrap:anywhere">'
-            f'<div style="font-weight:600;line-height:1.3">{title}</div>'
-            f'<div style="font-size:0.875rem">{html.escape(card.status)}</div>{bar}'
-            f'<div style="font-size:0.8rem;color:#555">{html.escape(card.details)}</div></div>')
-    return "".join(out)
+    """Cards as static HTML, every text escaped: the title, the line under it, the details."""
+    return "".join(
+        f'<div class="okr-card" style="border:1px solid #e0e0e0;border-left:6px solid {html.escape(card.color, quote=True)};'
+        'border-radius:6px;padding:8px 10px;margin:0 0 8px 0;overflow-wrap:anywhere">'
+        f'<div style="font-weight:600;line-height:1.3">{html.escape(card.title)}</div>'
+        f'<div style="font-size:0.875rem">{html.escape(card.status)}</div>'
+        f'<div style="font-size:0.8rem;color:#555">{html.escape(card.details)}</div></div>' for card in shown)
 
 
-def html_table(shown: Table, lang: str = "en", shown_as_cards: tuple[Card, ...] | None = None) -> str:
+def html_table(shown: Table, lang: str = "en") -> str:
     """A table as static HTML, every cell escaped, instead of the canvas grid: nothing to load, and
     the text wraps on a phone. Link columns are links (↗), sparkline columns small line images,
     progress columns bars with their percent, date-time columns the date and time in the reader's
-    language; a column's help is its heading's tooltip. With ``shown_as_cards`` (a card per row, in
-    the rows' order) each row is also a phone's card (page_style's CSS): its cells carry their
-    column's name, the row the card's status colour."""
+    language; a column's help is its heading's tooltip. A table with ``cards`` has each row also a
+    phone's card (page_style's CSS): its cells carry their column's name, the title column's cell
+    heads the card, the row carries its status colour."""
     frame = shown.shown
     head = "".join(f'<th title="{html.escape(shown.helps[column])}">{html.escape(str(column))}</th>'
                    if column in shown.helps else f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
-    labelled = shown_as_cards is not None
-    cells = [_cell(shown, column, lang, f' data-label="{html.escape(str(column))}"' if labelled else "")
+    as_cards = shown.cards
+    cells = [_cell(shown, column, lang, f' data-label="{html.escape(str(column))}"' if as_cards is not None else "")
              for column in frame.columns]
     drawn = [[cell(value) for cell, value in zip(cells, row)] for row in frame.itertuples(index=False)]
-    if labelled:
-        # A row without its card (the view model listed fewer) is still a card, without a status colour.
-        colours = [*shown_as_cards, *[None] * (len(drawn) - len(shown_as_cards))]
-        rows = "".join(_card_row(card, row, values) for card, row, values in zip(
-            colours, drawn, frame.itertuples(index=False)))
+    if as_cards is not None:
+        titled = list(frame.columns).index(as_cards.title) if as_cards.title in frame.columns else None
+        # A row without a colour (a list without statuses) is still a card, in the neutral colour.
+        colours = [*as_cards.colors, *[None] * (len(drawn) - len(as_cards.colors))]
+        rows = "".join(_card_row(colour, titled, row) for colour, row in zip(colours, drawn))
     else:
         rows = "".join("<tr>" + "".join(row) + "</tr>" for row in drawn)
     # In a frame of its own: a wide table scrolls inside it, never the page on a phone.
-    frame_class = ' class="okr-cards"' if labelled else ""
+    frame_class = ' class="okr-cards"' if as_cards is not None else ""
     return (f'<div{frame_class} style="overflow-x:auto"><table class="okr-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{rows}</tbody></table></div>')
 
 
-def _card_row(card: Card | None, row: list[str], values: tuple[Any, ...]) -> str:
+def _card_row(colour: str | None, titled: int | None, row: list[str]) -> str:
     """A row (its cells drawn) as a phone's card: its status colour (a colour of okrdash.charts,
-    escaped all the same) and the cell that holds the card's title marked, to head the card."""
-    if card is None:
-        return '<tr class="okr-card">' + "".join(row) + "</tr>"
-    titled = next((i for i, value in enumerate(values) if isinstance(value, str) and value == card.title), None)
-    cells = [f"<td data-title{drawn[3:]}" if i == titled else drawn for i, drawn in enumerate(row)]
-    return (f'<tr class="okr-card" style="--okr-status:{html.escape(card.color, quote=True)}">'
-            + "".join(cells) + "</tr>")
+    escaped all the same) and the title's cell (position ``titled``) marked, to head the card."""
+    cells = "".join(f"<td data-title{drawn[3:]}" if i == titled else drawn for i, drawn in enumerate(row))
+    style = "" if colour is None else f' style="--okr-status:{html.escape(colour, quote=True)}"'
+    return f'<tr class="okr-card"{style}>{cells}</tr>'
 
 
 def _cell(shown: Table, column: str, lang: str, label: str = "") -> Callable[[Any], str]:

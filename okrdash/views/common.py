@@ -167,18 +167,27 @@ class Bar:
 
 @dataclass(frozen=True)
 class Card:
-    """One row of a list as a phone shows it: the title, the status in words (and colour), a
-    progress bar with the expected marker (no bar for a row without progress: a KPI), and a line
-    of details (owner, last check-in, value and target). Plain text: the drawing escapes it."""
+    """A card of a list drawn only as cards (the People page's people on a phone): the title, a line
+    under it, a line of details, the colour down its left edge. Plain text: the drawing escapes it."""
 
     title: str
     status: str
     color: str
-    share: float | None
-    expected: float | None
-    expected_text: str
     details: str
-    href: str | None = None     # a relative link to the row's own page
+
+
+@dataclass(frozen=True)
+class RowsAsCards:
+    """How a table's rows become a phone's cards: the column whose cell heads each card, and each
+    row's status colour down the card's edge, in the rows' order (none: the rows have no status)."""
+
+    title: str
+    colors: tuple[str, ...] = ()
+
+
+def status_colors(statuses: Sequence[str | None]) -> tuple[str, ...]:
+    """Each status's colour (okrdash.charts), a row without one in No Data's."""
+    return tuple(charts.STATUS_COLORS.get(status or "", charts.STATUS_COLORS["No Data"]) for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -195,8 +204,7 @@ class KeyResults:
     """Key results as progress bars (against the expected marker, in the status colour) and a table."""
 
     bars: tuple[Bar, ...]
-    table: Table
-    cards: tuple[Card, ...] = ()     # the same key results on a phone
+    table: Table                     # its rows are a phone's cards
 
 
 @dataclass(frozen=True)
@@ -281,6 +289,7 @@ class Table:
     times: Mapping[str, str] = field(default_factory=dict)    # date-time columns and their display format
     wrapping: bool = False                   # rows tall enough for a long title to wrap
     shares: tuple[str, ...] = ()             # columns of shares (0..1): percents on screen and in downloads
+    cards: RowsAsCards | None = None         # the rows as a phone's cards (widgets.table)
 
 
 # -- building them ----------------------------------------------------------------------------------
@@ -320,12 +329,12 @@ def _holds_dates(values: pd.Series) -> bool:
 def table(words: Words, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str | None, key: str, *,
           shown: pd.DataFrame | None = None, shares: Sequence[str] = (), right: Sequence[str] = (),
           limit: int | None = None, total: int | None = None, first_rows: str = "review.first_rows",
-          **hints: Any) -> Table:
+          cards: RowsAsCards | None = None, **hints: Any) -> Table:
     """A :class:`Table` of ``frame`` (or of what a function builds, on a download's click).
 
     ``shown`` is what the browser gets when it differs from ``frame`` (amounts written with their
     unit); ``limit`` keeps its first rows and says so with message ``first_rows``, out of ``total``
-    rows (default: the rows of ``shown``)."""
+    rows (default: the rows of ``shown``); ``cards``' colours are cut to the rows shown."""
     on_screen = shown if shown is not None else frame() if callable(frame) else frame
     count = len(on_screen) if total is None else total
     note = None
@@ -335,7 +344,8 @@ def table(words: Words, frame: pd.DataFrame | Callable[[], pd.DataFrame], file_n
     text, numbers = readable(on_screen, words.lang, shares, keep=(*hints.get("bars", ()), *hints.get("sparklines", ())))
     return Table(shown=text.reset_index(drop=True), rows=lambda: in_words(words, frame() if callable(frame) else frame),
                  file_name=file_name, key=key, first_rows=note, right=tuple(dict.fromkeys([*numbers, *right])),
-                 shares=tuple(shares), **hints)
+                 shares=tuple(shares), cards=None if cards is None else dataclasses.replace(
+                     cards, colors=cards.colors[:len(on_screen)]), **hints)
 
 
 def in_words(words: Words, frame: pd.DataFrame) -> pd.DataFrame:
@@ -375,84 +385,58 @@ def badge(words: Words, status: str | None) -> Badge:
 KEY_RESULT_TITLE_WIDTH = 280   # px: about 40 characters a line
 
 
-def key_results(words: Words, rows: pd.DataFrame, file_name: str, key: str) -> KeyResults:
-    """Key results with progress against the expected marker, status, owner and confidence.
+def key_results(words: Words, rows: pd.DataFrame, names: Callable[[int], tuple[str, str]]) -> dict[int, KeyResults]:
+    """The key results of each objective in ``rows`` (by ``objective_id``) with progress against the
+    expected marker, status, owner and confidence; ``names(objective_id)`` is its table's file name
+    and download key.
 
     On screen, current and target carry their unit (Rp2.400.000.000, 45%) and the expected
     progress is the bars' marker, so the table fits a 1280 px desktop without cutting a column
     off; title, status, progress, current and target come first, and a long title wraps. The
-    download keeps every column with real numbers."""
+    download keeps every column with real numbers. Every row is shaped in one pass, then split by
+    objective: a team page's objectives cost one frame, not one each."""
     title, current, target = words.t("common.key_result"), words.t("common.current"), words.t("common.target")
-    status, flags = words.t("common.status"), words.t("common.flags")
+    status, flags, progress = words.t("common.status"), words.t("common.flags"), words.t("common.progress")
     frame = pd.DataFrame({
         title: rows["title"],
         words.t("common.owner"): rows["owner"],
         status: status_labels(words, rows["status"]),
         flags: stale_marks(words, rows["stale"]),
-        words.t("common.progress"): rows["progress"],
+        progress: rows["progress"],
         words.t("common.expected"): rows["expected"],
         current: rows["current"],
         target: rows["target"],
         words.t("common.unit"): words.units(rows["unit"]),
         words.t("common.confidence"): rows["confidence"],
         words.t("common.last_checkin"): rows["last_checkin"],
-    })
-    order = [title, status, words.t("common.progress"), current, target, words.t("common.owner"),
+    }).reset_index(drop=True)
+    order = [title, status, progress, current, target, words.t("common.owner"),
              words.t("common.confidence"), words.t("common.last_checkin")]
     shown = frame[order].assign(**{column: [words.amount(value, unit) for value, unit in zip(frame[column], rows["unit"])]
                                    for column in (current, target)}, **{status: with_stale(frame[status], frame[flags])})
-    return KeyResults(
-        bars=bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
-                  list(frame[flags])),
-        table=table(words, frame, file_name, key, shown=shown, shares=(words.t("common.progress"),),
-                    right=(current, target), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True),
-        cards=cards(words, list(rows["title"]), list(rows["status"]), list(rows["progress"]), list(rows["expected"]),
-                    [detail_line(words, owner=owner, current=now, target=goal, last_checkin=words.date(day))
-                     for owner, now, goal, day in zip(rows["owner"], shown[current], shown[target],
-                                                       _days(rows["last_checkin"]))],
-                    list(frame[flags])))
-
-
-def cards(words: Words, titles: Sequence[str], statuses: Sequence[str | None], progress: Sequence[object],
-          expected: Sequence[object], details: Sequence[str], stale: Sequence[str] = (),
-          hrefs: Sequence[str | None] = ()) -> tuple[Card, ...]:
-    """A :class:`Card` per row; ``progress`` None (a KPI) draws no bar, ``stale`` marks are
-    :func:`stale_marks`' words, shown beside the status."""
-    marks = list(stale) or [""] * len(titles)
-    links = list(hrefs) or [None] * len(titles)
-    out = []
-    for title, status, share, at, detail, mark, href in zip(titles, statuses, progress, expected, details, marks, links):
-        usable = None if share is None or pd.isna(share) else float(share)  # type: ignore[arg-type]
-        line = words.status_label(status) if usable is None else presentation.status_line(
-            status, usable, None if at is None or pd.isna(at) else float(at), words.lang)  # type: ignore[arg-type]
-        out.append(Card(
-            title=str(title), status=f"{line} · {STALE_ICON} {mark}" if mark else line,
-            color=charts.STATUS_COLORS.get(status or "", charts.STATUS_COLORS["No Data"]),
-            share=None if usable is None else min(max(usable, 0.0), 1.0),
-            expected=None if at is None or pd.isna(at) else float(at),  # type: ignore[arg-type]
-            expected_text=f"{words.t('common.expected')}: {words.percent(at)}", details=detail, href=href))
-    return tuple(out)
-
-
-def _days(values: pd.Series) -> list[dt.date | None]:
-    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
-
-
-def detail_line(words: Words, **parts: object) -> str:
-    """"Owner: Agus · Last check-in: 20 Nov 2026": the parts given (common.<name> labels), empty ones left out."""
-    return " · ".join(f"{words.t(_DETAIL_LABELS.get(name, f'common.{name}'))}: {value}" for name, value in parts
-                      .items() if value not in (None, "", "–") and not (isinstance(value, float) and pd.isna(value)))
-
-
-# Card details whose label is not common.<name>.
-_DETAIL_LABELS = {"kind": "overview.kind", "gap": "overview.gap"}
+    text, numbers = readable(shown, words.lang, (progress,))
+    drawn = bars(words, list(rows["title"]), list(rows["progress"]), list(rows["expected"]), list(rows["status"]),
+                 list(frame[flags]))
+    colors = status_colors(list(rows["status"]))
+    shaped = {}
+    for objective_id, positions in frame.groupby(rows["objective_id"].to_numpy(), sort=False).indices.items():
+        file_name, key = names(int(objective_id))
+        own = frame.iloc[positions].reset_index(drop=True)
+        shaped[int(objective_id)] = KeyResults(
+            bars=tuple(drawn[i] for i in positions),
+            table=Table(shown=text.iloc[positions].reset_index(drop=True), rows=lambda own=own: in_words(words, own),
+                        file_name=file_name, key=key, right=tuple(dict.fromkeys([*numbers, current, target])),
+                        shares=(progress,), widths={title: KEY_RESULT_TITLE_WIDTH}, wrapping=True,
+                        cards=RowsAsCards(title, tuple(colors[i] for i in positions))))
+    return shaped
 
 
 # -- what needs attention (the overview's, a team's) ---------------------------------------------
 
 
 def attention_table(words: Words, scope: Scope, attention: pd.DataFrame, file_name: str) -> Table:
-    """What needs attention (store.needs_attention) as a table, a link to each row's page."""
+    """What needs attention (store.needs_attention) as a table, a link to each row's page; on a
+    phone each row is a card headed by its title."""
     urls = scope.urls
     open_column = words.t("overview.open")
     why = [", ".join(filter(None, [words.t("overview.stale") if stale else "",
@@ -470,24 +454,8 @@ def attention_table(words: Words, scope: Scope, attention: pd.DataFrame, file_na
                       for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])],
     })
     return table(words, frame, file_name, "download_attention", shares=(words.t("overview.gap"),),
-                 links=(open_column,), helps={words.t("overview.gap"): words.t("overview.gap_help")})
-
-
-def attention_cards(words: Words, scope: Scope, attention: pd.DataFrame) -> tuple[Card, ...]:
-    """What needs attention as cards: the title, status, the gap to expected, team and last check-in."""
-    urls = scope.urls
-    return cards(words, list(attention["title"]), list(attention["status"]), [None] * len(attention),
-                 [None] * len(attention),
-                 [detail_line(words, team=words.team(team), kind=words.t(f"overview.kind_{subject}"),
-                              gap=words.percent(gap),
-                              last_checkin=words.date(None if pd.isna(day) else pd.Timestamp(day).date()))
-                  for team, subject, gap, day in zip(attention["team"], attention["subject"], attention["gap"],
-                                                     attention["last_checkin"])],
-                 [", ".join(filter(None, [words.t("overview.stale") if stale else "",
-                                          words.t("overview.low_confidence") if low else ""]))
-                  for stale, low in zip(attention["stale"], attention["confidence_disagrees"])],
-                 [urls.objective(objective=int(o)).href if subject == "key_result" else urls.kpis(kpi=int(k)).href
-                  for subject, o, k in zip(attention["subject"], attention["objective_id"], attention["kpi_id"])])
+                 links=(open_column,), helps={words.t("overview.gap"): words.t("overview.gap_help")},
+                 cards=RowsAsCards(words.t("common.title"), status_colors(list(attention["status"]))))
 
 
 def counts(words: Words, counted: Mapping[str, int], statuses: Sequence[str]) -> tuple[Count, ...]:

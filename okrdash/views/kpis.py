@@ -14,9 +14,9 @@ from okrdash.models import Direction, Indicator, KpiType
 from okrdash.readmodels import STATUS_ORDER, KpiTable
 from okrdash.store import Store
 from okrdash.viewstate import KpisState
-from okrdash.views.common import (Badge, Card, Filter, Markdown, Message, Notice, Option, PageLink, Scope, Table, Words,
-                                  STALE_ICON, badge, choose, link_notice, nothing_yet, stale_marks, status_labels,
-                                  table, unread, with_stale, cards, detail_line)
+from okrdash.views.common import (Badge, Filter, Markdown, Message, Notice, Option, PageLink, RowsAsCards, Scope, Table,
+                                  Words, STALE_ICON, badge, choose, link_notice, nothing_yet, stale_marks,
+                                  status_colors, status_labels, table, unread, with_stale)
 
 KPI_ROWS = 100  # rows of the table (and choices of the detail's picker) a browser gets; a filter narrows them
 FILTERS = ("team", "category", "type", "indicator", "status")
@@ -60,7 +60,6 @@ class KpisView:
     caption: Markdown = ""
     no_match: Message | None = None
     table: Table | None = None
-    cards: tuple[Card, ...] = ()        # the listed KPIs as cards (a phone)
     filtering: Markdown = ""            # the folded filters' label, with how many are set
     filters_open: bool = False          # any filter set: the fold opens
     picker: Filter | None = None        # which KPI the detail shows
@@ -99,7 +98,6 @@ def view(store: Store, state: KpisState, scope: Scope, changed: Set[str] = froze
         caption=words.t("kpis.caption", as_of=words.date(as_of), shown=listed.listed, total=listed.every),
         no_match=None if listed.listed else Message(words.t("kpis.no_match"), "🔎"),
         table=_table(store, scope, chosen, listed) if listed.listed else None,
-        cards=_cards(scope, listed.kpis),
         filtering=words.t("kpis.filters", count=sum(chosen[name] is not None for name in FILTERS)),
         filters_open=any(chosen[name] is not None for name in FILTERS),
         picker=_picker(words, listed, row, filtered) if row is not None else None,
@@ -192,22 +190,8 @@ def _table(store: Store, scope: Scope, chosen: dict[str, str | None], listed: Kp
     return table(words, every, f"kpis-{scope.as_of.isoformat()}.csv", "download_kpis", shown=shown,
                  limit=KPI_ROWS, total=listed.listed, first_rows="kpis.first_rows", right=(latest, target),
                  sparklines=(words.t("kpis.recent"),), helps={words.t("common.trend"): words.t("kpis.trend_help"),
-                                                              words.t("kpis.change"): words.t("kpis.change_help")})
-
-
-def _cards(scope: Scope, kpis: pd.DataFrame) -> tuple[Card, ...]:
-    """The listed KPIs as cards: name, status, latest value against target, team, last measurement;
-    each opens its own detail."""
-    words = scope.words
-    none = [None] * len(kpis)
-    return cards(words, list(kpis["name"]), list(kpis["status"]), none, none,
-                 [detail_line(words, team=words.team(team), value=words.amount(value, unit),
-                              target=words.amount(target, unit), date=words.date(None if pd.isna(day) else
-                                                                                 pd.Timestamp(day).date()))
-                  for team, value, target, unit, day in zip(kpis["team"], kpis["value"], kpis["target"], kpis["unit"],
-                                                            kpis["last_date"])],
-                 list(stale_marks(words, kpis["stale"], kpi=True)),
-                 [scope.urls.kpis(kpi=int(k)).href for k in kpis["kpi_id"]])
+                                                              words.t("kpis.change"): words.t("kpis.change_help")},
+                 cards=RowsAsCards(words.t("common.kpi"), status_colors(list(listed.kpis["status"]))))
 
 
 def _detail(store: Store, scope: Scope, kpi: dict[str, Any]) -> KpiDetail:

@@ -13,8 +13,8 @@ from okrdash.access import Access
 from okrdash.markdown import plain
 from okrdash.store import Store
 from okrdash.viewstate import MyKeyResultsState
-from okrdash.views.common import (choose_owner, Card, Filter, Markdown, Message, Notice, PageLink, Scope, Table, cards,
-                                  detail_line, stale_marks, status_labels, table, unread, with_stale)
+from okrdash.views.common import (choose_owner, Filter, Markdown, Message, Notice, PageLink, RowsAsCards, Scope, Table,
+                                  stale_marks, status_colors, status_labels, table, unread, with_stale)
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,7 +28,6 @@ class MyKeyResultsView:
     caption: Markdown = ""
     none: Message | None = None            # the person owns no key result this cycle
     key_results: Table | None = None
-    cards: tuple[Card, ...] = ()           # the same key results as cards (a phone)
     checkin: list[dict[str, Any]] | None = None  # for the check-in form
     weekly: PageLink | None = None         # this person's weekly check-in: every key result on one screen
 
@@ -54,8 +53,7 @@ def view(store: Store, state: MyKeyResultsState, scope: Scope, access: Access) -
                         week=words.date(readmodels.week_start(scope.as_of))),
         none=Message(words.t("my.none", owner=plain(owner), cycle=scope.cycle.name), "📭") if mine.empty else None,
         key_results=_table(scope, mine) if len(mine) else None,
-        cards=_cards(scope, mine),
-        checkin=readmodels.records(mine),
+        checkin=readmodels.with_last_checkins(store, readmodels.records(mine), scope.as_of),
         weekly=PageLink(words.t("checkin.open", owner=plain(owner)), scope.urls.checkin(owner), "✅") if len(mine)
         else None)
 
@@ -75,16 +73,5 @@ def _table(scope: Scope, mine: pd.DataFrame) -> Table:
     })
     # Progress in words as the page writes it, not a grid progress column: that one draws every bar
     # in the theme's red, 100% Complete included; the status colours are the cards'.
-    return table(words, frame, None, "mine", shares=(progress,))
-
-
-def _cards(scope: Scope, mine: pd.DataFrame) -> tuple[Card, ...]:
-    words = scope.words
-    return cards(words, list(mine["title"]), list(mine["status"]), list(mine["progress"]), list(mine["expected"]),
-                 [detail_line(words, objective=f"{words.team(team)} · {objective}",
-                              current=words.amount(now, unit), target=words.amount(goal, unit),
-                              last_checkin=words.date(None if pd.isna(day) else pd.Timestamp(day).date()))
-                  for team, objective, now, goal, unit, day in zip(mine["team"], mine["objective"], mine["current"],
-                                                                  mine["target"], mine["unit"], mine["last_checkin"])],
-                 list(stale_marks(words, mine["stale"])),
-                 [scope.urls.objective(objective=int(o)).href for o in mine["objective_id"]])
+    return table(words, frame, None, "mine", shares=(progress,),
+                 cards=RowsAsCards(words.t("common.key_result"), status_colors(list(mine["status"]))))

@@ -94,10 +94,11 @@ def view(store: Store, state: ObjectiveState, scope: Scope) -> ObjectiveView:
     if shown is None:
         return replace(base, choose=Message(words.t("objective.choose") if names else
                                              words.t("objective.no_objectives", cycle=scope.cycle.name), "👆"))
-    return _objective(base, words, scope, shown)
+    return _objective(base, store, words, scope, shown)
 
 
-def _objective(base: ObjectiveView, words: Words, scope: Scope, shown: readmodels.ObjectiveView) -> ObjectiveView:
+def _objective(base: ObjectiveView, store: Store, words: Words, scope: Scope, shown: readmodels.ObjectiveView
+               ) -> ObjectiveView:
     objective, krs = shown.objective, shown.key_results
     objective_id = int(objective["objective_id"])
     # Graded once its cycle is over, read by its type (the rules' band: met or missed when committed).
@@ -118,12 +119,12 @@ def _objective(base: ObjectiveView, words: Words, scope: Scope, shown: readmodel
         if ended else (),
         back=PageLink(words.t("objective.back_to_team", team=plain(words.team(objective["team"]))),
                       scope.urls.team(team=objective["team"]), "👥"),
-        key_results=key_results(words, krs, f"objective-{objective_id}-key-results.csv", "download_key_results")
-        if len(krs) else None,
+        key_results=key_results(words, krs, lambda _: (f"objective-{objective_id}-key-results.csv",
+                                                       "download_key_results")).get(objective_id),
         no_key_results=None if len(krs) else Message(words.t("objective.no_key_results"), "📭"),
         cards=tuple(_card(words, scope, kr, shown.histories.get(int(kr["key_result_id"])),
                           shown.expected_paths.get(int(kr["key_result_id"])))
-                    for kr in readmodels.records(krs)),
+                    for kr in readmodels.with_last_checkins(store, readmodels.records(krs), scope.as_of)),
     )
 
 

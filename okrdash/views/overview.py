@@ -12,8 +12,9 @@ from okrdash.models import Status
 from okrdash.store import Store
 from okrdash.viewstate import HomeState
 from okrdash.readmodels import STATUS_ORDER
-from okrdash.views.common import (Card, Count, attention_cards, attention_table, cards, detail_line, Filter, Markdown, Message, Notice, Option, PageLink, Scope,
-                                  Table, Words, choose, counts, nothing_yet, status_labels, table, unread)
+from okrdash.views.common import (Count, attention_table, Filter, Markdown, Message, Notice, Option, PageLink, RowsAsCards,
+                                  Scope, Table, Words, choose, counts, nothing_yet, status_colors, status_labels, table,
+                                  unread)
 
 CHART_TEAMS = 25     # teams the status chart draws: one bar each; a large company has thousands
 ALIGNED_ROWS = 100   # team objectives listed at once under one company objective
@@ -38,8 +39,6 @@ class OverviewView:
     aligned: Table | None = None
     no_aligned: Markdown | None = None
     attention: Table | None = None
-    aligned_cards: tuple[Card, ...] = ()     # the two lists as cards (a phone)
-    attention_cards: tuple[Card, ...] = ()
     all_clear: Markdown | None = None
     checkin_rates: Table | None = None      # this week's check-ins per team: checked in / due
 
@@ -65,8 +64,7 @@ def view(store: Store, state: HomeState, scope: Scope) -> OverviewView:
         aligned=aligned,
         no_aligned=words.t("overview.no_children") if keys and aligned is None else None,
         attention=company.attention,
-        aligned_cards=_aligned_cards(words, scope, children) if children is not None else (),
-        attention_cards=company.attention_cards, all_clear=company.all_clear,
+        all_clear=company.all_clear,
         checkin_rates=company.checkin_rates,
     )
 
@@ -86,7 +84,6 @@ class CompanyView:
     children: dict[str, pd.DataFrame]       # each company objective's link value -> its aligned objectives
     alignment: Table | None
     attention: Table | None
-    attention_cards: tuple[Card, ...]
     all_clear: Markdown | None
     checkin_rates: Table | None
 
@@ -124,7 +121,6 @@ def _company_view(store: Store, scope: Scope) -> CompanyView | None:
         alignment=_alignment(words, summary, titles) if titles else None,
         attention=attention_table(words, scope, attention, f"needs-attention-{scope.cycle.name if scope.cycle else ''}.csv")
         if len(attention) else None,
-        attention_cards=attention_cards(words, scope, attention),
         all_clear=None if len(attention) else words.t("overview.nothing_needs_attention"),
         checkin_rates=checkin_rates(store, scope),
     )
@@ -191,16 +187,8 @@ def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:
     }).reset_index(drop=True)
     return table(words, frame, "aligned-objectives.csv", "download_aligned", limit=ALIGNED_ROWS,
                  first_rows="overview.aligned_first", shares=(words.t("common.progress"), words.t("common.expected")),
-                 links=(open_column,))
-
-
-def _aligned_cards(words: Words, scope: Scope, children: pd.DataFrame) -> tuple[Card, ...]:
-    rank = children["status"].map({Status.OFF_TRACK.value: 0, Status.AT_RISK.value: 1}).fillna(2)
-    ordered = children.assign(behind_rank=rank).sort_values(["behind_rank", "team", "title"], kind="stable")
-    ordered = ordered.head(ALIGNED_ROWS)
-    return cards(words, list(ordered["title"]), list(ordered["status"]), list(ordered["progress"]),
-                 list(ordered["expected"]), [detail_line(words, team=words.team(team)) for team in ordered["team"]],
-                 hrefs=list(scope.urls.objectives(ordered["objective_id"])))
+                 links=(open_column,),
+                 cards=RowsAsCards(words.t("common.objective"), status_colors(list(ordered["status"]))))
 
 
 def checkin_rates(store: Store, scope: Scope) -> Table | None:

@@ -12,7 +12,7 @@ from okrdash.markdown import plain
 from okrdash.people import match_owners, stored_people
 from okrdash.store import Store
 from okrdash.viewstate import PeopleState
-from okrdash.views.common import Card, Markdown, Message, Notice, PageLink, Scope, Table, Words, unread
+from okrdash.views.common import Card, Markdown, Message, Notice, PageLink, RowsAsCards, Scope, Table, Words, unread
 
 # The editor's columns: the address the row was opened with (hidden; a changed address is a new
 # person and the old one removed), then a people file's columns.
@@ -35,9 +35,7 @@ class PeopleView:
     languages: dict[str, str]           # language code -> its name in the reader's language
     cards: tuple[Card, ...]             # the people on a phone
     unknown: Table | None               # key results whose owner is no known person
-    unknown_cards: tuple[Card, ...]
     ambiguous: Table | None             # owners two or more people are named
-    ambiguous_cards: tuple[Card, ...]
     unknown_none: Markdown
     ambiguous_none: Markdown
 
@@ -52,13 +50,11 @@ def view(store: Store, state: PeopleState, scope: Scope, access: Access) -> Peop
     upload = PageLink(t("people.go_upload"), scope.urls.upload(), "⬆️")
     if access.role is not Role.ADMIN:
         return PeopleView(scope.shown(link), link, notices, Message(t("people.admins_only"), "🔒"), "", "", None,
-                          upload, pd.DataFrame(columns=list(COLUMNS)), labels, languages, (), None, (), None, (),
-                          "", "")
+                          upload, pd.DataFrame(columns=list(COLUMNS)), labels, languages, (), None, None, "", "")
     people = stored_people(store)
     frame = pd.DataFrame([{"opened_email": p.email, **p.model_dump(mode="json")} for p in people],
                          columns=list(COLUMNS), dtype="string")
-    cards = tuple(Card(title=p.name, status=p.email, color=_NO_STATUS_COLOR, share=None, expected=None,
-                       expected_text="", details=_details(words, team=words.team(p.team) if p.team else None,
+    cards = tuple(Card(title=p.name, status=p.email, color=_NO_STATUS_COLOR, details=_details(words, team=words.team(p.team) if p.team else None,
                                                           manager_email=p.manager_email,
                                                           language=languages[p.language.value], whatsapp=p.whatsapp))
                   for p in people)
@@ -67,46 +63,44 @@ def view(store: Store, state: PeopleState, scope: Scope, access: Access) -> Peop
     owned = key_results[key_results["owner"].notna() & (key_results["owner"].astype(str).str.strip() != "")]
     matched = match_owners(owned["owner"], people)
     unknown_rows = owned[owned["owner"].isin(matched.unknown)].sort_values(["owner", "team", "title"])
-    unknown, unknown_cards = _owners_table(words, scope, unknown_rows)
-    ambiguous, ambiguous_cards = _ambiguous(words, matched.ambiguous)
+    unknown = _owners_table(words, scope, unknown_rows)
+    ambiguous = _ambiguous(words, matched.ambiguous)
     cycle = plain(scope.cycle.name) if scope.cycle else "–"
     return PeopleView(
         shown=scope.shown(link), link=link, notices=notices, denied=None, caption=t("people.caption"),
         count=t("people.count", count=words.number(len(people))),
         empty=None if people else Message(t("people.empty"), "📭"), upload=upload, people=frame,
-        labels=labels, languages=languages, cards=cards, unknown=unknown, unknown_cards=unknown_cards,
-        ambiguous=ambiguous, ambiguous_cards=ambiguous_cards,
+        labels=labels, languages=languages, cards=cards, unknown=unknown,
+        ambiguous=ambiguous,
         unknown_none=t("people.unknown_none", cycle=cycle), ambiguous_none=t("people.ambiguous_none"))
 
 
-def _owners_table(words: Words, scope: Scope, rows: pd.DataFrame) -> tuple[Table | None, tuple[Card, ...]]:
-    """Key results whose owner is no known person: owner, team, key result and a link to its objective."""
+def _owners_table(words: Words, scope: Scope, rows: pd.DataFrame) -> Table | None:
+    """Key results whose owner is no known person: owner, team, key result and a link to its
+    objective; on a phone each row is a card headed by the owner."""
     if not len(rows):
-        return None, ()
+        return None
     t = words.t
     links = scope.urls.objectives(rows["objective_id"]).tolist()
     frame = pd.DataFrame({t("people.owner"): rows["owner"].tolist(),
                           t("people.team"): [words.team(team) for team in rows["team"]],
                           t("people.key_result"): rows["title"].tolist(),
                           t("people.open"): links})
-    cards = tuple(Card(title=str(owner), status=str(title), color=_NO_STATUS_COLOR, share=None, expected=None,
-                       expected_text="", details=_details(words, team=words.team(team)), href=href)
-                  for owner, title, team, href in zip(rows["owner"], rows["title"], rows["team"], links))
     shown = frame.drop(columns=[t("people.open")])
     return Table(shown=frame, rows=lambda: shown, file_name="owners-without-person.csv", key="people_unknown",
-                 links=(t("people.open"),)), cards
+                 links=(t("people.open"),), cards=RowsAsCards(t("people.owner")))
 
 
-def _ambiguous(words: Words, ambiguous: dict) -> tuple[Table | None, tuple[Card, ...]]:
-    """Owners two or more people are named, with those people (name and address)."""
+def _ambiguous(words: Words, ambiguous: dict) -> Table | None:
+    """Owners two or more people are named, with those people (name and address); on a phone each
+    row is a card headed by the owner."""
     if not ambiguous:
-        return None, ()
+        return None
     t = words.t
     matches = {owner: ", ".join(f"{p.name} ({p.email})" for p in people) for owner, people in ambiguous.items()}
     frame = pd.DataFrame({t("people.owner"): list(matches), t("people.matches"): list(matches.values())})
-    cards = tuple(Card(title=owner, status=text, color=_NO_STATUS_COLOR, share=None, expected=None, expected_text="",
-                       details="") for owner, text in matches.items())
-    return Table(shown=frame, rows=lambda: frame, file_name="owners-of-two-people.csv", key="people_ambiguous"), cards
+    return Table(shown=frame, rows=lambda: frame, file_name="owners-of-two-people.csv", key="people_ambiguous",
+                 cards=RowsAsCards(t("people.owner")))
 
 
 def _details(words: Words, **parts: str | None) -> str:

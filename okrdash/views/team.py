@@ -20,7 +20,7 @@ from okrdash.store import Store
 from okrdash.viewstate import TeamState
 from okrdash.views import kpis as kpis_view
 from okrdash.views import review as review_view
-from okrdash.views.common import (BAND_COLORS, STALE_ICON, Badge, Bar, Card, Count, Table, attention_cards, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
+from okrdash.views.common import (BAND_COLORS, STALE_ICON, Badge, Bar, Count, Table, attention_table, Filter, KeyResults, Markdown, Message, Notice, Option,
                                   PageLink, Scope, Words, badge, bars, choose, counts, key_results, link_notice,
                                   nothing_yet, table, unread)
 
@@ -80,7 +80,6 @@ class TeamView:
     kpis: tuple[KpiTile, ...] = ()
     no_kpis: Markdown | None = None
     attention: Table | None = None                  # the team's own: Off Track, At Risk, stale, low confidence
-    attention_cards: tuple[Card, ...] = ()
     all_clear: Markdown | None = None
     summary: str | None = None                      # plain text for a chat: the team's key results by status
     status_card: Callable[[], bytes] | None = None  # the team's objectives as a PNG for a chat (built on click)
@@ -117,7 +116,6 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
                    okrs_file_name=f"okrs-{team}-{cycle.name}.csv",
                    attention=attention_table(words, scope, attention, f"needs-attention-{team}-{cycle.name}.csv")
                    if len(attention) else None,
-                   attention_cards=attention_cards(words, scope, attention),
                    all_clear=None if len(attention) else words.t("team.nothing_needs_attention",
                                                                  team=plain(words.team(team))))
     statuses = tuple(s for s in state.status if s in STATUS_ORDER)
@@ -168,8 +166,7 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
         objectives_shown=words.t("team.objectives_shown", first=words.number(first + 1),
                                  last=words.number(min(first + per_page, page.listed)),
                                  total=words.number(page.listed)) if page.pages > 1 else None,
-        cards=tuple(_card(words, scope, team, objective, page.key_results, badges.get(int(objective["objective_id"]), ()))
-                    for objective in readmodels.records(page.objectives)),
+        cards=_cards(store, words, scope, team, page, badges),
         page_filter=Filter("objective_page", words.t("team.objectives_page"),
                            tuple(Option(n, words.number(n)) for n in range(1, page.pages + 1)), page.page, shown,
                            style="segmented" if page.pages <= SEGMENTED_PAGES else "select",
@@ -249,24 +246,37 @@ def _objectives(words: Words, rules: dict[str, Any], graded: review.Review, file
     return table(words, frame, file_name, "download_team_objectives", shares=(t("common.progress"),))
 
 
-def _card(words: Words, scope: Scope, team: str, objective: dict[str, Any], team_key_results: pd.DataFrame,
-          grade: tuple[Badge, ...]) -> ObjectiveCard:
+def _cards(store: Store, words: Words, scope: Scope, team: str, page: readmodels.TeamPage,
+           badges: dict[int, tuple[Badge, ...]]) -> tuple[ObjectiveCard, ...]:
+    """The page's objectives as cards, shaped from one pass over all their key results (a frame per
+    objective cost the team page's first view 0.07 CPU s) and one query of their last check-ins."""
+    every = page.key_results
+    tables = key_results(words, every[every["matches"]].reset_index(drop=True),
+                         lambda objective_id: (f"key-results-{team}-{objective_id}.csv", f"download_krs_{objective_id}"))
+    own: dict[int, list[dict[str, Any]]] = {}
+    for kr in readmodels.with_last_checkins(store, readmodels.records(every), scope.as_of):
+        own.setdefault(int(kr["objective_id"]), []).append(kr)
+    return tuple(_card(words, scope, objective, own.get(int(objective["objective_id"]), []),
+                       tables.get(int(objective["objective_id"])), badges.get(int(objective["objective_id"]), ()))
+                 for objective in readmodels.records(page.objectives))
+
+
+def _card(words: Words, scope: Scope, objective: dict[str, Any], own: list[dict[str, Any]],
+          shown: KeyResults | None, grade: tuple[Badge, ...]) -> ObjectiveCard:
     objective_id = int(objective["objective_id"])
-    own = team_key_results[team_key_results["objective_id"] == objective_id]
-    shown = own[own["matches"]]
     return ObjectiveCard(
         objective_id=objective_id,
         title=plain(objective["title"]),
         badge=badge(words, objective["status"]),
         meta=words.t("team.objective_meta", owner=plain(objective["owner"] or "–"),
                      type=words.t(f"objective.type_{objective['objective_type']}")),
-        reason=plain(presentation.objective_status_reason(objective["status"], list(own["status"]), words.lang)),
+        reason=plain(presentation.objective_status_reason(objective["status"], [kr["status"] for kr in own],
+                                                          words.lang)),
         bar=bars(words, None, [objective["progress"]], [objective["expected"]], [objective["status"]]),
         grade=grade,
         link=PageLink(words.t("team.open_objective"), scope.urls.objective(objective=objective_id), "🎯"),
-        key_results=key_results(words, shown.reset_index(drop=True), f"key-results-{team}-{objective_id}.csv",
-                                f"download_krs_{objective_id}") if len(shown) else None,
-        checkin=readmodels.records(own),
+        key_results=shown,
+        checkin=own,
     )
 
 

@@ -6,6 +6,7 @@ from okrdash import charts
 from okrdash.access import LOCAL_ACCESS, Access, Role
 from okrdash.viewstate import MyKeyResultsState
 from okrdash.views import my_key_results
+from okrdash.views.common import RowsAsCards
 from tests.fixtures import company as fixture
 from tests.views.conftest import scope_of
 
@@ -22,10 +23,10 @@ def test_the_link_names_the_owner_and_those_due_a_check_in_come_first(company):
                                         "Support · Delight customers"]
     assert list(table["Current"]) == ["58", "1.5", "96"] and list(table["Progress"]) == ["10%", "100%", "100%"]
     assert view.key_results.bars == () and view.key_results.file_name is None
-    # On a phone each is a card whose bar has its status colour, not the theme's red (issue 24.5).
-    assert [(card.title, card.color, card.share) for card in view.cards] == [
-        (kr["title"], charts.STATUS_COLORS[kr["status"]], min(kr["progress"], 1.0)) for kr in view.checkin]
-    assert charts.STATUS_COLORS["Off Track"] not in {card.color for card in view.cards[1:]}  # 100%, not Off Track
+    # On a phone each row is a card headed by its key result, edged in its status colour (issue 24.5).
+    assert view.key_results.cards == RowsAsCards("Key result", tuple(charts.STATUS_COLORS[kr["status"]]
+                                                                      for kr in view.checkin))
+    assert charts.STATUS_COLORS["Off Track"] not in view.key_results.cards.colors[1:]  # 100%, not Off Track
     assert view.caption == ("Dewi: 3 key result(s) this cycle, 1 without a check-in this week (since 16 Nov 2026); "
                             "those come first.")
     assert [kr["title"] for kr in view.checkin] == list(table["Key result"])

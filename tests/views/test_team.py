@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from okrdash import readmodels
+from okrdash import charts, readmodels
 from okrdash.i18n import translate
 from okrdash.access import LOCAL_ACCESS, LOCAL_VIEWER, Access, Role
 from okrdash.store import open_store
@@ -200,7 +200,11 @@ def test_a_teams_own_attention_list_off_track_at_risk_stale_and_low_confidence_b
         shown = view.attention.shown
         assert set(shown["Team"]) == {name}
         assert list(shown["Title"]) == [title for title, team_ in zip(whole["Title"], whole["Team"]) if team_ == name]
-        assert [card.title for card in view.attention_cards] == list(shown["Title"])
+        # On a phone each row is a card headed by its title, edged in its status's colour.
+        assert view.attention.cards.title == "Title"
+        assert list(view.attention.cards.colors) == [charts.STATUS_COLORS[next(
+            status for status in charts.STATUS_ICONS if label.startswith(charts.STATUS_ICONS[status]))]
+            for label in shown["Status"]]
         assert view.attention.file_name == f"needs-attention-{name}-2026-Q4.csv" and view.all_clear is None
 
 
