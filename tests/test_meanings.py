@@ -170,7 +170,7 @@ def test_progress_beside_a_target_without_baseline_asks_for_the_baseline(store, 
 @pytest.mark.parametrize("header", ["Last Update", "Update Terakhir", "Tgl Update"])
 def test_a_last_update_column_dates_an_okrs_current_value(store, load, header):
     data = f"Siklus,Tim,Tujuan,Hasil Kunci,Nilai Awal,Target,Nilai Saat Ini,{header}\n" \
-           "2026-Q4,Sales,Tumbuh,Deals,0,10,4,10/11/2026\n"
+           "2026-Q4,Sales,Tumbuh,Deals,0,10,4,2026-11-10\n"
     load(("okr.csv", data), today=TODAY)
     assert kr_row(store, "Deals", dt.date(2026, 11, 9))["current"] is None
     assert kr_row(store, "Deals", dt.date(2026, 11, 10))["current"] == 4.0
