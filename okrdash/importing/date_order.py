@@ -4,7 +4,7 @@ Per column, from all of its cells (``okr_date_evidence`` in cells.sql): a first 
 ("31/05/2026") decides day first, a second number above 12 ("05/31/2026") month first. A column
 whose dates are all ambiguous ("10/1/2026") follows the rest of the upload: other date columns of
 the file and the same column in another file when their cells decide, Indonesian month names
-("9 Okt 2026"), Indonesian headers or a ";" delimiter (day first). When nothing decides, or the
+("9 Okt 2026") or a ";" delimiter (day first), not Indonesian headers. When nothing decides, or the
 evidence disagrees, the person chooses (``--dates dmy|mdy|ymd``); without a choice the import
 stops and asks. ISO dates, dates that start with the year and month names need no order.
 """

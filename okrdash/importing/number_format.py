@@ -4,8 +4,9 @@ Per column, from all of its cells (one aggregate query per file; see ``okr_numbe
 cells.sql): a cell only one format reads ("4,5", "1.234.567", "Rp150.000", "4.5", "1,234.5")
 decides its column. A column whose cells both formats read differently ("1.500", "-1.234") and
 that decides nothing itself follows the rest of the upload: the same column in another file, a
-";" delimiter (Excel in an Indonesian locale), Indonesian headers, or other columns of the file
-when at least two of their cells decide (one quoted "2,5" in a comma file is not enough). When
+";" delimiter (Excel in an Indonesian locale), or other columns of the file when at least two
+of their cells decide (one quoted "2,5" in a comma file is not enough). Indonesian headers are
+not evidence: a sheet headed in Indonesian may be kept in an English locale. When
 that evidence is missing or disagrees, the person chooses (:class:`ReadingChoices`); without a
 choice the import stops with a problem that says what to choose.
 """
@@ -100,7 +101,7 @@ def decide_numbers(
 ) -> tuple[dict[str, ColumnReading], list[Problem]]:
     """Each column's reading, and a problem per column that needs a choice nobody gave.
 
-    ``file_signals`` are the file's own leanings (";" delimiter, Indonesian headers); ``elsewhere``
+    ``file_signals`` are the file's own leanings (a ";" delimiter); ``elsewhere``
     is the same column's format decided by its cells in another file of the upload.
     """
     readings: dict[str, ColumnReading] = {}
