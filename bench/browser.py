@@ -271,6 +271,19 @@ def mb(count: int | None) -> str:
     return "–" if count is None else f"{count / 1e6:.2f}"
 
 
+def page_subject(db: Path) -> dict[str, Any]:
+    """The team (with its largest objective and first KPI) and owner whose pages a fresh tab opens."""
+    subject = subjects(db, 1)[0]
+    subject["owner"] = owner_of(db, subject["team"])
+    return subject
+
+
+def deep_links(base: str, names: list[str], subject: dict[str, Any]) -> dict[str, str]:
+    """Each page's deep link on ``base`` for ``subject`` (the overview is the app's root)."""
+    return {name: f"{base}/{'' if name == 'overview' else name}?"
+                  f"{urlencode(link('' if name == 'overview' else name, subject))}" for name in names}
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -291,8 +304,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"{args.db} does not exist: build the large company first (see bench/load.py)")
     low, high = (int(x) for x in args.ports.split("-"))
     names = [name for name in args.pages.split(",") if name]
-    subject = subjects(args.db, 1)[0]
-    subject["owner"] = owner_of(args.db, subject["team"])
+    subject = page_subject(args.db)
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
                               "db": str(args.db), "subject": subject, "contexts": args.contexts,
                               "loadavg": [loadavg()]}
@@ -301,8 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         floor.wait_healthy()
         app.wait_healthy()
-        urls = {name: f"{app.url}/{'' if name == 'overview' else name}?"
-                      f"{urlencode(link('' if name == 'overview' else name, subject))}" for name in names}
+        urls = deep_links(app.url, names, subject)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:

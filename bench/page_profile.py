@@ -32,10 +32,10 @@ import statistics
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, FLOOR, FLOOR_SCRIPT, PAGES, RUN_OVER, new_context, wait_content
-from bench.load import DEFAULT_DB, LOGS, RESULTS, link, loadavg, machine, owner_of, subjects
+from bench.browser import (CHROMIUM, CHROMIUM_ARGS, FLOOR, FLOOR_SCRIPT, PAGES, RUN_OVER, deep_links, new_context,
+                           page_subject, wait_content)
+from bench.load import DEFAULT_DB, LOGS, RESULTS, loadavg, machine
 from bench.serving import Server, free_port
 
 # Records the websocket's opening and messages, and long tasks, from the first script of the page on.
@@ -130,8 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     low, high = (int(x) for x in args.ports.split("-"))
     names = [name for name in args.pages.split(",") if name]
-    subject = subjects(args.db, 1)[0]
-    subject["owner"] = owner_of(args.db, subject["team"])
+    subject = page_subject(args.db)
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
                               "contexts": args.contexts, "loadavg": [loadavg()], "pages": {}}
     floor = Server(free_port(low, high), LOGS, script=FLOOR_SCRIPT)
@@ -139,8 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         floor.wait_healthy()
         app.wait_healthy()
-        urls = {name: f"{app.url}/{'' if name == 'overview' else name}?"
-                      f"{urlencode(link('' if name == 'overview' else name, subject))}" for name in names}
+        urls = deep_links(app.url, names, subject)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
