@@ -94,14 +94,16 @@ def examples_per_scenario() -> int:
 def run_scenario(scenario: Scenario, examples: int, folder: Path, *, shrink: bool = True) -> Tally:
     """``examples`` examples of ``scenario``; raises OracleFailure with the (shrunk) failing example.
 
-    On CI (``CI`` set) the examples are the same every run, as for the project's other property tests.
+    With the "oracle" profile (``make test``, CI) the examples are the same every run: a red run
+    must mean a regression, not a new draw. "oracle-long" draws new examples each run: that is the
+    run that explores (a negative zero share it found is in the issue notes, not yet fixed).
     """
     tally = Tally()
     store = open_store(":memory:")
     phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else [])
 
     @settings(settings.get_profile("oracle"), max_examples=examples, phases=phases,
-              derandomize=bool(os.environ.get("CI")))
+              derandomize=os.environ.get("OKRDASH_ORACLE_PROFILE", "oracle") == "oracle")
     @given(scenario.renderings())
     def examples_of(rendered: Rendered) -> None:
         check(scenario, rendered, store, folder, tally)
