@@ -335,8 +335,6 @@ def test_an_achievement_of_zero_beside_a_baseline_asks_too(store, reject):
     assert problem.params == {"over_target": 0.0, "from_baseline": 1000.0}
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet: a rounded negative zero share is read as an exact one "
-                                       "(found by the oracle, achievement-column and progress-beside-targets)")
 def test_a_rounded_negative_zero_achievement_beside_a_baseline_asks_too(store, reject):
     """"-0.0" is a rounded negative share (here -0.005, from the baseline: a value of 0): over the
     target it gives 0, from the baseline 1000, and its sign says it was rounded, so the file does not

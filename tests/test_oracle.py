@@ -37,19 +37,12 @@ from tests.oracle.scenarios import SCENARIOS
 from tests.oracle.spelling import Convention, spell_number
 
 FAILING_ON_MAIN: dict[str, str] = {}
-# Failing on some draws only, so not strict: a rounded negative zero share ("-0.0") beside a baseline
-# is stored without asking (tests/test_meanings.py holds it as a strict xfail). Remove with the fix.
-FAILING_ON_SOME_DRAWS: dict[str, str] = {
-    name: "a rounded negative zero share beside a baseline is stored without asking"
-    for name in ("achievement-column", "progress-beside-targets")}
 
 
 SCENARIO_PARAMS = [
     pytest.param(name, id=name, marks=[
         pytest.mark.xfail(strict=True, raises=OracleFailure, reason=FAILING_ON_MAIN[name])
-    ] if name in FAILING_ON_MAIN else [
-        pytest.mark.xfail(strict=False, raises=OracleFailure, reason=FAILING_ON_SOME_DRAWS[name])
-    ] if name in FAILING_ON_SOME_DRAWS else [])
+    ] if name in FAILING_ON_MAIN else [])
     for name in SCENARIOS]
 
 

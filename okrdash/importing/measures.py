@@ -17,6 +17,7 @@ Pure: rows in, settled numbers, notes and problems out; importing/validation.py 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,10 +164,12 @@ def _achievement(row: dict[str, Any], settled: Settled) -> None:
     if settled.current is None and _kind_now(settled) in (None, *_HIGHER) and settled.baseline \
             and settled.target is not None and settled.target != settled.baseline:
         # Beside a baseline other than 0, "Capaian 13%" is actual over target in some sheets and the
-        # way from the baseline in others; where the two give different values, the file must say.
+        # way from the baseline in others; where the two give different values, the file must say. Even
+        # where both lie within the cell's rounding ("-0.0", "0.3" beside a wide range): the writer meant
+        # one of them exactly, and a value from the other would read back as another share.
         over_target = a * settled.target
         from_baseline = settled.baseline + a * (settled.target - settled.baseline)
-        if abs(over_target - from_baseline) > spread * abs(settled.target - settled.baseline):
+        if not math.isclose(over_target, from_baseline, rel_tol=1e-9, abs_tol=1e-9):
             settled.problem = Problem("achievement", "achievement_from_where", {
                 "over_target": round(over_target, 9), "from_baseline": round(from_baseline, 9)})
             return

@@ -94,9 +94,9 @@ def examples_per_scenario() -> int:
 def run_scenario(scenario: Scenario, examples: int, folder: Path, *, shrink: bool = True) -> Tally:
     """``examples`` examples of ``scenario``; raises OracleFailure with the (shrunk) failing example.
 
-    With the "oracle" profile (``make test``, CI) the examples are the same every run: a red run
-    must mean a regression, not a new draw. "oracle-long" draws new examples each run: that is the
-    run that explores (a negative zero share it found is in the issue notes, not yet fixed).
+    With the "oracle" profile (``make test``, CI) hypothesis replays a fixed seed, so a red run
+    should mean a regression, not a new draw (some draws still follow the process's string hash
+    order). "oracle-long" draws new examples each run: that is the run that explores.
     """
     tally = Tally()
     store = open_store(":memory:")
