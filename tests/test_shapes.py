@@ -102,6 +102,41 @@ def test_title_block_above_the_header(store, load, reject):
     assert [n.params for f in result.files for n in f.reading_notes if n.code == "header_row"] == [{"line": 4}]
 
 
+TWO_LINE_HEADER = ("LAPORAN REALISASI KPI SEMESTER I,,,,,\n,,,,,\n"
+                   "No.,Divisi,Indikator,Tanggal,Capaian,\n"
+                   ",,,,Target,Realisasi\n"
+                   "1,Penjualan,Omzet,2026-06-30,100,80\n2,Penjualan,Pelanggan baru,2026-06-30,50,55\n")
+
+
+def test_a_header_on_two_lines_takes_the_names_written_once_over_both(store, load):
+    """`No.`, `Divisi`, `Indikator` merged down over two lines, `Capaian` merged across `Target` and
+    `Realisasi`: before, only the lower line was found and the team and KPI columns were lost."""
+    result = load(("lra.csv", TWO_LINE_HEADER))
+    assert measurements(store) == [("Penjualan", "Omzet", dt.date(2026, 6, 30), 80.0),
+                                   ("Penjualan", "Pelanggan baru", dt.date(2026, 6, 30), 55.0)]
+    [note] = [n for f in result.files for n in f.reading_notes if n.code == "header_two_lines"]
+    assert note.params == {"upper": 3, "line": 4, "names": "No., Divisi, Indikator, Tanggal"}
+    assert "header_row" not in notes(result)
+    assert note.message("id") == (
+        "Nama kolom memakai dua baris, 3 dan 4: No., Divisi, Indikator, Tanggal ditulis sekali untuk kedua baris, di baris 3.")
+
+
+@pytest.mark.parametrize(("above", "header"), [
+    ("Laporan KPI Divisi Penjualan,,,,", ",,Indikator,Target,Realisasi"),  # a title: one cell
+    ("Dibuat oleh:,Rina,,,", ",,Indikator,Target,Realisasi"),  # a label and its value
+    ("1,2,,,", ",,Indikator,Target,Realisasi"),  # numbers, not names
+    (",,Realisasi,,", ",,Indikator,Target,Realisasi"),  # one name only
+    ("Tim,KPI,Target,,", ",,Q1,Q2,Q3"),  # the group's name is what its cells mean: not dropped
+    ("Tim,KPI,Anggaran,,", "Divisi,,Pagu,Realisasi,"),  # a group over a blank: no group
+    ("No.,Tim,KPI,Januari,", ",,,Target,Realisasi"),  # a month's pair: merged period headers (layout)
+])
+def test_a_line_above_the_header_that_is_no_upper_half_names_nothing(above, header):
+    from okrdash.importing.header_row import find_header_row
+    row = find_header_row([above, header, "Penjualan,1,Omzet,100,80"])
+    assert row.upper is None
+    assert row.cells in (above.split(","), header.split(","))
+
+
 def test_google_analytics_comment_lines(store, load):
     data = ("# ----------------------------------------\n# All Web Site Data\n# 20261001-20261031\n"
             "# ----------------------------------------\n\nteam,kpi,date,value\nWeb,Sessions,2026-10-31,1200\n")

@@ -2,7 +2,9 @@
 with which delimiter, and what the lines above it say (a title's year or period, comment lines).
 
 A header cell may hold a line break (``"Nilai⏎Awal"``, a wrapped header in Excel): such a header
-spans lines, and the data starts after its last line.
+spans lines, and the data starts after its last line. A header may also be written on two lines
+(``No.``, ``Program`` merged down over both, ``Anggaran`` merged across ``Pagu (Rp)`` and
+``Realisasi (Rp)`` below it): the lower line's blanks take the names written once above them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ MAX_LINE_BYTES = 1_048_576
 # A header cell spans at most this many lines (a line break typed in a header cell).
 _MAX_HEADER_LINES = 4
 _TITLE_YEAR = re.compile(r"\b(20[0-9]{2})\b")
+_NUMBER = re.compile(r"[-+]?[0-9][0-9.,\s]*%?")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class HeaderRow:
     # The record after the header (sub-headers under merged period headers), and its last line.
     next_cells: list[str]
     next_last: int
+    # The 0-based line of a group header line above whose names fill this line's blanks, and those names.
+    upper: int | None = None
+    from_upper: tuple[str, ...] = ()
 
 
 def line_cells(lines: list[str], delimiter: str) -> list[list[str]]:
@@ -79,7 +85,7 @@ def find_header_row(lines: list[str], mapped: set[str] | frozenset[str] = frozen
             continue
         for delimiter in dict.fromkeys((sniff_delimiter(text), *DELIMITERS)):
             [cells] = line_cells([text], delimiter)[:1] or [[]]
-            score = _header_score(cells, mapped)
+            score = _header_score(_two_lines(records, number, delimiter, cells) or cells, mapped)
             if best is None or score > best[0]:
                 best = (score, number, delimiter, cells)
     if best is None or best[0] == 0:  # nothing looks like a header: the first line is, as before
@@ -105,12 +111,54 @@ def header_row_at(lines: list[str], index: int) -> HeaderRow:
 def _header_row(lines: list[str], records: list[tuple[int, int, str]], number: int, delimiter: str,
                 cells: list[str]) -> HeaderRow:
     first, last = (records[number][0], records[number][1]) if records else (0, 0)
-    above = lines[:first]
+    joined = _two_lines(records, number, delimiter, cells)
+    upper, filled = (records[number - 1][0], joined) if joined is not None else (None, cells)
+    above = lines[:first if upper is None else upper]
     years = {int(y) for line in above for y in _TITLE_YEAR.findall(line)}
     next_first, next_last, next_text = records[number + 1] if number + 1 < len(records) else (last + 1, last, "")
-    return HeaderRow(first, last, delimiter, cells, sum(1 for line in above if line.lstrip().startswith("#")),
+    return HeaderRow(first, last, delimiter, filled, sum(1 for line in above if line.lstrip().startswith("#")),
                      years.pop() if len(years) == 1 else None, title_period(above, delimiter), title_team(above, delimiter),
-                     line_cells([next_text], delimiter)[0] if next_text.strip() else [], next_last)
+                     line_cells([next_text], delimiter)[0] if next_text.strip() else [], next_last, upper,
+                     tuple(f.strip() for f, c in zip(filled, cells, strict=False) if f != c))
+
+
+def _two_lines(records: list[tuple[int, int, str]], number: int, delimiter: str, cells: list[str]) -> list[str] | None:
+    """Record ``number``'s cells with the names of the record above filled in, when the two are one header."""
+    if not number or not records[number - 1][2].strip():
+        return None
+    return _names_from_upper(line_cells([records[number - 1][2]], delimiter)[0], cells)
+
+
+def _names_from_upper(upper: list[str], lower: list[str]) -> list[str] | None:
+    """The header line ``lower`` with its blank cells named from the line above, where that line is
+    the upper half of a two-line header; otherwise None. Each name of the upper line stands over a
+    blank (a name merged down over both lines: ``No.``) or heads a group of at least two named cells
+    below it, blank beside it (``Anggaran`` over ``Pagu (Rp)`` and ``Realisasi (Rp)``), named cells
+    that keep their own meaning under it. A title line (one cell), a label and its value, or a group
+    name that gives its cells their meaning (``Target`` over ``Q1``, ``Q2``; a month over ``Target`` and
+    ``Realisasi``, read as merged period headers by ``layout``) is no such line."""
+    named = [i for i, cell in enumerate(upper) if cell.strip()]
+    if len(named) < 2 or named[-1] >= len(lower):
+        return None
+
+    def blank(cells: list[str], i: int) -> bool:
+        return i >= len(cells) or not cells[i].strip()
+
+    fills = [i for i in named if blank(lower, i)]
+    if not fills or any(_NUMBER.fullmatch(upper[i].strip()) or upper[i].strip().endswith(":") for i in fills):
+        return None  # numbers, or a label ("Dibuat oleh:") and its value: not column names
+    for n, i in enumerate(named):
+        if blank(lower, i):
+            continue
+        group = range(i, named[n + 1] if n + 1 < len(named) else len(lower))
+        if len(group) < 2 or any(blank(lower, j) for j in group):
+            return None  # a name over a named cell that heads no group
+        if period_header(upper[i]) or (header_meanings(upper[i]) and not all(header_meanings(lower[j]) for j in group)):
+            return None  # "Januari" over "Target", "Realisasi"; "Target" over "Q1", "Q2": the group's name means
+    taken = {normalise_header(cell) for cell in lower if cell.strip()}
+    if any(normalise_header(upper[i]) in taken for i in fills):
+        return None
+    return [upper[i] if i in fills else cell for i, cell in enumerate(lower)]
 
 
 def _header_score(cells: list[str], mapped: set[str] | frozenset[str] = frozenset()) -> int:

@@ -306,7 +306,10 @@ def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote
         row = find_header_row(lines, {normalise_header(h) for h in mapping.named_headers()})
     if not "".join(row.cells).strip():
         raise ImportFailed([Problem(file_name, None, None, None, "file_no_header", {})])
-    if row.index:
+    if row.upper is not None:
+        notes.append(ReadingNote("header_two_lines", {"upper": row.upper + 1, "line": row.index + 1,
+                                                      "names": ", ".join(row.from_upper)}))
+    elif row.index:
         notes.append(ReadingNote("header_row", {"line": row.index + 1}))
     if row.comment_lines:
         notes.append(ReadingNote("comment_lines", {"count": row.comment_lines}))
