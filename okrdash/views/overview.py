@@ -169,7 +169,9 @@ def _alignment(words: Words, summary: pd.DataFrame, titles: dict[str, str]) -> T
         words.t("overview.aligned_behind"): summary["aligned_behind"],
     })
     return table(words, frame, None, "alignment", shares=(words.t("common.progress"),),
-                 helps={words.t(f"overview.{key}"): words.t(f"overview.{key}_help") for key in ("aligned_count", "aligned_behind")})
+                 helps={words.t(f"overview.{key}"): words.t(f"overview.{key}_help") for key in ("aligned_count", "aligned_behind")},
+                 cards=RowsAsCards(words.t("common.objective"),
+                                   status_colors([s if isinstance(s, str) else None for s in summary["status"]])))
 
 
 def _aligned(words: Words, scope: Scope, children: pd.DataFrame) -> Table:

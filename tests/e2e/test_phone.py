@@ -50,6 +50,11 @@ def test_a_phone_sees_cards_and_nothing_past_the_screens_edge(page: Page, app_ur
     # Every list of these pages is cards on a phone: no canvas grid in view.
     assert main.locator('[data-testid="stDataFrame"]:visible').count() == 0
     assert main.locator(".okr-card").count() > 0
+    # A table that stays a table (a few narrow columns) fits: none scrolls sideways in its frame.
+    sideways = main.locator(".okr-table").evaluate_all(
+        "tables => tables.filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)"
+        ".map(t => t.tHead.innerText.replace(/\\s+/g, ' '))")
+    assert sideways == []
     # A card is its table row laid out as a card: headed by its title, each other line named by its column.
     card = main.locator(".okr-card").first
     assert card.evaluate("e => getComputedStyle(e).display") == "flex"

@@ -42,6 +42,7 @@ def test_company_objectives_with_the_team_objectives_aligned_to_the_one_picked(c
     assert column(view.alignment, "Aligned") == ["3", "1"]
     assert column(view.alignment, "Behind") == ["3", "0"]
     assert column(view.alignment, "Progress") == ["50%", "–"]
+    assert view.alignment.cards.title == "Objective"  # a phone's card per company objective
     assert view.aligned_to.values == [grow, UNALIGNED] and view.aligned_to.selected == grow
     # Off Track first, then At Risk, then by team and title; each row links to its objective.
     assert column(view.aligned, "Objective") == ["Win new accounts", "Cut reply time", "Delight customers"]
