@@ -1,7 +1,7 @@
 """A team's status card: a PNG to paste into a chat group (issue 25), drawn with Pillow.
 
 One row per objective (its title, status in words with its colour, progress as a bar and in
-percent), under a header with the company, the team, the cycle and the as-of date. Every text is
+percent, its grade: final with its band once the cycle is over, so far until then), under a header with the company, the team, the cycle and the as-of date. Every text is
 the reader's, already in their language; a text too wide for the card is cut with an ellipsis,
 never wrapped over its neighbours. Pillow's own font is used, so the card looks the same on every
 server (no system font to install).
@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 WIDTH = 1080          # px: WhatsApp shows a 1080 px wide image sharp on a phone
 MARGIN = 48
 HEADER = 190
-ROW = 112
+ROW = 124          # px: title and status, the bar, the grade
 FOOTER = 40
 TRACK = "#e8e8e8"
 INK = "#212121"
@@ -31,6 +31,7 @@ class CardRow:
     color: str         # the status colour (charts.STATUS_COLORS)
     progress: float    # 0..1 (drawn clamped)
     progress_text: str  # "47%"
+    grade: str = ""    # "Final grade 0.9 · Missed: needs a postmortem", "Grade so far 0.6"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def png(card: Card) -> bytes:
             draw.rounded_rectangle((MARGIN, bar_top, MARGIN + int((bar_right - MARGIN) * share), bar_top + 18), 4,
                                    fill=row.color)
         draw.text((bar_right + 16, bar_top - 6), _fit(draw, row.progress_text, small, 94), fill=INK, font=small)
+        if row.grade:
+            draw.text((MARGIN, bar_top + 26), _fit(draw, row.grade, small, inner), fill=MUTED, font=small)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -176,16 +176,24 @@ def view(store: Store, state: TeamState, scope: Scope, access: Access, per_page:
 
 def status_card(store: Store, scope: Scope, team: str) -> bytes:
     """The team's objectives of the cycle shown with status and progress, as a PNG (okrdash/statuscard.py)."""
+    return statuscard.png(status_card_content(store, scope, team))
+
+
+def status_card_content(store: Store, scope: Scope, team: str) -> statuscard.Card:
+    """What the status card says: each objective's status, progress and grade as the team page gives
+    them (the final grade and its band once the cycle is over, the grade so far until then)."""
     words = scope.words
     assert scope.cycle is not None
     objectives = readmodels.records(store.objective_scores(scope.as_of, cycle=scope.cycle.name, team=team))
+    grades = _grades(words, store.config.rule_values(), review_view.quarter_review(store, scope.cycle, scope.as_of, team))
     rows = tuple(statuscard.CardRow(
         o["title"], words.status(o["status"]), charts.STATUS_COLORS.get(o["status"], charts.STATUS_COLORS["No Data"]),
-        o["progress"] or 0.0, words.percent(o["progress"])) for o in objectives)
-    return statuscard.png(statuscard.Card(
+        o["progress"] or 0.0, words.percent(o["progress"]),
+        " · ".join(badge.label for badge in grades.get(int(o["objective_id"]), ()))) for o in objectives)
+    return statuscard.Card(
         store.config.company_name, f"{words.team(team)} · {scope.cycle.name}",
         words.t("team.card_as_of", as_of=words.date(scope.as_of)), rows,
-        words.t("team.no_objectives", team=words.team(team), cycle=scope.cycle.name)))
+        words.t("team.no_objectives", team=words.team(team), cycle=scope.cycle.name))
 
 
 def _team_filter(words: Words, teams: list[str], shown: TeamState) -> Filter:

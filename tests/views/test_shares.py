@@ -51,10 +51,13 @@ def test_the_team_status_card_is_a_png_of_its_objectives_with_status_and_progres
     view = team.view(company, TeamState(team="Support"), scope_of(company, "id"), LOCAL_ACCESS)
     assert view.status_card_name == "status-Support-2026-Q4.png"
     image = open_png(view.status_card())
-    assert image.format == "PNG" and image.size == statuscard.size(2) == (1080, 190 + 2 * 112 + 40)
+    assert image.format == "PNG" and image.size == statuscard.size(2) == (1080, 190 + 2 * 124 + 40)
     # Each row's status badge is drawn in its colour: Support's objectives are At Risk and Off Track.
     colours = {image.getpixel((x, y)) for x in range(700, 1032, 4) for y in range(190, 190 + 2 * 112, 4)}
     assert (245, 158, 11) in colours and (211, 47, 47) in colours
+    # While the cycle runs, each objective's grade so far, provisional, in the reader's language.
+    grades = [row.grade for row in team.status_card_content(company, scope_of(company, "id"), "Support").rows]
+    assert grades == ["Nilai sementara 0,6 (belum final)", "Nilai sementara 0,0 (belum final)"]
 
 
 def test_hostile_and_long_text_stays_on_its_line_of_the_card():
@@ -64,4 +67,4 @@ def test_hostile_and_long_text_stays_on_its_line_of_the_card():
     image = open_png(statuscard.png(card))
     assert image.size == statuscard.size(3)
     empty = open_png(statuscard.png(statuscard.Card("PT Contoh", "Sales · 2026-Q4", "Per 20 Nov 2026", (), hostile)))
-    assert empty.size == statuscard.size(0) == (1080, 190 + 112 + 40)
+    assert empty.size == statuscard.size(0) == (1080, 190 + 124 + 40)

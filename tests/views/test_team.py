@@ -235,6 +235,9 @@ def test_a_finished_cycle_grades_each_objective_by_its_type_as_the_review_does(b
         "Open the depot": ((committed[0], "🎓", "red"), (committed[1], "", "red"), (committed[2], "", "red")),
         "Cut fuel use": ((aspirational[0], "🎓", "green"), (aspirational[1], "", "green"))}
     assert [card.meta.endswith(kind) for card, kind in zip(view.cards, type_words)] == [True, True]
+    # The status card for the chat says the same grades, a line under each objective's bar.
+    assert {row.title: row.grade for row in team.status_card_content(banded_company, scope, "Field").rows} == {
+        "Open the depot": " · ".join(committed), "Cut fuel use": " · ".join(aspirational)}
     assert view.grades_caption.startswith("Grades of 2026\\-Q3 are final" if lang == "en" else
                                           "Nilai siklus 2026\\-Q3 sudah final")
     assert view.ambition is None  # aspirational objectives averaging 0.7: no flag
