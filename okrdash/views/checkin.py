@@ -76,8 +76,8 @@ def view(store: Store, state: CheckinState, scope: Scope, access: Access,
     day = checkin_day(scope, today or dt.date.today())
     rows = readmodels.records(mine)
     by_hand = [kr for kr in rows if kr["kpi_id"] is None]
-    histories = store.checkin_histories([int(kr["key_result_id"]) for kr in by_hand], scope.as_of)
-    items = [_item(words, kr, histories[int(kr["key_result_id"])], access) for kr in by_hand]
+    last = store.last_checkins([int(kr["key_result_id"]) for kr in by_hand], scope.as_of)
+    items = [_item(words, kr, last.get(int(kr["key_result_id"])), access) for kr in by_hand]
     open_ = tuple(item for item, kr in zip(items, by_hand) if kr["status"] != Status.COMPLETE.value)
     complete = tuple(item for item, kr in zip(items, by_hand) if kr["status"] == Status.COMPLETE.value)
     followed = [kr for kr in rows if kr["kpi_id"] is not None]
@@ -109,7 +109,7 @@ def labels(words: Words) -> dict[str, str]:
             "key_result": words.t("common.key_result"), "team": words.t("common.team")}
 
 
-def _item(words: Words, kr: dict[str, Any], history: pd.DataFrame, access: Access) -> CheckinItem:
+def _item(words: Words, kr: dict[str, Any], last: dict[str, Any] | None, access: Access) -> CheckinItem:
     status = words.status_label(kr["status"])
     if kr["stale"]:
         status += f" · 🕒 {words.t('common.stale')}"
@@ -120,16 +120,15 @@ def _item(words: Words, kr: dict[str, Any], history: pd.DataFrame, access: Acces
         key_result_id=int(kr["key_result_id"]),
         ref=KeyResultRef(kr["cycle"], kr["team"], kr["objective"], kr["title"]),
         heading=f"**{plain(kr['title'])}**  \n{plain(words.team(kr['team']))} · {plain(kr['objective'])}",
-        status=plain(status), previous=previous(words, kr, history),
+        status=plain(status), previous=previous(words, kr, last),
         value_label=words.t("forms.value") + unit, milestone=kr["kind"] == "milestone",
         editable=access.may_edit_team(kr["team"]))
 
 
-def previous(words: Words, kr: dict[str, Any], history: pd.DataFrame) -> Markdown:
+def previous(words: Words, kr: dict[str, Any], last: dict[str, Any] | None) -> Markdown:
     """The last check-in's value, date and note (escaped), or that there is none yet."""
-    if history.empty:
+    if last is None:
         return words.t("forms.no_previous")
-    last = history.iloc[-1]
     if kr["kind"] == "milestone":
         value = words.t("forms.done" if float(last["value"]) >= 1 else "forms.not_done")
     else:

@@ -151,3 +151,20 @@ def test_the_check_ins_i_owe_this_week_link_to_my_weekly_check_in(fresh_company)
 def test_a_known_unit_is_named_in_the_readers_language(company):
     (first, *_) = open_checkin(company, "Dewi", "id").items
     assert first.value_label == "Nilai baru (hari)"  # "days", stored as typed
+
+
+def test_the_last_check_ins_are_read_in_one_query_not_each_key_result_s_history(company, monkeypatch):
+    """Each item shows only its last check-in: the view reads those, for all items at once."""
+    from okrdash.store import reads
+
+    asked: list[str] = []
+    run = reads._run
+
+    def counted(cur, name, **params):
+        asked.append(name)
+        return run(cur, name, **params)
+
+    monkeypatch.setattr(reads, "_run", counted)
+    view = open_checkin(company, "Dewi")
+    assert [item.previous for item in view.items][0] == "Last check-in: 58 days on 2 Nov 2026"
+    assert [name for name in asked if name in ("checkin_histories", "last_checkins")] == ["last_checkins"]
