@@ -173,6 +173,7 @@ class PostgresStore:
     cycle_index = _mirrored(DuckDBStore.cycle_index)
     team_okrs = _mirrored(DuckDBStore.team_okrs)
     team_plans = _mirrored(DuckDBStore.team_plans)
+    plan_dates = _mirrored(DuckDBStore.plan_dates)
     key_result_index = _mirrored(DuckDBStore.key_result_index)
     scores = _mirrored(DuckDBStore.scores)
     scored_dates = _mirrored(DuckDBStore.scored_dates)

@@ -222,3 +222,23 @@ def test_the_editor_refuses_a_last_day_value_other_than_the_target_in_the_reader
     assert (problem.line, problem.column, problem.value, problem.code) == (
         2, "Nilai rencana", "2.900.000.000", "planned_at_end")  # the grid's second row
     assert store.team_plans("2026-Q1", "Sales").empty
+
+
+def test_an_okrs_file_that_would_leave_stored_plan_points_unread_says_which(store, load):
+    """A key result's start moved past a planned value, or a plan's key result made a bound: the
+    rules would stop reading those points without a word; the import names them before it writes."""
+    load(OKRS, CHECKINS, PLAN)
+    moved = OKRS[1].replace("target,owner\n", "target,owner,kr_start\n").replace(
+        "3000000000,Sari\n", "3000000000,Sari,2026-03-01\n").replace("milestone,,1,Budi\n", "at_least,,1,Budi,\n").replace(
+        "2,Sari\n", "2,Sari,\n")
+    for lang in ("en", "id"):
+        result = load(("okrs.csv", moved), today=MONTH_TWO)
+        [note] = [n for f in result.files for n in f.reading_notes if n.code == "plans_left_unread"]
+        assert note.params == {"count": 2, "key_results": "Close Rp3.000.000.000 in new deals (2026-02-28); "
+                                                            "Launch the reseller portal (2026-03-15)"}
+        assert note.message(lang).startswith("2 planned value(s) already stored would no longer be read"
+                                             if lang == "en" else "2 nilai rencana yang sudah tersimpan")
+        store.undo(result.written[0].batch_id, admin_writer("lead@contoh.co.id"))
+    # The same key results with their start and kind as before: every point is still read, no note.
+    unchanged = load(OKRS, today=MONTH_TWO)
+    assert "plans_left_unread" not in [n.code for f in unchanged.files for n in f.reading_notes]

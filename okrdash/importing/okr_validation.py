@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from okrdash.importing.checks import BadCell, enum_choices, finite, pydantic_problems, within
 from okrdash.importing.measures import Scale, Settled, percent_scale, settle
+from okrdash.importing.stored_plans import plans_left_unread
 from okrdash.importing.notes import ReadingNote, line_list
 from okrdash.importing.table import CsvTable
 from okrdash.models import MAX_TEXT, Cycle, KeyResult, KRKind, Objective, ObjectiveType, key_result_numbers
@@ -76,6 +77,8 @@ def validate_okrs(v: Validator, table: CsvTable) -> None:
     if v.problems:
         return
     _notes(v, table, state)
+    if (unread := plans_left_unread(v.store, state.key_results, state.cycles)) is not None:
+        table.reading_notes.append(unread)
     v.upload_cycles.update(state.cycles)
     if state.checkins:
         v.okr_checkin_lines[table.file_name] = state.checkin_lines

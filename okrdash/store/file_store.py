@@ -133,6 +133,7 @@ class DuckDBStore:
     cycle_index = reads.read_method(reads.cycle_index)
     team_okrs = reads.read_method(reads.team_okrs)
     team_plans = reads.read_method(reads.team_plans)
+    plan_dates = reads.read_method(reads.plan_dates)
     okr_version = reads.read_method(reads.okr_version)
     kpi_version = reads.read_method(reads.kpi_version)
     people = reads.read_method(reads.people)

@@ -157,6 +157,11 @@ def team_plans(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> pd.Data
     return _df(cur, "team_plans", cycle=cycle, team=team)
 
 
+def plan_dates(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The day of every stored planned value (cycle, team, objective, key_result, date)."""
+    return _records(cur, "plan_dates")
+
+
 def okr_version(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> frozenset[int]:
     """The batches whose rows make up a team's objectives and key results of a cycle now.
 

@@ -134,6 +134,12 @@ SELECT o.title AS objective, k.title AS key_result, p.date, p.planned
 FROM kr_plans p JOIN key_results k ON k.id = p.key_result_id JOIN objectives o ON o.id = k.objective_id
 WHERE o.cycle = $cycle AND o.team = $team ORDER BY o.id, k.id, p.date;
 
+-- name: plan_dates
+-- The day of every stored planned value, by its key result's natural key (what an okrs file that
+-- moves a key result's start would leave unread: importing/stored_plans.py).
+SELECT o.cycle, o.team, o.title AS objective, k.title AS key_result, p.date
+FROM kr_plans p JOIN key_results k ON k.id = p.key_result_id JOIN objectives o ON o.id = k.objective_id;
+
 -- name: okr_version
 -- The batches whose rows make up a team's objectives and key results of a cycle now (their plans too).
 SELECT o.batch_id FROM objectives o WHERE o.cycle = $c AND o.team = $t

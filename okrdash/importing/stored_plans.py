@@ -1,0 +1,62 @@
+"""Stored planned values an okrs file would leave unread.
+
+A key result's plan is read only inside its span (rules.sql, planned_points): after its start and
+before its cycle's end, and not for an at-least / at-most key result, which has no path. An okrs
+file that moves a start later, moves the key result into another cycle's dates or makes it a bound
+leaves the plan points outside that span in the store, where the rules no longer read them. The
+import says which, before anything is written, so the person can change the start or the plan
+(the objective page's plan editor) rather than find the expected progress changed without a word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from okrdash.importing.notes import ReadingNote
+from okrdash.models import Cycle
+from okrdash.store import Store
+
+# Key results named in the note at the most; the count covers them all.
+NAMED_KEY_RESULTS = 5
+
+
+def plans_left_unread(store: Store, key_results: dict[str, list[Any]], cycles: dict[str, Cycle]) -> ReadingNote | None:
+    """The note naming the stored plan points that the file's ``key_results`` (okr_validation's
+    columns: cycle, team, objective, title, kind, start_date) would leave unread, or None.
+    ``cycles``: the file's cycles, which stand for the stored ones of the same name."""
+    stored = store.plan_dates()
+    if not stored or not key_results["title"]:
+        return None
+    spans = {c["cycle"]: (c["start_date"], c["end_date"]) for c in store.cycle_index()}
+    spans.update({name: (c.start_date, c.end_date) for name, c in cycles.items()})
+    starts = {(r["cycle"], r["team"], r["objective"], r["key_result"]): r["kr_start"]
+              for r in store.key_result_index().to_dict("records")}
+    uploaded = {(cycle, team, objective, title): (kind, start) for cycle, team, objective, title, kind, start in zip(
+        key_results["cycle"], key_results["team"], key_results["objective"], key_results["title"],
+        key_results["kind"], key_results["start_date"])}
+    unread: dict[tuple[str, str, str, str], list[dt.date]] = {}
+    for point in stored:
+        key = (point["cycle"], point["team"], point["objective"], point["key_result"])
+        if key not in uploaded or point["cycle"] not in spans:
+            continue
+        kind, start = uploaded[key]
+        cycle_start, cycle_end = spans[point["cycle"]]
+        # A start the file leaves blank keeps the stored one, as the store's write does.
+        start = start or _date(starts.get(key)) or cycle_start
+        if kind in ("at_least", "at_most") or point["date"] < start or point["date"] > cycle_end:
+            unread.setdefault(key, []).append(point["date"])
+    if not unread:
+        return None
+    named = [f"{key[3]} ({', '.join(d.isoformat() for d in sorted(days))})"
+             for key, days in sorted(unread.items())[:NAMED_KEY_RESULTS]]
+    return ReadingNote("plans_left_unread", {
+        "count": sum(len(days) for days in unread.values()), "key_results": "; ".join(named)
+        + ("; …" if len(unread) > NAMED_KEY_RESULTS else "")})
+
+
+def _date(value: Any) -> dt.date | None:
+    """A stored start as a date (the index is a frame: a missing one is NaT or None)."""
+    if value is None or value != value:  # NaT / NaN
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
