@@ -45,11 +45,9 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
     v.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}_names" AS
         SELECT team, kpi, dense_rank() OVER (ORDER BY okr_name_key(team), okr_name_key(kpi)) AS kpi_key
         FROM (SELECT DISTINCT team, kpi FROM {t} WHERE NOT okr_blank(team) AND NOT okr_blank(kpi))""")
-    v._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance", "achievement"), dates=("date",),
-                   also=["n.kpi_key"], join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
     has_date, has_value = "date" in table.columns, "value" in table.columns
-    # The checks of this file's own rules are flagged in the cell checks' scan and read back
-    # from the few rows flagged: each was a scan of the whole file of its own.
+    # The checks of this file's own rules are flagged by the pass that parses the cells and read
+    # back from the few rows flagged: each was a scan of the whole file of its own.
     tolerance_bad = "tolerance__parsed IS NULL AND NOT okr_blank(tolerance)"
     date_blank = "okr_blank(date)" if has_date else "true"
     value_blank = "okr_blank(value)" if has_value else "true"
@@ -57,7 +55,9 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
     flagged = v._cell_problems(
         table, numbers=("value", "target", "min", "max", "achievement"), dates=("date",), required=("team", "kpi"),
         flag=[*([tolerance_bad] if "tolerance" in table.columns else []),
-              *([without_date] if has_date or has_value else [])])
+              *([without_date] if has_date or has_value else [])],
+        unchecked_numbers=("tolerance",), also=["n.kpi_key"],
+        join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
     if "tolerance" in table.columns:
         for line, value in v.con.execute(
             f"SELECT line, tolerance FROM {flagged} WHERE {tolerance_bad} ORDER BY line LIMIT 50"
