@@ -192,11 +192,17 @@ def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:
         target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                       f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
     # A mixed workbook column's cell is read by its line (see CsvTable.number_sql).
-    lines = "".join(
-        f""", {"arg_max(line, " + order + ")" if c == "target" else "arg_min(line, line)"}
-               FILTER (WHERE NOT okr_blank("{c}")) AS "{c}__line" """
-        for c in ("target", "min", "max", "tolerance") if c in table.mixed_columns and c in table.columns)
-    target_sql += lines
+    def line_of(c: str) -> str:
+        first = f"arg_max(line, {order})" if c == "target" else "arg_min(line, line)"
+        return f', {first} FILTER (WHERE NOT okr_blank("{c}")) AS "{c}__line"'
+    mixed = [c for c in ("target", "min", "max", "tolerance") if c in table.mixed_columns and c in table.columns]
+    target_sql += "".join(line_of(c) for c in mixed if c == "target")
+    # The definition columns are grouped over the rows that give one of them (a yearly file gives
+    # them on one row of a KPI's 365): a row of NULLs adds nothing to a first text or a min/max.
+    definitions = "" if not given else f"""
+        LEFT JOIN (SELECT kpi_key, {firsts} {"".join(line_of(c) for c in mixed if c != "target")}
+                   FROM {t} WHERE kpi_key IS NOT NULL AND ({" OR ".join(f'"{c}" IS NOT NULL' for c in given)})
+                   GROUP BY kpi_key) USING (kpi_key)"""
     # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
     parsed = ", ".join(
         [table.number_sql(c, f'"{c}"', f'"{c}__line"') + f' AS "{c}__number"'
@@ -208,8 +214,8 @@ def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:
         f"""CREATE OR REPLACE TEMP TABLE "{table.table}_kpis" AS
             SELECT *{', ' + parsed if parsed else ''} FROM (
                 SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
-                       {', ' + firsts if firsts else ''} {target_sql}
-                FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)"""
+                       {target_sql}
+                FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key) {definitions}"""
     )
     return given
 
