@@ -171,7 +171,7 @@ def _undated_targets(v: Validator, table: CsvTable) -> None:
 
 
 def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:
-    """The file grouped by KPI once, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
+    """The file grouped by KPI, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
     line, the first text given in each definition column, the target, those numbers parsed, and
     ``<column>__mixed`` when the KPI's rows give a column two different texts. Returns the
     definition columns the file has."""
