@@ -82,8 +82,8 @@ def traced(trace: Trace):
     original_scratch = importer.scratch_connection
     original_cursor = DuckDBStore.cursor
 
-    def scratch():
-        return TracedConnection(original_scratch(), trace, "scratch")
+    def scratch(*args, **kwargs):
+        return TracedConnection(original_scratch(*args, **kwargs), trace, "scratch")
 
     @contextlib.contextmanager
     def cursor(self):

@@ -45,11 +45,9 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
     v.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}_names" AS
         SELECT team, kpi, dense_rank() OVER (ORDER BY okr_name_key(team), okr_name_key(kpi)) AS kpi_key
         FROM (SELECT DISTINCT team, kpi FROM {t} WHERE NOT okr_blank(team) AND NOT okr_blank(kpi))""")
-    v._parse_cells(table, numbers=("value", "target", "min", "max", "tolerance", "achievement"), dates=("date",),
-                   also=["n.kpi_key"], join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
     has_date, has_value = "date" in table.columns, "value" in table.columns
-    # The checks of this file's own rules are flagged in the cell checks' scan and read back
-    # from the few rows flagged: each was a scan of the whole file of its own.
+    # The checks of this file's own rules are flagged by the pass that parses the cells and read
+    # back from the few rows flagged: each was a scan of the whole file of its own.
     tolerance_bad = "tolerance__parsed IS NULL AND NOT okr_blank(tolerance)"
     date_blank = "okr_blank(date)" if has_date else "true"
     value_blank = "okr_blank(value)" if has_value else "true"
@@ -57,7 +55,9 @@ def validate_kpis(v: Validator, table: CsvTable) -> None:
     flagged = v._cell_problems(
         table, numbers=("value", "target", "min", "max", "achievement"), dates=("date",), required=("team", "kpi"),
         flag=[*([tolerance_bad] if "tolerance" in table.columns else []),
-              *([without_date] if has_date or has_value else [])])
+              *([without_date] if has_date or has_value else [])],
+        unchecked_numbers=("tolerance",), also=["n.kpi_key"],
+        join=f'LEFT JOIN "{table.table}_names" n ON n.team = f.team AND n.kpi = f.kpi')
     if "tolerance" in table.columns:
         for line, value in v.con.execute(
             f"SELECT line, tolerance FROM {flagged} WHERE {tolerance_bad} ORDER BY line LIMIT 50"
@@ -171,7 +171,7 @@ def _undated_targets(v: Validator, table: CsvTable) -> None:
 
 
 def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:
-    """The file grouped by KPI once, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
+    """The file grouped by KPI, into ``<table>_kpis``: per ``kpi_key`` its first spelling and
     line, the first text given in each definition column, the target, those numbers parsed, and
     ``<column>__mixed`` when the KPI's rows give a column two different texts. Returns the
     definition columns the file has."""
@@ -192,11 +192,17 @@ def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:
         target_sql = (f", coalesce(arg_max(target, {order}) FILTER (WHERE NOT okr_blank(target)),"
                       f" arg_max(target, line) FILTER (WHERE NOT okr_blank(target))) AS target")
     # A mixed workbook column's cell is read by its line (see CsvTable.number_sql).
-    lines = "".join(
-        f""", {"arg_max(line, " + order + ")" if c == "target" else "arg_min(line, line)"}
-               FILTER (WHERE NOT okr_blank("{c}")) AS "{c}__line" """
-        for c in ("target", "min", "max", "tolerance") if c in table.mixed_columns and c in table.columns)
-    target_sql += lines
+    def line_of(c: str) -> str:
+        first = f"arg_max(line, {order})" if c == "target" else "arg_min(line, line)"
+        return f', {first} FILTER (WHERE NOT okr_blank("{c}")) AS "{c}__line"'
+    mixed = [c for c in ("target", "min", "max", "tolerance") if c in table.mixed_columns and c in table.columns]
+    target_sql += "".join(line_of(c) for c in mixed if c == "target")
+    # The definition columns are grouped over the rows that give one of them (a yearly file gives
+    # them on one row of a KPI's 365): a row of NULLs adds nothing to a first text or a min/max.
+    definitions = "" if not given else f"""
+        LEFT JOIN (SELECT kpi_key, {firsts} {"".join(line_of(c) for c in mixed if c != "target")}
+                   FROM {t} WHERE kpi_key IS NOT NULL AND ({" OR ".join(f'"{c}" IS NOT NULL' for c in given)})
+                   GROUP BY kpi_key) USING (kpi_key)"""
     # Numbers are parsed here, in bulk, not one query per cell: a large file defines thousands of KPIs.
     parsed = ", ".join(
         [table.number_sql(c, f'"{c}"', f'"{c}__line"') + f' AS "{c}__number"'
@@ -208,8 +214,8 @@ def _kpi_groups(v: Validator, table: CsvTable) -> list[str]:
         f"""CREATE OR REPLACE TEMP TABLE "{table.table}_kpis" AS
             SELECT *{', ' + parsed if parsed else ''} FROM (
                 SELECT kpi_key, arg_min(team, line) AS team, arg_min(kpi, line) AS name, min(line) AS line
-                       {', ' + firsts if firsts else ''} {target_sql}
-                FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key)"""
+                       {target_sql}
+                FROM {t} WHERE kpi_key IS NOT NULL GROUP BY kpi_key) {definitions}"""
     )
     return given
 

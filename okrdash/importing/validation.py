@@ -120,11 +120,15 @@ class Validator:
         self.problems.append(Problem(table.file_name, line, column, None if value is None else str(value), code, params))
 
     def _parse_cells(self, table: CsvTable, numbers: Iterable[str] = (), dates: Iterable[str] = (),
-                     confidence: bool = False, *, also: Iterable[str] = (), join: str = "") -> None:
+                     confidence: bool = False, *, also: Iterable[str] = (), join: str = "",
+                     flag: str | None = None) -> bool:
         """Parse every number, date and confidence cell once, into a column beside it.
 
         The parsers are the costly part of a large import; every later check and query reads the
         parsed columns. ``also`` adds select expressions (over alias ``f`` and ``join``) to the same pass.
+        ``flag``, a condition over the parsed columns and the cells, is written as the boolean column
+        ``_flagged`` by the same pass: an outer projection, so the parsers run once (a scan of the copy
+        for it cost a third of the pass). Returns whether the pass ran.
         """
         parsers = {**{c: table.number_sql(c, f'f."{c}"', "f.line") for c in numbers},
                    **{c: table.date_sql(c, f'f."{c}"') for c in dates},
@@ -132,41 +136,57 @@ class Validator:
         parsers = {c: sql for c, sql in parsers.items() if c in table.columns}
         selects = [f'{sql} AS "{c}__parsed"' for c, sql in parsers.items()] + list(also)
         if not selects:
-            return
-        self.con.execute(f"""CREATE OR REPLACE TABLE "{table.table}" AS
-                             SELECT f.*, {", ".join(selects)} FROM "{table.table}" f {join}""")
+            return False
+        parsed = f'SELECT f.*, {", ".join(selects)} FROM "{table.table}" f {join}'
+        self.con.execute(f'CREATE OR REPLACE TABLE "{table.table}" AS '
+                         + (f"SELECT *, ({flag}) AS _flagged FROM ({parsed})" if flag else parsed))
         table.parsed.update({c: f"{c}__parsed" for c in parsers})
+        return True
 
     def _cell_problems(self, table: CsvTable, numbers: Iterable[str], dates: Iterable[str],
-                       required: Iterable[str], confidence: bool = False, *, flag: Iterable[str] = ()) -> str:
+                       required: Iterable[str], confidence: bool = False, *, flag: Iterable[str] = (),
+                       unchecked_numbers: Iterable[str] = (), also: Iterable[str] = (), join: str = "") -> str:
         """Blank required cells, unparseable numbers and dates, found in bulk from the parsed columns.
 
         ``flag`` adds conditions of the caller's own checks to the same scan: the rows meeting any
         condition are kept in a table whose name is returned (the file's table when nothing is
         flagged), so that those checks read the few flagged rows instead of scanning the file again.
+        Cells not parsed yet (and ``unchecked_numbers``, which the caller checks) are parsed by the
+        pass that flags the rows; ``also`` and ``join`` go to that pass (see :meth:`_parse_cells`).
         """
-        self._parse_cells(table, [c for c in numbers if c not in table.parsed],
-                          [c for c in dates if c not in table.parsed], confidence and "confidence" not in table.parsed)
+        numbers, dates = list(numbers), list(dates)
+        parsed = {c: table.parsed.get(c, f"{c}__parsed") for c in [*numbers, *dates, "confidence"]}
         # (column, problem code, condition): the conditions are ORed in one scan that finds the
         # few bad rows; the per-column queries then read only those.
         checks = [(column, "'required'", f'okr_blank("{column}")') for column in required if column in table.columns]
         for column in (c for c in numbers if c in table.columns):
-            parsed = f'"{table.parsed[column]}"'
-            checks.append((column, f'okr_number_problem("{column}")', f'{parsed} IS NULL AND NOT okr_blank("{column}")'))
-            checks.append((column, "'number_out_of_range'",
-                           f"isnan({parsed}) OR isinf({parsed}) OR abs({parsed}) > {MAX_ABS_NUMBER!r}"))
+            checks.append((column, f'okr_number_problem("{column}")',
+                           f'"{parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
+            checks.append((column, "'number_out_of_range'", f'isnan("{parsed[column]}") OR isinf("{parsed[column]}") '
+                                                            f'OR abs("{parsed[column]}") > {MAX_ABS_NUMBER!r}'))
         for column in (c for c in dates if c in table.columns):
             checks.append((column, f'okr_date_problem("{column}")',
-                           f'"{table.parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
+                           f'"{parsed[column]}" IS NULL AND NOT okr_blank("{column}")'))
         if confidence and "confidence" in table.columns:
             code = "not_a_confidence_five" if table.confidence_scale == 5 else "not_a_confidence"
-            checks.append(("confidence", f"'{code}'", "confidence__parsed IS NULL AND NOT okr_blank(confidence)"))
-        flag = list(flag)
-        if not checks and not flag:
-            return f'"{table.table}"'
+            checks.append(("confidence", f"'{code}'",
+                           f'"{parsed["confidence"]}" IS NULL AND NOT okr_blank(confidence)'))
+        conditions = [*(c for _, _, c in checks), *flag]
+        any_condition = " OR ".join(f"({c})" for c in conditions) if conditions else None
         bad = f'"{table.table}_flagged"'
-        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM "{table.table}"
-                             WHERE {" OR ".join(f"({c})" for c in [*(c for _, _, c in checks), *flag])}""")
+        flagged_in_pass = self._parse_cells(
+            table, [c for c in [*numbers, *unchecked_numbers] if c not in table.parsed],
+            [c for c in dates if c not in table.parsed], confidence and "confidence" not in table.parsed,
+            also=also, join=join, flag=any_condition)
+        if not any_condition:
+            return f'"{table.table}"'
+        if flagged_in_pass:
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * EXCLUDE (_flagged) '
+                             f'FROM "{table.table}" WHERE _flagged')
+            self.con.execute(f'ALTER TABLE "{table.table}" DROP COLUMN _flagged')
+        else:
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM "{table.table}" '
+                             f'WHERE {any_condition}')
         if not checks:
             return bad
         limit = self.config.max_reported_problems
@@ -396,14 +416,8 @@ class Validator:
         # the kind: DuckDB read it five times slower inside one, 0.5 of a 400,000-row file's 2.5 CPU s.)
         parsed = [f"""coalesce(okr_milestone_value(CASE WHEN rr.kind = 'milestone' THEN f.{c} END),
                                {table.number_sql(c, f"f.{c}", "f.line")}) AS {c}__parsed""" for c in numbers]
-        self._parse_cells(
-            table, dates=("date",), confidence=True,
-            also=["rr.ref_key", "rr.kr_key", "rr.matches", "rr.kpi IS NOT NULL AS kr_linked", "rr.kind AS kr_kind",
-                  *parsed],
-            join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
-        table.parsed.update({c: f"{c}__parsed" for c in numbers})
         planning = "planned" in table.columns
-        # The key result and value checks are flagged in the cell checks' scan (see _cell_problems).
+        # The key result and value checks are flagged in the cell checks' pass (see _cell_problems).
         # A key result that follows a KPI takes its values from the KPI, but may carry a plan.
         has_value = "value" in table.columns
         unmatched = ("matches <> 1 OR kr_linked" if not planning else
@@ -417,10 +431,15 @@ class Validator:
                    "okr_blank(value) AND okr_blank(planned)" if has_value else "okr_blank(planned)")
         # A bound (at least / at most) is expected all cycle long: a plan cannot move it.
         planned_bound = "kr_kind IN ('at_least', 'at_most') AND NOT okr_blank(planned)" if planning else "false"
-        flagged = self._cell_problems(table, numbers=(), dates=("date",),
-                                      required=("team", "key_result", "date") if planning
-                                      else ("team", "key_result", "date", "value"), confidence=True,
-                                      flag=[unmatched, bad_value, neither, planned_bound])
+        # The cells are parsed, and the key results joined, by the pass that flags the rows.
+        flagged = self._cell_problems(
+            table, numbers=(), dates=("date",),
+            required=("team", "key_result", "date") if planning else ("team", "key_result", "date", "value"),
+            confidence=True, flag=[unmatched, bad_value, neither, planned_bound],
+            also=["rr.ref_key", "rr.kr_key", "rr.matches", "rr.kpi IS NOT NULL AS kr_linked", "rr.kind AS kr_kind",
+                  *parsed],
+            join=f"LEFT JOIN {refs} r ON {same_ref} LEFT JOIN {resolved} rr ON rr.ref_key = r.ref_key")
+        table.parsed.update({c: f"{c}__parsed" for c in numbers})
         limit = self.config.max_reported_problems + 1
         if planning:
             for line, cell in self.con.execute(
