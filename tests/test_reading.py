@@ -157,7 +157,8 @@ def test_a_long_narrow_file_is_read_within_the_import_memory_limit_and_a_sheet_o
 
 
 @pytest.mark.parametrize("size, expected", [("128MB", 128_000_000), ("117.3 MiB", int(117.3 * 2**20)),
-                                            ("4GB", 4_000_000_000), ("1.5 GiB", 3 * 2**29), ("512 KiB", 2**19)])
+                                            ("4GB", 4_000_000_000), ("1.5 GiB", 3 * 2**29), ("512 KiB", 2**19),
+                                            ("100 bytes", 100)])
 def test_memory_sizes_are_read_as_settings_and_duckdb_write_them(size, expected):
     from okrdash.importing.cells import size_in_bytes
 

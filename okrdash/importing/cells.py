@@ -61,13 +61,13 @@ def current_limit(con: duckdb.DuckDBPyConnection) -> int:
     return size_in_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
 
 
-_UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+_UNITS = {"B": 1, "BYTES": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
           "KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}
 
 
 def size_in_bytes(size: str) -> int:
     """A memory size as settings and DuckDB write it ("128MB", "117.3 MiB", "40%" of the host) in bytes."""
-    number, unit = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|[KMGT]?i?B)\s*", size, re.IGNORECASE).groups()
+    number, unit = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|[KMGT]?i?B|bytes)\s*", size, re.IGNORECASE).groups()
     if unit == "%":
         return int(float(number) / 100 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     return int(float(number) * _UNITS[unit.upper()])
