@@ -248,9 +248,12 @@ class Settings(BaseModel):
     duckdb_threads: int = Field(default=0, ge=0, le=256)
     duckdb_memory_limit: str = Field(default="40%", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
     # What DuckDB may hold of one import's check (its scratch tables) before it spills to disk, beside
-    # the uploaded bytes and the server's own memory. The 1.8 M-row yearly KPI file, checked in a
-    # plain process: peak 727 MB with 256MB, 855 MB with 400MB, 647 MB with 160MB (~8% more CPU).
-    import_memory_limit: str = Field(default="256MB", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
+    # the uploaded bytes and the server's own memory; a sheet of thousands of columns gets what
+    # scanning it takes (importing.cells.make_room_for_columns). The 1.8 M-row yearly KPI file,
+    # checked in a plain process beside the large company's store (issue 27): the check's peak
+    # 678 MB with 256MB, 569 MB with 128MB, 545 MB with 96MB (5-10% more CPU than 256MB); at 64MB
+    # the file was refused as unreadable.
+    import_memory_limit: str = Field(default="128MB", pattern=r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$")
     # okrdash serve: the address it listens on (loopback unless told otherwise), the host names
     # browsers may reach it by (Streamlit's server.allowedHosts, comma-separated: a DNS-rebinding
     # page under another name gets no websocket), and whether local mode (no sign-in configured,

@@ -138,6 +138,33 @@ def test_scratch_connection_takes_the_import_memory_limit_and_threads():
     assert (limit, threads) == ("117.3 MiB", 1)
 
 
+def test_a_long_narrow_file_is_read_within_the_import_memory_limit_and_a_sheet_of_many_columns_gets_room():
+    """Issue 27, upload memory: the scratch tables of a yearly KPI file (1.8 M rows) stay within
+    128MB beside the uploaded bytes, spilling the rest to disk; a sheet with a column per day for
+    years gets what scanning its columns takes (it was refused as unreadable below 256MB)."""
+    from okrdash.importing.cells import COLUMN_MEMORY, current_limit, size_in_bytes
+    from tests.test_wide_files import days_sheet
+
+    rows = "".join(f"Sales,Leads {i % 50},2026-10-{i % 28 + 1:02d},{i}\n" for i in range(5000))
+    con = scratch_connection()
+    try:
+        read_csv(con, "kpis.csv", f"team,kpi,date,value\n{rows}".encode(), "t0", max_rows=10_000)
+        assert current_limit(con) <= size_in_bytes("128MB")
+        read_csv(con, "harian.csv", days_sheet(3000), "t1", max_rows=10_000)
+        assert current_limit(con) >= 3000 * COLUMN_MEMORY
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("size, expected", [("128MB", 128_000_000), ("117.3 MiB", int(117.3 * 2**20)),
+                                            ("4GB", 4_000_000_000), ("1.5 GiB", 3 * 2**29), ("512 KiB", 2**19),
+                                            ("100 bytes", 100)])
+def test_memory_sizes_are_read_as_settings_and_duckdb_write_them(size, expected):
+    from okrdash.importing.cells import size_in_bytes
+
+    assert size_in_bytes(size) == expected
+
+
 @pytest.mark.parametrize(
     ("header", "delimiter"),
     [("a,b,c", ","), ("a;b;c", ";"), ('"x;y",b,c', ","), ('"a,b";c;d', ";")],

@@ -4,6 +4,8 @@ and those parsers on one typed cell (what a form shows back before it saves)."""
 from __future__ import annotations
 
 import math
+import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -36,6 +38,39 @@ def scratch_connection(config: Settings | None = None) -> duckdb.DuckDBPyConnect
     con.create_function("okr_name_key", name_key, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR,
                         null_handling="special", side_effects=False)
     return con
+
+
+# What one column of a scratch table takes while a query scans it (a vector of text cells, ~64 KB),
+# with room to spare: a sheet with a column per day for years needs this much per column whatever
+# its rows (3,000 columns were refused as unreadable at 192MB, read at 256MB).
+COLUMN_MEMORY = 128 << 10
+
+
+def make_room_for_columns(con: duckdb.DuckDBPyConnection, columns: int, config: Settings | None = None) -> None:
+    """Raise the scratch connection's memory limit to what scanning a table of ``columns`` columns
+    takes, when that is more than the import's limit: a narrow file, however long, stays within
+    ``import_memory_limit``."""
+    config = config or default_settings()
+    needed = columns * COLUMN_MEMORY
+    if needed > max(size_in_bytes(config.import_memory_limit), current_limit(con)):
+        con.execute(f"SET memory_limit = '{needed}B'")
+
+
+def current_limit(con: duckdb.DuckDBPyConnection) -> int:
+    """The connection's memory limit in bytes."""
+    return size_in_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+
+_UNITS = {"B": 1, "BYTES": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+          "KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}
+
+
+def size_in_bytes(size: str) -> int:
+    """A memory size as settings and DuckDB write it ("128MB", "117.3 MiB", "40%" of the host) in bytes."""
+    number, unit = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|[KMGT]?i?B|bytes)\s*", size, re.IGNORECASE).groups()
+    if unit == "%":
+        return int(float(number) / 100 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    return int(float(number) * _UNITS[unit.upper()])
 
 
 def _add_cell_macros(con: duckdb.DuckDBPyConnection) -> None:

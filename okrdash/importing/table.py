@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from okrdash.importing.cells import make_room_for_columns
 from okrdash.importing.decoding import UndecodableFile, decode
 from okrdash.importing.headers import normalise_header
 from okrdash.importing.header_row import HEADER_SEARCH_LINES, HeaderRow, find_header_row, header_row_at, line_cells
@@ -223,6 +224,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, enco
     row = _header_row(file_name, head_lines, notes, mapping)
     samples = line_cells([line.decode("utf-8") for line in head_lines[row.last + 1:]], row.delimiter)
     layout = lay_out(file_name, row, samples, notes, mapping, lone)
+    make_room_for_columns(con, len(layout.columns))
     # The rows after the header are data[body_start:], never copied out: a 127 MB file's copy
     # would be held beside the file and DuckDB's table of it.
     body_start = min(start + sum(len(line) + 1 for line in head_lines[:layout.header_last + 1]), len(data))
