@@ -61,6 +61,17 @@ def test_a_column_per_day_for_years_is_read(store, load):
     assert stored[("KPI 2", dt.date(2028, 3, 18))] == float((2999 * 7 + 2) % 97)
 
 
+@pytest.mark.parametrize("days", [70, 200])
+def test_a_sheet_of_some_months_of_day_columns_is_read(store, load, days):
+    """From 65 to 256 kept columns the reader's row check was written with DuckDB's old lambda
+    arrow, which DuckDB 2.0 refuses: the file was "unreadable"."""
+    load(("harian.csv", days_sheet(days)), today=dt.date(2026, 12, 1))
+    stored = stored_measurements(store)
+    assert len(stored) == 3 * days
+    last = dt.date(2020, 1, 1) + dt.timedelta(days=days - 1)
+    assert stored[("KPI 1", last)] == float(((days - 1) * 7 + 1) % 97)
+
+
 @pytest.mark.parametrize("data", [
     b"team,kpi,2026-10-05,2026-10-12,Catatan\n\nSales,Leads,4,5,\"dua\nbaris\"\nSales,Calls,6,,ok\n",
     b"Laporan\n\nteam,kpi,2026-10-05,2026-10-12\nSales,Leads,4,5\n\n\nSales,Calls,6,7\n",

@@ -191,7 +191,7 @@ def _any(columns: list[str], condition: str) -> str:
     if len(columns) <= _WRITTEN_OUT:
         return "(" + " OR ".join(f"coalesce({condition.format(chr(34) + c + chr(34))}, false)" for c in columns) + ")"
     cells = ", ".join(f'"{c}"' for c in columns)
-    return f"coalesce(list_bool_or(list_transform([{cells}], x -> {condition.format('x')})), false)"
+    return f"coalesce(list_bool_or(list_transform([{cells}], lambda x: {condition.format('x')})), false)"
 
 
 def cell_reader(data: bytes, delimiter: str, start: int = 0) -> str:
