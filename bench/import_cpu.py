@@ -85,7 +85,7 @@ def base(kind: str, today: str) -> Path:
             child(IMPORT, ROOT, [str(scratch), str(FOLDER / f"{earlier}.csv"), today, ""])
         if not scratch.exists():  # the first kind starts from an empty store
             child("import sys; from pathlib import Path; from okrdash.store import open_store; "
-                  "open_store(Path(sys.argv[1])).close()", ROOT, [str(scratch)])
+                  "open_store(Path(sys.argv[1])).close(); print('{}')", ROOT, [str(scratch)])
         scratch.rename(path)
     return path
 
