@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -210,9 +212,34 @@ def _svg(parts: list[str], height: int, title: str, width: int = WIDTH) -> str:
 # -- the specs of okrdash/charts.py -----------------------------------------------------------------
 
 
+# Drawings of the specs drawn most recently, by the spec object itself: a spec belongs to a view
+# model that every session draws (okrdash.ui.caching.shared_view) and nobody changes, so its
+# drawing is made once, not in every view (a KPI's history or a burn-up: 5-15 ms of Python each).
+# An entry holds its spec, so no other object can take its id while it is kept.
+DRAWINGS_KEPT = 64
+_drawn: OrderedDict[tuple[int, str], tuple[dict[str, Any], str]] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
 def chart(spec: dict[str, Any], lang: str = "en") -> str:
     """A spec of okrdash/charts.py drawn from its own rows: the burn-up (dataset ``series``), a KPI's
-    history (``history``), key results per team by status and the grade distribution (``counts``)."""
+    history (``history``), key results per team by status and the grade distribution (``counts``).
+    The spec must not change once drawn: its drawing is kept (:data:`DRAWINGS_KEPT`)."""
+    key = (id(spec), lang)
+    with _drawn_lock:
+        kept = _drawn.get(key)
+        if kept is not None:
+            _drawn.move_to_end(key)
+            return kept[1]
+    drawn = _chart(spec, lang)
+    with _drawn_lock:
+        _drawn[key] = (spec, drawn)
+        while len(_drawn) > DRAWINGS_KEPT:
+            _drawn.popitem(last=False)
+    return drawn
+
+
+def _chart(spec: dict[str, Any], lang: str) -> str:
     data: dict[str, pd.DataFrame] = spec.get("datasets", {})
     title = str(spec.get("title") or "")
     encoding = _encoding(spec)
