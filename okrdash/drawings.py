@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -210,9 +213,45 @@ def _svg(parts: list[str], height: int, title: str, width: int = WIDTH) -> str:
 # -- the specs of okrdash/charts.py -----------------------------------------------------------------
 
 
+DRAWINGS_KEPT = 64
+
+
+def drawn_once(draw: Callable[..., str]) -> Callable[..., str]:
+    """``draw(subject, *args)``, kept for the :data:`DRAWINGS_KEPT` subjects drawn last, by the
+    subject object itself and the other arguments (the reader's language).
+
+    A chart's spec or a table belongs to a view model that every session draws
+    (okrdash.ui.caching.shared_view) and nobody changes, so it is drawn once, not in every view
+    (a burn-up or a KPI's history was 5-15 ms of Python, a list's HTML about as much). A subject
+    must not change once drawn. An entry holds its subject, so no other object can take its id
+    while it is kept; a subject built anew for every view (a view no session shares) is a miss.
+    """
+    kept: OrderedDict[tuple[Any, ...], tuple[object, str]] = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(draw)
+    def drawn(subject: object, *args: Any) -> str:
+        key = (id(subject), *args)
+        with lock:
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+                return found[1]
+        made = draw(subject, *args)
+        with lock:
+            kept[key] = (subject, made)
+            while len(kept) > DRAWINGS_KEPT:
+                kept.popitem(last=False)
+        return made
+
+    return drawn
+
+
+@drawn_once
 def chart(spec: dict[str, Any], lang: str = "en") -> str:
     """A spec of okrdash/charts.py drawn from its own rows: the burn-up (dataset ``series``), a KPI's
-    history (``history``), key results per team by status and the grade distribution (``counts``)."""
+    history (``history``), key results per team by status and the grade distribution (``counts``).
+    The spec must not change once drawn (:func:`drawn_once`)."""
     data: dict[str, pd.DataFrame] = spec.get("datasets", {})
     title = str(spec.get("title") or "")
     encoding = _encoding(spec)

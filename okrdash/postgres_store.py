@@ -170,6 +170,7 @@ class PostgresStore:
     kpi_recent_values = _mirrored(DuckDBStore.kpi_recent_values)
     kpi_index = _mirrored(DuckDBStore.kpi_index)
     kpi_definitions = _mirrored(DuckDBStore.kpi_definitions)
+    kpi_definition = _mirrored(DuckDBStore.kpi_definition)
     cycle_index = _mirrored(DuckDBStore.cycle_index)
     team_okrs = _mirrored(DuckDBStore.team_okrs)
     team_plans = _mirrored(DuckDBStore.team_plans)

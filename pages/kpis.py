@@ -49,7 +49,7 @@ if detail:
 
     access = auth.current_access(ctx)
     forms.measurement_form(ctx, access, detail.kpi, key=f"measure_{detail.kpi['kpi_id']}")
-    editors.kpi_editor(ctx, access, detail.kpi)
+    editors.kpi_editor(ctx, access, detail.kpi, detail.definition)
     if detail.chart:
         widgets.chart(ctx, detail.chart, key=f"kpi_history_{detail.kpi['kpi_id']}")
         if detail.band_note:

@@ -105,6 +105,23 @@ def test_the_burn_up_is_drawn_from_its_rows_in_the_readers_language(lang, value,
     assert len(lines) == 2 and lines[1].get("stroke-dasharray")  # the expected line is dashed
 
 
+def test_a_spec_is_drawn_once_per_language_and_another_spec_anew(monkeypatch):
+    # A spec of a shared view model is drawn in every session's view of it: the drawing is kept by
+    # the spec, so the second view does not draw its rows again; another spec, even an equal one, or
+    # another language is drawn from its own rows.
+    drawn: list[str] = []
+    line_chart = drawings.line_chart
+    monkeypatch.setattr(drawings, "line_chart", lambda *args, **kwargs: drawn.append(args[4]) or line_chart(*args, **kwargs))
+    labels = {"actual": "Actual", "expected": "Expected", "target": "Target"}
+    spec = _burn_up(labels)
+    first = drawings.chart(spec, "en")
+    assert drawings.chart(spec, "en") is first and drawn == ["en"]
+    assert drawings.chart(spec, "id") != first and drawn == ["en", "id"]
+    other = _burn_up(labels, title="Margin")
+    assert "Margin" in texts(drawings.chart(other, "en")) and drawn == ["en", "id", "en"]
+    assert drawings.chart(_burn_up(labels), "en") == first and len(drawn) == 4
+
+
 def test_user_text_in_a_chart_is_text():
     labels = {"actual": HOSTILE, "expected": "Expected", "target": HOSTILE}
     svg = drawings.chart(_burn_up(labels, title=HOSTILE))

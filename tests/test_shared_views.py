@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from okrdash import demo, readmodels
+from okrdash import demo, editing, readmodels
 from okrdash.access import admin_writer
 from okrdash.ui import caching
+from okrdash.views import kpis as kpis_view
 from okrdash.views import team as team_view
 from okrdash.views.common import Scope
-from okrdash.viewstate import TeamState
+from okrdash.viewstate import KpisState, TeamState
 
 pytestmark = pytest.mark.both_backends
 
@@ -61,3 +62,26 @@ def test_a_view_built_while_a_write_commits_is_served_once_not_kept(store, load)
     first = caching.shared_view(view_across_a_write, store, 1)
     second = caching.shared_view(view_across_a_write, store, 1)
     assert first is not second and built == [1, 1]
+
+
+def test_a_kpis_stored_definition_is_shared_read_only_and_new_after_its_edit(store):
+    # The definition editor starts from the KPI's stored definition, kept in the shared view model
+    # (one query for the one KPI, not 5,000 definitions read per view): no session may change the
+    # object the others draw, and an edit shows in the next view.
+    demo.load_demo(store, anchor=AS_OF)
+    cycle = readmodels.pick_cycle(store, None, AS_OF)
+    kpi = store.kpi_scores(AS_OF).iloc[0]
+    scope, state = Scope("en", cycle, AS_OF), KpisState(kpi=int(kpi["kpi_id"]))
+
+    def session_definition():
+        return caching.shared_view(kpis_view.view, store, state, scope, frozenset()).detail.definition
+
+    first = session_definition()
+    stored = next(d for d in store.kpi_definitions() if (d["team"], d["name"]) == (kpi["team"], kpi["name"]))
+    assert session_definition() is first and dict(first) == stored
+    with pytest.raises(TypeError):
+        first["target"] = 1.0  # type: ignore[index]
+    editing.save_kpi_definition(store, kpi["team"], kpi["name"], {"target": "4242"},
+                                store.kpi_version(kpi["team"], kpi["name"]), admin_writer("lead"), {"target": "Target"})
+    after_edit = session_definition()
+    assert after_edit is not first and after_edit["target"] == 4242.0 and first["target"] == stored["target"]

@@ -130,6 +130,7 @@ class DuckDBStore:
     kpi_recent_values = reads.read_method(reads.kpi_recent_values)
     kpi_index = reads.read_method(reads.kpi_index)
     kpi_definitions = reads.read_method(reads.kpi_definitions)
+    kpi_definition = reads.read_method(reads.kpi_definition)
     cycle_index = reads.read_method(reads.cycle_index)
     team_okrs = reads.read_method(reads.team_okrs)
     team_plans = reads.read_method(reads.team_plans)

@@ -146,6 +146,12 @@ def kpi_definitions(cur: duckdb.DuckDBPyConnection) -> list[dict]:
     return _records(cur, "kpi_definitions")
 
 
+def kpi_definition(cur: duckdb.DuckDBPyConnection, team: str, name: str) -> dict | None:
+    """One KPI's stored definition (as :func:`kpi_definitions` has it), or None."""
+    found = _records(cur, "kpi_definition", t=team, n=name)
+    return found[0] if found else None
+
+
 def team_okrs(cur: duckdb.DuckDBPyConnection, cycle: str, team: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A team's objectives and key results of one cycle as stored, for the OKR editor."""
     return (_df(cur, "team_objectives", cycle=cycle, team=team),

@@ -118,6 +118,10 @@ SELECT team, name AS kpi, direction FROM kpis;
 SELECT team, name, unit, direction, target, min_value, max_value, tolerance, tolerance_is_share,
        frequency, kpi_type, indicator, category, owner FROM kpis;
 
+-- name: kpi_definition
+SELECT team, name, unit, direction, target, min_value, max_value, tolerance, tolerance_is_share,
+       frequency, kpi_type, indicator, category, owner FROM kpis WHERE team = $t AND name = $n;
+
 -- name: team_objectives
 SELECT id, title, type, parent_title, owner FROM objectives WHERE cycle = $cycle AND team = $team
 ORDER BY id;

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -330,13 +330,13 @@ def _save_okrs(ctx: Context, access: Access, team: str, cycle: Cycle, plan: edit
 _KPI_NUMBER_FIELDS = ("target", "tolerance", "min", "max")
 
 
-def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any]) -> None:
-    """A KPI's target, tolerance, direction and range; editors of its team only."""
+def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any], definition: Mapping[str, Any]) -> None:
+    """A KPI's target, tolerance, direction and range, starting from its stored ``definition`` (the
+    scored row's target may be a period's target); editors of its team only."""
     if not access.may_edit_team(kpi["team"]):
         return
     key = f"kpi_editor_{kpi['kpi_id']}"
-    # The stored definition, not the scored row (whose target may be a period's target).
-    kpi = {**kpi, **next(d for d in ctx.store.kpi_definitions() if (d["team"], d["name"]) == (kpi["team"], kpi["name"]))}
+    kpi = {**kpi, **definition}
     flash = st.session_state.get(_FLASH.format(key=key))
     with st.expander(f"✏️ {ctx.t('editing.kpi_title')}", expanded=flash is not None):
         st.caption(ctx.t("editing.kpi_help"))

@@ -267,12 +267,12 @@ def freeze_startup_objects() -> int:
     """Import what the pages use, then move every object alive now out of the garbage collector's
     sight (``gc.freeze``); returns how many were frozen.
 
-    Streamlit runs a full collection (``runner.postScriptGC``) after every script run, which walks
-    every object of the process: ~150,000 after importing Streamlit, Altair, pandas and okrdash,
-    0.15 CPU s per view on the large company's server, more than most views' own work (and the
-    GIL is held meanwhile, so every other session waits). Modules, classes and functions loaded
-    at start live as long as the process; frozen, the collection after a run walks only what
-    the runs made, and still frees its garbage.
+    A full collection walks every object of the process: ~150,000 after importing Streamlit,
+    Altair, pandas and okrdash. Streamlit ran one after every script run (0.15 CPU s per view on
+    the large company's server, before this freeze; now switched off, :data:`STREAMLIT_OPTIONS`),
+    and Python's own collector still runs them as objects outlive its younger generations.
+    Modules, classes and functions loaded at start live as long as the process; frozen, a
+    collection walks only what the runs made, and still frees its garbage.
     """
     import gc
     import importlib
@@ -284,11 +284,22 @@ def freeze_startup_objects() -> int:
     return gc.get_freeze_count()
 
 
+# Streamlit's full collection after every script run (``runner.postScriptGC``), switched off.
+# It walked every object not frozen, the kept views and the objects of every run under way: one
+# view alone paid 0.022 s for it (a third of its CPU), and with 8 sessions at once 0.044 s, since
+# each collection also walked the other seven runs' objects, holding the GIL meanwhile (py-spy
+# --gil on the large company, bench.load). Without it, 0.037-0.039 s a view at 1 session and
+# 0.041-0.044 s at 8 (it was 0.047 / 0.065), and the server's RSS the same. Python's own
+# generational collector still frees cyclic garbage as it builds up, the warmer collects after
+# every write (okrdash.warming) and the import worker after every large import.
+STREAMLIT_OPTIONS = ("--runner.postScriptGC", "false")
+
+
 def run(app: Path, options: list[str]) -> int:
-    """``streamlit run app`` with ``options`` (``--server.port`` ...), in this process (the CLI
-    stays free of Streamlit)."""
+    """``streamlit run app`` with ``options`` (``--server.port`` ...) and okrdash's own
+    :data:`STREAMLIT_OPTIONS`, in this process (the CLI stays free of Streamlit)."""
     from streamlit.web import cli as streamlit_cli
 
     freeze_startup_objects()
-    sys.argv = ["streamlit", "run", str(app), *options]
+    sys.argv = ["streamlit", "run", str(app), *STREAMLIT_OPTIONS, *options]
     return streamlit_cli.main(standalone_mode=False) or 0

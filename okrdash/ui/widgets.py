@@ -249,6 +249,7 @@ def cards_html(shown: tuple[Card, ...]) -> str:
         f'<div style="font-size:0.8rem;color:#555">{html.escape(card.details)}</div></div>' for card in shown)
 
 
+@drawings.drawn_once  # a view model's table, drawn once for every session that shows it
 def html_table(shown: Table, lang: str = "en") -> str:
     """A table as static HTML, every cell escaped, instead of the canvas grid: nothing to load, and
     the text wraps on a phone. Link columns are links (↗), sparkline columns small line images,

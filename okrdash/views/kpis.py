@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -36,6 +37,9 @@ class Metric:
 @dataclass(frozen=True, eq=False)
 class KpiDetail:
     kpi: dict[str, Any]                 # the KPI's row (the measurement form and the definition editor)
+    # The stored definition, which the editor starts from (the row's target may be a period's
+    # target), read-only: every session draws this one object.
+    definition: Mapping[str, Any]
     heading: Markdown
     badge: Badge
     stale: Markdown | None              # not measured within its own frequency (the rules' stale)
@@ -201,7 +205,8 @@ def _detail(store: Store, scope: Scope, kpi: dict[str, Any]) -> KpiDetail:
     band = (kpi["band_low"], kpi["band_high"]) if kpi["band_low"] is not None and kpi["band_high"] is not None else None
     history = store.kpi_history(kpi["kpi_id"], as_of=scope.as_of)
     return KpiDetail(
-        kpi=kpi, heading=f"{plain(kpi['name'])} · {plain(words.team(kpi['team']))}", badge=badge(words, kpi["status"]),
+        kpi=kpi, definition=MappingProxyType(store.kpi_definition(kpi["team"], kpi["name"])),
+        heading=f"{plain(kpi['name'])} · {plain(words.team(kpi['team']))}", badge=badge(words, kpi["status"]),
         stale=f"{STALE_ICON} {words.t('common.stale_kpi')}" if kpi["stale"] else None,
         latest=_latest(words, kpi), goal=_goal(words, kpi), tolerance=Metric(
             words.t("kpis.tolerance"), plain(words.amount(kpi["tolerance"], unit)) if kpi["tolerance"] is not None

@@ -202,6 +202,29 @@ def test_kpi_definition_editor_saves_and_refuses(demo_db, make_app, as_person):
     assert not [e for e in app.expander if "definition" in e.label]
 
 
+def test_the_kpi_editor_starts_from_its_kpis_definition_without_reading_every_other(demo_db, make_app, monkeypatch):
+    # It read all of the company's definitions to find its own in every view (5,000 rows of Python
+    # on the large company); the KPI page's view model, shared by every session, carries the one.
+    from okrdash.store.file_store import DuckDBStore
+
+    store = open_store(demo_db)
+    try:
+        kpi = store.kpi_scores(dt.date.fromisoformat(AS_OF), team="Engineering").iloc[0]
+        kpi_id, stored = int(kpi["kpi_id"]), store.kpi_definition("Engineering", kpi["name"])
+    finally:
+        store.close()
+
+    def every_definition(self):
+        raise AssertionError("the KPI page read every KPI's definition")
+
+    monkeypatch.setattr(DuckDBStore, "kpi_definitions", every_definition)
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
+    assert not app.exception
+    key = f"kpi_editor_{kpi_id}"
+    assert app.selectbox(key=f"{key}_direction").value == stored["direction"]
+    assert float(app.text_input(key=f"{key}_target").value) == stored["target"]
+
+
 # -- numbers as the reader writes them (issue 21) and forged edits (issue 22, finding 9) ------------------------
 
 def captions(app) -> str:
