@@ -1,7 +1,7 @@
 """Views per second of one ``okrdash serve`` process with 1, 4 and 8 sessions at once, over Streamlit's websocket.
 
     .venv/bin/python -m bench.load                          # the large company, 1/4/8 sessions, 30 s each
-    .venv/bin/python -m bench.load --record                 # also sets concurrency_ws in scale-large.json
+    .venv/bin/python -m bench.load --record                 # also sets concurrency in scale-large.json
     .venv/bin/python -m bench.load --first-visits 8 --rounds 3 --sessions ""   # only the first-visit check
 
 Against ``okrdash serve`` on the large company of bench/ (``bench/.work/large/okrdash.duckdb``; build
@@ -30,7 +30,7 @@ The server's log is searched for "Uncaught app execution" as well.
    Issue 27's target: at the most sessions, server CPU per view at most 1.5x that of the fewest
    and at least 5 views/s (the spread of views/s, issue 14's "within 20%", is still reported).
 
-Writes ``bench/results/load-large.json``; ``--record`` sets ``concurrency_ws`` in
+Writes ``bench/results/load-large.json``; ``--record`` sets ``concurrency`` in
 ``bench/results/scale-large.json`` (the rest of that file is kept). The machine is shared: the
 load average is recorded with every figure.
 """
@@ -275,7 +275,7 @@ def load(db: Path, levels: list[int], seconds: float, ports: tuple[int, int], ti
 def record_in_scale(result: dict[str, Any]) -> None:
     scale = RESULTS / "scale-large.json"
     document = json.loads(scale.read_text()) if scale.exists() else {}
-    document["concurrency_ws"] = {
+    document["concurrency"] = {
         "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.load",
         "levels": [{k: row[k] for k in ("sessions", "views", "errors", "views_per_s", "latency_median_s",
                                         "latency_p95_s", "server_cpu_s_per_view", "loadavg")}
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2, help="fresh servers of the first-visit check (default 2)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds a view may take before it is an error")
     parser.add_argument("--ports", default="55600-55699")
-    parser.add_argument("--record", action="store_true", help="set concurrency_ws in scale-large.json")
+    parser.add_argument("--record", action="store_true", help="set concurrency in scale-large.json")
     args = parser.parse_args(argv)
     if not args.db.exists():
         parser.error(f"{args.db} does not exist: build the large company first (see --help)")

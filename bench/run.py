@@ -802,7 +802,7 @@ def build_report(result: dict[str, Any]) -> str:
         lines.append(f"| {name}{err} | {note} | {r['first_run_ms']:,} | {r['warm_median_ms']:,} ({r.get('warm_cpu_median_ms', '–')}) "
                      f"| {mark(r['warm_median_ms'] < TARGET_PAGE_SECONDS * 1000 and not r['errors'])} |")
     lines += ["", f"Store open + first app run: {pages['store_open_and_first_app_run_ms']:,} ms.", ""]
-    concurrency = result.get("concurrency") or {}
+    concurrency = result.get("concurrency_apptest") or {}
     if concurrency and not isinstance(concurrency, dict):  # older JSON: one list for the heaviest page
         concurrency = {pages["heaviest"]: concurrency}
     for page, rows in concurrency.items():
@@ -929,9 +929,9 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
                                     RESULTS / "profiles" if args.profile else None, size)
     loads.append(loadavg())
     if args.threads:
-        result["concurrency"] = {}
+        result["concurrency_apptest"] = {}
         for page in dict.fromkeys([result["pages"]["heaviest"], *args.concurrency_pages]):
-            result["concurrency"][page] = measure_concurrency(subjects, page, AS_OF, CURRENT.name, args.threads)
+            result["concurrency_apptest"][page] = measure_concurrency(subjects, page, AS_OF, CURRENT.name, args.threads)
     _close_app_store()
     log(f"{size}: memory (child process)")
     result["rss"] = run_child(["--child", "rss", "--size", size, "--workdir", str(args.workdir),
