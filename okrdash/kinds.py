@@ -227,7 +227,9 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
         _K("confidence", "", "confidence of `current` (see check-ins)"),
         _K("kr_start", "", "the day a key result added after its cycle began is measured from (expected "
                            "progress and the forecast count from it); within the cycle; blank keeps the stored "
-                           "start (default: the cycle's start). Not the cycle's `start_date`"),
+                           "start (default: the cycle's start). Not the cycle's `start_date`. A file that moves "
+                           "a start onto or past stored planned values (or makes a planned key result `at_least` / "
+                           "`at_most`) says which of them would no longer be read, before it writes"),
     ), (_tell("key_result", "baseline"), _tell("key_result", "target"), _tell("key_result", "kind"),
         _tell("key_result", "weight"), _tell("key_result", "objective", "cycle", unless=("value",))),
         read_as={"value": "current"}, about=("team", "objective", "key_result")),

@@ -242,3 +242,16 @@ def test_an_okrs_file_that_would_leave_stored_plan_points_unread_says_which(stor
     # The same key results with their start and kind as before: every point is still read, no note.
     unchanged = load(OKRS, today=MONTH_TWO)
     assert "plans_left_unread" not in [n.code for f in unchanged.files for n in f.reading_notes]
+
+
+def test_a_start_moved_onto_a_planned_day_names_that_point(store, load):
+    """The rules read a plan point only after the start (rules.sql planned_points: date > start): a
+    start moved onto the day of a planned 10% leaves it unread, and the import says so."""
+    load(OKRS, CHECKINS, PLAN)
+    moved = OKRS[1].replace("target,owner\n", "target,owner,kr_start\n").replace(
+        "3000000000,Sari\n", "3000000000,Sari,2026-02-28\n").replace("1,Budi\n", "1,Budi,\n").replace("2,Sari\n", "2,Sari,\n")
+    result = load(("okrs.csv", moved), today=MONTH_TWO)
+    [note] = [n for f in result.files for n in f.reading_notes if n.code == "plans_left_unread"]
+    assert note.params == {"count": 1, "key_results": "Close Rp3.000.000.000 in new deals (2026-02-28)"}
+    # Unread indeed: from the new start the path is the straight line to the target.
+    assert kr_row(store, "Close Rp3.000.000.000 in new deals", dt.date(2026, 3, 1))["expected"] == pytest.approx(1 / 31)

@@ -129,12 +129,35 @@ def test_a_header_on_two_lines_takes_the_names_written_once_over_both(store, loa
     ("Tim,KPI,Target,,", ",,Q1,Q2,Q3"),  # the group's name is what its cells mean: not dropped
     ("Tim,KPI,Anggaran,,", "Divisi,,Pagu,Realisasi,"),  # a group over a blank: no group
     ("No.,Tim,KPI,Januari,", ",,,Target,Realisasi"),  # a month's pair: merged period headers (layout)
+    ("No.,Tim,KPI,Target,", ",,,Nilai,Satuan"),  # the target's value and unit, not a measured value
+    ("No.,Tim,KPI,Baseline,", ",,,Nilai,Tanggal"),  # the baseline's value and date
+    ("No.,Tim,KPI,Target 2026,", ",,,Nilai,Tanggal"),  # a word of the group's name says what its cells are
+    ("Periode: Juni 2026,,,Dibuat oleh: Rina,", ",Tim,KPI,Target,Realisasi"),  # labels with their values
 ])
 def test_a_line_above_the_header_that_is_no_upper_half_names_nothing(above, header):
     from okrdash.importing.header_row import find_header_row
     row = find_header_row([above, header, "Penjualan,1,Omzet,100,80"])
     assert row.upper is None
     assert row.cells in (above.split(","), header.split(","))
+
+
+def test_a_group_name_that_says_what_its_cells_are_is_not_dropped(store, reject):
+    """`Target` merged over `Nilai` and `Satuan`: its cells are the target's value and unit. Taken as
+    only their heading, the target 100 was stored as a measured value 100; now it is refused."""
+    data = ("No.,Divisi,Indikator,Tanggal,Target,\n,,,,Nilai,Satuan\n"
+            "1,Penjualan,Omzet,2026-06-30,100,juta\n")
+    assert reject(("kpi.csv", data))
+    assert measurements(store) == []
+
+
+def test_a_title_line_of_labels_above_a_header_with_a_blank_first_cell_stays_a_title(store, load):
+    """`Periode: Juni 2026` and `Dibuat oleh: Rina` over a header whose first column has no name (a
+    sheet starting in column B): a title whose period dates the values, not a header's upper half."""
+    data = ("Periode: Juni 2026,,,Dibuat oleh: Rina,\n,Divisi,Indikator,Target,Realisasi\n"
+            ",Penjualan,Omzet,100,80\n")
+    result = load(("kpi.csv", data))
+    assert measurements(store) == [("Penjualan", "Omzet", dt.date(2026, 6, 30), 80.0)]
+    assert "header_two_lines" not in notes(result)
 
 
 def test_google_analytics_comment_lines(store, load):

@@ -135,8 +135,8 @@ def _names_from_upper(upper: list[str], lower: list[str]) -> list[str] | None:
     blank (a name merged down over both lines: ``No.``) or heads a group of at least two named cells
     below it, blank beside it (``Anggaran`` over ``Pagu (Rp)`` and ``Realisasi (Rp)``), named cells
     that keep their own meaning under it. A title line (one cell), a label and its value, or a group
-    name that gives its cells their meaning (``Target`` over ``Q1``, ``Q2``; a month over ``Target`` and
-    ``Realisasi``, read as merged period headers by ``layout``) is no such line."""
+    name that gives its cells their meaning (``Target`` over ``Q1``, ``Q2`` or over ``Nilai``, ``Satuan``;
+    a month over ``Target`` and ``Realisasi``, read as merged period headers by ``layout``) is no such line."""
     named = [i for i, cell in enumerate(upper) if cell.strip()]
     if len(named) < 2 or named[-1] >= len(lower):
         return None
@@ -145,20 +145,30 @@ def _names_from_upper(upper: list[str], lower: list[str]) -> list[str] | None:
         return i >= len(cells) or not cells[i].strip()
 
     fills = [i for i in named if blank(lower, i)]
-    if not fills or any(_NUMBER.fullmatch(upper[i].strip()) or upper[i].strip().endswith(":") for i in fills):
-        return None  # numbers, or a label ("Dibuat oleh:") and its value: not column names
+    if not fills or any(_NUMBER.fullmatch(upper[i].strip()) for i in fills) or any(":" in upper[i] for i in named):
+        return None  # numbers, or labels with their values ("Dibuat oleh:", "Periode: Juni 2026"): not column names
     for n, i in enumerate(named):
         if blank(lower, i):
             continue
         group = range(i, named[n + 1] if n + 1 < len(named) else len(lower))
         if len(group) < 2 or any(blank(lower, j) for j in group):
             return None  # a name over a named cell that heads no group
-        if period_header(upper[i]) or (header_meanings(upper[i]) and not all(header_meanings(lower[j]) for j in group)):
-            return None  # "Januari" over "Target", "Realisasi"; "Target" over "Q1", "Q2": the group's name means
+        says = _group_meanings(upper[i])
+        under = [header_meanings(lower[j]) for j in group]
+        if period_header(upper[i]) or (says and not (all(under) and says & {m for m in sum(under, ())})):
+            # "Januari" over "Target", "Realisasi"; "Target" over "Q1", "Q2"; "Target" over "Nilai",
+            # "Satuan" (the target's value, not a measured one): the group's name says what its cells are.
+            # "Capaian" over "Target", "Realisasi" is only their heading: one of them is what it says.
+            return None
     taken = {normalise_header(cell) for cell in lower if cell.strip()}
     if any(normalise_header(upper[i]) in taken for i in fills):
         return None
     return [upper[i] if i in fills else cell for i, cell in enumerate(lower)]
+
+
+def _group_meanings(name: str) -> set[str]:
+    """What a group's name says its cells are: its own meaning, or a word's (``Target 2026``: target)."""
+    return set(header_meanings(name)) or {m for word in re.findall(r"[^\W\d_]+", name) for m in header_meanings(word)}
 
 
 def _header_score(cells: list[str], mapped: set[str] | frozenset[str] = frozenset()) -> int:

@@ -43,8 +43,12 @@ def plans_left_unread(store: Store, key_results: dict[str, list[Any]], cycles: d
         kind, start = uploaded[key]
         cycle_start, cycle_end = spans[point["cycle"]]
         # A start the file leaves blank keeps the stored one, as the store's write does.
-        start = start or _date(starts.get(key)) or cycle_start
-        if kind in ("at_least", "at_most") or point["date"] < start or point["date"] > cycle_end:
+        stored_start = _date(starts.get(key)) or cycle_start
+        start = start or stored_start
+        # The rules read a point only after the start (on it the path is the baseline): a start moved
+        # onto a planned day leaves that day's value unread too.
+        on_new_start = point["date"] == start != stored_start
+        if kind in ("at_least", "at_most") or point["date"] < start or on_new_start or point["date"] > cycle_end:
             unread.setdefault(key, []).append(point["date"])
     if not unread:
         return None
