@@ -252,6 +252,7 @@ def test_check_in_from_a_team_link_then_undo_it(page: Page, fresh_app_url: str,
     index = next(i for i, text in enumerate(headings) if "Keep the platform fast and reliable" in text)
     objective = page.locator('[data-testid="stMain"] [data-testid="stExpander"]').filter(has_text="Check in").nth(index)
     objective.locator("summary").click()
+    wait_idle(page)  # opening it reruns the page, which draws the form
     objective.locator('[data-testid="stSelectbox"]').click()
     page.get_by_role("option", name="Raise API uptime from 99.5% to 99.9%").click()
     wait_idle(page)
