@@ -368,8 +368,8 @@ def test_the_check_in_list_opens_on_the_first_key_result_due():
 
 def test_a_closed_check_in_form_sends_no_fields_and_opening_it_draws_them(demo_db, make_app):
     app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert [e for e in app.expander if "Check in" in e.label] and check_in_fields(app) == []
     closed = form_keys(app, "Check in")
-    assert closed and check_in_fields(app) == []
     assert not [b for b in app.button if b.key and b.key.endswith("_save")]
     key = uptime_form(app, demo_db)
     assert sorted(check_in_fields(app)) == sorted(f"{key}_{name}" for name in
@@ -391,15 +391,15 @@ def test_a_closed_check_in_form_sends_no_fields_and_opening_it_draws_them(demo_d
 def test_the_objective_and_kpi_pages_draw_their_forms_only_when_opened(demo_db, make_app):
     kr_id = key_result_id(demo_db, UPTIME)
     app = make_app(demo_db, page=OBJECTIVE, as_of=AS_OF, cycle=CYCLE, objective="25")
-    assert f"checkin_kr_{kr_id}" in form_keys(app, "Check in") and check_in_fields(app) == []
+    assert check_in_fields(app) == [] and f"checkin_kr_{kr_id}" in form_keys(app, "Check in")
     open_form(app, f"checkin_kr_{kr_id}")
     assert f"checkin_kr_{kr_id}_value" in check_in_fields(app)
 
     kpi_id, _ = engineering_kpi(demo_db)
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
     measure, edit = f"measure_{kpi_id}", f"kpi_editor_{kpi_id}"
-    assert (form_keys(app, "Record a measurement"), form_keys(app, "definition")) == ([measure], [edit])
     assert not [field for field in app.text_input if field.key.startswith((measure, edit))]
+    assert (form_keys(app, "Record a measurement"), form_keys(app, "definition")) == ([measure], [edit])
     open_form(app, measure)
     assert {field.key for field in app.text_input} >= {f"{measure}_value", f"{measure}_target"}
     assert not [field for field in app.text_input if field.key.startswith(edit)]
