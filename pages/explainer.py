@@ -7,6 +7,8 @@ from okrdash.viewstate import ExplainerState
 from okrdash.views import explainer
 from okrdash.ui import auth, caching, context, panels, url_state, widgets
 
+EXAMPLES_TAB = "ex_tab"  # session state: the examples' tab on show, by its label
+
 ctx = context.current()
 t = ctx.t
 view = caching.shared_view(explainer.view, ctx.store, url_state.read(ExplainerState), ctx.scope)
@@ -86,31 +88,38 @@ for place, link in zip(st.columns(2), view.links):
 # -- examples, filtered from the link ----------------------------------------------------------------
 st.subheader(t("explainer.examples_title"))
 st.markdown(t("explainer.examples_intro"))
-tab_teams, tab_roles, tab_kpis = st.tabs([t("explainer.tab_teams"), t("explainer.tab_roles"), t("explainer.tab_kpis")])
+# Only the chosen tab is drawn (a change of tab reruns the page): the browser draws a hidden tab's
+# elements too, and these are a third of the page's (docs/scaling.md, issue 27). Its filters are in
+# the link whichever tab shows.
+tab_teams, tab_roles, tab_kpis = st.tabs([t("explainer.tab_teams"), t("explainer.tab_roles"), t("explainer.tab_kpis")],
+                                         key=EXAMPLES_TAB, on_change="rerun")
 with tab_teams:
-    url_state.picker(ctx, view.filters["ex_team"])
-    st.caption(view.team_caption)
-    st.caption(t("examples.index_unit"))
-    for card in view.team_cards:
-        st.container(border=True).markdown(f"{card.title}\n\n{card.key_results}")
-with tab_roles:
-    url_state.picker(ctx, view.filters["ex_role"])
-    for role in view.roles:
-        st.markdown(f"##### {role.heading}")
-        for card in role.cards:
+    if tab_teams.open:
+        url_state.picker(ctx, view.filters["ex_team"])
+        st.caption(view.team_caption)
+        st.caption(t("examples.index_unit"))
+        for card in view.team_cards:
             st.container(border=True).markdown(f"{card.title}\n\n{card.key_results}")
-        if role.kpis:
-            st.markdown(role.kpis)
+with tab_roles:
+    if tab_roles.open:
+        url_state.picker(ctx, view.filters["ex_role"])
+        for role in view.roles:
+            st.markdown(f"##### {role.heading}")
+            for card in role.cards:
+                st.container(border=True).markdown(f"{card.title}\n\n{card.key_results}")
+            if role.kpis:
+                st.markdown(role.kpis)
 with tab_kpis:
-    for place, name in zip(st.columns(3), ("ex_category", "ex_type", "ex_indicator")):
-        url_state.picker(ctx, view.filters[name], place=place)
-    st.caption(view.kpi_caption)
-    if view.kpi_examples:
-        widgets.table(ctx, view.kpi_examples)
-    else:
-        widgets.message(view.no_kpi_examples)
-    with st.expander(t("explainer.types_title")):
-        st.markdown(view.kinds)
+    if tab_kpis.open:
+        for place, name in zip(st.columns(3), ("ex_category", "ex_type", "ex_indicator")):
+            url_state.picker(ctx, view.filters[name], place=place)
+        st.caption(view.kpi_caption)
+        if view.kpi_examples:
+            widgets.table(ctx, view.kpi_examples)
+        else:
+            widgets.message(view.no_kpi_examples)
+        with st.expander(t("explainer.types_title")):
+            st.markdown(view.kinds)
 
 # -- loading an example as a draft, through the normal importer --------------------------------------
 st.markdown(f"#### {t('explainer.load.title')}")
@@ -121,10 +130,10 @@ st.subheader(t("explainer.practice_title"))
 st.markdown(t("explainer.practice_intro"))
 for practice in view.practice:
     with st.container(border=True):
-        st.markdown(practice.title)
         if practice.checked_by:
-            st.markdown(practice.checked_by)
+            st.markdown(f"{practice.title}\n\n{practice.checked_by}")  # one element, not two (issue 27)
         else:
+            st.markdown(practice.title)
             st.caption(t("explainer.no_check"))
 
 st.subheader(f"📜 {t('explainer.history_title')}")

@@ -7,6 +7,8 @@ from okrdash.viewstate import KpisState
 from okrdash.views import kpis
 from okrdash.ui import auth, caching, context, editors, forms, panels, url_state, widgets
 
+FILTERS_KEY = "kpi_filters"  # session state: whether the filters are open
+
 ctx = context.current()
 t = ctx.t
 view = caching.shared_view(kpis.view, ctx.store, url_state.read(KpisState), ctx.scope, url_state.changed())
@@ -19,10 +21,16 @@ if view.empty:
     widgets.page_link(upload)
     st.stop()
 
-# Folded away, so a phone reaches the KPIs first; open while any filter is set.
-with st.expander(view.filtering, expanded=view.filters_open):
-    for place, choice in zip(st.columns(len(view.filters)), view.filters):
-        url_state.picker(ctx, choice, place=place)
+# Folded away, so a phone reaches the KPIs first; open while any filter is set. Drawn only when
+# open (opening it reruns the page): the browser draws a closed expander's five select boxes too.
+# Its label counts the filters set, and a new label is a new expander to Streamlit: an open one
+# stays open when a filter in it is cleared.
+if st.session_state.get(FILTERS_KEY):
+    st.session_state[FILTERS_KEY] = True
+with st.expander(view.filtering, expanded=view.filters_open, key=FILTERS_KEY, on_change="rerun") as folded:
+    if folded.open:
+        for place, choice in zip(st.columns(len(view.filters)), view.filters):
+            url_state.picker(ctx, choice, place=place)
 st.caption(view.caption)
 if view.table:
     widgets.table(ctx, view.table)

@@ -336,9 +336,13 @@ def kpi_editor(ctx: Context, access: Access, kpi: dict[str, Any], definition: Ma
     if not access.may_edit_team(kpi["team"]):
         return
     key = f"kpi_editor_{kpi['kpi_id']}"
-    kpi = {**kpi, **definition}
-    flash = st.session_state.get(_FLASH.format(key=key))
-    with st.expander(f"✏️ {ctx.t('editing.kpi_title')}", expanded=flash is not None):
+    with forms.lazy_expander(f"✏️ {ctx.t('editing.kpi_title')}", key, flash=_FLASH) as opened:
+        if not opened:
+            # Its fields are gone with it: opened again, they show the stored definition of then.
+            st.session_state.pop(_OPENED.format(key=key), None)
+            return
+        # The stored definition, not the scored row (whose target may be a period's target).
+        kpi = {**kpi, **definition}
         st.caption(ctx.t("editing.kpi_help"))
         _kpi_fields(ctx, access, kpi, key)
 

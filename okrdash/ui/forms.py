@@ -14,6 +14,8 @@ point in the same run. Only the caches that show the changed data are cleared.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -74,15 +76,32 @@ def checkin_form(ctx: Context, access: Access, key_results: list[dict[str, Any]]
     linked = [kr for kr in editable if kr["kpi_id"] is not None]
     if not editable:
         return
-    flash = st.session_state.get(_FLASH.format(key=key))
-    # Keyed: an open form stays open when what is drawn above it changes between runs.
-    with st.expander(f"✍️ {ctx.t('forms.checkin_title')}", expanded=flash is not None, key=f"{key}_expander"):
-        if writable:
+    with lazy_expander(f"✍️ {ctx.t('forms.checkin_title')}", key) as opened:
+        if opened and writable:
             _checkin_fields(ctx, access, writable, key)
-        if linked:
+        if opened and linked:
             followed = ", ".join(f"{widgets.plain(kr['title'])} → {widgets.plain(kr['kpi_name'] or '')}"
                                  for kr in linked)
             st.caption(ctx.t("forms.follows_kpi", count=len(linked), items=followed))
+
+
+@contextmanager
+def lazy_expander(label: str, key: str, flash: str = _FLASH) -> Iterator[bool]:
+    """An expander whose body is drawn only while it is open: yields whether it is. A closed form
+    costs the browser one element instead of a dozen (each a delta, a React subtree and widget code
+    to fetch; docs/scaling.md, issue 27). Opening or closing it reruns the page. Keyed, so an open
+    form stays open when what is drawn above it changes. A form with a message still to show (the
+    session key ``flash`` names) opens: the page between the save and it may not have drawn the
+    form (an outage page), and Streamlit forgets the state of an expander a run did not draw."""
+    if st.session_state.get(flash.format(key=key)) is not None:
+        st.session_state[expander_key(key)] = True
+    with st.expander(label, key=expander_key(key), on_change="rerun") as expander:
+        yield bool(expander.open)
+
+
+def expander_key(key: str) -> str:
+    """The session state key of form ``key``'s expander: True while it is open."""
+    return f"{key}_expander"
 
 
 def first_due(key_results: list[dict[str, Any]], as_of: dt.date) -> int:
@@ -167,10 +186,9 @@ def measurement_form(ctx: Context, access: Access, kpi: dict[str, Any], key: str
     """A new measurement (value, date, optional period target) of one KPI; editors of its team only."""
     if not access.may_edit_team(kpi["team"]):
         return
-    flash = st.session_state.get(_FLASH.format(key=key))
-    # Keyed: an open form stays open when what is drawn above it changes between runs.
-    with st.expander(f"✍️ {ctx.t('forms.measurement_title')}", expanded=flash is not None, key=f"{key}_expander"):
-        _measurement_fields(ctx, access, kpi, key)
+    with lazy_expander(f"✍️ {ctx.t('forms.measurement_title')}", key) as opened:
+        if opened:
+            _measurement_fields(ctx, access, kpi, key)
 
 
 @st.fragment

@@ -149,18 +149,22 @@ def table_downloads(ctx: Context, shown: Table) -> None:
 def downloads(ctx: Context, rows: Callable[[], pd.DataFrame], file_name: str, key: str,
               shares: tuple[str, ...] = ()) -> None:
     """Download ``rows()`` (built when a button is clicked) as an Excel workbook and as a CSV in the
-    reader's convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet."""
+    reader's convention (Indonesian: ``;`` and decimal commas), both safe to open in a spreadsheet.
+
+    The two buttons are in a popover (keyed ``<key>_files``): the browser draws a popover's contents
+    only once it is opened, so a table's downloads cost a page's first draw one element instead of
+    three (a review page has six tables; docs/scaling.md, issue 27)."""
     stem = file_name.removesuffix(".csv")
-    row = st.container(horizontal=True)
-    row.download_button(
-        f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang, shares),
-        file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore",
-    )
-    row.download_button(
-        f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem, shares),
-        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore",
-    )
+    with st.popover(f"⬇️ {ctx.t('common.download')}", key=f"{key}_files"):
+        st.download_button(
+            f"⬇️ {ctx.t('common.download_csv')}", data=lambda: to_csv_bytes(rows(), ctx.lang, shares),
+            file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore", width="stretch",
+        )
+        st.download_button(
+            f"⬇️ {ctx.t('common.download_xlsx')}", data=lambda: to_xlsx_bytes(rows(), stem, shares),
+            file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx", on_click="ignore", width="stretch",
+        )
 
 
 def status_label(ctx: Context, status: str | None) -> str:

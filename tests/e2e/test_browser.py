@@ -219,8 +219,10 @@ def test_a_table_downloads_as_csv_built_on_click(page: Page, app_url: str, reque
     # The CSV is made when the button is clicked (st.download_button with a callable), not per rerun.
     open_app(page, app_url, f"/team?team=Engineering&{PINNED}")
     expect_healthy(page)
-    # The first key results' download (Streamlit gives a keyed element the class st-key-<key>).
-    button = page.locator('[data-testid="stMain"] [class*="st-key-download_krs_"] button').first
+    # The first key results' downloads, in their popover (Streamlit gives a keyed element the class
+    # st-key-<key>: the popover's is <download key>_files).
+    page.locator('[data-testid="stMain"] [class*="st-key-download_krs_"][class*="_files"] button').first.click()
+    button = page.get_by_role("button", name="Download CSV")
     with page.expect_download() as download:
         button.click()
     screenshot(page, request)
@@ -252,6 +254,7 @@ def test_check_in_from_a_team_link_then_undo_it(page: Page, fresh_app_url: str,
     index = next(i for i, text in enumerate(headings) if "Keep the platform fast and reliable" in text)
     objective = page.locator('[data-testid="stMain"] [data-testid="stExpander"]').filter(has_text="Check in").nth(index)
     objective.locator("summary").click()
+    wait_idle(page)  # opening it reruns the page, which draws the form
     objective.locator('[data-testid="stSelectbox"]').click()
     page.get_by_role("option", name="Raise API uptime from 99.5% to 99.9%").click()
     wait_idle(page)

@@ -185,6 +185,7 @@ def test_the_printed_link_unlocks_editing_and_its_cookie_keeps_it(plain_proxy, f
     index = next(i for i, text in enumerate(headings) if "Keep the platform fast and reliable" in text)
     form = _check_in_forms(page).nth(index)
     form.locator("summary").click()
+    wait_idle(page, timeout_ms=LOADED_MACHINE_MS)  # opening it reruns the page, which draws the form
     form.locator('[data-testid="stSelectbox"]').click()
     page.get_by_role("option", name="Raise API uptime from 99.5% to 99.9%").click()
     wait_idle(page)

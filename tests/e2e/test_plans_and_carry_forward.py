@@ -205,6 +205,7 @@ def test_the_review_carries_one_of_two_unfinished_aspirational_objectives_and_un
     screenshot(page, request)
     # The team's OKRs as a file to edit: the two key results not complete, each from its last value of
     # 2026-Q3 (CSAT at 84%, small-account churn at 4.3%); the complete health score stayed behind.
+    page.locator(".st-key-download_team_okrs_files button").click()  # the downloads' popover
     with page.expect_download() as download:
         page.locator(".st-key-download_team_okrs button").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))

@@ -18,7 +18,7 @@ from okrdash.importing import Upload, import_files
 from okrdash.store import open_store
 from okrdash.ui.editors import okr_editor_key
 from tests.pages.conftest import AS_OF, CYCLE
-from tests.pages.test_forms import SALES_EDITOR, VIEWER
+from tests.pages.test_forms import SALES_EDITOR, VIEWER, open_form
 from tests.pages.test_upload import counts
 from tests.helpers.html_tables import shown_tables
 
@@ -183,6 +183,7 @@ def test_kpi_definition_editor_saves_and_refuses(demo_db, make_app, as_person):
     key = f"kpi_editor_{kpi_id}"
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
     assert not app.exception
+    open_form(app, key)
     app.text_input(key=f"{key}_tolerance").input("banyak")
     before = counts(demo_db)
     app.button(key=f"{key}_save").click().run()
@@ -303,6 +304,7 @@ def test_the_kpi_editor_reads_the_readers_numbers_and_refuses_nan(demo_db, make_
         store.close()
     key = f"kpi_editor_{kpi_id}"
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id), lang=lang)
+    open_form(app, key)
     app.text_input(key=f"{key}_target").input(target).run()
     app.text_input(key=f"{key}_tolerance").input(tolerance).run()
     assert ("Dibaca sebagai 7,5%" if lang == "id" else "Read as 7.5%") in captions(app)

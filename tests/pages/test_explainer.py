@@ -62,9 +62,31 @@ def test_the_inputs_rescore_the_cases(company_db, make_app):
 def test_the_example_filters_write_the_link(company_db, make_app):
     app = make_app(company_db, page=PAGE, as_of=AS_OF.isoformat(), ex_type="bogus")
     assert any("ex_type" in w.value for w in app.warning) and "ex_type" not in app.query_params
+    open_tab(app, "tab_kpis")
     app.selectbox(key="ex_category").set_value("sales").run()
     assert not app.exception and app.query_params["ex_category"] == "sales"
     assert "ex_category=sales" in app.code[0].value
+
+
+def open_tab(app, label_key: str, lang: str = "en"):
+    """Choose an examples tab, as a click on it does (the browser sends the tab's label), and run the page."""
+    app.session_state["ex_tab"] = translate(f"explainer.{label_key}", lang)
+    return app.run()
+
+
+def filters_drawn(app) -> set[str]:
+    return {box.key for box in app.selectbox if box.key and box.key.startswith("ex_") and "load" not in box.key}
+
+
+def test_only_the_chosen_examples_tab_is_drawn_and_the_link_keeps_every_filter(company_db, make_app):
+    """Issue 27: a hidden tab's elements cost the browser as much as a shown one's."""
+    app = make_app(company_db, page=PAGE, as_of=AS_OF.isoformat(), lang="id", ex_category="sales")
+    assert not app.exception and filters_drawn(app) == {"ex_team"}
+    open_tab(app, "tab_roles", "id")
+    assert filters_drawn(app) == {"ex_role"} and app.query_params["ex_category"] == "sales"
+    open_tab(app, "tab_kpis", "id")
+    assert filters_drawn(app) == {"ex_category", "ex_type", "ex_indicator"}
+    assert app.selectbox(key="ex_category").value == "sales"
 
 
 def test_load_an_example_into_a_team(company_db, make_app):

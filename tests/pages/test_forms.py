@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from okrdash.access import Access, Role
+from okrdash.i18n import translate
 from okrdash.store import open_store
+from okrdash.ui.forms import expander_key
 from tests.pages.conftest import AS_OF, CYCLE
 from tests.pages.test_upload import counts
 from tests.helpers.html_tables import shown_tables
@@ -40,22 +42,48 @@ def stored_checkins(db: Path, title: str) -> list[tuple]:
 
 
 def key_result_id(db: Path, title: str) -> int:
+    return key_result_ids(db, title)[0]
+
+
+def key_result_ids(db: Path, title: str) -> tuple[int, int]:
+    """The key result's id and its objective's."""
     store = open_store(db)
     try:
         with store.cursor() as cur:
-            return cur.execute("SELECT id FROM key_results WHERE title = ?", [title]).fetchall()[0][0]
+            return cur.execute("SELECT id, objective_id FROM key_results WHERE title = ?", [title]).fetchall()[0]
     finally:
         store.close()
 
 
+def open_form(app, key: str):
+    """Open form ``key``'s expander, as a click on its heading does (the browser sends the expander's
+    new state), and run the page: a closed form's fields are not drawn."""
+    app.session_state[expander_key(key)] = True
+    return app.run()
+
+
+def form_keys(app, title: str) -> list[str]:
+    """The keys of the page's forms whose expander is titled ``title``, in page order (an expander's
+    element id ends with its key: ``$$ID-<hash>-<form key>_expander``)."""
+    return [e.proto.id.split("-", 2)[2].removesuffix("_expander") for e in app.expander if title in e.label]
+
+
+def check_in_fields(app) -> list[str]:
+    """The keys of the check-in forms' fields on the page."""
+    return [field.key for field in [*app.selectbox, *app.text_input, *app.text_area, *app.date_input, *app.radio]
+            if field.key and field.key.startswith("checkin_")]
+
+
 def uptime_form(app, db: Path) -> str:
-    """The key of the team page's check-in form that offers the uptime key result, with it picked."""
-    wanted = key_result_id(db, UPTIME)
-    for box in app.selectbox:
-        if box.key and box.key.startswith("checkin_") and UPTIME in box.options:
-            box.select(wanted).run()
-            return box.key.removesuffix("_kr")
-    raise AssertionError("no check-in form offers the uptime key result")
+    """The key of the team page's check-in form that offers the uptime key result, opened as a person
+    opens it (under its objective's card), with the uptime key result picked."""
+    wanted, objective_id = key_result_ids(db, UPTIME)
+    key = f"checkin_{objective_id}"
+    open_form(app, key)
+    box = app.selectbox(key=f"{key}_kr")
+    assert UPTIME in box.options
+    box.select(wanted).run()
+    return key
 
 
 def submit(app, form: str):
@@ -141,6 +169,7 @@ def test_check_in_from_the_objective_page_then_undo_it_from_the_import_history(d
     assert not app.exception
     before = counts(demo_db)
     key = f"checkin_kr_{kr_id}"
+    open_form(app, key)
     app.text_input(key=f"{key}_value").input("99.6")
     submit(app, key)
     assert not app.exception and not app.error
@@ -174,6 +203,7 @@ def test_kpi_measurement_form_saves_a_value_and_refuses_a_bad_one(demo_db, make_
     assert not app.exception
     key = f"measure_{kpi_id}"
     before = counts(demo_db)
+    open_form(app, key)
     submit(app, key)  # no value
     assert "**New value**" in app.error[0].value
     assert counts(demo_db) == before
@@ -275,6 +305,7 @@ def test_the_measurement_form_reads_the_readers_numbers(demo_db, make_app, lang,
     kpi_id, _ = engineering_kpi(demo_db)
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id), lang=lang)
     key = f"measure_{kpi_id}"
+    open_form(app, key)
     type_into(app, f"{key}_value", value)
     type_into(app, f"{key}_target", target)
     assert shown in page_captions_text(app)
@@ -288,6 +319,7 @@ def test_infinity_in_a_measurement_is_refused_naming_the_value(demo_db, make_app
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
     key = f"measure_{kpi_id}"
     before = counts(demo_db)
+    open_form(app, key)
     type_into(app, f"{key}_value", "inf")
     submit(app, key)
     (error,) = app.error
@@ -311,6 +343,8 @@ def test_the_check_in_shows_the_previous_value_and_note_beside_the_new_one(demo_
 def test_key_results_that_follow_a_kpi_are_named_in_the_check_in(demo_db, make_app, lang, words):
     app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Customer Support", lang=lang)
     assert not app.exception
+    for key in form_keys(app, translate("forms.checkin_title", lang)):
+        open_form(app, key)
     hints = " ".join(c.value for c in app.caption if words in c.value)  # one form per objective
     assert "Raise NPS from 4 to 10 → Net Promoter Score" in hints
     offered = {o for box in app.selectbox if box.key and box.key.startswith("checkin_") for o in box.options}
@@ -328,3 +362,46 @@ def test_the_check_in_list_opens_on_the_first_key_result_due():
     assert first_due(rows, monday + dt.timedelta(days=2)) == 2
     assert first_due(rows[:2], monday + dt.timedelta(days=2)) == 1  # none due: the first not complete
     assert first_due(rows[:1], monday) == 0
+
+
+# -- forms drawn only when opened (issue 27: a closed form was a dozen elements the browser drew) ------------
+
+def test_a_closed_check_in_form_sends_no_fields_and_opening_it_draws_them(demo_db, make_app):
+    app = make_app(demo_db, page=TEAM, as_of=AS_OF, cycle=CYCLE, team="Engineering")
+    assert [e for e in app.expander if "Check in" in e.label] and check_in_fields(app) == []
+    closed = form_keys(app, "Check in")
+    assert not [b for b in app.button if b.key and b.key.endswith("_save")]
+    key = uptime_form(app, demo_db)
+    assert sorted(check_in_fields(app)) == sorted(f"{key}_{name}" for name in
+                                                  ("kr", "value", "date", "confidence", "note"))
+    assert [b.key for b in app.button if b.key and b.key.endswith("_save")] == [f"{key}_save"]
+    # A refused save leaves the form open with what was typed and why.
+    app.text_input(key=f"{key}_value").input("99.8")
+    app.text_input(key=f"{key}_confidence").input("very sure")
+    submit(app, key)
+    assert "**Confidence**" in app.error[0].value
+    assert (app.text_input(key=f"{key}_value").value, app.text_input(key=f"{key}_confidence").value) == \
+        ("99.8", "very sure")
+    # Closed again, as a click on its heading does: its fields go with it.
+    app.session_state[expander_key(key)] = False
+    app.run()
+    assert check_in_fields(app) == [] and form_keys(app, "Check in") == closed
+
+
+def test_the_objective_and_kpi_pages_draw_their_forms_only_when_opened(demo_db, make_app):
+    kr_id = key_result_id(demo_db, UPTIME)
+    app = make_app(demo_db, page=OBJECTIVE, as_of=AS_OF, cycle=CYCLE, objective="25")
+    assert check_in_fields(app) == [] and f"checkin_kr_{kr_id}" in form_keys(app, "Check in")
+    open_form(app, f"checkin_kr_{kr_id}")
+    assert f"checkin_kr_{kr_id}_value" in check_in_fields(app)
+
+    kpi_id, _ = engineering_kpi(demo_db)
+    app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
+    measure, edit = f"measure_{kpi_id}", f"kpi_editor_{kpi_id}"
+    assert not [field for field in app.text_input if field.key.startswith((measure, edit))]
+    assert (form_keys(app, "Record a measurement"), form_keys(app, "definition")) == ([measure], [edit])
+    open_form(app, measure)
+    assert {field.key for field in app.text_input} >= {f"{measure}_value", f"{measure}_target"}
+    assert not [field for field in app.text_input if field.key.startswith(edit)]
+    open_form(app, edit)
+    assert {field.key for field in app.text_input} >= {f"{edit}_target", f"{edit}_tolerance"}

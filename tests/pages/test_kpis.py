@@ -49,11 +49,15 @@ def test_filters_write_the_link_and_the_detail_follows_a_narrowed_list(company_d
     app = make_app(company_db, page=PAGE, lang="id", kpi=str(ids["Average reply time"]), **DAY)
     assert not app.exception
     assert any("Average reply time" in m.value for m in app.markdown)
+    # Folded away while no filter is set, and drawn only once opened.
+    assert not [box for box in app.selectbox if box.key in ("team", "type")]
+    app.session_state["kpi_filters"] = True
+    app.run()
     assert "strategic" not in app.selectbox(key="type").options  # the options in Indonesian
     app.selectbox(key="type").set_value("operational").run()
     # Still in the list: the KPI on show stays.
     assert app.query_params["type"] == "operational" and app.query_params["kpi"] == str(ids["Average reply time"])
-    app.selectbox(key="type").set_value(None).run()
+    app.selectbox(key="type").set_value(None).run()  # the last filter cleared: the filters stay open
     app.selectbox(key="team").set_value("Sales").run()
     assert not app.exception
     # Narrowed past the KPI on show: the detail follows the list and the link drops the KPI.
