@@ -229,7 +229,8 @@ KINDS: dict[FileKind, Kind] = {k.kind: k for k in (
                            "progress and the forecast count from it); within the cycle; blank keeps the stored "
                            "start (default: the cycle's start). Not the cycle's `start_date`. A file that moves "
                            "a start onto or past stored planned values (or makes a planned key result `at_least` / "
-                           "`at_most`) says which of them would no longer be read, before it writes"),
+                           "`at_most`, leaves out its target, or turns it into a milestone or back) says which "
+                           "of them would no longer be read as written, before it writes"),
     ), (_tell("key_result", "baseline"), _tell("key_result", "target"), _tell("key_result", "kind"),
         _tell("key_result", "weight"), _tell("key_result", "objective", "cycle", unless=("value",))),
         read_as={"value": "current"}, about=("team", "objective", "key_result")),

@@ -244,6 +244,18 @@ def test_an_okrs_file_that_would_leave_stored_plan_points_unread_says_which(stor
     assert "plans_left_unread" not in [n.code for f in unchanged.files for n in f.reading_notes]
 
 
+def test_an_okrs_file_that_drops_a_planned_targets_or_turns_a_milestone_into_a_number_says_so(store, load):
+    """A plan is not read for a key result without a target, and a milestone's planned "done" is read
+    as a number once the key result counts one: both change the expected progress."""
+    load(OKRS, CHECKINS, PLAN)
+    changed = OKRS[1].replace("increase,0,3000000000,Sari", "increase,0,,Sari").replace(
+        "milestone,,1,Budi", "increase,0,5,Budi")
+    result = load(("okrs.csv", changed), today=MONTH_TWO)
+    [note] = [n for f in result.files for n in f.reading_notes if n.code == "plans_left_unread"]
+    assert note.params == {"count": 2, "key_results": "Close Rp3.000.000.000 in new deals (2026-02-28); "
+                                                        "Launch the reseller portal (2026-03-15)"}
+
+
 def test_a_start_moved_onto_a_planned_day_names_that_point(store, load):
     """The rules read a plan point only after the start (rules.sql planned_points: date > start): a
     start moved onto the day of a planned 10% leaves it unread, and the import says so."""

@@ -42,6 +42,7 @@ class HeaderRow:
     # The 0-based line of a group header line above whose names fill this line's blanks, and those names.
     upper: int | None = None
     from_upper: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # each group name of the upper line with the names under it: "Anggaran: Pagu, Realisasi"
 
 
 def line_cells(lines: list[str], delimiter: str) -> list[list[str]]:
@@ -113,13 +114,18 @@ def _header_row(lines: list[str], records: list[tuple[int, int, str]], number: i
     first, last = (records[number][0], records[number][1]) if records else (0, 0)
     joined = _two_lines(records, number, delimiter, cells)
     upper, filled = (records[number - 1][0], joined) if joined is not None else (None, cells)
+    groups: tuple[str, ...] = ()
+    if upper is not None:
+        upper_cells = line_cells([records[number - 1][2]], delimiter)[0]
+        groups = tuple(f"{upper_cells[i].strip()}: {', '.join(cells[j].strip() for j in group)}"
+                       for i, group in _groups(upper_cells, cells))
     above = lines[:first if upper is None else upper]
     years = {int(y) for line in above for y in _TITLE_YEAR.findall(line)}
     next_first, next_last, next_text = records[number + 1] if number + 1 < len(records) else (last + 1, last, "")
     return HeaderRow(first, last, delimiter, filled, sum(1 for line in above if line.lstrip().startswith("#")),
                      years.pop() if len(years) == 1 else None, title_period(above, delimiter), title_team(above, delimiter),
                      line_cells([next_text], delimiter)[0] if next_text.strip() else [], next_last, upper,
-                     tuple(f.strip() for f, c in zip(filled, cells, strict=False) if f != c))
+                     tuple(f.strip() for f, c in zip(filled, cells, strict=False) if f != c), groups)
 
 
 def _two_lines(records: list[tuple[int, int, str]], number: int, delimiter: str, cells: list[str]) -> list[str] | None:
@@ -141,17 +147,11 @@ def _names_from_upper(upper: list[str], lower: list[str]) -> list[str] | None:
     if len(named) < 2 or named[-1] >= len(lower):
         return None
 
-    def blank(cells: list[str], i: int) -> bool:
-        return i >= len(cells) or not cells[i].strip()
-
-    fills = [i for i in named if blank(lower, i)]
+    fills = [i for i in named if _blank(lower, i)]
     if not fills or any(_NUMBER.fullmatch(upper[i].strip()) for i in fills) or any(":" in upper[i] for i in named):
         return None  # numbers, or labels with their values ("Dibuat oleh:", "Periode: Juni 2026"): not column names
-    for n, i in enumerate(named):
-        if blank(lower, i):
-            continue
-        group = range(i, named[n + 1] if n + 1 < len(named) else len(lower))
-        if len(group) < 2 or any(blank(lower, j) for j in group):
+    for i, group in _groups(upper, lower):
+        if len(group) < 2 or any(_blank(lower, j) for j in group):
             return None  # a name over a named cell that heads no group
         says = _group_meanings(upper[i])
         under = [header_meanings(lower[j]) for j in group]
@@ -164,6 +164,18 @@ def _names_from_upper(upper: list[str], lower: list[str]) -> list[str] | None:
     if any(normalise_header(upper[i]) in taken for i in fills):
         return None
     return [upper[i] if i in fills else cell for i, cell in enumerate(lower)]
+
+
+def _blank(cells: list[str], i: int) -> bool:
+    return i >= len(cells) or not cells[i].strip()
+
+
+def _groups(upper: list[str], lower: list[str]) -> list[tuple[int, range]]:
+    """Each name of the upper line over a named cell of the lower one, with the positions it spans:
+    up to the upper line's next name, or the lower line's end."""
+    named = [i for i, cell in enumerate(upper) if cell.strip()]
+    return [(i, range(i, named[n + 1] if n + 1 < len(named) else len(lower)))
+            for n, i in enumerate(named) if not _blank(lower, i)]
 
 
 def _group_meanings(name: str) -> set[str]:

@@ -1,9 +1,10 @@
-"""Stored planned values an okrs file would leave unread.
+"""Stored planned values an okrs file would leave unread, or read another way.
 
 A key result's plan is read only inside its span (rules.sql, planned_points): after its start and
-before its cycle's end, and not for an at-least / at-most key result, which has no path. An okrs
-file that moves a start later, moves the key result into another cycle's dates or makes it a bound
-leaves the plan points outside that span in the store, where the rules no longer read them. The
+before its cycle's end, and not for an at-least / at-most key result, which has no path, nor for one
+without a target. An okrs file that moves a start later or makes the key result a bound, leaves out
+its target, or turns a number into a milestone (a planned 106 then reads as done) leaves those plan
+points in the store, where the rules no longer read them as they were written. The
 import says which, before anything is written, so the person can change the start or the plan
 (the objective page's plan editor) rather than find the expected progress changed without a word.
 """
@@ -23,32 +24,40 @@ NAMED_KEY_RESULTS = 5
 
 def plans_left_unread(store: Store, key_results: dict[str, list[Any]], cycles: dict[str, Cycle]) -> ReadingNote | None:
     """The note naming the stored plan points that the file's ``key_results`` (okr_validation's
-    columns: cycle, team, objective, title, kind, start_date) would leave unread, or None.
+    columns: cycle, team, objective, title, kind, start_date, target) would leave unread or read
+    another way, or None.
     ``cycles``: the file's cycles, which stand for the stored ones of the same name."""
     stored = store.plan_dates()
     if not stored or not key_results["title"]:
         return None
     spans = {c["cycle"]: (c["start_date"], c["end_date"]) for c in store.cycle_index()}
     spans.update({name: (c.start_date, c.end_date) for name, c in cycles.items()})
-    starts = {(r["cycle"], r["team"], r["objective"], r["key_result"]): r["kr_start"]
+    before = {(r["cycle"], r["team"], r["objective"], r["key_result"]): (r["kr_start"], r["kind"])
               for r in store.key_result_index().to_dict("records")}
-    uploaded = {(cycle, team, objective, title): (kind, start) for cycle, team, objective, title, kind, start in zip(
-        key_results["cycle"], key_results["team"], key_results["objective"], key_results["title"],
-        key_results["kind"], key_results["start_date"])}
+    uploaded = {(cycle, team, objective, title): (kind, start, target) for cycle, team, objective, title, kind, start,
+                target in zip(key_results["cycle"], key_results["team"], key_results["objective"],
+                              key_results["title"], key_results["kind"], key_results["start_date"],
+                              key_results["target"])}
     unread: dict[tuple[str, str, str, str], list[dt.date]] = {}
     for point in stored:
         key = (point["cycle"], point["team"], point["objective"], point["key_result"])
         if key not in uploaded or point["cycle"] not in spans:
             continue
-        kind, start = uploaded[key]
+        kind, start, target = uploaded[key]
         cycle_start, cycle_end = spans[point["cycle"]]
+        stored_start, stored_kind = before.get(key, (None, None))
         # A start the file leaves blank keeps the stored one, as the store's write does.
-        stored_start = _date(starts.get(key)) or cycle_start
+        stored_start = _date(stored_start) or cycle_start
         start = start or stored_start
         # The rules read a point only after the start (on it the path is the baseline): a start moved
         # onto a planned day leaves that day's value unread too.
         on_new_start = point["date"] == start != stored_start
-        if kind in ("at_least", "at_most") or point["date"] < start or on_new_start or point["date"] > cycle_end:
+        # A number planned for a key result that becomes a milestone is read as done or not (and the
+        # other way round); a plan of a key result without a target is not read at all.
+        other_kind = stored_kind is not None and (kind == "milestone") != (stored_kind == "milestone")
+        no_target = target is None and kind != "milestone"
+        if kind in ("at_least", "at_most") or point["date"] < start or on_new_start or point["date"] > cycle_end \
+                or other_kind or no_target:
             unread.setdefault(key, []).append(point["date"])
     if not unread:
         return None

@@ -309,8 +309,11 @@ def _header_row(file_name: str, head_lines: list[bytes], notes: list[ReadingNote
     if not "".join(row.cells).strip():
         raise ImportFailed([Problem(file_name, None, None, None, "file_no_header", {})])
     if row.upper is not None:
-        notes.append(ReadingNote("header_two_lines", {"upper": row.upper + 1, "line": row.index + 1,
-                                                      "names": ", ".join(row.from_upper)}))
+        two_lines = {"upper": row.upper + 1, "line": row.index + 1, "names": ", ".join(row.from_upper)}
+        if row.groups:
+            notes.append(ReadingNote("header_two_lines_grouped", {**two_lines, "groups": "; ".join(row.groups)}))
+        else:
+            notes.append(ReadingNote("header_two_lines", two_lines))
     elif row.index:
         notes.append(ReadingNote("header_row", {"line": row.index + 1}))
     if row.comment_lines:
