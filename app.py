@@ -37,7 +37,8 @@ def draw_page() -> None:
     try:
         page.run()
     finally:  # also after a page's st.stop: the count follows the owner this run chose
-        weekly.sidebar(ctx, auth.current_access(ctx), owed)
+        # The page's answer, when it asked: its sidebar controls are drawn once.
+        weekly.sidebar(ctx, ctx.access or auth.current_access(ctx), owed)
 
 
 # The page, or the outage page while the database cannot be reached.

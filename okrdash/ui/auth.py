@@ -67,7 +67,14 @@ def _has_local_token() -> bool:
 
 
 def current_access(ctx: Context) -> Access:
-    """Who is here and what they may do; draws the sign-in or unlock control in the sidebar."""
+    """Who is here and what they may do; draws the sign-in or unlock control in the sidebar, and
+    keeps the answer in ``ctx`` for app.py's sidebar, which asks after the page (drawn twice, the
+    unlock form's key is refused)."""
+    ctx.access = _access(ctx)
+    return ctx.access
+
+
+def _access(ctx: Context) -> Access:
     if _secret("auth"):
         return _oidc_access(ctx)
     stored = _stored_passphrase()

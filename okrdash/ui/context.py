@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from okrdash.access import Access
 from okrdash import bridge, coach, demo, readmodels, warming
 from okrdash.formatting import clock_time
 from okrdash.i18n import LANGUAGES, normalise_language, translate
@@ -74,6 +75,8 @@ class Context:
     as_of: dt.date
     # The database could not be reached while the sidebar read it: run_page shows the outage page.
     outage: StoreError | None = None
+    # Who is here, once this run's page has asked (auth.current_access); app.py's sidebar reads it.
+    access: Access | None = None
 
     @property
     def scope(self) -> Scope:

@@ -44,7 +44,8 @@ def test_a_visitor_without_the_token_views_and_is_told_how_to_get_editing(demo_d
         app = open_page(make_app, demo_db, page, editing_link=False, lang=lang, as_of=AS_OF, cycle=CYCLE, **query)
         assert not app.exception, page
         assert _editing_controls(app) == [], page
-        assert any(told in c.value for c in app.sidebar.caption), page
+        # Once: app.py's sidebar asks who is here after the page has asked too.
+        assert sum(told in c.value for c in app.sidebar.caption) == 1, page
     # The Upload page says it in full: where the link is, and that it changes at every start.
     assert any(translate("auth.local_view_only", lang) in i.value for i in app.info)
     assert ("open the link it printed" if lang == "en" else "buka tautan yang dicetaknya") in \
@@ -76,8 +77,21 @@ def test_the_link_with_the_token_unlocks_editing_and_leaves_the_address(demo_db,
     assert "token" not in app.query_params  # taken out of the address bar at once
     assert app.query_params["team"] == "Engineering"  # the rest of the link stays
     assert _editing_controls(app)
-    assert any(translate("auth.local_mode", "en") in c.value for c in app.sidebar.caption)
+    assert sum(translate("auth.local_mode", "en") in c.value for c in app.sidebar.caption) == 1
     assert not any(local_token().value in text for text in _texts(app))  # nor in the share box
+
+
+def test_behind_a_passphrase_each_page_offers_the_unlock_form_once(demo_db, make_app, through_app_py):
+    """The page asks who is here, and so does app.py's sidebar after it: the unlock form (a keyed
+    form) was drawn twice, which Streamlit refuses."""
+    from okrdash.access import hash_passphrase
+
+    for page, query in EDITING_PAGES:
+        app = make_app(demo_db, editing_link=False, as_of=AS_OF, cycle=CYCLE, **query)
+        app.secrets["okrdash"] = {"editor_passphrase": hash_passphrase("correct horse")}
+        app = app.switch_page(page).run()
+        assert not app.exception, (page, app.exception)
+        assert [e.label for e in app.sidebar.expander].count(f"🔒 {translate('auth.unlock_title', 'en')}") == 1, page
     app.run()  # the next run of the session, with the token gone from its address: still editing
     assert _editing_controls(app)
     app.switch_page("pages/overview.py").run()  # a page without editing: the token goes all the same
