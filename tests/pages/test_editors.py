@@ -222,6 +222,8 @@ def test_the_kpi_editor_starts_from_its_kpis_definition_without_reading_every_ot
     app = make_app(demo_db, page=KPIS, as_of=AS_OF, kpi=str(kpi_id))
     assert not app.exception
     key = f"kpi_editor_{kpi_id}"
+    open_form(app, key)  # drawn only when opened
+    assert not app.exception
     assert app.selectbox(key=f"{key}_direction").value == stored["direction"]
     assert float(app.text_input(key=f"{key}_target").value) == stored["target"]
 
