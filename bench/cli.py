@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.scale_file import record_in_scale
 from bench.generate import AS_OF
-from bench.run import RESULTS, loadavg, log, machine
+from bench.run import loadavg, log, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "bench" / ".work" / "large" / "okrdash.duckdb"
@@ -85,11 +86,7 @@ def main(argv: list[str] | None = None) -> None:
               **measure(args.db.resolve(), args.runs, args.source)}
     print(json.dumps(result, indent=2))
     if args.record:
-        scale = RESULTS / "scale-large.json"
-        document = json.loads(scale.read_text()) if scale.exists() else {}
-        document["cli"] = result
-        scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
-        log(f"cli figures written into {scale}")
+        log(f"cli figures written into {record_in_scale('cli', result)}")
 
 
 if __name__ == "__main__":

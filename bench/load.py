@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.scale_file import record_in_scale
 from bench.generate import AS_OF, CURRENT
 from bench.serving import Server, Session, View, free_port
 
@@ -272,10 +273,8 @@ def load(db: Path, levels: list[int], seconds: float, ports: tuple[int, int], ti
 # -- driver ----------------------------------------------------------------------------------------
 
 
-def record_in_scale(result: dict[str, Any]) -> None:
-    scale = RESULTS / "scale-large.json"
-    document = json.loads(scale.read_text()) if scale.exists() else {}
-    document["concurrency"] = {
+def record(result: dict[str, Any]) -> None:
+    record_in_scale("concurrency", {
         "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.load",
         "levels": [{k: row[k] for k in ("sessions", "views", "errors", "views_per_s", "latency_median_s",
                                         "latency_p95_s", "server_cpu_s_per_view", "loadavg")}
@@ -285,8 +284,7 @@ def record_in_scale(result: dict[str, Any]) -> None:
         "met": result.get("load", {}).get("met"),
         "first_visits": {k: result["first_visits"][k] for k in ("sessions", "errors", "uncaught_in_log")}
         | {"rounds": len(result["first_visits"]["rounds"])} if "first_visits" in result else None,
-    }
-    scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    })
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -322,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load-large.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     if args.record:
-        record_in_scale(result)
+        record(result)
 
 
 if __name__ == "__main__":

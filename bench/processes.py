@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.scale_file import record_in_scale
 from bench.load import LOGS, RESULTS, ROOT, level, link, load_views, loadavg, machine, print_level, warm
 from bench.serving import Server, Session, free_port
 
@@ -180,10 +181,8 @@ def ratios(setups: dict[str, Any], top: str, bottom: str) -> list[dict[str, Any]
     return out
 
 
-def record_in_scale(result: dict[str, Any]) -> None:
-    scale = RESULTS / "scale-large.json"
-    document = json.loads(scale.read_text()) if scale.exists() else {}
-    document["processes"] = {
+def record(result: dict[str, Any]) -> None:
+    record_in_scale("processes", {
         "measured": f"{result['started']}, commit {result['machine']['commit']}, bench.processes",
         "setups": {name: {"processes": setup["processes"],
                           "levels": [{k: row[k] for k in KEPT} for row in setup["levels"]]}
@@ -191,8 +190,7 @@ def record_in_scale(result: dict[str, Any]) -> None:
         "pg2_over_pg1": result["pg2_over_pg1"], "pg1_over_file": result["pg1_over_file"],
         "checkin_visible_in_process_2": result["setups"]["pg2"].get("checkin_visible_in_process_2"),
         "loadavg": [result["loadavg_start"], result["loadavg_end"]],
-    }
-    scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    })
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -241,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"processes-{args.size}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     if args.size == "large":
-        record_in_scale(result)
+        record(result)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.scale_file import record_in_scale
 from bench.serving import BENCH_TOKEN, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -322,11 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(figures, indent=2))
     log(f"wrote {path}")
     if args.record:
-        scale = RESULTS / "scale-large.json"
-        document = json.loads(scale.read_text()) if scale.exists() else {}
-        document["upload"] = figures
-        scale.write_text(json.dumps(document, indent=2, default=str) + "\n")
-        log(f"upload figures written into {scale}")
+        log(f"upload figures written into {record_in_scale('upload', figures)}")
 
 
 if __name__ == "__main__":
