@@ -254,6 +254,22 @@ def file_store(tmp_path):
 
 
 @pytest.fixture
+def store_reads(monkeypatch) -> list[str]:
+    """The names of the store's SQL reads (okrdash/store/reads.sql) run from here on, in order."""
+    from okrdash.store import reads
+
+    asked: list[str] = []
+    run = reads._run
+
+    def counted(cur, name, **params):
+        asked.append(name)
+        return run(cur, name, **params)
+
+    monkeypatch.setattr(reads, "_run", counted)
+    return asked
+
+
+@pytest.fixture
 def load(store) -> Callable[..., ImportResult]:
     """Import (name, text) files into ``store`` (or ``into=``); fail the test on any problem."""
 

@@ -177,20 +177,11 @@ def test_a_running_cycle_shows_grades_so_far_as_provisional(company_db, make_app
     assert any("baru final saat siklus berakhir, 31 Des 2026" in c.value for c in app.caption)
 
 
-def test_the_check_in_forms_of_a_team_read_their_last_check_ins_in_one_query(company_db, make_app, monkeypatch):
+def test_the_check_in_forms_of_a_team_read_their_last_check_ins_in_one_query(company_db, make_app, store_reads):
     """Issue 27: each objective's check-in form asked for its key result's history, one query per form
     (five on a page, after a write each a first view's cost); the page's view model now reads the
     last check-ins of all its key results in one query."""
-    from okrdash.store import reads
-
-    asked: list[str] = []
-    run = reads._run
-
-    def counted(cur, name, **params):
-        asked.append(name)
-        return run(cur, name, **params)
-
-    monkeypatch.setattr(reads, "_run", counted)
+    asked = store_reads
     app = make_app(company_db, page=PAGE, team="Sales", **PINNED)
     assert not app.exception
     assert [name for name in asked if name in ("checkin_histories", "last_checkins")] == ["last_checkins"]

@@ -153,18 +153,9 @@ def test_a_known_unit_is_named_in_the_readers_language(company):
     assert first.value_label == "Nilai baru (hari)"  # "days", stored as typed
 
 
-def test_the_last_check_ins_are_read_in_one_query_not_each_key_result_s_history(company, monkeypatch):
+def test_the_last_check_ins_are_read_in_one_query_not_each_key_result_s_history(company, store_reads):
     """Each item shows only its last check-in: the view reads those, for all items at once."""
-    from okrdash.store import reads
-
-    asked: list[str] = []
-    run = reads._run
-
-    def counted(cur, name, **params):
-        asked.append(name)
-        return run(cur, name, **params)
-
-    monkeypatch.setattr(reads, "_run", counted)
+    asked = store_reads
     view = open_checkin(company, "Dewi")
     assert [item.previous for item in view.items][0] == "Last check-in: 58 days on 2 Nov 2026"
     assert [name for name in asked if name in ("checkin_histories", "last_checkins")] == ["last_checkins"]
