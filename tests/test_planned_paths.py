@@ -242,6 +242,10 @@ def test_an_okrs_file_that_would_leave_stored_plan_points_unread_says_which(stor
     # The same key results with their start and kind as before: every point is still read, no note.
     unchanged = load(OKRS, today=MONTH_TWO)
     assert "plans_left_unread" not in [n.code for f in unchanged.files for n in f.reading_notes]
+    # Once the moved file is stored, the same file again changes nothing: its points are not named twice.
+    load(("okrs.csv", moved), today=MONTH_TWO)
+    again = load(("okrs.csv", moved), today=MONTH_TWO)
+    assert "plans_left_unread" not in [n.code for f in again.files for n in f.reading_notes]
 
 
 def test_an_okrs_file_that_drops_a_planned_targets_or_turns_a_milestone_into_a_number_says_so(store, load):

@@ -32,7 +32,7 @@ def plans_left_unread(store: Store, key_results: dict[str, list[Any]], cycles: d
         return None
     spans = {c["cycle"]: (c["start_date"], c["end_date"]) for c in store.cycle_index()}
     spans.update({name: (c.start_date, c.end_date) for name, c in cycles.items()})
-    before = {(r["cycle"], r["team"], r["objective"], r["key_result"]): (r["kr_start"], r["kind"])
+    before = {(r["cycle"], r["team"], r["objective"], r["key_result"]): (r["kr_start"], r["kind"], r["target"])
               for r in store.key_result_index().to_dict("records")}
     uploaded = {(cycle, team, objective, title): (kind, start, target) for cycle, team, objective, title, kind, start,
                 target in zip(key_results["cycle"], key_results["team"], key_results["objective"],
@@ -41,23 +41,19 @@ def plans_left_unread(store: Store, key_results: dict[str, list[Any]], cycles: d
     unread: dict[tuple[str, str, str, str], list[dt.date]] = {}
     for point in stored:
         key = (point["cycle"], point["team"], point["objective"], point["key_result"])
-        if key not in uploaded or point["cycle"] not in spans:
+        if key not in uploaded or key not in before or point["cycle"] not in spans:
             continue
         kind, start, target = uploaded[key]
+        stored_start, stored_kind, stored_target = before[key]
         cycle_start, cycle_end = spans[point["cycle"]]
-        stored_start, stored_kind = before.get(key, (None, None))
+        stored_start = _known(stored_start) or cycle_start
+        was_read = _read(point["date"], stored_kind, stored_start, _known(stored_target), cycle_end)
         # A start the file leaves blank keeps the stored one, as the store's write does.
-        stored_start = _date(stored_start) or cycle_start
-        start = start or stored_start
-        # The rules read a point only after the start (on it the path is the baseline): a start moved
-        # onto a planned day leaves that day's value unread too.
-        on_new_start = point["date"] == start != stored_start
+        now_read = _read(point["date"], kind, start or stored_start, target, cycle_end)
         # A number planned for a key result that becomes a milestone is read as done or not (and the
-        # other way round); a plan of a key result without a target is not read at all.
-        other_kind = stored_kind is not None and (kind == "milestone") != (stored_kind == "milestone")
-        no_target = target is None and kind != "milestone"
-        if kind in ("at_least", "at_most") or point["date"] < start or on_new_start or point["date"] > cycle_end \
-                or other_kind or no_target:
+        # other way round). A point already unread before the file is not this file's doing.
+        other_kind = (kind == "milestone") != (stored_kind == "milestone")
+        if was_read and (not now_read or other_kind):
             unread.setdefault(key, []).append(point["date"])
     if not unread:
         return None
@@ -68,8 +64,16 @@ def plans_left_unread(store: Store, key_results: dict[str, list[Any]], cycles: d
         + ("; …" if len(unread) > NAMED_KEY_RESULTS else "")})
 
 
-def _date(value: Any) -> dt.date | None:
-    """A stored start as a date (the index is a frame: a missing one is NaT or None)."""
+def _read(day: dt.date, kind: str, start: dt.date, target: float | None, end: dt.date) -> bool:
+    """Whether the rules read a plan point of ``day`` (rules.sql, planned_points): strictly after
+    the key result's start (on it the path is the baseline), within its cycle, for a key result with
+    a path (not at-least / at-most) and a target."""
+    return kind not in ("at_least", "at_most") and (target is not None or kind == "milestone") and start < day <= end
+
+
+def _known(value: Any) -> Any:
+    """A stored start or target from the index (a frame: a missing one is NaT, NaN or None), as a
+    date or number, or None."""
     if value is None or value != value:  # NaT / NaN
         return None
     return value.date() if isinstance(value, dt.datetime) else value
