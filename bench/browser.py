@@ -69,9 +69,11 @@ Writes ``bench/results/browser-large.json``; ``--record`` sets ``browser`` in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -284,8 +286,30 @@ def deep_links(base: str, names: list[str], subject: dict[str, Any]) -> dict[str
                   f"{urlencode(link('' if name == 'overview' else name, subject))}" for name in names}
 
 
-def main(argv: list[str] | None = None) -> None:
+@contextlib.contextmanager
+def floor_app_and_chromium(db: Path, ports: tuple[int, int]) -> Iterator[tuple[Server, Server, Any]]:
+    """The one-line page's server and okrdash's on ``db``, both healthy, and a headless Chromium;
+    all stopped on the way out, also on an error (bench.browser and bench.page_profile)."""
     from playwright.sync_api import sync_playwright
+
+    low, high = ports
+    floor = Server(free_port(low, high), LOGS, script=FLOOR_SCRIPT)
+    app = Server(free_port(low, high), LOGS, db=db)
+    try:
+        floor.wait_healthy()
+        app.wait_healthy()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                yield floor, app, browser
+            finally:
+                browser.close()
+    finally:
+        floor.stop()
+        app.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0], epilog=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -308,63 +332,51 @@ def main(argv: list[str] | None = None) -> None:
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
                               "db": str(args.db), "subject": subject, "contexts": args.contexts,
                               "loadavg": [loadavg()]}
-    floor = Server(free_port(low, high), LOGS, script=FLOOR_SCRIPT)
-    app = Server(free_port(low, high), LOGS, db=args.db)
-    try:
-        floor.wait_healthy()
-        app.wait_healthy()
+    with floor_app_and_chromium(args.db, (low, high)) as (floor, app, browser):
         urls = deep_links(app.url, names, subject)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            try:
-                times: dict[str, list[float]] = {name: [] for name in ["floor", *names]}
-                sent: dict[str, list[int]] = {name: [] for name in ["floor", *names]}
-                scripts: dict[str, list[dict[str, int]]] = {name: [] for name in ["floor", *names]}
-                errors: dict[str, list[str]] = {name: [] for name in ["floor", *names]}
-                first: dict[str, float | None] = {}
-                for name in ["floor", *names]:  # the first visit of each view on the fresh servers
-                    url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
-                    seconds, error = open_fresh(browser, url, title, wanted, args.timeout)
-                    first[name] = round(seconds, 3) if seconds is not None else None
-                    if error:
-                        errors[name].append(f"first visit: {error}")
-                    print(f"first {name}: {seconds if seconds is None else round(seconds, 2)} s {error or ''}",
-                          flush=True)
-                result["loadavg"].append(loadavg())
-                # --http-cache: every tab of one context, so only the first load fetches the scripts.
-                shared = new_context(browser) if args.http_cache else None
-                result["http_cache"] = bool(args.http_cache)
-                for round_number in range(args.contexts):
-                    for name in ["floor", *names]:
-                        url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
-                        seconds, error = open_fresh(browser, url, title, wanted, args.timeout, shared,
-                                                    sent=sent[name], scripts=scripts[name])
-                        if error:
-                            errors[name].append(error)
-                        else:
-                            times[name].append(seconds)
-                    print(f"round {round_number + 1}: " + ", ".join(
-                        f"{n} {times[n][-1]:.2f}" if times[n] else f"{n} –" for n in ["floor", *names]), flush=True)
-                    result["loadavg"].append(loadavg())
-                switches: dict[str, list[float]] = {}
-                switch_errors: dict[str, list[str]] = {}
-                for _ in range(args.walks):
-                    for key, (seconds, error) in walk(browser, app.url, args.timeout).items():
-                        switches.setdefault(key, [])
-                        switch_errors.setdefault(key, [])
-                        if error:
-                            switch_errors[key].append(error)
-                        else:
-                            switches[key].append(seconds)
-                    print("walk: " + ", ".join(f"{k} {v[-1]:.2f}" if v else f"{k} –" for k, v in switches.items()),
-                          flush=True)
-                result["loadavg"].append(loadavg())
-            finally:
-                browser.close()
+        times: dict[str, list[float]] = {name: [] for name in ["floor", *names]}
+        sent: dict[str, list[int]] = {name: [] for name in ["floor", *names]}
+        scripts: dict[str, list[dict[str, int]]] = {name: [] for name in ["floor", *names]}
+        errors: dict[str, list[str]] = {name: [] for name in ["floor", *names]}
+        first: dict[str, float | None] = {}
+        for name in ["floor", *names]:  # the first visit of each view on the fresh servers
+            url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
+            seconds, error = open_fresh(browser, url, title, wanted, args.timeout)
+            first[name] = round(seconds, 3) if seconds is not None else None
+            if error:
+                errors[name].append(f"first visit: {error}")
+            print(f"first {name}: {seconds if seconds is None else round(seconds, 2)} s {error or ''}",
+                  flush=True)
+        result["loadavg"].append(loadavg())
+        # --http-cache: every tab of one context, so only the first load fetches the scripts.
+        shared = new_context(browser) if args.http_cache else None
+        result["http_cache"] = bool(args.http_cache)
+        for round_number in range(args.contexts):
+            for name in ["floor", *names]:
+                url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
+                seconds, error = open_fresh(browser, url, title, wanted, args.timeout, shared,
+                                            sent=sent[name], scripts=scripts[name])
+                if error:
+                    errors[name].append(error)
+                else:
+                    times[name].append(seconds)
+            print(f"round {round_number + 1}: " + ", ".join(
+                f"{n} {times[n][-1]:.2f}" if times[n] else f"{n} –" for n in ["floor", *names]), flush=True)
+            result["loadavg"].append(loadavg())
+        switches: dict[str, list[float]] = {}
+        switch_errors: dict[str, list[str]] = {}
+        for _ in range(args.walks):
+            for key, (seconds, error) in walk(browser, app.url, args.timeout).items():
+                switches.setdefault(key, [])
+                switch_errors.setdefault(key, [])
+                if error:
+                    switch_errors[key].append(error)
+                else:
+                    switches[key].append(seconds)
+            print("walk: " + ", ".join(f"{k} {v[-1]:.2f}" if v else f"{k} –" for k, v in switches.items()),
+                  flush=True)
+        result["loadavg"].append(loadavg())
         result["uncaught_in_log"] = app.uncaught()
-    finally:
-        floor.stop()
-        app.stop()
     floor_s = median_or_none(times["floor"])
     result["floor_s"] = floor_s
     result["floor_first_s"] = first["floor"]

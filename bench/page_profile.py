@@ -33,10 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.browser import (CHROMIUM, CHROMIUM_ARGS, FLOOR, FLOOR_SCRIPT, PAGES, RUN_OVER, deep_links, new_context,
-                           page_subject, wait_content)
-from bench.load import DEFAULT_DB, LOGS, RESULTS, loadavg, machine
-from bench.serving import Server, free_port
+from bench.browser import (FLOOR, PAGES, RUN_OVER, deep_links, floor_app_and_chromium, new_context, page_subject,
+                           wait_content)
+from bench.load import DEFAULT_DB, RESULTS, loadavg, machine
 
 # Records the websocket's opening and messages, and long tasks, from the first script of the page on.
 RECORDER = """(() => {
@@ -118,8 +117,6 @@ def profile_once(browser, url: str, title: str, wanted: list[tuple[str, int]], t
 
 
 def main(argv: list[str] | None = None) -> None:
-    from playwright.sync_api import sync_playwright
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0], epilog=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
@@ -133,28 +130,16 @@ def main(argv: list[str] | None = None) -> None:
     subject = page_subject(args.db)
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
                               "contexts": args.contexts, "loadavg": [loadavg()], "pages": {}}
-    floor = Server(free_port(low, high), LOGS, script=FLOOR_SCRIPT)
-    app = Server(free_port(low, high), LOGS, db=args.db)
-    try:
-        floor.wait_healthy()
-        app.wait_healthy()
+    with floor_app_and_chromium(args.db, (low, high)) as (floor, app, browser):
         urls = deep_links(app.url, names, subject)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            try:
-                rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ["floor", *names]}
-                for name in names:  # the server's first view of each page, not measured
-                    profile_once(browser, urls[name], *PAGES[name], args.timeout)
-                for _ in range(args.contexts):
-                    for name in ["floor", *names]:
-                        url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
-                        rows[name].append(profile_once(browser, url, title, wanted, args.timeout))
-                    result["loadavg"].append(loadavg())
-            finally:
-                browser.close()
-    finally:
-        floor.stop()
-        app.stop()
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ["floor", *names]}
+        for name in names:  # the server's first view of each page, not measured
+            profile_once(browser, urls[name], *PAGES[name], args.timeout)
+        for _ in range(args.contexts):
+            for name in ["floor", *names]:
+                url, (title, wanted) = (floor.url, FLOOR) if name == "floor" else (urls[name], PAGES[name])
+                rows[name].append(profile_once(browser, url, title, wanted, args.timeout))
+            result["loadavg"].append(loadavg())
     for name, runs in rows.items():
         good = [run for run in runs if "error" not in run]
         summary = {key: round(statistics.median(run[key] for run in good if run[key] is not None), 1)
